@@ -1,0 +1,178 @@
+"""Project configuration: presswork.toml or [tool.presswork] in pyproject.toml, typed and validated."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import PressworkError, UsageError
+from .tree import Pos
+
+DEFAULT_FORMATS = ("pdf", "epub", "pptx")
+
+
+@dataclass(frozen=True)
+class Config:
+    """A project's settings. Every field is a configuration key with its default;
+    the README's configuration reference lists them all.
+
+    Metadata keys left empty are taken from the first chapter's front matter.
+    """
+
+    # --- book metadata (explicit configuration wins over front matter)
+    title: str = ""  #: Book title; "" = front matter ``title``, else the first heading.
+    subtitle: str = ""  #: Subtitle shown on covers and title pages.
+    authors: tuple[str, ...] = ()  #: Author names ("Name" or "Name (edt)" for another MARC role).
+    language: str = ""  #: BCP 47 language tag; "" = front matter ``lang``, else "en".
+    identifier: str = ""  #: ISBN ("isbn:978..."), URN or URL; "" = stable UUID5 from title and authors.
+    publisher: str = ""  #: Publisher name.
+    rights: str = ""  #: Copyright / licence line.
+    date: str = ""  #: Publication date (ISO 8601 or "04 Mar 2025"); "" = front matter ``publishDate``/``date``.
+    modified: str = ""  #: Last-updated date; "" = front matter ``updatedDate``.
+    description: str = ""  #: Blurb; "" = front matter ``description``.
+    subjects: tuple[str, ...] = ()  #: Subjects/keywords; () = front matter ``tags``.
+    cover: str = ""  #: Cover image (project-relative); "" = generate one from the theme.
+
+    # --- structure
+    content: str = "."  #: Folder of the chapter files, relative to the project.
+    chapters: tuple[str, ...] = ()  #: Chapter files in reading order; () = all *.md in natural order.
+    drafts: bool = False  #: Include files whose front matter says ``draft: true``.
+    number_sections: bool = False  #: Number chapters and sections ("2.3 Title").
+    number_figures: bool = True  #: Label figures and captioned tables ("Figure 2.1").
+    toc_depth: int = 2  #: Heading depth of the contents (1 = chapters only).
+
+    # --- output
+    theme: str = "default"  #: Built-in theme name or a path to a theme folder.
+    formats: tuple[str, ...] = DEFAULT_FORMATS  #: Formats built by default.
+    output_name: str = ""  #: Output file stem; "" = a slug of the title.
+    out: str = "output"  #: Output folder, relative to the project.
+
+    # --- safety and limits
+    allow_remote: bool = False  #: Allow fetching http(s) images and stylesheets.
+    remote_hosts: tuple[str, ...] = ()  #: With allow_remote: hosts allowed (() = any).
+    remote_timeout: float = 10.0  #: Seconds per remote request.
+    remote_max_bytes: int = 20_000_000  #: Largest remote resource accepted.
+    max_image_pixels: int = 50_000_000  #: Largest image (width x height) accepted.
+    max_nesting: int = 40  #: Deepest nesting of lists and quotes accepted.
+    max_file_bytes: int = 10_000_000  #: Largest Markdown file accepted.
+
+    # --- per-format options: [tool.presswork.pdf], [.epub], [.pptx] (validated by each exporter)
+    format_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    # --- where it came from (not configuration keys)
+    root: Path = Path(".")
+    config_file: Path | None = None
+
+
+META_KEYS = ("title", "subtitle", "authors", "language", "identifier", "publisher", "rights",
+             "date", "modified", "description", "subjects", "cover")
+_INTERNAL = {"format_options", "root", "config_file"}
+
+
+def config_keys() -> list[str]:
+    """All top-level configuration keys."""
+    return [f.name for f in dataclasses.fields(Config) if f.name not in _INTERNAL]
+
+
+def suggest(name: str, choices: typing.Iterable[str]) -> str:
+    """A " (did you mean 'x'?)" hint for a mistyped name, or ""."""
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _coerce(value: Any, hint: Any, key: str, where: Pos) -> Any:
+    """Check and convert a TOML value to the declared field type."""
+    origin = typing.get_origin(hint)
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+    elif hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif hint is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif hint is str:
+        if isinstance(value, str):
+            return value
+    elif origin is tuple:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise PressworkError(f"key {key!r} must be a list of strings", where)
+    elif origin in (typing.Literal,):
+        if value in typing.get_args(hint):
+            return value
+        raise PressworkError(f"key {key!r} must be one of {', '.join(map(repr, typing.get_args(hint)))}, not {value!r}", where)
+    elif origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(hint):
+            try:
+                return _coerce(value, arg, key, where)
+            except PressworkError:
+                continue
+    else:
+        return value
+    name = getattr(hint, "__name__", str(hint))
+    raise PressworkError(f"key {key!r} must be a {name}, not {type(value).__name__} {value!r}", where)
+
+
+def fill_dataclass(cls: type, table: dict[str, Any], where: Pos, section: str = "") -> Any:
+    """Build dataclass ``cls`` from a TOML table, rejecting unknown keys with a suggestion."""
+    hints = typing.get_type_hints(cls)
+    known = [f.name for f in dataclasses.fields(cls) if f.name not in _INTERNAL]
+    values = {}
+    for key, value in table.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            prefix = f"[{section}] " if section else ""
+            raise PressworkError(f"unknown configuration key {prefix}{key!r}{suggest(name, known)}", where)
+        values[name] = _coerce(value, hints[name], f"{section}.{key}" if section else key, where)
+    return cls(**values)
+
+
+def find_config(root: Path) -> tuple[Path | None, dict[str, Any]]:
+    """Locate and parse the project's configuration table: presswork.toml first, then pyproject.toml."""
+    for name, path_in in (("presswork.toml", ()), ("pyproject.toml", ("tool", "presswork"))):
+        file = root / name
+        if not file.is_file():
+            continue
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            line = getattr(exc, "lineno", 0) or 0
+            raise PressworkError(f"invalid TOML: {exc}", Pos(file.name, line)) from exc
+        except (UnicodeDecodeError, OSError) as exc:
+            raise PressworkError(f"cannot read configuration: {exc}", Pos(file.name)) from exc
+        for part in path_in:
+            data = data.get(part, {}) if isinstance(data, dict) else {}
+        if data or name == "presswork.toml":
+            return file, data
+    return None, {}
+
+
+def load_config(root: Path, format_names: typing.Iterable[str] = DEFAULT_FORMATS, overrides: dict[str, Any] | None = None) -> Config:
+    """Read the configuration of the project at ``root``.
+
+    ``format_names`` are the installed exporters; their tables are kept raw in
+    ``format_options`` and validated when the exporter runs. ``overrides`` are
+    command-line values that win over the file.
+    """
+    file, table = find_config(root)
+    where = Pos(file.name if file else "presswork.toml")
+    table = dict(table)
+    format_tables: dict[str, dict[str, Any]] = {}
+    for name in list(table):
+        if isinstance(table[name], dict):
+            if name not in format_names:
+                raise PressworkError(f"unknown format section [{name}]{suggest(name, format_names)}; installed formats: {', '.join(sorted(format_names))}", where)
+            format_tables[name] = table.pop(name)
+    config = fill_dataclass(Config, table, where)
+    config = dataclasses.replace(config, root=root, config_file=file, format_options=format_tables, **(overrides or {}))
+    return config

@@ -1,0 +1,449 @@
+"""The presswork document tree: a small, closed set of immutable node types.
+
+Modelled on Pandoc's AST. Every node is a frozen dataclass whose children are
+tuples, so trees compare by value. Source positions (``pos``) are carried by blocks
+for diagnostics but never take part in equality. The tree serialises to JSON with a
+format version (see :func:`to_json` / :func:`from_json`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Union
+
+#: Bumped whenever the JSON shape of the tree changes incompatibly.
+FORMAT_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class Pos:
+    """Where a block came from: a project-relative file path and a 1-based line (0 = unknown)."""
+
+    file: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class Attr:
+    """Identifier, classes and key-value attributes of a node that can be styled or targeted."""
+
+    id: str = ""
+    classes: tuple[str, ...] = ()
+    kv: tuple[tuple[str, str], ...] = ()
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        """The value of key-value attribute ``key`` (``default`` when absent)."""
+        return next((v for k, v in self.kv if k == key), default)
+
+
+NO_ATTR = Attr()
+
+
+class Node:
+    """Base of every node; ``tag`` names the node type in JSON."""
+
+    tag: ClassVar[str] = "Node"
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        cls.tag = cls.__name__
+        if not cls.__name__.startswith("_") and cls.__name__ not in ("Block", "Inline"):
+            NODE_TYPES[cls.__name__] = cls
+
+
+NODE_TYPES: dict[str, type] = {}
+
+
+@dataclass(frozen=True)
+class Inline(Node):
+    """Base of inline (phrasing) nodes."""
+
+
+@dataclass(frozen=True)
+class Block(Node):
+    """Base of block nodes; ``pos`` is where the block starts in the source (not compared)."""
+
+    pos: Pos | None = field(default=None, compare=False, kw_only=True, repr=False)
+
+
+Inlines = tuple[Inline, ...]
+Blocks = tuple[Block, ...]
+
+# --------------------------------------------------------------------------- inlines
+
+
+@dataclass(frozen=True)
+class Text(Inline):
+    """Plain text (spaces included)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Emphasis(Inline):
+    """Emphasised text (usually italic)."""
+
+    children: Inlines
+
+
+@dataclass(frozen=True)
+class Strong(Inline):
+    """Strongly emphasised text (usually bold)."""
+
+    children: Inlines
+
+
+@dataclass(frozen=True)
+class Strikethrough(Inline):
+    """Deleted text (``~~x~~``)."""
+
+    children: Inlines
+
+
+@dataclass(frozen=True)
+class Superscript(Inline):
+    """Superscript (``^x^`` or ``<sup>``)."""
+
+    children: Inlines
+
+
+@dataclass(frozen=True)
+class Subscript(Inline):
+    """Subscript (``~x~`` or ``<sub>``)."""
+
+    children: Inlines
+
+
+@dataclass(frozen=True)
+class Code(Inline):
+    """Inline code, shown verbatim in a monospace font."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Kbd(Inline):
+    """A key or key combination the reader presses (``<kbd>``)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Link(Inline):
+    """A hyperlink. ``url`` is external (``https:``, ``mailto:``) or internal ``#id``
+    (ids are unique across the book after transforms)."""
+
+    children: Inlines
+    url: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Image(Inline):
+    """An inline image; ``src`` is project-relative after transforms (or a remote URL)."""
+
+    src: str
+    alt: str = ""
+    title: str = ""
+    attr: Attr = NO_ATTR
+
+
+@dataclass(frozen=True)
+class Math(Inline):
+    """Inline TeX math (``$...$``)."""
+
+    tex: str
+
+
+@dataclass(frozen=True)
+class Note(Inline):
+    """A footnote, stored where it is called (as in Pandoc); exporters number it."""
+
+    blocks: Blocks
+
+
+@dataclass(frozen=True)
+class LineBreak(Inline):
+    """A hard line break."""
+
+
+@dataclass(frozen=True)
+class Span(Inline):
+    """Generic inline container carrying attributes (classes such as ``mark``)."""
+
+    attr: Attr
+    children: Inlines
+
+
+@dataclass(frozen=True)
+class RawInline(Inline):
+    """Inline raw HTML that maps to no node; already sanitised. Exporters may drop it with a warning."""
+
+    format: str
+    text: str
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Heading(Block):
+    """A section heading. Inside a chapter, levels run 2..6 (the chapter title is level 1)."""
+
+    level: int
+    children: Inlines
+    attr: Attr = NO_ATTR
+    number: str = ""  # section number such as "2.3" when numbering is on, else ""
+
+
+@dataclass(frozen=True)
+class Paragraph(Block):
+    """A paragraph of inlines."""
+
+    children: Inlines
+
+
+@dataclass(frozen=True)
+class ListItem(Block):
+    """One list item: blocks, and its task state (None = not a task, True/False = [x]/[ ])."""
+
+    blocks: Blocks
+    checked: bool | None = None
+
+
+@dataclass(frozen=True)
+class BulletList(Block):
+    """An unordered list."""
+
+    items: tuple[ListItem, ...]
+
+
+@dataclass(frozen=True)
+class OrderedList(Block):
+    """A numbered list starting at ``start``."""
+
+    items: tuple[ListItem, ...]
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class DefinitionItem(Block):
+    """A term and its one or more definitions (each a block list)."""
+
+    term: Inlines
+    definitions: tuple[Blocks, ...]
+
+
+@dataclass(frozen=True)
+class DefinitionList(Block):
+    """A list of terms with definitions."""
+
+    items: tuple[DefinitionItem, ...]
+
+
+@dataclass(frozen=True)
+class CodeBlock(Block):
+    """Verbatim code; ``language`` is a Pygments lexer name or ""."""
+
+    code: str
+    language: str = ""
+    attr: Attr = NO_ATTR
+
+
+@dataclass(frozen=True)
+class BlockQuote(Block):
+    """A quotation of blocks."""
+
+    blocks: Blocks
+
+
+Cell = Inlines
+Row = tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Table(Block):
+    """A table. ``alignments`` has one of "left", "right", "center", "" per column;
+    ``head`` and ``body`` are rows of cells, each cell a tuple of inlines."""
+
+    caption: Inlines
+    alignments: tuple[str, ...]
+    head: tuple[Row, ...]
+    body: tuple[Row, ...]
+    attr: Attr = NO_ATTR
+    label: str = ""  # "Table 3.2" when numbering is on, else ""
+
+
+@dataclass(frozen=True)
+class Figure(Block):
+    """A stand-alone image with a caption (an image alone in its paragraph)."""
+
+    image: Image
+    caption: Inlines
+    attr: Attr = NO_ATTR
+    label: str = ""  # "Figure 2.1" when numbering is on, else ""
+
+
+@dataclass(frozen=True)
+class Admonition(Block):
+    """A call-out box (``!!! note "Title"``); ``kind`` is note, tip, warning, danger, ..."""
+
+    kind: str
+    title: Inlines
+    blocks: Blocks
+
+
+@dataclass(frozen=True)
+class MathBlock(Block):
+    """Display TeX math (``$$...$$``)."""
+
+    tex: str
+
+
+@dataclass(frozen=True)
+class HorizontalRule(Block):
+    """A thematic break."""
+
+
+@dataclass(frozen=True)
+class Div(Block):
+    """Generic block container with attributes: classes ``notes``, ``only-slides``,
+    ``no-slides``, ``slide-break`` steer exporters (see README)."""
+
+    attr: Attr
+    blocks: Blocks
+
+
+@dataclass(frozen=True)
+class RawBlock(Block):
+    """Block raw HTML that maps to no node; already sanitised. Exporters may drop it with a warning."""
+
+    format: str
+    text: str
+
+
+# --------------------------------------------------------------------------- document
+
+
+@dataclass(frozen=True)
+class Author:
+    """A contributor and their role (MARC relator code: ``aut`` author, ``edt`` editor, ...)."""
+
+    name: str
+    role: str = "aut"
+
+
+@dataclass(frozen=True)
+class Meta:
+    """Book metadata. Empty strings / tuples mean "not given"."""
+
+    title: str = ""
+    subtitle: str = ""
+    authors: tuple[Author, ...] = ()
+    language: str = "en"
+    identifier: str = ""  # ISBN, URN or URL; "" = derive a stable UUID5 from the metadata
+    publisher: str = ""
+    rights: str = ""
+    date: str = ""  # ISO 8601 date of publication
+    modified: str = ""  # ISO 8601 date of last update
+    description: str = ""
+    subjects: tuple[str, ...] = ()
+    cover: str = ""  # project-relative cover image path, "" = generate one
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter: its id (unique in the book), title, the source file it came from
+    (project-relative) and its blocks (without the title heading)."""
+
+    id: str
+    title: Inlines
+    source: str
+    blocks: Blocks
+    number: str = ""  # "3" when chapters are numbered, else ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole book: metadata and chapters in reading order."""
+
+    meta: Meta
+    chapters: tuple[Chapter, ...]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def plain_text(inlines: Inlines | tuple[Any, ...]) -> str:
+    """The text of inlines without markup (notes left out), for titles and alt texts."""
+    out: list[str] = []
+    for node in inlines:
+        if isinstance(node, (Text, Code, Kbd)):
+            out.append(node.text)
+        elif isinstance(node, Math):
+            out.append(node.tex)
+        elif isinstance(node, LineBreak):
+            out.append(" ")
+        elif isinstance(node, Image):
+            out.append(node.alt)
+        elif isinstance(node, Note | RawInline):
+            continue
+        elif hasattr(node, "children"):
+            out.append(plain_text(node.children))
+    return "".join(out)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Node):
+        body = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "pos"}
+        out: dict[str, Any] = {"t": value.tag, **body}
+        pos = getattr(value, "pos", None)
+        if pos is not None:
+            out["pos"] = [pos.file, pos.line]
+        return out
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"t": type(value).__name__, **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    if isinstance(value, tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+_PLAIN_TYPES: dict[str, type] = {c.__name__: c for c in (Attr, Author, Meta, Chapter, Document)}
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_decode(v) for v in value)
+    if isinstance(value, dict) and "t" in value:
+        cls = NODE_TYPES.get(value["t"]) or _PLAIN_TYPES.get(value["t"])
+        if cls is None:
+            raise ValueError(f"unknown node type {value['t']!r} in tree JSON")
+        kwargs = {k: _decode(v) for k, v in value.items() if k not in ("t", "pos")}
+        if cls is Attr:
+            kwargs["kv"] = tuple(tuple(p) for p in kwargs.get("kv", ()))
+        if "pos" in value:
+            kwargs["pos"] = Pos(value["pos"][0], value["pos"][1])
+        return cls(**kwargs)
+    return value
+
+
+def to_json(doc: Document, indent: int | None = 2) -> str:
+    """Serialise a document as JSON: ``{"presswork-tree": FORMAT_VERSION, "document": {...}}``."""
+    return json.dumps({"presswork-tree": FORMAT_VERSION, "document": _encode(doc)}, indent=indent, ensure_ascii=False)
+
+
+def from_json(text: str) -> Document:
+    """Read a document back from :func:`to_json` output."""
+    data = json.loads(text)
+    version = str(data.get("presswork-tree", ""))
+    if version.split(".")[0] != FORMAT_VERSION.split(".")[0]:
+        raise ValueError(f"tree JSON format {version!r} is not supported (expected {FORMAT_VERSION})")
+    return _decode(data["document"])
+
+
+AnyNode = Union[Inline, Block]
