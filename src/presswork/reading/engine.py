@@ -1,0 +1,47 @@
+"""The Python-Markdown configuration of presswork and the HTML it produces for a text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import lxml.html
+import markdown
+from lxml.html import HtmlElement
+from markdown.extensions.toc import slugify_unicode
+
+#: Extensions, in the order they are loaded. ``pymdownx.extra`` replaces ``extra``
+#: (abbr, attr_list, def_list, footnotes, md_in_html, tables, betterem, superfences).
+EXTENSIONS: list[str] = [
+    "pymdownx.extra",
+    "pymdownx.highlight",
+    "pymdownx.tilde",
+    "pymdownx.caret",
+    "pymdownx.arithmatex",
+    "pymdownx.magiclink",
+    "pymdownx.tasklist",
+    "pymdownx.details",
+    "markdown.extensions.admonition",
+    "markdown.extensions.toc",
+    "markdown.extensions.sane_lists",  # honours start numbers; ol and ul never merge
+]
+
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
+    "pymdownx.highlight": {"use_pygments": False},  # exporters highlight per output format
+    "pymdownx.arithmatex": {"generic": True, "smart_dollar": True},
+    "pymdownx.tasklist": {"custom_checkbox": False},
+    "markdown.extensions.toc": {"marker": "", "slugify": slugify_unicode, "permalink": False},
+}
+
+
+_HTML_PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+
+
+def html_root(html: str) -> HtmlElement:
+    """Parse an HTML fragment into a ``<div>`` holding it (comments and processing instructions dropped)."""
+    return lxml.html.fragment_fromstring(html, create_parent="div", parser=_HTML_PARSER)
+
+
+def to_html(text: str) -> str:
+    """Convert Markdown to an HTML fragment with a fresh parser (no state shared between documents)."""
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+    return md.convert(text)

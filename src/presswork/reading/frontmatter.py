@@ -1,0 +1,72 @@
+"""Split a YAML front matter block (``---`` ... ``---``) off the top of a Markdown file."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any
+
+import yaml
+
+from ..diagnostics import PressworkError
+from ..tree import Pos
+
+_OPEN = re.compile(r"^---[ \t]*$")
+_CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe YAML loader that leaves unquoted dates as the strings the author wrote."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
+    """Return (front matter mapping, text with the front matter lines blanked).
+
+    The front matter lines are replaced by empty lines, so line numbers in the returned
+    text are the line numbers of the file. A file without front matter is returned as is.
+    """
+    lines = text.split("\n")
+    if not lines or not _OPEN.match(lines[0]):
+        return {}, text
+    end = next((i for i in range(1, len(lines)) if _CLOSE.match(lines[i])), None)
+    if end is None:
+        return {}, text  # a lone '---' on line 1 is a horizontal rule, not front matter
+    data = _parse("\n".join(lines[1:end]), path)
+    body = "\n" * (end + 1) + "\n".join(lines[end + 1 :])
+    return data, body
+
+
+def _parse(source: str, path: str) -> dict[str, Any]:
+    """Parse the YAML between the delimiters (which starts on line 2 of the file)."""
+    try:
+        data = yaml.load(source, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark is not None else 1
+        problem = exc.problem or exc.context or "syntax error"
+        raise PressworkError(f"front matter is not valid YAML: {problem}", Pos(path, line)) from None
+    except yaml.YAMLError as exc:
+        raise PressworkError(f"front matter is not valid YAML: {exc}", Pos(path, 1)) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        raise PressworkError(f"front matter must be a mapping of keys to values, not a {kind}", Pos(path, 1))
+    return {str(k): _plain(v) for k, v in data.items()}
+
+
+def _plain(value: Any) -> Any:
+    """Turn any date/datetime that slipped through (explicit ``!!timestamp``) into an ISO string."""
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value

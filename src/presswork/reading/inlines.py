@@ -1,0 +1,231 @@
+"""Map inline HTML elements (Python-Markdown output and raw HTML) to tree inlines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Union
+
+from lxml.html import HtmlElement
+
+from ..diagnostics import PressworkError, Reporter
+from ..tree import (
+    Attr, Blocks, Code, Emphasis, Image, Inline, Inlines, Kbd, LineBreak, Link, Math, Pos,
+    Span, Strikethrough, Strong, Subscript, Superscript, Text,
+)
+from .locate import Locator
+from .sanitize import DROPPED_ATTRS, UNSAFE_TAGS, URL_ATTRS, is_event_attr, is_unsafe_url
+
+Part = Union[str, HtmlElement]
+"""A piece of mixed content: a text run or an element (whose tail is a separate part)."""
+
+_SPACE = re.compile(r"[ \t\n\r\f]+")
+_MATH_DELIMS = re.compile(r"^\s*(?:\\\(|\\\[|\$\$?)(.*?)(?:\\\)|\\\]|\$\$?)\s*$", re.S)
+
+
+def parts_of(el: HtmlElement) -> Iterator[Part]:
+    """The text and child elements of ``el`` in document order (comments dropped, their tails kept)."""
+    if el.text:
+        yield el.text
+    for child in el:
+        if isinstance(child.tag, str):
+            yield child
+        if child.tail:
+            yield child.tail
+
+
+def classes_of(el: HtmlElement) -> tuple[str, ...]:
+    """The element's classes, in order."""
+    return tuple((el.get("class") or "").split())
+
+
+def strip_math(tex: str) -> str:
+    """TeX without its ``\\( \\)``, ``\\[ \\]`` or ``$`` delimiters."""
+    m = _MATH_DELIMS.match(tex)
+    return (m.group(1) if m else tex).strip()
+
+
+def trim(inlines: Inlines) -> Inlines:
+    """Drop the spaces at both ends of a block's inlines and around hard line breaks."""
+    items = list(inlines)
+    for i, node in enumerate(items):
+        if isinstance(node, Text):
+            text = node.text
+            if i == 0 or isinstance(items[i - 1], LineBreak):
+                text = text.lstrip(" ")
+            if i == len(items) - 1 or isinstance(items[i + 1], LineBreak):
+                text = text.rstrip(" ")
+            items[i] = Text(text)
+    return tuple(n for n in items if not (isinstance(n, Text) and not n.text))
+
+
+def merge(nodes: list[Inline]) -> Inlines:
+    """Collapse white space in text nodes and join adjacent ones."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            text = _SPACE.sub(" ", node.text)
+            if not text:
+                continue
+            if out and isinstance(out[-1], Text):
+                prev = out[-1].text
+                text = text[1:] if prev.endswith(" ") and text.startswith(" ") else text
+                out[-1] = Text(prev + text)
+                continue
+            node = Text(text)
+        out.append(node)
+    return tuple(out)
+
+
+class InlineBuilder:
+    """Turns inline HTML into inlines; sanitises attributes and URLs, warning about each removal."""
+
+    def __init__(self, path: str, reporter: Reporter, locator: Locator, max_depth: int) -> None:
+        self.path = path
+        self.reporter = reporter
+        self.locator = locator
+        self.max_depth = max_depth
+        self.depth = 0
+
+    # ----------------------------------------------------------------- hooks for blocks
+
+    def note(self, el: HtmlElement) -> Inline | None:
+        """The Note for a footnote reference ``<sup><a class="footnote-ref">`` (None if ``el`` is none)."""
+        return None
+
+    def blocks(self, el: HtmlElement) -> Blocks:
+        """Blocks of a container element (implemented by the block builder)."""
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------- diagnostics
+
+    def warn_html(self, message: str, needle: str) -> None:
+        """Warn about removed HTML at the line where ``needle`` first appears (from the current block)."""
+        self.reporter.warn(message, Pos(self.path, self.locator.search(needle)), "html")
+
+    def check_attrs(self, el: HtmlElement) -> None:
+        """Warn about (and ignore) event-handler attributes and script URLs of ``el``."""
+        for name, value in el.attrib.items():
+            if is_event_attr(name):
+                self.warn_html(f"removed event-handler attribute '{name}' from <{el.tag}>", name)
+            elif name in URL_ATTRS and is_unsafe_url(value):
+                self.warn_html(f"removed unsafe URL '{value[:40]}' from <{el.tag}>", value[:12])
+
+    def safe_url(self, el: HtmlElement, name: str) -> str | None:
+        """The URL in attribute ``name``, or None when it is missing or unsafe."""
+        value = el.get(name)
+        return None if value is None or is_unsafe_url(value) else value
+
+    def attr(self, el: HtmlElement, extra: tuple[str, ...] = (), skip: tuple[str, ...] = ()) -> Attr:
+        """Identifier, classes (``extra`` first) and the harmless other attributes of ``el``."""
+        kv = tuple(
+            (k, v) for k, v in el.attrib.items()
+            if k not in DROPPED_ATTRS and k not in skip and not is_event_attr(k) and not is_unsafe_url(v)
+        )
+        return Attr(el.get("id", ""), extra + classes_of(el), kv)
+
+    # ----------------------------------------------------------------- inlines
+
+    def inlines(self, el: HtmlElement) -> Inlines:
+        """The inlines inside ``el``."""
+        return self.inlines_of(list(parts_of(el)))
+
+    def inlines_of(self, parts: list[Part]) -> Inlines:
+        """The inlines of a run of mixed content."""
+        self.depth += 1
+        if self.depth > self.max_depth:
+            raise PressworkError(f"HTML nested deeper than {self.max_depth} levels", Pos(self.path, self.locator.current))
+        try:
+            out: list[Inline] = []
+            for part in parts:
+                if isinstance(part, str):
+                    out.append(Text(part))
+                else:
+                    out.extend(self.inline(part))
+            return merge(out)
+        finally:
+            self.depth -= 1
+
+    def inline(self, el: HtmlElement) -> list[Inline]:
+        """One element as zero or more inlines."""
+        tag = el.tag
+        if tag in UNSAFE_TAGS:
+            self.warn_html(f"removed <{tag}> element", f"<{tag}")
+            return []
+        self.check_attrs(el)
+        builder = INLINE_BUILDERS.get(tag)
+        if builder is not None:
+            return builder(self, el)
+        # Safe markup without a node of its own: keep the words in a Span named after the tag.
+        return [Span(self.attr(el, extra=(tag,)), self.inlines(el))]
+
+    def link(self, el: HtmlElement) -> list[Inline]:
+        """``<a>``: a Link, or a Span when it has no (safe) target."""
+        children = self.inlines(el)
+        url = self.safe_url(el, "href")
+        if url is None:
+            return [Span(self.attr(el, skip=("title", "name")), children)] if el.get("id") else list(children)
+        return [Link(children, url, el.get("title", ""))]
+
+    def image(self, el: HtmlElement) -> list[Inline]:
+        """``<img>``: an Image with src, alt, title (its alt text alone if the src is unsafe)."""
+        src = self.safe_url(el, "src")
+        alt = el.get("alt", "")
+        if src is None:
+            return [Text(alt)] if alt else []
+        return [Image(src, alt, el.get("title", ""), self.attr(el, skip=("alt", "title")))]
+
+    def sup(self, el: HtmlElement) -> list[Inline]:
+        """``<sup>``: a footnote reference or a Superscript."""
+        note = self.note(el)
+        return [note] if note is not None else [Superscript(self.inlines(el))]
+
+    def span(self, el: HtmlElement) -> list[Inline]:
+        """``<span>``: inline math from arithmatex, or a Span."""
+        if "arithmatex" in classes_of(el):
+            return [Math(strip_math(el.text_content()))]
+        return [Span(self.attr(el), self.inlines(el))]
+
+    def abbr(self, el: HtmlElement) -> list[Inline]:
+        """``<abbr title>``: a Span of class ``abbr`` keeping the title."""
+        return [Span(self.attr(el, extra=("abbr",)), self.inlines(el))]
+
+    def inline_block(self, el: HtmlElement) -> list[Inline]:
+        """A block element found inside a paragraph: keep its words."""
+        return [Span(self.attr(el, extra=(el.tag,)), self.inlines(el))]
+
+
+def _container(kind: Callable[[Inlines], Inline]) -> Callable[[InlineBuilder, HtmlElement], list[Inline]]:
+    """A builder for an element that becomes ``kind(children)``."""
+    return lambda b, el: [kind(b.inlines(el))]
+
+
+def _classed(name: str) -> Callable[[InlineBuilder, HtmlElement], list[Inline]]:
+    """A builder for an element that becomes a Span of class ``name``."""
+    return lambda b, el: [Span(b.attr(el, extra=(name,)), b.inlines(el))]
+
+
+def _code_text(el: HtmlElement) -> str:
+    return el.text_content().replace("\n", " ")
+
+
+INLINE_BUILDERS: dict[str, Callable[[InlineBuilder, HtmlElement], list[Inline]]] = {
+    "em": _container(Emphasis), "i": _container(Emphasis),
+    "strong": _container(Strong), "b": _container(Strong),
+    "del": _container(Strikethrough), "s": _container(Strikethrough), "strike": _container(Strikethrough),
+    "sub": _container(Subscript),
+    "sup": InlineBuilder.sup,
+    "code": lambda b, el: [Code(_code_text(el))], "tt": lambda b, el: [Code(_code_text(el))],
+    "samp": lambda b, el: [Code(_code_text(el))],
+    "kbd": lambda b, el: [Kbd(el.text_content())],
+    "br": lambda b, el: [LineBreak()],
+    "wbr": lambda b, el: [],
+    "a": InlineBuilder.link,
+    "img": InlineBuilder.image,
+    "span": InlineBuilder.span,
+    "mark": _classed("mark"),
+    "ins": _classed("ins"),
+    "abbr": InlineBuilder.abbr,
+}
+
+
