@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 import tomllib
 import types
 import typing
@@ -132,7 +133,8 @@ def fill_dataclass(cls: type, table: dict[str, Any], where: Pos, section: str = 
         name = key.replace("-", "_")
         if name not in known:
             prefix = f"[{section}] " if section else ""
-            raise PressworkError(f"unknown configuration key {prefix}{key!r}{suggest(name, known)}", where)
+            raise UsageError(f"unknown configuration key {prefix}{key!r}{suggest(name, known)}; valid keys: "
+                             f"{', '.join(known)}", where)
         values[name] = _coerce(value, hints[name], f"{section}.{key}" if section else key, where)
     return cls(**values)
 
@@ -144,10 +146,13 @@ def find_config(root: Path) -> tuple[Path | None, dict[str, Any]]:
         if not file.is_file():
             continue
         try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
+            text = file.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            line = getattr(exc, "lineno", 0) or 0
-            raise PressworkError(f"invalid TOML: {exc}", Pos(file.name, line)) from exc
+            found = re.search(r"at line (\d+)", str(exc))
+            line = int(found.group(1)) if found else text.count("\n") + 1
+            message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+            raise PressworkError(f"invalid TOML: {message}", Pos(file.name, line)) from exc
         except (UnicodeDecodeError, OSError) as exc:
             raise PressworkError(f"cannot read configuration: {exc}", Pos(file.name)) from exc
         for part in path_in:
@@ -171,7 +176,7 @@ def load_config(root: Path, format_names: typing.Iterable[str] = DEFAULT_FORMATS
     for name in list(table):
         if isinstance(table[name], dict):
             if name not in format_names:
-                raise PressworkError(f"unknown format section [{name}]{suggest(name, format_names)}; installed formats: {', '.join(sorted(format_names))}", where)
+                raise UsageError(f"unknown format section [{name}]{suggest(name, format_names)}; installed formats: {', '.join(sorted(format_names))}", where)
             format_tables[name] = table.pop(name)
     config = fill_dataclass(Config, table, where)
     config = dataclasses.replace(config, root=root, config_file=file, format_options=format_tables, **(overrides or {}))

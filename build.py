@@ -1,0 +1,9 @@
+"""Build the sample book in content/ into output/ (the same as ``presswork build .``)."""
+
+import sys
+from pathlib import Path
+
+from presswork.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(["build", str(Path(__file__).resolve().parent), *sys.argv[1:]]))

@@ -1,0 +1,216 @@
+"""The build pipeline: project -> reader -> tree -> transforms -> exporters -> atomic outputs."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .assets import AssetGate
+from .config import Config, fill_dataclass, load_config, suggest
+from .diagnostics import PressworkError, Reporter, UsageError
+from .exporters.base import BuildContext, Exporter
+from .metadata import build_meta
+from .reader import SourceFile, read_file
+from .registry import discover_exporters
+from .structure import make_chapters, slugify
+from .theme import Theme, load_theme
+from .transforms import apply_transforms
+from .tree import Document, Pos, plain_text
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass
+class Project:
+    """A book to build: its folder, configuration and chapter files in reading order."""
+
+    root: Path
+    config: Config
+    files: list[Path]
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote and what it warned about."""
+
+    document: Document
+    outputs: dict[str, Path] = field(default_factory=dict)
+    reporter: Reporter = field(default_factory=Reporter)
+
+
+def _natural_key(path: Path) -> list[Any]:
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", path.name)]
+
+
+def load_project(source: Path, overrides: dict[str, Any] | None = None, format_names: Sequence[str] = ()) -> Project:
+    """Find the project for SOURCE: a project folder, a folder of Markdown files or one Markdown file."""
+    source = Path(source)
+    if not source.exists():
+        raise UsageError(f"{source}: no such file or folder")
+    single = source.is_file()
+    root = (source.parent if single else source).resolve()
+    config = load_config(root, format_names or ("pdf", "epub", "pptx"), overrides)
+    if single:
+        if source.suffix.lower() not in MARKDOWN_SUFFIXES:
+            raise UsageError(f"{source}: not a Markdown file (expected .md)")
+        return Project(root, config, [source.resolve()])
+    content = (root / config.content).resolve()
+    where = Pos(config.config_file.name if config.config_file else str(source))
+    if not content.is_relative_to(root) or not content.is_dir():
+        raise PressworkError(f"content folder {config.content!r} does not exist inside the project", where)
+    if config.chapters:
+        files = []
+        for name in config.chapters:
+            path = (content / name).resolve()
+            if not path.is_relative_to(root):
+                raise PressworkError(f"chapter {name!r} is outside the project folder", where)
+            if not path.is_file():
+                raise PressworkError(f"chapter file {name!r} not found in {config.content!r}", where)
+            files.append(path)
+    else:
+        files = sorted((p for p in content.iterdir() if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file()
+                        and not p.name.startswith((".", "_")) and p.name.lower() != "readme.md"), key=_natural_key)
+    if not files:
+        raise PressworkError(f"no Markdown files (*.md) in {config.content!r}", where)
+    return Project(root, config, files)
+
+
+def read_sources(project: Project, reporter: Reporter, drafts: bool = False) -> list[SourceFile]:
+    """Read every chapter file (size-checked), leaving out drafts unless asked."""
+    sources = []
+    for path in project.files:
+        rel = path.relative_to(project.root).as_posix()
+        size = path.stat().st_size
+        if size > project.config.max_file_bytes:
+            raise PressworkError(f"file is {size:,} bytes, over max_file_bytes ({project.config.max_file_bytes:,})", Pos(rel))
+        source = read_file(path, rel, reporter, max_nesting=project.config.max_nesting)
+        if source.front_matter.get("draft") is True and not (drafts or project.config.drafts):
+            reporter.warn("draft left out (build with --drafts to include it)", Pos(rel), "draft")
+            continue
+        sources.append(source)
+    return sources
+
+
+def read_document(project: Project, gate: AssetGate, reporter: Reporter, drafts: bool = False) -> Document:
+    """Read and transform the whole book into its finished document tree."""
+    sources = read_sources(project, reporter, drafts)
+    if not sources:
+        raise PressworkError("every chapter file is a draft; build with --drafts to include them",
+                             Pos(project.files[0].relative_to(project.root).as_posix()))
+    chapters, proposed_title = make_chapters(sources)
+    if not chapters:
+        names = ", ".join(s.path for s in sources)
+        raise PressworkError(f"the book is empty: {names} {'has' if len(sources) == 1 else 'have'} no text")
+    first = sources[0]
+    fallback = proposed_title or (plain_text(chapters[0].title) if len(chapters) == 1 else project.root.name)
+    meta = build_meta(project.config, first.front_matter, Pos(first.path, 1), fallback)
+    return apply_transforms(chapters, meta, project.config, gate, reporter)
+
+
+def make_gate(config: Config, theme: Theme) -> AssetGate:
+    """The asset gate for a project and its theme folders."""
+    return AssetGate(config.root, theme.dirs, allow_remote=config.allow_remote, remote_hosts=config.remote_hosts,
+                     remote_timeout=config.remote_timeout, remote_max_bytes=config.remote_max_bytes,
+                     max_image_pixels=config.max_image_pixels)
+
+
+def read_project(source: Path | str, drafts: bool = False) -> Document:
+    """The finished document tree of a project (a convenience for tools and tests)."""
+    project = load_project(Path(source))
+    theme = load_theme(project.config.theme, project.root)
+    return read_document(project, make_gate(project.config, theme), Reporter(), drafts)
+
+
+def build_time(doc: Document) -> tuple[datetime, bool]:
+    """The time stamped into outputs and whether the build is reproducible.
+
+    ``SOURCE_DATE_EPOCH`` wins; else the book's modified or publication date (so a book
+    with a date always builds byte-identically); else the current time.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc), True
+        except (ValueError, OverflowError, OSError) as exc:
+            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from exc
+    for value in (doc.meta.modified, doc.meta.date):
+        if value:
+            return datetime.fromisoformat(value).replace(tzinfo=timezone.utc), True
+    return datetime.now(timezone.utc).replace(microsecond=0), False
+
+
+def select_exporters(names: Sequence[str] | None, config: Config, available: dict[str, type[Exporter]]) -> list[str]:
+    """The formats to build: the command line's, else the configuration's; unknown ones are a usage error."""
+    wanted = list(names) if names else list(config.formats)
+    for name in wanted:
+        if name not in available:
+            raise UsageError(f"unknown format {name!r}{suggest(name, available)}; installed formats: {', '.join(available)}")
+    return list(dict.fromkeys(wanted))
+
+
+def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` for a temporary file beside ``target`` and rename it into place on success.
+
+    On any failure (also Ctrl-C) the temporary file is removed and ``target`` is untouched.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        if not tmp.is_file():
+            raise PressworkError(f"the exporter wrote no file for {target.name}")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: Path | str | None = None,
+          theme: str | None = None, strict: bool = False, drafts: bool = False,
+          on_output: Callable[[str, Path], None] | None = None) -> BuildResult:
+    """Build a book. Raises PressworkError (or UsageError) on failure; earlier outputs stay intact."""
+    available = discover_exporters()
+    overrides = {"theme": theme} if theme else {}
+    project = load_project(Path(source), overrides, list(available))
+    config = project.config
+    chosen = select_exporters(formats, config, available)
+    theme_obj = load_theme(config.theme, project.root)
+    gate = make_gate(config, theme_obj)
+    reporter = Reporter(strict=strict)
+    doc = read_document(project, gate, reporter, drafts)
+    _fail_if_strict(reporter, 0)
+    when, reproducible = build_time(doc)
+    out_dir = Path(out).resolve() if out else (project.root / config.out).resolve()
+    stem = config.output_name or slugify(doc.meta.title)
+    result = BuildResult(doc, reporter=reporter)
+    for name in chosen:
+        cls = available[name]
+        table = config.format_options.get(name, {})
+        where = Pos(config.config_file.name if config.config_file else "presswork.toml")
+        options = fill_dataclass(cls.Options, table, where, section=name)
+        ctx = BuildContext(config=config, theme=theme_obj, gate=gate, reporter=reporter, build_time=when,
+                           reproducible=reproducible, options=options)
+        target = out_dir / f"{stem}.{cls.extension or name}"
+        before = len(reporter.warnings)
+
+        def write(tmp: Path, cls: type[Exporter] = cls, ctx: BuildContext = ctx) -> None:
+            cls().export(doc, ctx, tmp)
+            _fail_if_strict(reporter, before)
+
+        write_atomically(target, write)
+        result.outputs[name] = target
+        if on_output:
+            on_output(name, target)
+    return result
+
+
+def _fail_if_strict(reporter: Reporter, since: int) -> None:
+    if reporter.strict and len(reporter.warnings) > since:
+        first = reporter.warnings[since]
+        more = len(reporter.warnings) - since - 1
+        raise PressworkError(f"{first.message} (--strict turns warnings into errors{f'; {more} more' if more else ''})",
+                             first.pos)

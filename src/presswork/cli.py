@@ -1,0 +1,137 @@
+"""The ``presswork`` command line: build, check, tree, formats, themes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+
+from . import __version__
+from .diagnostics import PressworkError, Reporter, UsageError
+
+EXIT_OK, EXIT_BUILD_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with status 2 and one clear line on usage errors."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"presswork: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="presswork", description="One Markdown source -> print-ready PDF, EPUB 3 and PPTX.")
+    p.add_argument("--version", action="version", version=f"presswork {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("source", nargs="?", default=".", help="project folder, folder of Markdown files, or one .md file")
+        sp.add_argument("--drafts", action="store_true", help="include files whose front matter says draft: true")
+        sp.add_argument("--verbose", "-v", action="store_true", help="show tracebacks of errors")
+
+    b = sub.add_parser("build", help="build the book")
+    common(b)
+    b.add_argument("--format", "-f", help="comma-separated formats (default: the config's formats)")
+    b.add_argument("--out", "-o", help="output folder (default: the project's output/)")
+    b.add_argument("--theme", "-t", help="theme name or path")
+    b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+
+    c = sub.add_parser("check", help="read and check the book without writing outputs")
+    common(c)
+    c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    t = sub.add_parser("tree", help="print the document tree as JSON")
+    common(t)
+
+    sub.add_parser("formats", help="list the installed exporters")
+    sub.add_parser("themes", help="list the built-in themes")
+    return p
+
+
+def _print_warnings(console: Console, reporter: Reporter) -> None:
+    for w in reporter.warnings:
+        console.print(f"[yellow]{escape(str(w))}[/yellow]", soft_wrap=True)
+
+
+def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from .build import build, load_project, make_gate, read_document
+    from .registry import discover_exporters
+    from .theme import builtin_themes, load_theme
+
+    if args.command == "formats":
+        for name, cls in discover_exporters().items():
+            out.print(f"{name:8} .{cls.extension or name:6} {escape(cls.description)}  [dim]({cls.__module__})[/dim]")
+        return EXIT_OK
+    if args.command == "themes":
+        for name in builtin_themes():
+            out.print(name)
+        return EXIT_OK
+    if args.command in ("tree", "check"):
+        from .tree import to_json
+
+        reporter = Reporter(strict=getattr(args, "strict", False))
+        project = load_project(Path(args.source), format_names=list(discover_exporters()))
+        theme = load_theme(project.config.theme, project.root)
+        doc = read_document(project, make_gate(project.config, theme), reporter, args.drafts)
+        _print_warnings(err, reporter)
+        if args.command == "tree":
+            sys.stdout.write(to_json(doc) + "\n")
+            return EXIT_OK
+        if reporter.strict and reporter.warnings:
+            return EXIT_BUILD_ERROR
+        out.print(f"{len(doc.chapters)} chapters, {len(reporter.warnings)} warnings")
+        return EXIT_OK
+    # build
+    formats = [f.strip() for f in args.format.split(",") if f.strip()] if args.format else None
+    started = time.perf_counter()
+
+    def done(name: str, path: Path) -> None:
+        if not args.quiet:
+            err.print(f"[green]wrote[/green] {escape(str(path))}  [dim]({path.stat().st_size:,} bytes)[/dim]", soft_wrap=True)
+
+    result = build(args.source, formats=formats, out=args.out, theme=args.theme, strict=args.strict,
+                   drafts=args.drafts, on_output=done)
+    if not args.quiet:
+        _print_warnings(err, result.reporter)
+        err.print(f"built {len(result.outputs)} output(s) in {time.perf_counter() - started:.1f} s")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``presswork`` console script; returns the exit status."""
+    args = _parser().parse_args(argv)
+    err = Console(stderr=True, highlight=False)
+    out = Console(highlight=False)
+    verbose = getattr(args, "verbose", False)
+    try:
+        return _run(args, out, err)
+    except UsageError as exc:
+        err.print(f"[red]presswork: error:[/red] {escape(str(exc))}", soft_wrap=True)
+        return EXIT_USAGE
+    except PressworkError as exc:
+        if verbose:
+            err.print(escape(traceback.format_exc()))
+        err.print(f"[red]{escape(str(exc))}[/red]" if exc.pos else f"[red]presswork: error:[/red] {escape(str(exc))}",
+                  soft_wrap=True)
+        return EXIT_BUILD_ERROR
+    except KeyboardInterrupt:
+        err.print("presswork: interrupted; earlier outputs are intact")
+        return 130
+    except Exception as exc:  # a bug in presswork or a plug-in: still no traceback unless asked
+        if verbose:
+            err.print(escape(traceback.format_exc()))
+        err.print(f"[red]presswork: internal error:[/red] {type(exc).__name__}: {escape(str(exc))} "
+                  "(run with --verbose for the traceback, and please report it)", soft_wrap=True)
+        return EXIT_BUILD_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

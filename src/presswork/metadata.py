@@ -1,0 +1,106 @@
+"""Book metadata: merge configuration with the first chapter's front matter, parse dates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from .config import Config
+from .diagnostics import PressworkError
+from .tree import Author, Meta, Pos
+
+#: Date spellings accepted in configuration and front matter, besides ISO 8601.
+DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y", "%Y/%m/%d", "%d.%m.%Y")
+
+#: Front-matter keys (Astro, Hugo, Jekyll and Pandoc spellings) and the metadata field each fills.
+FRONT_MATTER_KEYS = {
+    "title": "title", "subtitle": "subtitle", "description": "description", "summary": "description",
+    "abstract": "description", "author": "authors", "authors": "authors", "lang": "language",
+    "language": "language", "tags": "subjects", "keywords": "subjects", "subjects": "subjects",
+    "publishDate": "date", "pubDate": "date", "date": "date", "updatedDate": "modified",
+    "lastmod": "modified", "modified": "modified", "publisher": "publisher", "rights": "rights",
+    "copyright": "rights", "identifier": "identifier", "isbn": "identifier", "cover": "cover",
+    "heroImage": "cover",
+}
+_DATE_FIELDS = ("date", "modified")
+
+
+def parse_date(value: Any, field: str, where: Pos) -> str:
+    """An ISO 8601 date (YYYY-MM-DD) from "2025-03-04", "04 Mar 2025", "March 4, 2025", a date or a datetime."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    if not text:
+        return ""
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        pass
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    raise PressworkError(
+        f"{field}: unknown date format {text!r}; write it as 2025-03-04 or 04 Mar 2025", where)
+
+
+def _as_list(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.split(",") if v.strip()) if "," in value else (value.strip(),)
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    return (str(value),)
+
+
+def _author(entry: Any) -> Author:
+    """``"Name"``, ``"Name (edt)"`` or a mapping ``{name:, role:}``."""
+    if isinstance(entry, dict):
+        return Author(str(entry.get("name", "")).strip(), str(entry.get("role", "aut")).strip() or "aut")
+    text = str(entry).strip()
+    m = re.fullmatch(r"(.+?)\s*\(([a-z]{3})\)", text)
+    return Author(m.group(1), m.group(2)) if m else Author(text)
+
+
+def front_matter_fields(front: dict[str, Any], where: Pos) -> dict[str, Any]:
+    """Metadata fields found in one file's front matter, normalised (unknown keys are ignored:
+    front matter is shared with other tools such as static site generators)."""
+    found: dict[str, Any] = {}
+    for key, value in front.items():
+        field = FRONT_MATTER_KEYS.get(str(key))
+        if field is None or field in found or value in (None, ""):
+            continue
+        if field in _DATE_FIELDS:
+            found[field] = parse_date(value, str(key), where)
+        elif field == "authors":
+            found[field] = tuple(_author(a) for a in (value if isinstance(value, list) else [value]))
+        elif field == "subjects":
+            found[field] = _as_list(value)
+        else:
+            found[field] = str(value).strip()
+    return found
+
+
+def build_meta(config: Config, front: dict[str, Any], front_pos: Pos, fallback_title: str = "") -> Meta:
+    """Book metadata: explicit configuration wins over the first chapter's front matter."""
+    fields = front_matter_fields(front, front_pos)
+    where = Pos(config.config_file.name if config.config_file else "presswork.toml")
+    for name in ("title", "subtitle", "language", "identifier", "publisher", "rights", "description", "cover"):
+        value = getattr(config, name)
+        if value:
+            fields[name] = value
+    for name in _DATE_FIELDS:
+        if getattr(config, name):
+            fields[name] = parse_date(getattr(config, name), name, where)
+    if config.authors:
+        fields["authors"] = tuple(_author(a) for a in config.authors)
+    if config.subjects:
+        fields["subjects"] = config.subjects
+    fields.setdefault("title", fallback_title or "Untitled")
+    fields["language"] = fields.get("language") or "en"
+    return Meta(**fields)

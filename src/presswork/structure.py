@@ -1,0 +1,105 @@
+"""Book structure: cut the read source files into chapters and normalise heading levels."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+from typing import Any
+
+from .tree import Block, Blocks, Chapter, Heading, Inlines, Text, plain_text
+
+
+def slugify(text: str) -> str:
+    """A URL- and XML-safe id from text ("Key Roles & Duties" -> "key-roles-duties")."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "section"
+
+
+def _top_headings(blocks: Blocks) -> list[Heading]:
+    return [b for b in blocks if isinstance(b, Heading)]
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceChapters:
+    """The chapters cut from one source file, and a book title it proposes (when it has a lone top heading)."""
+
+    chapters: list[Chapter]
+    proposed_title: str = ""
+
+
+def _shift(blocks: Blocks, chapter_level: int) -> Blocks:
+    """Re-level headings so that ``chapter_level + 1`` becomes 2 (chapter titles are level 1)."""
+    def fix(b: Block) -> Block:
+        if isinstance(b, Heading):
+            return dataclasses.replace(b, level=max(2, min(6, b.level - chapter_level + 1)))
+        return b
+    return tuple(fix(b) for b in blocks)
+
+
+def _title_from_path(path: str) -> Inlines:
+    stem = re.sub(r"^[0-9]+[-_. ]*", "", PurePosixPath(path).stem) or PurePosixPath(path).stem
+    return (Text(stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Untitled"),)
+
+
+def _chapter(heading: Heading | None, blocks: Blocks, path: str, level: int, fallback_title: Inlines) -> Chapter:
+    title = heading.children if heading else fallback_title
+    ident = (heading.attr.id if heading and heading.attr.id else "") or slugify(plain_text(title))
+    return Chapter(id=ident, title=title, source=path, blocks=_shift(blocks, level))
+
+
+def split_file(path: str, blocks: Blocks, front_title: str, single_file: bool) -> SourceChapters:
+    """Cut one file into chapters.
+
+    - No headings: one chapter titled by the front matter title or the file name.
+    - One top-level heading first: one chapter (in a single-file book with several
+      headings one level down, that heading is the book title and the book splits
+      one level down, as in a README-style book).
+    - Several top-level headings (like the sample's ``##`` sections): one chapter each;
+      text before the first becomes a chapter titled by the front matter title.
+    """
+    fallback = (Text(front_title),) if front_title else _title_from_path(path)
+    heads = _top_headings(blocks)
+    if not heads:
+        return SourceChapters([_chapter(None, blocks, path, 1, fallback)] if blocks else [])
+    level = min(h.level for h in heads)
+    at_level = [h for h in heads if h.level == level]
+    proposed = ""
+    if len(at_level) == 1 and blocks and blocks[0] is at_level[0]:
+        below = [h for h in heads if h.level == level + 1]
+        if not (single_file and len(below) >= 2):
+            return SourceChapters([_chapter(at_level[0], blocks[1:], path, level, fallback)])
+        proposed = plain_text(at_level[0].children)
+        fallback = at_level[0].children
+        blocks, level = blocks[1:], level + 1
+    chapters: list[Chapter] = []
+    current: Heading | None = None
+    body: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Heading) and block.level == level:
+            if current is not None or body:
+                chapters.append(_chapter(current, tuple(body), path, level, fallback))
+            current, body = block, []
+        else:
+            body.append(block)
+    if current is not None or body:
+        chapters.append(_chapter(current, tuple(body), path, level, fallback))
+    return SourceChapters(chapters, proposed)
+
+
+def make_chapters(files: Sequence[Any]) -> tuple[list[Chapter], str]:
+    """Chapters of the whole book in reading order, and a title proposed by the structure ("" if none).
+
+    ``files`` are reader SourceFile objects (path, front_matter, blocks).
+    """
+    chapters: list[Chapter] = []
+    proposed = ""
+    for f in files:
+        title = str(f.front_matter.get("title", "") or "") if isinstance(f.front_matter, dict) else ""
+        cut = split_file(f.path, f.blocks, title, single_file=len(files) == 1)
+        chapters.extend(cut.chapters)
+        proposed = proposed or cut.proposed_title
+    return chapters, proposed

@@ -1,0 +1,204 @@
+"""Tree transforms: unique ids, cross-file links, numbering, asset resolution and checks."""
+
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+import urllib.parse
+from collections.abc import Callable
+from typing import Any
+
+from .assets import AssetGate, is_remote
+from .config import Config
+from .diagnostics import PressworkError, Reporter
+from .structure import slugify
+from .tree import (
+    Attr, Block, Chapter, Document, Figure, Heading, Image, Link, Pos, Span, Table, Text, plain_text,
+)
+from .walk import walk
+
+EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel", "ftp")
+
+
+def _with_positions(blocks: Any, fn: Callable[[Any, Pos | None], Any]) -> Any:
+    """Like :func:`walk`, but ``fn`` also gets the position of the nearest enclosing block."""
+    def visit(node: Any, pos: Pos | None) -> Any:
+        if isinstance(node, tuple):
+            return tuple(visit(n, pos) for n in node)
+        if not dataclasses.is_dataclass(node):
+            return node
+        here = node.pos if isinstance(node, Block) and node.pos is not None else pos
+        changes = {}
+        for f in dataclasses.fields(node):
+            if f.name == "pos":
+                continue
+            value = getattr(node, f.name)
+            if isinstance(value, tuple) or dataclasses.is_dataclass(value):
+                new = visit(value, here)
+                if new is not value:
+                    changes[f.name] = new
+        node = dataclasses.replace(node, **changes) if changes else node
+        return fn(node, here)
+    return visit(blocks, None)
+
+
+# ------------------------------------------------------------------ ids
+
+def unique_ids(chapters: list[Chapter]) -> tuple[list[Chapter], dict[tuple[str, str], str]]:
+    """Make chapter and element ids unique across the book.
+
+    Returns the chapters and a map (source file, id as written) -> book id, used to
+    resolve links. Where one file has the same id twice, the first one wins the map.
+    """
+    used: set[str] = set()
+    mapping: dict[tuple[str, str], str] = {}
+
+    def claim(source: str, ident: str) -> str:
+        base = ident or "section"
+        new, n = base, 1
+        while new in used:
+            n += 1
+            new = f"{base}-{n}"
+        used.add(new)
+        mapping.setdefault((source, ident), new)
+        return new
+
+    out = []
+    for ch in chapters:
+        ch_id = claim(ch.source, ch.id)
+
+        def fix(node: Any, pos: Pos | None, source: str = ch.source) -> Any:
+            attr = getattr(node, "attr", None)
+            if isinstance(node, Heading) and not attr.id:
+                attr = dataclasses.replace(attr, id=slugify(plain_text(node.children)))
+            if isinstance(attr, Attr) and attr.id:
+                return dataclasses.replace(node, attr=dataclasses.replace(attr, id=claim(source, attr.id)))
+            return node
+
+        out.append(dataclasses.replace(ch, id=ch_id, blocks=_with_positions(ch.blocks, fix)))
+    return out, mapping
+
+
+# ------------------------------------------------------------------ links
+
+def resolve_links(chapters: list[Chapter], ids: dict[tuple[str, str], str], reporter: Reporter) -> list[Chapter]:
+    """Rewrite links between chapter files (``02-setup.md#install``) and within a file (``#x``)
+    to book ids (``#install``). A link whose target does not exist becomes plain text with a warning."""
+    first_chapter = {}
+    for ch in chapters:
+        first_chapter.setdefault(ch.source, ch.id)
+    book_ids = set(ids.values())
+
+    def fix(node: Any, pos: Pos | None, source: str) -> Any:
+        if not isinstance(node, Link):
+            return node
+        url = node.url.strip()
+        scheme = urllib.parse.urlsplit(url).scheme.lower()
+        if scheme in EXTERNAL_SCHEMES or url.startswith("//"):
+            return node
+        if scheme and len(scheme) > 1:
+            reporter.warn(f"link {url!r} removed: {scheme}: links are not allowed", pos, "link")
+            return Span(Attr(), node.children)
+        path, _, frag = url.partition("#")
+        path = urllib.parse.unquote(path)
+        if not path:
+            target_file = source
+        else:
+            target_file = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+            if target_file not in first_chapter:
+                what = "chapter file" if path.lower().endswith((".md", ".markdown")) else "file"
+                reporter.warn(f"link to missing {what} {path!r} (links may point to chapters and their headings)", pos, "link")
+                return Span(Attr(), node.children)
+        if not frag:
+            return dataclasses.replace(node, url="#" + first_chapter[target_file])
+        target = ids.get((target_file, urllib.parse.unquote(frag)))
+        if target is None and frag in book_ids and target_file == source:
+            target = frag
+        if target is None:
+            reporter.warn(f"broken internal link {url!r}: no heading or anchor with id {frag!r}", pos, "link")
+            return Span(Attr(), node.children)
+        return dataclasses.replace(node, url="#" + target)
+
+    return [dataclasses.replace(ch, blocks=_with_positions(ch.blocks, lambda n, p, s=ch.source: fix(n, p, s)),
+                                title=ch.title) for ch in chapters]
+
+
+# ------------------------------------------------------------------ numbering
+
+def number(chapters: list[Chapter], config: Config) -> list[Chapter]:
+    """Chapter and section numbers (``number_sections``) and figure/table labels (``number_figures``)."""
+    out = []
+    for n, ch in enumerate(chapters, start=1):
+        counters = [0] * 7
+        figures = tables = 0
+
+        def fix(node: Any, pos: Pos | None) -> Any:
+            nonlocal figures, tables
+            if isinstance(node, Heading) and config.number_sections:
+                counters[node.level] += 1
+                for deeper in range(node.level + 1, 7):
+                    counters[deeper] = 0
+                parts = [str(n)] + [str(counters[lv]) for lv in range(2, node.level + 1)]
+                return dataclasses.replace(node, number=".".join(parts))
+            if isinstance(node, Figure) and config.number_figures and node.caption:
+                figures += 1
+                return dataclasses.replace(node, label=f"Figure {n}.{figures}")
+            if isinstance(node, Table) and config.number_figures and node.caption:
+                tables += 1
+                return dataclasses.replace(node, label=f"Table {n}.{tables}")
+            return node
+
+        blocks = _with_positions(ch.blocks, fix)
+        out.append(dataclasses.replace(ch, blocks=blocks, number=str(n) if config.number_sections else ""))
+    return out
+
+
+# ------------------------------------------------------------------ assets
+
+def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter) -> list[Chapter]:
+    """Resolve every image through the gate to a project-relative path, checking that it
+    exists, stays inside the project and is not over the pixel limit. Remote images are kept
+    only when the configuration allows remote resources; otherwise they become their alt text."""
+    def fix(node: Any, pos: Pos | None, source: str) -> Any:
+        if not isinstance(node, Image):
+            return node
+        if is_remote(node.src):
+            if gate.allow_remote:
+                return node
+            reporter.warn(f"remote image {node.src!r} not fetched (allow_remote is off); its alt text is shown", pos, "remote")
+            return Span(Attr(classes=("image-alt",)), (Text(node.alt or node.src),))
+        path = gate.resolve(node.src, source, pos)
+        gate.image_size(path.read_bytes(), node.src, pos)
+        if not node.alt:
+            reporter.warn(f"image {node.src!r} has no alt text", pos, "alt-text")
+        return dataclasses.replace(node, src=gate.relative(path))
+
+    out = []
+    for ch in chapters:
+        blocks = _with_positions(ch.blocks, lambda n, p, s=ch.source: fix(n, p, s))
+        # A figure whose image became alt text is a paragraph of that text.
+        out.append(dataclasses.replace(ch, blocks=_unfigure(blocks)))
+    return out
+
+
+def _unfigure(blocks: Any) -> Any:
+    from .tree import Paragraph
+
+    def fix(node: Any) -> Any:
+        if isinstance(node, Figure) and not isinstance(node.image, Image):
+            return Paragraph((node.image,), pos=node.pos)
+        return node
+    return walk(blocks, fix)
+
+
+# ------------------------------------------------------------------ pipeline
+
+def apply_transforms(chapters: list[Chapter], meta: Any, config: Config, gate: AssetGate, reporter: Reporter) -> Document:
+    """Run every transform in order and return the finished document."""
+    if not chapters:
+        raise PressworkError("the book has no content: no chapter file has any text")
+    chapters, ids = unique_ids(chapters)
+    chapters = resolve_links(chapters, ids, reporter)
+    chapters = number(chapters, config)
+    chapters = resolve_assets(chapters, gate, reporter)
+    return Document(meta, tuple(chapters))

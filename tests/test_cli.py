@@ -1,0 +1,133 @@
+"""The command-line contract: commands, exit statuses, and clean errors on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PNG_1PX = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002"
+                        "00000500010d0a2db40000000049454e44ae426082")
+
+
+def test_formats_lists_the_three_builtin_exporters(presswork) -> None:
+    result = presswork("formats")
+    assert result.status == 0
+    names = [line.split()[0] for line in result.out.splitlines()]
+    assert {"pdf", "epub", "pptx"} <= set(names)
+
+
+def test_tree_prints_versioned_json(presswork, make_book) -> None:
+    book = make_book({"a.md": "# Title\n\nHello *world*.\n"})
+    result = presswork("tree", book)
+    assert result.status == 0, result.err
+    data = json.loads(result.out)
+    assert data["presswork-tree"] == "1.0"
+    chapter = data["document"]["chapters"][0]
+    assert chapter["title"] == [{"t": "Text", "text": "Title"}]
+    assert chapter["blocks"][0]["t"] == "Paragraph"
+    assert chapter["blocks"][0]["pos"] == ["a.md", 3]
+
+
+def test_unknown_format_is_a_usage_error_listing_choices(presswork, make_book) -> None:
+    book = make_book({"a.md": "# T\n\ntext\n"})
+    result = presswork("build", book, "--format", "pfd")
+    assert result.status == 2
+    assert "unknown format 'pfd' (did you mean 'pdf'?)" in result.err and "epub" in result.err
+
+
+def test_unknown_theme_is_a_usage_error_listing_choices(presswork, make_book) -> None:
+    book = make_book({"a.md": "# T\n\ntext\n"})
+    result = presswork("build", book, "--theme", "defualt", "--format", "epub")
+    assert result.status == 2
+    assert "unknown theme 'defualt' (did you mean 'default'?)" in result.err
+
+
+def test_unknown_config_key_is_a_usage_error(presswork, make_book) -> None:
+    book = make_book({"presswork.toml": 'titel = "x"\n', "a.md": "# T\n"})
+    result = presswork("build", book)
+    assert result.status == 2
+    assert "presswork.toml: unknown configuration key 'titel' (did you mean 'title'?)" in result.err
+
+
+def test_malformed_front_matter_names_file_and_line(presswork, make_book) -> None:
+    book = make_book({"01-a.md": "---\ntitle: [unclosed\ndate: x\n---\n\n# A\n"})
+    result = presswork("build", book, "--format", "epub")
+    assert result.status == 1
+    assert "01-a.md:" in result.err and "Traceback" not in result.err
+    assert not (book / "output").exists()
+
+
+def test_unknown_date_names_file_and_field(presswork, make_book) -> None:
+    book = make_book({"01-a.md": '---\npublishDate: "sometime soon"\n---\n\n# A\n\ntext\n'})
+    result = presswork("build", book, "--format", "epub")
+    assert result.status == 1
+    assert "01-a.md:1: publishDate: unknown date format 'sometime soon'" in result.err
+
+
+def test_missing_image_names_file_and_line(presswork, make_book) -> None:
+    book = make_book({"01-a.md": "# A\n\nSome text.\n\n![Alt](images/missing.png)\n"})
+    result = presswork("build", book, "--format", "epub")
+    assert result.status == 1
+    assert "01-a.md:5: file not found: 'images/missing.png'" in result.err
+
+
+def test_missing_chapter_file_names_config_and_file(presswork, make_book) -> None:
+    book = make_book({"presswork.toml": 'chapters = ["01-a.md", "02-b.md"]\n', "01-a.md": "# A\n\ntext\n"})
+    result = presswork("build", book, "--format", "epub")
+    assert result.status == 1
+    assert "presswork.toml: chapter file '02-b.md' not found" in result.err
+
+
+def test_drafts_are_left_out_unless_asked(presswork, make_book) -> None:
+    book = make_book({"01-a.md": "# A\n\nkept\n", "02-b.md": "---\ndraft: true\n---\n# B\n\ndrafted\n"})
+    result = presswork("tree", book)
+    assert [c["id"] for c in json.loads(result.out)["document"]["chapters"]] == ["a"]
+    result = presswork("tree", book, "--drafts")
+    assert [c["id"] for c in json.loads(result.out)["document"]["chapters"]] == ["a", "b"]
+
+
+def test_strict_turns_warnings_into_errors(presswork, make_book) -> None:
+    book = make_book({"01-a.md": "# A\n\n[broken](#nowhere)\n"})
+    assert presswork("check", book).status == 0
+    result = presswork("check", book, "--strict")
+    assert result.status == 1
+    assert "01-a.md:3: warning: broken internal link '#nowhere'" in result.err
+
+
+def test_binary_and_non_utf8_input_is_a_clean_error(presswork, make_book) -> None:
+    book = make_book({"01-a.md": b"# A\n\n\xff\xfe caf\xe9\n"})
+    result = presswork("build", book, "--format", "epub")
+    assert result.status == 1
+    assert "01-a.md" in result.err and "UTF-8" in result.err and "Traceback" not in result.err
+
+
+def test_utf8_bom_is_accepted(presswork, make_book) -> None:
+    book = make_book({"01-a.md": "\ufeff# Título\n\ntext\n".encode()})
+    result = presswork("tree", book)
+    assert result.status == 0
+    assert json.loads(result.out)["document"]["chapters"][0]["title"][0]["text"] == "Título"
+
+
+def test_empty_input_is_a_clear_error(presswork, make_book) -> None:
+    book = make_book({"01-a.md": ""})
+    result = presswork("build", book, "--format", "epub")
+    assert result.status == 1
+    assert "the book is empty: 01-a.md has no text" in result.err
+
+
+def test_single_file_source_builds_next_to_it(presswork, make_book) -> None:
+    book = make_book({"notes.md": "# Notes\n\nJust one file.\n"})
+    result = presswork("build", book / "notes.md", "--format", "epub", "--out", book / "out")
+    assert result.status == 0, result.err
+    assert (book / "out" / "notes.epub").is_file()
+
+
+def test_no_traceback_from_a_subprocess_even_on_internal_errors(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\n: : :\n---\n")
+    proc = subprocess.run([sys.executable, "-m", "presswork", "build", str(tmp_path)], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "COLUMNS": "200"})
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and "a.md" in proc.stderr

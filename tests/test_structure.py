@@ -1,0 +1,122 @@
+"""Cutting source files into chapters and making ids, links and numbers book-wide."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from presswork.assets import AssetGate
+from presswork.config import Config
+from presswork.diagnostics import PressworkError, Reporter
+from presswork.structure import make_chapters, slugify
+from presswork.transforms import apply_transforms
+from presswork.tree import (Attr, Chapter, Figure, Heading, Image, Link, Meta, Paragraph, Pos, Span, Table, Text,
+                            plain_text)
+
+
+@dataclasses.dataclass
+class Src:
+    path: str
+    blocks: tuple
+    front_matter: dict = dataclasses.field(default_factory=dict)
+
+
+def H(level: int, text: str, ident: str = "") -> Heading:
+    return Heading(level, (Text(text),), Attr(id=ident or slugify(text)))
+
+
+def P(text: str) -> Paragraph:
+    return Paragraph((Text(text),))
+
+
+def titles(chapters: list[Chapter]) -> list[str]:
+    return [plain_text(c.title) for c in chapters]
+
+
+def test_single_file_with_level_two_sections_gets_a_chapter_per_section() -> None:
+    src = Src("guide.md", (H(2, "Intro"), P("a"), H(2, "Roles"), H(3, "Dev"), P("b")), {"title": "Guide"})
+    chapters, proposed = make_chapters([src])
+    assert titles(chapters) == ["Intro", "Roles"]
+    assert chapters[1].blocks == (H(2, "Dev"), P("b"))  # ### becomes a level-2 section
+    assert proposed == ""
+
+
+def test_readme_style_single_file_uses_its_h1_as_book_title() -> None:
+    src = Src("book.md", (H(1, "My Book"), P("preface"), H(2, "One"), P("x"), H(2, "Two"), P("y")))
+    chapters, proposed = make_chapters([src])
+    assert proposed == "My Book"
+    assert titles(chapters) == ["My Book", "One", "Two"]
+
+
+def test_multi_file_book_has_a_chapter_per_file() -> None:
+    a = Src("01-a.md", (H(1, "Alpha"), P("x"), H(2, "Sub"), P("y")))
+    b = Src("02-b.md", (P("no heading here"),))
+    chapters, _ = make_chapters([a, b])
+    assert titles(chapters) == ["Alpha", "B"]
+    assert chapters[0].blocks[1] == H(2, "Sub")
+
+
+def doc_of(chapters: list[Chapter], tmp_path: Path, reporter: Reporter, **config: object):
+    cfg = dataclasses.replace(Config(), root=tmp_path, **config)
+    return apply_transforms(chapters, Meta(title="T"), cfg, AssetGate(tmp_path), reporter)
+
+
+def test_ids_are_unique_across_the_book_and_links_resolve_across_files(tmp_path: Path) -> None:
+    a = Src("01-a.md", (H(1, "Alpha"), H(2, "Install"), P("x"),
+                        Paragraph((Link((Text("see"),), "02-b.md#install"), Link((Text("self"),), "#install"))),))
+    b = Src("02-b.md", (H(1, "Beta"), H(2, "Install"), Paragraph((Link((Text("back"),), "01-a.md"),))))
+    chapters, _ = make_chapters([a, b])
+    reporter = Reporter()
+    doc = doc_of(chapters, tmp_path, reporter)
+    ids = [b.attr.id for ch in doc.chapters for b in ch.blocks if isinstance(b, Heading)]
+    assert ids == ["install", "install-2"]
+    links = [n.url for ch in doc.chapters for b in ch.blocks if isinstance(b, Paragraph) for n in b.children
+             if isinstance(n, Link)]
+    assert links == ["#install-2", "#install", "#alpha"]
+    assert reporter.warnings == []
+
+
+def test_broken_links_warn_with_position_and_become_text(tmp_path: Path) -> None:
+    para = Paragraph((Link((Text("gone"),), "03-missing.md#x"), Link((Text("nope"),), "#nowhere")),
+                     pos=Pos("01-a.md", 7))
+    chapters, _ = make_chapters([Src("01-a.md", (H(1, "A"), para))])
+    reporter = Reporter()
+    doc = doc_of(chapters, tmp_path, reporter)
+    assert [str(w) for w in reporter.warnings] == [
+        "01-a.md:7: warning: link to missing chapter file '03-missing.md' (links may point to chapters and their headings)",
+        "01-a.md:7: warning: broken internal link '#nowhere': no heading or anchor with id 'nowhere'"]
+    assert all(isinstance(n, Span) for n in doc.chapters[0].blocks[0].children)
+
+
+def test_numbering_of_sections_figures_and_tables(tmp_path: Path) -> None:
+    from PIL import Image as PILImage
+    PILImage.new("RGB", (10, 10)).save(tmp_path / "x.png")
+    fig = Figure(Image("x.png", "alt"), (Text("cap"),))
+    table = Table((Text("cap"),), ("",), ((( Text("h"),),),), ((( Text("b"),),),))
+    chapters, _ = make_chapters([Src("a.md", (H(1, "A"), P("x"), H(1, "B"), H(2, "S"), fig, table))])
+    doc = doc_of(chapters, tmp_path, Reporter(), number_sections=True)
+    assert [c.number for c in doc.chapters] == ["1", "2"]
+    heading, figure, tbl = doc.chapters[1].blocks
+    assert heading.number == "2.1" and figure.label == "Figure 2.1" and tbl.label == "Table 2.1"
+
+
+def test_missing_image_is_an_error_naming_file_and_line(tmp_path: Path) -> None:
+    fig = Figure(Image("images/nope.png", "alt"), (), pos=Pos("01-a.md", 12))
+    chapters, _ = make_chapters([Src("01-a.md", (H(1, "A"), fig))])
+    with pytest.raises(PressworkError) as err:
+        doc_of(chapters, tmp_path, Reporter())
+    assert str(err.value) == "01-a.md:12: file not found: 'images/nope.png'"
+
+
+def test_image_outside_the_project_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.png").write_bytes(b"x")
+    project = tmp_path / "book"
+    project.mkdir()
+    for src in ("../secret.png", str(tmp_path / "secret.png"), f"file://{tmp_path}/secret.png"):
+        fig = Figure(Image(src, "alt"), (), pos=Pos("a.md", 3))
+        chapters, _ = make_chapters([Src("a.md", (H(1, "A"), fig))])
+        with pytest.raises(PressworkError) as err:
+            doc_of(chapters, project, Reporter())
+        assert str(err.value).startswith("a.md:3: ") and ("outside the project" in str(err.value) or "file: URLs" in str(err.value))
