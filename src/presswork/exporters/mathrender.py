@@ -25,6 +25,8 @@ def tex_to_svg(tex: str, display: bool) -> str:
     Glyphs are drawn as paths (no ``<symbol>`` ids, so many formulas can share one
     document). Inline formulas sit on the text baseline. Raises MathError on bad TeX.
     """
+    if not tex.strip():
+        raise MathError("empty formula")
     try:
         with _LOCK:
             old = ziafont_config.svg2
@@ -50,10 +52,12 @@ def tex_to_svg(tex: str, display: bool) -> str:
 
 
 def tex_to_mathml(tex: str, display: bool) -> str:
-    """A ``<math>`` element (MathML namespace) for ``tex``, with the TeX kept as an annotation-free alttext.
+    """A ``<math>`` element (MathML namespace) for ``tex``, with the TeX source as ``alttext``.
 
     Raises MathError on bad TeX.
     """
+    if not tex.strip():
+        raise MathError("empty formula")
     try:
         out = latex2mathml.converter.convert(tex, display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises its own exception family and IndexError
