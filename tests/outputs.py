@@ -1,0 +1,76 @@
+"""Read outputs back as a reader sees them: the words of a PDF, an EPUB and a PPTX, and of a Markdown source."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+from lxml import etree
+
+
+def words(text: str) -> Counter[str]:
+    """Word tokens of a text, lower-cased, split at every non-word character ("CI/CD" -> ci, cd)."""
+    return Counter(re.findall(r"\w+", text.lower()))
+
+
+def markdown_words(source: str) -> Counter[str]:
+    """The prose words of a Markdown source: front matter, URLs of links and markup left out."""
+    source = re.sub(r"\A---\n.*?\n---\n", "", source, flags=re.S)
+    source = re.sub(r"\]\([^)]*\)", "]", source)          # [text](url) -> [text]
+    source = re.sub(r"<https?://[^>]+>", "", source)       # autolinks
+    source = re.sub(r"\{#[^}]*\}", "", source)             # {#id}
+    source = re.sub(r"^\s*(!!!|:::)\s*\S*", "", source, flags=re.M)
+    source = re.sub(r"^\s*Table:", "", source, flags=re.M)
+    source = re.sub(r"\[\^[^\]]+\]:?", "", source)           # footnote markers
+    source = re.sub(r"</?[a-z]+[^>]*>", " ", source)        # inline HTML tags
+    return words(source)
+
+
+def pdf_text(pdf: Path) -> str:
+    """The text of a PDF as pdftotext extracts it (hyphenated line ends joined)."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return re.sub(r"(\w)[-\u00ad]\n(\w)", r"\1\2", text)
+
+
+def epub_text(epub: Path) -> str:
+    """The text of every XHTML document of an EPUB (nav included)."""
+    parts = []
+    with zipfile.ZipFile(epub) as z:
+        for name in z.namelist():
+            if name.endswith((".xhtml", ".html")):
+                root = etree.fromstring(z.read(name))
+                parts.append(" ".join(root.itertext()))
+    return "\n".join(parts)
+
+
+def pptx_text(pptx: Path, notes: bool = True) -> str:
+    """The text of every slide (shapes, tables, groups) and, with ``notes``, of the speaker notes."""
+    from pptx import Presentation
+
+    def shape_text(shape) -> list[str]:
+        out = []
+        if getattr(shape, "has_text_frame", False) and shape.has_text_frame:
+            out.append(shape.text_frame.text)
+        if getattr(shape, "has_table", False) and shape.has_table:
+            out += [cell.text for row in shape.table.rows for cell in row.cells]
+        for sub in getattr(shape, "shapes", []):
+            out += shape_text(sub)
+        return out
+
+    parts = []
+    for slide in Presentation(str(pptx)).slides:
+        for shape in slide.shapes:
+            parts += shape_text(shape)
+        if notes and slide.has_notes_slide:
+            parts.append(slide.notes_slide.notes_text_frame.text)
+    return "\n".join(parts)
+
+
+def missing_words(expected: Counter[str], text: str) -> list[str]:
+    """Expected words that do not occur at all in ``text``."""
+    found = words(text)
+    return sorted(w for w in expected if w not in found)
