@@ -199,3 +199,13 @@ def test_gate_refuses_files_outside_the_project_and_warns_on_glyphs(tmp_path: Pa
     assert any(w.category == "glyph" and "U+0FFF" in w.message and str(w.pos) == "01-start.md"
                for w in ctx.reporter.warnings), messages
     assert target.is_file()
+
+
+def test_ordered_lists_print_their_start_numbers(tmp_path: Path) -> None:
+    from presswork.tree import ListItem, OrderedList, Paragraph, Text
+
+    items = tuple(ListItem((Paragraph((Text(f"item {w}"),)),)) for w in ("alpha", "beta"))
+    chapter = Chapter("c", (Text("Lists"),), "c.md", (OrderedList(items, start=7), OrderedList(items)))
+    pdf, _ = export(tmp_path, Document(feature_document().meta, (chapter,)), name="lists.pdf")
+    text = " ".join(pages_text(pdf))
+    assert re.search(r"7\.\s+item alpha\s+8\.\s+item beta\s+1\.\s+item alpha\s+2\.\s+item beta", text), text

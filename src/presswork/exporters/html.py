@@ -178,7 +178,9 @@ class HtmlRenderer:
         return f"<ul{self._tasks(node.items)}>\n{''.join(self._item(i) for i in node.items)}</ul>\n"
 
     def OrderedList(self, node: OrderedList) -> str:
-        start = f' start="{node.start}"' if node.start != 1 else ""
+        # WeasyPrint ignores the start attribute: the list-item counter carries it for print.
+        start = (f' start="{node.start}"' + (f' style="counter-reset: list-item {node.start - 1}"'
+                                             if self.target == "print" else "")) if node.start != 1 else ""
         return f"<ol{start}{self._tasks(node.items)}>\n{''.join(self._item(i) for i in node.items)}</ol>\n"
 
     def DefinitionItem(self, node: Any) -> str:
