@@ -30,10 +30,13 @@ def markdown_words(source: str) -> Counter[str]:
 
 
 def pdf_text(pdf: Path) -> str:
-    """The text of a PDF as pdftotext extracts it (hyphenated line ends joined)."""
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+    """The text of a PDF as pdftotext extracts it, plus a copy with hyphenated line ends joined."""
+    text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
-    return re.sub(r"(\w)[-\u00ad]\n(\w)", r"\1\2", text)
+    # A word hyphenated at a line end ("continu-" + "ous") is one word; a real hyphen at a
+    # line end ("sought-" + "after") is two: keep both readings of every such break.
+    joined = re.sub(r"(\w)[-\u00ad\u2010]\n(\w)", r"\1\2", text)
+    return text + "\n" + joined
 
 
 def epub_text(epub: Path) -> str:

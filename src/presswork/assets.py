@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import threading
 import urllib.parse
 import urllib.request
-import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from .diagnostics import PressworkError
+from .diagnostics import PressworkError, Reporter
+from .reading.sanitize import SvgError, clean_svg, looks_like_markup
 from .tree import Pos
 
 REMOTE_SCHEMES = ("http", "https")
@@ -18,6 +21,7 @@ IMAGE_TYPES = {
     ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
     ".svg": "image/svg+xml", ".webp": "image/webp",
 }
+_PIL_LOCK = threading.RLock()
 
 
 def is_remote(ref: str) -> bool:
@@ -30,10 +34,28 @@ def media_type(name: str) -> str:
     return IMAGE_TYPES.get(PurePosixPath(name.lower()).suffix, "application/octet-stream")
 
 
+@contextlib.contextmanager
+def pil_pixel_limit(limit: int | None) -> Iterator[None]:
+    """Set Pillow's decompression-bomb limit (``None`` = off) for the duration of the block."""
+    from PIL import Image as PILImage
+
+    with _PIL_LOCK:
+        saved = PILImage.MAX_IMAGE_PIXELS
+        PILImage.MAX_IMAGE_PIXELS = limit
+        try:
+            yield
+        finally:
+            PILImage.MAX_IMAGE_PIXELS = saved
+
+
 @dataclass
 class AssetGate:
     """Resolves and reads resources, allowing only files inside the project and theme
-    folders (after resolving symlinks) and, when configured, remote http(s) URLs."""
+    folders (after resolving symlinks) and, when configured, remote http(s) URLs.
+
+    Markup (SVG) is sanitised on the way through: scripts, event attributes and references
+    to other files or URLs are removed, each removal a warning to ``reporter``.
+    """
 
     root: Path
     theme_dirs: Sequence[Path] = ()
@@ -42,7 +64,9 @@ class AssetGate:
     remote_timeout: float = 10.0
     remote_max_bytes: int = 20_000_000
     max_image_pixels: int = 50_000_000
-    remote_requests: list[str] = field(default_factory=list)  # every URL actually fetched
+    reporter: Reporter | None = None
+    remote_requests: list[str] = field(default_factory=list)  # every URL actually requested
+    _cache: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
@@ -71,12 +95,18 @@ class AssetGate:
         clean = urllib.parse.unquote(ref.split("#", 1)[0].split("?", 1)[0])
         if not clean:
             raise PressworkError(f"empty resource reference {ref!r}", pos)
+        if "\x00" in clean:
+            raise PressworkError(f"invalid file name {ref!r}", pos)
         if clean.startswith("/") or Path(clean).is_absolute():
             candidate = Path(clean)
         else:
             folder = (self.root / base).parent if base else self.root
             candidate = folder / clean
-        if not self.is_allowed(candidate):
+        try:
+            allowed = self.is_allowed(candidate)
+        except (OSError, RuntimeError) as exc:  # symlink loops, names too long
+            raise PressworkError(f"cannot resolve {ref!r}: {exc}", pos) from None
+        if not allowed:
             raise PressworkError(f"{ref!r} is outside the project folder; a build reads only files inside it", pos)
         real = candidate.resolve()
         if not real.is_file():
@@ -94,56 +124,116 @@ class AssetGate:
         raise PressworkError(f"{path} is outside the project folder")
 
     def read_bytes(self, ref: str, base: str = "", pos: Pos | None = None) -> bytes:
-        """The bytes of a local file (through :meth:`resolve`) or, if allowed, a remote URL."""
+        """The bytes of a local file (through :meth:`resolve`) or, if allowed, a remote URL.
+
+        SVG and other markup comes back sanitised (see :meth:`checked`).
+        """
         if is_remote(ref):
             return self.fetch(ref, pos)
         path = self.resolve(ref, base, pos)
+        key = str(path)
+        if key not in self._cache:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise PressworkError(f"cannot read {ref!r}: {exc.strerror}", pos) from exc
+            self._cache[key] = self.checked(data, ref, pos)
+        return self._cache[key]
+
+    def checked(self, data: bytes, ref: str, pos: Pos | None = None) -> bytes:
+        """``data`` made safe to embed: markup must be SVG, which is sanitised (each removal a
+        warning) and size-checked; other data is returned unchanged."""
+        if not looks_like_markup(data):
+            return data
         try:
-            return path.read_bytes()
-        except OSError as exc:
-            raise PressworkError(f"cannot read {ref!r}: {exc.strerror}", pos) from exc
+            svg = clean_svg(data)
+        except SvgError as exc:
+            raise PressworkError(f"image {ref!r}: {exc}", pos) from None
+        w, h = svg.size
+        if w * h > self.max_image_pixels:
+            raise PressworkError(f"SVG image {ref!r} is {w:.0f}x{h:.0f} = {w * h:,.0f} pixels, over "
+                                 f"max_image_pixels ({self.max_image_pixels:,})", pos)
+        if svg.removed and self.reporter is not None:
+            self.reporter.warn(f"removed from SVG image {ref!r}: {', '.join(svg.removed[:6])}"
+                               + (f" and {len(svg.removed) - 6} more" if len(svg.removed) > 6 else ""), pos, "html")
+        return svg.data
 
     # ------------------------------------------------------------------ network
-    def fetch(self, url: str, pos: Pos | None = None) -> bytes:
-        """Fetch a remote resource, only when ``allow_remote`` is on and the host is allowed."""
+    def check_remote(self, url: str, pos: Pos | None = None) -> str:
+        """The absolute URL of a remote resource the configuration allows, else a PressworkError."""
         if url.startswith("//"):
             url = "https:" + url
-        host = (urllib.parse.urlsplit(url).hostname or "").lower()
+        parts = urllib.parse.urlsplit(url)
         if not self.allow_remote:
             raise PressworkError(f"remote resource {url!r} not fetched: set allow_remote = true to allow network access", pos)
+        if parts.scheme.lower() not in REMOTE_SCHEMES:
+            raise PressworkError(f"{parts.scheme}: URLs are not allowed: {url!r}", pos)
+        host = (parts.hostname or "").lower()
         if self.remote_hosts and host not in {h.lower() for h in self.remote_hosts}:
-            raise PressworkError(f"remote host {host!r} is not in remote_hosts", pos)
+            raise PressworkError(f"remote host {host!r} of {url!r} is not in remote_hosts "
+                                 f"({', '.join(self.remote_hosts)})", pos)
+        return url
+
+    def fetch(self, url: str, pos: Pos | None = None) -> bytes:
+        """Fetch a remote resource, only when ``allow_remote`` is on and the host (also of every
+        redirect) is allowed; at most ``remote_max_bytes``, within ``remote_timeout`` seconds."""
+        url = self.check_remote(url, pos)
+        if url in self._cache:
+            return self._cache[url]
         self.remote_requests.append(url)
+        opener = urllib.request.OpenerDirector()
+        for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(),
+                        _GatedRedirects(self, pos), urllib.request.HTTPDefaultErrorHandler(),
+                        urllib.request.HTTPErrorProcessor()):
+            opener.add_handler(handler)
         try:
-            with urllib.request.urlopen(url, timeout=self.remote_timeout) as response:  # noqa: S310 (scheme checked)
+            with opener.open(url, timeout=self.remote_timeout) as response:
+                length = response.headers.get("Content-Length", "")
+                if length.isdigit() and int(length) > self.remote_max_bytes:
+                    raise PressworkError(f"{url!r} is larger than remote_max_bytes ({self.remote_max_bytes:,})", pos)
                 data = response.read(self.remote_max_bytes + 1)
+        except PressworkError:
+            raise
         except (OSError, ValueError) as exc:
             raise PressworkError(f"cannot fetch {url!r}: {exc}", pos) from exc
         if len(data) > self.remote_max_bytes:
-            raise PressworkError(f"{url!r} is larger than remote_max_bytes ({self.remote_max_bytes})", pos)
-        return data
+            raise PressworkError(f"{url!r} is larger than remote_max_bytes ({self.remote_max_bytes:,})", pos)
+        self._cache[url] = self.checked(data, url, pos)
+        return self._cache[url]
 
     # ------------------------------------------------------------------ images
     def image_size(self, data: bytes, ref: str, pos: Pos | None = None) -> tuple[int, int]:
-        """Pixel size of a raster image, refusing undecodable images and images over ``max_image_pixels``.
+        """Pixel size of a raster image, refusing undecodable images and images over ``max_image_pixels``
+        (read from the header: the pixels are never decoded here).
 
-        SVG returns (0, 0): it has no pixel size.
+        SVG returns (0, 0): it has no pixel size (its declared size is checked by :meth:`checked`).
         """
-        if data.lstrip()[:5] in (b"<?xml", b"<svg ") or data.lstrip().startswith(b"<svg"):
+        if looks_like_markup(data):
+            self.checked(data, ref, pos)
             return (0, 0)
         from PIL import Image as PILImage
 
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-                with PILImage.open(io.BytesIO(data)) as img:
-                    width, height = img.size
-        except PILImage.DecompressionBombError as exc:
-            raise PressworkError(f"image {ref!r} is too large: {exc}", pos) from exc
-        except (PILImage.DecompressionBombWarning, OSError, ValueError, SyntaxError) as exc:
+            with pil_pixel_limit(None), PILImage.open(io.BytesIO(data)) as img:
+                width, height = img.size
+        except (OSError, ValueError, SyntaxError) as exc:
             raise PressworkError(f"image {ref!r} cannot be read: {exc}", pos) from exc
+        except Exception as exc:  # noqa: BLE001 - Pillow plug-ins raise assorted errors on hostile files
+            raise PressworkError(f"image {ref!r} cannot be read: {type(exc).__name__}: {exc}", pos) from exc
         if width * height > self.max_image_pixels:
             raise PressworkError(
                 f"image {ref!r} has {width}x{height} = {width * height:,} pixels, over max_image_pixels "
                 f"({self.max_image_pixels:,})", pos)
         return width, height
+
+
+class _GatedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to a URL the gate allows (scheme and host)."""
+
+    def __init__(self, gate: AssetGate, pos: Pos | None) -> None:
+        self.gate, self.pos = gate, pos
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+        self.gate.check_remote(urllib.parse.urljoin(req.full_url, newurl), self.pos)
+        self.gate.remote_requests.append(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)

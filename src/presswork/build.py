@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Callable, Sequence
+import secrets
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .assets import AssetGate
+from .assets import AssetGate, pil_pixel_limit
 from .config import Config, fill_dataclass, load_config, suggest
 from .diagnostics import PressworkError, Reporter, UsageError
 from .exporters.base import BuildContext, Exporter
@@ -75,6 +78,10 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
     else:
         files = sorted((p for p in content.iterdir() if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file()
                         and not p.name.startswith((".", "_")) and p.name.lower() != "readme.md"), key=_natural_key)
+        for path in files:
+            if not path.resolve().is_relative_to(root):
+                raise PressworkError("chapter file is a link to a file outside the project folder; a build reads "
+                                     "only files inside it", Pos(path.relative_to(root).as_posix()))
     if not files:
         raise PressworkError(f"no Markdown files (*.md) in {config.content!r}", where)
     return Project(root, config, files)
@@ -112,18 +119,34 @@ def read_document(project: Project, gate: AssetGate, reporter: Reporter, drafts:
     return apply_transforms(chapters, meta, project.config, gate, reporter)
 
 
-def make_gate(config: Config, theme: Theme) -> AssetGate:
-    """The asset gate for a project and its theme folders."""
-    return AssetGate(config.root, theme.dirs, allow_remote=config.allow_remote, remote_hosts=config.remote_hosts,
+def make_gate(config: Config, theme: Theme, reporter: Reporter | None = None) -> AssetGate:
+    """The asset gate for a project and its theme folders (checked: no link inside a theme
+    folder may lead out of the allowed folders)."""
+    gate = AssetGate(config.root, theme.dirs, allow_remote=config.allow_remote, remote_hosts=config.remote_hosts,
                      remote_timeout=config.remote_timeout, remote_max_bytes=config.remote_max_bytes,
-                     max_image_pixels=config.max_image_pixels)
+                     max_image_pixels=config.max_image_pixels, reporter=reporter)
+    check_theme_links(theme, gate)
+    return gate
+
+
+def check_theme_links(theme: Theme, gate: AssetGate) -> None:
+    """Refuse a theme folder holding a symbolic link to a file outside the project and theme
+    folders (templates and stylesheets are read without the gate, so they are checked here)."""
+    for folder in theme.dirs:
+        for dirpath, dirnames, filenames in os.walk(folder):
+            for name in (*dirnames, *filenames):
+                path = Path(dirpath) / name
+                if path.is_symlink() and not gate.is_allowed(path):
+                    raise PressworkError(f"theme file {name!r} is a link to {os.readlink(path)!r}, outside the "
+                                         "project and theme folders", Pos(str(path)))
 
 
 def read_project(source: Path | str, drafts: bool = False) -> Document:
     """The finished document tree of a project (a convenience for tools and tests)."""
     project = load_project(Path(source))
     theme = load_theme(project.config.theme, project.root)
-    return read_document(project, make_gate(project.config, theme), Reporter(), drafts)
+    reporter = Reporter()
+    return read_document(project, make_gate(project.config, theme, reporter), reporter, drafts)
 
 
 def build_time(doc: Document) -> tuple[datetime, bool]:
@@ -153,57 +176,142 @@ def select_exporters(names: Sequence[str] | None, config: Config, available: dic
     return list(dict.fromkeys(wanted))
 
 
+def check_named_files(project: Project, doc: Document, gate: AssetGate, exporters: dict[str, type[Exporter]]) -> None:
+    """Check the files named in the configuration or front matter (the cover, an exporter's
+    ``template`` or ``cover`` option) through the gate before any exporter runs, so that a
+    refusal names the file that asked for it."""
+    config = project.config
+    config_pos = Pos(config.config_file.name if config.config_file else "presswork.toml")
+    named: list[tuple[str, str, Pos]] = []
+    if config.cover:
+        named.append(("cover", config.cover, config_pos))
+    elif doc.meta.cover:
+        named.append(("cover", doc.meta.cover, Pos(project.files[0].relative_to(project.root).as_posix(), 1)))
+    for name, cls in exporters.items():
+        for key in ("template", "cover"):
+            value = config.format_options.get(name, {}).get(key)
+            if isinstance(value, str) and value:
+                named.append((f"[{name}] {key}", value, config_pos))
+    for key, ref, pos in named:
+        try:
+            gate.read_bytes(ref, pos=pos)
+        except PressworkError as exc:
+            raise PressworkError(f"{key}: {exc.message}", pos) from None
+
+
+def temporary_path(target: Path) -> Path:
+    """A fresh hidden temporary name beside ``target`` (unique per process and call)."""
+    return target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+
+
+def _commit(tmp: Path, target: Path) -> None:
+    """Flush ``tmp`` to disk and rename it over ``target`` (atomic on POSIX and Windows)."""
+    with contextlib.suppress(OSError), open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+
+
 def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
     """Call ``write(tmp)`` for a temporary file beside ``target`` and rename it into place on success.
 
     On any failure (also Ctrl-C) the temporary file is removed and ``target`` is untouched.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp = temporary_path(target)
     try:
         write(tmp)
         if not tmp.is_file():
             raise PressworkError(f"the exporter wrote no file for {target.name}")
-        os.replace(tmp, target)
+        _commit(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def resource_limits(config: Config) -> Iterator[None]:
+    """Limits for the duration of a build: Pillow decodes images up to ``max_image_pixels``
+    (never fewer than its own default), and the recursion limit leaves room for
+    ``max_nesting`` levels in every exporter."""
+    from PIL import Image as PILImage
+
+    pil_limit = max(PILImage.MAX_IMAGE_PIXELS or 0, config.max_image_pixels)
+    saved = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(saved, 1000 + 25 * config.max_nesting))
+    try:
+        with pil_pixel_limit(pil_limit):
+            yield
+    finally:
+        sys.setrecursionlimit(saved)
+
+
+def run_exporter(cls: type[Exporter], name: str, doc: Document, ctx: BuildContext, target: Path) -> None:
+    """Run one exporter; a failure other than a PressworkError becomes one (the original
+    exception is chained, so ``--verbose`` shows its traceback)."""
+    try:
+        cls().export(doc, ctx, target)
+    except PressworkError:
+        raise
+    except RecursionError:
+        raise PressworkError(f"the {name} exporter ran out of stack on deeply nested content; lower the "
+                             f"nesting (max_nesting is {ctx.config.max_nesting})") from None
+    except MemoryError:
+        raise PressworkError(f"the {name} exporter ran out of memory") from None
+    except Exception as exc:  # a bug in an exporter or plug-in: one clear line, not a traceback
+        raise PressworkError(f"the {name} exporter failed: {type(exc).__name__}: {exc} (this is a bug; run with "
+                             "--verbose for the traceback and please report it)") from exc
 
 
 def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: Path | str | None = None,
           theme: str | None = None, strict: bool = False, drafts: bool = False,
           on_output: Callable[[str, Path], None] | None = None) -> BuildResult:
-    """Build a book. Raises PressworkError (or UsageError) on failure; earlier outputs stay intact."""
+    """Build a book. Raises PressworkError (or UsageError) on failure.
+
+    Every output is written to a temporary file beside its target; only when all of them
+    have been written are they renamed into place, so a failed or interrupted build leaves
+    the previous outputs byte-for-byte intact and no temporary file behind.
+    """
     available = discover_exporters()
     overrides = {"theme": theme} if theme else {}
     project = load_project(Path(source), overrides, list(available))
     config = project.config
     chosen = select_exporters(formats, config, available)
     theme_obj = load_theme(config.theme, project.root)
-    gate = make_gate(config, theme_obj)
     reporter = Reporter(strict=strict)
-    doc = read_document(project, gate, reporter, drafts)
-    _fail_if_strict(reporter, 0)
-    when, reproducible = build_time(doc)
-    out_dir = Path(out).resolve() if out else (project.root / config.out).resolve()
-    stem = config.output_name or slugify(doc.meta.title)
-    result = BuildResult(doc, reporter=reporter)
-    for name in chosen:
-        cls = available[name]
-        table = config.format_options.get(name, {})
-        where = Pos(config.config_file.name if config.config_file else "presswork.toml")
-        options = fill_dataclass(cls.Options, table, where, section=name)
-        ctx = BuildContext(config=config, theme=theme_obj, gate=gate, reporter=reporter, build_time=when,
-                           reproducible=reproducible, options=options)
-        target = out_dir / f"{stem}.{cls.extension or name}"
-        before = len(reporter.warnings)
-
-        def write(tmp: Path, cls: type[Exporter] = cls, ctx: BuildContext = ctx) -> None:
-            cls().export(doc, ctx, tmp)
-            _fail_if_strict(reporter, before)
-
-        write_atomically(target, write)
-        result.outputs[name] = target
-        if on_output:
+    gate = make_gate(config, theme_obj, reporter)
+    with resource_limits(config):
+        doc = read_document(project, gate, reporter, drafts)
+        check_named_files(project, doc, gate, {name: available[name] for name in chosen})
+        _fail_if_strict(reporter, 0)
+        when, reproducible = build_time(doc)
+        out_dir = Path(out).resolve() if out else (project.root / config.out).resolve()
+        stem = config.output_name or slugify(doc.meta.title)
+        result = BuildResult(doc, reporter=reporter)
+        staged: list[tuple[str, Path, Path]] = []
+        try:
+            for name in chosen:
+                cls = available[name]
+                table = config.format_options.get(name, {})
+                where = Pos(config.config_file.name if config.config_file else "presswork.toml")
+                options = fill_dataclass(cls.Options, table, where, section=name)
+                ctx = BuildContext(config=config, theme=theme_obj, gate=gate, reporter=reporter, build_time=when,
+                                   reproducible=reproducible, options=options)
+                target = out_dir / f"{stem}.{cls.extension or name}"
+                out_dir.mkdir(parents=True, exist_ok=True)
+                tmp = temporary_path(target)
+                staged.append((name, tmp, target))
+                before = len(reporter.warnings)
+                run_exporter(cls, name, doc, ctx, tmp)
+                if not tmp.is_file():
+                    raise PressworkError(f"the {name} exporter wrote no file")
+                _fail_if_strict(reporter, before)
+            for name, tmp, target in staged:
+                _commit(tmp, target)
+                result.outputs[name] = target
+        finally:
+            for _name, tmp, _target in staged:
+                tmp.unlink(missing_ok=True)
+    if on_output:
+        for name, target in result.outputs.items():
             on_output(name, target)
     return result
 

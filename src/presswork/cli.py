@@ -62,7 +62,7 @@ def _print_warnings(console: Console, reporter: Reporter) -> None:
 
 
 def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from .build import build, load_project, make_gate, read_document
+    from .build import build, load_project, make_gate, read_document, resource_limits
     from .registry import discover_exporters
     from .theme import builtin_themes, load_theme
 
@@ -80,7 +80,8 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         reporter = Reporter(strict=getattr(args, "strict", False))
         project = load_project(Path(args.source), format_names=list(discover_exporters()))
         theme = load_theme(project.config.theme, project.root)
-        doc = read_document(project, make_gate(project.config, theme), reporter, args.drafts)
+        with resource_limits(project.config):
+            doc = read_document(project, make_gate(project.config, theme, reporter), reporter, args.drafts)
         _print_warnings(err, reporter)
         if args.command == "tree":
             sys.stdout.write(to_json(doc) + "\n")

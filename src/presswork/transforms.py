@@ -13,9 +13,10 @@ from .config import Config
 from .diagnostics import PressworkError, Reporter
 from .structure import slugify
 from .tree import (
-    Attr, Block, Chapter, Document, Figure, Heading, Image, Link, Pos, Span, Table, Text, plain_text,
+    Attr, Block, Chapter, DefinitionItem, Document, Figure, Heading, Image, Link, ListItem, Node, Note, Paragraph,
+    Pos, Span, Table, Text, plain_text,
 )
-from .walk import walk
+from .walk import children, walk
 
 EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel", "ftp")
 
@@ -40,6 +41,59 @@ def _with_positions(blocks: Any, fn: Callable[[Any, Pos | None], Any]) -> Any:
         node = dataclasses.replace(node, **changes) if changes else node
         return fn(node, here)
     return visit(blocks, None)
+
+
+# ------------------------------------------------------------------ limits
+
+#: Nodes that hold others without adding a level a reader would count (an item of a list,
+#: a paragraph's or heading's words).
+_NOT_A_LEVEL = (ListItem, DefinitionItem, Paragraph, Heading)
+
+
+def check_nesting(chapters: list[Chapter], max_nesting: int) -> None:
+    """Refuse a tree nested deeper than ``max_nesting`` levels, counting lists, quotes,
+    admonitions, divs, notes, tables and inline markup together.
+
+    Runs iteratively (no recursion), before any transform or exporter that recurses.
+    """
+    for ch in chapters:
+        stack: list[tuple[Any, int, Pos | None]] = [(n, 0, Pos(ch.source)) for n in (*ch.title, *ch.blocks)]
+        while stack:
+            node, depth, pos = stack.pop()
+            if not isinstance(node, Node):
+                continue
+            here = node.pos if isinstance(node, Block) and node.pos is not None else pos
+            kids = list(children(node))
+            level = depth + (1 if kids and not isinstance(node, _NOT_A_LEVEL) else 0)
+            if level > max_nesting:
+                raise PressworkError(f"nesting deeper than {max_nesting} levels (lists, quotes, notes and inline "
+                                     "markup counted together); raise max_nesting to allow it", here)
+            stack.extend((kid, level, here) for kid in kids)
+
+
+def flatten_notes(chapters: list[Chapter], reporter: Reporter) -> list[Chapter]:
+    """A footnote inside a footnote is not supported by the formats (and makes page layout
+    crawl): its text is appended to the enclosing footnote, with a warning."""
+    def fix(node: Any, pos: Pos | None) -> Any:
+        if not isinstance(node, Note):
+            return node
+        inner: list[Note] = []
+
+        def lift(n: Any) -> Any:
+            if isinstance(n, Note):
+                inner.append(n)
+                return Span(Attr(), ())
+            return n
+
+        blocks = walk(node.blocks, lift)
+        if not inner:
+            return node
+        reporter.warn("a footnote inside a footnote is not supported: its text is added to the end of the "
+                      "enclosing footnote", pos, "note")
+        return dataclasses.replace(node, blocks=blocks + tuple(b for n in inner for b in n.blocks))
+
+    return [dataclasses.replace(ch, title=_with_positions(ch.title, fix), blocks=_with_positions(ch.blocks, fix))
+            for ch in chapters]
 
 
 # ------------------------------------------------------------------ ids
@@ -168,7 +222,7 @@ def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter)
             reporter.warn(f"remote image {node.src!r} not fetched (allow_remote is off); its alt text is shown", pos, "remote")
             return Span(Attr(classes=("image-alt",)), (Text(node.alt or node.src),))
         path = gate.resolve(node.src, source, pos)
-        gate.image_size(path.read_bytes(), node.src, pos)
+        gate.image_size(gate.read_bytes(node.src, source, pos), node.src, pos)
         if not node.alt:
             reporter.warn(f"image {node.src!r} has no alt text", pos, "alt-text")
         return dataclasses.replace(node, src=gate.relative(path))
@@ -197,6 +251,8 @@ def apply_transforms(chapters: list[Chapter], meta: Any, config: Config, gate: A
     """Run every transform in order and return the finished document."""
     if not chapters:
         raise PressworkError("the book has no content: no chapter file has any text")
+    check_nesting(chapters, config.max_nesting)
+    chapters = flatten_notes(chapters, reporter)
     chapters, ids = unique_ids(chapters)
     chapters = resolve_links(chapters, ids, reporter)
     chapters = number(chapters, config)
