@@ -6,10 +6,9 @@ import re
 
 from treefixtures import feature_document
 
-from presswork.exporters.slides import (
-    CodeBox, Frame, Options, Para, Run, TableBox, TextBox, auto_slide_level, build_deck, highlight, slide_words,
-    text_height,
-)
+from presswork.exporters.deck import CodeBox, Frame, Options, Para, Run, TableBox, TextBox, slide_words
+from presswork.exporters.deck_measure import text_height
+from presswork.exporters.slides import auto_slide_level, build_deck, highlight
 from presswork.tree import (
     Attr, BulletList, Chapter, CodeBlock, Div, Document, Heading, ListItem, Meta, OrderedList, Paragraph, Table, Text,
 )

@@ -21,14 +21,21 @@ WRAP_MARK = "\u21aa"
 
 
 @lru_cache(maxsize=64)
-def _lexer(language: str) -> Lexer:
-    """The Pygments lexer for ``language`` (plain text when unknown or empty)."""
+def find_lexer(language: str) -> Lexer | None:
+    """The Pygments lexer for ``language``, or None when the language is empty or unknown."""
     if language:
         try:
             return get_lexer_by_name(language.lower(), stripnl=False, ensurenl=False)
         except ClassNotFound:
             pass
-    return TextLexer(stripnl=False, ensurenl=False)
+    return None
+
+
+@lru_cache(maxsize=64)
+def _lexer(language: str) -> Lexer:
+    """The Pygments lexer for ``language`` (plain text when unknown or empty)."""
+    found = find_lexer(language)
+    return TextLexer(stripnl=False, ensurenl=False) if found is None else found
 
 
 def known_language(language: str) -> bool:

@@ -1,0 +1,184 @@
+"""Tree text -> deck text: styled runs from inlines, plain text for speaker notes, quotes and TeX as text."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ..tree import (
+    Admonition, BlockQuote, BulletList, Code, CodeBlock, DefinitionList, Div, Emphasis, Figure, Heading, Image, Kbd,
+    LineBreak, Link, Math, MathBlock, Note, OrderedList, Paragraph, RawInline, Span, Strikethrough, Strong, Subscript,
+    Superscript, Table, Text, plain_text,
+)
+from .deck import Run
+
+
+class InlineRuns:
+    """Turns inlines into runs; footnotes become numbered markers and go to ``notes``."""
+
+    def __init__(self, footnotes: list[str], notes_counter: list[int]) -> None:
+        self.footnotes = footnotes
+        self.counter = notes_counter
+
+    def runs(self, inlines: tuple, **style: object) -> tuple[Run, ...]:
+        """The runs of ``inlines`` set in ``style`` (Run fields), neighbours of one style merged."""
+        out: list[Run] = []
+        for node in inlines:
+            out.extend(self._one(node, dict(style)))
+        return tuple(_merge_runs(out))
+
+    def _one(self, node: object, st: dict) -> list[Run]:
+        if isinstance(node, Text):
+            return [Run(node.text if st.get("code") else smart_quotes(node.text), **st)]
+        if isinstance(node, (Code, Kbd)):
+            return [Run(node.text, **{**st, "code": True})]
+        if isinstance(node, Emphasis):
+            return list(self.runs(node.children, **{**st, "italic": True}))
+        if isinstance(node, Strong):
+            return list(self.runs(node.children, **{**st, "bold": True}))
+        if isinstance(node, Strikethrough):
+            return list(self.runs(node.children, **{**st, "strike": True}))
+        if isinstance(node, (Superscript, Subscript)):
+            table = _SUP if isinstance(node, Superscript) else _SUB
+            text = plain_text(node.children)
+            if text and all(ord(c) in table for c in text):  # real characters: one word, the font's own glyphs
+                return [Run(text.translate(table), **st)]
+            return list(self.runs(node.children, **{**st, "baseline": 30 if isinstance(node, Superscript) else -25}))
+        if isinstance(node, Link):
+            return list(self.runs(node.children, **{**st, "url": node.url}))
+        if isinstance(node, Span):
+            return list(self.runs(node.children, **st))
+        if isinstance(node, Math):
+            return [Run(tex_to_text(node.tex), **{**st, "italic": True})]
+        if isinstance(node, Image):
+            return [Run(node.alt, **st)] if node.alt else []
+        if isinstance(node, LineBreak):
+            return [Run("\n", **st)]
+        if isinstance(node, Note):
+            self.counter[0] += 1
+            n = self.counter[0]
+            self.footnotes.append(f"[{n}] " + blocks_text(node.blocks))
+            return [Run(str(n).translate(_SUP), **st)]
+        if isinstance(node, RawInline):
+            return []
+        return [Run(plain_text((node,)), **st)]
+
+
+def _merge_runs(runs: list[Run]) -> list[Run]:
+    out: list[Run] = []
+    for r in runs:
+        if not r.text:
+            continue
+        if out and dataclasses.replace(out[-1], text="") == dataclasses.replace(r, text="") and "\n" not in r.text + out[-1].text:
+            out[-1] = dataclasses.replace(out[-1], text=out[-1].text + r.text)
+        else:
+            out.append(r)
+    return out
+
+
+_TEX_SYMBOLS = {
+    r"\quad": "  ", r"\qquad": "    ", r"\sum": "∑", r"\int": "∫", r"\infty": "∞", r"\alpha": "α", r"\beta": "β",
+    r"\gamma": "γ", r"\delta": "δ", r"\pi": "π", r"\sigma": "σ", r"\theta": "θ", r"\lambda": "λ", r"\mu": "μ",
+    r"\cdot": "·", r"\times": "×", r"\leq": "≤", r"\geq": "≥", r"\neq": "≠", r"\approx": "≈", r"\pm": "±",
+    r"\to": "→", r"\rightarrow": "→", r"\ldots": "…", r"\dots": "…",
+}
+_SUP = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
+_SUB = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+
+
+def smart_quotes(text: str) -> str:
+    """Typographic quotes for prose ("x" -> “x”, it's -> it’s), as PowerPoint's AutoFormat types them."""
+    text = re.sub(r'(^|[\s(\[{\u2014-])"', "\\1\u201c", text)
+    text = text.replace('"', "\u201d")
+    text = re.sub(r"(^|[\s(\[{\u2014-])'", "\\1\u2018", text)
+    return text.replace("'", "\u2019")
+
+
+def tex_to_text(tex: str) -> str:
+    """A readable plain-text rendering of simple inline TeX (fractions, roots, powers, Greek letters)."""
+    s = tex
+    for _ in range(4):
+        s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"\1/\2", s)
+        s = re.sub(r"\\sqrt\{([^{}]*)\}", r"√(\1)", s)
+    s = re.sub(r"\^\{?([0-9n+-]+)\}?", lambda m: m.group(1).translate(_SUP), s)
+    for cmd, sym in sorted(_TEX_SYMBOLS.items(), key=lambda kv: -len(kv[0])):
+        s = s.replace(cmd, sym)
+    s = re.sub(r"_\{([^{}]*)\}", r"\1", s).replace("{", "").replace("}", "")
+    return re.sub(r"\\([A-Za-z]+)", r"\1", s).strip()
+
+
+def blocks_text(blocks: tuple) -> str:
+    """The plain text of blocks, one line per paragraph-like block (for speaker notes)."""
+    lines: list[str] = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            lines.append(inline_text(b.children))
+        elif isinstance(b, Heading):
+            lines.append(inline_text(b.children))
+        elif isinstance(b, (BulletList, OrderedList)):
+            for i, it in enumerate(b.items):
+                mark = f"{b.start + i}." if isinstance(b, OrderedList) else "•"
+                lines.append(f"{mark} " + blocks_text(it.blocks).replace("\n", " "))
+        elif isinstance(b, CodeBlock):
+            lines.append(b.code)
+        elif isinstance(b, MathBlock):
+            lines.append(b.tex)
+        elif isinstance(b, Table):
+            for row in (*b.head, *b.body):
+                lines.append(" | ".join(inline_text(c) for c in row))
+            lines.append(inline_text(b.caption))
+        elif isinstance(b, Figure):
+            lines.append(inline_text(b.caption) or b.image.alt)
+        elif isinstance(b, DefinitionList):
+            for it in b.items:
+                lines.append(inline_text(it.term) + ": " + " ".join(blocks_text(d) for d in it.definitions))
+        elif isinstance(b, Admonition):
+            lines.append(inline_text(b.title) + ": " + blocks_text(b.blocks))
+        elif isinstance(b, (BlockQuote, Div)):
+            lines.append(blocks_text(b.blocks))
+    return "\n".join(x for x in lines if x)
+
+
+def inline_text(inlines: tuple) -> str:
+    """The plain text of inlines for speaker notes: footnotes in parentheses, TeX as readable text."""
+    out: list[str] = []
+    for n in inlines:
+        if isinstance(n, Note):
+            out.append(" (" + blocks_text(n.blocks) + ")")
+        elif isinstance(n, Math):
+            out.append(tex_to_text(n.tex))
+        elif isinstance(n, LineBreak):
+            out.append(" ")
+        elif hasattr(n, "children"):
+            out.append(inline_text(n.children))
+        else:
+            out.append(plain_text((n,)))
+    return "".join(out)
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text`` (up to ". ", "! " or "? " followed by a capital), or all of it."""
+    m = re.search(r"[.!?](?=\s+[A-Z0-9\"'“(])", text)
+    return text[: m.end()] if m else text
+
+
+def runs_head(runs: tuple[Run, ...], length: int) -> tuple[Run, ...]:
+    """The runs cut after their first ``length`` characters."""
+    out, left = [], length
+    for r in runs:
+        if left <= 0:
+            break
+        out.append(dataclasses.replace(r, text=r.text[:left]))
+        left -= len(r.text)
+    return tuple(out)
+
+
+def runs_tail(runs: tuple[Run, ...], start: int) -> tuple[Run, ...]:
+    """The runs from character ``start`` on."""
+    out, pos = [], 0
+    for r in runs:
+        end = pos + len(r.text)
+        if end > start:
+            out.append(dataclasses.replace(r, text=r.text[max(start - pos, 0):]))
+        pos = end
+    return tuple(out)
