@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-import presswork.build as build_module
 from presswork.diagnostics import PressworkError
 from presswork.exporters.epub import EpubExporter
 from presswork.exporters.pptx import PptxExporter
@@ -72,19 +71,6 @@ def test_exporter_writing_nothing_is_an_error(presswork, built: Path, monkeypatc
     result = presswork("build", built, "--format", "epub")
     assert result.status == 1 and "the epub exporter wrote no file" in result.err
     assert hashes(built / "output") == before
-
-
-def test_write_atomically_cleans_up(tmp_path: Path) -> None:
-    target = tmp_path / "out" / "book.epub"
-    build_module.write_atomically(target, lambda tmp: tmp.write_bytes(b"one"))
-    def interrupted(tmp: Path) -> None:
-        tmp.write_bytes(b"tw")
-        raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        build_module.write_atomically(target, interrupted)
-    assert target.read_bytes() == b"one"
-    assert os.listdir(target.parent) == ["book.epub"]
 
 
 def run_build(book: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:

@@ -8,10 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-PNG_1PX = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002"
-                        "00000500010d0a2db40000000049454e44ae426082")
-
-
 def test_formats_lists_the_three_builtin_exporters(presswork) -> None:
     result = presswork("formats")
     assert result.status == 0
@@ -131,3 +127,29 @@ def test_no_traceback_from_a_subprocess_even_on_internal_errors(tmp_path: Path) 
                           timeout=120, env={**os.environ, "COLUMNS": "200"})
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and "a.md" in proc.stderr
+
+
+def test_watch_rebuilds_when_a_chapter_changes(make_book) -> None:
+    """watch builds once, rebuilds after an edit, reports a broken edit and keeps watching."""
+    import time
+
+    book = make_book({"01-a.md": "# A\n\nfirst version\n"})
+    epub = book / "output" / "a.epub"  # named after the book's title, "A"
+    proc = subprocess.Popen([sys.executable, "-m", "presswork", "watch", str(book), "--format", "epub"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not epub.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        first = epub.stat().st_mtime_ns
+        (book / "01-a.md").write_text("# A\n\n![x](missing.png)\n")
+        time.sleep(2)
+        (book / "01-a.md").write_text("# A\n\nsecond version\n")
+        while epub.stat().st_mtime_ns == first and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert epub.stat().st_mtime_ns != first
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert "01-a.md:3: file not found: 'missing.png'" in err
+    assert "Traceback" not in err

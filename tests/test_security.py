@@ -181,7 +181,7 @@ def test_chapter_file_linked_from_outside_is_refused(presswork, make_book, secre
 @pytest.mark.parametrize("fmt", ["epub", "pdf", "pptx"])
 def test_cover_and_template_outside_are_refused_naming_the_config(presswork, make_book, secret: Secret,
                                                                  fmt: str) -> None:
-    book = make_book({"presswork.toml": f'cover = "../outside/secret.png"\n', "01-a.md": "# A\n\ntext\n"})
+    book = make_book({"presswork.toml": 'cover = "../outside/secret.png"\n', "01-a.md": "# A\n\ntext\n"})
     with RECORDER.recording():
         result = presswork("build", book, "--format", fmt)
     assert result.status == 1

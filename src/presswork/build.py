@@ -211,22 +211,6 @@ def _commit(tmp: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
-def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` for a temporary file beside ``target`` and rename it into place on success.
-
-    On any failure (also Ctrl-C) the temporary file is removed and ``target`` is untouched.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temporary_path(target)
-    try:
-        write(tmp)
-        if not tmp.is_file():
-            raise PressworkError(f"the exporter wrote no file for {target.name}")
-        _commit(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 @contextlib.contextmanager
 def resource_limits(config: Config) -> Iterator[None]:
     """Limits for the duration of a build: Pillow decodes images up to ``max_image_pixels``

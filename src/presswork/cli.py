@@ -1,4 +1,4 @@
-"""The ``presswork`` command line: build, check, tree, formats, themes."""
+"""The ``presswork`` command line: build, watch, check, tree, formats, themes."""
 
 from __future__ import annotations
 
@@ -36,13 +36,14 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--drafts", action="store_true", help="include files whose front matter says draft: true")
         sp.add_argument("--verbose", "-v", action="store_true", help="show tracebacks of errors")
 
-    b = sub.add_parser("build", help="build the book")
-    common(b)
-    b.add_argument("--format", "-f", help="comma-separated formats (default: the config's formats)")
-    b.add_argument("--out", "-o", help="output folder (default: the project's output/)")
-    b.add_argument("--theme", "-t", help="theme name or path")
-    b.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    b.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    for command, text in (("build", "build the book"), ("watch", "build, then rebuild whenever a source changes")):
+        b = sub.add_parser(command, help=text)
+        common(b)
+        b.add_argument("--format", "-f", help="comma-separated formats (default: the config's formats)")
+        b.add_argument("--out", "-o", help="output folder (default: the project's output/)")
+        b.add_argument("--theme", "-t", help="theme name or path")
+        b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        b.add_argument("--quiet", "-q", action="store_true", help="print errors only")
 
     c = sub.add_parser("check", help="read and check the book without writing outputs")
     common(c)
@@ -90,19 +91,32 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
             return EXIT_BUILD_ERROR
         out.print(f"{len(doc.chapters)} chapters, {len(reporter.warnings)} warnings")
         return EXIT_OK
-    # build
+    # build and watch
     formats = [f.strip() for f in args.format.split(",") if f.strip()] if args.format else None
-    started = time.perf_counter()
 
     def done(name: str, path: Path) -> None:
         if not args.quiet:
             err.print(f"[green]wrote[/green] {escape(str(path))}  [dim]({path.stat().st_size:,} bytes)[/dim]", soft_wrap=True)
 
-    result = build(args.source, formats=formats, out=args.out, theme=args.theme, strict=args.strict,
-                   drafts=args.drafts, on_output=done)
-    if not args.quiet:
-        _print_warnings(err, result.reporter)
-        err.print(f"built {len(result.outputs)} output(s) in {time.perf_counter() - started:.1f} s")
+    def build_once() -> None:
+        started = time.perf_counter()
+        result = build(args.source, formats=formats, out=args.out, theme=args.theme, strict=args.strict,
+                       drafts=args.drafts, on_output=done)
+        if not args.quiet:
+            _print_warnings(err, result.reporter)
+            err.print(f"built {len(result.outputs)} output(s) in {time.perf_counter() - started:.1f} s")
+
+    if args.command == "build":
+        build_once()
+        return EXIT_OK
+    from .watch import watch
+
+    project = load_project(Path(args.source))
+    out_dir = Path(args.out).resolve() if args.out else project.root / project.config.out
+    theme = load_theme(args.theme or project.config.theme, project.root)
+    folders = [project.root, *(d for d in theme.dirs if not d.is_relative_to(project.root))]
+    err.print(f"watching {escape(str(project.root))} (Ctrl-C to stop)")
+    watch(folders, out_dir, build_once, lambda message: err.print(f"[red]{escape(message)}[/red]", soft_wrap=True))
     return EXIT_OK
 
 
