@@ -220,10 +220,20 @@ def test_every_word_visible_after_rendering(tmp_path: Path, template: str) -> No
 
 @pytest.mark.slow
 @needs_soffice
-def test_sample_guide_every_word_visible(tmp_path: Path) -> None:
-    build_mod = pytest.importorskip("presswork.build")
-    doc = build_mod.read_project(ROOT)
-    ctx = make_context(ROOT, PptxExporter)
+@pytest.mark.parametrize("template", ["", "wide.pptx", "narrow.potx"])
+def test_sample_guide_every_word_visible(tmp_path: Path, template: str) -> None:
+    """The sample guide on the default template, a plain 16:9 one and a 4:3 .potx made here."""
+    import shutil
+
+    from presswork.build import read_project
+
+    project = tmp_path / "sample"
+    project.mkdir()
+    shutil.copy(ROOT / "content" / "ai-engineering-guide.md", project)
+    if template:
+        make_template(project / template, wide=template.startswith("wide"), potx=template.endswith(".potx"))
+    doc = read_project(project)
+    ctx = make_context(project, PptxExporter, template=template)
     deck = tmp_path / "sample.pptx"
     PptxExporter().export(doc, ctx, deck)
     total, lost, detail = lost_words(deck, tmp_path)

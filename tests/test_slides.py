@@ -152,3 +152,10 @@ def test_measured_height_grows_with_text_and_narrower_boxes() -> None:
     para = Para((Run("word"),))
     words = Para((Run("word " * 60),))
     assert text_height([words], FRAME, 400) > text_height([words], FRAME, 800) > text_height([para], FRAME, 800)
+
+
+def test_slide_text_keeps_hyphenated_words_and_uses_typographic_quotes() -> None:
+    from presswork.exporters.deck_text import slide_text
+
+    assert slide_text('"problem-solving" isn\'t long-term') == "\u201cproblem-\u2060solving\u201d isn\u2019t long-\u2060term"
+    assert slide_text("a - b and -x") == "a - b and -x"  # only hyphens between letters

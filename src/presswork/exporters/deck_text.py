@@ -94,6 +94,18 @@ def smart_quotes(text: str) -> str:
     return text.replace("'", "\u2019")
 
 
+def unbreakable_hyphens(text: str) -> str:
+    """A word joiner (U+2060) follows each hyphen inside a word: the slide measurement wraps
+    lines only at spaces, so the renderer must not break "problem-solving" at its hyphen either.
+    (Not U+2011: Calibri's metric twin Carlito lacks it, and a fallback glyph splits the word.)"""
+    return re.sub(r"(?<=\w)-(?=\w)", "-\u2060", text)
+
+
+def slide_text(text: str) -> str:
+    """Prose as it is set on a slide: typographic quotes and hyphens that do not break."""
+    return unbreakable_hyphens(smart_quotes(text))
+
+
 def tex_to_text(tex: str) -> str:
     """A readable plain-text rendering of simple inline TeX (fractions, roots, powers, Greek letters)."""
     s = tex

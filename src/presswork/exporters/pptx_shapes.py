@@ -15,6 +15,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from .deck import CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
+from .deck_text import slide_text
 from .pptx_pictures import PictureStore
 from .pptx_template import PlacedFrame, pt
 
@@ -75,7 +76,7 @@ class ShapeWriter:
             p.add_line_break()
             return
         r = p.add_run()
-        r.text = run.text
+        r.text = run.text if run.code else slide_text(run.text)
         font = r.font
         font.size = Pt(size * (0.7 if run.baseline else 1.0)) if run.baseline else Pt(size)
         bold = run.bold or para.role_bold

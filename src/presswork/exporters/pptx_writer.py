@@ -14,6 +14,7 @@ from pptx.util import Emu, Pt
 
 from . import slidefit
 from .deck import CalloutBox, CodeBox, Deck, Para, PictureBox, Slide, TableBox, TextBox
+from .deck_text import slide_text
 from .deck_measure import GAP, text_height, title_height, title_lines, title_size
 from .pptx_pictures import PictureStore
 from .pptx_shapes import ShapeWriter, set_insets, set_script_fonts
@@ -138,7 +139,7 @@ class DeckWriter:
         set_insets(tf, self.frame.inset_x, self.frame.inset_y)
         tf.text = ""
         run = tf.paragraphs[0].add_run()
-        run.text = text
+        run.text = slide_text(text)
         run.font.size = Pt(size)
         set_script_fonts(run)
         need_h = title_height(title_lines(text_measured, frame, size), frame, size)

@@ -18,6 +18,7 @@ from .deck import Deck, Frame, Options, Para, PictureSizer, Run, Slide, TextBox,
 from .deck_flow import VISIBLE_ITEMS, Anchor, CodeStyler, FallbackLead, FlowBuilder, SpeakerNote
 from .deck_measure import text_height
 from .deck_paginate import paginate
+from .deck_text import smart_quotes
 from .highlight import find_lexer
 
 
@@ -85,7 +86,7 @@ def _title_slide(doc: Document) -> Slide:
     meta = doc.meta
     sub: list[Para] = []
     if meta.subtitle or meta.description:
-        sub.append(Para((Run(meta.subtitle or meta.description),), role="lead"))
+        sub.append(Para((Run(smart_quotes(meta.subtitle or meta.description)),), role="lead"))
     people = ", ".join(a.name for a in meta.authors)
     info = " · ".join(x for x in (people, meta.date) if x)
     if info:
