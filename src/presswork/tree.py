@@ -193,7 +193,8 @@ class RawInline(Inline):
 
 @dataclass(frozen=True)
 class Heading(Block):
-    """A section heading. Inside a chapter, levels run 2..6 (the chapter title is level 1)."""
+    """A section heading. Inside a chapter, levels run 2..6 (the chapter title is level 1);
+    after transforms every heading has an id, unique in the book."""
 
     level: int
     children: Inlines

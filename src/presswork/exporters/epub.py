@@ -53,17 +53,6 @@ class EpubOptions:
     code_style: str = "default"  #: Pygments style of code colours.
 
 
-def merged_meta(doc: Document, config: Any) -> Meta:
-    """The document's metadata, empty text fields filled from the configuration."""
-    changes = {}
-    for f in dataclasses.fields(Meta):
-        value = getattr(doc.meta, f.name)
-        configured = getattr(config, f.name, None)
-        if isinstance(value, str) and not value.strip() and isinstance(configured, str) and configured.strip():
-            changes[f.name] = configured
-    return dataclasses.replace(doc.meta, **changes)
-
-
 def _relative(href: str, from_file: str) -> str:
     """``href`` (package path) as seen from package file ``from_file``."""
     path, _, fragment = href.partition("#")
@@ -101,7 +90,7 @@ class EpubExporter(Exporter):
         opts: EpubOptions = ctx.options if isinstance(ctx.options, EpubOptions) else EpubOptions()
         if not doc.chapters:
             raise PressworkError("the book has no chapters: nothing to put in the EPUB")
-        meta = merged_meta(doc, ctx.config)
+        meta = doc.meta  # configuration already merged over front matter (metadata.build_meta)
         title = meta.title.strip() or plain_text(doc.chapters[0].title).strip() or "Untitled"
         lang = meta.language or "en"
         files = chapter_files(doc)

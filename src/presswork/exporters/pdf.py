@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 import math
@@ -20,8 +19,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..assets import AssetGate, media_type
 from ..diagnostics import PressworkError, Reporter
-from ..tree import Chapter, Document, Heading, Image, Pos, plain_text
-from ..walk import iter_nodes, walk
+from ..tree import Document, Heading, Image, Pos, plain_text
+from ..walk import iter_nodes
 from .base import BuildContext, Exporter
 from .glyphs import css_font_families, missing_glyphs
 from .highlight import pygments_css
@@ -148,23 +147,6 @@ def code_columns(geo: PageGeometry, two_sided: bool) -> int:
     return max(20, math.floor(measure / char - 2 * CODE_PADDING_EM / MONO_ADVANCE) - 1)
 
 
-def _number_headings(doc: Document) -> Document:
-    """Give every section heading an id (``<chapter>-s<n>``) so contents and bookmarks can point at it."""
-    chapters = []
-    for ch in doc.chapters:
-        count = 0
-
-        def fix(node: Any, ch: Chapter = ch) -> Any:
-            nonlocal count
-            if isinstance(node, Heading) and not node.attr.id:
-                count += 1
-                return dataclasses.replace(node, attr=dataclasses.replace(node.attr, id=f"{ch.id}-s{count}"))
-            return node
-
-        chapters.append(walk(ch, fix))
-    return dataclasses.replace(doc, chapters=tuple(chapters))
-
-
 def contents(doc: Document, depth: int) -> list[dict[str, Any]]:
     """Contents entries: chapter id/number/title with their sections down to heading level ``depth``."""
     out = []
@@ -189,7 +171,6 @@ class PdfExporter(Exporter):
         if opts.page_size not in PAGE_GEOMETRY:
             raise PressworkError(f"unknown page_size {opts.page_size!r}; choose one of {', '.join(PAGE_GEOMETRY)}")
         geo = PAGE_GEOMETRY[opts.page_size]
-        doc = _number_headings(doc)
         css_text = self.stylesheet(doc, ctx, opts, geo)
         self.check_glyphs(doc, ctx, css_text)
         html = self.document_html(doc, ctx, opts, geo)
