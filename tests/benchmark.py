@@ -32,8 +32,12 @@ RUSAGE = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); "
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, int, bool]:
     """Wall seconds, peak RSS in MiB and success of one command in a fresh process."""
+    import os
+
+    # Pandoc looks for the weasyprint command on PATH: use the one installed beside this Python.
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", RUSAGE, *cmd], cwd=cwd, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", RUSAGE, *cmd], cwd=cwd, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
     found = re.search(r"maxrss (\d+)", proc.stderr)
     if proc.returncode != 0:
@@ -57,7 +61,9 @@ def long_book(folder: Path, copies: int) -> Path:
 
 def one_file(book: Path, dest: Path) -> Path:
     """The book's chapters concatenated into one Markdown file, for Pandoc."""
-    files = sorted(book.glob("*.md")) or sorted((book / "content").glob("*.md"))
+    from presswork.build import load_project
+
+    files = load_project(book).files
     dest.write_text("\n\n".join(f.read_text(encoding="utf-8") for f in files), encoding="utf-8")
     return dest
 

@@ -16,13 +16,18 @@ Page = tuple[list[Box], list[str], list[str]]
 
 
 def with_fixed_sizes(items: list[FlowItem], frame: Frame) -> list[FlowItem]:
-    """Copies of the items with each paragraph's size fixed to ``frame``'s sizes."""
+    """Copies of the items with each paragraph's size fixed to ``frame``'s sizes.
+
+    Shallow copies suffice: the pager only reassigns the boxes' own attributes (size, height,
+    width) and the paragraph lists made here, never the shared content inside them."""
     out: list[FlowItem] = []
-    for it in copy.deepcopy(items):
+    for it in items:
         if isinstance(it, Para):
             it = dataclasses.replace(it, size=frame.size_of(it))
-        elif isinstance(it, CalloutBox):
-            it.paras = [dataclasses.replace(p, size=frame.size_of(p)) for p in it.paras]
+        else:
+            it = copy.copy(it)
+            if isinstance(it, CalloutBox):
+                it.paras = [dataclasses.replace(p, size=frame.size_of(p)) for p in it.paras]
         out.append(it)
     return out
 
