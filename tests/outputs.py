@@ -19,6 +19,11 @@ def words(text: str) -> Counter[str]:
 def markdown_words(source: str) -> Counter[str]:
     """The prose words of a Markdown source: front matter, URLs of links and markup left out."""
     source = re.sub(r"\A---\n.*?\n---\n", "", source, flags=re.S)
+    source = re.sub(r"\$\$.*?\$\$", " ", source, flags=re.S)        # display math is typeset, not text
+    source = re.sub(r"(?<![\w$])\$(?=\S)[^$]*?(?<=\S)\$(?![\w$])", " ", source)  # inline math
+    source = re.sub(r"^\s*\d+[.)]\s", " ", source, flags=re.M)     # ordered-list markers are numbering, not text
+    source = re.sub(r"(\w)[~^]([^~^\s]+)[~^]", r"\1\2", source)     # H~2~O, x^2^ read as H2O, x2
+    source = re.sub(r"^(\s*[-*+]\s+)\[[ xX]\]", r"\1", source, flags=re.M)  # task boxes are glyphs
     source = re.sub(r"\]\([^)]*\)", "]", source)          # [text](url) -> [text]
     source = re.sub(r"<https?://[^>]+>", "", source)       # autolinks
     source = re.sub(r"\{#[^}]*\}", "", source)             # {#id}
@@ -74,6 +79,8 @@ def pptx_text(pptx: Path, notes: bool = True) -> str:
 
 
 def missing_words(expected: Counter[str], text: str) -> list[str]:
-    """Expected words that do not occur at all in ``text``."""
+    """Expected words that do not occur in ``text``, neither as a word nor as consecutive letters
+    (a sub- or superscript such as H2O is extracted from PDFs and EPUBs as H, 2, O)."""
     found = words(text)
-    return sorted(w for w in expected if w not in found)
+    letters = "".join(re.findall(r"\w+", text.lower()))
+    return sorted(w for w in expected if w not in found and w not in letters)

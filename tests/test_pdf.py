@@ -209,3 +209,54 @@ def test_ordered_lists_print_their_start_numbers(tmp_path: Path) -> None:
     pdf, _ = export(tmp_path, Document(feature_document().meta, (chapter,)), name="lists.pdf")
     text = " ".join(pages_text(pdf))
     assert re.search(r"7\.\s+item alpha\s+8\.\s+item beta\s+1\.\s+item alpha\s+2\.\s+item beta", text), text
+
+
+def test_long_table_repeats_its_header_on_every_page(tmp_path: Path) -> None:
+    from presswork.tree import Paragraph, Table, Text
+
+    body = tuple(((Text(f"row{i:03d}"),), (Text(f"value {i}"),)) for i in range(150))
+    table = Table((Text("Long table"),), ("left", "right"), (((Text("HeadKey"),), (Text("HeadValue"),)),), body)
+    chapter = Chapter("t", (Text("Tables"),), "t.md", (Paragraph((Text("Before."),)), table))
+    pdf, _ = export(tmp_path, Document(feature_document().meta, (chapter,)), name="table.pdf")
+    pages = [p for p in pages_text(pdf) if re.search(r"row\d{3}", p)]
+    assert len(pages) >= 3
+    assert all("HeadKey" in p and "HeadValue" in p for p in pages)
+    assert all(f"row{i:03d}" in " ".join(pages) for i in range(150))
+
+
+def test_a_project_theme_extends_default_and_overrides_one_template_and_css(tmp_path: Path) -> None:
+    theme = tmp_path / "proj" / "themes" / "press"
+    (theme / "templates" / "pdf").mkdir(parents=True)
+    (theme / "pdf").mkdir()
+    (theme / "theme.toml").write_text('name = "press"\nextends = "default"\n')
+    (theme / "templates" / "pdf" / "copyright.html").write_text(
+        '<section class="copyright"><p>Printed by Example Press for {{ meta.title }}.</p></section>\n')
+    (theme / "pdf" / "book.css").write_text("@page { size: 150mm 150mm; }\n")
+    pdf, ctx = export(tmp_path, name="press.pdf", theme="press")
+    text = " ".join(pages_text(pdf))
+    assert "Printed by Example Press for The Feature Book." in text
+    assert "Contents" in text and "Getting Started" in text  # everything else still from default
+    box = PdfReader(pdf).pages[-1].mediabox
+    assert round(float(box.width) / 72 * 25.4) == 150 and round(float(box.height) / 72 * 25.4) == 150
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant, marker", [("pdf/ua-1", b"/StructTreeRoot"), ("pdf/a-3u", b"pdfaid:part")])
+def test_pdf_variants(tmp_path: Path, variant: str, marker: bytes) -> None:
+    pdf, _ = export(tmp_path, feature_document(), name="variant.pdf", pdf_variant=variant)
+    data = pdf.read_bytes()
+    assert marker in data or marker in _inflate_all(data)
+    assert PdfReader(pdf).metadata.title == "The Feature Book"
+
+
+def _inflate_all(data: bytes) -> bytes:
+    """Every Flate stream of a PDF, decompressed (object streams hide the catalog's keys)."""
+    import zlib
+
+    out = []
+    for m in re.finditer(rb"stream\r?\n", data):
+        try:
+            out.append(zlib.decompressobj().decompress(data[m.end():m.end() + 2_000_000]))
+        except zlib.error:
+            continue
+    return b"\n".join(out)

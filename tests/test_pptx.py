@@ -124,6 +124,17 @@ def make_template(path: Path, wide: bool, potx: bool = False) -> Path:
 def check_deck(deck: Path) -> None:
     """Font-size floors, notes/slide coverage of every source word, no template leftovers."""
     prs = Presentation(str(deck))
+    shown = check_font_floors(prs)
+    blob = " ".join(norm(w) for w in shown)
+    source = {norm(w) for n in iter_nodes(feature_document()) if isinstance(n, Text) for w in n.text.split()} - {""}
+    assert [w for w in source if w not in blob] == []
+    assert prs.core_properties.author == "Ada Writer; Ed Itor"
+    assert prs.core_properties.title == "The Feature Book"
+
+
+def check_font_floors(prs: Presentation) -> list[str]:
+    """Assert body text >= 18 pt, code, tables and slide chrome >= 12 pt, no template sample slide;
+    return the words shown on the slides and in the notes."""
     shown: list[str] = []
     for slide in prs.slides:
         assert "SAMPLE SLIDE" not in " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
@@ -141,11 +152,7 @@ def check_deck(deck: Path) -> None:
                             assert r.font.size >= Pt(floor), (sh.name, r.text, r.font.size.pt)
         if slide.has_notes_slide:
             shown += slide.notes_slide.notes_text_frame.text.split()
-    blob = " ".join(norm(w) for w in shown)
-    source = {norm(w) for n in iter_nodes(feature_document()) if isinstance(n, Text) for w in n.text.split()} - {""}
-    assert [w for w in source if w not in blob] == []
-    assert prs.core_properties.author == "Ada Writer; Ed Itor"
-    assert prs.core_properties.title == "The Feature Book"
+    return shown
 
 
 def test_deck_structure_and_properties(tmp_path: Path) -> None:
