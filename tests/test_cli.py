@@ -153,3 +153,13 @@ def test_watch_rebuilds_when_a_chapter_changes(make_book) -> None:
         _, err = proc.communicate(timeout=30)
     assert "01-a.md:3: file not found: 'missing.png'" in err
     assert "Traceback" not in err
+
+
+def test_a_documentation_folder_gets_a_chapter_per_page(presswork, make_book) -> None:
+    """Pages with front matter titles and ### sections (as npm's docs): one chapter each, and the
+    first page's title does not become the book's."""
+    book = make_book({"config.md": "---\ntitle: config\n---\n### Description\n\ntext\n\n### Settings\n\nmore\n",
+                      "scope.md": "---\ntitle: scope\n---\n### Description\n\nscoped\n"}, name="npm-docs")
+    doc = json.loads(presswork("tree", book).out)["document"]
+    assert [c["title"][0]["text"] for c in doc["chapters"]] == ["config", "scope"]
+    assert doc["meta"]["title"] == "npm-docs"

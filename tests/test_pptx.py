@@ -57,7 +57,9 @@ def lost_words(deck: Path, tmp: Path) -> tuple[int, int, dict[int, dict[str, int
     and count the words of each slide that are not visible on its page.
 
     Differences from the shared tool: pdftotext's HTML entities are decoded (the tool counts a word with a
-    quote as lost) and right-to-left words may come out of pdftotext in visual order.
+    quote as lost), right-to-left words may come out of pdftotext in visual order, and a long token that
+    the renderer wraps inside (a URL, ``--allow-same-version`` in inline code) is visible as consecutive
+    pieces on the page.
     """
     plain = tmp / "render" / "deck.pptx"
     plain.parent.mkdir(exist_ok=True)
@@ -78,11 +80,16 @@ def lost_words(deck: Path, tmp: Path) -> tuple[int, int, dict[int, dict[str, int
     detail: dict[int, dict[str, int]] = {}
     for i, (w, h, body) in enumerate(pages):
         seen: collections.Counter[str] = collections.Counter()
+        visible: list[str] = []
         for xm, ym, xM, yM, t in re.findall(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>', body):
             if float(yM) <= float(h) + 1 and float(xM) <= float(w) + 1 and float(xm) >= -1 and float(ym) >= -1:
                 word = norm(html.unescape(t))
+                visible.append(word)
                 seen[word] += 1
                 seen[word[::-1]] += 1  # right-to-left scripts
+        for n in (2, 3, 4):  # a token wrapped over lines: its pieces follow each other
+            for k in range(len(visible) - n + 1):
+                seen["".join(visible[k:k + n])] += 1
         exp = collections.Counter(want[i])
         missing = exp - seen
         total += sum(exp.values())

@@ -590,3 +590,11 @@ def test_item_with_several_paragraphs_then_siblings() -> None:
             item(para(Text("b")), OrderedList((item(para(Text("c"))), item(para(Text("d")))))),
         )),
     )
+
+
+def test_hashes_without_a_space_start_no_heading() -> None:
+    """CommonMark (and GitHub): "#92" at a line start is text, e.g. a wrapped "[PR\\n#92](url)"."""
+    blocks = read_markdown("See [npm RFC PR\n#92](https://example.com/92).\n\n#hashtag\n\n## Heading\n").blocks
+    assert blocks[0] == Paragraph((Text("See "), Link((Text("npm RFC PR #92"),), "https://example.com/92"), Text(".")))
+    assert blocks[1] == Paragraph((Text("#hashtag"),))
+    assert isinstance(blocks[2], Heading) and blocks[2].level == 2

@@ -120,3 +120,39 @@ def test_image_outside_the_project_is_refused(tmp_path: Path) -> None:
         with pytest.raises(PressworkError) as err:
             doc_of(chapters, project, Reporter())
         assert str(err.value).startswith("a.md:3: ") and ("outside the project" in str(err.value) or "file: URLs" in str(err.value))
+
+
+def test_in_a_multi_file_book_a_file_with_several_top_headings_is_one_chapter() -> None:
+    """Documentation sets (npm's, Node's) have per-file front matter titles and ### sections."""
+    a = Src("config.md", (P("intro"), H(3, "Description"), P("x"), H(3, "Settings"), H(4, "access"), P("y")),
+            {"title": "config"})
+    b = Src("scope.md", (H(3, "Description"), P("z")), {"title": "scope"})
+    chapters, proposed = make_chapters([a, b])
+    assert titles(chapters) == ["config", "scope"]
+    assert [h.level for h in chapters[0].blocks if isinstance(h, Heading)] == [2, 2, 3]
+    assert proposed == ""
+
+
+def test_site_style_links_without_extension_find_their_chapter(tmp_path: Path) -> None:
+    a = Src("docs/config.md", (H(1, "Config"), Paragraph((Link((Text("dev"),), "/using-npm/developers"),
+                                                          Link((Text("dev2"),), "developers#setup"),
+                                                          Link((Text("cmd"),), "/commands/npm-run")))))
+    b = Src("docs/developers.md", (H(1, "Developers"), H(2, "Setup")))
+    chapters, _ = make_chapters([a, b])
+    reporter = Reporter()
+    doc = doc_of(chapters, tmp_path, reporter)
+    para = doc.chapters[0].blocks[0]
+    assert [n.url for n in para.children if isinstance(n, Link)] == ["#developers", "#setup"]
+    assert [w.message for w in reporter.warnings] == [
+        "link to missing file '/commands/npm-run' (links may point to chapters and their headings)"]
+
+
+def test_github_style_anchors_match_headings_letter_for_letter(tmp_path: Path) -> None:
+    heading = Heading(2, (Text("Do not include *.h if *-inl.h has been included"),),
+                      Attr(id="do-not-include-h-if-inlh-has-been-included"))
+    para = Paragraph((Link((Text("rule"),), "#do-not-include-h-if--inlh-has-been-included"),))
+    chapters, _ = make_chapters([Src("a.md", (H(1, "A"), para, heading))])
+    reporter = Reporter()
+    doc = doc_of(chapters, tmp_path, reporter)
+    assert doc.chapters[0].blocks[0].children[0].url == "#do-not-include-h-if-inlh-has-been-included"
+    assert reporter.warnings == []

@@ -114,8 +114,11 @@ def read_document(project: Project, gate: AssetGate, reporter: Reporter, drafts:
         names = ", ".join(s.path for s in sources)
         raise PressworkError(f"the book is empty: {names} {'has' if len(sources) == 1 else 'have'} no text")
     first = sources[0]
+    front = dict(first.front_matter)
+    if len(sources) > 1 and str(front.get("title", "")).strip() == plain_text(chapters[0].title):
+        del front["title"]  # it titles the first chapter (a page of a documentation set), not the book
     fallback = proposed_title or (plain_text(chapters[0].title) if len(chapters) == 1 else project.root.name)
-    meta = build_meta(project.config, first.front_matter, Pos(first.path, 1), fallback)
+    meta = build_meta(project.config, front, Pos(first.path, 1), fallback)
     return apply_transforms(chapters, meta, project.config, gate, reporter)
 
 

@@ -58,8 +58,12 @@ def split_file(path: str, blocks: Blocks, front_title: str, single_file: bool) -
     - One top-level heading first: one chapter (in a single-file book with several
       headings one level down, that heading is the book title and the book splits
       one level down, as in a README-style book).
-    - Several top-level headings (like the sample's ``##`` sections): one chapter each;
-      text before the first becomes a chapter titled by the front matter title.
+    - In a book of several files, each file is one chapter, titled by its ``#`` heading when
+      it opens with one, else by its front matter title, else by the file name; its other
+      headings are its sections (documentation sets keep page titles in front matter).
+    - A single-file book with several top-level headings (like the sample's ``##``
+      sections) gets one chapter each; text before the first becomes a chapter titled
+      by the front matter title.
     """
     fallback = (Text(front_title),) if front_title else _title_from_path(path)
     heads = _top_headings(blocks)
@@ -68,6 +72,9 @@ def split_file(path: str, blocks: Blocks, front_title: str, single_file: bool) -
     level = min(h.level for h in heads)
     at_level = [h for h in heads if h.level == level]
     proposed = ""
+    lone_first = len(at_level) == 1 and blocks[0] is at_level[0]
+    if not single_file and ((front_title and level >= 2) or not lone_first):
+        return SourceChapters([_chapter(None, blocks, path, level - 1, fallback)])
     if len(at_level) == 1 and blocks and blocks[0] is at_level[0]:
         below = [h for h in heads if h.level == level + 1]
         if not (single_file and len(below) >= 2):

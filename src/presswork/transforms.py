@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
+import re
 import urllib.parse
 from collections.abc import Callable
 from typing import Any
@@ -142,6 +143,28 @@ def resolve_links(chapters: list[Chapter], ids: dict[tuple[str, str], str], repo
     for ch in chapters:
         first_chapter.setdefault(ch.source, ch.id)
     book_ids = set(ids.values())
+    # GitHub, Pandoc and Python-Markdown slug headings differently ("a--b" vs "a-b"): a fragment
+    # that matches no id exactly may still match one letter for letter.
+    loose_ids: dict[tuple[str, str], str] = {}
+    for (src, written), book_id in ids.items():
+        loose_ids.setdefault((src, _loose(written)), book_id)
+    by_stem: dict[str, list[str]] = {}
+    for src in first_chapter:
+        by_stem.setdefault(posixpath.splitext(posixpath.basename(src))[0], []).append(src)
+
+    def chapter_file(source: str, path: str) -> str | None:
+        """The chapter file a link path names: as written, with ".md" added, or, for the
+        extension-less site paths of documentation sets ("/using-npm/developers"), the one
+        chapter file of that name."""
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+        for candidate in (target, target + ".md"):
+            if candidate in first_chapter:
+                return candidate
+        if not posixpath.splitext(path)[1]:
+            found = by_stem.get(posixpath.basename(path.rstrip("/")), [])
+            if len(found) == 1:
+                return found[0]
+        return None
 
     def fix(node: Any, pos: Pos | None, source: str) -> Any:
         if not isinstance(node, Link):
@@ -158,14 +181,15 @@ def resolve_links(chapters: list[Chapter], ids: dict[tuple[str, str], str], repo
         if not path:
             target_file = source
         else:
-            target_file = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
-            if target_file not in first_chapter:
+            target_file = chapter_file(source, path)
+            if target_file is None:
                 what = "chapter file" if path.lower().endswith((".md", ".markdown")) else "file"
                 reporter.warn(f"link to missing {what} {path!r} (links may point to chapters and their headings)", pos, "link")
                 return Span(Attr(), node.children)
         if not frag:
             return dataclasses.replace(node, url="#" + first_chapter[target_file])
-        target = ids.get((target_file, urllib.parse.unquote(frag)))
+        frag = urllib.parse.unquote(frag)
+        target = ids.get((target_file, frag)) or loose_ids.get((target_file, _loose(frag)))
         if target is None and frag in book_ids and target_file == source:
             target = frag
         if target is None:
@@ -175,6 +199,11 @@ def resolve_links(chapters: list[Chapter], ids: dict[tuple[str, str], str], repo
 
     return [dataclasses.replace(ch, blocks=_with_positions(ch.blocks, lambda n, p, s=ch.source: fix(n, p, s)),
                                 title=ch.title) for ch in chapters]
+
+
+def _loose(ident: str) -> str:
+    """An id reduced to its letters and digits, to match anchors made by other slug rules."""
+    return re.sub(r"[\W_]+", "", ident.lower())
 
 
 # ------------------------------------------------------------------ numbering

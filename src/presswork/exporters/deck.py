@@ -186,8 +186,8 @@ class Frame:
         if not para.bullet:
             return 0.0
         size = self.size_of(para)
-        if para.bullet == "number":
-            return size * (1.25 + 0.5 * (len(str(para.number)) - 1))
+        if para.bullet == "number":  # room for "1." also when a renderer sets it in the item's monospace font
+            return size * (1.6 + 0.6 * (len(str(para.number)) - 1))
         return max(size * 0.9, 18.0)
 
     def margin_of(self, para: Para) -> float:

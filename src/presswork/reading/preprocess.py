@@ -25,6 +25,9 @@ _TABLE_ROW = re.compile(r"^[ \t]*\|")
 _CAPTION = re.compile(r"^[ \t]*Table:[ \t]")
 _DIV_FENCE = re.compile(r"^ {0,3}(?P<colons>:{3,})[ \t]*(?P<info>[^:\s][^\n]*?)?[ \t]*:*[ \t]*$")
 _DIV_ATTR = re.compile(r"""#(?P<id>[\w:.-]+)|\.(?P<cls>[\w-]+)|(?P<key>[\w-]+)=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>\S+))""")
+#: "#92 is fixed" starts no heading in CommonMark (hashes need a space after them); Python-Markdown
+#: would make it one, so its first hash is escaped.
+_NOT_A_HEADING = re.compile(r"^([ \t]{0,3})#(?=#{0,5}[^#\s])")
 _SEPARATOR = "<!-- -->"  # keeps two adjacent lists of different kinds apart; dropped later
 
 
@@ -227,6 +230,7 @@ class ListNormaliser:
             if needs_gap and not prev_blank:
                 out.append("")
             new_line = _reindent(line, 4 * len(stack) + indent - stack[-1].content_col) if stack else line
+            new_line = _NOT_A_HEADING.sub(r"\1\\#", new_line, count=1)
             out.append(new_line)
             delta = _indent_width(new_line) - indent
             if fence:
