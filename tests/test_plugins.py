@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PLUGIN = '''
 """A tiny third-party exporter: counts the words of the book."""
 from pathlib import Path
@@ -47,33 +49,30 @@ def run(args: list[str], site: Path, cwd: Path) -> subprocess.CompletedProcess[s
                           text=True, timeout=120)
 
 
-def test_installed_exporter_is_listed_and_built(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    install_plugin(site)
-    book = tmp_path / "book"
-    book.mkdir()
-    (book / "presswork.toml").write_text('title = "Plug"\n[wordcount]\nlabel = "count"\n')
-    (book / "a.md").write_text("# One\n\nthree little words\n\n# Two\n\nfour more words here\n")
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A folder on PYTHONPATH holding the installed plug-in distribution."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    install_plugin(folder)
+    return folder
 
-    listed = run(["formats"], site, tmp_path)
+
+def test_installed_exporter_is_listed_and_built(site: Path, make_book) -> None:
+    book = make_book({"presswork.toml": 'title = "Plug"\n[wordcount]\nlabel = "count"\n',
+                      "a.md": "# One\n\nthree little words\n\n# Two\n\nfour more words here\n"})
+    listed = run(["formats"], site, book)
     assert listed.returncode == 0, listed.stderr
     assert "wordcount" in listed.stdout and "pdf" in listed.stdout
 
-    built = run(["build", str(book), "--format", "wordcount"], site, tmp_path)
+    built = run(["build", str(book), "--format", "wordcount"], site, book)
     assert built.returncode == 0, built.stderr
     assert (book / "output" / "plug.txt").read_text() == "count=9 chapters=2\n"
 
 
-def test_plugin_options_are_validated(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    install_plugin(site)
-    book = tmp_path / "book"
-    book.mkdir()
-    (book / "presswork.toml").write_text('[wordcount]\nlabell = "x"\n')
-    (book / "a.md").write_text("# One\n\ntext\n")
-    built = run(["build", str(book), "--format", "wordcount"], site, tmp_path)
+def test_plugin_options_are_validated(site: Path, make_book) -> None:
+    book = make_book({"presswork.toml": '[wordcount]\nlabell = "x"\n', "a.md": "# One\n\ntext\n"})
+    built = run(["build", str(book), "--format", "wordcount"], site, book)
     assert built.returncode == 2
     assert "unknown configuration key [wordcount] 'labell' (did you mean 'label'?)" in built.stderr
     assert "Traceback" not in built.stderr
