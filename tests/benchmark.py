@@ -84,6 +84,13 @@ def epubcheck_problems(epub: Path) -> int | str:
     return sum(1 for m in messages if m["severity"] in ("FATAL", "ERROR", "WARNING"))
 
 
+def pdf_pages(pdf: Path) -> int | str:
+    """Number of pages of a PDF."""
+    from pypdf import PdfReader
+
+    return len(PdfReader(pdf).pages)
+
+
 def lost_words(pptx: Path) -> str:
     """``lost/total`` deck words from the shared visibility checker."""
     if not VISIBLE_WORDS.is_file() or not shutil.which("soffice"):
@@ -118,9 +125,9 @@ def main() -> int:
                     row.update({"pandoc s": f"{pwall:.2f}" if pok else "failed", "pandoc MiB": prss})
                 else:
                     ref, pok = None, False
-                if not args.skip_quality and fmt in ("epub", "pptx"):
-                    measure = epubcheck_problems if fmt == "epub" else lost_words
-                    what = "EPUBCheck errors+warnings" if fmt == "epub" else "deck words lost"
+                if not args.skip_quality:
+                    measure = {"pdf": pdf_pages, "epub": epubcheck_problems, "pptx": lost_words}[fmt]
+                    what = {"pdf": "pages", "epub": "EPUBCheck errors+warnings", "pptx": "deck words lost"}[fmt]
                     row["quality"] = (f"{what}: presswork {measure(built) if built and ok else 'n/a'}"
                                       + (f", pandoc {measure(ref)}" if pok and ref else ""))
                 rows.append(row)

@@ -190,7 +190,7 @@ def check_named_files(project: Project, doc: Document, gate: AssetGate, exporter
         named.append(("cover", config.cover, config_pos))
     elif doc.meta.cover:
         named.append(("cover", doc.meta.cover, Pos(project.files[0].relative_to(project.root).as_posix(), 1)))
-    for name, cls in exporters.items():
+    for name in exporters:
         for key in ("template", "cover"):
             value = config.format_options.get(name, {}).get(key)
             if isinstance(value, str) and value:

@@ -210,30 +210,26 @@ def _loose(ident: str) -> str:
 
 def number(chapters: list[Chapter], config: Config) -> list[Chapter]:
     """Chapter and section numbers (``number_sections``) and figure/table labels (``number_figures``)."""
-    out = []
-    for n, ch in enumerate(chapters, start=1):
-        counters = [0] * 7
-        figures = tables = 0
+    return [_number_chapter(ch, n, config) for n, ch in enumerate(chapters, start=1)]
 
-        def fix(node: Any, pos: Pos | None) -> Any:
-            nonlocal figures, tables
-            if isinstance(node, Heading) and config.number_sections:
-                counters[node.level] += 1
-                for deeper in range(node.level + 1, 7):
-                    counters[deeper] = 0
-                parts = [str(n)] + [str(counters[lv]) for lv in range(2, node.level + 1)]
-                return dataclasses.replace(node, number=".".join(parts))
-            if isinstance(node, Figure) and config.number_figures and node.caption:
-                figures += 1
-                return dataclasses.replace(node, label=f"Figure {n}.{figures}")
-            if isinstance(node, Table) and config.number_figures and node.caption:
-                tables += 1
-                return dataclasses.replace(node, label=f"Table {n}.{tables}")
-            return node
 
-        blocks = _with_positions(ch.blocks, fix)
-        out.append(dataclasses.replace(ch, blocks=blocks, number=str(n) if config.number_sections else ""))
-    return out
+def _number_chapter(ch: Chapter, n: int, config: Config) -> Chapter:
+    """Number chapter ``n``: its sections "n.1", "n.1.1" and its captioned figures and tables."""
+    counters = [0] * 7
+    labels = {"Figure": 0, "Table": 0}
+
+    def fix(node: Any, pos: Pos | None) -> Any:
+        if isinstance(node, Heading) and config.number_sections:
+            counters[node.level] += 1
+            counters[node.level + 1:] = [0] * (6 - node.level)
+            return dataclasses.replace(node, number=".".join([str(n), *map(str, counters[2:node.level + 1])]))
+        if isinstance(node, (Figure, Table)) and config.number_figures and node.caption:
+            kind = type(node).__name__
+            labels[kind] += 1
+            return dataclasses.replace(node, label=f"{kind} {n}.{labels[kind]}")
+        return node
+
+    return dataclasses.replace(ch, blocks=_with_positions(ch.blocks, fix), number=str(n) if config.number_sections else "")
 
 
 # ------------------------------------------------------------------ assets
