@@ -19,7 +19,7 @@ from .diagnostics import PressworkError, Reporter, UsageError
 from .exporters.base import BuildContext, Exporter
 from .metadata import build_meta
 from .reader import SourceFile, read_file
-from .registry import discover_exporters
+from .registry import exporter_entry_points, load_exporter
 from .structure import make_chapters, slugify
 from .theme import Theme, load_theme
 from .transforms import apply_transforms
@@ -170,7 +170,7 @@ def build_time(doc: Document) -> tuple[datetime, bool]:
     return datetime.now(timezone.utc).replace(microsecond=0), False
 
 
-def select_exporters(names: Sequence[str] | None, config: Config, available: dict[str, type[Exporter]]) -> list[str]:
+def select_exporters(names: Sequence[str] | None, config: Config, available: Sequence[str]) -> list[str]:
     """The formats to build: the command line's, else the configuration's; unknown ones are a usage error."""
     wanted = list(names) if names else list(config.formats)
     for name in wanted:
@@ -257,17 +257,18 @@ def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: P
     have been written are they renamed into place, so a failed or interrupted build leaves
     the previous outputs byte-for-byte intact and no temporary file behind.
     """
-    available = discover_exporters()
+    available = exporter_entry_points()
     overrides = {"theme": theme} if theme else {}
     project = load_project(Path(source), overrides, list(available))
     config = project.config
-    chosen = select_exporters(formats, config, available)
+    chosen = select_exporters(formats, config, list(available))
+    exporters = {name: load_exporter(available[name]) for name in chosen}
     theme_obj = load_theme(config.theme, project.root)
     reporter = Reporter(strict=strict)
     gate = make_gate(config, theme_obj, reporter)
     with resource_limits(config):
         doc = read_document(project, gate, reporter, drafts)
-        check_named_files(project, doc, gate, {name: available[name] for name in chosen})
+        check_named_files(project, doc, gate, exporters)
         _fail_if_strict(reporter, 0)
         when, reproducible = build_time(doc)
         out_dir = Path(out).resolve() if out else (project.root / config.out).resolve()
@@ -276,7 +277,7 @@ def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: P
         staged: list[tuple[str, Path, Path]] = []
         try:
             for name in chosen:
-                cls = available[name]
+                cls = exporters[name]
                 table = config.format_options.get(name, {})
                 where = Pos(config.config_file.name if config.config_file else "presswork.toml")
                 options = fill_dataclass(cls.Options, table, where, section=name)

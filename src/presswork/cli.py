@@ -64,7 +64,7 @@ def _print_warnings(console: Console, reporter: Reporter) -> None:
 
 def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     from .build import build, load_project, make_gate, read_document, resource_limits
-    from .registry import discover_exporters
+    from .registry import discover_exporters, exporter_entry_points
     from .theme import builtin_themes, load_theme
 
     if args.command == "formats":
@@ -79,7 +79,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         from .tree import to_json
 
         reporter = Reporter(strict=getattr(args, "strict", False))
-        project = load_project(Path(args.source), format_names=list(discover_exporters()))
+        project = load_project(Path(args.source), format_names=list(exporter_entry_points()))
         theme = load_theme(project.config.theme, project.root)
         with resource_limits(project.config):
             doc = read_document(project, make_gate(project.config, theme, reporter), reporter, args.drafts)

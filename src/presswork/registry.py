@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 
 from .diagnostics import PressworkError
 from .exporters.base import Exporter
@@ -10,17 +10,26 @@ from .exporters.base import Exporter
 GROUP = "presswork.exporters"
 
 
-def discover_exporters() -> dict[str, type[Exporter]]:
-    """Installed exporters by format name, in name order (a broken plug-in is an error naming it)."""
-    found: dict[str, type[Exporter]] = {}
+def exporter_entry_points() -> dict[str, EntryPoint]:
+    """Installed exporters by format name, in name order, not yet imported (importing WeasyPrint
+    alone takes half a second: a build imports only the exporters it runs)."""
+    found: dict[str, EntryPoint] = {}
     for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
-        if ep.name in found:
-            continue
-        try:
-            cls = ep.load()
-        except Exception as exc:  # a third-party plug-in may fail in any way
-            raise PressworkError(f"exporter plug-in {ep.name!r} ({ep.value}) cannot be loaded: {exc}") from exc
-        if not (isinstance(cls, type) and issubclass(cls, Exporter)):
-            raise PressworkError(f"exporter plug-in {ep.name!r} ({ep.value}) is not an Exporter subclass")
-        found[ep.name] = cls
+        found.setdefault(ep.name, ep)
     return found
+
+
+def load_exporter(ep: EntryPoint) -> type[Exporter]:
+    """Import one exporter plug-in (a broken plug-in is an error naming it)."""
+    try:
+        cls = ep.load()
+    except Exception as exc:  # a third-party plug-in may fail in any way
+        raise PressworkError(f"exporter plug-in {ep.name!r} ({ep.value}) cannot be loaded: {exc}") from exc
+    if not (isinstance(cls, type) and issubclass(cls, Exporter)):
+        raise PressworkError(f"exporter plug-in {ep.name!r} ({ep.value}) is not an Exporter subclass")
+    return cls
+
+
+def discover_exporters() -> dict[str, type[Exporter]]:
+    """Every installed exporter by format name, imported."""
+    return {name: load_exporter(ep) for name, ep in exporter_entry_points().items()}
