@@ -13,6 +13,7 @@ from typing import Any
 from ebooklib import epub
 from markupsafe import Markup
 
+from ..assets import media_type
 from ..diagnostics import PressworkError
 from ..tree import Chapter, Document, Image, Meta, Table, plain_text
 from .base import BuildContext, Exporter
@@ -162,14 +163,13 @@ class EpubExporter(Exporter):
 
     def _cover(self, book: Any, ctx: BuildContext, meta: Meta, title: str, page: dict[str, str]) -> None:
         """The cover image (configured, else generated) with its ``cover-image`` property and cover page."""
-        source = ctx.config.cover or meta.cover
+        source = meta.cover  # the configured cover, else the front matter's
         if source:
             data = ctx.gate.read_bytes(source)
             ctx.gate.image_size(data, source)
             suffix = Path(source).suffix.lower()
-            media = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
-                     ".svg": "image/svg+xml", ".webp": "image/webp", ".gif": "image/gif"}.get(suffix)
-            if media is None:
+            media = media_type(source)
+            if not media.startswith("image/"):
                 raise PressworkError(f"cover {source!r} must be a JPEG, PNG, SVG, WebP or GIF image")
             name = f"images/cover{'.jpg' if media == 'image/jpeg' else suffix}"
         else:
