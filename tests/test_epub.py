@@ -298,7 +298,9 @@ def test_generated_cover_is_a_large_png(tmp_path: Path) -> None:
 
 
 def test_configured_cover_is_used_as_is(tmp_path: Path) -> None:
-    path, _ = build(tmp_path, config={"cover": "images/photo.jpg"})
+    doc = feature_document()
+    doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, cover="images/photo.jpg"))  # as build_meta sets it
+    path, _ = build(tmp_path, doc)
     book = Book(path)
     item = book.opf.find(".//opf:item[@properties='cover-image']", NS)
     assert item.get("media-type") == "image/jpeg"

@@ -260,3 +260,11 @@ def _inflate_all(data: bytes) -> bytes:
         except zlib.error:
             continue
     return b"\n".join(out)
+
+
+def test_configured_cover_image_is_on_the_first_page(tmp_path: Path) -> None:
+    doc = feature_document()
+    doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, cover="images/photo.jpg"))
+    pdf, _ = export(tmp_path, doc, name="cover.pdf")
+    first = PdfReader(pdf).pages[0]
+    assert (600, 900) in [im.image.size for im in first.images]

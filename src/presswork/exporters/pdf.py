@@ -251,7 +251,7 @@ class PdfExporter(Exporter):
         chapters = [Markup(renderer.chapter(ch)) for ch in doc.chapters]
         meta = doc.meta
         cover = ""
-        cover_ref = ctx.config.cover or meta.cover
+        cover_ref = meta.cover  # the configured cover, else the front matter's (metadata.build_meta)
         if cover_ref:
             try:
                 data = ctx.gate.read_bytes(cover_ref)
