@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import secrets
@@ -18,6 +19,7 @@ from .config import Config, fill_dataclass, load_config, suggest
 from .diagnostics import PressworkError, Reporter, UsageError
 from .exporters.base import BuildContext, Exporter
 from .metadata import build_meta
+from .parallel import can_run_in_parallel, run_parallel
 from .reader import SourceFile, read_file
 from .registry import exporter_entry_points, load_exporter
 from .structure import make_chapters, slugify
@@ -250,12 +252,13 @@ def run_exporter(cls: type[Exporter], name: str, doc: Document, ctx: BuildContex
 
 def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: Path | str | None = None,
           theme: str | None = None, strict: bool = False, drafts: bool = False,
-          on_output: Callable[[str, Path], None] | None = None) -> BuildResult:
+          on_output: Callable[[str, Path], None] | None = None, jobs: int = 1) -> BuildResult:
     """Build a book. Raises PressworkError (or UsageError) on failure.
 
     Every output is written to a temporary file beside its target; only when all of them
     have been written are they renamed into place, so a failed or interrupted build leaves
-    the previous outputs byte-for-byte intact and no temporary file behind.
+    the previous outputs byte-for-byte intact and no temporary file behind. With
+    ``jobs`` > 1 the formats are written side by side in worker processes.
     """
     available = exporter_entry_points()
     overrides = {"theme": theme} if theme else {}
@@ -275,23 +278,30 @@ def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: P
         stem = config.output_name or slugify(doc.meta.title)
         result = BuildResult(doc, reporter=reporter)
         staged: list[tuple[str, Path, Path]] = []
+        tasks: dict[str, Callable[[], None]] = {}
+        where = Pos(config.config_file.name if config.config_file else "presswork.toml")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in chosen:
+            cls = exporters[name]
+            options = fill_dataclass(cls.Options, config.format_options.get(name, {}), where, section=name)
+            ctx = BuildContext(config=config, theme=theme_obj, gate=gate, reporter=reporter, build_time=when,
+                               reproducible=reproducible, options=options)
+            target = out_dir / f"{stem}.{cls.extension or name}"
+            tmp = temporary_path(target)
+            staged.append((name, tmp, target))
+            tasks[name] = functools.partial(run_exporter, cls, name, doc, ctx, tmp)
         try:
-            for name in chosen:
-                cls = exporters[name]
-                table = config.format_options.get(name, {})
-                where = Pos(config.config_file.name if config.config_file else "presswork.toml")
-                options = fill_dataclass(cls.Options, table, where, section=name)
-                ctx = BuildContext(config=config, theme=theme_obj, gate=gate, reporter=reporter, build_time=when,
-                                   reproducible=reproducible, options=options)
-                target = out_dir / f"{stem}.{cls.extension or name}"
-                out_dir.mkdir(parents=True, exist_ok=True)
-                tmp = temporary_path(target)
-                staged.append((name, tmp, target))
-                before = len(reporter.warnings)
-                run_exporter(cls, name, doc, ctx, tmp)
+            before = len(reporter.warnings)
+            if jobs > 1 and len(tasks) > 1 and can_run_in_parallel():
+                run_parallel(tasks, reporter, jobs)
+            else:
+                for task in tasks.values():
+                    task()
+                    _fail_if_strict(reporter, before)
+            _fail_if_strict(reporter, before)
+            for name, tmp, _target in staged:
                 if not tmp.is_file():
                     raise PressworkError(f"the {name} exporter wrote no file")
-                _fail_if_strict(reporter, before)
             for name, tmp, target in staged:
                 _commit(tmp, target)
                 result.outputs[name] = target

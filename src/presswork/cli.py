@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
         b.add_argument("--theme", "-t", help="theme name or path")
         b.add_argument("--strict", action="store_true", help="treat warnings as errors")
         b.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+        b.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                       help="write up to N formats at once, each in its own process (default 1)")
 
     c = sub.add_parser("check", help="read and check the book without writing outputs")
     common(c)
@@ -101,7 +103,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     def build_once() -> None:
         started = time.perf_counter()
         result = build(args.source, formats=formats, out=args.out, theme=args.theme, strict=args.strict,
-                       drafts=args.drafts, on_output=done)
+                       drafts=args.drafts, on_output=done, jobs=max(1, args.jobs))
         if not args.quiet:
             _print_warnings(err, result.reporter)
             err.print(f"built {len(result.outputs)} output(s) in {time.perf_counter() - started:.1f} s")

@@ -18,6 +18,10 @@ class PressworkError(Exception):
     def __str__(self) -> str:
         return f"{self.pos}: {self.message}" if self.pos else self.message
 
+    def __reduce__(self) -> tuple[type, tuple[str, Pos | None]]:
+        """Pickle with the position (errors travel back from ``--jobs`` worker processes)."""
+        return (type(self), (self.message, self.pos))
+
 
 class UsageError(PressworkError):
     """A wrong command-line choice (unknown format, theme, option); exit status 2."""

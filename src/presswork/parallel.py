@@ -1,0 +1,52 @@
+"""Run exporters side by side in forked worker processes (``presswork build --jobs N``)."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
+from .diagnostics import Reporter, Warning_
+
+#: The tasks of the running build, inherited by the forked workers (only names are pickled:
+#: the tree, contexts and plug-in classes never need to be).
+_TASKS: dict[str, Callable[[], None]] = {}
+_REPORTER = Reporter()
+
+
+def _run(name: str) -> list[Warning_]:
+    """In a worker: run one task and return the warnings it added."""
+    before = len(_REPORTER.warnings)
+    _TASKS[name]()
+    return _REPORTER.warnings[before:]
+
+
+def can_run_in_parallel() -> bool:
+    """True where worker processes can be forked (not on Windows)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def run_parallel(tasks: dict[str, Callable[[], None]], reporter: Reporter, jobs: int) -> None:
+    """Run every task in its own forked worker, at most ``jobs`` at once.
+
+    The workers exit when all formats are written, so WeasyPrint's memory goes back to
+    the system even when presswork runs on (``watch``).
+    Warnings come back to ``reporter`` in task order; the first failure (in task order)
+    is raised here once all workers have stopped.
+    """
+    global _TASKS, _REPORTER
+    _TASKS, _REPORTER = dict(tasks), reporter
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {name: pool.submit(_run, name) for name in tasks}
+            errors = []
+            for name, future in futures.items():
+                try:
+                    for w in future.result():
+                        reporter.warn(w.message, w.pos, w.category)
+                except Exception as exc:  # noqa: BLE001 - re-raised below, first in task order
+                    errors.append(exc)
+        if errors:
+            raise errors[0]
+    finally:
+        _TASKS, _REPORTER = {}, Reporter()

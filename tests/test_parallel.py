@@ -1,0 +1,50 @@
+"""--jobs: formats written side by side in worker processes give the same bytes, warnings and errors."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from presswork.build import build
+from presswork.diagnostics import PressworkError
+from presswork.exporters.epub import EpubExporter
+from presswork.tree import Pos
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.slow
+def test_parallel_build_is_byte_identical_to_sequential(features_book: Path, tmp_path: Path) -> None:
+    build(features_book, out=tmp_path / "one", jobs=1)
+    build(features_book, out=tmp_path / "two", jobs=2)
+    assert digests(tmp_path / "one") == digests(tmp_path / "two")
+    assert len(digests(tmp_path / "two")) == 3
+
+
+def test_warnings_from_workers_reach_the_build(make_book) -> None:
+    """A character no font has is reported by the PDF exporter, running in a worker."""
+    book = make_book({"01-a.md": "# A\n\nA private-use character \ue000 here.\n"})
+    result = build(book, formats=["pdf", "epub"], jobs=2)
+    glyphs = [w for w in result.reporter.warnings if "U+E000" in w.message]
+    assert glyphs and str(glyphs[0].pos).startswith("01-a.md")
+    assert sorted(result.outputs) == ["epub", "pdf"]
+
+
+def test_a_failing_worker_is_a_clean_error_and_leaves_outputs_intact(make_book, monkeypatch) -> None:
+    book = make_book({"01-a.md": "# A\n\ntext\n"})
+    first = build(book, formats=["pdf", "epub"])
+    before = digests(first.outputs["pdf"].parent)
+
+    def broken(self, doc, ctx, target: Path) -> None:
+        target.write_bytes(b"half an EPUB")
+        raise PressworkError("the EPUB broke", Pos("01-a.md", 3))
+
+    monkeypatch.setattr(EpubExporter, "export", broken)
+    with pytest.raises(PressworkError) as err:
+        build(book, formats=["pdf", "epub"], jobs=2)
+    assert str(err.value) == "01-a.md:3: the EPUB broke"
+    assert digests(first.outputs["pdf"].parent) == before
