@@ -163,3 +163,10 @@ def test_a_documentation_folder_gets_a_chapter_per_page(presswork, make_book) ->
     doc = json.loads(presswork("tree", book).out)["document"]
     assert [c["title"][0]["text"] for c in doc["chapters"]] == ["config", "scope"]
     assert doc["meta"]["title"] == "npm-docs"
+
+
+def test_an_empty_heading_in_a_two_file_book_is_no_crash(presswork, make_book) -> None:
+    """Found by Hypothesis: a first chapter with an empty title and no front matter title."""
+    book = make_book({"01-a.md": "\n", "02-b.md": "#  \n"})
+    result = presswork("check", book)
+    assert result.status in (0, 1) and "Traceback" not in result.err and "internal error" not in result.err

@@ -117,7 +117,8 @@ def read_document(project: Project, gate: AssetGate, reporter: Reporter, drafts:
         raise PressworkError(f"the book is empty: {names} {'has' if len(sources) == 1 else 'have'} no text")
     first = sources[0]
     front = dict(first.front_matter)
-    if len(sources) > 1 and str(front.get("title", "")).strip() == plain_text(chapters[0].title):
+    page_title = str(front.get("title") or "").strip()
+    if len(sources) > 1 and page_title and page_title == plain_text(chapters[0].title):
         del front["title"]  # it titles the first chapter (a page of a documentation set), not the book
     fallback = proposed_title or (plain_text(chapters[0].title) if len(chapters) == 1 else project.root.name)
     meta = build_meta(project.config, front, Pos(first.path, 1), fallback)
