@@ -71,14 +71,7 @@ class Config:
     config_file: Path | None = None
 
 
-META_KEYS = ("title", "subtitle", "authors", "language", "identifier", "publisher", "rights",
-             "date", "modified", "description", "subjects", "cover")
 _INTERNAL = {"format_options", "root", "config_file"}
-
-
-def config_keys() -> list[str]:
-    """All top-level configuration keys."""
-    return [f.name for f in dataclasses.fields(Config) if f.name not in _INTERNAL]
 
 
 def suggest(name: str, choices: typing.Iterable[str]) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar
 
 #: Bumped whenever the JSON shape of the tree changes incompatibly.
 FORMAT_VERSION = "1.0"
@@ -446,5 +446,3 @@ def from_json(text: str) -> Document:
         raise ValueError(f"tree JSON format {version!r} is not supported (expected {FORMAT_VERSION})")
     return _decode(data["document"])
 
-
-AnyNode = Union[Inline, Block]

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from .tree import Block, Chapter, Document, Node
+from .tree import Chapter, Document, Node
 
 N = TypeVar("N")
 
@@ -77,7 +77,3 @@ def walk(root: Any, fn: Callable[[Any], Any]) -> Any:
         return fn(node)
     return root
 
-
-def block_pos(node: Any) -> Any:
-    """The source position of a block (None for inlines or unknown)."""
-    return node.pos if isinstance(node, Block) else None

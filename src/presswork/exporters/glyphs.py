@@ -57,11 +57,6 @@ def _cmap(entry: str) -> frozenset[int]:
     return frozenset(cmap)
 
 
-def font_available(family: str) -> bool:
-    """True when a font of this family is installed."""
-    return family.lower() in _installed()
-
-
 def covered(families: Iterable[str]) -> frozenset[int]:
     """Code points drawn by at least one installed font of ``families``."""
     points: set[int] = set()

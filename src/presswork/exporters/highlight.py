@@ -38,11 +38,6 @@ def _lexer(language: str) -> Lexer:
     return TextLexer(stripnl=False, ensurenl=False) if found is None else found
 
 
-def known_language(language: str) -> bool:
-    """True when Pygments has a lexer for ``language``."""
-    return bool(language) and not isinstance(_lexer(language), TextLexer)
-
-
 def _css_class(ttype: _TokenType) -> str:
     while ttype not in STANDARD_TYPES:
         ttype = ttype.parent

@@ -190,10 +190,6 @@ class InlineBuilder:
         """``<abbr title>``: a Span of class ``abbr`` keeping the title."""
         return [Span(self.attr(el, extra=("abbr",)), self.inlines(el))]
 
-    def inline_block(self, el: HtmlElement) -> list[Inline]:
-        """A block element found inside a paragraph: keep its words."""
-        return [Span(self.attr(el, extra=(el.tag,)), self.inlines(el))]
-
 
 def _container(kind: Callable[[Inlines], Inline]) -> Callable[[InlineBuilder, HtmlElement], list[Inline]]:
     """A builder for an element that becomes ``kind(children)``."""
