@@ -84,3 +84,25 @@ def missing_words(expected: Counter[str], text: str) -> list[str]:
     found = words(text)
     letters = "".join(re.findall(r"\w+", text.lower()))
     return sorted(w for w in expected if w not in found and w not in letters)
+
+
+def byte_difference(a: bytes, b: bytes) -> str:
+    """A one-line account of how two byte strings differ ("" when equal): sizes, first differing
+    offset and a few bytes of context, never the whole content."""
+    if a == b:
+        return ""
+    at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return (f"{len(a)} vs {len(b)} bytes, first difference at offset {at}: "
+            f"{a[max(0, at - 16):at + 24]!r} vs {b[max(0, at - 16):at + 24]!r}")
+
+
+def assert_same_files(first: Path, second: Path) -> None:
+    """Fail with a short summary, not a binary diff, when two files or folders of outputs differ."""
+    if first.is_dir():
+        names = sorted(p.name for p in first.iterdir())
+        assert names == sorted(p.name for p in second.iterdir()), "the two folders hold different files"
+        problems = [f"{n}: {d}" for n in names if (d := byte_difference((first / n).read_bytes(),
+                                                                       (second / n).read_bytes()))]
+    else:
+        problems = [d] if (d := byte_difference(first.read_bytes(), second.read_bytes())) else []
+    assert not problems, "outputs differ: " + "; ".join(problems)

@@ -16,6 +16,7 @@ from presswork.tree import (
     Chapter, CodeBlock, Document, Link, Note, Paragraph, Pos, Table, Text, Code,
 )
 from presswork.walk import iter_nodes
+from outputs import assert_same_files
 from treefixtures import feature_document, make_context, write_images
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -166,7 +167,26 @@ def test_reproducible_bytes(tmp_path: Path) -> None:
     doc = feature_document()
     a, _ = export(tmp_path, doc, "a.pdf")
     b, _ = export(tmp_path, doc, "b.pdf")
-    assert a.read_bytes() == b.read_bytes()
+    assert_same_files(a, b)
+
+
+@pytest.mark.slow
+def test_reproducible_bytes_with_the_fonttools_subsetter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without Debian's libharfbuzz-subset0 WeasyPrint subsets with fontTools, which stamps fonts with
+    the current time unless SOURCE_DATE_EPOCH is set: a dated book must still give identical bytes."""
+    import time
+
+    import weasyprint.pdf.fonts
+
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    doc = feature_document()
+    assert doc.meta.date  # the book's date makes the build reproducible
+    a, _ = export(tmp_path, doc, "a.pdf")
+    time.sleep(1.1)  # fontTools' time stamps have a resolution of one second
+    b, _ = export(tmp_path, doc, "b.pdf")
+    assert_same_files(a, b)
+    assert "SOURCE_DATE_EPOCH" not in __import__("os").environ  # the exporter restores the environment
 
 
 @pytest.mark.slow

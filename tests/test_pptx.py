@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 from pptx.util import Inches, Pt
+from outputs import assert_same_files
 from treefixtures import feature_document, make_context, write_images
 
 from presswork.exporters.pptx import PptxExporter
@@ -190,7 +191,7 @@ def test_deck_structure_and_properties(tmp_path: Path) -> None:
 def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
     first, _ = build(tmp_path, name="a.pptx")
     second, _ = build(tmp_path, name="b.pptx")
-    assert first.read_bytes() == second.read_bytes()
+    assert_same_files(first, second)
     names = zipfile.ZipFile(first).namelist()
     assert names[0] == "[Content_Types].xml"
     assert {i.date_time for i in zipfile.ZipFile(first).infolist()} == {(2025, 3, 4, 12, 0, 0)}

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import math
 import mimetypes
+import os
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any, Literal
 
 from markupsafe import Markup
@@ -140,6 +144,25 @@ def page_css(geo: PageGeometry, two_sided: bool, book_title: str, footnotes: str
             f"h1.chapter-title {{ string-set: book {_css_string(book_title)}; }}\n{reset}")
 
 
+@contextlib.contextmanager
+def font_timestamps(when: datetime | None) -> Iterator[None]:
+    """Stamp subset fonts with ``when`` instead of the current time.
+
+    Without HarfBuzz's subsetter (Debian's ``libharfbuzz-subset0``), WeasyPrint subsets
+    fonts with fontTools, which writes the current time into each font's ``head.modified``
+    unless ``SOURCE_DATE_EPOCH`` is set: two builds of a dated book would then differ.
+    ``None`` (a build that is not reproducible) leaves the environment alone.
+    """
+    if when is None or "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
 def code_columns(geo: PageGeometry, two_sided: bool) -> int:
     """Columns of monospace text that fit a code block on the text measure."""
     measure = geo.measure if two_sided else geo.width - (geo.inner + geo.outer)
@@ -193,7 +216,8 @@ class PdfExporter(Exporter):
         logger.setLevel(logging.CRITICAL)  # the fetcher reports refused resources itself
         try:
             document = HTML(string=html, base_url=ctx.gate.root.as_uri() + "/", url_fetcher=fetcher)
-            document.write_pdf(target, stylesheets=[stylesheet], font_config=fonts, **options)
+            with font_timestamps(ctx.build_time if ctx.reproducible else None):
+                document.write_pdf(target, stylesheets=[stylesheet], font_config=fonts, **options)
         except PressworkError:
             raise
         except Exception as exc:  # WeasyPrint errors are not ours to show as tracebacks
