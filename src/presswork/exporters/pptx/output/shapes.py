@@ -14,10 +14,10 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
-from .deck import CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
-from .deck_text import slide_text
-from .pptx_pictures import PictureStore
-from .pptx_template import PlacedFrame, pt
+from ..model.deck import CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
+from ..model.text import slide_text
+from .pictures import PictureStore
+from .template import PlacedFrame, pt
 
 CALLOUT_ACCENTS = {
     "note": MSO_THEME_COLOR.ACCENT_1, "info": MSO_THEME_COLOR.ACCENT_1, "abstract": MSO_THEME_COLOR.ACCENT_1,

@@ -13,9 +13,10 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu
 
-from ..diagnostics import PressworkError
-from .base import BuildContext
-from .deck import Frame
+from presswork.diagnostics import PressworkError
+from presswork.assets import AssetGate
+from presswork.theme import Theme
+from ..model.deck import Frame
 
 EMU_PER_PT = 12700
 PRESENTATION_CT = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
@@ -37,13 +38,13 @@ def to_pt(emu: int) -> float:
     return emu / EMU_PER_PT
 
 
-def template_bytes(ctx: BuildContext, template: str) -> bytes:
+def template_bytes(gate: AssetGate, theme: Theme, template: str) -> bytes:
     """The user's template read through the asset gate, else the theme's ``pptx/reference.pptx``."""
     if template:
-        return ctx.gate.read_bytes(template)
-    found = ctx.theme.find("pptx/reference.pptx")
+        return gate.read_bytes(template)
+    found = theme.find("pptx/reference.pptx")
     if found is None:
-        raise PressworkError(f"theme {ctx.theme.name!r} has no pptx/reference.pptx")
+        raise PressworkError(f"theme {theme.name!r} has no pptx/reference.pptx")
     return found.read_bytes()
 
 

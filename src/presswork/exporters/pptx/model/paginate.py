@@ -7,9 +7,9 @@ import dataclasses
 import re
 
 from .deck import Box, CalloutBox, CodeBox, Frame, Para, PictureBox, PictureSizer, Run, TableBox, TextBox
-from .deck_flow import Anchor, FlowItem, SlideBreak, SpeakerNote
-from .deck_measure import GAP, code_line_heights, code_size, text_height
-from .deck_text import runs_head, runs_tail
+from .flow import Anchor, FlowItem, SlideBreak, SpeakerNote
+from .measure import GAP, code_line_heights, code_size, text_height
+from .text import runs_head, runs_tail
 
 #: One laid-out slide: its boxes top-down, its speaker notes and the anchors (ids) it holds.
 Page = tuple[list[Box], list[str], list[str]]

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
+from presswork.exporters.common.fonts import file_named
+
 #: Cover size in pixels (the 1.6 ratio retailers recommend; 1600x2560 is the usual minimum).
 COVER_SIZE = (1600, 2560)
-_FONT_DIRS = (Path("/usr/share/fonts/truetype"), Path("/usr/share/fonts/opentype"), Path("/usr/share/fonts"),
-              Path("/usr/local/share/fonts"), Path.home() / ".fonts")
 _SERIF_BOLD = ("NotoSerif-Bold.ttf", "DejaVuSerif-Bold.ttf", "LiberationSerif-Bold.ttf", "Caladea-Bold.ttf")
 _SANS = ("NotoSans-Regular.ttf", "DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Carlito-Regular.ttf")
 _SANS_BOLD = ("NotoSans-Bold.ttf", "DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf", "Carlito-Bold.ttf")
@@ -31,23 +29,12 @@ class CoverText:
     publisher: str = ""
 
 
-@lru_cache(maxsize=None)
-def _font_path(names: tuple[str, ...]) -> str | None:
-    for name in names:
-        for folder in _FONT_DIRS:
-            if folder.is_dir():
-                found = next(iter(sorted(folder.rglob(name))), None)
-                if found is not None:
-                    return str(found)
-    return None
-
-
 def _needs_cjk(text: str) -> bool:
     return any(ord(c) >= 0x2E80 for c in text)
 
 
 def _font(text: str, names: tuple[str, ...], cjk: tuple[str, ...], size: int) -> Any:
-    path = _font_path(cjk if _needs_cjk(text) else names) or _font_path(names)
+    path = file_named(cjk if _needs_cjk(text) else names) or file_named(names)
     if path is None:
         return ImageFont.load_default(size=size)
     return ImageFont.truetype(path, size=size)

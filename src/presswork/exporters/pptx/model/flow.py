@@ -5,14 +5,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Literal, assert_never
 
-from ..tree import (
-    Admonition, BlockQuote, BulletList, CodeBlock, DefinitionList, Div, Figure, Heading, HorizontalRule, MathBlock,
-    OrderedList, Paragraph, RawBlock, Table, plain_text,
+from presswork.exporters.common.visibility import is_hidden
+from presswork.tree import (
+    Admonition, Block, BlockQuote, BulletList, CodeBlock, DefinitionItem, DefinitionList, Div, Figure, Heading,
+    HorizontalRule, Inline, ListItem, MathBlock, OrderedList, Paragraph, RawBlock, Table, block_node, plain_text,
 )
-from .deck import MAX_LEVEL, CalloutBox, CodeBox, Frame, Options, Para, PictureBox, Run, TableBox, Token, Warn
-from .deck_measure import measure_table
-from .deck_text import InlineRuns, blocks_text, first_sentence, inline_text, runs_head
+from .deck import MAX_LEVEL, CalloutBox, CodeBox, Frame, DeckOptions, Para, PictureBox, Run, TableBox, Token, Warn
+from .measure import measure_table
+from .text import InlineRuns, blocks_text, first_sentence, inline_text, runs_head
 
 #: Paragraphs longer than this many words are shown as their first sentence in "lead" mode.
 LEAD_WORDS = 35
@@ -54,79 +56,95 @@ CodeStyler = Callable[[str, str], list[tuple[Token, ...]]]
 class FlowBuilder:
     """Converts the blocks of one slide group to a flat flow of items."""
 
-    def __init__(self, frame: Frame, opts: Options, warn: Warn, counter: list[int], style_code: CodeStyler) -> None:
+    def __init__(self, frame: Frame, opts: DeckOptions, warn: Warn, counter: list[int], style_code: CodeStyler) -> None:
         self.frame, self.opts, self.warn = frame, opts, warn
         self.counter = counter
         self.style_code = style_code
         self.items: list[FlowItem] = []
 
-    def _runs(self, inlines: tuple, **st: object) -> tuple[Run, ...]:
+    def _runs(self, inlines: tuple[Inline, ...], **st: Any) -> tuple[Run, ...]:
         """The runs of ``inlines``; their footnotes go to the notes."""
         notes: list[str] = []
         runs = InlineRuns(notes, self.counter).runs(inlines, **st)
         self.items.extend(SpeakerNote(n) for n in notes)
         return runs
 
-    def blocks(self, blocks: tuple, level: int = 0, quote: int = -1) -> None:
+    def blocks(self, blocks: tuple[Block, ...], level: int = 0, quote: int = -1) -> None:
         """Add the items of ``blocks`` at list ``level`` (``quote`` >= 0: inside a block quote that deep)."""
         for b in blocks:
             self.block(b, level, quote)
 
-    def block(self, b: object, level: int, quote: int) -> None:
+    def block(self, block: Block, level: int, quote: int) -> None:
+        """Add the items of one block (its id first, as an anchor)."""
+        b = block_node(block)
         attr = getattr(b, "attr", None)
         if attr is not None and attr.id:
             self.items.append(Anchor(attr.id))
-        if isinstance(b, Paragraph):
-            self.paragraph(b, level, quote)
-        elif isinstance(b, Heading):
-            self.items.append(Para(self._runs(b.children), role="subhead"))
-        elif isinstance(b, (BulletList, OrderedList)):
-            self.list_(b, level, quote)
-        elif isinstance(b, DefinitionList):
-            for it in b.items:
-                self.items.append(Para(self._runs(it.term), level=min(level, MAX_LEVEL), role="term"))
-                for d in it.definitions:
-                    self.blocks(d, min(level + 1, MAX_LEVEL), quote)
-        elif isinstance(b, CodeBlock):
-            self.items.append(CodeBox(self.style_code(b.code, b.language), self.frame.code_size, b.language))
-        elif isinstance(b, Table):
-            self.table(b)
-        elif isinstance(b, Figure):
-            cap = self._runs(b.caption)
-            if b.label:
-                cap = (Run(b.label + (": " if cap else ""), bold=True), *cap)
-            kind = "svg" if b.image.src.lower().split("?")[0].endswith(".svg") else "image"
-            self.items.append(PictureBox(kind, b.image.src, b.image.alt or plain_text(b.caption), cap, pos=b.pos))
-        elif isinstance(b, MathBlock):
-            self.items.append(PictureBox("math", b.tex, b.tex, (), pos=b.pos))
-        elif isinstance(b, Admonition):
-            sub = FlowBuilder(self.frame, self.opts, self.warn, self.counter, self.style_code)
-            sub.blocks(b.blocks)
-            title = self._runs(b.title) or (Run(b.kind.capitalize()),)
-            paras = [Para(title, role="callout-title")]
-            for it in sub.items:
-                if isinstance(it, Para):
-                    paras.append(dataclasses.replace(it, level=min(it.level, 1)))
-                elif isinstance(it, SpeakerNote):
-                    self.items.append(it)
-                elif not isinstance(it, Anchor):
-                    self.items.append(SpeakerNote(blocks_text(b.blocks)))
-            self.items.append(CalloutBox(b.kind, paras))
-        elif isinstance(b, BlockQuote):
-            self.blocks(b.blocks, level, quote + 1)
-        elif isinstance(b, HorizontalRule):
-            self.items.append(SlideBreak())
-        elif isinstance(b, Div):
-            cls = b.attr.classes
-            if "slide-break" in cls:
+        match b:
+            case Paragraph():
+                self.paragraph(b, level, quote)
+            case Heading():
+                self.items.append(Para(self._runs(b.children), role="subhead"))
+            case BulletList() | OrderedList():
+                self.list_(b, level, quote)
+            case ListItem():
+                self.blocks(b.blocks, level, quote)
+            case DefinitionList():
+                for it in b.items:
+                    self.definition(it, level, quote)
+            case DefinitionItem():
+                self.definition(b, level, quote)
+            case CodeBlock():
+                self.items.append(CodeBox(self.style_code(b.code, b.language), self.frame.code_size, b.language))
+            case Table():
+                self.table(b)
+            case Figure():
+                cap = self._runs(b.caption)
+                if b.label:
+                    cap = (Run(b.label + (": " if cap else ""), bold=True), *cap)
+                kind: Literal["svg", "image"] = "svg" if b.image.src.lower().split("?")[0].endswith(".svg") else "image"
+                self.items.append(PictureBox(kind, b.image.src, b.image.alt or plain_text(b.caption), cap, pos=b.pos))
+            case MathBlock():
+                self.items.append(PictureBox("math", b.tex, b.tex, (), pos=b.pos))
+            case Admonition():
+                self.admonition(b)
+            case BlockQuote():
+                self.blocks(b.blocks, level, quote + 1)
+            case HorizontalRule():
                 self.items.append(SlideBreak())
-                self.blocks(b.blocks, level, quote)
-            elif "notes" in cls or "no-slides" in cls:
+            case Div():
+                if "slide-break" in b.attr.classes:
+                    self.items.append(SlideBreak())
+                    self.blocks(b.blocks, level, quote)
+                elif is_hidden(b, "slides"):
+                    self.items.append(SpeakerNote(blocks_text(b.blocks)))
+                else:
+                    self.blocks(b.blocks, level, quote)
+            case RawBlock():
+                self.warn("raw HTML block left out of the deck", b.pos)
+            case _:
+                assert_never(b)
+
+    def definition(self, item: DefinitionItem, level: int, quote: int) -> None:
+        """A term in bold, its definitions one level deeper."""
+        self.items.append(Para(self._runs(item.term), level=min(level, MAX_LEVEL), role="term"))
+        for d in item.definitions:
+            self.blocks(d, min(level + 1, MAX_LEVEL), quote)
+
+    def admonition(self, b: Admonition) -> None:
+        """A call-out box of the admonition's paragraphs; what cannot go in a box goes to the notes."""
+        sub = FlowBuilder(self.frame, self.opts, self.warn, self.counter, self.style_code)
+        sub.blocks(b.blocks)
+        title = self._runs(b.title) or (Run(b.kind.capitalize()),)
+        paras = [Para(title, role="callout-title")]
+        for it in sub.items:
+            if isinstance(it, Para):
+                paras.append(dataclasses.replace(it, level=min(it.level, 1)))
+            elif isinstance(it, SpeakerNote):
+                self.items.append(it)
+            elif not isinstance(it, Anchor):
                 self.items.append(SpeakerNote(blocks_text(b.blocks)))
-            else:
-                self.blocks(b.blocks, level, quote)
-        elif isinstance(b, RawBlock):
-            self.warn("raw HTML block left out of the deck", b.pos)
+        self.items.append(CalloutBox(b.kind, paras))
 
     def paragraph(self, p: Paragraph, level: int, quote: int) -> None:
         runs = self._runs(p.children)

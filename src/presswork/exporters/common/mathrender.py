@@ -1,4 +1,4 @@
-"""TeX math rendering: TeX -> SVG (ziamath, for print) and TeX -> MathML (latex2mathml, for EPUB)."""
+"""TeX math rendering, for every format: TeX -> SVG (ziamath; print and slides) and TeX -> MathML (latex2mathml; EPUB)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,18 @@ def tex_to_svg(tex: str, display: bool) -> str:
     root.set("aria-label", tex)
     ET.register_namespace("", "http://www.w3.org/2000/svg")
     return ET.tostring(root, encoding="unicode")
+
+
+def tex_to_svg_document(tex: str, size: float) -> str:
+    """A stand-alone SVG document of ``tex`` laid out at ``size`` points (for rasterising to a
+    picture, as slides need). Raises MathError on bad TeX."""
+    if not tex.strip():
+        raise MathError("empty formula")
+    try:
+        with _LOCK:
+            return str(ziamath.Latex(tex, size=size).svg())
+    except Exception as exc:  # ziamath raises assorted errors on bad input
+        raise MathError(_reason(exc)) from exc
 
 
 def tex_to_mathml(tex: str, display: bool) -> str:

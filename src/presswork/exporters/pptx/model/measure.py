@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from . import slidefit
+from . import fit as slidefit
 from .deck import CodeBox, Frame, Para, Run, TableBox
-from .slidefit import Style
+from .fit import Style
 
 #: Vertical gap between boxes on a slide, points.
 GAP = 14.0

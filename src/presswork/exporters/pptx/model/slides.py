@@ -13,13 +13,13 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from ..tree import Chapter, Document, Heading, plain_text
-from .deck import Deck, Frame, Options, Para, PictureSizer, Run, Slide, TextBox, Token, Warn
-from .deck_flow import VISIBLE_ITEMS, Anchor, CodeStyler, FallbackLead, FlowBuilder, SpeakerNote
-from .deck_measure import text_height
-from .deck_paginate import paginate
-from .deck_text import smart_quotes
-from .highlight import find_lexer
+from presswork.tree import Chapter, Document, Heading, plain_text
+from .deck import Deck, Frame, DeckOptions, Para, PictureSizer, Run, Slide, TextBox, Token, Warn
+from .flow import VISIBLE_ITEMS, Anchor, CodeStyler, FallbackLead, FlowBuilder, SpeakerNote
+from .measure import text_height
+from .paginate import paginate
+from .text import smart_quotes
+from presswork.exporters.common.highlight import find_lexer
 
 
 def auto_slide_level(doc: Document) -> int:
@@ -33,7 +33,7 @@ def auto_slide_level(doc: Document) -> int:
     return min(levels) if levels else 2
 
 
-def build_deck(doc: Document, frame: Frame, opts: Options, sizer: PictureSizer, warn: Warn,
+def build_deck(doc: Document, frame: Frame, opts: DeckOptions, sizer: PictureSizer, warn: Warn,
                style_code: CodeStyler | None = None) -> Deck:
     """Derive the deck model of ``doc``: title, agenda, a divider per chapter and measured content slides."""
     style_code = style_code or plain_code

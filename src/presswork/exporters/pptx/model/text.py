@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Any, assert_never
 
-from ..tree import (
-    Admonition, BlockQuote, BulletList, Code, CodeBlock, DefinitionList, Div, Emphasis, Figure, Heading, Image, Kbd,
-    LineBreak, Link, Math, MathBlock, Note, OrderedList, Paragraph, RawInline, Span, Strikethrough, Strong, Subscript,
-    Superscript, Table, Text, plain_text,
+from presswork.tree import (
+    Block, Code, Emphasis, Image, Inline, Kbd, LineBreak, Link, Math, Note, RawInline, Span, Strikethrough, Strong,
+    Subscript, Superscript, Text, inline_node, plain_text,
 )
+from presswork.tree import blocks_text as tree_blocks_text
 from .deck import Run
 
 
@@ -20,48 +21,51 @@ class InlineRuns:
         self.footnotes = footnotes
         self.counter = notes_counter
 
-    def runs(self, inlines: tuple, **style: object) -> tuple[Run, ...]:
+    def runs(self, inlines: tuple[Inline, ...], **style: Any) -> tuple[Run, ...]:
         """The runs of ``inlines`` set in ``style`` (Run fields), neighbours of one style merged."""
         out: list[Run] = []
         for node in inlines:
             out.extend(self._one(node, dict(style)))
         return tuple(_merge_runs(out))
 
-    def _one(self, node: object, st: dict) -> list[Run]:
-        if isinstance(node, Text):
-            return [Run(node.text if st.get("code") else smart_quotes(node.text), **st)]
-        if isinstance(node, (Code, Kbd)):
-            return [Run(node.text, **{**st, "code": True})]
-        if isinstance(node, Emphasis):
-            return list(self.runs(node.children, **{**st, "italic": True}))
-        if isinstance(node, Strong):
-            return list(self.runs(node.children, **{**st, "bold": True}))
-        if isinstance(node, Strikethrough):
-            return list(self.runs(node.children, **{**st, "strike": True}))
-        if isinstance(node, (Superscript, Subscript)):
-            table = _SUP if isinstance(node, Superscript) else _SUB
-            text = plain_text(node.children)
-            if text and all(ord(c) in table for c in text):  # real characters: one word, the font's own glyphs
-                return [Run(text.translate(table), **st)]
-            return list(self.runs(node.children, **{**st, "baseline": 30 if isinstance(node, Superscript) else -25}))
-        if isinstance(node, Link):
-            return list(self.runs(node.children, **{**st, "url": node.url}))
-        if isinstance(node, Span):
-            return list(self.runs(node.children, **st))
-        if isinstance(node, Math):
-            return [Run(tex_to_text(node.tex), **{**st, "italic": True})]
-        if isinstance(node, Image):
-            return [Run(node.alt, **st)] if node.alt else []
-        if isinstance(node, LineBreak):
-            return [Run("\n", **st)]
-        if isinstance(node, Note):
-            self.counter[0] += 1
-            n = self.counter[0]
-            self.footnotes.append(f"[{n}] " + blocks_text(node.blocks))
-            return [Run(str(n).translate(_SUP), **st)]
-        if isinstance(node, RawInline):
-            return []
-        return [Run(plain_text((node,)), **st)]
+    def _one(self, inline: Inline, st: dict[str, Any]) -> list[Run]:
+        node = inline_node(inline)
+        match node:
+            case Text():
+                return [Run(node.text if st.get("code") else smart_quotes(node.text), **st)]
+            case Code() | Kbd():
+                return [Run(node.text, **{**st, "code": True})]
+            case Emphasis():
+                return list(self.runs(node.children, **{**st, "italic": True}))
+            case Strong():
+                return list(self.runs(node.children, **{**st, "bold": True}))
+            case Strikethrough():
+                return list(self.runs(node.children, **{**st, "strike": True}))
+            case Superscript() | Subscript():
+                table = _SUP if isinstance(node, Superscript) else _SUB
+                text = plain_text(node.children)
+                if text and all(ord(c) in table for c in text):  # real characters: one word, the font's own glyphs
+                    return [Run(text.translate(table), **st)]
+                return list(self.runs(node.children, **{**st, "baseline": 30 if isinstance(node, Superscript) else -25}))
+            case Link():
+                return list(self.runs(node.children, **{**st, "url": node.url}))
+            case Span():
+                return list(self.runs(node.children, **st))
+            case Math():
+                return [Run(tex_to_text(node.tex), **{**st, "italic": True})]
+            case Image():
+                return [Run(node.alt, **st)] if node.alt else []
+            case LineBreak():
+                return [Run("\n", **st)]
+            case Note():
+                self.counter[0] += 1
+                n = self.counter[0]
+                self.footnotes.append(f"[{n}] " + blocks_text(node.blocks))
+                return [Run(str(n).translate(_SUP), **st)]
+            case RawInline():
+                return []
+            case _:
+                assert_never(node)
 
 
 def _merge_runs(runs: list[Run]) -> list[Run]:
@@ -119,53 +123,15 @@ def tex_to_text(tex: str) -> str:
     return re.sub(r"\\([A-Za-z]+)", r"\1", s).strip()
 
 
-def blocks_text(blocks: tuple) -> str:
-    """The plain text of blocks, one line per paragraph-like block (for speaker notes)."""
-    lines: list[str] = []
-    for b in blocks:
-        if isinstance(b, Paragraph):
-            lines.append(inline_text(b.children))
-        elif isinstance(b, Heading):
-            lines.append(inline_text(b.children))
-        elif isinstance(b, (BulletList, OrderedList)):
-            for i, it in enumerate(b.items):
-                mark = f"{b.start + i}." if isinstance(b, OrderedList) else "•"
-                lines.append(f"{mark} " + blocks_text(it.blocks).replace("\n", " "))
-        elif isinstance(b, CodeBlock):
-            lines.append(b.code)
-        elif isinstance(b, MathBlock):
-            lines.append(b.tex)
-        elif isinstance(b, Table):
-            for row in (*b.head, *b.body):
-                lines.append(" | ".join(inline_text(c) for c in row))
-            lines.append(inline_text(b.caption))
-        elif isinstance(b, Figure):
-            lines.append(inline_text(b.caption) or b.image.alt)
-        elif isinstance(b, DefinitionList):
-            for it in b.items:
-                lines.append(inline_text(it.term) + ": " + " ".join(blocks_text(d) for d in it.definitions))
-        elif isinstance(b, Admonition):
-            lines.append(inline_text(b.title) + ": " + blocks_text(b.blocks))
-        elif isinstance(b, (BlockQuote, Div)):
-            lines.append(blocks_text(b.blocks))
-    return "\n".join(x for x in lines if x)
+def blocks_text(blocks: tuple[Block, ...]) -> str:
+    """The plain text of blocks for speaker notes: one line per paragraph-like block, footnotes in
+    parentheses, TeX as readable text."""
+    return tree_blocks_text(blocks, notes=True, math=tex_to_text)
 
 
-def inline_text(inlines: tuple) -> str:
+def inline_text(inlines: tuple[Inline, ...]) -> str:
     """The plain text of inlines for speaker notes: footnotes in parentheses, TeX as readable text."""
-    out: list[str] = []
-    for n in inlines:
-        if isinstance(n, Note):
-            out.append(" (" + blocks_text(n.blocks) + ")")
-        elif isinstance(n, Math):
-            out.append(tex_to_text(n.tex))
-        elif isinstance(n, LineBreak):
-            out.append(" ")
-        elif hasattr(n, "children"):
-            out.append(inline_text(n.children))
-        else:
-            out.append(plain_text((n,)))
-    return "".join(out)
+    return plain_text(inlines, notes=True, math=tex_to_text)
 
 
 def first_sentence(text: str) -> str:

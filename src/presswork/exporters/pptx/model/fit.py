@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
-import subprocess
 from dataclasses import dataclass
 
 from PIL import ImageFont
+
+from presswork.exporters.common.fonts import face_file
 
 #: Fonts a deck names -> installed metric-compatible (or wider) fonts measured in their place.
 METRIC_TWINS: dict[str, str] = {
@@ -26,24 +27,13 @@ PT_PER_EMU = 1 / 12700
 
 @functools.lru_cache(maxsize=64)
 def font_file(family: str, bold: bool = False, italic: bool = False) -> str:
-    """The file of the installed font measured for ``family`` (metric twin, fontconfig match or fallback)."""
+    """The file of the installed font measured for ``family`` (its metric twin, else itself, else the fallback)."""
     wanted = METRIC_TWINS.get(family.lower(), family)
-    style = ":weight=bold" if bold else ""
-    style += ":slant=italic" if italic else ""
-    for name in (wanted, FALLBACK_FAMILY):
-        try:
-            out = subprocess.run(["fc-match", "-f", "%{family}\n%{file}", f"{name}{style}"],
-                                 capture_output=True, text=True, timeout=10, check=True).stdout
-        except (OSError, subprocess.SubprocessError):
-            continue
-        fam, _, path = out.partition("\n")
-        if path and (name == FALLBACK_FAMILY or wanted.lower() in fam.lower()):
-            return path
-    return _pillow_default()
+    return face_file(wanted, bold, italic) or face_file(FALLBACK_FAMILY, bold, italic) or PILLOW_DEFAULT
 
 
-def _pillow_default() -> str:
-    return "DejaVuSans.ttf"
+#: What Pillow is asked for when no font is installed at all.
+PILLOW_DEFAULT = "DejaVuSans.ttf"
 
 
 @functools.lru_cache(maxsize=256)

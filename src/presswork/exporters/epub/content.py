@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..assets import is_remote, media_type
-from ..diagnostics import Reporter
-from ..tree import Block, Chapter, Div, Document, Heading, Image, Math, MathBlock, Pos, Table
-from ..walk import children
-from .epub_meta import Accessibility
-from .epub_nav import HIDDEN_DIVS
+from presswork.assets import is_remote, media_type
+from presswork.diagnostics import Reporter
+from presswork.exporters.common.visibility import is_hidden
+from presswork.tree import Block, Chapter, Document, Heading, Image, Math, MathBlock, Pos, Table
+from presswork.walk import children
+from .meta import Accessibility
 
 #: Image media types every EPUB 3 reading system supports (anything else is converted to PNG).
 CORE_IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/svg+xml": ".svg",
@@ -45,7 +45,7 @@ class Images:
 def visible_nodes(doc: Document) -> Iterator[tuple[Any, Pos, Chapter]]:
     """Every node that reaches the EPUB (hidden Divs left out), with the position of its nearest block."""
     def visit(node: Any, pos: Pos, ch: Chapter) -> Iterator[tuple[Any, Pos, Chapter]]:
-        if isinstance(node, Div) and HIDDEN_DIVS.intersection(node.attr.classes):
+        if isinstance(node, Block) and is_hidden(node, "epub"):
             return
         if isinstance(node, Block) and node.pos is not None:
             pos = node.pos

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..tree import Pos
+from presswork.tree import Pos
 
 ProseMode = Literal["lead", "slide", "notes"]
 #: Deepest bullet level (0-based): deeper lists flatten onto it.
@@ -216,8 +216,8 @@ Warn = Callable[[str, Pos | None], None]
 
 
 @dataclass(frozen=True)
-class Options:
-    """Deck derivation options (see the PPTX exporter's Options)."""
+class DeckOptions:
+    """How the deck is derived from the tree (the model part of PptxOptions)."""
 
     slide_level: int = 0
     prose: ProseMode = "lead"

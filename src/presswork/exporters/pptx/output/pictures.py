@@ -5,9 +5,13 @@ from __future__ import annotations
 import io
 import re
 
-from ..diagnostics import PressworkError
-from ..tree import Pos
-from .base import BuildContext
+from presswork.diagnostics import PressworkError, Reporter
+from presswork.tree import Pos
+from presswork.assets import AssetGate
+from presswork.exporters.common.mathrender import MathError, tex_to_svg_document
+
+#: Size in points display math is laid out at before it is rasterised.
+MATH_SIZE = 28
 
 
 class PictureStore:
@@ -15,8 +19,8 @@ class PictureStore:
 
     SCALE = 4  # SVG/TeX rendered at 4x their CSS pixel size (~380 dpi when placed at natural size)
 
-    def __init__(self, ctx: BuildContext) -> None:
-        self.ctx = ctx
+    def __init__(self, gate: AssetGate, reporter: Reporter) -> None:
+        self.gate, self.reporter = gate, reporter
         self.cache: dict[tuple[str, str], tuple[bytes, tuple[float, float]] | None] = {}
 
     def size(self, kind: str, src: str, pos: Pos | None) -> tuple[float, float] | None:
@@ -31,21 +35,19 @@ class PictureStore:
             try:
                 self.cache[key] = self._load(kind, src, pos)
             except PressworkError as exc:
-                self.ctx.reporter.warn(f"picture not placed on the slides: {exc.message}", pos or exc.pos, "pptx")
+                self.reporter.warn(f"picture not placed on the slides: {exc.message}", pos or exc.pos, "pptx")
                 self.cache[key] = None
         return self.cache[key]
 
     def _load(self, kind: str, src: str, pos: Pos | None) -> tuple[bytes, tuple[float, float]]:
         if kind == "math":
-            import ziamath
-
             try:
-                svg = ziamath.Latex(src, size=28).svg()
-            except Exception as exc:  # ziamath raises many types on bad TeX
+                svg = tex_to_svg_document(src, MATH_SIZE)
+            except MathError as exc:
                 raise PressworkError(f"cannot typeset math {src!r}: {exc}", pos) from exc
             return rasterise(svg, pos, self.SCALE)
-        data = self.ctx.gate.read_bytes(src, pos=pos)
-        w, h = self.ctx.gate.image_size(data, src, pos)
+        data = self.gate.read_bytes(src, pos=pos)
+        w, h = self.gate.image_size(data, src, pos)
         if (w, h) == (0, 0):
             return rasterise(data.decode("utf-8", "replace"), pos, self.SCALE)
         if not data.startswith((b"\x89PNG", b"\xff\xd8", b"GIF8")):  # webp and others -> PNG

@@ -5,24 +5,24 @@ from __future__ import annotations
 import re
 import urllib.parse
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
-from ..diagnostics import Reporter
-from ..tree import (
-    Admonition, Block, Blocks, BlockQuote, BulletList, Chapter, Code, CodeBlock, DefinitionList, Div,
-    Emphasis, Figure, Heading, HorizontalRule, Image, Inlines, Kbd, LineBreak, Link, ListItem, Math,
-    MathBlock, Note, OrderedList, Paragraph, Pos, RawBlock, RawInline, Span, Strikethrough, Strong,
-    Subscript, Superscript, Table, Text, plain_text,
+from presswork import tree as nodes
+from presswork.diagnostics import Reporter
+from presswork.tree import (
+    Admonition, Block, BlockNode, BlockQuote, Blocks, BulletList, Chapter, Code, CodeBlock, DefinitionItem,
+    DefinitionList, Div, Emphasis, Figure, Heading, HorizontalRule, Image, Inline, InlineNode, Inlines, Kbd,
+    LineBreak, Link, ListItem, Math, MathBlock, Note, OrderedList, Paragraph, Pos, RawBlock, RawInline, Span,
+    Strikethrough, Strong, Subscript, Superscript, Table, Text, block_node, inline_node, plain_text,
 )
 from .highlight import highlight_html
 from .mathrender import MathError, tex_to_mathml, tex_to_svg
+from .visibility import is_hidden
 
 Target = Literal["print", "epub"]
 #: The EPUB 3 structural semantics namespace (``epub:type``).
 EPUB_NS = "http://www.idpf.org/2007/ops"
 
-#: Div classes that never reach print or EPUB (speaker notes, slide-only content).
-HIDDEN_DIV_CLASSES = frozenset({"notes", "only-slides"})
 #: URL schemes a link may keep (anything else is rendered as plain text).
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 #: Task-list glyphs: unchecked, checked.
@@ -54,7 +54,7 @@ def attrs(**values: Any) -> str:
 
 
 class HtmlRenderer:
-    """Renders tree nodes to XHTML strings; one method per node type, named after ``node.tag``.
+    """Renders tree nodes to XHTML strings; one method per node type, named after it (a subclass overrides one).
 
     ``target`` "print" renders math as SVG and footnotes in place (``<span class="footnote">``,
     for WeasyPrint's ``float: footnote``); "epub" renders MathML and EPUB 3 noterefs with
@@ -102,18 +102,83 @@ class HtmlRenderer:
         """The XHTML of an inline sequence."""
         return "".join(self.render(i) for i in inlines)
 
-    def render(self, node: Any) -> str:
-        """Dispatch ``node`` to the method named after its tag."""
-        method = getattr(self, node.tag, None) if hasattr(node, "tag") else None
-        if method is None:
-            raise TypeError(f"{type(self).__name__} cannot render node type {type(node).__name__!r}")
+    def render(self, node: Block | Inline) -> str:
+        """The XHTML of one node (a block's position is where its warnings point)."""
         if isinstance(node, Block) and node.pos is not None:
             saved, self._pos = self._pos, node.pos
             try:
-                return method(node)
+                return self._dispatch(block_node(node))
             finally:
                 self._pos = saved
-        return method(node)
+        return self._dispatch(block_node(node) if isinstance(node, Block) else inline_node(node))
+
+    def _dispatch(self, node: BlockNode | InlineNode) -> str:
+        """Every node type to its method, named after it (the type checker proves none is missing)."""
+        match node:
+            case Heading():
+                return self.Heading(node)
+            case Paragraph():
+                return self.Paragraph(node)
+            case ListItem():
+                return self.ListItem(node)
+            case BulletList():
+                return self.BulletList(node)
+            case OrderedList():
+                return self.OrderedList(node)
+            case DefinitionItem():
+                return self.DefinitionItem(node)
+            case DefinitionList():
+                return self.DefinitionList(node)
+            case CodeBlock():
+                return self.CodeBlock(node)
+            case BlockQuote():
+                return self.BlockQuote(node)
+            case Table():
+                return self.Table(node)
+            case Figure():
+                return self.Figure(node)
+            case Admonition():
+                return self.Admonition(node)
+            case MathBlock():
+                return self.MathBlock(node)
+            case HorizontalRule():
+                return self.HorizontalRule(node)
+            case Div():
+                return self.Div(node)
+            case RawBlock():
+                return self.RawBlock(node)
+            case Text():
+                return self.Text(node)
+            case Emphasis():
+                return self.Emphasis(node)
+            case Strong():
+                return self.Strong(node)
+            case Strikethrough():
+                return self.Strikethrough(node)
+            case Superscript():
+                return self.Superscript(node)
+            case Subscript():
+                return self.Subscript(node)
+            case Code():
+                return self.Code(node)
+            case Kbd():
+                return self.Kbd(node)
+            case Link():
+                return self.Link(node)
+            case Image():
+                return self.Image(node)
+            case Math():
+                return self.Math(node)
+            case Note():
+                return self.Note(node)
+            case LineBreak():
+                return self.LineBreak(node)
+            case Span():
+                return self.Span(node)
+            case RawInline():
+                return self.RawInline(node)
+            case _:
+                assert_never(node)
 
     def warn(self, message: str, category: str = "html") -> None:
         """Report a warning at the position of the block being rendered."""
@@ -131,8 +196,10 @@ class HtmlRenderer:
             back = f' <a href="#fnref-{attr_esc(self.chapter_id)}-{n}" role="doc-backlink">\u21a9</a>'
             label = f'<span class="footnote-label">{n}.</span> '
             blocks = list(note.blocks)
-            if blocks and isinstance(blocks[0], Paragraph):
-                first = self._para(blocks.pop(0), prefix=label, suffix=back if not blocks else "")
+            head = blocks[0] if blocks else None
+            if isinstance(head, Paragraph):
+                blocks = blocks[1:]
+                first = self._para(head, prefix=label, suffix=back if not blocks else "")
             else:
                 first = f"<p>{label}</p>\n"
             rest = self.blocks(tuple(blocks))
@@ -163,7 +230,8 @@ class HtmlRenderer:
         glyph = f'<span class="task-box" aria-hidden="true">{TASK_GLYPHS[bool(node.checked)]}</span> '
         state = "task done" if node.checked else "task"
         if blocks and isinstance(blocks[0], Paragraph):
-            first = self._para(blocks.pop(0), prefix=glyph)
+            first = self._para(blocks[0], prefix=glyph)
+            blocks = blocks[1:]
         else:
             first = f"<p>{glyph}</p>\n"
         return f'<li class="{state}">{first}{self.blocks(tuple(blocks))}</li>\n'
@@ -171,7 +239,7 @@ class HtmlRenderer:
     def ListItem(self, node: ListItem) -> str:
         return self._item(node)
 
-    def _tasks(self, items: tuple[ListItem, ...]) -> str:
+    def _tasks(self, items: tuple[nodes.ListItem, ...]) -> str:
         return ' class="task-list"' if any(i.checked is not None for i in items) else ""
 
     def BulletList(self, node: BulletList) -> str:
@@ -183,7 +251,7 @@ class HtmlRenderer:
                                              if self.target == "print" else "")) if node.start != 1 else ""
         return f"<ol{start}{self._tasks(node.items)}>\n{''.join(self._item(i) for i in node.items)}</ol>\n"
 
-    def DefinitionItem(self, node: Any) -> str:
+    def DefinitionItem(self, node: DefinitionItem) -> str:
         dds = "".join(f"<dd>{self.blocks(d)}</dd>\n" for d in node.definitions)
         return f"<dt>{self.inlines(node.term)}</dt>\n{dds}"
 
@@ -243,7 +311,7 @@ class HtmlRenderer:
         return '<hr class="rule"/>\n'
 
     def Div(self, node: Div) -> str:
-        if HIDDEN_DIV_CLASSES.intersection(node.attr.classes):
+        if is_hidden(node, self.target):
             return ""
         cls = " ".join(node.attr.classes)
         return f"<div{attrs(id=node.attr.id, class_=cls)}>\n{self.blocks(node.blocks)}</div>\n"
@@ -350,11 +418,11 @@ class HtmlRenderer:
         return ""
 
 
-def _block_inlines(block: Any) -> list[Any]:
-    """The inlines of a block's paragraphs and headings, flattened with spaces between."""
-    from ..walk import iter_nodes
+def _block_inlines(block: Block) -> list[Inline]:
+    """The inlines of a block's paragraphs and headings, flattened with spaces between (markup kept)."""
+    from presswork.walk import iter_nodes
 
-    out: list[Any] = []
+    out: list[Inline] = []
     for n in iter_nodes(block):
         if isinstance(n, (Paragraph, Heading)):
             if out:

@@ -12,13 +12,13 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from . import slidefit
-from .deck import CalloutBox, CodeBox, Deck, Para, PictureBox, Slide, TableBox, TextBox
-from .deck_text import slide_text
-from .deck_measure import GAP, text_height, title_height, title_lines, title_size
-from .pptx_pictures import PictureStore
-from .pptx_shapes import ShapeWriter, set_insets, set_script_fonts
-from .pptx_template import (
+from ..model import fit as slidefit
+from ..model.deck import CalloutBox, CodeBox, Deck, Para, PictureBox, Slide, TableBox, TextBox
+from ..model.text import slide_text
+from ..model.measure import GAP, text_height, title_height, title_lines, title_size
+from .pictures import PictureStore
+from .shapes import ShapeWriter, set_insets, set_script_fonts
+from .template import (
     BODY_TYPES, TITLE_TYPES, Layouts, PlacedFrame, footer_row_limit, placeholder_type, pt, title_style_size, to_pt,
 )
 
