@@ -13,9 +13,10 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from presswork.tree import Chapter, Document, Heading, plain_text
+from presswork.exporters.common.contents import book_contents
+from presswork.tree import Block, Chapter, Document, Heading, plain_text
 from .deck import Deck, Frame, DeckOptions, Para, PictureSizer, Run, Slide, TextBox, Token, Warn
-from .flow import VISIBLE_ITEMS, Anchor, CodeStyler, FallbackLead, FlowBuilder, SpeakerNote
+from .flow import VISIBLE_ITEMS, FlowItem, Anchor, CodeStyler, FallbackLead, FlowBuilder, SpeakerNote
 from .measure import text_height
 from .paginate import paginate
 from .text import smart_quotes
@@ -61,7 +62,7 @@ def build_deck(doc: Document, frame: Frame, opts: DeckOptions, sizer: PictureSiz
             visible = [it for it in items if isinstance(it, VISIBLE_ITEMS)]
             if not visible or (k == 0 and gtitle == title and _fits_divider(visible, slides[-1].subtitle, frame)):
                 section_like = slides[-1]
-                section_like.subtitle += [dataclasses.replace(p, size=frame.sizes[0]) for p in visible]
+                section_like.subtitle += [dataclasses.replace(p, size=frame.sizes[0]) for p in visible if isinstance(p, Para)]
                 section_like.notes.extend(it.text for it in items if isinstance(it, SpeakerNote))
                 section_like.anchors.extend(anchors + [it.id for it in items if isinstance(it, Anchor)])
                 continue
@@ -73,12 +74,13 @@ def build_deck(doc: Document, frame: Frame, opts: DeckOptions, sizer: PictureSiz
     return Deck(slides, meta.title)
 
 
-def _fits_divider(visible: list, already: list[Para], frame: Frame) -> bool:
+def _fits_divider(visible: list[FlowItem], already: list[Para], frame: Frame) -> bool:
     """True for a chapter opening short enough to sit on its section slide (one or two short plain paragraphs)."""
-    if not (len(visible) <= 2 and all(isinstance(p, Para) and not p.bullet and p.role in ("body", "lead") for p in visible)
-            and sum(len("".join(r.text for r in p.runs).split()) for p in visible) <= 40):
+    paras = [p for p in visible if isinstance(p, Para) and not p.bullet and p.role in ("body", "lead")]
+    if not (len(visible) <= 2 and len(paras) == len(visible)
+            and sum(len("".join(r.text for r in p.runs).split()) for p in paras) <= 40):
         return False
-    paras = already + [dataclasses.replace(p, size=frame.sizes[0]) for p in visible]
+    paras = already + [dataclasses.replace(p, size=frame.sizes[0]) for p in paras]
     return text_height(paras, frame, frame.divider_width) <= frame.divider_height
 
 
@@ -98,10 +100,12 @@ def _title_slide(doc: Document) -> Slide:
 
 
 def _agenda(doc: Document, frame: Frame) -> list[Slide]:
+    chapters = book_contents(doc, 1, "slides")
+
     def entries(size: float) -> list[Para]:
-        return [Para((Run(plain_text(ch.title), url="#" + ch.id),), bullet="number" if ch.number else "bullet",
+        return [Para((Run(ch.title, url="#" + ch.id),), bullet="number" if ch.number else "bullet",
                      number=int(ch.number) if ch.number.isdigit() else 0, size=size, space=size * 0.3)
-                for ch in doc.chapters]
+                for ch in chapters]
 
     for size in (frame.agenda_size, frame.sizes[0], frame.sizes[1]):  # one slide if the type may shrink a little
         paras = entries(size)
@@ -119,9 +123,9 @@ def _agenda(doc: Document, frame: Frame) -> list[Slide]:
             for i, pg in enumerate(pages)]
 
 
-def _groups(ch: Chapter, level: int, chapter_title: str) -> list[tuple[str, tuple, list[str], bool]]:
+def _groups(ch: Chapter, level: int, chapter_title: str) -> list[tuple[str, tuple[Block, ...], list[str], bool]]:
     """Split a chapter's blocks at headings of ``level`` or above: (title, blocks, anchors, is_divider)."""
-    groups: list[tuple[str, list, list[str], bool]] = [(chapter_title, [], [], False)]
+    groups: list[tuple[str, list[Block], list[str], bool]] = [(chapter_title, [], [], False)]
     for b in ch.blocks:
         if isinstance(b, Heading) and b.level <= level:
             title = (b.number + " " if b.number else "") + plain_text(b.children)

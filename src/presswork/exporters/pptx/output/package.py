@@ -7,12 +7,13 @@ from typing import Any
 
 from presswork.tree import Meta
 
+from . import oxml
+
 
 def set_core_properties(prs: Any, meta: Meta, build_time: datetime) -> None:
     """Title, author, subject, keywords and fixed dates; nothing of the template's properties is kept."""
     cp = prs.core_properties
-    for child in list(cp._element):
-        cp._element.remove(child)
+    oxml.clear_core_properties(cp)
     cp.title = meta.title
     cp.author = "; ".join(a.name for a in meta.authors)
     cp.subject = meta.subtitle or meta.description

@@ -6,16 +6,15 @@ import io
 import re
 from typing import Any
 
-from lxml import etree
 from pptx.dml.color import RGBColor
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from ..model.deck import CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
 from ..model.text import slide_text
+from . import oxml
 from .pictures import PictureStore
 from .template import PlacedFrame, pt
 
@@ -35,7 +34,7 @@ class ShapeWriter:
     def __init__(self, frame: PlacedFrame, pictures: PictureStore) -> None:
         self.frame, self.pictures = frame, pictures
         #: Internal links waiting for their target slide: (slide, run element, anchor id).
-        self.links: list[tuple[Any, etree._Element, str]] = []
+        self.links: list[tuple[Any, Any, str]] = []
 
     def fill_text(self, slide: Any, tf: Any, paras: list[Para], ix: float, iy: float, frame: Frame | None = None) -> None:
         """Replace the text of text frame ``tf`` with ``paras`` set in ``frame`` (default: the content frame)."""
@@ -52,23 +51,14 @@ class ShapeWriter:
     def format_para(self, p: Any, para: Para, f: Frame, first: bool) -> None:
         """Margins, spacing and bullet of paragraph ``p`` (all of its old properties dropped)."""
         p.level = min(para.level, 8)
-        ppr = p._p.get_or_add_pPr()
-        for child in list(ppr):
-            ppr.remove(child)
-        margin = f.margin_of(para)
-        ppr.set("marL", str(pt(margin)))
-        ppr.set("indent", str(-pt(f.hang_of(para)) if para.bullet else 0))
-        ppr.set("algn", "l")
-        single_spacing(ppr, f.space_of(para, first))
+        bullet: oxml.Bullet = ("none",)
         if para.bullet == "number":
-            etree.SubElement(ppr, qn("a:buFont"), typeface="+mj-lt")
-            etree.SubElement(ppr, qn("a:buAutoNum"), type="arabicPeriod", startAt=str(max(para.number, 1)))
+            bullet = ("number", para.number)
         elif para.bullet:
             char, font = BULLETS[para.bullet]
-            etree.SubElement(ppr, qn("a:buFont"), typeface=font)
-            etree.SubElement(ppr, qn("a:buChar"), char=char)
-        else:
-            etree.SubElement(ppr, qn("a:buNone"))
+            bullet = ("char", char, font)
+        indent = -pt(f.hang_of(para)) if para.bullet else 0
+        oxml.set_paragraph(p, pt(f.margin_of(para)), indent, f.space_of(para, first), bullet)
 
     def add_run(self, slide: Any, p: Any, run: Run, size: float, para: Para) -> None:
         """Append ``run`` to paragraph ``p``; an internal link is noted in ``links`` to be resolved later."""
@@ -87,16 +77,12 @@ class ShapeWriter:
             font.italic = True
         if run.code:
             font.name = self.frame.code_font
-        rpr = r._r.get_or_add_rPr()
-        if run.strike:
-            rpr.set("strike", "sngStrike")
-        if run.baseline:
-            rpr.set("baseline", str(run.baseline * 1000))
+        oxml.set_run_effects(r, run.strike, run.baseline)
         if para.role == "subhead":
             font.color.theme_color = MSO_THEME_COLOR.ACCENT_1
         set_script_fonts(r)
         if run.url.startswith("#"):
-            self.links.append((slide, r._r, run.url[1:]))
+            self.links.append((slide, oxml.run_element(r), run.url[1:]))
         elif run.url:
             r.hyperlink.address = run.url
 
@@ -115,11 +101,7 @@ class ShapeWriter:
         for i, line in enumerate(box.lines):
             p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
             p.alignment = PP_ALIGN.LEFT
-            ppr = p._p.get_or_add_pPr()
-            ppr.set("marL", "0")
-            ppr.set("indent", "0")
-            single_spacing(ppr, 0)
-            etree.SubElement(ppr, qn("a:buNone"))
+            oxml.set_code_paragraph(p)
             for tok in line or ():
                 r = p.add_run()
                 r.text = tok.text
@@ -130,10 +112,7 @@ class ShapeWriter:
                     r.font.bold = True
                 if tok.italic:
                     r.font.italic = True
-            end = p._p.get_or_add_endParaRPr()
-            end.set("sz", str(int(box.size * 100)))
-            end.set("lang", "en-US")
-            etree.SubElement(end, qn("a:latin"), typeface=f.code_font)
+            oxml.set_end_properties(p, box.size, lang="en-US", latin=f.code_font)
 
     def table(self, slide: Any, box: TableBox, y: float) -> None:
         """A native table centred at ``y`` points, bold header rows, measured column widths and row heights."""
@@ -164,8 +143,7 @@ class ShapeWriter:
                     self.add_run(slide, p, run, box.size, Para(cell_runs))
                     if r_i < len(box.head):
                         p.runs[-1].font.bold = True
-                end = p._p.get_or_add_endParaRPr()
-                end.set("sz", str(int(box.size * 100)))
+                oxml.set_end_properties(p, box.size)
 
     def picture(self, slide: Any, box: PictureBox, y: float) -> None:
         """A picture centred at ``y`` points with its alt text and, below it, its caption."""
@@ -178,8 +156,7 @@ class ShapeWriter:
         left = f.left + (f.width - box.width) / 2
         pic = slide.shapes.add_picture(io.BytesIO(data), pt(left), pt(y), pt(box.width), pt(img_h))
         pic.name = "Math" if box.kind == "math" else "Picture"
-        cnv = pic._element.xpath("./p:nvPicPr/p:cNvPr")[0]
-        cnv.set("descr", box.alt)
+        oxml.set_description(pic, box.alt)
         if box.caption:
             shape = slide.shapes.add_textbox(pt(f.left), pt(y + img_h), pt(f.width), pt(box.caption_height))
             self.fill_text(slide, shape.text_frame, [Para(box.caption, role="caption")], f.inset_x, f.inset_y)
@@ -225,23 +202,9 @@ def set_script_fonts(run: Any) -> None:
     ea = ("Yu Gothic" if _KANA.search(text) else "Malgun Gothic" if _HANGUL.search(text) else "Microsoft YaHei") \
         if _CJK.search(text) else ""
     cs = "Arial" if _COMPLEX.search(text) else ""
-    if not (ea or cs):
-        return
-    rpr = run._r.get_or_add_rPr()
-    anchor = None
-    for tag in ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst"):
-        found = rpr.find(qn(tag))
-        if found is not None:
-            anchor = found
-            break
-    for tag, face in (("a:ea", ea), ("a:cs", cs)):
-        if not face:
-            continue
-        el = etree.Element(qn(tag), typeface=face)
-        if anchor is not None:
-            anchor.addprevious(el)
-        else:
-            rpr.append(el)
+    if ea or cs:
+        oxml.set_script_fonts(run, ea, cs)
+
 
 def fixed_text_frame(tf: Any, x: float, y: float) -> None:
     """Make a text frame wrap, never autofit, anchor at the top, with insets ``x`` and ``y`` (points)."""
@@ -249,11 +212,3 @@ def fixed_text_frame(tf: Any, x: float, y: float) -> None:
     tf.auto_size = MSO_AUTO_SIZE.NONE
     tf.vertical_anchor = MSO_ANCHOR.TOP
     set_insets(tf, x, y)
-
-
-def single_spacing(ppr: Any, before: float) -> None:
-    """Append single line spacing and ``before`` points of space before to paragraph properties ``ppr``."""
-    ln = etree.SubElement(ppr, qn("a:lnSpc"))
-    etree.SubElement(ln, qn("a:spcPct"), val="100000")
-    sb = etree.SubElement(ppr, qn("a:spcBef"))
-    etree.SubElement(sb, qn("a:spcPts"), val=str(int(before * 100)))

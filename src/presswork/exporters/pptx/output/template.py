@@ -7,7 +7,6 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -17,11 +16,11 @@ from presswork.diagnostics import PressworkError
 from presswork.assets import AssetGate
 from presswork.theme import Theme
 from ..model.deck import Frame
+from . import oxml
 
 EMU_PER_PT = 12700
 PRESENTATION_CT = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
 TEMPLATE_CT = "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
-A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODY_TYPES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE)
 #: Placeholders of the footer row, which content keeps clear of.
@@ -67,10 +66,7 @@ def open_template(data: bytes) -> Any:
         prs = Presentation(io.BytesIO(data))
     except Exception as exc:  # python-pptx raises several types for broken packages
         raise PressworkError(f"cannot open the PowerPoint template: {exc}") from exc
-    id_list = prs.slides._sldIdLst
-    for sld_id in list(id_list):
-        prs.part.drop_rel(sld_id.rId)
-        id_list.remove(sld_id)
+    oxml.remove_slides(prs)
     return prs
 
 
@@ -94,7 +90,7 @@ class Layouts:
         self.prs = prs
         self.by_name = {layout.name: layout for layout in prs.slide_layouts}
 
-    def find(self, names: tuple[str, ...], needs: tuple[tuple, ...]) -> Any:
+    def find(self, names: tuple[str, ...], needs: tuple[tuple[Any, ...], ...]) -> Any:
         """The first layout named in ``names``, else the first having a placeholder of each type group in ``needs``."""
         for n in names:
             if n in self.by_name:
@@ -122,7 +118,7 @@ class Layouts:
         return self.find(("Title Only",), (TITLE_TYPES,))
 
     @staticmethod
-    def placeholder(layout: Any, types: tuple) -> Any:
+    def placeholder(layout: Any, types: tuple[Any, ...]) -> Any:
         """The layout's first placeholder of one of ``types`` (lowest idx first), or None."""
         found = sorted((p for p in layout.placeholders if placeholder_type(p) in types), key=lambda p: p.placeholder_format.idx)
         return found[0] if found else None
@@ -151,7 +147,7 @@ class Layouts:
             div_bottom = footer_row_limit(self.section.placeholders, to_pt(divider.top), slide_h - 4)
             div_h = max(to_pt(divider.height), div_bottom - to_pt(divider.top))
         return PlacedFrame(divider_width=div_w, divider_height=div_h, width=width, height=bottom - top,
-                           title_width=title_w, title_height=title_h, body_font=minor, title_font=major, title_size=min(title_style_size(self.prs), 40.0),
+                           title_width=title_w, title_height=title_h, body_font=minor, title_font=major, title_size=min(oxml.title_style_size(self.prs.slide_master), 40.0),
                            code_size=14.0 if small else 16.0, table_size=14.0 if small else 16.0, left=left, top=top)
 
 
@@ -167,16 +163,6 @@ def theme_fonts(prs: Any) -> tuple[str, str]:
     """The theme's (major, minor) Latin typefaces ("Calibri" when unset)."""
     try:
         part = prs.slide_master.part.part_related_by(RT.THEME)
-        root = etree.fromstring(part.blob)
-    except (KeyError, etree.XMLSyntaxError):
+    except KeyError:
         return "Calibri", "Calibri"
-    ns = {"a": A_NS}
-    major = root.xpath("string(.//a:majorFont/a:latin/@typeface)", namespaces=ns) or "Calibri"
-    minor = root.xpath("string(.//a:minorFont/a:latin/@typeface)", namespaces=ns) or "Calibri"
-    return major, minor
-
-
-def title_style_size(prs: Any) -> float:
-    """The master's title size in points (44 when unset)."""
-    sizes = prs.slide_master._element.xpath(".//p:txStyles/p:titleStyle/a:lvl1pPr/a:defRPr/@sz")
-    return int(sizes[0]) / 100 if sizes else 44.0
+    return oxml.theme_fonts(part.blob)

@@ -5,26 +5,21 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from lxml import etree
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from ..model import fit as slidefit
 from ..model.deck import CalloutBox, CodeBox, Deck, Para, PictureBox, Slide, TableBox, TextBox
 from ..model.text import slide_text
 from ..model.measure import GAP, text_height, title_height, title_lines, title_size
+from . import oxml
 from .pictures import PictureStore
 from .shapes import ShapeWriter, set_insets, set_script_fonts
 from .template import (
-    BODY_TYPES, TITLE_TYPES, Layouts, PlacedFrame, footer_row_limit, placeholder_type, pt, title_style_size, to_pt,
+    BODY_TYPES, TITLE_TYPES, Layouts, PlacedFrame, footer_row_limit, placeholder_type, pt, to_pt,
 )
-
-#: Fixed GUID of slide-number fields (PowerPoint wants one; a random one would break reproducibility).
-FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
-
 
 class DeckWriter:
     """Turns the deck model into slides on the template's layouts."""
@@ -48,15 +43,13 @@ class DeckWriter:
             if target is None or target is slide:
                 continue
             rid = slide.part.relate_to(target.part, RT.SLIDE)
-            rpr = r_el.get_or_add_rPr()
-            link = rpr.add_hlinkClick(rid)
-            link.set("action", "ppaction://hlinksldjump")
+            oxml.add_slide_jump(r_el, rid)
 
     # ------------------------------------------------------------- slides
     def slide(self, model: Slide) -> Any:
         """Add the slide of ``model`` on its layout and return it."""
         if model.kind == "title":
-            return self.headline_slide(model, self.layouts.title, min(title_style_size(self.prs) + 4, 48.0))
+            return self.headline_slide(model, self.layouts.title, min(oxml.title_style_size(self.prs.slide_master) + 4, 48.0))
         if model.kind == "section":
             return self.headline_slide(model, self.layouts.section, 40.0)
         only_text = len(model.boxes) == 1 and isinstance(model.boxes[0], TextBox)
@@ -127,8 +120,7 @@ class DeckWriter:
         if ph is None:
             ph = slide.shapes.add_textbox(pt(self.frame.left), pt(12), pt(width), pt(height))
         frame = dataclasses.replace(self.frame, title_width=width, title_height=height, title_size=start)
-        layout_xml = etree.tostring(slide.slide_layout._element) + etree.tostring(self.prs.slide_master._element)
-        if b'cap="all"' in layout_xml:  # the template sets titles in capitals: measure them so
+        if oxml.titles_in_capitals(slide.slide_layout, self.prs.slide_master):  # measure capitals as capitals
             text_measured = text.upper()
         else:
             text_measured = text
@@ -177,17 +169,14 @@ class DeckWriter:
                 tf = shape.text_frame
                 tf.auto_size = MSO_AUTO_SIZE.NONE
                 set_insets(tf, self.frame.inset_x, self.frame.inset_y)
-                p = tf.paragraphs[0]._p
-                fld = etree.SubElement(p, qn("a:fld"), id=FIELD_ID, type="slidenum")
-                etree.SubElement(fld, qn("a:rPr"), lang="en-US", sz="1200")
-                etree.SubElement(fld, qn("a:t")).text = str(number)
+                oxml.add_slide_number(tf.paragraphs[0], number)
 
     @staticmethod
     def drop_empty(slide: Any) -> None:
         """Remove placeholders left empty (they would show "Click to add text" while editing)."""
         for ph in list(slide.placeholders):
             if ph.has_text_frame and not ph.text_frame.text.strip():
-                ph._element.getparent().remove(ph._element)
+                oxml.remove_shape(ph)
 
 
 def pin_geometry(shape: Any) -> None:
