@@ -7,7 +7,6 @@ import functools
 import posixpath
 import re
 import urllib.parse
-from collections.abc import Callable
 from typing import Any
 
 from .assets import AssetGate, is_remote
@@ -15,8 +14,24 @@ from .config import Config
 from .diagnostics import PressworkError, Reporter
 from .structure import slugify
 from .tree import (
-    Attr, Block, Chapter, DefinitionItem, Document, Figure, Heading, Image, Link, ListItem, Node, Note, Paragraph,
-    Pos, Span, Table, Text, plain_text,
+    Attr,
+    Block,
+    Chapter,
+    DefinitionItem,
+    Document,
+    Figure,
+    Heading,
+    Image,
+    Link,
+    ListItem,
+    Node,
+    Note,
+    Paragraph,
+    Pos,
+    Span,
+    Table,
+    Text,
+    plain_text,
 )
 from .walk import children, walk, walk_with_positions
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, assert_never, cast, get_args
 
 #: Bumped whenever the JSON shape of the tree changes incompatibly.

@@ -39,9 +39,10 @@ def _lexer(language: str) -> Lexer:
 
 
 def _css_class(ttype: _TokenType) -> str:
-    while ttype not in STANDARD_TYPES:
-        ttype = ttype.parent
-    short = STANDARD_TYPES[ttype]
+    found: _TokenType | None = ttype
+    while found is not None and found not in STANDARD_TYPES:
+        found = found.parent
+    short = STANDARD_TYPES.get(found, "") if found is not None else ""
     return f"{CLASS_PREFIX}{short}" if short else ""
 
 
@@ -131,6 +132,6 @@ def highlight_html(code: str, language: str, wrap: int = 0) -> str:
 def pygments_css(style: str = "default", scope: str = ".code") -> str:
     """Stylesheet rules for the token classes of Pygments style ``style``, scoped to ``scope``."""
     formatter = HtmlFormatter(style=style, classprefix=CLASS_PREFIX)
-    rules = formatter.get_style_defs(scope)
+    rules: str = formatter.get_style_defs(scope)  # type: ignore[no-untyped-call]
     # Keep token colours only: the theme owns the block's background and line height.
     return "\n".join(line for line in rules.splitlines() if line.startswith(f"{scope} .{CLASS_PREFIX}"))

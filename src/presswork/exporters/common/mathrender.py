@@ -7,8 +7,8 @@ import threading
 import xml.etree.ElementTree as ET
 
 import latex2mathml.converter
-import ziamath
-from ziafont import config as ziafont_config
+from ziafont.config import config as ziafont_config
+from ziamath.zmath import Latex
 
 _LOCK = threading.Lock()
 #: Font size ziamath lays math out at; the SVG is then scaled to the text with ``em`` units.
@@ -32,7 +32,7 @@ def tex_to_svg(tex: str, display: bool) -> str:
             old = ziafont_config.svg2
             ziafont_config.svg2 = False
             try:
-                root = ziamath.Latex(tex, size=_SIZE, inline=not display).svgxml()
+                root = Latex(tex, size=_SIZE, inline=not display).svgxml()
             finally:
                 ziafont_config.svg2 = old
     except Exception as exc:  # ziamath raises assorted errors on bad input
@@ -58,7 +58,7 @@ def tex_to_svg_document(tex: str, size: float) -> str:
         raise MathError("empty formula")
     try:
         with _LOCK:
-            return str(ziamath.Latex(tex, size=size).svg())
+            return str(Latex(tex, size=size).svg())
     except Exception as exc:  # ziamath raises assorted errors on bad input
         raise MathError(_reason(exc)) from exc
 

@@ -14,15 +14,16 @@ from markupsafe import Markup
 
 from presswork.assets import media_type
 from presswork.diagnostics import PressworkError
-from presswork.tree import Chapter, Document, Image, Meta, Table, plain_text
 from presswork.exporters.base import BuildContext
+from presswork.exporters.common.highlight import pygments_css
+from presswork.exporters.common.html import HtmlRenderer
+from presswork.tree import Chapter, Document, Image, Meta, Table, plain_text
+
 from .content import Images, assess, collect_images
 from .cover import CoverText, render_cover
 from .meta import MetadataWriter, book_identifier, w3c_date
 from .nav import TocEntry, build_toc, chapter_files, id_index, ncx_toc
 from .options import EpubOptions
-from presswork.exporters.common.highlight import pygments_css
-from presswork.exporters.common.html import HtmlRenderer
 
 CSS_FILE = "styles/book.css"
 NAV_FILE = "nav.xhtml"
@@ -157,7 +158,7 @@ class EpubBook:
                                             "mtime": self.ctx.build_time.astimezone(UTC)})
         return buffer.getvalue()
 
-    def _cover(self, book: Any, ctx: BuildContext, meta: Meta, title: str, page: dict[str, str]) -> None:
+    def _cover(self, book: Any, ctx: BuildContext[EpubOptions], meta: Meta, title: str, page: dict[str, str]) -> None:
         """The cover image (configured, else generated) with its ``cover-image`` property and cover page."""
         source = meta.cover  # the configured cover, else the front matter's
         if source:
@@ -183,7 +184,7 @@ class EpubBook:
                                  image=_relative(name, COVER_PAGE), alt=alt)
         book.add_item(_item("cover", COVER_PAGE, xhtml, XHTML, _doc_properties(xhtml)))
 
-    def _chapter(self, ch: Chapter, name: str, ids: dict[str, str], images: Images, ctx: BuildContext,
+    def _chapter(self, ch: Chapter, name: str, ids: dict[str, str], images: Images, ctx: BuildContext[EpubOptions],
                  page: dict[str, str]) -> str:
         """The complete XHTML document of one chapter, internal links pointing into the right files."""
         def link_href(url: str) -> str:

@@ -72,14 +72,15 @@ def _fit(text: str, names: tuple[str, ...], cjk: tuple[str, ...], width: float, 
 
 
 def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[int, int, int]:
-    return tuple(round(x + (y - x) * t) for x, y in zip(a, b))  # type: ignore[return-value]
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
 
 
 def _rgb(value: Any, default: str) -> tuple[int, int, int]:
     try:
-        return ImageColor.getrgb(str(value))[:3]  # type: ignore[return-value]
+        r, g, b = ImageColor.getrgb(str(value))[:3]
     except ValueError:
-        return ImageColor.getrgb(default)[:3]  # type: ignore[return-value]
+        r, g, b = ImageColor.getrgb(default)[:3]
+    return r, g, b
 
 
 def render_cover(text: CoverText, options: dict[str, Any], size: tuple[int, int] = COVER_SIZE) -> bytes:

@@ -10,6 +10,7 @@ from presswork.exporters.common.contents import ContentsEntry, book_contents
 from presswork.tree import Attr, Document
 from presswork.walk import iter_nodes
 
+
 @dataclass
 class TocEntry:
     """One contents entry: its label, the href (``file#id``) and nested entries."""

@@ -14,7 +14,7 @@ from presswork.assets import AssetGate, media_type
 from presswork.diagnostics import PressworkError, Reporter
 
 
-class GateFetcher(URLFetcher):
+class GateFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type information
     """A WeasyPrint URL fetcher that reads only through the build's AssetGate.
 
     ``file:`` URLs must name files inside the project or theme folders, http(s) URLs are

@@ -29,15 +29,21 @@ class Run:
     url: str = ""
 
 
+#: The bullet of a list paragraph ("" = none; "done"/"open" = a ticked/unticked task).
+Bullet = Literal["", "bullet", "number", "done", "open"]
+#: What a paragraph is, which sets its type: body text, a subheading, a quotation...
+Role = Literal["body", "subhead", "quote", "term", "caption", "lead", "callout-title"]
+
+
 @dataclass(frozen=True)
 class Para:
     """A paragraph: its runs, bullet level (0..2), bullet kind, list number and role."""
 
     runs: tuple[Run, ...]
     level: int = 0
-    bullet: Literal["", "bullet", "number", "done", "open"] = ""
+    bullet: Bullet = ""
     number: int = 0
-    role: Literal["body", "subhead", "quote", "term", "caption", "lead", "callout-title"] = "body"
+    role: Role = "body"
     size: float = 0.0  # explicit font size in points (0 = by level and role)
     space: float = -1.0  # explicit space before in points (-1 = by level and role)
 

@@ -9,10 +9,43 @@ from typing import Any, Literal, assert_never
 
 from presswork.exporters.common.visibility import is_hidden
 from presswork.tree import (
-    Admonition, Block, BlockQuote, BulletList, CodeBlock, DefinitionItem, DefinitionList, Div, Figure, Heading,
-    HorizontalRule, Inline, ListItem, MathBlock, OrderedList, Paragraph, RawBlock, Table, block_node, plain_text,
+    Admonition,
+    Block,
+    BlockQuote,
+    BulletList,
+    CodeBlock,
+    DefinitionItem,
+    DefinitionList,
+    Div,
+    Figure,
+    Heading,
+    HorizontalRule,
+    Inline,
+    ListItem,
+    MathBlock,
+    OrderedList,
+    Paragraph,
+    RawBlock,
+    Table,
+    block_node,
+    plain_text,
 )
-from .deck import MAX_LEVEL, CalloutBox, CodeBox, Frame, DeckOptions, Para, PictureBox, Run, TableBox, Token, Warn
+
+from .deck import (
+    MAX_LEVEL,
+    Bullet,
+    CalloutBox,
+    CodeBox,
+    DeckOptions,
+    Frame,
+    Para,
+    PictureBox,
+    Role,
+    Run,
+    TableBox,
+    Token,
+    Warn,
+)
 from .measure import measure_table
 from .text import InlineRuns, blocks_text, first_sentence, inline_text, runs_head
 
@@ -150,7 +183,7 @@ class FlowBuilder:
         runs = self._runs(p.children)
         if not runs:
             return
-        role = "quote" if quote >= 0 else "body"
+        role: Role = "quote" if quote >= 0 else "body"
         lvl = min(max(quote, 0) if quote >= 0 else level, MAX_LEVEL)
         text = "".join(r.text for r in runs)
         words = len(text.split())
@@ -168,7 +201,7 @@ class FlowBuilder:
         lvl = min(level, MAX_LEVEL)
         for i, it in enumerate(lst.items):
             number = lst.start + i if isinstance(lst, OrderedList) else 0
-            bullet = "number" if number else ("done" if it.checked else "open" if it.checked is False else "bullet")
+            bullet: Bullet = "number" if number else ("done" if it.checked else "open" if it.checked is False else "bullet")
             first = True
             for b in it.blocks:
                 if first and isinstance(b, Paragraph):

@@ -6,6 +6,9 @@ from . import fit as slidefit
 from .deck import CodeBox, Frame, Para, Run, TableBox
 from .fit import Style
 
+#: A table row: a tuple of cells, each a tuple of runs.
+TableRow = tuple[tuple[Run, ...], ...]
+
 #: Vertical gap between boxes on a slide, points.
 GAP = 14.0
 #: Heights are multiplied by this before they are compared with the room on a slide.
@@ -55,7 +58,7 @@ def title_size(title: str, frame: Frame, lines: int = 2) -> float:
     return frame.min_title_size
 
 
-def measure_table(head: list, body: list, aligns: tuple[str, ...], frame: Frame) -> TableBox:
+def measure_table(head: list[TableRow], body: list[TableRow], aligns: tuple[str, ...], frame: Frame) -> TableBox:
     """A table box with type size, column widths and row heights that fit the frame's width."""
     ncols = len(aligns)
     width = frame.width
@@ -77,15 +80,15 @@ def measure_table(head: list, body: list, aligns: tuple[str, ...], frame: Frame)
         widths = [n * scale for n in natural]
     else:
         spare = max(width - sum(minimal), 0.0)
-        extra = [n - m for n, m in zip(natural, minimal)]
+        extra = [n - m for n, m in zip(natural, minimal, strict=True)]
         total = sum(extra) or 1.0
-        widths = [m + spare * e / total for m, e in zip(minimal, extra)]
+        widths = [m + spare * e / total for m, e in zip(minimal, extra, strict=True)]
         if sum(widths) > width:
             widths = [w * width / sum(widths) for w in widths]
 
-    def row_height(row: tuple, bold: bool) -> float:
+    def row_height(row: TableRow, bold: bool) -> float:
         lines = max(slidefit.wrap_count(run_pieces(cell, frame, size, bold=bold), w - 2 * frame.cell_margin_x)
-                    for cell, w in zip(row, widths))
+                    for cell, w in zip(row, widths, strict=True))
         return lines * size * slidefit.line_factor(frame.body_font) * HEIGHT_SAFETY + 2 * frame.cell_margin_y + 2
 
     box = TableBox(head, body, aligns, widths, [row_height(r, True) for r in head], [row_height(r, False) for r in body], size)

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 
 from presswork.exporters.common.contents import book_contents
+from presswork.exporters.common.highlight import find_lexer
 from presswork.tree import Block, Chapter, Document, Heading, plain_text
-from .deck import Deck, Frame, DeckOptions, Para, PictureSizer, Run, Slide, TextBox, Token, Warn
-from .flow import VISIBLE_ITEMS, FlowItem, Anchor, CodeStyler, FallbackLead, FlowBuilder, SpeakerNote
+
+from .deck import Deck, DeckOptions, Frame, Para, PictureSizer, Run, Slide, TextBox, Token, Warn
+from .flow import VISIBLE_ITEMS, Anchor, CodeStyler, FallbackLead, FlowBuilder, FlowItem, SpeakerNote
 from .measure import text_height
 from .paginate import paginate
 from .text import smart_quotes
-from presswork.exporters.common.highlight import find_lexer
 
 
 def auto_slide_level(doc: Document) -> int:
@@ -74,7 +76,7 @@ def build_deck(doc: Document, frame: Frame, opts: DeckOptions, sizer: PictureSiz
     return Deck(slides, meta.title)
 
 
-def _fits_divider(visible: list[FlowItem], already: list[Para], frame: Frame) -> bool:
+def _fits_divider(visible: Sequence[FlowItem], already: list[Para], frame: Frame) -> bool:
     """True for a chapter opening short enough to sit on its section slide (one or two short plain paragraphs)."""
     paras = [p for p in visible if isinstance(p, Para) and not p.bullet and p.role in ("body", "lead")]
     if not (len(visible) <= 2 and len(paras) == len(visible)

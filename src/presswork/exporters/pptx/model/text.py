@@ -7,10 +7,28 @@ import re
 from typing import Any, assert_never
 
 from presswork.tree import (
-    Block, Code, Emphasis, Image, Inline, Kbd, LineBreak, Link, Math, Note, RawInline, Span, Strikethrough, Strong,
-    Subscript, Superscript, Text, inline_node, plain_text,
+    Block,
+    Code,
+    Emphasis,
+    Image,
+    Inline,
+    Kbd,
+    LineBreak,
+    Link,
+    Math,
+    Note,
+    RawInline,
+    Span,
+    Strikethrough,
+    Strong,
+    Subscript,
+    Superscript,
+    Text,
+    inline_node,
+    plain_text,
 )
 from presswork.tree import blocks_text as tree_blocks_text
+
 from .deck import Run
 
 

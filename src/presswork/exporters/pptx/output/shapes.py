@@ -93,7 +93,7 @@ class ShapeWriter:
         shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, pt(f.left), pt(y), pt(f.width), pt(box.height))
         shape.name = "Code"
         shape.fill.solid()
-        shape.fill.fore_color.rgb = RGBColor.from_string(CODE_FILL)
+        shape.fill.fore_color.rgb = rgb(CODE_FILL)
         shape.line.fill.background()
         shape.shadow.inherit = False
         tf = shape.text_frame
@@ -107,7 +107,7 @@ class ShapeWriter:
                 r.text = tok.text
                 r.font.name = f.code_font
                 r.font.size = Pt(box.size)
-                r.font.color.rgb = RGBColor.from_string(tok.color or "1D1D1F")
+                r.font.color.rgb = rgb(tok.color or "1D1D1F")
                 if tok.bold:
                     r.font.bold = True
                 if tok.italic:
@@ -182,6 +182,12 @@ class ShapeWriter:
         for r in shape.text_frame.paragraphs[0].runs:
             r.font.color.theme_color = accent
             r.font.color.brightness = -0.25
+
+
+def rgb(hex_colour: str) -> RGBColor:
+    """An RGB colour from "RRGGBB"."""
+    colour: RGBColor = RGBColor.from_string(hex_colour)  # type: ignore[no-untyped-call]  # python-pptx is untyped here
+    return colour
 
 
 def set_insets(tf: Any, x: float, y: float) -> None:

@@ -103,7 +103,8 @@ class DeckWriter:
         for _ in range(4):
             if text_height(paras, frame, width) <= height:
                 break
-            frame = dataclasses.replace(frame, sizes=tuple(max(18.0, s - 2) for s in frame.sizes))
+            frame = dataclasses.replace(frame, sizes=(max(18.0, frame.sizes[0] - 2), max(18.0, frame.sizes[1] - 2),
+                                                      max(18.0, frame.sizes[2] - 2)))
         self.shapes.fill_text(slide, shape.text_frame, paras, f.inset_x, f.inset_y, frame)
         need = text_height(paras, frame, width)
         if need > to_pt(shape.height):  # grow the box downwards rather than overflow it
