@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
-from presswork.exporters.glyphs import css_font_families
+from tests.support import REPO
+from presswork.exporters.common.fonts import css_font_families
 
 
 def ci_packages() -> list[str]:

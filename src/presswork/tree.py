@@ -12,7 +12,7 @@ import dataclasses
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, assert_never, cast, get_args
+from typing import Any, ClassVar, Never, NoReturn, cast, get_args
 
 #: Bumped whenever the JSON shape of the tree changes incompatibly.
 FORMAT_VERSION = "1.0"
@@ -381,7 +381,7 @@ class Document:
 # --------------------------------------------------------------------------- unions
 
 #: Every concrete inline node type. Dispatch on it with ``match`` and end with
-#: ``case _: assert_never(node)``, so that the type checker names each type a new
+#: ``case _: unhandled(node)``, so that the type checker names each type a new
 #: node leaves unhandled.
 InlineNode = (Text | Emphasis | Strong | Strikethrough | Superscript | Subscript | Code | Kbd | Link | Image | Math
               | Note | LineBreak | Span | RawInline)
@@ -399,6 +399,13 @@ def _check_unions() -> None:
 
 
 _check_unions()
+
+
+def unhandled(node: Never, where: str = "presswork") -> NoReturn:
+    """The end of an exhaustive ``match`` over node types: the type checker proves it unreachable
+    (``node`` must have been narrowed to nothing); at run time a node that is not in the unions
+    (a foreign object) is a TypeError naming its type."""
+    raise TypeError(f"{where} cannot render node type {type(node).__name__!r}")
 
 
 def inline_node(node: Inline) -> InlineNode:
@@ -446,7 +453,7 @@ def plain_text(inlines: Iterable[Inline], *, notes: bool = False,
                     | Link(kids) | Span(_, kids):
                 out.append(plain_text(kids, notes=notes, math=math))
             case _:
-                assert_never(node)
+                unhandled(node, "plain_text")
     return "".join(out)
 
 
@@ -488,7 +495,7 @@ def blocks_text(blocks: Iterable[Block], *, notes: bool = False, math: Callable[
             case HorizontalRule() | RawBlock():
                 pass
             case _:
-                assert_never(b)
+                unhandled(b, "blocks_text")
     return "\n".join(x for x in lines if x)
 
 

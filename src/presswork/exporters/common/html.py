@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 from collections.abc import Callable
-from typing import Any, Literal, assert_never
+from typing import Any, Literal
 
 from presswork import tree as nodes
 from presswork.diagnostics import Reporter
@@ -52,6 +52,7 @@ from presswork.tree import (
     block_node,
     inline_node,
     plain_text,
+    unhandled,
 )
 
 from .highlight import highlight_html
@@ -217,7 +218,7 @@ class HtmlRenderer:
             case RawInline():
                 return self.RawInline(node)
             case _:
-                assert_never(node)
+                unhandled(node, type(self).__name__)
 
     def warn(self, message: str, category: str = "html") -> None:
         """Report a warning at the position of the block being rendered."""

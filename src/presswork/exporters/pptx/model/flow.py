@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, assert_never
+from typing import Any, Literal
 
 from presswork.exporters.common.visibility import is_hidden
 from presswork.tree import (
@@ -29,6 +29,7 @@ from presswork.tree import (
     Table,
     block_node,
     plain_text,
+    unhandled,
 )
 
 from .deck import (
@@ -156,7 +157,7 @@ class FlowBuilder:
             case RawBlock():
                 self.warn("raw HTML block left out of the deck", b.pos)
             case _:
-                assert_never(b)
+                unhandled(b, "the deck")
 
     def definition(self, item: DefinitionItem, level: int, quote: int) -> None:
         """A term in bold, its definitions one level deeper."""

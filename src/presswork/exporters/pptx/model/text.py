@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, assert_never
+from typing import Any
 
 from presswork.tree import (
     Block,
@@ -26,6 +26,7 @@ from presswork.tree import (
     Text,
     inline_node,
     plain_text,
+    unhandled,
 )
 from presswork.tree import blocks_text as tree_blocks_text
 
@@ -83,7 +84,7 @@ class InlineRuns:
             case RawInline():
                 return []
             case _:
-                assert_never(node)
+                unhandled(node, "the deck")
 
 
 def _merge_runs(runs: list[Run]) -> list[Run]:

@@ -14,15 +14,15 @@ import pytest
 from lxml import etree
 from PIL import Image as PILImage
 
-from epubcheck_support import available, problems, run_epubcheck
-from outputs import assert_same_files, byte_difference
+from tests.support.epubcheck import available, problems, run_epubcheck
+from tests.support.outputs import assert_same_files, byte_difference
 from presswork.exporters.epub import EpubExporter
-from presswork.exporters.epub_meta import book_identifier
+from presswork.exporters.epub.meta import book_identifier
 from presswork.tree import (
     Author, Chapter, Div, Document, Figure, Image, Link, Meta, Note, Paragraph, Pos, Text, plain_text,
 )
 from presswork.walk import iter_nodes
-from treefixtures import feature_document, make_context, write_images
+from tests.support.trees import feature_document, make_context, write_images
 
 NS = {"h": "http://www.w3.org/1999/xhtml", "opf": "http://www.idpf.org/2007/opf",
       "dc": "http://purl.org/dc/elements/1.1/", "epub": "http://www.idpf.org/2007/ops"}

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from presswork.build import build, load_project, make_gate, read_document
 from presswork.diagnostics import PressworkError, Reporter
 from presswork.theme import load_theme
-from safety_support import RECORDER, bomb_png, check_outputs_valid, plant_secret, png
+from tests.support.safety import RECORDER, bomb_png, check_outputs_valid, plant_secret, png
 
 ALL = "epub,pdf,pptx"
 
@@ -138,7 +138,7 @@ def test_deep_nesting_long_lines_and_big_tables_build_valid_outputs(stress_outpu
 @pytest.mark.parametrize("fmt", ["epub", "pdf", "pptx"])
 def test_stress_book_keeps_its_words(stress_outputs: tuple[Path, Reporter], fmt: str) -> None:
     """Every level of a 35-deep list is readable (in the PDF too: not one letter per line)."""
-    from outputs import epub_text, pdf_text, pptx_text
+    from tests.support.outputs import epub_text, pdf_text, pptx_text
 
     out, _ = stress_outputs
     text = {"epub": epub_text, "pdf": pdf_text, "pptx": pptx_text}[fmt](out / f"stress.{fmt}")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from treefixtures import feature_document
+from tests.support.trees import feature_document
 
-from presswork.exporters.deck import CodeBox, Frame, Options, Para, Run, TableBox, TextBox, slide_words
-from presswork.exporters.deck_measure import text_height
-from presswork.exporters.slides import auto_slide_level, build_deck, highlight
+from presswork.exporters.pptx.model.deck import CodeBox, DeckOptions as Options, Frame, Para, Run, TableBox, TextBox, slide_words
+from presswork.exporters.pptx.model.measure import text_height
+from presswork.exporters.pptx.model import auto_slide_level, build_deck, highlight
 from presswork.tree import (
     Attr, BulletList, Chapter, CodeBlock, Div, Document, Heading, ListItem, Meta, OrderedList, Paragraph, Table, Text,
 )
@@ -155,7 +155,7 @@ def test_measured_height_grows_with_text_and_narrower_boxes() -> None:
 
 
 def test_slide_text_keeps_hyphenated_words_and_uses_typographic_quotes() -> None:
-    from presswork.exporters.deck_text import slide_text
+    from presswork.exporters.pptx.model.text import slide_text
 
     assert slide_text('"problem-solving" isn\'t long-term') == "\u201cproblem-\u2060solving\u201d isn\u2019t long-\u2060term"
     assert slide_text("a - b and -x") == "a - b and -x"  # only hyphens between letters

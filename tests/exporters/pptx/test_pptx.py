@@ -15,14 +15,15 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 from pptx.util import Inches, Pt
-from outputs import assert_same_files
-from treefixtures import feature_document, make_context, write_images
+from tests.support import REPO
+from tests.support.outputs import assert_same_files
+from tests.support.trees import feature_document, make_context, write_images
 
 from presswork.exporters.pptx import PptxExporter
 from presswork.tree import Figure, Pos, Text
 from presswork.walk import iter_nodes, walk
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
                                    reason="LibreOffice and poppler-utils are needed")
 

@@ -16,8 +16,8 @@ import pytest
 from presswork.diagnostics import PressworkError
 from presswork.exporters.epub import EpubExporter
 from presswork.exporters.pptx import PptxExporter
-from outputs import assert_same_files
-from safety_support import check_outputs_valid
+from tests.support.outputs import assert_same_files
+from tests.support.safety import check_outputs_valid
 
 
 def hashes(folder: Path) -> dict[str, str]:

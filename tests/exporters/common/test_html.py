@@ -1,4 +1,4 @@
-"""Tests of the shared XHTML renderer (presswork.exporters.html)."""
+"""Tests of the shared XHTML renderer (presswork.exporters.common.html)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import pytest
 from lxml import etree
 
 from presswork.diagnostics import Reporter
-from presswork.exporters.html import HtmlRenderer
-from presswork.exporters.highlight import highlight_html, wrap_points
+from presswork.exporters.common.html import HtmlRenderer
+from presswork.exporters.common.highlight import highlight_html, wrap_points
 from presswork.tree import (
     Attr, Chapter, CodeBlock, Div, Heading, Math, MathBlock, Note, Paragraph, Pos, RawBlock, RawInline,
     Span, Text,
 )
-from treefixtures import feature_document
+from tests.support.trees import feature_document
 
 XHTML = "http://www.w3.org/1999/xhtml"
 NS = {"h": XHTML, "epub": "http://www.idpf.org/2007/ops", "m": "http://www.w3.org/1998/Math/MathML",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from outputs import epub_text, markdown_words, missing_words, pdf_text, pptx_text
+from tests.support.outputs import epub_text, markdown_words, missing_words, pdf_text, pptx_text
 
 pytestmark = pytest.mark.slow
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path], object]:
     import shutil
 
-    from conftest import BOOKS
+    from tests.support import BOOKS
     from presswork.build import build
 
     book = tmp_path_factory.mktemp("features") / "features"
@@ -31,7 +31,7 @@ def test_builds_all_formats_without_warnings(outputs) -> None:
 
 
 def test_epubcheck_reports_nothing(outputs) -> None:
-    from epubcheck_support import problems, run_epubcheck
+    from tests.support.epubcheck import problems, run_epubcheck
 
     assert [str(m) for m in problems(run_epubcheck(outputs[1]["epub"]))] == []
 

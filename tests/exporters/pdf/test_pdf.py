@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from presswork.exporters.pdf import PdfExporter, code_columns, PAGE_GEOMETRY
+from presswork.exporters.pdf import PdfExporter
+from presswork.exporters.pdf.layout import PAGE_GEOMETRY, code_columns
 from presswork.tree import (
     Chapter, CodeBlock, Document, Link, Note, Paragraph, Pos, Table, Text, Code,
 )
 from presswork.walk import iter_nodes
-from outputs import assert_same_files
-from treefixtures import feature_document, make_context, write_images
+from tests.support.outputs import assert_same_files
+from tests.support.trees import feature_document, make_context, write_images
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
-from outputs import epub_text, markdown_words, missing_words, pdf_text, pptx_text
+from tests.support import REPO
+from tests.support.outputs import epub_text, markdown_words, missing_words, pdf_text, pptx_text
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +31,7 @@ def test_sample_builds_all_three_formats(sample_outputs: dict[str, Path]) -> Non
 
 
 def test_sample_epub_passes_epubcheck(sample_outputs: dict[str, Path]) -> None:
-    from epubcheck_support import problems, run_epubcheck
+    from tests.support.epubcheck import problems, run_epubcheck
 
     assert [str(m) for m in problems(run_epubcheck(sample_outputs["epub"]))] == []
 

@@ -1,6 +1,6 @@
-"""A longer property-based campaign than the test suite's: ``python tests/fuzz_build.py --examples 5000``.
+"""A longer property-based campaign than the test suite's: ``python -m tests.e2e.fuzz_build --examples 5000``.
 
-Generates Markdown from every supported feature (tests/test_robustness.py's strategies) and
+Generates Markdown from every supported feature (tests/e2e/test_robustness.py's strategies) and
 checks that no build raises anything but a PressworkError; ``--export-every N`` also runs the
 EPUB exporter on one example in N (``--formats`` picks others). Exits 1 with the falsifying
 example when one is found.
@@ -14,13 +14,11 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
 
-from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from safety_support import png  # noqa: E402
-from test_robustness import MARKDOWN, build_markdown  # noqa: E402
+from tests.e2e.test_robustness import MARKDOWN, build_markdown
+from tests.support.safety import png
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,8 +14,9 @@ import pytest
 from presswork.assets import AssetGate
 from presswork.diagnostics import PressworkError, Reporter
 from presswork.tree import Pos
-from outputs import byte_difference
-from safety_support import (
+from tests.support import REPO
+from tests.support.outputs import byte_difference
+from tests.support.safety import (
     MARKER, RECORDER, LocalServer, Secret, bomb_png, check_outputs_valid, epub_problems, find_in_outputs, output_blobs,
     pdf_image_sizes, plant_secret, png,
 )
@@ -205,7 +206,7 @@ def test_theme_css_cannot_reach_outside(presswork, make_book, secret: Secret) ->
         book = make_book({"presswork.toml": 'theme = "evil"\n', "01-a.md": "# A\n\ntext\n",
                           "themes/evil/theme.toml": 'name = "evil"\nextends = "default"\n',
                           "themes/evil/pdf/book.css": css})
-        default_css = (Path(__file__).parents[1] / "themes/default/pdf/book.css").read_text()
+        default_css = (REPO / "themes/default/pdf/book.css").read_text()
         (book / "themes/evil/pdf/book.css").write_text(default_css + "\n" + css)
         with RECORDER.recording():
             result = presswork("build", book, "--format", "pdf")
