@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from presswork.tree import (
-    Admonition, Attr, Author, BlockQuote, BulletList, Chapter, Code, CodeBlock, DefinitionItem,
+    Admonition, Attr, Author, Block, BlockQuote, BulletList, Chapter, Code, CodeBlock, DefinitionItem,
     DefinitionList, Div, Document, Emphasis, Figure, Heading, HorizontalRule, Image, Kbd, LineBreak,
-    Link, ListItem, Math, MathBlock, Meta, Note, OrderedList, Paragraph, Pos, Span, Strikethrough,
-    Strong, Subscript, Superscript, Table, Text,
+    Link, ListItem, Math, MathBlock, Meta, Note, OrderedList, Paragraph, Pos, RawBlock, RawInline, Span,
+    Strikethrough, Strong, Subscript, Superscript, Table, Text,
 )
 
 SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200" viewBox="0 0 400 200">
@@ -124,3 +125,81 @@ def make_context(root: Path, exporter_cls: type, theme: str = "default", **optio
     return BuildContext(config=config, theme=th, gate=gate, reporter=Reporter(),
                         build_time=datetime(2025, 3, 4, 12, 0, tzinfo=timezone.utc), reproducible=True,
                         options=exporter_cls.Options(**options))
+
+
+# --------------------------------------------------------------------------- every node type
+
+def _p(word: str) -> Paragraph:
+    return Paragraph((Text(word),))
+
+
+#: One sample per node type of presswork.tree, each carrying a marker word ("node" + the type's
+#: name, lower-cased) that a renderer must show. A type added to tree.py without a sample here
+#: fails tests/exporters/test_every_node.py until it is handled by every exporter.
+NODE_SAMPLES: dict[str, Any] = {
+    "Text": lambda: Text("nodetext"),
+    "Emphasis": lambda: Emphasis((Text("nodeemphasis"),)),
+    "Strong": lambda: Strong((Text("nodestrong"),)),
+    "Strikethrough": lambda: Strikethrough((Text("nodestrikethrough"),)),
+    "Superscript": lambda: Superscript((Text("nodesuperscript"),)),
+    "Subscript": lambda: Subscript((Text("nodesubscript"),)),
+    "Code": lambda: Code("nodecode"),
+    "Kbd": lambda: Kbd("nodekbd"),
+    "Link": lambda: Link((Text("nodelink"),), "https://example.com/"),
+    "Image": lambda: Image("images/chart.png", "nodeimage"),
+    "Math": lambda: Math("nodemath"),
+    "Note": lambda: Note((_p("nodenote"),)),
+    "LineBreak": lambda: LineBreak(),
+    "Span": lambda: Span(Attr(classes=("mark",)), (Text("nodespan"),)),
+    "RawInline": lambda: RawInline("html", "<u>noderawinline</u>"),
+    "Heading": lambda: Heading(2, (Text("nodeheading"),), Attr(id="nodeheading")),
+    "Paragraph": lambda: _p("nodeparagraph"),
+    "ListItem": lambda: ListItem((_p("nodelistitem"),)),
+    "BulletList": lambda: BulletList((ListItem((_p("nodebulletlist"),)),)),
+    "OrderedList": lambda: OrderedList((ListItem((_p("nodeorderedlist"),)),), start=2),
+    "DefinitionItem": lambda: DefinitionItem((Text("nodedefinitionitem"),), ((_p("definition"),),)),
+    "DefinitionList": lambda: DefinitionList((DefinitionItem((Text("term"),), ((_p("nodedefinitionlist"),),)),)),
+    "CodeBlock": lambda: CodeBlock("nodecodeblock = 1", "python"),
+    "BlockQuote": lambda: BlockQuote((_p("nodeblockquote"),)),
+    "Table": lambda: Table((Text("caption"),), ("", ""), (((Text("nodetable"),), (Text("head"),)),),
+                           (((Text("cell"),), (Text("cell"),)),)),
+    "Figure": lambda: Figure(Image("images/chart.png", "chart"), (Text("nodefigure"),)),
+    "Admonition": lambda: Admonition("note", (Text("nodeadmonition"),), (_p("body"),)),
+    "MathBlock": lambda: MathBlock("nodemathblock"),
+    "HorizontalRule": lambda: HorizontalRule(),
+    "Div": lambda: Div(Attr(classes=("aside",)), (_p("nodediv"),)),
+    "RawBlock": lambda: RawBlock("html", "<section>noderawblock</section>"),
+}
+#: Node types that show no words of their own (a line break, a rule) or that exporters drop with a
+#: warning (raw HTML): the evidence of handling them is their structure or the warning.
+WORDLESS = frozenset({"LineBreak", "HorizontalRule"})
+DROPPED = frozenset({"RawInline", "RawBlock"})
+#: Items that only exist inside their lists (they are rendered inside a BulletList / DefinitionList).
+CONTAINED = {"ListItem": "BulletList", "DefinitionItem": "DefinitionList"}
+
+
+def marker(name: str) -> str:
+    """The word a sample of node type ``name`` shows."""
+    return "node" + name.lower()
+
+
+def sample_blocks(name: str) -> tuple[Block, ...]:
+    """Blocks holding one sample of node type ``name`` (an inline inside a paragraph, with words
+    either side; an item inside its list)."""
+    node = NODE_SAMPLES[name]()
+    if isinstance(node, Block):
+        if name == "ListItem":
+            return (BulletList((node,)),)
+        if name == "DefinitionItem":
+            return (DefinitionList((node,)),)
+        return (node,)
+    return (Paragraph((Text("before "), node, Text(" after")),),)
+
+
+def every_node_document() -> Document:
+    """A one-chapter book with a sample of every node type of presswork.tree, in NODE_TYPES order."""
+    from presswork.tree import NODE_TYPES
+
+    blocks = tuple(b for name in NODE_TYPES for b in sample_blocks(name))
+    meta = Meta(title="Every Node", authors=(Author("Ada Writer"),), language="en", date="2025-03-04")
+    return Document(meta, (Chapter("every-node", (Text("Every node"),), "every.md", blocks),))

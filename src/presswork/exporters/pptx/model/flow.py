@@ -11,6 +11,7 @@ from presswork.exporters.common.visibility import is_hidden
 from presswork.tree import (
     Admonition,
     Block,
+    BlockNode,
     BlockQuote,
     BulletList,
     CodeBlock,
@@ -25,6 +26,7 @@ from presswork.tree import (
     MathBlock,
     OrderedList,
     Paragraph,
+    Pos,
     RawBlock,
     Table,
     block_node,
@@ -95,11 +97,12 @@ class FlowBuilder:
         self.counter = counter
         self.style_code = style_code
         self.items: list[FlowItem] = []
+        self.pos: Pos | None = None  # where the block being converted starts (for warnings)
 
     def _runs(self, inlines: tuple[Inline, ...], **st: Any) -> tuple[Run, ...]:
         """The runs of ``inlines``; their footnotes go to the notes."""
         notes: list[str] = []
-        runs = InlineRuns(notes, self.counter).runs(inlines, **st)
+        runs = InlineRuns(notes, self.counter, lambda message: self.warn(message, self.pos)).runs(inlines, **st)
         self.items.extend(SpeakerNote(n) for n in notes)
         return runs
 
@@ -110,7 +113,13 @@ class FlowBuilder:
 
     def block(self, block: Block, level: int, quote: int) -> None:
         """Add the items of one block (its id first, as an anchor)."""
-        b = block_node(block)
+        saved, self.pos = self.pos, block.pos or self.pos
+        try:
+            self._block(block_node(block), level, quote)
+        finally:
+            self.pos = saved
+
+    def _block(self, b: BlockNode, level: int, quote: int) -> None:
         attr = getattr(b, "attr", None)
         if attr is not None and attr.id:
             self.items.append(Anchor(attr.id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from typing import Any
 
 from presswork.tree import (
@@ -36,9 +37,11 @@ from .deck import Run
 class InlineRuns:
     """Turns inlines into runs; footnotes become numbered markers and go to ``notes``."""
 
-    def __init__(self, footnotes: list[str], notes_counter: list[int]) -> None:
+    def __init__(self, footnotes: list[str], notes_counter: list[int],
+                 warn: Callable[[str], None] | None = None) -> None:
         self.footnotes = footnotes
         self.counter = notes_counter
+        self.warn = warn
 
     def runs(self, inlines: tuple[Inline, ...], **style: Any) -> tuple[Run, ...]:
         """The runs of ``inlines`` set in ``style`` (Run fields), neighbours of one style merged."""
@@ -82,6 +85,8 @@ class InlineRuns:
                 self.footnotes.append(f"[{n}] " + blocks_text(node.blocks))
                 return [Run(str(n).translate(_SUP), **st)]
             case RawInline():
+                if self.warn is not None:
+                    self.warn("raw HTML left out of the deck")
                 return []
             case _:
                 unhandled(node, "the deck")
