@@ -15,8 +15,8 @@ pytestmark = pytest.mark.slow
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path], object]:
     import shutil
 
-    from tests.support import BOOKS
     from presswork.build import build
+    from tests.support import BOOKS
 
     book = tmp_path_factory.mktemp("features") / "features"
     shutil.copytree(BOOKS / "features", book)

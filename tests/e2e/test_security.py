@@ -17,8 +17,18 @@ from presswork.tree import Pos
 from tests.support import REPO
 from tests.support.outputs import byte_difference
 from tests.support.safety import (
-    MARKER, RECORDER, LocalServer, Secret, bomb_png, check_outputs_valid, epub_problems, find_in_outputs, output_blobs,
-    pdf_image_sizes, plant_secret, png,
+    MARKER,
+    RECORDER,
+    LocalServer,
+    Secret,
+    bomb_png,
+    check_outputs_valid,
+    epub_problems,
+    find_in_outputs,
+    output_blobs,
+    pdf_image_sizes,
+    plant_secret,
+    png,
 )
 
 ALL = "epub,pdf,pptx"

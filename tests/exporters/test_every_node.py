@@ -27,7 +27,14 @@ from presswork.exporters.pptx.model.flow import FallbackLead, FlowBuilder, FlowI
 from presswork.tree import NODE_TYPES, Document, Pos
 from tests.support.outputs import epub_text, pdf_text, pptx_text
 from tests.support.trees import (
-    DROPPED, NODE_SAMPLES, WORDLESS, every_node_document, make_context, marker, sample_blocks, write_images,
+    DROPPED,
+    NODE_SAMPLES,
+    WORDLESS,
+    every_node_document,
+    make_context,
+    marker,
+    sample_blocks,
+    write_images,
 )
 
 #: Drawn as pictures (SVG paths, rasters) in these formats, so their words are not text there;

@@ -91,7 +91,7 @@ def byte_difference(a: bytes, b: bytes) -> str:
     offset and a few bytes of context, never the whole content."""
     if a == b:
         return ""
-    at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     return (f"{len(a)} vs {len(b)} bytes, first difference at offset {at}: "
             f"{a[max(0, at - 16):at + 24]!r} vs {b[max(0, at - 16):at + 24]!r}")
 

@@ -205,6 +205,7 @@ class LocalServer:
 def epub_problems(epub: Path) -> list[str]:
     """EPUBCheck errors and warnings of ``epub`` (empty when valid; skipped without Java)."""
     import pytest
+
     from tests.support.epubcheck import available, problems, run_epubcheck
 
     if not available():

@@ -2,14 +2,49 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 from presswork.tree import (
-    Admonition, Attr, Author, Block, BlockQuote, BulletList, Chapter, Code, CodeBlock, DefinitionItem,
-    DefinitionList, Div, Document, Emphasis, Figure, Heading, HorizontalRule, Image, Kbd, LineBreak,
-    Link, ListItem, Math, MathBlock, Meta, Note, OrderedList, Paragraph, Pos, RawBlock, RawInline, Span,
-    Strikethrough, Strong, Subscript, Superscript, Table, Text,
+    Admonition,
+    Attr,
+    Author,
+    Block,
+    BlockQuote,
+    BulletList,
+    Chapter,
+    Code,
+    CodeBlock,
+    DefinitionItem,
+    DefinitionList,
+    Div,
+    Document,
+    Emphasis,
+    Figure,
+    Heading,
+    HorizontalRule,
+    Image,
+    Kbd,
+    LineBreak,
+    Link,
+    ListItem,
+    Math,
+    MathBlock,
+    Meta,
+    Note,
+    OrderedList,
+    Paragraph,
+    Pos,
+    RawBlock,
+    RawInline,
+    Span,
+    Strikethrough,
+    Strong,
+    Subscript,
+    Superscript,
+    Table,
+    Text,
 )
 
 SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200" viewBox="0 0 400 200">
@@ -21,7 +56,8 @@ SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200" viewBo
 
 def write_images(folder: Path) -> None:
     """Write the images the feature document refers to (images/chart.png, images/diagram.svg, images/photo.jpg)."""
-    from PIL import Image as PILImage, ImageDraw
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
 
     images = folder / "images"
     images.mkdir(parents=True, exist_ok=True)
@@ -110,7 +146,7 @@ def feature_document() -> Document:
 def make_context(root: Path, exporter_cls: type, theme: str = "default", **options: object):
     """A BuildContext for exporting a hand-built tree from project folder ``root`` (images written there)."""
     import dataclasses
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from presswork.assets import AssetGate
     from presswork.config import Config
@@ -123,7 +159,7 @@ def make_context(root: Path, exporter_cls: type, theme: str = "default", **optio
     th = load_theme(theme, root)
     gate = AssetGate(root, th.dirs)
     return BuildContext(config=config, theme=th, gate=gate, reporter=Reporter(),
-                        build_time=datetime(2025, 3, 4, 12, 0, tzinfo=timezone.utc), reproducible=True,
+                        build_time=datetime(2025, 3, 4, 12, 0, tzinfo=UTC), reproducible=True,
                         options=exporter_cls.Options(**options))
 
 

@@ -72,11 +72,11 @@ class Exporter(ABC, Generic[OptionsT]):
             return
         for base in getattr(cls, "__orig_bases__", ()):
             if get_origin(base) is Exporter:
-                (options,) = get_args(base)
-                if isinstance(options, type):
-                    if not dataclasses.is_dataclass(options):
-                        raise TypeError(f"{cls.__name__}: options type {options.__name__} is not a dataclass")
-                    cls.Options = options
+                (argument,) = get_args(base)
+                if isinstance(argument, type):
+                    if not dataclasses.is_dataclass(argument):
+                        raise TypeError(f"{cls.__name__}: options type {argument.__name__} is not a dataclass")
+                    cls.Options = argument
 
     @abstractmethod
     def export(self, doc: Document, ctx: BuildContext[OptionsT], target: Path) -> None:

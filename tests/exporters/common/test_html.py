@@ -6,11 +6,23 @@ import pytest
 from lxml import etree
 
 from presswork.diagnostics import Reporter
-from presswork.exporters.common.html import HtmlRenderer
 from presswork.exporters.common.highlight import highlight_html, wrap_points
+from presswork.exporters.common.html import HtmlRenderer
 from presswork.tree import (
-    Attr, Chapter, CodeBlock, Div, Heading, Math, MathBlock, Note, Paragraph, Pos, RawBlock, RawInline,
-    Span, Text,
+    Attr,
+    Chapter,
+    CodeBlock,
+    Div,
+    Heading,
+    Math,
+    MathBlock,
+    Note,
+    Paragraph,
+    Pos,
+    RawBlock,
+    RawInline,
+    Span,
+    Text,
 )
 from tests.support.trees import feature_document
 

@@ -14,14 +14,26 @@ import pytest
 from lxml import etree
 from PIL import Image as PILImage
 
-from tests.support.epubcheck import available, problems, run_epubcheck
-from tests.support.outputs import assert_same_files, byte_difference
 from presswork.exporters.epub import EpubExporter
 from presswork.exporters.epub.meta import book_identifier
 from presswork.tree import (
-    Author, Chapter, Div, Document, Figure, Image, Link, Meta, Note, Paragraph, Pos, Text, plain_text,
+    Author,
+    Chapter,
+    Div,
+    Document,
+    Figure,
+    Image,
+    Link,
+    Meta,
+    Note,
+    Paragraph,
+    Pos,
+    Text,
+    plain_text,
 )
 from presswork.walk import iter_nodes
+from tests.support.epubcheck import available, problems, run_epubcheck
+from tests.support.outputs import assert_same_files, byte_difference
 from tests.support.trees import feature_document, make_context, write_images
 
 NS = {"h": "http://www.w3.org/1999/xhtml", "opf": "http://www.idpf.org/2007/opf",
@@ -115,7 +127,7 @@ def test_one_xhtml_per_chapter_in_reading_order_after_cover_title_and_contents(t
     spine = book.spine_files()
     assert spine[:3] == ["text/cover.xhtml", "text/titlepage.xhtml", "nav.xhtml"]
     assert book.chapter_files() == ["text/ch01-getting-started.xhtml", "text/ch02-reference.xhtml"]
-    for name, chapter in zip(book.chapter_files(), feature_document().chapters):
+    for name, chapter in zip(book.chapter_files(), feature_document().chapters, strict=True):
         section = book.xml(name).find(".//h:section", NS)
         assert section.get("id") == chapter.id
         assert section.get(EPUB_TYPE) == "chapter" and section.get("role") == "doc-chapter"

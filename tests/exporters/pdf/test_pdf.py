@@ -14,7 +14,16 @@ from pypdf import PdfReader
 from presswork.exporters.pdf import PdfExporter
 from presswork.exporters.pdf.layout import PAGE_GEOMETRY, code_columns
 from presswork.tree import (
-    Chapter, CodeBlock, Document, Link, Note, Paragraph, Pos, Table, Text, Code,
+    Chapter,
+    Code,
+    CodeBlock,
+    Document,
+    Link,
+    Note,
+    Paragraph,
+    Pos,
+    Table,
+    Text,
 )
 from presswork.walk import iter_nodes
 from tests.support.outputs import assert_same_files

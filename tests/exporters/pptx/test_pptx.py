@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 from pptx.util import Inches, Pt
-from tests.support import REPO
-from tests.support.outputs import assert_same_files
-from tests.support.trees import feature_document, make_context, write_images
 
 from presswork.exporters.pptx import PptxExporter
 from presswork.tree import Figure, Pos, Text
 from presswork.walk import iter_nodes, walk
+from tests.support import REPO
+from tests.support.outputs import assert_same_files
+from tests.support.trees import feature_document, make_context, write_images
 
 ROOT = REPO
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,

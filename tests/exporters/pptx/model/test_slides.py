@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import re
 
-from tests.support.trees import feature_document
-
-from presswork.exporters.pptx.model.deck import CodeBox, DeckOptions as Options, Frame, Para, Run, TableBox, TextBox, slide_words
-from presswork.exporters.pptx.model.measure import text_height
 from presswork.exporters.pptx.model import auto_slide_level, build_deck, highlight
+from presswork.exporters.pptx.model.deck import CodeBox, Frame, Para, Run, TableBox, TextBox, slide_words
+from presswork.exporters.pptx.model.deck import DeckOptions as Options
+from presswork.exporters.pptx.model.measure import text_height
 from presswork.tree import (
-    Attr, BulletList, Chapter, CodeBlock, Div, Document, Heading, ListItem, Meta, OrderedList, Paragraph, Table, Text,
+    Attr,
+    BulletList,
+    Chapter,
+    CodeBlock,
+    Div,
+    Document,
+    Heading,
+    ListItem,
+    Meta,
+    OrderedList,
+    Paragraph,
+    Table,
+    Text,
 )
 from presswork.walk import iter_nodes
+from tests.support.trees import feature_document
 
 FRAME = Frame(width=873.6, height=367.2)
 
@@ -21,7 +33,10 @@ def sizer(kind: str, src: str, pos: object) -> tuple[float, float]:
     return (800.0, 400.0)
 
 
-def deck_of(*blocks, opts: Options = Options(), frame: Frame = FRAME, chapters: tuple[Chapter, ...] = ()):
+DEFAULTS = Options()
+
+
+def deck_of(*blocks, opts: Options = DEFAULTS, frame: Frame = FRAME, chapters: tuple[Chapter, ...] = ()):
     doc = Document(Meta(title="T"), chapters or (Chapter("c", (Text("Chap"),), "c.md", tuple(blocks)),))
     warnings: list[str] = []
     return build_deck(doc, frame, opts, sizer, lambda m, p: warnings.append(m), highlight), warnings
