@@ -22,7 +22,16 @@ from presswork.exporters.epub import EpubExporter
 from presswork.exporters.pdf import PdfExporter
 from presswork.exporters.pdf.document import document_html, geometry
 from presswork.exporters.pptx import PptxExporter
-from presswork.exporters.pptx.model.deck import CalloutBox, CodeBox, DeckOptions, Frame, Para, PictureBox, TableBox
+from presswork.exporters.pptx.model.deck import (
+    CalloutBox,
+    CodeBox,
+    DeckOptions,
+    Frame,
+    Para,
+    PictureBox,
+    TableBox,
+    box_texts,
+)
 from presswork.exporters.pptx.model.flow import FallbackLead, FlowBuilder, FlowItem, SpeakerNote
 from presswork.tree import NODE_TYPES, Document, Pos
 from tests.support.outputs import epub_text, pdf_text, pptx_text
@@ -50,18 +59,14 @@ def test_every_node_type_has_a_sample() -> None:
 def _flow_words(items: list[FlowItem]) -> str:
     out: list[str] = []
     for it in items:
-        if isinstance(it, Para | FallbackLead):
+        if isinstance(it, FallbackLead):
             out.append("".join(r.text for r in it.runs))
-        elif isinstance(it, CalloutBox):
-            out += ["".join(r.text for r in p.runs) for p in it.paras]
-        elif isinstance(it, CodeBox):
-            out += ["".join(t.text for t in line) for line in it.lines]
-        elif isinstance(it, TableBox):
-            out += ["".join(r.text for r in cell) for row in it.head + it.body for cell in row]
-        elif isinstance(it, PictureBox):
-            out += [it.alt, "".join(r.text for r in it.caption)]
         elif isinstance(it, SpeakerNote):
             out.append(it.text)
+        elif isinstance(it, PictureBox):
+            out += [it.alt, *box_texts(it)]
+        elif isinstance(it, Para | CalloutBox | CodeBox | TableBox):
+            out += box_texts(it)
     return "\n".join(out)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, assert_never
 
 from presswork.tree import Pos
 
@@ -230,16 +230,26 @@ class DeckOptions:
     agenda: bool = True
 
 
+def box_texts(box: Box | Para) -> list[str]:
+    """The texts a box (or a lone paragraph) shows, one per paragraph, code line or table cell."""
+    match box:
+        case Para():
+            return ["".join(r.text for r in box.runs)]
+        case TextBox() | CalloutBox():
+            return ["".join(r.text for r in p.runs) for p in box.paras]
+        case CodeBox():
+            return ["".join(t.text for t in line) for line in box.lines]
+        case TableBox():
+            return ["".join(r.text for r in cell) for row in box.head + box.body for cell in row]
+        case PictureBox():
+            return ["".join(r.text for r in box.caption)]
+        case _:
+            assert_never(box)
+
+
 def slide_words(slide: Slide) -> list[str]:
     """Every word shown on a slide or in its notes (for tests and checks)."""
     texts = [slide.title, *("".join(r.text for r in p.runs) for p in slide.subtitle), *slide.notes]
     for box in slide.boxes:
-        if isinstance(box, (TextBox, CalloutBox)):
-            texts += ["".join(r.text for r in p.runs) for p in box.paras]
-        elif isinstance(box, CodeBox):
-            texts += ["".join(t.text for t in line) for line in box.lines]
-        elif isinstance(box, TableBox):
-            texts += ["".join(r.text for r in cell) for row in box.head + box.body for cell in row]
-        elif isinstance(box, PictureBox):
-            texts += ["".join(r.text for r in box.caption)]
+        texts += box_texts(box)
     return " ".join(texts).split()
