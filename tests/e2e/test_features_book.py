@@ -63,7 +63,8 @@ def test_ordered_list_numbers_survive_in_every_format(outputs) -> None:
 
 def test_deck_shows_every_word_when_rendered(outputs, tmp_path: Path) -> None:
     from pptx import Presentation
-    from test_pptx import check_font_floors, lost_words
+
+    from tests.support.decks import check_font_floors, lost_words
 
     total, lost, detail = lost_words(outputs[1]["pptx"], tmp_path)
     assert total > 150 and lost == 0, detail
