@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 import re
 
-from presswork.diagnostics import PressworkError, Reporter
-from presswork.tree import Pos
 from presswork.assets import AssetGate
+from presswork.diagnostics import PressworkError, Reporter
 from presswork.exporters.common.mathrender import MathError, tex_to_svg_document
+from presswork.tree import Pos
 
 #: Size in points display math is laid out at before it is rasterised.
 MATH_SIZE = 28

@@ -128,7 +128,7 @@ class ShapeWriter:
         for c, w in enumerate(box.col_widths):
             table.columns[c].width = pt(w)
         heights = box.head_heights + box.row_heights
-        for r_i, (row, h) in enumerate(zip(box.head + box.body, heights)):
+        for r_i, (row, h) in enumerate(zip(box.head + box.body, heights, strict=True)):
             table.rows[r_i].height = pt(h)
             for c_i, cell_runs in enumerate(row):
                 cell = table.cell(r_i, c_i)

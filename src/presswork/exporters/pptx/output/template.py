@@ -12,9 +12,10 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu
 
-from presswork.diagnostics import PressworkError
 from presswork.assets import AssetGate
+from presswork.diagnostics import PressworkError
 from presswork.theme import Theme
+
 from ..model.deck import Frame
 from . import oxml
 

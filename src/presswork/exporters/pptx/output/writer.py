@@ -12,14 +12,22 @@ from pptx.util import Emu, Pt
 
 from ..model import fit as slidefit
 from ..model.deck import CalloutBox, CodeBox, Deck, Para, PictureBox, Slide, TableBox, TextBox
-from ..model.text import slide_text
 from ..model.measure import GAP, text_height, title_height, title_lines, title_size
+from ..model.text import slide_text
 from . import oxml
 from .pictures import PictureStore
 from .shapes import ShapeWriter, set_insets, set_script_fonts
 from .template import (
-    BODY_TYPES, TITLE_TYPES, Layouts, PlacedFrame, footer_row_limit, placeholder_type, pt, to_pt,
+    BODY_TYPES,
+    TITLE_TYPES,
+    Layouts,
+    PlacedFrame,
+    footer_row_limit,
+    placeholder_type,
+    pt,
+    to_pt,
 )
+
 
 class DeckWriter:
     """Turns the deck model into slides on the template's layouts."""
