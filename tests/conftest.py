@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
+from tests.support import BOOKS, REPO
 
-REPO = Path(__file__).resolve().parents[1]
-BOOKS = Path(__file__).parent / "books"
+__all__ = ["BOOKS", "REPO"]
 
 
 @dataclass

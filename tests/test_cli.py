@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+
 def test_formats_lists_the_three_builtin_exporters(presswork) -> None:
     result = presswork("formats")
     assert result.status == 0

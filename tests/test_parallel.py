@@ -11,7 +11,7 @@ from presswork.build import build
 from presswork.diagnostics import PressworkError
 from presswork.exporters.epub import EpubExporter
 from presswork.tree import Pos
-from outputs import assert_same_files
+from tests.support.outputs import assert_same_files
 
 
 def digests(folder: Path) -> dict[str, str]:

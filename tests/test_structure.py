@@ -12,8 +12,21 @@ from presswork.config import Config
 from presswork.diagnostics import PressworkError, Reporter
 from presswork.structure import make_chapters, slugify
 from presswork.transforms import apply_transforms
-from presswork.tree import (Attr, Chapter, Figure, Heading, Image, Link, Meta, Paragraph, Pos, Span, Table, Text,
-                            plain_text)
+from presswork.tree import (
+    Attr,
+    Chapter,
+    Figure,
+    Heading,
+    Image,
+    Link,
+    Meta,
+    Paragraph,
+    Pos,
+    Span,
+    Table,
+    Text,
+    plain_text,
+)
 
 
 @dataclasses.dataclass

@@ -182,7 +182,7 @@ def select_exporters(names: Sequence[str] | None, config: Config, available: Seq
     return list(dict.fromkeys(wanted))
 
 
-def check_named_files(project: Project, doc: Document, gate: AssetGate, exporters: dict[str, type[Exporter]]) -> None:
+def check_named_files(project: Project, doc: Document, gate: AssetGate, exporters: dict[str, type[Exporter[Any]]]) -> None:
     """Check the files named in the configuration or front matter (the cover, an exporter's
     ``template`` or ``cover`` option) through the gate before any exporter runs, so that a
     refusal names the file that asked for it."""
@@ -234,7 +234,7 @@ def resource_limits(config: Config) -> Iterator[None]:
         sys.setrecursionlimit(saved)
 
 
-def run_exporter(cls: type[Exporter], name: str, doc: Document, ctx: BuildContext, target: Path) -> None:
+def run_exporter(cls: type[Exporter[Any]], name: str, doc: Document, ctx: BuildContext[Any], target: Path) -> None:
     """Run one exporter; a failure other than a PressworkError becomes one (the original
     exception is chained, so ``--verbose`` shows its traceback)."""
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib.metadata import EntryPoint, entry_points
+from typing import Any
 
 from .diagnostics import PressworkError
 from .exporters.base import Exporter
@@ -19,7 +20,7 @@ def exporter_entry_points() -> dict[str, EntryPoint]:
     return found
 
 
-def load_exporter(ep: EntryPoint) -> type[Exporter]:
+def load_exporter(ep: EntryPoint) -> type[Exporter[Any]]:
     """Import one exporter plug-in (a broken plug-in is an error naming it)."""
     try:
         cls = ep.load()
@@ -30,6 +31,6 @@ def load_exporter(ep: EntryPoint) -> type[Exporter]:
     return cls
 
 
-def discover_exporters() -> dict[str, type[Exporter]]:
+def discover_exporters() -> dict[str, type[Exporter[Any]]]:
     """Every installed exporter by format name, imported."""
     return {name: load_exporter(ep) for name, ep in exporter_entry_points().items()}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import posixpath
 import re
 import urllib.parse
-from collections.abc import Callable
 from typing import Any
 
 from .assets import AssetGate, is_remote
@@ -14,34 +14,28 @@ from .config import Config
 from .diagnostics import PressworkError, Reporter
 from .structure import slugify
 from .tree import (
-    Attr, Block, Chapter, DefinitionItem, Document, Figure, Heading, Image, Link, ListItem, Node, Note, Paragraph,
-    Pos, Span, Table, Text, plain_text,
+    Attr,
+    Block,
+    Chapter,
+    DefinitionItem,
+    Document,
+    Figure,
+    Heading,
+    Image,
+    Link,
+    ListItem,
+    Node,
+    Note,
+    Paragraph,
+    Pos,
+    Span,
+    Table,
+    Text,
+    plain_text,
 )
-from .walk import children, walk
+from .walk import children, walk, walk_with_positions
 
 EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel", "ftp")
-
-
-def _with_positions(blocks: Any, fn: Callable[[Any, Pos | None], Any]) -> Any:
-    """Like :func:`walk`, but ``fn`` also gets the position of the nearest enclosing block."""
-    def visit(node: Any, pos: Pos | None) -> Any:
-        if isinstance(node, tuple):
-            return tuple(visit(n, pos) for n in node)
-        if not dataclasses.is_dataclass(node):
-            return node
-        here = node.pos if isinstance(node, Block) and node.pos is not None else pos
-        changes = {}
-        for f in dataclasses.fields(node):
-            if f.name == "pos":
-                continue
-            value = getattr(node, f.name)
-            if isinstance(value, tuple) or dataclasses.is_dataclass(value):
-                new = visit(value, here)
-                if new is not value:
-                    changes[f.name] = new
-        node = dataclasses.replace(node, **changes) if changes else node
-        return fn(node, here)
-    return visit(blocks, None)
 
 
 # ------------------------------------------------------------------ limits
@@ -93,7 +87,7 @@ def flatten_notes(chapters: list[Chapter], reporter: Reporter) -> list[Chapter]:
                       "enclosing footnote", pos, "note")
         return dataclasses.replace(node, blocks=blocks + tuple(b for n in inner for b in n.blocks))
 
-    return [dataclasses.replace(ch, title=_with_positions(ch.title, fix), blocks=_with_positions(ch.blocks, fix))
+    return [dataclasses.replace(ch, title=walk_with_positions(ch.title, fix), blocks=walk_with_positions(ch.blocks, fix))
             for ch in chapters]
 
 
@@ -124,13 +118,13 @@ def unique_ids(chapters: list[Chapter]) -> tuple[list[Chapter], dict[tuple[str, 
 
         def fix(node: Any, pos: Pos | None, source: str = ch.source) -> Any:
             attr = getattr(node, "attr", None)
-            if isinstance(node, Heading) and not attr.id:
-                attr = dataclasses.replace(attr, id=slugify(plain_text(node.children)))
+            if isinstance(node, Heading) and not node.attr.id:
+                attr = dataclasses.replace(node.attr, id=slugify(plain_text(node.children)))
             if isinstance(attr, Attr) and attr.id:
                 return dataclasses.replace(node, attr=dataclasses.replace(attr, id=claim(source, attr.id)))
             return node
 
-        out.append(dataclasses.replace(ch, id=ch_id, blocks=_with_positions(ch.blocks, fix)))
+        out.append(dataclasses.replace(ch, id=ch_id, blocks=walk_with_positions(ch.blocks, fix)))
     return out, mapping
 
 
@@ -139,7 +133,7 @@ def unique_ids(chapters: list[Chapter]) -> tuple[list[Chapter], dict[tuple[str, 
 def resolve_links(chapters: list[Chapter], ids: dict[tuple[str, str], str], reporter: Reporter) -> list[Chapter]:
     """Rewrite links between chapter files (``02-setup.md#install``) and within a file (``#x``)
     to book ids (``#install``). A link whose target does not exist becomes plain text with a warning."""
-    first_chapter = {}
+    first_chapter: dict[str, str] = {}
     for ch in chapters:
         first_chapter.setdefault(ch.source, ch.id)
     book_ids = set(ids.values())
@@ -178,6 +172,7 @@ def resolve_links(chapters: list[Chapter], ids: dict[tuple[str, str], str], repo
             return Span(Attr(), node.children)
         path, _, frag = url.partition("#")
         path = urllib.parse.unquote(path)
+        target_file: str | None = source
         if not path:
             target_file = source
         else:
@@ -197,7 +192,7 @@ def resolve_links(chapters: list[Chapter], ids: dict[tuple[str, str], str], repo
             return Span(Attr(), node.children)
         return dataclasses.replace(node, url="#" + target)
 
-    return [dataclasses.replace(ch, blocks=_with_positions(ch.blocks, lambda n, p, s=ch.source: fix(n, p, s)),
+    return [dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, functools.partial(fix, source=ch.source)),
                                 title=ch.title) for ch in chapters]
 
 
@@ -229,7 +224,7 @@ def _number_chapter(ch: Chapter, n: int, config: Config) -> Chapter:
             return dataclasses.replace(node, label=f"{kind} {n}.{labels[kind]}")
         return node
 
-    return dataclasses.replace(ch, blocks=_with_positions(ch.blocks, fix), number=str(n) if config.number_sections else "")
+    return dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix), number=str(n) if config.number_sections else "")
 
 
 # ------------------------------------------------------------------ assets
@@ -254,7 +249,7 @@ def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter)
 
     out = []
     for ch in chapters:
-        blocks = _with_positions(ch.blocks, lambda n, p, s=ch.source: fix(n, p, s))
+        blocks = walk_with_positions(ch.blocks, functools.partial(fix, source=ch.source))
         # A figure whose image became alt text is a paragraph of that text.
         out.append(dataclasses.replace(ch, blocks=_unfigure(blocks)))
     return out

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Never, NoReturn, cast, get_args
 
 #: Bumped whenever the JSON shape of the tree changes incompatibly.
 FORMAT_VERSION = "1.0"
@@ -377,30 +378,132 @@ class Document:
     chapters: tuple[Chapter, ...]
 
 
-# --------------------------------------------------------------------------- helpers
+# --------------------------------------------------------------------------- unions
+
+#: Every concrete inline node type. Dispatch on it with ``match`` and end with
+#: ``case _: unhandled(node)``, so that the type checker names each type a new
+#: node leaves unhandled.
+InlineNode = (Text | Emphasis | Strong | Strikethrough | Superscript | Subscript | Code | Kbd | Link | Image | Math
+              | Note | LineBreak | Span | RawInline)
+#: Every concrete block node type (list and definition items included), for exhaustive dispatch.
+BlockNode = (Heading | Paragraph | ListItem | BulletList | OrderedList | DefinitionItem | DefinitionList | CodeBlock
+             | BlockQuote | Table | Figure | Admonition | MathBlock | HorizontalRule | Div | RawBlock)
 
 
-def plain_text(inlines: Inlines | tuple[Any, ...]) -> str:
-    """The text of inlines without markup (notes left out), for titles and alt texts."""
+def _check_unions() -> None:
+    """The unions hold every node class, and only those: a new node type must be added to one."""
+    inline, block = set(get_args(InlineNode)), set(get_args(BlockNode))
+    for cls in NODE_TYPES.values():
+        if (cls in inline) != issubclass(cls, Inline) or (cls in block) != issubclass(cls, Block):
+            raise TypeError(f"node type {cls.__name__} is missing from InlineNode/BlockNode in tree.py")
+
+
+_check_unions()
+
+
+def unhandled(node: Never, where: str = "presswork") -> NoReturn:
+    """The end of an exhaustive ``match`` over node types: the type checker proves it unreachable
+    (``node`` must have been narrowed to nothing); at run time a node that is not in the unions
+    (a foreign object) is a TypeError naming its type."""
+    raise TypeError(f"{where} cannot render node type {type(node).__name__!r}")
+
+
+def inline_node(node: Inline) -> InlineNode:
+    """``node`` typed as the union of concrete inline types, for an exhaustive ``match``
+    (every Inline subclass is in the union: checked when this module is imported)."""
+    return cast("InlineNode", node)
+
+
+def block_node(node: Block) -> BlockNode:
+    """``node`` typed as the union of concrete block types, for an exhaustive ``match``."""
+    return cast("BlockNode", node)
+
+
+# --------------------------------------------------------------------------- plain text
+
+
+def _same(tex: str) -> str:
+    return tex
+
+
+def plain_text(inlines: Iterable[Inline], *, notes: bool = False,
+               math: Callable[[str], str] = _same) -> str:
+    """The text of inlines without markup, for titles, alt texts, search and speaker notes.
+
+    Footnotes are left out, or with ``notes`` added in parentheses where they are called;
+    TeX is shown as written, or as ``math(tex)``. A line break is a space, an image its alt text.
+    """
     out: list[str] = []
-    for node in inlines:
-        if isinstance(node, (Text, Code, Kbd)):
-            out.append(node.text)
-        elif isinstance(node, Math):
-            out.append(node.tex)
-        elif isinstance(node, LineBreak):
-            out.append(" ")
-        elif isinstance(node, Image):
-            out.append(node.alt)
-        elif isinstance(node, Note | RawInline):
-            continue
-        elif hasattr(node, "children"):
-            out.append(plain_text(node.children))
+    for node in map(inline_node, inlines):
+        match node:
+            case Text(text) | Code(text) | Kbd(text):
+                out.append(text)
+            case Math(tex):
+                out.append(math(tex))
+            case LineBreak():
+                out.append(" ")
+            case Image():
+                out.append(node.alt)
+            case Note(blocks):
+                if notes:
+                    out.append(" (" + blocks_text(blocks, notes=notes, math=math) + ")")
+            case RawInline():
+                pass
+            case Emphasis(kids) | Strong(kids) | Strikethrough(kids) | Superscript(kids) | Subscript(kids) \
+                    | Link(kids) | Span(_, kids):
+                out.append(plain_text(kids, notes=notes, math=math))
+            case _:
+                unhandled(node, "plain_text")
     return "".join(out)
 
 
+def blocks_text(blocks: Iterable[Block], *, notes: bool = False, math: Callable[[str], str] = _same) -> str:
+    """The plain text of blocks, one line per paragraph-like block (list items marked "•" or "3.",
+    table cells joined by " | "); ``notes`` and ``math`` as for :func:`plain_text`."""
+    def text(inlines: Inlines) -> str:
+        return plain_text(inlines, notes=notes, math=math)
+
+    def sub(inner: Blocks) -> str:
+        return blocks_text(inner, notes=notes, math=math)
+
+    lines: list[str] = []
+    for b in map(block_node, blocks):
+        match b:
+            case Paragraph(kids) | Heading(_, kids):
+                lines.append(text(kids))
+            case BulletList(items):
+                lines.extend("• " + sub(it.blocks).replace("\n", " ") for it in items)
+            case OrderedList(items, start):
+                lines.extend(f"{start + i}. " + sub(it.blocks).replace("\n", " ") for i, it in enumerate(items))
+            case ListItem(inner) | BlockQuote(inner) | Div(_, inner):
+                lines.append(sub(inner))
+            case CodeBlock(code):
+                lines.append(code)
+            case MathBlock(tex):
+                lines.append(tex)
+            case Table():
+                lines.extend(" | ".join(text(c) for c in row) for row in (*b.head, *b.body))
+                lines.append(text(b.caption))
+            case Figure():
+                lines.append(text(b.caption) or b.image.alt)
+            case DefinitionList(items):
+                lines.extend(text(it.term) + ": " + " ".join(sub(d) for d in it.definitions) for it in items)
+            case DefinitionItem(term, definitions):
+                lines.append(text(term) + ": " + " ".join(sub(d) for d in definitions))
+            case Admonition(_, title, inner):
+                lines.append(text(title) + ": " + sub(inner))
+            case HorizontalRule() | RawBlock():
+                pass
+            case _:
+                unhandled(b, "blocks_text")
+    return "\n".join(x for x in lines if x)
+
+
+# --------------------------------------------------------------------------- JSON
+
+
 def _encode(value: Any) -> Any:
-    if isinstance(value, Node):
+    if isinstance(value, Node) and dataclasses.is_dataclass(value):
         body = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "pos"}
         out: dict[str, Any] = {"t": value.tag, **body}
         pos = getattr(value, "pos", None)
@@ -444,5 +547,8 @@ def from_json(text: str) -> Document:
     version = str(data.get("presswork-tree", ""))
     if version.split(".")[0] != FORMAT_VERSION.split(".")[0]:
         raise ValueError(f"tree JSON format {version!r} is not supported (expected {FORMAT_VERSION})")
-    return _decode(data["document"])
+    doc = _decode(data["document"])
+    if not isinstance(doc, Document):
+        raise ValueError("tree JSON does not hold a Document")
+    return doc
 

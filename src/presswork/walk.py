@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from .tree import Chapter, Document, Node
+from .tree import Block, Chapter, Document, Node, Pos
 
 N = TypeVar("N")
 
@@ -57,23 +57,31 @@ def walk(root: Any, fn: Callable[[Any], Any]) -> Any:
 
     Works on nodes, tuples of nodes, Chapters and Documents; source positions are kept.
     """
+    return walk_with_positions(root, lambda node, _pos: fn(node))
+
+
+def walk_with_positions(root: Any, fn: Callable[[Any, Pos | None], Any], pos: Pos | None = None) -> Any:
+    """Like :func:`walk`, but ``fn`` also gets the position of the nearest enclosing block
+    (``pos`` outside any block, a Chapter's blocks start at their file)."""
     if isinstance(root, Document):
-        return dataclasses.replace(root, chapters=tuple(walk(c, fn) for c in root.chapters))
+        return dataclasses.replace(root, chapters=tuple(walk_with_positions(c, fn, pos) for c in root.chapters))
     if isinstance(root, Chapter):
-        return dataclasses.replace(root, title=walk(root.title, fn), blocks=walk(root.blocks, fn))
+        here = pos or Pos(root.source)
+        return dataclasses.replace(root, title=walk_with_positions(root.title, fn, here),
+                                   blocks=walk_with_positions(root.blocks, fn, here))
     if isinstance(root, tuple):
-        return tuple(walk(v, fn) for v in root)
-    if isinstance(root, Node):
+        return tuple(walk_with_positions(v, fn, pos) for v in root)
+    if isinstance(root, Node) and dataclasses.is_dataclass(root):
+        here = root.pos if isinstance(root, Block) and root.pos is not None else pos
         changes = {}
         for f in dataclasses.fields(root):
             if f.name == "pos":
                 continue
             value = getattr(root, f.name)
             if isinstance(value, (Node, tuple)):
-                new = walk(value, fn)
+                new = walk_with_positions(value, fn, here)
                 if new is not value and new != value:
                     changes[f.name] = new
         node = dataclasses.replace(root, **changes) if changes else root
-        return fn(node)
+        return fn(node, here)
     return root
-

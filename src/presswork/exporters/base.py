@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, get_args, get_origin
 
 from ..diagnostics import Reporter
 from ..tree import Document
@@ -23,30 +23,38 @@ class NoOptions:
     """An exporter without options of its own."""
 
 
+#: The options dataclass of an exporter.
+OptionsT = TypeVar("OptionsT")
+
+
 @dataclass
-class BuildContext:
+class BuildContext(Generic[OptionsT]):
     """Everything an exporter may use besides the tree.
 
-    ``options`` is the exporter's own options dataclass instance (its ``Options``),
-    filled from ``[tool.presswork.<format>]``. ``build_time`` is the fixed time of a
-    reproducible build (from ``SOURCE_DATE_EPOCH`` or the configured date) or the
-    current UTC time; ``reproducible`` says which.
+    ``options`` is the exporter's own options dataclass instance (an ``OptionsT``, the
+    exporter's ``Options``), filled from ``[tool.presswork.<format>]``. ``build_time`` is
+    the fixed time of a reproducible build (from ``SOURCE_DATE_EPOCH`` or the configured
+    date) or the current UTC time; ``reproducible`` says which.
     """
 
-    config: "Config"
-    theme: "Theme"
-    gate: "AssetGate"
+    config: Config
+    theme: Theme
+    gate: AssetGate
     reporter: Reporter
     build_time: datetime
     reproducible: bool
-    options: Any = dataclasses.field(default_factory=NoOptions)
+    options: OptionsT
 
 
-class Exporter(ABC):
+class Exporter(ABC, Generic[OptionsT]):
     """A plug-in that writes one output format from the document tree.
 
     Register a subclass under the entry-point group ``presswork.exporters``; the
-    entry-point name is the format name used by ``--format``.
+    entry-point name is the format name used by ``--format``. A built-in exporter
+    names its options dataclass once, as the type argument (``class PdfExporter(
+    Exporter[PdfOptions])``), and ``Options`` is set from it; a plug-in may instead
+    set ``Options`` itself (a nested dataclass). Either way ``ctx.options`` is an
+    instance of ``Options``, never anything else.
     """
 
     #: Format name, e.g. "pdf" (set from the entry point if left empty).
@@ -56,10 +64,22 @@ class Exporter(ABC):
     #: One line for ``presswork formats``.
     description: ClassVar[str] = ""
     #: Dataclass of this exporter's options (``[tool.presswork.<name>]``); fields need defaults.
-    Options: ClassVar[type] = NoOptions
+    Options: ClassVar[type[Any]] = NoOptions
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "Options" in cls.__dict__:
+            return
+        for base in getattr(cls, "__orig_bases__", ()):
+            if get_origin(base) is Exporter:
+                (argument,) = get_args(base)
+                if isinstance(argument, type):
+                    if not dataclasses.is_dataclass(argument):
+                        raise TypeError(f"{cls.__name__}: options type {argument.__name__} is not a dataclass")
+                    cls.Options = argument
 
     @abstractmethod
-    def export(self, doc: Document, ctx: BuildContext, target: Path) -> None:
+    def export(self, doc: Document, ctx: BuildContext[OptionsT], target: Path) -> None:
         """Write the output for ``doc`` to ``target``.
 
         ``target`` is a temporary path beside the final output: the build renames it

@@ -1,0 +1,64 @@
+"""The table of contents, built once for every format: the PDF contents page, the EPUB nav and the deck agenda."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from presswork.tree import Chapter, Document, Heading, plain_text
+
+from .visibility import Target, outline_blocks
+
+
+@dataclass
+class ContentsEntry:
+    """A chapter (level 1) or a section heading (level 2..6) with the entries nested in it.
+
+    ``id`` is the book-wide id the entry links to, ``number`` its number ("2.3", "" when
+    unnumbered) and ``title`` its plain text.
+    """
+
+    id: str
+    number: str
+    title: str
+    level: int
+    children: list[ContentsEntry] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """``"2.3 Title"``, or just the title when unnumbered."""
+        return f"{self.number} {self.title}" if self.number else self.title
+
+    @property
+    def sections(self) -> list[ContentsEntry]:
+        """Every entry nested below this one, flat and in document order."""
+        return [e for child in self.children for e in (child, *child.sections)]
+
+
+def section_headings(chapter: Chapter, target: Target) -> Iterator[Heading]:
+    """The headings that open sections of ``chapter`` in ``target``: top-level headings and
+    those in visible Divs (not those in hidden Divs, quotes, lists or call-outs), with an id."""
+    for block in outline_blocks(chapter.blocks, target):
+        if isinstance(block, Heading) and block.attr.id:
+            yield block
+
+
+def chapter_contents(chapter: Chapter, depth: int, target: Target) -> ContentsEntry:
+    """The entry of one chapter with its sections down to heading level ``depth`` nested by level."""
+    entry = ContentsEntry(chapter.id, chapter.number, plain_text(chapter.title), 1)
+    stack = [entry]
+    for heading in section_headings(chapter, target):
+        if not 2 <= heading.level <= depth:
+            continue
+        node = ContentsEntry(heading.attr.id, heading.number, plain_text(heading.children), heading.level)
+        while stack[-1].level >= heading.level:
+            stack.pop()
+        stack[-1].children.append(node)
+        stack.append(node)
+    return entry
+
+
+def book_contents(doc: Document, depth: int, target: Target) -> list[ContentsEntry]:
+    """The contents of the book as ``target`` shows it: one entry per chapter, sections nested down
+    to heading level ``depth`` (1 = chapters only)."""
+    return [chapter_contents(ch, max(depth, 1), target) for ch in doc.chapters]

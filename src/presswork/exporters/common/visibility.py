@@ -1,0 +1,35 @@
+"""Which content each output shows: the one rule for ``notes``, ``only-slides`` and ``no-slides`` divs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from presswork.tree import Block, Div
+
+#: An output as far as visibility goes: the printed book, the e-book, the slides.
+Target = Literal["print", "epub", "slides"]
+
+#: Div classes whose content a target leaves out. On slides, such content goes to the
+#: speaker notes instead; in print and EPUB it is not rendered at all.
+HIDDEN_CLASSES: dict[Target, frozenset[str]] = {
+    "print": frozenset({"notes", "only-slides"}),
+    "epub": frozenset({"notes", "only-slides"}),
+    "slides": frozenset({"notes", "no-slides"}),
+}
+
+
+def is_hidden(block: Block, target: Target) -> bool:
+    """True when ``block`` is a Div whose content ``target`` does not show."""
+    return isinstance(block, Div) and not HIDDEN_CLASSES[target].isdisjoint(block.attr.classes)
+
+
+def outline_blocks(blocks: tuple[Block, ...], target: Target) -> Iterator[Block]:
+    """The blocks of a chapter's outline as ``target`` shows it: top-level blocks, with visible
+    Divs opened (their blocks take the Div's place) and hidden Divs left out."""
+    for block in blocks:
+        if isinstance(block, Div):
+            if not is_hidden(block, target):
+                yield from outline_blocks(block.blocks, target)
+        else:
+            yield block

@@ -1,0 +1,35 @@
+"""The EPUB 3 exporter: valid, accessible, reproducible reflowable books.
+
+Pipeline (like Sphinx's epub3 builder): metadata -> stylesheet and images -> cover and title
+page -> contents and chapters -> nav and NCX -> ebooklib's zip -> reproducible zip.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from presswork.exporters.base import BuildContext, Exporter
+from presswork.exporters.common.zips import EPUB_RULES, normalise_zip
+from presswork.tree import Document
+
+from .book import EpubBook
+from .options import EpubOptions
+
+__all__ = ["EpubExporter", "EpubOptions"]
+
+
+class EpubExporter(Exporter[EpubOptions]):
+    """Writes an EPUB 3 that EPUBCheck accepts without errors or warnings."""
+
+    name = "epub"
+    extension = "epub"
+    description = "EPUB 3 e-book: reflowable, accessible, with contents, cover and metadata"
+
+    def export(self, doc: Document, ctx: BuildContext[EpubOptions], target: Path) -> None:
+        """Metadata, images, cover, title page, chapters, contents, then a reproducible zip."""
+        book = EpubBook(doc, ctx)
+        book.metadata()
+        book.resources()
+        book.front_matter()
+        book.navigation(book.chapters())
+        target.write_bytes(normalise_zip(book.package(), ctx.build_time, EPUB_RULES))

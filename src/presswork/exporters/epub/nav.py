@@ -1,0 +1,66 @@
+"""The book's navigation: chapter files, the id -> file index, and the nested contents (nav + NCX)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from presswork.exporters.common.contents import ContentsEntry, book_contents
+from presswork.tree import Attr, Document
+from presswork.walk import iter_nodes
+
+
+@dataclass
+class TocEntry:
+    """One contents entry: its label, the href (``file#id``) and nested entries."""
+
+    label: str
+    href: str
+    children: list[TocEntry] = field(default_factory=list)
+
+
+def chapter_files(doc: Document) -> dict[str, str]:
+    """A file name per chapter id (``text/ch01-getting-started.xhtml``), unique and stable."""
+    files: dict[str, str] = {}
+    for number, ch in enumerate(doc.chapters, 1):
+        slug = re.sub(r"[^a-z0-9]+", "-", ch.id.lower()).strip("-")[:40] or "chapter"
+        files[ch.id] = f"text/ch{number:02d}-{slug}.xhtml"
+    return files
+
+
+def id_index(doc: Document, files: dict[str, str]) -> dict[str, str]:
+    """Which chapter file holds each id of the book (chapter ids map to their own file)."""
+    index: dict[str, str] = {}
+    for ch in doc.chapters:
+        name = files[ch.id]
+        index.setdefault(ch.id, name)
+        for node in iter_nodes(ch):
+            attr = getattr(node, "attr", None)
+            if isinstance(attr, Attr) and attr.id:
+                index.setdefault(attr.id, name)
+    return index
+
+
+def _entry(contents: ContentsEntry, file: str) -> TocEntry:
+    href = file if contents.level == 1 else f"{file}#{contents.id}"
+    return TocEntry(contents.label or contents.id, href, [_entry(c, file) for c in contents.children])
+
+
+def build_toc(doc: Document, files: dict[str, str], depth: int) -> list[TocEntry]:
+    """Contents of the book (the shared contents, as the EPUB shows it) with hrefs into the
+    chapter files: one entry per chapter, sections nested down to ``depth`` (1 = chapters only)."""
+    return [_entry(entry, files[entry.id]) for entry in book_contents(doc, depth, "epub")]
+
+
+def ncx_toc(entries: list[TocEntry], counter: list[int] | None = None) -> list[Any]:
+    """The contents as ebooklib ``Link`` / ``(Link, [...])`` items for the NCX."""
+    from ebooklib import epub
+
+    counter = counter if counter is not None else [0]
+    out: list[Any] = []
+    for entry in entries:
+        counter[0] += 1
+        link = epub.Link(entry.href, entry.label, f"navpoint-{counter[0]}")
+        out.append((link, ncx_toc(entry.children, counter)) if entry.children else link)
+    return out

@@ -1,0 +1,18 @@
+"""Options of the EPUB exporter (``[tool.presswork.epub]``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EpubOptions:
+    """Options of the EPUB exporter (``[tool.presswork.epub]``)."""
+
+    toc_depth: int = 0  #: Heading depth of the contents (1 = chapters only); 0 = the book's ``toc_depth``.
+    cover: bool = True  #: Add a cover: the configured image, else one generated from the theme.
+    title_page: bool = True  #: Add a title page (title, subtitle, authors, publisher, rights) after the cover.
+    toc_title: str = "Contents"  #: Heading of the contents page.
+    accessibility_summary: str = ""  #: schema:accessibilitySummary; "" = describe what the book offers.
+    certified_by: str = ""  #: a11y:certifiedBy of the conformance claim; "" = the publisher, else "presswork".
+    code_style: str = "default"  #: Pygments style of code colours.

@@ -1,0 +1,31 @@
+"""The PDF exporter: theme templates + the shared XHTML renderer, laid out by WeasyPrint.
+
+Pipeline: page geometry -> stylesheet -> glyph check -> XHTML of the book -> WeasyPrint -> PDF.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from presswork.exporters.base import BuildContext, Exporter
+from presswork.tree import Document
+
+from .document import check_glyphs, document_html, geometry, stylesheet, write_pdf
+from .options import PdfOptions
+
+__all__ = ["PdfExporter", "PdfOptions"]
+
+
+class PdfExporter(Exporter[PdfOptions]):
+    """A print-ready PDF: cover, title and copyright pages, contents, running heads, footnotes, bookmarks."""
+
+    name = "pdf"
+    extension = "pdf"
+    description = "print-ready PDF (WeasyPrint)"
+
+    def export(self, doc: Document, ctx: BuildContext[PdfOptions], target: Path) -> None:
+        """Render the book to XHTML with the theme, lay it out and write the PDF to ``target``."""
+        geo = geometry(ctx.options)
+        css_text = stylesheet(doc, ctx, geo)
+        check_glyphs(doc, ctx, css_text)
+        write_pdf(doc, ctx, document_html(doc, ctx, geo), css_text, target)

@@ -1,0 +1,159 @@
+"""The book as one print document: the theme's stylesheet, a glyph check, the XHTML, and WeasyPrint's layout."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from presswork.diagnostics import PressworkError
+from presswork.exporters.base import BuildContext
+from presswork.exporters.common.contents import book_contents
+from presswork.exporters.common.fonts import css_font_families, missing_glyphs
+from presswork.exporters.common.highlight import pygments_css
+from presswork.exporters.common.html import HtmlRenderer
+from presswork.tree import Document, Image, Pos, blocks_text, plain_text
+
+from .fetcher import GateFetcher
+from .layout import PAGE_GEOMETRY, PageGeometry, code_columns, page_css
+from .options import PdfOptions
+
+#: Fonts Pango falls back to although the stylesheet does not name them (naming a colour
+#: emoji font in font-family makes it draw digits and spaces too).
+FALLBACK_FAMILIES = ("Noto Color Emoji",)
+
+
+def geometry(opts: PdfOptions) -> PageGeometry:
+    """The page geometry of the ``page_size`` option (an unknown size is an error naming the choices)."""
+    if opts.page_size not in PAGE_GEOMETRY:
+        raise PressworkError(f"unknown page_size {opts.page_size!r}; choose one of {', '.join(PAGE_GEOMETRY)}")
+    return PAGE_GEOMETRY[opts.page_size]
+
+
+def stylesheet(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometry) -> str:
+    """The whole print stylesheet: generated page geometry, then ``pdf/book.css`` of every theme
+    along the extends chain (parent first, so a theme overrides only what it restyles), then
+    ``pdf/two-sided.css`` likewise when printing two-sided, then code colours."""
+    opts = ctx.options
+    parts = [page_css(geo, opts.print, doc.meta.title, opts.footnotes)]
+    names = ("pdf/book.css", "pdf/two-sided.css") if opts.print else ("pdf/book.css",)
+    for name in names:
+        parts += [(d / name).read_text(encoding="utf-8") for d in reversed(ctx.theme.dirs) if (d / name).is_file()]
+    parts.append(pygments_css(opts.code_style, "pre.code"))
+    return "\n".join(parts)
+
+
+def check_glyphs(doc: Document, ctx: BuildContext[PdfOptions], css_text: str) -> None:
+    """Warn about characters that no font named in the stylesheet can draw, per chapter file."""
+    families = [*css_font_families(css_text), *FALLBACK_FAMILIES]
+    texts: list[tuple[str | Pos, str]] = [("book metadata", " ".join(
+        (doc.meta.title, doc.meta.subtitle, doc.meta.publisher, doc.meta.rights,
+         *(a.name for a in doc.meta.authors))))]
+    for ch in doc.chapters:
+        texts.append((ch.source, plain_text(ch.title) + "\n" + blocks_text(ch.blocks, notes=True)))
+    for where, text in texts:
+        missing = missing_glyphs(text, families)
+        if missing:
+            shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing[:8])
+            more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+            ctx.reporter.warn(f"no theme font has a glyph for {shown}{more}; they will print as boxes",
+                              where, "glyph")
+
+
+def image_url(ctx: BuildContext[PdfOptions]) -> Callable[[Image], str]:
+    """Image sources as file: URLs of the real (gate-checked) path; remote URLs stay as they are."""
+    def src(img: Image) -> str:
+        if "://" in img.src or img.src.startswith("//"):
+            return img.src
+        try:
+            return ctx.gate.resolve(img.src).as_uri()
+        except PressworkError as exc:
+            ctx.reporter.warn(f"image not included: {exc.message}", exc.pos, "asset")
+            return ""
+    return src
+
+
+def document_html(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometry) -> str:
+    """The whole book as one HTML document, from the theme's ``templates/pdf/book.html``."""
+    opts = ctx.options
+    renderer = HtmlRenderer(target="print", reporter=ctx.reporter, image_src=image_url(ctx),
+                            code_wrap=code_columns(geo, opts.print), link_footnotes=opts.link_footnotes)
+    chapters = [Markup(renderer.chapter(ch)) for ch in doc.chapters]
+    meta = doc.meta
+    cover = ""
+    cover_ref = meta.cover  # the configured cover, else the front matter's (metadata.build_meta)
+    if cover_ref:
+        try:
+            data = ctx.gate.read_bytes(cover_ref)
+            ctx.gate.image_size(data, cover_ref)
+            cover = ctx.gate.resolve(cover_ref).as_uri()
+        except PressworkError as exc:
+            ctx.reporter.warn(f"cover not used: {exc.message}", exc.pos or Pos(cover_ref), "asset")
+    stamp = ctx.build_time.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return ctx.theme.render(
+        "templates/pdf/book.html", meta=meta, chapters=chapters, cover=cover,
+        toc=book_contents(doc, max(1, ctx.config.toc_depth), "print"),
+        authors=[a.name for a in meta.authors if a.role == "aut"],
+        contributors=[(a.name, a.role) for a in meta.authors if a.role != "aut"],
+        created=stamp, modified=stamp, build_date=ctx.build_time.strftime("%Y-%m-%d"),
+        page_size=opts.page_size, two_sided=opts.print,
+    )
+
+
+@contextlib.contextmanager
+def font_timestamps(when: datetime | None) -> Iterator[None]:
+    """Stamp subset fonts with ``when`` instead of the current time.
+
+    Without HarfBuzz's subsetter (Debian's ``libharfbuzz-subset0``), WeasyPrint subsets
+    fonts with fontTools, which writes the current time into each font's ``head.modified``
+    unless ``SOURCE_DATE_EPOCH`` is set: two builds of a dated book would then differ.
+    ``None`` (a build that is not reproducible) leaves the environment alone.
+    """
+    if when is None or "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def write_pdf(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: str, target: Path) -> None:
+    """Lay ``html`` out with ``css_text`` (resources through the gate) and write the PDF to ``target``."""
+    opts = ctx.options
+    fetcher = GateFetcher(ctx.gate, ctx.reporter)
+    fonts = FontConfiguration()
+    theme_css = ctx.theme.path("pdf/book.css")
+    sheet = CSS(string=css_text, base_url=theme_css.as_uri(), url_fetcher=fetcher, font_config=fonts)
+    options: dict[str, Any] = {}
+    if opts.pdf_variant:
+        options["pdf_variant"] = opts.pdf_variant
+    if opts.pdf_variant == "pdf/ua-1":
+        options["pdf_tags"] = True
+    if ctx.reproducible:
+        seed = f"{doc.meta.identifier}|{doc.meta.title}|{ctx.build_time.isoformat()}"
+        options["pdf_identifier"] = hashlib.md5(seed.encode("utf-8")).hexdigest().encode("ascii")
+
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)  # the fetcher reports refused resources itself
+    try:
+        document = HTML(string=html, base_url=ctx.gate.root.as_uri() + "/", url_fetcher=fetcher)
+        with font_timestamps(ctx.build_time if ctx.reproducible else None):
+            document.write_pdf(target, stylesheets=[sheet], font_config=fonts, **options)
+    except PressworkError:
+        raise
+    except Exception as exc:  # WeasyPrint errors are not ours to show as tracebacks
+        raise PressworkError(f"PDF layout failed: {type(exc).__name__}: {exc}") from exc
+    finally:
+        logger.setLevel(level)

@@ -1,0 +1,50 @@
+"""WeasyPrint's only way to files and URLs: a fetcher that reads through the build's asset gate."""
+
+from __future__ import annotations
+
+import mimetypes
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from presswork.assets import AssetGate, media_type
+from presswork.diagnostics import PressworkError, Reporter
+
+
+class GateFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type information
+    """A WeasyPrint URL fetcher that reads only through the build's AssetGate.
+
+    ``file:`` URLs must name files inside the project or theme folders, http(s) URLs are
+    fetched only when the configuration allows remote resources, ``data:`` URLs are
+    decoded; everything else is refused. A refusal is a build warning, never a request.
+    """
+
+    def __init__(self, gate: AssetGate, reporter: Reporter) -> None:
+        super().__init__(allowed_protocols=("file", "http", "https", "data"))
+        self.gate = gate
+        self.reporter = reporter
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        """The bytes of ``url`` as a response, or ValueError when the gate refuses it."""
+        parts = urllib.parse.urlsplit(url)
+        scheme = parts.scheme.lower()
+        try:
+            if scheme == "file":
+                path = urllib.request.url2pathname(parts.path)
+                data = self.gate.read_bytes(path)
+                if media_type(path).startswith("image/"):
+                    self.gate.image_size(data, self.gate.relative(Path(path)))
+            elif scheme in ("http", "https"):
+                data = self.gate.fetch(url)
+            elif scheme == "data":
+                return super().fetch(url, headers)
+            else:
+                raise PressworkError(f"{scheme or 'relative'} URLs are not allowed: {url!r}")
+        except PressworkError as exc:
+            self.reporter.warn(f"resource not loaded: {exc.message}", exc.pos, "asset")
+            raise ValueError(exc.message) from None
+        mime = mimetypes.guess_type(parts.path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})

@@ -1,0 +1,20 @@
+"""Options of the PDF exporter (``[tool.presswork.pdf]``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+PageSize = Literal["A4", "Letter", "A5", "6x9in"]
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """PDF options (``[tool.presswork.pdf]``)."""
+
+    page_size: PageSize = "A4"  #: Page size: "A4", "Letter", "A5" or "6x9in" (margins and type size follow).
+    print: bool = False  #: Two-sided print layout: mirrored inner/outer margins, chapters open on right-hand pages.
+    footnotes: Literal["chapter", "book"] = "chapter"  #: Footnote numbering restarts per "chapter" or runs through the "book".
+    link_footnotes: bool = False  #: Also print the URL of each external link as a footnote (for paper).
+    pdf_variant: Literal["", "pdf/ua-1", "pdf/a-3u"] = ""  #: PDF variant passed to WeasyPrint ("" = plain PDF).
+    code_style: str = "default"  #: Pygments style of code highlighting.

@@ -1,0 +1,44 @@
+"""The PowerPoint exporter: tree -> pure deck model (``model/``) -> editable .pptx (``output/``, python-pptx).
+
+Pipeline (like Pandoc's ``Writers/Powerpoint.hs``): template -> content frame -> measured deck
+model -> slides on the template's layouts -> core properties -> reproducible zip.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from presswork.exporters.base import BuildContext, Exporter
+from presswork.exporters.common.zips import PPTX_RULES, normalise_zip
+from presswork.tree import Document
+
+from .model import build_deck, highlight
+from .options import PptxOptions
+from .output import DeckWriter, Layouts, PictureStore, open_template, set_core_properties, template_bytes
+
+__all__ = ["PptxExporter", "PptxOptions"]
+
+
+class PptxExporter(Exporter[PptxOptions]):
+    """Writes an editable PowerPoint deck in which every word fits on its slide."""
+
+    name = "pptx"
+    extension = "pptx"
+    description = "Editable PowerPoint deck (measured layout, speaker notes, native tables)"
+
+    def export(self, doc: Document, ctx: BuildContext[PptxOptions], target: Path) -> None:
+        """Build the deck: template -> measured deck model -> slides -> core properties -> reproducible zip."""
+        opts = ctx.options
+        prs = open_template(template_bytes(ctx.gate, ctx.theme, opts.template))
+        layouts = Layouts(prs)
+        frame = layouts.frame()
+        pictures = PictureStore(ctx.gate, ctx.reporter)
+        deck = build_deck(doc, frame, opts.deck(), pictures.size,
+                          lambda msg, pos: ctx.reporter.warn(msg, pos, "pptx"),
+                          lambda code, lang: highlight(code, lang, opts.code_style))
+        DeckWriter(prs, layouts, frame, pictures).write(deck)
+        set_core_properties(prs, doc.meta, ctx.build_time)
+        buf = io.BytesIO()
+        prs.save(buf)
+        target.write_bytes(normalise_zip(buf.getvalue(), ctx.build_time, PPTX_RULES))

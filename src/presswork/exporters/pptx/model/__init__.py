@@ -1,0 +1,13 @@
+"""The deck model: the tree laid out as slides, measured with real font metrics. Pure: no python-pptx.
+
+Pipeline: chapters cut into slide groups (``slides``) -> each group's blocks to a flow of items
+(``flow``, text via ``text``) -> the flow paginated onto slides (``paginate``) by measured heights
+(``measure``, with the font metrics of ``fit``).
+"""
+
+from __future__ import annotations
+
+from .deck import Deck, DeckOptions, Frame
+from .slides import auto_slide_level, build_deck, highlight, plain_code
+
+__all__ = ["Deck", "DeckOptions", "Frame", "auto_slide_level", "build_deck", "highlight", "plain_code"]

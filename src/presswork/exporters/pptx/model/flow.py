@@ -1,0 +1,242 @@
+"""Blocks of a slide group -> a flat flow of deck items (paragraphs, boxes, notes, breaks, anchors)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from presswork.exporters.common.visibility import is_hidden
+from presswork.tree import (
+    Admonition,
+    Block,
+    BlockNode,
+    BlockQuote,
+    BulletList,
+    CodeBlock,
+    DefinitionItem,
+    DefinitionList,
+    Div,
+    Figure,
+    Heading,
+    HorizontalRule,
+    Inline,
+    ListItem,
+    MathBlock,
+    OrderedList,
+    Paragraph,
+    Pos,
+    RawBlock,
+    Table,
+    block_node,
+    plain_text,
+    unhandled,
+)
+
+from .deck import (
+    MAX_LEVEL,
+    Bullet,
+    CalloutBox,
+    CodeBox,
+    DeckOptions,
+    Frame,
+    Para,
+    PictureBox,
+    Role,
+    Run,
+    TableBox,
+    Token,
+    Warn,
+)
+from .measure import measure_table
+from .text import InlineRuns, blocks_text, first_sentence, inline_text, runs_head
+
+#: Paragraphs longer than this many words are shown as their first sentence in "lead" mode.
+LEAD_WORDS = 35
+
+
+@dataclass
+class SpeakerNote:
+    """Text for the speaker notes of the slide the flow has reached."""
+
+    text: str
+
+
+@dataclass
+class SlideBreak:
+    """Start a new slide here (a horizontal rule or a ``slide-break`` div)."""
+
+
+@dataclass
+class Anchor:
+    """An id that links may point at: the slide the flow has reached holds it."""
+
+    id: str
+
+
+@dataclass
+class FallbackLead:
+    """A long paragraph's first sentence, shown only when nothing else of its group reaches a slide."""
+
+    runs: tuple[Run, ...]
+
+
+FlowItem = Para | CodeBox | TableBox | PictureBox | CalloutBox | SpeakerNote | SlideBreak | Anchor | FallbackLead
+#: Flow items that show on a slide (the others go to its notes or steer the layout).
+VISIBLE_ITEMS = (Para, CodeBox, TableBox, PictureBox, CalloutBox)
+#: Colours code for a language: (code, language) -> lines of tokens.
+CodeStyler = Callable[[str, str], list[tuple[Token, ...]]]
+
+
+class FlowBuilder:
+    """Converts the blocks of one slide group to a flat flow of items."""
+
+    def __init__(self, frame: Frame, opts: DeckOptions, warn: Warn, counter: list[int], style_code: CodeStyler) -> None:
+        self.frame, self.opts, self.warn = frame, opts, warn
+        self.counter = counter
+        self.style_code = style_code
+        self.items: list[FlowItem] = []
+        self.pos: Pos | None = None  # where the block being converted starts (for warnings)
+
+    def _runs(self, inlines: tuple[Inline, ...], **st: Any) -> tuple[Run, ...]:
+        """The runs of ``inlines``; their footnotes go to the notes."""
+        notes: list[str] = []
+        runs = InlineRuns(notes, self.counter, lambda message: self.warn(message, self.pos)).runs(inlines, **st)
+        self.items.extend(SpeakerNote(n) for n in notes)
+        return runs
+
+    def blocks(self, blocks: tuple[Block, ...], level: int = 0, quote: int = -1) -> None:
+        """Add the items of ``blocks`` at list ``level`` (``quote`` >= 0: inside a block quote that deep)."""
+        for b in blocks:
+            self.block(b, level, quote)
+
+    def block(self, block: Block, level: int, quote: int) -> None:
+        """Add the items of one block (its id first, as an anchor)."""
+        saved, self.pos = self.pos, block.pos or self.pos
+        try:
+            self._block(block_node(block), level, quote)
+        finally:
+            self.pos = saved
+
+    def _block(self, b: BlockNode, level: int, quote: int) -> None:
+        attr = getattr(b, "attr", None)
+        if attr is not None and attr.id:
+            self.items.append(Anchor(attr.id))
+        match b:
+            case Paragraph():
+                self.paragraph(b, level, quote)
+            case Heading():
+                self.items.append(Para(self._runs(b.children), role="subhead"))
+            case BulletList() | OrderedList():
+                self.list_(b, level, quote)
+            case ListItem():
+                self.blocks(b.blocks, level, quote)
+            case DefinitionList():
+                for it in b.items:
+                    self.definition(it, level, quote)
+            case DefinitionItem():
+                self.definition(b, level, quote)
+            case CodeBlock():
+                self.items.append(CodeBox(self.style_code(b.code, b.language), self.frame.code_size, b.language))
+            case Table():
+                self.table(b)
+            case Figure():
+                cap = self._runs(b.caption)
+                if b.label:
+                    cap = (Run(b.label + (": " if cap else ""), bold=True), *cap)
+                kind: Literal["svg", "image"] = "svg" if b.image.src.lower().split("?")[0].endswith(".svg") else "image"
+                self.items.append(PictureBox(kind, b.image.src, b.image.alt or plain_text(b.caption), cap, pos=b.pos))
+            case MathBlock():
+                self.items.append(PictureBox("math", b.tex, b.tex, (), pos=b.pos))
+            case Admonition():
+                self.admonition(b)
+            case BlockQuote():
+                self.blocks(b.blocks, level, quote + 1)
+            case HorizontalRule():
+                self.items.append(SlideBreak())
+            case Div():
+                if "slide-break" in b.attr.classes:
+                    self.items.append(SlideBreak())
+                    self.blocks(b.blocks, level, quote)
+                elif is_hidden(b, "slides"):
+                    self.items.append(SpeakerNote(blocks_text(b.blocks)))
+                else:
+                    self.blocks(b.blocks, level, quote)
+            case RawBlock():
+                self.warn("raw HTML block left out of the deck", b.pos)
+            case _:
+                unhandled(b, "the deck")
+
+    def definition(self, item: DefinitionItem, level: int, quote: int) -> None:
+        """A term in bold, its definitions one level deeper."""
+        self.items.append(Para(self._runs(item.term), level=min(level, MAX_LEVEL), role="term"))
+        for d in item.definitions:
+            self.blocks(d, min(level + 1, MAX_LEVEL), quote)
+
+    def admonition(self, b: Admonition) -> None:
+        """A call-out box of the admonition's paragraphs; what cannot go in a box goes to the notes."""
+        sub = FlowBuilder(self.frame, self.opts, self.warn, self.counter, self.style_code)
+        sub.blocks(b.blocks)
+        title = self._runs(b.title) or (Run(b.kind.capitalize()),)
+        paras = [Para(title, role="callout-title")]
+        for it in sub.items:
+            if isinstance(it, Para):
+                paras.append(dataclasses.replace(it, level=min(it.level, 1)))
+            elif isinstance(it, SpeakerNote):
+                self.items.append(it)
+            elif not isinstance(it, Anchor):
+                self.items.append(SpeakerNote(blocks_text(b.blocks)))
+        self.items.append(CalloutBox(b.kind, paras))
+
+    def paragraph(self, p: Paragraph, level: int, quote: int) -> None:
+        runs = self._runs(p.children)
+        if not runs:
+            return
+        role: Role = "quote" if quote >= 0 else "body"
+        lvl = min(max(quote, 0) if quote >= 0 else level, MAX_LEVEL)
+        text = "".join(r.text for r in runs)
+        words = len(text.split())
+        mode = self.opts.prose
+        if level == 0 and quote < 0 and mode != "slide" and (mode == "notes" or words > LEAD_WORDS):
+            self.items.append(SpeakerNote(inline_text(p.children)))
+            if mode == "lead":
+                self.items.append(Para(runs_head(runs, len(first_sentence(text))), role="lead"))
+            else:
+                self.items.append(FallbackLead(runs_head(runs, len(first_sentence(text)))))
+            return
+        self.items.append(Para(runs, level=lvl, role=role))
+
+    def list_(self, lst: BulletList | OrderedList, level: int, quote: int) -> None:
+        lvl = min(level, MAX_LEVEL)
+        for i, it in enumerate(lst.items):
+            number = lst.start + i if isinstance(lst, OrderedList) else 0
+            bullet: Bullet = "number" if number else ("done" if it.checked else "open" if it.checked is False else "bullet")
+            first = True
+            for b in it.blocks:
+                if first and isinstance(b, Paragraph):
+                    self.items.append(Para(self._runs(b.children), level=lvl, bullet=bullet, number=number))
+                    first = False
+                elif isinstance(b, Paragraph):
+                    self.items.append(Para(self._runs(b.children), level=min(lvl + 1, MAX_LEVEL)))
+                else:
+                    if first:
+                        self.items.append(Para((Run(" "),), level=lvl, bullet=bullet, number=number))
+                        first = False
+                    self.block(b, level + 1, quote)
+
+    def table(self, t: Table) -> None:
+        head = [tuple(self._runs(c) for c in row) for row in t.head]
+        body = [tuple(self._runs(c) for c in row) for row in t.body]
+        ncols = max((len(r) for r in head + body), default=0)
+        if not ncols:
+            return
+        head = [r + ((),) * (ncols - len(r)) for r in head]
+        body = [r + ((),) * (ncols - len(r)) for r in body]
+        aligns = tuple(t.alignments) + ("",) * (ncols - len(t.alignments))
+        self.items.append(measure_table(head, body, aligns, self.frame))
+        cap = self._runs(t.caption)
+        if t.label:
+            cap = (Run(t.label + (": " if cap else ""), bold=True), *cap)
+        if cap:
+            self.items.append(Para(cap, role="caption"))

@@ -1,0 +1,114 @@
+"""Heights of deck content set in a frame: paragraphs, text boxes, titles, tables and code (via slidefit)."""
+
+from __future__ import annotations
+
+from . import fit as slidefit
+from .deck import CodeBox, Frame, Para, Run, TableBox
+from .fit import Style
+
+#: A table row: a tuple of cells, each a tuple of runs.
+TableRow = tuple[tuple[Run, ...], ...]
+
+#: Vertical gap between boxes on a slide, points.
+GAP = 14.0
+#: Heights are multiplied by this before they are compared with the room on a slide.
+HEIGHT_SAFETY = 1.06
+
+
+def run_pieces(runs: tuple[Run, ...], frame: Frame, size: float, bold: bool = False, italic: bool = False) -> list[slidefit.Piece]:
+    """The runs as measurable pieces at ``size`` (code in the code font, super/subscripts smaller)."""
+    return [(r.text, Style(frame.code_font if r.code else frame.body_font, size * (0.7 if r.baseline else 1.0),
+                           r.bold or bold, r.italic or italic)) for r in runs]
+
+
+def para_height(para: Para, frame: Frame, width: float, first: bool = False) -> float:
+    """Height of a paragraph set in ``width`` points (the box's inner width)."""
+    size = frame.size_of(para)
+    lines = slidefit.wrap_count(run_pieces(para.runs, frame, size, para.role_bold, para.role_italic),
+                                width - frame.margin_of(para))
+    return frame.space_of(para, first) + lines * size * slidefit.line_factor(frame.body_font)
+
+
+def text_height(paras: list[Para], frame: Frame, width: float, inset: float | None = None) -> float:
+    """Height of a text box holding ``paras`` (insets included), with the safety factor."""
+    ix = frame.inset_x if inset is None else inset
+    iy = frame.inset_y if inset is None else inset
+    inner = sum(para_height(p, frame, width - 2 * ix, i == 0) for i, p in enumerate(paras))
+    return inner * HEIGHT_SAFETY + 2 * iy
+
+
+def title_lines(title: str, frame: Frame, size: float) -> int:
+    """Lines ``title`` takes, in bold at ``size``, in the title box of ``frame``."""
+    return slidefit.wrap_count([(title, Style(frame.title_font, size, True))], frame.title_width - 2 * frame.inset_x)
+
+
+def title_height(lines: int, frame: Frame, size: float) -> float:
+    """Height of a title box holding ``lines`` lines at ``size`` (insets included), with the safety factor."""
+    return lines * size * slidefit.line_factor(frame.title_font) * HEIGHT_SAFETY + 2 * frame.inset_y
+
+
+def title_size(title: str, frame: Frame, lines: int = 2) -> float:
+    """Largest title size (down to ``min_title_size``) at which ``title`` fits the title box."""
+    size = frame.title_size
+    while size > frame.min_title_size:
+        n = title_lines(title, frame, size)
+        if n <= lines and title_height(n, frame, size) <= frame.title_height:
+            return size
+        size -= 2
+    return frame.min_title_size
+
+
+def measure_table(head: list[TableRow], body: list[TableRow], aligns: tuple[str, ...], frame: Frame) -> TableBox:
+    """A table box with type size, column widths and row heights that fit the frame's width."""
+    ncols = len(aligns)
+    width = frame.width
+    size = frame.table_size
+    while True:
+        natural = [0.0] * ncols
+        minimal = [0.0] * ncols
+        for row_i, row in enumerate(head + body):
+            for c, cell in enumerate(row):
+                pieces = run_pieces(cell, frame, size, bold=row_i < len(head))
+                natural[c] = max(natural[c], slidefit.max_width(pieces) + 2 * frame.cell_margin_x + 2)
+                longest = max((slidefit.text_width(w, s) for t, s in pieces for w in t.split()), default=0.0)
+                minimal[c] = max(minimal[c], longest + 2 * frame.cell_margin_x + 2)
+        if sum(minimal) <= width or size <= frame.min_table_size:
+            break
+        size -= 1
+    if sum(natural) <= width:
+        scale = width / sum(natural) if sum(natural) > width * 0.6 else 1.0
+        widths = [n * scale for n in natural]
+    else:
+        spare = max(width - sum(minimal), 0.0)
+        extra = [n - m for n, m in zip(natural, minimal, strict=True)]
+        total = sum(extra) or 1.0
+        widths = [m + spare * e / total for m, e in zip(minimal, extra, strict=True)]
+        if sum(widths) > width:
+            widths = [w * width / sum(widths) for w in widths]
+
+    def row_height(row: TableRow, bold: bool) -> float:
+        lines = max(slidefit.wrap_count(run_pieces(cell, frame, size, bold=bold), w - 2 * frame.cell_margin_x)
+                    for cell, w in zip(row, widths, strict=True))
+        return lines * size * slidefit.line_factor(frame.body_font) * HEIGHT_SAFETY + 2 * frame.cell_margin_y + 2
+
+    box = TableBox(head, body, aligns, widths, [row_height(r, True) for r in head], [row_height(r, False) for r in body], size)
+    box.height = sum(box.head_heights) + sum(box.row_heights)
+    return box
+
+
+def code_size(box: CodeBox, f: Frame) -> float:
+    """Largest code size (down to ``min_code_size``) at which the longest line fits the box unwrapped."""
+    inner = f.width - 2 * f.callout_inset
+    size = f.code_size
+    longest = max(("".join(t.text for t in line) for line in box.lines), key=len, default="")
+    while size > f.min_code_size and slidefit.text_width(longest, Style(f.code_font, size)) > inner:
+        size -= 1
+    return size
+
+
+def code_line_heights(box: CodeBox, f: Frame) -> list[float]:
+    """Height of each code line of ``box`` at its size (wrapped lines count several), with the safety factor."""
+    lf = slidefit.line_factor(f.code_font)
+    inner = f.width - 2 * f.callout_inset
+    return [slidefit.wrap_count([("".join(t.text for t in line) or " ", Style(f.code_font, box.size))], inner)
+            * box.size * lf * HEIGHT_SAFETY for line in box.lines]

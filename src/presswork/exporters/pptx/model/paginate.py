@@ -1,0 +1,281 @@
+"""Deck pagination: lays a flow of items out on content slides, continuing what does not fit on further slides."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+
+from .deck import Box, CalloutBox, CodeBox, Frame, Para, PictureBox, PictureSizer, Run, TableBox, TextBox
+from .flow import Anchor, FlowItem, SlideBreak, SpeakerNote
+from .measure import GAP, code_line_heights, code_size, text_height
+from .text import runs_head, runs_tail
+
+#: One laid-out slide: its boxes top-down, its speaker notes and the anchors (ids) it holds.
+Page = tuple[list[Box], list[str], list[str]]
+
+
+def with_fixed_sizes(items: list[FlowItem], frame: Frame) -> list[FlowItem]:
+    """Copies of the items with each paragraph's size fixed to ``frame``'s sizes.
+
+    Shallow copies suffice: the pager only reassigns the boxes' own attributes (size, height,
+    width) and the paragraph lists made here, never the shared content inside them."""
+    out: list[FlowItem] = []
+    for it in items:
+        if isinstance(it, Para):
+            it = dataclasses.replace(it, size=frame.size_of(it))
+        else:
+            it = copy.copy(it)
+            if isinstance(it, CalloutBox):
+                it.paras = [dataclasses.replace(p, size=frame.size_of(p)) for p in it.paras]
+        out.append(it)
+    return out
+
+
+def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[Page]:
+    """Lay a group out: larger type when it all fits on one slide, else the normal sizes on as few slides as
+    needed, balanced so continuation slides are evenly filled."""
+    big = dataclasses.replace(frame, sizes=(frame.sizes[0] + 4, frame.sizes[1] + 4, frame.sizes[2] + 2))
+    pictures = any(isinstance(it, PictureBox) for it in items)
+    if not pictures:
+        pages = Pager(big, sizer).lay(with_fixed_sizes(items, big))
+        if len(pages) == 1:
+            return pages
+    pages = Pager(frame, sizer).lay(with_fixed_sizes(items, frame))
+    if len(pages) > 1 and not pictures:
+        lo, hi = frame.height * 0.4, frame.height
+        for _ in range(7):
+            mid = (lo + hi) / 2
+            trial = Pager(dataclasses.replace(frame, height=mid), sizer).lay(with_fixed_sizes(items, frame))
+            if len(trial) <= len(pages):
+                pages, hi = trial, mid
+            else:
+                lo = mid
+    return pages
+
+
+class Pager:
+    """Lays a flow out on as many slides as it needs."""
+
+    def __init__(self, frame: Frame, sizer: PictureSizer) -> None:
+        self.frame, self.sizer = frame, sizer
+        self.pages: list[Page] = []
+        self.new_page()
+
+    def new_page(self) -> None:
+        self.pages.append(([], [], []))
+        self.used = 0.0
+        self.last_keep: Para | None = None
+
+    @property
+    def boxes(self) -> list[Box]:
+        return self.pages[-1][0]
+
+    def room(self, gap: bool = True) -> float:
+        return self.frame.height - self.used - (GAP if gap and self.boxes else 0.0)
+
+    def place(self, box: Box) -> None:
+        self.used += box.height + (GAP if self.boxes else 0.0)
+        self.boxes.append(box)
+
+    def lay(self, items: list[FlowItem]) -> list[Page]:
+        """The pages of ``items``, each filled as far as it goes."""
+        for i, item in enumerate(items):
+            nxt = items[i + 1] if i + 1 < len(items) else None
+            if isinstance(item, SpeakerNote):
+                self.pages[-1][1].append(item.text)
+            elif isinstance(item, Anchor):
+                self.pages[-1][2].append(item.id)
+            elif isinstance(item, SlideBreak):
+                if self.boxes:
+                    self.new_page()
+            elif isinstance(item, Para):
+                self._keep_item_together(items, i)
+                parent = bool(item.bullet) and isinstance(nxt, Para) and nxt.level > item.level
+                self.para(item, keep_next=(item.role in ("subhead", "term") or parent) and nxt is not None)
+            elif isinstance(item, CodeBox):
+                self.code(item)
+            elif isinstance(item, TableBox):
+                self.table(item)
+            elif isinstance(item, PictureBox):
+                self.picture(item)
+            elif isinstance(item, CalloutBox):
+                self.callout(item)
+        if not self.boxes and len(self.pages) > 1 and not self.pages[-1][1] and not self.pages[-1][2]:
+            self.pages.pop()
+        return self.pages
+
+    def _keep_item_together(self, items: list[FlowItem], i: int) -> None:
+        """Start a new slide before a list item whose sub-items would otherwise be split from it."""
+        item = items[i]
+        if not (isinstance(item, Para) and item.bullet) or not self.boxes:
+            return
+        block = [item]
+        for nxt in items[i + 1:]:
+            if not (isinstance(nxt, Para) and nxt.level > item.level):
+                break
+            block.append(nxt)
+        if len(block) < 2:
+            return
+        h = text_height(block, self.frame, self.frame.width)
+        box = self.boxes[-1]
+        if isinstance(box, TextBox):
+            extra = text_height(box.paras + block, self.frame, self.frame.width) - box.height
+        else:
+            extra = h + GAP
+        if self.used + extra > self.frame.height and h <= self.frame.height * 0.8:
+            if not self._carry_subhead():
+                self.new_page()
+
+    def para(self, para: Para, keep_next: bool = False) -> None:
+        f = self.frame
+        box = self.boxes[-1] if self.boxes and isinstance(self.boxes[-1], TextBox) else None
+        paras = (box.paras if box else []) + [para]
+        height = text_height(paras, f, f.width)
+        extra = height - (box.height if box else -GAP if self.boxes else 0.0)
+        need = extra + (f.sizes[0] * 2.5 if keep_next else 0.0)
+        if self.used + need <= f.height:
+            if box:
+                box.paras.append(para)
+                self.used += height - box.height
+                box.height = height
+            else:
+                self.place(TextBox([para], height))
+            self.last_keep = para if keep_next else None
+            return
+        if self.boxes and text_height([para], f, f.width) + (f.sizes[0] * 2.5 if keep_next else 0.0) <= f.height:
+            if not self._carry_subhead():
+                self.new_page()
+            self.para(para, keep_next)
+            return
+        # A paragraph taller than the room: split it by words.
+        head, tail = self._split_para(para)
+        if head is None:
+            self.new_page()
+            head, tail = self._split_para(para)
+            if head is None:  # a single word wider than a whole slide: place it anyway
+                self.place(TextBox([para], text_height([para], f, f.width)))
+                return
+        self.para(head)
+        self.new_page()
+        self.para(tail)
+
+    def _carry_subhead(self) -> bool:
+        """Move a subheading left at the bottom of a slide to a new slide; False if there is none."""
+        box = self.boxes[-1] if self.boxes else None
+        if not (isinstance(box, TextBox) and len(box.paras) > 1 and box.paras[-1] is self.last_keep):
+            return False
+        sub = box.paras.pop()
+        old = box.height
+        box.height = text_height(box.paras, self.frame, self.frame.width)
+        self.used -= old - box.height
+        self.new_page()
+        self.para(sub)
+        return True
+
+    def _split_para(self, para: Para) -> tuple[Para | None, Para]:
+        text = "".join(r.text for r in para.runs)
+        cuts = [m.end() for m in re.finditer(r"\S+\s*", text)]
+        box = self.boxes[-1] if self.boxes and isinstance(self.boxes[-1], TextBox) else None
+        lo, hi, best = 1, len(cuts) - 1, 0
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            head = dataclasses.replace(para, runs=runs_head(para.runs, cuts[mid - 1]))
+            paras = (box.paras if box else []) + [head]
+            h = text_height(paras, self.frame, self.frame.width) - (box.height if box else -GAP if self.boxes else 0.0)
+            if self.used + h <= self.frame.height:
+                best, lo = mid, mid + 1
+            else:
+                hi = mid - 1
+        if best == 0:
+            return None, para
+        cut = cuts[best - 1]
+        return (dataclasses.replace(para, runs=runs_head(para.runs, cut)),
+                dataclasses.replace(para, runs=runs_tail(para.runs, cut), role="body" if para.role == "lead" else para.role))
+
+    def code(self, box: CodeBox) -> None:
+        f = self.frame
+        box.size = code_size(box, f)
+        heights = code_line_heights(box, f)
+        start = 0
+        while start < len(box.lines):
+            room = self.room() - 2 * f.callout_inset
+            n, used = 0, 0.0
+            while start + n < len(box.lines) and used + heights[start + n] <= room:
+                used += heights[start + n]
+                n += 1
+            if (n < min(3, len(box.lines) - start) or n == 0) and self.boxes:
+                self.new_page()
+                continue
+            n = max(n, 1)
+            part = CodeBox(box.lines[start:start + n], box.size, box.language, used + 2 * f.callout_inset)
+            self.place(part)
+            start += n
+            if start < len(box.lines):
+                self.new_page()
+
+    def table(self, box: TableBox) -> None:
+        head_h = sum(box.head_heights)
+        start = 0
+        while start < len(box.body) or start == 0:
+            room = self.room()
+            n, used = 0, head_h
+            while start + n < len(box.body) and used + box.row_heights[start + n] <= room:
+                used += box.row_heights[start + n]
+                n += 1
+            if (n < min(2, len(box.body) - start) or (n == 0 and box.body)) and self.boxes:
+                self.new_page()
+                continue
+            n = max(n, 1) if box.body else 0
+            part = dataclasses.replace(box, body=box.body[start:start + n], row_heights=box.row_heights[start:start + n])
+            part.height = head_h + sum(part.row_heights)
+            self.place(part)
+            start += n
+            if start < len(box.body):
+                self.new_page()
+            if not box.body:
+                break
+
+    def picture(self, box: PictureBox) -> None:
+        f = self.frame
+        size = self.sizer(box.kind, box.src, box.pos)
+        if size is None or not size[0] or not size[1]:
+            self.para(Para((Run(box.alt or box.src, italic=True),), role="caption"))
+            return
+        box.caption_height = text_height([Para(box.caption, role="caption")], f, f.width) if box.caption else 0.0
+        px_w, px_h = size
+        natural_w = px_w * 0.75  # 96 dpi pixels -> points
+        if self.boxes and self.room() < f.height * 0.45:
+            self.new_page()
+        avail_h = self.room() - box.caption_height
+        scale = min(f.width / natural_w, avail_h / (px_h * 0.75), 1.5)
+        box.width, box.height = natural_w * scale, px_h * 0.75 * scale
+        box.height += box.caption_height
+        self.place(box)
+
+    def callout(self, box: CalloutBox) -> None:
+        f = self.frame
+        box.height = text_height(box.paras, f, f.width, inset=f.callout_inset)
+        if box.height <= self.room():
+            self.place(box)
+            return
+        if self.boxes and box.height <= f.height:
+            self.new_page()
+            self.place(box)
+            return
+        head = box.paras[:1]
+        rest = box.paras[1:]
+        while rest:  # split a callout taller than a slide by paragraphs
+            take = head[:]
+            while rest and text_height(take + rest[:1], f, f.width, inset=f.callout_inset) <= self.room():
+                take.append(rest.pop(0))
+            if len(take) == len(head) and self.boxes:
+                self.new_page()
+                continue
+            if len(take) == len(head):
+                take.append(rest.pop(0))
+            part = CalloutBox(box.kind, take, text_height(take, f, f.width, inset=f.callout_inset))
+            self.place(part)
+            head = [box.paras[0]]
+            if rest:
+                self.new_page()

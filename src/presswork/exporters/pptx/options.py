@@ -1,0 +1,23 @@
+"""Options of the PowerPoint exporter (``[tool.presswork.pptx]``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .model.deck import DeckOptions
+
+
+@dataclass(frozen=True)
+class PptxOptions:
+    """Options of ``[tool.presswork.pptx]``."""
+
+    slide_level: int = 0  #: Heading level (2..6) that starts a slide; 0 = chosen from the book's structure.
+    prose: Literal["lead", "slide", "notes"] = "lead"  #: Long paragraphs: first sentence on the slide + full text in notes ("lead"), all on slides ("slide"), all in notes ("notes").
+    template: str = ""  #: A .pptx/.potx template (project-relative); "" = the theme's pptx/reference.pptx.
+    agenda: bool = True  #: Add an agenda slide listing the chapters.
+    code_style: str = "friendly"  #: Pygments style for code colours (a light-background style).
+
+    def deck(self) -> DeckOptions:
+        """The options that steer how the deck model is derived."""
+        return DeckOptions(self.slide_level, self.prose, self.agenda)

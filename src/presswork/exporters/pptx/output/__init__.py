@@ -1,0 +1,10 @@
+"""The deck model written with python-pptx on the template's layouts (raw OOXML access only in ``oxml``)."""
+
+from __future__ import annotations
+
+from .package import set_core_properties
+from .pictures import PictureStore
+from .template import Layouts, open_template, template_bytes
+from .writer import DeckWriter
+
+__all__ = ["DeckWriter", "Layouts", "PictureStore", "open_template", "set_core_properties", "template_bytes"]

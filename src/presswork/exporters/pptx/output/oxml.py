@@ -1,0 +1,166 @@
+"""Every raw OOXML access of the PPTX writer, in one place: what python-pptx has no API for.
+
+The rest of ``output/`` uses python-pptx's objects only; each function here names the
+DrawingML or PresentationML elements it writes, so a reader can check them against the
+standard (ECMA-376) in one file.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from lxml import etree
+from pptx.oxml.ns import qn
+
+#: Fixed GUID of slide-number fields (PowerPoint wants one; a random one would break reproducibility).
+FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+#: A paragraph's bullet: none, an auto number starting at n, or a character in a font.
+Bullet = tuple[Literal["none"]] | tuple[Literal["number"], int] | tuple[Literal["char"], str, str]
+
+
+def _spacing(ppr: Any, before: float) -> None:
+    """Single line spacing (``a:lnSpc``) and ``before`` points of space before (``a:spcBef``)."""
+    ln = etree.SubElement(ppr, qn("a:lnSpc"))
+    etree.SubElement(ln, qn("a:spcPct"), val="100000")
+    sb = etree.SubElement(ppr, qn("a:spcBef"))
+    etree.SubElement(sb, qn("a:spcPts"), val=str(int(before * 100)))
+
+
+def _bullet(ppr: Any, bullet: Bullet) -> None:
+    if bullet[0] == "number":
+        etree.SubElement(ppr, qn("a:buFont"), typeface="+mj-lt")
+        etree.SubElement(ppr, qn("a:buAutoNum"), type="arabicPeriod", startAt=str(max(bullet[1], 1)))
+    elif bullet[0] == "char":
+        etree.SubElement(ppr, qn("a:buFont"), typeface=bullet[2])
+        etree.SubElement(ppr, qn("a:buChar"), char=bullet[1])
+    else:
+        etree.SubElement(ppr, qn("a:buNone"))
+
+
+def set_paragraph(p: Any, margin: int, indent: int, before: float, bullet: Bullet) -> None:
+    """Replace the properties (``a:pPr``) of paragraph ``p``: left margin and first-line indent (EMU),
+    left alignment, single spacing with ``before`` points before, and its bullet."""
+    ppr = p._p.get_or_add_pPr()
+    for child in list(ppr):
+        ppr.remove(child)
+    ppr.set("marL", str(margin))
+    ppr.set("indent", str(indent))
+    ppr.set("algn", "l")
+    _spacing(ppr, before)
+    _bullet(ppr, bullet)
+
+
+def set_code_paragraph(p: Any) -> None:
+    """A code line's paragraph: no margin or indent, single spacing, no space before, no bullet."""
+    ppr = p._p.get_or_add_pPr()
+    ppr.set("marL", "0")
+    ppr.set("indent", "0")
+    _spacing(ppr, 0)
+    _bullet(ppr, ("none",))
+
+
+def set_end_properties(p: Any, size: float, lang: str = "", latin: str = "") -> None:
+    """The end-of-paragraph run properties (``a:endParaRPr``): size in points, language and Latin font
+    (an empty paragraph keeps this height in PowerPoint)."""
+    end = p._p.get_or_add_endParaRPr()
+    end.set("sz", str(int(size * 100)))
+    if lang:
+        end.set("lang", lang)
+    if latin:
+        etree.SubElement(end, qn("a:latin"), typeface=latin)
+
+
+def set_run_effects(r: Any, strike: bool, baseline: int) -> None:
+    """Strike-through and baseline shift (percent: 30 superscript, -25 subscript) of run ``r``."""
+    rpr = r._r.get_or_add_rPr()
+    if strike:
+        rpr.set("strike", "sngStrike")
+    if baseline:
+        rpr.set("baseline", str(baseline * 1000))
+
+
+def set_script_fonts(r: Any, east_asian: str, complex_script: str) -> None:
+    """Name the East Asian (``a:ea``) and complex-script (``a:cs``) fonts of run ``r`` ("" = leave unset),
+    in the place the schema orders them (before ``a:sym``, hyperlinks, ``a:rtl`` and ``a:extLst``)."""
+    rpr = r._r.get_or_add_rPr()
+    anchor = None
+    for tag in ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst"):
+        found = rpr.find(qn(tag))
+        if found is not None:
+            anchor = found
+            break
+    for tag, face in (("a:ea", east_asian), ("a:cs", complex_script)):
+        if not face:
+            continue
+        el = etree.Element(qn(tag), typeface=face)
+        if anchor is not None:
+            anchor.addprevious(el)
+        else:
+            rpr.append(el)
+
+
+def run_element(r: Any) -> Any:
+    """The ``a:r`` element of run ``r`` (kept to add a slide jump once the target slide exists)."""
+    return r._r
+
+
+def add_slide_jump(run_el: Any, rid: str) -> None:
+    """Make a run a link to the slide related as ``rid`` (``a:hlinkClick`` with a slide-jump action)."""
+    link = run_el.get_or_add_rPr().add_hlinkClick(rid)
+    link.set("action", "ppaction://hlinksldjump")
+
+
+def set_description(picture: Any, text: str) -> None:
+    """The alternative text of a picture (``p:cNvPr/@descr``)."""
+    picture._element.xpath("./p:nvPicPr/p:cNvPr")[0].set("descr", text)
+
+
+def titles_in_capitals(layout: Any, master: Any) -> bool:
+    """True when the layout or its master sets text in capitals (``cap="all"``)."""
+    return b'cap="all"' in etree.tostring(layout._element) + etree.tostring(master._element)
+
+
+def add_slide_number(p: Any, number: int) -> None:
+    """A slide-number field (``a:fld type="slidenum"``) showing ``number`` at the end of paragraph ``p``."""
+    fld = etree.SubElement(p._p, qn("a:fld"), id=FIELD_ID, type="slidenum")
+    etree.SubElement(fld, qn("a:rPr"), lang="en-US", sz="1200")
+    etree.SubElement(fld, qn("a:t")).text = str(number)
+
+
+def remove_shape(shape: Any) -> None:
+    """Delete a shape from its slide."""
+    shape._element.getparent().remove(shape._element)
+
+
+def remove_slides(prs: Any) -> None:
+    """Drop every slide of a presentation (a template's sample slides) with its relationship."""
+    id_list = prs.slides._sldIdLst
+    for sld_id in list(id_list):
+        prs.part.drop_rel(sld_id.rId)
+        id_list.remove(sld_id)
+
+
+def theme_fonts(theme_xml: bytes) -> tuple[str, str]:
+    """The (major, minor) Latin typefaces of a theme part ("Calibri" when unset or unreadable)."""
+    try:
+        root = etree.fromstring(theme_xml)
+    except etree.XMLSyntaxError:
+        return "Calibri", "Calibri"
+    ns = {"a": A_NS}
+    major = str(root.xpath("string(.//a:majorFont/a:latin/@typeface)", namespaces=ns)) or "Calibri"
+    minor = str(root.xpath("string(.//a:minorFont/a:latin/@typeface)", namespaces=ns)) or "Calibri"
+    return major, minor
+
+
+def title_style_size(master: Any) -> float:
+    """The master's title size in points (44 when unset)."""
+    sizes = master._element.xpath(".//p:txStyles/p:titleStyle/a:lvl1pPr/a:defRPr/@sz")
+    return int(sizes[0]) / 100 if sizes else 44.0
+
+
+def clear_core_properties(core: Any) -> None:
+    """Remove every core property (a template's author, dates, title...)."""
+    for child in list(core._element):
+        core._element.remove(child)

@@ -1,0 +1,83 @@
+"""Pictures for the slides: images read through the asset gate, SVG and TeX rasterised to PNG, with their sizes."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from presswork.assets import AssetGate
+from presswork.diagnostics import PressworkError, Reporter
+from presswork.exporters.common.mathrender import MathError, tex_to_svg_document
+from presswork.tree import Pos
+
+#: Size in points display math is laid out at before it is rasterised.
+MATH_SIZE = 28
+
+
+class PictureStore:
+    """Reads images through the gate and rasterises SVG and TeX to PNG (print quality), with sizes."""
+
+    SCALE = 4  # SVG/TeX rendered at 4x their CSS pixel size (~380 dpi when placed at natural size)
+
+    def __init__(self, gate: AssetGate, reporter: Reporter) -> None:
+        self.gate, self.reporter = gate, reporter
+        self.cache: dict[tuple[str, str], tuple[bytes, tuple[float, float]] | None] = {}
+
+    def size(self, kind: str, src: str, pos: Pos | None) -> tuple[float, float] | None:
+        """Natural size in CSS pixels (None when the picture cannot be placed: warned)."""
+        got = self.get(kind, src, pos)
+        return got[1] if got else None
+
+    def get(self, kind: str, src: str, pos: Pos | None) -> tuple[bytes, tuple[float, float]] | None:
+        """(PNG/JPEG bytes, natural size) of a picture."""
+        key = (kind, src)
+        if key not in self.cache:
+            try:
+                self.cache[key] = self._load(kind, src, pos)
+            except PressworkError as exc:
+                self.reporter.warn(f"picture not placed on the slides: {exc.message}", pos or exc.pos, "pptx")
+                self.cache[key] = None
+        return self.cache[key]
+
+    def _load(self, kind: str, src: str, pos: Pos | None) -> tuple[bytes, tuple[float, float]]:
+        if kind == "math":
+            try:
+                svg = tex_to_svg_document(src, MATH_SIZE)
+            except MathError as exc:
+                raise PressworkError(f"cannot typeset math {src!r}: {exc}", pos) from exc
+            return rasterise(svg, pos, self.SCALE)
+        data = self.gate.read_bytes(src, pos=pos)
+        w, h = self.gate.image_size(data, src, pos)
+        if (w, h) == (0, 0):
+            return rasterise(data.decode("utf-8", "replace"), pos, self.SCALE)
+        if not data.startswith((b"\x89PNG", b"\xff\xd8", b"GIF8")):  # webp and others -> PNG
+            from PIL import Image as PILImage
+
+            out = io.BytesIO()
+            with PILImage.open(io.BytesIO(data)) as img:
+                img.save(out, "PNG")
+            data = out.getvalue()
+        return data, (float(w), float(h))
+
+
+_UNSAFE_HREF = re.compile(r"""(?:xlink:)?href\s*=\s*(["'])(?!#|data:)[^"']*\1""", re.I)
+
+
+def rasterise(svg: str, pos: Pos | None, scale: int) -> tuple[bytes, tuple[float, float]]:
+    """Render SVG text to PNG at ``scale`` x its size; external references are removed first (sandbox)."""
+    import resvg_py
+
+    safe = _UNSAFE_HREF.sub('href="#"', svg)
+    safe = re.sub(r"<!DOCTYPE[^>]*(\[[^\]]*\])?>", "", safe, flags=re.S)
+    import tempfile
+
+    try:
+        with tempfile.TemporaryDirectory() as empty:  # nothing to resolve relative references against
+            png = bytes(resvg_py.svg_to_bytes(svg_string=safe, zoom=scale, resources_dir=empty))
+    except Exception as exc:  # resvg raises plain exceptions on bad SVG
+        raise PressworkError(f"cannot render SVG: {exc}", pos) from exc
+    from PIL import Image as PILImage
+
+    with PILImage.open(io.BytesIO(png)) as img:
+        w, h = img.size
+    return png, (w / scale, h / scale)

@@ -1,0 +1,220 @@
+"""Writes deck boxes as PowerPoint shapes: text frames with runs and bullets, code, tables, pictures, callouts."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from pptx.dml.color import RGBColor
+from pptx.enum.dml import MSO_THEME_COLOR
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.util import Pt
+
+from ..model.deck import CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
+from ..model.text import slide_text
+from . import oxml
+from .pictures import PictureStore
+from .template import PlacedFrame, pt
+
+CALLOUT_ACCENTS = {
+    "note": MSO_THEME_COLOR.ACCENT_1, "info": MSO_THEME_COLOR.ACCENT_1, "abstract": MSO_THEME_COLOR.ACCENT_1,
+    "tip": MSO_THEME_COLOR.ACCENT_3, "hint": MSO_THEME_COLOR.ACCENT_3, "success": MSO_THEME_COLOR.ACCENT_3,
+    "important": MSO_THEME_COLOR.ACCENT_4, "warning": MSO_THEME_COLOR.ACCENT_2, "caution": MSO_THEME_COLOR.ACCENT_2,
+    "danger": MSO_THEME_COLOR.ACCENT_6, "error": MSO_THEME_COLOR.ACCENT_6, "bug": MSO_THEME_COLOR.ACCENT_6,
+}
+CODE_FILL = "F4F6F9"
+BULLETS = {"bullet": ("•", "Arial"), "done": ("☑", "Segoe UI Symbol"), "open": ("☐", "Segoe UI Symbol")}
+
+
+class ShapeWriter:
+    """Adds the shapes of deck boxes to slides, placed in the content frame."""
+
+    def __init__(self, frame: PlacedFrame, pictures: PictureStore) -> None:
+        self.frame, self.pictures = frame, pictures
+        #: Internal links waiting for their target slide: (slide, run element, anchor id).
+        self.links: list[tuple[Any, Any, str]] = []
+
+    def fill_text(self, slide: Any, tf: Any, paras: list[Para], ix: float, iy: float, frame: Frame | None = None) -> None:
+        """Replace the text of text frame ``tf`` with ``paras`` set in ``frame`` (default: the content frame)."""
+        f = frame or self.frame
+        fixed_text_frame(tf, ix, iy)
+        tf.text = ""
+        for i, para in enumerate(paras):
+            p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+            self.format_para(p, para, f, first=i == 0)
+            size = f.size_of(para)
+            for run in para.runs:
+                self.add_run(slide, p, run, size, para)
+
+    def format_para(self, p: Any, para: Para, f: Frame, first: bool) -> None:
+        """Margins, spacing and bullet of paragraph ``p`` (all of its old properties dropped)."""
+        p.level = min(para.level, 8)
+        bullet: oxml.Bullet = ("none",)
+        if para.bullet == "number":
+            bullet = ("number", para.number)
+        elif para.bullet:
+            char, font = BULLETS[para.bullet]
+            bullet = ("char", char, font)
+        indent = -pt(f.hang_of(para)) if para.bullet else 0
+        oxml.set_paragraph(p, pt(f.margin_of(para)), indent, f.space_of(para, first), bullet)
+
+    def add_run(self, slide: Any, p: Any, run: Run, size: float, para: Para) -> None:
+        """Append ``run`` to paragraph ``p``; an internal link is noted in ``links`` to be resolved later."""
+        if run.text == "\n":
+            p.add_line_break()
+            return
+        r = p.add_run()
+        r.text = run.text if run.code else slide_text(run.text)
+        font = r.font
+        font.size = Pt(size * (0.7 if run.baseline else 1.0)) if run.baseline else Pt(size)
+        bold = run.bold or para.role_bold
+        italic = run.italic or para.role_italic
+        if bold:
+            font.bold = True
+        if italic:
+            font.italic = True
+        if run.code:
+            font.name = self.frame.code_font
+        oxml.set_run_effects(r, run.strike, run.baseline)
+        if para.role == "subhead":
+            font.color.theme_color = MSO_THEME_COLOR.ACCENT_1
+        set_script_fonts(r)
+        if run.url.startswith("#"):
+            self.links.append((slide, oxml.run_element(r), run.url[1:]))
+        elif run.url:
+            r.hyperlink.address = run.url
+
+    # ------------------------------------------------------------- boxes
+    def code(self, slide: Any, box: CodeBox, y: float) -> None:
+        """A filled rectangle of coloured monospace lines at ``y`` points."""
+        f = self.frame
+        shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, pt(f.left), pt(y), pt(f.width), pt(box.height))
+        shape.name = "Code"
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = rgb(CODE_FILL)
+        shape.line.fill.background()
+        shape.shadow.inherit = False
+        tf = shape.text_frame
+        fixed_text_frame(tf, f.callout_inset, f.callout_inset)
+        for i, line in enumerate(box.lines):
+            p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+            p.alignment = PP_ALIGN.LEFT
+            oxml.set_code_paragraph(p)
+            for tok in line or ():
+                r = p.add_run()
+                r.text = tok.text
+                r.font.name = f.code_font
+                r.font.size = Pt(box.size)
+                r.font.color.rgb = rgb(tok.color or "1D1D1F")
+                if tok.bold:
+                    r.font.bold = True
+                if tok.italic:
+                    r.font.italic = True
+            oxml.set_end_properties(p, box.size, lang="en-US", latin=f.code_font)
+
+    def table(self, slide: Any, box: TableBox, y: float) -> None:
+        """A native table centred at ``y`` points, bold header rows, measured column widths and row heights."""
+        f = self.frame
+        rows = len(box.head) + len(box.body)
+        cols = len(box.col_widths)
+        width = sum(box.col_widths)
+        left = f.left + (f.width - width) / 2
+        gframe = slide.shapes.add_table(rows, cols, pt(left), pt(y), pt(width), pt(box.height))
+        table = gframe.table
+        table.first_row = bool(box.head)
+        table.horz_banding = True
+        for c, w in enumerate(box.col_widths):
+            table.columns[c].width = pt(w)
+        heights = box.head_heights + box.row_heights
+        for r_i, (row, h) in enumerate(zip(box.head + box.body, heights, strict=True)):
+            table.rows[r_i].height = pt(h)
+            for c_i, cell_runs in enumerate(row):
+                cell = table.cell(r_i, c_i)
+                cell.margin_left = cell.margin_right = pt(f.cell_margin_x)
+                cell.margin_top = cell.margin_bottom = pt(f.cell_margin_y)
+                cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+                tf = cell.text_frame
+                tf.word_wrap = True
+                p = tf.paragraphs[0]
+                p.alignment = {"center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}.get(box.alignments[c_i], PP_ALIGN.LEFT)
+                for run in cell_runs:
+                    self.add_run(slide, p, run, box.size, Para(cell_runs))
+                    if r_i < len(box.head):
+                        p.runs[-1].font.bold = True
+                oxml.set_end_properties(p, box.size)
+
+    def picture(self, slide: Any, box: PictureBox, y: float) -> None:
+        """A picture centred at ``y`` points with its alt text and, below it, its caption."""
+        f = self.frame
+        got = self.pictures.get(box.kind, box.src, box.pos)
+        if got is None:
+            return
+        data, _ = got
+        img_h = box.height - box.caption_height
+        left = f.left + (f.width - box.width) / 2
+        pic = slide.shapes.add_picture(io.BytesIO(data), pt(left), pt(y), pt(box.width), pt(img_h))
+        pic.name = "Math" if box.kind == "math" else "Picture"
+        oxml.set_description(pic, box.alt)
+        if box.caption:
+            shape = slide.shapes.add_textbox(pt(f.left), pt(y + img_h), pt(f.width), pt(box.caption_height))
+            self.fill_text(slide, shape.text_frame, [Para(box.caption, role="caption")], f.inset_x, f.inset_y)
+            shape.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
+
+    def callout(self, slide: Any, box: CalloutBox, y: float) -> None:
+        """A rounded box tinted with the kind's accent colour, its title in that colour."""
+        f = self.frame
+        shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, pt(f.left), pt(y), pt(f.width), pt(box.height))
+        shape.name = f"Callout {box.kind}"
+        shape.adjustments[0] = min(0.12, 14.0 / max(box.height, 1.0))
+        accent = CALLOUT_ACCENTS.get(box.kind.lower(), MSO_THEME_COLOR.ACCENT_1)
+        shape.fill.solid()
+        shape.fill.fore_color.theme_color = accent
+        shape.fill.fore_color.brightness = 0.85
+        shape.line.color.theme_color = accent
+        shape.line.width = Pt(1.5)
+        shape.shadow.inherit = False
+        self.fill_text(slide, shape.text_frame, box.paras, f.callout_inset, f.callout_inset)
+        for p in shape.text_frame.paragraphs:
+            for r in p.runs:
+                r.font.color.theme_color = MSO_THEME_COLOR.TEXT_1
+        for r in shape.text_frame.paragraphs[0].runs:
+            r.font.color.theme_color = accent
+            r.font.color.brightness = -0.25
+
+
+def rgb(hex_colour: str) -> RGBColor:
+    """An RGB colour from "RRGGBB"."""
+    colour: RGBColor = RGBColor.from_string(hex_colour)  # type: ignore[no-untyped-call]  # python-pptx is untyped here
+    return colour
+
+
+def set_insets(tf: Any, x: float, y: float) -> None:
+    """Left/right insets ``x`` and top/bottom insets ``y`` (points) of a text frame."""
+    tf.margin_left = tf.margin_right = pt(x)
+    tf.margin_top = tf.margin_bottom = pt(y)
+
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_COMPLEX = re.compile(r"[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0e7f]")
+
+
+def set_script_fonts(run: Any) -> None:
+    """Name East Asian (``a:ea``) and complex-script (``a:cs``) fonts for runs that need them."""
+    text = run.text
+    ea = ("Yu Gothic" if _KANA.search(text) else "Malgun Gothic" if _HANGUL.search(text) else "Microsoft YaHei") \
+        if _CJK.search(text) else ""
+    cs = "Arial" if _COMPLEX.search(text) else ""
+    if ea or cs:
+        oxml.set_script_fonts(run, ea, cs)
+
+
+def fixed_text_frame(tf: Any, x: float, y: float) -> None:
+    """Make a text frame wrap, never autofit, anchor at the top, with insets ``x`` and ``y`` (points)."""
+    tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.NONE
+    tf.vertical_anchor = MSO_ANCHOR.TOP
+    set_insets(tf, x, y)

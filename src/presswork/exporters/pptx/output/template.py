@@ -1,0 +1,169 @@
+"""The PowerPoint template: opened without its sample slides, its layouts and placeholders, and the content frame they give."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.util import Emu
+
+from presswork.assets import AssetGate
+from presswork.diagnostics import PressworkError
+from presswork.theme import Theme
+
+from ..model.deck import Frame
+from . import oxml
+
+EMU_PER_PT = 12700
+PRESENTATION_CT = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
+TEMPLATE_CT = "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
+TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+BODY_TYPES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE)
+#: Placeholders of the footer row, which content keeps clear of.
+FOOTER_ROW_TYPES = (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER)
+
+
+def pt(value: float) -> Emu:
+    """Points -> EMU."""
+    return Emu(int(round(value * EMU_PER_PT)))
+
+
+def to_pt(emu: int) -> float:
+    """EMU -> points."""
+    return emu / EMU_PER_PT
+
+
+def template_bytes(gate: AssetGate, theme: Theme, template: str) -> bytes:
+    """The user's template read through the asset gate, else the theme's ``pptx/reference.pptx``."""
+    if template:
+        return gate.read_bytes(template)
+    found = theme.find("pptx/reference.pptx")
+    if found is None:
+        raise PressworkError(f"theme {theme.name!r} has no pptx/reference.pptx")
+    return found.read_bytes()
+
+
+def open_template(data: bytes) -> Any:
+    """A Presentation from template bytes (.pptx or .potx) with the template's own slides removed."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise PressworkError("the PowerPoint template is not a .pptx/.potx file")
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        types = zin.read("[Content_Types].xml")
+        if TEMPLATE_CT.encode() in types:  # .potx: present it as a presentation
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+                for info in zin.infolist():
+                    body = zin.read(info.filename)
+                    if info.filename == "[Content_Types].xml":
+                        body = body.replace(TEMPLATE_CT.encode(), PRESENTATION_CT.encode())
+                    zout.writestr(info.filename, body)
+            data = out.getvalue()
+    try:
+        prs = Presentation(io.BytesIO(data))
+    except Exception as exc:  # python-pptx raises several types for broken packages
+        raise PressworkError(f"cannot open the PowerPoint template: {exc}") from exc
+    oxml.remove_slides(prs)
+    return prs
+
+
+def placeholder_type(ph: Any) -> Any:
+    """The PP_PLACEHOLDER type of a placeholder."""
+    return ph.placeholder_format.type
+
+
+def footer_row_limit(placeholders: Any, top: float, bottom: float) -> float:
+    """``bottom`` (points), raised to 4 pt above any footer or slide-number placeholder lower than ``top``."""
+    for p in placeholders:
+        if placeholder_type(p) in FOOTER_ROW_TYPES and to_pt(p.top) > top:
+            bottom = min(bottom, to_pt(p.top) - 4)
+    return bottom
+
+
+class Layouts:
+    """The template's layouts looked up by PowerPoint's names (with fallbacks by placeholder types)."""
+
+    def __init__(self, prs: Any) -> None:
+        self.prs = prs
+        self.by_name = {layout.name: layout for layout in prs.slide_layouts}
+
+    def find(self, names: tuple[str, ...], needs: tuple[tuple[Any, ...], ...]) -> Any:
+        """The first layout named in ``names``, else the first having a placeholder of each type group in ``needs``."""
+        for n in names:
+            if n in self.by_name:
+                return self.by_name[n]
+        for layout in self.prs.slide_layouts:
+            types = {placeholder_type(p) for p in layout.placeholders}
+            if all(types & set(group) for group in needs):
+                return layout
+        return self.prs.slide_layouts[0]
+
+    @property
+    def title(self) -> Any:
+        return self.find(("Title Slide",), (TITLE_TYPES, BODY_TYPES))
+
+    @property
+    def content(self) -> Any:
+        return self.find(("Title and Content", "Title, Content"), (TITLE_TYPES, BODY_TYPES))
+
+    @property
+    def section(self) -> Any:
+        return self.find(("Section Header", "Section Title"), (TITLE_TYPES,))
+
+    @property
+    def title_only(self) -> Any:
+        return self.find(("Title Only",), (TITLE_TYPES,))
+
+    @staticmethod
+    def placeholder(layout: Any, types: tuple[Any, ...]) -> Any:
+        """The layout's first placeholder of one of ``types`` (lowest idx first), or None."""
+        found = sorted((p for p in layout.placeholders if placeholder_type(p) in types), key=lambda p: p.placeholder_format.idx)
+        return found[0] if found else None
+
+    def frame(self) -> PlacedFrame:
+        """The measured geometry of the content layout."""
+        layout = self.content
+        title = self.placeholder(layout, TITLE_TYPES)
+        body = self.placeholder(layout, BODY_TYPES)
+        slide_w, slide_h = to_pt(self.prs.slide_width), to_pt(self.prs.slide_height)
+        if body is None:
+            left, top, width = slide_w * 0.06, slide_h * 0.22, slide_w * 0.88
+            bottom = slide_h * 0.88
+        else:
+            left, top, width = to_pt(body.left), to_pt(body.top), to_pt(body.width)
+            bottom = top + to_pt(body.height)
+        bottom = min(footer_row_limit(layout.placeholders, top, bottom), slide_h - 4)  # keep clear of the footer row
+        major, minor = theme_fonts(self.prs)
+        title_w = to_pt(title.width) if title is not None else width
+        title_h = to_pt(title.height) if title is not None else 60.0
+        small = width < 620  # a narrow (4:3) content area gets slightly smaller code and tables
+        divider = self.placeholder(self.section, BODY_TYPES)
+        div_w = to_pt(divider.width) if divider is not None else width
+        div_h = 0.0
+        if divider is not None:
+            div_bottom = footer_row_limit(self.section.placeholders, to_pt(divider.top), slide_h - 4)
+            div_h = max(to_pt(divider.height), div_bottom - to_pt(divider.top))
+        return PlacedFrame(divider_width=div_w, divider_height=div_h, width=width, height=bottom - top,
+                           title_width=title_w, title_height=title_h, body_font=minor, title_font=major, title_size=min(oxml.title_style_size(self.prs.slide_master), 40.0),
+                           code_size=14.0 if small else 16.0, table_size=14.0 if small else 16.0, left=left, top=top)
+
+
+@dataclass(frozen=True)
+class PlacedFrame(Frame):
+    """A Frame that also knows where the content area sits on the slide (points)."""
+
+    left: float = 0.0
+    top: float = 0.0
+
+
+def theme_fonts(prs: Any) -> tuple[str, str]:
+    """The theme's (major, minor) Latin typefaces ("Calibri" when unset)."""
+    try:
+        part = prs.slide_master.part.part_related_by(RT.THEME)
+    except KeyError:
+        return "Calibri", "Calibri"
+    return oxml.theme_fonts(part.blob)

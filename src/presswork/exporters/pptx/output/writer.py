@@ -1,0 +1,194 @@
+"""Writes the deck model as slides on the template's layouts: titles, boxes top-down, footer, number, notes, links."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.enum.text import MSO_AUTO_SIZE
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.util import Emu, Pt
+
+from ..model import fit as slidefit
+from ..model.deck import CalloutBox, CodeBox, Deck, Para, PictureBox, Slide, TableBox, TextBox
+from ..model.measure import GAP, text_height, title_height, title_lines, title_size
+from ..model.text import slide_text
+from . import oxml
+from .pictures import PictureStore
+from .shapes import ShapeWriter, set_insets, set_script_fonts
+from .template import (
+    BODY_TYPES,
+    TITLE_TYPES,
+    Layouts,
+    PlacedFrame,
+    footer_row_limit,
+    placeholder_type,
+    pt,
+    to_pt,
+)
+
+
+class DeckWriter:
+    """Turns the deck model into slides on the template's layouts."""
+
+    def __init__(self, prs: Any, layouts: Layouts, frame: PlacedFrame, pictures: PictureStore) -> None:
+        self.prs, self.layouts, self.frame = prs, layouts, frame
+        self.shapes = ShapeWriter(frame, pictures)
+        self.anchors: dict[str, Any] = {}
+
+    def write(self, deck: Deck) -> None:
+        """Add every slide, then resolve internal links to slide jumps."""
+        for number, model in enumerate(deck.slides, start=1):
+            slide = self.slide(model)
+            for a in model.anchors:
+                self.anchors.setdefault(a, slide)
+            self.chrome(slide, model, deck.footer, number)
+            if model.notes:
+                slide.notes_slide.notes_text_frame.text = "\n\n".join(model.notes)
+        for slide, r_el, anchor in self.shapes.links:
+            target = self.anchors.get(anchor)
+            if target is None or target is slide:
+                continue
+            rid = slide.part.relate_to(target.part, RT.SLIDE)
+            oxml.add_slide_jump(r_el, rid)
+
+    # ------------------------------------------------------------- slides
+    def slide(self, model: Slide) -> Any:
+        """Add the slide of ``model`` on its layout and return it."""
+        if model.kind == "title":
+            return self.headline_slide(model, self.layouts.title, min(oxml.title_style_size(self.prs.slide_master) + 4, 48.0))
+        if model.kind == "section":
+            return self.headline_slide(model, self.layouts.section, 40.0)
+        only_text = len(model.boxes) == 1 and isinstance(model.boxes[0], TextBox)
+        layout = self.layouts.content if only_text else self.layouts.title_only
+        slide = self.prs.slides.add_slide(layout)
+        self.set_title(slide, model.title, self.frame.title_width, self.frame.title_height, self.frame.title_size)
+        body = Layouts.placeholder(slide, BODY_TYPES)
+        f = self.frame
+        y = f.top
+        for box in model.boxes:
+            if isinstance(box, TextBox):
+                if only_text and body is not None:
+                    shape = body
+                    shape.left, shape.top, shape.width, shape.height = pt(f.left), pt(y), pt(f.width), pt(f.height)
+                    body = None
+                else:
+                    shape = slide.shapes.add_textbox(pt(f.left), pt(y), pt(f.width), pt(box.height))
+                self.shapes.fill_text(slide, shape.text_frame, box.paras, f.inset_x, f.inset_y)
+            elif isinstance(box, CodeBox):
+                self.shapes.code(slide, box, y)
+            elif isinstance(box, TableBox):
+                self.shapes.table(slide, box, y)
+            elif isinstance(box, PictureBox):
+                self.shapes.picture(slide, box, y)
+            elif isinstance(box, CalloutBox):
+                self.shapes.callout(slide, box, y)
+            y += box.height + GAP
+        self.drop_empty(slide)
+        return slide
+
+    def headline_slide(self, model: Slide, layout: Any, title_start: float) -> Any:
+        """A title or section slide: the title (up to three lines, from ``title_start`` pt down) and the subtitle."""
+        slide = self.prs.slides.add_slide(layout)
+        title_ph = Layouts.placeholder(layout, TITLE_TYPES)
+        if title_ph is not None:
+            self.set_title(slide, model.title, to_pt(title_ph.width), to_pt(title_ph.height), title_start, lines=3)
+        body = Layouts.placeholder(slide, BODY_TYPES)
+        if body is not None and model.subtitle:
+            self.fit_paras(slide, body, model.subtitle)
+        self.drop_empty(slide)
+        return slide
+
+    def fit_paras(self, slide: Any, shape: Any, paras: list[Para]) -> None:
+        """Fill a placeholder with paragraphs, shrinking the sizes (not below 18 pt) until they fit; the box may
+        grow down to the footer row."""
+        f = self.frame
+        pin_geometry(shape)
+        width = to_pt(shape.width)
+        height = max(to_pt(shape.height), self.room_below(slide, shape))
+        frame = f
+        for _ in range(4):
+            if text_height(paras, frame, width) <= height:
+                break
+            frame = dataclasses.replace(frame, sizes=(max(18.0, frame.sizes[0] - 2), max(18.0, frame.sizes[1] - 2),
+                                                      max(18.0, frame.sizes[2] - 2)))
+        self.shapes.fill_text(slide, shape.text_frame, paras, f.inset_x, f.inset_y, frame)
+        need = text_height(paras, frame, width)
+        if need > to_pt(shape.height):  # grow the box downwards rather than overflow it
+            shape.height = pt(need)
+
+    def room_below(self, slide: Any, shape: Any) -> float:
+        """Height from the top of ``shape`` down to the footer row (or the slide's bottom)."""
+        top = to_pt(shape.top)
+        return footer_row_limit(slide.slide_layout.placeholders, top, to_pt(self.prs.slide_height) - 4) - top
+
+    def set_title(self, slide: Any, text: str, width: float, height: float, start: float, lines: int = 2) -> None:
+        """Set the title at the largest size (from ``start`` down) that fits ``lines`` lines of a ``width`` x ``height`` box."""
+        ph = Layouts.placeholder(slide, TITLE_TYPES)
+        if ph is None:
+            ph = slide.shapes.add_textbox(pt(self.frame.left), pt(12), pt(width), pt(height))
+        frame = dataclasses.replace(self.frame, title_width=width, title_height=height, title_size=start)
+        if oxml.titles_in_capitals(slide.slide_layout, self.prs.slide_master):  # measure capitals as capitals
+            text_measured = text.upper()
+        else:
+            text_measured = text
+        size = title_size(text_measured, frame, lines)
+        tf = ph.text_frame
+        tf.word_wrap = True
+        tf.auto_size = MSO_AUTO_SIZE.NONE
+        set_insets(tf, self.frame.inset_x, self.frame.inset_y)
+        tf.text = ""
+        run = tf.paragraphs[0].add_run()
+        run.text = slide_text(text)
+        run.font.size = Pt(size)
+        set_script_fonts(run)
+        need_h = title_height(title_lines(text_measured, frame, size), frame, size)
+        if need_h > height:  # a very long title: make the box tall enough rather than let it overflow
+            pin_geometry(ph)
+            ph.top = max(Emu(0), ph.top - pt(need_h - height))
+            ph.height = pt(need_h)
+
+    # ------------------------------------------------------------- text
+
+    # ------------------------------------------------------------- chrome
+    def chrome(self, slide: Any, model: Slide, footer: str, number: int) -> None:
+        """Footer (book title) and slide number, cloned from the layout's placeholders."""
+        if model.kind == "title":
+            return
+        layout = slide.slide_layout
+        for ph in layout.placeholders:
+            kind = placeholder_type(ph)
+            if kind == PP_PLACEHOLDER.FOOTER and footer:
+                slide.shapes.clone_placeholder(ph)
+                shape = slide.placeholders[ph.placeholder_format.idx]
+                tf = shape.text_frame
+                tf.word_wrap = True
+                tf.auto_size = MSO_AUTO_SIZE.NONE
+                tf.text = footer
+                size = 12.0
+                family = self.frame.body_font
+                while size > 8 and slidefit.text_width(footer, slidefit.Style(family, size)) > to_pt(shape.width) - 2 * self.frame.inset_x:
+                    size -= 1
+                tf.paragraphs[0].runs[0].font.size = Pt(size)
+                set_insets(tf, self.frame.inset_x, self.frame.inset_y)
+            elif kind == PP_PLACEHOLDER.SLIDE_NUMBER:
+                slide.shapes.clone_placeholder(ph)
+                shape = slide.placeholders[ph.placeholder_format.idx]
+                tf = shape.text_frame
+                tf.auto_size = MSO_AUTO_SIZE.NONE
+                set_insets(tf, self.frame.inset_x, self.frame.inset_y)
+                oxml.add_slide_number(tf.paragraphs[0], number)
+
+    @staticmethod
+    def drop_empty(slide: Any) -> None:
+        """Remove placeholders left empty (they would show "Click to add text" while editing)."""
+        for ph in list(slide.placeholders):
+            if ph.has_text_frame and not ph.text_frame.text.strip():
+                oxml.remove_shape(ph)
+
+
+def pin_geometry(shape: Any) -> None:
+    """Give a placeholder its inherited position explicitly (before changing one of its dimensions)."""
+    left, top, width, height = shape.left, shape.top, shape.width, shape.height
+    shape.left, shape.top, shape.width, shape.height = left, top, width, height

@@ -1,0 +1,1 @@
+"""End-to-end tests: whole books built through the command line or the build API."""

@@ -1,0 +1,51 @@
+"""End to end: the sample book builds in all three formats and nothing of it is lost."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import REPO
+from tests.support.outputs import epub_text, markdown_words, missing_words, pdf_text, pptx_text
+
+pytestmark = pytest.mark.slow
+
+SAMPLE = REPO / "content" / "ai-engineering-guide.md"
+
+
+@pytest.fixture(scope="module")
+def sample_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("sample-out")
+    proc = subprocess.run([sys.executable, str(REPO / "build.py"), "--out", str(out)], capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return {p.suffix[1:]: p for p in out.iterdir()}
+
+
+def test_sample_builds_all_three_formats(sample_outputs: dict[str, Path]) -> None:
+    assert sorted(sample_outputs) == ["epub", "pdf", "pptx"]
+    assert all(p.stem == "ai-engineering" and p.stat().st_size > 10_000 for p in sample_outputs.values())
+
+
+def test_sample_epub_passes_epubcheck(sample_outputs: dict[str, Path]) -> None:
+    from tests.support.epubcheck import problems, run_epubcheck
+
+    assert [str(m) for m in problems(run_epubcheck(sample_outputs["epub"]))] == []
+
+
+@pytest.mark.parametrize("fmt, read", [("pdf", pdf_text), ("epub", epub_text), ("pptx", pptx_text)])
+def test_every_prose_word_of_the_sample_is_in_the_output(sample_outputs: dict[str, Path], fmt: str, read) -> None:
+    expected = markdown_words(SAMPLE.read_text(encoding="utf-8"))
+    assert len(expected) > 300
+    assert missing_words(expected, read(sample_outputs[fmt])) == []
+
+
+def test_sample_metadata_comes_from_front_matter_and_config(sample_outputs: dict[str, Path]) -> None:
+    from pypdf import PdfReader
+
+    info = PdfReader(sample_outputs["pdf"]).metadata
+    assert info.title == "AI Engineering"
+    assert "AI Engineering" in (info.subject or "") or "comprehensive guide" in (info.subject or "")

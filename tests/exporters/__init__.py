@@ -1,0 +1,1 @@
+"""Tests of the exporters: base, common/, and one folder per format."""

@@ -1,0 +1,1 @@
+"""Tests of presswork (the folders mirror src/presswork)."""

@@ -1,0 +1,110 @@
+"""Deck pagination: a flow of items laid out on slides of a frame, continued where it does not fit."""
+
+from __future__ import annotations
+
+from presswork.exporters.pptx.model.deck import (
+    CalloutBox,
+    CodeBox,
+    Frame,
+    Para,
+    PictureBox,
+    Run,
+    TableBox,
+    TextBox,
+    Token,
+)
+from presswork.exporters.pptx.model.flow import Anchor, FlowItem, SlideBreak, SpeakerNote
+from presswork.exporters.pptx.model.measure import GAP, measure_table, text_height
+from presswork.exporters.pptx.model.paginate import Pager, paginate, with_fixed_sizes
+
+FRAME = Frame()
+
+
+def para(text: str, **kw: object) -> Para:
+    return Para((Run(text),), **kw)  # type: ignore[arg-type]
+
+
+def no_pictures(kind: str, src: str, pos: object) -> None:
+    return None
+
+
+def words(n: int, start: int = 0) -> str:
+    return " ".join(f"word{i}" for i in range(start, start + n))
+
+
+def heights_fit(pages: list, frame: Frame) -> bool:
+    return all(sum(b.height for b in boxes) + GAP * (len(boxes) - 1) <= frame.height + 0.01
+               for boxes, _notes, _ids in pages)
+
+
+def test_a_short_flow_takes_one_slide_in_larger_type() -> None:
+    [(boxes, notes, ids)] = paginate([para("Hello"), Anchor("x"), SpeakerNote("say hi")], FRAME, no_pictures)
+    [box] = boxes
+    assert isinstance(box, TextBox) and box.paras[0].size == FRAME.sizes[0] + 4
+    assert notes == ["say hi"] and ids == ["x"]
+
+
+def test_a_long_flow_continues_on_balanced_slides_in_normal_type() -> None:
+    items: list[FlowItem] = [para(words(30, 30 * i)) for i in range(12)]
+    pages = paginate(items, FRAME, no_pictures)
+    assert len(pages) > 1 and heights_fit(pages, FRAME)
+    shown = " ".join("".join(r.text for r in p.runs) for boxes, _, _ in pages for b in boxes
+                     if isinstance(b, TextBox) for p in b.paras)
+    assert shown.split() == words(360).split()  # every word once, in order
+    assert {p.size for boxes, _, _ in pages for b in boxes for p in b.paras} == {FRAME.sizes[0]}  # type: ignore[union-attr]
+    fill = [sum(b.height for b in boxes) for boxes, _, _ in pages]
+    assert min(fill) > 0.5 * max(fill)  # balanced: no nearly empty last slide
+
+
+def test_a_paragraph_taller_than_a_slide_is_split_by_words() -> None:
+    pages = Pager(FRAME, no_pictures).lay(with_fixed_sizes([para(words(400))], FRAME))
+    assert len(pages) >= 2 and heights_fit(pages, FRAME)
+    texts = ["".join(r.text for r in b.paras[0].runs) for boxes, _, _ in pages for b in boxes]  # type: ignore[union-attr]
+    assert " ".join(texts).split() == words(400).split()
+
+
+def test_slide_break_starts_a_new_slide_but_never_an_empty_one() -> None:
+    pages = Pager(FRAME, no_pictures).lay([SlideBreak(), para("a"), SlideBreak(), SlideBreak(), para("b"), SlideBreak()])
+    assert [["".join(r.text for r in p.runs) for b in boxes for p in b.paras] for boxes, _, _ in pages] == [["a"], ["b"]]  # type: ignore[union-attr]
+
+
+def test_a_subheading_is_not_left_alone_at_the_bottom() -> None:
+    filler = [para(words(25, i * 25)) for i in range(5)]
+    items: list[FlowItem] = [*filler, para("Subheading", role="subhead"), para(words(40, 500))]
+    pages = Pager(FRAME, no_pictures).lay(with_fixed_sizes(items, FRAME))
+    for boxes, _, _ in pages:
+        last = boxes[-1]
+        assert not (isinstance(last, TextBox) and last.paras[-1].role == "subhead"), "subheading at a slide's foot"
+
+
+def test_code_splits_by_lines_and_tables_repeat_their_header() -> None:
+    code = CodeBox([(Token(f"line {i}"),) for i in range(60)], FRAME.code_size)
+    pages = Pager(FRAME, no_pictures).lay([code])
+    parts = [b for boxes, _, _ in pages for b in boxes]
+    assert len(parts) > 1 and sum(len(p.lines) for p in parts) == 60  # type: ignore[union-attr]
+    head = [((Run("Name"),), (Run("Value"),))]
+    body = [((Run(f"row {i}"),), (Run(str(i)),)) for i in range(40)]
+    table = measure_table(head, body, ("", ""), FRAME)
+    pages = Pager(FRAME, no_pictures).lay([table])
+    tables = [b for boxes, _, _ in pages for b in boxes if isinstance(b, TableBox)]
+    assert len(tables) > 1 and all(t.head == head for t in tables)
+    assert [r for t in tables for r in t.body] == body and heights_fit(pages, FRAME)
+
+
+def test_a_picture_that_cannot_be_placed_becomes_its_alt_text() -> None:
+    [(boxes, _, _)] = Pager(FRAME, no_pictures).lay([PictureBox("image", "x.png", "A chart", ())])
+    assert isinstance(boxes[0], TextBox) and boxes[0].paras[0].runs[0].text == "A chart"
+
+
+def test_a_picture_is_scaled_into_the_room_left() -> None:
+    pages = Pager(FRAME, lambda kind, src, pos: (4000.0, 3000.0)).lay([PictureBox("image", "x.png", "big", ())])
+    [picture] = pages[0][0]
+    assert isinstance(picture, PictureBox) and picture.width <= FRAME.width and picture.height <= FRAME.height
+
+
+def test_a_callout_taller_than_a_slide_splits_by_paragraphs_keeping_its_title() -> None:
+    paras = [para("Title", role="callout-title"), *(para(words(40, i * 40)) for i in range(8))]
+    pages = Pager(FRAME, no_pictures).lay([CalloutBox("note", paras)])
+    parts = [b for boxes, _, _ in pages for b in boxes]
+    assert len(parts) > 1 and all(isinstance(p, CalloutBox) and p.paras[0].role == "callout-title" for p in parts)
+    assert all(p.height == text_height(p.paras, FRAME, FRAME.width, inset=FRAME.callout_inset) for p in parts)  # type: ignore[union-attr]
