@@ -10,7 +10,7 @@ import secrets
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -164,13 +164,13 @@ def build_time(doc: Document) -> tuple[datetime, bool]:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc), True
+            return datetime.fromtimestamp(int(epoch), tz=UTC), True
         except (ValueError, OverflowError, OSError) as exc:
             raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from exc
     for value in (doc.meta.modified, doc.meta.date):
         if value:
-            return datetime.fromisoformat(value).replace(tzinfo=timezone.utc), True
-    return datetime.now(timezone.utc).replace(microsecond=0), False
+            return datetime.fromisoformat(value).replace(tzinfo=UTC), True
+    return datetime.now(UTC).replace(microsecond=0), False
 
 
 def select_exporters(names: Sequence[str] | None, config: Config, available: Sequence[str]) -> list[str]:
@@ -284,7 +284,7 @@ def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: P
         out_dir.mkdir(parents=True, exist_ok=True)
         for name in chosen:
             cls = exporters[name]
-            options = fill_dataclass(cls.Options, config.format_options.get(name, {}), where, section=name)
+            options: object = fill_dataclass(cls.Options, config.format_options.get(name, {}), where, section=name)
             ctx = BuildContext(config=config, theme=theme_obj, gate=gate, reporter=reporter, build_time=when,
                                reproducible=reproducible, options=options)
             target = out_dir / f"{stem}.{cls.extension or name}"

@@ -10,10 +10,13 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .diagnostics import PressworkError, UsageError
 from .tree import Pos
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 DEFAULT_FORMATS = ("pdf", "epub", "pptx")
 
@@ -73,6 +76,8 @@ class Config:
 
 _INTERNAL = {"format_options", "root", "config_file"}
 
+_D = TypeVar("_D", bound="DataclassInstance")
+
 
 def suggest(name: str, choices: typing.Iterable[str]) -> str:
     """A " (did you mean 'x'?)" hint for a mistyped name, or ""."""
@@ -117,11 +122,11 @@ def _coerce(value: Any, hint: Any, key: str, where: Pos) -> Any:
     raise PressworkError(f"key {key!r} must be a {name}, not {type(value).__name__} {value!r}", where)
 
 
-def fill_dataclass(cls: type, table: dict[str, Any], where: Pos, section: str = "") -> Any:
+def fill_dataclass(cls: type[_D], table: dict[str, Any], where: Pos, section: str = "") -> _D:
     """Build dataclass ``cls`` from a TOML table, rejecting unknown keys with a suggestion."""
     hints = typing.get_type_hints(cls)
     known = [f.name for f in dataclasses.fields(cls) if f.name not in _INTERNAL]
-    values = {}
+    values: dict[str, Any] = {}
     for key, value in table.items():
         name = key.replace("-", "_")
         if name not in known:

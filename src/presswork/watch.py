@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -19,7 +20,7 @@ def watched(path: str, out_dir: Path) -> bool:
 
 
 def watch(folders: Sequence[Path], out_dir: Path, rebuild: Callable[[], None],
-          report: Callable[[str], None], stop_event: object | None = None) -> None:
+          report: Callable[[str], None], stop_event: threading.Event | None = None) -> None:
     """Run ``rebuild`` once, then after every batch of relevant changes, until interrupted.
 
     Build errors are reported and watching goes on; the previous outputs stay in place.
