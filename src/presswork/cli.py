@@ -72,6 +72,10 @@ def _parser() -> argparse.ArgumentParser:
     t = sub.add_parser("tree", help="print the document tree as JSON")
     common(t)
 
+    n = sub.add_parser("new", help="start a new book in DIR: configuration, example chapters, .gitignore")
+    n.add_argument("folder", metavar="DIR", help="folder for the book (must not exist or be empty)")
+    n.add_argument("--title", help="the book's title (default: made from the folder name)")
+
     sub.add_parser("formats", help="list the installed exporters")
     sub.add_parser("themes", help="list the built-in themes")
     return p
@@ -90,6 +94,13 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.command == "formats":
         for name, cls in discover_exporters().items():
             out.print(f"{name:8} .{cls.extension or name:6} {escape(cls.description)}  [dim]({cls.__module__})[/dim]")
+        return EXIT_OK
+    if args.command == "new":
+        from .new import new_project
+
+        written = new_project(Path(args.folder), args.title)
+        out.print(f"created {escape(args.folder)} ({_plural(len(written), 'file')}); build it with: "
+                  f"presswork build {escape(args.folder)}", soft_wrap=True)
         return EXIT_OK
     if args.command == "themes":
         for name in builtin_themes():
