@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+
 def test_formats_lists_the_three_builtin_exporters(presswork) -> None:
     result = presswork("formats")
     assert result.status == 0
