@@ -38,6 +38,16 @@ def presswork(capsys: pytest.CaptureFixture[str]):
     return run
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _never_in_the_repository(tmp_path_factory: pytest.TempPathFactory):
+    """Module- and session-scoped fixtures, too, run outside the repository (a plain folder
+    built without ``out`` must not write into the repository's output/)."""
+    saved = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("cwd"))
+    yield
+    os.chdir(saved)
+
+
 @pytest.fixture(autouse=True)
 def work_in_tmp_path(tmp_path: Path):
     """Every test runs in its own empty current folder (a plain folder's outputs go to ./output).
