@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,11 +36,34 @@ def presswork(capsys: pytest.CaptureFixture[str]):
     return run
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _never_in_the_repository(tmp_path_factory: pytest.TempPathFactory):
+    """Module- and session-scoped fixtures, too, run outside the repository (a plain folder
+    built without ``out`` must not write into the repository's output/)."""
+    saved = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("cwd"))
+    yield
+    os.chdir(saved)
+
+
+@pytest.fixture(autouse=True)
+def work_in_tmp_path(tmp_path: Path):
+    """Every test runs in its own empty current folder (a plain folder's outputs go to ./output).
+
+    ``os.chdir`` rather than ``monkeypatch.chdir``, so that a test's ``monkeypatch.undo()``
+    does not take it back to the repository."""
+    saved = os.getcwd()
+    os.chdir(tmp_path)
+    yield tmp_path
+    os.chdir(saved)
+
+
 @pytest.fixture
-def make_book(tmp_path: Path):
-    """Write a book folder from {relative path: text or bytes} and return its path."""
+def make_book(work_in_tmp_path: Path):
+    """Write a book folder from {relative path: text or bytes}, make it the current folder (as an
+    author would ``cd`` into it, so a plain folder's ./output is inside it) and return its path."""
     def make(files: dict[str, str | bytes], name: str = "book") -> Path:
-        root = tmp_path / name
+        root = work_in_tmp_path / name
         for rel, content in files.items():
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,6 +72,7 @@ def make_book(tmp_path: Path):
             else:
                 path.write_text(content, encoding="utf-8")
         root.mkdir(parents=True, exist_ok=True)
+        os.chdir(root)
         return root
     return make
 

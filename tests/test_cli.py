@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def test_formats_lists_the_three_builtin_exporters(presswork) -> None:
     result = presswork("formats")
@@ -171,3 +173,86 @@ def test_an_empty_heading_in_a_two_file_book_is_no_crash(presswork, make_book) -
     book = make_book({"01-a.md": "\n", "02-b.md": "#  \n"})
     result = presswork("check", book)
     assert result.status in (0, 1) and "Traceback" not in result.err and "internal error" not in result.err
+
+
+def test_watch_picks_up_an_edit_saved_during_the_first_build(tmp_path: Path) -> None:
+    """The watcher starts before the first build, so a save while it runs gives one more build."""
+    import threading
+
+    from presswork.watch import watch
+
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "01-a.md").write_text("# A\n\nfirst\n")
+    (book / ".notes.md.swp").write_text("")
+    stop = threading.Event()
+    builds: list[str] = []
+    lines: list[str] = []
+
+    def slow_build() -> None:
+        builds.append((book / "01-a.md").read_text())
+        if len(builds) == 1:
+            (book / "01-a.md").write_text("# A\n\nsaved during the build\n")
+            (book / ".notes.md.swp").write_text("an editor's temporary file: ignored")
+            (book / "output").mkdir()
+            (book / "output" / "a.md").write_text("our own output: ignored")
+            stop.wait(0.5)  # the build goes on for a while after the save
+        else:
+            stop.set()
+
+    thread = threading.Thread(target=watch, args=([book], book / "output", slow_build, lines.append),
+                              kwargs={"status": lines.append, "stop_event": stop}, daemon=True)
+    thread.start()
+    thread.join(timeout=20)
+    stop.set()
+    thread.join(timeout=5)
+    assert builds == ["# A\n\nfirst\n", "# A\n\nsaved during the build\n"]
+    assert lines == ["01-a.md changed; rebuilding"]
+
+
+def test_watch_prints_a_neutral_status_line_per_rebuild(presswork, make_book, monkeypatch) -> None:
+    """The CLI's watch loop: one plain line per rebuild (no red 'changed:'), errors still reported."""
+    import presswork.build as build_module
+    from presswork.build import BuildResult
+    from presswork.diagnostics import PressworkError
+
+    book = make_book({"01-a.md": "# A\n\ntext\n"})
+    calls: list[int] = []
+
+    def fake_build(*args, **kwargs) -> BuildResult:
+        calls.append(1)
+        if len(calls) == 1:
+            (book / "01-a.md").write_text("# A\n\nedited\n")
+            raise PressworkError("broken", "01-a.md:3")
+        raise KeyboardInterrupt  # the author presses Ctrl-C after the rebuild
+
+    monkeypatch.setattr(build_module, "build", fake_build)
+    result = presswork("watch", book, "--format", "epub")
+    assert result.status == 130 and len(calls) == 2
+    lines = result.err.splitlines()
+    assert lines[0].startswith("watching ") and "01-a.md:3: broken" in lines
+    assert "01-a.md changed; rebuilding" in lines and not any("changed:" in line for line in lines)
+
+
+def test_counts_are_in_the_singular_for_one(presswork, make_book) -> None:
+    book = make_book({"a.md": "# A\n\n[broken](#nowhere)\n"})
+    assert presswork("check", book).out.strip() == "1 chapter, 1 warning"
+    result = presswork("build", book, "--format", "epub")
+    assert result.status == 0, result.err
+    assert "built 1 output in " in result.err and "output(s)" not in result.err
+
+
+def test_quiet_prints_warnings_but_no_progress(presswork, make_book) -> None:
+    book = make_book({"a.md": "# A\n\n[broken](#nowhere)\n"})
+    result = presswork("build", book, "--format", "epub", "--quiet")
+    assert result.status == 0
+    assert result.err.strip().splitlines() == ["a.md:3: warning: broken internal link '#nowhere': no heading or anchor with id 'nowhere'"]
+
+
+@pytest.mark.parametrize("no_color", ["", "1"])
+def test_no_color_turns_off_every_style(presswork, monkeypatch, no_color: str) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")  # as on a terminal
+    monkeypatch.setenv("NO_COLOR", no_color)
+    result = presswork("formats")
+    assert result.status == 0
+    assert ("\x1b[" in result.out) is not bool(no_color)  # the dim plug-in module names

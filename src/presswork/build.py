@@ -10,12 +10,12 @@ import secrets
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from .assets import AssetGate, pil_pixel_limit
-from .config import Config, fill_dataclass, load_config, suggest
+from .config import Config, discover_config, fill_dataclass, make_config, suggest
 from .diagnostics import PressworkError, Reporter, UsageError
 from .exporters.base import BuildContext, Exporter
 from .metadata import build_meta
@@ -34,9 +34,14 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 class Project:
     """A book to build: its folder, configuration and chapter files in reading order."""
 
-    root: Path
+    root: Path  #: The project folder (of the project file; of SOURCE when there is none).
     config: Config
     files: list[Path]
+    #: Where outputs go by default: the configured ``out`` of the project, or ``./output``
+    #: of the current folder for a plain folder or file (never inside the sources).
+    out_dir: Path = Path("output")
+    #: A line for the user when SOURCE took its settings from a project file above it, else "".
+    note: str = ""
 
 
 @dataclass
@@ -46,24 +51,65 @@ class BuildResult:
     document: Document
     outputs: dict[str, Path] = field(default_factory=dict)
     reporter: Reporter = field(default_factory=Reporter)
+    project: Project | None = None
 
 
 def _natural_key(path: Path) -> list[Any]:
     return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", path.name)]
 
 
+def _markdown_files(folder: Path) -> list[Path]:
+    """The chapter files of a folder: its Markdown files in natural order (README.md, hidden
+    and ``_`` files left out)."""
+    return sorted((p for p in folder.iterdir() if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file()
+                   and not p.name.startswith((".", "_")) and p.name.lower() != "readme.md"), key=_natural_key)
+
+
+def _display(path: Path) -> str:
+    """``path`` relative to the current folder when it is inside it, else absolute."""
+    with contextlib.suppress(ValueError):
+        return path.relative_to(Path.cwd().resolve()).as_posix() or "."
+    return str(path)
+
+
 def load_project(source: Path, overrides: dict[str, Any] | None = None, format_names: Sequence[str] = ()) -> Project:
-    """Find the project for SOURCE: a project folder, a folder of Markdown files or one Markdown file."""
+    """Find the project for SOURCE: a project folder, a folder of Markdown files or one Markdown file.
+
+    The settings come from the nearest project file at or above SOURCE (see
+    :func:`~presswork.config.discover_config`), so a chapter file or the ``content`` folder
+    of a project builds with the project's title, theme, options and output folder.
+    """
     source = Path(source)
     if not source.exists():
         raise UsageError(f"{source}: no such file or folder")
     single = source.is_file()
-    root = (source.parent if single else source).resolve()
-    config = load_config(root, format_names or ("pdf", "epub", "pptx"), overrides)
+    if single and source.suffix.lower() not in MARKDOWN_SUFFIXES:
+        raise UsageError(f"{source}: not a Markdown file (expected .md)")
+    start = (source.parent if single else source).resolve()
+    file, table = discover_config(start)
+    root = file.parent if file else start
+    config = make_config(root, file, table, format_names or ("pdf", "epub", "pptx"), overrides)
+    out_dir = (root / config.out).resolve() if file else Path.cwd().resolve() / "output"
+    note = f"using the project settings in {_display(file)}" if file and (single or start != root) else ""
+    content = (root / config.content).resolve()
     if single:
-        if source.suffix.lower() not in MARKDOWN_SUFFIXES:
-            raise UsageError(f"{source}: not a Markdown file (expected .md)")
-        return Project(root, config, [source.resolve()])
+        files = [source.resolve()]
+    elif start == root or start == content:
+        files = _project_files(root, config, source)
+    else:  # another folder inside the project: its own Markdown files, with the project's settings
+        files = _markdown_files(start)
+        if not files:
+            raise PressworkError(f"no Markdown files (*.md) in {_display(start)}", Pos(str(source)))
+    for path in files:
+        if not path.resolve().is_relative_to(root):
+            raise PressworkError("chapter file is a link to a file outside the project folder; a build reads "
+                                 "only files inside it", Pos(path.relative_to(root).as_posix()))
+    return Project(root, config, files, out_dir, note)
+
+
+def _project_files(root: Path, config: Config, source: Path) -> list[Path]:
+    """The chapter files of the project at ``root``: the configured ``chapters``, else every
+    Markdown file of the ``content`` folder."""
     content = (root / config.content).resolve()
     where = Pos(config.config_file.name if config.config_file else str(source))
     if not content.is_relative_to(root) or not content.is_dir():
@@ -77,16 +123,16 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
             if not path.is_file():
                 raise PressworkError(f"chapter file {name!r} not found in {config.content!r}", where)
             files.append(path)
-    else:
-        files = sorted((p for p in content.iterdir() if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file()
-                        and not p.name.startswith((".", "_")) and p.name.lower() != "readme.md"), key=_natural_key)
-        for path in files:
-            if not path.resolve().is_relative_to(root):
-                raise PressworkError("chapter file is a link to a file outside the project folder; a build reads "
-                                     "only files inside it", Pos(path.relative_to(root).as_posix()))
+        return files
+    files = _markdown_files(content)
     if not files:
-        raise PressworkError(f"no Markdown files (*.md) in {config.content!r}", where)
-    return Project(root, config, files)
+        hint = ""
+        nested = content / "content"
+        if config.config_file is None and nested.is_dir() and _markdown_files(nested):
+            hint = (f"; the chapters seem to be in {_display(nested)}: build that folder, or set "
+                    'content = "content" in a presswork.toml here')
+        raise PressworkError(f"no Markdown files (*.md) in {config.content!r}{hint}", where)
+    return files
 
 
 def read_sources(project: Project, reporter: Reporter, drafts: bool = False) -> list[SourceFile]:
@@ -164,13 +210,13 @@ def build_time(doc: Document) -> tuple[datetime, bool]:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc), True
+            return datetime.fromtimestamp(int(epoch), tz=UTC), True
         except (ValueError, OverflowError, OSError) as exc:
             raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from exc
     for value in (doc.meta.modified, doc.meta.date):
         if value:
-            return datetime.fromisoformat(value).replace(tzinfo=timezone.utc), True
-    return datetime.now(timezone.utc).replace(microsecond=0), False
+            return datetime.fromisoformat(value).replace(tzinfo=UTC), True
+    return datetime.now(UTC).replace(microsecond=0), False
 
 
 def select_exporters(names: Sequence[str] | None, config: Config, available: Sequence[str]) -> list[str]:
@@ -261,10 +307,16 @@ def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: P
     the previous outputs byte-for-byte intact and no temporary file behind. With
     ``jobs`` > 1 the formats are written side by side in worker processes.
     """
+    if jobs < 1:
+        raise UsageError(f"--jobs must be a whole number of 1 or more, not {jobs}")
+    if out is not None:
+        check_out_dir(Path(out))
     available = exporter_entry_points()
     overrides = {"theme": theme} if theme else {}
     project = load_project(Path(source), overrides, list(available))
     config = project.config
+    if out is None:
+        check_out_dir(project.out_dir, Pos(config.config_file.name) if config.config_file else None)
     chosen = select_exporters(formats, config, list(available))
     exporters = {name: load_exporter(available[name]) for name in chosen}
     theme_obj = load_theme(config.theme, project.root)
@@ -275,16 +327,16 @@ def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: P
         check_named_files(project, doc, gate, exporters)
         _fail_if_strict(reporter, 0)
         when, reproducible = build_time(doc)
-        out_dir = Path(out).resolve() if out else (project.root / config.out).resolve()
+        out_dir = Path(out).resolve() if out else project.out_dir
         stem = config.output_name or slugify(doc.meta.title)
-        result = BuildResult(doc, reporter=reporter)
+        result = BuildResult(doc, reporter=reporter, project=project)
         staged: list[tuple[str, Path, Path]] = []
         tasks: dict[str, Callable[[], None]] = {}
         where = Pos(config.config_file.name if config.config_file else "presswork.toml")
         out_dir.mkdir(parents=True, exist_ok=True)
         for name in chosen:
             cls = exporters[name]
-            options = fill_dataclass(cls.Options, config.format_options.get(name, {}), where, section=name)
+            options: object = fill_dataclass(cls.Options, config.format_options.get(name, {}), where, section=name)
             ctx = BuildContext(config=config, theme=theme_obj, gate=gate, reporter=reporter, build_time=when,
                                reproducible=reproducible, options=options)
             target = out_dir / f"{stem}.{cls.extension or name}"
@@ -313,6 +365,20 @@ def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: P
         for name, target in result.outputs.items():
             on_output(name, target)
     return result
+
+
+def check_out_dir(path: Path, pos: Pos | None = None) -> None:
+    """Refuse an output folder that is, or lies below, an existing file: a usage error found
+    before anything is read (``pos``: the project file that configured it, if any)."""
+    for folder in (path, *path.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                message = (f"{str(path)!r} is a file, not a folder" if folder == path
+                           else f"cannot create {str(path)!r}: {str(folder)!r} is a file")
+                if pos is not None:
+                    raise PressworkError(f"out: {message}", pos)
+                raise UsageError(f"--out: {message}")
+            return
 
 
 def _fail_if_strict(reporter: Reporter, since: int) -> None:

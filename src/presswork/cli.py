@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 from rich.console import Console
 from rich.markup import escape
@@ -24,6 +26,22 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"presswork: error: {message}\n")
+
+
+def _plural(count: int, word: str) -> str:
+    """``1 chapter``, ``2 chapters``, ``0 warnings``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _jobs(text: str) -> int:
+    """``--jobs`` value: a whole number of 1 or more (else a usage error, exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {value}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,8 +61,8 @@ def _parser() -> argparse.ArgumentParser:
         b.add_argument("--out", "-o", help="output folder (default: the project's output/)")
         b.add_argument("--theme", "-t", help="theme name or path")
         b.add_argument("--strict", action="store_true", help="treat warnings as errors")
-        b.add_argument("--quiet", "-q", action="store_true", help="print errors only")
-        b.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+        b.add_argument("--quiet", "-q", action="store_true", help="print errors and warnings only")
+        b.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N",
                        help="write up to N formats at once, each in its own process (default 1)")
 
     c = sub.add_parser("check", help="read and check the book without writing outputs")
@@ -53,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("tree", help="print the document tree as JSON")
     common(t)
+
+    n = sub.add_parser("new", help="start a new book in DIR: configuration, example chapters, .gitignore")
+    n.add_argument("folder", metavar="DIR", help="folder for the book (must not exist or be empty)")
+    n.add_argument("--title", help="the book's title (default: made from the folder name)")
 
     sub.add_parser("formats", help="list the installed exporters")
     sub.add_parser("themes", help="list the built-in themes")
@@ -65,13 +87,20 @@ def _print_warnings(console: Console, reporter: Reporter) -> None:
 
 
 def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from .build import build, load_project, make_gate, read_document, resource_limits
+    from .build import build, check_out_dir, load_project, make_gate, read_document, resource_limits
     from .registry import discover_exporters, exporter_entry_points
     from .theme import builtin_themes, load_theme
 
     if args.command == "formats":
         for name, cls in discover_exporters().items():
             out.print(f"{name:8} .{cls.extension or name:6} {escape(cls.description)}  [dim]({cls.__module__})[/dim]")
+        return EXIT_OK
+    if args.command == "new":
+        from .new import new_project
+
+        written = new_project(Path(args.folder), args.title)
+        out.print(f"created {escape(args.folder)} ({_plural(len(written), 'file')}); build it with: "
+                  f"presswork build {escape(args.folder)}", soft_wrap=True)
         return EXIT_OK
     if args.command == "themes":
         for name in builtin_themes():
@@ -82,6 +111,8 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
 
         reporter = Reporter(strict=getattr(args, "strict", False))
         project = load_project(Path(args.source), format_names=list(exporter_entry_points()))
+        if project.note:
+            err.print(escape(project.note), soft_wrap=True)
         theme = load_theme(project.config.theme, project.root)
         with resource_limits(project.config):
             doc = read_document(project, make_gate(project.config, theme, reporter), reporter, args.drafts)
@@ -91,7 +122,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
             return EXIT_OK
         if reporter.strict and reporter.warnings:
             return EXIT_BUILD_ERROR
-        out.print(f"{len(doc.chapters)} chapters, {len(reporter.warnings)} warnings")
+        out.print(f"{_plural(len(doc.chapters), 'chapter')}, {_plural(len(reporter.warnings), 'warning')}")
         return EXIT_OK
     # build and watch
     formats = [f.strip() for f in args.format.split(",") if f.strip()] if args.format else None
@@ -103,30 +134,38 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     def build_once() -> None:
         started = time.perf_counter()
         result = build(args.source, formats=formats, out=args.out, theme=args.theme, strict=args.strict,
-                       drafts=args.drafts, on_output=done, jobs=max(1, args.jobs))
+                       drafts=args.drafts, on_output=done, jobs=args.jobs)
+        _print_warnings(err, result.reporter)
         if not args.quiet:
-            _print_warnings(err, result.reporter)
-            err.print(f"built {len(result.outputs)} output(s) in {time.perf_counter() - started:.1f} s")
+            err.print(f"built {_plural(len(result.outputs), 'output')} in {time.perf_counter() - started:.1f} s")
 
+    # usage errors and the project's settings before anything is read
+    if args.out:
+        check_out_dir(Path(args.out))
+    project = load_project(Path(args.source), format_names=list(exporter_entry_points()))
+    if project.note and not args.quiet:
+        err.print(escape(project.note), soft_wrap=True)
     if args.command == "build":
         build_once()
         return EXIT_OK
     from .watch import watch
 
-    project = load_project(Path(args.source))
-    out_dir = Path(args.out).resolve() if args.out else project.root / project.config.out
+    out_dir = Path(args.out).resolve() if args.out else project.out_dir
     theme = load_theme(args.theme or project.config.theme, project.root)
     folders = [project.root, *(d for d in theme.dirs if not d.is_relative_to(project.root))]
     err.print(f"watching {escape(str(project.root))} (Ctrl-C to stop)")
-    watch(folders, out_dir, build_once, lambda message: err.print(f"[red]{escape(message)}[/red]", soft_wrap=True))
+    watch(folders, out_dir, build_once, lambda message: err.print(f"[red]{escape(message)}[/red]", soft_wrap=True),
+          status=lambda message: err.print(escape(message), soft_wrap=True))
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``presswork`` console script; returns the exit status."""
     args = _parser().parse_args(argv)
-    err = Console(stderr=True, highlight=False)
-    out = Console(highlight=False)
+    # NO_COLOR (no-color.org) turns off every style, dim and bold included, not only colours
+    color_system: Literal["auto"] | None = None if os.environ.get("NO_COLOR") else "auto"
+    err = Console(stderr=True, highlight=False, color_system=color_system)
+    out = Console(highlight=False, color_system=color_system)
     verbose = getattr(args, "verbose", False)
     try:
         return _run(args, out, err)

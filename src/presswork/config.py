@@ -10,10 +10,13 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .diagnostics import PressworkError, UsageError
 from .tree import Pos
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 DEFAULT_FORMATS = ("pdf", "epub", "pptx")
 
@@ -73,6 +76,8 @@ class Config:
 
 _INTERNAL = {"format_options", "root", "config_file"}
 
+_D = TypeVar("_D", bound="DataclassInstance")
+
 
 def suggest(name: str, choices: typing.Iterable[str]) -> str:
     """A " (did you mean 'x'?)" hint for a mistyped name, or ""."""
@@ -117,11 +122,11 @@ def _coerce(value: Any, hint: Any, key: str, where: Pos) -> Any:
     raise PressworkError(f"key {key!r} must be a {name}, not {type(value).__name__} {value!r}", where)
 
 
-def fill_dataclass(cls: type, table: dict[str, Any], where: Pos, section: str = "") -> Any:
+def fill_dataclass(cls: type[_D], table: dict[str, Any], where: Pos, section: str = "") -> _D:
     """Build dataclass ``cls`` from a TOML table, rejecting unknown keys with a suggestion."""
     hints = typing.get_type_hints(cls)
     known = [f.name for f in dataclasses.fields(cls) if f.name not in _INTERNAL]
-    values = {}
+    values: dict[str, Any] = {}
     for key, value in table.items():
         name = key.replace("-", "_")
         if name not in known:
@@ -133,7 +138,8 @@ def fill_dataclass(cls: type, table: dict[str, Any], where: Pos, section: str = 
 
 
 def find_config(root: Path) -> tuple[Path | None, dict[str, Any]]:
-    """Locate and parse the project's configuration table: presswork.toml first, then pyproject.toml."""
+    """Locate and parse the configuration table of the folder ``root`` itself: presswork.toml
+    first, then pyproject.toml if it has a ``[tool.presswork]`` table."""
     for name, path_in in (("presswork.toml", ()), ("pyproject.toml", ("tool", "presswork"))):
         file = root / name
         if not file.is_file():
@@ -155,22 +161,44 @@ def find_config(root: Path) -> tuple[Path | None, dict[str, Any]]:
     return None, {}
 
 
-def load_config(root: Path, format_names: typing.Iterable[str] = DEFAULT_FORMATS, overrides: dict[str, Any] | None = None) -> Config:
-    """Read the configuration of the project at ``root``.
+def discover_config(start: Path) -> tuple[Path | None, dict[str, Any]]:
+    """Find the project of the folder ``start`` as git and ruff find theirs: the nearest folder
+    at or above it with a presswork.toml, or a pyproject.toml with ``[tool.presswork]``.
+
+    Returns the project file (None when there is none up to the file system root) and its table.
+    """
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        file, table = find_config(folder)
+        if file is not None:
+            return file, table
+    return None, {}
+
+
+def load_config(root: Path, format_names: typing.Iterable[str] = DEFAULT_FORMATS,
+                overrides: dict[str, Any] | None = None) -> Config:
+    """Read the configuration of the project at ``root`` (that folder's own files only).
 
     ``format_names`` are the installed exporters; their tables are kept raw in
     ``format_options`` and validated when the exporter runs. ``overrides`` are
     command-line values that win over the file.
     """
     file, table = find_config(root)
+    return make_config(root, file, table, format_names, overrides)
+
+
+def make_config(root: Path, file: Path | None, table: dict[str, Any],
+                format_names: typing.Iterable[str] = DEFAULT_FORMATS, overrides: dict[str, Any] | None = None) -> Config:
+    """Validate the configuration ``table`` read from ``file`` (None: no project file) of the project at ``root``."""
+    format_names = list(format_names)
     where = Pos(file.name if file else "presswork.toml")
     table = dict(table)
     format_tables: dict[str, dict[str, Any]] = {}
     for name in list(table):
         if isinstance(table[name], dict):
             if name not in format_names:
-                raise UsageError(f"unknown format section [{name}]{suggest(name, format_names)}; installed formats: {', '.join(sorted(format_names))}", where)
+                raise UsageError(f"unknown format section [{name}]{suggest(name, format_names)}; installed formats: "
+                                 f"{', '.join(sorted(format_names))}", where)
             format_tables[name] = table.pop(name)
     config = fill_dataclass(Config, table, where)
-    config = dataclasses.replace(config, root=root, config_file=file, format_options=format_tables, **(overrides or {}))
-    return config
+    return dataclasses.replace(config, root=root, config_file=file, format_options=format_tables, **(overrides or {}))

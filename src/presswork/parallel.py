@@ -40,7 +40,7 @@ def run_parallel(tasks: dict[str, Callable[[], None]], reporter: Reporter, jobs:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = {name: pool.submit(_run, name) for name in tasks}
             errors = []
-            for name, future in futures.items():
+            for future in futures.values():
                 try:
                     for w in future.result():
                         reporter.warn(w.message, w.pos, w.category)

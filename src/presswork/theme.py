@@ -10,8 +10,8 @@ from typing import Any
 
 import jinja2
 
-from .diagnostics import PressworkError, UsageError
 from .config import suggest
+from .diagnostics import PressworkError, UsageError
 
 
 def builtin_themes_dir() -> Path:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .diagnostics import PressworkError
@@ -11,20 +12,48 @@ from .diagnostics import PressworkError
 WATCHED_SUFFIXES = (".md", ".markdown", ".toml", ".css", ".html", ".xhtml", ".j2", ".png", ".jpg", ".jpeg",
                     ".gif", ".svg", ".webp", ".pptx", ".potx")
 
+#: How long (ms) the watcher waits for more changes before a rebuild starts, so that an editor's
+#: save (often several writes) or a ``git checkout`` gives one rebuild.
+DEBOUNCE_MS = 300
 
-def watched(path: str, out_dir: Path) -> bool:
-    """True for a change that should trigger a rebuild (not our own outputs or temporary files)."""
+#: How long (ms) one wait for changes lasts before the loop looks again; the first wait ends the
+#: watcher's start-up, which must come before the first build.
+WAIT_MS = 250
+
+
+def watched(path: str | Path, out_dir: Path, folders: Sequence[Path] = ()) -> bool:
+    """True for a change that should trigger a rebuild: a source, configuration or theme file;
+    not our own outputs, and nothing hidden (temporary files, ``.git``, ``.venv``,
+    ``.presswork-cache``) inside the watched ``folders``."""
     p = Path(path)
-    return p.suffix.lower() in WATCHED_SUFFIXES and not p.name.startswith(".") and not p.is_relative_to(out_dir)
+    if p.suffix.lower() not in WATCHED_SUFFIXES or p.is_relative_to(out_dir):
+        return False
+    inside = next((p.relative_to(f) for f in folders if p.is_relative_to(f)), Path(p.name))
+    return not any(part.startswith(".") for part in inside.parts)
 
 
-def watch(folders: Sequence[Path], out_dir: Path, rebuild: Callable[[], None],
-          report: Callable[[str], None], stop_event: object | None = None) -> None:
-    """Run ``rebuild`` once, then after every batch of relevant changes, until interrupted.
+def describe(paths: Iterable[str]) -> str:
+    """One neutral status line for a rebuild: ``01-intro.md, 02-setup.md changed; rebuilding``."""
+    names = sorted({Path(p).name for p in paths})
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return f"{shown} changed; rebuilding"
 
-    Build errors are reported and watching goes on; the previous outputs stay in place.
+
+def watch(folders: Sequence[Path], out_dir: Path, rebuild: Callable[[], None], report: Callable[[str], None],
+          status: Callable[[str], None] | None = None, stop_event: threading.Event | None = None) -> None:
+    """Run ``rebuild`` once, then after every batch of relevant changes, until interrupted
+    (or until ``stop_event`` is set).
+
+    The watcher starts before the first build and keeps recording changes while a build
+    runs, so an edit saved during a build triggers the next one. ``report`` gets build
+    errors (watching goes on; the previous outputs stay in place); ``status`` gets one line
+    per rebuild naming the changed files.
     """
     from watchfiles import watch as watch_changes
+
+    out = out_dir.resolve()
+    roots = [f.resolve() for f in folders]
+    say = status or report
 
     def run() -> None:
         try:
@@ -32,9 +61,17 @@ def watch(folders: Sequence[Path], out_dir: Path, rebuild: Callable[[], None],
         except PressworkError as exc:
             report(str(exc))
 
-    run()
-    for changes in watch_changes(*folders, stop_event=stop_event, debounce=300):
-        changed = sorted({p for _, p in changes if watched(p, out_dir.resolve())})
-        if changed:
-            report(f"changed: {', '.join(Path(p).name for p in changed[:5])}{' ...' if len(changed) > 5 else ''}")
-            run()
+    changes = watch_changes(*roots, stop_event=stop_event, debounce=DEBOUNCE_MS, rust_timeout=WAIT_MS,
+                            yield_on_timeout=True)
+    try:
+        next(changes, None)  # starts the watcher (changes so far are in the first build anyway)
+        if stop_event is not None and stop_event.is_set():
+            return
+        run()
+        for batch in changes:
+            changed = {p for _, p in batch if watched(p, out, roots)}
+            if changed:
+                say(describe(changed))
+                run()
+    finally:
+        changes.close()

@@ -122,7 +122,7 @@ STRESS = ("# Stress\n\nA long list:\n\n" + nested_list(35) + "\nA long quote:\n\
 def stress_outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Reporter]:
     root = tmp_path_factory.mktemp("stress")
     (root / "01-stress.md").write_text(STRESS)
-    result = build(root, formats=["epub", "pdf", "pptx"])
+    result = build(root, formats=["epub", "pdf", "pptx"], out=root / "output")
     return root / "output", result.reporter
 
 
