@@ -7,9 +7,9 @@ import re
 import tomllib
 from pathlib import Path
 
+import epubcheck_support
 import pytest
 
-import epubcheck_support
 from presswork.config import Config
 from presswork.registry import discover_exporters
 
