@@ -7,11 +7,11 @@ import re
 import tomllib
 from pathlib import Path
 
-import epubcheck_support
 import pytest
 
 from presswork.config import Config
 from presswork.registry import discover_exporters
+from tests.support import epubcheck as epubcheck_support
 
 #: Commented keys whose value is an example to fill in, not the default.
 EXAMPLES = {"rights", "date", "subjects", "cover", "chapters"}
