@@ -15,7 +15,8 @@ from ..tree import (
     Figure, Heading, HorizontalRule, Image, Inline, Inlines, ListItem, MathBlock, Note, OrderedList, Paragraph,
     Pos, Row, Table, Text, plain_text,
 )
-from .engine import html_root, to_html
+from .html import html_root
+from .shapes import details
 from .inlines import InlineBuilder, Part, classes_of, parts_of, strip_math, trim
 
 #: Elements that start a block of their own inside mixed content.
@@ -66,6 +67,7 @@ class BlockBuilder(InlineBuilder):
 
     def blocks_of(self, parts: list[Part]) -> Blocks:
         """The blocks of a run of mixed content."""
+        parts = self.unwrap(parts)
         self.depth += 1
         if self.depth > self.max_depth:
             raise PressworkError(f"nesting deeper than {self.max_depth} levels", Pos(self.path, self.locator.current))
@@ -82,7 +84,7 @@ class BlockBuilder(InlineBuilder):
                 if block is not None:
                     out.append(block)
             self._flush(run, out)
-            return _attach_captions(out)
+            return attach_captions(out)
         finally:
             self.depth -= 1
 
@@ -136,6 +138,8 @@ class BlockBuilder(InlineBuilder):
         """Inline Markdown (an image's alt text) parsed into inlines."""
         if not _MARKUP.search(text):
             return (Text(text),)
+        from .pymd.engine import to_html  # alt text is Markdown; parsed the same way by both readers
+
         root = html_root(to_html(text))
         first = next((c for c in root if isinstance(c.tag, str)), None)
         return trim(self.inlines(first if first is not None and first.tag == "p" else root))
@@ -200,7 +204,11 @@ class BlockBuilder(InlineBuilder):
         summary = next((c for c in el if c.tag == "summary"), None)
         kinds = classes_of(el)
         if summary is None or not kinds:
-            return self.generic(el)
+            line = self.locator.find("div", container=True)
+            title = trim(self.inlines(summary)) if summary is not None else ()
+            if summary is not None:
+                _remove(summary)
+            return details(title, self.blocks(el), self.pos(line), self.attr(el))
         line = self.locator.find("admonition", container=True)
         title = trim(self.inlines(summary))
         _remove(summary)
@@ -399,7 +407,7 @@ def _caption_of(block: Block) -> Inlines | None:
     return trim(((Text(rest),) if rest else ()) + block.children[1:])
 
 
-def _attach_captions(blocks: list[Block]) -> Blocks:
+def attach_captions(blocks: list[Block]) -> Blocks:
     """Move a ``Table: caption`` paragraph right after (or else right before) a table into it."""
     out = list(blocks)
     i = 0

@@ -13,6 +13,7 @@ from ..tree import (
     Attr, Blocks, Code, Emphasis, Image, Inline, Inlines, Kbd, LineBreak, Link, Math, Pos,
     Span, Strikethrough, Strong, Subscript, Superscript, Text,
 )
+from .html import UNKNOWN_TAG, tag_name_of
 from .locate import Locator
 from .sanitize import DROPPED_ATTRS, UNSAFE_TAGS, URL_ATTRS, is_event_attr, is_unsafe_url
 
@@ -130,8 +131,23 @@ class InlineBuilder:
         """The inlines inside ``el``."""
         return self.inlines_of(list(parts_of(el)))
 
+    def unwrap(self, parts: list[Part]) -> list[Part]:
+        """Replace unknown or custom elements (``<Listing>``, ``<center>``) by their content, warning once each."""
+        if not any(not isinstance(p, str) and p.tag == UNKNOWN_TAG for p in parts):
+            return parts
+        out: list[Part] = []
+        for part in parts:
+            if isinstance(part, str) or part.tag != UNKNOWN_TAG:
+                out.append(part)
+                continue
+            name = tag_name_of(part)
+            self.warn_html(f"unknown HTML element <{name}> unwrapped (its content is kept)", f"<{name}")
+            out.extend(self.unwrap(list(parts_of(part))))
+        return out
+
     def inlines_of(self, parts: list[Part]) -> Inlines:
         """The inlines of a run of mixed content."""
+        parts = self.unwrap(parts)
         self.depth += 1
         if self.depth > self.max_depth:
             raise PressworkError(f"HTML nested deeper than {self.max_depth} levels", Pos(self.path, self.locator.current))

@@ -7,8 +7,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..diagnostics import PressworkError
-from ..tree import Pos
+from ...diagnostics import PressworkError
+from ...tree import Pos
 
 Warn = Callable[[str, int], None]
 """Report a warning at a 1-based source line."""

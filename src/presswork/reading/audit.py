@@ -1,0 +1,134 @@
+"""No silent loss: compare the words of a source file with the words of its tree.
+
+Every word of the source must reach the tree (as text, code, math, a URL, an alt text or an
+attribute), or a warning must name its file and a line of the source block it stood in.
+Front matter, HTML comments, tag and attribute names, link-reference labels and other markup
+are left out of the count. Words are compared case-insensitively, as a set per file.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any
+
+from ..diagnostics import Reporter
+from ..tree import Attr, Blocks, Node, Pos
+
+__all__ = ["Audit", "audit_words", "source_words", "tree_words"]
+
+_WORD = re.compile(r"[^\W_]+")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9_:.-]*((?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?)/?>")
+_ATTR_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+_REF_DEF = re.compile(r"^[ \t]{0,3}\[(?P<label>[^\]]+)\]:", re.M)
+_REF_USE = re.compile(r"\]\[(?P<label>[^\]]*)\]")
+_NOTE_LABEL = re.compile(r"\[\^(?P<label>[^\]\s]+)\]")
+_TASK = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]+)\[[ xX]\]", re.M)
+_CAPTION = re.compile(r"^([ \t]*)Table:", re.M)
+_ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.I)
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The audit of one file: how many distinct words it has, and those lost without a warning (word, line)."""
+
+    path: str
+    words: int
+    lost: tuple[tuple[str, int], ...]
+
+
+def _blank(match: re.Match[str]) -> str:
+    """Replace a match by spaces, keeping its newlines (line numbers stay right)."""
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def _tag_values(match: re.Match[str]) -> str:
+    """A tag replaced by its attribute values (an ``alt`` or ``title`` is text of the book)."""
+    values = " ".join(next((v for v in m.groups() if v is not None), "") for m in _ATTR_VALUE.finditer(match.group(1)))
+    newlines = match.group(0).count("\n")
+    return " " + values + "\n" * newlines + " "
+
+
+def source_words(body: str) -> dict[str, int]:
+    """The words of a Markdown body (front matter already blanked), each with the first line it is on."""
+    text = _COMMENT.sub(_blank, body)
+    text = _REF_DEF.sub(_blank, text)
+    text = _REF_USE.sub(_blank, text)
+    text = _NOTE_LABEL.sub(_blank, text)
+    text = _TASK.sub(lambda m: m.group(1) + "   ", text)
+    text = _CAPTION.sub(lambda m: m.group(1) + "      ", text)
+    text = _TAG.sub(_tag_values, text)
+    words: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n"), 1):
+        for word in _WORD.findall(html.unescape(line)):
+            words.setdefault(word.lower(), number)
+    return words
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string held by a node (text, code, URLs, attributes), recursively."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, (Node, Attr)) or (is_dataclass(value) and not isinstance(value, type)):
+        for f in fields(value):
+            if f.name != "pos":
+                yield from _strings(getattr(value, f.name))
+
+
+def tree_words(blocks: Blocks) -> set[str]:
+    """The words of a tree (lower case)."""
+    words: set[str] = set()
+    for text in _strings(blocks):
+        words.update(w.lower() for w in _WORD.findall(html.unescape(text)))
+    return words
+
+
+def _block_spans(body: str) -> list[tuple[int, int]]:
+    """1-based (first, last) lines of the top-level blocks of ``body`` (markdown-it's token maps)."""
+    from .gfm.parser import make_parser
+
+    spans = []
+    for token in make_parser().parse(body):
+        if token.map and token.level == 0 and token.nesting >= 0 or (token.map and token.nesting == 1 and token.level == 0):
+            spans.append((token.map[0] + 1, token.map[1]))
+    return spans
+
+
+def audit_words(body: str, blocks: Blocks, path: str, reporter: Reporter) -> Audit:
+    """Warn (category ``audit``) about each source line whose words vanished without a warning."""
+    source = source_words(body)
+    present = tree_words(blocks)
+    missing = {w: line for w, line in source.items() if w not in present and not _ALERT.fullmatch(f"[!{w}]")}
+    if not missing:
+        return Audit(path, len(source), ())
+    warned = [w.pos.line for w in reporter.warnings if w.pos is not None and w.pos.file == path and w.pos.line]
+    spans = _block_spans(body) if warned else []
+    excused_lines: set[int] = set()
+    for first, last in [*spans, *reporter.removed.get(path, ())]:
+        if any(first <= line <= last for line in warned):
+            excused_lines.update(range(first, last + 1))
+    excused_lines.update(warned)
+    lost = tuple(sorted(((w, line) for w, line in missing.items() if line not in excused_lines), key=lambda x: x[1]))
+    by_line: dict[int, list[str]] = {}
+    for word, line in lost:
+        by_line.setdefault(line, []).append(word)
+    for line, words in by_line.items():
+        shown = ", ".join(repr(w) for w in words[:8]) + (", ..." if len(words) > 8 else "")
+        reporter.warn(f"{len(words)} word(s) of the source missing from the book without a warning: {shown}",
+                      Pos(path, line), "audit")
+    return Audit(path, len(source), lost)
+
+
+def summarise(audits: Iterable[Audit]) -> tuple[int, int]:
+    """(distinct words, lost words) over several files."""
+    total = lost = 0
+    for a in audits:
+        total += a.words
+        lost += len(a.lost)
+    return total, lost

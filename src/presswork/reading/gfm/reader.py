@@ -1,0 +1,570 @@
+"""The ``gfm`` reader: markdown-it-py tokens -> tree blocks, raw HTML read the way GitHub renders it.
+
+Raw HTML blocks end at a blank line in CommonMark, so ``<details>`` + Markdown + ``</details>``
+arrive as three blocks: an opening tag left open in an HTML block starts a *frame* that collects
+the Markdown blocks that follow until its closing tag. Inline HTML works the same way inside a
+paragraph. Known safe elements map to nodes, unknown ones are unwrapped (their content is kept,
+with a warning), dangerous ones are removed with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown.extensions.toc import slugify_unicode, unique
+from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+
+from ...diagnostics import PressworkError, Reporter
+from ...tree import (
+    Admonition, Attr, Block, BlockQuote, Blocks, BulletList, Code, CodeBlock, DefinitionItem, DefinitionList, Div,
+    Emphasis, Figure, Heading, HorizontalRule, Image, Inline, Inlines, Kbd, LineBreak, Link, ListItem, Math,
+    MathBlock, Note, OrderedList, Paragraph, Pos, Row, Span, Strikethrough, Strong, Subscript, Superscript, Table,
+    Text, plain_text,
+)
+from ..attrs import admonition_kind, parse_attr_braces, parse_info, split_heading_attrs
+from ..blocks import BlockBuilder, attach_captions
+from ..html import html_root, is_unknown
+from ..inlines import merge, trim
+from ..locate import Locator
+from ..sanitize import UNSAFE_TAGS, is_unsafe_url
+from ..shapes import SUMMARY, details
+from .parser import make_parser, nesting_limit
+
+__all__ = ["GfmReader"]
+
+_TAG = re.compile(r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9_:.-]*)(?P<rest>(?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?)>"
+                  r"|<!--.*?-->|<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>", re.S)
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_ALIGN = re.compile(r"text-align:\s*(left|right|center)")
+_DIV_INFO = re.compile(r"^(?P<name>[\w-]+)?\s*(?:\[(?P<title>[^\]]*)\])?\s*(?P<rest>.*)$")
+
+
+class GfmReader:
+    """CommonMark 0.31 + GitHub Flavored Markdown on markdown-it-py (the default reader)."""
+
+    name = "gfm"
+
+    def read(self, body: str, path: str, reporter: Reporter, max_nesting: int) -> Blocks:
+        """The blocks of ``body`` (front matter already blanked, so lines are the file's lines)."""
+        tokens = make_parser(max_nesting).parse(body)
+        _check_nesting(tokens, path, max_nesting)
+        return _Converter(path, reporter, body.split("\n"), max_nesting).document(tokens)
+
+
+def _check_nesting(tokens: list[Token], path: str, max_nesting: int) -> None:
+    """markdown-it stops reading a file at its nesting limit: refuse such input with a clear error instead."""
+    limit = nesting_limit(max_nesting) - 4
+    depth = 0
+    for token in tokens:
+        depth += token.nesting
+        if depth > limit or (token.children and _inline_depth(token.children) + token.level > limit + 4):
+            line = token.map[0] + 1 if token.map else 0
+            raise PressworkError(f"nesting deeper than {max_nesting} levels", Pos(path, line))
+
+
+def _inline_depth(children: list[Token]) -> int:
+    depth = deepest = 0
+    for child in children:
+        depth += child.nesting
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@dataclass
+class _Frame:
+    """An HTML element left open by a raw-HTML block (or inline tag) that collects what follows until it closes."""
+
+    name: str  # as written (``details``, ``Listing``)
+    opening: str  # the opening tag's text
+    line: int
+    blocks: list[Block] = field(default_factory=list)
+    inlines: list[Inline] = field(default_factory=list)
+    summary: Inlines = ()
+
+
+class _Converter:
+    """Turns the syntax tree of one file into blocks."""
+
+    def __init__(self, path: str, reporter: Reporter, lines: list[str], max_nesting: int) -> None:
+        self.path = path
+        self.reporter = reporter
+        self.lines = lines
+        self.html = BlockBuilder(path, reporter, Locator(lines), max_depth=4 * max_nesting + 64)
+        self.footnotes: dict[str, SyntaxTreeNode] = {}
+        self.note_cache: dict[str, Blocks] = {}
+        self.note_lines: dict[str, int] = {}
+        self.used_ids: set[str] = set()
+        self.line = 1
+
+    # ----------------------------------------------------------------- document
+
+    def document(self, tokens: list[Token]) -> Blocks:
+        """All blocks; footnote definitions become Notes where they are called."""
+        root = SyntaxTreeNode(tokens)
+        body = []
+        for node in root.children:
+            if node.type == "footnote_block":
+                for note in node.children:
+                    label = str(note.meta.get("label", note.meta.get("id")))
+                    self.footnotes.setdefault(label, note)
+                    self.note_lines[label] = _first_line(note)
+            else:
+                body.append(node)
+        blocks = self.blocks(body)
+        for label in self.footnotes.keys() - self.note_cache.keys():
+            line = self.note_lines.get(label) or _search(self.lines, f"[^{label}]:")
+            self.reporter.warn(f"footnote [^{label}] is defined but never used", Pos(self.path, line), "markdown")
+        return blocks
+
+    def pos(self, node: SyntaxTreeNode | None) -> Pos:
+        """The position of ``node`` (the last known line when it has no map)."""
+        if node is not None and node.map:
+            self.line = node.map[0] + 1
+        return Pos(self.path, self.line)
+
+    def warn(self, message: str, line: int, category: str = "html") -> None:
+        """A warning at ``line`` of this file."""
+        self.reporter.warn(message, Pos(self.path, line), category)
+
+    # ----------------------------------------------------------------- block lists
+
+    def blocks(self, nodes: list[SyntaxTreeNode]) -> Blocks:
+        """The blocks of a list of sibling nodes; raw-HTML frames collect the blocks between their tags."""
+        stack = [_Frame("", "", 0)]
+        for node in nodes:
+            if node.type == "html_block":
+                self.html_block(node, stack)
+                continue
+            block = self.block(node)
+            if block is not None:
+                stack[-1].blocks.append(block)
+        while len(stack) > 1:  # an element never closed ends with its container, as in a browser
+            self.close_frame(stack)
+        return attach_captions(stack[0].blocks)
+
+    def block(self, node: SyntaxTreeNode) -> Block | None:
+        """One block node."""
+        kind = node.type
+        pos = self.pos(node)
+        if kind == "paragraph":
+            return self.paragraph(node, pos)
+        if kind == "heading":
+            return self.heading(node, pos)
+        if kind in ("fence", "code_block"):
+            language, attr = parse_info(node.info) if kind == "fence" else ("", Attr())
+            return CodeBlock(_code(node.content), language, attr, pos=pos)
+        if kind == "math_block":
+            return MathBlock(node.content.strip(), pos=pos)
+        if kind == "blockquote":
+            return BlockQuote(self.blocks(node.children), pos=pos)
+        if kind == "alert":
+            name = str(node.meta.get("kind", "note")).lower()
+            body = [c for c in node.children if c.type != "alert_title"]
+            return Admonition(name, (Text(name.capitalize()),), self.blocks(body), pos=pos)
+        if kind == "admonition":
+            return self.admonition(node, pos)
+        if kind == "container_div":
+            return self.fenced_div(node, pos)
+        if kind in ("bullet_list", "ordered_list"):
+            items = tuple(self.item(c) for c in node.children)
+            if kind == "bullet_list":
+                return BulletList(items, pos=pos)
+            return OrderedList(items, int(node.attrs.get("start", 1) or 1), pos=pos)
+        if kind == "dl":
+            return self.definition_list(node, pos)
+        if kind == "table":
+            return self.table(node, pos)
+        if kind == "hr":
+            return HorizontalRule(pos=pos)
+        if kind == "inline":  # defensive: loose inline content
+            children = trim(self.inlines(node.children))
+            return Paragraph(children, pos=pos) if children else None
+        # An unknown block token (a third-party plug-in): keep its text rather than lose it.
+        text = node.content or "".join(c.content for c in node.children)
+        self.warn(f"unsupported Markdown construct {kind!r} kept as plain text", pos.line, "markdown")
+        return Paragraph((Text(text),), pos=pos) if text.strip() else None
+
+    def paragraph(self, node: SyntaxTreeNode, pos: Pos) -> Block | None:
+        """A Paragraph, or a Figure when it holds a lone image."""
+        children = trim(self.inlines(node.children[0].children if node.children else []))
+        if len(children) == 1 and isinstance(children[0], Image):
+            image = children[0]
+            caption: Inlines = self.image_captions.pop(id(image), ()) or ((Text(image.title),) if image.title else ())
+            return Figure(image, caption, pos=pos)
+        return Paragraph(children, pos=pos) if children else None
+
+    def heading(self, node: SyntaxTreeNode, pos: Pos) -> Block:
+        """A Heading; a trailing ``{#id .class}`` sets its attributes, else the id is a slug of its text."""
+        children = list(trim(self.inlines(node.children[0].children if node.children else [])))
+        attr = Attr()
+        if children and isinstance(children[-1], Text):
+            text, found = split_heading_attrs(children[-1].text)
+            if found is not None:
+                attr = found
+                children[-1] = Text(text.rstrip())
+                if not children[-1].text:  # type: ignore[attr-defined]
+                    children.pop()
+        inlines = tuple(children)
+        ident = attr.id or unique(slugify_unicode(plain_text(inlines), "-"), self.used_ids)
+        if attr.id:
+            self.used_ids.add(attr.id)
+        return Heading(int(node.tag[1]), inlines, Attr(ident, attr.classes, attr.kv), pos=pos)
+
+    def admonition(self, node: SyntaxTreeNode, pos: Pos) -> Block:
+        """``!!! kind "Title"`` (Python-Markdown spelling)."""
+        kind = str(node.meta.get("tag") or "note").split()[0].lower()
+        title: Inlines = ()
+        body = []
+        for child in node.children:
+            if child.type == "admonition_title":
+                title = trim(self.inlines(child.children[0].children if child.children else []))
+            else:
+                body.append(child)
+        return Admonition(kind, title, self.blocks(body), pos=pos)
+
+    def fenced_div(self, node: SyntaxTreeNode, pos: Pos) -> Block:
+        """``::: notes``, ``::: {.callout-tip title="T"}``, ``:::note[Title]``: a Div or an Admonition."""
+        info = node.info.strip()
+        title: Inlines = ()
+        if info.startswith("{") and info.rstrip().endswith("}"):
+            attr = parse_attr_braces(info.strip()[1:-1])
+        else:
+            m = _DIV_INFO.match(info)
+            name = (m.group("name") or "") if m else info
+            rest = (m.group("rest") or "").strip() if m else ""
+            words = rest.split() if rest and admonition_kind((name,)) is None else []
+            attr = Attr("", (name, *words) if name else tuple(words), ())
+            label = (m.group("title") if m else None) or (rest if admonition_kind((name,)) else "")
+            if label:
+                title = (Text(label.strip()),)
+        body = self.blocks(node.children)
+        kind = admonition_kind(attr.classes)
+        if kind is not None:
+            title = title or ((Text(attr.get("title") or ""),) if attr.get("title") else ())
+            return Admonition(kind, title, body, pos=pos)
+        return Div(attr, body, pos=pos)
+
+    def item(self, node: SyntaxTreeNode) -> ListItem:
+        """A list item with its task state (``[x]``/``[ ]``)."""
+        pos = self.pos(node)
+        checked = node.meta.get("checked") if "task-list-item" in str(node.attrs.get("class", "")) else None
+        return ListItem(self.blocks(node.children), None if checked is None else bool(checked), pos=pos)
+
+    def definition_list(self, node: SyntaxTreeNode, pos: Pos) -> Block:
+        """A DefinitionList: each ``dt`` starts an item, each ``dd`` adds a definition."""
+        items: list[tuple[Inlines, list[Blocks], Pos]] = []
+        for child in node.children:
+            if child.type == "dt":
+                term_pos = self.pos(child)
+                items.append((trim(self.inlines(child.children[0].children if child.children else [])), [], term_pos))
+            else:
+                if not items:
+                    items.append(((), [], pos))
+                items[-1][1].append(self.blocks(child.children))
+        return DefinitionList(tuple(DefinitionItem(t, tuple(d), pos=p) for t, d, p in items), pos=pos)
+
+    def table(self, node: SyntaxTreeNode, pos: Pos) -> Block:
+        """A GFM table: its alignments come from the delimiter row."""
+        head: list[Row] = []
+        body: list[Row] = []
+        alignments: list[str] = []
+        for section in node.children:
+            for tr in section.children:
+                cells = []
+                for cell in tr.children:
+                    if section.type == "thead":
+                        m = _ALIGN.search(str(cell.attrs.get("style", "")))
+                        alignments.append(m.group(1) if m else "")
+                    cells.append(trim(self.inlines(cell.children[0].children if cell.children else [])))
+                (head if section.type == "thead" else body).append(tuple(cells))
+        width = len(alignments)
+        body = [row + ((),) * (width - len(row)) for row in body]
+        return Table((), tuple(alignments), tuple(head), tuple(body), pos=pos)
+
+    # ----------------------------------------------------------------- raw HTML blocks
+
+    def html_block(self, node: SyntaxTreeNode, stack: list[_Frame]) -> None:
+        """A raw-HTML block: complete elements become nodes; tags left open or closed here open or close frames."""
+        text = node.content
+        line = self.pos(node).line
+        pieces = list(_TAG.finditer(text))
+        pairs = _pair(pieces)
+        pending_from = 0
+        for i, m in enumerate(pieces):
+            name = m.group("name")
+            if not name or i in pairs or name.lower() in _VOID or m.group(0).endswith("/>"):
+                continue
+            piece_line = line + text.count("\n", 0, m.start())
+            self.flush_html(text[pending_from:m.start()], stack, piece_line)
+            pending_from = m.end()
+            if m.group("close"):
+                if any(f.name.lower() == name.lower() for f in stack[1:]):
+                    while stack[-1].name.lower() != name.lower():
+                        self.close_frame(stack)
+                    self.close_frame(stack)
+            else:
+                stack.append(_Frame(name, m.group(0), piece_line))
+        self.flush_html(text[pending_from:], stack, line + text.count("\n", 0, pending_from))
+
+    def flush_html(self, html: str, stack: list[_Frame], line: int) -> None:
+        """Complete HTML (no frame boundary inside) as blocks of the innermost frame."""
+        if not html.strip():
+            return
+        frame = stack[-1]
+        self.html.locator = Locator(self.lines, max(line - 1, 0))
+        root = html_root(html)
+        if frame.name.lower() == "details" and not frame.summary and not frame.blocks:
+            summary = next((c for c in root if c.tag == "summary"), None)
+            if summary is not None:
+                frame.summary = trim(self.html.inlines(summary))
+                _remove(summary)
+        frame.blocks.extend(self.html.blocks(root))
+
+    def close_frame(self, stack: list[_Frame]) -> None:
+        """Close the innermost frame: its blocks become a node of the enclosing frame."""
+        frame = stack.pop()
+        parent = stack[-1]
+        name = frame.name
+        lower = name.lower()
+        pos = Pos(self.path, frame.line)
+        if is_unknown(name):
+            self.warn(f"unknown HTML element <{name}> unwrapped (its content is kept)", frame.line)
+            parent.blocks.extend(frame.blocks)
+            return
+        if lower in UNSAFE_TAGS:
+            self.warn(f"removed <{lower}> element", frame.line)
+            return
+        element = _opening_element(frame.opening)
+        self.html.locator = Locator(self.lines, max(frame.line - 1, 0))
+        self.html.check_attrs(element)
+        blocks = attach_captions(frame.blocks)
+        if lower == "details":
+            summary = frame.summary
+            if not summary and blocks and isinstance(blocks[0], Div) and blocks[0].attr.classes[:1] == (SUMMARY,):
+                summary = _first_inlines(blocks[0].blocks)
+                blocks = blocks[1:]
+            kinds = tuple(c for c in self.html.attr(element).classes)
+            if kinds and summary:
+                parent.blocks.append(Admonition(kinds[0], summary, blocks, pos=pos))
+            else:
+                parent.blocks.append(details(summary, blocks, pos, self.html.attr(element)))
+            return
+        if lower == "summary":
+            parent.blocks.append(Div(Attr(classes=(SUMMARY,)), blocks, pos=pos))
+            return
+        if lower == "blockquote":
+            parent.blocks.append(BlockQuote(blocks, pos=pos))
+            return
+        attr = self.html.attr(element) if lower == "div" else self.html.attr(element, extra=(lower,))
+        parent.blocks.append(Div(attr, blocks, pos=pos))
+
+    # ----------------------------------------------------------------- inlines
+
+    image_captions: dict[int, Inlines]
+
+    def inlines(self, nodes: list[SyntaxTreeNode]) -> Inlines:
+        """The inlines of sibling inline nodes; inline HTML tags open and close frames."""
+        if not hasattr(self, "image_captions"):
+            self.image_captions = {}
+        stack = [_Frame("", "", self.line)]
+        for node in nodes:
+            if node.type == "html_inline":
+                self.html_inline(node.content, stack)
+            else:
+                stack[-1].inlines.extend(self.inline(node))
+        while len(stack) > 1:
+            self.close_inline(stack)
+        return merge(stack[0].inlines)
+
+    def inline(self, node: SyntaxTreeNode) -> list[Inline]:
+        """One inline node."""
+        kind = node.type
+        if kind == "text":
+            return [Text(node.content)] if node.content else []
+        if kind == "softbreak":
+            return [Text(" ")]
+        if kind == "hardbreak":
+            return [LineBreak()]
+        if kind == "code_inline":
+            return [Code(node.content)]
+        if kind in ("math_inline", "math_inline_double"):
+            return [Math(node.content.strip())]
+        if kind == "em":
+            return [Emphasis(self.inlines(node.children))]
+        if kind == "strong":
+            return [Strong(self.inlines(node.children))]
+        if kind == "s":
+            return [Strikethrough(self.inlines(node.children))]
+        if kind == "sub":
+            return [Subscript(self.inlines(node.children))]
+        if kind == "sup":
+            return [Superscript(self.inlines(node.children))]
+        if kind == "link":
+            children = self.inlines(node.children)
+            href = str(node.attrs.get("href", ""))
+            if is_unsafe_url(href):
+                self.warn(f"removed unsafe URL '{href[:40]}' from a link", self.line)
+                return list(children)
+            return [Link(children, href, str(node.attrs.get("title", "") or ""))]
+        if kind == "image":
+            caption = self.inlines(node.children)
+            src = str(node.attrs.get("src", ""))
+            alt = plain_text(caption)
+            if is_unsafe_url(src):
+                self.warn(f"removed unsafe URL '{src[:40]}' from an image", self.line)
+                return [Text(alt)] if alt else []
+            image = Image(src, alt, str(node.attrs.get("title", "") or ""))
+            self.image_captions[id(image)] = caption
+            return [image]
+        if kind == "footnote_ref":
+            return [self.note(str(node.meta.get("label", node.meta.get("id"))))]
+        if node.children:
+            return list(self.inlines(node.children))
+        return [Text(node.content)] if node.content else []
+
+    def note(self, label: str) -> Inline:
+        """The Note of footnote ``label`` (a second call repeats the note)."""
+        if label not in self.note_cache:
+            definition = self.footnotes.get(label)
+            if definition is None:
+                return Note((Paragraph((Text(f"[^{label}]"),)),))
+            saved = self.line
+            self.note_cache[label] = ()  # a note that calls itself sees an empty note, not a loop
+            children = [c for c in definition.children if c.type != "footnote_anchor"]
+            self.note_cache[label] = self.blocks(children)
+            self.line = saved
+        return Note(self.note_cache[label])
+
+    def html_inline(self, text: str, stack: list[_Frame]) -> None:
+        """One inline HTML tag (or comment)."""
+        m = _TAG.fullmatch(text.strip())
+        if m is None or not m.group("name"):
+            return  # a comment, processing instruction or declaration: not text of the book
+        name = m.group("name")
+        lower = name.lower()
+        if m.group("close"):
+            if any(f.name.lower() == lower for f in stack[1:]):
+                while stack[-1].name.lower() != lower:
+                    self.close_inline(stack)
+                self.close_inline(stack)
+            return
+        if lower in _VOID or text.rstrip().endswith("/>"):
+            if is_unknown(name):
+                self.warn(f"unknown HTML element <{name}> unwrapped (its content is kept)", self.line)
+                return
+            self.html.locator = Locator(self.lines, max(self.line - 1, 0))
+            element = _opening_element(text, lower)
+            stack[-1].inlines.extend(self.html.inline(element))
+            return
+        stack.append(_Frame(name, text, self.line))
+
+    def close_inline(self, stack: list[_Frame]) -> None:
+        """Close the innermost inline frame: its inlines become a node of the enclosing one."""
+        frame = stack.pop()
+        parent = stack[-1]
+        name, lower = frame.name, frame.name.lower()
+        children = merge(frame.inlines)
+        if is_unknown(name):
+            self.warn(f"unknown HTML element <{name}> unwrapped (its content is kept)", frame.line)
+            parent.inlines.extend(children)
+            return
+        if lower in UNSAFE_TAGS:
+            self.warn(f"removed <{lower}> element", frame.line)
+            return
+        element = _opening_element(frame.opening, lower)
+        self.html.locator = Locator(self.lines, max(frame.line - 1, 0))
+        self.html.check_attrs(element)
+        parent.inlines.extend(_inline_element(self, element, lower, children))
+
+
+def _inline_element(conv: _Converter, el: object, tag: str, children: Inlines) -> list[Inline]:
+    """A known inline HTML element around already-read ``children``."""
+    builder = conv.html
+    containers = {"em": Emphasis, "i": Emphasis, "strong": Strong, "b": Strong, "del": Strikethrough,
+                  "s": Strikethrough, "strike": Strikethrough, "sub": Subscript, "sup": Superscript}
+    if tag in containers:
+        return [containers[tag](children)]
+    if tag in ("code", "tt", "samp"):
+        return [Code(plain_text(children))]
+    if tag == "kbd":
+        return [Kbd(plain_text(children))]
+    if tag == "a":
+        href = builder.safe_url(el, "href")  # type: ignore[arg-type]
+        if href is None:
+            attr = builder.attr(el, skip=("title", "name"))  # type: ignore[arg-type]
+            return [Span(attr, children)] if attr.id else list(children)
+        return [Link(children, href, el.get("title", ""))]  # type: ignore[attr-defined]
+    if tag == "span":
+        return [Span(builder.attr(el), children)]  # type: ignore[arg-type]
+    if tag in ("mark", "ins", "abbr"):
+        return [Span(builder.attr(el, extra=(tag,)), children)]  # type: ignore[arg-type]
+    return [Span(builder.attr(el, extra=(tag,)), children)]  # type: ignore[arg-type]
+
+
+def _opening_element(opening: str, tag: str = "div"):  # type: ignore[no-untyped-def]
+    """An lxml element with the attributes of an opening tag (its name replaced by ``tag``)."""
+    m = _TAG.fullmatch(opening.strip())
+    rest = (m.group("rest") or "") if m else ""
+    rest = rest.rstrip().removesuffix("/")
+    safe_tag = tag if tag in ("img", "br", "wbr", "hr", "input", "area", "col", "embed", "source", "track") else "span"
+    root = html_root(f"<{safe_tag}{rest}>" if safe_tag in _VOID else f"<{safe_tag}{rest}></{safe_tag}>")
+    el = next(iter(root), None)
+    if el is None:
+        el = root
+    el.tag = tag
+    return el
+
+
+def _pair(pieces: list[re.Match[str]]) -> set[int]:
+    """Indexes of tags closed within the same HTML block (their pairs included)."""
+    paired: set[int] = set()
+    open_: list[tuple[str, int]] = []
+    for i, m in enumerate(pieces):
+        name = m.group("name")
+        if not name or name.lower() in _VOID or m.group(0).endswith("/>"):
+            continue
+        if not m.group("close"):
+            open_.append((name.lower(), i))
+            continue
+        for j in range(len(open_) - 1, -1, -1):
+            if open_[j][0] == name.lower():
+                paired.update((open_[j][1], i))
+                del open_[j:]
+                break
+    return paired
+
+
+def _remove(el) -> None:  # type: ignore[no-untyped-def]
+    parent = el.getparent()
+    if parent is not None:
+        if el.tail:
+            prev = el.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + el.tail
+            else:
+                parent.text = (parent.text or "") + el.tail
+        parent.remove(el)
+
+
+def _first_inlines(blocks: Blocks) -> Inlines:
+    first = blocks[0] if blocks else None
+    return first.children if isinstance(first, Paragraph) else ()
+
+
+def _code(content: str) -> str:
+    """A code block's text: exactly as written, without the newline that ends its last line."""
+    return content[:-1] if content.endswith("\n") else content
+
+
+def _first_line(node: SyntaxTreeNode) -> int:
+    for child in node.children:
+        if child.map:
+            return child.map[0] + 1
+    return 0
+
+
+def _search(lines: list[str], needle: str) -> int:
+    return next((i + 1 for i, line in enumerate(lines) if needle in line), 0)
+
