@@ -28,6 +28,7 @@ _REF_USE = re.compile(r"\]\[(?P<label>[^\]]*)\]")
 _NOTE_LABEL = re.compile(r"\[\^(?P<label>[^\]\s]+)\]")
 _TASK = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]+)\[[ xX]\]", re.M)
 _CAPTION = re.compile(r"^([ \t]*)Table:", re.M)
+_NUMBER_MARKER = re.compile(r"^((?:[ \t]*>)*[ \t]*)(\d{1,9})(?=[.)](?:[ \t]|$))", re.M)
 _ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.I)
 
 
@@ -60,6 +61,7 @@ def source_words(body: str) -> dict[str, int]:
     text = _NOTE_LABEL.sub(_blank, text)
     text = _TASK.sub(lambda m: m.group(1) + "   ", text)
     text = _CAPTION.sub(lambda m: m.group(1) + "      ", text)
+    text = _NUMBER_MARKER.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)  # list numbers: OrderedList.start
     text = _TAG.sub(_tag_values, text)
     words: dict[str, int] = {}
     for number, line in enumerate(text.split("\n"), 1):

@@ -38,6 +38,8 @@ _TAG = re.compile(r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9_:.-]*)(?P<rest>(?:
                   r"|<!--.*?-->|<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>", re.S)
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _ALIGN = re.compile(r"text-align:\s*(left|right|center)")
+_MARKDOWN_ATTR = re.compile(r"""\smarkdown(?:\s*=\s*["']?(?:1|block|span)["']?)?[\s/>]""")
+_DIV_CLOSE = re.compile(r"^\s*:{3,}\s*$")
 _DIV_INFO = re.compile(r"^(?P<name>[\w-]+)?\s*(?:\[(?P<title>[^\]]*)\])?\s*(?P<rest>.*)$")
 
 
@@ -48,20 +50,34 @@ class GfmReader:
 
     def read(self, body: str, path: str, reporter: Reporter, max_nesting: int) -> Blocks:
         """The blocks of ``body`` (front matter already blanked, so lines are the file's lines)."""
-        tokens = make_parser(max_nesting).parse(body)
+        env: dict[str, object] = {}
+        tokens = make_parser(max_nesting).parse(body, env)
         _check_nesting(tokens, path, max_nesting)
-        return _Converter(path, reporter, body.split("\n"), max_nesting).document(tokens)
+        converter = _Converter(path, reporter, body.split("\n"), max_nesting)
+        blocks = converter.document(tokens)
+        converter.unused_footnotes(env)
+        return blocks
 
 
 def _check_nesting(tokens: list[Token], path: str, max_nesting: int) -> None:
-    """markdown-it stops reading a file at its nesting limit: refuse such input with a clear error instead."""
-    limit = nesting_limit(max_nesting) - 4
+    """Refuse lists, quotes and divs nested deeper than ``max_nesting`` (markdown-it would stop reading
+    the file at its own limit) with a clear error naming the line."""
     depth = 0
+    limit = nesting_limit(max_nesting) - 2
     for token in tokens:
-        depth += token.nesting
-        if depth > limit or (token.children and _inline_depth(token.children) + token.level > limit + 4):
+        if token.type in _CONTAINERS:
+            depth += token.nesting
+            if depth > max_nesting or token.level > limit:
+                line = token.map[0] + 1 if token.map else 0
+                raise PressworkError(f"nesting deeper than {max_nesting} levels (lists, quotes, divs)", Pos(path, line))
+        if token.children and _inline_depth(token.children) > max_nesting + 8:
             line = token.map[0] + 1 if token.map else 0
-            raise PressworkError(f"nesting deeper than {max_nesting} levels", Pos(path, line))
+            raise PressworkError(f"inline markup nested deeper than {max_nesting + 8} levels", Pos(path, line))
+
+
+_CONTAINERS = frozenset(("blockquote_open", "blockquote_close", "bullet_list_open", "bullet_list_close",
+                         "ordered_list_open", "ordered_list_close", "container_div_open", "container_div_close",
+                         "admonition_open", "admonition_close", "alert_open", "alert_close", "dl_open", "dl_close"))
 
 
 def _inline_depth(children: list[Token]) -> int:
@@ -82,6 +98,7 @@ class _Frame:
     blocks: list[Block] = field(default_factory=list)
     inlines: list[Inline] = field(default_factory=list)
     summary: Inlines = ()
+    markdown: bool = False  # markdown="1" (md_in_html): the HTML text inside is read as Markdown
 
 
 class _Converter:
@@ -97,6 +114,7 @@ class _Converter:
         self.note_lines: dict[str, int] = {}
         self.used_ids: set[str] = set()
         self.line = 1
+        self.max_nesting = max_nesting
 
     # ----------------------------------------------------------------- document
 
@@ -112,11 +130,22 @@ class _Converter:
                     self.note_lines[label] = _first_line(note)
             else:
                 body.append(node)
-        blocks = self.blocks(body)
-        for label in self.footnotes.keys() - self.note_cache.keys():
-            line = self.note_lines.get(label) or _search(self.lines, f"[^{label}]:")
+        return self.blocks(body)
+
+    def unused_footnotes(self, env: dict[str, object]) -> None:
+        """Warn about footnote definitions never called (markdown-it leaves them out of the tokens)."""
+        footnotes = env.get("footnotes")
+        refs = footnotes.get("refs", {}) if isinstance(footnotes, dict) else {}
+        for key, ident in refs.items():
+            if ident != -1:
+                continue
+            label = key[1:]
+            line = _search(self.lines, f"[^{label}]:")
+            end = line
+            while end < len(self.lines) and self.lines[end].strip():
+                end += 1
+            self.reporter.removed.setdefault(self.path, []).append((line, end))
             self.reporter.warn(f"footnote [^{label}] is defined but never used", Pos(self.path, line), "markdown")
-        return blocks
 
     def pos(self, node: SyntaxTreeNode | None) -> Pos:
         """The position of ``node`` (the last known line when it has no map)."""
@@ -240,6 +269,8 @@ class _Converter:
             if label:
                 title = (Text(label.strip()),)
         body = self.blocks(node.children)
+        if node.map and not _DIV_CLOSE.match(self.lines[node.map[1]] if node.map[1] < len(self.lines) else ""):
+            self.warn("fenced div ':::' is never closed (closed at the end of its container)", pos.line, "markdown")
         kind = admonition_kind(attr.classes)
         if kind is not None:
             title = title or ((Text(attr.get("title") or ""),) if attr.get("title") else ())
@@ -281,7 +312,11 @@ class _Converter:
                 (head if section.type == "thead" else body).append(tuple(cells))
         width = len(alignments)
         body = [row + ((),) * (width - len(row)) for row in body]
-        return Table((), tuple(alignments), tuple(head), tuple(body), pos=pos)
+        caption: Inlines = ()
+        if body and _caption_row(body[-1]):  # "Table: caption" right under the table (no blank line)
+            first = body.pop()[0]
+            caption = trim((Text(_CAPTION.sub("", first[0].text, count=1)),) + first[1:])  # type: ignore[attr-defined]
+        return Table(caption, tuple(alignments), tuple(head), tuple(body), pos=pos)
 
     # ----------------------------------------------------------------- raw HTML blocks
 
@@ -305,7 +340,7 @@ class _Converter:
                         self.close_frame(stack)
                     self.close_frame(stack)
             else:
-                stack.append(_Frame(name, m.group(0), piece_line))
+                stack.append(_Frame(name, m.group(0), piece_line, markdown=bool(_MARKDOWN_ATTR.search(m.group(0)))))
         self.flush_html(text[pending_from:], stack, line + text.count("\n", 0, pending_from))
 
     def flush_html(self, html: str, stack: list[_Frame], line: int) -> None:
@@ -313,6 +348,13 @@ class _Converter:
         if not html.strip():
             return
         frame = stack[-1]
+        if frame.markdown:
+            tokens = make_parser(self.max_nesting).parse(html)
+            for token in tokens:
+                if token.map:
+                    token.map = [token.map[0] + line - 1, token.map[1] + line - 1]
+            frame.blocks.extend(self.blocks(SyntaxTreeNode(tokens).children))
+            return
         self.html.locator = Locator(self.lines, max(line - 1, 0))
         root = html_root(html)
         if frame.name.lower() == "details" and not frame.summary and not frame.blocks:
@@ -517,6 +559,16 @@ def _opening_element(opening: str, tag: str = "div"):  # type: ignore[no-untyped
     return el
 
 
+_CAPTION = re.compile(r"^\s*Table:\s*")
+
+
+def _caption_row(row: Row) -> bool:
+    """Whether a table row is a ``Table: caption`` line swallowed into the table."""
+    first = row[0] if row else ()
+    return (bool(first) and isinstance(first[0], Text) and bool(_CAPTION.match(first[0].text))
+            and not any(row[1:]))
+
+
 def _pair(pieces: list[re.Match[str]]) -> set[int]:
     """Indexes of tags closed within the same HTML block (their pairs included)."""
     paired: set[int] = set()
@@ -526,7 +578,8 @@ def _pair(pieces: list[re.Match[str]]) -> set[int]:
         if not name or name.lower() in _VOID or m.group(0).endswith("/>"):
             continue
         if not m.group("close"):
-            open_.append((name.lower(), i))
+            if not _MARKDOWN_ATTR.search(m.group(0)):
+                open_.append((name.lower(), i))
             continue
         for j in range(len(open_) - 1, -1, -1):
             if open_[j][0] == name.lower():
