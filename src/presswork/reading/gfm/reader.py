@@ -112,6 +112,7 @@ class _Converter:
         self.footnotes: dict[str, SyntaxTreeNode] = {}
         self.note_cache: dict[str, Blocks] = {}
         self.note_lines: dict[str, int] = {}
+        self.notes_open: set[str] = set()
         self.used_ids: set[str] = set()
         self.line = 1
         self.max_nesting = max_nesting
@@ -472,10 +473,14 @@ class _Converter:
             definition = self.footnotes.get(label)
             if definition is None:
                 return Note((Paragraph((Text(f"[^{label}]"),)),))
+            if label in self.notes_open:
+                line = _search(self.lines, f"[^{label}]:")
+                raise PressworkError(f"footnote [^{label}] refers to itself", Pos(self.path, line))
+            self.notes_open.add(label)
             saved = self.line
-            self.note_cache[label] = ()  # a note that calls itself sees an empty note, not a loop
             children = [c for c in definition.children if c.type != "footnote_anchor"]
             self.note_cache[label] = self.blocks(children)
+            self.notes_open.discard(label)
             self.line = saved
         return Note(self.note_cache[label])
 
