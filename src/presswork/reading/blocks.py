@@ -15,6 +15,7 @@ from ..tree import (
     Figure, Heading, HorizontalRule, Image, Inline, Inlines, ListItem, MathBlock, Note, OrderedList, Paragraph,
     Pos, Row, Table, Text, plain_text,
 )
+from .attrs import admonition_kind
 from .html import html_root
 from .shapes import details
 from .inlines import InlineBuilder, Part, classes_of, parts_of, strip_math, trim
@@ -186,7 +187,12 @@ class BlockBuilder(InlineBuilder):
         if "highlight" in classes and len(elements) == 1 and elements[0].tag == "pre":
             return self.code(elements[0])
         line = self.locator.find("div", container=True)
-        return Div(self.attr(el), self.blocks(el), pos=self.pos(line))
+        attr = self.attr(el)
+        kind = admonition_kind(attr.classes)
+        if kind is not None:  # ::: note (Docusaurus), ::: {.callout-tip title="T"} (Quarto)
+            title = attr.get("title")
+            return Admonition(kind, (Text(title or kind.capitalize()),), self.blocks(el), pos=self.pos(line))
+        return Div(attr, self.blocks(el), pos=self.pos(line))
 
     def admonition(self, el: HtmlElement) -> Block:
         """``<div class="admonition KIND">`` with an optional ``<p class="admonition-title">``."""
@@ -229,7 +235,7 @@ class BlockBuilder(InlineBuilder):
     def quote(self, el: HtmlElement) -> Block:
         """``<blockquote>``: a BlockQuote."""
         line = self.locator.find("quote", container=True)
-        return BlockQuote(self.blocks(el), pos=self.pos(line))
+        return alert_of(BlockQuote(self.blocks(el), pos=self.pos(line)))
 
     def bullet_list(self, el: HtmlElement) -> Block:
         """``<ul>``: a BulletList."""
@@ -334,6 +340,23 @@ class BlockBuilder(InlineBuilder):
             finally:
                 self.locator = outer
         return Note(self.note_cache[ident])
+
+
+_ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*", re.I)
+
+
+def alert_of(quote: BlockQuote) -> Block:
+    """A block quote that opens with ``[!NOTE]`` (a GitHub alert) as an Admonition, else the quote."""
+    first = quote.blocks[0] if quote.blocks else None
+    if not isinstance(first, Paragraph) or not first.children or not isinstance(first.children[0], Text):
+        return quote
+    m = _ALERT.match(first.children[0].text)
+    if not m:
+        return quote
+    kind = m.group(1).lower()
+    rest = trim((Text(first.children[0].text[m.end():]),) + first.children[1:])
+    body = ((Paragraph(rest, pos=first.pos),) if rest else ()) + quote.blocks[1:]
+    return Admonition(kind, (Text(kind.capitalize()),), body, pos=quote.pos)
 
 
 def _remove(el: HtmlElement) -> None:

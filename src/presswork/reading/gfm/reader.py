@@ -274,7 +274,7 @@ class _Converter:
             self.warn("fenced div ':::' is never closed (closed at the end of its container)", pos.line, "markdown")
         kind = admonition_kind(attr.classes)
         if kind is not None:
-            title = title or ((Text(attr.get("title") or ""),) if attr.get("title") else ())
+            title = title or (Text(attr.get("title") or kind.capitalize()),)
             return Admonition(kind, title, body, pos=pos)
         return Div(attr, body, pos=pos)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ...diagnostics import PressworkError
 from ...tree import Pos
+from ..attrs import admonition_kind
 
 Warn = Callable[[str, int], None]
 """Report a warning at a 1-based source line."""
@@ -115,7 +116,14 @@ def _div_open(info: str) -> str:
                 value = next(v for v in (m.group("dq"), m.group("sq"), m.group("bare")) if v is not None)
                 kv.append((m.group("key"), value))
     else:
-        classes = info.split()
+        m = re.match(r"^([\w-]+)\s*(?:\[([^\]]*)\])?\s*(.*)$", info)
+        if m and admonition_kind((m.group(1),)) is not None:  # :::tip[Title] or :::tip Title (Docusaurus)
+            classes = [m.group(1)]
+            title = (m.group(2) or m.group(3) or "").strip()
+            if title:
+                kv.append(("title", title))
+        else:
+            classes = info.split()
     attrs = []
     if ident:
         attrs.append(f'id="{html.escape(ident)}"')
