@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
@@ -53,8 +53,8 @@ def _tag_values(match: re.Match[str]) -> str:
     return " " + values + "\n" * newlines + " "
 
 
-def source_words(body: str) -> dict[str, int]:
-    """The words of a Markdown body (front matter already blanked), each with the first line it is on."""
+def _clean(body: str) -> str:
+    """The body without markup that carries no words of the book (line breaks kept)."""
     text = _COMMENT.sub(_blank, body)
     text = _REF_DEF.sub(_blank, text)
     text = _REF_USE.sub(_blank, text)
@@ -63,32 +63,42 @@ def source_words(body: str) -> dict[str, int]:
     text = _CAPTION.sub(lambda m: m.group(1) + "      ", text)
     text = _NUMBER_MARKER.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)  # list numbers: OrderedList.start
     text = _TAG.sub(_tag_values, text)
+    return html.unescape(text) if "&" in text else text
+
+
+def source_words(body: str) -> dict[str, int]:
+    """The words of a Markdown body (front matter already blanked), each with the first line it is on."""
     words: dict[str, int] = {}
-    for number, line in enumerate(text.split("\n"), 1):
-        for word in _WORD.findall(html.unescape(line)):
-            words.setdefault(word.lower(), number)
+    for number, line in enumerate(_clean(body).split("\n"), 1):
+        for word in _WORD.findall(line.lower()):
+            words.setdefault(word, number)
     return words
 
 
-def _strings(value: Any) -> Iterator[str]:
-    """Every string held by a node (text, code, URLs, attributes), recursively."""
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _strings(value: Any, out: list[str]) -> None:
+    """Collect every string held by a node (text, code, URLs, attributes), recursively."""
     if isinstance(value, str):
-        yield value
+        out.append(value)
     elif isinstance(value, tuple):
         for v in value:
-            yield from _strings(v)
+            _strings(v, out)
     elif isinstance(value, (Node, Attr)) or (is_dataclass(value) and not isinstance(value, type)):
-        for f in fields(value):
-            if f.name != "pos":
-                yield from _strings(getattr(value, f.name))
+        names = _FIELDS.get(type(value))
+        if names is None:
+            names = _FIELDS[type(value)] = tuple(f.name for f in fields(value) if f.name != "pos")
+        for name in names:
+            _strings(getattr(value, name), out)
 
 
 def tree_words(blocks: Blocks) -> set[str]:
     """The words of a tree (lower case)."""
-    words: set[str] = set()
-    for text in _strings(blocks):
-        words.update(w.lower() for w in _WORD.findall(html.unescape(text)))
-    return words
+    out: list[str] = []
+    _strings(blocks, out)
+    text = "\n".join(out)
+    return set(_WORD.findall((html.unescape(text) if "&" in text else text).lower()))
 
 
 def _block_spans(body: str) -> list[tuple[int, int]]:
@@ -104,9 +114,16 @@ def _block_spans(body: str) -> list[tuple[int, int]]:
 
 def audit_words(body: str, blocks: Blocks, path: str, reporter: Reporter) -> Audit:
     """Warn (category ``audit``) about each source line whose words vanished without a warning."""
-    source = source_words(body)
+    clean = _clean(body).lower()
     present = tree_words(blocks)
-    missing = {w: line for w, line in source.items() if w not in present and not _ALERT.fullmatch(f"[!{w}]")}
+    source = set(_WORD.findall(clean))
+    if source <= present:
+        return Audit(path, len(source), ())
+    missing = {}
+    for number, line in enumerate(clean.split("\n"), 1):  # the first line of each missing word
+        for word in _WORD.findall(line):
+            if word not in present and word not in missing and not _ALERT.fullmatch(f"[!{word}]"):
+                missing[word] = number
     if not missing:
         return Audit(path, len(source), ())
     warned = [w.pos.line for w in reporter.warnings if w.pos is not None and w.pos.file == path and w.pos.line]

@@ -6,6 +6,8 @@ import functools
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.inline import inline as core_inline
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
@@ -30,6 +32,7 @@ def make_parser(max_nesting: int = 40, extensions: bool = True) -> MarkdownIt:
     footnotes) and presswork's extensions (math, definition lists, ``!!!`` admonitions, ``:::`` fenced
     divs, ``~sub~`` and ``^sup^``). ``extensions=False`` gives plain GFM (used by the conformance tests)."""
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": nesting_limit(max_nesting)})
+    md.core.ruler.at("inline", _inline_with_limit)
     md.enable(["table", "strikethrough"])
     md.options["tasklists"] = True
     md.options["alerts"] = True
@@ -47,6 +50,23 @@ def make_parser(max_nesting: int = 40, extensions: bool = True) -> MarkdownIt:
         md.use(sub_plugin)
         md.use(superscript_plugin)
     return md
+
+
+#: Inline nesting (emphasis in links in emphasis...) markdown-it follows; deeper markup stays literal text.
+#: The inline parser's work grows with this limit, so it is kept at markdown-it's CommonMark default
+#: while block nesting (lists, quotes) follows ``max_nesting``.
+INLINE_NESTING = 20
+
+
+def _inline_with_limit(state: StateCore) -> None:
+    """markdown-it's core ``inline`` rule, run with the inline nesting limit."""
+    options = state.md.options
+    saved = options["maxNesting"]
+    options["maxNesting"] = INLINE_NESTING
+    try:
+        core_inline(state)
+    finally:
+        options["maxNesting"] = saved
 
 
 def _math_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from markdown.extensions.toc import slugify_unicode, unique
+from markdown.extensions.toc import slugify_unicode
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
@@ -70,14 +70,14 @@ def _check_nesting(tokens: list[Token], path: str, max_nesting: int) -> None:
             if depth > max_nesting or token.level > limit:
                 line = token.map[0] + 1 if token.map else 0
                 raise PressworkError(f"nesting deeper than {max_nesting} levels (lists, quotes, divs)", Pos(path, line))
-        if token.children and _inline_depth(token.children) > max_nesting + 8:
+        if token.children and _inline_depth(token.children) > INLINE_LIMIT:
             line = token.map[0] + 1 if token.map else 0
-            raise PressworkError(f"inline markup nested deeper than {max_nesting + 8} levels", Pos(path, line))
+            raise PressworkError(f"inline markup (emphasis, links) nested deeper than {INLINE_LIMIT} levels",
+                                 Pos(path, line))
 
 
-_CONTAINERS = frozenset(("blockquote_open", "blockquote_close", "bullet_list_open", "bullet_list_close",
-                         "ordered_list_open", "ordered_list_close", "container_div_open", "container_div_close",
-                         "admonition_open", "admonition_close", "alert_open", "alert_close", "dl_open", "dl_close"))
+#: Deepest nesting of inline markup accepted (``*a **b *c ...``); deeper input is refused with an error.
+INLINE_LIMIT = 200
 
 
 def _inline_depth(children: list[Token]) -> int:
@@ -86,6 +86,11 @@ def _inline_depth(children: list[Token]) -> int:
         depth += child.nesting
         deepest = max(deepest, depth)
     return deepest
+
+
+_CONTAINERS = frozenset(("blockquote_open", "blockquote_close", "bullet_list_open", "bullet_list_close",
+                         "ordered_list_open", "ordered_list_close", "container_div_open", "container_div_close",
+                         "admonition_open", "admonition_close", "alert_open", "alert_close", "dl_open", "dl_close"))
 
 
 @dataclass
@@ -114,6 +119,7 @@ class _Converter:
         self.note_lines: dict[str, int] = {}
         self.notes_open: set[str] = set()
         self.used_ids: set[str] = set()
+        self.next_suffix: dict[str, int] = {}
         self.line = 1
         self.max_nesting = max_nesting
 
@@ -147,6 +153,18 @@ class _Converter:
                 end += 1
             self.reporter.removed.setdefault(self.path, []).append((line, end))
             self.reporter.warn(f"footnote [^{label}] is defined but never used", Pos(self.path, line), "markdown")
+
+    def unique(self, ident: str) -> str:
+        """``ident``, or ``ident_1``, ``ident_2``... if taken (Python-Markdown's toc rule, in linear time)."""
+        if ident and ident not in self.used_ids:
+            self.used_ids.add(ident)
+            return ident
+        n = self.next_suffix.get(ident, 1)
+        while f"{ident}_{n}" in self.used_ids:
+            n += 1
+        self.next_suffix[ident] = n + 1
+        self.used_ids.add(f"{ident}_{n}")
+        return f"{ident}_{n}"
 
     def pos(self, node: SyntaxTreeNode | None) -> Pos:
         """The position of ``node`` (the last known line when it has no map)."""
@@ -237,7 +255,7 @@ class _Converter:
                 if not children[-1].text:  # type: ignore[attr-defined]
                     children.pop()
         inlines = tuple(children)
-        ident = attr.id or unique(slugify_unicode(plain_text(inlines), "-"), self.used_ids)
+        ident = attr.id or self.unique(slugify_unicode(plain_text(inlines), "-"))
         if attr.id:
             self.used_ids.add(attr.id)
         return Heading(int(node.tag[1]), inlines, Attr(ident, attr.classes, attr.kv), pos=pos)
