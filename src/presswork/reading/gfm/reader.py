@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from markdown.extensions.toc import slugify_unicode
+from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
@@ -201,7 +202,7 @@ class _Converter:
         if kind == "heading":
             return self.heading(node, pos)
         if kind in ("fence", "code_block"):
-            language, attr = parse_info(node.info) if kind == "fence" else ("", Attr())
+            language, attr = parse_info(unescapeAll(node.info)) if kind == "fence" else ("", Attr())
             return CodeBlock(_code(node.content), language, attr, pos=pos)
         if kind == "math_block":
             return MathBlock(node.content.strip(), pos=pos)
@@ -219,7 +220,7 @@ class _Converter:
             items = tuple(self.item(c) for c in node.children)
             if kind == "bullet_list":
                 return BulletList(items, pos=pos)
-            return OrderedList(items, int(node.attrs.get("start", 1) or 1), pos=pos)
+            return OrderedList(items, int(node.attrs.get("start", 1)), pos=pos)
         if kind == "dl":
             return self.definition_list(node, pos)
         if kind == "table":
