@@ -22,8 +22,10 @@ __all__ = ["Audit", "audit_words", "source_words", "tree_words"]
 _WORD = re.compile(r"[^\W_]+")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9_:.-]*((?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?)/?>")
-_ATTR_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
-_REF_DEF = re.compile(r"^[ \t]{0,3}\[(?P<label>[^\]]+)\]:", re.M)
+_ATTR_VALUE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+#: A link reference definition (``[label]: url "title"``): not text; a used one's URL is in its Link.
+_REF_DEF = re.compile(r"^[ \t]{0,3}\[(?P<label>[^\]]+)\]:[ \t]*\S*(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$",
+                      re.M)
 _REF_USE = re.compile(r"\]\[(?P<label>[^\]]*)\]")
 _NOTE_LABEL = re.compile(r"\[\^(?P<label>[^\]\s]+)\]")
 _TASK = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]+)\[[ xX]\]", re.M)
@@ -47,8 +49,10 @@ def _blank(match: re.Match[str]) -> str:
 
 
 def _tag_values(match: re.Match[str]) -> str:
-    """A tag replaced by its attribute values (an ``alt`` or ``title`` is text of the book)."""
-    values = " ".join(next((v for v in m.groups() if v is not None), "") for m in _ATTR_VALUE.finditer(match.group(1)))
+    """A tag replaced by its attribute values (an ``alt`` or ``title`` is text of the book); ``style`` is
+    presentation, dropped by design (only an image's width and height are kept)."""
+    values = " ".join(next((v for v in m.groups()[1:] if v is not None), "") for m in _ATTR_VALUE.finditer(match.group(1))
+                      if m.group(1).lower() != "style")
     newlines = match.group(0).count("\n")
     return " " + values + "\n" * newlines + " "
 

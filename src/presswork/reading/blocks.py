@@ -99,7 +99,11 @@ class BlockBuilder(InlineBuilder):
             line = self.locator.find("para", text)
             self.locator.extend(line, text)
             children = trim(self.inlines_of(run))
-            if children:
+            if len(children) == 1 and isinstance(children[0], Image):  # a lone <img>: a figure, as ![alt](src)
+                image = children[0]
+                caption = self.markdown_inlines(image.alt) if image.alt else (Text(image.title),) if image.title else ()
+                out.append(Figure(image, caption, pos=self.pos(line)))
+            elif children:
                 out.append(Paragraph(children, pos=self.pos(line)))
         elif any(not isinstance(p, str) for p in run):
             self.inlines_of(run)  # still sanitise (warn about) dropped elements

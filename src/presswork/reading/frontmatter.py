@@ -14,7 +14,7 @@ from ..tree import Pos
 _OPEN = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 #: The first line of YAML front matter: a key (``title:``), a comment, a document marker or a flow mapping.
-_KEY = re.compile(r"""^\s*(#|%|\{|[^\s:#][^:]*:(\s|$)|"[^"]*"\s*:|'[^']*'\s*:)""")
+_KEY = re.compile(r"""^\s*(#|%|\{|[^\s:#][^:]*:(\s|$)|"[^"]*"\s*:|'[^']*'\s*:|- )""")
 
 
 class _Loader(yaml.SafeLoader):

@@ -21,6 +21,7 @@ Part = Union[str, HtmlElement]
 """A piece of mixed content: a text run or an element (whose tail is a separate part)."""
 
 _SPACE = re.compile(r"[ \t\n\r\f]+")
+_STYLE_SIZE = re.compile(r"(?:^|;)\s*(width|height)\s*:\s*([0-9.]+\s*(?:px|%)?)\s*(?=;|$)", re.I)
 _MATH_DELIMS = re.compile(r"^\s*(?:\\\(|\\\[|\$\$?)(.*?)(?:\\\)|\\\]|\$\$?)\s*$", re.S)
 
 
@@ -33,6 +34,16 @@ def parts_of(el: HtmlElement) -> Iterator[Part]:
             yield child
         if child.tail:
             yield child.tail
+
+
+def unwrapped_caption(name: str, attrs: dict[str, str]) -> str:
+    """The text an unwrapped component carries in an attribute (mdBook ``<Listing number="1-2" caption="...">``
+    shows "Listing 1-2: ..."), or ""."""
+    caption = (attrs.get("caption") or "").strip()
+    if not caption:
+        return ""
+    number = (attrs.get("number") or "").strip()
+    return f"{name} {number}: {caption}" if number else caption
 
 
 def classes_of(el: HtmlElement) -> tuple[str, ...]:
@@ -143,6 +154,11 @@ class InlineBuilder:
             name = tag_name_of(part)
             self.warn_html(f"unknown HTML element <{name}> unwrapped (its content is kept)", f"<{name}")
             out.extend(self.unwrap(list(parts_of(part))))
+            caption = unwrapped_caption(name, dict(part.attrib))
+            if caption:
+                p = HtmlElement("p")  # type: ignore[call-arg]
+                p.tag, p.text = "p", caption
+                out.append(p)
         return out
 
     def inlines_of(self, parts: list[Part]) -> Inlines:
@@ -189,7 +205,11 @@ class InlineBuilder:
         alt = el.get("alt", "")
         if src is None:
             return [Text(alt)] if alt else []
-        return [Image(src, alt, el.get("title", ""), self.attr(el, skip=("alt", "title")))]
+        attr = self.attr(el, skip=("alt", "title"))
+        sizes = tuple((k, v) for k, v in _STYLE_SIZE.findall(el.get("style", "")) if attr.get(k) is None)
+        if sizes:  # style="width: 50%" sizes the image like width="50%"
+            attr = Attr(attr.id, attr.classes, attr.kv + tuple((k, v.replace(" ", "")) for k, v in sizes))
+        return [Image(src, alt, el.get("title", ""), attr)]
 
     def sup(self, el: HtmlElement) -> list[Inline]:
         """``<sup>``: a footnote reference or a Superscript."""

@@ -27,7 +27,7 @@ from ...tree import (
 from ..attrs import admonition_kind, parse_attr_braces, parse_info, split_heading_attrs
 from ..blocks import BlockBuilder, attach_captions
 from ..html import html_root, is_unknown
-from ..inlines import merge, trim
+from ..inlines import merge, trim, unwrapped_caption
 from ..locate import Locator
 from ..sanitize import UNSAFE_TAGS, is_unsafe_url
 from ..shapes import SUMMARY, details
@@ -394,6 +394,11 @@ class _Converter:
         if is_unknown(name):
             self.warn(f"unknown HTML element <{name}> unwrapped (its content is kept)", frame.line)
             parent.blocks.extend(frame.blocks)
+            caption = unwrapped_caption(name, dict(_opening_element(frame.opening).attrib))
+            if caption:
+                tokens = make_parser(self.max_nesting).parseInline(caption)
+                inlines = trim(self.inlines(SyntaxTreeNode(tokens).children[0].children))
+                parent.blocks.append(Paragraph((Span(Attr(classes=("caption",)), inlines),), pos=pos))
             return
         if lower in UNSAFE_TAGS:
             self.warn(f"removed <{lower}> element", frame.line)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ...diagnostics import PressworkError
 from ...tree import Pos
-from ..attrs import admonition_kind
+from ..attrs import admonition_kind, parse_info
 
 Warn = Callable[[str, int], None]
 """Report a warning at a 1-based source line."""
@@ -99,6 +99,30 @@ def fenced_divs(lines: list[str], warn: Warn) -> list[str]:
     for number in reversed(opened):
         warn("fenced div ':::' is never closed (closed at the end of the file)", number)
         out.extend(["", "</div>"])
+    return out
+
+
+def fence_infos(lines: list[str]) -> list[str]:
+    """Rewrite mdBook info strings (```` ```rust,ignore ````), which superfences does not take for a fence,
+    into attribute form (```` ```{.rust .ignore} ````); the same language and classes as the gfm reader."""
+    out = []
+    fence: str | None = None
+    for line in lines:
+        m = _FENCE.match(line)
+        if fence is not None:
+            if m and m.group("fence").startswith(fence) and not m.group("info").strip():
+                fence = None
+            out.append(line)
+            continue
+        if m:
+            fence = m.group("fence")[0] * 3
+            info = m.group("info").strip()
+            if info and not info.startswith("{") and ("," in info.split(" ")[0] or "=" in info or "{" in info):
+                language, attr = parse_info(info)
+                parts = [f".{c}" for c in (language, *attr.classes) if c] + ([f"#{attr.id}"] if attr.id else [])
+                parts += [f'{k}="{v}"' for k, v in attr.kv]
+                line = line[: m.start("info")] + "{" + " ".join(parts) + "}"
+        out.append(line)
     return out
 
 
@@ -295,4 +319,5 @@ def preprocess(text: str, path: str, max_nesting: int, warn: Warn) -> str:
     lines = text.split("\n")
     check_nesting(lines, path, max_nesting)
     lines = fenced_divs(lines, warn)
+    lines = fence_infos(lines)
     return "\n".join(ListNormaliser(path, max_nesting).run(lines))
