@@ -158,7 +158,7 @@ class BlockBuilder(InlineBuilder):
         """``<pre>``: a CodeBlock; the language comes from a ``language-*`` class."""
         code_el = next((c for c in el if c.tag == "code"), None)
         source = code_el if code_el is not None else el
-        code = source.text_content().rstrip("\n")
+        code = source.text_content().removesuffix("\n")
         classes = classes_of(source)
         language = next((c[len("language-"):] for c in classes if c.startswith("language-")), "")
         rest = tuple(c for c in classes if not c.startswith("language-"))

@@ -126,6 +126,43 @@ def fence_infos(lines: list[str]) -> list[str]:
     return out
 
 
+_INLINE_DD = re.compile(r"\$\$(?=\S)(.+?)(?<=\S)\$\$")
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
+def inline_double_dollars(lines: list[str]) -> list[str]:
+    """GitBook's inline ``$$x$$`` inside a line of text becomes ``$x$`` (arithmatex would leave stray dollars);
+    a line holding only ``$$...$$`` stays display math. Code (fenced or in backticks) is left alone."""
+    out = []
+    fence: str | None = None
+    for line in lines:
+        m = _FENCE.match(line)
+        if fence is not None:
+            if m and m.group("fence").startswith(fence) and not m.group("info").strip():
+                fence = None
+            out.append(line)
+            continue
+        if m:
+            fence = m.group("fence")[0] * 3
+            out.append(line)
+            continue
+        stripped = line.strip()
+        if "$$" in line and not (stripped.startswith("$$") and stripped.endswith("$$") and stripped.count("$$") == 2):
+            pieces = _CODE_SPAN.split(line) if "`" in line else None
+            if pieces is None:
+                line = _INLINE_DD.sub(r"$\1$", line)
+            else:
+                parts, last = [], 0
+                for span in _CODE_SPAN.finditer(line):
+                    parts.append(_INLINE_DD.sub(r"$\1$", line[last:span.start()]))
+                    parts.append(span.group(0))
+                    last = span.end()
+                parts.append(_INLINE_DD.sub(r"$\1$", line[last:]))
+                line = "".join(parts)
+        out.append(line)
+    return out
+
+
 def _div_open(info: str) -> str:
     """The ``<div>`` tag for a fenced div's attributes (``notes`` or ``{#id .a .b key=v}``)."""
     info = info.strip()
@@ -320,4 +357,5 @@ def preprocess(text: str, path: str, max_nesting: int, warn: Warn) -> str:
     check_nesting(lines, path, max_nesting)
     lines = fenced_divs(lines, warn)
     lines = fence_infos(lines)
+    lines = inline_double_dollars(lines)
     return "\n".join(ListNormaliser(path, max_nesting).run(lines))
