@@ -10,13 +10,42 @@ from pathlib import Path
 
 import pytest
 
-from presswork.diagnostics import PressworkError, Reporter
 from presswork import reading
+from presswork.diagnostics import PressworkError, Reporter
 from presswork.reading import SourceFile
 from presswork.tree import (
-    Admonition, Attr, BlockQuote, BulletList, Code, CodeBlock, DefinitionItem, DefinitionList, Div, Emphasis,
-    Figure, Heading, HorizontalRule, Image, Kbd, LineBreak, Link, ListItem, Math, MathBlock, Note, OrderedList,
-    Paragraph, RawBlock, RawInline, Span, Strikethrough, Strong, Subscript, Superscript, Table, Text,
+    Admonition,
+    Attr,
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    DefinitionItem,
+    DefinitionList,
+    Div,
+    Emphasis,
+    Figure,
+    Heading,
+    HorizontalRule,
+    Image,
+    Kbd,
+    LineBreak,
+    Link,
+    ListItem,
+    Math,
+    MathBlock,
+    Note,
+    OrderedList,
+    Paragraph,
+    RawBlock,
+    RawInline,
+    Span,
+    Strikethrough,
+    Strong,
+    Subscript,
+    Superscript,
+    Table,
+    Text,
 )
 from presswork.walk import iter_nodes, query
 

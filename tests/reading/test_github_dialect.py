@@ -12,8 +12,23 @@ from presswork.reading import read_markdown
 from presswork.reading.audit import audit_words
 from presswork.reading.shapes import DETAILS, SUMMARY
 from presswork.tree import (
-    Admonition, Attr, BlockQuote, CodeBlock, Div, Figure, Heading, Image, Kbd, Math, MathBlock, Paragraph, Span,
-    Subscript, Superscript, Table, Text,
+    Admonition,
+    Attr,
+    BlockQuote,
+    CodeBlock,
+    Div,
+    Figure,
+    Heading,
+    Image,
+    Kbd,
+    Math,
+    MathBlock,
+    Paragraph,
+    Span,
+    Subscript,
+    Superscript,
+    Table,
+    Text,
 )
 from presswork.walk import iter_nodes
 

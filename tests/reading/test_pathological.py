@@ -30,10 +30,10 @@ def hash_collisions(count: int = 50000) -> str:
             h = (ord(c) + a + b - h) & 0xFFFFFFFF
         return (h % refmap_size) == 0
 
-    keys = ("x%d" % i for i in itertools.count())
+    keys = (f"x{i}" for i in itertools.count())
     collisions = itertools.islice((k for k in keys if badhash(k)), count)
     bad_key = next(collisions)
-    return "".join("[%s]: /url\n\n[%s]\n\n" % (key, bad_key) for key in collisions)
+    return "".join(f"[{key}]: /url\n\n[{bad_key}]\n\n" for key in collisions)
 
 
 #: name -> input at scale ``s`` (1.0 = cmark-gfm's size; the scaling check also reads s = 0.25).

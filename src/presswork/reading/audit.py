@@ -92,7 +92,7 @@ def _strings(value: Any, out: list[str]) -> None:
     elif isinstance(value, (Node, Attr)) or (is_dataclass(value) and not isinstance(value, type)):
         names = _FIELDS.get(type(value))
         if names is None:
-            names = _FIELDS[type(value)] = tuple(f.name for f in fields(value) if f.name != "pos")
+            names = _FIELDS[type(value)] = tuple(f.name for f in fields(type(value)) if f.name != "pos")  # type: ignore[arg-type]
         for name in names:
             _strings(getattr(value, name), out)
 
@@ -124,8 +124,8 @@ def audit_words(body: str, blocks: Blocks, path: str, reporter: Reporter) -> Aud
     if source <= present:
         return Audit(path, len(source), ())
     missing = {}
-    for number, line in enumerate(clean.split("\n"), 1):  # the first line of each missing word
-        for word in _WORD.findall(line):
+    for number, text in enumerate(clean.split("\n"), 1):  # the first line of each missing word
+        for word in _WORD.findall(text):
             if word not in present and word not in missing and not _ALERT.fullmatch(f"[!{word}]"):
                 missing[word] = number
     if not missing:

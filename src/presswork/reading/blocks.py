@@ -11,14 +11,37 @@ from lxml.html import HtmlElement
 
 from ..diagnostics import PressworkError
 from ..tree import (
-    Admonition, Attr, Block, BlockQuote, Blocks, BulletList, CodeBlock, DefinitionItem, DefinitionList, Div,
-    Figure, Heading, HorizontalRule, Image, Inline, Inlines, ListItem, MathBlock, Note, OrderedList, Paragraph,
-    Pos, Row, Table, Text, plain_text,
+    Admonition,
+    Attr,
+    Block,
+    BlockQuote,
+    Blocks,
+    BulletList,
+    CodeBlock,
+    DefinitionItem,
+    DefinitionList,
+    Div,
+    Figure,
+    Heading,
+    HorizontalRule,
+    Image,
+    Inline,
+    Inlines,
+    ListItem,
+    MathBlock,
+    Note,
+    OrderedList,
+    Paragraph,
+    Pos,
+    Row,
+    Table,
+    Text,
+    plain_text,
 )
 from .attrs import admonition_kind
 from .html import html_root
-from .shapes import details
 from .inlines import InlineBuilder, Part, classes_of, parts_of, strip_math, trim
+from .shapes import details
 
 #: Elements that start a block of their own inside mixed content.
 BLOCK_TAGS: frozenset[str] = frozenset(

@@ -4,20 +4,35 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Union
 
 from lxml.html import HtmlElement
 
 from ..diagnostics import PressworkError, Reporter
 from ..tree import (
-    Attr, Blocks, Code, Emphasis, Image, Inline, Inlines, Kbd, LineBreak, Link, Math, Pos,
-    Span, Strikethrough, Strong, Subscript, Superscript, Text,
+    Attr,
+    Blocks,
+    Code,
+    Emphasis,
+    Image,
+    Inline,
+    Inlines,
+    Kbd,
+    LineBreak,
+    Link,
+    Math,
+    Pos,
+    Span,
+    Strikethrough,
+    Strong,
+    Subscript,
+    Superscript,
+    Text,
 )
-from .html import UNKNOWN_TAG, tag_name_of
+from .html import UNKNOWN_TAG, html_root, tag_name_of
 from .locate import Locator
 from .sanitize import DROPPED_ATTRS, UNSAFE_TAGS, URL_ATTRS, is_event_attr, is_unsafe_url
 
-Part = Union[str, HtmlElement]
+Part = str | HtmlElement
 """A piece of mixed content: a text run or an element (whose tail is a separate part)."""
 
 _SPACE = re.compile(r"[ \t\n\r\f]+")
@@ -156,8 +171,8 @@ class InlineBuilder:
             out.extend(self.unwrap(list(parts_of(part))))
             caption = unwrapped_caption(name, dict(part.attrib))
             if caption:
-                p = HtmlElement("p")  # type: ignore[call-arg]
-                p.tag, p.text = "p", caption
+                p = html_root("<p></p>")[0]
+                p.text = caption
                 out.append(p)
         return out
 
@@ -238,7 +253,7 @@ def _classed(name: str) -> Callable[[InlineBuilder, HtmlElement], list[Inline]]:
 
 
 def _code_text(el: HtmlElement) -> str:
-    return el.text_content().replace("\n", " ")
+    return str(el.text_content()).replace("\n", " ")
 
 
 INLINE_BUILDERS: dict[str, Callable[[InlineBuilder, HtmlElement], list[Inline]]] = {

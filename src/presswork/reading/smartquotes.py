@@ -7,9 +7,35 @@ import dataclasses
 from typing import Any
 
 from ..tree import (
-    Admonition, Block, BlockQuote, Blocks, BulletList, Code, CodeBlock, DefinitionItem, DefinitionList, Div,
-    Figure, Heading, Image, Inline, Inlines, Kbd, LineBreak, Link, ListItem, Math, MathBlock, Note, OrderedList,
-    Paragraph, RawBlock, RawInline, Span, Table, Text,
+    Admonition,
+    Block,
+    BlockQuote,
+    Blocks,
+    BulletList,
+    Code,
+    CodeBlock,
+    DefinitionItem,
+    DefinitionList,
+    Div,
+    Figure,
+    Heading,
+    Image,
+    Inline,
+    Inlines,
+    Kbd,
+    LineBreak,
+    Link,
+    ListItem,
+    Math,
+    MathBlock,
+    Note,
+    OrderedList,
+    Paragraph,
+    RawBlock,
+    RawInline,
+    Span,
+    Table,
+    Text,
 )
 
 __all__ = ["smarten", "smarten_inlines", "smarten_text"]

@@ -38,7 +38,7 @@ def make_parser(max_nesting: int = 40, extensions: bool = True) -> MarkdownIt:
     md.options["alerts"] = True
     md.use(gfm_autolink_plugin)
     md.use(footnote_plugin, inline=False)
-    md.validateLink = lambda url: True  # the reader removes unsafe URLs itself, with a warning
+    md.validateLink = lambda url: True  # type: ignore[method-assign] # the reader removes unsafe URLs itself, with a warning
     if extensions:
         md.use(deflist_plugin)
         md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False, allow_blank_lines=False,

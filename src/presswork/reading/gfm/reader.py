@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lxml.html import HtmlElement
 from markdown.extensions.toc import slugify_unicode
 from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
@@ -19,10 +20,43 @@ from markdown_it.tree import SyntaxTreeNode
 
 from ...diagnostics import PressworkError, Reporter
 from ...tree import (
-    Admonition, Attr, Block, BlockQuote, Blocks, BulletList, Code, CodeBlock, DefinitionItem, DefinitionList, Div,
-    Emphasis, Figure, Heading, HorizontalRule, Image, Inline, Inlines, Kbd, LineBreak, Link, ListItem, Math,
-    MathBlock, Note, OrderedList, Paragraph, Pos, Row, Span, Strikethrough, Strong, Subscript, Superscript, Table,
-    Text, plain_text,
+    Admonition,
+    Attr,
+    Block,
+    BlockQuote,
+    Blocks,
+    BulletList,
+    Code,
+    CodeBlock,
+    DefinitionItem,
+    DefinitionList,
+    Div,
+    Emphasis,
+    Figure,
+    Heading,
+    HorizontalRule,
+    Image,
+    Inline,
+    Inlines,
+    Kbd,
+    LineBreak,
+    Link,
+    ListItem,
+    Math,
+    MathBlock,
+    Note,
+    OrderedList,
+    Paragraph,
+    Pos,
+    Row,
+    Span,
+    Strikethrough,
+    Strong,
+    Subscript,
+    Superscript,
+    Table,
+    Text,
+    plain_text,
 )
 from ..attrs import admonition_kind, parse_attr_braces, parse_info, split_heading_attrs
 from ..blocks import BlockBuilder, attach_captions
@@ -253,7 +287,7 @@ class _Converter:
             if found is not None:
                 attr = found
                 children[-1] = Text(text.rstrip())
-                if not children[-1].text:  # type: ignore[attr-defined]
+                if not text.rstrip():
                     children.pop()
         inlines = tuple(children)
         ident = attr.id or self.unique(slugify_unicode(plain_text(inlines), "-"))
@@ -335,7 +369,9 @@ class _Converter:
         caption: Inlines = ()
         if body and _caption_row(body[-1]):  # "Table: caption" right under the table (no blank line)
             first = body.pop()[0]
-            caption = trim((Text(_CAPTION.sub("", first[0].text, count=1)),) + first[1:])  # type: ignore[attr-defined]
+            lead = first[0]
+            assert isinstance(lead, Text)
+            caption = trim((Text(_CAPTION.sub("", lead.text, count=1)),) + first[1:])
         return Table(caption, tuple(alignments), tuple(head), tuple(body), pos=pos)
 
     # ----------------------------------------------------------------- raw HTML blocks
@@ -550,7 +586,7 @@ class _Converter:
         parent.inlines.extend(_inline_element(self, element, lower, children))
 
 
-def _inline_element(conv: _Converter, el: object, tag: str, children: Inlines) -> list[Inline]:
+def _inline_element(conv: _Converter, el: HtmlElement, tag: str, children: Inlines) -> list[Inline]:
     """A known inline HTML element around already-read ``children``."""
     builder = conv.html
     containers = {"em": Emphasis, "i": Emphasis, "strong": Strong, "b": Strong, "del": Strikethrough,
@@ -562,19 +598,19 @@ def _inline_element(conv: _Converter, el: object, tag: str, children: Inlines) -
     if tag == "kbd":
         return [Kbd(plain_text(children))]
     if tag == "a":
-        href = builder.safe_url(el, "href")  # type: ignore[arg-type]
+        href = builder.safe_url(el, "href")
         if href is None:
-            attr = builder.attr(el, skip=("title", "name"))  # type: ignore[arg-type]
+            attr = builder.attr(el, skip=("title", "name"))
             return [Span(attr, children)] if attr.id else list(children)
-        return [Link(children, href, el.get("title", ""))]  # type: ignore[attr-defined]
+        return [Link(children, href, el.get("title", ""))]
     if tag == "span":
-        return [Span(builder.attr(el), children)]  # type: ignore[arg-type]
+        return [Span(builder.attr(el), children)]
     if tag in ("mark", "ins", "abbr"):
-        return [Span(builder.attr(el, extra=(tag,)), children)]  # type: ignore[arg-type]
-    return [Span(builder.attr(el, extra=(tag,)), children)]  # type: ignore[arg-type]
+        return [Span(builder.attr(el, extra=(tag,)), children)]
+    return [Span(builder.attr(el, extra=(tag,)), children)]
 
 
-def _opening_element(opening: str, tag: str = "div"):  # type: ignore[no-untyped-def]
+def _opening_element(opening: str, tag: str = "div") -> HtmlElement:
     """An lxml element with the attributes of an opening tag (its name replaced by ``tag``)."""
     m = _TAG.fullmatch(opening.strip())
     rest = (m.group("rest") or "") if m else ""
@@ -618,7 +654,7 @@ def _pair(pieces: list[re.Match[str]]) -> set[int]:
     return paired
 
 
-def _remove(el) -> None:  # type: ignore[no-untyped-def]
+def _remove(el: HtmlElement) -> None:
     parent = el.getparent()
     if parent is not None:
         if el.tail:

@@ -177,10 +177,10 @@ def _div_open(info: str) -> str:
                 value = next(v for v in (m.group("dq"), m.group("sq"), m.group("bare")) if v is not None)
                 kv.append((m.group("key"), value))
     else:
-        m = re.match(r"^([\w-]+)\s*(?:\[([^\]]*)\])?\s*(.*)$", info)
-        if m and admonition_kind((m.group(1),)) is not None:  # :::tip[Title] or :::tip Title (Docusaurus)
-            classes = [m.group(1)]
-            title = (m.group(2) or m.group(3) or "").strip()
+        dm = re.match(r"^([\w-]+)\s*(?:\[([^\]]*)\])?\s*(.*)$", info)
+        if dm and admonition_kind((dm.group(1),)) is not None:  # :::tip[Title] or :::tip Title (Docusaurus)
+            classes = [dm.group(1)]
+            title = (dm.group(2) or dm.group(3) or "").strip()
             if title:
                 kv.append(("title", title))
         else:
