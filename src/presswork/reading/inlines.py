@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import TypeAlias
 
 from lxml.html import HtmlElement
 
@@ -32,7 +33,7 @@ from .html import UNKNOWN_TAG, html_root, tag_name_of
 from .locate import Locator
 from .sanitize import DROPPED_ATTRS, UNSAFE_TAGS, URL_ATTRS, is_event_attr, is_unsafe_url
 
-Part = str | HtmlElement
+Part: TypeAlias = str | HtmlElement
 """A piece of mixed content: a text run or an element (whose tail is a separate part)."""
 
 _SPACE = re.compile(r"[ \t\n\r\f]+")
