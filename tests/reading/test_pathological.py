@@ -93,12 +93,15 @@ def _cpu_seconds(name: str, scale: float) -> tuple[str, float, int]:
 def test_pathological_input_reads_in_linear_time(name: str) -> None:
     outcome, seconds, size = _cpu_seconds(name, 1.0)
     _, quarter, quarter_size = _cpu_seconds(name, 0.25)
-    # The budget is 5 s of CPU on an idle machine; on a shared runner CPU time stretches with the load.
-    budget = LIMIT_S * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    # The budget is 5 s of CPU on an idle machine; on a shared runner CPU time stretches with the load
+    # (and with noise: half again as much is tolerated there).
+    load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    budget = LIMIT_S if load <= 1.0 else LIMIT_S * load * 1.5
     print(f"{name}: {outcome[:70]}: {seconds:.2f} s CPU (quarter size {quarter:.2f} s, budget {budget:.1f} s)")
     assert seconds < budget, f"{name}: {seconds:.1f} s"
-    # Linear: the time per character at full size is at most 1.5 times that at a quarter of the size.
-    linear = seconds < 1.5 * quarter * size / max(quarter_size, 1) + 0.5
+    # Linear: the time per character at full size is at most twice that at a quarter of the size
+    # (quadratic work would make it four times; the margin absorbs a loaded machine's noise).
+    linear = seconds < 2.0 * quarter * size / max(quarter_size, 1) + 0.5
     assert linear, f"{name}: not linear ({quarter:.2f} s for {quarter_size} chars, {seconds:.2f} s for {size})"
     if outcome != "ok":
         assert name in NESTING, outcome

@@ -22,6 +22,7 @@ ADMONITION_KINDS: frozenset[str] = frozenset(
 def parse_attr_braces(body: str) -> Attr:
     """``#id .class key="value" word`` (the inside of ``{...}``) as an Attr; bare words become classes."""
     ident, classes, kv = "", [], []
+    body = body.strip().removeprefix(":")  # Python-Markdown's {: ...}
     for m in _ATTR.finditer(body):
         if m.group("id"):
             ident = m.group("id")

@@ -63,7 +63,7 @@ from ..blocks import BlockBuilder, attach_captions
 from ..html import html_root, is_unknown
 from ..inlines import merge, trim, unwrapped_caption
 from ..locate import Locator
-from ..sanitize import UNSAFE_TAGS, is_unsafe_url
+from ..sanitize import UNSAFE_TAGS, is_event_attr, is_unsafe_url
 from ..shapes import SUMMARY, details
 from .parser import make_parser, nesting_limit
 
@@ -73,6 +73,7 @@ _TAG = re.compile(r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9_:.-]*)(?P<rest>(?:
                   r"|<!--.*?-->|<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>", re.S)
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _ALIGN = re.compile(r"text-align:\s*(left|right|center)")
+_ATTR_LIST = re.compile(r"^\{:?\s*([^{}\n]*?)\s*\}")
 _MARKDOWN_ATTR = re.compile(r"""\smarkdown(?:\s*=\s*["']?(?:1|block|span)["']?)?[\s/>]""")
 _DIV_CLOSE = re.compile(r"^\s*:{3,}\s*$")
 _DIV_INFO = re.compile(r"^(?P<name>[\w-]+)?\s*(?:\[(?P<title>[^\]]*)\])?\s*(?P<rest>.*)$")
@@ -285,7 +286,7 @@ class _Converter:
         if children and isinstance(children[-1], Text):
             text, found = split_heading_attrs(children[-1].text)
             if found is not None:
-                attr = found
+                attr = self.safe_attr(found, node.tag)
                 children[-1] = Text(text.rstrip())
                 if not text.rstrip():
                     children.pop()
@@ -479,7 +480,37 @@ class _Converter:
                 stack[-1].inlines.extend(self.inline(node))
         while len(stack) > 1:
             self.close_inline(stack)
-        return merge(stack[0].inlines)
+        return merge(self.attribute_lists(stack[0].inlines))
+
+    def attribute_lists(self, inlines: list[Inline]) -> list[Inline]:
+        """``![alt](src){width=50% .wide}`` (Pandoc) or ``{: ...}`` (Python-Markdown): attributes of the image."""
+        out: list[Inline] = []
+        for node in inlines:
+            prev = out[-1] if out else None
+            if isinstance(node, Text) and isinstance(prev, Image) and (m := _ATTR_LIST.match(node.text)):
+                attr = self.safe_attr(parse_attr_braces(m.group(1)), "img")
+                out[-1] = Image(prev.src, prev.alt, prev.title, Attr(attr.id or prev.attr.id,
+                                prev.attr.classes + attr.classes, prev.attr.kv + attr.kv))
+                if id(prev) in self.image_captions:
+                    self.image_captions[id(out[-1])] = self.image_captions.pop(id(prev))
+                rest = node.text[m.end():]
+                if rest:
+                    out.append(Text(rest))
+                continue
+            out.append(node)
+        return out
+
+    def safe_attr(self, attr: Attr, tag: str) -> Attr:
+        """``attr`` without event handlers and script URLs (each removal is a warning)."""
+        kv = []
+        for key, value in attr.kv:
+            if is_event_attr(key):
+                self.warn(f"removed event-handler attribute '{key}' from <{tag}>", self.line)
+            elif is_unsafe_url(value):
+                self.warn(f"removed unsafe URL '{value[:40]}' from <{tag}>", self.line)
+            else:
+                kv.append((key, value))
+        return Attr(attr.id, attr.classes, tuple(kv))
 
     def inline(self, node: SyntaxTreeNode) -> list[Inline]:
         """One inline node."""
