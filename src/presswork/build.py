@@ -20,7 +20,7 @@ from .diagnostics import PressworkError, Reporter, UsageError
 from .exporters.base import BuildContext, Exporter
 from .metadata import build_meta
 from .parallel import can_run_in_parallel, run_parallel
-from .reader import SourceFile, read_file
+from .reading import SourceFile, read_file
 from .registry import exporter_entry_points, load_exporter
 from .structure import make_chapters, slugify
 from .theme import Theme, load_theme
@@ -143,7 +143,7 @@ def read_sources(project: Project, reporter: Reporter, drafts: bool = False) -> 
         size = path.stat().st_size
         if size > project.config.max_file_bytes:
             raise PressworkError(f"file is {size:,} bytes, over max_file_bytes ({project.config.max_file_bytes:,})", Pos(rel))
-        source = read_file(path, rel, reporter, max_nesting=project.config.max_nesting)
+        source = read_file(path, rel, reporter, max_nesting=project.config.max_nesting, markdown=project.config.markdown)
         if source.front_matter.get("draft") is True and not (drafts or project.config.drafts):
             reporter.warn("draft left out (build with --drafts to include it)", Pos(rel), "draft")
             continue

@@ -13,6 +13,7 @@ from typing import Literal
 
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 from . import __version__
 from .diagnostics import PressworkError, Reporter, UsageError
@@ -81,9 +82,33 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _say(console: Console, message: str, style: str = "") -> None:
+    """Print ``message`` literally: no markup, no emoji codes (``file.md:100:`` is not an emoji)."""
+    console.print(Text(message, style=style), soft_wrap=True, markup=False, emoji=False, highlight=False)
+
+
 def _print_warnings(console: Console, reporter: Reporter) -> None:
     for w in reporter.warnings:
-        console.print(f"[yellow]{escape(str(w))}[/yellow]", soft_wrap=True)
+        _say(console, str(w), "yellow")
+
+
+def _check_formats(names: list[str] | None) -> None:
+    """A usage error for an unknown ``--format``, before the project is read."""
+    from .build import select_exporters
+    from .config import Config
+    from .registry import exporter_entry_points
+
+    if names:
+        select_exporters(names, Config(), list(exporter_entry_points()))
+
+
+def _print_audit(console: Console, reporter: Reporter) -> None:
+    """One line per file: distinct words read and words lost without a warning."""
+    for audit in reporter.audits:
+        lost = len(audit.lost)
+        _say(console, f"{audit.path}: {audit.words} words, {lost} lost" + (
+            " (" + ", ".join(f"{w!r} line {n}" for w, n in audit.lost[:5]) + (", ..." if lost > 5 else "") + ")"
+            if lost else ""), "red" if lost else "")
 
 
 def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -99,12 +124,12 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         from .new import new_project
 
         written = new_project(Path(args.folder), args.title)
-        out.print(f"created {escape(args.folder)} ({_plural(len(written), 'file')}); build it with: "
-                  f"presswork build {escape(args.folder)}", soft_wrap=True)
+        _say(out, f"created {args.folder} ({_plural(len(written), 'file')}); build it with: "
+                  f"presswork build {args.folder}")
         return EXIT_OK
     if args.command == "themes":
         for name in builtin_themes():
-            out.print(name)
+            _say(out, name)
         return EXIT_OK
     if args.command in ("tree", "check"):
         from .tree import to_json
@@ -112,7 +137,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         reporter = Reporter(strict=getattr(args, "strict", False))
         project = load_project(Path(args.source), format_names=list(exporter_entry_points()))
         if project.note:
-            err.print(escape(project.note), soft_wrap=True)
+            _say(err, project.note)
         theme = load_theme(project.config.theme, project.root)
         with resource_limits(project.config):
             doc = read_document(project, make_gate(project.config, theme, reporter), reporter, args.drafts)
@@ -120,16 +145,21 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         if args.command == "tree":
             sys.stdout.write(to_json(doc) + "\n")
             return EXIT_OK
+        _print_audit(out, reporter)
         if reporter.strict and reporter.warnings:
             return EXIT_BUILD_ERROR
-        out.print(f"{_plural(len(doc.chapters), 'chapter')}, {_plural(len(reporter.warnings), 'warning')}")
+        lost = sum(len(a.lost) for a in reporter.audits)
+        _say(out, f"{_plural(len(doc.chapters), 'chapter')}, {_plural(len(reporter.warnings), 'warning')}, "
+                  f"{_plural(lost, 'word')} lost")
         return EXIT_OK
     # build and watch
     formats = [f.strip() for f in args.format.split(",") if f.strip()] if args.format else None
+    _check_formats(formats)
 
     def done(name: str, path: Path) -> None:
         if not args.quiet:
-            err.print(f"[green]wrote[/green] {escape(str(path))}  [dim]({path.stat().st_size:,} bytes)[/dim]", soft_wrap=True)
+            err.print(Text.assemble(("wrote", "green"), f" {path}  ", (f"({path.stat().st_size:,} bytes)", "dim")),
+                      soft_wrap=True)
 
     def build_once() -> None:
         started = time.perf_counter()
@@ -144,7 +174,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         check_out_dir(Path(args.out))
     project = load_project(Path(args.source), format_names=list(exporter_entry_points()))
     if project.note and not args.quiet:
-        err.print(escape(project.note), soft_wrap=True)
+        _say(err, project.note)
     if args.command == "build":
         build_once()
         return EXIT_OK
@@ -153,9 +183,9 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     out_dir = Path(args.out).resolve() if args.out else project.out_dir
     theme = load_theme(args.theme or project.config.theme, project.root)
     folders = [project.root, *(d for d in theme.dirs if not d.is_relative_to(project.root))]
-    err.print(f"watching {escape(str(project.root))} (Ctrl-C to stop)")
-    watch(folders, out_dir, build_once, lambda message: err.print(f"[red]{escape(message)}[/red]", soft_wrap=True),
-          status=lambda message: err.print(escape(message), soft_wrap=True))
+    _say(err, f"watching {project.root} (Ctrl-C to stop)")
+    watch(folders, out_dir, build_once, lambda message: _say(err, message, "red"),
+          status=lambda message: _say(err, message))
     return EXIT_OK
 
 
@@ -164,28 +194,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # NO_COLOR (no-color.org) turns off every style, dim and bold included, not only colours
     color_system: Literal["auto"] | None = None if os.environ.get("NO_COLOR") else "auto"
-    err = Console(stderr=True, highlight=False, color_system=color_system)
-    out = Console(highlight=False, color_system=color_system)
+    err = Console(stderr=True, highlight=False, emoji=False, color_system=color_system)
+    out = Console(highlight=False, emoji=False, color_system=color_system)
     verbose = getattr(args, "verbose", False)
     try:
         return _run(args, out, err)
     except UsageError as exc:
-        err.print(f"[red]presswork: error:[/red] {escape(str(exc))}", soft_wrap=True)
+        err.print(Text.assemble(("presswork: error:", "red"), f" {exc}"), soft_wrap=True)
         return EXIT_USAGE
     except PressworkError as exc:
         if verbose:
-            err.print(escape(traceback.format_exc()))
-        err.print(f"[red]{escape(str(exc))}[/red]" if exc.pos else f"[red]presswork: error:[/red] {escape(str(exc))}",
-                  soft_wrap=True)
+            _say(err, traceback.format_exc())
+        if exc.pos:
+            _say(err, str(exc), "red")
+        else:
+            err.print(Text.assemble(("presswork: error:", "red"), f" {exc}"), soft_wrap=True)
         return EXIT_BUILD_ERROR
     except KeyboardInterrupt:
         err.print("presswork: interrupted; earlier outputs are intact")
         return 130
     except Exception as exc:  # a bug in presswork or a plug-in: still no traceback unless asked
         if verbose:
-            err.print(escape(traceback.format_exc()))
-        err.print(f"[red]presswork: internal error:[/red] {type(exc).__name__}: {escape(str(exc))} "
-                  "(run with --verbose for the traceback, and please report it)", soft_wrap=True)
+            _say(err, traceback.format_exc())
+        err.print(Text.assemble(("presswork: internal error:", "red"), f" {type(exc).__name__}: {exc} "
+                                "(run with --verbose for the traceback, and please report it)"), soft_wrap=True)
         return EXIT_BUILD_ERROR
 
 

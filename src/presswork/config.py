@@ -50,6 +50,7 @@ class Config:
     number_sections: bool = False  #: Number chapters and sections ("2.3 Title").
     number_figures: bool = True  #: Label figures and captioned tables ("Figure 2.1").
     toc_depth: int = 2  #: Heading depth of the contents (1 = chapters only).
+    markdown: str = "gfm"  #: Markdown reader (plug-in): "gfm" (CommonMark + GitHub) or "python-markdown" (MkDocs).
 
     # --- output
     theme: str = "default"  #: Built-in theme name or a path to a theme folder.

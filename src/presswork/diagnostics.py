@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .tree import Pos
 
@@ -45,6 +46,11 @@ class Reporter:
 
     strict: bool = False
     warnings: list[Warning_] = field(default_factory=list)
+    #: Source lines (first, last) per file whose content was removed on purpose, each with a warning
+    #: at its first line; the word audit (reading.audit) does not count their words as lost.
+    removed: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    #: Word audits of the files read (reading.audit.Audit), for ``presswork check``.
+    audits: list[Any] = field(default_factory=list)
     _seen: set[tuple[str, str]] = field(default_factory=set)
 
     def warn(self, message: str, pos: Pos | str | None = None, category: str = "general") -> None:

@@ -11,12 +11,37 @@ from lxml.html import HtmlElement
 
 from ..diagnostics import PressworkError
 from ..tree import (
-    Admonition, Attr, Block, BlockQuote, Blocks, BulletList, CodeBlock, DefinitionItem, DefinitionList, Div,
-    Figure, Heading, HorizontalRule, Image, Inline, Inlines, ListItem, MathBlock, Note, OrderedList, Paragraph,
-    Pos, Row, Table, Text, plain_text,
+    Admonition,
+    Attr,
+    Block,
+    BlockQuote,
+    Blocks,
+    BulletList,
+    CodeBlock,
+    DefinitionItem,
+    DefinitionList,
+    Div,
+    Figure,
+    Heading,
+    HorizontalRule,
+    Image,
+    Inline,
+    Inlines,
+    ListItem,
+    MathBlock,
+    Note,
+    OrderedList,
+    Paragraph,
+    Pos,
+    Row,
+    Table,
+    Text,
+    plain_text,
 )
-from .engine import html_root, to_html
+from .attrs import admonition_kind
+from .html import html_root
 from .inlines import InlineBuilder, Part, classes_of, parts_of, strip_math, trim
+from .shapes import details
 
 #: Elements that start a block of their own inside mixed content.
 BLOCK_TAGS: frozenset[str] = frozenset(
@@ -66,6 +91,7 @@ class BlockBuilder(InlineBuilder):
 
     def blocks_of(self, parts: list[Part]) -> Blocks:
         """The blocks of a run of mixed content."""
+        parts = self.unwrap(parts)
         self.depth += 1
         if self.depth > self.max_depth:
             raise PressworkError(f"nesting deeper than {self.max_depth} levels", Pos(self.path, self.locator.current))
@@ -82,7 +108,7 @@ class BlockBuilder(InlineBuilder):
                 if block is not None:
                     out.append(block)
             self._flush(run, out)
-            return _attach_captions(out)
+            return attach_captions(out)
         finally:
             self.depth -= 1
 
@@ -96,7 +122,11 @@ class BlockBuilder(InlineBuilder):
             line = self.locator.find("para", text)
             self.locator.extend(line, text)
             children = trim(self.inlines_of(run))
-            if children:
+            if len(children) == 1 and isinstance(children[0], Image):  # a lone <img>: a figure, as ![alt](src)
+                image = children[0]
+                caption = self.markdown_inlines(image.alt) if image.alt else (Text(image.title),) if image.title else ()
+                out.append(Figure(image, caption, pos=self.pos(line)))
+            elif children:
                 out.append(Paragraph(children, pos=self.pos(line)))
         elif any(not isinstance(p, str) for p in run):
             self.inlines_of(run)  # still sanitise (warn about) dropped elements
@@ -136,6 +166,8 @@ class BlockBuilder(InlineBuilder):
         """Inline Markdown (an image's alt text) parsed into inlines."""
         if not _MARKUP.search(text):
             return (Text(text),)
+        from .pymd.engine import to_html  # alt text is Markdown; parsed the same way by both readers
+
         root = html_root(to_html(text))
         first = next((c for c in root if isinstance(c.tag, str)), None)
         return trim(self.inlines(first if first is not None and first.tag == "p" else root))
@@ -149,7 +181,7 @@ class BlockBuilder(InlineBuilder):
         """``<pre>``: a CodeBlock; the language comes from a ``language-*`` class."""
         code_el = next((c for c in el if c.tag == "code"), None)
         source = code_el if code_el is not None else el
-        code = source.text_content().rstrip("\n")
+        code = source.text_content().removesuffix("\n")
         classes = classes_of(source)
         language = next((c[len("language-"):] for c in classes if c.startswith("language-")), "")
         rest = tuple(c for c in classes if not c.startswith("language-"))
@@ -182,7 +214,12 @@ class BlockBuilder(InlineBuilder):
         if "highlight" in classes and len(elements) == 1 and elements[0].tag == "pre":
             return self.code(elements[0])
         line = self.locator.find("div", container=True)
-        return Div(self.attr(el), self.blocks(el), pos=self.pos(line))
+        attr = self.attr(el)
+        kind = admonition_kind(attr.classes)
+        if kind is not None:  # ::: note (Docusaurus), ::: {.callout-tip title="T"} (Quarto)
+            title = attr.get("title")
+            return Admonition(kind, (Text(title or kind.capitalize()),), self.blocks(el), pos=self.pos(line))
+        return Div(attr, self.blocks(el), pos=self.pos(line))
 
     def admonition(self, el: HtmlElement) -> Block:
         """``<div class="admonition KIND">`` with an optional ``<p class="admonition-title">``."""
@@ -200,7 +237,11 @@ class BlockBuilder(InlineBuilder):
         summary = next((c for c in el if c.tag == "summary"), None)
         kinds = classes_of(el)
         if summary is None or not kinds:
-            return self.generic(el)
+            line = self.locator.find("div", container=True)
+            title = trim(self.inlines(summary)) if summary is not None else ()
+            if summary is not None:
+                _remove(summary)
+            return details(title, self.blocks(el), self.pos(line), self.attr(el))
         line = self.locator.find("admonition", container=True)
         title = trim(self.inlines(summary))
         _remove(summary)
@@ -221,7 +262,7 @@ class BlockBuilder(InlineBuilder):
     def quote(self, el: HtmlElement) -> Block:
         """``<blockquote>``: a BlockQuote."""
         line = self.locator.find("quote", container=True)
-        return BlockQuote(self.blocks(el), pos=self.pos(line))
+        return alert_of(BlockQuote(self.blocks(el), pos=self.pos(line)))
 
     def bullet_list(self, el: HtmlElement) -> Block:
         """``<ul>``: a BulletList."""
@@ -328,6 +369,23 @@ class BlockBuilder(InlineBuilder):
         return Note(self.note_cache[ident])
 
 
+_ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*", re.I)
+
+
+def alert_of(quote: BlockQuote) -> Block:
+    """A block quote that opens with ``[!NOTE]`` (a GitHub alert) as an Admonition, else the quote."""
+    first = quote.blocks[0] if quote.blocks else None
+    if not isinstance(first, Paragraph) or not first.children or not isinstance(first.children[0], Text):
+        return quote
+    m = _ALERT.match(first.children[0].text)
+    if not m:
+        return quote
+    kind = m.group(1).lower()
+    rest = trim((Text(first.children[0].text[m.end():]),) + first.children[1:])
+    body = ((Paragraph(rest, pos=first.pos),) if rest else ()) + quote.blocks[1:]
+    return Admonition(kind, (Text(kind.capitalize()),), body, pos=quote.pos)
+
+
 def _remove(el: HtmlElement) -> None:
     """Remove ``el`` from its parent, keeping its tail text."""
     parent = el.getparent()
@@ -399,7 +457,7 @@ def _caption_of(block: Block) -> Inlines | None:
     return trim(((Text(rest),) if rest else ()) + block.children[1:])
 
 
-def _attach_captions(blocks: list[Block]) -> Blocks:
+def attach_captions(blocks: list[Block]) -> Blocks:
     """Move a ``Table: caption`` paragraph right after (or else right before) a table into it."""
     out = list(blocks)
     i = 0

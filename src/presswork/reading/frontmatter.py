@@ -13,6 +13,8 @@ from ..tree import Pos
 
 _OPEN = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+#: A line that only YAML would hold: a comment, a directive, a flow mapping, a sequence item or a key.
+_KEY = re.compile(r"""^\s*(#|%|\{|[^\s:#][^:]*:(\s|$)|"[^"]*"\s*:|'[^']*'\s*:|- )""")
 
 
 class _Loader(yaml.SafeLoader):
@@ -37,6 +39,9 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
     end = next((i for i in range(1, len(lines)) if _CLOSE.match(lines[i])), None)
     if end is None:
         return {}, text  # a lone '---' on line 1 is a horizontal rule, not front matter
+    inner = [line for line in lines[1:end] if line.strip()]
+    if inner and not any(":" in line or _KEY.match(line) for line in inner):
+        return {}, text  # "---", "Foo", "---": a rule and a setext heading (CommonMark), not YAML
     data = _parse("\n".join(lines[1:end]), path)
     body = "\n" * (end + 1) + "\n".join(lines[end + 1 :])
     return data, body

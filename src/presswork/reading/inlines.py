@@ -4,22 +4,40 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Union
+from typing import TypeAlias
 
 from lxml.html import HtmlElement
 
 from ..diagnostics import PressworkError, Reporter
 from ..tree import (
-    Attr, Blocks, Code, Emphasis, Image, Inline, Inlines, Kbd, LineBreak, Link, Math, Pos,
-    Span, Strikethrough, Strong, Subscript, Superscript, Text,
+    Attr,
+    Blocks,
+    Code,
+    Emphasis,
+    Image,
+    Inline,
+    Inlines,
+    Kbd,
+    LineBreak,
+    Link,
+    Math,
+    Pos,
+    Span,
+    Strikethrough,
+    Strong,
+    Subscript,
+    Superscript,
+    Text,
 )
+from .html import UNKNOWN_TAG, html_root, tag_name_of
 from .locate import Locator
 from .sanitize import DROPPED_ATTRS, UNSAFE_TAGS, URL_ATTRS, is_event_attr, is_unsafe_url
 
-Part = Union[str, HtmlElement]
+Part: TypeAlias = str | HtmlElement
 """A piece of mixed content: a text run or an element (whose tail is a separate part)."""
 
 _SPACE = re.compile(r"[ \t\n\r\f]+")
+_STYLE_SIZE = re.compile(r"(?:^|;)\s*(width|height)\s*:\s*([0-9.]+\s*(?:px|%)?)\s*(?=;|$)", re.I)
 _MATH_DELIMS = re.compile(r"^\s*(?:\\\(|\\\[|\$\$?)(.*?)(?:\\\)|\\\]|\$\$?)\s*$", re.S)
 
 
@@ -32,6 +50,16 @@ def parts_of(el: HtmlElement) -> Iterator[Part]:
             yield child
         if child.tail:
             yield child.tail
+
+
+def unwrapped_caption(name: str, attrs: dict[str, str]) -> str:
+    """The text an unwrapped component carries in an attribute (mdBook ``<Listing number="1-2" caption="...">``
+    shows "Listing 1-2: ..."), or ""."""
+    caption = (attrs.get("caption") or "").strip()
+    if not caption:
+        return ""
+    number = (attrs.get("number") or "").strip()
+    return f"{name} {number}: {caption}" if number else caption
 
 
 def classes_of(el: HtmlElement) -> tuple[str, ...]:
@@ -130,8 +158,28 @@ class InlineBuilder:
         """The inlines inside ``el``."""
         return self.inlines_of(list(parts_of(el)))
 
+    def unwrap(self, parts: list[Part]) -> list[Part]:
+        """Replace unknown or custom elements (``<Listing>``, ``<center>``) by their content, warning once each."""
+        if not any(not isinstance(p, str) and p.tag == UNKNOWN_TAG for p in parts):
+            return parts
+        out: list[Part] = []
+        for part in parts:
+            if isinstance(part, str) or part.tag != UNKNOWN_TAG:
+                out.append(part)
+                continue
+            name = tag_name_of(part)
+            self.warn_html(f"unknown HTML element <{name}> unwrapped (its content is kept)", f"<{name}")
+            out.extend(self.unwrap(list(parts_of(part))))
+            caption = unwrapped_caption(name, dict(part.attrib))
+            if caption:
+                p = html_root("<p></p>")[0]
+                p.text = caption
+                out.append(p)
+        return out
+
     def inlines_of(self, parts: list[Part]) -> Inlines:
         """The inlines of a run of mixed content."""
+        parts = self.unwrap(parts)
         self.depth += 1
         if self.depth > self.max_depth:
             raise PressworkError(f"HTML nested deeper than {self.max_depth} levels", Pos(self.path, self.locator.current))
@@ -173,7 +221,11 @@ class InlineBuilder:
         alt = el.get("alt", "")
         if src is None:
             return [Text(alt)] if alt else []
-        return [Image(src, alt, el.get("title", ""), self.attr(el, skip=("alt", "title")))]
+        attr = self.attr(el, skip=("alt", "title"))
+        sizes = tuple((k, v) for k, v in _STYLE_SIZE.findall(el.get("style", "")) if attr.get(k) is None)
+        if sizes:  # style="width: 50%" sizes the image like width="50%"
+            attr = Attr(attr.id, attr.classes, attr.kv + tuple((k, v.replace(" ", "")) for k, v in sizes))
+        return [Image(src, alt, el.get("title", ""), attr)]
 
     def sup(self, el: HtmlElement) -> list[Inline]:
         """``<sup>``: a footnote reference or a Superscript."""
@@ -202,7 +254,7 @@ def _classed(name: str) -> Callable[[InlineBuilder, HtmlElement], list[Inline]]:
 
 
 def _code_text(el: HtmlElement) -> str:
-    return el.text_content().replace("\n", " ")
+    return str(el.text_content()).replace("\n", " ")
 
 
 INLINE_BUILDERS: dict[str, Callable[[InlineBuilder, HtmlElement], list[Inline]]] = {

@@ -7,8 +7,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..diagnostics import PressworkError
-from ..tree import Pos
+from ...diagnostics import PressworkError
+from ...tree import Pos
+from ..attrs import admonition_kind, parse_info
 
 Warn = Callable[[str, int], None]
 """Report a warning at a 1-based source line."""
@@ -101,6 +102,67 @@ def fenced_divs(lines: list[str], warn: Warn) -> list[str]:
     return out
 
 
+def fence_infos(lines: list[str]) -> list[str]:
+    """Rewrite mdBook info strings (```` ```rust,ignore ````), which superfences does not take for a fence,
+    into attribute form (```` ```{.rust .ignore} ````); the same language and classes as the gfm reader."""
+    out = []
+    fence: str | None = None
+    for line in lines:
+        m = _FENCE.match(line)
+        if fence is not None:
+            if m and m.group("fence").startswith(fence) and not m.group("info").strip():
+                fence = None
+            out.append(line)
+            continue
+        if m:
+            fence = m.group("fence")[0] * 3
+            info = m.group("info").strip()
+            if info and not info.startswith("{") and ("," in info.split(" ")[0] or "=" in info or "{" in info):
+                language, attr = parse_info(info)
+                parts = [f".{c}" for c in (language, *attr.classes) if c] + ([f"#{attr.id}"] if attr.id else [])
+                parts += [f'{k}="{v}"' for k, v in attr.kv]
+                line = line[: m.start("info")] + "{" + " ".join(parts) + "}"
+        out.append(line)
+    return out
+
+
+_INLINE_DD = re.compile(r"\$\$(?=\S)(.+?)(?<=\S)\$\$")
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
+def inline_double_dollars(lines: list[str]) -> list[str]:
+    """GitBook's inline ``$$x$$`` inside a line of text becomes ``$x$`` (arithmatex would leave stray dollars);
+    a line holding only ``$$...$$`` stays display math. Code (fenced or in backticks) is left alone."""
+    out = []
+    fence: str | None = None
+    for line in lines:
+        m = _FENCE.match(line)
+        if fence is not None:
+            if m and m.group("fence").startswith(fence) and not m.group("info").strip():
+                fence = None
+            out.append(line)
+            continue
+        if m:
+            fence = m.group("fence")[0] * 3
+            out.append(line)
+            continue
+        stripped = line.strip()
+        if "$$" in line and not (stripped.startswith("$$") and stripped.endswith("$$") and stripped.count("$$") == 2):
+            pieces = _CODE_SPAN.split(line) if "`" in line else None
+            if pieces is None:
+                line = _INLINE_DD.sub(r"$\1$", line)
+            else:
+                parts, last = [], 0
+                for span in _CODE_SPAN.finditer(line):
+                    parts.append(_INLINE_DD.sub(r"$\1$", line[last:span.start()]))
+                    parts.append(span.group(0))
+                    last = span.end()
+                parts.append(_INLINE_DD.sub(r"$\1$", line[last:]))
+                line = "".join(parts)
+        out.append(line)
+    return out
+
+
 def _div_open(info: str) -> str:
     """The ``<div>`` tag for a fenced div's attributes (``notes`` or ``{#id .a .b key=v}``)."""
     info = info.strip()
@@ -115,7 +177,14 @@ def _div_open(info: str) -> str:
                 value = next(v for v in (m.group("dq"), m.group("sq"), m.group("bare")) if v is not None)
                 kv.append((m.group("key"), value))
     else:
-        classes = info.split()
+        dm = re.match(r"^([\w-]+)\s*(?:\[([^\]]*)\])?\s*(.*)$", info)
+        if dm and admonition_kind((dm.group(1),)) is not None:  # :::tip[Title] or :::tip Title (Docusaurus)
+            classes = [dm.group(1)]
+            title = (dm.group(2) or dm.group(3) or "").strip()
+            if title:
+                kv.append(("title", title))
+        else:
+            classes = info.split()
     attrs = []
     if ident:
         attrs.append(f'id="{html.escape(ident)}"')
@@ -287,4 +356,6 @@ def preprocess(text: str, path: str, max_nesting: int, warn: Warn) -> str:
     lines = text.split("\n")
     check_nesting(lines, path, max_nesting)
     lines = fenced_divs(lines, warn)
+    lines = fence_infos(lines)
+    lines = inline_double_dollars(lines)
     return "\n".join(ListNormaliser(path, max_nesting).run(lines))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import lxml.html
 import markdown
-from lxml.html import HtmlElement
 from markdown.extensions.toc import slugify_unicode
+
+from ..html import html_root
 
 #: Extensions, in the order they are loaded. ``pymdownx.extra`` replaces ``extra``
 #: (abbr, attr_list, def_list, footnotes, md_in_html, tables, betterem, superfences).
@@ -33,12 +33,8 @@ EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
 }
 
 
-_HTML_PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
 
-
-def html_root(html: str) -> HtmlElement:
-    """Parse an HTML fragment into a ``<div>`` holding it (comments and processing instructions dropped)."""
-    return lxml.html.fragment_fromstring(html, create_parent="div", parser=_HTML_PARSER)
+__all__ = ["EXTENSIONS", "EXTENSION_CONFIGS", "html_root", "to_html"]
 
 
 def to_html(text: str) -> str:

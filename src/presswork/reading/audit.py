@@ -1,0 +1,157 @@
+"""No silent loss: compare the words of a source file with the words of its tree.
+
+Every word of the source must reach the tree (as text, code, math, a URL, an alt text or an
+attribute), or a warning must name its file and a line of the source block it stood in.
+Front matter, HTML comments, tag and attribute names, link-reference labels and other markup
+are left out of the count. Words are compared case-insensitively, as a set per file.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any
+
+from ..diagnostics import Reporter
+from ..tree import Attr, Blocks, Node, Pos
+
+__all__ = ["Audit", "audit_words", "source_words", "tree_words"]
+
+_WORD = re.compile(r"[^\W_]+")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9_:.-]*((?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?)/?>")
+_ATTR_VALUE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+#: A link reference definition (``[label]: url "title"``): not text; a used one's URL is in its Link.
+_REF_DEF = re.compile(r"^[ \t]{0,3}\[(?P<label>[^\]]+)\]:[ \t]*\S*(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$",
+                      re.M)
+_REF_USE = re.compile(r"\]\[(?P<label>[^\]]*)\]")
+_NOTE_LABEL = re.compile(r"\[\^(?P<label>[^\]\s]+)\]")
+_TASK = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]+)\[[ xX]\]", re.M)
+_CAPTION = re.compile(r"^([ \t]*)Table:", re.M)
+_NUMBER_MARKER = re.compile(r"^((?:[ \t]*>)*[ \t]*)(\d{1,9})(?=[.)](?:[ \t]|$))", re.M)
+_ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.I)
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The audit of one file: how many distinct words it has, and those lost without a warning (word, line)."""
+
+    path: str
+    words: int
+    lost: tuple[tuple[str, int], ...]
+
+
+def _blank(match: re.Match[str]) -> str:
+    """Replace a match by spaces, keeping its newlines (line numbers stay right)."""
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def _tag_values(match: re.Match[str]) -> str:
+    """A tag replaced by its attribute values (an ``alt`` or ``title`` is text of the book); ``style`` is
+    presentation, dropped by design (only an image's width and height are kept)."""
+    values = " ".join(next((v for v in m.groups()[1:] if v is not None), "") for m in _ATTR_VALUE.finditer(match.group(1))
+                      if m.group(1).lower() != "style")
+    newlines = match.group(0).count("\n")
+    return " " + values + "\n" * newlines + " "
+
+
+def _clean(body: str) -> str:
+    """The body without markup that carries no words of the book (line breaks kept)."""
+    text = _COMMENT.sub(_blank, body)
+    text = _REF_DEF.sub(_blank, text)
+    text = _REF_USE.sub(_blank, text)
+    text = _NOTE_LABEL.sub(_blank, text)
+    text = _TASK.sub(lambda m: m.group(1) + "   ", text)
+    text = _CAPTION.sub(lambda m: m.group(1) + "      ", text)
+    text = _NUMBER_MARKER.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)  # list numbers: OrderedList.start
+    text = _TAG.sub(_tag_values, text)
+    return html.unescape(text) if "&" in text else text
+
+
+def source_words(body: str) -> dict[str, int]:
+    """The words of a Markdown body (front matter already blanked), each with the first line it is on."""
+    words: dict[str, int] = {}
+    for number, line in enumerate(_clean(body).split("\n"), 1):
+        for word in _WORD.findall(line.lower()):
+            words.setdefault(word, number)
+    return words
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _strings(value: Any, out: list[str]) -> None:
+    """Collect every string held by a node (text, code, URLs, attributes), recursively."""
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, tuple):
+        for v in value:
+            _strings(v, out)
+    elif isinstance(value, (Node, Attr)) or (is_dataclass(value) and not isinstance(value, type)):
+        names = _FIELDS.get(type(value))
+        if names is None:
+            names = _FIELDS[type(value)] = tuple(f.name for f in fields(type(value)) if f.name != "pos")  # type: ignore[arg-type]
+        for name in names:
+            _strings(getattr(value, name), out)
+
+
+def tree_words(blocks: Blocks) -> set[str]:
+    """The words of a tree (lower case)."""
+    out: list[str] = []
+    _strings(blocks, out)
+    text = "\n".join(out)
+    return set(_WORD.findall((html.unescape(text) if "&" in text else text).lower()))
+
+
+def _block_spans(body: str) -> list[tuple[int, int]]:
+    """1-based (first, last) lines of the top-level blocks of ``body`` (markdown-it's token maps)."""
+    from .gfm.parser import make_parser
+
+    spans = []
+    for token in make_parser().parse(body):
+        if token.map and token.level == 0 and token.nesting >= 0 or (token.map and token.nesting == 1 and token.level == 0):
+            spans.append((token.map[0] + 1, token.map[1]))
+    return spans
+
+
+def audit_words(body: str, blocks: Blocks, path: str, reporter: Reporter) -> Audit:
+    """Warn (category ``audit``) about each source line whose words vanished without a warning."""
+    clean = _clean(body).lower()
+    present = tree_words(blocks)
+    source = set(_WORD.findall(clean))
+    if source <= present:
+        return Audit(path, len(source), ())
+    missing = {}
+    for number, text in enumerate(clean.split("\n"), 1):  # the first line of each missing word
+        for word in _WORD.findall(text):
+            if word not in present and word not in missing and not _ALERT.fullmatch(f"[!{word}]"):
+                missing[word] = number
+    if not missing:
+        return Audit(path, len(source), ())
+    warned = [w.pos.line for w in reporter.warnings if w.pos is not None and w.pos.file == path and w.pos.line]
+    spans = _block_spans(body) if warned else []
+    excused_lines: set[int] = set()
+    for first, last in [*spans, *reporter.removed.get(path, ())]:
+        if any(first <= line <= last for line in warned):
+            excused_lines.update(range(first, last + 1))
+    excused_lines.update(warned)
+    lost = tuple(sorted(((w, line) for w, line in missing.items() if line not in excused_lines), key=lambda x: x[1]))
+    by_line: dict[int, list[str]] = {}
+    for word, line in lost:
+        by_line.setdefault(line, []).append(word)
+    for line, words in by_line.items():
+        shown = ", ".join(repr(w) for w in words[:8]) + (", ..." if len(words) > 8 else "")
+        reporter.warn(f"{len(words)} word(s) of the source missing from the book without a warning: {shown}",
+                      Pos(path, line), "audit")
+    return Audit(path, len(source), lost)
+
+
+def summarise(audits: Iterable[Audit]) -> tuple[int, int]:
+    """(distinct words, lost words) over several files."""
+    total = lost = 0
+    for a in audits:
+        total += a.words
+        lost += len(a.lost)
+    return total, lost

@@ -1,0 +1,5 @@
+"""The ``python-markdown`` reader (today's reader, kept for MkDocs sources)."""
+
+from .reader import PyMarkdownReader
+
+__all__ = ["PyMarkdownReader"]

@@ -1,0 +1,157 @@
+"""Smart punctuation in the tree: curly quotes, en and em dashes and ellipses in prose, never in code,
+math or URLs (shared by both readers)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from ..tree import (
+    Admonition,
+    Block,
+    BlockQuote,
+    Blocks,
+    BulletList,
+    Code,
+    CodeBlock,
+    DefinitionItem,
+    DefinitionList,
+    Div,
+    Figure,
+    Heading,
+    Image,
+    Inline,
+    Inlines,
+    Kbd,
+    LineBreak,
+    Link,
+    ListItem,
+    Math,
+    MathBlock,
+    Note,
+    OrderedList,
+    Paragraph,
+    RawBlock,
+    RawInline,
+    Span,
+    Table,
+    Text,
+)
+
+__all__ = ["smarten", "smarten_inlines", "smarten_text"]
+
+_OPENERS = frozenset(" \t\n\u00a0([{\u2014\u2013-/\u201c\u2018<")
+
+
+class _State:
+    """The character before the current position, across inline nodes of one block."""
+
+    def __init__(self) -> None:
+        self.prev = ""
+
+
+def smarten_text(text: str, state: _State | None = None) -> str:
+    """``text`` with typographic quotes, dashes and ellipses; ``state`` carries the preceding character."""
+    state = state or _State()
+    if not any(c in text for c in "\"'.-"):
+        if text:
+            state.prev = text[-1]
+        return text
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        prev = out[-1] if out else state.prev
+        nxt = text[i + 1] if i + 1 < n else ""
+        if c == "-" and text.startswith("---", i):
+            out.append("\u2014")
+            i += 3
+            continue
+        if c == "-" and text.startswith("--", i):
+            out.append("\u2013")
+            i += 2
+            continue
+        if c == "." and text.startswith("...", i):
+            out.append("\u2026")
+            i += 3
+            continue
+        if c == '"':
+            out.append("\u201c" if (not prev or prev in _OPENERS) and nxt not in ("", " ") else "\u201d")
+        elif c == "'":
+            if prev and prev.isalnum():
+                out.append("\u2019")  # apostrophe or closing quote: don't, the students'
+            elif (not prev or prev in _OPENERS) and nxt.isdigit():
+                out.append("\u2019")  # elided digits: '90s
+            elif (not prev or prev in _OPENERS) and nxt and not nxt.isspace():
+                out.append("\u2018")
+            else:
+                out.append("\u2019")
+        else:
+            out.append(c)
+        i += 1
+    result = "".join(out)
+    if result:
+        state.prev = result[-1]
+    return result
+
+
+def smarten_inlines(inlines: Inlines, state: _State | None = None) -> Inlines:
+    """Inlines with smart punctuation in their text (code, math, keys and URLs untouched)."""
+    state = state or _State()
+    out: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            out.append(Text(smarten_text(node.text, state)))
+        elif isinstance(node, (Code, Kbd, Math, RawInline)):
+            text = node.tex if isinstance(node, Math) else node.text
+            state.prev = text[-1:] or state.prev
+            out.append(node)
+        elif isinstance(node, LineBreak):
+            state.prev = " "
+            out.append(node)
+        elif isinstance(node, Image):
+            out.append(node)
+            state.prev = "x"
+        elif isinstance(node, Note):
+            out.append(Note(smarten(node.blocks)))
+        elif isinstance(node, (Link, Span)) or hasattr(node, "children"):
+            out.append(dataclasses.replace(node, children=smarten_inlines(node.children, state)))  # type: ignore[call-arg]
+        else:
+            out.append(node)
+    return tuple(out)
+
+
+def smarten(blocks: Blocks) -> Blocks:
+    """Blocks with smart punctuation in every text of prose."""
+    return tuple(_block(b) for b in blocks)
+
+
+def _block(block: Block) -> Block:
+    if isinstance(block, (CodeBlock, MathBlock, RawBlock)):
+        return block
+    changes: dict[str, Any] = {}
+    if isinstance(block, (Paragraph, Heading)):
+        changes["children"] = smarten_inlines(block.children)
+    elif isinstance(block, (BlockQuote, Div, ListItem)):
+        changes["blocks"] = smarten(block.blocks)
+    elif isinstance(block, Admonition):
+        changes["title"] = smarten_inlines(block.title)
+        changes["blocks"] = smarten(block.blocks)
+    elif isinstance(block, (BulletList, OrderedList)):
+        changes["items"] = tuple(_block(i) for i in block.items)
+    elif isinstance(block, DefinitionList):
+        changes["items"] = tuple(_block(i) for i in block.items)
+    elif isinstance(block, DefinitionItem):
+        changes["term"] = smarten_inlines(block.term)
+        changes["definitions"] = tuple(smarten(d) for d in block.definitions)
+    elif isinstance(block, Table):
+        changes["caption"] = smarten_inlines(block.caption)
+        changes["head"] = tuple(tuple(smarten_inlines(c) for c in row) for row in block.head)
+        changes["body"] = tuple(tuple(smarten_inlines(c) for c in row) for row in block.body)
+    elif isinstance(block, Figure):
+        changes["caption"] = smarten_inlines(block.caption)
+    if not changes:
+        return block
+    new = dataclasses.replace(block, **changes)
+    object.__setattr__(new, "pos", block.pos)
+    return new
