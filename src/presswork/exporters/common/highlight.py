@@ -25,7 +25,7 @@ def find_lexer(language: str) -> Lexer | None:
     """The Pygments lexer for ``language``, or None when the language is empty or unknown."""
     if language:
         try:
-            return get_lexer_by_name(language.lower(), stripnl=False, ensurenl=False)
+            return get_lexer_by_name(language.lower(), stripnl=False, ensurenl=True)
         except ClassNotFound:
             pass
     return None
@@ -35,7 +35,7 @@ def find_lexer(language: str) -> Lexer | None:
 def _lexer(language: str) -> Lexer:
     """The Pygments lexer for ``language`` (plain text when unknown or empty)."""
     found = find_lexer(language)
-    return TextLexer(stripnl=False, ensurenl=False) if found is None else found
+    return TextLexer(stripnl=False, ensurenl=True) if found is None else found
 
 
 def _css_class(ttype: _TokenType) -> str:
@@ -80,7 +80,13 @@ def wrap_points(code: str, width: int, indent: int = 2) -> list[int]:
 
 
 def _tokens(code: str, language: str) -> list[tuple[str, str]]:
-    """(css class, text) runs of highlighted code, adjacent runs of one class merged."""
+    """(css class, text) runs of highlighted code, adjacent runs of one class merged.
+
+    The runs always join to exactly ``code``. Lexers see the code with a final newline
+    (session lexers such as ``console`` drop a last line without one), which is taken off
+    again; a lexer that still changes the text (some normalise tabs or carriage returns)
+    gives way to plain text rather than print something the author did not write.
+    """
     runs: list[tuple[str, str]] = []
     for ttype, value in _lexer(language).get_tokens(code):
         cls = _css_class(ttype)
@@ -90,6 +96,12 @@ def _tokens(code: str, language: str) -> list[tuple[str, str]]:
             runs[-1] = (cls, runs[-1][1] + value)
         elif value:
             runs.append((cls, value))
+    if not code.endswith("\n") and runs and runs[-1][1].endswith("\n"):
+        cls, value = runs.pop()
+        if value[:-1]:
+            runs.append((cls, value[:-1]))
+    if "".join(value for _, value in runs) != code:
+        return [("", code)] if code else []
     return runs
 
 
@@ -125,8 +137,7 @@ def highlight_html(code: str, language: str, wrap: int = 0) -> str:
             text = escape(piece, quote=False)
             out.append(f'<span class="{cls}">{text}</span>' if cls else text)
         offset = end
-    html = "".join(out)
-    return html[:-1] if html.endswith("\n") and not code.endswith("\n") else html
+    return "".join(out)
 
 
 def pygments_css(style: str = "default", scope: str = ".code") -> str:
