@@ -14,6 +14,7 @@ from presswork.tree import (
     CodeBlock,
     Div,
     Heading,
+    Image,
     Math,
     MathBlock,
     Note,
@@ -22,6 +23,7 @@ from presswork.tree import (
     RawBlock,
     RawInline,
     Span,
+    Strong,
     Text,
 )
 from tests.support.trees import feature_document
@@ -194,3 +196,31 @@ def test_code_wrap_marks_continuation_lines() -> None:
     assert all(line.startswith("\u21aa ") for line in lines[1:])
     assert text.replace("\n\u21aa ", "") == code
     assert wrap_points("short", 40) == [] and wrap_points("z" * 100, 40) == [40, 78]
+
+
+def _details() -> Div:
+    summary = Paragraph((Span(Attr(classes=("summary",)), (Text("More "), Strong((Text("tools"),)))),))
+    return Div(Attr(classes=("details",)), (summary, Paragraph((Text("Hidden body."),))))
+
+
+def test_details_is_a_disclosure_in_the_epub_and_expanded_in_print() -> None:
+    epub = HtmlRenderer(target="epub").render(_details())
+    assert epub.startswith('<details class="details">\n<summary>More <strong>tools</strong></summary>')
+    assert "<p>Hidden body.</p>" in epub and "summary" not in epub.split("</summary>")[1]
+    printed = HtmlRenderer(target="print").render(_details())
+    assert '<p class="details-summary">More <strong>tools</strong></p>' in printed
+    assert "<p>Hidden body.</p>" in printed and "<details" not in printed
+
+
+@pytest.mark.parametrize("kv, style", [
+    ((("width", "70%"),), "width: 70%; height: auto; max-width: 100%"),
+    ((("width", "320"), ("height", "200px")), "width: 320px; height: 200px; max-width: 100%"),
+    ((("width", "huge"),), None),
+    ((), None),
+])
+def test_author_image_sizes_become_css(kv: tuple[tuple[str, str], ...], style: str | None) -> None:
+    html = HtmlRenderer(target="print").render(Image("x.png", "X", attr=Attr(kv=kv)))
+    if style is None:
+        assert "style=" not in html
+    else:
+        assert f'style="{style}"' in html

@@ -93,6 +93,32 @@ def attrs(**values: Any) -> str:
     return "".join(parts)
 
 
+def image_size_style(node: Image) -> str:
+    """CSS for the author's ``width``/``height`` of an image (``<img width="70%">``): pixels or percent
+    of the text width, never wider than the text ("" when the author gave no size)."""
+    rules = []
+    for key in ("width", "height"):
+        value = (node.attr.get(key) or "").strip().lower()
+        if m := re.fullmatch(r"(\d+(?:\.\d+)?)\s*(px|%)?", value):
+            rules.append(f"{key}: {m.group(1)}{m.group(2) or 'px'}")
+    if not rules:
+        return ""
+    if not any(r.startswith("height") for r in rules):
+        rules.append("height: auto")
+    return "; ".join([*rules, "max-width: 100%"])
+
+
+def details_parts(node: Div) -> tuple[Inlines | None, Blocks]:
+    """The summary and body of a ``<details>`` block (a Div of class ``details`` whose first block is
+    a paragraph holding a ``summary`` span), or ``(None, blocks)`` for any other Div."""
+    if "details" in node.attr.classes and node.blocks:
+        first = node.blocks[0]
+        if (isinstance(first, Paragraph) and len(first.children) == 1 and isinstance(first.children[0], Span)
+                and "summary" in first.children[0].attr.classes):
+            return first.children[0].children, node.blocks[1:]
+    return None, node.blocks
+
+
 class HtmlRenderer:
     """Renders tree nodes to XHTML strings; one method per node type, named after it (a subclass overrides one).
 
@@ -354,6 +380,13 @@ class HtmlRenderer:
         if is_hidden(node, self.target):
             return ""
         cls = " ".join(node.attr.classes)
+        summary, body = details_parts(node)
+        if summary is not None and self.target == "epub":
+            return (f"<details{attrs(id=node.attr.id, class_=cls)}>\n<summary>{self.inlines(summary)}</summary>\n"
+                    f"{self.blocks(body)}</details>\n")
+        if summary is not None:  # print: expanded, the summary as its title
+            return (f"<div{attrs(id=node.attr.id, class_=cls)}>\n<p class=\"details-summary\">{self.inlines(summary)}</p>\n"
+                    f"{self.blocks(body)}</div>\n")
         return f"<div{attrs(id=node.attr.id, class_=cls)}>\n{self.blocks(node.blocks)}</div>\n"
 
     def RawBlock(self, node: RawBlock) -> str:
@@ -404,7 +437,9 @@ class HtmlRenderer:
         return link
 
     def _img(self, node: Image, cls: str) -> str:
-        return f"<img{attrs(src=self.image_src(node), alt=node.alt, title=node.title, class_=cls, id=node.attr.id)}/>"
+        values = attrs(src=self.image_src(node), alt=node.alt, title=node.title, class_=cls, id=node.attr.id,
+                       style=image_size_style(node))
+        return f"<img{values}/>"
 
     def Image(self, node: Image) -> str:
         return self._img(node, " ".join(("inline-image", *node.attr.classes)))
