@@ -2,6 +2,7 @@
 
 usage: python benchmarks/run.py [--chapters 1 25 50 100 200] [--quick] [--quality]
                                 [--json FILE] [--plot FILE] [--repeat R]
+       python benchmarks/run.py --from-json FILE [--plot FILE]     (table and plot of a saved run)
 
 Books: the sample guide (content/ with the repository's pyproject configuration) and generated
 books of N copies of benchmarks/template/chapter.md, a chapter that uses every feature (code,
@@ -407,7 +408,8 @@ def markdown(result: dict[str, Any]) -> str:
                  num(q["wall"]), num(q["cpu"]), num(q["peak"])]
         if result["quality"]:
             qual = r.get("quality")
-            cells.append(f"{qual['measure']}: {qual['presswork']} / {qual['pandoc']}" if qual else "")
+            shown = {side: "n/a" if qual is None or qual[side] is None else qual[side] for side in ("presswork", "pandoc")}
+            cells.append(f"{qual['measure']}: {shown['presswork']} / {shown['pandoc']}" if qual else "")
         lines.append("| " + " | ".join(cells) + " |")
     inc = result.get("incremental")
     if inc:
@@ -457,7 +459,8 @@ def plot(result: dict[str, Any], dest: Path) -> None:
     meta = result["meta"]
     fig.suptitle(f"presswork {meta['versions']['presswork']} ({meta['versions']['presswork_commit']}) vs "
                  f"{meta['versions']['pandoc']}, WeasyPrint {meta['versions']['weasyprint']}; "
-                 f"{meta['cpus']} cores, {meta['date'][:10]}", fontsize=9)
+                 f"{meta['cpus']} cores, load average {meta['load_before'][0]} at start, "
+                 f"{meta.get('load_after', ['?'])[0]} at end; {meta['date'][:10]}", fontsize=9)
     fig.tight_layout()
     dest.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(dest)
@@ -477,8 +480,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, metavar="FILE", help="write every measurement as JSON")
     parser.add_argument("--plot", type=Path, metavar="FILE", help="plot time and memory against N (PNG)")
     parser.add_argument("--pandoc", metavar="PATH", help="Pandoc binary (default: pypandoc-binary's)")
+    parser.add_argument("--from-json", type=Path, metavar="FILE",
+                        help="measure nothing: print the table (and --plot) of a saved --json result")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="build in DIR and keep the outputs and logs")
     args = parser.parse_args(argv)
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        print(markdown(saved))
+        if args.plot:
+            plot(saved, args.plot)
+        return 0
     chapters = [1] if args.quick else sorted(set(args.chapters))
     if any(n < 1 for n in chapters) or args.repeat < 1:
         parser.error("chapter counts and --repeat must be at least 1")
