@@ -19,8 +19,8 @@ returns the rusage of that child including every descendant it reaped (presswork
 workers, WeasyPrint): ru_maxrss is then the peak resident memory of the largest single process of
 the tree (not a sum), and ru_utime + ru_stime is the CPU time of the whole tree. No polling, so
 short peaks are not missed and the measuring costs nothing. Wall time is measured around the
-child. A chain of commands (Pandoc's HTML then WeasyPrint) adds wall and CPU times and takes the
-largest peak.
+child. A chain of commands (Pandoc's HTML then WeasyPrint; Pandoc's three commands for "all three",
+run right after presswork's build of all three) adds wall and CPU times and takes the largest peak.
 
 It prints a Markdown table per book and format (wall s, CPU s, peak MiB for each tool and the
 ratio presswork/Pandoc of each), the scaling over N, an incremental rebuild (one chapter of the
@@ -283,7 +283,6 @@ def bench_book(book: Book, pandoc: str, work: Path, repeat: int, with_quality: b
     """Measure both tools on every format of ``book``, and all three formats together."""
     rows: list[dict[str, Any]] = []
     slug = re.sub(r"\W+", "-", book.label).strip("-")
-    pandoc_runs: dict[str, Run] = {}
     for fmt in (*FORMATS, ALL):
         formats = ",".join(FORMATS) if fmt == ALL else fmt
         tag = "all" if fmt == ALL else fmt
@@ -292,13 +291,12 @@ def bench_book(book: Book, pandoc: str, work: Path, repeat: int, with_quality: b
             # Alternate the tools so that a change of load hits both alike.
             pw_out = work / f"{slug}-presswork-{tag}-{i}"
             pw_runs.append(presswork_build(book, formats, pw_out, work / f"{slug}-presswork-{tag}-{i}.log"))
-            if fmt != ALL:
-                pd_out = work / f"{slug}-pandoc-{tag}-{i}"
-                pd_runs.append(pandoc_build(pandoc, book, fmt, pd_out, work / f"{slug}-pandoc-{tag}-{i}.log"))
-        pw = best(pw_runs)
-        # Pandoc makes the three formats with three commands: their sum is its "all three".
-        pd = best(pd_runs) if fmt != ALL else Run.chain([pandoc_runs[f] for f in FORMATS])
-        pandoc_runs[fmt] = pd
+            pd_out = work / f"{slug}-pandoc-{tag}-{i}"
+            # Pandoc makes the three formats with three commands: run one after the other, right after
+            # presswork's build of all three, so that both meet the same load.
+            pd_runs.append(Run.chain([pandoc_build(pandoc, book, f, pd_out, work / f"{slug}-pandoc-{tag}-{i}-{f}.log")
+                                      for f in (FORMATS if fmt == ALL else (fmt,))]))
+        pw, pd = best(pw_runs), best(pd_runs)
         row: dict[str, Any] = {
             "book": book.label, "chapters": book.chapters, "format": fmt,
             "presswork": asdict(pw), "pandoc": asdict(pd),
@@ -467,6 +465,16 @@ def plot(result: dict[str, Any], dest: Path) -> None:
     plt.close(fig)
 
 
+def save(result: dict[str, Any], dest: Path | None) -> None:
+    """Complete ``result`` with the load, scaling and targets so far, and write it to ``dest`` as JSON."""
+    result["meta"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    result["scaling"] = scaling(result["rows"])
+    result["targets"] = targets(result["rows"], result["scaling"], result["incremental"])
+    if dest:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--chapters", type=int, nargs="+", default=[1, 25, 50, 100, 200], metavar="N",
@@ -508,17 +516,12 @@ def main(argv: list[str] | None = None) -> int:
         books += [generated_book(work / f"book-{n}", n) for n in chapters]
         for book in books:
             result["rows"] += bench_book(book, pandoc, work, args.repeat, args.quality)
+            save(result, args.json)  # a long run interrupted later keeps what it measured
         if not args.no_incremental:
             size = 100 if 100 in chapters else max(chapters)
             result["incremental"] = bench_incremental(generated_book(work / f"incremental-book-{size}", size), work)
-    result["meta"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
-    result["scaling"] = scaling(result["rows"])
-    result["targets"] = targets(result["rows"], result["scaling"], result["incremental"])
-    table = markdown(result)
-    print(table)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    save(result, args.json)
+    print(markdown(result))
     if args.plot:
         plot(result, args.plot)
     failed = [f"{r['book']} {r['format']} {side}" for r in result["rows"] for side in ("presswork", "pandoc")

@@ -108,10 +108,11 @@ def test_quick_benchmark_runs_both_tools_end_to_end(tmp_path: Path) -> None:
             assert r[side]["ok"] and r[side]["wall"] > 0 and r[side]["cpu"] > 0, (r["format"], side)
             assert r[side]["peak_mib"] > 20, (r["format"], side)  # a real process, not the wrapper's rusage
         assert r["ratio"]["wall"] == round(r["presswork"]["wall"] / r["pandoc"]["wall"], 3)
+    # Pandoc's "all three" runs the same three commands again, right after presswork's build of all three.
     every = result["rows"][-1]["pandoc"]
     parts = [r["pandoc"] for r in result["rows"][:3]]
-    assert every["wall"] == pytest.approx(sum(p["wall"] for p in parts))
-    assert every["peak_mib"] == max(p["peak_mib"] for p in parts)
+    assert every["peak_mib"] == pytest.approx(max(p["peak_mib"] for p in parts), rel=0.2)
+    assert every["cpu"] == pytest.approx(sum(p["cpu"] for p in parts), rel=0.5)
     assert result["meta"]["versions"]["pandoc"].startswith("pandoc 3.")
     assert result["incremental"]["rebuild"]["ok"]
     assert len(result["targets"]) == 8
