@@ -157,9 +157,10 @@ def generated_book(folder: Path, chapters: int) -> Book:
                 pandoc_dir=folder / "pandoc" / "chapters", pandoc_inputs=inputs, title=title)
 
 
-def sample_book() -> Book:
-    """The sample guide with the repository's own configuration."""
-    return Book(label="sample guide", chapters=None, project=REPO, pandoc_dir=REPO / "content",
+def sample_book(folder: Path) -> Book:
+    """The sample guide with the repository's own configuration; Pandoc works on a copy of content/."""
+    shutil.copytree(REPO / "content", folder, dirs_exist_ok=True)  # its HTML must not land in the repository
+    return Book(label="sample guide", chapters=None, project=REPO, pandoc_dir=folder,
                 pandoc_inputs=["ai-engineering-guide.md"], title="AI Engineering")
 
 
@@ -512,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="presswork-bench-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        books = ([] if args.no_sample else [sample_book()])
+        books = [] if args.no_sample else [sample_book(work / "sample-pandoc")]
         books += [generated_book(work / f"book-{n}", n) for n in chapters]
         for book in books:
             result["rows"] += bench_book(book, pandoc, work, args.repeat, args.quality)
