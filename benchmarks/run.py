@@ -499,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plot", type=Path, metavar="FILE", help="plot time and memory against N (PNG)")
     parser.add_argument("--pandoc", metavar="PATH", help="Pandoc binary (default: pypandoc-binary's)")
     parser.add_argument("--from-json", type=Path, metavar="FILE",
-                        help="measure nothing: print the table (and --plot) of a saved --json result")
+                        help="measure nothing: judge a saved --json result again, print its table (and --json, --plot)")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="build in DIR and keep the outputs and logs")
     args = parser.parse_args(argv)
     if args.from_json:
@@ -507,6 +507,8 @@ def main(argv: list[str] | None = None) -> int:
         saved["scaling"] = scaling(saved["rows"])  # judged again, with this version's rules
         saved["targets"] = targets(saved["rows"], saved["scaling"], saved["incremental"])
         print(markdown(saved))
+        if args.json:
+            args.json.write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
         if args.plot:
             plot(saved, args.plot)
         return 0
