@@ -432,20 +432,20 @@ def markdown(result: dict[str, Any]) -> str:
 
 
 def plot(result: dict[str, Any], dest: Path) -> None:
-    """Wall time and peak memory against N, presswork and Pandoc, all three formats and the PDF alone."""
+    """Wall time, CPU time and peak memory against N, both tools, all three formats and the PDF alone."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    series: dict[tuple[str, str], list[tuple[int, float, float]]] = {}
+    series: dict[tuple[str, str], list[tuple[int, float, float, float]]] = {}
     for r in result["rows"]:
         if r["chapters"] is None:
             continue
         for side in ("presswork", "pandoc"):
             series.setdefault((side, r["format"]), []).append(
-                (r["chapters"], r[side]["wall"], r[side]["peak_mib"]))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), dpi=110)
+                (r["chapters"], r[side]["wall"], r[side]["cpu"], r[side]["peak_mib"]))
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.4), dpi=110)
     style = {"presswork": {"color": "#1f5fa8"}, "pandoc": {"color": "#c0504d"}}
     for (side, fmt), points in sorted(series.items()):
         if fmt not in (ALL, "pdf"):
@@ -455,15 +455,16 @@ def plot(result: dict[str, Any], dest: Path) -> None:
         name = "Pandoc (+WeasyPrint)" if side == "pandoc" else "presswork"
         label = f"{name}, {'PDF alone' if fmt == 'pdf' else 'all three formats'}"
         line = "-" if fmt == ALL else "--"
-        left.plot(n, [p[1] for p in points], line, marker="o", label=label, **style[side])
-        right.plot(n, [p[2] for p in points], line, marker="o", label=label, **style[side])
-    left.set(xlabel="chapters", ylabel="wall time (s)", title="Build time")
-    right.set(xlabel="chapters", ylabel="peak memory of the largest process (MiB)", title="Peak memory")
-    for ax in (left, right):
+        for index, ax in enumerate(axes, start=1):
+            ax.plot(n, [p[index] for p in points], line, marker="o", label=label, **style[side])
+    axes[0].set(xlabel="chapters", ylabel="seconds", title="Wall time")
+    axes[1].set(xlabel="chapters", ylabel="seconds (user + system, whole process tree)", title="CPU time")
+    axes[2].set(xlabel="chapters", ylabel="MiB (largest process)", title="Peak memory")
+    for ax in axes:
         ax.grid(True, alpha=0.3)
         ax.set_xlim(left=0)
         ax.set_ylim(bottom=0)
-    left.legend(fontsize=8)
+    axes[1].legend(fontsize=8)
     meta = result["meta"]
     fig.suptitle(f"presswork {meta['versions']['presswork']} ({meta['versions']['presswork_commit']}) vs "
                  f"{meta['versions']['pandoc']}, WeasyPrint {meta['versions']['weasyprint']}; "
