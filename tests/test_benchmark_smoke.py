@@ -1,0 +1,119 @@
+"""The benchmark (benchmarks/run.py) measures what it claims, and runs end to end at N = 1 (CI's smoke test)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from conftest import REPO
+
+SCRIPT = REPO / "benchmarks" / "run.py"
+
+
+def load_benchmark() -> ModuleType:
+    """benchmarks/run.py as a module (it is a script, not part of the package)."""
+    spec = importlib.util.spec_from_file_location("presswork_benchmark", SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = load_benchmark()
+
+
+def test_peak_memory_is_the_largest_process_of_the_tree(tmp_path: Path) -> None:
+    """A small parent runs two grandchildren of 160 MiB each: the peak is one grandchild's (not the sum)."""
+    grandchild = "b = bytearray(160 * 2**20); b[::4096] = b'x' * len(b[::4096]); sum(range(3_000_000))"
+    child = (f"import subprocess, sys\nfor _ in range(2): subprocess.run([sys.executable, '-c', {grandchild!r}], "
+             "check=True)")
+    run = bench.measure([sys.executable, "-c", child], tmp_path, tmp_path / "log")
+    assert run.ok, run.error
+    assert 160 <= run.peak_mib < 250
+    assert run.cpu > 0.05
+    assert run.wall >= run.cpu * 0.5
+
+
+def test_a_failing_command_is_reported_with_its_output(tmp_path: Path) -> None:
+    run = bench.measure([sys.executable, "-c", "import sys; print('broken input'); sys.exit(3)"], tmp_path,
+                        tmp_path / "log")
+    assert not run.ok
+    assert "exit 3" in run.error and "broken input" in run.error
+
+
+def test_a_chain_adds_times_and_keeps_the_largest_peak() -> None:
+    chained = bench.Run.chain([bench.Run(1.0, 0.5, 100.0, True), bench.Run(2.0, 1.5, 300.0, True)])
+    assert (chained.wall, chained.cpu, chained.peak_mib, chained.ok) == (3.0, 2.0, 300.0, True)
+    assert not bench.Run.chain([bench.Run(1.0, 0.5, 100.0, True), bench.Run(1.0, 1.0, 1.0, False, "x")]).ok
+
+
+def test_admonitions_become_pandoc_fenced_divs_with_the_same_text() -> None:
+    text = 'Before.\n\n!!! note "Measure first"\n    Line one\n    line two.\n\n    Second paragraph.\n\nAfter.\n'
+    assert bench.admonitions_for_pandoc(text) == (
+        "Before.\n\n::: note\n**Measure first**\n\nLine one\nline two.\n\nSecond paragraph.\n:::\n\nAfter.\n")
+    assert bench.admonitions_for_pandoc("!!! tip\n    Body.\n") == "::: tip\nBody.\n:::\n"
+
+
+def test_generated_book_has_every_feature_in_each_chapter(tmp_path: Path) -> None:
+    book = bench.generated_book(tmp_path, 3)
+    chapters = sorted((book.project / "chapters").glob("*.md"))
+    assert [c.name for c in chapters] == ["001-chapter.md", "002-chapter.md", "003-chapter.md"]
+    third = chapters[2].read_text(encoding="utf-8")
+    for feature in ("# Chapter 3:", "```python", "|:--|", "![", "[^3-first]", "    - ", "- [x]", "!!! note",
+                    "$$", "$O(n^2)$", "> > "):
+        assert feature in third, feature
+    assert "{{N}}" not in third
+    assert (book.project / "chapters" / "images" / "chart.png").is_file()
+    twin = (book.pandoc_dir / "003-chapter.md").read_text(encoding="utf-8")
+    assert "!!!" not in twin and "::: note" in twin
+    assert book.pandoc_inputs == [c.name for c in chapters]
+
+
+def row(chapters: int, wall: float, peak: float) -> dict[str, object]:
+    """A minimal all-three-formats result row for the scaling and target checks."""
+    side = {"wall": wall / 2, "cpu": wall, "peak_mib": peak, "ok": True}
+    return {"book": f"{chapters} ch.", "chapters": chapters, "format": bench.ALL, "presswork": side,
+            "pandoc": {**side, "wall": 2 * wall}, "ratio": {"wall": 0.5, "cpu": 0.5, "peak": 1.0}}
+
+
+def test_scaling_tells_linear_from_quadratic_time_and_flat_from_growing_memory() -> None:
+    linear = bench.scaling([row(n, 1 + 0.1 * n, 200) for n in (1, 25, 50, 100)])
+    assert linear["time_linear"] is True and linear["memory_flat"] is True
+    quadratic = bench.scaling([row(n, 1 + 0.01 * n * n, 200 + 5 * n) for n in (1, 25, 50, 100)])
+    assert quadratic["time_linear"] is False and quadratic["memory_flat"] is False
+    targets = {t["target"]: t["met"] for t in bench.targets([], linear, None)}
+    assert targets["scaling: time linear in the number of chapters (CPU s per added chapter)"] is True
+    assert targets["100 chapters, PDF alone, wall time vs Pandoc+WeasyPrint"] is None
+
+
+@pytest.mark.slow
+def test_quick_benchmark_runs_both_tools_end_to_end(tmp_path: Path) -> None:
+    """``run.py --quick`` (N = 1): every build of both tools succeeds and the report is complete."""
+    pytest.importorskip("pypandoc", reason="the benchmark needs the 'bench' extra: pip install -e '.[bench]'")
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--no-sample", "--json", str(out)],
+                          capture_output=True, text=True, cwd=REPO, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert [(r["book"], r["format"]) for r in result["rows"]] == [("1 ch.", f) for f in (*bench.FORMATS, bench.ALL)]
+    for r in result["rows"]:
+        for side in ("presswork", "pandoc"):
+            assert r[side]["ok"] and r[side]["wall"] > 0 and r[side]["cpu"] > 0, (r["format"], side)
+            assert r[side]["peak_mib"] > 20, (r["format"], side)  # a real process, not the wrapper's rusage
+        assert r["ratio"]["wall"] == round(r["presswork"]["wall"] / r["pandoc"]["wall"], 3)
+    # Pandoc's "all three" runs the same three commands again, right after presswork's build of all three.
+    every = result["rows"][-1]["pandoc"]
+    parts = [r["pandoc"] for r in result["rows"][:3]]
+    assert every["peak_mib"] == pytest.approx(max(p["peak_mib"] for p in parts), rel=0.2)
+    assert every["cpu"] == pytest.approx(sum(p["cpu"] for p in parts), rel=0.5)
+    assert result["meta"]["versions"]["pandoc"].startswith("pandoc 3.")
+    assert result["incremental"]["rebuild"]["ok"]
+    assert len(result["targets"]) == 8
+    assert "| 1 ch. | all three |" in proc.stdout and "| target | measured | limit | met |" in proc.stdout
