@@ -9,7 +9,7 @@ from html import escape
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
-from pygments.token import STANDARD_TYPES, _TokenType
+from pygments.token import STANDARD_TYPES, Text, _TokenType
 from pygments.util import ClassNotFound
 
 #: CSS class prefix of highlighted tokens (``<span class="hl-k">``).
@@ -79,29 +79,35 @@ def wrap_points(code: str, width: int, indent: int = 2) -> list[int]:
     return points
 
 
-def _tokens(code: str, language: str) -> list[tuple[str, str]]:
-    """(css class, text) runs of highlighted code, adjacent runs of one class merged.
+def token_runs(code: str, language: str) -> list[tuple[_TokenType, str]]:
+    """(Pygments token type, text) runs of ``code``; they always join to exactly ``code``.
 
-    The runs always join to exactly ``code``. Lexers see the code with a final newline
-    (session lexers such as ``console`` drop a last line without one), which is taken off
-    again; a lexer that still changes the text (some normalise tabs or carriage returns)
-    gives way to plain text rather than print something the author did not write.
+    Lexers see the code with a final newline (session lexers such as ``console`` drop a
+    last line without one), which is taken off again; a lexer that still changes the text
+    (some normalise tabs or carriage returns) gives way to plain text rather than print
+    something the author did not write.
     """
+    runs = [(ttype, value) for ttype, value in _lexer(language).get_tokens(code) if value]
+    if not code.endswith("\n") and runs and runs[-1][1].endswith("\n"):
+        ttype, value = runs.pop()
+        if value[:-1]:
+            runs.append((ttype, value[:-1]))
+    if "".join(value for _, value in runs) != code:
+        return [(Text, code)] if code else []
+    return runs
+
+
+def _tokens(code: str, language: str) -> list[tuple[str, str]]:
+    """(css class, text) runs of highlighted code, adjacent runs of one class merged."""
     runs: list[tuple[str, str]] = []
-    for ttype, value in _lexer(language).get_tokens(code):
+    for ttype, value in token_runs(code, language):
         cls = _css_class(ttype)
         if cls == f"{CLASS_PREFIX}w":
             cls = ""
         if runs and runs[-1][0] == cls:
             runs[-1] = (cls, runs[-1][1] + value)
-        elif value:
+        else:
             runs.append((cls, value))
-    if not code.endswith("\n") and runs and runs[-1][1].endswith("\n"):
-        cls, value = runs.pop()
-        if value[:-1]:
-            runs.append((cls, value[:-1]))
-    if "".join(value for _, value in runs) != code:
-        return [("", code)] if code else []
     return runs
 
 

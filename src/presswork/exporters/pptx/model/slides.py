@@ -15,7 +15,7 @@ import math
 from collections.abc import Sequence
 
 from presswork.exporters.common.contents import book_contents
-from presswork.exporters.common.highlight import find_lexer
+from presswork.exporters.common.highlight import find_lexer, token_runs
 from presswork.tree import Block, Chapter, Document, Heading, plain_text
 
 from .deck import Deck, DeckOptions, Frame, Para, PictureSizer, Run, Slide, TextBox, Token, Warn
@@ -153,12 +153,11 @@ def highlight(code: str, language: str, style: str = "friendly") -> list[tuple[T
     """Code lines as Pygments-coloured tokens (colours of ``style``)."""
     from pygments.styles import get_style_by_name
 
-    lexer = find_lexer(language)
-    if lexer is None:
+    if find_lexer(language) is None:
         return plain_code(code, language)
     st = get_style_by_name(style)
     lines: list[list[Token]] = [[]]
-    for ttype, value in lexer.get_tokens(code.expandtabs(4)):
+    for ttype, value in token_runs(code.expandtabs(4), language):
         s = st.style_for_token(ttype)
         for k, part in enumerate(value.split("\n")):
             if k:
