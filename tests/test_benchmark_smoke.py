@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from conftest import REPO
+from tests.support import REPO
 
 SCRIPT = REPO / "benchmarks" / "run.py"
 

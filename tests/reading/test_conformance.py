@@ -10,10 +10,10 @@ design); every other example must match, except the divergences listed below wit
 from __future__ import annotations
 
 import pytest
-from spec_html import Example, examples, has_raw_html, normalise, render_blocks
 
 from presswork.diagnostics import Reporter
 from presswork.reading import read_markdown
+from tests.reading.spec_html import Example, examples, has_raw_html, normalise, render_blocks
 
 #: Front matter is a publishing feature: a file opening with ``---`` + YAML + ``---`` has front matter.
 _FRONT_MATTER = "a file opening with two '---' lines has (empty) front matter, as in Jekyll, Hugo and Astro"
