@@ -7,6 +7,7 @@ import functools
 import os
 import re
 import secrets
+import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -256,8 +257,40 @@ def temporary_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
 
 
+def output_path(out_dir: Path, stem: str, cls: type[Exporter[Any]], name: str) -> Path:
+    """Where an exporter's output goes: ``<stem>.<extension>``, or the folder ``<stem>-<extension>``."""
+    extension = cls.extension or name
+    return out_dir / (f"{stem}-{extension}" if cls.folder else f"{stem}.{extension}")
+
+
+def _remove(path: Path) -> None:
+    """Remove a staged output, file or folder (nothing if it is gone)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def _commit(tmp: Path, target: Path) -> None:
-    """Flush ``tmp`` to disk and rename it over ``target`` (atomic on POSIX and Windows)."""
+    """Flush ``tmp`` to disk and rename it over ``target`` (atomic on POSIX and Windows).
+
+    A folder output (a site) cannot be renamed over a folder that has files: the old folder
+    is first renamed aside, the new one renamed into place, then the old one removed, so
+    ``target`` is only missing for the moment between two renames and never half written.
+    """
+    if tmp.is_dir():
+        old = temporary_path(target) if target.exists() else None
+        if old is not None:
+            os.replace(target, old)
+        try:
+            os.replace(tmp, target)
+        except OSError:
+            if old is not None:
+                os.replace(old, target)
+            raise
+        if old is not None:
+            _remove(old)
+        return
     with contextlib.suppress(OSError), open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, target)
@@ -339,7 +372,7 @@ def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: P
             options: object = fill_dataclass(cls.Options, config.format_options.get(name, {}), where, section=name)
             ctx = BuildContext(config=config, theme=theme_obj, gate=gate, reporter=reporter, build_time=when,
                                reproducible=reproducible, options=options)
-            target = out_dir / f"{stem}.{cls.extension or name}"
+            target = output_path(out_dir, stem, cls, name)
             tmp = temporary_path(target)
             staged.append((name, tmp, target))
             tasks[name] = functools.partial(run_exporter, cls, name, doc, ctx, tmp)
@@ -353,14 +386,14 @@ def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: P
                     _fail_if_strict(reporter, before)
             _fail_if_strict(reporter, before)
             for name, tmp, _target in staged:
-                if not tmp.is_file():
+                if not (tmp.is_dir() if exporters[name].folder else tmp.is_file()):
                     raise PressworkError(f"the {name} exporter wrote no file")
             for name, tmp, target in staged:
                 _commit(tmp, target)
                 result.outputs[name] = target
         finally:
             for _name, tmp, _target in staged:
-                tmp.unlink(missing_ok=True)
+                _remove(tmp)
     if on_output:
         for name, target in result.outputs.items():
             on_output(name, target)
