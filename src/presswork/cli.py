@@ -44,6 +44,17 @@ def _jobs(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    """``--port`` value: 0 (any free port) to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a port number from 0 to 65535, not {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 0 to 65535, not {value}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="presswork", description="One Markdown source -> print-ready PDF, EPUB 3 and PPTX.")
     p.add_argument("--version", action="version", version=f"presswork {__version__}")
@@ -64,6 +75,15 @@ def _parser() -> argparse.ArgumentParser:
         b.add_argument("--quiet", "-q", action="store_true", help="print errors and warnings only")
         b.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N",
                        help="write up to N formats at once, each in its own process (default 1)")
+
+    v = sub.add_parser("preview", help="serve the book as a site on 127.0.0.1, rebuild on save, reload the page")
+    common(v)
+    v.add_argument("--port", "-p", type=_port, default=None, metavar="N",
+                   help="port on 127.0.0.1 (default 8000, or a free one if it is taken; 0 = any free port)")
+    v.add_argument("--formats", metavar="LIST", default="",
+                   help="also rebuild these formats in the background, comma-separated (e.g. pdf,epub)")
+    v.add_argument("--theme", "-t", help="theme name or path")
+    v.add_argument("--open", action="store_true", help="open the site in the web browser")
 
     c = sub.add_parser("check", help="read and check the book without writing outputs")
     common(c)
@@ -124,6 +144,8 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
             return EXIT_BUILD_ERROR
         out.print(f"{_plural(len(doc.chapters), 'chapter')}, {_plural(len(reporter.warnings), 'warning')}")
         return EXIT_OK
+    if args.command == "preview":
+        return _preview(args, err)
     # build and watch
     formats = [f.strip() for f in args.format.split(",") if f.strip()] if args.format else None
 
@@ -156,6 +178,34 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     err.print(f"watching {escape(str(project.root))} (Ctrl-C to stop)")
     watch(folders, out_dir, build_once, lambda message: err.print(f"[red]{escape(message)}[/red]", soft_wrap=True),
           status=lambda message: err.print(escape(message), soft_wrap=True))
+    return EXIT_OK
+
+
+def _preview(args: argparse.Namespace, err: Console) -> int:
+    """``presswork preview``: serve, rebuild and reload until Ctrl-C."""
+    from .preview import Preview
+    from .registry import exporter_entry_points
+
+    available = list(exporter_entry_points())
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    for name in formats:
+        if name not in available:
+            raise UsageError(f"--formats: unknown format {name!r}; installed formats: {', '.join(available)}")
+
+    def report(exc: PressworkError) -> None:
+        err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
+
+    preview = Preview(Path(args.source), port=8000 if args.port is None else args.port,
+                      port_explicit=args.port is not None, formats=[f for f in formats if f != "html"],
+                      theme=args.theme, drafts=args.drafts, say=lambda line: err.print(escape(line), soft_wrap=True),
+                      report=report)
+    if preview.project.note:
+        err.print(escape(preview.project.note), soft_wrap=True)
+
+    def ready(url: str) -> None:
+        err.print(f"serving {escape(url)} (slides: {escape(url)}__presswork/slides); Ctrl-C to stop", soft_wrap=True)
+
+    preview.run(ready=ready, open_browser=args.open)
     return EXIT_OK
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .tree import Pos
 
@@ -10,17 +11,19 @@ from .tree import Pos
 class PressworkError(Exception):
     """A problem the user must fix; reported as ``path:line: message`` and exit status 1."""
 
-    def __init__(self, message: str, pos: Pos | str | None = None) -> None:
+    def __init__(self, message: str, pos: Pos | str | None = None, column: int = 0) -> None:
         super().__init__(message)
         self.message = message
         self.pos = Pos(pos) if isinstance(pos, str) else pos
+        #: The 1-based column of the problem in its line (0 = not known): the caret goes there.
+        self.column = column
 
     def __str__(self) -> str:
         return f"{self.pos}: {self.message}" if self.pos else self.message
 
-    def __reduce__(self) -> tuple[type, tuple[str, Pos | None]]:
+    def __reduce__(self) -> tuple[type, tuple[str, Pos | None, int]]:
         """Pickle with the position (errors travel back from ``--jobs`` worker processes)."""
-        return (type(self), (self.message, self.pos))
+        return (type(self), (self.message, self.pos, self.column))
 
 
 class UsageError(PressworkError):
@@ -55,3 +58,24 @@ class Reporter:
             return
         self._seen.add(key)
         self.warnings.append(Warning_(message, p, category))
+
+
+def source_excerpt(root: Path, pos: Pos | None, column: int = 0) -> list[str]:
+    """The source line at ``pos`` as a compiler shows it (``  12 | text``) and, when the 1-based
+    ``column`` is known, a caret under it; no lines when the file or line cannot be read."""
+    if pos is None or pos.line < 1:
+        return []
+    path = Path(pos.file) if Path(pos.file).is_absolute() else root / pos.file
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = next((line for number, line in enumerate(fh, 1) if number == pos.line), None)
+    except OSError:
+        return []
+    if text is None:
+        return []
+    text = text.rstrip("\r\n").expandtabs(4)
+    gutter = f"{pos.line:>4} | "
+    lines = [f"{gutter}{text}"]
+    if column > 0:
+        lines.append(" " * (len(gutter) - 2) + "| " + " " * (min(column, len(text) + 1) - 1) + "^")
+    return lines
