@@ -9,6 +9,7 @@ import re
 import secrets
 import shutil
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from typing import Any
 
 from .assets import AssetGate, pil_pixel_limit
 from .config import Config, discover_config, fill_dataclass, make_config, suggest
-from .diagnostics import PressworkError, Reporter, UsageError
+from .diagnostics import PressworkError, Reporter, StrictError, UsageError
 from .exporters.base import BuildContext, Exporter
 from .metadata import build_meta
 from .parallel import can_run_in_parallel, run_parallel
@@ -53,6 +54,10 @@ class BuildResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     reporter: Reporter = field(default_factory=Reporter)
     project: Project | None = None
+    #: Seconds each format took to write (``"all"`` when they were written side by side).
+    seconds: dict[str, float] = field(default_factory=dict)
+    #: Warnings each format added (not known for formats written side by side).
+    warning_counts: dict[str, int] = field(default_factory=dict)
 
 
 def _natural_key(path: Path) -> list[Any]:
@@ -152,7 +157,8 @@ def read_sources(project: Project, reporter: Reporter, drafts: bool = False) -> 
     return sources
 
 
-def read_document(project: Project, gate: AssetGate, reporter: Reporter, drafts: bool = False) -> Document:
+def read_document(project: Project, gate: AssetGate, reporter: Reporter, drafts: bool = False,
+                  on_stage: Callable[[str], None] | None = None) -> Document:
     """Read and transform the whole book into its finished document tree."""
     sources = read_sources(project, reporter, drafts)
     if not sources:
@@ -169,6 +175,8 @@ def read_document(project: Project, gate: AssetGate, reporter: Reporter, drafts:
         del front["title"]  # it titles the first chapter (a page of a documentation set), not the book
     fallback = proposed_title or (plain_text(chapters[0].title) if len(chapters) == 1 else project.root.name)
     meta = build_meta(project.config, front, Pos(first.path, 1), fallback)
+    if on_stage:
+        on_stage("transforming")
     return apply_transforms(chapters, meta, project.config, gate, reporter)
 
 
@@ -332,13 +340,15 @@ def run_exporter(cls: type[Exporter[Any]], name: str, doc: Document, ctx: BuildC
 
 def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: Path | str | None = None,
           theme: str | None = None, strict: bool = False, drafts: bool = False,
-          on_output: Callable[[str, Path], None] | None = None, jobs: int = 1) -> BuildResult:
+          on_output: Callable[[str, Path], None] | None = None, jobs: int = 1,
+          on_stage: Callable[[str], None] | None = None) -> BuildResult:
     """Build a book. Raises PressworkError (or UsageError) on failure.
 
     Every output is written to a temporary file beside its target; only when all of them
     have been written are they renamed into place, so a failed or interrupted build leaves
     the previous outputs byte-for-byte intact and no temporary file behind. With
-    ``jobs`` > 1 the formats are written side by side in worker processes.
+    ``jobs`` > 1 the formats are written side by side in worker processes. ``on_stage``
+    hears each stage as it starts ("reading 3 files", "transforming", "writing pdf (1/3)").
     """
     if jobs < 1:
         raise UsageError(f"--jobs must be a whole number of 1 or more, not {jobs}")
@@ -355,10 +365,11 @@ def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: P
     theme_obj = load_theme(config.theme, project.root)
     reporter = Reporter(strict=strict)
     gate = make_gate(config, theme_obj, reporter)
+    stage = on_stage or (lambda text: None)
     with resource_limits(config):
-        doc = read_document(project, gate, reporter, drafts)
+        stage(f"reading {len(project.files)} {'file' if len(project.files) == 1 else 'files'}")
+        doc = read_document(project, gate, reporter, drafts, on_stage=stage)
         check_named_files(project, doc, gate, exporters)
-        _fail_if_strict(reporter, 0)
         when, reproducible = build_time(doc)
         out_dir = Path(out).resolve() if out else project.out_dir
         stem = config.output_name or slugify(doc.meta.title)
@@ -377,14 +388,19 @@ def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: P
             staged.append((name, tmp, target))
             tasks[name] = functools.partial(run_exporter, cls, name, doc, ctx, tmp)
         try:
-            before = len(reporter.warnings)
             if jobs > 1 and len(tasks) > 1 and can_run_in_parallel():
+                stage(f"writing {', '.join(tasks)} side by side")
+                started = time.perf_counter()
                 run_parallel(tasks, reporter, jobs)
+                result.seconds["all"] = time.perf_counter() - started
             else:
-                for task in tasks.values():
+                for number, (name, task) in enumerate(tasks.items(), 1):
+                    stage(f"writing {name} ({number}/{len(tasks)})")
+                    started, before = time.perf_counter(), len(reporter.warnings)
                     task()
-                    _fail_if_strict(reporter, before)
-            _fail_if_strict(reporter, before)
+                    result.seconds[name] = time.perf_counter() - started
+                    result.warning_counts[name] = len(reporter.warnings) - before
+            _fail_if_strict(reporter, 0)  # every warning of the build, not only the first
             for name, tmp, _target in staged:
                 if not (tmp.is_dir() if exporters[name].folder else tmp.is_file()):
                     raise PressworkError(f"the {name} exporter wrote no file")
@@ -415,8 +431,6 @@ def check_out_dir(path: Path, pos: Pos | None = None) -> None:
 
 
 def _fail_if_strict(reporter: Reporter, since: int) -> None:
+    """With ``--strict``, stop on the warnings reported since ``since``: every one of them is in the error."""
     if reporter.strict and len(reporter.warnings) > since:
-        first = reporter.warnings[since]
-        more = len(reporter.warnings) - since - 1
-        raise PressworkError(f"{first.message} (--strict turns warnings into errors{f'; {more} more' if more else ''})",
-                             first.pos)
+        raise StrictError(reporter.warnings[since:])

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
 
 from . import __version__
-from .diagnostics import PressworkError, Reporter, UsageError
+from .diagnostics import PressworkError, Reporter, StrictError, UsageError, source_excerpt
+from .tree import Pos
+
+if TYPE_CHECKING:
+    from .build import BuildResult
 
 EXIT_OK, EXIT_BUILD_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -101,9 +109,79 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _print_warnings(console: Console, reporter: Reporter) -> None:
-    for w in reporter.warnings:
-        console.print(f"[yellow]{escape(str(w))}[/yellow]", soft_wrap=True)
+def _print_warnings(console: Console, reporter: Reporter, root: Path | None = None) -> None:
+    """Every warning once, sorted by file and line, each with its source line (like a compiler)."""
+    for w in reporter.sorted():
+        console.print(str(w), style="yellow", markup=False, highlight=False, soft_wrap=True)
+        _print_excerpt(console, root, w.pos)
+
+
+def _print_excerpt(console: Console, root: Path | None, pos: Pos | None, column: int = 0) -> None:
+    """The source line at ``pos`` (and a caret under ``column`` when known), if the file can be read."""
+    if root is None or pos is None:
+        return
+    for line in source_excerpt(root, pos, column):
+        console.print(line, style="dim", markup=False, highlight=False, soft_wrap=True)
+
+
+def _root_of(source: str, pos: Pos | None) -> Path | None:
+    """The folder ``pos`` is relative to: SOURCE's folder or the nearest one above it holding the file."""
+    if pos is None:
+        return None
+    start = Path(source).resolve()
+    for folder in (start if start.is_dir() else start.parent, *start.parents):
+        if (folder / pos.file).is_file():
+            return folder
+    return None
+
+
+@contextlib.contextmanager
+def _progress(console: Console, quiet: bool) -> Iterator[Callable[[str], None]]:
+    """Show the build's stages: a spinner line on a terminal, plain lines otherwise (or with
+    NO_COLOR); nothing with ``--quiet``."""
+    if quiet:
+        yield lambda text: None
+        return
+    if console.is_terminal and console.color_system is not None:
+        with console.status("loading the project", spinner="dots") as status:
+            yield lambda text: status.update(text)
+        return
+    yield lambda text: console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _print_summary(console: Console, result: BuildResult, seconds: float) -> None:
+    """The table of what was written: file, size, pages or slides, time and warnings."""
+    from .summary import human_size, output_facts
+
+    rows = []
+    for name, path in result.outputs.items():
+        facts = output_facts(name, path)
+        took = result.seconds.get(name)
+        warned = result.warning_counts.get(name)
+        rows.append((_shown(path) + ("/" if path.is_dir() else ""), human_size(facts.size), facts.count,
+                     f"{took:.1f} s" if took is not None else "", _plural(warned, "warning") if warned is not None else ""))
+    total = len(result.reporter.warnings)
+    last = f"built {_plural(len(result.outputs), 'output')} in {seconds:.1f} s, {_plural(total, 'warning')}"
+    if console.is_terminal and console.color_system is not None:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        for title, justify in (("Output", "left"), ("Size", "right"), ("Contents", "right"), ("Time", "right"),
+                               ("Warnings", "right")):
+            table.add_column(title, justify=justify)  # type: ignore[arg-type]
+        for row in rows:
+            table.add_row(*(Text(cell) for cell in row))
+        console.print(table)
+    else:
+        for row in rows:
+            details = ", ".join(cell for cell in row[1:] if cell)
+            console.print(f"wrote {row[0]}  ({details})", markup=False, highlight=False, soft_wrap=True)
+    console.print(last, markup=False, highlight=False, soft_wrap=True)
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the current folder when it is inside it."""
+    with contextlib.suppress(ValueError):
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    return str(path)
 
 
 def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -136,7 +214,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         theme = load_theme(project.config.theme, project.root)
         with resource_limits(project.config):
             doc = read_document(project, make_gate(project.config, theme, reporter), reporter, args.drafts)
-        _print_warnings(err, reporter)
+        _print_warnings(err, reporter, project.root)
         if args.command == "tree":
             sys.stdout.write(to_json(doc) + "\n")
             return EXIT_OK
@@ -149,17 +227,14 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     # build and watch
     formats = [f.strip() for f in args.format.split(",") if f.strip()] if args.format else None
 
-    def done(name: str, path: Path) -> None:
-        if not args.quiet:
-            err.print(f"[green]wrote[/green] {escape(str(path))}  [dim]({path.stat().st_size:,} bytes)[/dim]", soft_wrap=True)
-
     def build_once() -> None:
         started = time.perf_counter()
-        result = build(args.source, formats=formats, out=args.out, theme=args.theme, strict=args.strict,
-                       drafts=args.drafts, on_output=done, jobs=args.jobs)
-        _print_warnings(err, result.reporter)
+        with _progress(err, args.quiet) as stage:
+            result = build(args.source, formats=formats, out=args.out, theme=args.theme, strict=args.strict,
+                           drafts=args.drafts, jobs=args.jobs, on_stage=stage)
+        _print_warnings(err, result.reporter, result.project.root if result.project else None)
         if not args.quiet:
-            err.print(f"built {_plural(len(result.outputs), 'output')} in {time.perf_counter() - started:.1f} s")
+            _print_summary(err, result, time.perf_counter() - started)
 
     # usage errors and the project's settings before anything is read
     if args.out:
@@ -222,18 +297,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         err.print(f"[red]presswork: error:[/red] {escape(str(exc))}", soft_wrap=True)
         return EXIT_USAGE
+    except StrictError as exc:
+        if verbose:
+            err.file.write(traceback.format_exc())  # as Python prints it: never wrapped
+        for w in exc.warnings:
+            err.print(f"{w.pos}: {w.message} (--strict turns warnings into errors)" if w.pos
+                      else f"presswork: error: {w.message} (--strict turns warnings into errors)",
+                      style="red", markup=False, highlight=False, soft_wrap=True)
+            _print_excerpt(err, _root_of(getattr(args, "source", "."), w.pos), w.pos)
+        if len(exc.warnings) > 1:
+            err.print(f"presswork: error: {_plural(len(exc.warnings), 'warning')} with --strict", style="red",
+                      markup=False, highlight=False, soft_wrap=True)
+        return EXIT_BUILD_ERROR
     except PressworkError as exc:
         if verbose:
-            err.print(escape(traceback.format_exc()))
+            err.file.write(traceback.format_exc())  # as Python prints it: never wrapped
         err.print(f"[red]{escape(str(exc))}[/red]" if exc.pos else f"[red]presswork: error:[/red] {escape(str(exc))}",
                   soft_wrap=True)
+        _print_excerpt(err, _root_of(getattr(args, "source", "."), exc.pos), exc.pos, exc.column)
         return EXIT_BUILD_ERROR
     except KeyboardInterrupt:
         err.print("presswork: interrupted; earlier outputs are intact")
         return 130
     except Exception as exc:  # a bug in presswork or a plug-in: still no traceback unless asked
         if verbose:
-            err.print(escape(traceback.format_exc()))
+            err.file.write(traceback.format_exc())  # as Python prints it: never wrapped
         err.print(f"[red]presswork: internal error:[/red] {type(exc).__name__}: {escape(str(exc))} "
                   "(run with --verbose for the traceback, and please report it)", soft_wrap=True)
         return EXIT_BUILD_ERROR

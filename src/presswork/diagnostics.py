@@ -59,6 +59,29 @@ class Reporter:
         self._seen.add(key)
         self.warnings.append(Warning_(message, p, category))
 
+    def sorted(self) -> list[Warning_]:
+        """The warnings by file and line (those without a place first), in order of report within a line."""
+        return sorted(self.warnings, key=warning_order)
+
+
+def warning_order(w: Warning_) -> tuple[str, int]:
+    """Sort key of a warning: its file, then its line."""
+    return (w.pos.file, w.pos.line) if w.pos else ("", 0)
+
+
+class StrictError(PressworkError):
+    """Warnings that ``--strict`` turns into errors: all of them, not only the first."""
+
+    def __init__(self, warnings: list[Warning_]) -> None:
+        ordered = sorted(warnings, key=warning_order)
+        first, more = ordered[0], len(ordered) - 1
+        super().__init__(f"{first.message} (--strict turns warnings into errors{f'; {more} more' if more else ''})",
+                         first.pos)
+        self.warnings = ordered
+
+    def __reduce__(self) -> tuple[type, tuple[list[Warning_]]]:  # type: ignore[override]
+        return (type(self), (self.warnings,))
+
 
 def source_excerpt(root: Path, pos: Pos | None, column: int = 0) -> list[str]:
     """The source line at ``pos`` as a compiler shows it (``  12 | text``) and, when the 1-based
