@@ -329,3 +329,49 @@ def test_a_build_shows_its_stages_and_a_summary_of_each_output(presswork, make_b
     assert " slides, " in pptx and " KB, " in pptx and " s, 0 warnings)" in pptx
     assert "3 pages" in site  # two chapters and the index
     assert lines[-1].startswith("built 2 outputs in ") and lines[-1].endswith(", 1 warning")
+
+
+# ----------------------------------------------------------------------------- documentation
+
+def _subparsers() -> dict[str, object]:
+    import argparse
+
+    from presswork.cli import _parser
+
+    parser = _parser()
+    (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(action.choices)
+
+
+def test_every_option_the_readme_mentions_exists_in_the_parser() -> None:
+    import re
+
+    from tests.support import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    known = {opt for sp in _subparsers().values() for a in sp._actions for opt in a.option_strings}  # type: ignore[attr-defined]
+    # presswork's own command lines and option mentions (pip's and pytest's options are not presswork's)
+    mentioned = set()
+    for line in readme.splitlines():
+        if re.search(r"\b(pip|pytest|apt-get|ruff|mypy)\b", line):
+            continue
+        mentioned |= set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", line))
+    assert mentioned, "the README mentions options"
+    assert mentioned - known == set(), f"options in the README that no command has: {sorted(mentioned - known)}"
+    # and each command the README shows exists
+    fenced = "\n".join(re.findall(r"^```[a-z]*\n(.*?)^```", readme, re.S | re.M))
+    commands = set(re.findall(r"^presswork (\w+)", fenced, re.M)) | set(re.findall(r"`presswork (\w+)[ `]", readme))
+    assert commands <= set(_subparsers()), commands - set(_subparsers())
+
+
+@pytest.mark.parametrize("command", ["build", "watch", "preview", "check", "tree", "new", "formats", "themes"])
+def test_every_help_has_an_example_and_lists_the_choices(presswork, command: str) -> None:
+    with pytest.raises(SystemExit) as info:
+        presswork(command, "--help")
+    assert info.value.code == 0
+    from presswork.cli import _parser  # noqa: F401 - the help went to stdout through argparse
+
+    text = _subparsers()[command].format_help()  # type: ignore[attr-defined]
+    assert "example" in text and f"presswork {command}" in text
+    if command in ("build", "watch", "preview"):
+        assert "epub, html, pdf, pptx" in text and "default, handout" in text

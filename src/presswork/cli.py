@@ -63,10 +63,43 @@ def _port(text: str) -> int:
     return value
 
 
+#: An example for each command's ``--help``.
+EXAMPLES = {
+    "build": "examples:\n  presswork build                       the project in this folder, its default formats\n"
+             "  presswork build mybook -f pdf,html    two formats of the book in mybook/\n"
+             "  presswork build chapter.md -o /tmp/out --theme handout",
+    "watch": "example:\n  presswork watch mybook -f epub         rebuild the EPUB whenever a source changes",
+    "preview": "examples:\n  presswork preview mybook --open        serve mybook on http://127.0.0.1:8000/ and open it\n"
+               "  presswork preview --port 0 --formats pdf,epub   any free port; rebuild PDF and EPUB too\n"
+               "the slide view is at /__presswork/slides",
+    "check": "example:\n  presswork check mybook --strict        fail on any warning (CI)",
+    "tree": "example:\n  presswork tree mybook > tree.json",
+    "new": "example:\n  presswork new mybook --title \"My Book\" && presswork preview mybook",
+    "formats": "example:\n  presswork formats",
+    "themes": "example:\n  presswork themes",
+}
+
+
+def _choices() -> tuple[list[str], list[str]]:
+    """The installed formats and the built-in themes, for the help texts (nothing is imported)."""
+    from .registry import exporter_entry_points
+    from .theme import builtin_themes
+
+    return list(exporter_entry_points()), builtin_themes()
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="presswork", description="One Markdown source -> print-ready PDF, EPUB 3 and PPTX.")
+    formats, themes = _choices()
+    format_list, theme_list = ", ".join(formats), ", ".join(themes)
+    p = _Parser(prog="presswork", description="One Markdown source -> print-ready PDF, EPUB 3 and PPTX (and an HTML "
+                "site on request).", epilog="example:\n  presswork new mybook && presswork preview mybook",
+                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"presswork {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def add(command: str, text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(command, help=text, description=text[0].upper() + text[1:] + ".",
+                              epilog=EXAMPLES[command], formatter_class=argparse.RawDescriptionHelpFormatter)
 
     def common(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("source", nargs="?", default=".", help="project folder, folder of Markdown files, or one .md file")
@@ -74,38 +107,40 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--verbose", "-v", action="store_true", help="show tracebacks of errors")
 
     for command, text in (("build", "build the book"), ("watch", "build, then rebuild whenever a source changes")):
-        b = sub.add_parser(command, help=text)
+        b = add(command, text)
         common(b)
-        b.add_argument("--format", "-f", help="comma-separated formats (default: the config's formats)")
+        b.add_argument("--format", "-f", metavar="LIST",
+                       help=f"comma-separated formats, from: {format_list} (default: the config's formats, "
+                            "pdf,epub,pptx unless set)")
         b.add_argument("--out", "-o", help="output folder (default: the project's output/)")
-        b.add_argument("--theme", "-t", help="theme name or path")
+        b.add_argument("--theme", "-t", help=f"theme: a built-in one ({theme_list}) or a path")
         b.add_argument("--strict", action="store_true", help="treat warnings as errors")
         b.add_argument("--quiet", "-q", action="store_true", help="print errors and warnings only")
         b.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N",
                        help="write up to N formats at once, each in its own process (default 1)")
 
-    v = sub.add_parser("preview", help="serve the book as a site on 127.0.0.1, rebuild on save, reload the page")
+    v = add("preview", "serve the book as a site on 127.0.0.1, rebuild on save, reload the page")
     common(v)
     v.add_argument("--port", "-p", type=_port, default=None, metavar="N",
                    help="port on 127.0.0.1 (default 8000, or a free one if it is taken; 0 = any free port)")
     v.add_argument("--formats", metavar="LIST", default="",
-                   help="also rebuild these formats in the background, comma-separated (e.g. pdf,epub)")
-    v.add_argument("--theme", "-t", help="theme name or path")
+                   help=f"also rebuild these formats in the background, comma-separated, from: {format_list}")
+    v.add_argument("--theme", "-t", help=f"theme: a built-in one ({theme_list}) or a path")
     v.add_argument("--open", action="store_true", help="open the site in the web browser")
 
-    c = sub.add_parser("check", help="read and check the book without writing outputs")
+    c = add("check", "read and check the book without writing outputs")
     common(c)
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
-    t = sub.add_parser("tree", help="print the document tree as JSON")
+    t = add("tree", "print the document tree as JSON")
     common(t)
 
-    n = sub.add_parser("new", help="start a new book in DIR: configuration, example chapters, .gitignore")
+    n = add("new", "start a new book in DIR: configuration, example chapters, .gitignore")
     n.add_argument("folder", metavar="DIR", help="folder for the book (must not exist or be empty)")
     n.add_argument("--title", help="the book's title (default: made from the folder name)")
 
-    sub.add_parser("formats", help="list the installed exporters")
-    sub.add_parser("themes", help="list the built-in themes")
+    add("formats", "list the installed exporters")
+    add("themes", "list the built-in themes")
     return p
 
 
