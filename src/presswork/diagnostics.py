@@ -96,9 +96,10 @@ def source_excerpt(root: Path, pos: Pos | None, column: int = 0) -> list[str]:
         return []
     if text is None:
         return []
-    text = text.rstrip("\r\n").expandtabs(4)
+    raw = text.rstrip("\r\n")
     gutter = f"{pos.line:>4} | "
-    lines = [f"{gutter}{text}"]
-    if column > 0:
-        lines.append(" " * (len(gutter) - 2) + "| " + " " * (min(column, len(text) + 1) - 1) + "^")
+    lines = [f"{gutter}{raw.expandtabs(4)}"]
+    if column > 0:  # the column counts characters of the line as written: tabs before it are expanded too
+        offset = len(raw[:min(column, len(raw) + 1) - 1].expandtabs(4))
+        lines.append(" " * (len(gutter) - 2) + "| " + " " * offset + "^")
     return lines

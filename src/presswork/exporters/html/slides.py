@@ -155,6 +155,7 @@ main { display: grid; gap: 1.5rem; padding: 0 1.5rem 2rem; max-width: 1000px; ma
 .slide.title .subtitle, .slide.section .subtitle { color: #4b5563; }
 .para { margin: 0; line-height: 1.2; }
 .para.bold { font-weight: bold; } .para.italic { font-style: italic; }
+.para code, table.box code { font-family: "DejaVu Sans Mono", "Consolas", monospace; font-size: 0.85em; }
 .bullet { display: inline-block; color: %(accent)s; text-indent: 0; }
 .box { margin: 0 0 calc(10 * var(--pt)); }
 pre.box.code { background: #f6f8fa; border-left: calc(4 * var(--pt)) solid %(accent)s; padding: calc(6 * var(--pt)) calc(10 * var(--pt));
