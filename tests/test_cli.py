@@ -375,3 +375,23 @@ def test_every_help_has_an_example_and_lists_the_choices(presswork, command: str
     assert "example" in text and f"presswork {command}" in text
     if command in ("build", "watch", "preview"):
         assert "epub, html, pdf, pptx" in text and "default, handout" in text
+
+
+def test_on_a_terminal_the_summary_is_a_table(tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from presswork.build import build
+    from presswork.cli import _print_summary
+
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
+    result = build(tmp_path / "book", formats=["html"], out=tmp_path / "out")
+    buffer = io.StringIO()
+    _print_summary(Console(file=buffer, force_terminal=True, width=100, color_system="standard"), result, 1.0)
+    text = buffer.getvalue()
+    for heading in ("Output", "Size", "Contents", "Time", "Warnings"):
+        assert heading in text
+    assert "a-site/" in text and "2 pages" in text and "built 1 output in 1.0 s, 0 warnings" in text
+    assert "wrote " not in text, "a table, not the plain lines"
