@@ -115,3 +115,30 @@ def test_every_page_is_served_with_the_reload_script_and_assets_without(served) 
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(url + "../../etc/passwd")
     assert info.value.code == 404
+
+
+def test_formats_are_rebuilt_in_the_background_into_the_output_folder(book: Path) -> None:
+    stop = threading.Event()
+    ready: list[str] = []
+    preview = Preview(book, port=0, port_explicit=True, formats=["epub"], say=lambda line: None,
+                      report=lambda exc: None)
+    thread = threading.Thread(target=preview.run, kwargs={"stop": stop, "ready": ready.append}, daemon=True)
+    thread.start()
+    try:
+        target = book / "output" / "preview-book.epub"
+        deadline = time.monotonic() + 60
+        while not target.is_file() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert target.is_file(), "the EPUB was built in the background"
+        assert ready and _status(ready[0])["generation"] == 1, "writing it did not trigger another site build"
+    finally:
+        stop.set()
+        thread.join(10)
+
+
+def test_an_unknown_background_format_or_a_bad_port_is_a_usage_error(presswork, book: Path, capsys) -> None:
+    result = presswork("preview", book, "--formats", "pfd")
+    assert result.status == 2 and "unknown format 'pfd'" in result.err
+    with pytest.raises(SystemExit) as info:  # argparse's own usage error
+        presswork("preview", book, "--port", "70000")
+    assert info.value.code == 2 and "--port: must be a port number from 0 to 65535, not 70000" in capsys.readouterr().err
