@@ -141,4 +141,4 @@ def test_an_unknown_background_format_or_a_bad_port_is_a_usage_error(presswork, 
     assert result.status == 2 and "unknown format 'pfd'" in result.err
     with pytest.raises(SystemExit) as info:  # argparse's own usage error
         presswork("preview", book, "--port", "70000")
-    assert info.value.code == 2 and "--port: must be a port number from 0 to 65535, not 70000" in capsys.readouterr().err
+    assert info.value.code == 2 and "--port/-p: must be a port number from 0 to 65535, not 70000" in capsys.readouterr().err
