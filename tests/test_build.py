@@ -16,6 +16,7 @@ import pytest
 from presswork.diagnostics import PressworkError
 from presswork.exporters.epub import EpubExporter
 from presswork.exporters.pptx import PptxExporter
+from tests.support.cli import problem_lines
 from tests.support.outputs import assert_same_files
 from tests.support.safety import check_outputs_valid
 
@@ -55,7 +56,7 @@ def test_failed_build_leaves_previous_outputs_intact(presswork, built: Path, mon
         assert result.status == 130
         assert "presswork: interrupted; earlier outputs are intact" in result.err
     elif isinstance(exc, PressworkError):
-        assert result.status == 1 and result.err.strip() == "presswork: error: bad"
+        assert result.status == 1 and problem_lines(result.err) == ["presswork: error: bad"]
     else:
         assert result.status == 1
         assert "the pptx exporter failed: RuntimeError: exporter bug" in result.err

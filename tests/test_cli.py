@@ -246,7 +246,8 @@ def test_quiet_prints_warnings_but_no_progress(presswork, make_book) -> None:
     book = make_book({"a.md": "# A\n\n[broken](#nowhere)\n"})
     result = presswork("build", book, "--format", "epub", "--quiet")
     assert result.status == 0
-    assert result.err.strip().splitlines() == ["a.md:3: warning: broken internal link '#nowhere': no heading or anchor with id 'nowhere'"]
+    assert result.err.strip().splitlines() == ["a.md:3: warning: broken internal link '#nowhere': no heading or anchor with id 'nowhere'",
+                                               "   3 | [broken](#nowhere)"]
 
 
 @pytest.mark.parametrize("no_color", ["", "1"])
@@ -256,3 +257,141 @@ def test_no_color_turns_off_every_style(presswork, monkeypatch, no_color: str) -
     result = presswork("formats")
     assert result.status == 0
     assert ("\x1b[" in result.out) is not bool(no_color)  # the dim plug-in module names
+
+
+# ----------------------------------------------------------------------------- errors like a compiler's
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def test_warnings_are_sorted_by_file_and_line_each_once_with_the_source_line(presswork, make_book) -> None:
+    book = make_book({"01-a.md": "# A\n\n[late](#nowhere)\n", "02-b.md": "# B\n\n![](p.png)\n\n[x](#gone)\n",
+                      "p.png": PNG, "00-first.md": "# First\n\n\n\n\n[early](#missing)\n"})
+    result = presswork("build", book, "--format", "epub", "--quiet")
+    assert result.status == 0, result.err
+    warnings = [line for line in result.err.splitlines() if ": warning: " in line]
+    assert [w.split(": warning:")[0] for w in warnings] == ["00-first.md:6", "01-a.md:3", "02-b.md:3", "02-b.md:5"]
+    assert sum("has no alt text" in w for w in warnings) == 1, "a missing alt text is reported once"
+    lines = result.err.splitlines()
+    assert lines[lines.index(warnings[2]) + 1] == "   3 | ![](p.png)"
+
+
+def test_strict_lists_every_warning_not_the_first_and_a_count(presswork, make_book) -> None:
+    book = make_book({"a.md": "# A\n\n[one](#nowhere)\n\n[two](#gone)\n\n![](p.png)\n", "p.png": PNG})
+    result = presswork("build", book, "--format", "epub", "--strict")
+    assert result.status == 1
+    assert "more)" not in result.err
+    for where in ("a.md:3: broken internal link '#nowhere'", "a.md:5: broken internal link '#gone'",
+                  "a.md:7: image 'p.png' has no alt text"):
+        assert where in result.err
+    assert "presswork: error: 3 warnings with --strict" in result.err
+    assert not (book / "output").exists() or not list((book / "output").iterdir())
+
+
+def test_an_error_shows_its_source_line_and_a_caret_where_the_column_is_known(presswork, make_book) -> None:
+    book = make_book({"presswork.toml": 'title = "T"\nformats = ["pdf"\nauthor = 1\n', "a.md": "# A\n"})
+    result = presswork("check", book)
+    assert result.status == 1
+    lines = result.err.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("presswork.toml:"))
+    assert lines[at + 1].startswith("   3 | author = 1") or lines[at + 1].startswith("   2 | ")
+    assert lines[at + 2].strip().startswith("|") and lines[at + 2].rstrip().endswith("^")
+    missing = make_book({"a.md": "# A\n\n![a picture](missing.png)\n"}, name="other")
+    result = presswork("build", missing, "--format", "epub")
+    assert "a.md:3: file not found: 'missing.png'" in result.err
+    assert "   3 | ![a picture](missing.png)" in result.err.splitlines()
+
+
+def test_verbose_tracebacks_are_not_wrapped(presswork, make_book, monkeypatch) -> None:
+    import presswork.build as build_module
+
+    book = make_book({"a.md": "# A\n"})
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("x" * 150)
+
+    monkeypatch.setattr(build_module, "build", broken)
+    result = presswork("build", book, "--verbose")
+    assert "Traceback (most recent call last):" in result.err
+    assert "RuntimeError: " + "x" * 150 in result.err.splitlines()
+
+
+def test_a_build_shows_its_stages_and_a_summary_of_each_output(presswork, make_book) -> None:
+    book = make_book({"a.md": "# A\n\nText.\n", "b.md": "# B\n\n[x](#nowhere)\n"})
+    result = presswork("build", book, "--format", "pptx,html")
+    assert result.status == 0, result.err
+    lines = result.err.splitlines()
+    for stage in ("reading 2 files", "transforming", "writing pptx (1/2)", "writing html (2/2)"):
+        assert stage in lines
+    pptx = next(line for line in lines if line.startswith("wrote ") and ".pptx" in line)
+    site = next(line for line in lines if line.startswith("wrote ") and "-site/" in line)
+    assert " slides, " in pptx and " KB, " in pptx and " s, 0 warnings)" in pptx
+    assert "3 pages" in site  # two chapters and the index
+    assert lines[-1].startswith("built 2 outputs in ") and lines[-1].endswith(", 1 warning")
+
+
+# ----------------------------------------------------------------------------- documentation
+
+def _subparsers() -> dict[str, object]:
+    import argparse
+
+    from presswork.cli import _parser
+
+    parser = _parser()
+    (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(action.choices)
+
+
+def test_every_option_the_readme_mentions_exists_in_the_parser() -> None:
+    import re
+
+    from tests.support import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    known = {opt for sp in _subparsers().values() for a in sp._actions for opt in a.option_strings}  # type: ignore[attr-defined]
+    # presswork's own command lines and option mentions (pip's and pytest's options are not presswork's)
+    mentioned = set()
+    for line in readme.splitlines():
+        if re.search(r"\b(pip|pytest|apt-get|ruff|mypy)\b", line):
+            continue
+        mentioned |= set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", line))
+    assert mentioned, "the README mentions options"
+    assert mentioned - known == set(), f"options in the README that no command has: {sorted(mentioned - known)}"
+    # and each command the README shows exists
+    fenced = "\n".join(re.findall(r"^```[a-z]*\n(.*?)^```", readme, re.S | re.M))
+    commands = set(re.findall(r"^presswork (\w+)", fenced, re.M)) | set(re.findall(r"`presswork (\w+)[ `]", readme))
+    assert commands <= set(_subparsers()), commands - set(_subparsers())
+
+
+@pytest.mark.parametrize("command", ["build", "watch", "preview", "check", "tree", "new", "formats", "themes"])
+def test_every_help_has_an_example_and_lists_the_choices(presswork, command: str) -> None:
+    with pytest.raises(SystemExit) as info:
+        presswork(command, "--help")
+    assert info.value.code == 0
+    from presswork.cli import _parser  # noqa: F401 - the help went to stdout through argparse
+
+    text = _subparsers()[command].format_help()  # type: ignore[attr-defined]
+    assert "example" in text and f"presswork {command}" in text
+    if command in ("build", "watch", "preview"):
+        assert "epub, html, pdf, pptx" in text and "default, handout" in text
+
+
+def test_on_a_terminal_the_summary_is_a_table(tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from presswork.build import build
+    from presswork.cli import _print_summary
+
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
+    result = build(tmp_path / "book", formats=["html"], out=tmp_path / "out")
+    buffer = io.StringIO()
+    _print_summary(Console(file=buffer, force_terminal=True, width=100, color_system="standard"), result, 1.0)
+    text = buffer.getvalue()
+    for heading in ("Output", "Size", "Contents", "Time", "Warnings"):
+        assert heading in text
+    assert "a-site/" in text and "2 pages" in text and "built 1 output in 1.0 s, 0 warnings" in text
+    assert "wrote " not in text, "a table, not the plain lines"

@@ -22,7 +22,7 @@ def test_entry_points_name_the_exporters_by_their_formats() -> None:
     from presswork.exporters.base import Exporter
 
     points = PYPROJECT["project"]["entry-points"]["presswork.exporters"]
-    assert set(points) == {"pdf", "epub", "pptx"}
+    assert set(points) == {"pdf", "epub", "pptx", "html"}
     for name, value in points.items():
         module, _, attr = value.partition(":")
         cls = getattr(import_module(module), attr)

@@ -7,7 +7,9 @@ import functools
 import os
 import re
 import secrets
+import shutil
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,7 +18,7 @@ from typing import Any
 
 from .assets import AssetGate, pil_pixel_limit
 from .config import Config, discover_config, fill_dataclass, make_config, suggest
-from .diagnostics import PressworkError, Reporter, UsageError
+from .diagnostics import PressworkError, Reporter, StrictError, UsageError
 from .exporters.base import BuildContext, Exporter
 from .metadata import build_meta
 from .parallel import can_run_in_parallel, run_parallel
@@ -52,6 +54,10 @@ class BuildResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     reporter: Reporter = field(default_factory=Reporter)
     project: Project | None = None
+    #: Seconds each format took to write (``"all"`` when they were written side by side).
+    seconds: dict[str, float] = field(default_factory=dict)
+    #: Warnings each format added (not known for formats written side by side).
+    warning_counts: dict[str, int] = field(default_factory=dict)
 
 
 def _natural_key(path: Path) -> list[Any]:
@@ -151,7 +157,8 @@ def read_sources(project: Project, reporter: Reporter, drafts: bool = False) -> 
     return sources
 
 
-def read_document(project: Project, gate: AssetGate, reporter: Reporter, drafts: bool = False) -> Document:
+def read_document(project: Project, gate: AssetGate, reporter: Reporter, drafts: bool = False,
+                  on_stage: Callable[[str], None] | None = None) -> Document:
     """Read and transform the whole book into its finished document tree."""
     sources = read_sources(project, reporter, drafts)
     if not sources:
@@ -168,6 +175,8 @@ def read_document(project: Project, gate: AssetGate, reporter: Reporter, drafts:
         del front["title"]  # it titles the first chapter (a page of a documentation set), not the book
     fallback = proposed_title or (plain_text(chapters[0].title) if len(chapters) == 1 else project.root.name)
     meta = build_meta(project.config, front, Pos(first.path, 1), fallback)
+    if on_stage:
+        on_stage("transforming")
     return apply_transforms(chapters, meta, project.config, gate, reporter)
 
 
@@ -256,8 +265,40 @@ def temporary_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
 
 
+def output_path(out_dir: Path, stem: str, cls: type[Exporter[Any]], name: str) -> Path:
+    """Where an exporter's output goes: ``<stem>.<extension>``, or the folder ``<stem>-<extension>``."""
+    extension = cls.extension or name
+    return out_dir / (f"{stem}-{extension}" if cls.folder else f"{stem}.{extension}")
+
+
+def _remove(path: Path) -> None:
+    """Remove a staged output, file or folder (nothing if it is gone)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def _commit(tmp: Path, target: Path) -> None:
-    """Flush ``tmp`` to disk and rename it over ``target`` (atomic on POSIX and Windows)."""
+    """Flush ``tmp`` to disk and rename it over ``target`` (atomic on POSIX and Windows).
+
+    A folder output (a site) cannot be renamed over a folder that has files: the old folder
+    is first renamed aside, the new one renamed into place, then the old one removed, so
+    ``target`` is only missing for the moment between two renames and never half written.
+    """
+    if tmp.is_dir():
+        old = temporary_path(target) if target.exists() else None
+        if old is not None:
+            os.replace(target, old)
+        try:
+            os.replace(tmp, target)
+        except OSError:
+            if old is not None:
+                os.replace(old, target)
+            raise
+        if old is not None:
+            _remove(old)
+        return
     with contextlib.suppress(OSError), open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, target)
@@ -299,13 +340,15 @@ def run_exporter(cls: type[Exporter[Any]], name: str, doc: Document, ctx: BuildC
 
 def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: Path | str | None = None,
           theme: str | None = None, strict: bool = False, drafts: bool = False,
-          on_output: Callable[[str, Path], None] | None = None, jobs: int = 1) -> BuildResult:
+          on_output: Callable[[str, Path], None] | None = None, jobs: int = 1,
+          on_stage: Callable[[str], None] | None = None) -> BuildResult:
     """Build a book. Raises PressworkError (or UsageError) on failure.
 
     Every output is written to a temporary file beside its target; only when all of them
     have been written are they renamed into place, so a failed or interrupted build leaves
     the previous outputs byte-for-byte intact and no temporary file behind. With
-    ``jobs`` > 1 the formats are written side by side in worker processes.
+    ``jobs`` > 1 the formats are written side by side in worker processes. ``on_stage``
+    hears each stage as it starts ("reading 3 files", "transforming", "writing pdf (1/3)").
     """
     if jobs < 1:
         raise UsageError(f"--jobs must be a whole number of 1 or more, not {jobs}")
@@ -322,10 +365,11 @@ def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: P
     theme_obj = load_theme(config.theme, project.root)
     reporter = Reporter(strict=strict)
     gate = make_gate(config, theme_obj, reporter)
+    stage = on_stage or (lambda text: None)
     with resource_limits(config):
-        doc = read_document(project, gate, reporter, drafts)
+        stage(f"reading {len(project.files)} {'file' if len(project.files) == 1 else 'files'}")
+        doc = read_document(project, gate, reporter, drafts, on_stage=stage)
         check_named_files(project, doc, gate, exporters)
-        _fail_if_strict(reporter, 0)
         when, reproducible = build_time(doc)
         out_dir = Path(out).resolve() if out else project.out_dir
         stem = config.output_name or slugify(doc.meta.title)
@@ -339,28 +383,33 @@ def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: P
             options: object = fill_dataclass(cls.Options, config.format_options.get(name, {}), where, section=name)
             ctx = BuildContext(config=config, theme=theme_obj, gate=gate, reporter=reporter, build_time=when,
                                reproducible=reproducible, options=options)
-            target = out_dir / f"{stem}.{cls.extension or name}"
+            target = output_path(out_dir, stem, cls, name)
             tmp = temporary_path(target)
             staged.append((name, tmp, target))
             tasks[name] = functools.partial(run_exporter, cls, name, doc, ctx, tmp)
         try:
-            before = len(reporter.warnings)
             if jobs > 1 and len(tasks) > 1 and can_run_in_parallel():
+                stage(f"writing {', '.join(tasks)} side by side")
+                started = time.perf_counter()
                 run_parallel(tasks, reporter, jobs)
+                result.seconds["all"] = time.perf_counter() - started
             else:
-                for task in tasks.values():
+                for number, (name, task) in enumerate(tasks.items(), 1):
+                    stage(f"writing {name} ({number}/{len(tasks)})")
+                    started, before = time.perf_counter(), len(reporter.warnings)
                     task()
-                    _fail_if_strict(reporter, before)
-            _fail_if_strict(reporter, before)
+                    result.seconds[name] = time.perf_counter() - started
+                    result.warning_counts[name] = len(reporter.warnings) - before
+            _fail_if_strict(reporter, 0)  # every warning of the build, not only the first
             for name, tmp, _target in staged:
-                if not tmp.is_file():
+                if not (tmp.is_dir() if exporters[name].folder else tmp.is_file()):
                     raise PressworkError(f"the {name} exporter wrote no file")
             for name, tmp, target in staged:
                 _commit(tmp, target)
                 result.outputs[name] = target
         finally:
             for _name, tmp, _target in staged:
-                tmp.unlink(missing_ok=True)
+                _remove(tmp)
     if on_output:
         for name, target in result.outputs.items():
             on_output(name, target)
@@ -382,8 +431,6 @@ def check_out_dir(path: Path, pos: Pos | None = None) -> None:
 
 
 def _fail_if_strict(reporter: Reporter, since: int) -> None:
+    """With ``--strict``, stop on the warnings reported since ``since``: every one of them is in the error."""
     if reporter.strict and len(reporter.warnings) > since:
-        first = reporter.warnings[since]
-        more = len(reporter.warnings) - since - 1
-        raise PressworkError(f"{first.message} (--strict turns warnings into errors{f'; {more} more' if more else ''})",
-                             first.pos)
+        raise StrictError(reporter.warnings[since:])

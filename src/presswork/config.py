@@ -149,10 +149,11 @@ def find_config(root: Path) -> tuple[Path | None, dict[str, Any]]:
             text = file.read_text(encoding="utf-8")
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            found = re.search(r"at line (\d+)", str(exc))
+            found = re.search(r"at line (\d+)(?:, column (\d+))?", str(exc))
             line = int(found.group(1)) if found else text.count("\n") + 1
+            column = int(found.group(2)) if found and found.group(2) else 0
             message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
-            raise PressworkError(f"invalid TOML: {message}", Pos(file.name, line)) from exc
+            raise PressworkError(f"invalid TOML: {message}", Pos(file.name, line), column) from exc
         except (UnicodeDecodeError, OSError) as exc:
             raise PressworkError(f"cannot read configuration: {exc}", Pos(file.name)) from exc
         for part in path_in:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .tree import Pos
@@ -11,17 +12,19 @@ from .tree import Pos
 class PressworkError(Exception):
     """A problem the user must fix; reported as ``path:line: message`` and exit status 1."""
 
-    def __init__(self, message: str, pos: Pos | str | None = None) -> None:
+    def __init__(self, message: str, pos: Pos | str | None = None, column: int = 0) -> None:
         super().__init__(message)
         self.message = message
         self.pos = Pos(pos) if isinstance(pos, str) else pos
+        #: The 1-based column of the problem in its line (0 = not known): the caret goes there.
+        self.column = column
 
     def __str__(self) -> str:
         return f"{self.pos}: {self.message}" if self.pos else self.message
 
-    def __reduce__(self) -> tuple[type, tuple[str, Pos | None]]:
+    def __reduce__(self) -> tuple[type, tuple[str, Pos | None, int]]:
         """Pickle with the position (errors travel back from ``--jobs`` worker processes)."""
-        return (type(self), (self.message, self.pos))
+        return (type(self), (self.message, self.pos, self.column))
 
 
 class UsageError(PressworkError):
@@ -61,3 +64,48 @@ class Reporter:
             return
         self._seen.add(key)
         self.warnings.append(Warning_(message, p, category))
+
+    def sorted(self) -> list[Warning_]:
+        """The warnings by file and line (those without a place first), in order of report within a line."""
+        return sorted(self.warnings, key=warning_order)
+
+
+def warning_order(w: Warning_) -> tuple[str, int]:
+    """Sort key of a warning: its file, then its line."""
+    return (w.pos.file, w.pos.line) if w.pos else ("", 0)
+
+
+class StrictError(PressworkError):
+    """Warnings that ``--strict`` turns into errors: all of them, not only the first."""
+
+    def __init__(self, warnings: list[Warning_]) -> None:
+        ordered = sorted(warnings, key=warning_order)
+        first, more = ordered[0], len(ordered) - 1
+        super().__init__(f"{first.message} (--strict turns warnings into errors{f'; {more} more' if more else ''})",
+                         first.pos)
+        self.warnings = ordered
+
+    def __reduce__(self) -> tuple[type, tuple[list[Warning_]]]:  # type: ignore[override]
+        return (type(self), (self.warnings,))
+
+
+def source_excerpt(root: Path, pos: Pos | None, column: int = 0) -> list[str]:
+    """The source line at ``pos`` as a compiler shows it (``  12 | text``) and, when the 1-based
+    ``column`` is known, a caret under it; no lines when the file or line cannot be read."""
+    if pos is None or pos.line < 1:
+        return []
+    path = Path(pos.file) if Path(pos.file).is_absolute() else root / pos.file
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = next((line for number, line in enumerate(fh, 1) if number == pos.line), None)
+    except OSError:
+        return []
+    if text is None:
+        return []
+    raw = text.rstrip("\r\n")
+    gutter = f"{pos.line:>4} | "
+    lines = [f"{gutter}{raw.expandtabs(4)}"]
+    if column > 0:  # the column counts characters of the line as written: tabs before it are expanded too
+        offset = len(raw[:min(column, len(raw) + 1) - 1].expandtabs(4))
+        lines.append(" " * (len(gutter) - 2) + "| " + " " * offset + "^")
+    return lines

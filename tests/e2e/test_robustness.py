@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from presswork.build import build, load_project, make_gate, read_document
 from presswork.diagnostics import PressworkError, Reporter
 from presswork.theme import load_theme
+from tests.support.cli import problem_lines
 from tests.support.safety import RECORDER, bomb_png, check_outputs_valid, plant_secret, png
 
 ALL = "epub,pdf,pptx"
@@ -59,7 +60,7 @@ def test_bad_input_is_one_clear_error(presswork, make_book, tmp_path: Path, case
     assert result.status == 1, result.err
     assert message in result.err
     assert "Traceback" not in result.err and "internal error" not in result.err
-    assert len(result.err.strip().splitlines()) == 1  # one problem, one line
+    assert len(problem_lines(result.err)) == 1  # one problem, one line (and the source line it points at)
     assert not (book / "output").exists()
     assert RECORDER.opened_under(secret.folder) == []
     assert time.perf_counter() - started < 10

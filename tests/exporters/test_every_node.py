@@ -19,6 +19,7 @@ from presswork.diagnostics import Reporter
 from presswork.exporters.base import Exporter
 from presswork.exporters.common.html import HtmlRenderer
 from presswork.exporters.epub import EpubExporter
+from presswork.exporters.html import HtmlExporter
 from presswork.exporters.pdf import PdfExporter
 from presswork.exporters.pdf.document import document_html, geometry
 from presswork.exporters.pptx import PptxExporter
@@ -48,8 +49,10 @@ from tests.support.trees import (
 
 #: Drawn as pictures (SVG paths, rasters) in these formats, so their words are not text there;
 #: the renderer tests below check them in the markup.
-DRAWN = {"pdf": {"Image", "Math", "MathBlock"}, "epub": {"Image", "MathBlock", "Math"}, "pptx": {"MathBlock"}}
-EXPORTERS: dict[str, type[Exporter[Any]]] = {"pdf": PdfExporter, "epub": EpubExporter, "pptx": PptxExporter}
+DRAWN = {"pdf": {"Image", "Math", "MathBlock"}, "epub": {"Image", "MathBlock", "Math"}, "pptx": {"MathBlock"},
+         "html": {"Image", "MathBlock", "Math"}}
+EXPORTERS: dict[str, type[Exporter[Any]]] = {"pdf": PdfExporter, "epub": EpubExporter, "pptx": PptxExporter,
+                                             "html": HtmlExporter}
 
 
 def test_every_node_type_has_a_sample() -> None:
@@ -117,6 +120,16 @@ class Output:
     reporter: Reporter
 
 
+def _site_markup(path: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(path.glob("ch*.html")))
+
+
+def _site_text(path: Path) -> str:
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", " ", _site_markup(path)))
+
+
 def _epub_markup(path: Path) -> str:
     with zipfile.ZipFile(path) as z:
         return "\n".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("EPUB/text/"))
@@ -132,12 +145,14 @@ def every_node_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Ou
         ctx = make_context(root, cls)
         target = root / f"book.{fmt}"
         cls().export(doc, ctx, target)
-        text = {"pdf": pdf_text, "epub": epub_text, "pptx": pptx_text}[fmt](target)
+        text = {"pdf": pdf_text, "epub": epub_text, "pptx": pptx_text, "html": _site_text}[fmt](target)
         markup = ""
         if fmt == "pdf":  # the XHTML WeasyPrint laid out: math and images are drawn, not text, in the PDF
             markup = document_html(doc, make_context(root, cls), geometry(ctx.options))
         elif fmt == "epub":
             markup = _epub_markup(target)
+        elif fmt == "html":
+            markup = _site_markup(target)
         out[fmt] = Output(target, text, markup, ctx.reporter)
     return out
 

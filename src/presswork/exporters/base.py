@@ -61,6 +61,9 @@ class Exporter(ABC, Generic[OptionsT]):
     name: ClassVar[str] = ""
     #: File extension of the output, without the dot.
     extension: ClassVar[str] = ""
+    #: True for an exporter that writes a folder (``<name>-<extension>/``, e.g. a static site)
+    #: instead of one file; the build commits the folder as a whole, like a file.
+    folder: ClassVar[bool] = False
     #: One line for ``presswork formats``.
     description: ClassVar[str] = ""
     #: Dataclass of this exporter's options (``[tool.presswork.<name>]``); fields need defaults.
@@ -84,5 +87,6 @@ class Exporter(ABC, Generic[OptionsT]):
 
         ``target`` is a temporary path beside the final output: the build renames it
         into place only after ``export`` returns, so an exporter may write it freely and
-        must raise ``PressworkError`` on failure.
+        must raise ``PressworkError`` on failure. A ``folder`` exporter creates ``target``
+        as a folder and fills it.
         """

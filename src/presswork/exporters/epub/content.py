@@ -118,7 +118,8 @@ def assess(doc: Document, reporter: Reporter) -> Accessibility:
             has_images = True
             if not node.alt.strip():
                 missing += 1
-                reporter.warn(f"image {node.src!r} has no alt text (EPUB accessibility needs one)", pos, "alt-text")
+                # the same words as the reader's warning (Reporter keeps one): it is reported once
+                reporter.warn(f"image {node.src!r} has no alt text", pos, "alt-text")
         elif isinstance(node, (Math, MathBlock)):
             has_math = True
         elif isinstance(node, Table):
