@@ -658,3 +658,14 @@ def test_hashes_without_a_space_start_no_heading() -> None:
     assert blocks[0] == Paragraph((Text("See "), Link((Text("npm RFC PR #92"),), "https://example.com/92"), Text(".")))
     assert blocks[1] == Paragraph((Text("#hashtag"),))
     assert isinstance(blocks[2], Heading) and blocks[2].level == 2
+
+
+def test_a_yaml_error_names_the_line_where_the_broken_value_starts_and_keeps_pyyaml_s_context() -> None:
+    from presswork.diagnostics import PressworkError, Reporter
+    from presswork.reading import read_markdown
+
+    source = '---\ntitle: "unclosed\nauthor: x\n---\n\n# A\n\ntext\n'
+    with pytest.raises(PressworkError) as err:
+        read_markdown(source, "a.md", Reporter())
+    assert str(err.value) == ("a.md:2: front matter is not valid YAML: while scanning a quoted scalar; "
+                              "found unexpected end of stream")

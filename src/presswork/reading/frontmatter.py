@@ -52,9 +52,14 @@ def _parse(source: str, path: str) -> dict[str, Any]:
     try:
         data = yaml.load(source, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
+        # PyYAML says what it was reading ("while scanning a quoted scalar", at its context mark) and
+        # what went wrong (at its problem mark). When the problem is only the end of the block, the
+        # place worth showing is where the unfinished construct began.
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+            mark = exc.context_mark
         line = mark.line + 2 if mark is not None else 1
-        problem = exc.problem or exc.context or "syntax error"
+        problem = "; ".join(part for part in (exc.context, exc.problem) if part) or "syntax error"
         raise PressworkError(f"front matter is not valid YAML: {problem}", Pos(path, line)) from None
     except yaml.YAMLError as exc:
         raise PressworkError(f"front matter is not valid YAML: {exc}", Pos(path, 1)) from None
