@@ -51,7 +51,8 @@ def test_a_long_flow_continues_on_balanced_slides_in_normal_type() -> None:
     shown = " ".join("".join(r.text for r in p.runs) for boxes, _, _ in pages for b in boxes
                      if isinstance(b, TextBox) for p in b.paras)
     assert shown.split() == words(360).split()  # every word once, in order
-    assert {p.size for boxes, _, _ in pages for b in boxes for p in b.paras} == {FRAME.sizes[0]}  # type: ignore[union-attr]
+    sizes = {p.size for boxes, _, _ in pages for b in boxes for p in b.paras}  # type: ignore[union-attr]
+    assert len(sizes) == 1 and 18 <= sizes.pop() <= FRAME.sizes[0]  # one size, stepped down at most to 18 pt
     fill = [sum(b.height for b in boxes) for boxes, _, _ in pages]
     assert min(fill) > 0.5 * max(fill)  # balanced: no nearly empty last slide
 

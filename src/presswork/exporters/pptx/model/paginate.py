@@ -6,8 +6,8 @@ import copy
 import dataclasses
 import re
 
-from .deck import Box, CalloutBox, CodeBox, Frame, Para, PictureBox, PictureSizer, Run, TableBox, TextBox
-from .flow import Anchor, FlowItem, SlideBreak, SpeakerNote
+from .deck import Box, CalloutBox, CodeBox, Frame, Para, PictureBox, PictureSizer, Run, TableBox, TextBox, Token
+from .flow import VISIBLE_ITEMS, Anchor, FlowItem, SlideBreak, SpeakerNote
 from .measure import GAP, code_line_heights, code_size, text_height
 from .text import runs_head, runs_tail
 
@@ -32,6 +32,19 @@ def with_fixed_sizes(items: list[FlowItem], frame: Frame) -> list[FlowItem]:
     return out
 
 
+def introduces(para: Para) -> bool:
+    """True for a lead-in: a paragraph ending in ":" (it introduces the block after it)."""
+    return "".join(r.text for r in para.runs).rstrip().endswith(":")
+
+
+#: Smallest body text size the fit engine steps down to (points).
+MIN_BODY = 18.0
+
+
+def _opens_block(line: tuple[Token, ...]) -> bool:
+    return "".join(t.text for t in line).rstrip().endswith((":", "{", "(", "["))
+
+
 def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[Page]:
     """Lay a group out: larger type when it all fits on one slide, else the normal sizes on as few slides as
     needed, balanced so continuation slides are evenly filled."""
@@ -42,6 +55,12 @@ def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[P
         if len(pages) == 1:
             return pages
     pages = Pager(frame, sizer).lay(with_fixed_sizes(items, frame))
+    if len(pages) > 1:  # the next size step down (body never below MIN_BODY) when it saves a slide
+        small = dataclasses.replace(frame, sizes=tuple(max(MIN_BODY, s - 2) for s in frame.sizes))  # type: ignore[arg-type]
+        if small.sizes != frame.sizes:
+            trial = Pager(small, sizer).lay(with_fixed_sizes(items, small))
+            if len(trial) < len(pages):
+                frame, pages = small, trial
     if len(pages) > 1 and not pictures:
         lo, hi = frame.height * 0.4, frame.height
         for _ in range(7):
@@ -65,7 +84,13 @@ class Pager:
     def new_page(self) -> None:
         self.pages.append(([], [], []))
         self.used = 0.0
-        self.last_keep: Para | None = None
+        #: Paragraphs at the end of the slide that introduce what follows (headings, terms, lead-ins ending in ":").
+        self.keeps: list[Para] = []
+
+    def break_page(self) -> None:
+        """Start a new slide for a block that does not fit, taking along the lead-ins that introduce it."""
+        if not self._carry_keeps():
+            self.new_page()
 
     @property
     def boxes(self) -> list[Box]:
@@ -77,6 +102,7 @@ class Pager:
     def place(self, box: Box) -> None:
         self.used += box.height + (GAP if self.boxes else 0.0)
         self.boxes.append(box)
+        self.keeps = []
 
     def lay(self, items: list[FlowItem]) -> list[Page]:
         """The pages of ``items``, each filled as far as it goes."""
@@ -92,7 +118,8 @@ class Pager:
             elif isinstance(item, Para):
                 self._keep_item_together(items, i)
                 parent = bool(item.bullet) and isinstance(nxt, Para) and nxt.level > item.level
-                self.para(item, keep_next=(item.role in ("subhead", "term") or parent) and nxt is not None)
+                keep = item.role in ("subhead", "term") or parent or introduces(item)
+                self.para(item, keep_next=keep and any(isinstance(it, VISIBLE_ITEMS) for it in items[i + 1:]))
             elif isinstance(item, CodeBox):
                 self.code(item)
             elif isinstance(item, TableBox):
@@ -124,8 +151,7 @@ class Pager:
         else:
             extra = h + GAP
         if self.used + extra > self.frame.height and h <= self.frame.height * 0.8:
-            if not self._carry_subhead():
-                self.new_page()
+            self.break_page()
 
     def para(self, para: Para, keep_next: bool = False) -> None:
         f = self.frame
@@ -141,11 +167,10 @@ class Pager:
                 box.height = height
             else:
                 self.place(TextBox([para], height))
-            self.last_keep = para if keep_next else None
+            self.keeps = self.keeps + [para] if keep_next else []
             return
         if self.boxes and text_height([para], f, f.width) + (f.sizes[0] * 2.5 if keep_next else 0.0) <= f.height:
-            if not self._carry_subhead():
-                self.new_page()
+            self.break_page()
             self.para(para, keep_next)
             return
         # A paragraph taller than the room: split it by words.
@@ -160,17 +185,26 @@ class Pager:
         self.new_page()
         self.para(tail)
 
-    def _carry_subhead(self) -> bool:
-        """Move a subheading left at the bottom of a slide to a new slide; False if there is none."""
+    def _carry_keeps(self) -> bool:
+        """Move the lead-ins left at the bottom of a slide (a subheading, a sentence ending in ":") to a new
+        slide, with what they introduce; False if there are none, or if they are all the slide holds."""
         box = self.boxes[-1] if self.boxes else None
-        if not (isinstance(box, TextBox) and len(box.paras) > 1 and box.paras[-1] is self.last_keep):
+        keeps = self.keeps
+        if not (isinstance(box, TextBox) and keeps and len(box.paras) >= len(keeps)
+                and all(a is b for a, b in zip(box.paras[-len(keeps):], keeps, strict=True))):
             return False
-        sub = box.paras.pop()
-        old = box.height
-        box.height = text_height(box.paras, self.frame, self.frame.width)
-        self.used -= old - box.height
+        if len(box.paras) == len(keeps) and len(self.boxes) == 1:
+            return False
+        del box.paras[-len(keeps):]
+        if box.paras:
+            old = box.height
+            box.height = text_height(box.paras, self.frame, self.frame.width)
+            self.used -= old - box.height
+        else:
+            self.boxes.pop()
         self.new_page()
-        self.para(sub)
+        for k in keeps:
+            self.para(k, keep_next=True)
         return True
 
     def _split_para(self, para: Para) -> tuple[Para | None, Para]:
@@ -205,9 +239,15 @@ class Pager:
                 used += heights[start + n]
                 n += 1
             if (n < min(3, len(box.lines) - start) or n == 0) and self.boxes:
-                self.new_page()
+                if start == 0:
+                    self.break_page()
+                else:
+                    self.new_page()
                 continue
             n = max(n, 1)
+            while 1 < n < len(box.lines) - start and _opens_block(box.lines[start + n - 1]):
+                n -= 1  # do not end a slide on a line that opens a block ("...:", "{")
+            used = sum(heights[start:start + n])
             part = CodeBox(box.lines[start:start + n], box.size, box.language, used + 2 * f.callout_inset)
             self.place(part)
             start += n
@@ -224,7 +264,10 @@ class Pager:
                 used += box.row_heights[start + n]
                 n += 1
             if (n < min(2, len(box.body) - start) or (n == 0 and box.body)) and self.boxes:
-                self.new_page()
+                if start == 0:
+                    self.break_page()
+                else:
+                    self.new_page()
                 continue
             n = max(n, 1) if box.body else 0
             part = dataclasses.replace(box, body=box.body[start:start + n], row_heights=box.row_heights[start:start + n])
@@ -246,7 +289,7 @@ class Pager:
         px_w, px_h = size
         natural_w = px_w * 0.75  # 96 dpi pixels -> points
         if self.boxes and self.room() < f.height * 0.45:
-            self.new_page()
+            self.break_page()
         avail_h = self.room() - box.caption_height
         scale = min(f.width / natural_w, avail_h / (px_h * 0.75), 1.5)
         box.width, box.height = natural_w * scale, px_h * 0.75 * scale
@@ -260,9 +303,10 @@ class Pager:
             self.place(box)
             return
         if self.boxes and box.height <= f.height:
-            self.new_page()
-            self.place(box)
-            return
+            self.break_page()
+            if box.height <= self.room():
+                self.place(box)
+                return
         head = box.paras[:1]
         rest = box.paras[1:]
         while rest:  # split a callout taller than a slide by paragraphs
