@@ -221,3 +221,9 @@ def test_a_one_slide_chapter_gets_no_divider() -> None:
     sections = [s.title for s in deck.slides if s.kind == "section"]
     assert sections == ["Long"]
     assert "one" in content(deck)[0].anchors  # links to the chapter land on its slide
+
+
+def test_highlighting_keeps_a_console_line_without_its_newline() -> None:
+    code = "SSL_CERT_FILE=/x python -c 'import httpx'"
+    lines = highlight(code, "console")
+    assert "".join(t.text for line in lines for t in line) == code

@@ -316,11 +316,17 @@ def highlight(code: str, language: str, style: str = "friendly") -> list[tuple[T
         return plain_code(code, language)
     st = get_style_by_name(style)
     lines: list[list[Token]] = [[]]
-    for ttype, value in lexer.get_tokens(code.expandtabs(4)):
+    # Session lexers ("console") drop a last line that lacks its newline: give it one, drop it after.
+    for ttype, value in lexer.get_tokens(code.expandtabs(4) + "\n"):
         s = st.style_for_token(ttype)
         for k, part in enumerate(value.split("\n")):
             if k:
                 lines.append([])
             if part:
                 lines[-1].append(Token(part, s["color"] or "", bool(s["bold"]), bool(s["italic"])))
-    return [tuple(line) for line in lines]
+    if len(lines) > 1 and not lines[-1]:
+        lines.pop()
+    out = [tuple(line) for line in lines]
+    if "\n".join("".join(t.text for t in line) for line in out).split() != code.split():  # never lose a word
+        return plain_code(code, language)
+    return out
