@@ -15,6 +15,7 @@ from pptx.util import Pt
 from ..model.deck import CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
 from ..model.text import slide_text
 from . import oxml
+from .glyphs import GlyphChecker
 from .pictures import PictureStore
 from .template import PlacedFrame, pt
 
@@ -25,7 +26,9 @@ CALLOUT_ACCENTS = {
     "danger": MSO_THEME_COLOR.ACCENT_6, "error": MSO_THEME_COLOR.ACCENT_6, "bug": MSO_THEME_COLOR.ACCENT_6,
 }
 CODE_FILL = "F4F6F9"
-BULLETS = {"bullet": ("•", "Arial"), "done": ("☑", "Segoe UI Symbol"), "open": ("☐", "Segoe UI Symbol")}
+#: Bullet characters and their fonts. Task boxes use Wingdings (shipped with Office, and mapped to
+#: OpenSymbol by LibreOffice): 0xFE is a ticked box, 0xA8 an empty one.
+BULLETS = {"bullet": ("•", "Arial"), "done": ("\u00fe", "Wingdings"), "open": ("\u00a8", "Wingdings")}
 
 
 class ShapeWriter:
@@ -33,6 +36,7 @@ class ShapeWriter:
 
     def __init__(self, frame: PlacedFrame, pictures: PictureStore) -> None:
         self.frame, self.pictures = frame, pictures
+        self.glyphs = GlyphChecker(lambda message: pictures.reporter.warn(message, None, "pptx"))
         #: Internal links waiting for their target slide: (slide, run element, anchor id).
         self.links: list[tuple[Any, Any, str]] = []
 
@@ -65,8 +69,14 @@ class ShapeWriter:
         if run.text == "\n":
             p.add_line_break()
             return
+        text = run.text if run.code else slide_text(run.text)
+        family = self.frame.code_font if run.code else self.frame.body_font
+        for piece, fallback in self.glyphs.pieces(text, family):
+            self._add_piece(slide, p, run, piece, fallback, size, para)
+
+    def _add_piece(self, slide: Any, p: Any, run: Run, text: str, fallback: str, size: float, para: Para) -> None:
         r = p.add_run()
-        r.text = run.text if run.code else slide_text(run.text)
+        r.text = text
         font = r.font
         font.size = Pt(size * (0.7 if run.baseline else 1.0)) if run.baseline else Pt(size)
         bold = run.bold or para.role_bold
@@ -75,7 +85,9 @@ class ShapeWriter:
             font.bold = True
         if italic:
             font.italic = True
-        if run.code:
+        if fallback:
+            font.name = fallback
+        elif run.code:
             font.name = self.frame.code_font
         oxml.set_run_effects(r, run.strike, run.baseline)
         if para.role == "subhead":
