@@ -37,10 +37,10 @@ def heights_fit(pages: list, frame: Frame) -> bool:
                for boxes, _notes, _ids in pages)
 
 
-def test_a_short_flow_takes_one_slide_in_larger_type() -> None:
+def test_a_short_flow_takes_one_slide_in_the_templates_size() -> None:
     [(boxes, notes, ids)] = paginate([para("Hello"), Anchor("x"), SpeakerNote("say hi")], FRAME, no_pictures)
     [box] = boxes
-    assert isinstance(box, TextBox) and box.paras[0].size == FRAME.sizes[0] + 4
+    assert isinstance(box, TextBox) and box.paras[0].size == FRAME.sizes[0]
     assert notes == ["say hi"] and ids == ["x"]
 
 

@@ -46,14 +46,9 @@ def _opens_block(line: tuple[Token, ...]) -> bool:
 
 
 def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[Page]:
-    """Lay a group out: larger type when it all fits on one slide, else the normal sizes on as few slides as
-    needed, balanced so continuation slides are evenly filled."""
-    big = dataclasses.replace(frame, sizes=(frame.sizes[0] + 4, frame.sizes[1] + 4, frame.sizes[2] + 2))
+    """Lay a group out in the template's sizes on as few slides as needed (one size step smaller, never below
+    18 pt, when that saves a slide), balanced so continuation slides are evenly filled."""
     pictures = any(isinstance(it, PictureBox) for it in items)
-    if not pictures:
-        pages = Pager(big, sizer).lay(with_fixed_sizes(items, big))
-        if len(pages) == 1:
-            return pages
     pages = Pager(frame, sizer).lay(with_fixed_sizes(items, frame))
     if len(pages) > 1:  # the next size step down (body never below MIN_BODY) when it saves a slide
         small = dataclasses.replace(frame, sizes=tuple(max(MIN_BODY, s - 2) for s in frame.sizes))  # type: ignore[arg-type]

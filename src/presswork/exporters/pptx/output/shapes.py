@@ -12,7 +12,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Pt
 
-from ..model.deck import CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
+from ..model.deck import MAX_LEVEL, CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
 from ..model.text import slide_text
 from . import oxml
 from .glyphs import GlyphChecker
@@ -40,8 +40,11 @@ class ShapeWriter:
         #: Internal links waiting for their target slide: (slide, run element, anchor id).
         self.links: list[tuple[Any, Any, str]] = []
 
-    def fill_text(self, slide: Any, tf: Any, paras: list[Para], ix: float, iy: float, frame: Frame | None = None) -> None:
-        """Replace the text of text frame ``tf`` with ``paras`` set in ``frame`` (default: the content frame)."""
+    def fill_text(self, slide: Any, tf: Any, paras: list[Para], ix: float, iy: float, frame: Frame | None = None,
+                  inherit: bool = False) -> None:
+        """Replace the text of text frame ``tf`` with ``paras`` set in ``frame`` (default: the content frame).
+        ``inherit``: ``tf`` is the content placeholder, whose runs at the template's size for their level carry
+        no size of their own (the template's styles apply; only sizes the fit engine chose are written)."""
         f = frame or self.frame
         fixed_text_frame(tf, ix, iy)
         tf.text = ""
@@ -49,6 +52,8 @@ class ShapeWriter:
             p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
             self.format_para(p, para, f, first=i == 0)
             size = f.size_of(para)
+            if inherit and para.level <= MAX_LEVEL and size == self.frame.template_sizes[para.level]:
+                size = 0.0  # the template's own size
             for run in para.runs:
                 self.add_run(slide, p, run, size, para)
 
@@ -78,7 +83,10 @@ class ShapeWriter:
         r = p.add_run()
         r.text = text
         font = r.font
-        font.size = Pt(size * (0.7 if run.baseline else 1.0)) if run.baseline else Pt(size)
+        if size:
+            font.size = Pt(size * (0.7 if run.baseline else 1.0)) if run.baseline else Pt(size)
+        elif run.baseline:
+            font.size = Pt(self.frame.template_sizes[min(para.level, MAX_LEVEL)] * 0.7)
         bold = run.bold or para.role_bold
         italic = run.italic or para.role_italic
         if bold:

@@ -75,7 +75,8 @@ class DeckWriter:
                     body = None
                 else:
                     shape = slide.shapes.add_textbox(pt(f.left), pt(y), pt(f.width), pt(box.height))
-                self.shapes.fill_text(slide, shape.text_frame, box.paras, f.inset_x, f.inset_y)
+                self.shapes.fill_text(slide, shape.text_frame, box.paras, f.inset_x, f.inset_y,
+                                      inherit=shape.is_placeholder)
             elif isinstance(box, CodeBox):
                 self.shapes.code(slide, box, y)
             elif isinstance(box, TableBox):
