@@ -203,7 +203,28 @@ def layout_group(items: list[FlowItem], title: str, frame: Frame, sizer: Picture
             t = _sub_title(title, ["".join(r.text for r in h.runs).strip() for h in heads])
             if len(segs) == 1:  # the title says it: no subheading repeats it
                 part = [it for it in part if it is not heads[0]]
-        out.extend((t, page) for page in paginate(part, frame, sizer))
+        pages = paginate(part, frame, sizer)
+        if len(pages) == 1:
+            out.append((t, pages[0]))
+            return
+        current = t if len(segs) == 1 else ""
+        for page in pages:  # sub-sections over several slides: each slide titled by the one it shows
+            boxes = page[0]
+            first = boxes[0] if boxes else None
+            if isinstance(first, TextBox) and first.paras and first.paras[0].role == "subhead":
+                current = _sub_title(title, ["".join(r.text for r in first.paras[0].runs).strip()])
+                if len(first.paras) > 1 or len(boxes) > 1:  # the title says it
+                    del first.paras[0]
+                    if not first.paras:
+                        del boxes[0]
+                    else:
+                        first.height = text_height(first.paras, frame, frame.width)
+            out.append((current or title, page))
+            for box in boxes:
+                if isinstance(box, TextBox):
+                    for para in box.paras:
+                        if para.role == "subhead":
+                            current = _sub_title(title, ["".join(r.text for r in para.runs).strip()])
 
     segments: list[list[FlowItem]] = []
     for seg in _segments(items):  # a sub-section introduced by a lead-in ("...:") stays with it
