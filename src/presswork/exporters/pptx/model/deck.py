@@ -60,10 +60,16 @@ class Para:
 
 @dataclass
 class TextBox:
-    """Paragraphs in one text box; ``height`` in points includes the insets."""
+    """Paragraphs in one text box; ``height`` in points includes the insets. ``split`` > 0: two columns,
+    ``paras[:split]`` on the left and the rest on the right (each COLUMN_GAP narrower than half the width)."""
 
     paras: list[Para]
     height: float = 0.0
+    split: int = 0
+
+
+#: Space between the two columns of a two-column text box (points).
+COLUMN_GAP = 28.0
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,20 @@ import copy
 import dataclasses
 import re
 
-from .deck import Box, CalloutBox, CodeBox, Frame, Para, PictureBox, PictureSizer, Run, TableBox, TextBox, Token
+from .deck import (
+    COLUMN_GAP,
+    Box,
+    CalloutBox,
+    CodeBox,
+    Frame,
+    Para,
+    PictureBox,
+    PictureSizer,
+    Run,
+    TableBox,
+    TextBox,
+    Token,
+)
 from .flow import VISIBLE_ITEMS, Anchor, FlowItem, SlideBreak, SpeakerNote
 from .measure import GAP, code_line_heights, code_size, text_height
 from .text import runs_head, runs_tail
@@ -41,6 +54,43 @@ def introduces(para: Para) -> bool:
 MIN_BODY = 18.0
 
 
+#: Fewest list items that are set in two columns.
+MIN_COLUMN_ITEMS = 6
+
+
+def column_width(frame: Frame) -> float:
+    """Width of one of two columns of the content area."""
+    return (frame.width - COLUMN_GAP) / 2
+
+
+def two_columns(items: list[FlowItem], frame: Frame) -> Page | None:
+    """One slide holding a long list of short items in two balanced columns (an intro line above stays in
+    the left column's head), or None when the items are not such a list or do not fit."""
+    paras = [it for it in items if isinstance(it, Para)]
+    if len(paras) != sum(isinstance(it, VISIBLE_ITEMS) for it in items) or len(paras) < MIN_COLUMN_ITEMS:
+        return None
+    if sum(bool(p.bullet) or p.level > 0 for p in paras) < len(paras) - 1:
+        return None
+    fixed = [dataclasses.replace(p, size=frame.size_of(p)) for p in paras]
+    col = column_width(frame)
+    for p in fixed:  # short items only: each stays on one line in a column
+        if text_height([p], frame, col) > text_height([p], frame, 10_000.0) + 0.01:
+            return None
+    best: tuple[float, int] | None = None
+    for k in range(1, len(fixed)):
+        if fixed[k].level > 0 or (fixed[k - 1].bullet and fixed[k].level > fixed[k - 1].level) \
+                or introduces(fixed[k - 1]) or not fixed[k].bullet:
+            continue  # a column starts with a top-level item, never after its lead-in or inside an item
+        h = max(text_height(fixed[:k], frame, col), text_height(fixed[k:], frame, col))
+        if h <= frame.height and (best is None or h < best[0]):
+            best = (h, k)
+    if best is None:
+        return None
+    notes = [it.text for it in items if isinstance(it, SpeakerNote)]
+    ids = [it.id for it in items if isinstance(it, Anchor)]
+    return [TextBox(fixed, best[0], split=best[1])], notes, ids
+
+
 def _opens_block(line: tuple[Token, ...]) -> bool:
     return "".join(t.text for t in line).rstrip().endswith((":", "{", "(", "["))
 
@@ -50,12 +100,17 @@ def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[P
     18 pt, when that saves a slide), balanced so continuation slides are evenly filled."""
     pictures = any(isinstance(it, PictureBox) for it in items)
     pages = Pager(frame, sizer).lay(with_fixed_sizes(items, frame))
+    small = dataclasses.replace(frame, sizes=tuple(max(MIN_BODY, s - 2) for s in frame.sizes))  # type: ignore[arg-type]
     if len(pages) > 1:  # the next size step down (body never below MIN_BODY) when it saves a slide
-        small = dataclasses.replace(frame, sizes=tuple(max(MIN_BODY, s - 2) for s in frame.sizes))  # type: ignore[arg-type]
         if small.sizes != frame.sizes:
             trial = Pager(small, sizer).lay(with_fixed_sizes(items, small))
             if len(trial) < len(pages):
                 frame, pages = small, trial
+    if len(pages) > 1:  # a long list of short items: two columns on one slide rather than a continuation
+        for f in (frame, small):
+            page = two_columns(items, f)
+            if page is not None:
+                return [page]
     if len(pages) > 1 and not pictures:
         lo, hi = frame.height * 0.4, frame.height
         for _ in range(7):

@@ -140,6 +140,11 @@ class Layouts:
         return layout if layout_signature(layout) == ("body", "title") else self.content
 
     @property
+    def two_content(self) -> Any:
+        layout = self.find("two_content", ("Two Content",))
+        return layout if layout_signature(layout) in SIGNATURES["two_content"] else self.title_only
+
+    @property
     def title_only(self) -> Any:
         return self.find("title_only", ("Title Only",))
 
