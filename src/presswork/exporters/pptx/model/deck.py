@@ -200,6 +200,8 @@ class Frame:
         size = self.size_of(para)
         if para.bullet == "number":  # room for "1." also when a renderer sets it in the item's monospace font
             return size * (1.6 + 0.6 * (len(str(para.number)) - 1))
+        if para.bullet in ("done", "open"):  # a task box is wider than a bullet dot
+            return size * 1.3
         return max(size * 0.9, 18.0)
 
     def margin_of(self, para: Para) -> float:
