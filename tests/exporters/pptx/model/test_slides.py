@@ -227,3 +227,14 @@ def test_highlighting_keeps_a_console_line_without_its_newline() -> None:
     code = "SSL_CERT_FILE=/x python -c 'import httpx'"
     lines = highlight(code, "console")
     assert "".join(t.text for line in lines for t in line) == code
+
+
+def test_columns_div_makes_one_two_column_box() -> None:
+    left = Div(Attr(classes=("column",)), (BulletList(tuple(ListItem((P(f"pro {i}"),)) for i in range(3))),))
+    right = Div(Attr(classes=("column",)), (BulletList(tuple(ListItem((P(f"con {i}"),)) for i in range(2))),))
+    deck, _ = deck_of(P("Weigh them:"), Div(Attr(classes=("columns",)), (left, right)), P("Then decide."))
+    [slide] = content(deck)
+    [box] = [b for b in slide.boxes if isinstance(b, TextBox) and b.split]
+    assert box.split == 3 and [_text(p) for p in box.paras] == ["pro 0", "pro 1", "pro 2", "con 0", "con 1"]
+    assert [_text(p) for b in slide.boxes if isinstance(b, TextBox) and not b.split for p in b.paras] == \
+        ["Weigh them:", "Then decide."]

@@ -39,7 +39,7 @@ def with_fixed_sizes(items: list[FlowItem], frame: Frame) -> list[FlowItem]:
             it = dataclasses.replace(it, size=frame.size_of(it))
         else:
             it = copy.copy(it)
-            if isinstance(it, CalloutBox):
+            if isinstance(it, CalloutBox | TextBox):
                 it.paras = [dataclasses.replace(p, size=frame.size_of(p)) for p in it.paras]
         out.append(it)
     return out
@@ -170,6 +170,8 @@ class Pager:
                 parent = bool(item.bullet) and isinstance(nxt, Para) and nxt.level > item.level
                 keep = item.role in ("subhead", "term") or parent or introduces(item)
                 self.para(item, keep_next=keep and any(isinstance(it, VISIBLE_ITEMS) for it in items[i + 1:]))
+            elif isinstance(item, TextBox):
+                self.columns(item)
             elif isinstance(item, CodeBox):
                 self.code(item)
             elif isinstance(item, TableBox):
@@ -196,7 +198,7 @@ class Pager:
             return
         h = text_height(block, self.frame, self.frame.width)
         box = self.boxes[-1]
-        if isinstance(box, TextBox):
+        if isinstance(box, TextBox) and not box.split:
             extra = text_height(box.paras + block, self.frame, self.frame.width) - box.height
         else:
             extra = h + GAP
@@ -205,7 +207,7 @@ class Pager:
 
     def para(self, para: Para, keep_next: bool = False) -> None:
         f = self.frame
-        box = self.boxes[-1] if self.boxes and isinstance(self.boxes[-1], TextBox) else None
+        box = self.boxes[-1] if self.boxes and isinstance(self.boxes[-1], TextBox) and not self.boxes[-1].split else None
         paras = (box.paras if box else []) + [para]
         height = text_height(paras, f, f.width)
         extra = height - (box.height if box else -GAP if self.boxes else 0.0)
@@ -260,7 +262,7 @@ class Pager:
     def _split_para(self, para: Para) -> tuple[Para | None, Para]:
         text = "".join(r.text for r in para.runs)
         cuts = [m.end() for m in re.finditer(r"\S+\s*", text)]
-        box = self.boxes[-1] if self.boxes and isinstance(self.boxes[-1], TextBox) else None
+        box = self.boxes[-1] if self.boxes and isinstance(self.boxes[-1], TextBox) and not self.boxes[-1].split else None
         lo, hi, best = 1, len(cuts) - 1, 0
         while lo <= hi:
             mid = (lo + hi) // 2
@@ -276,6 +278,20 @@ class Pager:
         cut = cuts[best - 1]
         return (dataclasses.replace(para, runs=runs_head(para.runs, cut)),
                 dataclasses.replace(para, runs=runs_tail(para.runs, cut), role="body" if para.role == "lead" else para.role))
+
+    def columns(self, box: TextBox) -> None:
+        """An author's two-column text box: kept whole on one slide, or laid out as plain text when it is
+        taller than a slide."""
+        f = self.frame
+        col = column_width(f)
+        box.height = max(text_height(box.paras[:box.split], f, col), text_height(box.paras[box.split:], f, col))
+        if box.height > f.height:
+            for para in box.paras:
+                self.para(para)
+            return
+        if box.height > self.room():
+            self.break_page()
+        self.place(box)
 
     def code(self, box: CodeBox) -> None:
         f = self.frame

@@ -211,7 +211,7 @@ def layout_group(items: list[FlowItem], title: str, frame: Frame, sizer: Picture
         for page in pages:  # sub-sections over several slides: each slide titled by the one it shows
             boxes = page[0]
             first = boxes[0] if boxes else None
-            if isinstance(first, TextBox) and first.paras and first.paras[0].role == "subhead":
+            if isinstance(first, TextBox) and not first.split and first.paras and first.paras[0].role == "subhead":
                 current = _sub_title(title, ["".join(r.text for r in first.paras[0].runs).strip()])
                 if len(first.paras) > 1 or len(boxes) > 1:  # the title says it
                     del first.paras[0]
