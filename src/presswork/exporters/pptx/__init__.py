@@ -13,6 +13,7 @@ from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.common.zips import PPTX_RULES, normalise_zip
 from presswork.tree import Document
 
+from .handout import write_handout
 from .model import build_deck, highlight
 from .options import PptxOptions
 from .output import DeckWriter, Layouts, PictureStore, open_template, set_core_properties, template_bytes
@@ -42,3 +43,7 @@ class PptxExporter(Exporter[PptxOptions]):
         buf = io.BytesIO()
         prs.save(buf)
         target.write_bytes(normalise_zip(buf.getvalue(), ctx.build_time, PPTX_RULES))
+        if opts.handout:
+            _, problem = write_handout(target)
+            if problem:
+                ctx.reporter.warn(f"handout not written: {problem}", None, "pptx")

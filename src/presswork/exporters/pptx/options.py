@@ -17,6 +17,7 @@ class PptxOptions:
     template: str = ""  #: A .pptx/.potx template (project-relative); "" = the theme's pptx/reference.pptx.
     agenda: bool = True  #: Add an agenda slide listing the chapters.
     code_style: str = "friendly"  #: Pygments style for code colours (a light-background style).
+    handout: bool = False  #: Also write "<name>-handout.pdf": each slide with its speaker notes (needs LibreOffice).
 
     def deck(self) -> DeckOptions:
         """The options that steer how the deck model is derived."""

@@ -37,10 +37,10 @@ def heights_fit(pages: list, frame: Frame) -> bool:
                for boxes, _notes, _ids in pages)
 
 
-def test_a_short_flow_takes_one_slide_in_larger_type() -> None:
+def test_a_short_flow_takes_one_slide_in_the_templates_size() -> None:
     [(boxes, notes, ids)] = paginate([para("Hello"), Anchor("x"), SpeakerNote("say hi")], FRAME, no_pictures)
     [box] = boxes
-    assert isinstance(box, TextBox) and box.paras[0].size == FRAME.sizes[0] + 4
+    assert isinstance(box, TextBox) and box.paras[0].size == FRAME.sizes[0]
     assert notes == ["say hi"] and ids == ["x"]
 
 
@@ -51,7 +51,8 @@ def test_a_long_flow_continues_on_balanced_slides_in_normal_type() -> None:
     shown = " ".join("".join(r.text for r in p.runs) for boxes, _, _ in pages for b in boxes
                      if isinstance(b, TextBox) for p in b.paras)
     assert shown.split() == words(360).split()  # every word once, in order
-    assert {p.size for boxes, _, _ in pages for b in boxes for p in b.paras} == {FRAME.sizes[0]}  # type: ignore[union-attr]
+    sizes = {p.size for boxes, _, _ in pages for b in boxes for p in b.paras}  # type: ignore[union-attr]
+    assert len(sizes) == 1 and 18 <= sizes.pop() <= FRAME.sizes[0]  # one size, stepped down at most to 18 pt
     fill = [sum(b.height for b in boxes) for boxes, _, _ in pages]
     assert min(fill) > 0.5 * max(fill)  # balanced: no nearly empty last slide
 
@@ -108,3 +109,19 @@ def test_a_callout_taller_than_a_slide_splits_by_paragraphs_keeping_its_title() 
     parts = [b for boxes, _, _ in pages for b in boxes]
     assert len(parts) > 1 and all(isinstance(p, CalloutBox) and p.paras[0].role == "callout-title" for p in parts)
     assert all(p.height == text_height(p.paras, FRAME, FRAME.width, inset=FRAME.callout_inset) for p in parts)  # type: ignore[union-attr]
+
+
+def test_a_long_list_of_short_items_takes_two_balanced_columns_not_a_continuation() -> None:
+    items: list[FlowItem] = [para(f"Item number {i}", bullet="bullet") for i in range(16)]
+    assert len(Pager(FRAME, no_pictures).lay(with_fixed_sizes(items, FRAME))) > 1  # one column needs two slides
+    [(boxes, _, _)] = paginate(items, FRAME, no_pictures)
+    [box] = boxes
+    assert isinstance(box, TextBox) and box.split == 8  # balanced halves
+    assert ["".join(r.text for r in p.runs) for p in box.paras] == [f"Item number {i}" for i in range(16)]
+    assert box.height <= FRAME.height
+
+
+def test_long_items_do_not_go_into_columns() -> None:
+    items: list[FlowItem] = [para(f"Item {i} " + words(14), bullet="bullet") for i in range(14)]
+    pages = paginate(items, FRAME, no_pictures)
+    assert len(pages) > 1 and all(b.split == 0 for boxes, _, _ in pages for b in boxes)  # type: ignore[union-attr]

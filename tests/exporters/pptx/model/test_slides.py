@@ -117,8 +117,9 @@ def test_slide_level_detected_from_sample_structure() -> None:
     doc = Document(Meta(title="T"), chapters)
     assert auto_slide_level(doc) == 2
     deck, _ = deck_of(chapters=chapters)
-    assert [s.title for s in content(deck)] == ["1. Role", "2. Role", "3. Role"]
-    assert [s.title for s in deck.slides if s.kind == "section"] == ["Introduction", "Key Roles"]
+    # a one-slide chapter needs no divider: its opening is a content slide
+    assert [s.title for s in content(deck)] == ["Introduction", "1. Role", "2. Role", "3. Role"]
+    assert [s.title for s in deck.slides if s.kind == "section"] == ["Key Roles"]
     assert deck.slides[1].kind == "agenda"
 
 
@@ -174,3 +175,66 @@ def test_slide_text_keeps_hyphenated_words_and_uses_typographic_quotes() -> None
 
     assert slide_text('"problem-solving" isn\'t long-term') == "\u201cproblem-\u2060solving\u201d isn\u2019t long-\u2060term"
     assert slide_text("a - b and -x") == "a - b and -x"  # only hyphens between letters
+
+
+def _text(p: Para) -> str:
+    return "".join(r.text for r in p.runs)
+
+
+def test_a_leadin_shares_its_slide_with_the_list_it_introduces() -> None:
+    for filler in range(3, 12):  # wherever the lead-in falls, it never ends a slide
+        blocks = [P(f"Point {i} " + "word " * 25) for i in range(filler)]
+        blocks += [P("These are the steps:"), BulletList(tuple(ListItem((P(f"step {k}"),)) for k in range(6)))]
+        deck, _ = deck_of(*blocks, opts=Options(prose="slide"))
+        for s in content(deck):
+            last = s.boxes[-1]
+            assert not (isinstance(last, TextBox) and _text(last.paras[-1]).endswith(":")), s.title
+
+
+def test_a_subsection_starting_a_slide_titles_it_and_counts_within_its_title() -> None:
+    blocks = [Heading(2, (Text("Stations"),)), P("Intro " + "word " * 30),
+              Heading(3, (Text("A long procedure"),)),
+              OrderedList(tuple(ListItem((P(f"Step {k} " + "word " * 12),)) for k in range(24)))]
+    deck, _ = deck_of(*blocks, opts=Options(prose="slide", slide_level=2))
+    titles = [s.title for s in content(deck)]
+    sub = [t for t in titles if "A long procedure" in t]
+    assert len(sub) >= 2 and all(t.startswith("Stations › A long procedure (") for t in sub)
+    assert sub[-1].endswith(f"({len(sub)}/{len(sub)})")
+    # the sub-section's title is the slide's title, not a subheading repeated under it
+    assert all(_text(p) != "A long procedure" for s in content(deck) for p in paras(s))
+
+
+def test_short_subsections_share_a_slide_titled_by_them() -> None:
+    blocks = [Heading(2, (Text("Plugins"),))]
+    for name in ("Alpha", "Beta"):
+        blocks += [Heading(3, (Text(name),)), P(f"{name} does one thing.")]
+    deck, _ = deck_of(*blocks, opts=Options(slide_level=2))
+    [slide] = content(deck)
+    assert slide.title == "Plugins › Alpha, Beta"
+
+
+def test_a_one_slide_chapter_gets_no_divider() -> None:
+    one = Chapter("one", (Text("Short"),), "a.md", (P("Only this."), BulletList((ListItem((P("a"),)),))))
+    two = Chapter("two", (Text("Long"),), "b.md",
+                  tuple(P(f"Para {i} " + "word " * 30) for i in range(12)))
+    deck, _ = deck_of(chapters=(one, two), opts=Options(prose="slide"))
+    sections = [s.title for s in deck.slides if s.kind == "section"]
+    assert sections == ["Long"]
+    assert "one" in content(deck)[0].anchors  # links to the chapter land on its slide
+
+
+def test_highlighting_keeps_a_console_line_without_its_newline() -> None:
+    code = "SSL_CERT_FILE=/x python -c 'import httpx'"
+    lines = highlight(code, "console")
+    assert "".join(t.text for line in lines for t in line) == code
+
+
+def test_columns_div_makes_one_two_column_box() -> None:
+    left = Div(Attr(classes=("column",)), (BulletList(tuple(ListItem((P(f"pro {i}"),)) for i in range(3))),))
+    right = Div(Attr(classes=("column",)), (BulletList(tuple(ListItem((P(f"con {i}"),)) for i in range(2))),))
+    deck, _ = deck_of(P("Weigh them:"), Div(Attr(classes=("columns",)), (left, right)), P("Then decide."))
+    [slide] = content(deck)
+    [box] = [b for b in slide.boxes if isinstance(b, TextBox) and b.split]
+    assert box.split == 3 and [_text(p) for p in box.paras] == ["pro 0", "pro 1", "pro 2", "con 0", "con 1"]
+    assert [_text(p) for b in slide.boxes if isinstance(b, TextBox) and not b.split for p in b.paras] == \
+        ["Weigh them:", "Then decide."]

@@ -60,10 +60,16 @@ class Para:
 
 @dataclass
 class TextBox:
-    """Paragraphs in one text box; ``height`` in points includes the insets."""
+    """Paragraphs in one text box; ``height`` in points includes the insets. ``split`` > 0: two columns,
+    ``paras[:split]`` on the left and the rest on the right (each COLUMN_GAP narrower than half the width)."""
 
     paras: list[Para]
     height: float = 0.0
+    split: int = 0
+
+
+#: Space between the two columns of a two-column text box (points).
+COLUMN_GAP = 28.0
 
 
 @dataclass(frozen=True)
@@ -194,6 +200,8 @@ class Frame:
         size = self.size_of(para)
         if para.bullet == "number":  # room for "1." also when a renderer sets it in the item's monospace font
             return size * (1.6 + 0.6 * (len(str(para.number)) - 1))
+        if para.bullet in ("done", "open"):  # a task box is wider than a bullet dot
+            return size * 1.3
         return max(size * 0.9, 18.0)
 
     def margin_of(self, para: Para) -> float:

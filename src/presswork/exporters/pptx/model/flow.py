@@ -46,6 +46,7 @@ from .deck import (
     Role,
     Run,
     TableBox,
+    TextBox,
     Token,
     Warn,
 )
@@ -82,9 +83,11 @@ class FallbackLead:
     runs: tuple[Run, ...]
 
 
-FlowItem = Para | CodeBox | TableBox | PictureBox | CalloutBox | SpeakerNote | SlideBreak | Anchor | FallbackLead
-#: Flow items that show on a slide (the others go to its notes or steer the layout).
-VISIBLE_ITEMS = (Para, CodeBox, TableBox, PictureBox, CalloutBox)
+FlowItem = (Para | TextBox | CodeBox | TableBox | PictureBox | CalloutBox | SpeakerNote | SlideBreak | Anchor
+            | FallbackLead)
+#: Flow items that show on a slide (the others go to its notes or steer the layout). A TextBox in the
+#: flow is an author's two-column box (``::: columns``).
+VISIBLE_ITEMS = (Para, TextBox, CodeBox, TableBox, PictureBox, CalloutBox)
 #: Colours code for a language: (code, language) -> lines of tokens.
 CodeStyler = Callable[[str, str], list[tuple[Token, ...]]]
 
@@ -156,6 +159,8 @@ class FlowBuilder:
             case HorizontalRule():
                 self.items.append(SlideBreak())
             case Div():
+                if "columns" in b.attr.classes and self.columns(b, level, quote):
+                    return
                 if "slide-break" in b.attr.classes:
                     self.items.append(SlideBreak())
                     self.blocks(b.blocks, level, quote)
@@ -167,6 +172,25 @@ class FlowBuilder:
                 self.warn("raw HTML block left out of the deck", b.pos)
             case _:
                 unhandled(b, "the deck")
+
+    def columns(self, div: Div, level: int, quote: int) -> bool:
+        """``::: columns`` holding two ``::: column`` divs of text: one two-column text box (False when the
+        columns hold anything but paragraphs and lists; they then flow one after the other)."""
+        cols = [b for b in div.blocks if isinstance(b, Div) and "column" in b.attr.classes]
+        if len(cols) != 2 or len(cols) != len(div.blocks):
+            return False
+        halves: list[list[Para]] = []
+        for col in cols:
+            sub = FlowBuilder(self.frame, self.opts, self.warn, self.counter, self.style_code)
+            sub.blocks(col.blocks, level, quote)
+            if not all(isinstance(it, (Para, SpeakerNote, Anchor)) for it in sub.items):
+                return False
+            self.items.extend(it for it in sub.items if isinstance(it, (SpeakerNote, Anchor)))
+            halves.append([it for it in sub.items if isinstance(it, Para)])
+        if not all(halves):
+            return False
+        self.items.append(TextBox(halves[0] + halves[1], split=len(halves[0])))
+        return True
 
     def definition(self, item: DefinitionItem, level: int, quote: int) -> None:
         """A term in bold, its definitions one level deeper."""

@@ -6,8 +6,21 @@ import copy
 import dataclasses
 import re
 
-from .deck import Box, CalloutBox, CodeBox, Frame, Para, PictureBox, PictureSizer, Run, TableBox, TextBox
-from .flow import Anchor, FlowItem, SlideBreak, SpeakerNote
+from .deck import (
+    COLUMN_GAP,
+    Box,
+    CalloutBox,
+    CodeBox,
+    Frame,
+    Para,
+    PictureBox,
+    PictureSizer,
+    Run,
+    TableBox,
+    TextBox,
+    Token,
+)
+from .flow import VISIBLE_ITEMS, Anchor, FlowItem, SlideBreak, SpeakerNote
 from .measure import GAP, code_line_heights, code_size, text_height
 from .text import runs_head, runs_tail
 
@@ -26,22 +39,78 @@ def with_fixed_sizes(items: list[FlowItem], frame: Frame) -> list[FlowItem]:
             it = dataclasses.replace(it, size=frame.size_of(it))
         else:
             it = copy.copy(it)
-            if isinstance(it, CalloutBox):
+            if isinstance(it, CalloutBox | TextBox):
                 it.paras = [dataclasses.replace(p, size=frame.size_of(p)) for p in it.paras]
         out.append(it)
     return out
 
 
+def introduces(para: Para) -> bool:
+    """True for a lead-in: a paragraph ending in ":" (it introduces the block after it)."""
+    return "".join(r.text for r in para.runs).rstrip().endswith(":")
+
+
+#: Smallest body text size the fit engine steps down to (points).
+MIN_BODY = 18.0
+
+
+#: Fewest list items that are set in two columns.
+MIN_COLUMN_ITEMS = 6
+
+
+def column_width(frame: Frame) -> float:
+    """Width of one of two columns of the content area."""
+    return (frame.width - COLUMN_GAP) / 2
+
+
+def two_columns(items: list[FlowItem], frame: Frame) -> Page | None:
+    """One slide holding a long list of short items in two balanced columns (an intro line above stays in
+    the left column's head), or None when the items are not such a list or do not fit."""
+    paras = [it for it in items if isinstance(it, Para)]
+    if len(paras) != sum(isinstance(it, VISIBLE_ITEMS) for it in items) or len(paras) < MIN_COLUMN_ITEMS:
+        return None
+    if sum(bool(p.bullet) or p.level > 0 for p in paras) < len(paras) - 1:
+        return None
+    fixed = [dataclasses.replace(p, size=frame.size_of(p)) for p in paras]
+    col = column_width(frame)
+    for p in fixed:  # short items only: each stays on one line in a column
+        if text_height([p], frame, col) > text_height([p], frame, 10_000.0) + 0.01:
+            return None
+    best: tuple[float, int] | None = None
+    for k in range(1, len(fixed)):
+        if fixed[k].level > 0 or (fixed[k - 1].bullet and fixed[k].level > fixed[k - 1].level) \
+                or introduces(fixed[k - 1]) or not fixed[k].bullet:
+            continue  # a column starts with a top-level item, never after its lead-in or inside an item
+        h = max(text_height(fixed[:k], frame, col), text_height(fixed[k:], frame, col))
+        if h <= frame.height and (best is None or h < best[0]):
+            best = (h, k)
+    if best is None:
+        return None
+    notes = [it.text for it in items if isinstance(it, SpeakerNote)]
+    ids = [it.id for it in items if isinstance(it, Anchor)]
+    return [TextBox(fixed, best[0], split=best[1])], notes, ids
+
+
+def _opens_block(line: tuple[Token, ...]) -> bool:
+    return "".join(t.text for t in line).rstrip().endswith((":", "{", "(", "["))
+
+
 def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[Page]:
-    """Lay a group out: larger type when it all fits on one slide, else the normal sizes on as few slides as
-    needed, balanced so continuation slides are evenly filled."""
-    big = dataclasses.replace(frame, sizes=(frame.sizes[0] + 4, frame.sizes[1] + 4, frame.sizes[2] + 2))
+    """Lay a group out in the template's sizes on as few slides as needed (one size step smaller, never below
+    18 pt, when that saves a slide), balanced so continuation slides are evenly filled."""
     pictures = any(isinstance(it, PictureBox) for it in items)
-    if not pictures:
-        pages = Pager(big, sizer).lay(with_fixed_sizes(items, big))
-        if len(pages) == 1:
-            return pages
     pages = Pager(frame, sizer).lay(with_fixed_sizes(items, frame))
+    small = dataclasses.replace(frame, sizes=tuple(max(MIN_BODY, s - 2) for s in frame.sizes))  # type: ignore[arg-type]
+    if len(pages) > 1:  # the next size step down (body never below MIN_BODY) when it saves a slide
+        if small.sizes != frame.sizes:
+            trial = Pager(small, sizer).lay(with_fixed_sizes(items, small))
+            if len(trial) < len(pages):
+                frame, pages = small, trial
+    if len(pages) > 1:  # a long list of short items: two columns on one slide rather than a continuation
+        for f in (frame, small):
+            page = two_columns(items, f)
+            if page is not None:
+                return [page]
     if len(pages) > 1 and not pictures:
         lo, hi = frame.height * 0.4, frame.height
         for _ in range(7):
@@ -65,7 +134,13 @@ class Pager:
     def new_page(self) -> None:
         self.pages.append(([], [], []))
         self.used = 0.0
-        self.last_keep: Para | None = None
+        #: Paragraphs at the end of the slide that introduce what follows (headings, terms, lead-ins ending in ":").
+        self.keeps: list[Para] = []
+
+    def break_page(self) -> None:
+        """Start a new slide for a block that does not fit, taking along the lead-ins that introduce it."""
+        if not self._carry_keeps():
+            self.new_page()
 
     @property
     def boxes(self) -> list[Box]:
@@ -77,6 +152,7 @@ class Pager:
     def place(self, box: Box) -> None:
         self.used += box.height + (GAP if self.boxes else 0.0)
         self.boxes.append(box)
+        self.keeps = []
 
     def lay(self, items: list[FlowItem]) -> list[Page]:
         """The pages of ``items``, each filled as far as it goes."""
@@ -92,7 +168,10 @@ class Pager:
             elif isinstance(item, Para):
                 self._keep_item_together(items, i)
                 parent = bool(item.bullet) and isinstance(nxt, Para) and nxt.level > item.level
-                self.para(item, keep_next=(item.role in ("subhead", "term") or parent) and nxt is not None)
+                keep = item.role in ("subhead", "term") or parent or introduces(item)
+                self.para(item, keep_next=keep and any(isinstance(it, VISIBLE_ITEMS) for it in items[i + 1:]))
+            elif isinstance(item, TextBox):
+                self.columns(item)
             elif isinstance(item, CodeBox):
                 self.code(item)
             elif isinstance(item, TableBox):
@@ -119,17 +198,16 @@ class Pager:
             return
         h = text_height(block, self.frame, self.frame.width)
         box = self.boxes[-1]
-        if isinstance(box, TextBox):
+        if isinstance(box, TextBox) and not box.split:
             extra = text_height(box.paras + block, self.frame, self.frame.width) - box.height
         else:
             extra = h + GAP
         if self.used + extra > self.frame.height and h <= self.frame.height * 0.8:
-            if not self._carry_subhead():
-                self.new_page()
+            self.break_page()
 
     def para(self, para: Para, keep_next: bool = False) -> None:
         f = self.frame
-        box = self.boxes[-1] if self.boxes and isinstance(self.boxes[-1], TextBox) else None
+        box = self.boxes[-1] if self.boxes and isinstance(self.boxes[-1], TextBox) and not self.boxes[-1].split else None
         paras = (box.paras if box else []) + [para]
         height = text_height(paras, f, f.width)
         extra = height - (box.height if box else -GAP if self.boxes else 0.0)
@@ -141,11 +219,10 @@ class Pager:
                 box.height = height
             else:
                 self.place(TextBox([para], height))
-            self.last_keep = para if keep_next else None
+            self.keeps = self.keeps + [para] if keep_next else []
             return
         if self.boxes and text_height([para], f, f.width) + (f.sizes[0] * 2.5 if keep_next else 0.0) <= f.height:
-            if not self._carry_subhead():
-                self.new_page()
+            self.break_page()
             self.para(para, keep_next)
             return
         # A paragraph taller than the room: split it by words.
@@ -160,23 +237,32 @@ class Pager:
         self.new_page()
         self.para(tail)
 
-    def _carry_subhead(self) -> bool:
-        """Move a subheading left at the bottom of a slide to a new slide; False if there is none."""
+    def _carry_keeps(self) -> bool:
+        """Move the lead-ins left at the bottom of a slide (a subheading, a sentence ending in ":") to a new
+        slide, with what they introduce; False if there are none, or if they are all the slide holds."""
         box = self.boxes[-1] if self.boxes else None
-        if not (isinstance(box, TextBox) and len(box.paras) > 1 and box.paras[-1] is self.last_keep):
+        keeps = self.keeps
+        if not (isinstance(box, TextBox) and keeps and len(box.paras) >= len(keeps)
+                and all(a is b for a, b in zip(box.paras[-len(keeps):], keeps, strict=True))):
             return False
-        sub = box.paras.pop()
-        old = box.height
-        box.height = text_height(box.paras, self.frame, self.frame.width)
-        self.used -= old - box.height
+        if len(box.paras) == len(keeps) and len(self.boxes) == 1:
+            return False
+        del box.paras[-len(keeps):]
+        if box.paras:
+            old = box.height
+            box.height = text_height(box.paras, self.frame, self.frame.width)
+            self.used -= old - box.height
+        else:
+            self.boxes.pop()
         self.new_page()
-        self.para(sub)
+        for k in keeps:
+            self.para(k, keep_next=True)
         return True
 
     def _split_para(self, para: Para) -> tuple[Para | None, Para]:
         text = "".join(r.text for r in para.runs)
         cuts = [m.end() for m in re.finditer(r"\S+\s*", text)]
-        box = self.boxes[-1] if self.boxes and isinstance(self.boxes[-1], TextBox) else None
+        box = self.boxes[-1] if self.boxes and isinstance(self.boxes[-1], TextBox) and not self.boxes[-1].split else None
         lo, hi, best = 1, len(cuts) - 1, 0
         while lo <= hi:
             mid = (lo + hi) // 2
@@ -193,6 +279,20 @@ class Pager:
         return (dataclasses.replace(para, runs=runs_head(para.runs, cut)),
                 dataclasses.replace(para, runs=runs_tail(para.runs, cut), role="body" if para.role == "lead" else para.role))
 
+    def columns(self, box: TextBox) -> None:
+        """An author's two-column text box: kept whole on one slide, or laid out as plain text when it is
+        taller than a slide."""
+        f = self.frame
+        col = column_width(f)
+        box.height = max(text_height(box.paras[:box.split], f, col), text_height(box.paras[box.split:], f, col))
+        if box.height > f.height:
+            for para in box.paras:
+                self.para(para)
+            return
+        if box.height > self.room():
+            self.break_page()
+        self.place(box)
+
     def code(self, box: CodeBox) -> None:
         f = self.frame
         box.size = code_size(box, f)
@@ -205,9 +305,15 @@ class Pager:
                 used += heights[start + n]
                 n += 1
             if (n < min(3, len(box.lines) - start) or n == 0) and self.boxes:
-                self.new_page()
+                if start == 0:
+                    self.break_page()
+                else:
+                    self.new_page()
                 continue
             n = max(n, 1)
+            while 1 < n < len(box.lines) - start and _opens_block(box.lines[start + n - 1]):
+                n -= 1  # do not end a slide on a line that opens a block ("...:", "{")
+            used = sum(heights[start:start + n])
             part = CodeBox(box.lines[start:start + n], box.size, box.language, used + 2 * f.callout_inset)
             self.place(part)
             start += n
@@ -224,7 +330,10 @@ class Pager:
                 used += box.row_heights[start + n]
                 n += 1
             if (n < min(2, len(box.body) - start) or (n == 0 and box.body)) and self.boxes:
-                self.new_page()
+                if start == 0:
+                    self.break_page()
+                else:
+                    self.new_page()
                 continue
             n = max(n, 1) if box.body else 0
             part = dataclasses.replace(box, body=box.body[start:start + n], row_heights=box.row_heights[start:start + n])
@@ -246,7 +355,7 @@ class Pager:
         px_w, px_h = size
         natural_w = px_w * 0.75  # 96 dpi pixels -> points
         if self.boxes and self.room() < f.height * 0.45:
-            self.new_page()
+            self.break_page()
         avail_h = self.room() - box.caption_height
         scale = min(f.width / natural_w, avail_h / (px_h * 0.75), 1.5)
         box.width, box.height = natural_w * scale, px_h * 0.75 * scale
@@ -260,9 +369,10 @@ class Pager:
             self.place(box)
             return
         if self.boxes and box.height <= f.height:
-            self.new_page()
-            self.place(box)
-            return
+            self.break_page()
+            if box.height <= self.room():
+                self.place(box)
+                return
         head = box.paras[:1]
         rest = box.paras[1:]
         while rest:  # split a callout taller than a slide by paragraphs

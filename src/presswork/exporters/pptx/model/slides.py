@@ -21,7 +21,7 @@ from presswork.tree import Block, Chapter, Document, Heading, plain_text
 from .deck import Deck, DeckOptions, Frame, Para, PictureSizer, Run, Slide, TextBox, Token, Warn
 from .flow import VISIBLE_ITEMS, Anchor, CodeStyler, FallbackLead, FlowBuilder, FlowItem, SpeakerNote
 from .measure import text_height
-from .paginate import paginate
+from .paginate import Page, Pager, introduces, paginate, with_fixed_sizes
 from .text import smart_quotes
 
 
@@ -47,33 +47,212 @@ def build_deck(doc: Document, frame: Frame, opts: DeckOptions, sizer: PictureSiz
     level = opts.slide_level or auto_slide_level(doc)
     counter = [0]
     for ch in doc.chapters:
-        title = plain_text(ch.title)
-        section = Slide("section", title, anchors=[ch.id])
-        if ch.number:
-            section.subtitle = [Para((Run(f"Chapter {ch.number}"),))]
-        slides.append(section)
-        for k, (gtitle, blocks, anchors, is_divider) in enumerate(_groups(ch, level, title)):
-            if is_divider:
-                slides.append(Slide("section", gtitle, anchors=anchors))
-                continue
-            flow = FlowBuilder(frame, opts, warn, counter, style_code)
-            flow.blocks(blocks)
-            shown = any(isinstance(it, VISIBLE_ITEMS) for it in flow.items)
-            items = [it for it in flow.items if not (shown and isinstance(it, FallbackLead))]
-            items = [Para(it.runs, role="lead") if isinstance(it, FallbackLead) else it for it in items]
-            visible = [it for it in items if isinstance(it, VISIBLE_ITEMS)]
-            if not visible or (k == 0 and gtitle == title and _fits_divider(visible, slides[-1].subtitle, frame)):
-                section_like = slides[-1]
-                section_like.subtitle += [dataclasses.replace(p, size=frame.sizes[0]) for p in visible if isinstance(p, Para)]
-                section_like.notes.extend(it.text for it in items if isinstance(it, SpeakerNote))
-                section_like.anchors.extend(anchors + [it.id for it in items if isinstance(it, Anchor)])
-                continue
-            pages = paginate(items, frame, sizer)
-            n = len(pages)
-            for i, (boxes, notes, ids) in enumerate(pages):
-                t = gtitle if n == 1 else f"{gtitle} ({i + 1}/{n})"
-                slides.append(Slide("content", t, boxes, notes=notes, anchors=(anchors if i == 0 else []) + ids))
+        slides.extend(_chapter_slides(ch, level, frame, opts, sizer, warn, counter, style_code))
     return Deck(slides, meta.title)
+
+
+#: One slide group turned into flow items: (title, items, anchors, is_divider).
+Group = tuple[str, list[FlowItem], list[str], bool]
+
+
+def _chapter_slides(ch: Chapter, level: int, frame: Frame, opts: DeckOptions, sizer: PictureSizer, warn: Warn,
+                    counter: list[int], style_code: CodeStyler) -> list[Slide]:
+    """A chapter's slides: a section divider only when the chapter has at least two content slides (a
+    short opening sits on the divider), else the content slides alone, the first holding the chapter's id."""
+    title = plain_text(ch.title)
+    groups: list[Group] = []
+    for gtitle, blocks, anchors, is_divider in _groups(ch, level, title):
+        flow = FlowBuilder(frame, opts, warn, counter, style_code)
+        flow.blocks(blocks)
+        shown = any(isinstance(it, VISIBLE_ITEMS) for it in flow.items)
+        items = [it for it in flow.items if not (shown and isinstance(it, FallbackLead))]
+        items = [Para(it.runs, role="lead") if isinstance(it, FallbackLead) else it for it in items]
+        groups.append((gtitle, items, anchors, is_divider))
+    section = Slide("section", title, anchors=[ch.id])
+    if ch.number:
+        section.subtitle = [Para((Run(f"Chapter {ch.number}"),))]
+    with_divider = _group_slides(groups, title, section, frame, sizer)
+    if sum(s.kind == "content" for s in with_divider) >= 2:
+        return with_divider
+    alone = _group_slides(groups, title, None, frame, sizer)
+    if not alone:
+        return with_divider
+    alone[0].anchors.insert(0, ch.id)
+    return alone
+
+
+def _group_slides(groups: list[Group], title: str, section: Slide | None, frame: Frame,
+                  sizer: PictureSizer) -> list[Slide]:
+    """The slides of a chapter's groups, after its divider ``section`` (None: no divider)."""
+    slides: list[Slide] = []
+    pending_notes: list[str] = []
+    pending_ids: list[str] = []
+    if section is not None:
+        section = dataclasses.replace(section, subtitle=list(section.subtitle), notes=[], anchors=list(section.anchors))
+        slides.append(section)
+    groups = _carry_leadins(groups)
+    for k, (gtitle, items, anchors, is_divider) in enumerate(groups):
+        if is_divider:
+            slides.append(Slide("section", gtitle, anchors=list(anchors)))
+            continue
+        visible = [it for it in items if isinstance(it, VISIBLE_ITEMS)]
+        host = slides[-1] if slides and slides[-1].kind == "section" else None
+        if host is not None and (not visible or (k == 0 and gtitle == title
+                                                 and _fits_divider(visible, host.subtitle, frame))):
+            host.subtitle += [dataclasses.replace(p, size=frame.sizes[0]) for p in visible if isinstance(p, Para)]
+            host.notes.extend(it.text for it in items if isinstance(it, SpeakerNote))
+            host.anchors.extend(anchors + [it.id for it in items if isinstance(it, Anchor)])
+            continue
+        if not visible:  # nothing to show: its notes and ids go to the next slide
+            pending_notes.extend(it.text for it in items if isinstance(it, SpeakerNote))
+            pending_ids.extend(anchors + [it.id for it in items if isinstance(it, Anchor)])
+            continue
+        titled = layout_group(items, gtitle, frame, sizer)
+        for i, (t, (boxes, notes, ids)) in enumerate(titled):
+            first = i == 0
+            slides.append(Slide("content", t, boxes, notes=(pending_notes if first else []) + notes,
+                                anchors=(pending_ids + list(anchors) if first else []) + ids))
+            if first:
+                pending_notes, pending_ids = [], []
+    if slides:
+        slides[-1].notes.extend(pending_notes)
+        slides[-1].anchors.extend(pending_ids)
+    return slides
+
+
+def _carry_leadins(groups: list[Group]) -> list[Group]:
+    """A group that ends with a lead-in ("...:") introducing the next group: the lead-in opens the next group."""
+    out = list(groups)
+    for k in range(len(out) - 1):
+        title, items, anchors, divider = out[k]
+        shown = [i for i, it in enumerate(items) if isinstance(it, VISIBLE_ITEMS)]
+        nxt = out[k + 1]
+        if divider or nxt[3] or len(shown) < 2:
+            continue
+        last = items[shown[-1]]
+        if isinstance(last, Para) and introduces(last):
+            out[k] = (title, items[:shown[-1]] + items[shown[-1] + 1:], anchors, divider)
+            out[k + 1] = (nxt[0], [last, *nxt[1]], nxt[2], nxt[3])
+    return out
+
+
+def _segments(items: list[FlowItem]) -> list[list[FlowItem]]:
+    """The items cut before each subheading (with the anchors and notes just before it); a subheading
+    with nothing under it stays with the next one."""
+    segs: list[list[FlowItem]] = [[]]
+    for it in items:
+        if isinstance(it, Para) and it.role == "subhead":
+            cur = segs[-1]
+            k = len(cur)
+            while k and isinstance(cur[k - 1], (Anchor, SpeakerNote)):
+                k -= 1
+            lead, moved = cur[:k], cur[k:]
+            if any(isinstance(x, VISIBLE_ITEMS) and not _is_subhead(x) for x in lead):
+                segs[-1] = lead
+                segs.append(moved)
+        segs[-1].append(it)
+    return [s for s in segs if s]
+
+
+def _is_subhead(item: FlowItem) -> bool:
+    return isinstance(item, Para) and item.role == "subhead"
+
+
+def _heading_of(seg: list[FlowItem]) -> Para | None:
+    """The subheading a segment starts with (after its anchors and notes), or None."""
+    for it in seg:
+        if isinstance(it, VISIBLE_ITEMS):
+            return it if _is_subhead(it) else None  # type: ignore[return-value]
+    return None
+
+
+#: Longest slide title made of a group's and its sub-sections' titles; longer ones are shortened.
+MAX_TITLE = 72
+
+
+def _sub_title(title: str, heads: list[str]) -> str:
+    """The title of a slide holding whole sub-sections: "Group › Sub" (or "Group › Sub, Sub")."""
+    names = ", ".join(heads)
+    for t in (f"{title} › {names}", names, f"{title} › {heads[0]}"):
+        if len(t) <= MAX_TITLE:
+            return t
+    return title
+
+
+def _ends_with_leadin(seg: list[FlowItem]) -> bool:
+    shown = [it for it in seg if isinstance(it, VISIBLE_ITEMS)]
+    return bool(shown) and isinstance(shown[-1], Para) and introduces(shown[-1])
+
+
+def layout_group(items: list[FlowItem], title: str, frame: Frame, sizer: PictureSizer) -> list[tuple[str, Page]]:
+    """Lay a slide group out: sub-sections that fit together share a slide; a slide that starts with a
+    sub-section is titled by it ("Group › Sub"); "(k/n)" counts the slides of one title."""
+
+    def fits_one(part: list[FlowItem]) -> bool:
+        return len(Pager(frame, sizer).lay(with_fixed_sizes(part, frame))) == 1
+
+    out: list[tuple[str, Page]] = []
+
+    def flush(segs: list[list[FlowItem]]) -> None:
+        if not segs:
+            return
+        part = [it for seg in segs for it in seg]
+        heads = [h for h in map(_heading_of, segs) if h is not None]
+        t = title
+        if heads and _heading_of(segs[0]) is not None:
+            t = _sub_title(title, ["".join(r.text for r in h.runs).strip() for h in heads])
+            if len(segs) == 1:  # the title says it: no subheading repeats it
+                part = [it for it in part if it is not heads[0]]
+        pages = paginate(part, frame, sizer)
+        if len(pages) == 1:
+            out.append((t, pages[0]))
+            return
+        current = t if len(segs) == 1 else ""
+        for page in pages:  # sub-sections over several slides: each slide titled by the one it shows
+            boxes = page[0]
+            first = boxes[0] if boxes else None
+            if isinstance(first, TextBox) and not first.split and first.paras and first.paras[0].role == "subhead":
+                current = _sub_title(title, ["".join(r.text for r in first.paras[0].runs).strip()])
+                if len(first.paras) > 1 or len(boxes) > 1:  # the title says it
+                    del first.paras[0]
+                    if not first.paras:
+                        del boxes[0]
+                    else:
+                        first.height = text_height(first.paras, frame, frame.width)
+            out.append((current or title, page))
+            for box in boxes:
+                if isinstance(box, TextBox):
+                    for para in box.paras:
+                        if para.role == "subhead":
+                            current = _sub_title(title, ["".join(r.text for r in para.runs).strip()])
+
+    segments: list[list[FlowItem]] = []
+    for seg in _segments(items):  # a sub-section introduced by a lead-in ("...:") stays with it
+        if segments and _ends_with_leadin(segments[-1]):
+            segments[-1] = segments[-1] + seg
+        else:
+            segments.append(seg)
+    cur: list[list[FlowItem]] = []
+    for seg in segments:
+        if cur and fits_one([it for s in cur + [seg] for it in s]):
+            cur.append(seg)
+            continue
+        flush(cur)
+        cur = [seg]
+        if not fits_one(seg):
+            flush(cur)
+            cur = []
+    flush(cur)
+    numbered: list[tuple[str, Page]] = []
+    i = 0
+    while i < len(out):
+        j = i
+        while j < len(out) and out[j][0] == out[i][0]:
+            j += 1
+        n = j - i
+        numbered.extend((t if n == 1 else f"{t} ({k + 1}/{n})", page) for k, (t, page) in enumerate(out[i:j]))
+        i = j
+    return numbered
 
 
 def _fits_divider(visible: Sequence[FlowItem], already: list[Para], frame: Frame) -> bool:
@@ -157,7 +336,7 @@ def highlight(code: str, language: str, style: str = "friendly") -> list[tuple[T
         return plain_code(code, language)
     st = get_style_by_name(style)
     lines: list[list[Token]] = [[]]
-    for ttype, value in token_runs(code.expandtabs(4), language):
+    for ttype, value in token_runs(code.expandtabs(4), language):  # joins to exactly the code
         s = st.style_for_token(ttype)
         for k, part in enumerate(value.split("\n")):
             if k:

@@ -164,3 +164,26 @@ def clear_core_properties(core: Any) -> None:
     """Remove every core property (a template's author, dates, title...)."""
     for child in list(core._element):
         core._element.remove(child)
+
+
+def _level_size(el: Any, path: str, level: int) -> float | None:
+    """The ``a:defRPr/@sz`` (points) of list level ``level`` (1-based) under ``path`` of ``el``, if set."""
+    found = el.xpath(f"{path}/a:lvl{level}pPr/a:defRPr/@sz")
+    return int(found[0]) / 100 if found else None
+
+
+def resolved_sizes(layout_ph: Any, master_ph: Any, master: Any, style: str, levels: int = 3) -> list[float | None]:
+    """The font size (points) of each list level of a placeholder as PowerPoint resolves it: the layout
+    placeholder's list style, then the master placeholder's, then the master's ``p:txStyles/p:<style>``
+    (``bodyStyle`` or ``titleStyle``); None where none of them sets one."""
+    out: list[float | None] = []
+    for level in range(1, levels + 1):
+        size = None
+        for el, path in ((layout_ph, "./p:txBody/a:lstStyle"), (master_ph, "./p:txBody/a:lstStyle"),
+                         (master, f"./p:txStyles/p:{style}")):
+            if el is not None:
+                size = _level_size(el, path, level)
+                if size is not None:
+                    break
+        out.append(size)
+    return out

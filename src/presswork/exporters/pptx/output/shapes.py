@@ -12,9 +12,10 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Pt
 
-from ..model.deck import CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
+from ..model.deck import MAX_LEVEL, CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
 from ..model.text import slide_text
 from . import oxml
+from .glyphs import GlyphChecker
 from .pictures import PictureStore
 from .template import PlacedFrame, pt
 
@@ -25,7 +26,9 @@ CALLOUT_ACCENTS = {
     "danger": MSO_THEME_COLOR.ACCENT_6, "error": MSO_THEME_COLOR.ACCENT_6, "bug": MSO_THEME_COLOR.ACCENT_6,
 }
 CODE_FILL = "F4F6F9"
-BULLETS = {"bullet": ("•", "Arial"), "done": ("☑", "Segoe UI Symbol"), "open": ("☐", "Segoe UI Symbol")}
+#: Bullet characters and their fonts. Task boxes use Wingdings (shipped with Office, and mapped to
+#: OpenSymbol by LibreOffice): 0xFE is a ticked box, 0xA8 an empty one.
+BULLETS = {"bullet": ("•", "Arial"), "done": ("\u00fe", "Wingdings"), "open": ("\u00a8", "Wingdings")}
 
 
 class ShapeWriter:
@@ -33,11 +36,15 @@ class ShapeWriter:
 
     def __init__(self, frame: PlacedFrame, pictures: PictureStore) -> None:
         self.frame, self.pictures = frame, pictures
+        self.glyphs = GlyphChecker(lambda message: pictures.reporter.warn(message, None, "pptx"))
         #: Internal links waiting for their target slide: (slide, run element, anchor id).
         self.links: list[tuple[Any, Any, str]] = []
 
-    def fill_text(self, slide: Any, tf: Any, paras: list[Para], ix: float, iy: float, frame: Frame | None = None) -> None:
-        """Replace the text of text frame ``tf`` with ``paras`` set in ``frame`` (default: the content frame)."""
+    def fill_text(self, slide: Any, tf: Any, paras: list[Para], ix: float, iy: float, frame: Frame | None = None,
+                  inherit: bool = False) -> None:
+        """Replace the text of text frame ``tf`` with ``paras`` set in ``frame`` (default: the content frame).
+        ``inherit``: ``tf`` is the content placeholder, whose runs at the template's size for their level carry
+        no size of their own (the template's styles apply; only sizes the fit engine chose are written)."""
         f = frame or self.frame
         fixed_text_frame(tf, ix, iy)
         tf.text = ""
@@ -45,6 +52,8 @@ class ShapeWriter:
             p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
             self.format_para(p, para, f, first=i == 0)
             size = f.size_of(para)
+            if inherit and para.level <= MAX_LEVEL and size == self.frame.template_sizes[para.level]:
+                size = 0.0  # the template's own size
             for run in para.runs:
                 self.add_run(slide, p, run, size, para)
 
@@ -65,17 +74,28 @@ class ShapeWriter:
         if run.text == "\n":
             p.add_line_break()
             return
+        text = run.text if run.code else slide_text(run.text)
+        family = self.frame.code_font if run.code else self.frame.body_font
+        for piece, fallback in self.glyphs.pieces(text, family):
+            self._add_piece(slide, p, run, piece, fallback, size, para)
+
+    def _add_piece(self, slide: Any, p: Any, run: Run, text: str, fallback: str, size: float, para: Para) -> None:
         r = p.add_run()
-        r.text = run.text if run.code else slide_text(run.text)
+        r.text = text
         font = r.font
-        font.size = Pt(size * (0.7 if run.baseline else 1.0)) if run.baseline else Pt(size)
+        if size:
+            font.size = Pt(size * (0.7 if run.baseline else 1.0)) if run.baseline else Pt(size)
+        elif run.baseline:
+            font.size = Pt(self.frame.template_sizes[min(para.level, MAX_LEVEL)] * 0.7)
         bold = run.bold or para.role_bold
         italic = run.italic or para.role_italic
         if bold:
             font.bold = True
         if italic:
             font.italic = True
-        if run.code:
+        if fallback:
+            font.name = fallback
+        elif run.code:
             font.name = self.frame.code_font
         oxml.set_run_effects(r, run.strike, run.baseline)
         if para.role == "subhead":

@@ -20,6 +20,8 @@ from ..model.deck import Frame
 from . import oxml
 
 EMU_PER_PT = 12700
+#: Body text is never set smaller than this (points), whatever the template says.
+MIN_BODY = 18.0
 PRESENTATION_CT = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
 TEMPLATE_CT = "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
 TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
@@ -84,39 +86,86 @@ def footer_row_limit(placeholders: Any, top: float, bottom: float) -> float:
     return bottom
 
 
+#: Placeholder kinds a layout is recognised by (footer, date and slide number do not count).
+_KIND = {PP_PLACEHOLDER.TITLE: "title", PP_PLACEHOLDER.CENTER_TITLE: "ctrTitle", PP_PLACEHOLDER.SUBTITLE: "subTitle",
+         PP_PLACEHOLDER.BODY: "body", PP_PLACEHOLDER.OBJECT: "obj", PP_PLACEHOLDER.PICTURE: "pic"}
+#: What each layout role holds, best match first: sorted placeholder kinds.
+SIGNATURES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "title": (("ctrTitle", "subTitle"), ("ctrTitle",), ("body", "ctrTitle")),
+    "content": (("obj", "title"), ("body", "title")),
+    "section": (("body", "title"),),
+    "title_only": (("title",),),
+    "two_content": (("obj", "obj", "title"), ("body", "body", "title")),
+    "comparison": (("body", "body", "obj", "obj", "title"),),
+    "picture": (("body", "pic", "title"),),
+}
+
+
+def layout_signature(layout: Any) -> tuple[str, ...]:
+    """The sorted kinds of a layout's content placeholders (title, body, obj, pic...)."""
+    return tuple(sorted(_KIND[t] for t in (placeholder_type(p) for p in layout.placeholders) if t in _KIND))
+
+
 class Layouts:
-    """The template's layouts looked up by PowerPoint's names (with fallbacks by placeholder types)."""
+    """The template's layouts found by the placeholders they hold (names only break ties), so that
+    third-party templates with other names, languages or orders work."""
 
     def __init__(self, prs: Any) -> None:
         self.prs = prs
-        self.by_name = {layout.name: layout for layout in prs.slide_layouts}
 
-    def find(self, names: tuple[str, ...], needs: tuple[tuple[Any, ...], ...]) -> Any:
-        """The first layout named in ``names``, else the first having a placeholder of each type group in ``needs``."""
-        for n in names:
-            if n in self.by_name:
-                return self.by_name[n]
-        for layout in self.prs.slide_layouts:
-            types = {placeholder_type(p) for p in layout.placeholders}
-            if all(types & set(group) for group in needs):
-                return layout
-        return self.prs.slide_layouts[0]
+    def find(self, role: str, names: tuple[str, ...] = ()) -> Any:
+        """The layout for ``role`` (a key of SIGNATURES): the first whose placeholders match the role's best
+        signature, a layout named in ``names`` preferred among equals; else the first layout with a title."""
+        layouts = list(self.prs.slide_layouts)
+        taken = {id(self.content)} if role == "section" else set()
+        for signature in SIGNATURES[role]:
+            found = [lay for lay in layouts if layout_signature(lay) == signature and id(lay) not in taken]
+            if found:
+                named = [lay for lay in found if lay.name in names]
+                return (named or found)[0]
+        with_title = [lay for lay in layouts if {"title", "ctrTitle"} & set(layout_signature(lay))]
+        return (with_title or layouts)[0]
 
     @property
     def title(self) -> Any:
-        return self.find(("Title Slide",), (TITLE_TYPES, BODY_TYPES))
+        return self.find("title", ("Title Slide",))
 
     @property
     def content(self) -> Any:
-        return self.find(("Title and Content", "Title, Content"), (TITLE_TYPES, BODY_TYPES))
+        return self.find("content", ("Title and Content",))
 
     @property
     def section(self) -> Any:
-        return self.find(("Section Header", "Section Title"), (TITLE_TYPES,))
+        layout = self.find("section", ("Section Header",))
+        return layout if layout_signature(layout) == ("body", "title") else self.content
+
+    @property
+    def two_content(self) -> Any:
+        layout = self.find("two_content", ("Two Content",))
+        return layout if layout_signature(layout) in SIGNATURES["two_content"] else self.title_only
 
     @property
     def title_only(self) -> Any:
-        return self.find(("Title Only",), (TITLE_TYPES,))
+        return self.find("title_only", ("Title Only",))
+
+    def master_placeholder(self, ph: Any) -> Any:
+        """The master's placeholder element of the same type as layout placeholder ``ph`` (None if none)."""
+        if ph is None:
+            return None
+        kind = placeholder_type(ph)
+        group = TITLE_TYPES if kind in TITLE_TYPES else BODY_TYPES if kind in BODY_TYPES else (kind,)
+        for mp in self.prs.slide_master.placeholders:
+            if placeholder_type(mp) in group:
+                return mp._element
+        return None
+
+    def resolved_body_sizes(self, layout: Any, body: Any) -> tuple[float, float, float]:
+        """The sizes (points) of the first three list levels of the content placeholder, as the template
+        resolves them (layout, then master placeholder, then the master's body style); 24/20/18 where unset."""
+        found = oxml.resolved_sizes(body._element if body is not None else None, self.master_placeholder(body),
+                                    self.prs.slide_master._element, "bodyStyle")
+        defaults = (24.0, 20.0, 18.0)
+        return tuple(f if f else d for f, d in zip(found, defaults, strict=True))  # type: ignore[return-value]
 
     @staticmethod
     def placeholder(layout: Any, types: tuple[Any, ...]) -> Any:
@@ -147,8 +196,15 @@ class Layouts:
         if divider is not None:
             div_bottom = footer_row_limit(self.section.placeholders, to_pt(divider.top), slide_h - 4)
             div_h = max(to_pt(divider.height), div_bottom - to_pt(divider.top))
-        return PlacedFrame(divider_width=div_w, divider_height=div_h, width=width, height=bottom - top,
-                           title_width=title_w, title_height=title_h, body_font=minor, title_font=major, title_size=min(oxml.title_style_size(self.prs.slide_master), 40.0),
+        sizes = self.resolved_body_sizes(layout, body)
+        title_sizes = oxml.resolved_sizes(title._element if title is not None else None,
+                                          self.master_placeholder(title), self.prs.slide_master._element,
+                                          "titleStyle", levels=1)
+        title_size = min(title_sizes[0] or oxml.title_style_size(self.prs.slide_master), 40.0)
+        body_sizes = tuple(max(MIN_BODY, s) for s in sizes)
+        return PlacedFrame(template_sizes=sizes, sizes=body_sizes, agenda_size=body_sizes[0],  # type: ignore[arg-type]
+                           divider_width=div_w, divider_height=div_h, width=width, height=bottom - top,
+                           title_width=title_w, title_height=title_h, body_font=minor, title_font=major, title_size=title_size,
                            code_size=14.0 if small else 16.0, table_size=14.0 if small else 16.0, left=left, top=top)
 
 
@@ -158,6 +214,9 @@ class PlacedFrame(Frame):
 
     left: float = 0.0
     top: float = 0.0
+    #: Sizes of list levels 1-3 the content placeholder inherits from the template (runs at these sizes
+    #: in the placeholder carry no size of their own).
+    template_sizes: tuple[float, float, float] = (24.0, 20.0, 18.0)
 
 
 def theme_fonts(prs: Any) -> tuple[str, str]:

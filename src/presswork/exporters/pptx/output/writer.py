@@ -11,8 +11,9 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Pt
 
 from ..model import fit as slidefit
-from ..model.deck import CalloutBox, CodeBox, Deck, Para, PictureBox, Slide, TableBox, TextBox
+from ..model.deck import COLUMN_GAP, CalloutBox, CodeBox, Deck, Para, PictureBox, Slide, TableBox, TextBox
 from ..model.measure import GAP, text_height, title_height, title_lines, title_size
+from ..model.paginate import column_width
 from ..model.text import slide_text
 from . import oxml
 from .pictures import PictureStore
@@ -61,21 +62,28 @@ class DeckWriter:
         if model.kind == "section":
             return self.headline_slide(model, self.layouts.section, 40.0)
         only_text = len(model.boxes) == 1 and isinstance(model.boxes[0], TextBox)
+        columns = only_text and isinstance(model.boxes[0], TextBox) and model.boxes[0].split > 0
         layout = self.layouts.content if only_text else self.layouts.title_only
+        if columns:
+            layout = self.layouts.two_content
         slide = self.prs.slides.add_slide(layout)
         self.set_title(slide, model.title, self.frame.title_width, self.frame.title_height, self.frame.title_size)
         body = Layouts.placeholder(slide, BODY_TYPES)
         f = self.frame
         y = f.top
         for box in model.boxes:
-            if isinstance(box, TextBox):
+            if isinstance(box, TextBox) and box.split:
+                self.columns(slide, box, y, use_placeholders=columns)
+                body = None
+            elif isinstance(box, TextBox):
                 if only_text and body is not None:
                     shape = body
                     shape.left, shape.top, shape.width, shape.height = pt(f.left), pt(y), pt(f.width), pt(f.height)
                     body = None
                 else:
                     shape = slide.shapes.add_textbox(pt(f.left), pt(y), pt(f.width), pt(box.height))
-                self.shapes.fill_text(slide, shape.text_frame, box.paras, f.inset_x, f.inset_y)
+                self.shapes.fill_text(slide, shape.text_frame, box.paras, f.inset_x, f.inset_y,
+                                      inherit=shape.is_placeholder)
             elif isinstance(box, CodeBox):
                 self.shapes.code(slide, box, y)
             elif isinstance(box, TableBox):
@@ -87,6 +95,22 @@ class DeckWriter:
             y += box.height + GAP
         self.drop_empty(slide)
         return slide
+
+    def columns(self, slide: Any, box: TextBox, y: float, use_placeholders: bool) -> None:
+        """A two-column text box: the layout's two content placeholders (left, right) when it has them,
+        else two text boxes, each half the content width."""
+        f = self.frame
+        width = column_width(f)
+        holders = sorted((p for p in slide.placeholders if placeholder_type(p) in BODY_TYPES),
+                         key=lambda p: p.left) if use_placeholders else []
+        for k, paras in enumerate((box.paras[:box.split], box.paras[box.split:])):
+            left = f.left + k * (width + COLUMN_GAP)
+            if len(holders) >= 2:
+                shape = holders[k]
+                shape.left, shape.top, shape.width, shape.height = pt(left), pt(y), pt(width), pt(box.height)
+            else:
+                shape = slide.shapes.add_textbox(pt(left), pt(y), pt(width), pt(box.height))
+            self.shapes.fill_text(slide, shape.text_frame, paras, f.inset_x, f.inset_y, inherit=False)
 
     def headline_slide(self, model: Slide, layout: Any, title_start: float) -> Any:
         """A title or section slide: the title (up to three lines, from ``title_start`` pt down) and the subtitle."""
