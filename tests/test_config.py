@@ -78,3 +78,11 @@ def test_front_matter_maps_to_metadata_and_config_wins(tmp_path: Path) -> None:
     meta = build_meta(load_config(tmp_path), front, Pos("a.md", 1))
     assert meta.title == "Config title" and meta.date == "2024-01-02"
     assert meta.authors == (Author("Ada", "edt"),)
+
+
+def test_metadata_shown_to_readers_gets_the_text_s_typographic_punctuation(tmp_path: Path) -> None:
+    front = {"title": "The \"Real\" Guide", "subtitle": "It's easy -- really...", "description": "A 'short' blurb"}
+    meta = build_meta(load_config(tmp_path), front, Pos("a.md", 1))
+    assert meta.title == "The \u201cReal\u201d Guide"
+    assert meta.subtitle == "It\u2019s easy \u2013 really\u2026"
+    assert meta.description == "A \u2018short\u2019 blurb"

@@ -8,6 +8,7 @@ from typing import Any
 
 from .config import Config
 from .diagnostics import PressworkError
+from .reading.smartquotes import smarten_text
 from .tree import Author, Meta, Pos
 
 #: Date spellings accepted in configuration and front matter, besides ISO 8601.
@@ -86,6 +87,10 @@ def front_matter_fields(front: dict[str, Any], where: Pos) -> dict[str, Any]:
     return found
 
 
+#: Metadata shown to readers (covers, title pages, slides), set with the same punctuation as the text.
+_DISPLAY_FIELDS = ("title", "subtitle", "description", "publisher", "rights")
+
+
 def build_meta(config: Config, front: dict[str, Any], front_pos: Pos, fallback_title: str = "") -> Meta:
     """Book metadata: explicit configuration wins over the first chapter's front matter."""
     fields = front_matter_fields(front, front_pos)
@@ -103,4 +108,7 @@ def build_meta(config: Config, front: dict[str, Any], front_pos: Pos, fallback_t
         fields["subjects"] = config.subjects
     fields.setdefault("title", fallback_title or "Untitled")
     fields["language"] = fields.get("language") or "en"
+    for name in _DISPLAY_FIELDS:  # typographic quotes and dashes, as the reader gives the book's text
+        if isinstance(fields.get(name), str):
+            fields[name] = smarten_text(fields[name])
     return Meta(**fields)

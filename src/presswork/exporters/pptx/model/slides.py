@@ -22,7 +22,6 @@ from .deck import Deck, DeckOptions, Frame, Para, PictureSizer, Run, Slide, Text
 from .flow import VISIBLE_ITEMS, Anchor, CodeStyler, FallbackLead, FlowBuilder, FlowItem, SpeakerNote
 from .measure import text_height
 from .paginate import Page, Pager, introduces, paginate, with_fixed_sizes
-from .text import smart_quotes
 
 
 def auto_slide_level(doc: Document) -> int:
@@ -269,7 +268,7 @@ def _title_slide(doc: Document) -> Slide:
     meta = doc.meta
     sub: list[Para] = []
     if meta.subtitle or meta.description:
-        sub.append(Para((Run(smart_quotes(meta.subtitle or meta.description)),), role="lead"))
+        sub.append(Para((Run(meta.subtitle or meta.description),), role="lead"))
     people = ", ".join(a.name for a in meta.authors)
     info = " · ".join(x for x in (people, meta.date) if x)
     if info:

@@ -54,7 +54,7 @@ class InlineRuns:
         node = inline_node(inline)
         match node:
             case Text():
-                return [Run(node.text if st.get("code") else smart_quotes(node.text), **st)]
+                return [Run(node.text, **st)]
             case Code() | Kbd():
                 return [Run(node.text, **{**st, "code": True})]
             case Emphasis():
@@ -114,14 +114,6 @@ _SUP = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼�
 _SUB = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
 
 
-def smart_quotes(text: str) -> str:
-    """Typographic quotes for prose ("x" -> “x”, it's -> it’s), as PowerPoint's AutoFormat types them."""
-    text = re.sub(r'(^|[\s(\[{\u2014-])"', "\\1\u201c", text)
-    text = text.replace('"', "\u201d")
-    text = re.sub(r"(^|[\s(\[{\u2014-])'", "\\1\u2018", text)
-    return text.replace("'", "\u2019")
-
-
 def unbreakable_hyphens(text: str) -> str:
     """A word joiner (U+2060) follows each hyphen inside a word: the slide measurement wraps
     lines only at spaces, so the renderer must not break "problem-solving" at its hyphen either.
@@ -130,8 +122,8 @@ def unbreakable_hyphens(text: str) -> str:
 
 
 def slide_text(text: str) -> str:
-    """Prose as it is set on a slide: typographic quotes and hyphens that do not break."""
-    return unbreakable_hyphens(smart_quotes(text))
+    """Prose as it is set on a slide: hyphens that do not break (the reader already set the quotes)."""
+    return unbreakable_hyphens(text)
 
 
 def tex_to_text(tex: str) -> str:
