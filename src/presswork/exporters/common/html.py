@@ -57,7 +57,7 @@ from presswork.tree import (
 
 from .highlight import highlight_html
 from .mathrender import MathError, tex_to_mathml, tex_to_svg
-from .visibility import is_hidden
+from .visibility import details_parts, is_hidden
 
 Target = Literal["print", "epub"]
 #: The EPUB 3 structural semantics namespace (``epub:type``).
@@ -106,17 +106,6 @@ def image_size_style(node: Image) -> str:
     if not any(r.startswith("height") for r in rules):
         rules.append("height: auto")
     return "; ".join([*rules, "max-width: 100%"])
-
-
-def details_parts(node: Div) -> tuple[Inlines | None, Blocks]:
-    """The summary and body of a ``<details>`` block (a Div of class ``details`` whose first block is
-    a paragraph holding a ``summary`` span), or ``(None, blocks)`` for any other Div."""
-    if "details" in node.attr.classes and node.blocks:
-        first = node.blocks[0]
-        if (isinstance(first, Paragraph) and len(first.children) == 1 and isinstance(first.children[0], Span)
-                and "summary" in first.children[0].attr.classes):
-            return first.children[0].children, node.blocks[1:]
-    return None, node.blocks
 
 
 class HtmlRenderer:

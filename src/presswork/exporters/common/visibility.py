@@ -1,11 +1,12 @@
-"""Which content each output shows: the one rule for ``notes``, ``only-slides`` and ``no-slides`` divs."""
+"""Which content each output shows: the one rule for ``notes``, ``only-slides`` and ``no-slides`` divs,
+and for the parts of ``<details>`` (the summary is shown everywhere; its body is off the slides)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Literal
 
-from presswork.tree import Block, Div
+from presswork.tree import Block, Blocks, Div, Inlines, Paragraph, Span
 
 #: An output as far as visibility goes: the printed book, the e-book, the slides.
 Target = Literal["print", "epub", "slides"]
@@ -33,3 +34,14 @@ def outline_blocks(blocks: tuple[Block, ...], target: Target) -> Iterator[Block]
                 yield from outline_blocks(block.blocks, target)
         else:
             yield block
+
+
+def details_parts(node: Div) -> tuple[Inlines | None, Blocks]:
+    """The summary and body of a ``<details>`` block (a Div of class ``details`` whose first block is
+    a paragraph holding a ``summary`` span), or ``(None, blocks)`` for any other Div."""
+    if "details" in node.attr.classes and node.blocks:
+        first = node.blocks[0]
+        if (isinstance(first, Paragraph) and len(first.children) == 1 and isinstance(first.children[0], Span)
+                and "summary" in first.children[0].attr.classes):
+            return first.children[0].children, node.blocks[1:]
+    return None, node.blocks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from presswork.exporters.pptx.model import auto_slide_level, build_deck, highlight
@@ -20,6 +21,7 @@ from presswork.tree import (
     Meta,
     OrderedList,
     Paragraph,
+    Span,
     Table,
     Text,
 )
@@ -149,6 +151,15 @@ def test_divs_notes_breaks_and_no_slides() -> None:
     slides = content(deck)
     assert [[("".join(r.text for r in p.runs)) for p in paras(s)] for s in slides] == [["one"], ["two", "slides only"]]
     assert "say this" in slides[1].notes and "print only" in slides[1].notes
+
+
+def test_details_show_their_summary_and_put_the_body_in_the_notes() -> None:
+    summary = P("")
+    summary = dataclasses.replace(summary, children=(Span(Attr(classes=("summary",)), (Text("Open me"),)),))
+    deck, _ = deck_of(Heading(2, (Text("D"),)), Div(Attr(classes=("details",)), (summary, P("the hidden body"))))
+    (slide,) = content(deck)
+    assert [["".join(r.text for r in p.runs) for p in paras(slide)]] == [["Open me"]]
+    assert "the hidden body" in slide.notes
 
 
 def test_every_word_of_the_feature_book_is_on_a_slide_or_in_notes() -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from presswork.exporters.common.visibility import is_hidden
+from presswork.exporters.common.visibility import details_parts, is_hidden
 from presswork.tree import (
     Admonition,
     Block,
@@ -159,6 +159,11 @@ class FlowBuilder:
             case HorizontalRule():
                 self.items.append(SlideBreak())
             case Div():
+                summary, body = details_parts(b)
+                if summary is not None:  # <details>: the summary on the slide, the body in the notes
+                    self.blocks((Paragraph(summary, pos=b.pos),), level, quote)
+                    self.items.append(SpeakerNote(blocks_text(body)))
+                    return
                 if "columns" in b.attr.classes and self.columns(b, level, quote):
                     return
                 if "slide-break" in b.attr.classes:
