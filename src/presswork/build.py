@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
 import re
@@ -21,6 +22,7 @@ from .exporters.base import BuildContext, Exporter
 from .metadata import build_meta
 from .parallel import can_run_in_parallel, run_parallel
 from .reading import SourceFile, read_file
+from .reading.projects import BookProject, detect
 from .registry import exporter_entry_points, load_exporter
 from .structure import make_chapters, slugify
 from .theme import Theme, load_theme
@@ -42,6 +44,8 @@ class Project:
     out_dir: Path = Path("output")
     #: A line for the user when SOURCE took its settings from a project file above it, else "".
     note: str = ""
+    #: The book project of another tool (mdBook, GitBook/HonKit, MkDocs, Quarto) found at ``root``, if any.
+    book: BookProject | None = None
 
 
 @dataclass
@@ -88,14 +92,33 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
     start = (source.parent if single else source).resolve()
     file, table = discover_config(start)
     root = file.parent if file else start
-    config = make_config(root, file, table, format_names or ("pdf", "epub", "pptx"), overrides)
-    out_dir = (root / config.out).resolve() if file else Path.cwd().resolve() / "output"
+    book: BookProject | None = None
+    if not single:
+        # the chapter folder of a book project (mdBook's src/, MkDocs' docs/): the project is above it
+        for folder in list(start.parents)[:2]:
+            above = detect(folder) if _may_be_book(folder) else None
+            if above is not None and above.content == start:
+                root, book = folder, above
+                break
+        else:
+            book = detect(start)
+            if book is not None:
+                root = start
+    if book is not None and file is not None and not (file.parent == root):
+        file, table = None, {}  # a presswork project further up does not configure this book
+    config = make_config(root, file, table, format_names or ("pdf", "epub", "pptx"), overrides,
+                         defaults=book.settings if book else None)
+    if book is not None and book.variables:
+        config = dataclasses.replace(config, variables={**book.variables, **config.variables})
+    out_dir = (root / config.out).resolve() if file or book else Path.cwd().resolve() / "output"
     note = f"using the project settings in {_display(file)}" if file and (single or start != root) else ""
+    if book is not None:
+        note = "; ".join(filter(None, [note, f"{book.name} book ({_display(book.file)})"]))
     content = (root / config.content).resolve()
     if single:
         files = [source.resolve()]
     elif start == root or start == content:
-        files = _project_files(root, config, source)
+        files = _project_files(root, config, source, book)
     else:  # another folder inside the project: its own Markdown files, with the project's settings
         files = _markdown_files(start)
         if not files:
@@ -104,19 +127,32 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
         if not path.resolve().is_relative_to(root):
             raise PressworkError("chapter file is a link to a file outside the project folder; a build reads "
                                  "only files inside it", Pos(path.relative_to(root).as_posix()))
-    return Project(root, config, files, out_dir, note)
+    return Project(root, config, files, out_dir, note, book if not single else None)
 
 
-def _project_files(root: Path, config: Config, source: Path) -> list[Path]:
-    """The chapter files of the project at ``root``: the configured ``chapters``, else every
-    Markdown file of the ``content`` folder."""
+def _may_be_book(folder: Path) -> bool:
+    """Whether ``folder`` holds the project file of another tool (cheap test before parsing it)."""
+    return any((folder / n).is_file() for n in ("book.toml", "book.json", "mkdocs.yml", "mkdocs.yaml", "_quarto.yml",
+                                                 "_quarto.yaml"))
+
+
+def _project_files(root: Path, config: Config, source: Path, book: BookProject | None = None) -> list[Path]:
+    """The chapter files of the project at ``root``: the profile's or the configured ``chapters``,
+    else the book project's (SUMMARY.md, nav...), else every Markdown file of the ``content`` folder."""
     content = (root / config.content).resolve()
     where = Pos(config.config_file.name if config.config_file else str(source))
     if not content.is_relative_to(root) or not content.is_dir():
         raise PressworkError(f"content folder {config.content!r} does not exist inside the project", where)
-    if config.chapters:
+    chapters = config.chapters
+    if config.profile and config.profiles.get(config.profile, {}).get("chapters"):
+        chapters = config.profiles[config.profile]["chapters"]
+    if not chapters and book is not None:
+        if not book.entries:
+            raise PressworkError(f"the {book.name} book lists no chapters", Pos(book.file.relative_to(root).as_posix()))
+        return [e.path for e in book.entries]
+    if chapters:
         files = []
-        for name in config.chapters:
+        for name in chapters:
             path = (content / name).resolve()
             if not path.is_relative_to(root):
                 raise PressworkError(f"chapter {name!r} is outside the project folder", where)
@@ -153,11 +189,19 @@ def read_sources(project: Project, reporter: Reporter, drafts: bool = False) -> 
 
 def read_document(project: Project, gate: AssetGate, reporter: Reporter, drafts: bool = False) -> Document:
     """Read and transform the whole book into its finished document tree."""
+    book = project.book
+    if book is not None:
+        for file, line, message in book.notes:
+            reporter.warn(message, Pos(file, line), "project")
     sources = read_sources(project, reporter, drafts)
     if not sources:
         raise PressworkError("every chapter file is a draft; build with --drafts to include them",
                              Pos(project.files[0].relative_to(project.root).as_posix()))
-    chapters, proposed_title = make_chapters(sources)
+    entries = {e.path.relative_to(project.root).as_posix(): e for e in book.entries} if book else {}
+    chapters, proposed_title = make_chapters(sources, {rel: e.title for rel, e in entries.items()} if book else None)
+    if entries:
+        chapters = [dataclasses.replace(ch, part=entries[ch.source].part, appendix=entries[ch.source].appendix)
+                    if ch.source in entries else ch for ch in chapters]
     if not chapters:
         names = ", ".join(s.path for s in sources)
         raise PressworkError(f"the book is empty: {names} {'has' if len(sources) == 1 else 'have'} no text")
