@@ -21,13 +21,16 @@ from .diagnostics import PressworkError, Reporter, UsageError
 from .exporters.base import BuildContext, Exporter
 from .metadata import build_meta
 from .parallel import can_run_in_parallel, run_parallel
-from .reading import SourceFile, read_file
+from .reading import SourceFile, decode, read_markdown
+from .reading.includes import Expanded, expand, has_includes
 from .reading.projects import BookProject, detect
+from .reading.variables import autodoc_directives, quarto_cells, substitute
 from .registry import exporter_entry_points, load_exporter
 from .structure import make_chapters, slugify
 from .theme import Theme, load_theme
 from .transforms import apply_transforms
 from .tree import Document, Pos, plain_text
+from .walk import walk
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -46,6 +49,8 @@ class Project:
     note: str = ""
     #: The book project of another tool (mdBook, GitBook/HonKit, MkDocs, Quarto) found at ``root``, if any.
     book: BookProject | None = None
+    #: Files included by the chapters in the last read (``presswork watch`` rebuilds when one changes).
+    included: list[Path] = field(default_factory=list)
 
 
 @dataclass
@@ -171,20 +176,74 @@ def _project_files(root: Path, config: Config, source: Path, book: BookProject |
     return files
 
 
-def read_sources(project: Project, reporter: Reporter, drafts: bool = False) -> list[SourceFile]:
-    """Read every chapter file (size-checked), leaving out drafts unless asked."""
+def read_sources(project: Project, reporter: Reporter, drafts: bool = False,
+                 gate: AssetGate | None = None) -> list[SourceFile]:
+    """Read every chapter file (size-checked), leaving out drafts unless asked.
+
+    Before a file is read its includes are expanded (through ``gate``, see
+    :mod:`presswork.reading.includes`), its ``{{ name }}`` variables substituted and the plug-in
+    syntax of its project kind handled (:mod:`presswork.reading.variables`); positions in the
+    tree and in warnings then point into the file each line came from.
+    """
     sources = []
+    config = project.config
+    project.included.clear()
     for path in project.files:
         rel = path.relative_to(project.root).as_posix()
         size = path.stat().st_size
-        if size > project.config.max_file_bytes:
-            raise PressworkError(f"file is {size:,} bytes, over max_file_bytes ({project.config.max_file_bytes:,})", Pos(rel))
-        source = read_file(path, rel, reporter, max_nesting=project.config.max_nesting, markdown=project.config.markdown)
-        if source.front_matter.get("draft") is True and not (drafts or project.config.drafts):
+        if size > config.max_file_bytes:
+            raise PressworkError(f"file is {size:,} bytes, over max_file_bytes ({config.max_file_bytes:,})", Pos(rel))
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise PressworkError(f"cannot read file: {exc.strerror or exc}", Pos(rel)) from None
+        text = decode(data, rel).removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        expanded: Expanded | None = None
+        if has_includes(text):
+            resolver = gate.resolve if gate is not None else AssetGate(project.root, []).resolve
+            expanded = expand(text, rel, resolver, project.root, config.max_file_bytes)
+            text = expanded.text
+            project.included.extend(expanded.included)
+
+        def where(line: int, rel: str = rel, expanded: Expanded | None = expanded) -> Pos:
+            return (expanded.origin(line) if expanded else None) or Pos(rel, line)
+
+        syntax = project.book.syntax if project.book else set()
+        text = substitute(text, config.variables, where)
+        if "quarto-cells" in syntax or path.suffix.lower() == ".qmd":
+            text = quarto_cells(text, where, reporter)
+        if "mkautodoc" in syntax:
+            text = autodoc_directives(text, where, reporter)
+        since = len(reporter.warnings)
+        source = read_markdown(text, rel, reporter, config.max_nesting, config.markdown)
+        if expanded is not None:
+            source = _relocate(source, expanded, reporter, since)
+            if expanded.title and not source.front_matter.get("title"):
+                source = dataclasses.replace(source, front_matter={**source.front_matter, "title": expanded.title})
+        if source.front_matter.get("draft") is True and not (drafts or config.drafts):
             reporter.warn("draft left out (build with --drafts to include it)", Pos(rel), "draft")
             continue
         sources.append(source)
     return sources
+
+
+def _relocate(source: SourceFile, expanded: Expanded, reporter: Reporter, since: int) -> SourceFile:
+    """Point the positions of blocks and of the warnings given while reading into the files their lines came from."""
+    def fix(node: Any) -> Any:
+        pos = getattr(node, "pos", None)
+        if isinstance(pos, Pos) and pos.file == source.path and pos.line:
+            origin = expanded.origin(pos.line)
+            if origin is not None and origin != pos:
+                return dataclasses.replace(node, pos=origin)
+        return node
+
+    for i in range(since, len(reporter.warnings)):
+        warning = reporter.warnings[i]
+        if warning.pos is not None and warning.pos.file == source.path and warning.pos.line:
+            origin = expanded.origin(warning.pos.line)
+            if origin is not None:
+                reporter.warnings[i] = dataclasses.replace(warning, pos=origin)
+    return dataclasses.replace(source, blocks=walk(source.blocks, fix))
 
 
 def read_document(project: Project, gate: AssetGate, reporter: Reporter, drafts: bool = False) -> Document:
@@ -193,7 +252,7 @@ def read_document(project: Project, gate: AssetGate, reporter: Reporter, drafts:
     if book is not None:
         for file, line, message in book.notes:
             reporter.warn(message, Pos(file, line), "project")
-    sources = read_sources(project, reporter, drafts)
+    sources = read_sources(project, reporter, drafts, gate)
     if not sources:
         raise PressworkError("every chapter file is a draft; build with --drafts to include them",
                              Pos(project.files[0].relative_to(project.root).as_posix()))

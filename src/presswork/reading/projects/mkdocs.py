@@ -46,6 +46,11 @@ def detect(folder: Path) -> BookProject | None:
     if isinstance(data.get("site_url"), str) and data["site_url"].startswith(("http://", "https://")):
         settings["site_url"] = data["site_url"]
     project = BookProject("mkdocs", file, content, settings)
+    extensions = data.get("markdown_extensions")
+    for ext in extensions if isinstance(extensions, list) else []:
+        name = next(iter(ext)) if isinstance(ext, dict) and ext else ext
+        if name == "mkautodoc":
+            project.syntax.add("mkautodoc")
     nav = data.get("nav")
     if isinstance(nav, list):
         seen: set[Path] = set()

@@ -35,7 +35,7 @@ def detect(folder: Path) -> BookProject | None:
         settings["language"] = lang
     if isinstance(book.get("site-url"), str) and book["site-url"].startswith(("http://", "https://")):
         settings["site_url"] = book["site-url"]
-    project = BookProject("quarto", file, folder, settings)
+    project = BookProject("quarto", file, folder, settings, syntax={"quarto-cells"})
     seen: set[Path] = set()
     for key, appendix in (("chapters", False), ("appendices", True)):
         items = book.get(key)
