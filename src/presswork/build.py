@@ -402,20 +402,23 @@ def run_exporter(cls: type[Exporter[Any]], name: str, doc: Document, ctx: BuildC
 
 def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: Path | str | None = None,
           theme: str | None = None, strict: bool = False, drafts: bool = False,
-          on_output: Callable[[str, Path], None] | None = None, jobs: int = 1) -> BuildResult:
+          on_output: Callable[[str, Path], None] | None = None, jobs: int = 1, profile: str | None = None) -> BuildResult:
     """Build a book. Raises PressworkError (or UsageError) on failure.
 
     Every output is written to a temporary file beside its target; only when all of them
     have been written are they renamed into place, so a failed or interrupted build leaves
     the previous outputs byte-for-byte intact and no temporary file behind. With
-    ``jobs`` > 1 the formats are written side by side in worker processes.
+    ``jobs`` > 1 the formats are written side by side in worker processes. ``profile`` names
+    the edition (``--profile``).
     """
     if jobs < 1:
         raise UsageError(f"--jobs must be a whole number of 1 or more, not {jobs}")
     if out is not None:
         check_out_dir(Path(out))
     available = exporter_entry_points()
-    overrides = {"theme": theme} if theme else {}
+    overrides: dict[str, Any] = {"theme": theme} if theme else {}
+    if profile:
+        overrides["profile"] = profile
     project = load_project(Path(source), overrides, list(available))
     config = project.config
     if out is None:

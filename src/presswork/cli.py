@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         b.add_argument("--format", "-f", help="comma-separated formats (default: the config's formats)")
         b.add_argument("--out", "-o", help="output folder (default: the project's output/)")
         b.add_argument("--theme", "-t", help="theme name or path")
+        b.add_argument("--profile", "-p", help="edition to build: shows ::: only-profile-NAME, uses [profiles.NAME]")
         b.add_argument("--strict", action="store_true", help="treat warnings as errors")
         b.add_argument("--quiet", "-q", action="store_true", help="print errors and warnings only")
         b.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N",
@@ -164,7 +165,10 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     def build_once() -> None:
         started = time.perf_counter()
         result = build(args.source, formats=formats, out=args.out, theme=args.theme, strict=args.strict,
-                       drafts=args.drafts, on_output=done, jobs=args.jobs)
+                       drafts=args.drafts, on_output=done, jobs=args.jobs, profile=args.profile)
+        if result.project is not None:
+            included.clear()
+            included.update(result.project.included)
         _print_warnings(err, result.reporter)
         if not args.quiet:
             err.print(f"built {_plural(len(result.outputs), 'output')} in {time.perf_counter() - started:.1f} s")
@@ -172,7 +176,9 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     # usage errors and the project's settings before anything is read
     if args.out:
         check_out_dir(Path(args.out))
-    project = load_project(Path(args.source), format_names=list(exporter_entry_points()))
+    included: set[Path] = set()
+    project = load_project(Path(args.source), format_names=list(exporter_entry_points()),
+                           overrides={"profile": args.profile} if args.profile else None)
     if project.note and not args.quiet:
         _say(err, project.note)
     if args.command == "build":
@@ -185,7 +191,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     folders = [project.root, *(d for d in theme.dirs if not d.is_relative_to(project.root))]
     _say(err, f"watching {project.root} (Ctrl-C to stop)")
     watch(folders, out_dir, build_once, lambda message: _say(err, message, "red"),
-          status=lambda message: _say(err, message))
+          status=lambda message: _say(err, message), included=included)
     return EXIT_OK
 
 

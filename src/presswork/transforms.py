@@ -18,6 +18,7 @@ from .tree import (
     Block,
     Chapter,
     DefinitionItem,
+    Div,
     Document,
     Figure,
     Heading,
@@ -254,6 +255,48 @@ def _loose(ident: str) -> str:
     return re.sub(r"[\W_]+", "", ident.lower())
 
 
+# ------------------------------------------------------------------ profiles
+
+_PROFILE_CLASS = re.compile(r"^(only|no)-profile-(.+)$")
+
+
+def apply_profile(chapters: list[Chapter], profile: str) -> list[Chapter]:
+    """Settle the profile divs for the edition ``profile`` ("" = none): ``::: only-profile-NAME``
+    keeps its content only in that edition, ``::: no-profile-NAME`` in every other one. A div
+    kept is opened (its blocks take its place, unless it has other classes or an id)."""
+    def fix(node: Any) -> Any:
+        if not isinstance(node, Div):
+            return node
+        rules = [m for m in map(_PROFILE_CLASS.match, node.attr.classes) if m]
+        if not rules:
+            return node
+        shown = all((m.group(2) == profile) == (m.group(1) == "only") for m in rules)
+        if not shown:
+            return _EMPTY
+        rest = tuple(c for c in node.attr.classes if not _PROFILE_CLASS.match(c))
+        return dataclasses.replace(node, attr=dataclasses.replace(node.attr, classes=rest))
+
+    out = []
+    for ch in chapters:
+        blocks = walk(ch.blocks, fix)
+        out.append(dataclasses.replace(ch, blocks=_drop_empty(blocks)))
+    return out
+
+
+#: Marks a block left out by :func:`apply_profile` (removed from its parent by :func:`_drop_empty`).
+_EMPTY = Div(Attr(classes=("presswork-dropped",)), ())
+
+
+def _drop_empty(blocks: Any) -> Any:
+    def fix(node: Any) -> Any:
+        for f in dataclasses.fields(node) if dataclasses.is_dataclass(node) else ():
+            value = getattr(node, f.name)
+            if isinstance(value, tuple) and any(v is _EMPTY or v == _EMPTY for v in value):
+                node = dataclasses.replace(node, **{f.name: tuple(v for v in value if v != _EMPTY)})
+        return node
+    return tuple(b for b in walk(blocks, fix) if b != _EMPTY)
+
+
 # ------------------------------------------------------------------ numbering
 
 def number(chapters: list[Chapter], config: Config) -> list[Chapter]:
@@ -325,6 +368,7 @@ def apply_transforms(chapters: list[Chapter], meta: Any, config: Config, gate: A
     if not chapters:
         raise PressworkError("the book has no content: no chapter file has any text")
     check_nesting(chapters, config.max_nesting)
+    chapters = apply_profile(chapters, config.profile)
     chapters = flatten_notes(chapters, reporter)
     chapters, ids = unique_ids(chapters)
     chapters = resolve_links(chapters, ids, reporter, config.content, config.site_url)
