@@ -299,12 +299,34 @@ def _drop_empty(blocks: Any) -> Any:
 
 # ------------------------------------------------------------------ numbering
 
+def appendix_letter(n: int) -> str:
+    """The letter of the ``n``-th appendix (1-based): A..Z, then AA, AB..."""
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def number(chapters: list[Chapter], config: Config) -> list[Chapter]:
-    """Chapter and section numbers (``number_sections``) and figure/table labels (``number_figures``)."""
-    return [_number_chapter(ch, n, config) for n, ch in enumerate(chapters, start=1)]
+    """Chapter and section numbers (``number_sections``) and figure/table labels (``number_figures``).
+
+    Appendices are lettered (A, B, ... and sections "A.1") whether or not sections are
+    numbered; the other chapters are numbered 1, 2, ... in order."""
+    out: list[Chapter] = []
+    main = appendices = 0
+    for ch in chapters:
+        if ch.appendix:
+            appendices += 1
+            numbered = _number_chapter(ch, appendix_letter(appendices), config)
+            out.append(dataclasses.replace(numbered, number=appendix_letter(appendices)))
+        else:
+            main += 1
+            out.append(_number_chapter(ch, str(main), config))
+    return out
 
 
-def _number_chapter(ch: Chapter, n: int, config: Config) -> Chapter:
+def _number_chapter(ch: Chapter, n: str, config: Config) -> Chapter:
     """Number chapter ``n``: its sections "n.1", "n.1.1" and its captioned figures and tables."""
     counters = [0] * 7
     labels = {"Figure": 0, "Table": 0}
@@ -313,14 +335,14 @@ def _number_chapter(ch: Chapter, n: int, config: Config) -> Chapter:
         if isinstance(node, Heading) and config.number_sections:
             counters[node.level] += 1
             counters[node.level + 1:] = [0] * (6 - node.level)
-            return dataclasses.replace(node, number=".".join([str(n), *map(str, counters[2:node.level + 1])]))
+            return dataclasses.replace(node, number=".".join([n, *map(str, counters[2:node.level + 1])]))
         if isinstance(node, (Figure, Table)) and config.number_figures and node.caption:
             kind = type(node).__name__
             labels[kind] += 1
             return dataclasses.replace(node, label=f"{kind} {n}.{labels[kind]}")
         return node
 
-    return dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix), number=str(n) if config.number_sections else "")
+    return dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix), number=n if config.number_sections else "")
 
 
 # ------------------------------------------------------------------ assets
