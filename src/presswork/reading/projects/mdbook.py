@@ -12,6 +12,11 @@ from . import BookProject
 from .summary import parse_summary
 
 
+#: Preprocessors that change nothing a book in the source language shows: mdBook's own ``links``
+#: and ``index`` (done here) and ``gettext`` (translations; the source language is built).
+_HARMLESS = frozenset({"links", "index", "gettext"})
+
+
 def _read_toml(file: Path, display: str) -> dict[str, Any]:
     try:
         return tomllib.loads(file.read_text(encoding="utf-8"))
@@ -50,7 +55,11 @@ def detect(folder: Path) -> BookProject | None:
     summary = parse_summary(summary_file, content, f"{src}/SUMMARY.md")
     project = BookProject("mdbook", file if file.is_file() else summary_file, content, settings, summary.entries,
                           notes=summary.notes)
-    for name in sorted(k for k in table.get("preprocessor", {}) if k not in {"links", "index"}):
+    preprocessors = table.get("preprocessor", {}) if isinstance(table.get("preprocessor"), dict) else {}
+    for name, spec in sorted(preprocessors.items()):
+        renderers = spec.get("renderer") if isinstance(spec, dict) else None
+        if name in _HARMLESS or (isinstance(renderers, list) and renderers and set(renderers) <= {"html"}):
+            continue  # built in (links, index), translation only, or for the HTML site only
         project.notes.append((where, 0, f"mdBook preprocessor {name!r} is not supported; its syntax is read as "
                                         "plain Markdown"))
     return project
