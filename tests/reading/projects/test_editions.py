@@ -74,3 +74,12 @@ def test_watch_rebuilds_for_an_included_file_of_any_suffix(tmp_path: Path) -> No
     assert not watched(listing, tmp_path / "output", [tmp_path])
     assert watched(listing, tmp_path / "output", [tmp_path], {listing})
     assert watched(tmp_path / "_quarto.yml", tmp_path / "output", [tmp_path])
+
+
+def test_cli_profile_option_reaches_the_configuration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from presswork.cli import main
+
+    (tmp_path / "a.md").write_text("# A\n\ntext\n")
+    (tmp_path / "presswork.toml").write_text('[profiles.student]\nchapters = ["a.md"]\n')
+    assert main(["build", str(tmp_path), "--profile", "studnet", "--out", str(tmp_path / "out")]) == 2
+    assert "unknown profile 'studnet' (did you mean 'student'?)" in capsys.readouterr().err
