@@ -156,3 +156,15 @@ def test_mkdocs_without_nav_reads_every_page_index_first(tmp_path: Path) -> None
 def test_plain_folder_is_not_a_book_project(tmp_path: Path) -> None:
     (tmp_path / "01-a.md").write_text("# A\n")
     assert detect(tmp_path) is None
+
+
+def test_quarto_part_given_as_a_file_is_titled_by_it(tmp_path: Path) -> None:
+    (tmp_path / "_quarto.yml").write_text("book:\n  title: Q\n  chapters:\n    - index.md\n"
+                                          "    - part: part1.qmd\n      chapters: [a.md]\n")
+    (tmp_path / "index.md").write_text("# Home\n")
+    (tmp_path / "part1.qmd").write_text("# Basics {.unnumbered}\n\nIntro to the part.\n")
+    (tmp_path / "a.md").write_text("# A\n")
+    found = detect(tmp_path)
+    assert found is not None
+    assert [(e.path.name, e.part) for e in found.entries] == [("index.md", ""), ("part1.qmd", "Basics"),
+                                                               ("a.md", "Basics")]

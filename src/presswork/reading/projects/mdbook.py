@@ -11,7 +11,6 @@ from ...tree import Pos
 from . import BookProject
 from .summary import parse_summary
 
-
 #: Preprocessors that change nothing a book in the source language shows: mdBook's own ``links``
 #: and ``index`` (done here) and ``gettext`` (translations; the source language is built).
 _HARMLESS = frozenset({"links", "index", "gettext"})

@@ -56,7 +56,9 @@ def _add(items: list[Any], folder: Path, part: str, appendix: bool, project: Boo
             title = str(item.get("part") or "")
             part_file = (folder / title).resolve() if title.endswith((".qmd", ".md")) else None
             if part_file is not None and part_file.is_file():  # a part page: its file opens the part
-                _add([title], folder, title, appendix, project, seen, display)
+                name = title
+                title = _file_title(part_file) or Path(name).stem
+                _add([name], folder, title, appendix, project, seen, display)
             chapters = item.get("chapters")
             if isinstance(chapters, list):
                 _add(chapters, folder, title, appendix, project, seen, display)
@@ -78,3 +80,16 @@ def _add(items: list[Any], folder: Path, part: str, appendix: bool, project: Boo
             continue
         seen.add(path)
         project.entries.append(Entry(path, "", part, appendix))
+
+
+def _file_title(path: Path) -> str:
+    """The title of a part file: its front matter ``title``, else its first ``#`` heading ("" if none)."""
+    import re
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    found = re.search(r"^title:\s*[\"']?(.+?)[\"']?\s*$", text, re.MULTILINE) if text.startswith("---") else None
+    found = found or re.search(r"^#\s+(.+?)\s*(\{[^}]*\})?\s*$", text, re.MULTILINE)
+    return found.group(1).strip() if found else ""
