@@ -45,7 +45,7 @@ def test_the_config_lists_every_key_with_its_default(presswork, tmp_path: Path) 
         elif found := re.match(r"#? ?(\w+) = (.*?)(\s+#.*)?$", line):
             key, value = found.group(1), tomllib.loads(f"v = {found.group(2)}")["v"]
             seen[(section, key)] = value
-    internal = {"format_options", "root", "config_file"}
+    internal = {"format_options", "root", "config_file", "variables", "profiles"}  # tables: shown as examples
     defaults = {("", f.name): list(f.default) if isinstance(f.default, tuple) else f.default
                 for f in dataclasses.fields(Config) if f.name not in internal}
     for name, cls in discover_exporters().items():

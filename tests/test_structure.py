@@ -169,3 +169,29 @@ def test_github_style_anchors_match_headings_letter_for_letter(tmp_path: Path) -
     doc = doc_of(chapters, tmp_path, reporter)
     assert doc.chapters[0].blocks[0].children[0].url == "#do-not-include-h-if-inlh-has-been-included"
     assert reporter.warnings == []
+
+
+# --------------------------------------------------------------------------- chapters of book projects
+
+def _h(level: int, text: str) -> Heading:
+    return Heading(level, (Text(text),))
+
+
+def test_project_chapter_title_is_the_first_heading_of_any_level() -> None:
+    from presswork.structure import project_chapter
+
+    blocks = (_h(2, "Hello, Cargo!"), Paragraph((Text("x"),)), _h(3, "Building"), _h(2, "Next"))
+    [ch] = project_chapter("src/ch01-03-hello-cargo.md", blocks, "", "Hello Cargo entry").chapters
+    assert plain_text(ch.title) == "Hello, Cargo!"
+    assert [(b.level, plain_text(b.children)) for b in ch.blocks if isinstance(b, Heading)] == [(3, "Building"),
+                                                                                             (2, "Next")]
+
+
+def test_project_chapter_without_heading_takes_front_matter_then_the_entry_never_the_file_name() -> None:
+    from presswork.structure import project_chapter
+
+    body = (Paragraph((Text("x"),)), _h(2, "Section"))
+    assert plain_text(project_chapter("a/ch-02.md", body, "From front matter", "Entry").chapters[0].title) == \
+        "From front matter"
+    assert plain_text(project_chapter("a/ch-02.md", body, "", "Entry").chapters[0].title) == "Entry"
+    assert plain_text(project_chapter("a/ch-02.md", body, "", "").chapters[0].title) == "Ch 02"

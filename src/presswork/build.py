@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
 import re
@@ -22,12 +23,16 @@ from .diagnostics import PressworkError, Reporter, StrictError, UsageError
 from .exporters.base import BuildContext, Exporter
 from .metadata import build_meta
 from .parallel import can_run_in_parallel, run_parallel
-from .reading import SourceFile, read_file
+from .reading import SourceFile, decode, read_markdown
+from .reading.includes import Expanded, expand, has_includes
+from .reading.projects import BookProject, detect
+from .reading.variables import autodoc_directives, quarto_cells, substitute
 from .registry import exporter_entry_points, load_exporter
 from .structure import make_chapters, slugify
 from .theme import Theme, load_theme
 from .transforms import apply_transforms
 from .tree import Document, Pos, plain_text
+from .walk import walk
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -44,6 +49,10 @@ class Project:
     out_dir: Path = Path("output")
     #: A line for the user when SOURCE took its settings from a project file above it, else "".
     note: str = ""
+    #: The book project of another tool (mdBook, GitBook/HonKit, MkDocs, Quarto) found at ``root``, if any.
+    book: BookProject | None = None
+    #: Files included by the chapters in the last read (``presswork watch`` rebuilds when one changes).
+    included: list[Path] = field(default_factory=list)
 
 
 @dataclass
@@ -94,14 +103,33 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
     start = (source.parent if single else source).resolve()
     file, table = discover_config(start)
     root = file.parent if file else start
-    config = make_config(root, file, table, format_names or ("pdf", "epub", "pptx"), overrides)
-    out_dir = (root / config.out).resolve() if file else Path.cwd().resolve() / "output"
+    book: BookProject | None = None
+    if not single:
+        # the chapter folder of a book project (mdBook's src/, MkDocs' docs/): the project is above it
+        for folder in list(start.parents)[:2]:
+            above = detect(folder) if _may_be_book(folder) else None
+            if above is not None and above.content == start:
+                root, book = folder, above
+                break
+        else:
+            book = detect(start)
+            if book is not None:
+                root = start
+    if book is not None and file is not None and not (file.parent == root):
+        file, table = None, {}  # a presswork project further up does not configure this book
+    config = make_config(root, file, table, format_names or ("pdf", "epub", "pptx"), overrides,
+                         defaults=book.settings if book else None)
+    if book is not None and book.variables:
+        config = dataclasses.replace(config, variables={**book.variables, **config.variables})
+    out_dir = (root / config.out).resolve() if file or book else Path.cwd().resolve() / "output"
     note = f"using the project settings in {_display(file)}" if file and (single or start != root) else ""
+    if book is not None:
+        note = "; ".join(filter(None, [note, f"{book.name} book ({_display(book.file)})"]))
     content = (root / config.content).resolve()
     if single:
         files = [source.resolve()]
     elif start == root or start == content:
-        files = _project_files(root, config, source)
+        files = _project_files(root, config, source, book)
     else:  # another folder inside the project: its own Markdown files, with the project's settings
         files = _markdown_files(start)
         if not files:
@@ -110,19 +138,32 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
         if not path.resolve().is_relative_to(root):
             raise PressworkError("chapter file is a link to a file outside the project folder; a build reads "
                                  "only files inside it", Pos(path.relative_to(root).as_posix()))
-    return Project(root, config, files, out_dir, note)
+    return Project(root, config, files, out_dir, note, book if not single else None)
 
 
-def _project_files(root: Path, config: Config, source: Path) -> list[Path]:
-    """The chapter files of the project at ``root``: the configured ``chapters``, else every
-    Markdown file of the ``content`` folder."""
+def _may_be_book(folder: Path) -> bool:
+    """Whether ``folder`` holds the project file of another tool (cheap test before parsing it)."""
+    return any((folder / n).is_file() for n in ("book.toml", "book.json", "mkdocs.yml", "mkdocs.yaml", "_quarto.yml",
+                                                 "_quarto.yaml"))
+
+
+def _project_files(root: Path, config: Config, source: Path, book: BookProject | None = None) -> list[Path]:
+    """The chapter files of the project at ``root``: the profile's or the configured ``chapters``,
+    else the book project's (SUMMARY.md, nav...), else every Markdown file of the ``content`` folder."""
     content = (root / config.content).resolve()
     where = Pos(config.config_file.name if config.config_file else str(source))
     if not content.is_relative_to(root) or not content.is_dir():
         raise PressworkError(f"content folder {config.content!r} does not exist inside the project", where)
-    if config.chapters:
+    chapters = config.chapters
+    if config.profile and config.profiles.get(config.profile, {}).get("chapters"):
+        chapters = config.profiles[config.profile]["chapters"]
+    if not chapters and book is not None:
+        if not book.entries:
+            raise PressworkError(f"the {book.name} book lists no chapters", Pos(book.file.relative_to(root).as_posix()))
+        return [e.path for e in book.entries]
+    if chapters:
         files = []
-        for name in config.chapters:
+        for name in chapters:
             path = (content / name).resolve()
             if not path.is_relative_to(root):
                 raise PressworkError(f"chapter {name!r} is outside the project folder", where)
@@ -141,30 +182,92 @@ def _project_files(root: Path, config: Config, source: Path) -> list[Path]:
     return files
 
 
-def read_sources(project: Project, reporter: Reporter, drafts: bool = False) -> list[SourceFile]:
-    """Read every chapter file (size-checked), leaving out drafts unless asked."""
+def read_sources(project: Project, reporter: Reporter, drafts: bool = False,
+                 gate: AssetGate | None = None) -> list[SourceFile]:
+    """Read every chapter file (size-checked), leaving out drafts unless asked.
+
+    Before a file is read its includes are expanded (through ``gate``, see
+    :mod:`presswork.reading.includes`), its ``{{ name }}`` variables substituted and the plug-in
+    syntax of its project kind handled (:mod:`presswork.reading.variables`); positions in the
+    tree and in warnings then point into the file each line came from.
+    """
     sources = []
+    config = project.config
+    project.included.clear()
     for path in project.files:
         rel = path.relative_to(project.root).as_posix()
         size = path.stat().st_size
-        if size > project.config.max_file_bytes:
-            raise PressworkError(f"file is {size:,} bytes, over max_file_bytes ({project.config.max_file_bytes:,})", Pos(rel))
-        source = read_file(path, rel, reporter, max_nesting=project.config.max_nesting, markdown=project.config.markdown)
-        if source.front_matter.get("draft") is True and not (drafts or project.config.drafts):
+        if size > config.max_file_bytes:
+            raise PressworkError(f"file is {size:,} bytes, over max_file_bytes ({config.max_file_bytes:,})", Pos(rel))
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise PressworkError(f"cannot read file: {exc.strerror or exc}", Pos(rel)) from None
+        text = decode(data, rel).removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        expanded: Expanded | None = None
+        if has_includes(text):
+            resolver = gate.resolve if gate is not None else AssetGate(project.root, []).resolve
+            expanded = expand(text, rel, resolver, project.root, config.max_file_bytes)
+            text = expanded.text
+            project.included.extend(expanded.included)
+
+        def where(line: int, rel: str = rel, expanded: Expanded | None = expanded) -> Pos:
+            return (expanded.origin(line) if expanded else None) or Pos(rel, line)
+
+        syntax = project.book.syntax if project.book else set()
+        text = substitute(text, config.variables, where)
+        if "quarto-cells" in syntax or path.suffix.lower() == ".qmd":
+            text = quarto_cells(text, where, reporter)
+        if "mkautodoc" in syntax:
+            text = autodoc_directives(text, where, reporter)
+        since = len(reporter.warnings)
+        source = read_markdown(text, rel, reporter, config.max_nesting, config.markdown)
+        if expanded is not None:
+            source = _relocate(source, expanded, reporter, since)
+            if expanded.title and not source.front_matter.get("title"):
+                source = dataclasses.replace(source, front_matter={**source.front_matter, "title": expanded.title})
+        if source.front_matter.get("draft") is True and not (drafts or config.drafts):
             reporter.warn("draft left out (build with --drafts to include it)", Pos(rel), "draft")
             continue
         sources.append(source)
     return sources
 
 
+def _relocate(source: SourceFile, expanded: Expanded, reporter: Reporter, since: int) -> SourceFile:
+    """Point the positions of blocks and of the warnings given while reading into the files their lines came from."""
+    def fix(node: Any) -> Any:
+        pos = getattr(node, "pos", None)
+        if isinstance(pos, Pos) and pos.file == source.path and pos.line:
+            origin = expanded.origin(pos.line)
+            if origin is not None and origin != pos:
+                return dataclasses.replace(node, pos=origin)
+        return node
+
+    for i in range(since, len(reporter.warnings)):
+        warning = reporter.warnings[i]
+        if warning.pos is not None and warning.pos.file == source.path and warning.pos.line:
+            origin = expanded.origin(warning.pos.line)
+            if origin is not None:
+                reporter.warnings[i] = dataclasses.replace(warning, pos=origin)
+    return dataclasses.replace(source, blocks=walk(source.blocks, fix))
+
+
 def read_document(project: Project, gate: AssetGate, reporter: Reporter, drafts: bool = False,
                   on_stage: Callable[[str], None] | None = None) -> Document:
     """Read and transform the whole book into its finished document tree."""
-    sources = read_sources(project, reporter, drafts)
+    book = project.book
+    if book is not None:
+        for file, line, message in book.notes:
+            reporter.warn(message, Pos(file, line), "project")
+    sources = read_sources(project, reporter, drafts, gate)
     if not sources:
         raise PressworkError("every chapter file is a draft; build with --drafts to include them",
                              Pos(project.files[0].relative_to(project.root).as_posix()))
-    chapters, proposed_title = make_chapters(sources)
+    entries = {e.path.relative_to(project.root).as_posix(): e for e in book.entries} if book else {}
+    chapters, proposed_title = make_chapters(sources, {rel: e.title for rel, e in entries.items()} if book else None)
+    if entries:
+        chapters = [dataclasses.replace(ch, part=entries[ch.source].part, appendix=entries[ch.source].appendix)
+                    if ch.source in entries else ch for ch in chapters]
     if not chapters:
         names = ", ".join(s.path for s in sources)
         raise PressworkError(f"the book is empty: {names} {'has' if len(sources) == 1 else 'have'} no text")
@@ -341,7 +444,7 @@ def run_exporter(cls: type[Exporter[Any]], name: str, doc: Document, ctx: BuildC
 def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: Path | str | None = None,
           theme: str | None = None, strict: bool = False, drafts: bool = False,
           on_output: Callable[[str, Path], None] | None = None, jobs: int = 1,
-          on_stage: Callable[[str], None] | None = None) -> BuildResult:
+          on_stage: Callable[[str], None] | None = None, profile: str | None = None) -> BuildResult:
     """Build a book. Raises PressworkError (or UsageError) on failure.
 
     Every output is written to a temporary file beside its target; only when all of them
@@ -349,13 +452,16 @@ def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: P
     the previous outputs byte-for-byte intact and no temporary file behind. With
     ``jobs`` > 1 the formats are written side by side in worker processes. ``on_stage``
     hears each stage as it starts ("reading 3 files", "transforming", "writing pdf (1/3)").
+    ``profile`` names the edition (``--profile``).
     """
     if jobs < 1:
         raise UsageError(f"--jobs must be a whole number of 1 or more, not {jobs}")
     if out is not None:
         check_out_dir(Path(out))
     available = exporter_entry_points()
-    overrides = {"theme": theme} if theme else {}
+    overrides: dict[str, Any] = {"theme": theme} if theme else {}
+    if profile:
+        overrides["profile"] = profile
     project = load_project(Path(source), overrides, list(available))
     config = project.config
     if out is None:

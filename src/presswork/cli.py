@@ -114,6 +114,7 @@ def _parser() -> argparse.ArgumentParser:
                             "pdf,epub,pptx unless set)")
         b.add_argument("--out", "-o", help="output folder (default: the project's output/)")
         b.add_argument("--theme", "-t", help=f"theme: a built-in one ({theme_list}) or a path")
+        b.add_argument("--profile", "-p", help="edition to build: shows ::: only-profile-NAME, uses [profiles.NAME]")
         b.add_argument("--strict", action="store_true", help="treat warnings as errors")
         b.add_argument("--quiet", "-q", action="store_true", help="print errors and warnings only")
         b.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N",
@@ -294,7 +295,10 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         started = time.perf_counter()
         with _progress(err, args.quiet) as stage:
             result = build(args.source, formats=formats, out=args.out, theme=args.theme, strict=args.strict,
-                           drafts=args.drafts, jobs=args.jobs, on_stage=stage)
+                           drafts=args.drafts, jobs=args.jobs, on_stage=stage, profile=args.profile)
+        if result.project is not None:
+            included.clear()
+            included.update(result.project.included)
         _print_warnings(err, result.reporter, result.project.root if result.project else None)
         if not args.quiet:
             _print_summary(err, result, time.perf_counter() - started)
@@ -302,7 +306,9 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     # usage errors and the project's settings before anything is read
     if args.out:
         check_out_dir(Path(args.out))
-    project = load_project(Path(args.source), format_names=list(exporter_entry_points()))
+    included: set[Path] = set()
+    project = load_project(Path(args.source), format_names=list(exporter_entry_points()),
+                           overrides={"profile": args.profile} if args.profile else None)
     if project.note and not args.quiet:
         _say(err, project.note)
     if args.command == "build":
@@ -315,7 +321,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     folders = [project.root, *(d for d in theme.dirs if not d.is_relative_to(project.root))]
     _say(err, f"watching {project.root} (Ctrl-C to stop)")
     watch(folders, out_dir, build_once, lambda message: _say(err, message, "red"),
-          status=lambda message: _say(err, message))
+          status=lambda message: _say(err, message), included=included)
     return EXIT_OK
 
 

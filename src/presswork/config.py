@@ -50,6 +50,10 @@ class Config:
     number_sections: bool = False  #: Number chapters and sections ("2.3 Title").
     number_figures: bool = True  #: Label figures and captioned tables ("Figure 2.1").
     toc_depth: int = 2  #: Heading depth of the contents (1 = chapters only).
+    site_url: str = ""  #: Address of the book's web site; a link to a site page not in the book points there.
+    profile: str = ""  #: Edition built (``--profile``): shows ``only-profile-NAME`` divs, uses ``[profiles.NAME]``.
+    variables: dict[str, str] = field(default_factory=dict)  #: ``[variables]``: values for ``{{ name }}`` in the text.
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)  #: ``[profiles.NAME]``: ``chapters`` per edition.
     markdown: str = "gfm"  #: Markdown reader (plug-in): "gfm" (CommonMark + GitHub) or "python-markdown" (MkDocs).
 
     # --- output
@@ -75,7 +79,7 @@ class Config:
     config_file: Path | None = None
 
 
-_INTERNAL = {"format_options", "root", "config_file"}
+_INTERNAL = {"format_options", "root", "config_file", "variables", "profiles"}
 
 _D = TypeVar("_D", bound="DataclassInstance")
 
@@ -190,11 +194,18 @@ def load_config(root: Path, format_names: typing.Iterable[str] = DEFAULT_FORMATS
 
 
 def make_config(root: Path, file: Path | None, table: dict[str, Any],
-                format_names: typing.Iterable[str] = DEFAULT_FORMATS, overrides: dict[str, Any] | None = None) -> Config:
-    """Validate the configuration ``table`` read from ``file`` (None: no project file) of the project at ``root``."""
+                format_names: typing.Iterable[str] = DEFAULT_FORMATS, overrides: dict[str, Any] | None = None,
+                defaults: dict[str, Any] | None = None) -> Config:
+    """Validate the configuration ``table`` read from ``file`` (None: no project file) of the project at ``root``.
+
+    ``defaults`` are settings from another tool's project file (book.toml, mkdocs.yml...): the
+    table overrides them, and ``overrides`` (the command line) override both.
+    """
     format_names = list(format_names)
     where = Pos(file.name if file else "presswork.toml")
-    table = dict(table)
+    table = {**{k: list(v) if isinstance(v, tuple) else v for k, v in (defaults or {}).items()}, **table}
+    variables = _variables(table.pop("variables", {}), where)
+    profiles = _profiles(table.pop("profiles", {}), where)
     format_tables: dict[str, dict[str, Any]] = {}
     for name in list(table):
         if isinstance(table[name], dict):
@@ -203,4 +214,41 @@ def make_config(root: Path, file: Path | None, table: dict[str, Any],
                                  f"{', '.join(sorted(format_names))}", where)
             format_tables[name] = table.pop(name)
     config = fill_dataclass(Config, table, where)
-    return dataclasses.replace(config, root=root, config_file=file, format_options=format_tables, **(overrides or {}))
+    config = dataclasses.replace(config, root=root, config_file=file, format_options=format_tables,
+                                 variables=variables, profiles=profiles, **(overrides or {}))
+    if config.profile and config.profile not in config.profiles and config.profiles:
+        raise UsageError(f"unknown profile {config.profile!r}{suggest(config.profile, config.profiles)}; profiles: "
+                         f"{', '.join(config.profiles)}", where)
+    return config
+
+
+def _variables(value: Any, where: Pos) -> dict[str, str]:
+    """``[variables]``: names to text (numbers and booleans written as text)."""
+    if not isinstance(value, dict):
+        raise PressworkError("[variables] must be a table of names and values", where)
+    out: dict[str, str] = {}
+    for name, item in value.items():
+        if isinstance(item, bool):
+            out[name] = "true" if item else "false"
+        elif isinstance(item, (str, int, float)):
+            out[name] = str(item)
+        else:
+            raise PressworkError(f"variable {name!r} must be text or a number, not {type(item).__name__}", where)
+    return out
+
+
+def _profiles(value: Any, where: Pos) -> dict[str, dict[str, Any]]:
+    """``[profiles.NAME]``: per edition, ``chapters`` (a list of files) replacing the book's."""
+    if not isinstance(value, dict):
+        raise PressworkError("[profiles] must hold one table per profile ([profiles.NAME])", where)
+    out: dict[str, dict[str, Any]] = {}
+    for name, table in value.items():
+        if not isinstance(table, dict):
+            raise PressworkError(f"[profiles.{name}] must be a table", where)
+        for key, item in table.items():
+            if key != "chapters":
+                raise UsageError(f"unknown key {key!r} in [profiles.{name}]; valid keys: chapters", where)
+            if not (isinstance(item, list) and all(isinstance(v, str) for v in item)):
+                raise PressworkError(f"[profiles.{name}] chapters must be a list of files", where)
+        out[name] = {"chapters": tuple(table.get("chapters", ()))}
+    return out

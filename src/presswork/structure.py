@@ -97,15 +97,39 @@ def split_file(path: str, blocks: Blocks, front_title: str, single_file: bool) -
     return SourceChapters(chapters, proposed)
 
 
-def make_chapters(files: Sequence[Any]) -> tuple[list[Chapter], str]:
+def project_chapter(path: str, blocks: Blocks, front_title: str, entry_title: str) -> SourceChapters:
+    """One file of a book project (mdBook, GitBook, MkDocs, Quarto) as one chapter.
+
+    Its title is its first heading of any level when the file opens with one, else the front
+    matter title, else the title the project's SUMMARY/nav gives it; a file name only when
+    the project names none. The file's other headings are its sections.
+    """
+    fallback = (Text(front_title or entry_title),) if (front_title or entry_title) else _title_from_path(path)
+    heads = _top_headings(blocks)
+    if not heads:
+        return SourceChapters([_chapter(None, blocks, path, 1, fallback)] if blocks else [])
+    level = min(h.level for h in heads)
+    first = blocks[0]
+    if isinstance(first, Heading) and not (front_title and first.level > level):
+        rest = blocks[1:]
+        below = min((h.level for h in _top_headings(rest)), default=first.level + 1)
+        return SourceChapters([_chapter(first, rest, path, min(first.level, below - 1), fallback)])
+    return SourceChapters([_chapter(None, blocks, path, level - 1, fallback)])
+
+
+def make_chapters(files: Sequence[Any], entry_titles: dict[str, str] | None = None) -> tuple[list[Chapter], str]:
     """Chapters of the whole book in reading order, and a title proposed by the structure ("" if none).
 
-    ``files`` are reader SourceFile objects (path, front_matter, blocks).
+    ``files`` are reader SourceFile objects (path, front_matter, blocks). ``entry_titles``
+    (file -> title) marks a book project: each of its files is one chapter (see :func:`project_chapter`).
     """
     chapters: list[Chapter] = []
     proposed = ""
     for f in files:
         title = str(f.front_matter.get("title", "") or "") if isinstance(f.front_matter, dict) else ""
+        if entry_titles is not None:
+            chapters.extend(project_chapter(f.path, f.blocks, title, entry_titles.get(f.path, "")).chapters)
+            continue
         cut = split_file(f.path, f.blocks, title, single_file=len(files) == 1)
         chapters.extend(cut.chapters)
         proposed = proposed or cut.proposed_title

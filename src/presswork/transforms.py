@@ -18,6 +18,7 @@ from .tree import (
     Block,
     Chapter,
     DefinitionItem,
+    Div,
     Document,
     Figure,
     Heading,
@@ -130,12 +131,18 @@ def unique_ids(chapters: list[Chapter]) -> tuple[list[Chapter], dict[tuple[str, 
 
 # ------------------------------------------------------------------ links
 
-def resolve_links(chapters: list[Chapter], ids: dict[tuple[str, str], str], reporter: Reporter) -> list[Chapter]:
+def resolve_links(chapters: list[Chapter], ids: dict[tuple[str, str], str], reporter: Reporter,
+                  content: str = ".", site_url: str = "") -> list[Chapter]:
     """Rewrite links between chapter files (``02-setup.md#install``) and within a file (``#x``)
-    to book ids (``#install``). A link whose target does not exist becomes plain text with a warning."""
+    to book ids (``#install``). Links written for the rendered web site resolve too: ``page.html``,
+    ``page/``, ``/docs/page``, ``../page.md#anchor`` (see :func:`site_candidates`). A link to a page
+    that is not in the book points to ``site_url`` when one is configured; otherwise it, like any
+    link whose target does not exist, becomes plain text with a warning. ``content`` is the
+    project-relative folder of the chapter files (the root of the site)."""
     first_chapter: dict[str, str] = {}
     for ch in chapters:
         first_chapter.setdefault(ch.source, ch.id)
+    content = posixpath.normpath(content)
     book_ids = set(ids.values())
     # GitHub, Pandoc and Python-Markdown slug headings differently ("a--b" vs "a-b"): a fragment
     # that matches no id exactly may still match one letter for letter.
@@ -147,18 +154,34 @@ def resolve_links(chapters: list[Chapter], ids: dict[tuple[str, str], str], repo
         by_stem.setdefault(posixpath.splitext(posixpath.basename(src))[0], []).append(src)
 
     def chapter_file(source: str, path: str) -> str | None:
-        """The chapter file a link path names: as written, with ".md" added, or, for the
-        extension-less site paths of documentation sets ("/using-npm/developers"), the one
-        chapter file of that name."""
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
-        for candidate in (target, target + ".md"):
+        """The chapter file a link path names: as written, with ".md" added, as the site page
+        of a chapter, or, for the extension-less site paths of documentation sets
+        ("/using-npm/developers"), the one chapter file of that name."""
+        for candidate in site_candidates(source, path, content):
             if candidate in first_chapter:
                 return candidate
-        if not posixpath.splitext(path)[1]:
-            found = by_stem.get(posixpath.basename(path.rstrip("/")), [])
+        if not posixpath.splitext(path.rstrip("/"))[1] or path.endswith(".html"):
+            stem = posixpath.splitext(posixpath.basename(path.rstrip("/")))[0]
+            found = by_stem.get(stem, [])
             if len(found) == 1:
                 return found[0]
         return None
+
+    def site_page(source: str, path: str) -> str | None:
+        """The absolute address on ``site_url`` of a site page the book does not hold, or None."""
+        if not site_url or posixpath.splitext(path.rstrip("/"))[1].lower() not in ("", ".html", ".htm", ".md", ".qmd"):
+            return None
+        if path.startswith("/"):
+            return urllib.parse.urljoin(site_url.rstrip("/") + "/", path.lstrip("/"))
+        here = posixpath.relpath(posixpath.dirname(source), content) if content != "." else posixpath.dirname(source)
+        target = posixpath.normpath(posixpath.join(here, path))
+        if target.startswith(".."):
+            return None
+        stem, ext = posixpath.splitext(target)
+        if ext.lower() in (".md", ".qmd"):
+            target = (posixpath.dirname(target) + "/index.html").lstrip("/") if posixpath.basename(stem).lower() in (
+                "readme", "index") else stem + ".html"
+        return urllib.parse.urljoin(site_url.rstrip("/") + "/", target + ("/" if path.endswith("/") else ""))
 
     def fix(node: Any, pos: Pos | None, source: str) -> Any:
         if not isinstance(node, Link):
@@ -177,6 +200,8 @@ def resolve_links(chapters: list[Chapter], ids: dict[tuple[str, str], str], repo
             target_file = source
         else:
             target_file = chapter_file(source, path)
+            if target_file is None and (address := site_page(source, path)) is not None:
+                return dataclasses.replace(node, url=address + (f"#{frag}" if frag else ""))
             if target_file is None:
                 what = "chapter file" if path.lower().endswith((".md", ".markdown")) else "file"
                 reporter.warn(f"link to missing {what} {path!r} (links may point to chapters and their headings)", pos, "link")
@@ -196,19 +221,112 @@ def resolve_links(chapters: list[Chapter], ids: dict[tuple[str, str], str], repo
                                 title=ch.title) for ch in chapters]
 
 
+def site_candidates(source: str, path: str, content: str = ".") -> list[str]:
+    """The chapter files a link may name, most likely first: the file as written and with ``.md``
+    added; for a site page (``page.html``, ``page/``, ``dir/index.html``) the Markdown file it was
+    made from (``page.md``, ``page.qmd``, ``page/index.md``, ``page/README.md``); a path from the
+    site root (``/page``, ``/docs/page``) is tried from the content folder, dropping leading folders."""
+    bases: list[str] = []
+    if path.startswith("/"):
+        parts = [p for p in path.split("/") if p]
+        for i in range(len(parts)):
+            bases.append(posixpath.normpath(posixpath.join(content, *parts[i:])))
+    else:
+        bases.append(posixpath.normpath(posixpath.join(posixpath.dirname(source), path)))
+    out: list[str] = []
+    for target in bases:
+        stem, ext = posixpath.splitext(target)
+        ext = ext.lower()
+        if ext in (".html", ".htm"):
+            if posixpath.basename(stem).lower() == "index":
+                folder = posixpath.dirname(stem)
+                out += [posixpath.join(folder, n) for n in ("index.md", "README.md", "index.qmd", "readme.md")]
+            out += [stem + ".md", stem + ".qmd", stem + ".markdown"]
+        elif ext in (".md", ".qmd", ".markdown"):
+            out += [target, stem + ".qmd" if ext == ".md" else stem + ".md"]
+        else:
+            out += [target, target + ".md", target + ".qmd"]
+            out += [posixpath.join(target, n) for n in ("index.md", "README.md", "index.qmd", "readme.md")]
+    return [posixpath.normpath(c) for c in out]
+
+
 def _loose(ident: str) -> str:
     """An id reduced to its letters and digits, to match anchors made by other slug rules."""
     return re.sub(r"[\W_]+", "", ident.lower())
 
 
+# ------------------------------------------------------------------ profiles
+
+_PROFILE_CLASS = re.compile(r"^(only|no)-profile-(.+)$")
+
+
+def apply_profile(chapters: list[Chapter], profile: str) -> list[Chapter]:
+    """Settle the profile divs for the edition ``profile`` ("" = none): ``::: only-profile-NAME``
+    keeps its content only in that edition, ``::: no-profile-NAME`` in every other one. A div
+    kept is opened (its blocks take its place, unless it has other classes or an id)."""
+    def fix(node: Any) -> Any:
+        if not isinstance(node, Div):
+            return node
+        rules = [m for m in map(_PROFILE_CLASS.match, node.attr.classes) if m]
+        if not rules:
+            return node
+        shown = all((m.group(2) == profile) == (m.group(1) == "only") for m in rules)
+        if not shown:
+            return _EMPTY
+        rest = tuple(c for c in node.attr.classes if not _PROFILE_CLASS.match(c))
+        return dataclasses.replace(node, attr=dataclasses.replace(node.attr, classes=rest))
+
+    out = []
+    for ch in chapters:
+        blocks = walk(ch.blocks, fix)
+        out.append(dataclasses.replace(ch, blocks=_drop_empty(blocks)))
+    return out
+
+
+#: Marks a block left out by :func:`apply_profile` (removed from its parent by :func:`_drop_empty`).
+_EMPTY = Div(Attr(classes=("presswork-dropped",)), ())
+
+
+def _drop_empty(blocks: Any) -> Any:
+    def fix(node: Any) -> Any:
+        for f in dataclasses.fields(node) if dataclasses.is_dataclass(node) else ():
+            value = getattr(node, f.name)
+            if isinstance(value, tuple) and any(v is _EMPTY or v == _EMPTY for v in value):
+                node = dataclasses.replace(node, **{f.name: tuple(v for v in value if v != _EMPTY)})
+        return node
+    return tuple(b for b in walk(blocks, fix) if b != _EMPTY)
+
+
 # ------------------------------------------------------------------ numbering
 
+def appendix_letter(n: int) -> str:
+    """The letter of the ``n``-th appendix (1-based): A..Z, then AA, AB..."""
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def number(chapters: list[Chapter], config: Config) -> list[Chapter]:
-    """Chapter and section numbers (``number_sections``) and figure/table labels (``number_figures``)."""
-    return [_number_chapter(ch, n, config) for n, ch in enumerate(chapters, start=1)]
+    """Chapter and section numbers (``number_sections``) and figure/table labels (``number_figures``).
+
+    Appendices are lettered (A, B, ... and sections "A.1") whether or not sections are
+    numbered; the other chapters are numbered 1, 2, ... in order."""
+    out: list[Chapter] = []
+    main = appendices = 0
+    for ch in chapters:
+        if ch.appendix:
+            appendices += 1
+            numbered = _number_chapter(ch, appendix_letter(appendices), config)
+            out.append(dataclasses.replace(numbered, number=appendix_letter(appendices)))
+        else:
+            main += 1
+            out.append(_number_chapter(ch, str(main), config))
+    return out
 
 
-def _number_chapter(ch: Chapter, n: int, config: Config) -> Chapter:
+def _number_chapter(ch: Chapter, n: str, config: Config) -> Chapter:
     """Number chapter ``n``: its sections "n.1", "n.1.1" and its captioned figures and tables."""
     counters = [0] * 7
     labels = {"Figure": 0, "Table": 0}
@@ -217,14 +335,14 @@ def _number_chapter(ch: Chapter, n: int, config: Config) -> Chapter:
         if isinstance(node, Heading) and config.number_sections:
             counters[node.level] += 1
             counters[node.level + 1:] = [0] * (6 - node.level)
-            return dataclasses.replace(node, number=".".join([str(n), *map(str, counters[2:node.level + 1])]))
+            return dataclasses.replace(node, number=".".join([n, *map(str, counters[2:node.level + 1])]))
         if isinstance(node, (Figure, Table)) and config.number_figures and node.caption:
             kind = type(node).__name__
             labels[kind] += 1
             return dataclasses.replace(node, label=f"{kind} {n}.{labels[kind]}")
         return node
 
-    return dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix), number=str(n) if config.number_sections else "")
+    return dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix), number=n if config.number_sections else "")
 
 
 # ------------------------------------------------------------------ assets
@@ -273,9 +391,10 @@ def apply_transforms(chapters: list[Chapter], meta: Any, config: Config, gate: A
     if not chapters:
         raise PressworkError("the book has no content: no chapter file has any text")
     check_nesting(chapters, config.max_nesting)
+    chapters = apply_profile(chapters, config.profile)
     chapters = flatten_notes(chapters, reporter)
     chapters, ids = unique_ids(chapters)
-    chapters = resolve_links(chapters, ids, reporter)
+    chapters = resolve_links(chapters, ids, reporter, config.content, config.site_url)
     chapters = number(chapters, config)
     chapters = resolve_assets(chapters, gate, reporter)
     return Document(meta, tuple(chapters))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Never, NoReturn, cast, get_args
 
 #: Bumped whenever the JSON shape of the tree changes incompatibly.
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1: Chapter.part and Chapter.appendix
 
 
 @dataclass(frozen=True)
@@ -367,7 +367,9 @@ class Chapter:
     title: Inlines
     source: str
     blocks: Blocks
-    number: str = ""  # "3" when chapters are numbered, else ""
+    number: str = ""  # "3" when chapters are numbered, else "" ("A" for an appendix)
+    part: str = ""  # title of the book part the chapter belongs to ("" = none); a part opens at its first chapter
+    appendix: bool = False  # an appendix (lettered A, B, ... when chapters are numbered)
 
 
 @dataclass(frozen=True)

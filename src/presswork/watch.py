@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
 from .diagnostics import PressworkError
 
 #: File suffixes whose changes trigger a rebuild.
-WATCHED_SUFFIXES = (".md", ".markdown", ".toml", ".css", ".html", ".xhtml", ".j2", ".png", ".jpg", ".jpeg",
-                    ".gif", ".svg", ".webp", ".pptx", ".potx")
+WATCHED_SUFFIXES = (".md", ".markdown", ".qmd", ".toml", ".yml", ".yaml", ".json", ".css", ".html", ".xhtml", ".j2",
+                    ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pptx", ".potx")
 
 #: How long (ms) the watcher waits for more changes before a rebuild starts, so that an editor's
 #: save (often several writes) or a ``git checkout`` gives one rebuild.
@@ -21,11 +21,14 @@ DEBOUNCE_MS = 300
 WAIT_MS = 250
 
 
-def watched(path: str | Path, out_dir: Path, folders: Sequence[Path] = ()) -> bool:
-    """True for a change that should trigger a rebuild: a source, configuration or theme file;
-    not our own outputs, and nothing hidden (temporary files, ``.git``, ``.venv``,
-    ``.presswork-cache``) inside the watched ``folders``."""
+def watched(path: str | Path, out_dir: Path, folders: Sequence[Path] = (), included: Collection[Path] = ()) -> bool:
+    """True for a change that should trigger a rebuild: a source, configuration or theme file,
+    or a file the last build included (``{{#include x.rs}}``, whatever its suffix); not our own
+    outputs, and nothing hidden (temporary files, ``.git``, ``.venv``, ``.presswork-cache``)
+    inside the watched ``folders``."""
     p = Path(path)
+    if p in included or p.resolve() in included:
+        return True
     if p.suffix.lower() not in WATCHED_SUFFIXES or p.is_relative_to(out_dir):
         return False
     inside = next((p.relative_to(f) for f in folders if p.is_relative_to(f)), Path(p.name))
@@ -40,14 +43,16 @@ def describe(paths: Iterable[str]) -> str:
 
 
 def watch(folders: Sequence[Path], out_dir: Path, rebuild: Callable[[], None], report: Callable[[str], None],
-          status: Callable[[str], None] | None = None, stop_event: threading.Event | None = None) -> None:
+          status: Callable[[str], None] | None = None, stop_event: threading.Event | None = None,
+          included: Collection[Path] = ()) -> None:
     """Run ``rebuild`` once, then after every batch of relevant changes, until interrupted
     (or until ``stop_event`` is set).
 
     The watcher starts before the first build and keeps recording changes while a build
     runs, so an edit saved during a build triggers the next one. ``report`` gets build
     errors (watching goes on; the previous outputs stay in place); ``status`` gets one line
-    per rebuild naming the changed files.
+    per rebuild naming the changed files. ``included`` holds the files the last build
+    included (updated by ``rebuild``): a change to one triggers a rebuild too.
     """
     from watchfiles import watch as watch_changes
 
@@ -69,7 +74,7 @@ def watch(folders: Sequence[Path], out_dir: Path, rebuild: Callable[[], None], r
             return
         run()
         for batch in changes:
-            changed = {p for _, p in batch if watched(p, out, roots)}
+            changed = {p for _, p in batch if watched(p, out, roots, included)}
             if changed:
                 say(describe(changed))
                 run()

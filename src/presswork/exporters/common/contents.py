@@ -12,7 +12,7 @@ from .visibility import Target, outline_blocks
 
 @dataclass
 class ContentsEntry:
-    """A chapter (level 1) or a section heading (level 2..6) with the entries nested in it.
+    """A book part (level 0), a chapter (level 1) or a section heading (level 2..6) with the entries nested in it.
 
     ``id`` is the book-wide id the entry links to, ``number`` its number ("2.3", "" when
     unnumbered) and ``title`` its plain text.
@@ -58,7 +58,37 @@ def chapter_contents(chapter: Chapter, depth: int, target: Target) -> ContentsEn
     return entry
 
 
-def book_contents(doc: Document, depth: int, target: Target) -> list[ContentsEntry]:
+def part_id(number: int) -> str:
+    """The id of the opening of the ``number``-th part of the book (1-based): ``part-1``."""
+    return f"part-{number}"
+
+
+def part_openings(doc: Document) -> list[str]:
+    """Per chapter, the title of the part it opens ("" when it opens none): a part opens at the
+    first chapter of a run of chapters with the same ``part``."""
+    out: list[str] = []
+    previous = ""
+    for ch in doc.chapters:
+        out.append(ch.part if ch.part and ch.part != previous else "")
+        previous = ch.part
+    return out
+
+
+def book_contents(doc: Document, depth: int, target: Target, parts: bool = False) -> list[ContentsEntry]:
     """The contents of the book as ``target`` shows it: one entry per chapter, sections nested down
-    to heading level ``depth`` (1 = chapters only)."""
-    return [chapter_contents(ch, max(depth, 1), target) for ch in doc.chapters]
+    to heading level ``depth`` (1 = chapters only). With ``parts``, the chapters of each book part
+    are nested in an entry of the part (level 0, id :func:`part_id`, numbered by order)."""
+    chapters = [chapter_contents(ch, max(depth, 1), target) for ch in doc.chapters]
+    if not parts or not any(ch.part for ch in doc.chapters):
+        return chapters
+    out: list[ContentsEntry] = []
+    count = 0
+    for ch, entry, opens in zip(doc.chapters, chapters, part_openings(doc), strict=True):
+        if opens:
+            count += 1
+            out.append(ContentsEntry(part_id(count), "", opens, 0))
+        if ch.part and out and out[-1].level == 0:
+            out[-1].children.append(entry)
+        else:
+            out.append(entry)
+    return out

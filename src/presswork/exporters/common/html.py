@@ -141,12 +141,14 @@ class HtmlRenderer:
         self.chapter_id = chapter.id
         self._notes, self._note_count = [], 0
         self._pos = Pos(chapter.source)
-        number = f'<span class="chapter-number">{esc(chapter.number)}</span> ' if chapter.number else ""
+        kind = "chapter-number appendix-number" if chapter.appendix else "chapter-number"
+        number = f'<span class="{kind}">{esc(chapter.number)}</span> ' if chapter.number else ""
         title = f'<h1 class="chapter-title">{number}<span class="chapter-title-text">{self.inlines(chapter.title)}</span></h1>'
-        extra = f' xmlns:epub="{EPUB_NS}" epub:type="chapter"' if self.target == "epub" else ""
+        role = "appendix" if chapter.appendix else "chapter"
+        extra = f' xmlns:epub="{EPUB_NS}" epub:type="{role}"' if self.target == "epub" else ""
         body = self.blocks(chapter.blocks)
         notes = self.footnotes() if self.target == "epub" else ""
-        return (f'<section class="chapter"{attrs(id=chapter.id)}{extra} role="doc-chapter"'
+        return (f'<section class="chapter"{attrs(id=chapter.id)}{extra} role="doc-{role}"'
                 f'{attrs(data_title=plain_text(chapter.title))}>\n{title}\n{body}{notes}</section>\n')
 
     def blocks(self, blocks: Blocks) -> str:

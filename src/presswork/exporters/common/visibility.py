@@ -1,5 +1,9 @@
-"""Which content each output shows: the one rule for ``notes``, ``only-slides`` and ``no-slides`` divs,
-and for the parts of ``<details>`` (the summary is shown everywhere; its body is off the slides)."""
+"""Which content each output shows: the one rule for ``notes`` and the ``only-*``/``no-*`` divs,
+and for the parts of ``<details>`` (the summary is shown everywhere; its body is off the slides).
+
+``::: only-pdf``, ``only-epub`` and ``only-slides`` show their content in that output only;
+``no-pdf``, ``no-epub`` and ``no-slides`` in every output but that one. (Profiles,
+``only-profile-NAME``, are settled before the exporters run: see ``transforms.apply_profile``.)"""
 
 from __future__ import annotations
 
@@ -14,9 +18,9 @@ Target = Literal["print", "epub", "slides"]
 #: Div classes whose content a target leaves out. On slides, such content goes to the
 #: speaker notes instead; in print and EPUB it is not rendered at all.
 HIDDEN_CLASSES: dict[Target, frozenset[str]] = {
-    "print": frozenset({"notes", "only-slides"}),
-    "epub": frozenset({"notes", "only-slides"}),
-    "slides": frozenset({"notes", "no-slides"}),
+    "print": frozenset({"notes", "only-slides", "only-epub", "no-pdf", "no-print"}),
+    "epub": frozenset({"notes", "only-slides", "only-pdf", "only-print", "no-epub"}),
+    "slides": frozenset({"notes", "no-slides", "only-pdf", "only-print", "only-epub"}),
 }
 
 

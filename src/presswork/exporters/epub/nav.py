@@ -42,15 +42,18 @@ def id_index(doc: Document, files: dict[str, str]) -> dict[str, str]:
     return index
 
 
-def _entry(contents: ContentsEntry, file: str) -> TocEntry:
-    href = file if contents.level == 1 else f"{file}#{contents.id}"
-    return TocEntry(contents.label or contents.id, href, [_entry(c, file) for c in contents.children])
+def _entry(contents: ContentsEntry, files: dict[str, str], file: str = "") -> TocEntry:
+    if contents.level <= 1:  # a chapter, or a part (it opens with its first chapter's file)
+        file = files[contents.id if contents.level == 1 else contents.children[0].id]
+    href = file if contents.level <= 1 else f"{file}#{contents.id}"
+    return TocEntry(contents.label or contents.id, href, [_entry(c, files, file) for c in contents.children])
 
 
 def build_toc(doc: Document, files: dict[str, str], depth: int) -> list[TocEntry]:
     """Contents of the book (the shared contents, as the EPUB shows it) with hrefs into the
-    chapter files: one entry per chapter, sections nested down to ``depth`` (1 = chapters only)."""
-    return [_entry(entry, files[entry.id]) for entry in book_contents(doc, depth, "epub")]
+    chapter files: one entry per chapter, sections nested down to ``depth`` (1 = chapters only),
+    the chapters of a book part nested in an entry of the part."""
+    return [_entry(entry, files) for entry in book_contents(doc, depth, "epub", parts=True)]
 
 
 def ncx_toc(entries: list[TocEntry], counter: list[int] | None = None) -> list[Any]:

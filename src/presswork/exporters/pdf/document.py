@@ -17,7 +17,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from presswork.diagnostics import PressworkError
 from presswork.exporters.base import BuildContext
-from presswork.exporters.common.contents import book_contents
+from presswork.exporters.common.contents import book_contents, part_openings
 from presswork.exporters.common.fonts import css_font_families, missing_glyphs
 from presswork.exporters.common.highlight import pygments_css
 from presswork.exporters.common.html import HtmlRenderer
@@ -101,7 +101,7 @@ def document_html(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometr
     stamp = ctx.build_time.strftime("%Y-%m-%dT%H:%M:%SZ")
     return ctx.theme.render(
         "templates/pdf/book.html", meta=meta, chapters=chapters, cover=cover,
-        toc=book_contents(doc, max(1, ctx.config.toc_depth), "print"),
+        toc=book_contents(doc, max(1, ctx.config.toc_depth), "print", parts=True), parts=part_openings(doc),
         authors=[a.name for a in meta.authors if a.role == "aut"],
         contributors=[(a.name, a.role) for a in meta.authors if a.role != "aut"],
         created=stamp, modified=stamp, build_date=ctx.build_time.strftime("%Y-%m-%d"),

@@ -14,7 +14,7 @@ import dataclasses
 import math
 from collections.abc import Sequence
 
-from presswork.exporters.common.contents import book_contents
+from presswork.exporters.common.contents import book_contents, part_id, part_openings
 from presswork.exporters.common.highlight import find_lexer, token_runs
 from presswork.tree import Block, Chapter, Document, Heading, plain_text
 
@@ -45,7 +45,11 @@ def build_deck(doc: Document, frame: Frame, opts: DeckOptions, sizer: PictureSiz
         slides.extend(_agenda(doc, frame))
     level = opts.slide_level or auto_slide_level(doc)
     counter = [0]
-    for ch in doc.chapters:
+    parts = 0
+    for ch, opens in zip(doc.chapters, part_openings(doc), strict=True):
+        if opens:  # a divider slide opens each book part
+            parts += 1
+            slides.append(Slide("section", opens, subtitle=[Para((Run(f"Part {parts}"),))], anchors=[part_id(parts)]))
         slides.extend(_chapter_slides(ch, level, frame, opts, sizer, warn, counter, style_code))
     return Deck(slides, meta.title)
 
@@ -69,7 +73,7 @@ def _chapter_slides(ch: Chapter, level: int, frame: Frame, opts: DeckOptions, si
         groups.append((gtitle, items, anchors, is_divider))
     section = Slide("section", title, anchors=[ch.id])
     if ch.number:
-        section.subtitle = [Para((Run(f"Chapter {ch.number}"),))]
+        section.subtitle = [Para((Run(f"{'Appendix' if ch.appendix else 'Chapter'} {ch.number}"),))]
     with_divider = _group_slides(groups, title, section, frame, sizer)
     if sum(s.kind == "content" for s in with_divider) >= 2:
         return with_divider
@@ -283,7 +287,7 @@ def _agenda(doc: Document, frame: Frame) -> list[Slide]:
     chapters = book_contents(doc, 1, "slides")
 
     def entries(size: float) -> list[Para]:
-        return [Para((Run(ch.title, url="#" + ch.id),), bullet="number" if ch.number else "bullet",
+        return [Para((Run(ch.title, url="#" + ch.id),), bullet="number" if ch.number.isdigit() else "bullet",
                      number=int(ch.number) if ch.number.isdigit() else 0, size=size, space=size * 0.3)
                 for ch in chapters]
 

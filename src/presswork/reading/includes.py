@@ -1,0 +1,187 @@
+"""Includes, expanded before a file is read: mdBook's ``{{#include}}``, ``{{#rustdoc_include}}`` and
+``{{#title}}``, and ``{{< include file >}}`` (Quarto's shortcode, also presswork's own include).
+
+mdBook forms: ``{{#include path}}``, ``{{#include path:anchor}}`` (the lines between
+``ANCHOR: anchor`` and ``ANCHOR_END: anchor``), ``{{#include path:10:20}}``, ``path:10:``,
+``path::20`` and ``path:10`` (line ranges, 1-based, inclusive). ``{{#rustdoc_include}}`` takes
+the same arguments and drops rustdoc's hidden lines (``# ``). Anchor lines never show.
+``\\{{#include ...}}`` is kept as written (without the backslash).
+
+Every file is read through the asset gate (inside the project only). A missing file, a file
+outside the project or an include cycle is an error at the ``file:line`` of the directive.
+The result keeps, for every line of the expanded text, the file and line it came from, so that
+diagnostics point into the included file's own lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import PressworkError
+from ..tree import Pos
+
+_MDBOOK = re.compile(r"(?P<escape>\\)?\{\{#(?P<kind>include|rustdoc_include|title)\s+(?P<args>[^}]*?)\s*\}\}")
+_SHORTCODE = re.compile(r"\{\{<\s*include\s+(?P<path>[^>]+?)\s*>\}\}")
+_ANCHOR = re.compile(r"\b(ANCHOR|ANCHOR_END):\s*(?P<name>[\w-]+)")
+_HIDDEN = re.compile(r"^\s*#(\s|$)(?!\[)")
+
+#: Resolve ``ref`` written in project file ``base`` to a path inside the project (the asset gate).
+Resolver = Callable[[str, str, Pos], Path]
+
+
+@dataclass
+class Expanded:
+    """A file's text with its includes expanded, and where each of its lines came from."""
+
+    text: str
+    origins: list[Pos]  #: ``origins[n - 1]``: the file and line that line ``n`` of ``text`` came from.
+    included: list[Path] = field(default_factory=list)  #: Every file included (for ``presswork watch``).
+    title: str = ""  #: The title given by ``{{#title ...}}`` ("" = none).
+
+    def origin(self, line: int) -> Pos | None:
+        """Where line ``line`` (1-based) of the expanded text came from (None when out of range)."""
+        return self.origins[line - 1] if 0 < line <= len(self.origins) else None
+
+
+def has_includes(text: str) -> bool:
+    """Whether ``text`` may hold an include (a quick test before expanding)."""
+    return "{{#" in text or "{{<" in text
+
+
+def expand(text: str, rel: str, resolve: Resolver, root: Path, max_bytes: int = 10_000_000) -> Expanded:
+    """Expand the includes of ``text`` (the contents of project file ``rel``); see the module doc."""
+    out = Expanded("", [])
+    lines = _expand(text, rel, resolve, root, max_bytes, (rel,), out)
+    out.text = "".join(line for line, _ in lines)
+    out.origins = [pos for _, pos in lines]
+    return out
+
+
+def _expand(text: str, rel: str, resolve: Resolver, root: Path, max_bytes: int, chain: tuple[str, ...],
+            out: Expanded, numbers: list[int] | None = None) -> list[tuple[str, Pos]]:
+    """The lines of ``text`` (from ``rel``; ``numbers``: their line numbers there, default 1, 2, ...)
+    with includes expanded, each with its origin."""
+    result: list[tuple[str, Pos]] = []
+    lines = text.splitlines(keepends=True)
+    for number, line in zip(numbers or range(1, len(lines) + 1), lines, strict=True):
+        pos = Pos(rel, number)
+        if "{{" not in line:
+            result.append((line, pos))
+            continue
+        shortcode = _SHORTCODE.search(line)
+        if shortcode and not line[:shortcode.start()].strip() and not line[shortcode.end():].strip():
+            target, inner = _load(shortcode.group("path").strip().strip("\"'"), rel, resolve, root, max_bytes, chain,
+                                  pos, out)
+            result.extend(_expand(inner, target, resolve, root, max_bytes, (*chain, target), out))
+            if result and not result[-1][0].endswith("\n"):
+                result[-1] = (result[-1][0] + "\n", result[-1][1])
+            continue
+        matches = list(_MDBOOK.finditer(line))
+        if not matches:
+            result.append((line, pos))
+            continue
+        alone = len(matches) == 1 and not line[:matches[0].start()].strip() and not line[matches[0].end():].strip()
+        text_out = ""
+        cursor = 0
+        for match in matches:
+            text_out += line[cursor:match.start()]
+            cursor = match.end()
+            if match.group("escape"):
+                text_out += match.group(0)[1:]
+                continue
+            kind, args = match.group("kind"), match.group("args").strip()
+            if kind == "title":
+                out.title = args
+                continue
+            path, selector = _split_args(args)
+            target, inner = _load(path, rel, resolve, root, max_bytes, chain, pos, out)
+            chosen = _select(inner, selector, kind == "rustdoc_include", target, pos)
+            nested = _expand("".join(t for t, _ in chosen), target, resolve, root, max_bytes, (*chain, target), out,
+                             [n for _, n in chosen])
+            if alone and match.group("kind") != "title":
+                indent = line[:match.start()]
+                result.extend((indent + t if t.strip() else t, p) for t, p in nested)
+                break
+            text_out += "".join(t for t, _ in nested).rstrip("\n")
+        else:
+            text_out += line[cursor:]
+            if alone and not text_out.strip():
+                continue  # a line holding only {{#title}}
+            result.extend((t, pos) for t in text_out.splitlines(keepends=True))
+    return result
+
+
+def _split_args(args: str) -> tuple[str, str]:
+    """``path:selector`` -> (path, selector); the selector is "" (whole file), an anchor or a line range."""
+    path, sep, selector = args.partition(":")
+    return path.strip(), selector.strip() if sep else ""
+
+
+def _load(ref: str, rel: str, resolve: Resolver, root: Path, max_bytes: int, chain: tuple[str, ...], pos: Pos,
+          out: Expanded) -> tuple[str, str]:
+    """The project-relative path and text of the file ``ref`` included at ``pos`` of ``rel``."""
+    if not ref:
+        raise PressworkError("include without a file name", pos)
+    path = resolve(ref, rel, pos)
+    if not path.resolve().is_relative_to(root):
+        raise PressworkError(f"included file {ref!r} is outside the project folder", pos)
+    target = path.resolve().relative_to(root).as_posix()
+    if target in chain:
+        cycle = " -> ".join((*chain[chain.index(target):], target))
+        raise PressworkError(f"include cycle: {cycle}", pos)
+    if len(chain) > 20:
+        raise PressworkError("includes nested more than 20 deep", pos)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PressworkError(f"cannot read included file {ref!r}: {exc.strerror or exc}", pos) from None
+    if len(data) > max_bytes:
+        raise PressworkError(f"included file {ref!r} is {len(data):,} bytes, over max_file_bytes ({max_bytes:,})", pos)
+    from . import decode
+
+    out.included.append(path.resolve())
+    return target, decode(data, target).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _select(text: str, selector: str, rustdoc: bool, target: str, pos: Pos) -> list[tuple[str, int]]:
+    """The part of an included file that ``selector`` names, without anchor lines (and hidden lines for rustdoc)."""
+    lines = text.splitlines(keepends=True)
+    numbered = list(enumerate(lines, start=1))
+    if selector and re.fullmatch(r"\d*(:\d*)?", selector):
+        first_s, _, last_s = selector.partition(":")
+        first = int(first_s) if first_s else 1
+        last = int(last_s) if last_s else (first if ":" not in selector else len(lines))
+        if first < 1 or first > max(len(lines), 1) or last < first:
+            raise PressworkError(f"line range {selector!r} is outside {target} ({len(lines)} lines)", pos)
+        numbered = numbered[first - 1:last]
+    elif selector:
+        start = end = None
+        for n, line in numbered:
+            found = _ANCHOR.search(line)
+            if found and found.group("name") == selector:
+                if found.group(1) == "ANCHOR" and start is None:
+                    start = n
+                elif found.group(1) == "ANCHOR_END" and start is not None:
+                    end = n
+                    break
+        if start is None:
+            raise PressworkError(f"anchor {selector!r} not found in {target} (expected a line 'ANCHOR: {selector}')", pos)
+        numbered = numbered[start:(end - 1) if end else len(lines)]
+    kept = [(line, n) for n, line in numbered if not _ANCHOR.search(line)]
+    if rustdoc:
+        kept = [(line, n) for line, n in kept if not _HIDDEN.match(line)]
+    if kept and not kept[-1][0].endswith("\n"):
+        kept[-1] = (kept[-1][0] + "\n", kept[-1][1])
+    if selector and not re.fullmatch(r"\d*(:\d*)?", selector):
+        kept = _dedent_common(kept)
+    return kept
+
+
+def _dedent_common(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """mdBook removes the indentation an anchored region shares (a function body's lines)."""
+    widths = [len(line) - len(line.lstrip(" ")) for line, _ in lines if line.strip()]
+    cut = min(widths, default=0)
+    return [(line[cut:] if line.strip() else line, n) for line, n in lines]

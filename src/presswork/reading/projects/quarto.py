@@ -1,0 +1,95 @@
+"""Quarto books: ``_quarto.yml`` (``book: title, author, chapters, appendices``, parts), chapters in .md or plain .qmd."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ...diagnostics import PressworkError
+from ...tree import Pos
+from . import BookProject, Entry
+from .yamlfile import names, read_yaml
+
+
+def detect(folder: Path) -> BookProject | None:
+    """A Quarto book: a ``_quarto.yml`` with a ``book`` section (or ``project: type: book``)."""
+    file = next((folder / n for n in ("_quarto.yml", "_quarto.yaml") if (folder / n).is_file()), None)
+    if file is None:
+        return None
+    data = read_yaml(file, file.name)
+    book = data.get("book")
+    project_table = data.get("project") if isinstance(data.get("project"), dict) else {}
+    if not isinstance(book, dict):
+        if isinstance(project_table, dict) and project_table.get("type") == "book":
+            raise PressworkError("Quarto book without a 'book' section (title, chapters)", Pos(file.name))
+        return None
+    settings: dict[str, Any] = {}
+    for key in ("title", "subtitle", "description"):
+        if isinstance(book.get(key), str) and book[key].strip():
+            settings[key] = book[key].strip()
+    authors = names(book.get("author", book.get("authors")))
+    if authors:
+        settings["authors"] = authors
+    lang = data.get("lang")
+    if isinstance(lang, str) and lang:
+        settings["language"] = lang
+    if isinstance(book.get("site-url"), str) and book["site-url"].startswith(("http://", "https://")):
+        settings["site_url"] = book["site-url"]
+    project = BookProject("quarto", file, folder, settings, syntax={"quarto-cells"})
+    seen: set[Path] = set()
+    for key, appendix in (("chapters", False), ("appendices", True)):
+        items = book.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            raise PressworkError(f"book {key} must be a list of files", Pos(file.name))
+        _add(items, folder, "", appendix, project, seen, file.name)
+    if not project.entries:
+        raise PressworkError("the Quarto book lists no chapters (book: chapters)", Pos(file.name))
+    return project
+
+
+def _add(items: list[Any], folder: Path, part: str, appendix: bool, project: BookProject, seen: set[Path],
+         display: str) -> None:
+    for item in items:
+        if isinstance(item, dict) and "chapters" in item:
+            title = str(item.get("part") or "")
+            part_file = (folder / title).resolve() if title.endswith((".qmd", ".md")) else None
+            if part_file is not None and part_file.is_file():  # a part page: its file opens the part
+                name = title
+                title = _file_title(part_file) or Path(name).stem
+                _add([name], folder, title, appendix, project, seen, display)
+            chapters = item.get("chapters")
+            if isinstance(chapters, list):
+                _add(chapters, folder, title, appendix, project, seen, display)
+            continue
+        if isinstance(item, dict) and "href" in item:
+            item = item["href"]
+        if not isinstance(item, str):
+            project.notes.append((display, 0, f"chapter entry {item!r} is not understood; left out"))
+            continue
+        if item.startswith(("http://", "https://")):
+            continue
+        path = (folder / item).resolve()
+        if path in seen:
+            continue
+        if not path.is_file():
+            raise PressworkError(f"chapter file {item!r} listed in the book does not exist", Pos(display))
+        if path.suffix.lower() not in (".md", ".qmd", ".markdown"):
+            project.notes.append((display, 0, f"chapter {item!r} is not Markdown (.md/.qmd); left out"))
+            continue
+        seen.add(path)
+        project.entries.append(Entry(path, "", part, appendix))
+
+
+def _file_title(path: Path) -> str:
+    """The title of a part file: its front matter ``title``, else its first ``#`` heading ("" if none)."""
+    import re
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    found = re.search(r"^title:\s*[\"']?(.+?)[\"']?\s*$", text, re.MULTILINE) if text.startswith("---") else None
+    found = found or re.search(r"^#\s+(.+?)\s*(\{[^}]*\})?\s*$", text, re.MULTILINE)
+    return found.group(1).strip() if found else ""

@@ -1,0 +1,102 @@
+"""Text preprocessing before a file is read: ``{{ name }}`` variables, Quarto cells and plug-in directives.
+
+``{{ name }}`` (and ``{{ extra.name }}`` in MkDocs books) takes its value from ``[variables]`` of
+the configuration (and MkDocs' ``extra``); never in code (fenced blocks and code spans). When
+the book defines variables, an undefined one is an error at its line; a book without any keeps
+the braces as written (they are often template examples in prose).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..diagnostics import PressworkError, Reporter
+from ..tree import Pos
+
+_VARIABLE = re.compile(r"(?<![{\\])\{\{\s*(?P<name>[A-Za-z_][\w.-]*)\s*\}\}(?!\})")
+_FENCE = re.compile(r"^ {0,3}(?P<mark>`{3,}|~{3,})(?P<info>.*)$")
+_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+_CELL = re.compile(r"^(?P<indent> {0,3})(?P<mark>`{3,})\s*\{(?P<engine>[A-Za-z][\w-]*)(?P<rest>[^}]*)\}\s*$")
+_AUTODOC = re.compile(r"^:::\s+(?P<ref>[A-Za-z_][\w.]*)\s*$")
+
+#: Where line ``n`` of the text being processed came from.
+Origin = Callable[[int], Pos]
+
+
+def substitute(text: str, variables: dict[str, str], where: Origin) -> str:
+    """Replace ``{{ name }}`` outside code by its value; an undefined name is an error when ``variables`` is not empty."""
+    if "{{" not in text or not variables:
+        return text
+    out: list[str] = []
+    fence = ""
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        found = _FENCE.match(line)
+        if fence:
+            if found and found.group("mark")[0] == fence[0] and len(found.group("mark")) >= len(fence) \
+                    and not found.group("info").strip():
+                fence = ""
+            out.append(line)
+            continue
+        if found:
+            fence = found.group("mark")
+            out.append(line)
+            continue
+        if "{{" not in line:
+            out.append(line)
+            continue
+        pieces: list[str] = []
+        cursor = 0
+        for span in _CODE_SPAN.finditer(line):
+            pieces.append(_replace(line[cursor:span.start()], variables, where(number)))
+            pieces.append(span.group(0))
+            cursor = span.end()
+        pieces.append(_replace(line[cursor:], variables, where(number)))
+        out.append("".join(pieces))
+    return "".join(out)
+
+
+def _replace(text: str, variables: dict[str, str], pos: Pos) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group("name")
+        if name not in variables:
+            from ..config import suggest
+
+            raise PressworkError(f"undefined variable {name!r}{suggest(name, variables)}; define it in [variables] "
+                                 "of the configuration", pos)
+        return variables[name]
+    return _VARIABLE.sub(value, text)
+
+
+def quarto_cells(text: str, where: Origin, reporter: Reporter) -> str:
+    """Quarto's executable cells (```` ```{r} ````, ```` ```{python} ````) are not run: each is shown as
+    code in its language, with one warning."""
+    if "```" not in text or "{" not in text:
+        return text
+    out: list[str] = []
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        cell = _CELL.match(line.rstrip("\n"))
+        if cell and not cell.group("engine").startswith("."):
+            engine = cell.group("engine")
+            reporter.warn(f"executable Quarto cell {{{engine}}} is not run: its code is shown, without its output",
+                          where(number), "quarto")
+            line = f"{cell.group('indent')}{cell.group('mark')}{engine}\n"
+        out.append(line)
+    return "".join(out)
+
+
+def autodoc_directives(text: str, where: Origin, reporter: Reporter) -> str:
+    """MkDocs ``mkautodoc`` directives (``::: httpx.Client``) are not run: each becomes its reference
+    in code, with one warning."""
+    if ":::" not in text:
+        return text
+    out: list[str] = []
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        found = _AUTODOC.match(line.rstrip("\n"))
+        if found:
+            ref = found.group("ref")
+            reporter.warn(f"mkautodoc directive '::: {ref}' is not run (it documents Python code); its reference "
+                          "is shown", where(number), "plugin")
+            line = f"`{ref}`\n"
+        out.append(line)
+    return "".join(out)
