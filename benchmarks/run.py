@@ -80,7 +80,11 @@ class Run:
 
 
 def measure(cmd: list[str], cwd: Path, log: Path) -> Run:
-    """Run ``cmd`` in a fresh process; its wall time, CPU time and peak RSS (children included)."""
+    """Run ``cmd`` in a fresh process; its wall time, CPU time and peak RSS (children included).
+
+    Linux folds the spawning process's own peak into a child's ``ru_maxrss`` when the child
+    execs, so this is meant to run from a small process (this script), not from a large one.
+    """
     env = {**os.environ, "PYTHONHASHSEED": "0",
            # Pandoc and presswork both find the weasyprint beside this Python first.
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
