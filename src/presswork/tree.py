@@ -368,6 +368,9 @@ class Chapter:
     source: str
     blocks: Blocks
     number: str = ""  # "3" when chapters are numbered, else ""
+    #: Level of the source heading that opened the chapter (1 for ``#``, 2 for ``##`` ...);
+    #: 1 for a chapter that is a whole file or has no heading. Exporters decide page breaks by it.
+    source_level: int = 1
 
 
 @dataclass(frozen=True)

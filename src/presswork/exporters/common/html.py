@@ -121,8 +121,10 @@ class HtmlRenderer:
         self._note_count = 0
 
     # ------------------------------------------------------------------ entry points
-    def chapter(self, chapter: Chapter) -> str:
-        """A ``<section class="chapter">`` with the title as ``<h1>``, the blocks and (epub) the footnotes."""
+    def chapter(self, chapter: Chapter, classes: str = "") -> str:
+        """A ``<section class="chapter">`` with the title as ``<h1>``, the blocks and (epub) the footnotes.
+
+        ``classes`` are added to the section's class (e.g. "run-on" for a chapter that opens no page)."""
         self.chapter_id = chapter.id
         self._notes, self._note_count = [], 0
         self._pos = Pos(chapter.source)
@@ -131,7 +133,8 @@ class HtmlRenderer:
         extra = f' xmlns:epub="{EPUB_NS}" epub:type="chapter"' if self.target == "epub" else ""
         body = self.blocks(chapter.blocks)
         notes = self.footnotes() if self.target == "epub" else ""
-        return (f'<section class="chapter"{attrs(id=chapter.id)}{extra} role="doc-chapter"'
+        cls = f"chapter {classes}" if classes else "chapter"
+        return (f'<section class="{cls}"{attrs(id=chapter.id)}{extra} role="doc-chapter"'
                 f'{attrs(data_title=plain_text(chapter.title))}>\n{title}\n{body}{notes}</section>\n')
 
     def blocks(self, blocks: Blocks) -> str:
