@@ -99,6 +99,9 @@ class EpubBook:
         images = self.images
         css = (self.ctx.theme.render("epub/book.css") + "\n/* code colours */\n"
                + pygments_css(self.opts.code_style, ".code") + "\n")
+        if self.opts.code_style_dark:
+            css += ("@media (prefers-color-scheme: dark) {\n"
+                    + pygments_css(self.opts.code_style_dark, ".code") + "\n}\n")
         self.book.add_item(_item("css", CSS_FILE, css, "text/css"))
         for number, asset in enumerate(images.by_src.values(), 1):
             self.book.add_item(_item(f"img-{number}", asset.href, asset.data, asset.media_type))

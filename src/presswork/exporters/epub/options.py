@@ -16,3 +16,4 @@ class EpubOptions:
     accessibility_summary: str = ""  #: schema:accessibilitySummary; "" = describe what the book offers.
     certified_by: str = ""  #: a11y:certifiedBy of the conformance claim; "" = the publisher, else "presswork".
     code_style: str = "default"  #: Pygments style of code colours.
+    code_style_dark: str = "github-dark"  #: Pygments style of code colours in night mode (prefers-color-scheme: dark); "" = none.
