@@ -137,3 +137,30 @@ def test_urls_and_code_never_get_a_hyphen(tmp_path: Path) -> None:
               if re.search(r"[/.]", m.group(1) + m.group(2))]
     assert not broken, broken
     assert " ".join(raw.split()).count("then more words follow") == 24
+
+
+def test_one_cover_design_for_pdf_and_epub(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    from presswork.exporters.common.cover import CoverText, cover_for_page, render_cover
+    from presswork.exporters.epub import EpubExporter
+
+    doc = guide(2)
+    pdf = _export(tmp_path, doc, "cover.pdf")
+    page = PdfReader(pdf).pages[0]
+    images = list(page.images)
+    assert len(images) == 1, "the generated cover fills the first page"
+    drawn = Image.open(io.BytesIO(images[0].data))
+    text = CoverText("A Guide")
+    assert drawn.size == Image.open(io.BytesIO(cover_for_page(text, {}, 210, 297))).size
+    ctx = make_context(tmp_path / "proj", EpubExporter)
+    EpubExporter().export(doc, ctx, tmp_path / "book.epub")
+    with zipfile.ZipFile(tmp_path / "book.epub") as z:
+        epub_cover = Image.open(io.BytesIO(z.read("EPUB/images/cover.png")))
+    same = Image.open(io.BytesIO(render_cover(text, {}, epub_cover.size)))
+    assert list(epub_cover.convert("RGB").getdata())[::997] == list(same.convert("RGB").getdata())[::997]
+    typographic = _export(tmp_path, doc, "typo.pdf", cover="typographic")
+    assert not list(PdfReader(typographic).pages[0].images)

@@ -15,12 +15,12 @@ from markupsafe import Markup
 from presswork.assets import media_type
 from presswork.diagnostics import PressworkError
 from presswork.exporters.base import BuildContext
+from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.highlight import pygments_css
 from presswork.exporters.common.html import HtmlRenderer
 from presswork.tree import Chapter, Document, Image, Meta, Table, plain_text
 
 from .content import Images, assess, collect_images
-from .cover import CoverText, render_cover
 from .meta import MetadataWriter, book_identifier, w3c_date
 from .nav import TocEntry, build_toc, chapter_files, id_index, ncx_toc
 from .options import EpubOptions

@@ -19,6 +19,7 @@ from presswork.diagnostics import PressworkError
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.breaking import chapter_breaks
 from presswork.exporters.common.contents import book_contents
+from presswork.exporters.common.cover import CoverText, cover_for_page, data_uri
 from presswork.exporters.common.fonts import css_font_families, missing_glyphs
 from presswork.exporters.common.highlight import pygments_css
 from presswork.tree import Document, Image, Pos, blocks_text, plain_text
@@ -102,6 +103,10 @@ def document_html(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometr
             cover = ctx.gate.resolve(cover_ref).as_uri()
         except PressworkError as exc:
             ctx.reporter.warn(f"cover not used: {exc.message}", exc.pos or Pos(cover_ref), "asset")
+    elif not opts.print and opts.cover == "generated":
+        text = CoverText(meta.title, meta.subtitle.strip(), tuple(a.name for a in meta.authors if a.name.strip()),
+                         meta.publisher)
+        cover = data_uri(cover_for_page(text, dict(ctx.theme.options), geo.width, geo.height))
     stamp = ctx.build_time.strftime("%Y-%m-%dT%H:%M:%SZ")
     return ctx.theme.render(
         "templates/pdf/book.html", meta=meta, chapters=chapters, cover=cover,
