@@ -7,8 +7,8 @@ Display text is wrapped at spaces only, never hyphenated.
 
 from __future__ import annotations
 
-import io
 import base64
+import io
 from dataclasses import dataclass
 from typing import Any
 
