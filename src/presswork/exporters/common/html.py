@@ -117,6 +117,9 @@ class HtmlRenderer:
         self.code_wrap = code_wrap
         self.link_footnotes = link_footnotes
         self._pos: Pos | None = None
+        #: Mark each top-level block of a chapter with ``data-block="i"`` (its index in ``chapter.blocks``),
+        #: so that print pagination and the EPUB page list can name the same block.
+        self.mark_blocks = False
         self._notes: list[tuple[int, Note]] = []
         self._note_count = 0
 
@@ -131,7 +134,8 @@ class HtmlRenderer:
         number = f'<span class="chapter-number">{esc(chapter.number)}</span> ' if chapter.number else ""
         title = f'<h1 class="chapter-title">{number}<span class="chapter-title-text">{self.inlines(chapter.title)}</span></h1>'
         extra = f' xmlns:epub="{EPUB_NS}" epub:type="chapter"' if self.target == "epub" else ""
-        body = self.blocks(chapter.blocks)
+        body = (self.blocks(chapter.blocks) if not self.mark_blocks
+                else "".join(_mark_block(self.render(b), i) for i, b in enumerate(chapter.blocks)))
         notes = self.footnotes() if self.target == "epub" else ""
         cls = f"chapter {classes}" if classes else "chapter"
         return (f'<section class="{cls}"{attrs(id=chapter.id)}{extra} role="doc-chapter"'
@@ -459,6 +463,11 @@ class HtmlRenderer:
     def RawInline(self, node: RawInline) -> str:
         self.warn("raw HTML dropped", "html")
         return ""
+
+
+def _mark_block(html: str, index: int) -> str:
+    """``html`` with ``data-block="index"`` on its first element (empty output stays empty)."""
+    return re.sub(r"^(\s*<[a-zA-Z][a-zA-Z0-9]*)", rf'\1 data-block="{index}"', html, count=1)
 
 
 def _block_inlines(block: Block) -> list[Inline]:

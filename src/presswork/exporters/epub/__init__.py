@@ -29,6 +29,7 @@ class EpubExporter(Exporter[EpubOptions]):
     def export(self, doc: Document, ctx: BuildContext[EpubOptions], target: Path) -> None:
         """Metadata, images, cover, title page, chapters, contents, then a reproducible zip."""
         book = EpubBook(doc, ctx)
+        book.paginate()
         book.metadata()
         book.resources()
         book.front_matter()

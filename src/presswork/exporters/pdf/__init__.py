@@ -10,7 +10,7 @@ from pathlib import Path
 from presswork.exporters.base import BuildContext, Exporter
 from presswork.tree import Document
 
-from .document import check_glyphs, document_html, geometry, render, stylesheet, write_pdf
+from .document import check_glyphs, document_html, geometry, record_pagination, render, stylesheet, write_pdf
 from .options import PdfOptions
 
 __all__ = ["PdfExporter", "PdfOptions"]
@@ -28,5 +28,7 @@ class PdfExporter(Exporter[PdfOptions]):
         geo = geometry(ctx.options)
         css_text = stylesheet(doc, ctx, geo)
         check_glyphs(doc, ctx, css_text)
-        laid_out, _fonts = render(doc, ctx, document_html(doc, ctx, geo), css_text)
+        html = document_html(doc, ctx, geo)
+        laid_out, _fonts = render(doc, ctx, html, css_text)
         write_pdf(doc, ctx, laid_out, target)
+        record_pagination(ctx, html, css_text, laid_out)  # the EPUB's page list reuses this layout

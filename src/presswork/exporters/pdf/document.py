@@ -22,10 +22,11 @@ from presswork.exporters.common.contents import book_contents
 from presswork.exporters.common.cover import CoverText, cover_for_page, data_uri
 from presswork.exporters.common.fonts import css_font_families, missing_glyphs
 from presswork.exporters.common.highlight import pygments_css
+from presswork.exporters.common.pagination import PageStart, cache_key, load, locked, page_starts, store
 from presswork.tree import Document, Image, Pos, blocks_text, plain_text
 
 from .fetcher import GateFetcher
-from .labels import labels_finisher, page_labels
+from .labels import folio_text, labels_finisher, page_labels
 from .layout import PAGE_GEOMETRY, PageGeometry, code_columns, page_css
 from .options import PdfOptions
 from .render import PrintRenderer
@@ -92,6 +93,7 @@ def document_html(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometr
     renderer = PrintRenderer(breaks={ch.id: o for ch, o in zip(doc.chapters, opens, strict=True)},
                              reporter=ctx.reporter, image_src=image_url(ctx),
                              code_wrap=code_columns(geo, opts.print), link_footnotes=opts.link_footnotes)
+    renderer.mark_blocks = True  # pagination names blocks by index (common/pagination.py)
     chapters = [Markup(renderer.chapter(ch)) for ch in doc.chapters]
     meta = doc.meta
     cover = ""
@@ -176,3 +178,28 @@ def write_pdf(doc: Document, ctx: BuildContext[PdfOptions], laid_out: Any, targe
         raise
     except Exception as exc:  # WeasyPrint errors are not ours to show as tracebacks
         raise PressworkError(f"PDF output failed: {type(exc).__name__}: {exc}") from exc
+
+
+def record_pagination(ctx: BuildContext[PdfOptions], html: str, css_text: str, laid_out: Any) -> list[PageStart | None]:
+    """Where each laid-out page begins, cached under the project for the EPUB's page list."""
+    starts = page_starts(laid_out.pages, [folio_text(f) for f in page_labels(laid_out.pages)])
+    store(ctx.gate.root, cache_key(html, css_text), starts)
+    return starts
+
+
+def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStart | None]:
+    """The page starts of the book's print edition: from the cache when the PDF (or an earlier
+    build) laid this exact HTML out, else laid out now (once, under a lock) and cached."""
+    geo = geometry(ctx.options)
+    css_text = stylesheet(doc, ctx, geo)
+    html = document_html(doc, ctx, geo)
+    key = cache_key(html, css_text)
+    cached = load(ctx.gate.root, key)
+    if cached is not None:
+        return cached
+    with locked(ctx.gate.root, key):
+        cached = load(ctx.gate.root, key)
+        if cached is not None:
+            return cached
+        laid_out, _fonts = render(doc, ctx, html, css_text)
+        return record_pagination(ctx, html, css_text, laid_out)

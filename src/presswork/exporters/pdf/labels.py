@@ -29,6 +29,25 @@ class Folio:
     prefix: str = ""
 
 
+def to_roman(value: int) -> str:
+    """``value`` as a lower-case roman numeral (14 -> "xiv")."""
+    out = ""
+    for number, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                            (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while value >= number:
+            out, value = out + letters, value - number
+    return out
+
+
+def folio_text(folio: Folio) -> str:
+    """The label a viewer shows for ``folio`` ("iv", "12", "Cover")."""
+    if folio.style == "r":
+        return folio.prefix + to_roman(folio.value)
+    if folio.style == "D":
+        return folio.prefix + str(folio.value)
+    return folio.prefix
+
+
 def roman_value(text: str) -> int:
     """The value of a lower-case roman numeral ("xiv" -> 14)."""
     total = 0
