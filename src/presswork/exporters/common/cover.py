@@ -109,7 +109,7 @@ def render_cover(text: CoverText, options: dict[str, Any], size: tuple[int, int]
 
     margin = round(width * 0.1)
     text_width = width - 2 * margin
-    scale = width / 1600
+    scale = min(width / 1600, height / 2560)  # landscape sizes (a title slide) scale by height
 
     title_font, title_lines, title_size = _fit(text.title or "Untitled", _SERIF_BOLD, _CJK_BOLD, text_width,
                                                round(200 * scale), round(70 * scale), 5)
