@@ -164,3 +164,14 @@ def test_one_cover_design_for_pdf_and_epub(tmp_path: Path) -> None:
     assert list(epub_cover.convert("RGB").getdata())[::997] == list(same.convert("RGB").getdata())[::997]
     typographic = _export(tmp_path, doc, "typo.pdf", cover="typographic")
     assert not list(PdfReader(typographic).pages[0].images)
+
+
+def test_data_urls_are_decoded_without_a_request() -> None:
+    from presswork.exporters.pdf.fetcher import data_response
+
+    png = data_response("data:image/png;base64,iVBORw0KGgo=")
+    assert png.read() == b"\x89PNG\r\n\x1a\n" and png.headers["Content-Type"] == "image/png"
+    text = data_response("data:,a%20b")
+    assert text.read() == b"a b" and text.headers["Content-Type"] == "text/plain"
+    with pytest.raises(ValueError):
+        data_response("data:image/png;base64")
