@@ -119,10 +119,16 @@ def _path(root: Path, key: str) -> Path:
 
 @contextlib.contextmanager
 def locked(root: Path, key: str) -> Iterator[None]:
-    """Hold the lock of layout ``key`` (other build workers wait for it)."""
+    """Hold the lock of layout ``key`` (other build workers wait for it); without a writable
+    project folder there is no cache to share, and no lock is taken."""
     folder = root / CACHE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"pagination-{key}.lock", "w") as handle:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / f"pagination-{key}.lock", "w")  # noqa: SIM115 (closed below)
+    except OSError:
+        yield
+        return
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

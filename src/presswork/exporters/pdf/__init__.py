@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from presswork.exporters.base import BuildContext, Exporter
+from presswork.exporters.common.pagination import cache_key, locked
 from presswork.tree import Document
 
 from .document import check_glyphs, document_html, geometry, record_pagination, render, stylesheet, write_pdf
@@ -29,6 +30,9 @@ class PdfExporter(Exporter[PdfOptions]):
         css_text = stylesheet(doc, ctx, geo)
         check_glyphs(doc, ctx, css_text)
         html = document_html(doc, ctx, geo)
-        laid_out, _fonts = render(doc, ctx, html, css_text)
+        # Under the layout's lock, so an EPUB built in parallel waits for this layout's page
+        # starts (its page list) instead of laying the same book out a second time.
+        with locked(ctx.gate.root, cache_key(html, css_text)):
+            laid_out, _fonts = render(doc, ctx, html, css_text)
+            record_pagination(ctx, html, css_text, laid_out)
         write_pdf(doc, ctx, laid_out, target)
-        record_pagination(ctx, html, css_text, laid_out)  # the EPUB's page list reuses this layout
