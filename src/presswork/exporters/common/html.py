@@ -466,8 +466,12 @@ class HtmlRenderer:
 
 
 def _mark_block(html: str, index: int) -> str:
-    """``html`` with ``data-block="index"`` on its first element (empty output stays empty)."""
-    return re.sub(r"^(\s*<[a-zA-Z][a-zA-Z0-9]*)", rf'\1 data-block="{index}"', html, count=1)
+    """``html`` with ``data-block="index"`` on its first element (empty output and a rule, which no page
+    can begin with, stay as they are)."""
+    if html.lstrip().startswith("<hr"):
+        return html
+    return re.sub(r'^(\s*<[a-zA-Z][a-zA-Z0-9]*(?:\s+[^\s=/>]+(?:="[^"]*")?)*)(\s*/?>)',
+                  rf'\1 data-block="{index}"\2', html, count=1)
 
 
 def _block_inlines(block: Block) -> list[Inline]:
