@@ -48,7 +48,8 @@ def _title_from_path(path: str) -> Inlines:
 def _chapter(heading: Heading | None, blocks: Blocks, path: str, level: int, fallback_title: Inlines) -> Chapter:
     title = heading.children if heading else fallback_title
     ident = (heading.attr.id if heading and heading.attr.id else "") or slugify(plain_text(title))
-    return Chapter(id=ident, title=title, source=path, blocks=_shift(blocks, level))
+    return Chapter(id=ident, title=title, source=path, blocks=_shift(blocks, level),
+                   source_level=heading.level if heading else 1)
 
 
 def split_file(path: str, blocks: Blocks, front_title: str, single_file: bool) -> SourceChapters:

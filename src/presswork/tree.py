@@ -370,6 +370,9 @@ class Chapter:
     number: str = ""  # "3" when chapters are numbered, else "" ("A" for an appendix)
     part: str = ""  # title of the book part the chapter belongs to ("" = none); a part opens at its first chapter
     appendix: bool = False  # an appendix (lettered A, B, ... when chapters are numbered)
+    #: Level of the source heading that opened the chapter (1 for ``#``, 2 for ``##`` ...);
+    #: 1 for a chapter that is a whole file or has no heading. Exporters decide page breaks by it.
+    source_level: int = 1
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ def test_contents_numbers_match_chapter_pages_and_running_heads(book) -> None:
     assert folios[:2] == ["1", "2"]
     assert any(p.lstrip().startswith("THE FEATURE BOOK") for p in pages[first:])
     assert any(p.strip().splitlines()[0].strip().endswith("STRESS") for p in pages[first + 1:])
-    assert re.search(r"^\s*i\s*$", toc, re.M)  # lower-roman folio on the contents page
+    assert re.search(r"^\s*iii\s*$", toc, re.M)  # lower-roman folio, counted from the title page
 
 
 @pytest.mark.slow
@@ -143,9 +143,10 @@ def words_of(doc: Document) -> set[str]:
 @pytest.mark.slow
 def test_every_word_of_the_tree_is_printed(book) -> None:
     raw = subprocess.run(["pdftotext", str(book[0]), "-"], capture_output=True, text=True, check=True).stdout
-    flat = re.sub(r"[-\u2010]\n", "", raw)  # words hyphenated at line ends
+    flat = re.sub(r"[-\u2010]\n|\u200b", "", raw)  # words hyphenated at line ends, break points in URLs
     printed = flat.lower()
-    missing = {w for w in words_of(stress_document()) if w not in printed}
+    joined = printed.replace("\n", "")  # URLs and identifiers break at line ends without a hyphen
+    missing = {w for w in words_of(stress_document()) if w not in printed and w not in joined}
     assert not missing, sorted(missing)
     assert "speaker" not in printed  # speaker notes are not printed
 

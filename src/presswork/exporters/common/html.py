@@ -132,12 +132,17 @@ class HtmlRenderer:
         self.code_wrap = code_wrap
         self.link_footnotes = link_footnotes
         self._pos: Pos | None = None
+        #: Mark each top-level block of a chapter with ``data-block="i"`` (its index in ``chapter.blocks``),
+        #: so that print pagination and the EPUB page list can name the same block.
+        self.mark_blocks = False
         self._notes: list[tuple[int, Note]] = []
         self._note_count = 0
 
     # ------------------------------------------------------------------ entry points
-    def chapter(self, chapter: Chapter) -> str:
-        """A ``<section class="chapter">`` with the title as ``<h1>``, the blocks and (epub) the footnotes."""
+    def chapter(self, chapter: Chapter, classes: str = "") -> str:
+        """A ``<section class="chapter">`` with the title as ``<h1>``, the blocks and (epub) the footnotes.
+
+        ``classes`` are added to the section's class (e.g. "run-on" for a chapter that opens no page)."""
         self.chapter_id = chapter.id
         self._notes, self._note_count = [], 0
         self._pos = Pos(chapter.source)
@@ -146,9 +151,11 @@ class HtmlRenderer:
         title = f'<h1 class="chapter-title">{number}<span class="chapter-title-text">{self.inlines(chapter.title)}</span></h1>'
         role = "appendix" if chapter.appendix else "chapter"
         extra = f' xmlns:epub="{EPUB_NS}" epub:type="{role}"' if self.target == "epub" else ""
-        body = self.blocks(chapter.blocks)
+        body = (self.blocks(chapter.blocks) if not self.mark_blocks
+                else "".join(_mark_block(self.render(b), i) for i, b in enumerate(chapter.blocks)))
         notes = self.footnotes() if self.target == "epub" else ""
-        return (f'<section class="chapter"{attrs(id=chapter.id)}{extra} role="doc-{role}"'
+        cls = f"chapter {classes}" if classes else "chapter"
+        return (f'<section class="{cls}"{attrs(id=chapter.id)}{extra} role="doc-{role}"'
                 f'{attrs(data_title=plain_text(chapter.title))}>\n{title}\n{body}{notes}</section>\n')
 
     def blocks(self, blocks: Blocks) -> str:
@@ -482,6 +489,15 @@ class HtmlRenderer:
     def RawInline(self, node: RawInline) -> str:
         self.warn("raw HTML dropped", "html")
         return ""
+
+
+def _mark_block(html: str, index: int) -> str:
+    """``html`` with ``data-block="index"`` on its first element (empty output and a rule, which no page
+    can begin with, stay as they are)."""
+    if html.lstrip().startswith("<hr"):
+        return html
+    return re.sub(r'^(\s*<[a-zA-Z][a-zA-Z0-9]*(?:\s+[^\s=/>]+(?:="[^"]*")?)*)(\s*/?>)',
+                  rf'\1 data-block="{index}"\2', html, count=1)
 
 
 def _block_inlines(block: Block) -> list[Inline]:

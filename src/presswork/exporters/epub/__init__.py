@@ -14,6 +14,7 @@ from presswork.tree import Document
 
 from .book import EpubBook
 from .options import EpubOptions
+from .package import patch_package
 
 __all__ = ["EpubExporter", "EpubOptions"]
 
@@ -28,8 +29,10 @@ class EpubExporter(Exporter[EpubOptions]):
     def export(self, doc: Document, ctx: BuildContext[EpubOptions], target: Path) -> None:
         """Metadata, images, cover, title page, chapters, contents, then a reproducible zip."""
         book = EpubBook(doc, ctx)
+        book.paginate()
         book.metadata()
         book.resources()
         book.front_matter()
         book.navigation(book.chapters())
-        target.write_bytes(normalise_zip(book.package(), ctx.build_time, EPUB_RULES))
+        data = patch_package(book.package(), book.lang, book.direction)
+        target.write_bytes(normalise_zip(data, ctx.build_time, EPUB_RULES))

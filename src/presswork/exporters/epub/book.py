@@ -15,15 +15,17 @@ from markupsafe import Markup
 from presswork.assets import media_type
 from presswork.diagnostics import PressworkError
 from presswork.exporters.base import BuildContext
+from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.highlight import pygments_css
 from presswork.exporters.common.html import HtmlRenderer
-from presswork.tree import Chapter, Document, Image, Meta, Table, plain_text
+from presswork.exporters.common.pagination import PageStart
+from presswork.tree import Chapter, Document, Image, Meta, Pos, Table, plain_text
 
 from .content import Images, assess, collect_images
-from .cover import CoverText, render_cover
 from .meta import MetadataWriter, book_identifier, w3c_date
 from .nav import TocEntry, build_toc, chapter_files, id_index, ncx_toc
 from .options import EpubOptions
+from .pagelist import PageEntry, add_markers, marker_id
 
 CSS_FILE = "styles/book.css"
 NAV_FILE = "nav.xhtml"
@@ -83,6 +85,35 @@ class EpubBook:
         self.spine: list[Any] = []
         self.guide: list[dict[str, str]] = []
         self.landmarks: list[dict[str, str]] = []
+        self.print_pages: dict[str, list[PageStart]] = {}  # chapter id -> the print pages that open in it
+        self.page_list: list[PageEntry] = []
+        self.print_source = ""
+
+    def paginate(self) -> None:
+        """The print edition's page starts (laid out by the PDF exporter, or taken from its cache)."""
+        if not self.opts.page_list:
+            return
+        from presswork.config import fill_dataclass
+        from presswork.diagnostics import Reporter
+        from presswork.exporters.pdf import PdfOptions
+        from presswork.exporters.pdf.document import print_edition
+
+        where = Pos(str(self.ctx.config.config_file or "presswork.toml"))
+        pdf_options = fill_dataclass(PdfOptions, self.ctx.config.format_options.get("pdf", {}), where, "pdf")
+        c = self.ctx
+        quiet = BuildContext(config=c.config, theme=c.theme, gate=c.gate, reporter=Reporter(),  # the PDF warns
+                             build_time=c.build_time, reproducible=c.reproducible, options=pdf_options)
+        try:
+            starts = print_edition(self.doc, quiet)
+        except PressworkError as exc:
+            self.ctx.reporter.warn(f"no page list: the print edition could not be laid out ({exc.message})",
+                                   None, "epub")
+            return
+        for start in starts:
+            if start is not None:
+                self.print_pages.setdefault(start.chapter, []).append(start)
+        size = pdf_options.page_size + (", two-sided" if pdf_options.print else "")
+        self.print_source = f"{self.title}, print edition (PDF, {size})"
 
     def metadata(self) -> None:
         """Dublin Core metadata, the identifier and the accessibility facts (warning about what is missing)."""
@@ -90,7 +121,13 @@ class EpubBook:
         a11y = assess(self.doc, self.ctx.reporter)
         a11y = dataclasses.replace(a11y, summary=self.opts.accessibility_summary,
                                    certified_by=self.opts.certified_by or meta.publisher)
-        MetadataWriter(self.book).write(meta, self.title, book_identifier(meta), a11y)
+        writer = MetadataWriter(self.book)
+        writer.write(meta, self.title, book_identifier(meta), a11y)
+        if self.print_pages:
+            writer.meta("schema:accessibilityFeature", "pageBreakMarkers")
+            writer.meta("schema:accessibilityFeature", "pageNavigation")
+            writer.dc("source", self.print_source, id="print-source")
+            writer.meta("source-of", "pagination", refines="print-source")
         if self.direction:
             self.book.set_direction(self.direction)
 
@@ -99,6 +136,9 @@ class EpubBook:
         images = self.images
         css = (self.ctx.theme.render("epub/book.css") + "\n/* code colours */\n"
                + pygments_css(self.opts.code_style, ".code") + "\n")
+        if self.opts.code_style_dark:
+            css += ("@media (prefers-color-scheme: dark) {\n"
+                    + pygments_css(self.opts.code_style_dark, ".code") + "\n}\n")
         self.book.add_item(_item("css", CSS_FILE, css, "text/css"))
         for number, asset in enumerate(images.by_src.values(), 1):
             self.book.add_item(_item(f"img-{number}", asset.href, asset.data, asset.media_type))
@@ -134,6 +174,8 @@ class EpubBook:
         for number, ch in enumerate(self.doc.chapters, 1):
             name = self.files[ch.id]
             xhtml = self._chapter(ch, name, ids, self.images, self.ctx, self.page)
+            for start in self.print_pages.get(ch.id, []):
+                self.page_list.append(PageEntry(start.folio, f"{name}#{marker_id(start.folio)}"))
             self.book.add_item(_item(f"chapter-{number}", name, xhtml, XHTML, _doc_properties(xhtml)))
             self.spine.append(f"chapter-{number}")
         first = self.files[self.doc.chapters[0].id]
@@ -144,7 +186,8 @@ class EpubBook:
     def navigation(self, toc: list[TocEntry]) -> None:
         """The nav document (contents and landmarks), the NCX, the spine and the guide."""
         nav = self.ctx.theme.render("epub/nav.xhtml", lang=self.lang, dir=self.direction,
-                                    toc_title=self.opts.toc_title, css=CSS_FILE, toc=toc, landmarks=self.landmarks)
+                                    toc_title=self.opts.toc_title, css=CSS_FILE, toc=toc, landmarks=self.landmarks,
+                                    pages=self.page_list)
         self.book.add_item(_item("nav", NAV_FILE, nav, XHTML, ["nav"]))
         self.book.add_item(epub.EpubNcx())
         self.book.toc = ncx_toc(toc)
@@ -202,6 +245,10 @@ class EpubBook:
 
         renderer = EpubRenderer(target="epub", link_href=link_href, image_src=image_src, reporter=ctx.reporter,
                                 chapter_id=ch.id)
+        starts = self.print_pages.get(ch.id)
+        renderer.mark_blocks = bool(starts)
         body = renderer.chapter(ch)
+        if starts:
+            body = add_markers(body, starts)
         return ctx.theme.render("epub/chapter.xhtml", lang=page["lang"], dir=page["dir"],
                                 title=plain_text(ch.title) or page["title"], css=_relative(CSS_FILE, name), body=Markup(body), body_class="bodymatter")

@@ -17,15 +17,19 @@ from weasyprint.text.fonts import FontConfiguration
 
 from presswork.diagnostics import PressworkError
 from presswork.exporters.base import BuildContext
+from presswork.exporters.common.breaking import chapter_breaks
 from presswork.exporters.common.contents import book_contents, part_openings
+from presswork.exporters.common.cover import CoverText, cover_for_page, data_uri
 from presswork.exporters.common.fonts import css_font_families, missing_glyphs
 from presswork.exporters.common.highlight import pygments_css
-from presswork.exporters.common.html import HtmlRenderer
+from presswork.exporters.common.pagination import PageStart, cache_key, load, locked, page_starts, store
 from presswork.tree import Document, Image, Pos, blocks_text, plain_text
 
 from .fetcher import GateFetcher
+from .labels import folio_text, labels_finisher, page_labels
 from .layout import PAGE_GEOMETRY, PageGeometry, code_columns, page_css
 from .options import PdfOptions
+from .render import PrintRenderer
 
 #: Fonts Pango falls back to although the stylesheet does not name them (naming a colour
 #: emoji font in font-family makes it draw digits and spaces too).
@@ -85,8 +89,11 @@ def image_url(ctx: BuildContext[PdfOptions]) -> Callable[[Image], str]:
 def document_html(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometry) -> str:
     """The whole book as one HTML document, from the theme's ``templates/pdf/book.html``."""
     opts = ctx.options
-    renderer = HtmlRenderer(target="print", reporter=ctx.reporter, image_src=image_url(ctx),
-                            code_wrap=code_columns(geo, opts.print), link_footnotes=opts.link_footnotes)
+    opens = chapter_breaks(doc.chapters, opts.chapter_break)
+    renderer = PrintRenderer(breaks={ch.id: o for ch, o in zip(doc.chapters, opens, strict=True)},
+                             reporter=ctx.reporter, image_src=image_url(ctx),
+                             code_wrap=code_columns(geo, opts.print), link_footnotes=opts.link_footnotes)
+    renderer.mark_blocks = True  # pagination names blocks by index (common/pagination.py)
     chapters = [Markup(renderer.chapter(ch)) for ch in doc.chapters]
     meta = doc.meta
     cover = ""
@@ -98,6 +105,10 @@ def document_html(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometr
             cover = ctx.gate.resolve(cover_ref).as_uri()
         except PressworkError as exc:
             ctx.reporter.warn(f"cover not used: {exc.message}", exc.pos or Pos(cover_ref), "asset")
+    elif not opts.print and opts.cover == "generated":
+        text = CoverText(meta.title, meta.subtitle.strip(), tuple(a.name for a in meta.authors if a.name.strip()),
+                         meta.publisher)
+        cover = data_uri(cover_for_page(text, dict(ctx.theme.options), geo.width, geo.height))
     stamp = ctx.build_time.strftime("%Y-%m-%dT%H:%M:%SZ")
     return ctx.theme.render(
         "templates/pdf/book.html", meta=meta, chapters=chapters, cover=cover,
@@ -105,7 +116,7 @@ def document_html(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometr
         authors=[a.name for a in meta.authors if a.role == "aut"],
         contributors=[(a.name, a.role) for a in meta.authors if a.role != "aut"],
         created=stamp, modified=stamp, build_date=ctx.build_time.strftime("%Y-%m-%d"),
-        page_size=opts.page_size, two_sided=opts.print,
+        page_size=opts.page_size, two_sided=opts.print, runs_on=not all(opens[1:]),
     )
 
 
@@ -128,13 +139,29 @@ def font_timestamps(when: datetime | None) -> Iterator[None]:
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def write_pdf(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: str, target: Path) -> None:
-    """Lay ``html`` out with ``css_text`` (resources through the gate) and write the PDF to ``target``."""
-    opts = ctx.options
+def render(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: str) -> tuple[Any, FontConfiguration]:
+    """Lay ``html`` out with ``css_text`` (resources through the gate): WeasyPrint's document and its fonts."""
     fetcher = GateFetcher(ctx.gate, ctx.reporter)
     fonts = FontConfiguration()
     theme_css = ctx.theme.path("pdf/book.css")
-    sheet = CSS(string=css_text, base_url=theme_css.as_uri(), url_fetcher=fetcher, font_config=fonts)
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)  # the fetcher reports refused resources itself
+    try:
+        sheet = CSS(string=css_text, base_url=theme_css.as_uri(), url_fetcher=fetcher, font_config=fonts)
+        source = HTML(string=html, base_url=ctx.gate.root.as_uri() + "/", url_fetcher=fetcher)
+        return source.render(stylesheets=[sheet], font_config=fonts), fonts
+    except PressworkError:
+        raise
+    except Exception as exc:  # WeasyPrint errors are not ours to show as tracebacks
+        raise PressworkError(f"PDF layout failed: {type(exc).__name__}: {exc}") from exc
+    finally:
+        logger.setLevel(level)
+
+
+def write_pdf(doc: Document, ctx: BuildContext[PdfOptions], laid_out: Any, target: Path) -> None:
+    """Write a laid-out book to ``target``, with page labels that match its folios."""
+    opts = ctx.options
     options: dict[str, Any] = {}
     if opts.pdf_variant:
         options["pdf_variant"] = opts.pdf_variant
@@ -143,17 +170,36 @@ def write_pdf(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text:
     if ctx.reproducible:
         seed = f"{doc.meta.identifier}|{doc.meta.title}|{ctx.build_time.isoformat()}"
         options["pdf_identifier"] = hashlib.md5(seed.encode("utf-8")).hexdigest().encode("ascii")
-
-    logger = logging.getLogger("weasyprint")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)  # the fetcher reports refused resources itself
+    finisher = labels_finisher(page_labels(laid_out.pages))
     try:
-        document = HTML(string=html, base_url=ctx.gate.root.as_uri() + "/", url_fetcher=fetcher)
         with font_timestamps(ctx.build_time if ctx.reproducible else None):
-            document.write_pdf(target, stylesheets=[sheet], font_config=fonts, **options)
+            laid_out.write_pdf(target, finisher=finisher, **options)
     except PressworkError:
         raise
     except Exception as exc:  # WeasyPrint errors are not ours to show as tracebacks
-        raise PressworkError(f"PDF layout failed: {type(exc).__name__}: {exc}") from exc
-    finally:
-        logger.setLevel(level)
+        raise PressworkError(f"PDF output failed: {type(exc).__name__}: {exc}") from exc
+
+
+def record_pagination(ctx: BuildContext[PdfOptions], html: str, css_text: str, laid_out: Any) -> list[PageStart | None]:
+    """Where each laid-out page begins, cached under the project for the EPUB's page list."""
+    starts = page_starts(laid_out.pages, [folio_text(f) for f in page_labels(laid_out.pages)])
+    store(ctx.gate.root, cache_key(html, css_text), starts)
+    return starts
+
+
+def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStart | None]:
+    """The page starts of the book's print edition: from the cache when the PDF (or an earlier
+    build) laid this exact HTML out, else laid out now (once, under a lock) and cached."""
+    geo = geometry(ctx.options)
+    css_text = stylesheet(doc, ctx, geo)
+    html = document_html(doc, ctx, geo)
+    key = cache_key(html, css_text)
+    cached = load(ctx.gate.root, key)
+    if cached is not None:
+        return cached
+    with locked(ctx.gate.root, key):
+        cached = load(ctx.gate.root, key)
+        if cached is not None:
+            return cached
+        laid_out, _fonts = render(doc, ctx, html, css_text)
+        return record_pagination(ctx, html, css_text, laid_out)

@@ -1,7 +1,13 @@
-"""A generated EPUB cover: title, subtitle and authors typeset with Pillow on a theme-coloured background."""
+"""The book's one generated cover design: title, subtitle and authors typeset with Pillow on the theme's colours.
+
+The PDF cover page, the EPUB cover image and the deck's title slide all draw it, at their own
+sizes (:func:`render_cover` for pixels, :func:`cover_for_page` for a page in millimetres).
+Display text is wrapped at spaces only, never hyphenated.
+"""
 
 from __future__ import annotations
 
+import base64
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -103,7 +109,7 @@ def render_cover(text: CoverText, options: dict[str, Any], size: tuple[int, int]
 
     margin = round(width * 0.1)
     text_width = width - 2 * margin
-    scale = width / 1600
+    scale = min(width / 1600, height / 2560)  # landscape sizes (a title slide) scale by height
 
     title_font, title_lines, title_size = _fit(text.title or "Untitled", _SERIF_BOLD, _CJK_BOLD, text_width,
                                                round(200 * scale), round(70 * scale), 5)
@@ -148,3 +154,15 @@ def render_cover(text: CoverText, options: dict[str, Any], size: tuple[int, int]
     out = io.BytesIO()
     img.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def cover_for_page(text: CoverText, options: dict[str, Any], width_mm: float, height_mm: float,
+                   dpi: int = 200) -> bytes:
+    """The cover as a PNG for a page of ``width_mm`` x ``height_mm`` at ``dpi`` (the PDF's full-bleed cover)."""
+    size = (round(width_mm / 25.4 * dpi), round(height_mm / 25.4 * dpi))
+    return render_cover(text, options, size)
+
+
+def data_uri(png: bytes) -> str:
+    """A ``data:`` URI of PNG bytes (how the PDF layout receives a generated cover)."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")

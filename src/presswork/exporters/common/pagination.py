@@ -1,0 +1,157 @@
+"""Where the print edition's pages begin, in terms of the tree, cached so that a PDF+EPUB build lays out once.
+
+The PDF exporter marks every top-level block of a chapter with ``data-block="i"`` (its index
+in ``chapter.blocks``). After WeasyPrint's layout, the first piece of text (or image) in the
+body flow of each page names its chapter, its block and how many counted characters of that
+block went before it on earlier pages: a :class:`PageStart`. The EPUB exporter renders the
+same blocks with the same marks and puts an invisible page-break marker before the same
+character, so page-list entry N opens where PDF page N opens.
+
+Characters are counted without whitespace, soft hyphens, zero-width spaces, hyphenation
+hyphens (U+2010) and code wrap marks; generated content (list markers, footnote calls,
+``::before``) and footnote bodies are not counted on either side; math is laid out as SVG in
+print and MathML in EPUB and is skipped on both.
+
+Cache: ``.presswork-cache/pagination-<hash>.json`` under the project root, keyed by a hash
+of the print HTML, stylesheet and WeasyPrint version. The PDF exporter writes it after its
+own layout; the EPUB exporter reads it, or lays the print edition out itself (under a file
+lock, so parallel workers do not race) when it is missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+#: Characters never counted when locating a page start inside a block.
+IGNORED = frozenset("\u200b\u00ad\u2010\u21aa\u200c\u200d\ufeff")
+CACHE_DIR = ".presswork-cache"
+#: Bump when the meaning of cached page starts changes.
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """Where a print page begins: its folio, the chapter id, the block index (-1 = the chapter
+    title) and the counted characters of that block printed on earlier pages."""
+
+    folio: str
+    chapter: str
+    block: int
+    offset: int
+
+
+def counted(text: str) -> int:
+    """How many characters of ``text`` count for locating a page start."""
+    return sum(1 for c in text if not c.isspace() and c not in IGNORED)
+
+
+def _classes(element: Any) -> list[str]:
+    return str(element.get("class") or "").split()
+
+
+def _leaves(box: Any, chapter: str, block: int | None) -> Iterator[tuple[str, int | None, str, bool]]:
+    """(chapter, block, text, is_leaf) for each text or replaced box of the body flow, in order."""
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+        return
+    if "::" in str(getattr(box, "element_tag", "") or ""):
+        return  # generated content: list markers, footnote calls, ::before / ::after
+    element = getattr(box, "element", None)
+    if element is not None:
+        classes = _classes(element)
+        if "footnote" in classes or "math" in classes:
+            return
+        if "chapter" in classes and element.get("id"):
+            chapter, block = str(element.get("id")), None
+        if element.get("data-block") is not None:
+            block = int(element.get("data-block"))
+        elif "chapter-title" in classes:
+            block = -1
+    if isinstance(box, boxes.TextBox):
+        yield chapter, block, str(box.text), True
+        return
+    if isinstance(box, boxes.ReplacedBox):
+        yield chapter, block, "", True
+        return
+    for child in getattr(box, "children", ()):
+        yield from _leaves(child, chapter, block)
+
+
+def page_starts(pages: Sequence[Any], folios: Sequence[str]) -> list[PageStart | None]:
+    """The start of each laid-out WeasyPrint page inside a chapter (None for front matter pages)."""
+    consumed: dict[tuple[str, int], int] = {}
+    out: list[PageStart | None] = []
+    for page, folio in zip(pages, folios, strict=True):
+        start: PageStart | None = None
+        for chapter, block, text, _leaf in _leaves(page._page_box, "", None):
+            if not chapter or block is None:
+                continue
+            key = (chapter, block)
+            if start is None:
+                start = PageStart(folio, chapter, block, consumed.get(key, 0))
+            consumed[key] = consumed.get(key, 0) + counted(text)
+        out.append(start)
+    return out
+
+
+def cache_key(html: str, css: str) -> str:
+    """The cache key of a print layout: its HTML, stylesheet and the layout engine's version."""
+    import weasyprint
+
+    digest = hashlib.sha256(f"{FORMAT}|{weasyprint.__version__}|".encode())
+    digest.update(css.encode("utf-8"))
+    digest.update(b"\0")
+    digest.update(html.encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def _path(root: Path, key: str) -> Path:
+    return root / CACHE_DIR / f"pagination-{key}.json"
+
+
+@contextlib.contextmanager
+def locked(root: Path, key: str) -> Iterator[None]:
+    """Hold the lock of layout ``key`` (other build workers wait for it); without a writable
+    project folder there is no cache to share, and no lock is taken."""
+    folder = root / CACHE_DIR
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / f"pagination-{key}.lock", "w")  # noqa: SIM115 (closed below)
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def load(root: Path, key: str) -> list[PageStart | None] | None:
+    """The cached page starts of layout ``key``, or None."""
+    try:
+        data = json.loads(_path(root, key).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return [PageStart(**p) if p else None for p in data]
+
+
+def store(root: Path, key: str, starts: Sequence[PageStart | None]) -> None:
+    """Cache the page starts of layout ``key`` (written atomically; a read-only project just skips it)."""
+    path = _path(root, key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps([asdict(s) if s else None for s in starts]), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass

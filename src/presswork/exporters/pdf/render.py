@@ -1,0 +1,81 @@
+"""The print flavour of the shared XHTML renderer: honest break points, ragged fallbacks, listing classes."""
+
+from __future__ import annotations
+
+from presswork.exporters.common.breaking import RAGGED_RUN, is_breakable_token, longest_run
+from presswork.exporters.common.html import HtmlRenderer, esc
+from presswork.tree import Chapter, Code, CodeBlock, Paragraph, Text, blocks_text
+
+#: Listings of at most this many lines are never split across pages.
+SHORT_LISTING = 12
+
+
+def breaking_html(text: str) -> str:
+    """Escaped ``text`` whose URL-like tokens carry ``<wbr/>`` after ``/ . _ - ? & =`` and are never hyphenated."""
+    out: list[str] = []
+    for token in _tokens(text):
+        if is_breakable_token(token):
+            pieces = _split_points(token)
+            out.append('<span class="token">' + "<wbr/>".join(esc(p) for p in pieces) + "</span>")
+        else:
+            out.append(esc(token))
+    return "".join(out)
+
+
+def _tokens(text: str) -> list[str]:
+    """``text`` cut into alternating runs of non-space and space characters (nothing lost)."""
+    out: list[str] = []
+    current = ""
+    for ch in text:
+        if current and (ch.isspace() != current[-1].isspace()):
+            out.append(current)
+            current = ""
+        current += ch
+    if current:
+        out.append(current)
+    return out
+
+
+def _split_points(token: str) -> list[str]:
+    """``token`` cut after each break character that is followed by more of the token."""
+    pieces: list[str] = []
+    start = 0
+    for i, ch in enumerate(token[:-1]):
+        if ch in "/._-?&=" and token[i + 1] not in "/._-?&=":
+            pieces.append(token[start:i + 1])
+            start = i + 1
+    pieces.append(token[start:])
+    return pieces
+
+
+class PrintRenderer(HtmlRenderer):
+    """XHTML for WeasyPrint: URLs and identifiers break only after ``/ . _ - ? & =`` (no added hyphen),
+    a paragraph with a long unbreakable run is set ragged, listings say whether they may split,
+    and chapters that open no page are marked ``run-on``."""
+
+    def __init__(self, *, breaks: dict[str, bool] | None = None, **kwargs: object) -> None:
+        super().__init__(target="print", **kwargs)  # type: ignore[arg-type]
+        self.breaks = breaks or {}
+
+    def chapter(self, chapter: Chapter, classes: str = "") -> str:
+        """The chapter section; ``run-on`` when the book's chapter breaks say it opens no page."""
+        if not self.breaks.get(chapter.id, True):
+            classes = f"{classes} run-on".strip()
+        return super().chapter(chapter, classes)
+
+    def Text(self, node: Text) -> str:
+        return breaking_html(node.text)
+
+    def Code(self, node: Code) -> str:
+        return f"<code>{breaking_html(node.text)}</code>"
+
+    def Paragraph(self, node: Paragraph) -> str:
+        html = self._para(node)
+        if longest_run(blocks_text((node,))) >= RAGGED_RUN:
+            return '<p class="ragged">' + html[len("<p>"):]
+        return html
+
+    def CodeBlock(self, node: CodeBlock) -> str:
+        html = super().CodeBlock(node)
+        kind = "listing-short" if node.code.rstrip("\n").count("\n") + 1 <= SHORT_LISTING else "listing-long"
+        return html.replace('<pre class="code', f'<pre class="{kind} code', 1)
