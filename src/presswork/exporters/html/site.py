@@ -35,8 +35,9 @@ class SiteRenderer(HtmlRenderer):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(target="epub", **kwargs)  # type: ignore[arg-type]
 
-    def chapter(self, chapter: Chapter) -> str:
-        return super().chapter(chapter).replace(f' xmlns:epub="{EPUB_NS}" epub:type="chapter"', "", 1)
+    def chapter(self, chapter: Chapter, classes: str = "") -> str:
+        role = "appendix" if chapter.appendix else "chapter"
+        return super().chapter(chapter, classes).replace(f' xmlns:epub="{EPUB_NS}" epub:type="{role}"', "", 1)
 
     def footnotes(self) -> str:
         # Markup only: text is escaped, so '<aside epub:type=' cannot come from the book's words.
