@@ -53,9 +53,17 @@ HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "template"
 # The deck checker shared by the project's worktrees (not part of the repository): beside the repository's
 # folder or one level higher.
-VISIBLE_WORDS = next((p for p in (REPO.parent / "shared" / "tools" / "pptx_visible_words.py",
-                                  REPO.parents[1] / "shared" / "tools" / "pptx_visible_words.py") if p.is_file()),
-                     REPO.parent / "shared" / "tools" / "pptx_visible_words.py")
+VISIBLE_WORDS = next(
+    (
+        p
+        for p in (
+            REPO.parent / "shared" / "tools" / "pptx_visible_words.py",
+            REPO.parents[1] / "shared" / "tools" / "pptx_visible_words.py",
+        )
+        if p.is_file()
+    ),
+    REPO.parent / "shared" / "tools" / "pptx_visible_words.py",
+)
 FORMATS = ("pdf", "epub", "pptx")
 ALL = "all three"
 TIMEOUT = 3600.0
@@ -74,9 +82,13 @@ class Run:
     @staticmethod
     def chain(runs: list[Run]) -> Run:
         """Commands run one after the other: times add up, the peak is the largest one's."""
-        return Run(wall=sum(r.wall for r in runs), cpu=sum(r.cpu for r in runs),
-                   peak_mib=max(r.peak_mib for r in runs), ok=all(r.ok for r in runs),
-                   error="; ".join(r.error for r in runs if r.error))
+        return Run(
+            wall=sum(r.wall for r in runs),
+            cpu=sum(r.cpu for r in runs),
+            peak_mib=max(r.peak_mib for r in runs),
+            ok=all(r.ok for r in runs),
+            error="; ".join(r.error for r in runs if r.error),
+        )
 
 
 def measure(cmd: list[str], cwd: Path, log: Path) -> Run:
@@ -85,9 +97,12 @@ def measure(cmd: list[str], cwd: Path, log: Path) -> Run:
     Linux folds the spawning process's own peak into a child's ``ru_maxrss`` when the child
     execs, so this is meant to run from a small process (this script), not from a large one.
     """
-    env = {**os.environ, "PYTHONHASHSEED": "0",
-           # Pandoc and presswork both find the weasyprint beside this Python first.
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env = {
+        **os.environ,
+        "PYTHONHASHSEED": "0",
+        # Pandoc and presswork both find the weasyprint beside this Python first.
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
     with log.open("wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
@@ -100,8 +115,12 @@ def measure(cmd: list[str], cwd: Path, log: Path) -> Run:
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: stop Popen from waiting again
     ok = proc.returncode == 0
-    error = "" if ok else f"exit {proc.returncode}: " + " | ".join(
-        log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:])
+    error = (
+        ""
+        if ok
+        else f"exit {proc.returncode}: "
+        + " | ".join(log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:])
+    )
     # ru_maxrss is in KiB on Linux.
     return Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_mib=usage.ru_maxrss / 1024, ok=ok, error=error)
 
@@ -110,9 +129,13 @@ def best(runs: list[Run]) -> Run:
     """The median of repeated runs (per measure), failed if any failed."""
     if len(runs) == 1:
         return runs[0]
-    return Run(wall=statistics.median(r.wall for r in runs), cpu=statistics.median(r.cpu for r in runs),
-               peak_mib=statistics.median(r.peak_mib for r in runs), ok=all(r.ok for r in runs),
-               error="; ".join(r.error for r in runs if r.error))
+    return Run(
+        wall=statistics.median(r.wall for r in runs),
+        cpu=statistics.median(r.cpu for r in runs),
+        peak_mib=statistics.median(r.peak_mib for r in runs),
+        ok=all(r.ok for r in runs),
+        error="; ".join(r.error for r in runs if r.error),
+    )
 
 
 # --------------------------------------------------------------------------- books
@@ -132,6 +155,7 @@ class Book:
 
 def admonitions_for_pandoc(text: str) -> str:
     """``!!! kind "Title"`` + indented body (Python-Markdown) -> a Pandoc fenced div with the same text."""
+
     def div(match: re.Match[str]) -> str:
         body = re.sub(r"^    ", "", match.group(3), flags=re.M).rstrip()
         title = f"**{match.group(2)}**\n\n" if match.group(2) else ""
@@ -155,17 +179,31 @@ def generated_book(folder: Path, chapters: int) -> Book:
             (root / "chapters" / f"{n:03d}-chapter.md").write_text(text, encoding="utf-8")
     (folder / "presswork" / "presswork.toml").write_text(
         f'title = "{title}"\nauthors = ["presswork benchmark"]\nlanguage = "en"\ndate = "2025-03-04"\n'
-        'content = "chapters"\noutput_name = "book"\n', encoding="utf-8")
+        'content = "chapters"\noutput_name = "book"\n',
+        encoding="utf-8",
+    )
     inputs = [f"{n:03d}-chapter.md" for n in range(1, chapters + 1)]
-    return Book(label=f"{chapters} ch.", chapters=chapters, project=folder / "presswork",
-                pandoc_dir=folder / "pandoc" / "chapters", pandoc_inputs=inputs, title=title)
+    return Book(
+        label=f"{chapters} ch.",
+        chapters=chapters,
+        project=folder / "presswork",
+        pandoc_dir=folder / "pandoc" / "chapters",
+        pandoc_inputs=inputs,
+        title=title,
+    )
 
 
 def sample_book(folder: Path) -> Book:
     """The sample guide with the repository's own configuration; Pandoc works on a copy of content/."""
     shutil.copytree(REPO / "content", folder, dirs_exist_ok=True)  # its HTML must not land in the repository
-    return Book(label="sample guide", chapters=None, project=REPO, pandoc_dir=folder,
-                pandoc_inputs=["ai-engineering-guide.md"], title="AI Engineering")
+    return Book(
+        label="sample guide",
+        chapters=None,
+        project=REPO,
+        pandoc_dir=folder,
+        pandoc_inputs=["ai-engineering-guide.md"],
+        title="AI Engineering",
+    )
 
 
 # --------------------------------------------------------------------------- the two tools
@@ -173,8 +211,18 @@ def sample_book(folder: Path) -> Book:
 
 def presswork_build(book: Book, formats: str, out: Path, log: Path) -> Run:
     """``python -m presswork build`` of ``book`` into ``out`` (a clean build when ``out`` is new)."""
-    cmd = [sys.executable, "-m", "presswork", "build", str(book.project), "--format", formats,
-           "--out", str(out), "--quiet"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "presswork",
+        "build",
+        str(book.project),
+        "--format",
+        formats,
+        "--out",
+        str(out),
+        "--quiet",
+    ]
     return measure(cmd, REPO, log)
 
 
@@ -190,13 +238,17 @@ def pandoc_build(pandoc: str, book: Book, fmt: str, out: Path, log: Path) -> Run
     # The HTML is written beside the chapters so that WeasyPrint resolves the images as Pandoc wrote them.
     html = book.pandoc_dir / "_pandoc-book.html"
     first = measure([*common, "-o", str(html)], book.pandoc_dir, log)
-    second = measure([sys.executable, "-m", "weasyprint", str(html), str(out / "book.pdf")], book.pandoc_dir,
-                     log.with_suffix(".weasyprint.log"))
+    second = measure(
+        [sys.executable, "-m", "weasyprint", str(html), str(out / "book.pdf")],
+        book.pandoc_dir,
+        log.with_suffix(".weasyprint.log"),
+    )
     return Run.chain([first, second])
 
 
 def versions(pandoc: str) -> dict[str, str]:
     """Versions of everything measured, for the record."""
+
     def out(cmd: list[str]) -> str:
         try:
             return subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=REPO).stdout.strip()
@@ -211,10 +263,14 @@ def versions(pandoc: str) -> dict[str, str]:
         except PackageNotFoundError:
             return "n/a"
 
-    return {"presswork": pkg("presswork"), "presswork_commit": out(["git", "rev-parse", "--short", "HEAD"]),
-            "pandoc": out([pandoc, "--version"]).splitlines()[0] if pandoc else "n/a",
-            "pypandoc-binary": pkg("pypandoc-binary"), "weasyprint": pkg("weasyprint"),
-            "python": platform.python_version()}
+    return {
+        "presswork": pkg("presswork"),
+        "presswork_commit": out(["git", "rev-parse", "--short", "HEAD"]),
+        "pandoc": out([pandoc, "--version"]).splitlines()[0] if pandoc else "n/a",
+        "pypandoc-binary": pkg("pypandoc-binary"),
+        "weasyprint": pkg("weasyprint"),
+        "python": platform.python_version(),
+    }
 
 
 def find_pandoc(explicit: str | None) -> str:
@@ -260,8 +316,9 @@ def lost_words(pptx: Path) -> str | None:
     """``lost/total`` deck words that LibreOffice does not show on their slide (shared checker)."""
     if not VISIBLE_WORDS.is_file() or not shutil.which("soffice"):
         return None
-    out = subprocess.run([sys.executable, str(VISIBLE_WORDS), str(pptx)], capture_output=True, text=True,
-                         check=False).stdout
+    out = subprocess.run(
+        [sys.executable, str(VISIBLE_WORDS), str(pptx)], capture_output=True, text=True, check=False
+    ).stdout
     found = re.search(r"words=(\d+) lost=(\d+)", out)
     return f"{found.group(2)}/{found.group(1)}" if found else None
 
@@ -299,25 +356,42 @@ def bench_book(book: Book, pandoc: str, work: Path, repeat: int, with_quality: b
             pd_out = work / f"{slug}-pandoc-{tag}-{i}"
             # Pandoc makes the three formats with three commands: run one after the other, right after
             # presswork's build of all three, so that both meet the same load.
-            pd_runs.append(Run.chain([pandoc_build(pandoc, book, f, pd_out, work / f"{slug}-pandoc-{tag}-{i}-{f}.log")
-                                      for f in (FORMATS if fmt == ALL else (fmt,))]))
+            pd_runs.append(
+                Run.chain(
+                    [
+                        pandoc_build(pandoc, book, f, pd_out, work / f"{slug}-pandoc-{tag}-{i}-{f}.log")
+                        for f in (FORMATS if fmt == ALL else (fmt,))
+                    ]
+                )
+            )
         pw, pd = best(pw_runs), best(pd_runs)
         row: dict[str, Any] = {
-            "book": book.label, "chapters": book.chapters, "format": fmt,
-            "presswork": asdict(pw), "pandoc": asdict(pd),
-            "ratio": {"wall": ratio(pw.wall, pd.wall), "cpu": ratio(pw.cpu, pd.cpu),
-                      "peak": ratio(pw.peak_mib, pd.peak_mib)},
+            "book": book.label,
+            "chapters": book.chapters,
+            "format": fmt,
+            "presswork": asdict(pw),
+            "pandoc": asdict(pd),
+            "ratio": {
+                "wall": ratio(pw.wall, pd.wall),
+                "cpu": ratio(pw.cpu, pd.cpu),
+                "peak": ratio(pw.peak_mib, pd.peak_mib),
+            },
         }
         if with_quality and fmt != ALL:
             ext = f"*.{fmt}"
-            row["quality"] = {"measure": QUALITY_NAMES[fmt],
-                              "presswork": quality(fmt, next((work / f"{slug}-presswork-{tag}-0").glob(ext), None)),
-                              "pandoc": quality(fmt, next((work / f"{slug}-pandoc-{tag}-0").glob(ext), None))}
+            row["quality"] = {
+                "measure": QUALITY_NAMES[fmt],
+                "presswork": quality(fmt, next((work / f"{slug}-presswork-{tag}-0").glob(ext), None)),
+                "pandoc": quality(fmt, next((work / f"{slug}-pandoc-{tag}-0").glob(ext), None)),
+            }
         for side, run in (("presswork", pw), ("pandoc", pd)):
             if not run.ok:
                 print(f"  ! {book.label} {fmt} {side} failed: {run.error}", file=sys.stderr)
-        print(f"  {book.label:>13} {fmt:>9}: presswork {pw.wall:7.2f} s {pw.peak_mib:6.0f} MiB | "
-              f"pandoc {pd.wall:7.2f} s {pd.peak_mib:6.0f} MiB", file=sys.stderr)
+        print(
+            f"  {book.label:>13} {fmt:>9}: presswork {pw.wall:7.2f} s {pw.peak_mib:6.0f} MiB | "
+            f"pandoc {pd.wall:7.2f} s {pd.peak_mib:6.0f} MiB",
+            file=sys.stderr,
+        )
         rows.append(row)
     return rows
 
@@ -330,10 +404,18 @@ def bench_incremental(book: Book, work: Path) -> dict[str, Any]:
     with middle.open("a", encoding="utf-8") as f:
         f.write("\nAn added sentence, written after the first build.\n")
     rebuild = presswork_build(book, ",".join(FORMATS), out, work / "incremental-rebuild.log")
-    print(f"  incremental ({book.label}): clean {clean.wall:.2f} s, rebuild after one edit {rebuild.wall:.2f} s",
-          file=sys.stderr)
-    return {"book": book.label, "chapters": book.chapters, "edited": middle.name, "clean": asdict(clean),
-            "rebuild": asdict(rebuild), "ratio": {"wall": ratio(rebuild.wall, clean.wall)}}
+    print(
+        f"  incremental ({book.label}): clean {clean.wall:.2f} s, rebuild after one edit {rebuild.wall:.2f} s",
+        file=sys.stderr,
+    )
+    return {
+        "book": book.label,
+        "chapters": book.chapters,
+        "edited": middle.name,
+        "clean": asdict(clean),
+        "rebuild": asdict(rebuild),
+        "ratio": {"wall": ratio(rebuild.wall, clean.wall)},
+    }
 
 
 def scaling(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -345,11 +427,28 @@ def scaling(rows: list[dict[str, Any]]) -> dict[str, Any]:
     consecutive N) at the largest N is at most 1.25x the cost between the smallest two N; memory
     roughly flat when the peak at the largest N is at most 1.5x the peak at the smallest N.
     """
-    keys = ("chapters", "presswork_wall", "presswork_cpu", "presswork_peak_mib", "pandoc_wall", "pandoc_cpu",
-            "pandoc_peak_mib")
-    points = sorted((r["chapters"], r["presswork"]["wall"], r["presswork"]["cpu"], r["presswork"]["peak_mib"],
-                     r["pandoc"]["wall"], r["pandoc"]["cpu"], r["pandoc"]["peak_mib"])
-                    for r in rows if r["format"] == ALL and r["chapters"] is not None)
+    keys = (
+        "chapters",
+        "presswork_wall",
+        "presswork_cpu",
+        "presswork_peak_mib",
+        "pandoc_wall",
+        "pandoc_cpu",
+        "pandoc_peak_mib",
+    )
+    points = sorted(
+        (
+            r["chapters"],
+            r["presswork"]["wall"],
+            r["presswork"]["cpu"],
+            r["presswork"]["peak_mib"],
+            r["pandoc"]["wall"],
+            r["pandoc"]["cpu"],
+            r["pandoc"]["peak_mib"],
+        )
+        for r in rows
+        if r["format"] == ALL and r["chapters"] is not None
+    )
     result: dict[str, Any] = {"points": [dict(zip(keys, p, strict=True)) for p in points]}
     if len(points) >= 3:
         pairs = list(zip(points, points[1:], strict=False))
@@ -362,38 +461,79 @@ def scaling(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def targets(rows: list[dict[str, Any]], scale: dict[str, Any], incremental: dict[str, Any] | None
-            ) -> list[dict[str, Any]]:
+def targets(
+    rows: list[dict[str, Any]], scale: dict[str, Any], incremental: dict[str, Any] | None
+) -> list[dict[str, Any]]:
     """Each target of issue 15 with the measured value and whether it is met (None: not measured)."""
+
     def row(book: str, fmt: str) -> dict[str, Any] | None:
         return next((r for r in rows if r["book"] == book and r["format"] == fmt), None)
 
     found: list[dict[str, Any]] = []
 
     def check(name: str, value: float | None, limit: float, cpu: float | None = None) -> None:
-        found.append({"target": name, "value": value, "limit": limit,
-                      "met": None if value is None else value <= limit, **({"cpu_ratio": cpu} if cpu else {})})
+        found.append(
+            {
+                "target": name,
+                "value": value,
+                "limit": limit,
+                "met": None if value is None else value <= limit,
+                **({"cpu_ratio": cpu} if cpu else {}),
+            }
+        )
 
     sample = row("sample guide", ALL)
-    check("sample guide, all three formats, wall time vs Pandoc's three commands",
-          sample["ratio"]["wall"] if sample else None, 0.8, sample["ratio"]["cpu"] if sample else None)
-    check("sample guide, all three formats, peak memory vs Pandoc's three commands",
-          sample["ratio"]["peak"] if sample else None, 0.8)
+    check(
+        "sample guide, all three formats, wall time vs Pandoc's three commands",
+        sample["ratio"]["wall"] if sample else None,
+        0.8,
+        sample["ratio"]["cpu"] if sample else None,
+    )
+    check(
+        "sample guide, all three formats, peak memory vs Pandoc's three commands",
+        sample["ratio"]["peak"] if sample else None,
+        0.8,
+    )
     every, pdf = row("100 ch.", ALL), row("100 ch.", "pdf")
-    check("100 chapters, all three formats, wall time vs Pandoc's three commands",
-          every["ratio"]["wall"] if every else None, 0.5, every["ratio"]["cpu"] if every else None)
-    check("100 chapters, PDF alone, wall time vs Pandoc+WeasyPrint", pdf["ratio"]["wall"] if pdf else None, 0.5,
-          pdf["ratio"]["cpu"] if pdf else None)
-    check("100 chapters, all three formats, peak memory vs Pandoc+WeasyPrint's",
-          ratio(every["presswork"]["peak_mib"], pdf["pandoc"]["peak_mib"]) if every and pdf else None, 0.5)
-    found.append({"target": "scaling: time linear in the number of chapters (CPU s per added chapter)",
-                  "value": scale.get("cpu_seconds_per_chapter"), "limit": "last slope <= 1.25x first",
-                  "met": scale.get("time_linear")})
-    found.append({"target": "scaling: peak memory roughly flat", "value": scale.get("memory_growth"),
-                  "limit": "<= 1.5x from smallest to largest N", "met": scale.get("memory_flat")})
+    check(
+        "100 chapters, all three formats, wall time vs Pandoc's three commands",
+        every["ratio"]["wall"] if every else None,
+        0.5,
+        every["ratio"]["cpu"] if every else None,
+    )
+    check(
+        "100 chapters, PDF alone, wall time vs Pandoc+WeasyPrint",
+        pdf["ratio"]["wall"] if pdf else None,
+        0.5,
+        pdf["ratio"]["cpu"] if pdf else None,
+    )
+    check(
+        "100 chapters, all three formats, peak memory vs Pandoc+WeasyPrint's",
+        ratio(every["presswork"]["peak_mib"], pdf["pandoc"]["peak_mib"]) if every and pdf else None,
+        0.5,
+    )
+    found.append(
+        {
+            "target": "scaling: time linear in the number of chapters (CPU s per added chapter)",
+            "value": scale.get("cpu_seconds_per_chapter"),
+            "limit": "last slope <= 1.25x first",
+            "met": scale.get("time_linear"),
+        }
+    )
+    found.append(
+        {
+            "target": "scaling: peak memory roughly flat",
+            "value": scale.get("memory_growth"),
+            "limit": "<= 1.5x from smallest to largest N",
+            "met": scale.get("memory_flat"),
+        }
+    )
     inc = incremental if incremental and incremental["chapters"] == 100 else None
-    check("incremental rebuild of the 100-chapter book after one edit, vs a clean build",
-          inc["ratio"]["wall"] if inc else None, 0.1)
+    check(
+        "incremental rebuild of the 100-chapter book after one edit, vs a clean build",
+        inc["ratio"]["wall"] if inc else None,
+        0.1,
+    )
     return found
 
 
@@ -402,9 +542,11 @@ def targets(rows: list[dict[str, Any]], scale: dict[str, Any], incremental: dict
 
 def markdown(result: dict[str, Any]) -> str:
     """The results as Markdown tables."""
-    lines = ["| book | format | presswork s | CPU s | MiB | Pandoc s | CPU s | MiB | wall ratio | CPU ratio | "
-             "memory ratio |" + (" quality (presswork / Pandoc) |" if result["quality"] else ""),
-             "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|" + ("---|" if result["quality"] else "")]
+    lines = [
+        "| book | format | presswork s | CPU s | MiB | Pandoc s | CPU s | MiB | wall ratio | CPU ratio | "
+        "memory ratio |" + (" quality (presswork / Pandoc) |" if result["quality"] else ""),
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|" + ("---|" if result["quality"] else ""),
+    ]
 
     def num(value: float | None, digits: int = 2) -> str:
         return "n/a" if value is None else f"{value:.{digits}f}"
@@ -412,19 +554,34 @@ def markdown(result: dict[str, Any]) -> str:
     for r in result["rows"]:
         pw, pd, q = r["presswork"], r["pandoc"], r["ratio"]
         fail = {side: "" if r[side]["ok"] else " (failed)" for side in ("presswork", "pandoc")}
-        cells = [r["book"], r["format"], num(pw["wall"]) + fail["presswork"], num(pw["cpu"]), num(pw["peak_mib"], 0),
-                 num(pd["wall"]) + fail["pandoc"], num(pd["cpu"]), num(pd["peak_mib"], 0),
-                 num(q["wall"]), num(q["cpu"]), num(q["peak"])]
+        cells = [
+            r["book"],
+            r["format"],
+            num(pw["wall"]) + fail["presswork"],
+            num(pw["cpu"]),
+            num(pw["peak_mib"], 0),
+            num(pd["wall"]) + fail["pandoc"],
+            num(pd["cpu"]),
+            num(pd["peak_mib"], 0),
+            num(q["wall"]),
+            num(q["cpu"]),
+            num(q["peak"]),
+        ]
         if result["quality"]:
             qual = r.get("quality")
-            shown = {side: "n/a" if qual is None or qual[side] is None else qual[side] for side in ("presswork", "pandoc")}
+            shown = {
+                side: "n/a" if qual is None or qual[side] is None else qual[side] for side in ("presswork", "pandoc")
+            }
             cells.append(f"{qual['measure']}: {shown['presswork']} / {shown['pandoc']}" if qual else "")
         lines.append("| " + " | ".join(cells) + " |")
     inc = result.get("incremental")
     if inc:
-        lines += ["", f"Incremental rebuild ({inc['book']}, {inc['edited']} edited): clean build "
-                      f"{inc['clean']['wall']:.2f} s, rebuild {inc['rebuild']['wall']:.2f} s "
-                      f"({num(inc['ratio']['wall'])} of the clean build)."]
+        lines += [
+            "",
+            f"Incremental rebuild ({inc['book']}, {inc['edited']} edited): clean build "
+            f"{inc['clean']['wall']:.2f} s, rebuild {inc['rebuild']['wall']:.2f} s "
+            f"({num(inc['ratio']['wall'])} of the clean build).",
+        ]
     lines += ["", "| target | measured | limit | met |", "|---|---|---|---|"]
     for t in result["targets"]:
         met = {True: "yes", False: "**no**", None: "not measured"}[t["met"]]
@@ -448,7 +605,8 @@ def plot(result: dict[str, Any], dest: Path) -> None:
             continue
         for side in ("presswork", "pandoc"):
             series.setdefault((side, r["format"]), []).append(
-                (r["chapters"], r[side]["wall"], r[side]["cpu"], r[side]["peak_mib"]))
+                (r["chapters"], r[side]["wall"], r[side]["cpu"], r[side]["peak_mib"])
+            )
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.4), dpi=110)
     style = {"presswork": {"color": "#1f5fa8"}, "pandoc": {"color": "#c0504d"}}
     for (side, fmt), points in sorted(series.items()):
@@ -470,10 +628,13 @@ def plot(result: dict[str, Any], dest: Path) -> None:
         ax.set_ylim(bottom=0)
     axes[1].legend(fontsize=8)
     meta = result["meta"]
-    fig.suptitle(f"presswork {meta['versions']['presswork']} ({meta['versions']['presswork_commit']}) vs "
-                 f"{meta['versions']['pandoc']}, WeasyPrint {meta['versions']['weasyprint']}; "
-                 f"{meta['cpus']} cores, load average {meta['load_before'][0]} at start, "
-                 f"{meta.get('load_after', ['?'])[0]} at end; {meta['date'][:10]}", fontsize=9)
+    fig.suptitle(
+        f"presswork {meta['versions']['presswork']} ({meta['versions']['presswork_commit']}) vs "
+        f"{meta['versions']['pandoc']}, WeasyPrint {meta['versions']['weasyprint']}; "
+        f"{meta['cpus']} cores, load average {meta['load_before'][0]} at start, "
+        f"{meta.get('load_after', ['?'])[0]} at end; {meta['date'][:10]}",
+        fontsize=9,
+    )
     fig.tight_layout()
     dest.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(dest)
@@ -492,19 +653,30 @@ def save(result: dict[str, Any], dest: Path | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--chapters", type=int, nargs="+", default=[1, 25, 50, 100, 200], metavar="N",
-                        help="chapter counts of the generated books (default: 1 25 50 100 200)")
+    parser.add_argument(
+        "--chapters",
+        type=int,
+        nargs="+",
+        default=[1, 25, 50, 100, 200],
+        metavar="N",
+        help="chapter counts of the generated books (default: 1 25 50 100 200)",
+    )
     parser.add_argument("--quick", action="store_true", help="smoke test: the sample and one chapter (N=1)")
     parser.add_argument("--no-sample", action="store_true", help="leave out the sample guide")
     parser.add_argument("--no-incremental", action="store_true", help="leave out the incremental rebuild")
-    parser.add_argument("--quality", action="store_true",
-                        help="also measure PDF pages, EPUBCheck problems and deck words lost (slow)")
+    parser.add_argument(
+        "--quality", action="store_true", help="also measure PDF pages, EPUBCheck problems and deck words lost (slow)"
+    )
     parser.add_argument("--repeat", type=int, default=1, metavar="R", help="runs per measurement, median kept")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write every measurement as JSON")
     parser.add_argument("--plot", type=Path, metavar="FILE", help="plot time and memory against N (PNG)")
     parser.add_argument("--pandoc", metavar="PATH", help="Pandoc binary (default: pypandoc-binary's)")
-    parser.add_argument("--from-json", type=Path, metavar="FILE",
-                        help="measure nothing: judge a saved --json result again, print its table (and --json, --plot)")
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        metavar="FILE",
+        help="measure nothing: judge a saved --json result again, print its table (and --json, --plot)",
+    )
     parser.add_argument("--keep", type=Path, metavar="DIR", help="build in DIR and keep the outputs and logs")
     args = parser.parse_args(argv)
     if args.from_json:
@@ -522,12 +694,21 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("chapter counts and --repeat must be at least 1")
     pandoc = find_pandoc(args.pandoc)
     result: dict[str, Any] = {
-        "meta": {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": platform.platform(),
-                 "processor": platform.processor() or platform.machine(), "cpus": os.cpu_count(),
-                 "load_before": [round(x, 2) for x in os.getloadavg()], "versions": versions(pandoc),
-                 "repeat": args.repeat, "memory_method": "os.wait4 rusage: ru_maxrss of the largest process "
-                 "of the tree, CPU = ru_utime + ru_stime of the tree"},
-        "quality": args.quality, "rows": [], "incremental": None}
+        "meta": {
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "machine": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "cpus": os.cpu_count(),
+            "load_before": [round(x, 2) for x in os.getloadavg()],
+            "versions": versions(pandoc),
+            "repeat": args.repeat,
+            "memory_method": "os.wait4 rusage: ru_maxrss of the largest process "
+            "of the tree, CPU = ru_utime + ru_stime of the tree",
+        },
+        "quality": args.quality,
+        "rows": [],
+        "incremental": None,
+    }
     with tempfile.TemporaryDirectory(prefix="presswork-bench-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -543,8 +724,12 @@ def main(argv: list[str] | None = None) -> int:
     print(markdown(result))
     if args.plot:
         plot(result, args.plot)
-    failed = [f"{r['book']} {r['format']} {side}" for r in result["rows"] for side in ("presswork", "pandoc")
-              if not r[side]["ok"]]
+    failed = [
+        f"{r['book']} {r['format']} {side}"
+        for r in result["rows"]
+        for side in ("presswork", "pandoc")
+        if not r[side]["ok"]
+    ]
     if failed:
         print(f"benchmarks/run.py: builds failed: {', '.join(failed)}", file=sys.stderr)
         return 1

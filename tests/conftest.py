@@ -33,6 +33,7 @@ def presswork(capsys: pytest.CaptureFixture[str]):
         status = main([str(a) for a in args])
         captured = capsys.readouterr()
         return CliResult(status, captured.out, captured.err)
+
     return run
 
 
@@ -62,6 +63,7 @@ def work_in_tmp_path(tmp_path: Path):
 def make_book(work_in_tmp_path: Path):
     """Write a book folder from {relative path: text or bytes}, make it the current folder (as an
     author would ``cd`` into it, so a plain folder's ./output is inside it) and return its path."""
+
     def make(files: dict[str, str | bytes], name: str = "book") -> Path:
         root = work_in_tmp_path / name
         for rel, content in files.items():
@@ -74,6 +76,7 @@ def make_book(work_in_tmp_path: Path):
         root.mkdir(parents=True, exist_ok=True)
         os.chdir(root)
         return root
+
     return make
 
 

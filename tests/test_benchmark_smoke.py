@@ -32,16 +32,19 @@ bench = load_benchmark()
 def test_peak_memory_is_the_largest_process_of_the_tree(tmp_path: Path) -> None:
     """A small parent runs two grandchildren of 160 MiB each: the peak is one grandchild's (not the sum)."""
     grandchild = "b = bytearray(160 * 2**20); b[::4096] = b'x' * len(b[::4096]); sum(range(3_000_000))"
-    child = (f"import subprocess, sys\nfor _ in range(2): subprocess.run([sys.executable, '-c', {grandchild!r}], "
-             "check=True)")
+    child = (
+        f"import subprocess, sys\nfor _ in range(2): subprocess.run([sys.executable, '-c', {grandchild!r}], check=True)"
+    )
     # Measured from a small fresh interpreter, as benchmarks/run.py runs: Linux counts the spawning
     # process's own peak into a child's ru_maxrss at exec, and pytest's process grows large.
-    probe = (f"import importlib.util, json, pathlib, sys\n"
-             f"spec = importlib.util.spec_from_file_location('b', {str(SCRIPT)!r})\n"
-             f"b = importlib.util.module_from_spec(spec); sys.modules['b'] = b; spec.loader.exec_module(b)\n"
-             f"r = b.measure([sys.executable, '-c', {child!r}], pathlib.Path({str(tmp_path)!r}), "
-             f"pathlib.Path({str(tmp_path / 'log')!r}))\n"
-             f"print(json.dumps([r.ok, r.error, r.peak_mib, r.cpu, r.wall]))")
+    probe = (
+        f"import importlib.util, json, pathlib, sys\n"
+        f"spec = importlib.util.spec_from_file_location('b', {str(SCRIPT)!r})\n"
+        f"b = importlib.util.module_from_spec(spec); sys.modules['b'] = b; spec.loader.exec_module(b)\n"
+        f"r = b.measure([sys.executable, '-c', {child!r}], pathlib.Path({str(tmp_path)!r}), "
+        f"pathlib.Path({str(tmp_path / 'log')!r}))\n"
+        f"print(json.dumps([r.ok, r.error, r.peak_mib, r.cpu, r.wall]))"
+    )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO).stdout
     ok, error, peak_mib, cpu, wall = json.loads(out.splitlines()[-1])
     run = bench.Run(wall=wall, cpu=cpu, peak_mib=peak_mib, ok=ok, error=error)
@@ -52,8 +55,9 @@ def test_peak_memory_is_the_largest_process_of_the_tree(tmp_path: Path) -> None:
 
 
 def test_a_failing_command_is_reported_with_its_output(tmp_path: Path) -> None:
-    run = bench.measure([sys.executable, "-c", "import sys; print('broken input'); sys.exit(3)"], tmp_path,
-                        tmp_path / "log")
+    run = bench.measure(
+        [sys.executable, "-c", "import sys; print('broken input'); sys.exit(3)"], tmp_path, tmp_path / "log"
+    )
     assert not run.ok
     assert "exit 3" in run.error and "broken input" in run.error
 
@@ -67,7 +71,8 @@ def test_a_chain_adds_times_and_keeps_the_largest_peak() -> None:
 def test_admonitions_become_pandoc_fenced_divs_with_the_same_text() -> None:
     text = 'Before.\n\n!!! note "Measure first"\n    Line one\n    line two.\n\n    Second paragraph.\n\nAfter.\n'
     assert bench.admonitions_for_pandoc(text) == (
-        "Before.\n\n::: note\n**Measure first**\n\nLine one\nline two.\n\nSecond paragraph.\n:::\n\nAfter.\n")
+        "Before.\n\n::: note\n**Measure first**\n\nLine one\nline two.\n\nSecond paragraph.\n:::\n\nAfter.\n"
+    )
     assert bench.admonitions_for_pandoc("!!! tip\n    Body.\n") == "::: tip\nBody.\n:::\n"
 
 
@@ -76,8 +81,19 @@ def test_generated_book_has_every_feature_in_each_chapter(tmp_path: Path) -> Non
     chapters = sorted((book.project / "chapters").glob("*.md"))
     assert [c.name for c in chapters] == ["001-chapter.md", "002-chapter.md", "003-chapter.md"]
     third = chapters[2].read_text(encoding="utf-8")
-    for feature in ("# Chapter 3:", "```python", "|:--|", "![", "[^3-first]", "    - ", "- [x]", "!!! note",
-                    "$$", "$O(n^2)$", "> > "):
+    for feature in (
+        "# Chapter 3:",
+        "```python",
+        "|:--|",
+        "![",
+        "[^3-first]",
+        "    - ",
+        "- [x]",
+        "!!! note",
+        "$$",
+        "$O(n^2)$",
+        "> > ",
+    ):
         assert feature in third, feature
     assert "{{N}}" not in third
     assert (book.project / "chapters" / "images" / "chart.png").is_file()
@@ -89,8 +105,14 @@ def test_generated_book_has_every_feature_in_each_chapter(tmp_path: Path) -> Non
 def row(chapters: int, wall: float, peak: float) -> dict[str, object]:
     """A minimal all-three-formats result row for the scaling and target checks."""
     side = {"wall": wall / 2, "cpu": wall, "peak_mib": peak, "ok": True}
-    return {"book": f"{chapters} ch.", "chapters": chapters, "format": bench.ALL, "presswork": side,
-            "pandoc": {**side, "wall": 2 * wall}, "ratio": {"wall": 0.5, "cpu": 0.5, "peak": 1.0}}
+    return {
+        "book": f"{chapters} ch.",
+        "chapters": chapters,
+        "format": bench.ALL,
+        "presswork": side,
+        "pandoc": {**side, "wall": 2 * wall},
+        "ratio": {"wall": 0.5, "cpu": 0.5, "peak": 1.0},
+    }
 
 
 def test_scaling_tells_linear_from_quadratic_time_and_flat_from_growing_memory() -> None:
@@ -108,8 +130,13 @@ def test_quick_benchmark_runs_both_tools_end_to_end(tmp_path: Path) -> None:
     """``run.py --quick`` (N = 1): every build of both tools succeeds and the report is complete."""
     pytest.importorskip("pypandoc", reason="the benchmark needs the 'bench' extra: pip install -e '.[bench]'")
     out = tmp_path / "bench.json"
-    proc = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--no-sample", "--json", str(out)],
-                          capture_output=True, text=True, cwd=REPO, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--no-sample", "--json", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     result = json.loads(out.read_text(encoding="utf-8"))
     assert [(r["book"], r["format"]) for r in result["rows"]] == [("1 ch.", f) for f in (*bench.FORMATS, bench.ALL)]

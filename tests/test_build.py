@@ -28,9 +28,11 @@ def hashes(folder: Path) -> dict[str, str]:
 
 def half_then(exc: BaseException):
     """An export method that writes half a file, then raises ``exc``."""
+
     def export(self, doc, ctx, target: Path) -> None:
         target.write_bytes(b"PK\x03\x04 half a file")
         raise exc
+
     return export
 
 
@@ -44,8 +46,9 @@ def built(presswork, make_book) -> Path:
 
 
 @pytest.mark.parametrize("exc", [RuntimeError("exporter bug"), KeyboardInterrupt(), PressworkError("bad")])
-def test_failed_build_leaves_previous_outputs_intact(presswork, built: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      exc: BaseException) -> None:
+def test_failed_build_leaves_previous_outputs_intact(
+    presswork, built: Path, monkeypatch: pytest.MonkeyPatch, exc: BaseException
+) -> None:
     """The EPUB is written first and succeeds; the PPTX fails midway. Neither output changes."""
     before = hashes(built / "output")
     monkeypatch.setattr(PptxExporter, "export", half_then(exc))
@@ -76,8 +79,13 @@ def test_exporter_writing_nothing_is_an_error(presswork, built: Path, monkeypatc
 
 
 def run_build(book: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "presswork", "build", str(book), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+    return subprocess.Popen(
+        [sys.executable, "-m", "presswork", "build", str(book), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.mark.slow
@@ -116,8 +124,14 @@ def test_builds_with_source_date_epoch_are_byte_identical(features_book: Path, t
     runs = []
     for n, seed in enumerate(("1", "2")):
         out = tmp_path / f"run{n}"
-        proc = run_build(features_book, "--format", "pdf,epub,pptx", "--out", str(out),
-                         env={"SOURCE_DATE_EPOCH": "1700000000", "PYTHONHASHSEED": seed})
+        proc = run_build(
+            features_book,
+            "--format",
+            "pdf,epub,pptx",
+            "--out",
+            str(out),
+            env={"SOURCE_DATE_EPOCH": "1700000000", "PYTHONHASHSEED": seed},
+        )
         assert proc.wait(timeout=300) == 0, proc.stderr.read()
         runs.append(out)  # each build takes seconds: a clock leaking into the output would differ
     assert sorted(p.name for p in runs[0].iterdir()) == ["features.epub", "features.pdf", "features.pptx"]

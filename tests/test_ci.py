@@ -26,17 +26,32 @@ def owning_package(path: str) -> str:
     real = str(Path(path).resolve())
     out = subprocess.run(["dpkg", "-S", real], capture_output=True, text=True, check=False).stdout
     if not out:  # merged /usr: dpkg may know the file under /bin or /lib
-        out = subprocess.run(["dpkg", "-S", real.removeprefix("/usr")], capture_output=True, text=True,
-                             check=False).stdout
+        out = subprocess.run(
+            ["dpkg", "-S", real.removeprefix("/usr")], capture_output=True, text=True, check=False
+        ).stdout
     assert out, f"no Debian package owns {path}"
     return out.split(":")[0].split(",")[0].strip()
 
 
 def with_dependencies(packages: list[str]) -> set[str]:
     """``packages`` and everything they depend on (what ``apt-get install`` of the list brings)."""
-    out = subprocess.run(["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests", "--no-conflicts",
-                          "--no-breaks", "--no-replaces", "--no-enhances", *packages],
-                         capture_output=True, text=True, check=False).stdout
+    out = subprocess.run(
+        [
+            "apt-cache",
+            "depends",
+            "--recurse",
+            "--no-recommends",
+            "--no-suggests",
+            "--no-conflicts",
+            "--no-breaks",
+            "--no-replaces",
+            "--no-enhances",
+            *packages,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
     return {line.split(":")[0] for line in out.splitlines() if line and not line.startswith(" ")} | set(packages)
 
 
@@ -52,9 +67,12 @@ pytestmark_dpkg = pytest.mark.skipif(shutil.which("dpkg") is None, reason="not a
 @pytestmark_dpkg
 def test_every_listed_package_is_installed() -> None:
     """In CI this proves .ci/run really installed its list (a package name typo fails here)."""
-    missing = [p for p in ci_packages()
-               if subprocess.run(["dpkg-query", "-W", "-f=${Status}", p], capture_output=True, text=True,
-                                 check=False).stdout != "install ok installed"]
+    missing = [
+        p
+        for p in ci_packages()
+        if subprocess.run(["dpkg-query", "-W", "-f=${Status}", p], capture_output=True, text=True, check=False).stdout
+        != "install ok installed"
+    ]
     assert missing == []
 
 
@@ -66,8 +84,9 @@ def test_the_theme_fonts_and_test_tools_come_from_listed_packages() -> None:
     css = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "themes").rglob("*.css"))
     files = {}
     for family in css_font_families(css):
-        found = subprocess.run(["fc-match", "-f", "%{family}|%{file}", family], capture_output=True, text=True,
-                               check=False).stdout
+        found = subprocess.run(
+            ["fc-match", "-f", "%{family}|%{file}", family], capture_output=True, text=True, check=False
+        ).stdout
         name, _, path = found.partition("|")
         if family.lower() in name.lower().split(","):  # installed under that name (not a substitute)
             files[family] = path

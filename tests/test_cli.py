@@ -126,8 +126,13 @@ def test_single_file_source_builds_next_to_it(presswork, make_book) -> None:
 
 def test_no_traceback_from_a_subprocess_even_on_internal_errors(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("---\n: : :\n---\n")
-    proc = subprocess.run([sys.executable, "-m", "presswork", "build", str(tmp_path)], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "COLUMNS": "200"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "presswork", "build", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and "a.md" in proc.stderr
 
@@ -138,8 +143,12 @@ def test_watch_rebuilds_when_a_chapter_changes(make_book) -> None:
 
     book = make_book({"01-a.md": "# A\n\nfirst version\n"})
     epub = book / "output" / "a.epub"  # named after the book's title, "A"
-    proc = subprocess.Popen([sys.executable, "-m", "presswork", "watch", str(book), "--format", "epub"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "presswork", "watch", str(book), "--format", "epub"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while not epub.exists() and time.monotonic() < deadline:
@@ -161,8 +170,13 @@ def test_watch_rebuilds_when_a_chapter_changes(make_book) -> None:
 def test_a_documentation_folder_gets_a_chapter_per_page(presswork, make_book) -> None:
     """Pages with front matter titles and ### sections (as npm's docs): one chapter each, and the
     first page's title does not become the book's."""
-    book = make_book({"config.md": "---\ntitle: config\n---\n### Description\n\ntext\n\n### Settings\n\nmore\n",
-                      "scope.md": "---\ntitle: scope\n---\n### Description\n\nscoped\n"}, name="npm-docs")
+    book = make_book(
+        {
+            "config.md": "---\ntitle: config\n---\n### Description\n\ntext\n\n### Settings\n\nmore\n",
+            "scope.md": "---\ntitle: scope\n---\n### Description\n\nscoped\n",
+        },
+        name="npm-docs",
+    )
     doc = json.loads(presswork("tree", book).out)["document"]
     assert [c["title"][0]["text"] for c in doc["chapters"]] == ["config", "scope"]
     assert doc["meta"]["title"] == "npm-docs"
@@ -200,8 +214,12 @@ def test_watch_picks_up_an_edit_saved_during_the_first_build(tmp_path: Path) -> 
         else:
             stop.set()
 
-    thread = threading.Thread(target=watch, args=([book], book / "output", slow_build, lines.append),
-                              kwargs={"status": lines.append, "stop_event": stop}, daemon=True)
+    thread = threading.Thread(
+        target=watch,
+        args=([book], book / "output", slow_build, lines.append),
+        kwargs={"status": lines.append, "stop_event": stop},
+        daemon=True,
+    )
     thread.start()
     thread.join(timeout=20)
     stop.set()
@@ -236,7 +254,10 @@ def test_watch_prints_a_neutral_status_line_per_rebuild(presswork, make_book, mo
 
 def test_counts_are_in_the_singular_for_one(presswork, make_book) -> None:
     book = make_book({"a.md": "# A\n\n[broken](#nowhere)\n"})
-    assert presswork("check", book).out.strip().splitlines() == ["a.md: 3 words, 0 lost", "1 chapter, 1 warning, 0 words lost"]
+    assert presswork("check", book).out.strip().splitlines() == [
+        "a.md: 3 words, 0 lost",
+        "1 chapter, 1 warning, 0 words lost",
+    ]
     result = presswork("build", book, "--format", "epub")
     assert result.status == 0, result.err
     assert "built 1 output in " in result.err and "output(s)" not in result.err
@@ -246,8 +267,10 @@ def test_quiet_prints_warnings_but_no_progress(presswork, make_book) -> None:
     book = make_book({"a.md": "# A\n\n[broken](#nowhere)\n"})
     result = presswork("build", book, "--format", "epub", "--quiet")
     assert result.status == 0
-    assert result.err.strip().splitlines() == ["a.md:3: warning: broken internal link '#nowhere': no heading or anchor with id 'nowhere'",
-                                               "   3 | [broken](#nowhere)"]
+    assert result.err.strip().splitlines() == [
+        "a.md:3: warning: broken internal link '#nowhere': no heading or anchor with id 'nowhere'",
+        "   3 | [broken](#nowhere)",
+    ]
 
 
 @pytest.mark.parametrize("no_color", ["", "1"])
@@ -261,13 +284,21 @@ def test_no_color_turns_off_every_style(presswork, monkeypatch, no_color: str) -
 
 # ----------------------------------------------------------------------------- errors like a compiler's
 
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 def test_warnings_are_sorted_by_file_and_line_each_once_with_the_source_line(presswork, make_book) -> None:
-    book = make_book({"01-a.md": "# A\n\n[late](#nowhere)\n", "02-b.md": "# B\n\n![](p.png)\n\n[x](#gone)\n",
-                      "p.png": PNG, "00-first.md": "# First\n\n\n\n\n[early](#missing)\n"})
+    book = make_book(
+        {
+            "01-a.md": "# A\n\n[late](#nowhere)\n",
+            "02-b.md": "# B\n\n![](p.png)\n\n[x](#gone)\n",
+            "p.png": PNG,
+            "00-first.md": "# First\n\n\n\n\n[early](#missing)\n",
+        }
+    )
     result = presswork("build", book, "--format", "epub", "--quiet")
     assert result.status == 0, result.err
     warnings = [line for line in result.err.splitlines() if ": warning: " in line]
@@ -282,8 +313,11 @@ def test_strict_lists_every_warning_not_the_first_and_a_count(presswork, make_bo
     result = presswork("build", book, "--format", "epub", "--strict")
     assert result.status == 1
     assert "more)" not in result.err
-    for where in ("a.md:3: broken internal link '#nowhere'", "a.md:5: broken internal link '#gone'",
-                  "a.md:7: image 'p.png' has no alt text"):
+    for where in (
+        "a.md:3: broken internal link '#nowhere'",
+        "a.md:5: broken internal link '#gone'",
+        "a.md:7: image 'p.png' has no alt text",
+    ):
         assert where in result.err
     assert "presswork: error: 3 warnings with --strict" in result.err
     assert not (book / "output").exists() or not list((book / "output").iterdir())
@@ -332,6 +366,7 @@ def test_a_build_shows_its_stages_and_a_summary_of_each_output(presswork, make_b
 
 
 # ----------------------------------------------------------------------------- documentation
+
 
 def _subparsers() -> dict[str, object]:
     import argparse

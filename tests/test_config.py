@@ -44,7 +44,7 @@ def test_unknown_format_section_is_an_error(tmp_path: Path) -> None:
 
 
 def test_wrong_type_is_an_error(tmp_path: Path) -> None:
-    (tmp_path / "presswork.toml").write_text("toc_depth = \"two\"\n")
+    (tmp_path / "presswork.toml").write_text('toc_depth = "two"\n')
     with pytest.raises(PressworkError, match="toc_depth"):
         load_config(tmp_path)
 
@@ -56,8 +56,15 @@ def test_broken_toml_names_file_and_line(tmp_path: Path) -> None:
     assert err.value.pos is not None and err.value.pos.file == "presswork.toml" and err.value.pos.line >= 2
 
 
-@pytest.mark.parametrize("text, iso", [("04 Mar 2025", "2025-03-04"), ("2025-03-04", "2025-03-04"),
-                                       ("March 4, 2025", "2025-03-04"), ("4 March 2025", "2025-03-04")])
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        ("04 Mar 2025", "2025-03-04"),
+        ("2025-03-04", "2025-03-04"),
+        ("March 4, 2025", "2025-03-04"),
+        ("4 March 2025", "2025-03-04"),
+    ],
+)
 def test_dates(text: str, iso: str) -> None:
     assert parse_date(text, "publishDate", Pos("a.md", 3)) == iso
 
@@ -69,8 +76,15 @@ def test_unknown_date_format_names_file_and_field() -> None:
 
 
 def test_front_matter_maps_to_metadata_and_config_wins(tmp_path: Path) -> None:
-    front = {"title": "FM title", "description": "Blurb", "tags": ["ai", "career"], "publishDate": "04 Mar 2025",
-             "updatedDate": "05 Mar 2025", "draft": False, "heroImage": None}
+    front = {
+        "title": "FM title",
+        "description": "Blurb",
+        "tags": ["ai", "career"],
+        "publishDate": "04 Mar 2025",
+        "updatedDate": "05 Mar 2025",
+        "draft": False,
+        "heroImage": None,
+    }
     meta = build_meta(load_config(tmp_path), front, Pos("a.md", 1))
     assert (meta.title, meta.description, meta.subjects) == ("FM title", "Blurb", ("ai", "career"))
     assert (meta.date, meta.modified, meta.language) == ("2025-03-04", "2025-03-05", "en")
@@ -81,7 +95,7 @@ def test_front_matter_maps_to_metadata_and_config_wins(tmp_path: Path) -> None:
 
 
 def test_metadata_shown_to_readers_gets_the_text_s_typographic_punctuation(tmp_path: Path) -> None:
-    front = {"title": "The \"Real\" Guide", "subtitle": "It's easy -- really...", "description": "A 'short' blurb"}
+    front = {"title": 'The "Real" Guide', "subtitle": "It's easy -- really...", "description": "A 'short' blurb"}
     meta = build_meta(load_config(tmp_path), front, Pos("a.md", 1))
     assert meta.title == "The \u201cReal\u201d Guide"
     assert meta.subtitle == "It\u2019s easy \u2013 really\u2026"

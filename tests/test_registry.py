@@ -45,8 +45,9 @@ def install_plugin(site: Path) -> None:
 
 def run(args: list[str], site: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(site)}
-    return subprocess.run([sys.executable, "-m", "presswork", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "presswork", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture
@@ -59,8 +60,12 @@ def site(tmp_path: Path) -> Path:
 
 
 def test_installed_exporter_is_listed_and_built(site: Path, make_book) -> None:
-    book = make_book({"presswork.toml": 'title = "Plug"\n[wordcount]\nlabel = "count"\n',
-                      "a.md": "# One\n\nthree little words\n\n# Two\n\nfour more words here\n"})
+    book = make_book(
+        {
+            "presswork.toml": 'title = "Plug"\n[wordcount]\nlabel = "count"\n',
+            "a.md": "# One\n\nthree little words\n\n# Two\n\nfour more words here\n",
+        }
+    )
     listed = run(["formats"], site, book)
     assert listed.returncode == 0, listed.stderr
     assert "wordcount" in listed.stdout and "pdf" in listed.stdout

@@ -77,37 +77,53 @@ def doc_of(chapters: list[Chapter], tmp_path: Path, reporter: Reporter, **config
 
 
 def test_ids_are_unique_across_the_book_and_links_resolve_across_files(tmp_path: Path) -> None:
-    a = Src("01-a.md", (H(1, "Alpha"), H(2, "Install"), P("x"),
-                        Paragraph((Link((Text("see"),), "02-b.md#install"), Link((Text("self"),), "#install"))),))
+    a = Src(
+        "01-a.md",
+        (
+            H(1, "Alpha"),
+            H(2, "Install"),
+            P("x"),
+            Paragraph((Link((Text("see"),), "02-b.md#install"), Link((Text("self"),), "#install"))),
+        ),
+    )
     b = Src("02-b.md", (H(1, "Beta"), H(2, "Install"), Paragraph((Link((Text("back"),), "01-a.md"),))))
     chapters, _ = make_chapters([a, b])
     reporter = Reporter()
     doc = doc_of(chapters, tmp_path, reporter)
     ids = [b.attr.id for ch in doc.chapters for b in ch.blocks if isinstance(b, Heading)]
     assert ids == ["install", "install-2"]
-    links = [n.url for ch in doc.chapters for b in ch.blocks if isinstance(b, Paragraph) for n in b.children
-             if isinstance(n, Link)]
+    links = [
+        n.url
+        for ch in doc.chapters
+        for b in ch.blocks
+        if isinstance(b, Paragraph)
+        for n in b.children
+        if isinstance(n, Link)
+    ]
     assert links == ["#install-2", "#install", "#alpha"]
     assert reporter.warnings == []
 
 
 def test_broken_links_warn_with_position_and_become_text(tmp_path: Path) -> None:
-    para = Paragraph((Link((Text("gone"),), "03-missing.md#x"), Link((Text("nope"),), "#nowhere")),
-                     pos=Pos("01-a.md", 7))
+    para = Paragraph(
+        (Link((Text("gone"),), "03-missing.md#x"), Link((Text("nope"),), "#nowhere")), pos=Pos("01-a.md", 7)
+    )
     chapters, _ = make_chapters([Src("01-a.md", (H(1, "A"), para))])
     reporter = Reporter()
     doc = doc_of(chapters, tmp_path, reporter)
     assert [str(w) for w in reporter.warnings] == [
         "01-a.md:7: warning: link to missing chapter file '03-missing.md' (links may point to chapters and their headings)",
-        "01-a.md:7: warning: broken internal link '#nowhere': no heading or anchor with id 'nowhere'"]
+        "01-a.md:7: warning: broken internal link '#nowhere': no heading or anchor with id 'nowhere'",
+    ]
     assert all(isinstance(n, Span) for n in doc.chapters[0].blocks[0].children)
 
 
 def test_numbering_of_sections_figures_and_tables(tmp_path: Path) -> None:
     from PIL import Image as PILImage
+
     PILImage.new("RGB", (10, 10)).save(tmp_path / "x.png")
     fig = Figure(Image("x.png", "alt"), (Text("cap"),))
-    table = Table((Text("cap"),), ("",), ((( Text("h"),),),), ((( Text("b"),),),))
+    table = Table((Text("cap"),), ("",), (((Text("h"),),),), (((Text("b"),),),))
     chapters, _ = make_chapters([Src("a.md", (H(1, "A"), P("x"), H(1, "B"), H(2, "S"), fig, table))])
     doc = doc_of(chapters, tmp_path, Reporter(), number_sections=True)
     assert [c.number for c in doc.chapters] == ["1", "2"]
@@ -132,13 +148,18 @@ def test_image_outside_the_project_is_refused(tmp_path: Path) -> None:
         chapters, _ = make_chapters([Src("a.md", (H(1, "A"), fig))])
         with pytest.raises(PressworkError) as err:
             doc_of(chapters, project, Reporter())
-        assert str(err.value).startswith("a.md:3: ") and ("outside the project" in str(err.value) or "file: URLs" in str(err.value))
+        assert str(err.value).startswith("a.md:3: ") and (
+            "outside the project" in str(err.value) or "file: URLs" in str(err.value)
+        )
 
 
 def test_in_a_multi_file_book_a_file_with_several_top_headings_is_one_chapter() -> None:
     """Documentation sets (npm's, Node's) have per-file front matter titles and ### sections."""
-    a = Src("config.md", (P("intro"), H(3, "Description"), P("x"), H(3, "Settings"), H(4, "access"), P("y")),
-            {"title": "config"})
+    a = Src(
+        "config.md",
+        (P("intro"), H(3, "Description"), P("x"), H(3, "Settings"), H(4, "access"), P("y")),
+        {"title": "config"},
+    )
     b = Src("scope.md", (H(3, "Description"), P("z")), {"title": "scope"})
     chapters, proposed = make_chapters([a, b])
     assert titles(chapters) == ["config", "scope"]
@@ -147,9 +168,19 @@ def test_in_a_multi_file_book_a_file_with_several_top_headings_is_one_chapter() 
 
 
 def test_site_style_links_without_extension_find_their_chapter(tmp_path: Path) -> None:
-    a = Src("docs/config.md", (H(1, "Config"), Paragraph((Link((Text("dev"),), "/using-npm/developers"),
-                                                          Link((Text("dev2"),), "developers#setup"),
-                                                          Link((Text("cmd"),), "/commands/npm-run")))))
+    a = Src(
+        "docs/config.md",
+        (
+            H(1, "Config"),
+            Paragraph(
+                (
+                    Link((Text("dev"),), "/using-npm/developers"),
+                    Link((Text("dev2"),), "developers#setup"),
+                    Link((Text("cmd"),), "/commands/npm-run"),
+                )
+            ),
+        ),
+    )
     b = Src("docs/developers.md", (H(1, "Developers"), H(2, "Setup")))
     chapters, _ = make_chapters([a, b])
     reporter = Reporter()
@@ -157,12 +188,16 @@ def test_site_style_links_without_extension_find_their_chapter(tmp_path: Path) -
     para = doc.chapters[0].blocks[0]
     assert [n.url for n in para.children if isinstance(n, Link)] == ["#developers", "#setup"]
     assert [w.message for w in reporter.warnings] == [
-        "link to missing file '/commands/npm-run' (links may point to chapters and their headings)"]
+        "link to missing file '/commands/npm-run' (links may point to chapters and their headings)"
+    ]
 
 
 def test_github_style_anchors_match_headings_letter_for_letter(tmp_path: Path) -> None:
-    heading = Heading(2, (Text("Do not include *.h if *-inl.h has been included"),),
-                      Attr(id="do-not-include-h-if-inlh-has-been-included"))
+    heading = Heading(
+        2,
+        (Text("Do not include *.h if *-inl.h has been included"),),
+        Attr(id="do-not-include-h-if-inlh-has-been-included"),
+    )
     para = Paragraph((Link((Text("rule"),), "#do-not-include-h-if--inlh-has-been-included"),))
     chapters, _ = make_chapters([Src("a.md", (H(1, "A"), para, heading))])
     reporter = Reporter()
@@ -172,6 +207,7 @@ def test_github_style_anchors_match_headings_letter_for_letter(tmp_path: Path) -
 
 
 # --------------------------------------------------------------------------- chapters of book projects
+
 
 def _h(level: int, text: str) -> Heading:
     return Heading(level, (Text(text),))
@@ -183,15 +219,19 @@ def test_project_chapter_title_is_the_first_heading_of_any_level() -> None:
     blocks = (_h(2, "Hello, Cargo!"), Paragraph((Text("x"),)), _h(3, "Building"), _h(2, "Next"))
     [ch] = project_chapter("src/ch01-03-hello-cargo.md", blocks, "", "Hello Cargo entry").chapters
     assert plain_text(ch.title) == "Hello, Cargo!"
-    assert [(b.level, plain_text(b.children)) for b in ch.blocks if isinstance(b, Heading)] == [(3, "Building"),
-                                                                                             (2, "Next")]
+    assert [(b.level, plain_text(b.children)) for b in ch.blocks if isinstance(b, Heading)] == [
+        (3, "Building"),
+        (2, "Next"),
+    ]
 
 
 def test_project_chapter_without_heading_takes_front_matter_then_the_entry_never_the_file_name() -> None:
     from presswork.structure import project_chapter
 
     body = (Paragraph((Text("x"),)), _h(2, "Section"))
-    assert plain_text(project_chapter("a/ch-02.md", body, "From front matter", "Entry").chapters[0].title) == \
-        "From front matter"
+    assert (
+        plain_text(project_chapter("a/ch-02.md", body, "From front matter", "Entry").chapters[0].title)
+        == "From front matter"
+    )
     assert plain_text(project_chapter("a/ch-02.md", body, "", "Entry").chapters[0].title) == "Entry"
     assert plain_text(project_chapter("a/ch-02.md", body, "", "").chapters[0].title) == "Ch 02"

@@ -11,24 +11,29 @@ from presswork.tree import Chapter, Link, Paragraph, Span, Text
 CHAPTERS = ["src/intro.md", "src/guide/install.md", "src/guide/index.md", "src/faq/README.md", "src/quarto.qmd"]
 
 
-@pytest.mark.parametrize(("source", "url", "expected"), [
-    ("src/intro.md", "guide/install.html", "src/guide/install.md"),
-    ("src/intro.md", "guide/install/", "src/guide/install.md"),
-    ("src/intro.md", "guide/", "src/guide/index.md"),
-    ("src/intro.md", "faq/index.html", "src/faq/README.md"),
-    ("src/guide/install.md", "../intro.md", "src/intro.md"),
-    ("src/guide/install.md", "/intro.html", "src/intro.md"),
-    ("src/guide/install.md", "/docs/guide/install", "src/guide/install.md"),
-    ("src/intro.md", "quarto.html", "src/quarto.qmd"),
-])
+@pytest.mark.parametrize(
+    ("source", "url", "expected"),
+    [
+        ("src/intro.md", "guide/install.html", "src/guide/install.md"),
+        ("src/intro.md", "guide/install/", "src/guide/install.md"),
+        ("src/intro.md", "guide/", "src/guide/index.md"),
+        ("src/intro.md", "faq/index.html", "src/faq/README.md"),
+        ("src/guide/install.md", "../intro.md", "src/intro.md"),
+        ("src/guide/install.md", "/intro.html", "src/intro.md"),
+        ("src/guide/install.md", "/docs/guide/install", "src/guide/install.md"),
+        ("src/intro.md", "quarto.html", "src/quarto.qmd"),
+    ],
+)
 def test_site_paths_name_their_chapter_file(source: str, url: str, expected: str) -> None:
     assert next(c for c in site_candidates(source, url, "src") if c in CHAPTERS) == expected
 
 
 def _chapters(url: str) -> list[Chapter]:
     body = (Paragraph((Link((Text("x"),), url),)),)
-    return [Chapter("intro", (Text("Intro"),), "src/intro.md", body),
-            Chapter("install", (Text("Install"),), "src/guide/install.md", ())]
+    return [
+        Chapter("intro", (Text("Intro"),), "src/intro.md", body),
+        Chapter("install", (Text("Install"),), "src/guide/install.md", ()),
+    ]
 
 
 def _link(chapters: list[Chapter]) -> object:
@@ -39,8 +44,12 @@ def _link(chapters: list[Chapter]) -> object:
 
 def test_anchor_on_a_site_page_resolves() -> None:
     chapters = _chapters("guide/install.html")
-    out = resolve_links(chapters, {("src/intro.md", "intro"): "intro", ("src/guide/install.md", "install"): "install"},
-                        Reporter(), "src")
+    out = resolve_links(
+        chapters,
+        {("src/intro.md", "intro"): "intro", ("src/guide/install.md", "install"): "install"},
+        Reporter(),
+        "src",
+    )
     assert _link(out) == Link((Text("x"),), "#install")
 
 

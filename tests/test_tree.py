@@ -39,9 +39,15 @@ from tests.support.trees import every_node_document, feature_document
 @pytest.mark.parametrize("make", [feature_document, every_node_document])
 def test_json_round_trip_keeps_every_node_and_position(make: object) -> None:
     doc: Document = make()  # type: ignore[operator]
-    doc = dataclasses.replace(doc, chapters=tuple(
-        dataclasses.replace(ch, blocks=tuple(dataclasses.replace(b, pos=Pos(ch.source, i + 1))
-                                             for i, b in enumerate(ch.blocks))) for ch in doc.chapters))
+    doc = dataclasses.replace(
+        doc,
+        chapters=tuple(
+            dataclasses.replace(
+                ch, blocks=tuple(dataclasses.replace(b, pos=Pos(ch.source, i + 1)) for i, b in enumerate(ch.blocks))
+            )
+            for ch in doc.chapters
+        ),
+    )
     text = to_json(doc)
     back = from_json(text)
     assert back == doc
@@ -74,14 +80,23 @@ def test_unions_hold_exactly_the_node_types() -> None:
 
 
 def test_plain_text_with_and_without_notes_and_math() -> None:
-    inlines = (Text("a "), Code("b"), LineBreak(), Math(r"\alpha"), Note((Paragraph((Text("n"),)),)),
-               RawInline("html", "<x>"))
+    inlines = (
+        Text("a "),
+        Code("b"),
+        LineBreak(),
+        Math(r"\alpha"),
+        Note((Paragraph((Text("n"),)),)),
+        RawInline("html", "<x>"),
+    )
     assert plain_text(inlines) == r"a b \alpha"
     assert plain_text(inlines, notes=True, math=lambda tex: "α") == "a b α (n)"
 
 
 def test_blocks_text_one_line_per_block() -> None:
-    blocks = (Heading(2, (Text("Title"),), Attr(id="t")), Paragraph((Text("Body"),)),
-              Table((Text("Cap"),), ("", ""), (((Text("h1"),), (Text("h2"),)),), (((Text("c1"),), (Text("c2"),)),)))
+    blocks = (
+        Heading(2, (Text("Title"),), Attr(id="t")),
+        Paragraph((Text("Body"),)),
+        Table((Text("Cap"),), ("", ""), (((Text("h1"),), (Text("h2"),)),), (((Text("c1"),), (Text("c2"),)),)),
+    )
     assert blocks_text(blocks) == "Title\nBody\nh1 | h2\nc1 | c2\nCap"
     assert blocks_text(()) == "" and Meta().language == "en"

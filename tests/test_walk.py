@@ -22,10 +22,20 @@ def test_positions_are_those_of_the_nearest_block() -> None:
             seen.append((node.text, pos))
         return node
 
-    doc = Document(Meta(), (Chapter("c", (Text("title"),), "c.md", (
-        Paragraph((Text("p"),), pos=Pos("c.md", 2)),
-        BlockQuote((Paragraph((Span(Attr(), (Text("q"),)),)),), pos=Pos("c.md", 5)),
-    )),))
+    doc = Document(
+        Meta(),
+        (
+            Chapter(
+                "c",
+                (Text("title"),),
+                "c.md",
+                (
+                    Paragraph((Text("p"),), pos=Pos("c.md", 2)),
+                    BlockQuote((Paragraph((Span(Attr(), (Text("q"),)),)),), pos=Pos("c.md", 5)),
+                ),
+            ),
+        ),
+    )
     walk_with_positions(doc, note)
     assert seen == [("title", Pos("c.md")), ("p", Pos("c.md", 2)), ("q", Pos("c.md", 5))]
     seen.clear()

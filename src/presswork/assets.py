@@ -18,8 +18,12 @@ from .tree import Pos
 
 REMOTE_SCHEMES = ("http", "https")
 IMAGE_TYPES = {
-    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-    ".svg": "image/svg+xml", ".webp": "image/webp",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
 }
 _PIL_LOCK = threading.RLock()
 
@@ -151,11 +155,18 @@ class AssetGate:
             raise PressworkError(f"image {ref!r}: {exc}", pos) from None
         w, h = svg.size
         if w * h > self.max_image_pixels:
-            raise PressworkError(f"SVG image {ref!r} is {w:.0f}x{h:.0f} = {w * h:,.0f} pixels, over "
-                                 f"max_image_pixels ({self.max_image_pixels:,})", pos)
+            raise PressworkError(
+                f"SVG image {ref!r} is {w:.0f}x{h:.0f} = {w * h:,.0f} pixels, over "
+                f"max_image_pixels ({self.max_image_pixels:,})",
+                pos,
+            )
         if svg.removed and self.reporter is not None:
-            self.reporter.warn(f"removed from SVG image {ref!r}: {', '.join(svg.removed[:6])}"
-                               + (f" and {len(svg.removed) - 6} more" if len(svg.removed) > 6 else ""), pos, "html")
+            self.reporter.warn(
+                f"removed from SVG image {ref!r}: {', '.join(svg.removed[:6])}"
+                + (f" and {len(svg.removed) - 6} more" if len(svg.removed) > 6 else ""),
+                pos,
+                "html",
+            )
         return svg.data
 
     # ------------------------------------------------------------------ network
@@ -165,13 +176,16 @@ class AssetGate:
             url = "https:" + url
         parts = urllib.parse.urlsplit(url)
         if not self.allow_remote:
-            raise PressworkError(f"remote resource {url!r} not fetched: set allow_remote = true to allow network access", pos)
+            raise PressworkError(
+                f"remote resource {url!r} not fetched: set allow_remote = true to allow network access", pos
+            )
         if parts.scheme.lower() not in REMOTE_SCHEMES:
             raise PressworkError(f"{parts.scheme}: URLs are not allowed: {url!r}", pos)
         host = (parts.hostname or "").lower()
         if self.remote_hosts and host not in {h.lower() for h in self.remote_hosts}:
-            raise PressworkError(f"remote host {host!r} of {url!r} is not in remote_hosts "
-                                 f"({', '.join(self.remote_hosts)})", pos)
+            raise PressworkError(
+                f"remote host {host!r} of {url!r} is not in remote_hosts ({', '.join(self.remote_hosts)})", pos
+            )
         return url
 
     def fetch(self, url: str, pos: Pos | None = None) -> bytes:
@@ -182,9 +196,14 @@ class AssetGate:
             return self._cache[url]
         self.remote_requests.append(url)
         opener = urllib.request.OpenerDirector()
-        for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(),
-                        _GatedRedirects(self, pos), urllib.request.HTTPDefaultErrorHandler(),
-                        urllib.request.HTTPErrorProcessor()):
+        for handler in (
+            urllib.request.ProxyHandler(),
+            urllib.request.HTTPHandler(),
+            urllib.request.HTTPSHandler(),
+            _GatedRedirects(self, pos),
+            urllib.request.HTTPDefaultErrorHandler(),
+            urllib.request.HTTPErrorProcessor(),
+        ):
             opener.add_handler(handler)
         try:
             with opener.open(url, timeout=self.remote_timeout) as response:
@@ -223,7 +242,9 @@ class AssetGate:
         if width * height > self.max_image_pixels:
             raise PressworkError(
                 f"image {ref!r} has {width}x{height} = {width * height:,} pixels, over max_image_pixels "
-                f"({self.max_image_pixels:,})", pos)
+                f"({self.max_image_pixels:,})",
+                pos,
+            )
         return width, height
 
 

@@ -76,8 +76,17 @@ def _natural_key(path: Path) -> list[Any]:
 def _markdown_files(folder: Path) -> list[Path]:
     """The chapter files of a folder: its Markdown files in natural order (README.md, hidden
     and ``_`` files left out)."""
-    return sorted((p for p in folder.iterdir() if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file()
-                   and not p.name.startswith((".", "_")) and p.name.lower() != "readme.md"), key=_natural_key)
+    return sorted(
+        (
+            p
+            for p in folder.iterdir()
+            if p.suffix.lower() in MARKDOWN_SUFFIXES
+            and p.is_file()
+            and not p.name.startswith((".", "_"))
+            and p.name.lower() != "readme.md"
+        ),
+        key=_natural_key,
+    )
 
 
 def _display(path: Path) -> str:
@@ -117,8 +126,9 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
                 root = start
     if book is not None and file is not None and not (file.parent == root):
         file, table = None, {}  # a presswork project further up does not configure this book
-    config = make_config(root, file, table, format_names or ("pdf", "epub", "pptx"), overrides,
-                         defaults=book.settings if book else None)
+    config = make_config(
+        root, file, table, format_names or ("pdf", "epub", "pptx"), overrides, defaults=book.settings if book else None
+    )
     if book is not None and book.variables:
         config = dataclasses.replace(config, variables={**book.variables, **config.variables})
     out_dir = (root / config.out).resolve() if file or book else Path.cwd().resolve() / "output"
@@ -136,15 +146,19 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
             raise PressworkError(f"no Markdown files (*.md) in {_display(start)}", Pos(str(source)))
     for path in files:
         if not path.resolve().is_relative_to(root):
-            raise PressworkError("chapter file is a link to a file outside the project folder; a build reads "
-                                 "only files inside it", Pos(path.relative_to(root).as_posix()))
+            raise PressworkError(
+                "chapter file is a link to a file outside the project folder; a build reads only files inside it",
+                Pos(path.relative_to(root).as_posix()),
+            )
     return Project(root, config, files, out_dir, note, book if not single else None)
 
 
 def _may_be_book(folder: Path) -> bool:
     """Whether ``folder`` holds the project file of another tool (cheap test before parsing it)."""
-    return any((folder / n).is_file() for n in ("book.toml", "book.json", "mkdocs.yml", "mkdocs.yaml", "_quarto.yml",
-                                                 "_quarto.yaml"))
+    return any(
+        (folder / n).is_file()
+        for n in ("book.toml", "book.json", "mkdocs.yml", "mkdocs.yaml", "_quarto.yml", "_quarto.yaml")
+    )
 
 
 def _project_files(root: Path, config: Config, source: Path, book: BookProject | None = None) -> list[Path]:
@@ -176,14 +190,17 @@ def _project_files(root: Path, config: Config, source: Path, book: BookProject |
         hint = ""
         nested = content / "content"
         if config.config_file is None and nested.is_dir() and _markdown_files(nested):
-            hint = (f"; the chapters seem to be in {_display(nested)}: build that folder, or set "
-                    'content = "content" in a presswork.toml here')
+            hint = (
+                f"; the chapters seem to be in {_display(nested)}: build that folder, or set "
+                'content = "content" in a presswork.toml here'
+            )
         raise PressworkError(f"no Markdown files (*.md) in {config.content!r}{hint}", where)
     return files
 
 
-def read_sources(project: Project, reporter: Reporter, drafts: bool = False,
-                 gate: AssetGate | None = None) -> list[SourceFile]:
+def read_sources(
+    project: Project, reporter: Reporter, drafts: bool = False, gate: AssetGate | None = None
+) -> list[SourceFile]:
     """Read every chapter file (size-checked), leaving out drafts unless asked.
 
     Before a file is read its includes are expanded (through ``gate``, see
@@ -235,6 +252,7 @@ def read_sources(project: Project, reporter: Reporter, drafts: bool = False,
 
 def _relocate(source: SourceFile, expanded: Expanded, reporter: Reporter, since: int) -> SourceFile:
     """Point the positions of blocks and of the warnings given while reading into the files their lines came from."""
+
     def fix(node: Any) -> Any:
         pos = getattr(node, "pos", None)
         if isinstance(pos, Pos) and pos.file == source.path and pos.line:
@@ -252,8 +270,13 @@ def _relocate(source: SourceFile, expanded: Expanded, reporter: Reporter, since:
     return dataclasses.replace(source, blocks=walk(source.blocks, fix))
 
 
-def read_document(project: Project, gate: AssetGate, reporter: Reporter, drafts: bool = False,
-                  on_stage: Callable[[str], None] | None = None) -> Document:
+def read_document(
+    project: Project,
+    gate: AssetGate,
+    reporter: Reporter,
+    drafts: bool = False,
+    on_stage: Callable[[str], None] | None = None,
+) -> Document:
     """Read and transform the whole book into its finished document tree."""
     book = project.book
     if book is not None:
@@ -261,13 +284,19 @@ def read_document(project: Project, gate: AssetGate, reporter: Reporter, drafts:
             reporter.warn(message, Pos(file, line), "project")
     sources = read_sources(project, reporter, drafts, gate)
     if not sources:
-        raise PressworkError("every chapter file is a draft; build with --drafts to include them",
-                             Pos(project.files[0].relative_to(project.root).as_posix()))
+        raise PressworkError(
+            "every chapter file is a draft; build with --drafts to include them",
+            Pos(project.files[0].relative_to(project.root).as_posix()),
+        )
     entries = {e.path.relative_to(project.root).as_posix(): e for e in book.entries} if book else {}
     chapters, proposed_title = make_chapters(sources, {rel: e.title for rel, e in entries.items()} if book else None)
     if entries:
-        chapters = [dataclasses.replace(ch, part=entries[ch.source].part, appendix=entries[ch.source].appendix)
-                    if ch.source in entries else ch for ch in chapters]
+        chapters = [
+            dataclasses.replace(ch, part=entries[ch.source].part, appendix=entries[ch.source].appendix)
+            if ch.source in entries
+            else ch
+            for ch in chapters
+        ]
     if not chapters:
         names = ", ".join(s.path for s in sources)
         raise PressworkError(f"the book is empty: {names} {'has' if len(sources) == 1 else 'have'} no text")
@@ -286,9 +315,16 @@ def read_document(project: Project, gate: AssetGate, reporter: Reporter, drafts:
 def make_gate(config: Config, theme: Theme, reporter: Reporter | None = None) -> AssetGate:
     """The asset gate for a project and its theme folders (checked: no link inside a theme
     folder may lead out of the allowed folders)."""
-    gate = AssetGate(config.root, theme.dirs, allow_remote=config.allow_remote, remote_hosts=config.remote_hosts,
-                     remote_timeout=config.remote_timeout, remote_max_bytes=config.remote_max_bytes,
-                     max_image_pixels=config.max_image_pixels, reporter=reporter)
+    gate = AssetGate(
+        config.root,
+        theme.dirs,
+        allow_remote=config.allow_remote,
+        remote_hosts=config.remote_hosts,
+        remote_timeout=config.remote_timeout,
+        remote_max_bytes=config.remote_max_bytes,
+        max_image_pixels=config.max_image_pixels,
+        reporter=reporter,
+    )
     check_theme_links(theme, gate)
     return gate
 
@@ -301,8 +337,11 @@ def check_theme_links(theme: Theme, gate: AssetGate) -> None:
             for name in (*dirnames, *filenames):
                 path = Path(dirpath) / name
                 if path.is_symlink() and not gate.is_allowed(path):
-                    raise PressworkError(f"theme file {name!r} is a link to {os.readlink(path)!r}, outside the "
-                                         "project and theme folders", Pos(str(path)))
+                    raise PressworkError(
+                        f"theme file {name!r} is a link to {os.readlink(path)!r}, outside the "
+                        "project and theme folders",
+                        Pos(str(path)),
+                    )
 
 
 def read_project(source: Path | str, drafts: bool = False) -> Document:
@@ -336,11 +375,15 @@ def select_exporters(names: Sequence[str] | None, config: Config, available: Seq
     wanted = list(names) if names else list(config.formats)
     for name in wanted:
         if name not in available:
-            raise UsageError(f"unknown format {name!r}{suggest(name, available)}; installed formats: {', '.join(available)}")
+            raise UsageError(
+                f"unknown format {name!r}{suggest(name, available)}; installed formats: {', '.join(available)}"
+            )
     return list(dict.fromkeys(wanted))
 
 
-def check_named_files(project: Project, doc: Document, gate: AssetGate, exporters: dict[str, type[Exporter[Any]]]) -> None:
+def check_named_files(
+    project: Project, doc: Document, gate: AssetGate, exporters: dict[str, type[Exporter[Any]]]
+) -> None:
     """Check the files named in the configuration or front matter (the cover, an exporter's
     ``template`` or ``cover`` option) through the gate before any exporter runs, so that a
     refusal names the file that asked for it."""
@@ -432,19 +475,31 @@ def run_exporter(cls: type[Exporter[Any]], name: str, doc: Document, ctx: BuildC
     except PressworkError:
         raise
     except RecursionError:
-        raise PressworkError(f"the {name} exporter ran out of stack on deeply nested content; lower the "
-                             f"nesting (max_nesting is {ctx.config.max_nesting})") from None
+        raise PressworkError(
+            f"the {name} exporter ran out of stack on deeply nested content; lower the "
+            f"nesting (max_nesting is {ctx.config.max_nesting})"
+        ) from None
     except MemoryError:
         raise PressworkError(f"the {name} exporter ran out of memory") from None
     except Exception as exc:  # a bug in an exporter or plug-in: one clear line, not a traceback
-        raise PressworkError(f"the {name} exporter failed: {type(exc).__name__}: {exc} (this is a bug; run with "
-                             "--verbose for the traceback and please report it)") from exc
+        raise PressworkError(
+            f"the {name} exporter failed: {type(exc).__name__}: {exc} (this is a bug; run with "
+            "--verbose for the traceback and please report it)"
+        ) from exc
 
 
-def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: Path | str | None = None,
-          theme: str | None = None, strict: bool = False, drafts: bool = False,
-          on_output: Callable[[str, Path], None] | None = None, jobs: int = 1,
-          on_stage: Callable[[str], None] | None = None, profile: str | None = None) -> BuildResult:
+def build(
+    source: Path | str = ".",
+    formats: Sequence[str] | None = None,
+    out: Path | str | None = None,
+    theme: str | None = None,
+    strict: bool = False,
+    drafts: bool = False,
+    on_output: Callable[[str, Path], None] | None = None,
+    jobs: int = 1,
+    on_stage: Callable[[str], None] | None = None,
+    profile: str | None = None,
+) -> BuildResult:
     """Build a book. Raises PressworkError (or UsageError) on failure.
 
     Every output is written to a temporary file beside its target; only when all of them
@@ -487,8 +542,15 @@ def build(source: Path | str = ".", formats: Sequence[str] | None = None, out: P
         for name in chosen:
             cls = exporters[name]
             options: object = fill_dataclass(cls.Options, config.format_options.get(name, {}), where, section=name)
-            ctx = BuildContext(config=config, theme=theme_obj, gate=gate, reporter=reporter, build_time=when,
-                               reproducible=reproducible, options=options)
+            ctx = BuildContext(
+                config=config,
+                theme=theme_obj,
+                gate=gate,
+                reporter=reporter,
+                build_time=when,
+                reproducible=reproducible,
+                options=options,
+            )
             target = output_path(out_dir, stem, cls, name)
             tmp = temporary_path(target)
             staged.append((name, tmp, target))
@@ -528,8 +590,11 @@ def check_out_dir(path: Path, pos: Pos | None = None) -> None:
     for folder in (path, *path.parents):
         if folder.exists():
             if not folder.is_dir():
-                message = (f"{str(path)!r} is a file, not a folder" if folder == path
-                           else f"cannot create {str(path)!r}: {str(folder)!r} is a file")
+                message = (
+                    f"{str(path)!r} is a file, not a folder"
+                    if folder == path
+                    else f"cannot create {str(path)!r}: {str(folder)!r} is a file"
+                )
                 if pos is not None:
                     raise PressworkError(f"out: {message}", pos)
                 raise UsageError(f"--out: {message}")

@@ -66,15 +66,15 @@ def _port(text: str) -> int:
 #: An example for each command's ``--help``.
 EXAMPLES = {
     "build": "examples:\n  presswork build                       the project in this folder, its default formats\n"
-             "  presswork build mybook -f pdf,html    two formats of the book in mybook/\n"
-             "  presswork build chapter.md -o /tmp/out --theme handout",
+    "  presswork build mybook -f pdf,html    two formats of the book in mybook/\n"
+    "  presswork build chapter.md -o /tmp/out --theme handout",
     "watch": "example:\n  presswork watch mybook -f epub         rebuild the EPUB whenever a source changes",
     "preview": "examples:\n  presswork preview mybook --open        serve mybook on http://127.0.0.1:8000/ and open it\n"
-               "  presswork preview --port 0 --formats pdf,epub   any free port; rebuild PDF and EPUB too\n"
-               "the slide view is at /__presswork/slides",
+    "  presswork preview --port 0 --formats pdf,epub   any free port; rebuild PDF and EPUB too\n"
+    "the slide view is at /__presswork/slides",
     "check": "example:\n  presswork check mybook --strict        fail on any warning (CI)",
     "tree": "example:\n  presswork tree mybook > tree.json",
-    "new": "example:\n  presswork new mybook --title \"My Book\" && presswork preview mybook",
+    "new": 'example:\n  presswork new mybook --title "My Book" && presswork preview mybook',
     "formats": "example:\n  presswork formats",
     "themes": "example:\n  presswork themes",
 }
@@ -91,41 +91,71 @@ def _choices() -> tuple[list[str], list[str]]:
 def _parser() -> argparse.ArgumentParser:
     formats, themes = _choices()
     format_list, theme_list = ", ".join(formats), ", ".join(themes)
-    p = _Parser(prog="presswork", description="One Markdown source -> print-ready PDF, EPUB 3 and PPTX (and an HTML "
-                "site on request).", epilog="example:\n  presswork new mybook && presswork preview mybook",
-                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _Parser(
+        prog="presswork",
+        description="One Markdown source -> print-ready PDF, EPUB 3 and PPTX (and an HTML site on request).",
+        epilog="example:\n  presswork new mybook && presswork preview mybook",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--version", action="version", version=f"presswork {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def add(command: str, text: str) -> argparse.ArgumentParser:
-        return sub.add_parser(command, help=text, description=text[0].upper() + text[1:] + ".",
-                              epilog=EXAMPLES[command], formatter_class=argparse.RawDescriptionHelpFormatter)
+        return sub.add_parser(
+            command,
+            help=text,
+            description=text[0].upper() + text[1:] + ".",
+            epilog=EXAMPLES[command],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
 
     def common(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("source", nargs="?", default=".", help="project folder, folder of Markdown files, or one .md file")
+        sp.add_argument(
+            "source", nargs="?", default=".", help="project folder, folder of Markdown files, or one .md file"
+        )
         sp.add_argument("--drafts", action="store_true", help="include files whose front matter says draft: true")
         sp.add_argument("--verbose", "-v", action="store_true", help="show tracebacks of errors")
 
     for command, text in (("build", "build the book"), ("watch", "build, then rebuild whenever a source changes")):
         b = add(command, text)
         common(b)
-        b.add_argument("--format", "-f", metavar="LIST",
-                       help=f"comma-separated formats, from: {format_list} (default: the config's formats, "
-                            "pdf,epub,pptx unless set)")
+        b.add_argument(
+            "--format",
+            "-f",
+            metavar="LIST",
+            help=f"comma-separated formats, from: {format_list} (default: the config's formats, "
+            "pdf,epub,pptx unless set)",
+        )
         b.add_argument("--out", "-o", help="output folder (default: the project's output/)")
         b.add_argument("--theme", "-t", help=f"theme: a built-in one ({theme_list}) or a path")
         b.add_argument("--profile", "-p", help="edition to build: shows ::: only-profile-NAME, uses [profiles.NAME]")
         b.add_argument("--strict", action="store_true", help="treat warnings as errors")
         b.add_argument("--quiet", "-q", action="store_true", help="print errors and warnings only")
-        b.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N",
-                       help="write up to N formats at once, each in its own process (default 1)")
+        b.add_argument(
+            "--jobs",
+            "-j",
+            type=_jobs,
+            default=1,
+            metavar="N",
+            help="write up to N formats at once, each in its own process (default 1)",
+        )
 
     v = add("preview", "serve the book as a site on 127.0.0.1, rebuild on save, reload the page")
     common(v)
-    v.add_argument("--port", "-p", type=_port, default=None, metavar="N",
-                   help="port on 127.0.0.1 (default 8000, or a free one if it is taken; 0 = any free port)")
-    v.add_argument("--formats", metavar="LIST", default="",
-                   help=f"also rebuild these formats in the background, comma-separated, from: {format_list}")
+    v.add_argument(
+        "--port",
+        "-p",
+        type=_port,
+        default=None,
+        metavar="N",
+        help="port on 127.0.0.1 (default 8000, or a free one if it is taken; 0 = any free port)",
+    )
+    v.add_argument(
+        "--formats",
+        metavar="LIST",
+        default="",
+        help=f"also rebuild these formats in the background, comma-separated, from: {format_list}",
+    )
     v.add_argument("--theme", "-t", help=f"theme: a built-in one ({theme_list}) or a path")
     v.add_argument("--open", action="store_true", help="open the site in the web browser")
 
@@ -164,9 +194,16 @@ def _print_audit(console: Console, reporter: Reporter) -> None:
     """One line per file: distinct words read and words lost without a warning."""
     for audit in reporter.audits:
         lost = len(audit.lost)
-        _say(console, f"{audit.path}: {audit.words} words, {lost} lost" + (
-            " (" + ", ".join(f"{w!r} line {n}" for w, n in audit.lost[:5]) + (", ..." if lost > 5 else "") + ")"
-            if lost else ""), "red" if lost else "")
+        _say(
+            console,
+            f"{audit.path}: {audit.words} words, {lost} lost"
+            + (
+                " (" + ", ".join(f"{w!r} line {n}" for w, n in audit.lost[:5]) + (", ..." if lost > 5 else "") + ")"
+                if lost
+                else ""
+            ),
+            "red" if lost else "",
+        )
 
 
 def _print_warnings(console: Console, reporter: Reporter, root: Path | None = None) -> None:
@@ -218,14 +255,26 @@ def _print_summary(console: Console, result: BuildResult, seconds: float) -> Non
         facts = output_facts(name, path)
         took = result.seconds.get(name)
         warned = result.warning_counts.get(name)
-        rows.append((_shown(path) + ("/" if path.is_dir() else ""), human_size(facts.size), facts.count,
-                     f"{took:.1f} s" if took is not None else "", _plural(warned, "warning") if warned is not None else ""))
+        rows.append(
+            (
+                _shown(path) + ("/" if path.is_dir() else ""),
+                human_size(facts.size),
+                facts.count,
+                f"{took:.1f} s" if took is not None else "",
+                _plural(warned, "warning") if warned is not None else "",
+            )
+        )
     total = len(result.reporter.warnings)
     last = f"built {_plural(len(result.outputs), 'output')} in {seconds:.1f} s, {_plural(total, 'warning')}"
     if console.is_terminal and console.color_system is not None:
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-        for title, justify in (("Output", "left"), ("Size", "right"), ("Contents", "right"), ("Time", "right"),
-                               ("Warnings", "right")):
+        for title, justify in (
+            ("Output", "left"),
+            ("Size", "right"),
+            ("Contents", "right"),
+            ("Time", "right"),
+            ("Warnings", "right"),
+        ):
             table.add_column(title, justify=justify)  # type: ignore[arg-type]
         for row in rows:
             table.add_row(*(Text(cell) for cell in row))
@@ -257,8 +306,10 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         from .new import new_project
 
         written = new_project(Path(args.folder), args.title)
-        _say(out, f"created {args.folder} ({_plural(len(written), 'file')}); build it with: "
-                  f"presswork build {args.folder}")
+        _say(
+            out,
+            f"created {args.folder} ({_plural(len(written), 'file')}); build it with: presswork build {args.folder}",
+        )
         return EXIT_OK
     if args.command == "themes":
         for name in builtin_themes():
@@ -282,8 +333,11 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         if reporter.strict and reporter.warnings:
             return EXIT_BUILD_ERROR
         lost = sum(len(a.lost) for a in reporter.audits)
-        _say(out, f"{_plural(len(doc.chapters), 'chapter')}, {_plural(len(reporter.warnings), 'warning')}, "
-                  f"{_plural(lost, 'word')} lost")
+        _say(
+            out,
+            f"{_plural(len(doc.chapters), 'chapter')}, {_plural(len(reporter.warnings), 'warning')}, "
+            f"{_plural(lost, 'word')} lost",
+        )
         return EXIT_OK
     if args.command == "preview":
         return _preview(args, err)
@@ -294,8 +348,17 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     def build_once() -> None:
         started = time.perf_counter()
         with _progress(err, args.quiet) as stage:
-            result = build(args.source, formats=formats, out=args.out, theme=args.theme, strict=args.strict,
-                           drafts=args.drafts, jobs=args.jobs, on_stage=stage, profile=args.profile)
+            result = build(
+                args.source,
+                formats=formats,
+                out=args.out,
+                theme=args.theme,
+                strict=args.strict,
+                drafts=args.drafts,
+                jobs=args.jobs,
+                on_stage=stage,
+                profile=args.profile,
+            )
         if result.project is not None:
             included.clear()
             included.update(result.project.included)
@@ -307,8 +370,11 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.out:
         check_out_dir(Path(args.out))
     included: set[Path] = set()
-    project = load_project(Path(args.source), format_names=list(exporter_entry_points()),
-                           overrides={"profile": args.profile} if args.profile else None)
+    project = load_project(
+        Path(args.source),
+        format_names=list(exporter_entry_points()),
+        overrides={"profile": args.profile} if args.profile else None,
+    )
     if project.note and not args.quiet:
         _say(err, project.note)
     if args.command == "build":
@@ -320,8 +386,14 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     theme = load_theme(args.theme or project.config.theme, project.root)
     folders = [project.root, *(d for d in theme.dirs if not d.is_relative_to(project.root))]
     _say(err, f"watching {project.root} (Ctrl-C to stop)")
-    watch(folders, out_dir, build_once, lambda message: _say(err, message, "red"),
-          status=lambda message: _say(err, message), included=included)
+    watch(
+        folders,
+        out_dir,
+        build_once,
+        lambda message: _say(err, message, "red"),
+        status=lambda message: _say(err, message),
+        included=included,
+    )
     return EXIT_OK
 
 
@@ -339,10 +411,16 @@ def _preview(args: argparse.Namespace, err: Console) -> int:
     def report(exc: PressworkError) -> None:
         err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
 
-    preview = Preview(Path(args.source), port=8000 if args.port is None else args.port,
-                      port_explicit=args.port is not None, formats=[f for f in formats if f != "html"],
-                      theme=args.theme, drafts=args.drafts, say=lambda line: err.print(escape(line), soft_wrap=True),
-                      report=report)
+    preview = Preview(
+        Path(args.source),
+        port=8000 if args.port is None else args.port,
+        port_explicit=args.port is not None,
+        formats=[f for f in formats if f != "html"],
+        theme=args.theme,
+        drafts=args.drafts,
+        say=lambda line: err.print(escape(line), soft_wrap=True),
+        report=report,
+    )
     if preview.project.note:
         err.print(escape(preview.project.note), soft_wrap=True)
 
@@ -370,13 +448,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         if verbose:
             err.file.write(traceback.format_exc())  # as Python prints it: never wrapped
         for w in exc.warnings:
-            err.print(f"{w.pos}: {w.message} (--strict turns warnings into errors)" if w.pos
-                      else f"presswork: error: {w.message} (--strict turns warnings into errors)",
-                      style="red", markup=False, highlight=False, soft_wrap=True)
+            err.print(
+                f"{w.pos}: {w.message} (--strict turns warnings into errors)"
+                if w.pos
+                else f"presswork: error: {w.message} (--strict turns warnings into errors)",
+                style="red",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
             _print_excerpt(err, _root_of(getattr(args, "source", "."), w.pos), w.pos)
         if len(exc.warnings) > 1:
-            err.print(f"presswork: error: {_plural(len(exc.warnings), 'warning')} with --strict", style="red",
-                      markup=False, highlight=False, soft_wrap=True)
+            err.print(
+                f"presswork: error: {_plural(len(exc.warnings), 'warning')} with --strict",
+                style="red",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
         return EXIT_BUILD_ERROR
     except PressworkError as exc:
         if verbose:
@@ -393,8 +482,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug in presswork or a plug-in: still no traceback unless asked
         if verbose:
             err.file.write(traceback.format_exc())  # as Python prints it: never wrapped
-        err.print(Text.assemble(("presswork: internal error:", "red"), f" {type(exc).__name__}: {exc} "
-                                "(run with --verbose for the traceback, and please report it)"), soft_wrap=True)
+        err.print(
+            Text.assemble(
+                ("presswork: internal error:", "red"),
+                f" {type(exc).__name__}: {exc} (run with --verbose for the traceback, and please report it)",
+            ),
+            soft_wrap=True,
+        )
         return EXIT_BUILD_ERROR
 
 

@@ -114,7 +114,9 @@ def _coerce(value: Any, hint: Any, key: str, where: Pos) -> Any:
     elif origin in (typing.Literal,):
         if value in typing.get_args(hint):
             return value
-        raise PressworkError(f"key {key!r} must be one of {', '.join(map(repr, typing.get_args(hint)))}, not {value!r}", where)
+        raise PressworkError(
+            f"key {key!r} must be one of {', '.join(map(repr, typing.get_args(hint)))}, not {value!r}", where
+        )
     elif origin in (typing.Union, types.UnionType):
         for arg in typing.get_args(hint):
             try:
@@ -136,8 +138,10 @@ def fill_dataclass(cls: type[_D], table: dict[str, Any], where: Pos, section: st
         name = key.replace("-", "_")
         if name not in known:
             prefix = f"[{section}] " if section else ""
-            raise UsageError(f"unknown configuration key {prefix}{key!r}{suggest(name, known)}; valid keys: "
-                             f"{', '.join(known)}", where)
+            raise UsageError(
+                f"unknown configuration key {prefix}{key!r}{suggest(name, known)}; valid keys: {', '.join(known)}",
+                where,
+            )
         values[name] = _coerce(value, hints[name], f"{section}.{key}" if section else key, where)
     return cls(**values)
 
@@ -181,8 +185,9 @@ def discover_config(start: Path) -> tuple[Path | None, dict[str, Any]]:
     return None, {}
 
 
-def load_config(root: Path, format_names: typing.Iterable[str] = DEFAULT_FORMATS,
-                overrides: dict[str, Any] | None = None) -> Config:
+def load_config(
+    root: Path, format_names: typing.Iterable[str] = DEFAULT_FORMATS, overrides: dict[str, Any] | None = None
+) -> Config:
     """Read the configuration of the project at ``root`` (that folder's own files only).
 
     ``format_names`` are the installed exporters; their tables are kept raw in
@@ -193,9 +198,14 @@ def load_config(root: Path, format_names: typing.Iterable[str] = DEFAULT_FORMATS
     return make_config(root, file, table, format_names, overrides)
 
 
-def make_config(root: Path, file: Path | None, table: dict[str, Any],
-                format_names: typing.Iterable[str] = DEFAULT_FORMATS, overrides: dict[str, Any] | None = None,
-                defaults: dict[str, Any] | None = None) -> Config:
+def make_config(
+    root: Path,
+    file: Path | None,
+    table: dict[str, Any],
+    format_names: typing.Iterable[str] = DEFAULT_FORMATS,
+    overrides: dict[str, Any] | None = None,
+    defaults: dict[str, Any] | None = None,
+) -> Config:
     """Validate the configuration ``table`` read from ``file`` (None: no project file) of the project at ``root``.
 
     ``defaults`` are settings from another tool's project file (book.toml, mkdocs.yml...): the
@@ -210,15 +220,28 @@ def make_config(root: Path, file: Path | None, table: dict[str, Any],
     for name in list(table):
         if isinstance(table[name], dict):
             if name not in format_names:
-                raise UsageError(f"unknown format section [{name}]{suggest(name, format_names)}; installed formats: "
-                                 f"{', '.join(sorted(format_names))}", where)
+                raise UsageError(
+                    f"unknown format section [{name}]{suggest(name, format_names)}; installed formats: "
+                    f"{', '.join(sorted(format_names))}",
+                    where,
+                )
             format_tables[name] = table.pop(name)
     config = fill_dataclass(Config, table, where)
-    config = dataclasses.replace(config, root=root, config_file=file, format_options=format_tables,
-                                 variables=variables, profiles=profiles, **(overrides or {}))
+    config = dataclasses.replace(
+        config,
+        root=root,
+        config_file=file,
+        format_options=format_tables,
+        variables=variables,
+        profiles=profiles,
+        **(overrides or {}),
+    )
     if config.profile and config.profile not in config.profiles and config.profiles:
-        raise UsageError(f"unknown profile {config.profile!r}{suggest(config.profile, config.profiles)}; profiles: "
-                         f"{', '.join(config.profiles)}", where)
+        raise UsageError(
+            f"unknown profile {config.profile!r}{suggest(config.profile, config.profiles)}; profiles: "
+            f"{', '.join(config.profiles)}",
+            where,
+        )
     return config
 
 

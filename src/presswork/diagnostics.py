@@ -81,8 +81,9 @@ class StrictError(PressworkError):
     def __init__(self, warnings: list[Warning_]) -> None:
         ordered = sorted(warnings, key=warning_order)
         first, more = ordered[0], len(ordered) - 1
-        super().__init__(f"{first.message} (--strict turns warnings into errors{f'; {more} more' if more else ''})",
-                         first.pos)
+        super().__init__(
+            f"{first.message} (--strict turns warnings into errors{f'; {more} more' if more else ''})", first.pos
+        )
         self.warnings = ordered
 
     def __reduce__(self) -> tuple[type, tuple[list[Warning_]]]:  # type: ignore[override]
@@ -106,6 +107,6 @@ def source_excerpt(root: Path, pos: Pos | None, column: int = 0) -> list[str]:
     gutter = f"{pos.line:>4} | "
     lines = [f"{gutter}{raw.expandtabs(4)}"]
     if column > 0:  # the column counts characters of the line as written: tabs before it are expanded too
-        offset = len(raw[:min(column, len(raw) + 1) - 1].expandtabs(4))
+        offset = len(raw[: min(column, len(raw) + 1) - 1].expandtabs(4))
         lines.append(" " * (len(gutter) - 2) + "| " + " " * offset + "^")
     return lines

@@ -16,12 +16,30 @@ DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%
 
 #: Front-matter keys (Astro, Hugo, Jekyll and Pandoc spellings) and the metadata field each fills.
 FRONT_MATTER_KEYS = {
-    "title": "title", "subtitle": "subtitle", "description": "description", "summary": "description",
-    "abstract": "description", "author": "authors", "authors": "authors", "lang": "language",
-    "language": "language", "tags": "subjects", "keywords": "subjects", "subjects": "subjects",
-    "publishDate": "date", "pubDate": "date", "date": "date", "updatedDate": "modified",
-    "lastmod": "modified", "modified": "modified", "publisher": "publisher", "rights": "rights",
-    "copyright": "rights", "identifier": "identifier", "isbn": "identifier", "cover": "cover",
+    "title": "title",
+    "subtitle": "subtitle",
+    "description": "description",
+    "summary": "description",
+    "abstract": "description",
+    "author": "authors",
+    "authors": "authors",
+    "lang": "language",
+    "language": "language",
+    "tags": "subjects",
+    "keywords": "subjects",
+    "subjects": "subjects",
+    "publishDate": "date",
+    "pubDate": "date",
+    "date": "date",
+    "updatedDate": "modified",
+    "lastmod": "modified",
+    "modified": "modified",
+    "publisher": "publisher",
+    "rights": "rights",
+    "copyright": "rights",
+    "identifier": "identifier",
+    "isbn": "identifier",
+    "cover": "cover",
     "heroImage": "cover",
 }
 _DATE_FIELDS = ("date", "modified")
@@ -45,8 +63,7 @@ def parse_date(value: Any, field: str, where: Pos) -> str:
             return datetime.strptime(text, fmt).date().isoformat()
         except ValueError:
             continue
-    raise PressworkError(
-        f"{field}: unknown date format {text!r}; write it as 2025-03-04 or 04 Mar 2025", where)
+    raise PressworkError(f"{field}: unknown date format {text!r}; write it as 2025-03-04 or 04 Mar 2025", where)
 
 
 def _as_list(value: Any) -> tuple[str, ...]:

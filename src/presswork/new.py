@@ -34,8 +34,9 @@ def _copy(source: Traversable, target: Path, title: str, written: list[Path]) ->
             dest.mkdir()
             _copy(item, dest, title, written)
         elif item.name == "presswork.toml":
-            dest.write_text(item.read_text(encoding="utf-8").replace('"__TITLE__"', _toml_string(title)),
-                            encoding="utf-8")
+            dest.write_text(
+                item.read_text(encoding="utf-8").replace('"__TITLE__"', _toml_string(title)), encoding="utf-8"
+            )
             written.append(dest)
         else:
             dest.write_bytes(item.read_bytes())

@@ -293,8 +293,13 @@ class Preview:
             config = result.project.config if result.project else self.project.config
             theme = load_theme(self.theme or config.theme, self.project.root)
             gate = make_gate(config, theme, result.reporter)
-            slides = render_slides(result.document, config.format_options.get("pptx", {}), gate, result.reporter,
-                                   str(theme.options.get("accent", "#1f4e79")))
+            slides = render_slides(
+                result.document,
+                config.format_options.get("pptx", {}),
+                gate,
+                result.reporter,
+                str(theme.options.get("accent", "#1f4e79")),
+            )
         except PressworkError as exc:
             self.state.publish(None, exc, error_page(exc, self.project.root))
             self.report(exc)
@@ -321,8 +326,12 @@ class Preview:
             names = ", ".join(p.name for p in result.outputs.values())
             self.say(f"wrote {names}")
 
-    def run(self, stop: threading.Event | None = None, ready: Callable[[str], None] | None = None,
-            open_browser: bool = False) -> None:
+    def run(
+        self,
+        stop: threading.Event | None = None,
+        ready: Callable[[str], None] | None = None,
+        open_browser: bool = False,
+    ) -> None:
         """Serve and rebuild until interrupted (or until ``stop`` is set)."""
         from .theme import load_theme
         from .watch import watch

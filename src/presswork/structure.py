@@ -33,10 +33,12 @@ class SourceChapters:
 
 def _shift(blocks: Blocks, chapter_level: int) -> Blocks:
     """Re-level headings so that ``chapter_level + 1`` becomes 2 (chapter titles are level 1)."""
+
     def fix(b: Block) -> Block:
         if isinstance(b, Heading):
             return dataclasses.replace(b, level=max(2, min(6, b.level - chapter_level + 1)))
         return b
+
     return tuple(fix(b) for b in blocks)
 
 
@@ -48,8 +50,9 @@ def _title_from_path(path: str) -> Inlines:
 def _chapter(heading: Heading | None, blocks: Blocks, path: str, level: int, fallback_title: Inlines) -> Chapter:
     title = heading.children if heading else fallback_title
     ident = (heading.attr.id if heading and heading.attr.id else "") or slugify(plain_text(title))
-    return Chapter(id=ident, title=title, source=path, blocks=_shift(blocks, level),
-                   source_level=heading.level if heading else 1)
+    return Chapter(
+        id=ident, title=title, source=path, blocks=_shift(blocks, level), source_level=heading.level if heading else 1
+    )
 
 
 def split_file(path: str, blocks: Blocks, front_title: str, single_file: bool) -> SourceChapters:

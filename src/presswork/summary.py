@@ -33,7 +33,7 @@ def pdf_pages(data: bytes) -> int:
         if end < 0:
             continue
         try:
-            count += len(_PAGE.findall(zlib.decompressobj().decompress(data[match.end():end])))
+            count += len(_PAGE.findall(zlib.decompressobj().decompress(data[match.end() : end])))
         except zlib.error:
             continue
     return count

@@ -62,14 +62,18 @@ def check_nesting(chapters: list[Chapter], max_nesting: int) -> None:
             kids = list(children(node))
             level = depth + (1 if kids and not isinstance(node, _NOT_A_LEVEL) else 0)
             if level > max_nesting:
-                raise PressworkError(f"nesting deeper than {max_nesting} levels (lists, quotes, notes and inline "
-                                     "markup counted together); raise max_nesting to allow it", here)
+                raise PressworkError(
+                    f"nesting deeper than {max_nesting} levels (lists, quotes, notes and inline "
+                    "markup counted together); raise max_nesting to allow it",
+                    here,
+                )
             stack.extend((kid, level, here) for kid in kids)
 
 
 def flatten_notes(chapters: list[Chapter], reporter: Reporter) -> list[Chapter]:
     """A footnote inside a footnote is not supported by the formats (and makes page layout
     crawl): its text is appended to the enclosing footnote, with a warning."""
+
     def fix(node: Any, pos: Pos | None) -> Any:
         if not isinstance(node, Note):
             return node
@@ -84,15 +88,21 @@ def flatten_notes(chapters: list[Chapter], reporter: Reporter) -> list[Chapter]:
         blocks = walk(node.blocks, lift)
         if not inner:
             return node
-        reporter.warn("a footnote inside a footnote is not supported: its text is added to the end of the "
-                      "enclosing footnote", pos, "note")
+        reporter.warn(
+            "a footnote inside a footnote is not supported: its text is added to the end of the enclosing footnote",
+            pos,
+            "note",
+        )
         return dataclasses.replace(node, blocks=blocks + tuple(b for n in inner for b in n.blocks))
 
-    return [dataclasses.replace(ch, title=walk_with_positions(ch.title, fix), blocks=walk_with_positions(ch.blocks, fix))
-            for ch in chapters]
+    return [
+        dataclasses.replace(ch, title=walk_with_positions(ch.title, fix), blocks=walk_with_positions(ch.blocks, fix))
+        for ch in chapters
+    ]
 
 
 # ------------------------------------------------------------------ ids
+
 
 def unique_ids(chapters: list[Chapter]) -> tuple[list[Chapter], dict[tuple[str, str], str]]:
     """Make chapter and element ids unique across the book.
@@ -131,8 +141,10 @@ def unique_ids(chapters: list[Chapter]) -> tuple[list[Chapter], dict[tuple[str, 
 
 # ------------------------------------------------------------------ links
 
-def resolve_links(chapters: list[Chapter], ids: dict[tuple[str, str], str], reporter: Reporter,
-                  content: str = ".", site_url: str = "") -> list[Chapter]:
+
+def resolve_links(
+    chapters: list[Chapter], ids: dict[tuple[str, str], str], reporter: Reporter, content: str = ".", site_url: str = ""
+) -> list[Chapter]:
     """Rewrite links between chapter files (``02-setup.md#install``) and within a file (``#x``)
     to book ids (``#install``). Links written for the rendered web site resolve too: ``page.html``,
     ``page/``, ``/docs/page``, ``../page.md#anchor`` (see :func:`site_candidates`). A link to a page
@@ -179,8 +191,11 @@ def resolve_links(chapters: list[Chapter], ids: dict[tuple[str, str], str], repo
             return None
         stem, ext = posixpath.splitext(target)
         if ext.lower() in (".md", ".qmd"):
-            target = (posixpath.dirname(target) + "/index.html").lstrip("/") if posixpath.basename(stem).lower() in (
-                "readme", "index") else stem + ".html"
+            target = (
+                (posixpath.dirname(target) + "/index.html").lstrip("/")
+                if posixpath.basename(stem).lower() in ("readme", "index")
+                else stem + ".html"
+            )
         return urllib.parse.urljoin(site_url.rstrip("/") + "/", target + ("/" if path.endswith("/") else ""))
 
     def fix(node: Any, pos: Pos | None, source: str) -> Any:
@@ -204,7 +219,9 @@ def resolve_links(chapters: list[Chapter], ids: dict[tuple[str, str], str], repo
                 return dataclasses.replace(node, url=address + (f"#{frag}" if frag else ""))
             if target_file is None:
                 what = "chapter file" if path.lower().endswith((".md", ".markdown")) else "file"
-                reporter.warn(f"link to missing {what} {path!r} (links may point to chapters and their headings)", pos, "link")
+                reporter.warn(
+                    f"link to missing {what} {path!r} (links may point to chapters and their headings)", pos, "link"
+                )
                 return Span(Attr(), node.children)
         if not frag:
             return dataclasses.replace(node, url="#" + first_chapter[target_file])
@@ -217,8 +234,12 @@ def resolve_links(chapters: list[Chapter], ids: dict[tuple[str, str], str], repo
             return Span(Attr(), node.children)
         return dataclasses.replace(node, url="#" + target)
 
-    return [dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, functools.partial(fix, source=ch.source)),
-                                title=ch.title) for ch in chapters]
+    return [
+        dataclasses.replace(
+            ch, blocks=walk_with_positions(ch.blocks, functools.partial(fix, source=ch.source)), title=ch.title
+        )
+        for ch in chapters
+    ]
 
 
 def site_candidates(source: str, path: str, content: str = ".") -> list[str]:
@@ -264,6 +285,7 @@ def apply_profile(chapters: list[Chapter], profile: str) -> list[Chapter]:
     """Settle the profile divs for the edition ``profile`` ("" = none): ``::: only-profile-NAME``
     keeps its content only in that edition, ``::: no-profile-NAME`` in every other one. A div
     kept is opened (its blocks take its place, unless it has other classes or an id)."""
+
     def fix(node: Any) -> Any:
         if not isinstance(node, Div):
             return node
@@ -294,10 +316,12 @@ def _drop_empty(blocks: Any) -> Any:
             if isinstance(value, tuple) and any(v is _EMPTY or v == _EMPTY for v in value):
                 node = dataclasses.replace(node, **{f.name: tuple(v for v in value if v != _EMPTY)})
         return node
+
     return tuple(b for b in walk(blocks, fix) if b != _EMPTY)
 
 
 # ------------------------------------------------------------------ numbering
+
 
 def appendix_letter(n: int) -> str:
     """The letter of the ``n``-th appendix (1-based): A..Z, then AA, AB..."""
@@ -334,30 +358,36 @@ def _number_chapter(ch: Chapter, n: str, config: Config) -> Chapter:
     def fix(node: Any, pos: Pos | None) -> Any:
         if isinstance(node, Heading) and config.number_sections:
             counters[node.level] += 1
-            counters[node.level + 1:] = [0] * (6 - node.level)
-            return dataclasses.replace(node, number=".".join([n, *map(str, counters[2:node.level + 1])]))
+            counters[node.level + 1 :] = [0] * (6 - node.level)
+            return dataclasses.replace(node, number=".".join([n, *map(str, counters[2 : node.level + 1])]))
         if isinstance(node, (Figure, Table)) and config.number_figures and node.caption:
             kind = type(node).__name__
             labels[kind] += 1
             return dataclasses.replace(node, label=f"{kind} {n}.{labels[kind]}")
         return node
 
-    return dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix), number=n if config.number_sections else "")
+    return dataclasses.replace(
+        ch, blocks=walk_with_positions(ch.blocks, fix), number=n if config.number_sections else ""
+    )
 
 
 # ------------------------------------------------------------------ assets
+
 
 def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter) -> list[Chapter]:
     """Resolve every image through the gate to a project-relative path, checking that it
     exists, stays inside the project and is not over the pixel limit. Remote images are kept
     only when the configuration allows remote resources; otherwise they become their alt text."""
+
     def fix(node: Any, pos: Pos | None, source: str) -> Any:
         if not isinstance(node, Image):
             return node
         if is_remote(node.src):
             if gate.allow_remote:
                 return node
-            reporter.warn(f"remote image {node.src!r} not fetched (allow_remote is off); its alt text is shown", pos, "remote")
+            reporter.warn(
+                f"remote image {node.src!r} not fetched (allow_remote is off); its alt text is shown", pos, "remote"
+            )
             return Span(Attr(classes=("image-alt",)), (Text(node.alt or node.src),))
         path = gate.resolve(node.src, source, pos)
         gate.image_size(gate.read_bytes(node.src, source, pos), node.src, pos)
@@ -381,12 +411,16 @@ def _unfigure(blocks: Any) -> Any:
         if isinstance(node, Figure) and not isinstance(node.image, Image):
             return Paragraph((node.image,), pos=node.pos)
         return node
+
     return walk(blocks, fix)
 
 
 # ------------------------------------------------------------------ pipeline
 
-def apply_transforms(chapters: list[Chapter], meta: Any, config: Config, gate: AssetGate, reporter: Reporter) -> Document:
+
+def apply_transforms(
+    chapters: list[Chapter], meta: Any, config: Config, gate: AssetGate, reporter: Reporter
+) -> Document:
     """Run every transform in order and return the finished document."""
     if not chapters:
         raise PressworkError("the book has no content: no chapter file has any text")

@@ -388,11 +388,42 @@ class Document:
 #: Every concrete inline node type. Dispatch on it with ``match`` and end with
 #: ``case _: unhandled(node)``, so that the type checker names each type a new
 #: node leaves unhandled.
-InlineNode = (Text | Emphasis | Strong | Strikethrough | Superscript | Subscript | Code | Kbd | Link | Image | Math
-              | Note | LineBreak | Span | RawInline)
+InlineNode = (
+    Text
+    | Emphasis
+    | Strong
+    | Strikethrough
+    | Superscript
+    | Subscript
+    | Code
+    | Kbd
+    | Link
+    | Image
+    | Math
+    | Note
+    | LineBreak
+    | Span
+    | RawInline
+)
 #: Every concrete block node type (list and definition items included), for exhaustive dispatch.
-BlockNode = (Heading | Paragraph | ListItem | BulletList | OrderedList | DefinitionItem | DefinitionList | CodeBlock
-             | BlockQuote | Table | Figure | Admonition | MathBlock | HorizontalRule | Div | RawBlock)
+BlockNode = (
+    Heading
+    | Paragraph
+    | ListItem
+    | BulletList
+    | OrderedList
+    | DefinitionItem
+    | DefinitionList
+    | CodeBlock
+    | BlockQuote
+    | Table
+    | Figure
+    | Admonition
+    | MathBlock
+    | HorizontalRule
+    | Div
+    | RawBlock
+)
 
 
 def _check_unions() -> None:
@@ -431,8 +462,7 @@ def _same(tex: str) -> str:
     return tex
 
 
-def plain_text(inlines: Iterable[Inline], *, notes: bool = False,
-               math: Callable[[str], str] = _same) -> str:
+def plain_text(inlines: Iterable[Inline], *, notes: bool = False, math: Callable[[str], str] = _same) -> str:
     """The text of inlines without markup, for titles, alt texts, search and speaker notes.
 
     Footnotes are left out, or with ``notes`` added in parentheses where they are called;
@@ -454,8 +484,15 @@ def plain_text(inlines: Iterable[Inline], *, notes: bool = False,
                     out.append(" (" + blocks_text(blocks, notes=notes, math=math) + ")")
             case RawInline():
                 pass
-            case Emphasis(kids) | Strong(kids) | Strikethrough(kids) | Superscript(kids) | Subscript(kids) \
-                    | Link(kids) | Span(_, kids):
+            case (
+                Emphasis(kids)
+                | Strong(kids)
+                | Strikethrough(kids)
+                | Superscript(kids)
+                | Subscript(kids)
+                | Link(kids)
+                | Span(_, kids)
+            ):
                 out.append(plain_text(kids, notes=notes, math=math))
             case _:
                 unhandled(node, "plain_text")
@@ -465,6 +502,7 @@ def plain_text(inlines: Iterable[Inline], *, notes: bool = False,
 def blocks_text(blocks: Iterable[Block], *, notes: bool = False, math: Callable[[str], str] = _same) -> str:
     """The plain text of blocks, one line per paragraph-like block (list items marked "•" or "3.",
     table cells joined by " | "); ``notes`` and ``math`` as for :func:`plain_text`."""
+
     def text(inlines: Inlines) -> str:
         return plain_text(inlines, notes=notes, math=math)
 
@@ -516,7 +554,10 @@ def _encode(value: Any) -> Any:
             out["pos"] = [pos.file, pos.line]
         return out
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {"t": type(value).__name__, **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+        return {
+            "t": type(value).__name__,
+            **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)},
+        }
     if isinstance(value, tuple):
         return [_encode(v) for v in value]
     return value
@@ -556,4 +597,3 @@ def from_json(text: str) -> Document:
     if not isinstance(doc, Document):
         raise ValueError("tree JSON does not hold a Document")
     return doc
-

@@ -67,8 +67,9 @@ def walk_with_positions(root: Any, fn: Callable[[Any, Pos | None], Any], pos: Po
         return dataclasses.replace(root, chapters=tuple(walk_with_positions(c, fn, pos) for c in root.chapters))
     if isinstance(root, Chapter):
         here = pos or Pos(root.source)
-        return dataclasses.replace(root, title=walk_with_positions(root.title, fn, here),
-                                   blocks=walk_with_positions(root.blocks, fn, here))
+        return dataclasses.replace(
+            root, title=walk_with_positions(root.title, fn, here), blocks=walk_with_positions(root.blocks, fn, here)
+        )
     if isinstance(root, tuple):
         return tuple(walk_with_positions(v, fn, pos) for v in root)
     if isinstance(root, Node) and dataclasses.is_dataclass(root):

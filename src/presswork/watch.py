@@ -9,8 +9,27 @@ from pathlib import Path
 from .diagnostics import PressworkError
 
 #: File suffixes whose changes trigger a rebuild.
-WATCHED_SUFFIXES = (".md", ".markdown", ".qmd", ".toml", ".yml", ".yaml", ".json", ".css", ".html", ".xhtml", ".j2",
-                    ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pptx", ".potx")
+WATCHED_SUFFIXES = (
+    ".md",
+    ".markdown",
+    ".qmd",
+    ".toml",
+    ".yml",
+    ".yaml",
+    ".json",
+    ".css",
+    ".html",
+    ".xhtml",
+    ".j2",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".svg",
+    ".webp",
+    ".pptx",
+    ".potx",
+)
 
 #: How long (ms) the watcher waits for more changes before a rebuild starts, so that an editor's
 #: save (often several writes) or a ``git checkout`` gives one rebuild.
@@ -42,9 +61,15 @@ def describe(paths: Iterable[str]) -> str:
     return f"{shown} changed; rebuilding"
 
 
-def watch(folders: Sequence[Path], out_dir: Path, rebuild: Callable[[], None], report: Callable[[str], None],
-          status: Callable[[str], None] | None = None, stop_event: threading.Event | None = None,
-          included: Collection[Path] = ()) -> None:
+def watch(
+    folders: Sequence[Path],
+    out_dir: Path,
+    rebuild: Callable[[], None],
+    report: Callable[[str], None],
+    status: Callable[[str], None] | None = None,
+    stop_event: threading.Event | None = None,
+    included: Collection[Path] = (),
+) -> None:
     """Run ``rebuild`` once, then after every batch of relevant changes, until interrupted
     (or until ``stop_event`` is set).
 
@@ -66,8 +91,9 @@ def watch(folders: Sequence[Path], out_dir: Path, rebuild: Callable[[], None], r
         except PressworkError as exc:
             report(str(exc))
 
-    changes = watch_changes(*roots, stop_event=stop_event, debounce=DEBOUNCE_MS, rust_timeout=WAIT_MS,
-                            yield_on_timeout=True)
+    changes = watch_changes(
+        *roots, stop_event=stop_event, debounce=DEBOUNCE_MS, rust_timeout=WAIT_MS, yield_on_timeout=True
+    )
     try:
         next(changes, None)  # starts the watcher (changes so far are in the first build anyway)
         if stop_event is not None and stop_event.is_set():

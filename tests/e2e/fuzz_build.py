@@ -36,8 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     (work / "outside.png").write_bytes(png(3, 3))
     count = 0
 
-    @settings(max_examples=args.examples, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(max_examples=args.examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(first=MARKDOWN, second=MARKDOWN, pick=st.integers(0, max(0, args.export_every - 1)))
     def campaign(first: str, second: str, pick: int) -> None:
         nonlocal count

@@ -34,8 +34,9 @@ def book(tmp_path: Path) -> Path:
     (root / "content").mkdir(parents=True)
     (root / "presswork.toml").write_text('title = "Preview Book"\ncontent = "content"\n', encoding="utf-8")
     (root / "content" / "01-start.md").write_text("# Start\n\nThe first words.\n", encoding="utf-8")
-    (root / "content" / "02-more.md").write_text("# More\n\nSecond chapter.\n\n## Part\n\n- one\n- two\n",
-                                                 encoding="utf-8")
+    (root / "content" / "02-more.md").write_text(
+        "# More\n\nSecond chapter.\n\n## Part\n\n- one\n- two\n", encoding="utf-8"
+    )
     return root
 
 
@@ -71,8 +72,9 @@ def test_an_edit_shows_in_the_open_page_within_two_seconds(browser, served, book
     page.wait_for_timeout(300)  # the event stream is connected
     started = time.monotonic()
     (book / "content" / "01-start.md").write_text("# Start\n\nThe words after the edit.\n", encoding="utf-8")
-    page.wait_for_function("document.querySelector('main').innerText.includes('The words after the edit.')",
-                           timeout=2000)
+    page.wait_for_function(
+        "document.querySelector('main').innerText.includes('The words after the edit.')", timeout=2000
+    )
     assert time.monotonic() - started < 2.0
     assert page.evaluate("window.__notReloaded === undefined"), "the page reloaded itself (no manual reload)"
     page.close()
@@ -120,8 +122,9 @@ def test_every_page_is_served_with_the_reload_script_and_assets_without(served) 
 def test_formats_are_rebuilt_in_the_background_into_the_output_folder(book: Path) -> None:
     stop = threading.Event()
     ready: list[str] = []
-    preview = Preview(book, port=0, port_explicit=True, formats=["epub"], say=lambda line: None,
-                      report=lambda exc: None)
+    preview = Preview(
+        book, port=0, port_explicit=True, formats=["epub"], say=lambda line: None, report=lambda exc: None
+    )
     thread = threading.Thread(target=preview.run, kwargs={"stop": stop, "ready": ready.append}, daemon=True)
     thread.start()
     try:
@@ -141,4 +144,7 @@ def test_an_unknown_background_format_or_a_bad_port_is_a_usage_error(presswork, 
     assert result.status == 2 and "unknown format 'pfd'" in result.err
     with pytest.raises(SystemExit) as info:  # argparse's own usage error
         presswork("preview", book, "--port", "70000")
-    assert info.value.code == 2 and "--port/-p: must be a port number from 0 to 65535, not 70000" in capsys.readouterr().err
+    assert (
+        info.value.code == 2
+        and "--port/-p: must be a port number from 0 to 65535, not 70000" in capsys.readouterr().err
+    )

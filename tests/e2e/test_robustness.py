@@ -32,19 +32,40 @@ def nested_quote(levels: int) -> str:
 BAD = {
     "broken YAML": ({"01-a.md": "---\ntitle: [unclosed\n---\n\n# A\n"}, "01-a.md:2: "),
     "broken TOML": ({"presswork.toml": 'title = "x\n', "01-a.md": "# A\n"}, "presswork.toml:1: invalid TOML"),
-    "missing image": ({"01-a.md": "# A\n\ntext\n\n![Alt](img/none.png)\n"}, "01-a.md:5: file not found: 'img/none.png'"),
-    "binary file": ({"01-a.md": b"# A\n\nok\n\x00\x01\x02\x89PNG"}, "01-a.md:4: not UTF-8 text (binary data: NUL byte)"),
-    "Latin-1 file": ({"01-a.md": "# A\n\ncaf\xe9\n".encode("latin-1")}, "01-a.md:3: not UTF-8 text (invalid byte 0xe9)"),
+    "missing image": (
+        {"01-a.md": "# A\n\ntext\n\n![Alt](img/none.png)\n"},
+        "01-a.md:5: file not found: 'img/none.png'",
+    ),
+    "binary file": (
+        {"01-a.md": b"# A\n\nok\n\x00\x01\x02\x89PNG"},
+        "01-a.md:4: not UTF-8 text (binary data: NUL byte)",
+    ),
+    "Latin-1 file": (
+        {"01-a.md": "# A\n\ncaf\xe9\n".encode("latin-1")},
+        "01-a.md:3: not UTF-8 text (invalid byte 0xe9)",
+    ),
     "empty file": ({"01-a.md": ""}, "the book is empty: 01-a.md has no text"),
     "blank file": ({"01-a.md": "\n \n\t\n"}, "the book is empty: 01-a.md has no text"),
-    "image that is not an image": ({"01-a.md": "# A\n\n![Alt](x.png)\n", "x.png": b"GIF89a garbage"},
-                                   "01-a.md:3: image 'x.png' cannot be read"),
-    "image over 100 megapixels": ({"01-a.md": "# A\n\ntext\n\n![Big](big.png)\n", "big.png": bomb_png()},
-                                  "01-a.md:5: image 'big.png' has 12000x9000 = 108,000,000 pixels, over max_image_pixels"),
-    "list nested beyond the limit": ({"01-a.md": "# A\n\n" + nested_list(41)}, "01-a.md:43: nesting deeper than 40 levels"),
-    "quote nested beyond the limit": ({"01-a.md": "# A\n\n" + nested_quote(41)}, "01-a.md:3: nesting deeper than 40 levels"),
-    "HTML nested beyond the limit": ({"01-a.md": "# A\n\n" + "<div>" * 60 + "x" + "</div>" * 60 + "\n"},
-                                     "01-a.md:3: nesting deeper than 40 levels"),
+    "image that is not an image": (
+        {"01-a.md": "# A\n\n![Alt](x.png)\n", "x.png": b"GIF89a garbage"},
+        "01-a.md:3: image 'x.png' cannot be read",
+    ),
+    "image over 100 megapixels": (
+        {"01-a.md": "# A\n\ntext\n\n![Big](big.png)\n", "big.png": bomb_png()},
+        "01-a.md:5: image 'big.png' has 12000x9000 = 108,000,000 pixels, over max_image_pixels",
+    ),
+    "list nested beyond the limit": (
+        {"01-a.md": "# A\n\n" + nested_list(41)},
+        "01-a.md:43: nesting deeper than 40 levels",
+    ),
+    "quote nested beyond the limit": (
+        {"01-a.md": "# A\n\n" + nested_quote(41)},
+        "01-a.md:3: nesting deeper than 40 levels",
+    ),
+    "HTML nested beyond the limit": (
+        {"01-a.md": "# A\n\n" + "<div>" * 60 + "x" + "</div>" * 60 + "\n"},
+        "01-a.md:3: nesting deeper than 40 levels",
+    ),
     "footnote citing itself": ({"01-a.md": "# A\n\nt[^a]\n\n[^a]: again [^a]\n"}, "01-a.md:"),
 }
 
@@ -81,15 +102,26 @@ def test_unknown_format_lists_the_choices(presswork, make_book) -> None:
     assert not (book / "output").exists()
 
 
-@pytest.mark.parametrize(("config", "files", "message"), [
-    ("max_file_bytes = 100\n", {"01-a.md": "# A\n\n" + "word " * 40}, "01-a.md: file is 205 bytes, over max_file_bytes (100)"),
-    ("max_image_pixels = 1000\n", {"01-a.md": "# A\n\ntext\n\n![Alt](p.png)\n", "p.png": png(50, 30)},
-     "01-a.md:5: image 'p.png' has 50x30 = 1,500 pixels, over max_image_pixels (1,000)"),
-    ("max_nesting = 5\n", {"01-a.md": "# A\n\n" + nested_list(6)}, "01-a.md:8: nesting deeper than 5 levels"),
-    ("max_nesting = 5\n", {"01-a.md": "# A\n\n" + nested_quote(6)}, "01-a.md:3: nesting deeper than 5 levels"),
-])
-def test_resource_limits_are_configurable(presswork, make_book, config: str, files: dict[str, str | bytes],
-                                          message: str) -> None:
+@pytest.mark.parametrize(
+    ("config", "files", "message"),
+    [
+        (
+            "max_file_bytes = 100\n",
+            {"01-a.md": "# A\n\n" + "word " * 40},
+            "01-a.md: file is 205 bytes, over max_file_bytes (100)",
+        ),
+        (
+            "max_image_pixels = 1000\n",
+            {"01-a.md": "# A\n\ntext\n\n![Alt](p.png)\n", "p.png": png(50, 30)},
+            "01-a.md:5: image 'p.png' has 50x30 = 1,500 pixels, over max_image_pixels (1,000)",
+        ),
+        ("max_nesting = 5\n", {"01-a.md": "# A\n\n" + nested_list(6)}, "01-a.md:8: nesting deeper than 5 levels"),
+        ("max_nesting = 5\n", {"01-a.md": "# A\n\n" + nested_quote(6)}, "01-a.md:3: nesting deeper than 5 levels"),
+    ],
+)
+def test_resource_limits_are_configurable(
+    presswork, make_book, config: str, files: dict[str, str | bytes], message: str
+) -> None:
     book = make_book({"presswork.toml": config, **files})
     result = presswork("build", book, "--format", "epub")
     assert result.status == 1
@@ -99,8 +131,7 @@ def test_resource_limits_are_configurable(presswork, make_book, config: str, fil
 
 
 def test_bom_is_accepted_and_warnings_name_file_and_line(presswork, make_book) -> None:
-    book = make_book({"01-a.md": "\ufeff# A\n\n![](p.png)\n\n[gone](#nowhere) [chapter](02-none.md)\n",
-                      "p.png": png()})
+    book = make_book({"01-a.md": "\ufeff# A\n\n![](p.png)\n\n[gone](#nowhere) [chapter](02-none.md)\n", "p.png": png()})
     result = presswork("build", book, "--format", "epub")
     assert result.status == 0, result.err
     assert "01-a.md:3: warning: image 'p.png' has no alt text" in result.err
@@ -112,11 +143,21 @@ def test_bom_is_accepted_and_warnings_name_file_and_line(presswork, make_book) -
 
 # ---------------------------------------------------------------------------- stress books
 
-STRESS = ("# Stress\n\nA long list:\n\n" + nested_list(35) + "\nA long quote:\n\n" + nested_quote(35)
-          + "\nNotes[^1] inside notes.\n\n[^1]: Outer[^2] note.\n\n[^2]: Inner note.\n\n"
-          + "```python\n" + "\n".join(f"value_{i} = '" + "abcdefghij" * 40 + "'" for i in range(12)) + "\n```\n\n"
-          + "Word" + "x" * 400 + " ends here.\n\n"
-          + "| n | square | words |\n|---|---:|---|\n" + "".join(f"| {i} | {i * i} | row {i} text |\n" for i in range(300)))
+STRESS = (
+    "# Stress\n\nA long list:\n\n"
+    + nested_list(35)
+    + "\nA long quote:\n\n"
+    + nested_quote(35)
+    + "\nNotes[^1] inside notes.\n\n[^1]: Outer[^2] note.\n\n[^2]: Inner note.\n\n"
+    + "```python\n"
+    + "\n".join(f"value_{i} = '" + "abcdefghij" * 40 + "'" for i in range(12))
+    + "\n```\n\n"
+    + "Word"
+    + "x" * 400
+    + " ends here.\n\n"
+    + "| n | square | words |\n|---|---:|---|\n"
+    + "".join(f"| {i} | {i * i} | row {i} text |\n" for i in range(300))
+)
 
 
 @pytest.fixture(scope="module")
@@ -166,13 +207,37 @@ PLAIN = st.text(alphabet=st.sampled_from("abc XYZ éß漢字🙂 ., !?"), min_si
 @st.composite
 def inline(draw: st.DrawFn) -> str:
     word = draw(PLAIN)
-    return draw(st.sampled_from([
-        word, f"*{word}*", f"**{word}**", f"~~{word}~~", f"`{word}`", f"H~2~O^{word}^", f"${word}$",
-        f"[{word}](#{word})", f"[{word}](https://example.org/{word})", f"[{word}](02-b.md#x)",
-        f"![{word}](p.png)", f"![{word}](missing.png)", f"![{word}](../outside.png)", f"<kbd>{word}</kbd>",
-        f"<span onclick='x()'>{word}</span>", f"<script>{word}</script>", f"<a href='javascript:{word}'>x</a>",
-        f"<b>{word}", f"{word}[^n{len(word)}]", f"<{word}>", draw(WORDS), "\\", "<!--", "&amp;", "&#0;",
-    ]))
+    return draw(
+        st.sampled_from(
+            [
+                word,
+                f"*{word}*",
+                f"**{word}**",
+                f"~~{word}~~",
+                f"`{word}`",
+                f"H~2~O^{word}^",
+                f"${word}$",
+                f"[{word}](#{word})",
+                f"[{word}](https://example.org/{word})",
+                f"[{word}](02-b.md#x)",
+                f"![{word}](p.png)",
+                f"![{word}](missing.png)",
+                f"![{word}](../outside.png)",
+                f"<kbd>{word}</kbd>",
+                f"<span onclick='x()'>{word}</span>",
+                f"<script>{word}</script>",
+                f"<a href='javascript:{word}'>x</a>",
+                f"<b>{word}",
+                f"{word}[^n{len(word)}]",
+                f"<{word}>",
+                draw(WORDS),
+                "\\",
+                "<!--",
+                "&amp;",
+                "&#0;",
+            ]
+        )
+    )
 
 
 @st.composite
@@ -183,19 +248,27 @@ def block(draw: st.DrawFn) -> str:
     if kind == 0:
         return "#" * draw(st.integers(1, 7)) + " " + text
     if kind == 1:
-        return "\n".join(f"{' ' * draw(st.integers(0, 8))}{draw(st.sampled_from(['-', '*', '1.', '3)']))} {text}"
-                         for _ in range(draw(st.integers(1, 5))))
+        return "\n".join(
+            f"{' ' * draw(st.integers(0, 8))}{draw(st.sampled_from(['-', '*', '1.', '3)']))} {text}"
+            for _ in range(draw(st.integers(1, 5)))
+        )
     if kind == 2:
         return f"```{draw(st.sampled_from(['', 'python', 'nope']))}\n{draw(WORDS)}\n{text}\n```"
     if kind == 3:
         cols = draw(st.integers(1, 4))
         rows = draw(st.integers(0, 4))
-        return ("|" + "|".join(["h"] * cols) + "|\n|" + "|".join(["---"] * cols) + "|\n"
-                + "".join("|" + "|".join([text] * cols) + "|\n" for _ in range(rows)))
+        return (
+            "|"
+            + "|".join(["h"] * cols)
+            + "|\n|"
+            + "|".join(["---"] * cols)
+            + "|\n"
+            + "".join("|" + "|".join([text] * cols) + "|\n" for _ in range(rows))
+        )
     if kind == 4:
         return f"[^n{draw(st.integers(0, 15))}]: {text}"
     if kind == 5:
-        return f"!!! {draw(st.sampled_from(['note', 'warning', 'tip', 'x']))} \"{draw(PLAIN)}\"\n    {text}"
+        return f'!!! {draw(st.sampled_from(["note", "warning", "tip", "x"]))} "{draw(PLAIN)}"\n    {text}'
     if kind == 6:
         return f"$$\n{draw(WORDS)}\\frac{{a}}{{b}}\n$$"
     if kind == 7:
@@ -242,8 +315,9 @@ def build_markdown(root: Path, first: str, second: str, formats: tuple[str, ...]
 
 
 @pytest.mark.slow
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(first=MARKDOWN, second=MARKDOWN, export=st.integers(0, 9))
 def test_generated_markdown_builds_or_fails_cleanly(fuzz_root: Path, first: str, second: str, export: int) -> None:
     """Any mix of supported features either builds or raises a PressworkError; one example in ten

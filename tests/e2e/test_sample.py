@@ -19,8 +19,9 @@ SAMPLE = REPO / "content" / "ai-engineering-guide.md"
 @pytest.fixture(scope="module")
 def sample_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("sample-out")
-    proc = subprocess.run([sys.executable, str(REPO / "build.py"), "--out", str(out)], capture_output=True,
-                          text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--out", str(out)], capture_output=True, text=True, timeout=600
+    )
     assert proc.returncode == 0, proc.stderr
     return {p.suffix[1:]: p for p in out.iterdir()}
 

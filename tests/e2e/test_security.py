@@ -50,6 +50,7 @@ def assert_clean(result, book: Path, secret: Secret) -> None:
 
 # ---------------------------------------------------------------------------- the gate itself
 
+
 def test_gate_refuses_every_way_out_of_the_project(tmp_path: Path, secret: Secret) -> None:
     root = tmp_path / "book"
     (root / "img").mkdir(parents=True)
@@ -107,21 +108,33 @@ def test_gate_makes_no_request_unless_allowed(tmp_path: Path) -> None:
 
 
 def test_gate_sanitises_svg_and_checks_its_size(tmp_path: Path, secret: Secret) -> None:
-    svg = (f'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY s SYSTEM "{secret.text.as_uri()}">]>'
-           '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20">'
-           '<script>alert(1)</script><foreignObject><p>x</p></foreignObject><text>&s;</text>'
-           f'<image xlink:href="{secret.image.as_uri()}" width="5" height="5"/><image href="http://127.0.0.1:9/t.png"/>'
-           '<use href="#r"/><rect id="r" onclick="alert(2)" style="fill: url(http://127.0.0.1:9/p)" width="3" height="3"/>'
-           '<a href="javascript:alert(3)"><set attributeName="href" to="javascript:alert(4)"/>link</a>'
-           '<style>@import url(http://127.0.0.1:9/x.css); rect { fill: url(#g) }</style></svg>')
+    svg = (
+        f'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY s SYSTEM "{secret.text.as_uri()}">]>'
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20">'
+        "<script>alert(1)</script><foreignObject><p>x</p></foreignObject><text>&s;</text>"
+        f'<image xlink:href="{secret.image.as_uri()}" width="5" height="5"/><image href="http://127.0.0.1:9/t.png"/>'
+        '<use href="#r"/><rect id="r" onclick="alert(2)" style="fill: url(http://127.0.0.1:9/p)" width="3" height="3"/>'
+        '<a href="javascript:alert(3)"><set attributeName="href" to="javascript:alert(4)"/>link</a>'
+        "<style>@import url(http://127.0.0.1:9/x.css); rect { fill: url(#g) }</style></svg>"
+    )
     (tmp_path / "evil.svg").write_text(svg)
     reporter = Reporter()
     gate = AssetGate(tmp_path, reporter=reporter)
     with RECORDER.recording():
         clean = gate.read_bytes("evil.svg", pos=Pos("a.md", 3)).decode()
     assert RECORDER.opened_under(secret.folder) == [] and RECORDER.connects == []
-    for gone in ("<script", "foreignObject", "DOCTYPE", "&s;", "onclick", "javascript", "127.0.0.1", "@import",
-                 "secret", "<set"):
+    for gone in (
+        "<script",
+        "foreignObject",
+        "DOCTYPE",
+        "&s;",
+        "onclick",
+        "javascript",
+        "127.0.0.1",
+        "@import",
+        "secret",
+        "<set",
+    ):
         assert gone not in clean, gone
     assert '<use href="#r"/>' in clean and "url(#g)" in clean and "link</a>" in clean
     [warning] = reporter.warnings
@@ -138,25 +151,31 @@ def test_pixel_limit_reads_only_the_header(tmp_path: Path) -> None:
     gate = AssetGate(tmp_path)
     with pytest.raises(PressworkError) as info:
         gate.image_size(bomb_png(), "big.png", Pos("a.md", 2))
-    assert str(info.value) == ("a.md:2: image 'big.png' has 12000x9000 = 108,000,000 pixels, over max_image_pixels "
-                               "(50,000,000)")
+    assert str(info.value) == (
+        "a.md:2: image 'big.png' has 12000x9000 = 108,000,000 pixels, over max_image_pixels (50,000,000)"
+    )
     # The limit is the configuration's, not Pillow's: a larger limit accepts the header.
     assert AssetGate(tmp_path, max_image_pixels=200_000_000).image_size(bomb_png(), "big.png") == (12000, 9000)
 
 
 # ---------------------------------------------------------------------------- whole builds
 
-@pytest.mark.parametrize(("markdown", "message"), [
-    ("![Secret](../outside/secret.png)", "'../outside/secret.png' is outside the project folder"),
-    ("![Secret](chapters/../../outside/secret.png)", "is outside the project folder"),
-    ("![Secret]({abs})", "is outside the project folder"),
-    ("![Secret]({uri})", "file: URLs are not allowed"),
-    ('<img src="../outside/secret.png" alt="Secret">', "'../outside/secret.png' is outside the project folder"),
-    ('<img src="{uri}" alt="Secret">', "file: URLs are not allowed"),
-    ("![Secret](images/link.png)", "'images/link.png' is outside the project folder"),
-])
-def test_images_outside_the_project_are_refused(presswork, make_book, secret: Secret, markdown: str,
-                                                message: str) -> None:
+
+@pytest.mark.parametrize(
+    ("markdown", "message"),
+    [
+        ("![Secret](../outside/secret.png)", "'../outside/secret.png' is outside the project folder"),
+        ("![Secret](chapters/../../outside/secret.png)", "is outside the project folder"),
+        ("![Secret]({abs})", "is outside the project folder"),
+        ("![Secret]({uri})", "file: URLs are not allowed"),
+        ('<img src="../outside/secret.png" alt="Secret">', "'../outside/secret.png' is outside the project folder"),
+        ('<img src="{uri}" alt="Secret">', "file: URLs are not allowed"),
+        ("![Secret](images/link.png)", "'images/link.png' is outside the project folder"),
+    ],
+)
+def test_images_outside_the_project_are_refused(
+    presswork, make_book, secret: Secret, markdown: str, message: str
+) -> None:
     text = markdown.format(abs=secret.image, uri=secret.image.as_uri())
     book = make_book({"01-a.md": f"# A\n\nText.\n\n{text}\n", "images/ok.png": png()})
     (book / "images" / "link.png").symlink_to(secret.image)
@@ -169,8 +188,14 @@ def test_images_outside_the_project_are_refused(presswork, make_book, secret: Se
 
 
 def test_links_to_files_outside_become_text_with_a_warning(presswork, make_book, secret: Secret) -> None:
-    book = make_book({"01-a.md": (f"# A\n\n[one](../outside/secret.txt) [two]({secret.text.as_uri()}) "
-                                  f"[three]({secret.text}) [four](02-missing.md)\n")})
+    book = make_book(
+        {
+            "01-a.md": (
+                f"# A\n\n[one](../outside/secret.txt) [two]({secret.text.as_uri()}) "
+                f"[three]({secret.text}) [four](02-missing.md)\n"
+            )
+        }
+    )
     with RECORDER.recording():
         result = presswork("build", book, "--format", "epub,pptx")
     assert result.status == 0, result.err
@@ -191,8 +216,9 @@ def test_chapter_file_linked_from_outside_is_refused(presswork, make_book, secre
 
 
 @pytest.mark.parametrize("fmt", ["epub", "pdf", "pptx"])
-def test_cover_and_template_outside_are_refused_naming_the_config(presswork, make_book, secret: Secret,
-                                                                 fmt: str) -> None:
+def test_cover_and_template_outside_are_refused_naming_the_config(
+    presswork, make_book, secret: Secret, fmt: str
+) -> None:
     book = make_book({"presswork.toml": 'cover = "../outside/secret.png"\n', "01-a.md": "# A\n\ntext\n"})
     with RECORDER.recording():
         result = presswork("build", book, "--format", fmt)
@@ -210,12 +236,19 @@ def test_theme_css_cannot_reach_outside(presswork, make_book, secret: Secret) ->
     """A project theme whose stylesheet imports and references files outside (and remote ones):
     the PDF is built, the resources are refused with warnings, nothing is read or requested."""
     with LocalServer({"/x.css": f"body{{color:red}} /* {MARKER} */".encode()}).running() as server:
-        css = (f'@import url("{secret.css.as_uri()}");\n@import url("../../../outside/evil.css");\n'
-               f'@import url("{server.base}/x.css");\n'
-               f'body {{ background: url("{secret.image.as_uri()}"); }}\nh1 {{ background: url("{server.base}/b.png"); }}\n')
-        book = make_book({"presswork.toml": 'theme = "evil"\n', "01-a.md": "# A\n\ntext\n",
-                          "themes/evil/theme.toml": 'name = "evil"\nextends = "default"\n',
-                          "themes/evil/pdf/book.css": css})
+        css = (
+            f'@import url("{secret.css.as_uri()}");\n@import url("../../../outside/evil.css");\n'
+            f'@import url("{server.base}/x.css");\n'
+            f'body {{ background: url("{secret.image.as_uri()}"); }}\nh1 {{ background: url("{server.base}/b.png"); }}\n'
+        )
+        book = make_book(
+            {
+                "presswork.toml": 'theme = "evil"\n',
+                "01-a.md": "# A\n\ntext\n",
+                "themes/evil/theme.toml": 'name = "evil"\nextends = "default"\n',
+                "themes/evil/pdf/book.css": css,
+            }
+        )
         default_css = (REPO / "themes/default/pdf/book.css").read_text()
         (book / "themes/evil/pdf/book.css").write_text(default_css + "\n" + css)
         with RECORDER.recording():
@@ -228,14 +261,22 @@ def test_theme_css_cannot_reach_outside(presswork, make_book, secret: Secret) ->
 
 
 def test_theme_file_linked_outside_is_refused(presswork, make_book, secret: Secret) -> None:
-    book = make_book({"presswork.toml": 'theme = "evil"\n', "01-a.md": "# A\n\ntext\n",
-                      "themes/evil/theme.toml": 'name = "evil"\nextends = "default"\n'})
+    book = make_book(
+        {
+            "presswork.toml": 'theme = "evil"\n',
+            "01-a.md": "# A\n\ntext\n",
+            "themes/evil/theme.toml": 'name = "evil"\nextends = "default"\n',
+        }
+    )
     (book / "themes/evil/templates/epub").mkdir(parents=True)
     (book / "themes/evil/templates/epub/chapter.xhtml").symlink_to(secret.text)
     with RECORDER.recording():
         result = presswork("build", book, "--format", "epub")
     assert result.status == 1
-    assert "theme file 'chapter.xhtml' is a link to" in result.err and "outside the project and theme folders" in result.err
+    assert (
+        "theme file 'chapter.xhtml' is a link to" in result.err
+        and "outside the project and theme folders" in result.err
+    )
     assert_clean(result, book, secret)
 
 
@@ -277,8 +318,12 @@ def test_remote_resources_make_zero_requests_by_default(presswork, make_book, se
 def test_allowed_remote_image_is_fetched_once_and_embedded(presswork, make_book) -> None:
     image = png(29, 17)
     with LocalServer({"/logo.png": image}).running() as server:
-        book = make_book({"presswork.toml": 'allow_remote = true\nremote_hosts = ["127.0.0.1"]\n',
-                          "01-a.md": f"# Remote\n\n![Logo]({server.base}/logo.png)\n"})
+        book = make_book(
+            {
+                "presswork.toml": 'allow_remote = true\nremote_hosts = ["127.0.0.1"]\n',
+                "01-a.md": f"# Remote\n\n![Logo]({server.base}/logo.png)\n",
+            }
+        )
         result = presswork("build", book, "--format", ALL)
         assert result.status == 0, result.err
         assert server.requests == ["/logo.png"]  # one request for the three formats
@@ -291,8 +336,12 @@ def test_allowed_remote_image_is_fetched_once_and_embedded(presswork, make_book)
 
 def test_remote_host_not_in_the_list_is_an_error_without_a_request(presswork, make_book) -> None:
     with LocalServer({"/logo.png": png()}).running() as server:
-        book = make_book({"presswork.toml": 'allow_remote = true\nremote_hosts = ["images.example.org"]\n',
-                          "01-a.md": f"# Remote\n\ntext\n\n![Logo]({server.base}/logo.png)\n"})
+        book = make_book(
+            {
+                "presswork.toml": 'allow_remote = true\nremote_hosts = ["images.example.org"]\n',
+                "01-a.md": f"# Remote\n\ntext\n\n![Logo]({server.base}/logo.png)\n",
+            }
+        )
         result = presswork("build", book, "--format", "epub")
         assert server.requests == []
     assert result.status == 1
@@ -328,30 +377,57 @@ and <a href=" JaVa&#x09;ScRiPt:alert('k')">obfuscated</a> and [md js](javascript
 
 ![Diagram](images/evil.svg)
 """
-EVIL_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="30" height="20"><script>alert("svg")</script>'
-            '<rect width="30" height="20" fill="teal" onclick="alert(\'r\')"/></svg>')
+EVIL_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="30" height="20"><script>alert("svg")</script>'
+    '<rect width="30" height="20" fill="teal" onclick="alert(\'r\')"/></svg>'
+)
 
 
 @pytest.mark.slow
 def test_scripts_and_event_handlers_never_reach_an_output(presswork, make_book, secret: Secret) -> None:
-    book = make_book({"01-a.md": ATTACKS.replace("{uri}", secret.image.as_uri()), "images/ok.png": png(),
-                      "images/evil.svg": EVIL_SVG})
+    book = make_book(
+        {
+            "01-a.md": ATTACKS.replace("{uri}", secret.image.as_uri()),
+            "images/ok.png": png(),
+            "images/evil.svg": EVIL_SVG,
+        }
+    )
     with RECORDER.recording():
         result = presswork("build", book, "--format", ALL)
     assert result.status == 0, result.err
-    for where, what in [(3, "removed event-handler attribute 'onclick' from <span>"),
-                        (3, "removed unsafe URL 'javascript:alert('j')' from <a>"),
-                        (6, "removed <script> element"), (8, "removed event-handler attribute 'onmouseover'"),
-                        (10, "removed event-handler attribute 'onerror'"), (12, "removed event-handler attribute 'onload'"),
-                        (14, "removed event-handler attribute 'onclick' from <h2>"), (16, "removed <form> element"),
-                        (18, "removed <object> element"), (20, "removed unsafe URL 'data:text/html"),
-                        (22, "removed event-handler attribute 'ontoggle'"), (24, "removed <style> element"),
-                        (26, "removed <svg> element"),
-                        (28, "removed from SVG image 'images/evil.svg': <script>, onclick attribute")]:
+    for where, what in [
+        (3, "removed event-handler attribute 'onclick' from <span>"),
+        (3, "removed unsafe URL 'javascript:alert('j')' from <a>"),
+        (6, "removed <script> element"),
+        (8, "removed event-handler attribute 'onmouseover'"),
+        (10, "removed event-handler attribute 'onerror'"),
+        (12, "removed event-handler attribute 'onload'"),
+        (14, "removed event-handler attribute 'onclick' from <h2>"),
+        (16, "removed <form> element"),
+        (18, "removed <object> element"),
+        (20, "removed unsafe URL 'data:text/html"),
+        (22, "removed event-handler attribute 'ontoggle'"),
+        (24, "removed <style> element"),
+        (26, "removed <svg> element"),
+        (28, "removed from SVG image 'images/evil.svg': <script>, onclick attribute"),
+    ]:
         assert f"01-a.md:{where}: warning: {what}" in result.err, what
     assert_clean(result, book, secret)
-    needles = [b"<script", b"onclick", b"onerror", b"onload", b"onmouseover", b"ontoggle", b"javascript",
-               b"alert(", b"data:text/html", b"<form", b"<object", b"<embed", b"evil.example"]
+    needles = [
+        b"<script",
+        b"onclick",
+        b"onerror",
+        b"onload",
+        b"onmouseover",
+        b"ontoggle",
+        b"javascript",
+        b"alert(",
+        b"data:text/html",
+        b"<form",
+        b"<object",
+        b"<embed",
+        b"evil.example",
+    ]
     assert find_in_outputs(book / "output", needles) == []
     assert epub_problems(book / "output" / "attacks.epub") == []
 
@@ -363,18 +439,27 @@ def test_strict_fails_on_removed_html_and_replaces_no_output(presswork, make_boo
     (book / "01-a.md").write_text("# A\n\nchanged <b onclick='x()'>text</b>\n")
     result = presswork("build", book, "--format", "epub", "--strict")
     assert result.status == 1
-    assert "01-a.md:3: removed event-handler attribute 'onclick' from <b> (--strict turns warnings into errors)" in result.err
+    assert (
+        "01-a.md:3: removed event-handler attribute 'onclick' from <b> (--strict turns warnings into errors)"
+        in result.err
+    )
     assert byte_difference((book / "output" / "a.epub").read_bytes(), before) == ""
     assert presswork("build", book, "--format", "epub").status == 0  # without --strict: a warning
     assert byte_difference((book / "output" / "a.epub").read_bytes(), before) != ""
 
 
-def test_no_request_and_no_outside_read_in_a_default_build_of_the_feature_book(presswork, features_book: Path,
-                                                                              secret: Secret) -> None:
+def test_no_request_and_no_outside_read_in_a_default_build_of_the_feature_book(
+    presswork, features_book: Path, secret: Secret
+) -> None:
     with RECORDER.recording():
         result = presswork("build", features_book, "--format", "epub,pptx")
     assert result.status == 0, result.err
     assert RECORDER.connects == []
-    outside = [p for p in RECORDER.opened if Path(p).is_absolute() and Path(p).resolve().is_relative_to(
-        features_book.parent) and not Path(p).resolve().is_relative_to(features_book)]
+    outside = [
+        p
+        for p in RECORDER.opened
+        if Path(p).is_absolute()
+        and Path(p).resolve().is_relative_to(features_book.parent)
+        and not Path(p).resolve().is_relative_to(features_book)
+    ]
     assert outside == []

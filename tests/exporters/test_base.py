@@ -57,6 +57,7 @@ def test_a_plug_in_may_still_nest_its_options_or_have_none() -> None:
 
 def test_options_must_be_a_dataclass() -> None:
     with pytest.raises(TypeError, match="options type int is not a dataclass"):
+
         class Wrong(Exporter[int]):  # noqa: F841
             def export(self, doc: Document, ctx: BuildContext[int], target: Path) -> None:
                 pass
@@ -67,7 +68,11 @@ def test_no_exporter_second_guesses_the_type_of_its_options() -> None:
     offenders = []
     for path in Path(exporters_pkg.__file__).parent.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "isinstance" and node.args
-                    and ast.unparse(node.args[0]).endswith("options")):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", "") == "isinstance"
+                and node.args
+                and ast.unparse(node.args[0]).endswith("options")
+            ):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert not offenders

@@ -49,10 +49,18 @@ from tests.support.trees import (
 
 #: Drawn as pictures (SVG paths, rasters) in these formats, so their words are not text there;
 #: the renderer tests below check them in the markup.
-DRAWN = {"pdf": {"Image", "Math", "MathBlock"}, "epub": {"Image", "MathBlock", "Math"}, "pptx": {"MathBlock"},
-         "html": {"Image", "MathBlock", "Math"}}
-EXPORTERS: dict[str, type[Exporter[Any]]] = {"pdf": PdfExporter, "epub": EpubExporter, "pptx": PptxExporter,
-                                             "html": HtmlExporter}
+DRAWN = {
+    "pdf": {"Image", "Math", "MathBlock"},
+    "epub": {"Image", "MathBlock", "Math"},
+    "pptx": {"MathBlock"},
+    "html": {"Image", "MathBlock", "Math"},
+}
+EXPORTERS: dict[str, type[Exporter[Any]]] = {
+    "pdf": PdfExporter,
+    "epub": EpubExporter,
+    "pptx": PptxExporter,
+    "html": HtmlExporter,
+}
 
 
 def test_every_node_type_has_a_sample() -> None:
@@ -93,8 +101,9 @@ def test_html_renderer_shows_every_node_type(name: str, target: Any) -> None:
 @pytest.mark.parametrize("name", list(NODE_TYPES))
 def test_deck_flow_shows_every_node_type(name: str) -> None:
     warnings: list[tuple[str, Pos | None]] = []
-    flow = FlowBuilder(Frame(), DeckOptions(prose="slide"), lambda m, p: warnings.append((m, p)), [0],
-                       lambda code, lang: [])
+    flow = FlowBuilder(
+        Frame(), DeckOptions(prose="slide"), lambda m, p: warnings.append((m, p)), [0], lambda code, lang: []
+    )
     blocks = sample_blocks(name)
     flow.blocks(blocks)
     text = _flow_words(flow.items)
@@ -164,8 +173,12 @@ def _pptx_evidence(path: Path, name: str) -> bool:
     if name == "MathBlock":
         return any(shape.name == "Math" and "nodemathblock" in shape._element.xml for s in slides for shape in s.shapes)
     if name == "LineBreak":
-        return any(re.search(r"before \s*\x0b\s*after", shape.text_frame.text)
-                   for s in slides for shape in s.shapes if shape.has_text_frame)
+        return any(
+            re.search(r"before \s*\x0b\s*after", shape.text_frame.text)
+            for s in slides
+            for shape in s.shapes
+            if shape.has_text_frame
+        )
     if name == "HorizontalRule":  # the rule starts a new slide: what follows it is not beside what precedes it
         for s in slides:
             texts = " ".join(shape.text_frame.text for shape in s.shapes if shape.has_text_frame)
@@ -176,8 +189,11 @@ def _pptx_evidence(path: Path, name: str) -> bool:
 
 #: What shows a node without words of its own, in the markup of each format.
 MARKUP_EVIDENCE = {
-    "Image": 'alt="nodeimage"', "Math": "nodemath", "MathBlock": "nodemathblock",
-    "LineBreak": "before <br/>", "HorizontalRule": '<hr class="rule"/>',
+    "Image": 'alt="nodeimage"',
+    "Math": "nodemath",
+    "MathBlock": "nodemathblock",
+    "LineBreak": "before <br/>",
+    "HorizontalRule": '<hr class="rule"/>',
 }
 
 

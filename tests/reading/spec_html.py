@@ -70,7 +70,7 @@ def examples(name: str) -> list[Example]:
         if line.startswith("#"):
             section = line.lstrip("#").strip()
         if line.startswith(_FENCE + " example"):
-            extension = line[len(_FENCE + " example"):].strip()
+            extension = line[len(_FENCE + " example") :].strip()
             md: list[str] = []
             out_html: list[str] = []
             i += 1
@@ -130,6 +130,7 @@ def render_block(b: Block) -> str:
     if isinstance(b, HorizontalRule):
         return "<hr />\n"
     if isinstance(b, Table):
+
         def row(cells: tuple, tag: str) -> str:
             out = []
             for i, cell in enumerate(cells):
@@ -137,6 +138,7 @@ def render_block(b: Block) -> str:
                 attr = f' align="{align}"' if align else ""
                 out.append(f"<{tag}{attr}>{render_inlines(cell)}</{tag}>")
             return "<tr>\n" + "\n".join(out) + "\n</tr>\n"
+
         head = "<thead>\n" + "".join(row(r, "th") for r in b.head) + "</thead>\n"
         body = ("<tbody>\n" + "".join(row(r, "td") for r in b.body) + "</tbody>\n") if b.body else ""
         return f"<table>\n{head}{body}</table>\n"
@@ -147,10 +149,16 @@ def render_block(b: Block) -> str:
     if isinstance(b, Admonition):
         return f"<div>{render_inlines(b.title)}{render_blocks(b.blocks)}</div>\n"
     if isinstance(b, MathBlock):
-        return f"<div class=\"math\">{_esc(b.tex)}</div>\n"
+        return f'<div class="math">{_esc(b.tex)}</div>\n'
     if isinstance(b, DefinitionList):
-        return "<dl>" + "".join(f"<dt>{render_inlines(i.term)}</dt>" + "".join(
-            f"<dd>{render_blocks(d)}</dd>" for d in i.definitions) for i in b.items) + "</dl>\n"
+        return (
+            "<dl>"
+            + "".join(
+                f"<dt>{render_inlines(i.term)}</dt>" + "".join(f"<dd>{render_blocks(d)}</dd>" for d in i.definitions)
+                for i in b.items
+            )
+            + "</dl>\n"
+        )
     if isinstance(b, RawBlock):
         return b.text
     raise TypeError(f"no HTML for {type(b).__name__}")

@@ -50,7 +50,11 @@ from presswork.tree import (
 from presswork.walk import iter_nodes, query
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = next(p for p in (ROOT / "content" / "ai-engineering-guide.md", Path("/work/shared/seeds/ai-engineering-guide.md")) if p.exists())
+SAMPLE = next(
+    p
+    for p in (ROOT / "content" / "ai-engineering-guide.md", Path("/work/shared/seeds/ai-engineering-guide.md"))
+    if p.exists()
+)
 
 
 READERS = ("gfm", "python-markdown")
@@ -70,7 +74,9 @@ def only(name: str) -> None:
         pytest.xfail(f"a {name}-only feature")
 
 
-def read_markdown(text: str, path: str = "<string>", reporter: Reporter | None = None, max_nesting: int = 40) -> SourceFile:
+def read_markdown(
+    text: str, path: str = "<string>", reporter: Reporter | None = None, max_nesting: int = 40
+) -> SourceFile:
     """read_markdown with the reader under test (smart punctuation off: tests compare exact text)."""
     return reading.read_markdown(text, path, reporter, max_nesting, markdown=_current["reader"], smart=False)
 
@@ -96,8 +102,6 @@ def item(*blocks_, checked=None) -> ListItem:
 def bullets(*words: str) -> BulletList:
     """A tight bullet list of plain words."""
     return BulletList(tuple(item(para(Text(w))) for w in words))
-
-
 
 
 # --------------------------------------------------------------------------- basics
@@ -128,9 +132,19 @@ def test_inline_raw_html_maps_to_nodes() -> None:
     text = 'a<sub>1</sub><sup>2</sup> <kbd>Ctrl</kbd><br>b <em>e</em><strong>s</strong><code>c</code><del>d</del><s>x</s><mark>m</mark><span class="hl big">y</span>'
     assert blocks(text) == (
         para(
-            Text("a"), Subscript((Text("1"),)), Superscript((Text("2"),)), Text(" "), Kbd("Ctrl"), LineBreak(),
-            Text("b "), Emphasis((Text("e"),)), Strong((Text("s"),)), Code("c"), Strikethrough((Text("d"),)),
-            Strikethrough((Text("x"),)), Span(Attr(classes=("mark",)), (Text("m"),)),
+            Text("a"),
+            Subscript((Text("1"),)),
+            Superscript((Text("2"),)),
+            Text(" "),
+            Kbd("Ctrl"),
+            LineBreak(),
+            Text("b "),
+            Emphasis((Text("e"),)),
+            Strong((Text("s"),)),
+            Code("c"),
+            Strikethrough((Text("d"),)),
+            Strikethrough((Text("x"),)),
+            Span(Attr(classes=("mark",)), (Text("m"),)),
             Span(Attr(classes=("hl", "big")), (Text("y"),)),
         ),
     )
@@ -141,7 +155,7 @@ def test_soft_line_breaks_become_spaces_and_hard_breaks_line_breaks() -> None:
 
 
 def test_typography_is_left_alone() -> None:
-    assert blocks("\"quoted\" -- it's...") == (para(Text("\"quoted\" -- it's...")),)
+    assert blocks('"quoted" -- it\'s...') == (para(Text('"quoted" -- it\'s...')),)
 
 
 # --------------------------------------------------------------------------- headings
@@ -158,7 +172,9 @@ def test_headings_keep_levels_and_get_slug_ids() -> None:
 
 
 def test_heading_custom_id_and_class() -> None:
-    assert blocks("## Install it {#install .wide}") == (Heading(2, (Text("Install it"),), Attr(id="install", classes=("wide",))),)
+    assert blocks("## Install it {#install .wide}") == (
+        Heading(2, (Text("Install it"),), Attr(id="install", classes=("wide",))),
+    )
 
 
 # --------------------------------------------------------------------------- links and images
@@ -173,8 +189,10 @@ def test_links_keep_urls_as_written() -> None:
 def test_autolinks_and_bare_urls() -> None:
     assert blocks("<https://x.org/a> and https://y.org/b and <me@x.org>") == (
         para(
-            Link((Text("https://x.org/a"),), "https://x.org/a"), Text(" and "),
-            Link((Text("https://y.org/b"),), "https://y.org/b"), Text(" and "),
+            Link((Text("https://x.org/a"),), "https://x.org/a"),
+            Text(" and "),
+            Link((Text("https://y.org/b"),), "https://y.org/b"),
+            Text(" and "),
             Link((Text("me@x.org"),), "mailto:me@x.org"),
         ),
     )
@@ -192,7 +210,13 @@ def test_figure_without_alt_uses_title() -> None:
 
 def test_inline_image_and_raw_img() -> None:
     assert blocks('See ![i](a.png) and <img src="b.png" alt="B" title="T" width="20">.') == (
-        para(Text("See "), Image("a.png", "i"), Text(" and "), Image("b.png", "B", "T", Attr(kv=(("width", "20"),))), Text(".")),
+        para(
+            Text("See "),
+            Image("a.png", "i"),
+            Text(" and "),
+            Image("b.png", "B", "T", Attr(kv=(("width", "20"),))),
+            Text("."),
+        ),
     )
 
 
@@ -209,7 +233,9 @@ def test_indented_code() -> None:
 
 
 def test_code_is_verbatim() -> None:
-    assert blocks("```html\n<script>alert('*x*')</script>\n```") == (CodeBlock("<script>alert('*x*')</script>", "html"),)
+    assert blocks("```html\n<script>alert('*x*')</script>\n```") == (
+        CodeBlock("<script>alert('*x*')</script>", "html"),
+    )
 
 
 def test_huge_code_line_parses() -> None:
@@ -221,9 +247,7 @@ def test_huge_code_line_parses() -> None:
 
 
 def test_nested_block_quotes() -> None:
-    assert blocks("> outer\n>\n> > inner\n") == (
-        BlockQuote((para(Text("outer")), BlockQuote((para(Text("inner")),)))),
-    )
+    assert blocks("> outer\n>\n> > inner\n") == (BlockQuote((para(Text("outer")), BlockQuote((para(Text("inner")),)))),)
 
 
 def test_horizontal_rule() -> None:
@@ -242,7 +266,9 @@ def test_loose_and_tight_lists_give_the_same_tree() -> None:
 
 
 def test_ordered_list_start_number() -> None:
-    assert blocks("3. three\n4. four\n") == (OrderedList((item(para(Text("three"))), item(para(Text("four")))), start=3),)
+    assert blocks("3. three\n4. four\n") == (
+        OrderedList((item(para(Text("three"))), item(para(Text("four")))), start=3),
+    )
 
 
 def test_ordered_list_with_parenthesis_markers() -> None:
@@ -251,7 +277,9 @@ def test_ordered_list_with_parenthesis_markers() -> None:
 
 def test_task_list() -> None:
     assert blocks("- [x] done\n- [ ] todo\n- plain\n") == (
-        BulletList((item(para(Text("done")), checked=True), item(para(Text("todo")), checked=False), item(para(Text("plain"))))),
+        BulletList(
+            (item(para(Text("done")), checked=True), item(para(Text("todo")), checked=False), item(para(Text("plain"))))
+        ),
     )
 
 
@@ -264,10 +292,12 @@ def test_list_nested_by_two_spaces() -> None:
 def test_bullets_nested_under_numbered_item_by_three_spaces() -> None:
     text = "1. **Languages**\n   - Python\n   - SQL\n\n2. **Frameworks**\n   - PyTorch\n"
     assert blocks(text) == (
-        OrderedList((
-            item(para(Strong((Text("Languages"),))), bullets("Python", "SQL")),
-            item(para(Strong((Text("Frameworks"),))), bullets("PyTorch")),
-        )),
+        OrderedList(
+            (
+                item(para(Strong((Text("Languages"),))), bullets("Python", "SQL")),
+                item(para(Strong((Text("Frameworks"),))), bullets("PyTorch")),
+            )
+        ),
     )
 
 
@@ -305,10 +335,12 @@ def test_adjacent_lists_of_different_kinds_stay_apart() -> None:
 def test_code_fence_inside_list_item_keeps_its_indentation() -> None:
     text = "1. Install:\n   ```bash\n   pip install x\n     --upgrade\n   ```\n2. Run\n"
     assert blocks(text) == (
-        OrderedList((
-            item(para(Text("Install:")), CodeBlock("pip install x\n  --upgrade", "bash")),
-            item(para(Text("Run"))),
-        )),
+        OrderedList(
+            (
+                item(para(Text("Install:")), CodeBlock("pip install x\n  --upgrade", "bash")),
+                item(para(Text("Run"))),
+            )
+        ),
     )
 
 
@@ -321,10 +353,12 @@ def test_list_in_block_quote_nested_by_two_spaces() -> None:
 
 def test_definition_list() -> None:
     assert blocks("Term\n: First\n: Second\n\nOther\n: Def\n") == (
-        DefinitionList((
-            DefinitionItem((Text("Term"),), ((para(Text("First")),), (para(Text("Second")),))),
-            DefinitionItem((Text("Other"),), ((para(Text("Def")),),)),
-        )),
+        DefinitionList(
+            (
+                DefinitionItem((Text("Term"),), ((para(Text("First")),), (para(Text("Second")),))),
+                DefinitionItem((Text("Other"),), ((para(Text("Def")),),)),
+            )
+        ),
     )
 
 
@@ -332,20 +366,26 @@ def test_table_with_alignments() -> None:
     text = "| L | C | R | N |\n|:--|:-:|--:|---|\n| 1 | *2* | 3 | 4 |\n"
     assert blocks(text) == (
         Table(
-            (), ("left", "center", "right", ""),
+            (),
+            ("left", "center", "right", ""),
             (((Text("L"),), (Text("C"),), (Text("R"),), (Text("N"),)),),
             (((Text("1"),), (Emphasis((Text("2"),)),), (Text("3"),), (Text("4"),)),),
         ),
     )
 
 
-@pytest.mark.parametrize("text", [
-    "| a |\n|---|\n| 1 |\n\nTable: The *caption*\n",
-    "Table: The *caption*\n\n| a |\n|---|\n| 1 |\n",
-    "| a |\n|---|\n| 1 |\nTable: The *caption*\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "| a |\n|---|\n| 1 |\n\nTable: The *caption*\n",
+        "Table: The *caption*\n\n| a |\n|---|\n| 1 |\n",
+        "| a |\n|---|\n| 1 |\nTable: The *caption*\n",
+    ],
+)
 def test_table_caption_paragraph_moves_into_the_table(text: str) -> None:
-    assert blocks(text) == (Table((Text("The "), Emphasis((Text("caption"),))), ("",), (((Text("a"),),),), (((Text("1"),),),)),)
+    assert blocks(text) == (
+        Table((Text("The "), Emphasis((Text("caption"),))), ("",), (((Text("a"),),),), (((Text("1"),),),)),
+    )
 
 
 def test_table_with_500_rows() -> None:
@@ -370,7 +410,9 @@ def test_footnote_referenced_twice_is_repeated() -> None:
 
 
 def test_footnote_with_several_paragraphs() -> None:
-    assert blocks("x[^a]\n\n[^a]: One.\n\n    Two.\n") == (para(Text("x"), Note((para(Text("One.")), para(Text("Two."))))),)
+    assert blocks("x[^a]\n\n[^a]: One.\n\n    Two.\n") == (
+        para(Text("x"), Note((para(Text("One.")), para(Text("Two."))))),
+    )
 
 
 def test_unused_footnote_is_a_warning() -> None:
@@ -425,7 +467,9 @@ def test_nested_fenced_divs_and_unclosed_warning() -> None:
 
 
 def test_raw_div_with_markdown_attribute() -> None:
-    assert blocks('<div class="x" markdown="1">\n**bold**\n</div>\n') == (Div(Attr(classes=("x",)), (para(Strong((Text("bold"),))),)),)
+    assert blocks('<div class="x" markdown="1">\n**bold**\n</div>\n') == (
+        Div(Attr(classes=("x",)), (para(Strong((Text("bold"),))),)),
+    )
 
 
 def test_html_comments_are_dropped() -> None:
@@ -437,9 +481,14 @@ def test_html_comments_are_dropped() -> None:
 def test_unmapped_safe_html_keeps_its_words() -> None:
     text = '<abbr title="HyperText">HTML</abbr> is <small>fine</small>\n\n<details>\n<summary>More</summary>\nInside\n</details>\n'
     assert blocks(text) == (
-        para(Span(Attr(classes=("abbr",), kv=(("title", "HyperText"),)), (Text("HTML"),)), Text(" is "),
-             Span(Attr(classes=("small",)), (Text("fine"),))),
-        Div(Attr(classes=("details",)), (para(Span(Attr(classes=("summary",)), (Text("More"),))), para(Text("Inside")))),
+        para(
+            Span(Attr(classes=("abbr",), kv=(("title", "HyperText"),)), (Text("HTML"),)),
+            Text(" is "),
+            Span(Attr(classes=("small",)), (Text("fine"),)),
+        ),
+        Div(
+            Attr(classes=("details",)), (para(Span(Attr(classes=("summary",)), (Text("More"),))), para(Text("Inside")))
+        ),
     )
 
 
@@ -481,7 +530,9 @@ def test_front_matter_is_split_and_lines_still_count() -> None:
 
 
 def test_explicit_timestamp_becomes_iso_string() -> None:
-    assert read_markdown("---\nwhen: !!timestamp 2025-03-04 10:00:00\n---\n").front_matter == {"when": "2025-03-04T10:00:00"}
+    assert read_markdown("---\nwhen: !!timestamp 2025-03-04 10:00:00\n---\n").front_matter == {
+        "when": "2025-03-04T10:00:00"
+    }
 
 
 def test_broken_front_matter_names_the_line() -> None:
@@ -504,11 +555,18 @@ def test_lone_rule_at_top_is_not_front_matter() -> None:
 
 
 def test_positions_deep_in_a_file() -> None:
-    text = "---\ntitle: x\n---\n\n# Title\n\nIntro para\nspans two lines.\n\n" + "filler\n\n" * 20 + (
-        "## Deep heading\n\nDeep paragraph with [a link](u.md).\n\n- item one\n- item two\n\n```py\ncode\n```\n\n"
-        "| a |\n|---|\n| 1 |\n\n![pic](p.png)\n\n!!! note\n    Body\n\n$$\nx\n$$\n"
+    text = (
+        "---\ntitle: x\n---\n\n# Title\n\nIntro para\nspans two lines.\n\n"
+        + "filler\n\n" * 20
+        + (
+            "## Deep heading\n\nDeep paragraph with [a link](u.md).\n\n- item one\n- item two\n\n```py\ncode\n```\n\n"
+            "| a |\n|---|\n| 1 |\n\n![pic](p.png)\n\n!!! note\n    Body\n\n$$\nx\n$$\n"
+        )
     )
-    got = {type(b).__name__ + ":" + (b.children[0].text if isinstance(b, (Heading, Paragraph)) else ""): b.pos.line for b in blocks(text)}
+    got = {
+        type(b).__name__ + ":" + (b.children[0].text if isinstance(b, (Heading, Paragraph)) else ""): b.pos.line
+        for b in blocks(text)
+    }
     assert got["Heading:Title"] == 5
     assert got["Paragraph:Intro para spans two lines."] == 7
     assert got["Heading:Deep heading"] == 50
@@ -636,7 +694,9 @@ def test_sample_technical_skills_structure() -> None:
     assert isinstance(skills, OrderedList) and len(skills.items) == 4
     for it in skills.items:
         assert [type(b) for b in it.blocks] == [Paragraph, BulletList]
-    assert skills.items[0].blocks[1] == bullets("Python (primary language for AI/ML)", "Java or C++ (for production systems)", "SQL for database management")
+    assert skills.items[0].blocks[1] == bullets(
+        "Python (primary language for AI/ML)", "Java or C++ (for production systems)", "SQL for database management"
+    )
     entry = bs[next(i for i, b in enumerate(bs) if isinstance(b, Heading) and b.children == (Text("Entry Level"),)) + 2]
     assert isinstance(entry, BulletList) and len(entry.items) == 3
     assert len(query(src.blocks, OrderedList)) == 4
@@ -645,10 +705,12 @@ def test_sample_technical_skills_structure() -> None:
 def test_item_with_several_paragraphs_then_siblings() -> None:
     text = "- a\n\n  second para\n- b\n  1. c\n  2. d\n"
     assert blocks(text) == (
-        BulletList((
-            item(para(Text("a")), para(Text("second para"))),
-            item(para(Text("b")), OrderedList((item(para(Text("c"))), item(para(Text("d")))))),
-        )),
+        BulletList(
+            (
+                item(para(Text("a")), para(Text("second para"))),
+                item(para(Text("b")), OrderedList((item(para(Text("c"))), item(para(Text("d")))))),
+            )
+        ),
     )
 
 
@@ -667,5 +729,6 @@ def test_a_yaml_error_names_the_line_where_the_broken_value_starts_and_keeps_pyy
     source = '---\ntitle: "unclosed\nauthor: x\n---\n\n# A\n\ntext\n'
     with pytest.raises(PressworkError) as err:
         read_markdown(source, "a.md", Reporter())
-    assert str(err.value) == ("a.md:2: front matter is not valid YAML: while scanning a quoted scalar; "
-                              "found unexpected end of stream")
+    assert str(err.value) == (
+        "a.md:2: front matter is not valid YAML: while scanning a quoted scalar; found unexpected end of stream"
+    )

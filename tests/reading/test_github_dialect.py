@@ -44,12 +44,15 @@ def nodes(blocks: tuple, kind: type) -> list:
 
 
 @pytest.mark.parametrize("reader", READERS)
-@pytest.mark.parametrize(("info", "language", "attr"), [
-    ("rust,ignore", "rust", Attr(classes=("ignore",))),
-    ("rust,ignore,does_not_compile", "rust", Attr(classes=("ignore", "does_not_compile"))),
-    ("{.python .numberLines}", "python", Attr(classes=("numberLines",))),
-    ("python", "python", Attr()),
-])
+@pytest.mark.parametrize(
+    ("info", "language", "attr"),
+    [
+        ("rust,ignore", "rust", Attr(classes=("ignore",))),
+        ("rust,ignore,does_not_compile", "rust", Attr(classes=("ignore", "does_not_compile"))),
+        ("{.python .numberLines}", "python", Attr(classes=("numberLines",))),
+        ("python", "python", Attr()),
+    ],
+)
 def test_fence_info_strings_with_attributes(reader: str, info: str, language: str, attr: Attr) -> None:
     assert read(f"```{info}\nfn main() {{}}\n```\n", reader) == (CodeBlock("fn main() {}", language, attr),)
 
@@ -67,8 +70,10 @@ def test_fence_info_key_values_gfm() -> None:
 @pytest.mark.parametrize("reader", READERS)
 def test_listing_component_is_unwrapped_not_removed(reader: str) -> None:
     r = Reporter()
-    text = ('Intro.\n\n<Listing number="1-1" file-name="main.rs" caption="Hello">\n\n```rust,ignore\nfn main() {}\n```\n\n'
-            "</Listing>\n\nThe end of the chapter.\n")
+    text = (
+        'Intro.\n\n<Listing number="1-1" file-name="main.rs" caption="Hello">\n\n```rust,ignore\nfn main() {}\n```\n\n'
+        "</Listing>\n\nThe end of the chapter.\n"
+    )
     blocks = read(text, reader, r)
     assert CodeBlock("fn main() {}", "rust", Attr(classes=("ignore",))) in nodes(blocks, CodeBlock)
     assert blocks[-1] == Paragraph((Text("The end of the chapter."),))
@@ -85,7 +90,7 @@ def test_obsolete_listing_element_is_still_removed(reader: str) -> None:
 
 
 @pytest.mark.parametrize("reader", READERS)
-@pytest.mark.parametrize("wrapper", ["center", "p align=\"center\"", "div"])
+@pytest.mark.parametrize("wrapper", ["center", 'p align="center"', "div"])
 def test_img_width_kept_inside_wrappers(reader: str, wrapper: str) -> None:
     tag = wrapper.split()[0]
     text = f'<{wrapper}>\n<img src="a.png" width="70%" height="120" alt="A">\n</{tag}>\n'
@@ -94,8 +99,10 @@ def test_img_width_kept_inside_wrappers(reader: str, wrapper: str) -> None:
 
 
 def test_details_with_markdown_inside() -> None:
-    text = ("<details>\n<summary>More <b>info</b></summary>\n\n## Inside\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
-            "![pic](p.png)\n\n</details>\n\nAfter.\n")
+    text = (
+        "<details>\n<summary>More <b>info</b></summary>\n\n## Inside\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "![pic](p.png)\n\n</details>\n\nAfter.\n"
+    )
     blocks = read(text, "gfm")
     details = blocks[0]
     assert isinstance(details, Div) and details.attr.classes == (DETAILS,)
@@ -117,15 +124,22 @@ def test_gitbook_inline_double_dollar_math(reader: str) -> None:
 
 def test_paragraph_opening_with_inline_double_dollar_keeps_the_next_display_block() -> None:
     blocks = read("$$a$$ starts this paragraph.\n\n$$\nb\n$$\n\nAfter.\n", "gfm")
-    assert blocks == (Paragraph((Math("a"), Text(" starts this paragraph."))), MathBlock("b"), Paragraph((Text("After."),)))
+    assert blocks == (
+        Paragraph((Math("a"), Text(" starts this paragraph."))),
+        MathBlock("b"),
+        Paragraph((Text("After."),)),
+    )
 
 
 @pytest.mark.parametrize("reader", READERS)
-@pytest.mark.parametrize("text", [
-    '!!! note "Heads up"\n    Body.\n',
-    ":::note[Heads up]\nBody.\n:::\n",
-    '::: {.callout-note title="Heads up"}\nBody.\n:::\n',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '!!! note "Heads up"\n    Body.\n',
+        ":::note[Heads up]\nBody.\n:::\n",
+        '::: {.callout-note title="Heads up"}\nBody.\n:::\n',
+    ],
+)
 def test_admonition_spellings_give_one_node(reader: str, text: str) -> None:
     if reader == "python-markdown" and "[" in text:
         pytest.xfail("Docusaurus titles in brackets are read by the gfm reader only")
@@ -135,7 +149,8 @@ def test_admonition_spellings_give_one_node(reader: str, text: str) -> None:
 @pytest.mark.parametrize("reader", READERS)
 def test_github_alerts(reader: str) -> None:
     assert read("> [!WARNING]\n> Mind the gap.\n", reader) == (
-        Admonition("warning", (Text("Warning"),), (Paragraph((Text("Mind the gap."),)),)),)
+        Admonition("warning", (Text("Warning"),), (Paragraph((Text("Mind the gap."),)),)),
+    )
     assert read("> Just a [quote].\n", reader) == (BlockQuote((Paragraph((Text("Just a [quote]."),)),)),)
 
 

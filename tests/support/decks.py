@@ -46,13 +46,24 @@ def lost_words(deck: Path, tmp: Path) -> tuple[int, int, dict[int, dict[str, int
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename.startswith("ppt/slides/slide"):
-                data = re.sub(rb"<a:normAutofit[^>]*/>|<a:normAutofit[^>]*>.*?</a:normAutofit>|<a:spAutoFit/>", b"", data, flags=re.S)
+                data = re.sub(
+                    rb"<a:normAutofit[^>]*/>|<a:normAutofit[^>]*>.*?</a:normAutofit>|<a:spAutoFit/>",
+                    b"",
+                    data,
+                    flags=re.S,
+                )
             zout.writestr(item, data)
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(plain.parent), str(plain)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(plain.parent), str(plain)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     pdf = plain.with_suffix(".pdf")
     subprocess.run(["pdftotext", "-bbox", str(pdf), str(pdf) + ".html"], check=True)
-    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', Path(str(pdf) + ".html").read_text(), re.S)
+    pages = re.findall(
+        r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', Path(str(pdf) + ".html").read_text(), re.S
+    )
     want = slide_texts(deck)
     assert len(pages) == len(want)
     total = lost = 0
@@ -60,7 +71,9 @@ def lost_words(deck: Path, tmp: Path) -> tuple[int, int, dict[int, dict[str, int
     for i, (w, h, body) in enumerate(pages):
         seen: collections.Counter[str] = collections.Counter()
         visible: list[str] = []
-        for xm, ym, xM, yM, t in re.findall(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>', body):
+        for xm, ym, xM, yM, t in re.findall(
+            r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>', body
+        ):
             if float(yM) <= float(h) + 1 and float(xM) <= float(w) + 1 and float(xm) >= -1 and float(ym) >= -1:
                 word = norm(html.unescape(t))
                 visible.append(word)
@@ -68,7 +81,7 @@ def lost_words(deck: Path, tmp: Path) -> tuple[int, int, dict[int, dict[str, int
                 seen[word[::-1]] += 1  # right-to-left scripts
         for n in (2, 3, 4):  # a token wrapped over lines: its pieces follow each other
             for k in range(len(visible) - n + 1):
-                seen["".join(visible[k:k + n])] += 1
+                seen["".join(visible[k : k + n])] += 1
         exp = collections.Counter(want[i])
         missing = exp - seen
         total += sum(exp.values())
@@ -94,7 +107,11 @@ def check_font_floors(prs: Presentation) -> list[str]:
                 shown += tf.text.split()
                 for p in tf.paragraphs:
                     for r in p.runs:
-                        if r.font.size is not None and r.text.strip() and "baseline" not in r._r.get_or_add_rPr().attrib:
+                        if (
+                            r.font.size is not None
+                            and r.text.strip()
+                            and "baseline" not in r._r.get_or_add_rPr().attrib
+                        ):
                             assert r.font.size >= Pt(floor), (sh.name, r.text, r.font.size.pt)
         if slide.has_notes_slide:
             shown += slide.notes_slide.notes_text_frame.text.split()

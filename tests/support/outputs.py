@@ -19,25 +19,26 @@ def words(text: str) -> Counter[str]:
 def markdown_words(source: str) -> Counter[str]:
     """The prose words of a Markdown source: front matter, URLs of links and markup left out."""
     source = re.sub(r"\A---\n.*?\n---\n", "", source, flags=re.S)
-    source = re.sub(r"\$\$.*?\$\$", " ", source, flags=re.S)        # display math is typeset, not text
+    source = re.sub(r"\$\$.*?\$\$", " ", source, flags=re.S)  # display math is typeset, not text
     source = re.sub(r"(?<![\w$])\$(?=\S)[^$]*?(?<=\S)\$(?![\w$])", " ", source)  # inline math
-    source = re.sub(r"^\s*\d+[.)]\s", " ", source, flags=re.M)     # ordered-list markers are numbering, not text
-    source = re.sub(r"(\w)[~^]([^~^\s]+)[~^]", r"\1\2", source)     # H~2~O, x^2^ read as H2O, x2
+    source = re.sub(r"^\s*\d+[.)]\s", " ", source, flags=re.M)  # ordered-list markers are numbering, not text
+    source = re.sub(r"(\w)[~^]([^~^\s]+)[~^]", r"\1\2", source)  # H~2~O, x^2^ read as H2O, x2
     source = re.sub(r"^(\s*[-*+]\s+)\[[ xX]\]", r"\1", source, flags=re.M)  # task boxes are glyphs
-    source = re.sub(r"\]\([^)]*\)", "]", source)          # [text](url) -> [text]
-    source = re.sub(r"<https?://[^>]+>", "", source)       # autolinks
-    source = re.sub(r"\{#[^}]*\}", "", source)             # {#id}
+    source = re.sub(r"\]\([^)]*\)", "]", source)  # [text](url) -> [text]
+    source = re.sub(r"<https?://[^>]+>", "", source)  # autolinks
+    source = re.sub(r"\{#[^}]*\}", "", source)  # {#id}
     source = re.sub(r"^\s*(!!!|:::)\s*\S*", "", source, flags=re.M)
     source = re.sub(r"^\s*Table:", "", source, flags=re.M)
-    source = re.sub(r"\[\^[^\]]+\]:?", "", source)           # footnote markers
-    source = re.sub(r"</?[a-z]+[^>]*>", " ", source)        # inline HTML tags
+    source = re.sub(r"\[\^[^\]]+\]:?", "", source)  # footnote markers
+    source = re.sub(r"</?[a-z]+[^>]*>", " ", source)  # inline HTML tags
     return words(source)
 
 
 def pdf_text(pdf: Path) -> str:
     """The text of a PDF as pdftotext extracts it, plus a copy with hyphenated line ends joined."""
-    text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     # A word hyphenated at a line end ("continu-" + "ous") is one word; a real hyphen at a
     # line end ("sought-" + "after") is two: keep both readings of every such break.
     joined = re.sub(r"(\w)[-\u00ad\u2010]\n(\w)", r"\1\2", text)
@@ -92,8 +93,10 @@ def byte_difference(a: bytes, b: bytes) -> str:
     if a == b:
         return ""
     at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
-    return (f"{len(a)} vs {len(b)} bytes, first difference at offset {at}: "
-            f"{a[max(0, at - 16):at + 24]!r} vs {b[max(0, at - 16):at + 24]!r}")
+    return (
+        f"{len(a)} vs {len(b)} bytes, first difference at offset {at}: "
+        f"{a[max(0, at - 16) : at + 24]!r} vs {b[max(0, at - 16) : at + 24]!r}"
+    )
 
 
 def assert_same_files(first: Path, second: Path) -> None:
@@ -101,8 +104,9 @@ def assert_same_files(first: Path, second: Path) -> None:
     if first.is_dir():
         names = sorted(p.name for p in first.iterdir())
         assert names == sorted(p.name for p in second.iterdir()), "the two folders hold different files"
-        problems = [f"{n}: {d}" for n in names if (d := byte_difference((first / n).read_bytes(),
-                                                                       (second / n).read_bytes()))]
+        problems = [
+            f"{n}: {d}" for n in names if (d := byte_difference((first / n).read_bytes(), (second / n).read_bytes()))
+        ]
     else:
         problems = [d] if (d := byte_difference(first.read_bytes(), second.read_bytes())) else []
     assert not problems, "outputs differ: " + "; ".join(problems)

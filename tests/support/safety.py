@@ -22,6 +22,7 @@ MARKER = "PRESSWORK-SECRET-7f3a9c"
 
 # ---------------------------------------------------------------------------- images
 
+
 def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
@@ -30,8 +31,13 @@ def png(width: int = 4, height: int = 3, text: str = "") -> bytes:
     """A small valid RGB PNG (optionally with a tEXt chunk holding ``text``)."""
     raw = b"".join(b"\x00" + b"\x80\x40\x20" * width for _ in range(height))
     extra = _chunk(b"tEXt", b"Comment\x00" + text.encode()) if text else b""
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + extra
-            + _chunk(b"IDAT", zlib.compress(raw)) + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + extra
+        + _chunk(b"IDAT", zlib.compress(raw))
+        + _chunk(b"IEND", b"")
+    )
 
 
 def bomb_png(width: int = 12000, height: int = 9000) -> bytes:
@@ -42,6 +48,7 @@ def bomb_png(width: int = 12000, height: int = 9000) -> bytes:
 
 
 # ---------------------------------------------------------------------------- secrets
+
 
 @dataclass
 class Secret:
@@ -112,6 +119,7 @@ def pdf_image_sizes(path: Path) -> list[tuple[int, int]]:
 
 # ---------------------------------------------------------------------------- audit hook
 
+
 @dataclass
 class Recorder:
     """File opens and network connections seen by the interpreter's audit hook while recording."""
@@ -154,6 +162,7 @@ sys.addaudithook(RECORDER.hook)
 
 
 # ---------------------------------------------------------------------------- HTTP server
+
 
 @dataclass
 class LocalServer:

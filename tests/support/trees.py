@@ -87,27 +87,58 @@ def feature_document() -> Document:
         source="01-start.md",
         number="1",
         blocks=(
-            P("Welcome to the ", Emphasis((Text("feature"),)), " book with ", Strong((Text("strong"),)),
-              " text, ", Strikethrough((Text("deleted"),)), " words, ", Code("inline_code()"), ", H",
-              Subscript((Text("2"),)), "O and E = mc", Superscript((Text("2"),)), ". Press ", Kbd("Ctrl+C"),
-              " to stop.", Note((P("A footnote with ", Link((Text("a link"),), "https://example.com/"), "."),)),
-              " Inline math ", Math(r"\frac{a}{b} + \sqrt{x^2}"), " sits in the line."),
+            P(
+                "Welcome to the ",
+                Emphasis((Text("feature"),)),
+                " book with ",
+                Strong((Text("strong"),)),
+                " text, ",
+                Strikethrough((Text("deleted"),)),
+                " words, ",
+                Code("inline_code()"),
+                ", H",
+                Subscript((Text("2"),)),
+                "O and E = mc",
+                Superscript((Text("2"),)),
+                ". Press ",
+                Kbd("Ctrl+C"),
+                " to stop.",
+                Note((P("A footnote with ", Link((Text("a link"),), "https://example.com/"), "."),)),
+                " Inline math ",
+                Math(r"\frac{a}{b} + \sqrt{x^2}"),
+                " sits in the line.",
+            ),
             Heading(2, (Text("Installing"),), Attr(id="installing")),
-            P("See ", Link((Text("the reference chapter"),), "#reference"), " and ",
-              Link((Text("options"),), "#options"), " or the ", Link((Text("website"),), "https://presswork.example/docs"),
-              ".", LineBreak(), "After a line break."),
-            OrderedList((
-                item("Download the package"),
-                item("Install it", sub=(BulletList((item("on Linux"), item("on macOS"))),)),
-                item("Run it"),
-            ), start=3),
+            P(
+                "See ",
+                Link((Text("the reference chapter"),), "#reference"),
+                " and ",
+                Link((Text("options"),), "#options"),
+                " or the ",
+                Link((Text("website"),), "https://presswork.example/docs"),
+                ".",
+                LineBreak(),
+                "After a line break.",
+            ),
+            OrderedList(
+                (
+                    item("Download the package"),
+                    item("Install it", sub=(BulletList((item("on Linux"), item("on macOS"))),)),
+                    item("Run it"),
+                ),
+                start=3,
+            ),
             BulletList((item("done task", checked=True), item("open task", checked=False))),
-            CodeBlock('def greet(name: str) -> str:\n    """Say hello."""\n    return f"Hello, {name}!"\n\nprint(greet("world"))',
-                      "python"),
+            CodeBlock(
+                'def greet(name: str) -> str:\n    """Say hello."""\n    return f"Hello, {name}!"\n\nprint(greet("world"))',
+                "python",
+            ),
             Admonition("warning", (Text("Mind the gap"),), (P("Admonition body text."),)),
             Admonition("tip", (Text("Tip"),), (P("A helpful tip."),)),
             BlockQuote((P("A quotation."), BlockQuote((P("A nested quotation."),)))),
-            Figure(Image("images/chart.png", "Bar chart of monthly builds"), (Text("Monthly builds"),), label="Figure 1.1"),
+            Figure(
+                Image("images/chart.png", "Bar chart of monthly builds"), (Text("Monthly builds"),), label="Figure 1.1"
+            ),
             Figure(Image("images/diagram.svg", "Pipeline diagram"), (Text("The pipeline"),), label="Figure 1.2"),
             HorizontalRule(),
             MathBlock(r"E = mc^2 \quad \sum_{i=1}^{n} i = \frac{n(n+1)}{2}"),
@@ -121,14 +152,19 @@ def feature_document() -> Document:
         blocks=(
             P("Back to ", Link((Text("installing"),), "#installing"), "."),
             Heading(2, (Text("Options"),), Attr(id="options")),
-            Table((Text("Build options"),), ("left", "center", "right"),
-                  head=(((Text("Option"),), (Text("Kind"),), (Text("Default"),)),),
-                  body=tuple((((Code(f"opt_{i}"),), (Text("flag"),), (Text(str(i * 10)),))) for i in range(6)),
-                  label="Table 2.1"),
-            DefinitionList((
-                DefinitionItem((Text("Exporter"),), ((P("A plug-in that writes one format."),),)),
-                DefinitionItem((Text("Theme"),), ((P("Templates and styles."),), (P("Second definition."),))),
-            )),
+            Table(
+                (Text("Build options"),),
+                ("left", "center", "right"),
+                head=(((Text("Option"),), (Text("Kind"),), (Text("Default"),)),),
+                body=tuple((((Code(f"opt_{i}"),), (Text("flag"),), (Text(str(i * 10)),))) for i in range(6)),
+                label="Table 2.1",
+            ),
+            DefinitionList(
+                (
+                    DefinitionItem((Text("Exporter"),), ((P("A plug-in that writes one format."),),)),
+                    DefinitionItem((Text("Theme"),), ((P("Templates and styles."),), (P("Second definition."),))),
+                )
+            ),
             Heading(3, (Text("Languages"),), Attr(id="languages")),
             P("Déjà vu, Ελληνικά, Русский, 日本語のテキスト, العربية."),
             Div(Attr(classes=("notes",)), (P("Speaker notes only."),)),
@@ -137,9 +173,18 @@ def feature_document() -> Document:
             Figure(Image("images/photo.jpg", "Orange photo"), (Text("A photo"),)),
         ),
     )
-    meta = Meta(title="The Feature Book", subtitle="Every node once", authors=(Author("Ada Writer"), Author("Ed Itor", "edt")),
-                language="en", publisher="presswork tests", rights="CC BY 4.0", date="2025-03-04",
-                modified="2025-03-05", description="A book that uses every feature.", subjects=("testing", "publishing"))
+    meta = Meta(
+        title="The Feature Book",
+        subtitle="Every node once",
+        authors=(Author("Ada Writer"), Author("Ed Itor", "edt")),
+        language="en",
+        publisher="presswork tests",
+        rights="CC BY 4.0",
+        date="2025-03-04",
+        modified="2025-03-05",
+        description="A book that uses every feature.",
+        subjects=("testing", "publishing"),
+    )
     return Document(meta, (ch1, ch2))
 
 
@@ -158,12 +203,19 @@ def make_context(root: Path, exporter_cls: type, theme: str = "default", **optio
     config = dataclasses.replace(Config(), root=root)
     th = load_theme(theme, root)
     gate = AssetGate(root, th.dirs)
-    return BuildContext(config=config, theme=th, gate=gate, reporter=Reporter(),
-                        build_time=datetime(2025, 3, 4, 12, 0, tzinfo=UTC), reproducible=True,
-                        options=exporter_cls.Options(**options))
+    return BuildContext(
+        config=config,
+        theme=th,
+        gate=gate,
+        reporter=Reporter(),
+        build_time=datetime(2025, 3, 4, 12, 0, tzinfo=UTC),
+        reproducible=True,
+        options=exporter_cls.Options(**options),
+    )
 
 
 # --------------------------------------------------------------------------- every node type
+
 
 def _p(word: str) -> Paragraph:
     return Paragraph((Text(word),))
@@ -197,8 +249,9 @@ NODE_SAMPLES: dict[str, Any] = {
     "DefinitionList": lambda: DefinitionList((DefinitionItem((Text("term"),), ((_p("nodedefinitionlist"),),)),)),
     "CodeBlock": lambda: CodeBlock("nodecodeblock = 1", "python"),
     "BlockQuote": lambda: BlockQuote((_p("nodeblockquote"),)),
-    "Table": lambda: Table((Text("caption"),), ("", ""), (((Text("nodetable"),), (Text("head"),)),),
-                           (((Text("cell"),), (Text("cell"),)),)),
+    "Table": lambda: Table(
+        (Text("caption"),), ("", ""), (((Text("nodetable"),), (Text("head"),)),), (((Text("cell"),), (Text("cell"),)),)
+    ),
     "Figure": lambda: Figure(Image("images/chart.png", "chart"), (Text("nodefigure"),)),
     "Admonition": lambda: Admonition("note", (Text("nodeadmonition"),), (_p("body"),)),
     "MathBlock": lambda: MathBlock("nodemathblock"),
@@ -229,7 +282,11 @@ def sample_blocks(name: str) -> tuple[Block, ...]:
         if name == "DefinitionItem":
             return (DefinitionList((node,)),)
         return (node,)
-    return (Paragraph((Text("before "), node, Text(" after")),),)
+    return (
+        Paragraph(
+            (Text("before "), node, Text(" after")),
+        ),
+    )
 
 
 def every_node_document() -> Document:

@@ -19,8 +19,17 @@ from ..diagnostics import PressworkError, Reporter, UsageError
 from ..tree import Blocks, Pos
 from .frontmatter import split_front_matter
 
-__all__ = ["DEFAULT_READER", "GROUP", "Reader", "SourceFile", "available_readers", "decode", "get_reader",
-           "read_file", "read_markdown"]
+__all__ = [
+    "DEFAULT_READER",
+    "GROUP",
+    "Reader",
+    "SourceFile",
+    "available_readers",
+    "decode",
+    "get_reader",
+    "read_file",
+    "read_markdown",
+]
 
 GROUP = "presswork.readers"
 DEFAULT_READER = "gfm"
@@ -70,8 +79,9 @@ def get_reader(name: str) -> Reader:
     if name not in readers:
         from ..config import suggest
 
-        raise UsageError(f"unknown Markdown reader {name!r}{suggest(name, readers)}; installed readers: "
-                         f"{', '.join(readers)}")
+        raise UsageError(
+            f"unknown Markdown reader {name!r}{suggest(name, readers)}; installed readers: {', '.join(readers)}"
+        )
     module, _, attr = readers[name].partition(":")
     try:
         import importlib
@@ -84,8 +94,15 @@ def get_reader(name: str) -> Reader:
     return reader
 
 
-def read_markdown(text: str, path: str = "<string>", reporter: Reporter | None = None, max_nesting: int = 40,
-                  markdown: str = DEFAULT_READER, smart: bool = True, audit: bool = True) -> SourceFile:
+def read_markdown(
+    text: str,
+    path: str = "<string>",
+    reporter: Reporter | None = None,
+    max_nesting: int = 40,
+    markdown: str = DEFAULT_READER,
+    smart: bool = True,
+    audit: bool = True,
+) -> SourceFile:
     """Parse Markdown ``text`` (the contents of ``path``) into a SourceFile with reader ``markdown``.
 
     ``smart`` turns straight quotes, ``--``/``---`` and ``...`` of prose into typographic ones
@@ -124,8 +141,13 @@ def read_markdown(text: str, path: str = "<string>", reporter: Reporter | None =
     return SourceFile(path, front_matter, blocks, result)
 
 
-def read_file(file: pathlib.Path, rel: str, reporter: Reporter | None = None, max_nesting: int = 40,
-              markdown: str = DEFAULT_READER) -> SourceFile:
+def read_file(
+    file: pathlib.Path,
+    rel: str,
+    reporter: Reporter | None = None,
+    max_nesting: int = 40,
+    markdown: str = DEFAULT_READER,
+) -> SourceFile:
     """Read the UTF-8 Markdown file ``file`` (a BOM is dropped); ``rel`` is its project-relative path."""
     try:
         data = file.read_bytes()

@@ -10,13 +10,15 @@ __all__ = ["ADMONITION_KINDS", "admonition_kind", "parse_attr_braces", "parse_in
 
 _ATTR = re.compile(
     r"""#(?P<id>[^\s}#.]+)|\.(?P<cls>[^\s}#.=]+)|(?P<key>[\w:.-]+)=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s}]+))"""
-    r"""|(?P<word>[^\s{}=]+)""")
+    r"""|(?P<word>[^\s{}=]+)"""
+)
 _HEADING_ATTRS = re.compile(r"\s*\{(?P<body>[^{}]*)\}\s*$")
 
 #: Call-out kinds understood in every spelling (``!!! note``, ``:::tip``, ``::: {.callout-warning}``, ``> [!NOTE]``).
 ADMONITION_KINDS: frozenset[str] = frozenset(
     "note tip hint info important warning caution danger error attention abstract summary tldr todo success "
-    "check done question help faq failure fail missing bug example quote cite seealso".split())
+    "check done question help faq failure fail missing bug example quote cite seealso".split()
+)
 
 
 def parse_attr_braces(body: str) -> Attr:
@@ -76,7 +78,7 @@ def admonition_kind(classes: tuple[str, ...]) -> str | None:
         return None
     first = classes[0].lower()
     if first.startswith("callout-"):
-        return first[len("callout-"):] or "note"
+        return first[len("callout-") :] or "note"
     if first == "callout":
         return "note"
     return first if first in ADMONITION_KINDS else None

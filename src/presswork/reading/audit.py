@@ -24,8 +24,9 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9_:.-]*((?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?)/?>")
 _ATTR_VALUE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 #: A link reference definition (``[label]: url "title"``): not text; a used one's URL is in its Link.
-_REF_DEF = re.compile(r"^[ \t]{0,3}\[(?P<label>[^\]]+)\]:[ \t]*\S*(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$",
-                      re.M)
+_REF_DEF = re.compile(
+    r"^[ \t]{0,3}\[(?P<label>[^\]]+)\]:[ \t]*\S*(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$", re.M
+)
 _REF_USE = re.compile(r"\]\[(?P<label>[^\]]*)\]")
 _NOTE_LABEL = re.compile(r"\[\^(?P<label>[^\]\s]+)\]")
 _TASK = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]+)\[[ xX]\]", re.M)
@@ -51,8 +52,11 @@ def _blank(match: re.Match[str]) -> str:
 def _tag_values(match: re.Match[str]) -> str:
     """A tag replaced by its attribute values (an ``alt`` or ``title`` is text of the book); ``style`` is
     presentation, dropped by design (only an image's width and height are kept)."""
-    values = " ".join(next((v for v in m.groups()[1:] if v is not None), "") for m in _ATTR_VALUE.finditer(match.group(1))
-                      if m.group(1).lower() != "style")
+    values = " ".join(
+        next((v for v in m.groups()[1:] if v is not None), "")
+        for m in _ATTR_VALUE.finditer(match.group(1))
+        if m.group(1).lower() != "style"
+    )
     newlines = match.group(0).count("\n")
     return " " + values + "\n" * newlines + " "
 
@@ -111,7 +115,12 @@ def _block_spans(body: str) -> list[tuple[int, int]]:
 
     spans = []
     for token in make_parser().parse(body):
-        if token.map and token.level == 0 and token.nesting >= 0 or (token.map and token.nesting == 1 and token.level == 0):
+        if (
+            token.map
+            and token.level == 0
+            and token.nesting >= 0
+            or (token.map and token.nesting == 1 and token.level == 0)
+        ):
             spans.append((token.map[0] + 1, token.map[1]))
     return spans
 
@@ -143,8 +152,11 @@ def audit_words(body: str, blocks: Blocks, path: str, reporter: Reporter) -> Aud
         by_line.setdefault(line, []).append(word)
     for line, words in by_line.items():
         shown = ", ".join(repr(w) for w in words[:8]) + (", ..." if len(words) > 8 else "")
-        reporter.warn(f"{len(words)} word(s) of the source missing from the book without a warning: {shown}",
-                      Pos(path, line), "audit")
+        reporter.warn(
+            f"{len(words)} word(s) of the source missing from the book without a warning: {shown}",
+            Pos(path, line),
+            "audit",
+        )
     return Audit(path, len(source), lost)
 
 

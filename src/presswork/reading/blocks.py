@@ -146,8 +146,11 @@ class BlockBuilder(InlineBuilder):
     def paragraph(self, el: HtmlElement) -> Block | None:
         """``<p>``: a Figure when it holds a lone image, else a Paragraph."""
         elements = [c for c in el if isinstance(c.tag, str)]
-        lone = len(elements) == 1 and elements[0].tag == "img" and not "".join(
-            p for p in parts_of(el) if isinstance(p, str)).strip()
+        lone = (
+            len(elements) == 1
+            and elements[0].tag == "img"
+            and not "".join(p for p in parts_of(el) if isinstance(p, str)).strip()
+        )
         if lone:
             line = self.locator.find("figure")
             images = [n for n in self.inline(elements[0]) if isinstance(n, Image)]
@@ -183,7 +186,7 @@ class BlockBuilder(InlineBuilder):
         source = code_el if code_el is not None else el
         code = source.text_content().removesuffix("\n")
         classes = classes_of(source)
-        language = next((c[len("language-"):] for c in classes if c.startswith("language-")), "")
+        language = next((c[len("language-") :] for c in classes if c.startswith("language-")), "")
         rest = tuple(c for c in classes if not c.startswith("language-"))
         attr = Attr(source.get("id", ""), rest, ())
         line = self.locator.find("code", code)
@@ -256,7 +259,9 @@ class BlockBuilder(InlineBuilder):
         line = self.locator.find("figure")
         image = self.inline(images[0])[0]
         assert isinstance(image, Image)
-        caption = trim(self.inlines(caption_el)) if caption_el is not None else ((Text(image.alt),) if image.alt else ())
+        caption = (
+            trim(self.inlines(caption_el)) if caption_el is not None else ((Text(image.alt),) if image.alt else ())
+        )
         return Figure(image, caption, self.attr(el), pos=self.pos(line))
 
     def quote(self, el: HtmlElement) -> Block:
@@ -330,8 +335,12 @@ class BlockBuilder(InlineBuilder):
         caption_el = next((c for c in el if c.tag == "caption"), None)
         caption = trim(self.inlines(caption_el)) if caption_el is not None else ()
         return Table(
-            caption, alignments, tuple(self.row(tr, width) for tr in head_rows),
-            tuple(self.row(tr, width) for tr in body_rows), self.attr(el), pos=self.pos(line),
+            caption,
+            alignments,
+            tuple(self.row(tr, width) for tr in head_rows),
+            tuple(self.row(tr, width) for tr in body_rows),
+            self.attr(el),
+            pos=self.pos(line),
         )
 
     def row(self, tr: HtmlElement, width: int) -> Row:
@@ -381,7 +390,7 @@ def alert_of(quote: BlockQuote) -> Block:
     if not m:
         return quote
     kind = m.group(1).lower()
-    rest = trim((Text(first.children[0].text[m.end():]),) + first.children[1:])
+    rest = trim((Text(first.children[0].text[m.end() :]),) + first.children[1:])
     body = ((Paragraph(rest, pos=first.pos),) if rest else ()) + quote.blocks[1:]
     return Admonition(kind, (Text(kind.capitalize()),), body, pos=quote.pos)
 

@@ -60,8 +60,16 @@ def expand(text: str, rel: str, resolve: Resolver, root: Path, max_bytes: int = 
     return out
 
 
-def _expand(text: str, rel: str, resolve: Resolver, root: Path, max_bytes: int, chain: tuple[str, ...],
-            out: Expanded, numbers: list[int] | None = None) -> list[tuple[str, Pos]]:
+def _expand(
+    text: str,
+    rel: str,
+    resolve: Resolver,
+    root: Path,
+    max_bytes: int,
+    chain: tuple[str, ...],
+    out: Expanded,
+    numbers: list[int] | None = None,
+) -> list[tuple[str, Pos]]:
     """The lines of ``text`` (from ``rel``; ``numbers``: their line numbers there, default 1, 2, ...)
     with includes expanded, each with its origin."""
     result: list[tuple[str, Pos]] = []
@@ -72,9 +80,10 @@ def _expand(text: str, rel: str, resolve: Resolver, root: Path, max_bytes: int, 
             result.append((line, pos))
             continue
         shortcode = _SHORTCODE.search(line)
-        if shortcode and not line[:shortcode.start()].strip() and not line[shortcode.end():].strip():
-            target, inner = _load(shortcode.group("path").strip().strip("\"'"), rel, resolve, root, max_bytes, chain,
-                                  pos, out)
+        if shortcode and not line[: shortcode.start()].strip() and not line[shortcode.end() :].strip():
+            target, inner = _load(
+                shortcode.group("path").strip().strip("\"'"), rel, resolve, root, max_bytes, chain, pos, out
+            )
             result.extend(_expand(inner, target, resolve, root, max_bytes, (*chain, target), out))
             if result and not result[-1][0].endswith("\n"):
                 result[-1] = (result[-1][0] + "\n", result[-1][1])
@@ -83,11 +92,11 @@ def _expand(text: str, rel: str, resolve: Resolver, root: Path, max_bytes: int, 
         if not matches:
             result.append((line, pos))
             continue
-        alone = len(matches) == 1 and not line[:matches[0].start()].strip() and not line[matches[0].end():].strip()
+        alone = len(matches) == 1 and not line[: matches[0].start()].strip() and not line[matches[0].end() :].strip()
         text_out = ""
         cursor = 0
         for match in matches:
-            text_out += line[cursor:match.start()]
+            text_out += line[cursor : match.start()]
             cursor = match.end()
             if match.group("escape"):
                 text_out += match.group(0)[1:]
@@ -99,10 +108,18 @@ def _expand(text: str, rel: str, resolve: Resolver, root: Path, max_bytes: int, 
             path, selector = _split_args(args)
             target, inner = _load(path, rel, resolve, root, max_bytes, chain, pos, out)
             chosen = _select(inner, selector, kind == "rustdoc_include", target, pos)
-            nested = _expand("".join(t for t, _ in chosen), target, resolve, root, max_bytes, (*chain, target), out,
-                             [n for _, n in chosen])
+            nested = _expand(
+                "".join(t for t, _ in chosen),
+                target,
+                resolve,
+                root,
+                max_bytes,
+                (*chain, target),
+                out,
+                [n for _, n in chosen],
+            )
             if alone and match.group("kind") != "title":
-                indent = line[:match.start()]
+                indent = line[: match.start()]
                 result.extend((indent + t if t.strip() else t, p) for t, p in nested)
                 break
             text_out += "".join(t for t, _ in nested).rstrip("\n")
@@ -120,8 +137,9 @@ def _split_args(args: str) -> tuple[str, str]:
     return path.strip(), selector.strip() if sep else ""
 
 
-def _load(ref: str, rel: str, resolve: Resolver, root: Path, max_bytes: int, chain: tuple[str, ...], pos: Pos,
-          out: Expanded) -> tuple[str, str]:
+def _load(
+    ref: str, rel: str, resolve: Resolver, root: Path, max_bytes: int, chain: tuple[str, ...], pos: Pos, out: Expanded
+) -> tuple[str, str]:
     """The project-relative path and text of the file ``ref`` included at ``pos`` of ``rel``."""
     if not ref:
         raise PressworkError("include without a file name", pos)
@@ -130,7 +148,7 @@ def _load(ref: str, rel: str, resolve: Resolver, root: Path, max_bytes: int, cha
         raise PressworkError(f"included file {ref!r} is outside the project folder", pos)
     target = path.resolve().relative_to(root).as_posix()
     if target in chain:
-        cycle = " -> ".join((*chain[chain.index(target):], target))
+        cycle = " -> ".join((*chain[chain.index(target) :], target))
         raise PressworkError(f"include cycle: {cycle}", pos)
     if len(chain) > 20:
         raise PressworkError("includes nested more than 20 deep", pos)
@@ -156,7 +174,7 @@ def _select(text: str, selector: str, rustdoc: bool, target: str, pos: Pos) -> l
         last = int(last_s) if last_s else (first if ":" not in selector else len(lines))
         if first < 1 or first > max(len(lines), 1) or last < first:
             raise PressworkError(f"line range {selector!r} is outside {target} ({len(lines)} lines)", pos)
-        numbered = numbered[first - 1:last]
+        numbered = numbered[first - 1 : last]
     elif selector:
         start = end = None
         for n, line in numbered:
@@ -168,8 +186,10 @@ def _select(text: str, selector: str, rustdoc: bool, target: str, pos: Pos) -> l
                     end = n
                     break
         if start is None:
-            raise PressworkError(f"anchor {selector!r} not found in {target} (expected a line 'ANCHOR: {selector}')", pos)
-        numbered = numbered[start:(end - 1) if end else len(lines)]
+            raise PressworkError(
+                f"anchor {selector!r} not found in {target} (expected a line 'ANCHOR: {selector}')", pos
+            )
+        numbered = numbered[start : (end - 1) if end else len(lines)]
     kept = [(line, n) for n, line in numbered if not _ANCHOR.search(line)]
     if rustdoc:
         kept = [(line, n) for line, n in kept if not _HIDDEN.match(line)]

@@ -147,7 +147,8 @@ class InlineBuilder:
     def attr(self, el: HtmlElement, extra: tuple[str, ...] = (), skip: tuple[str, ...] = ()) -> Attr:
         """Identifier, classes (``extra`` first) and the harmless other attributes of ``el``."""
         kv = tuple(
-            (k, v) for k, v in el.attrib.items()
+            (k, v)
+            for k, v in el.attrib.items()
             if k not in DROPPED_ATTRS and k not in skip and not is_event_attr(k) and not is_unsafe_url(v)
         )
         return Attr(el.get("id", ""), extra + classes_of(el), kv)
@@ -182,7 +183,9 @@ class InlineBuilder:
         parts = self.unwrap(parts)
         self.depth += 1
         if self.depth > self.max_depth:
-            raise PressworkError(f"HTML nested deeper than {self.max_depth} levels", Pos(self.path, self.locator.current))
+            raise PressworkError(
+                f"HTML nested deeper than {self.max_depth} levels", Pos(self.path, self.locator.current)
+            )
         try:
             out: list[Inline] = []
             for part in parts:
@@ -258,12 +261,17 @@ def _code_text(el: HtmlElement) -> str:
 
 
 INLINE_BUILDERS: dict[str, Callable[[InlineBuilder, HtmlElement], list[Inline]]] = {
-    "em": _container(Emphasis), "i": _container(Emphasis),
-    "strong": _container(Strong), "b": _container(Strong),
-    "del": _container(Strikethrough), "s": _container(Strikethrough), "strike": _container(Strikethrough),
+    "em": _container(Emphasis),
+    "i": _container(Emphasis),
+    "strong": _container(Strong),
+    "b": _container(Strong),
+    "del": _container(Strikethrough),
+    "s": _container(Strikethrough),
+    "strike": _container(Strikethrough),
     "sub": _container(Subscript),
     "sup": InlineBuilder.sup,
-    "code": lambda b, el: [Code(_code_text(el))], "tt": lambda b, el: [Code(_code_text(el))],
+    "code": lambda b, el: [Code(_code_text(el))],
+    "tt": lambda b, el: [Code(_code_text(el))],
     "samp": lambda b, el: [Code(_code_text(el))],
     "kbd": lambda b, el: [Kbd(el.text_content())],
     "br": lambda b, el: [LineBreak()],
@@ -275,5 +283,3 @@ INLINE_BUILDERS: dict[str, Callable[[InlineBuilder, HtmlElement], list[Inline]]]
     "ins": _classed("ins"),
     "abbr": InlineBuilder.abbr,
 }
-
-

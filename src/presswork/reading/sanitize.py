@@ -16,11 +16,30 @@ UNSAFE_TAGS: frozenset[str] = frozenset(
 )
 
 #: Attributes that carry URLs and are checked for script schemes.
-URL_ATTRS: frozenset[str] = frozenset((
-    "href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite", "srcset",
-    "ping", "longdesc", "lowsrc", "dynsrc", "usemap", "data", "codebase", "archive", "manifest", "icon",
-    "profile",
-))
+URL_ATTRS: frozenset[str] = frozenset(
+    (
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "xlink:href",
+        "poster",
+        "background",
+        "cite",
+        "srcset",
+        "ping",
+        "longdesc",
+        "lowsrc",
+        "dynsrc",
+        "usemap",
+        "data",
+        "codebase",
+        "archive",
+        "manifest",
+        "icon",
+        "profile",
+    )
+)
 
 #: Attributes never copied into a node's key-value attributes.
 DROPPED_ATTRS: frozenset[str] = frozenset(("style", "id", "class", "markdown")) | URL_ATTRS
@@ -44,13 +63,23 @@ def is_unsafe_url(url: str) -> bool:
 
 #: SVG elements removed with their content: they run code or embed other documents.
 SVG_UNSAFE_TAGS: frozenset[str] = frozenset(
-    "script foreignObject iframe object embed handler listener audio video canvas".split())
+    "script foreignObject iframe object embed handler listener audio video canvas".split()
+)
 _SVG_ANIMATIONS = frozenset(("set", "animate", "animateTransform", "animateMotion"))
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(?!#)[^)]*?\1\s*\)""", re.I)
 _CSS_IMPORT = re.compile(r"@import[^;]*;?", re.I)
 _LENGTH = re.compile(r"^\s*([0-9.eE+-]+)\s*(px|pt|pc|in|cm|mm|em|ex)?\s*$")
-_UNIT_PX = {None: 1.0, "px": 1.0, "pt": 96 / 72, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4,
-            "em": 16.0, "ex": 8.0}
+_UNIT_PX = {
+    None: 1.0,
+    "px": 1.0,
+    "pt": 96 / 72,
+    "pc": 16.0,
+    "in": 96.0,
+    "cm": 96 / 2.54,
+    "mm": 96 / 25.4,
+    "em": 16.0,
+    "ex": 8.0,
+}
 
 
 class SvgError(ValueError):
@@ -78,8 +107,9 @@ def _local(name: str) -> str:
 
 def _safe_ref(value: str) -> bool:
     v = _CONTROL.sub("", value)
-    return v.startswith("#") or (v.lower().startswith("data:image/") and not is_unsafe_url(v)
-                                 and not v.lower().startswith("data:image/svg"))
+    return v.startswith("#") or (
+        v.lower().startswith("data:image/") and not is_unsafe_url(v) and not v.lower().startswith("data:image/svg")
+    )
 
 
 def _length(value: str | None) -> float | None:
@@ -116,8 +146,7 @@ def clean_svg(data: bytes) -> CleanSvg:
 
     Raises SvgError when ``data`` is not well-formed SVG.
     """
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                             remove_pis=True)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_pis=True)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:

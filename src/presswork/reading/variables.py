@@ -33,8 +33,12 @@ def substitute(text: str, variables: dict[str, str], where: Origin) -> str:
     for number, line in enumerate(text.splitlines(keepends=True), start=1):
         found = _FENCE.match(line)
         if fence:
-            if found and found.group("mark")[0] == fence[0] and len(found.group("mark")) >= len(fence) \
-                    and not found.group("info").strip():
+            if (
+                found
+                and found.group("mark")[0] == fence[0]
+                and len(found.group("mark")) >= len(fence)
+                and not found.group("info").strip()
+            ):
                 fence = ""
             out.append(line)
             continue
@@ -48,7 +52,7 @@ def substitute(text: str, variables: dict[str, str], where: Origin) -> str:
         pieces: list[str] = []
         cursor = 0
         for span in _CODE_SPAN.finditer(line):
-            pieces.append(_replace(line[cursor:span.start()], variables, where(number)))
+            pieces.append(_replace(line[cursor : span.start()], variables, where(number)))
             pieces.append(span.group(0))
             cursor = span.end()
         pieces.append(_replace(line[cursor:], variables, where(number)))
@@ -62,9 +66,12 @@ def _replace(text: str, variables: dict[str, str], pos: Pos) -> str:
         if name not in variables:
             from ..config import suggest
 
-            raise PressworkError(f"undefined variable {name!r}{suggest(name, variables)}; define it in [variables] "
-                                 "of the configuration", pos)
+            raise PressworkError(
+                f"undefined variable {name!r}{suggest(name, variables)}; define it in [variables] of the configuration",
+                pos,
+            )
         return variables[name]
+
     return _VARIABLE.sub(value, text)
 
 
@@ -78,8 +85,11 @@ def quarto_cells(text: str, where: Origin, reporter: Reporter) -> str:
         cell = _CELL.match(line.rstrip("\n"))
         if cell and not cell.group("engine").startswith("."):
             engine = cell.group("engine")
-            reporter.warn(f"executable Quarto cell {{{engine}}} is not run: its code is shown, without its output",
-                          where(number), "quarto")
+            reporter.warn(
+                f"executable Quarto cell {{{engine}}} is not run: its code is shown, without its output",
+                where(number),
+                "quarto",
+            )
             line = f"{cell.group('indent')}{cell.group('mark')}{engine}\n"
         out.append(line)
     return "".join(out)
@@ -95,8 +105,11 @@ def autodoc_directives(text: str, where: Origin, reporter: Reporter) -> str:
         found = _AUTODOC.match(line.rstrip("\n"))
         if found:
             ref = found.group("ref")
-            reporter.warn(f"mkautodoc directive '::: {ref}' is not run (it documents Python code); its reference "
-                          "is shown", where(number), "plugin")
+            reporter.warn(
+                f"mkautodoc directive '::: {ref}' is not run (it documents Python code); its reference is shown",
+                where(number),
+                "plugin",
+            )
             line = f"`{ref}`\n"
         out.append(line)
     return "".join(out)

@@ -42,19 +42,29 @@ def chapter(*blocks: object, ident: str = "ch", title: str = "Chapter", number: 
 
 
 #: A heading inside speaker notes: the book never shows it, so no contents may list it.
-NOTES_BOOK = Document(Meta(title="Notes", authors=(Author("A"),)), (
-    chapter(P("Intro."), H(2, "Shown"), P("Text."),
+NOTES_BOOK = Document(
+    Meta(title="Notes", authors=(Author("A"),)),
+    (
+        chapter(
+            P("Intro."),
+            H(2, "Shown"),
+            P("Text."),
             Div(Attr(classes=("notes",)), (H(2, "Secret notes heading", "secret"), P("Say this."))),
             Div(Attr(classes=("only-slides",)), (H(2, "Slides only", "slides-only"),)),
             Div(Attr(classes=("no-slides",)), (H(2, "Book only", "book-only"),)),
-            ident="one", title="One", number="1"),
-    chapter(P("More."), ident="two", title="Two", number="2"),
-))
+            ident="one",
+            title="One",
+            number="1",
+        ),
+        chapter(P("More."), ident="two", title="Two", number="2"),
+    ),
+)
 
 
 def test_sections_nest_by_level_down_to_the_depth() -> None:
-    ch = chapter(H(2, "A", number="1.1"), H(3, "A1"), H(4, "deep"), H(3, "A2"), H(2, "B"), H(3, "B1"),
-                 number="1", title="First")
+    ch = chapter(
+        H(2, "A", number="1.1"), H(3, "A1"), H(4, "deep"), H(3, "A2"), H(2, "B"), H(3, "B1"), number="1", title="First"
+    )
     entry = chapter_contents(ch, 3, "print")
     assert (entry.id, entry.number, entry.title, entry.level, entry.label) == ("ch", "1", "First", 1, "1 First")
     assert [(c.title, [g.title for g in c.children]) for c in entry.children] == [("A", ["A1", "A2"]), ("B", ["B1"])]
@@ -70,16 +80,23 @@ def test_a_skipped_level_nests_under_the_nearest_shallower_heading() -> None:
 
 
 def test_only_outline_headings_are_listed() -> None:
-    ch = chapter(H(2, "Top"), Div(Attr(classes=("aside",)), (H(2, "In a plain div"),)),
-                 BlockQuote((H(2, "Quoted"),)), Heading(2, (Text("No id"),)))
+    ch = chapter(
+        H(2, "Top"),
+        Div(Attr(classes=("aside",)), (H(2, "In a plain div"),)),
+        BlockQuote((H(2, "Quoted"),)),
+        Heading(2, (Text("No id"),)),
+    )
     assert [h.attr.id for h in section_headings(ch, "print")] == ["top", "in-a-plain-div"]
 
 
-@pytest.mark.parametrize(("target", "listed"), [
-    ("print", ["shown", "book-only"]),
-    ("epub", ["shown", "book-only"]),
-    ("slides", ["shown", "slides-only"]),
-])
+@pytest.mark.parametrize(
+    ("target", "listed"),
+    [
+        ("print", ["shown", "book-only"]),
+        ("epub", ["shown", "book-only"]),
+        ("slides", ["shown", "slides-only"]),
+    ],
+)
 def test_hidden_content_is_left_out_per_format(target: str, listed: list[str]) -> None:
     [one, _two] = book_contents(NOTES_BOOK, 3, target)  # type: ignore[arg-type]
     assert [s.id for s in one.sections] == listed
@@ -111,4 +128,5 @@ def test_the_deck_agenda_lists_the_chapters_from_the_same_contents() -> None:
     [agenda] = [s for s in deck.slides if s.kind == "agenda"]
     paras = agenda.boxes[0].paras  # type: ignore[union-attr]
     assert [("".join(r.text for r in p.runs), p.runs[0].url, p.number) for p in paras] == [
-        (e.title, "#" + e.id, int(e.number)) for e in book_contents(NOTES_BOOK, 1, "slides")]
+        (e.title, "#" + e.id, int(e.number)) for e in book_contents(NOTES_BOOK, 1, "slides")
+    ]

@@ -25,8 +25,9 @@ needs_fontconfig = pytest.mark.skipif(not shutil.which("fc-list"), reason="fontc
 @pytest.mark.parametrize(("bold", "italic"), [(False, False), (True, False), (False, True), (True, True)])
 def test_face_lookup_agrees_with_fc_match(family: str, bold: bool, italic: bool) -> None:
     style = (":weight=bold" if bold else "") + (":slant=italic" if italic else "")
-    expected = subprocess.run(["fc-match", "-f", "%{file}", f"{family}{style}"], capture_output=True, text=True,
-                              check=True).stdout
+    expected = subprocess.run(
+        ["fc-match", "-f", "%{file}", f"{family}{style}"], capture_output=True, text=True, check=True
+    ).stdout
     assert face_file(family, bold, italic) == expected
 
 

@@ -29,8 +29,12 @@ from presswork.tree import (
 from tests.support.trees import feature_document
 
 XHTML = "http://www.w3.org/1999/xhtml"
-NS = {"h": XHTML, "epub": "http://www.idpf.org/2007/ops", "m": "http://www.w3.org/1998/Math/MathML",
-      "svg": "http://www.w3.org/2000/svg"}
+NS = {
+    "h": XHTML,
+    "epub": "http://www.idpf.org/2007/ops",
+    "m": "http://www.w3.org/1998/Math/MathML",
+    "svg": "http://www.w3.org/2000/svg",
+}
 
 
 def parse(fragment: str) -> etree._Element:
@@ -107,8 +111,12 @@ def test_epub_uses_mathml_and_noteref_aside_pairs() -> None:
 
 def test_internal_links_go_through_link_href() -> None:
     reporter = Reporter()
-    renderer = HtmlRenderer(target="epub", reporter=reporter, link_href=lambda url: f"ch.xhtml{url}",
-                            image_src=lambda img: f"media/{img.src}")
+    renderer = HtmlRenderer(
+        target="epub",
+        reporter=reporter,
+        link_href=lambda url: f"ch.xhtml{url}",
+        image_src=lambda img: f"media/{img.src}",
+    )
     ch1 = parse(renderer.chapter(feature_document().chapters[0]))
     hrefs = [a.get("href") for a in ch1.iterfind(".//h:a", NS)]
     assert "ch.xhtml#reference" in hrefs and "https://presswork.example/docs" in hrefs
@@ -119,28 +127,42 @@ def test_internal_links_go_through_link_href() -> None:
 def test_escaping_and_unsafe_input() -> None:
     reporter = Reporter()
     renderer = HtmlRenderer(target="print", reporter=reporter)
-    ch = Chapter("c<&>", (Text('<b>&amp;"x"</b>'),), "c.md", (
-        Paragraph((Text("a < b && c > d \x01"), Span(Attr(classes=('x" onclick="y',)), (Text("s"),)),
-                   RawInline("html", "<script>alert(1)</script>")), pos=Pos("c.md", 3)),
-        RawBlock("html", "<iframe src=x>", pos=Pos("c.md", 5)),
-        CodeBlock("if a < b & c:\n    pass", "no-such-language"),
-    ))
+    ch = Chapter(
+        "c<&>",
+        (Text('<b>&amp;"x"</b>'),),
+        "c.md",
+        (
+            Paragraph(
+                (
+                    Text("a < b && c > d \x01"),
+                    Span(Attr(classes=('x" onclick="y',)), (Text("s"),)),
+                    RawInline("html", "<script>alert(1)</script>"),
+                ),
+                pos=Pos("c.md", 3),
+            ),
+            RawBlock("html", "<iframe src=x>", pos=Pos("c.md", 5)),
+            CodeBlock("if a < b & c:\n    pass", "no-such-language"),
+        ),
+    )
     html = renderer.chapter(ch)
     root = parse(html)
     assert root.xpath("string(.//h:h1)", namespaces=NS) == '<b>&amp;"x"</b>'
     assert root.xpath("string(.//h:p)", namespaces=NS).startswith("a < b && c > d s")
-    assert "<script" not in html and "<iframe" not in html and "onclick=" not in html.replace('onclick=&quot;', "")
+    assert "<script" not in html and "<iframe" not in html and "onclick=" not in html.replace("onclick=&quot;", "")
     assert root.xpath("string(.//h:pre)", namespaces=NS) == "if a < b & c:\n    pass"
-    assert [(str(w.pos), w.message) for w in reporter.warnings] == [("c.md:3", "raw HTML dropped"),
-                                                                      ("c.md:5", "raw HTML dropped")]
+    assert [(str(w.pos), w.message) for w in reporter.warnings] == [
+        ("c.md:3", "raw HTML dropped"),
+        ("c.md:5", "raw HTML dropped"),
+    ]
 
 
 def test_tex_error_warns_with_position_and_shows_source() -> None:
     for target in ("print", "epub"):
         reporter = Reporter()
         renderer = HtmlRenderer(target=target, reporter=reporter)  # type: ignore[arg-type]
-        html = renderer.blocks((Paragraph((Math(r"\frac{a}{"),), pos=Pos("m.md", 7)),
-                                MathBlock(r"x^{", pos=Pos("m.md", 9))))
+        html = renderer.blocks(
+            (Paragraph((Math(r"\frac{a}{"),), pos=Pos("m.md", 7)), MathBlock(r"x^{", pos=Pos("m.md", 9)))
+        )
         root = parse(html)
         assert root.find(".//h:code[@class='math-error']", NS).text == r"\frac{a}{"
         assert root.find(".//h:pre[@class='math-error']", NS) is not None
@@ -150,11 +172,13 @@ def test_tex_error_warns_with_position_and_shows_source() -> None:
 
 def test_hidden_divs_headings_numbers_and_unknown_nodes() -> None:
     renderer = HtmlRenderer(target="print")
-    html = renderer.blocks((
-        Div(Attr(classes=("only-slides",)), (Paragraph((Text("slide"),)),)),
-        Div(Attr(classes=("no-slides",)), (Paragraph((Text("book"),)),)),
-        Heading(3, (Text("Sub"),), Attr(id="sub"), number="2.3"),
-    ))
+    html = renderer.blocks(
+        (
+            Div(Attr(classes=("only-slides",)), (Paragraph((Text("slide"),)),)),
+            Div(Attr(classes=("no-slides",)), (Paragraph((Text("book"),)),)),
+            Heading(3, (Text("Sub"),), Attr(id="sub"), number="2.3"),
+        )
+    )
     root = parse(html)
     assert "<p>slide</p>" not in html and root.find(".//h:div[@class='no-slides']", NS) is not None
     h3 = root.find(".//h:h3", NS)
@@ -212,12 +236,15 @@ def test_details_is_a_disclosure_in_the_epub_and_expanded_in_print() -> None:
     assert "<p>Hidden body.</p>" in printed and "<details" not in printed
 
 
-@pytest.mark.parametrize("kv, style", [
-    ((("width", "70%"),), "width: 70%; height: auto; max-width: 100%"),
-    ((("width", "320"), ("height", "200px")), "width: 320px; height: 200px; max-width: 100%"),
-    ((("width", "huge"),), None),
-    ((), None),
-])
+@pytest.mark.parametrize(
+    "kv, style",
+    [
+        ((("width", "70%"),), "width: 70%; height: auto; max-width: 100%"),
+        ((("width", "320"), ("height", "200px")), "width: 320px; height: 200px; max-width: 100%"),
+        ((("width", "huge"),), None),
+        ((), None),
+    ],
+)
 def test_author_image_sizes_become_css(kv: tuple[tuple[str, str], ...], style: str | None) -> None:
     html = HtmlRenderer(target="print").render(Image("x.png", "X", attr=Attr(kv=kv)))
     if style is None:

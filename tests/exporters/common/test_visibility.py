@@ -12,14 +12,17 @@ def div(*classes: str, text: str = "x") -> Div:
     return Div(Attr(classes=classes), (Paragraph((Text(text),)),))
 
 
-@pytest.mark.parametrize(("classes", "print_", "epub", "slides"), [
-    (("notes",), True, True, True),
-    (("only-slides",), True, True, False),
-    (("no-slides",), False, False, True),
-    (("slide-break",), False, False, False),
-    (("aside", "notes"), True, True, True),
-    ((), False, False, False),
-])
+@pytest.mark.parametrize(
+    ("classes", "print_", "epub", "slides"),
+    [
+        (("notes",), True, True, True),
+        (("only-slides",), True, True, False),
+        (("no-slides",), False, False, True),
+        (("slide-break",), False, False, False),
+        (("aside", "notes"), True, True, True),
+        ((), False, False, False),
+    ],
+)
 def test_which_divs_each_format_hides(classes: tuple[str, ...], print_: bool, epub: bool, slides: bool) -> None:
     d = div(*classes)
     assert (is_hidden(d, "print"), is_hidden(d, "epub"), is_hidden(d, "slides")) == (print_, epub, slides)

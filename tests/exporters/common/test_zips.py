@@ -29,8 +29,14 @@ def test_zip_time_is_utc_even_seconds_and_not_before_1980() -> None:
 
 
 def test_epub_rules_put_an_uncompressed_mimetype_first() -> None:
-    data = package([("EPUB/b.xhtml", b"b"), ("META-INF/container.xml", b"c"), ("mimetype", b"application/epub+zip"),
-                    ("EPUB/a.xhtml", b"a")])
+    data = package(
+        [
+            ("EPUB/b.xhtml", b"b"),
+            ("META-INF/container.xml", b"c"),
+            ("mimetype", b"application/epub+zip"),
+            ("EPUB/a.xhtml", b"a"),
+        ]
+    )
     with zipfile.ZipFile(io.BytesIO(normalise_zip(data, WHEN, EPUB_RULES))) as z:
         infos = z.infolist()
         assert [i.filename for i in infos] == ["mimetype", "META-INF/container.xml", "EPUB/b.xhtml", "EPUB/a.xhtml"]
@@ -42,8 +48,14 @@ def test_epub_rules_put_an_uncompressed_mimetype_first() -> None:
 
 
 def test_pptx_rules_put_content_types_first_then_sort() -> None:
-    data = package([("ppt/slides/slide2.xml", b"2"), ("ppt/slides/slide1.xml", b"1"), ("[Content_Types].xml", b"t"),
-                    ("_rels/.rels", b"r")])
+    data = package(
+        [
+            ("ppt/slides/slide2.xml", b"2"),
+            ("ppt/slides/slide1.xml", b"1"),
+            ("[Content_Types].xml", b"t"),
+            ("_rels/.rels", b"r"),
+        ]
+    )
     with zipfile.ZipFile(io.BytesIO(normalise_zip(data, WHEN, PPTX_RULES))) as z:
         assert z.namelist() == ["[Content_Types].xml", "_rels/.rels", "ppt/slides/slide1.xml", "ppt/slides/slide2.xml"]
         assert {i.external_attr >> 16 for i in z.infolist()} == {0o644}

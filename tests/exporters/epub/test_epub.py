@@ -36,13 +36,18 @@ from tests.support.epubcheck import available, problems, run_epubcheck
 from tests.support.outputs import assert_same_files, byte_difference
 from tests.support.trees import feature_document, make_context, write_images
 
-NS = {"h": "http://www.w3.org/1999/xhtml", "opf": "http://www.idpf.org/2007/opf",
-      "dc": "http://purl.org/dc/elements/1.1/", "epub": "http://www.idpf.org/2007/ops"}
+NS = {
+    "h": "http://www.w3.org/1999/xhtml",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "epub": "http://www.idpf.org/2007/ops",
+}
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 
 
-def build(root: Path, doc: Document | None = None, name: str = "book.epub", config: dict | None = None,
-          **options: object) -> tuple[Path, object]:
+def build(
+    root: Path, doc: Document | None = None, name: str = "book.epub", config: dict | None = None, **options: object
+) -> tuple[Path, object]:
     """Export ``doc`` (default: the feature document) from project ``root``; returns the EPUB path and context."""
     write_images(root)
     ctx = make_context(root, EpubExporter, **options)
@@ -96,17 +101,27 @@ def test_feature_document_passes_epubcheck_without_errors_or_warnings(tmp_path: 
 
 def _variants() -> dict[str, Document]:
     doc = feature_document()
-    no_images = Document(doc.meta, tuple(dataclasses.replace(ch, blocks=tuple(
-        b for b in ch.blocks if not isinstance(b, Figure))) for ch in doc.chapters))
+    no_images = Document(
+        doc.meta,
+        tuple(
+            dataclasses.replace(ch, blocks=tuple(b for b in ch.blocks if not isinstance(b, Figure)))
+            for ch in doc.chapters
+        ),
+    )
     return {
         "no-images": no_images,
         "one-chapter": Document(doc.meta, doc.chapters[:1]),
-        "no-subtitle-no-authors": Document(dataclasses.replace(doc.meta, subtitle="", authors=(), publisher="",
-                                                               date="", subjects=()), doc.chapters),
-        "bare-meta-single-paragraph": Document(Meta(title="Bare", language="de"),
-                                               (Chapter("only", (Text("Nur"),), "a.md", (Paragraph((Text("Text."),)),)),)),
-        "right-to-left": Document(Meta(title="كتاب الاختبار", language="ar", authors=(Author("مؤلف"),)),
-                                  (Chapter("bab", (Text("الفصل الأول"),), "a.md", (Paragraph((Text("نص عربي."),)),)),)),
+        "no-subtitle-no-authors": Document(
+            dataclasses.replace(doc.meta, subtitle="", authors=(), publisher="", date="", subjects=()), doc.chapters
+        ),
+        "bare-meta-single-paragraph": Document(
+            Meta(title="Bare", language="de"),
+            (Chapter("only", (Text("Nur"),), "a.md", (Paragraph((Text("Text."),)),)),),
+        ),
+        "right-to-left": Document(
+            Meta(title="كتاب الاختبار", language="ar", authors=(Author("مؤلف"),)),
+            (Chapter("bab", (Text("الفصل الأول"),), "a.md", (Paragraph((Text("نص عربي."),)),)),),
+        ),
     }
 
 
@@ -147,8 +162,12 @@ def test_nav_lists_chapters_and_sections_down_to_the_configured_depth(tmp_path: 
     assert options.find("h:a", NS).get("href") == "text/ch02-reference.xhtml#options"
     assert options.find("h:ol/h:li/h:a", NS).text == "Languages"
     marks = {a.get(EPUB_TYPE): a.get("href") for a in nav.iterfind(".//h:nav[@id='landmarks']//h:a", NS)}
-    assert marks == {"cover": "text/cover.xhtml", "titlepage": "text/titlepage.xhtml", "toc": "nav.xhtml#toc",
-                     "bodymatter": "text/ch01-getting-started.xhtml"}
+    assert marks == {
+        "cover": "text/cover.xhtml",
+        "titlepage": "text/titlepage.xhtml",
+        "toc": "nav.xhtml#toc",
+        "bodymatter": "text/ch01-getting-started.xhtml",
+    }
 
 
 def test_toc_depth_one_lists_chapters_only_and_ncx_mirrors_nav(tmp_path: Path) -> None:
@@ -164,9 +183,10 @@ def test_toc_depth_one_lists_chapters_only_and_ncx_mirrors_nav(tmp_path: Path) -
 
 def test_footnotes_are_noteref_aside_pairs_with_backlinks_and_book_unique_ids(tmp_path: Path) -> None:
     doc = feature_document()
-    note = Paragraph((Text("Second chapter"), Note(
-        (Paragraph((Text("Another note."),)),))))
-    doc = Document(doc.meta, (doc.chapters[0], dataclasses.replace(doc.chapters[1], blocks=(note, *doc.chapters[1].blocks))))
+    note = Paragraph((Text("Second chapter"), Note((Paragraph((Text("Another note."),)),))))
+    doc = Document(
+        doc.meta, (doc.chapters[0], dataclasses.replace(doc.chapters[1], blocks=(note, *doc.chapters[1].blocks)))
+    )
     path, _ = build(tmp_path, doc)
     book = Book(path)
     all_ids: list[str] = []
@@ -208,7 +228,9 @@ def test_internal_links_point_at_existing_ids_in_the_right_files(tmp_path: Path)
 def test_a_link_to_an_unknown_id_warns_where_it_is_and_stays_valid(tmp_path: Path) -> None:
     doc = feature_document()
     para = Paragraph((Link((Text("gone"),), "#nowhere"),), pos=Pos("02-reference.md", 9))
-    doc = Document(doc.meta, (doc.chapters[0], dataclasses.replace(doc.chapters[1], blocks=(para, *doc.chapters[1].blocks))))
+    doc = Document(
+        doc.meta, (doc.chapters[0], dataclasses.replace(doc.chapters[1], blocks=(para, *doc.chapters[1].blocks)))
+    )
     path, ctx = build(tmp_path, doc)
     warned = [w for w in ctx.reporter.warnings if w.category == "link"]
     assert len(warned) == 1 and str(warned[0].pos) == "02-reference.md:9" and "#nowhere" in warned[0].message
@@ -223,8 +245,9 @@ def test_every_word_of_the_tree_reaches_the_xhtml(tmp_path: Path) -> None:
     text = " ".join(" ".join(book.xml(n).find(".//h:body", NS).itertext()) for n in book.chapter_files())
     words = set(re.findall(r"\w+", text))
     hidden = {id(n) for d in iter_nodes(doc) if isinstance(d, Div) and "notes" in d.attr.classes for n in iter_nodes(d)}
-    expected = {w for n in iter_nodes(doc) if isinstance(n, Text) and id(n) not in hidden
-                for w in re.findall(r"\w+", n.text)}
+    expected = {
+        w for n in iter_nodes(doc) if isinstance(n, Text) and id(n) not in hidden for w in re.findall(r"\w+", n.text)
+    }
     assert expected and expected <= words, sorted(expected - words)
     assert "Speaker" not in words  # speaker notes stay out of the book
 
@@ -264,7 +287,8 @@ def test_metadata_titles_authors_dates_and_accessibility(tmp_path: Path) -> None
     assert opf.find(".//dc:date", NS).text == "2025-03-04"
     assert book.metas("schema:accessMode") == ["textual", "visual"]
     assert {"structuralNavigation", "tableOfContents", "readingOrder", "alternativeText", "MathML"} <= set(
-        book.metas("schema:accessibilityFeature"))
+        book.metas("schema:accessibilityFeature")
+    )
     assert book.metas("schema:accessibilityHazard") == ["none"]
     assert book.metas("schema:accessibilitySummary")[0]
     assert book.metas("dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
@@ -287,8 +311,9 @@ def test_identifier_is_isbn_urn_or_a_stable_uuid5() -> None:
 def test_missing_alt_text_warns_with_file_and_line_and_drops_the_conformance_claim(tmp_path: Path) -> None:
     doc = feature_document()
     fig = Figure(Image("images/chart.png", ""), (Text("No alt"),), pos=Pos("01-start.md", 42))
-    doc = Document(doc.meta, (dataclasses.replace(doc.chapters[0], blocks=(*doc.chapters[0].blocks, fig)),
-                              doc.chapters[1]))
+    doc = Document(
+        doc.meta, (dataclasses.replace(doc.chapters[0], blocks=(*doc.chapters[0].blocks, fig)), doc.chapters[1])
+    )
     path, ctx = build(tmp_path, doc)
     alt = [w for w in ctx.reporter.warnings if w.category == "alt-text"]
     assert len(alt) == 1 and str(alt[0].pos) == "01-start.md:42" and "images/chart.png" in alt[0].message
@@ -312,12 +337,16 @@ def test_generated_cover_is_a_large_png(tmp_path: Path) -> None:
 
 def test_configured_cover_is_used_as_is(tmp_path: Path) -> None:
     doc = feature_document()
-    doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, cover="images/photo.jpg"))  # as build_meta sets it
+    doc = dataclasses.replace(
+        doc, meta=dataclasses.replace(doc.meta, cover="images/photo.jpg")
+    )  # as build_meta sets it
     path, _ = build(tmp_path, doc)
     book = Book(path)
     item = book.opf.find(".//opf:item[@properties='cover-image']", NS)
     assert item.get("media-type") == "image/jpeg"
-    assert byte_difference(book.zip.read(f"EPUB/{item.get('href')}"), (tmp_path / "images/photo.jpg").read_bytes()) == ""
+    assert (
+        byte_difference(book.zip.read(f"EPUB/{item.get('href')}"), (tmp_path / "images/photo.jpg").read_bytes()) == ""
+    )
 
 
 def test_rebuild_is_byte_identical_with_mimetype_first_and_stored(tmp_path: Path) -> None:

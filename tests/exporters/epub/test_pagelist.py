@@ -20,13 +20,18 @@ from tests.support.epubcheck import available, problems, run_epubcheck
 from tests.support.trees import feature_document, make_context, write_images
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
-NS = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
-      "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+NS = {
+    "h": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
 WORDS = "amber basalt cobalt dune ember fjord garnet harbor indigo jasper kelp lichen".split()
 
 
 def long_document():
     """The feature book and two long chapters of distinct sentences, lists and code."""
+
     def sentence(c: int, i: int) -> str:
         return f"Sentence {c}.{i} about {WORDS[i % 12]} and {WORDS[(i * 5 + c) % 12]} goes on for a while. "
 
@@ -84,8 +89,12 @@ def test_page_list_entry_n_sits_where_pdf_page_n_begins(editions) -> None:
             assert marker.get("role") == "doc-pagebreak" and marker.get("aria-label") == label
             following = compact("".join(marker.xpath("following::text()[not(ancestor::h:math)]", namespaces=NS)))
             index = labels.index(label)
-            page = subprocess.run(["pdftotext", "-f", str(index + 1), "-l", str(index + 1), str(pdf), "-"],
-                                  capture_output=True, text=True, check=True).stdout
+            page = subprocess.run(
+                ["pdftotext", "-f", str(index + 1), "-l", str(index + 1), str(pdf), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
             head = compact(page)[:160]
             assert following[:20] in head, (label, following[:40], head)  # 20: past the sentence numbers
             checked += 1

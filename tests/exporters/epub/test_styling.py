@@ -20,7 +20,9 @@ def test_package_element_carries_the_language(tmp_path: Path) -> None:
 
 
 def test_package_language_replaces_rather_than_duplicates() -> None:
-    opf = '<?xml version="1.0"?><package xml:lang="de" xmlns="http://www.idpf.org/2007/opf" version="3.0"><x/></package>'
+    opf = (
+        '<?xml version="1.0"?><package xml:lang="de" xmlns="http://www.idpf.org/2007/opf" version="3.0"><x/></package>'
+    )
     fixed = package_language(opf, "fr", "")
     assert fixed.count("xml:lang") == 1 and 'xml:lang="fr"' in fixed and "<x/>" in fixed
 
@@ -35,7 +37,7 @@ def test_css_is_safe_in_night_mode(tmp_path: Path) -> None:
     assert body and not re.search(r"(^|[^-])color\s*:", body.group(1)), "the body colour is the reader's"
     light_tints = re.findall(r"background(?:-color)?\s*:\s*#(?:f|e)[0-9a-f]{5}", css, re.I)
     assert not light_tints, light_tints
-    dark = css[css.index("@media (prefers-color-scheme: dark)"):]
+    dark = css[css.index("@media (prefers-color-scheme: dark)") :]
     assert re.search(r"\.code \.hl-\w+ \{[^}]*color", dark), "code colours are swapped in dark mode"
 
 

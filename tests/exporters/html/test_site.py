@@ -153,8 +153,9 @@ def test_the_handout_theme_colours_the_site(tmp_path: Path) -> None:
 def test_math_is_mathml_and_code_is_highlighted(tmp_path: Path) -> None:
     book = tmp_path / "book"
     book.mkdir()
-    (book / "a.md").write_text("# Maths\n\nInline $x^2$ and\n\n$$\\frac{a}{b}$$\n\n```python\nprint('hi')\n```\n",
-                               encoding="utf-8")
+    (book / "a.md").write_text(
+        "# Maths\n\nInline $x^2$ and\n\n$$\\frac{a}{b}$$\n\n```python\nprint('hi')\n```\n", encoding="utf-8"
+    )
     site = build(book, formats=["html"], out=tmp_path / "out").outputs["html"]
     (page,) = site.glob("ch01-*.html")
     text = page.read_text(encoding="utf-8")

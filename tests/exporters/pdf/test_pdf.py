@@ -39,17 +39,39 @@ CODE_LINE = "result = compute(" + ", ".join(f"argument_{i:03d}" for i in range(4
 def stress_chapter() -> Chapter:
     """A chapter of things that try to leave the page: long words, URLs, code lines, wide tables."""
     pos = Pos("03-stress.md", 1)
-    wide = Table((Text("A wide table"),), ("left",) * 9, head=(tuple((Text(f"Column{i}"),) for i in range(9)),),
-                 body=tuple(tuple((Text(f"cell{r}{c}-{LONG_WORD[:30]}"),) for c in range(9)) for r in range(3)),
-                 label="Table 3.1")
-    return Chapter("stress", (Text("Stress"),), "03-stress.md", (
-        Paragraph((Text(f"A long word {LONG_WORD} and a long URL "), Link((Text(LONG_URL),), LONG_URL),
-                   Text(" and more."), Note((Paragraph((Text("Stress footnote text."),)),))), pos=pos),
-        CodeBlock(CODE_LINE + "\n" + "x" * 600 + "\nshort_line()", "python", pos=pos),
-        wide,
-        *(Paragraph((Text(f"Filler paragraph {i} with ordinary words to run the chapter over several pages. " * 6),),
-                    pos=pos) for i in range(12)),
-    ), number="3")
+    wide = Table(
+        (Text("A wide table"),),
+        ("left",) * 9,
+        head=(tuple((Text(f"Column{i}"),) for i in range(9)),),
+        body=tuple(tuple((Text(f"cell{r}{c}-{LONG_WORD[:30]}"),) for c in range(9)) for r in range(3)),
+        label="Table 3.1",
+    )
+    return Chapter(
+        "stress",
+        (Text("Stress"),),
+        "03-stress.md",
+        (
+            Paragraph(
+                (
+                    Text(f"A long word {LONG_WORD} and a long URL "),
+                    Link((Text(LONG_URL),), LONG_URL),
+                    Text(" and more."),
+                    Note((Paragraph((Text("Stress footnote text."),)),)),
+                ),
+                pos=pos,
+            ),
+            CodeBlock(CODE_LINE + "\n" + "x" * 600 + "\nshort_line()", "python", pos=pos),
+            wide,
+            *(
+                Paragraph(
+                    (Text(f"Filler paragraph {i} with ordinary words to run the chapter over several pages. " * 6),),
+                    pos=pos,
+                )
+                for i in range(12)
+            ),
+        ),
+        number="3",
+    )
 
 
 def stress_document() -> Document:
@@ -109,15 +131,17 @@ def test_contents_numbers_match_chapter_pages_and_running_heads(book) -> None:
     toc = next(p for p in pages if "Contents" in p and "...." in p)
     listed = {m[1]: int(m[2]) for m in re.finditer(r"(Getting Started|Reference|Stress)\s*\.{3,}\s*(\d+)", toc)}
     assert set(listed) == {"Getting Started", "Reference", "Stress"}
-    starts = {name: next(i for i, p in enumerate(pages) if f"CHAPTER {n}" in p)
-              for n, name in ((1, "Getting Started"), (2, "Reference"), (3, "Stress"))}
+    starts = {
+        name: next(i for i, p in enumerate(pages) if f"CHAPTER {n}" in p)
+        for n, name in ((1, "Getting Started"), (2, "Reference"), (3, "Stress"))
+    }
     first = starts["Getting Started"]
     assert {k: v - first + 1 for k, v in starts.items()} == listed
     # folios: arabic from chapter 1 (1, 2, ...), the book title on left pages, chapter titles on right pages
     folios = [p.strip().splitlines()[-1].strip() for p in pages[first:]]
     assert folios[:2] == ["1", "2"]
     assert any(p.lstrip().startswith("THE FEATURE BOOK") for p in pages[first:])
-    assert any(p.strip().splitlines()[0].strip().endswith("STRESS") for p in pages[first + 1:])
+    assert any(p.strip().splitlines()[0].strip().endswith("STRESS") for p in pages[first + 1 :])
     assert re.search(r"^\s*iii\s*$", toc, re.M)  # lower-roman folio, counted from the title page
 
 
@@ -227,8 +251,9 @@ def test_gate_refuses_files_outside_the_project_and_warns_on_glyphs(tmp_path: Pa
     target, ctx = export(tmp_path, dataclasses.replace(doc, chapters=(ch,)), "gate.pdf")
     messages = [str(w) for w in ctx.reporter.warnings]
     assert any("outside the project" in m for m in messages), messages
-    assert any(w.category == "glyph" and "U+0FFF" in w.message and str(w.pos) == "01-start.md"
-               for w in ctx.reporter.warnings), messages
+    assert any(
+        w.category == "glyph" and "U+0FFF" in w.message and str(w.pos) == "01-start.md" for w in ctx.reporter.warnings
+    ), messages
     assert target.is_file()
 
 
@@ -261,7 +286,8 @@ def test_a_project_theme_extends_default_and_overrides_one_template_and_css(tmp_
     (theme / "pdf").mkdir()
     (theme / "theme.toml").write_text('name = "press"\nextends = "default"\n')
     (theme / "templates" / "pdf" / "copyright.html").write_text(
-        '<section class="copyright"><p>Printed by Example Press for {{ meta.title }}.</p></section>\n')
+        '<section class="copyright"><p>Printed by Example Press for {{ meta.title }}.</p></section>\n'
+    )
     (theme / "pdf" / "book.css").write_text("@page { size: 150mm 150mm; }\n")
     pdf, ctx = export(tmp_path, name="press.pdf", theme="press")
     text = " ".join(pages_text(pdf))
@@ -287,7 +313,7 @@ def _inflate_all(data: bytes) -> bytes:
     out = []
     for m in re.finditer(rb"stream\r?\n", data):
         try:
-            out.append(zlib.decompressobj().decompress(data[m.end():m.end() + 2_000_000]))
+            out.append(zlib.decompressobj().decompress(data[m.end() : m.end() + 2_000_000]))
         except zlib.error:
             continue
     return b"\n".join(out)

@@ -27,13 +27,20 @@ def para(text: str) -> Paragraph:
 def guide(sections: int = 6, source_level: int = 2) -> Document:
     """A one-file guide whose ``##`` sections became chapters, each a few lines long."""
     chapters = tuple(
-        Chapter(f"s{i}", (Text(f"Section {i}"),), "guide.md",
-                (para(f"Short section {i} that says very little. " * 3),), source_level=1 if i == 0 else source_level)
-        for i in range(sections))
+        Chapter(
+            f"s{i}",
+            (Text(f"Section {i}"),),
+            "guide.md",
+            (para(f"Short section {i} that says very little. " * 3),),
+            source_level=1 if i == 0 else source_level,
+        )
+        for i in range(sections)
+    )
     return Document(Meta(title="A Guide", language="en"), chapters)
 
 
 # --------------------------------------------------------------------------- rules
+
 
 def test_chapter_breaks_follow_the_book() -> None:
     one_file = guide().chapters
@@ -79,12 +86,20 @@ def test_folios_and_label_ranges() -> None:
     printed = [None, None, None, Folio("r", 3), Folio("D", 1), None, Folio("D", 3)]
     names = ["cover", "titlepage", "copyright", "front", "main", "main", "main"]
     filled = fill_folios(printed, names)
-    assert filled == [Folio("", 0, "Cover"), Folio("r", 1), Folio("r", 2), Folio("r", 3),
-                      Folio("D", 1), Folio("D", 2), Folio("D", 3)]
+    assert filled == [
+        Folio("", 0, "Cover"),
+        Folio("r", 1),
+        Folio("r", 2),
+        Folio("r", 3),
+        Folio("D", 1),
+        Folio("D", 2),
+        Folio("D", 3),
+    ]
     assert [i for i, _ in label_ranges(filled)] == [0, 1, 4]
 
 
 # --------------------------------------------------------------------------- whole PDFs
+
 
 def _export(tmp: Path, doc: Document, name: str, **options: object) -> Path:
     ctx = make_context(tmp / "proj", PdfExporter, **options)
@@ -126,15 +141,26 @@ def test_guide_sections_run_on_and_labels_match_folios(tmp_path: Path, two_sided
 def test_urls_and_code_never_get_a_hyphen(tmp_path: Path) -> None:
     url = "https://example.org/documentation/internationalization/configuration/stations/timetables.html"
     body = tuple(
-        Paragraph((Text("word " * i), Link((Text(url),), url), Text(" and "),
-                   Code("Object.prototype.hasOwnProperty.internationalization"), Text(" then more words follow.")))
-        for i in range(1, 25))
+        Paragraph(
+            (
+                Text("word " * i),
+                Link((Text(url),), url),
+                Text(" and "),
+                Code("Object.prototype.hasOwnProperty.internationalization"),
+                Text(" then more words follow."),
+            )
+        )
+        for i in range(1, 25)
+    )
     doc = Document(Meta(title="Breaks", language="en"), (Chapter("c", (Text("Breaks"),), "c.md", body),))
     pdf = _export(tmp_path, doc, "breaks.pdf", page_size="A5")
     raw = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     raw = raw.replace("\u200b", "")
-    broken = [m.group(0) for m in re.finditer(r"(\S+)[-\u2010\u00ad]\n(\S+)", raw)
-              if re.search(r"[/.]", m.group(1) + m.group(2))]
+    broken = [
+        m.group(0)
+        for m in re.finditer(r"(\S+)[-\u2010\u00ad]\n(\S+)", raw)
+        if re.search(r"[/.]", m.group(1) + m.group(2))
+    ]
     assert not broken, broken
     assert " ".join(raw.split()).count("then more words follow") == 24
 

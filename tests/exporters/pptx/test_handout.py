@@ -12,8 +12,9 @@ from presswork.exporters.pptx import handout
 from tests.exporters.pptx.test_pptx import build, needs_soffice
 
 
-def test_without_libreoffice_the_deck_is_written_and_the_handout_warned(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_libreoffice_the_deck_is_written_and_the_handout_warned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(handout.shutil, "which", lambda name: None)
     deck, ctx = build(tmp_path, handout=True)
     assert deck.is_file() and not handout.handout_path(deck).exists()

@@ -22,8 +22,10 @@ from tests.support.outputs import assert_same_files
 from tests.support.trees import feature_document, make_context, write_images
 
 ROOT = REPO
-needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                                   reason="LibreOffice and poppler-utils are needed")
+needs_soffice = pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice and poppler-utils are needed",
+)
 
 
 def build(tmp: Path, doc=None, name: str = "deck.pptx", **options: object) -> tuple[Path, object]:
@@ -83,12 +85,15 @@ def test_deck_structure_and_properties(tmp_path: Path) -> None:
     titles = [s.shapes.title.text if s.shapes.title is not None else "" for s in prs.slides]
     assert titles[:3] == ["The Feature Book", "Agenda", "Getting Started"]
     assert any(re.fullmatch(r"Installing \(\d/\d\)", t) for t in titles)
-    xml = b"".join(zipfile.ZipFile(deck).read(n) for n in zipfile.ZipFile(deck).namelist() if n.startswith("ppt/slides/slide"))
+    xml = b"".join(
+        zipfile.ZipFile(deck).read(n) for n in zipfile.ZipFile(deck).namelist() if n.startswith("ppt/slides/slide")
+    )
     assert b'type="slidenum"' in xml and b"The Feature Book" in xml  # slide numbers and footer
     assert b"buAutoNum" in xml and b'startAt="3"' in xml  # the ordered list keeps its start
-    assert b'a:ea typeface=' in xml and b'a:cs typeface=' in xml  # CJK and Arabic text
+    assert b"a:ea typeface=" in xml and b"a:cs typeface=" in xml  # CJK and Arabic text
     assert b"ppaction://hlinksldjump" in xml and b"https://presswork.example/docs" in b"".join(
-        zipfile.ZipFile(deck).read(n) for n in zipfile.ZipFile(deck).namelist() if n.endswith(".rels"))
+        zipfile.ZipFile(deck).read(n) for n in zipfile.ZipFile(deck).namelist() if n.endswith(".rels")
+    )
     assert b"normAutofit" not in xml
     assert len([sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]) == 4  # 3 figures + math
     assert ctx.reporter.warnings == []
@@ -111,14 +116,21 @@ def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
 def test_missing_image_is_a_warning_with_position(tmp_path: Path) -> None:
     write_images(tmp_path)
     (tmp_path / "images" / "photo.jpg").unlink()
-    doc = walk(feature_document(), lambda n: dataclasses.replace(n, pos=Pos("02-reference.md", 40)) if isinstance(n, Figure) else n)
+    doc = walk(
+        feature_document(),
+        lambda n: dataclasses.replace(n, pos=Pos("02-reference.md", 40)) if isinstance(n, Figure) else n,
+    )
     ctx = make_context(tmp_path, PptxExporter)
     PptxExporter().export(doc, ctx, tmp_path / "x.pptx")
     assert [w.category for w in ctx.reporter.warnings] == ["pptx"]
     assert "photo.jpg" in ctx.reporter.warnings[0].message
     assert str(ctx.reporter.warnings[0].pos) == "02-reference.md:40"
-    assert "Orange photo" in " ".join(sh.text_frame.text for s in Presentation(str(tmp_path / "x.pptx")).slides
-                                      for sh in s.shapes if sh.has_text_frame)  # its alt text stands in
+    assert "Orange photo" in " ".join(
+        sh.text_frame.text
+        for s in Presentation(str(tmp_path / "x.pptx")).slides
+        for sh in s.shapes
+        if sh.has_text_frame
+    )  # its alt text stands in
 
 
 def test_user_template_sample_slides_removed_and_potx_read(tmp_path: Path) -> None:
@@ -169,8 +181,11 @@ def test_sample_guide_every_word_visible(tmp_path: Path, template: str) -> None:
     titles = [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
     for role in ("1. Model Development and Training", "2. Infrastructure and Deployment", "5. Research and Innovation"):
         assert role in titles  # each role under "Key Roles" is a slide of its own
-    shown = " ".join(norm(w) for s in prs.slides for sh in s.shapes if sh.has_text_frame for w in sh.text_frame.text.split())
-    notes = " ".join(norm(w) for s in prs.slides if s.has_notes_slide for w in s.notes_slide.notes_text_frame.text.split())
+    shown = " ".join(
+        norm(w) for s in prs.slides for sh in s.shapes if sh.has_text_frame for w in sh.text_frame.text.split()
+    )
+    notes = " ".join(
+        norm(w) for s in prs.slides if s.has_notes_slide for w in s.notes_slide.notes_text_frame.text.split()
+    )
     source = {norm(w) for n in iter_nodes(doc) if isinstance(n, Text) for w in n.text.split()} - {""}
     assert [w for w in source if w not in shown + " " + notes] == []
-

@@ -26,9 +26,17 @@ Ask your instructor.
 """
 
 
-@pytest.mark.parametrize(("cls", "hidden_in"), [
-    ("only-pdf", {"epub", "slides"}), ("only-epub", {"print", "slides"}), ("only-slides", {"print", "epub"}),
-    ("no-pdf", {"print"}), ("no-epub", {"epub"}), ("no-slides", {"slides"})])
+@pytest.mark.parametrize(
+    ("cls", "hidden_in"),
+    [
+        ("only-pdf", {"epub", "slides"}),
+        ("only-epub", {"print", "slides"}),
+        ("only-slides", {"print", "epub"}),
+        ("no-pdf", {"print"}),
+        ("no-epub", {"epub"}),
+        ("no-slides", {"slides"}),
+    ],
+)
 def test_only_and_no_divs_per_output(cls: str, hidden_in: set[str]) -> None:
     div = Div(Attr(classes=(cls,)), ())
     assert {t for t in ("print", "epub", "slides") if is_hidden(div, t)} == hidden_in  # type: ignore[arg-type]
@@ -36,8 +44,7 @@ def test_only_and_no_divs_per_output(cls: str, hidden_in: set[str]) -> None:
 
 def _text(folder: Path, profile: str = "") -> str:
     if profile:
-        (folder / "presswork.toml").write_text(f'profile = "{profile}"\n'
-                                               '[profiles.instructor]\n[profiles.student]\n')
+        (folder / "presswork.toml").write_text(f'profile = "{profile}"\n[profiles.instructor]\n[profiles.student]\n')
     doc = read_project(folder)
     return " ".join(plain_text(getattr(b, "children", ())) for ch in doc.chapters for b in _flat(ch.blocks))
 
@@ -60,8 +67,10 @@ def test_profiles_choose_the_edition(tmp_path: Path) -> None:
 def test_profile_chapters_replace_the_book_order(tmp_path: Path) -> None:
     for name in ("a.md", "b.md", "solutions.md"):
         (tmp_path / name).write_text(f"# {name}\n\ntext\n")
-    (tmp_path / "presswork.toml").write_text('[profiles.student]\nchapters = ["a.md", "b.md"]\n'
-                                             '[profiles.instructor]\nchapters = ["a.md", "b.md", "solutions.md"]\n')
+    (tmp_path / "presswork.toml").write_text(
+        '[profiles.student]\nchapters = ["a.md", "b.md"]\n'
+        '[profiles.instructor]\nchapters = ["a.md", "b.md", "solutions.md"]\n'
+    )
     student = load_project(tmp_path, {"profile": "student"})
     assert [p.name for p in student.files] == ["a.md", "b.md"]
     assert [p.name for p in load_project(tmp_path, {"profile": "instructor"}).files][-1] == "solutions.md"

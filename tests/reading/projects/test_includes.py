@@ -38,9 +38,15 @@ def test_include_anchor_drops_every_anchor_line(tmp_path: Path) -> None:
     assert origins[1:4] == ["a.rs:3", "a.rs:4", "a.rs:5"]
 
 
-@pytest.mark.parametrize(("selector", "expected"), [
-    ("3:4", "fn main() {\n    let x = 1;\n"), ("8", "fn other() {}\n"), ("8:", "fn other() {}\n"),
-    (":1", "# #![allow(unused)]\n")])
+@pytest.mark.parametrize(
+    ("selector", "expected"),
+    [
+        ("3:4", "fn main() {\n    let x = 1;\n"),
+        ("8", "fn other() {}\n"),
+        ("8:", "fn other() {}\n"),
+        (":1", "# #![allow(unused)]\n"),
+    ],
+)
 def test_include_line_ranges(tmp_path: Path, selector: str, expected: str) -> None:
     text, _ = run(tmp_path, f"{{{{#include a.rs:{selector}}}}}\n", {"a.rs": RS})
     assert text == expected
@@ -52,14 +58,19 @@ def test_rustdoc_include_drops_hidden_lines(tmp_path: Path) -> None:
 
 
 def test_escaped_include_and_title(tmp_path: Path) -> None:
-    result = expand("{{#title Custom}}\nWrite \\{{#include x}} here.\n", "ch.md", AssetGate(tmp_path, []).resolve,
-                    tmp_path.resolve())
+    result = expand(
+        "{{#title Custom}}\nWrite \\{{#include x}} here.\n",
+        "ch.md",
+        AssetGate(tmp_path, []).resolve,
+        tmp_path.resolve(),
+    )
     assert result.text == "Write {{#include x}} here.\n" and result.title == "Custom"
 
 
 def test_quarto_include_shortcode_nests(tmp_path: Path) -> None:
-    text, origins = run(tmp_path, "{{< include _a.md >}}\n", {"_a.md": "A\n{{< include sub/_b.md >}}\n",
-                                                             "sub/_b.md": "B\n"})
+    text, origins = run(
+        tmp_path, "{{< include _a.md >}}\n", {"_a.md": "A\n{{< include sub/_b.md >}}\n", "sub/_b.md": "B\n"}
+    )
     assert text == "A\nB\n" and origins == ["_a.md:1", "sub/_b.md:1"]
 
 

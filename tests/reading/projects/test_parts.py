@@ -10,11 +10,22 @@ from presswork.tree import Chapter, Document, Meta, Paragraph, Text, from_json, 
 
 
 def chapter(ident: str, part: str = "", appendix: bool = False) -> Chapter:
-    return Chapter(ident, (Text(ident.title()),), f"{ident}.md", (Paragraph((Text("x"),)),), part=part, appendix=appendix)
+    return Chapter(
+        ident, (Text(ident.title()),), f"{ident}.md", (Paragraph((Text("x"),)),), part=part, appendix=appendix
+    )
 
 
-DOC = Document(Meta(title="B"), (chapter("intro"), chapter("a", "One"), chapter("b", "One"), chapter("c", "Two"),
-                                 chapter("keywords", appendix=True), chapter("glossary", appendix=True)))
+DOC = Document(
+    Meta(title="B"),
+    (
+        chapter("intro"),
+        chapter("a", "One"),
+        chapter("b", "One"),
+        chapter("c", "Two"),
+        chapter("keywords", appendix=True),
+        chapter("glossary", appendix=True),
+    ),
+)
 
 
 def test_parts_open_at_their_first_chapter() -> None:
@@ -26,8 +37,12 @@ def test_contents_nest_chapters_in_parts_only_when_asked() -> None:
     assert [e.id for e in flat] == ["intro", "a", "b", "c", "keywords", "glossary"]
     nested = book_contents(DOC, 1, "print", parts=True)
     assert [(e.level, e.id, e.title, [c.id for c in e.children]) for e in nested] == [
-        (1, "intro", "Intro", []), (0, "part-1", "One", ["a", "b"]), (0, "part-2", "Two", ["c"]),
-        (1, "keywords", "Keywords", []), (1, "glossary", "Glossary", [])]
+        (1, "intro", "Intro", []),
+        (0, "part-1", "One", ["a", "b"]),
+        (0, "part-2", "Two", ["c"]),
+        (1, "keywords", "Keywords", []),
+        (1, "glossary", "Glossary", []),
+    ]
 
 
 def test_epub_nav_nests_parts_linking_to_their_first_chapter() -> None:

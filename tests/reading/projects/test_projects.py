@@ -30,13 +30,19 @@ def outline(folder: Path) -> list[tuple[str, str, str, bool]]:
     return [(ch.source, plain_text(ch.title), ch.part, ch.appendix) for ch in doc.chapters]
 
 
-@pytest.mark.parametrize(("book", "kind", "title", "authors"), [
-    ("mdbook-mini", "mdbook", "The Mini Book", ("Ferris Crab",)),
-    ("honkit-mini", "honkit", "HonKit Mini Guide", ("Ada Writer",)),
-    ("mkdocs-mini", "mkdocs", "Mini Docs", ("Grace Docs",)),
-    ("quarto-mini", "quarto", "Quarto Mini", ("Hadley Reviewer",)),
-], indirect=["book"])
-def test_detects_each_kind_with_its_title_and_authors(book: Path, kind: str, title: str, authors: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("book", "kind", "title", "authors"),
+    [
+        ("mdbook-mini", "mdbook", "The Mini Book", ("Ferris Crab",)),
+        ("honkit-mini", "honkit", "HonKit Mini Guide", ("Ada Writer",)),
+        ("mkdocs-mini", "mkdocs", "Mini Docs", ("Grace Docs",)),
+        ("quarto-mini", "quarto", "Quarto Mini", ("Hadley Reviewer",)),
+    ],
+    indirect=["book"],
+)
+def test_detects_each_kind_with_its_title_and_authors(
+    book: Path, kind: str, title: str, authors: tuple[str, ...]
+) -> None:
     found = detect(book)
     assert found is not None and found.kind == kind
     doc = read_project(book)
@@ -58,7 +64,10 @@ def test_mdbook_order_parts_titles_and_appendix(book: Path) -> None:
 @pytest.mark.parametrize("book", ["honkit-mini"], indirect=True)
 def test_honkit_summary_order_and_repeated_file_links(book: Path) -> None:
     assert [row[:2] for row in outline(book)] == [
-        ("README.md", "Introduction"), ("docs/setup.md", "Setup"), ("docs/usage.md", "Usage")]
+        ("README.md", "Introduction"),
+        ("docs/setup.md", "Setup"),
+        ("docs/usage.md", "Usage"),
+    ]
 
 
 @pytest.mark.parametrize("book", ["mkdocs-mini"], indirect=True)
@@ -66,9 +75,11 @@ def test_mkdocs_nav_sections_become_parts_and_python_markdown_reads(book: Path) 
     project = load_project(book)
     assert project.config.markdown == "python-markdown"
     assert project.config.site_url == "https://docs.example.com/"
-    assert outline(book) == [("docs/index.md", "Mini Docs", "", False),
-                             ("docs/advanced/clients.md", "Clients", "Advanced", False),
-                             ("docs/advanced/timeouts.md", "Timeouts", "Advanced", False)]
+    assert outline(book) == [
+        ("docs/index.md", "Mini Docs", "", False),
+        ("docs/advanced/clients.md", "Clients", "Advanced", False),
+        ("docs/advanced/timeouts.md", "Timeouts", "Advanced", False),
+    ]
 
 
 @pytest.mark.parametrize("book", ["quarto-mini"], indirect=True)
@@ -113,6 +124,7 @@ def test_site_link_without_site_url_is_text_with_a_warning(book: Path) -> None:
     toml.write_text(toml.read_text().replace('site-url = "https://example.org/mini/"', ""))
     from presswork.build import make_gate, read_document
     from presswork.theme import load_theme
+
     project = load_project(book)
     reporter = Reporter()
     read_document(project, make_gate(project.config, load_theme("default", book), reporter), reporter)
@@ -150,7 +162,11 @@ def test_mkdocs_without_nav_reads_every_page_index_first(tmp_path: Path) -> None
     found = detect(tmp_path)
     assert found is not None
     assert [e.path.relative_to(tmp_path.resolve()).as_posix() for e in found.entries] == [
-        "docs/index.md", "docs/a.md", "docs/b.md", "docs/guide/x.md"]
+        "docs/index.md",
+        "docs/a.md",
+        "docs/b.md",
+        "docs/guide/x.md",
+    ]
 
 
 def test_plain_folder_is_not_a_book_project(tmp_path: Path) -> None:
@@ -159,12 +175,16 @@ def test_plain_folder_is_not_a_book_project(tmp_path: Path) -> None:
 
 
 def test_quarto_part_given_as_a_file_is_titled_by_it(tmp_path: Path) -> None:
-    (tmp_path / "_quarto.yml").write_text("book:\n  title: Q\n  chapters:\n    - index.md\n"
-                                          "    - part: part1.qmd\n      chapters: [a.md]\n")
+    (tmp_path / "_quarto.yml").write_text(
+        "book:\n  title: Q\n  chapters:\n    - index.md\n    - part: part1.qmd\n      chapters: [a.md]\n"
+    )
     (tmp_path / "index.md").write_text("# Home\n")
     (tmp_path / "part1.qmd").write_text("# Basics {.unnumbered}\n\nIntro to the part.\n")
     (tmp_path / "a.md").write_text("# A\n")
     found = detect(tmp_path)
     assert found is not None
-    assert [(e.path.name, e.part) for e in found.entries] == [("index.md", ""), ("part1.qmd", "Basics"),
-                                                               ("a.md", "Basics")]
+    assert [(e.path.name, e.part) for e in found.entries] == [
+        ("index.md", ""),
+        ("part1.qmd", "Basics"),
+        ("a.md", "Basics"),
+    ]

@@ -48,8 +48,11 @@ def _summary_order(root: Path, summary: str) -> list[str]:
 
 
 #: Known reader gaps, not project-reading ones (strict: the test fails once they are fixed, to drop the mark).
-_READER_GAP = pytest.mark.xfail(strict=True, reason="python-markdown reader drops <p align=center> without a warning "
-                                "(docs/contributing.md:109 'center'); reading/pymd is another helper's")
+_READER_GAP = pytest.mark.xfail(
+    strict=True,
+    reason="python-markdown reader drops <p align=center> without a warning "
+    "(docs/contributing.md:109 'center'); reading/pymd is another helper's",
+)
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=_READER_GAP) if n == "mkdocs-httpx" else n for n in BOOKS])

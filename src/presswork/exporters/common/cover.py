@@ -64,8 +64,9 @@ def _wrap(text: str, font: Any, width: float) -> list[str]:
     return lines
 
 
-def _fit(text: str, names: tuple[str, ...], cjk: tuple[str, ...], width: float, start: int,
-         smallest: int, max_lines: int) -> tuple[Any, list[str], int]:
+def _fit(
+    text: str, names: tuple[str, ...], cjk: tuple[str, ...], width: float, start: int, smallest: int, max_lines: int
+) -> tuple[Any, list[str], int]:
     """The largest font size (from ``start`` down) at which ``text`` wraps into ``max_lines`` lines."""
     size = start
     while True:
@@ -111,12 +112,14 @@ def render_cover(text: CoverText, options: dict[str, Any], size: tuple[int, int]
     text_width = width - 2 * margin
     scale = min(width / 1600, height / 2560)  # landscape sizes (a title slide) scale by height
 
-    title_font, title_lines, title_size = _fit(text.title or "Untitled", _SERIF_BOLD, _CJK_BOLD, text_width,
-                                               round(200 * scale), round(70 * scale), 5)
+    title_font, title_lines, title_size = _fit(
+        text.title or "Untitled", _SERIF_BOLD, _CJK_BOLD, text_width, round(200 * scale), round(70 * scale), 5
+    )
     leading = round(title_size * 1.12)
     subtitle = text.subtitle.strip()
-    sub_font, sub_lines, sub_size = _fit(subtitle, _SANS, _CJK, text_width, round(76 * scale),
-                                         round(40 * scale), 4) if subtitle else (None, [], 0)
+    sub_font, sub_lines, sub_size = (
+        _fit(subtitle, _SANS, _CJK, text_width, round(76 * scale), round(40 * scale), 4) if subtitle else (None, [], 0)
+    )
     gap = round(90 * scale)
     rule_gap = round(130 * scale)
     block = rule_gap + leading * len(title_lines) + (gap + round(sub_size * 1.3) * len(sub_lines) if sub_lines else 0)
@@ -136,28 +139,35 @@ def render_cover(text: CoverText, options: dict[str, Any], size: tuple[int, int]
     names = [n for n in text.authors if n.strip()]
     if names:
         author_text = ", ".join(names)
-        font, lines, author_size = _fit(author_text, _SANS_BOLD, _CJK_BOLD, text_width,
-                                        round(70 * scale), round(36 * scale), 3)
+        font, lines, author_size = _fit(
+            author_text, _SANS_BOLD, _CJK_BOLD, text_width, round(70 * scale), round(36 * scale), 3
+        )
         block = len(lines) * round(author_size * 1.3)
         ay = height - round(height * 0.12) - block
-        draw.rectangle((margin, ay - round(70 * scale), margin + text_width, ay - round(67 * scale)),
-                       fill=(*white, 120))
+        draw.rectangle(
+            (margin, ay - round(70 * scale), margin + text_width, ay - round(67 * scale)), fill=(*white, 120)
+        )
         for line in lines:
             draw.text((margin, ay), line, font=font, fill=white)
             ay += round(author_size * 1.3)
 
     if text.publisher.strip():
         pub_font = _font(text.publisher, _SANS, _CJK, round(40 * scale))
-        draw.text((margin, height - round(height * 0.06)), text.publisher.strip().upper(), font=pub_font,
-                  fill=_mix(base, white, 0.7))
+        draw.text(
+            (margin, height - round(height * 0.06)),
+            text.publisher.strip().upper(),
+            font=pub_font,
+            fill=_mix(base, white, 0.7),
+        )
 
     out = io.BytesIO()
     img.save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 
-def cover_for_page(text: CoverText, options: dict[str, Any], width_mm: float, height_mm: float,
-                   dpi: int = 200) -> bytes:
+def cover_for_page(
+    text: CoverText, options: dict[str, Any], width_mm: float, height_mm: float, dpi: int = 200
+) -> bytes:
     """The cover as a PNG for a page of ``width_mm`` x ``height_mm`` at ``dpi`` (the PDF's full-bleed cover)."""
     size = (round(width_mm / 25.4 * dpi), round(height_mm / 25.4 * dpi))
     return render_cover(text, options, size)

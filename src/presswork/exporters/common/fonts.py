@@ -11,9 +11,25 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-GENERIC_FAMILIES = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math",
-                              "emoji", "fangsong", "ui-serif", "ui-sans-serif", "ui-monospace", "inherit",
-                              "initial", "unset"})
+GENERIC_FAMILIES = frozenset(
+    {
+        "serif",
+        "sans-serif",
+        "monospace",
+        "cursive",
+        "fantasy",
+        "system-ui",
+        "math",
+        "emoji",
+        "fangsong",
+        "ui-serif",
+        "ui-sans-serif",
+        "ui-monospace",
+        "inherit",
+        "initial",
+        "unset",
+    }
+)
 _FAMILY_DECL = re.compile(r"font-family\s*:\s*([^;}]+)", re.I)
 
 
@@ -63,8 +79,16 @@ def installed_faces() -> tuple[FontFace, ...]:
             continue
         path, index, families, weight, slant, width = parts
         names = tuple(f.strip() for f in families.split(",") if f.strip())
-        faces.add(FontFace(path, int(_number(index, 0)), names, _number(weight, 80), int(_number(slant, 0)),
-                           int(_number(width, 100))))
+        faces.add(
+            FontFace(
+                path,
+                int(_number(index, 0)),
+                names,
+                _number(weight, 80),
+                int(_number(slant, 0)),
+                int(_number(width, 100)),
+            )
+        )
     return tuple(sorted(faces, key=lambda f: (f.file, f.index)))
 
 

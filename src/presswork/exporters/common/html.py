@@ -119,9 +119,17 @@ class HtmlRenderer:
     URL of each external link as a footnote.
     """
 
-    def __init__(self, *, target: Target, link_href: Callable[[str], str] = lambda url: url,
-                 image_src: Callable[[Image], str] = lambda img: img.src, reporter: Reporter | None = None,
-                 chapter_id: str = "", code_wrap: int = 0, link_footnotes: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        target: Target,
+        link_href: Callable[[str], str] = lambda url: url,
+        image_src: Callable[[Image], str] = lambda img: img.src,
+        reporter: Reporter | None = None,
+        chapter_id: str = "",
+        code_wrap: int = 0,
+        link_footnotes: bool = False,
+    ) -> None:
         if target not in ("print", "epub"):
             raise ValueError(f"unknown HTML target {target!r} (expected 'print' or 'epub')")
         self.target = target
@@ -151,12 +159,17 @@ class HtmlRenderer:
         title = f'<h1 class="chapter-title">{number}<span class="chapter-title-text">{self.inlines(chapter.title)}</span></h1>'
         role = "appendix" if chapter.appendix else "chapter"
         extra = f' xmlns:epub="{EPUB_NS}" epub:type="{role}"' if self.target == "epub" else ""
-        body = (self.blocks(chapter.blocks) if not self.mark_blocks
-                else "".join(_mark_block(self.render(b), i) for i, b in enumerate(chapter.blocks)))
+        body = (
+            self.blocks(chapter.blocks)
+            if not self.mark_blocks
+            else "".join(_mark_block(self.render(b), i) for i, b in enumerate(chapter.blocks))
+        )
         notes = self.footnotes() if self.target == "epub" else ""
         cls = f"chapter {classes}" if classes else "chapter"
-        return (f'<section class="{cls}"{attrs(id=chapter.id)}{extra} role="doc-{role}"'
-                f'{attrs(data_title=plain_text(chapter.title))}>\n{title}\n{body}{notes}</section>\n')
+        return (
+            f'<section class="{cls}"{attrs(id=chapter.id)}{extra} role="doc-{role}"'
+            f"{attrs(data_title=plain_text(chapter.title))}>\n{title}\n{body}{notes}</section>\n"
+        )
 
     def blocks(self, blocks: Blocks) -> str:
         """The XHTML of a block sequence, one block per line."""
@@ -269,8 +282,10 @@ class HtmlRenderer:
             rest = self.blocks(tuple(blocks))
             if blocks:
                 rest += f'<p class="footnote-back">{back.strip()}</p>\n'
-            out.append(f'<aside epub:type="footnote" role="doc-footnote"{attrs(id=fid)} class="footnote">\n'
-                       f"{first}{rest}</aside>\n")
+            out.append(
+                f'<aside epub:type="footnote" role="doc-footnote"{attrs(id=fid)} class="footnote">\n'
+                f"{first}{rest}</aside>\n"
+            )
         self._notes = []
         return f'<div class="footnotes">\n{"".join(out)}</div>\n' if out else ""
 
@@ -311,8 +326,14 @@ class HtmlRenderer:
 
     def OrderedList(self, node: OrderedList) -> str:
         # WeasyPrint ignores the start attribute: the list-item counter carries it for print.
-        start = (f' start="{node.start}"' + (f' style="counter-reset: list-item {node.start - 1}"'
-                                             if self.target == "print" else "")) if node.start != 1 else ""
+        start = (
+            (
+                f' start="{node.start}"'
+                + (f' style="counter-reset: list-item {node.start - 1}"' if self.target == "print" else "")
+            )
+            if node.start != 1
+            else ""
+        )
         return f"<ol{start}{self._tasks(node.items)}>\n{''.join(self._item(i) for i in node.items)}</ol>\n"
 
     def DefinitionItem(self, node: DefinitionItem) -> str:
@@ -328,8 +349,10 @@ class HtmlRenderer:
         lines = node.code.count("\n") + 1
         cls = " ".join(("code", *node.attr.classes))
         code_cls = f"language-{lang}" if lang else ""
-        return (f"<pre{attrs(id=node.attr.id, class_=cls, data_language=lang, data_lines=lines)}>"
-                f"<code{attrs(class_=code_cls)}>{body}</code></pre>\n")
+        return (
+            f"<pre{attrs(id=node.attr.id, class_=cls, data_language=lang, data_lines=lines)}>"
+            f"<code{attrs(class_=code_cls)}>{body}</code></pre>\n"
+        )
 
     def BlockQuote(self, node: BlockQuote) -> str:
         return f"<blockquote>\n{self.blocks(node.blocks)}</blockquote>\n"
@@ -350,8 +373,10 @@ class HtmlRenderer:
         head = "".join(self._row("th", r, node.alignments) for r in node.head)
         body = "".join(self._row("td", r, node.alignments) for r in node.body)
         cls = " ".join(("table", *node.attr.classes))
-        return (f"<table{attrs(id=node.attr.id, class_=cls)}>\n{caption}"
-                f"{f'<thead>{chr(10)}{head}</thead>{chr(10)}' if head else ''}<tbody>\n{body}</tbody>\n</table>\n")
+        return (
+            f"<table{attrs(id=node.attr.id, class_=cls)}>\n{caption}"
+            f"{f'<thead>{chr(10)}{head}</thead>{chr(10)}' if head else ''}<tbody>\n{body}</tbody>\n</table>\n"
+        )
 
     def Figure(self, node: Figure) -> str:
         label = f'<span class="label">{esc(node.label)}</span> ' if node.label else ""
@@ -362,8 +387,10 @@ class HtmlRenderer:
     def Admonition(self, node: Admonition) -> str:
         kind = re.sub(r"[^a-z0-9-]", "", node.kind.lower()) or "note"
         title = self.inlines(node.title) if node.title else esc(kind.capitalize())
-        return (f'<aside class="admonition {kind}" role="note">\n<p class="admonition-title">{title}</p>\n'
-                f"{self.blocks(node.blocks)}</aside>\n")
+        return (
+            f'<aside class="admonition {kind}" role="note">\n<p class="admonition-title">{title}</p>\n'
+            f"{self.blocks(node.blocks)}</aside>\n"
+        )
 
     def MathBlock(self, node: MathBlock) -> str:
         rendered = self._math(node.tex, display=True)
@@ -380,11 +407,15 @@ class HtmlRenderer:
         cls = " ".join(node.attr.classes)
         summary, body = details_parts(node)
         if summary is not None and self.target == "epub":
-            return (f"<details{attrs(id=node.attr.id, class_=cls)}>\n<summary>{self.inlines(summary)}</summary>\n"
-                    f"{self.blocks(body)}</details>\n")
+            return (
+                f"<details{attrs(id=node.attr.id, class_=cls)}>\n<summary>{self.inlines(summary)}</summary>\n"
+                f"{self.blocks(body)}</details>\n"
+            )
         if summary is not None:  # print: expanded, the summary as its title
-            return (f"<div{attrs(id=node.attr.id, class_=cls)}>\n<p class=\"details-summary\">{self.inlines(summary)}</p>\n"
-                    f"{self.blocks(body)}</div>\n")
+            return (
+                f'<div{attrs(id=node.attr.id, class_=cls)}>\n<p class="details-summary">{self.inlines(summary)}</p>\n'
+                f"{self.blocks(body)}</div>\n"
+            )
         return f"<div{attrs(id=node.attr.id, class_=cls)}>\n{self.blocks(node.blocks)}</div>\n"
 
     def RawBlock(self, node: RawBlock) -> str:
@@ -423,20 +454,26 @@ class HtmlRenderer:
         text = self.inlines(node.children)
         url = node.url
         if url.startswith("#"):
-            return f'<a{attrs(href=self.link_href(url), title=node.title, class_="internal")}>{text}</a>'
+            return f"<a{attrs(href=self.link_href(url), title=node.title, class_='internal')}>{text}</a>"
         scheme = urllib.parse.urlsplit(url).scheme.lower()
         if scheme not in LINK_SCHEMES:
             self.warn(f"link {url!r} dropped: only http(s), mailto and internal links are kept", "link")
             return text
-        link = f'<a{attrs(href=url, title=node.title, class_="external")}>{text}</a>'
+        link = f"<a{attrs(href=url, title=node.title, class_='external')}>{text}</a>"
         shown = plain_text(node.children).strip()
         if self.link_footnotes and self.target == "print" and scheme in ("http", "https") and shown != url:
             link += f'<span class="footnote url-note">{esc(url)}</span>'
         return link
 
     def _img(self, node: Image, cls: str) -> str:
-        values = attrs(src=self.image_src(node), alt=node.alt, title=node.title, class_=cls, id=node.attr.id,
-                       style=image_size_style(node))
+        values = attrs(
+            src=self.image_src(node),
+            alt=node.alt,
+            title=node.title,
+            class_=cls,
+            id=node.attr.id,
+            style=image_size_style(node),
+        )
         return f"<img{values}/>"
 
     def Image(self, node: Image) -> str:
@@ -462,8 +499,10 @@ class HtmlRenderer:
         n = self._note_count
         self._notes.append((n, node))
         cid = self.chapter_id
-        return (f'<a epub:type="noteref" role="doc-noteref"{attrs(id=f"fnref-{cid}-{n}", href=f"#fn-{cid}-{n}")}'
-                f' class="noteref">{n}</a>')
+        return (
+            f'<a epub:type="noteref" role="doc-noteref"{attrs(id=f"fnref-{cid}-{n}", href=f"#fn-{cid}-{n}")}'
+            f' class="noteref">{n}</a>'
+        )
 
     def _inline_blocks(self, blocks: Blocks) -> str:
         """Blocks as phrasing content (a print footnote lives inside a paragraph): paragraphs
@@ -496,8 +535,12 @@ def _mark_block(html: str, index: int) -> str:
     can begin with, stay as they are)."""
     if html.lstrip().startswith("<hr"):
         return html
-    return re.sub(r'^(\s*<[a-zA-Z][a-zA-Z0-9]*(?:\s+[^\s=/>]+(?:="[^"]*")?)*)(\s*/?>)',
-                  rf'\1 data-block="{index}"\2', html, count=1)
+    return re.sub(
+        r'^(\s*<[a-zA-Z][a-zA-Z0-9]*(?:\s+[^\s=/>]+(?:="[^"]*")?)*)(\s*/?>)',
+        rf'\1 data-block="{index}"\2',
+        html,
+        count=1,
+    )
 
 
 def _block_inlines(block: Block) -> list[Inline]:

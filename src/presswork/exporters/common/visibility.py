@@ -45,7 +45,11 @@ def details_parts(node: Div) -> tuple[Inlines | None, Blocks]:
     a paragraph holding a ``summary`` span), or ``(None, blocks)`` for any other Div."""
     if "details" in node.attr.classes and node.blocks:
         first = node.blocks[0]
-        if (isinstance(first, Paragraph) and len(first.children) == 1 and isinstance(first.children[0], Span)
-                and "summary" in first.children[0].attr.classes):
+        if (
+            isinstance(first, Paragraph)
+            and len(first.children) == 1
+            and isinstance(first.children[0], Span)
+            and "summary" in first.children[0].attr.classes
+        ):
             return first.children[0].children, node.blocks[1:]
     return None, node.blocks

@@ -38,8 +38,9 @@ class ZipRules:
 
 
 #: OCF: ``mimetype`` first and stored, then the container; regular files (``0o100644``).
-EPUB_RULES = ZipRules(first=("mimetype", "META-INF/container.xml"), stored=frozenset({"mimetype"}),
-                      mode=0o100644, level=9)
+EPUB_RULES = ZipRules(
+    first=("mimetype", "META-INF/container.xml"), stored=frozenset({"mimetype"}), mode=0o100644, level=9
+)
 #: OPC: ``[Content_Types].xml`` first, then every part sorted by name.
 PPTX_RULES = ZipRules(first=("[Content_Types].xml",), sort_rest=True)
 

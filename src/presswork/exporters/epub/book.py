@@ -51,8 +51,12 @@ def _relative(href: str, from_file: str) -> str:
 
 
 def _item(uid: str, name: str, content: bytes | str, media: str, properties: list[str] | None = None) -> Any:
-    item = epub.EpubItem(uid=uid, file_name=name, media_type=media,
-                         content=content.encode("utf-8") if isinstance(content, str) else content)
+    item = epub.EpubItem(
+        uid=uid,
+        file_name=name,
+        media_type=media,
+        content=content.encode("utf-8") if isinstance(content, str) else content,
+    )
     item.properties = properties or []
     return item
 
@@ -101,13 +105,21 @@ class EpubBook:
         where = Pos(str(self.ctx.config.config_file or "presswork.toml"))
         pdf_options = fill_dataclass(PdfOptions, self.ctx.config.format_options.get("pdf", {}), where, "pdf")
         c = self.ctx
-        quiet = BuildContext(config=c.config, theme=c.theme, gate=c.gate, reporter=Reporter(),  # the PDF warns
-                             build_time=c.build_time, reproducible=c.reproducible, options=pdf_options)
+        quiet = BuildContext(
+            config=c.config,
+            theme=c.theme,
+            gate=c.gate,
+            reporter=Reporter(),  # the PDF warns
+            build_time=c.build_time,
+            reproducible=c.reproducible,
+            options=pdf_options,
+        )
         try:
             starts = print_edition(self.doc, quiet)
         except PressworkError as exc:
-            self.ctx.reporter.warn(f"no page list: the print edition could not be laid out ({exc.message})",
-                                   None, "epub")
+            self.ctx.reporter.warn(
+                f"no page list: the print edition could not be laid out ({exc.message})", None, "epub"
+            )
             return
         for start in starts:
             if start is not None:
@@ -119,8 +131,9 @@ class EpubBook:
         """Dublin Core metadata, the identifier and the accessibility facts (warning about what is missing)."""
         meta = self.doc.meta
         a11y = assess(self.doc, self.ctx.reporter)
-        a11y = dataclasses.replace(a11y, summary=self.opts.accessibility_summary,
-                                   certified_by=self.opts.certified_by or meta.publisher)
+        a11y = dataclasses.replace(
+            a11y, summary=self.opts.accessibility_summary, certified_by=self.opts.certified_by or meta.publisher
+        )
         writer = MetadataWriter(self.book)
         writer.write(meta, self.title, book_identifier(meta), a11y)
         if self.print_pages:
@@ -134,11 +147,16 @@ class EpubBook:
     def resources(self) -> None:
         """The stylesheet (theme CSS and code colours) and every image the chapters show."""
         images = self.images
-        css = (self.ctx.theme.render("epub/book.css") + "\n/* code colours */\n"
-               + pygments_css(self.opts.code_style, ".code") + "\n")
+        css = (
+            self.ctx.theme.render("epub/book.css")
+            + "\n/* code colours */\n"
+            + pygments_css(self.opts.code_style, ".code")
+            + "\n"
+        )
         if self.opts.code_style_dark:
-            css += ("@media (prefers-color-scheme: dark) {\n"
-                    + pygments_css(self.opts.code_style_dark, ".code") + "\n}\n")
+            css += (
+                "@media (prefers-color-scheme: dark) {\n" + pygments_css(self.opts.code_style_dark, ".code") + "\n}\n"
+            )
         self.book.add_item(_item("css", CSS_FILE, css, "text/css"))
         for number, asset in enumerate(images.by_src.values(), 1):
             self.book.add_item(_item(f"img-{number}", asset.href, asset.data, asset.media_type))
@@ -150,11 +168,17 @@ class EpubBook:
             self._cover(self.book, self.ctx, meta, self.title, self.page)
             self._landmark("cover", COVER_PAGE, "cover", "cover", "Cover")
         if self.opts.title_page:
-            xhtml = self.ctx.theme.render("epub/titlepage.xhtml", **self.page, css=_relative(CSS_FILE, TITLE_PAGE),
-                                          subtitle=meta.subtitle.strip(),
-                                          authors=[a.name for a in meta.authors if a.name.strip()],
-                                          publisher=meta.publisher.strip(), rights=meta.rights.strip(),
-                                          date=w3c_date(meta.date), description="")
+            xhtml = self.ctx.theme.render(
+                "epub/titlepage.xhtml",
+                **self.page,
+                css=_relative(CSS_FILE, TITLE_PAGE),
+                subtitle=meta.subtitle.strip(),
+                authors=[a.name for a in meta.authors if a.name.strip()],
+                publisher=meta.publisher.strip(),
+                rights=meta.rights.strip(),
+                date=w3c_date(meta.date),
+                description="",
+            )
             self.book.add_item(_item("titlepage", TITLE_PAGE, xhtml, XHTML))
             self._landmark("titlepage", TITLE_PAGE, "title-page", "titlepage", "Title Page")
 
@@ -185,9 +209,16 @@ class EpubBook:
 
     def navigation(self, toc: list[TocEntry]) -> None:
         """The nav document (contents and landmarks), the NCX, the spine and the guide."""
-        nav = self.ctx.theme.render("epub/nav.xhtml", lang=self.lang, dir=self.direction,
-                                    toc_title=self.opts.toc_title, css=CSS_FILE, toc=toc, landmarks=self.landmarks,
-                                    pages=self.page_list)
+        nav = self.ctx.theme.render(
+            "epub/nav.xhtml",
+            lang=self.lang,
+            dir=self.direction,
+            toc_title=self.opts.toc_title,
+            css=CSS_FILE,
+            toc=toc,
+            landmarks=self.landmarks,
+            pages=self.page_list,
+        )
         self.book.add_item(_item("nav", NAV_FILE, nav, XHTML, ["nav"]))
         self.book.add_item(epub.EpubNcx())
         self.book.toc = ncx_toc(toc)
@@ -197,8 +228,16 @@ class EpubBook:
     def package(self) -> bytes:
         """The EPUB zip as ebooklib writes it (normalised afterwards)."""
         buffer = io.BytesIO()
-        epub.write_epub(buffer, self.book, {"raise_exceptions": True, "epub3_landmark": False, "epub3_pages": False,
-                                            "mtime": self.ctx.build_time.astimezone(UTC)})
+        epub.write_epub(
+            buffer,
+            self.book,
+            {
+                "raise_exceptions": True,
+                "epub3_landmark": False,
+                "epub3_pages": False,
+                "mtime": self.ctx.build_time.astimezone(UTC),
+            },
+        )
         return buffer.getvalue()
 
     def _cover(self, book: Any, ctx: BuildContext[EpubOptions], meta: Meta, title: str, page: dict[str, str]) -> None:
@@ -214,8 +253,9 @@ class EpubBook:
             name = f"images/cover{'.jpg' if media == 'image/jpeg' else suffix}"
         else:
             authors = tuple(a.name for a in meta.authors if a.name.strip())
-            data = render_cover(CoverText(title, meta.subtitle.strip(), authors, meta.publisher),
-                                dict(ctx.theme.options))
+            data = render_cover(
+                CoverText(title, meta.subtitle.strip(), authors, meta.publisher), dict(ctx.theme.options)
+            )
             name, media = "images/cover.png", "image/png"
         image = epub.EpubCover(file_name=name)
         image.media_type, image.content = media, data
@@ -223,13 +263,22 @@ class EpubBook:
         book.add_metadata(None, "meta", "", {"name": "cover", "content": image.id})
         names = ", ".join(a.name for a in meta.authors if a.name.strip())
         alt = f"Cover: {title}" + (f" by {names}" if names else "")
-        xhtml = ctx.theme.render("epub/cover.xhtml", **page, css=_relative(CSS_FILE, COVER_PAGE),
-                                 image=_relative(name, COVER_PAGE), alt=alt)
+        xhtml = ctx.theme.render(
+            "epub/cover.xhtml", **page, css=_relative(CSS_FILE, COVER_PAGE), image=_relative(name, COVER_PAGE), alt=alt
+        )
         book.add_item(_item("cover", COVER_PAGE, xhtml, XHTML, _doc_properties(xhtml)))
 
-    def _chapter(self, ch: Chapter, name: str, ids: dict[str, str], images: Images, ctx: BuildContext[EpubOptions],
-                 page: dict[str, str]) -> str:
+    def _chapter(
+        self,
+        ch: Chapter,
+        name: str,
+        ids: dict[str, str],
+        images: Images,
+        ctx: BuildContext[EpubOptions],
+        page: dict[str, str],
+    ) -> str:
         """The complete XHTML document of one chapter, internal links pointing into the right files."""
+
         def link_href(url: str) -> str:
             target_id = url[1:]
             holder = ids.get(target_id)
@@ -243,12 +292,20 @@ class EpubBook:
         def image_src(img: Image) -> str:
             return _relative(images.href(img.src), name)
 
-        renderer = EpubRenderer(target="epub", link_href=link_href, image_src=image_src, reporter=ctx.reporter,
-                                chapter_id=ch.id)
+        renderer = EpubRenderer(
+            target="epub", link_href=link_href, image_src=image_src, reporter=ctx.reporter, chapter_id=ch.id
+        )
         starts = self.print_pages.get(ch.id)
         renderer.mark_blocks = bool(starts)
         body = renderer.chapter(ch)
         if starts:
             body = add_markers(body, starts)
-        return ctx.theme.render("epub/chapter.xhtml", lang=page["lang"], dir=page["dir"],
-                                title=plain_text(ch.title) or page["title"], css=_relative(CSS_FILE, name), body=Markup(body), body_class="bodymatter")
+        return ctx.theme.render(
+            "epub/chapter.xhtml",
+            lang=page["lang"],
+            dir=page["dir"],
+            title=plain_text(ch.title) or page["title"],
+            css=_relative(CSS_FILE, name),
+            body=Markup(body),
+            body_class="bodymatter",
+        )

@@ -19,8 +19,13 @@ from presswork.walk import children
 from .meta import Accessibility
 
 #: Image media types every EPUB 3 reading system supports (anything else is converted to PNG).
-CORE_IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/svg+xml": ".svg",
-                    "image/webp": ".webp"}
+CORE_IMAGE_TYPES = {
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
+    "image/svg+xml": ".svg",
+    "image/webp": ".webp",
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class Images:
 
 def visible_nodes(doc: Document) -> Iterator[tuple[Any, Pos, Chapter]]:
     """Every node that reaches the EPUB (hidden Divs left out), with the position of its nearest block."""
+
     def visit(node: Any, pos: Pos, ch: Chapter) -> Iterator[tuple[Any, Pos, Chapter]]:
         if isinstance(node, Block) and is_hidden(node, "epub"):
             return
@@ -131,5 +137,11 @@ def assess(doc: Document, reporter: Reporter) -> Accessibility:
                 in_order = False
                 reporter.warn(f"heading level jumps from {level} to {node.level}", pos, "heading")
             previous[ch.id] = node.level
-    return Accessibility(has_images=has_images, images_without_alt=missing, has_math=has_math,
-                         has_tables=has_tables, tables_have_headers=not headless, headings_in_order=in_order)
+    return Accessibility(
+        has_images=has_images,
+        images_without_alt=missing,
+        has_math=has_math,
+        has_tables=has_tables,
+        tables_have_headers=not headless,
+        headings_in_order=in_order,
+    )

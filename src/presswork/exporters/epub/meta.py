@@ -150,11 +150,16 @@ class MetadataWriter:
 
 def default_summary(a11y: Accessibility) -> str:
     """A plain-language accessibility summary describing what the book offers."""
-    parts = ["This publication has a navigable table of contents, structured headings in a logical reading order "
-             "and reflowable text that adapts to the reader's font and size settings."]
+    parts = [
+        "This publication has a navigable table of contents, structured headings in a logical reading order "
+        "and reflowable text that adapts to the reader's font and size settings."
+    ]
     if a11y.has_images:
-        parts.append("All images have text alternatives." if a11y.images_without_alt == 0
-                     else "Some images lack text alternatives.")
+        parts.append(
+            "All images have text alternatives."
+            if a11y.images_without_alt == 0
+            else "Some images lack text alternatives."
+        )
     if a11y.has_math:
         parts.append("Mathematics is given as MathML.")
     if a11y.has_tables and a11y.tables_have_headers:

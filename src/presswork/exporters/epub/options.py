@@ -15,6 +15,10 @@ class EpubOptions:
     toc_title: str = "Contents"  #: Heading of the contents page.
     accessibility_summary: str = ""  #: schema:accessibilitySummary; "" = describe what the book offers.
     certified_by: str = ""  #: a11y:certifiedBy of the conformance claim; "" = the publisher, else "presswork".
-    page_list: bool = True  #: Page list and invisible page-break markers from the print edition (lays the PDF out, cached).
+    page_list: bool = (
+        True  #: Page list and invisible page-break markers from the print edition (lays the PDF out, cached).
+    )
     code_style: str = "default"  #: Pygments style of code colours.
-    code_style_dark: str = "github-dark"  #: Pygments style of code colours in night mode (prefers-color-scheme: dark); "" = none.
+    code_style_dark: str = (
+        "github-dark"  #: Pygments style of code colours in night mode (prefers-color-scheme: dark); "" = none.
+    )

@@ -21,11 +21,13 @@ def package_language(opf: str, lang: str, direction: str = "") -> str:
     Ace by DAISY reports a missing ``xml:lang`` on ``<package>`` as a serious violation
     (``epub-lang``); ``dc:language`` alone does not satisfy it, and ebooklib never writes it.
     """
+
     def fix(match: re.Match[str]) -> str:
         tag = match.group(0)
         tag = re.sub(r'\s(xml:lang|dir)="[^"]*"', "", tag)
         extra = f" xml:lang={quoteattr(lang)}" + (f" dir={quoteattr(direction)}" if direction else "")
-        return tag[:len("<package")] + extra + tag[len("<package"):]
+        return tag[: len("<package")] + extra + tag[len("<package") :]
+
     return re.sub(r"<package\b[^>]*>", fix, opf, count=1)
 
 

@@ -92,10 +92,15 @@ def add_markers(section_xhtml: str, starts: Sequence[PageStart]) -> str:
     if nsmap:
         source = source.replace("<section", f"<section{nsmap}", 1)
     root = etree.fromstring(source)
-    blocks = {int(str(el.get("data-block"))): el for el in root.iter()
-              if isinstance(el.tag, str) and el.get("data-block") is not None}
-    title = next((el for el in root.iter() if isinstance(el.tag, str)
-                  and "chapter-title" in str(el.get("class") or "").split()), None)
+    blocks = {
+        int(str(el.get("data-block"))): el
+        for el in root.iter()
+        if isinstance(el.tag, str) and el.get("data-block") is not None
+    }
+    title = next(
+        (el for el in root.iter() if isinstance(el.tag, str) and "chapter-title" in str(el.get("class") or "").split()),
+        None,
+    )
     for start in sorted(starts, key=lambda s: (s.block, s.offset)):
         block = title if start.block == -1 else blocks.get(start.block)
         marker = _marker(start.folio)

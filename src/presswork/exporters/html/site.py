@@ -50,8 +50,10 @@ class SiteRenderer(HtmlRenderer):
         return f'<div class="table-wrap" tabindex="0" role="region" aria-label="Table">\n{super().Table(node)}</div>\n'
 
     def _img(self, node: Image, cls: str) -> str:
-        return (f'<img{attrs(src=self.image_src(node), title=node.title, class_=cls, id=node.attr.id)}'
-                f'{attrs(width=node.attr.get("width"), height=node.attr.get("height"))} alt="{attr_esc(node.alt)}"/>')
+        return (
+            f"<img{attrs(src=self.image_src(node), title=node.title, class_=cls, id=node.attr.id)}"
+            f'{attrs(width=node.attr.get("width"), height=node.attr.get("height"))} alt="{attr_esc(node.alt)}"/>'
+        )
 
 
 @dataclass
@@ -88,8 +90,12 @@ def id_pages(doc: Document, pages: dict[str, str]) -> dict[str, str]:
 def _links(entries: list[ContentsEntry], pages: dict[str, str], page: str = "") -> list[Link]:
     def link(entry: ContentsEntry, file: str) -> Link:
         href = file if entry.level == 1 else f"{file}#{entry.id}"
-        return Link(entry.label or entry.id, href, [link(c, file) for c in entry.children],
-                    current=entry.level == 1 and file == page)
+        return Link(
+            entry.label or entry.id,
+            href,
+            [link(c, file) for c in entry.children],
+            current=entry.level == 1 and file == page,
+        )
 
     return [link(e, pages[e.id]) for e in entries]
 
@@ -120,8 +126,9 @@ class Site:
             self.files[asset.href] = asset.data
         chapters = self.doc.chapters
         for i, ch in enumerate(chapters):
-            self.files[self.pages[ch.id]] = self.chapter_page(ch, chapters[i - 1] if i else None,
-                                                              chapters[i + 1] if i + 1 < len(chapters) else None)
+            self.files[self.pages[ch.id]] = self.chapter_page(
+                ch, chapters[i - 1] if i else None, chapters[i + 1] if i + 1 < len(chapters) else None
+            )
         self.files[INDEX_FILE] = self.index_page()
         target.mkdir()
         stamp = self.ctx.build_time.timestamp()
@@ -136,20 +143,44 @@ class Site:
     def stylesheet(self) -> None:
         """The theme's site stylesheet with code colours for light and dark mode."""
         dark = "\n".join(f"  {rule}" for rule in pygments_css(self.opts.code_style_dark, ".code").splitlines())
-        css = (self.ctx.theme.render("html/site.css") + "\n/* code colours */\n" + pygments_css(self.opts.code_style, ".code")
-               + f"\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
+        css = (
+            self.ctx.theme.render("html/site.css")
+            + "\n/* code colours */\n"
+            + pygments_css(self.opts.code_style, ".code")
+            + f"\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+        )
         self.files[CSS_FILE] = css
 
-    def _page(self, name: str, *, title: str, body: str, prev: tuple[str, str] | None = None,
-              next_: tuple[str, str] | None = None, body_class: str = "chapter-page") -> str:
+    def _page(
+        self,
+        name: str,
+        *,
+        title: str,
+        body: str,
+        prev: tuple[str, str] | None = None,
+        next_: tuple[str, str] | None = None,
+        body_class: str = "chapter-page",
+    ) -> str:
         meta = self.doc.meta
         return self.ctx.theme.render(
-            "templates/html/page.html", lang=self.lang, dir=self.direction, title=title, book_title=self.title,
-            css=CSS_FILE, index=INDEX_FILE, body=Markup(body), body_class=body_class,
-            toc_title=self.opts.toc_title, skip_link=self.opts.skip_link,
-            contents=_links(self.contents, self.pages, name), prev=prev, next=next_,
-            rights=meta.rights.strip(), description=meta.description.strip(),
-            authors=[a.name for a in meta.authors if a.name.strip()])
+            "templates/html/page.html",
+            lang=self.lang,
+            dir=self.direction,
+            title=title,
+            book_title=self.title,
+            css=CSS_FILE,
+            index=INDEX_FILE,
+            body=Markup(body),
+            body_class=body_class,
+            toc_title=self.opts.toc_title,
+            skip_link=self.opts.skip_link,
+            contents=_links(self.contents, self.pages, name),
+            prev=prev,
+            next=next_,
+            rights=meta.rights.strip(),
+            description=meta.description.strip(),
+            authors=[a.name for a in meta.authors if a.name.strip()],
+        )
 
     def chapter_page(self, ch: Chapter, prev: Chapter | None, next_: Chapter | None) -> str:
         """The page of one chapter, internal links pointing into the right pages."""
@@ -169,20 +200,37 @@ class Site:
         renderer = SiteRenderer(link_href=link_href, image_src=image_src, reporter=self.ctx.reporter, chapter_id=ch.id)
         body = renderer.chapter(ch)
         title = plain_text(ch.title).strip() or self.title
-        return self._page(name, title=f"{title} · {self.title}", body=body,
-                          prev=(self.pages[prev.id], plain_text(prev.title)) if prev else (INDEX_FILE, self.title),
-                          next_=(self.pages[next_.id], plain_text(next_.title)) if next_ else None)
+        return self._page(
+            name,
+            title=f"{title} · {self.title}",
+            body=body,
+            prev=(self.pages[prev.id], plain_text(prev.title)) if prev else (INDEX_FILE, self.title),
+            next_=(self.pages[next_.id], plain_text(next_.title)) if next_ else None,
+        )
 
     def index_page(self) -> str:
         """The index page: title, subtitle, authors, description and the whole contents."""
         meta = self.doc.meta
         first = self.doc.chapters[0]
         body = self.ctx.theme.render(
-            "templates/html/index.html", title=self.title, subtitle=meta.subtitle.strip(),
-            authors=[a.name for a in meta.authors if a.name.strip()], publisher=meta.publisher.strip(),
-            date=meta.date, description=meta.description.strip(), toc_title=self.opts.toc_title,
-            contents=_links(book_contents(self.doc, max(self.opts.toc_depth or self.ctx.config.toc_depth, 2), "epub"),
-                            self.pages),
-            start=self.pages[first.id], start_title=plain_text(first.title))
-        return self._page(INDEX_FILE, title=self.title, body=body, next_=(self.pages[first.id], plain_text(first.title)),
-                          body_class="index-page")
+            "templates/html/index.html",
+            title=self.title,
+            subtitle=meta.subtitle.strip(),
+            authors=[a.name for a in meta.authors if a.name.strip()],
+            publisher=meta.publisher.strip(),
+            date=meta.date,
+            description=meta.description.strip(),
+            toc_title=self.opts.toc_title,
+            contents=_links(
+                book_contents(self.doc, max(self.opts.toc_depth or self.ctx.config.toc_depth, 2), "epub"), self.pages
+            ),
+            start=self.pages[first.id],
+            start_title=plain_text(first.title),
+        )
+        return self._page(
+            INDEX_FILE,
+            title=self.title,
+            body=body,
+            next_=(self.pages[first.id], plain_text(first.title)),
+            body_class="index-page",
+        )

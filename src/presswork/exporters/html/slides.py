@@ -66,8 +66,10 @@ def _para(para: Para, frame: Frame, first: bool) -> str:
     size = frame.size_of(para)
     margin = frame.margin_of(para)
     hang = frame.hang_of(para)
-    style = (f"font-size:{pt(size)};margin-left:{pt(margin)};margin-top:{pt(frame.space_of(para, first))};"
-             f"text-indent:{pt(-hang)}")
+    style = (
+        f"font-size:{pt(size)};margin-left:{pt(margin)};margin-top:{pt(frame.space_of(para, first))};"
+        f"text-indent:{pt(-hang)}"
+    )
     marker = ""
     if para.bullet:
         glyph = f"{para.number}." if para.bullet == "number" else BULLETS.get(para.bullet, "")
@@ -94,16 +96,22 @@ class SlideView:
             case CodeBox():
                 lines = []
                 for line in box.lines:
-                    spans = "".join(f'<span style="color:#{t.color}">{html.escape(t.text)}</span>' if t.color
-                                    else html.escape(t.text) for t in line)
+                    spans = "".join(
+                        f'<span style="color:#{t.color}">{html.escape(t.text)}</span>'
+                        if t.color
+                        else html.escape(t.text)
+                        for t in line
+                    )
                     lines.append(spans)
                 return f'<pre class="box code" style="font-size:{pt(box.size)}">{chr(10).join(lines)}</pre>'
             case TableBox():
                 cols = "".join(f'<col style="width:{pt(w)}"/>' for w in box.col_widths)
                 head = "".join("<tr>" + "".join(f"<th>{_runs(c)}</th>" for c in row) + "</tr>" for row in box.head)
                 body = "".join("<tr>" + "".join(f"<td>{_runs(c)}</td>" for c in row) + "</tr>" for row in box.body)
-                return (f'<table class="box table" style="font-size:{pt(box.size)}"><colgroup>{cols}</colgroup>'
-                        f"<thead>{head}</thead><tbody>{body}</tbody></table>")
+                return (
+                    f'<table class="box table" style="font-size:{pt(box.size)}"><colgroup>{cols}</colgroup>'
+                    f"<thead>{head}</thead><tbody>{body}</tbody></table>"
+                )
             case PictureBox():
                 return self.picture(box)
             case _:
@@ -111,7 +119,7 @@ class SlideView:
 
     def picture(self, box: PictureBox) -> str:
         """An image (from the site) or display math (MathML), at the size the model placed it."""
-        caption = f'<figcaption>{_runs(box.caption)}</figcaption>' if box.caption else ""
+        caption = f"<figcaption>{_runs(box.caption)}</figcaption>" if box.caption else ""
         size = f"width:{pt(box.width)};height:{pt(box.height)}"
         if box.kind == "math":
             try:
@@ -121,8 +129,10 @@ class SlideView:
             return f'<figure class="box picture math"><div style="{size}">{inner}</div>{caption}</figure>'
         asset = self.images.by_src.get(box.src)
         src = f"/{asset.href}" if asset else ""
-        return (f'<figure class="box picture"><img src="{html.escape(src)}" alt="{html.escape(box.alt)}" '
-                f'style="{size}"/>{caption}</figure>')
+        return (
+            f'<figure class="box picture"><img src="{html.escape(src)}" alt="{html.escape(box.alt)}" '
+            f'style="{size}"/>{caption}</figure>'
+        )
 
     def slide(self, number: int, slide: Slide, total: int, footer: str) -> str:
         """One slide: title, subtitle or boxes, footer with its number, and the speaker notes below it."""
@@ -132,12 +142,14 @@ class SlideView:
         if slide.notes:
             items = "".join(f"<p>{html.escape(n)}</p>" for n in slide.notes)
             notes = f'<details class="notes"><summary>Speaker notes</summary>{items}</details>'
-        return (f'<section class="slide-wrap" aria-label="Slide {number} of {total}">'
-                f'<div class="slide {slide.kind}" id="slide-{number}">'
-                f'<h2 class="slide-title">{html.escape(slide.title)}</h2>'
-                f'<div class="subtitle">{subtitle}</div><div class="body">{body}</div>'
-                f'<div class="footer"><span>{html.escape(footer)}</span><span>{number}</span></div></div>'
-                f"{notes}</section>")
+        return (
+            f'<section class="slide-wrap" aria-label="Slide {number} of {total}">'
+            f'<div class="slide {slide.kind}" id="slide-{number}">'
+            f'<h2 class="slide-title">{html.escape(slide.title)}</h2>'
+            f'<div class="subtitle">{subtitle}</div><div class="body">{body}</div>'
+            f'<div class="footer"><span>{html.escape(footer)}</span><span>{number}</span></div></div>'
+            f"{notes}</section>"
+        )
 
 
 STYLE = """
@@ -178,8 +190,9 @@ a { color: %(accent)s; }
 """
 
 
-def render_slides(doc: Document, deck_table: dict[str, Any], gate: Any, reporter: Reporter,
-                  accent: str = "#1f4e79") -> str:
+def render_slides(
+    doc: Document, deck_table: dict[str, Any], gate: Any, reporter: Reporter, accent: str = "#1f4e79"
+) -> str:
     """The slide view page of ``doc``: every slide of the deck the PPTX exporter would write."""
     from PIL import Image as PILImage
 
@@ -199,15 +212,21 @@ def render_slides(doc: Document, deck_table: dict[str, Any], gate: Any, reporter
         with PILImage.open(io.BytesIO(asset.data)) as img:
             return (float(img.width), float(img.height))
 
-    deck = build_deck(doc, frame, opts, sizer, lambda msg, pos: reporter.warn(msg, pos, "pptx"),
-                      lambda code, lang: highlight(code, lang, str(deck_table.get("code_style", "friendly"))))
+    deck = build_deck(
+        doc,
+        frame,
+        opts,
+        sizer,
+        lambda msg, pos: reporter.warn(msg, pos, "pptx"),
+        lambda code, lang: highlight(code, lang, str(deck_table.get("code_style", "friendly"))),
+    )
     view = SlideView(frame, images)
     total = len(deck.slides)
     slides = "\n".join(view.slide(i, s, total, deck.footer) for i, s in enumerate(deck.slides, 1))
     title = html.escape(doc.meta.title or "Slides")
     style = STYLE % {"w": int(SLIDE_W), "accent": accent}
     return f"""<!DOCTYPE html>
-<html lang="{html.escape(doc.meta.language or 'en')}">
+<html lang="{html.escape(doc.meta.language or "en")}">
 <head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/>
 <meta name="color-scheme" content="light dark"/><title>Slides · {title}</title><style>{style}</style></head>
 <body>

@@ -59,9 +59,20 @@ def stylesheet(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometry) 
 def check_glyphs(doc: Document, ctx: BuildContext[PdfOptions], css_text: str) -> None:
     """Warn about characters that no font named in the stylesheet can draw, per chapter file."""
     families = [*css_font_families(css_text), *FALLBACK_FAMILIES]
-    texts: list[tuple[str | Pos, str]] = [("book metadata", " ".join(
-        (doc.meta.title, doc.meta.subtitle, doc.meta.publisher, doc.meta.rights,
-         *(a.name for a in doc.meta.authors))))]
+    texts: list[tuple[str | Pos, str]] = [
+        (
+            "book metadata",
+            " ".join(
+                (
+                    doc.meta.title,
+                    doc.meta.subtitle,
+                    doc.meta.publisher,
+                    doc.meta.rights,
+                    *(a.name for a in doc.meta.authors),
+                )
+            ),
+        )
+    ]
     for ch in doc.chapters:
         texts.append((ch.source, plain_text(ch.title) + "\n" + blocks_text(ch.blocks, notes=True)))
     for where, text in texts:
@@ -69,12 +80,12 @@ def check_glyphs(doc: Document, ctx: BuildContext[PdfOptions], css_text: str) ->
         if missing:
             shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing[:8])
             more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
-            ctx.reporter.warn(f"no theme font has a glyph for {shown}{more}; they will print as boxes",
-                              where, "glyph")
+            ctx.reporter.warn(f"no theme font has a glyph for {shown}{more}; they will print as boxes", where, "glyph")
 
 
 def image_url(ctx: BuildContext[PdfOptions]) -> Callable[[Image], str]:
     """Image sources as file: URLs of the real (gate-checked) path; remote URLs stay as they are."""
+
     def src(img: Image) -> str:
         if "://" in img.src or img.src.startswith("//"):
             return img.src
@@ -83,6 +94,7 @@ def image_url(ctx: BuildContext[PdfOptions]) -> Callable[[Image], str]:
         except PressworkError as exc:
             ctx.reporter.warn(f"image not included: {exc.message}", exc.pos, "asset")
             return ""
+
     return src
 
 
@@ -90,9 +102,13 @@ def document_html(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometr
     """The whole book as one HTML document, from the theme's ``templates/pdf/book.html``."""
     opts = ctx.options
     opens = chapter_breaks(doc.chapters, opts.chapter_break)
-    renderer = PrintRenderer(breaks={ch.id: o for ch, o in zip(doc.chapters, opens, strict=True)},
-                             reporter=ctx.reporter, image_src=image_url(ctx),
-                             code_wrap=code_columns(geo, opts.print), link_footnotes=opts.link_footnotes)
+    renderer = PrintRenderer(
+        breaks={ch.id: o for ch, o in zip(doc.chapters, opens, strict=True)},
+        reporter=ctx.reporter,
+        image_src=image_url(ctx),
+        code_wrap=code_columns(geo, opts.print),
+        link_footnotes=opts.link_footnotes,
+    )
     renderer.mark_blocks = True  # pagination names blocks by index (common/pagination.py)
     chapters = [Markup(renderer.chapter(ch)) for ch in doc.chapters]
     meta = doc.meta
@@ -106,17 +122,26 @@ def document_html(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometr
         except PressworkError as exc:
             ctx.reporter.warn(f"cover not used: {exc.message}", exc.pos or Pos(cover_ref), "asset")
     elif not opts.print and opts.cover == "generated":
-        text = CoverText(meta.title, meta.subtitle.strip(), tuple(a.name for a in meta.authors if a.name.strip()),
-                         meta.publisher)
+        text = CoverText(
+            meta.title, meta.subtitle.strip(), tuple(a.name for a in meta.authors if a.name.strip()), meta.publisher
+        )
         cover = data_uri(cover_for_page(text, dict(ctx.theme.options), geo.width, geo.height))
     stamp = ctx.build_time.strftime("%Y-%m-%dT%H:%M:%SZ")
     return ctx.theme.render(
-        "templates/pdf/book.html", meta=meta, chapters=chapters, cover=cover,
-        toc=book_contents(doc, max(1, ctx.config.toc_depth), "print", parts=True), parts=part_openings(doc),
+        "templates/pdf/book.html",
+        meta=meta,
+        chapters=chapters,
+        cover=cover,
+        toc=book_contents(doc, max(1, ctx.config.toc_depth), "print", parts=True),
+        parts=part_openings(doc),
         authors=[a.name for a in meta.authors if a.role == "aut"],
         contributors=[(a.name, a.role) for a in meta.authors if a.role != "aut"],
-        created=stamp, modified=stamp, build_date=ctx.build_time.strftime("%Y-%m-%d"),
-        page_size=opts.page_size, two_sided=opts.print, runs_on=not all(opens[1:]),
+        created=stamp,
+        modified=stamp,
+        build_date=ctx.build_time.strftime("%Y-%m-%d"),
+        page_size=opts.page_size,
+        two_sided=opts.print,
+        runs_on=not all(opens[1:]),
     )
 
 

@@ -18,14 +18,17 @@ from presswork.diagnostics import PressworkError, Reporter
 
 def data_response(url: str) -> URLFetcherResponse:
     """A ``data:`` URL decoded here (no request object of any kind is made for it)."""
-    header, sep, payload = url[len("data:"):].partition(",")
+    header, sep, payload = url[len("data:") :].partition(",")
     if not sep:
         raise ValueError("malformed data: URL")
     params = header.split(";")
     mime = params[0] or "text/plain"
     try:
-        body = (base64.b64decode(payload, validate=False) if "base64" in params[1:]
-                else urllib.parse.unquote_to_bytes(payload))
+        body = (
+            base64.b64decode(payload, validate=False)
+            if "base64" in params[1:]
+            else urllib.parse.unquote_to_bytes(payload)
+        )
     except (binascii.Error, ValueError) as exc:
         raise ValueError(f"malformed data: URL ({exc})") from None
     return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})

@@ -32,8 +32,21 @@ class Folio:
 def to_roman(value: int) -> str:
     """``value`` as a lower-case roman numeral (14 -> "xiv")."""
     out = ""
-    for number, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
-                            (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+    for number, letters in (
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ):
         while value >= number:
             out, value = out + letters, value - number
     return out
@@ -143,6 +156,7 @@ def page_labels(pages: Sequence[Any]) -> list[Folio]:
 
 def labels_finisher(labels: Sequence[Folio]) -> Any:
     """A WeasyPrint ``write_pdf`` finisher that writes ``labels`` as the catalog's ``/PageLabels``."""
+
     def finish(document: Any, pdf: pydyf.PDF) -> None:
         nums = pydyf.Array()
         for index, folio in label_ranges(labels):
@@ -154,4 +168,5 @@ def labels_finisher(labels: Sequence[Folio]) -> Any:
                 entry["P"] = pydyf.String(folio.prefix)
             nums.extend([index, entry])
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
+
     return finish

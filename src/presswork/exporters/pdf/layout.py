@@ -43,6 +43,8 @@ MONO_ADVANCE = 0.6021
 #: Horizontal padding of a code block in em of the code size (matches ``pre.code`` in book.css).
 CODE_PADDING_EM = 0.9
 PT_MM = 25.4 / 72
+
+
 def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
@@ -50,18 +52,22 @@ def _css_string(text: str) -> str:
 def page_css(geo: PageGeometry, two_sided: bool, book_title: str, footnotes: str) -> str:
     """The generated part of the print stylesheet: page size, margins, type size, the running book title."""
     if two_sided:
-        margins = (f"@page :left {{ margin: {geo.top}mm {geo.inner}mm {geo.bottom}mm {geo.outer}mm; }}\n"
-                   f"@page :right {{ margin: {geo.top}mm {geo.outer}mm {geo.bottom}mm {geo.inner}mm; }}\n")
+        margins = (
+            f"@page :left {{ margin: {geo.top}mm {geo.inner}mm {geo.bottom}mm {geo.outer}mm; }}\n"
+            f"@page :right {{ margin: {geo.top}mm {geo.outer}mm {geo.bottom}mm {geo.inner}mm; }}\n"
+        )
     else:
         side = (geo.inner + geo.outer) / 2
         margins = f"@page {{ margin: {geo.top}mm {side}mm {geo.bottom}mm {side}mm; }}\n"
     reset = "section.chapter { counter-reset: footnote; }\n" if footnotes == "chapter" else ""
-    return (f"@page {{ size: {geo.css_size}; }}\n{margins}"
-            f":root {{ font-size: {geo.body_pt}pt; }}\n"
-            f"figure img, img.figure-image {{ max-height: {geo.text_height * 0.62:.0f}mm; }}\n"
-            f".cover, .cover-image {{ width: {geo.width}mm; height: {geo.height}mm; }}\n"
-            f".colophon {{ margin-top: {geo.text_height * 0.45:.0f}mm; }}\n"
-            f"h1.chapter-title {{ string-set: book {_css_string(book_title)}; }}\n{reset}")
+    return (
+        f"@page {{ size: {geo.css_size}; }}\n{margins}"
+        f":root {{ font-size: {geo.body_pt}pt; }}\n"
+        f"figure img, img.figure-image {{ max-height: {geo.text_height * 0.62:.0f}mm; }}\n"
+        f".cover, .cover-image {{ width: {geo.width}mm; height: {geo.height}mm; }}\n"
+        f".colophon {{ margin-top: {geo.text_height * 0.45:.0f}mm; }}\n"
+        f"h1.chapter-title {{ string-set: book {_css_string(book_title)}; }}\n{reset}"
+    )
 
 
 def code_columns(geo: PageGeometry, two_sided: bool) -> int:

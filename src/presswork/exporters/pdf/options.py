@@ -13,10 +13,16 @@ class PdfOptions:
     """PDF options (``[tool.presswork.pdf]``)."""
 
     page_size: PageSize = "A4"  #: Page size: "A4", "Letter", "A5" or "6x9in" (margins and type size follow).
-    chapter_break: Literal["auto", "page", "none"] = "auto"  #: "auto": a file or `#` section opens a page, `##` sections of a one-file guide run on; "page": every chapter; "none": run on.
-    cover: Literal["generated", "typographic"] = "generated"  #: Without a cover image: the "generated" design shared with the EPUB and deck, or the theme's HTML "typographic" cover.
+    chapter_break: Literal["auto", "page", "none"] = (
+        "auto"  #: "auto": a file or `#` section opens a page, `##` sections of a one-file guide run on; "page": every chapter; "none": run on.
+    )
+    cover: Literal["generated", "typographic"] = (
+        "generated"  #: Without a cover image: the "generated" design shared with the EPUB and deck, or the theme's HTML "typographic" cover.
+    )
     print: bool = False  #: Two-sided print layout: mirrored inner/outer margins, chapters open on right-hand pages.
-    footnotes: Literal["chapter", "book"] = "chapter"  #: Footnote numbering restarts per "chapter" or runs through the "book".
+    footnotes: Literal["chapter", "book"] = (
+        "chapter"  #: Footnote numbering restarts per "chapter" or runs through the "book".
+    )
     link_footnotes: bool = False  #: Also print the URL of each external link as a footnote (for paper).
     pdf_variant: Literal["", "pdf/ua-1", "pdf/a-3u"] = ""  #: PDF variant passed to WeasyPrint ("" = plain PDF).
     code_style: str = "default"  #: Pygments style of code highlighting.

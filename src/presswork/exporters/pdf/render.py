@@ -42,7 +42,7 @@ def _split_points(token: str) -> list[str]:
     start = 0
     for i, ch in enumerate(token[:-1]):
         if ch in "/._-?&=" and token[i + 1] not in "/._-?&=":
-            pieces.append(token[start:i + 1])
+            pieces.append(token[start : i + 1])
             start = i + 1
     pieces.append(token[start:])
     return pieces
@@ -72,7 +72,7 @@ class PrintRenderer(HtmlRenderer):
     def Paragraph(self, node: Paragraph) -> str:
         html = self._para(node)
         if longest_run(blocks_text((node,))) >= RAGGED_RUN:
-            return '<p class="ragged">' + html[len("<p>"):]
+            return '<p class="ragged">' + html[len("<p>") :]
         return html
 
     def CodeBlock(self, node: CodeBlock) -> str:

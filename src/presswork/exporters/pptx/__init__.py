@@ -35,9 +35,14 @@ class PptxExporter(Exporter[PptxOptions]):
         layouts = Layouts(prs)
         frame = layouts.frame()
         pictures = PictureStore(ctx.gate, ctx.reporter)
-        deck = build_deck(doc, frame, opts.deck(), pictures.size,
-                          lambda msg, pos: ctx.reporter.warn(msg, pos, "pptx"),
-                          lambda code, lang: highlight(code, lang, opts.code_style))
+        deck = build_deck(
+            doc,
+            frame,
+            opts.deck(),
+            pictures.size,
+            lambda msg, pos: ctx.reporter.warn(msg, pos, "pptx"),
+            lambda code, lang: highlight(code, lang, opts.code_style),
+        )
         DeckWriter(prs, layouts, frame, pictures).write(deck)
         set_core_properties(prs, doc.meta, ctx.build_time)
         buf = io.BytesIO()

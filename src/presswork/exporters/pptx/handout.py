@@ -8,8 +8,10 @@ import tempfile
 from pathlib import Path
 
 #: LibreOffice's PDF export filter, set to print one notes page (slide + notes) per slide.
-NOTES_FILTER = ('pdf:impress_pdf_Export:{"ExportNotesPages":{"type":"boolean","value":"true"},'
-                '"ExportOnlyNotesPages":{"type":"boolean","value":"true"}}')
+NOTES_FILTER = (
+    'pdf:impress_pdf_Export:{"ExportNotesPages":{"type":"boolean","value":"true"},'
+    '"ExportOnlyNotesPages":{"type":"boolean","value":"true"}}'
+)
 #: Seconds LibreOffice may take to render a deck.
 TIMEOUT = 600
 
@@ -27,8 +29,16 @@ def write_handout(deck: Path) -> tuple[Path | None, str]:
     target = handout_path(deck)
     with tempfile.TemporaryDirectory(prefix="presswork-handout-") as tmp:
         profile = Path(tmp, "profile").as_uri()  # its own profile: runs beside any other LibreOffice
-        cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", NOTES_FILTER,
-               "--outdir", tmp, str(deck)]
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            NOTES_FILTER,
+            "--outdir",
+            tmp,
+            str(deck),
+        ]
         try:
             run = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:

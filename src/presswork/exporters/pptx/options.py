@@ -13,7 +13,9 @@ class PptxOptions:
     """Options of ``[tool.presswork.pptx]``."""
 
     slide_level: int = 0  #: Heading level (2..6) that starts a slide; 0 = chosen from the book's structure.
-    prose: Literal["lead", "slide", "notes"] = "lead"  #: Long paragraphs: first sentence on the slide + full text in notes ("lead"), all on slides ("slide"), all in notes ("notes").
+    prose: Literal["lead", "slide", "notes"] = (
+        "lead"  #: Long paragraphs: first sentence on the slide + full text in notes ("lead"), all on slides ("slide"), all in notes ("notes").
+    )
     template: str = ""  #: A .pptx/.potx template (project-relative); "" = the theme's pptx/reference.pptx.
     agenda: bool = True  #: Add an agenda slide listing the chapters.
     code_style: str = "friendly"  #: Pygments style for code colours (a light-background style).

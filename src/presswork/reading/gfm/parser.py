@@ -41,10 +41,17 @@ def make_parser(max_nesting: int = 40, extensions: bool = True) -> MarkdownIt:
     md.validateLink = lambda url: True  # type: ignore[method-assign] # the reader removes unsafe URLs itself, with a warning
     if extensions:
         md.use(deflist_plugin)
-        md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False, allow_blank_lines=False,
-               double_inline=True)
-        md.block.ruler.at("math_block", _math_block, {"alt": ["paragraph", "reference", "blockquote", "list",
-                                                              "footnote_def"]})
+        md.use(
+            dollarmath_plugin,
+            allow_labels=False,
+            allow_space=False,
+            allow_digits=False,
+            allow_blank_lines=False,
+            double_inline=True,
+        )
+        md.block.ruler.at(
+            "math_block", _math_block, {"alt": ["paragraph", "reference", "blockquote", "list", "footnote_def"]}
+        )
         md.use(admon_plugin)
         md.use(container_plugin, name="div", validate=lambda params, *args: bool(params.strip()))
         md.use(sub_plugin)
@@ -77,7 +84,7 @@ def _math_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """
     if state.is_code_block(start):
         return False
-    first = state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]].rstrip()
+    first = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]].rstrip()
     if not first.startswith("$$"):
         return False
     rest = first[2:]
@@ -94,9 +101,9 @@ def _math_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
             line += 1
             if line >= end:
                 return False
-            if state.sCount[line] < state.blkIndent and state.src[state.bMarks[line]:state.eMarks[line]].strip():
+            if state.sCount[line] < state.blkIndent and state.src[state.bMarks[line] : state.eMarks[line]].strip():
                 return False
-            text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]].rstrip()
+            text = state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]].rstrip()
             if not text and state.isEmpty(line):
                 return False  # a blank line ends the attempt: $$ needs its closing $$ before one
             if text.endswith("$$"):

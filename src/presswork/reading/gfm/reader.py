@@ -69,8 +69,11 @@ from .parser import make_parser, nesting_limit
 
 __all__ = ["GfmReader"]
 
-_TAG = re.compile(r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9_:.-]*)(?P<rest>(?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?)>"
-                  r"|<!--.*?-->|<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>", re.S)
+_TAG = re.compile(
+    r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9_:.-]*)(?P<rest>(?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?)>"
+    r"|<!--.*?-->|<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>",
+    re.S,
+)
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _ALIGN = re.compile(r"text-align:\s*(left|right|center)")
 _ATTR_LIST = re.compile(r"^\{:?\s*([^{}\n]*?)\s*\}")
@@ -108,8 +111,9 @@ def _check_nesting(tokens: list[Token], path: str, max_nesting: int) -> None:
                 raise PressworkError(f"nesting deeper than {max_nesting} levels (lists, quotes, divs)", Pos(path, line))
         if token.children and _inline_depth(token.children) > INLINE_LIMIT:
             line = token.map[0] + 1 if token.map else 0
-            raise PressworkError(f"inline markup (emphasis, links) nested deeper than {INLINE_LIMIT} levels",
-                                 Pos(path, line))
+            raise PressworkError(
+                f"inline markup (emphasis, links) nested deeper than {INLINE_LIMIT} levels", Pos(path, line)
+            )
 
 
 #: Deepest nesting of inline markup accepted (``*a **b *c ...``); deeper input is refused with an error.
@@ -124,9 +128,24 @@ def _inline_depth(children: list[Token]) -> int:
     return deepest
 
 
-_CONTAINERS = frozenset(("blockquote_open", "blockquote_close", "bullet_list_open", "bullet_list_close",
-                         "ordered_list_open", "ordered_list_close", "container_div_open", "container_div_close",
-                         "admonition_open", "admonition_close", "alert_open", "alert_close", "dl_open", "dl_close"))
+_CONTAINERS = frozenset(
+    (
+        "blockquote_open",
+        "blockquote_close",
+        "bullet_list_open",
+        "bullet_list_close",
+        "ordered_list_open",
+        "ordered_list_close",
+        "container_div_open",
+        "container_div_close",
+        "admonition_open",
+        "admonition_close",
+        "alert_open",
+        "alert_close",
+        "dl_open",
+        "dl_close",
+    )
+)
 
 
 @dataclass
@@ -389,7 +408,7 @@ class _Converter:
             if not name or i in pairs or name.lower() in _VOID or m.group(0).endswith("/>"):
                 continue
             piece_line = line + text.count("\n", 0, m.start())
-            self.flush_html(text[pending_from:m.start()], stack, piece_line)
+            self.flush_html(text[pending_from : m.start()], stack, piece_line)
             pending_from = m.end()
             if m.group("close"):
                 if any(f.name.lower() == name.lower() for f in stack[1:]):
@@ -489,11 +508,15 @@ class _Converter:
             prev = out[-1] if out else None
             if isinstance(node, Text) and isinstance(prev, Image) and (m := _ATTR_LIST.match(node.text)):
                 attr = self.safe_attr(parse_attr_braces(m.group(1)), "img")
-                out[-1] = Image(prev.src, prev.alt, prev.title, Attr(attr.id or prev.attr.id,
-                                prev.attr.classes + attr.classes, prev.attr.kv + attr.kv))
+                out[-1] = Image(
+                    prev.src,
+                    prev.alt,
+                    prev.title,
+                    Attr(attr.id or prev.attr.id, prev.attr.classes + attr.classes, prev.attr.kv + attr.kv),
+                )
                 if id(prev) in self.image_captions:
                     self.image_captions[id(out[-1])] = self.image_captions.pop(id(prev))
-                rest = node.text[m.end():]
+                rest = node.text[m.end() :]
                 if rest:
                     out.append(Text(rest))
                 continue
@@ -620,8 +643,17 @@ class _Converter:
 def _inline_element(conv: _Converter, el: HtmlElement, tag: str, children: Inlines) -> list[Inline]:
     """A known inline HTML element around already-read ``children``."""
     builder = conv.html
-    containers = {"em": Emphasis, "i": Emphasis, "strong": Strong, "b": Strong, "del": Strikethrough,
-                  "s": Strikethrough, "strike": Strikethrough, "sub": Subscript, "sup": Superscript}
+    containers = {
+        "em": Emphasis,
+        "i": Emphasis,
+        "strong": Strong,
+        "b": Strong,
+        "del": Strikethrough,
+        "s": Strikethrough,
+        "strike": Strikethrough,
+        "sub": Subscript,
+        "sup": Superscript,
+    }
     if tag in containers:
         return [containers[tag](children)]
     if tag in ("code", "tt", "samp"):
@@ -661,8 +693,7 @@ _CAPTION = re.compile(r"^\s*Table:\s*")
 def _caption_row(row: Row) -> bool:
     """Whether a table row is a ``Table: caption`` line swallowed into the table."""
     first = row[0] if row else ()
-    return (bool(first) and isinstance(first[0], Text) and bool(_CAPTION.match(first[0].text))
-            and not any(row[1:]))
+    return bool(first) and isinstance(first[0], Text) and bool(_CAPTION.match(first[0].text)) and not any(row[1:])
 
 
 def _pair(pieces: list[re.Match[str]]) -> set[int]:
@@ -716,4 +747,3 @@ def _first_line(node: SyntaxTreeNode) -> int:
 
 def _search(lines: list[str], needle: str) -> int:
     return next((i + 1 for i, line in enumerate(lines) if needle in line), 0)
-

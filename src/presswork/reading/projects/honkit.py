@@ -39,13 +39,21 @@ def detect(folder: Path) -> BookProject | None:
         settings["authors"] = (data["author"].strip(),)
     display = "SUMMARY.md" if root == "." else f"{root}/SUMMARY.md"
     summary = parse_summary(summary_file, content, display)
-    project = BookProject("honkit", file if file.is_file() else summary_file, content, settings, summary.entries,
-                          notes=summary.notes)
+    project = BookProject(
+        "honkit", file if file.is_file() else summary_file, content, settings, summary.entries, notes=summary.notes
+    )
     variables = data.get("variables")
     if isinstance(variables, dict):
         project.variables = {str(k): str(v) for k, v in variables.items() if isinstance(v, (str, int, float))}
-    plugins = [p for p in data.get("plugins", []) if isinstance(p, str)] if isinstance(data.get("plugins"), list) else []
+    plugins = (
+        [p for p in data.get("plugins", []) if isinstance(p, str)] if isinstance(data.get("plugins"), list) else []
+    )
     if plugins:
-        project.notes.append((file.name, 0, f"GitBook plug-ins ({', '.join(plugins)}) are not run; their custom "
-                                            "syntax is read as plain Markdown"))
+        project.notes.append(
+            (
+                file.name,
+                0,
+                f"GitBook plug-ins ({', '.join(plugins)}) are not run; their custom syntax is read as plain Markdown",
+            )
+        )
     return project

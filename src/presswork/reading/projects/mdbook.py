@@ -52,13 +52,15 @@ def detect(folder: Path) -> BookProject | None:
     if isinstance(site_url, str) and site_url.startswith(("http://", "https://")):
         settings["site_url"] = site_url
     summary = parse_summary(summary_file, content, f"{src}/SUMMARY.md")
-    project = BookProject("mdbook", file if file.is_file() else summary_file, content, settings, summary.entries,
-                          notes=summary.notes)
+    project = BookProject(
+        "mdbook", file if file.is_file() else summary_file, content, settings, summary.entries, notes=summary.notes
+    )
     preprocessors = table.get("preprocessor", {}) if isinstance(table.get("preprocessor"), dict) else {}
     for name, spec in sorted(preprocessors.items()):
         renderers = spec.get("renderer") if isinstance(spec, dict) else None
         if name in _HARMLESS or (isinstance(renderers, list) and renderers and set(renderers) <= {"html"}):
             continue  # built in (links, index), translation only, or for the HTML site only
-        project.notes.append((where, 0, f"mdBook preprocessor {name!r} is not supported; its syntax is read as "
-                                        "plain Markdown"))
+        project.notes.append(
+            (where, 0, f"mdBook preprocessor {name!r} is not supported; its syntax is read as plain Markdown")
+        )
     return project

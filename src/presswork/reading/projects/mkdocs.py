@@ -17,10 +17,15 @@ _SKIP = re.compile(r"^(\.|_)")
 
 def _all_pages(content: Path) -> list[Path]:
     """Without ``nav``: every Markdown page, ``index.md`` first, in MkDocs' (alphabetical) order."""
-    pages = [p.resolve() for p in content.rglob("*.md")
-             if not any(_SKIP.match(part) for part in p.relative_to(content).parts)]
-    return sorted(pages, key=lambda p: (p.relative_to(content).parent.parts,
-                                        p.stem.lower() not in {"index", "readme"}, p.name.lower()))
+    pages = [
+        p.resolve()
+        for p in content.rglob("*.md")
+        if not any(_SKIP.match(part) for part in p.relative_to(content).parts)
+    ]
+    return sorted(
+        pages,
+        key=lambda p: (p.relative_to(content).parent.parts, p.stem.lower() not in {"index", "readme"}, p.name.lower()),
+    )
 
 
 def detect(folder: Path) -> BookProject | None:

@@ -49,8 +49,9 @@ def detect(folder: Path) -> BookProject | None:
     return project
 
 
-def _add(items: list[Any], folder: Path, part: str, appendix: bool, project: BookProject, seen: set[Path],
-         display: str) -> None:
+def _add(
+    items: list[Any], folder: Path, part: str, appendix: bool, project: BookProject, seen: set[Path], display: str
+) -> None:
     for item in items:
         if isinstance(item, dict) and "chapters" in item:
             title = str(item.get("part") or "")

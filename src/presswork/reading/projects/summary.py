@@ -90,8 +90,9 @@ def parse_summary(file: Path, content: Path, display: str) -> Summary:
         if path in seen:
             continue
         if not path.is_file():
-            raise PressworkError(f"chapter file {split.path!r} listed in the summary does not exist",
-                                 Pos(display, number))
+            raise PressworkError(
+                f"chapter file {split.path!r} listed in the summary does not exist", Pos(display, number)
+            )
         seen.add(path)
         entries.append(Entry(path, title, part, bool(_APPENDIX.match(part) or _APPENDIX.match(title))))
     return Summary(entries, notes)

@@ -33,7 +33,6 @@ EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
 }
 
 
-
 __all__ = ["EXTENSIONS", "EXTENSION_CONFIGS", "html_root", "to_html"]
 
 

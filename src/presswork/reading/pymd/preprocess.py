@@ -25,7 +25,9 @@ _BLOCK_START = re.compile(r"^[ \t]*(#{1,6}([ \t]|$)|`{3}|~{3}|>|<|:::|\$\$|!!!|\
 _TABLE_ROW = re.compile(r"^[ \t]*\|")
 _CAPTION = re.compile(r"^[ \t]*Table:[ \t]")
 _DIV_FENCE = re.compile(r"^ {0,3}(?P<colons>:{3,})[ \t]*(?P<info>[^:\s][^\n]*?)?[ \t]*:*[ \t]*$")
-_DIV_ATTR = re.compile(r"""#(?P<id>[\w:.-]+)|\.(?P<cls>[\w-]+)|(?P<key>[\w-]+)=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>\S+))""")
+_DIV_ATTR = re.compile(
+    r"""#(?P<id>[\w:.-]+)|\.(?P<cls>[\w-]+)|(?P<key>[\w-]+)=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>\S+))"""
+)
 #: "#92 is fixed" starts no heading in CommonMark (hashes need a space after them); Python-Markdown
 #: would make it one, so its first hash is escaped.
 _NOT_A_HEADING = re.compile(r"^([ \t]{0,3})#(?=#{0,5}[^#\s])")
@@ -154,7 +156,7 @@ def inline_double_dollars(lines: list[str]) -> list[str]:
             else:
                 parts, last = [], 0
                 for span in _CODE_SPAN.finditer(line):
-                    parts.append(_INLINE_DD.sub(r"$\1$", line[last:span.start()]))
+                    parts.append(_INLINE_DD.sub(r"$\1$", line[last : span.start()]))
                     parts.append(span.group(0))
                     last = span.end()
                 parts.append(_INLINE_DD.sub(r"$\1$", line[last:]))
@@ -217,7 +219,12 @@ class _Verbatim:
 def _fence_closer(fence: str) -> Callable[[str], bool]:
     def closes(line: str) -> bool:
         m = _FENCE.match(line)
-        return bool(m and m.group("fence")[0] == fence[0] and len(m.group("fence")) >= len(fence) and not m.group("info").strip())
+        return bool(
+            m
+            and m.group("fence")[0] == fence[0]
+            and len(m.group("fence")) >= len(fence)
+            and not m.group("info").strip()
+        )
 
     return closes
 
@@ -278,7 +285,12 @@ class ListNormaliser:
             m = _MARKER.match(line)
             limit = (stack[-1].content_col + 4) if stack else 4
             lazy_possible = bool(stack) and prev_text and not prev_blank
-            if m and not _HR.match(line) and indent < limit and self._marker(m, line, stack, out, prev_blank, prev_marker, i):
+            if (
+                m
+                and not _HR.match(line)
+                and indent < limit
+                and self._marker(m, line, stack, out, prev_blank, prev_marker, i)
+            ):
                 prev_blank, prev_text, prev_marker = False, True, True
                 i += 1
                 continue
@@ -294,7 +306,12 @@ class ListNormaliser:
                 popped = True
             fence = _FENCE.match(line)
             math = _MATH_OPEN.match(line) and not (len(line.strip()) > 4 and line.rstrip().endswith("$$"))
-            needs_gap = popped or fence or _MATH_OPEN.match(line) or (_TABLE_ROW.match(line) and _CAPTION.match(out[-1] if out else ""))
+            needs_gap = (
+                popped
+                or fence
+                or _MATH_OPEN.match(line)
+                or (_TABLE_ROW.match(line) and _CAPTION.match(out[-1] if out else ""))
+            )
             needs_gap = needs_gap or (_CAPTION.match(line) and _TABLE_ROW.match(out[-1] if out else ""))
             if needs_gap and not prev_blank:
                 out.append("")
@@ -312,8 +329,16 @@ class ListNormaliser:
             i += 1
         return out
 
-    def _marker(self, m: re.Match[str], line: str, stack: list[_Item], out: list[str], prev_blank: bool,
-                prev_marker: bool, index: int) -> bool:
+    def _marker(
+        self,
+        m: re.Match[str],
+        line: str,
+        stack: list[_Item],
+        out: list[str],
+        prev_blank: bool,
+        prev_marker: bool,
+        index: int,
+    ) -> bool:
         """Emit a list-item line; return False when the line is not a list item after all."""
         indent = _indent_width(line)
         num = m.group("num")
@@ -330,7 +355,9 @@ class ListNormaliser:
                 return False  # CommonMark: only "1." or a bullet with text may interrupt a paragraph
         depth = len(trial)
         if depth + 1 > self.max_nesting:
-            raise PressworkError(f"nesting deeper than {self.max_nesting} levels (lists)", Pos(self.path, self.first_line + index))
+            raise PressworkError(
+                f"nesting deeper than {self.max_nesting} levels (lists)", Pos(self.path, self.first_line + index)
+            )
         stack[:] = trial
         if sibling is None and not prev_blank and depth == 0:
             out.append("")  # Python-Markdown needs a blank line before a list that follows a paragraph

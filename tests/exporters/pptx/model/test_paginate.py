@@ -33,8 +33,9 @@ def words(n: int, start: int = 0) -> str:
 
 
 def heights_fit(pages: list, frame: Frame) -> bool:
-    return all(sum(b.height for b in boxes) + GAP * (len(boxes) - 1) <= frame.height + 0.01
-               for boxes, _notes, _ids in pages)
+    return all(
+        sum(b.height for b in boxes) + GAP * (len(boxes) - 1) <= frame.height + 0.01 for boxes, _notes, _ids in pages
+    )
 
 
 def test_a_short_flow_takes_one_slide_in_the_templates_size() -> None:
@@ -48,8 +49,13 @@ def test_a_long_flow_continues_on_balanced_slides_in_normal_type() -> None:
     items: list[FlowItem] = [para(words(30, 30 * i)) for i in range(12)]
     pages = paginate(items, FRAME, no_pictures)
     assert len(pages) > 1 and heights_fit(pages, FRAME)
-    shown = " ".join("".join(r.text for r in p.runs) for boxes, _, _ in pages for b in boxes
-                     if isinstance(b, TextBox) for p in b.paras)
+    shown = " ".join(
+        "".join(r.text for r in p.runs)
+        for boxes, _, _ in pages
+        for b in boxes
+        if isinstance(b, TextBox)
+        for p in b.paras
+    )
     assert shown.split() == words(360).split()  # every word once, in order
     sizes = {p.size for boxes, _, _ in pages for b in boxes for p in b.paras}  # type: ignore[union-attr]
     assert len(sizes) == 1 and 18 <= sizes.pop() <= FRAME.sizes[0]  # one size, stepped down at most to 18 pt
@@ -65,8 +71,13 @@ def test_a_paragraph_taller_than_a_slide_is_split_by_words() -> None:
 
 
 def test_slide_break_starts_a_new_slide_but_never_an_empty_one() -> None:
-    pages = Pager(FRAME, no_pictures).lay([SlideBreak(), para("a"), SlideBreak(), SlideBreak(), para("b"), SlideBreak()])
-    assert [["".join(r.text for r in p.runs) for b in boxes for p in b.paras] for boxes, _, _ in pages] == [["a"], ["b"]]  # type: ignore[union-attr]
+    pages = Pager(FRAME, no_pictures).lay(
+        [SlideBreak(), para("a"), SlideBreak(), SlideBreak(), para("b"), SlideBreak()]
+    )
+    assert [["".join(r.text for r in p.runs) for b in boxes for p in b.paras] for boxes, _, _ in pages] == [
+        ["a"],
+        ["b"],
+    ]  # type: ignore[union-attr]
 
 
 def test_a_subheading_is_not_left_alone_at_the_bottom() -> None:

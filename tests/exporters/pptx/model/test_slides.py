@@ -101,6 +101,7 @@ def test_long_table_splits_with_header_repeated() -> None:
     deck, _ = deck_of(Table((), ("left", "right"), head, body))
     tables = [b for s in content(deck) for b in s.boxes if isinstance(b, TableBox)]
     assert len(tables) >= 3
+
     def text(rows):
         return [["".join(r.text for r in cell) for cell in row] for row in rows]
 
@@ -112,10 +113,14 @@ def test_long_table_splits_with_header_repeated() -> None:
 def test_slide_level_detected_from_sample_structure() -> None:
     roles = []
     for i in range(1, 4):
-        roles += [Heading(2, (Text(f"{i}. Role"),)),
-                  BulletList(tuple(ListItem((P(f"duty {i}.{k}"),)) for k in range(5)))]
-    chapters = (Chapter("intro", (Text("Introduction"),), "a.md", (P("Short intro."),)),
-                Chapter("roles", (Text("Key Roles"),), "a.md", tuple(roles)))
+        roles += [
+            Heading(2, (Text(f"{i}. Role"),)),
+            BulletList(tuple(ListItem((P(f"duty {i}.{k}"),)) for k in range(5))),
+        ]
+    chapters = (
+        Chapter("intro", (Text("Introduction"),), "a.md", (P("Short intro."),)),
+        Chapter("roles", (Text("Key Roles"),), "a.md", tuple(roles)),
+    )
     doc = Document(Meta(title="T"), chapters)
     assert auto_slide_level(doc) == 2
     deck, _ = deck_of(chapters=chapters)
@@ -141,13 +146,21 @@ def test_prose_lead_keeps_first_sentence_and_notes_get_all() -> None:
     assert long in slide.notes and "Short one." in slide.notes
     deck, _ = deck_of(Heading(2, (Text("Prose"),)), P(long), opts=Options(prose="notes"))
     (slide,) = content(deck)  # a slide with nothing else shows the lead rather than nothing
-    assert [("".join(r.text for r in p.runs)) for p in paras(slide)] == ["First sentence is the lead of this paragraph."]
+    assert [("".join(r.text for r in p.runs)) for p in paras(slide)] == [
+        "First sentence is the lead of this paragraph."
+    ]
 
 
 def test_divs_notes_breaks_and_no_slides() -> None:
-    deck, _ = deck_of(Heading(2, (Text("D"),)), P("one"), Div(Attr(classes=("slide-break",)), ()), P("two"),
-                      Div(Attr(classes=("notes",)), (P("say this"),)), Div(Attr(classes=("no-slides",)), (P("print only"),)),
-                      Div(Attr(classes=("only-slides",)), (P("slides only"),)))
+    deck, _ = deck_of(
+        Heading(2, (Text("D"),)),
+        P("one"),
+        Div(Attr(classes=("slide-break",)), ()),
+        P("two"),
+        Div(Attr(classes=("notes",)), (P("say this"),)),
+        Div(Attr(classes=("no-slides",)), (P("print only"),)),
+        Div(Attr(classes=("only-slides",)), (P("slides only"),)),
+    )
     slides = content(deck)
     assert [[("".join(r.text for r in p.runs)) for p in paras(s)] for s in slides] == [["one"], ["two", "slides only"]]
     assert "say this" in slides[1].notes and "print only" in slides[1].notes
@@ -186,7 +199,8 @@ def test_slide_text_keeps_hyphenated_words_whole() -> None:
 
     # quotes arrive typographic from the reader (and build_meta); the deck only joins hyphenated words
     assert slide_text("\u201cproblem-solving\u201d isn\u2019t long-term") == (
-        "\u201cproblem-\u2060solving\u201d isn\u2019t long-\u2060term")
+        "\u201cproblem-\u2060solving\u201d isn\u2019t long-\u2060term"
+    )
     assert slide_text("a - b and -x") == "a - b and -x"  # only hyphens between letters
 
 
@@ -205,9 +219,12 @@ def test_a_leadin_shares_its_slide_with_the_list_it_introduces() -> None:
 
 
 def test_a_subsection_starting_a_slide_titles_it_and_counts_within_its_title() -> None:
-    blocks = [Heading(2, (Text("Stations"),)), P("Intro " + "word " * 30),
-              Heading(3, (Text("A long procedure"),)),
-              OrderedList(tuple(ListItem((P(f"Step {k} " + "word " * 12),)) for k in range(24)))]
+    blocks = [
+        Heading(2, (Text("Stations"),)),
+        P("Intro " + "word " * 30),
+        Heading(3, (Text("A long procedure"),)),
+        OrderedList(tuple(ListItem((P(f"Step {k} " + "word " * 12),)) for k in range(24))),
+    ]
     deck, _ = deck_of(*blocks, opts=Options(prose="slide", slide_level=2))
     titles = [s.title for s in content(deck)]
     sub = [t for t in titles if "A long procedure" in t]
@@ -228,8 +245,7 @@ def test_short_subsections_share_a_slide_titled_by_them() -> None:
 
 def test_a_one_slide_chapter_gets_no_divider() -> None:
     one = Chapter("one", (Text("Short"),), "a.md", (P("Only this."), BulletList((ListItem((P("a"),)),))))
-    two = Chapter("two", (Text("Long"),), "b.md",
-                  tuple(P(f"Para {i} " + "word " * 30) for i in range(12)))
+    two = Chapter("two", (Text("Long"),), "b.md", tuple(P(f"Para {i} " + "word " * 30) for i in range(12)))
     deck, _ = deck_of(chapters=(one, two), opts=Options(prose="slide"))
     sections = [s.title for s in deck.slides if s.kind == "section"]
     assert sections == ["Long"]
@@ -249,5 +265,7 @@ def test_columns_div_makes_one_two_column_box() -> None:
     [slide] = content(deck)
     [box] = [b for b in slide.boxes if isinstance(b, TextBox) and b.split]
     assert box.split == 3 and [_text(p) for p in box.paras] == ["pro 0", "pro 1", "pro 2", "con 0", "con 1"]
-    assert [_text(p) for b in slide.boxes if isinstance(b, TextBox) and not b.split for p in b.paras] == \
-        ["Weigh them:", "Then decide."]
+    assert [_text(p) for b in slide.boxes if isinstance(b, TextBox) and not b.split for p in b.paras] == [
+        "Weigh them:",
+        "Then decide.",
+    ]

@@ -58,9 +58,11 @@ def test_template_facts_and_clean_up() -> None:
     prs.slides.add_slide(prs.slide_layouts[0])
     assert oxml.title_style_size(prs.slide_master) == 44.0
     assert oxml.theme_fonts(b"<not xml") == ("Calibri", "Calibri")
-    theme = (b'<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:themeElements>'
-             b'<a:fontScheme name="x"><a:majorFont><a:latin typeface="Cambria"/></a:majorFont>'
-             b'<a:minorFont><a:latin typeface="Calibri Light"/></a:minorFont></a:fontScheme></a:themeElements></a:theme>')
+    theme = (
+        b'<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:themeElements>'
+        b'<a:fontScheme name="x"><a:majorFont><a:latin typeface="Cambria"/></a:majorFont>'
+        b'<a:minorFont><a:latin typeface="Calibri Light"/></a:minorFont></a:fontScheme></a:themeElements></a:theme>'
+    )
     assert oxml.theme_fonts(theme) == ("Cambria", "Calibri Light")
     assert not oxml.titles_in_capitals(prs.slide_layouts[0], prs.slide_master)
     oxml.remove_slides(prs)

@@ -11,8 +11,13 @@ from presswork.exporters.common.fonts import face_file
 
 #: Fonts a deck names -> installed metric-compatible (or wider) fonts measured in their place.
 METRIC_TWINS: dict[str, str] = {
-    "calibri": "Carlito", "calibri light": "Carlito", "cambria": "Caladea", "arial": "Liberation Sans",
-    "helvetica": "Liberation Sans", "times new roman": "Liberation Serif", "courier new": "Liberation Mono",
+    "calibri": "Carlito",
+    "calibri light": "Carlito",
+    "cambria": "Caladea",
+    "arial": "Liberation Sans",
+    "helvetica": "Liberation Sans",
+    "times new roman": "Liberation Serif",
+    "courier new": "Liberation Mono",
     "consolas": "DejaVu Sans Mono",  # 0.60 em, wider than Consolas' 0.55 em, and what LibreOffice shows
 }
 #: Measured instead of a font that nothing installed matches: wide, so the fit stays safe.

@@ -83,8 +83,9 @@ class FallbackLead:
     runs: tuple[Run, ...]
 
 
-FlowItem = (Para | TextBox | CodeBox | TableBox | PictureBox | CalloutBox | SpeakerNote | SlideBreak | Anchor
-            | FallbackLead)
+FlowItem = (
+    Para | TextBox | CodeBox | TableBox | PictureBox | CalloutBox | SpeakerNote | SlideBreak | Anchor | FallbackLead
+)
 #: Flow items that show on a slide (the others go to its notes or steer the layout). A TextBox in the
 #: flow is an author's two-column box (``::: columns``).
 VISIBLE_ITEMS = (Para, TextBox, CodeBox, TableBox, PictureBox, CalloutBox)
@@ -240,7 +241,9 @@ class FlowBuilder:
         lvl = min(level, MAX_LEVEL)
         for i, it in enumerate(lst.items):
             number = lst.start + i if isinstance(lst, OrderedList) else 0
-            bullet: Bullet = "number" if number else ("done" if it.checked else "open" if it.checked is False else "bullet")
+            bullet: Bullet = (
+                "number" if number else ("done" if it.checked else "open" if it.checked is False else "bullet")
+            )
             first = True
             for b in it.blocks:
                 if first and isinstance(b, Paragraph):

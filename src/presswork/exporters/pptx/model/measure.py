@@ -15,17 +15,30 @@ GAP = 14.0
 HEIGHT_SAFETY = 1.06
 
 
-def run_pieces(runs: tuple[Run, ...], frame: Frame, size: float, bold: bool = False, italic: bool = False) -> list[slidefit.Piece]:
+def run_pieces(
+    runs: tuple[Run, ...], frame: Frame, size: float, bold: bool = False, italic: bool = False
+) -> list[slidefit.Piece]:
     """The runs as measurable pieces at ``size`` (code in the code font, super/subscripts smaller)."""
-    return [(r.text, Style(frame.code_font if r.code else frame.body_font, size * (0.7 if r.baseline else 1.0),
-                           r.bold or bold, r.italic or italic)) for r in runs]
+    return [
+        (
+            r.text,
+            Style(
+                frame.code_font if r.code else frame.body_font,
+                size * (0.7 if r.baseline else 1.0),
+                r.bold or bold,
+                r.italic or italic,
+            ),
+        )
+        for r in runs
+    ]
 
 
 def para_height(para: Para, frame: Frame, width: float, first: bool = False) -> float:
     """Height of a paragraph set in ``width`` points (the box's inner width)."""
     size = frame.size_of(para)
-    lines = slidefit.wrap_count(run_pieces(para.runs, frame, size, para.role_bold, para.role_italic),
-                                width - frame.margin_of(para))
+    lines = slidefit.wrap_count(
+        run_pieces(para.runs, frame, size, para.role_bold, para.role_italic), width - frame.margin_of(para)
+    )
     return frame.space_of(para, first) + lines * size * slidefit.line_factor(frame.body_font)
 
 
@@ -87,11 +100,15 @@ def measure_table(head: list[TableRow], body: list[TableRow], aligns: tuple[str,
             widths = [w * width / sum(widths) for w in widths]
 
     def row_height(row: TableRow, bold: bool) -> float:
-        lines = max(slidefit.wrap_count(run_pieces(cell, frame, size, bold=bold), w - 2 * frame.cell_margin_x)
-                    for cell, w in zip(row, widths, strict=True))
+        lines = max(
+            slidefit.wrap_count(run_pieces(cell, frame, size, bold=bold), w - 2 * frame.cell_margin_x)
+            for cell, w in zip(row, widths, strict=True)
+        )
         return lines * size * slidefit.line_factor(frame.body_font) * HEIGHT_SAFETY + 2 * frame.cell_margin_y + 2
 
-    box = TableBox(head, body, aligns, widths, [row_height(r, True) for r in head], [row_height(r, False) for r in body], size)
+    box = TableBox(
+        head, body, aligns, widths, [row_height(r, True) for r in head], [row_height(r, False) for r in body], size
+    )
     box.height = sum(box.head_heights) + sum(box.row_heights)
     return box
 
@@ -110,5 +127,10 @@ def code_line_heights(box: CodeBox, f: Frame) -> list[float]:
     """Height of each code line of ``box`` at its size (wrapped lines count several), with the safety factor."""
     lf = slidefit.line_factor(f.code_font)
     inner = f.width - 2 * f.callout_inset
-    return [slidefit.wrap_count([("".join(t.text for t in line) or " ", Style(f.code_font, box.size))], inner)
-            * box.size * lf * HEIGHT_SAFETY for line in box.lines]
+    return [
+        slidefit.wrap_count([("".join(t.text for t in line) or " ", Style(f.code_font, box.size))], inner)
+        * box.size
+        * lf
+        * HEIGHT_SAFETY
+        for line in box.lines
+    ]

@@ -78,8 +78,12 @@ def two_columns(items: list[FlowItem], frame: Frame) -> Page | None:
             return None
     best: tuple[float, int] | None = None
     for k in range(1, len(fixed)):
-        if fixed[k].level > 0 or (fixed[k - 1].bullet and fixed[k].level > fixed[k - 1].level) \
-                or introduces(fixed[k - 1]) or not fixed[k].bullet:
+        if (
+            fixed[k].level > 0
+            or (fixed[k - 1].bullet and fixed[k].level > fixed[k - 1].level)
+            or introduces(fixed[k - 1])
+            or not fixed[k].bullet
+        ):
             continue  # a column starts with a top-level item, never after its lead-in or inside an item
         h = max(text_height(fixed[:k], frame, col), text_height(fixed[k:], frame, col))
         if h <= frame.height and (best is None or h < best[0]):
@@ -169,7 +173,7 @@ class Pager:
                 self._keep_item_together(items, i)
                 parent = bool(item.bullet) and isinstance(nxt, Para) and nxt.level > item.level
                 keep = item.role in ("subhead", "term") or parent or introduces(item)
-                self.para(item, keep_next=keep and any(isinstance(it, VISIBLE_ITEMS) for it in items[i + 1:]))
+                self.para(item, keep_next=keep and any(isinstance(it, VISIBLE_ITEMS) for it in items[i + 1 :]))
             elif isinstance(item, TextBox):
                 self.columns(item)
             elif isinstance(item, CodeBox):
@@ -190,7 +194,7 @@ class Pager:
         if not (isinstance(item, Para) and item.bullet) or not self.boxes:
             return
         block = [item]
-        for nxt in items[i + 1:]:
+        for nxt in items[i + 1 :]:
             if not (isinstance(nxt, Para) and nxt.level > item.level):
                 break
             block.append(nxt)
@@ -207,7 +211,9 @@ class Pager:
 
     def para(self, para: Para, keep_next: bool = False) -> None:
         f = self.frame
-        box = self.boxes[-1] if self.boxes and isinstance(self.boxes[-1], TextBox) and not self.boxes[-1].split else None
+        box = (
+            self.boxes[-1] if self.boxes and isinstance(self.boxes[-1], TextBox) and not self.boxes[-1].split else None
+        )
         paras = (box.paras if box else []) + [para]
         height = text_height(paras, f, f.width)
         extra = height - (box.height if box else -GAP if self.boxes else 0.0)
@@ -242,12 +248,16 @@ class Pager:
         slide, with what they introduce; False if there are none, or if they are all the slide holds."""
         box = self.boxes[-1] if self.boxes else None
         keeps = self.keeps
-        if not (isinstance(box, TextBox) and keeps and len(box.paras) >= len(keeps)
-                and all(a is b for a, b in zip(box.paras[-len(keeps):], keeps, strict=True))):
+        if not (
+            isinstance(box, TextBox)
+            and keeps
+            and len(box.paras) >= len(keeps)
+            and all(a is b for a, b in zip(box.paras[-len(keeps) :], keeps, strict=True))
+        ):
             return False
         if len(box.paras) == len(keeps) and len(self.boxes) == 1:
             return False
-        del box.paras[-len(keeps):]
+        del box.paras[-len(keeps) :]
         if box.paras:
             old = box.height
             box.height = text_height(box.paras, self.frame, self.frame.width)
@@ -262,7 +272,9 @@ class Pager:
     def _split_para(self, para: Para) -> tuple[Para | None, Para]:
         text = "".join(r.text for r in para.runs)
         cuts = [m.end() for m in re.finditer(r"\S+\s*", text)]
-        box = self.boxes[-1] if self.boxes and isinstance(self.boxes[-1], TextBox) and not self.boxes[-1].split else None
+        box = (
+            self.boxes[-1] if self.boxes and isinstance(self.boxes[-1], TextBox) and not self.boxes[-1].split else None
+        )
         lo, hi, best = 1, len(cuts) - 1, 0
         while lo <= hi:
             mid = (lo + hi) // 2
@@ -276,15 +288,19 @@ class Pager:
         if best == 0:
             return None, para
         cut = cuts[best - 1]
-        return (dataclasses.replace(para, runs=runs_head(para.runs, cut)),
-                dataclasses.replace(para, runs=runs_tail(para.runs, cut), role="body" if para.role == "lead" else para.role))
+        return (
+            dataclasses.replace(para, runs=runs_head(para.runs, cut)),
+            dataclasses.replace(
+                para, runs=runs_tail(para.runs, cut), role="body" if para.role == "lead" else para.role
+            ),
+        )
 
     def columns(self, box: TextBox) -> None:
         """An author's two-column text box: kept whole on one slide, or laid out as plain text when it is
         taller than a slide."""
         f = self.frame
         col = column_width(f)
-        box.height = max(text_height(box.paras[:box.split], f, col), text_height(box.paras[box.split:], f, col))
+        box.height = max(text_height(box.paras[: box.split], f, col), text_height(box.paras[box.split :], f, col))
         if box.height > f.height:
             for para in box.paras:
                 self.para(para)
@@ -313,8 +329,8 @@ class Pager:
             n = max(n, 1)
             while 1 < n < len(box.lines) - start and _opens_block(box.lines[start + n - 1]):
                 n -= 1  # do not end a slide on a line that opens a block ("...:", "{")
-            used = sum(heights[start:start + n])
-            part = CodeBox(box.lines[start:start + n], box.size, box.language, used + 2 * f.callout_inset)
+            used = sum(heights[start : start + n])
+            part = CodeBox(box.lines[start : start + n], box.size, box.language, used + 2 * f.callout_inset)
             self.place(part)
             start += n
             if start < len(box.lines):
@@ -336,7 +352,9 @@ class Pager:
                     self.new_page()
                 continue
             n = max(n, 1) if box.body else 0
-            part = dataclasses.replace(box, body=box.body[start:start + n], row_heights=box.row_heights[start:start + n])
+            part = dataclasses.replace(
+                box, body=box.body[start : start + n], row_heights=box.row_heights[start : start + n]
+            )
             part.height = head_h + sum(part.row_heights)
             self.place(part)
             start += n

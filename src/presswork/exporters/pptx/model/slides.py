@@ -35,8 +35,14 @@ def auto_slide_level(doc: Document) -> int:
     return min(levels) if levels else 2
 
 
-def build_deck(doc: Document, frame: Frame, opts: DeckOptions, sizer: PictureSizer, warn: Warn,
-               style_code: CodeStyler | None = None) -> Deck:
+def build_deck(
+    doc: Document,
+    frame: Frame,
+    opts: DeckOptions,
+    sizer: PictureSizer,
+    warn: Warn,
+    style_code: CodeStyler | None = None,
+) -> Deck:
     """Derive the deck model of ``doc``: title, agenda, a divider per chapter and measured content slides."""
     style_code = style_code or plain_code
     meta = doc.meta
@@ -58,8 +64,16 @@ def build_deck(doc: Document, frame: Frame, opts: DeckOptions, sizer: PictureSiz
 Group = tuple[str, list[FlowItem], list[str], bool]
 
 
-def _chapter_slides(ch: Chapter, level: int, frame: Frame, opts: DeckOptions, sizer: PictureSizer, warn: Warn,
-                    counter: list[int], style_code: CodeStyler) -> list[Slide]:
+def _chapter_slides(
+    ch: Chapter,
+    level: int,
+    frame: Frame,
+    opts: DeckOptions,
+    sizer: PictureSizer,
+    warn: Warn,
+    counter: list[int],
+    style_code: CodeStyler,
+) -> list[Slide]:
     """A chapter's slides: a section divider only when the chapter has at least two content slides (a
     short opening sits on the divider), else the content slides alone, the first holding the chapter's id."""
     title = plain_text(ch.title)
@@ -84,8 +98,9 @@ def _chapter_slides(ch: Chapter, level: int, frame: Frame, opts: DeckOptions, si
     return alone
 
 
-def _group_slides(groups: list[Group], title: str, section: Slide | None, frame: Frame,
-                  sizer: PictureSizer) -> list[Slide]:
+def _group_slides(
+    groups: list[Group], title: str, section: Slide | None, frame: Frame, sizer: PictureSizer
+) -> list[Slide]:
     """The slides of a chapter's groups, after its divider ``section`` (None: no divider)."""
     slides: list[Slide] = []
     pending_notes: list[str] = []
@@ -100,8 +115,9 @@ def _group_slides(groups: list[Group], title: str, section: Slide | None, frame:
             continue
         visible = [it for it in items if isinstance(it, VISIBLE_ITEMS)]
         host = slides[-1] if slides and slides[-1].kind == "section" else None
-        if host is not None and (not visible or (k == 0 and gtitle == title
-                                                 and _fits_divider(visible, host.subtitle, frame))):
+        if host is not None and (
+            not visible or (k == 0 and gtitle == title and _fits_divider(visible, host.subtitle, frame))
+        ):
             host.subtitle += [dataclasses.replace(p, size=frame.sizes[0]) for p in visible if isinstance(p, Para)]
             host.notes.extend(it.text for it in items if isinstance(it, SpeakerNote))
             host.anchors.extend(anchors + [it.id for it in items if isinstance(it, Anchor)])
@@ -113,8 +129,15 @@ def _group_slides(groups: list[Group], title: str, section: Slide | None, frame:
         titled = layout_group(items, gtitle, frame, sizer)
         for i, (t, (boxes, notes, ids)) in enumerate(titled):
             first = i == 0
-            slides.append(Slide("content", t, boxes, notes=(pending_notes if first else []) + notes,
-                                anchors=(pending_ids + list(anchors) if first else []) + ids))
+            slides.append(
+                Slide(
+                    "content",
+                    t,
+                    boxes,
+                    notes=(pending_notes if first else []) + notes,
+                    anchors=(pending_ids + list(anchors) if first else []) + ids,
+                )
+            )
             if first:
                 pending_notes, pending_ids = [], []
     if slides:
@@ -134,7 +157,7 @@ def _carry_leadins(groups: list[Group]) -> list[Group]:
             continue
         last = items[shown[-1]]
         if isinstance(last, Para) and introduces(last):
-            out[k] = (title, items[:shown[-1]] + items[shown[-1] + 1:], anchors, divider)
+            out[k] = (title, items[: shown[-1]] + items[shown[-1] + 1 :], anchors, divider)
             out[k + 1] = (nxt[0], [last, *nxt[1]], nxt[2], nxt[3])
     return out
 
@@ -261,8 +284,11 @@ def layout_group(items: list[FlowItem], title: str, frame: Frame, sizer: Picture
 def _fits_divider(visible: Sequence[FlowItem], already: list[Para], frame: Frame) -> bool:
     """True for a chapter opening short enough to sit on its section slide (one or two short plain paragraphs)."""
     paras = [p for p in visible if isinstance(p, Para) and not p.bullet and p.role in ("body", "lead")]
-    if not (len(visible) <= 2 and len(paras) == len(visible)
-            and sum(len("".join(r.text for r in p.runs).split()) for p in paras) <= 40):
+    if not (
+        len(visible) <= 2
+        and len(paras) == len(visible)
+        and sum(len("".join(r.text for r in p.runs).split()) for p in paras) <= 40
+    ):
         return False
     paras = already + [dataclasses.replace(p, size=frame.sizes[0]) for p in paras]
     return text_height(paras, frame, frame.divider_width) <= frame.divider_height
@@ -287,9 +313,16 @@ def _agenda(doc: Document, frame: Frame) -> list[Slide]:
     chapters = book_contents(doc, 1, "slides")
 
     def entries(size: float) -> list[Para]:
-        return [Para((Run(ch.title, url="#" + ch.id),), bullet="number" if ch.number.isdigit() else "bullet",
-                     number=int(ch.number) if ch.number.isdigit() else 0, size=size, space=size * 0.3)
-                for ch in chapters]
+        return [
+            Para(
+                (Run(ch.title, url="#" + ch.id),),
+                bullet="number" if ch.number.isdigit() else "bullet",
+                number=int(ch.number) if ch.number.isdigit() else 0,
+                size=size,
+                space=size * 0.3,
+            )
+            for ch in chapters
+        ]
 
     for size in (frame.agenda_size, frame.sizes[0], frame.sizes[1]):  # one slide if the type may shrink a little
         paras = entries(size)
@@ -301,10 +334,12 @@ def _agenda(doc: Document, frame: Frame) -> list[Slide]:
             pages.append([])
         pages[-1].append(p)
     per = math.ceil(len(paras) / len(pages))  # balance: the same number of entries on each slide
-    pages = [paras[i:i + per] for i in range(0, len(paras), per)]
+    pages = [paras[i : i + per] for i in range(0, len(paras), per)]
     n = len(pages)
-    return [Slide("agenda", f"Agenda ({i + 1}/{n})", [TextBox(pg, text_height(pg, frame, frame.width))])
-            for i, pg in enumerate(pages)]
+    return [
+        Slide("agenda", f"Agenda ({i + 1}/{n})", [TextBox(pg, text_height(pg, frame, frame.width))])
+        for i, pg in enumerate(pages)
+    ]
 
 
 def _groups(ch: Chapter, level: int, chapter_title: str) -> list[tuple[str, tuple[Block, ...], list[str], bool]]:

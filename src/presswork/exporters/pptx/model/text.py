@@ -37,8 +37,9 @@ from .deck import Run
 class InlineRuns:
     """Turns inlines into runs; footnotes become numbered markers and go to ``notes``."""
 
-    def __init__(self, footnotes: list[str], notes_counter: list[int],
-                 warn: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self, footnotes: list[str], notes_counter: list[int], warn: Callable[[str], None] | None = None
+    ) -> None:
         self.footnotes = footnotes
         self.counter = notes_counter
         self.warn = warn
@@ -68,7 +69,9 @@ class InlineRuns:
                 text = plain_text(node.children)
                 if text and all(ord(c) in table for c in text):  # real characters: one word, the font's own glyphs
                     return [Run(text.translate(table), **st)]
-                return list(self.runs(node.children, **{**st, "baseline": 30 if isinstance(node, Superscript) else -25}))
+                return list(
+                    self.runs(node.children, **{**st, "baseline": 30 if isinstance(node, Superscript) else -25})
+                )
             case Link():
                 return list(self.runs(node.children, **{**st, "url": node.url}))
             case Span():
@@ -97,7 +100,11 @@ def _merge_runs(runs: list[Run]) -> list[Run]:
     for r in runs:
         if not r.text:
             continue
-        if out and dataclasses.replace(out[-1], text="") == dataclasses.replace(r, text="") and "\n" not in r.text + out[-1].text:
+        if (
+            out
+            and dataclasses.replace(out[-1], text="") == dataclasses.replace(r, text="")
+            and "\n" not in r.text + out[-1].text
+        ):
             out[-1] = dataclasses.replace(out[-1], text=out[-1].text + r.text)
         else:
             out.append(r)
@@ -105,10 +112,31 @@ def _merge_runs(runs: list[Run]) -> list[Run]:
 
 
 _TEX_SYMBOLS = {
-    r"\quad": "  ", r"\qquad": "    ", r"\sum": "∑", r"\int": "∫", r"\infty": "∞", r"\alpha": "α", r"\beta": "β",
-    r"\gamma": "γ", r"\delta": "δ", r"\pi": "π", r"\sigma": "σ", r"\theta": "θ", r"\lambda": "λ", r"\mu": "μ",
-    r"\cdot": "·", r"\times": "×", r"\leq": "≤", r"\geq": "≥", r"\neq": "≠", r"\approx": "≈", r"\pm": "±",
-    r"\to": "→", r"\rightarrow": "→", r"\ldots": "…", r"\dots": "…",
+    r"\quad": "  ",
+    r"\qquad": "    ",
+    r"\sum": "∑",
+    r"\int": "∫",
+    r"\infty": "∞",
+    r"\alpha": "α",
+    r"\beta": "β",
+    r"\gamma": "γ",
+    r"\delta": "δ",
+    r"\pi": "π",
+    r"\sigma": "σ",
+    r"\theta": "θ",
+    r"\lambda": "λ",
+    r"\mu": "μ",
+    r"\cdot": "·",
+    r"\times": "×",
+    r"\leq": "≤",
+    r"\geq": "≥",
+    r"\neq": "≠",
+    r"\approx": "≈",
+    r"\pm": "±",
+    r"\to": "→",
+    r"\rightarrow": "→",
+    r"\ldots": "…",
+    r"\dots": "…",
 }
 _SUP = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
 _SUB = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
@@ -173,6 +201,6 @@ def runs_tail(runs: tuple[Run, ...], start: int) -> tuple[Run, ...]:
     for r in runs:
         end = pos + len(r.text)
         if end > start:
-            out.append(dataclasses.replace(r, text=r.text[max(start - pos, 0):]))
+            out.append(dataclasses.replace(r, text=r.text[max(start - pos, 0) :]))
         pos = end
     return tuple(out)

@@ -12,8 +12,15 @@ from presswork.exporters.common.fonts import covered, installed_faces, missing_g
 from ..model.fit import METRIC_TWINS
 
 #: Tried in order for a character the theme's fonts lack (then any installed family).
-FALLBACK_FAMILIES = ("DejaVu Sans", "Noto Sans Symbols2", "Noto Sans Symbols", "Noto Sans Math",
-                     "Noto Color Emoji", "OpenSymbol", "Noto Sans")
+FALLBACK_FAMILIES = (
+    "DejaVu Sans",
+    "Noto Sans Symbols2",
+    "Noto Sans Symbols",
+    "Noto Sans Math",
+    "Noto Color Emoji",
+    "OpenSymbol",
+    "Noto Sans",
+)
 #: Characters that go to the East Asian or complex-script font slots (``set_script_fonts``), not checked here.
 _SCRIPT = re.compile(r"[\u0590-\u08ff\u0e00-\u0e7f\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 

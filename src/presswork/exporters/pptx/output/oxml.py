@@ -179,8 +179,11 @@ def resolved_sizes(layout_ph: Any, master_ph: Any, master: Any, style: str, leve
     out: list[float | None] = []
     for level in range(1, levels + 1):
         size = None
-        for el, path in ((layout_ph, "./p:txBody/a:lstStyle"), (master_ph, "./p:txBody/a:lstStyle"),
-                         (master, f"./p:txStyles/p:{style}")):
+        for el, path in (
+            (layout_ph, "./p:txBody/a:lstStyle"),
+            (master_ph, "./p:txBody/a:lstStyle"),
+            (master, f"./p:txStyles/p:{style}"),
+        ):
             if el is not None:
                 size = _level_size(el, path, level)
                 if size is not None:

@@ -20,10 +20,18 @@ from .pictures import PictureStore
 from .template import PlacedFrame, pt
 
 CALLOUT_ACCENTS = {
-    "note": MSO_THEME_COLOR.ACCENT_1, "info": MSO_THEME_COLOR.ACCENT_1, "abstract": MSO_THEME_COLOR.ACCENT_1,
-    "tip": MSO_THEME_COLOR.ACCENT_3, "hint": MSO_THEME_COLOR.ACCENT_3, "success": MSO_THEME_COLOR.ACCENT_3,
-    "important": MSO_THEME_COLOR.ACCENT_4, "warning": MSO_THEME_COLOR.ACCENT_2, "caution": MSO_THEME_COLOR.ACCENT_2,
-    "danger": MSO_THEME_COLOR.ACCENT_6, "error": MSO_THEME_COLOR.ACCENT_6, "bug": MSO_THEME_COLOR.ACCENT_6,
+    "note": MSO_THEME_COLOR.ACCENT_1,
+    "info": MSO_THEME_COLOR.ACCENT_1,
+    "abstract": MSO_THEME_COLOR.ACCENT_1,
+    "tip": MSO_THEME_COLOR.ACCENT_3,
+    "hint": MSO_THEME_COLOR.ACCENT_3,
+    "success": MSO_THEME_COLOR.ACCENT_3,
+    "important": MSO_THEME_COLOR.ACCENT_4,
+    "warning": MSO_THEME_COLOR.ACCENT_2,
+    "caution": MSO_THEME_COLOR.ACCENT_2,
+    "danger": MSO_THEME_COLOR.ACCENT_6,
+    "error": MSO_THEME_COLOR.ACCENT_6,
+    "bug": MSO_THEME_COLOR.ACCENT_6,
 }
 CODE_FILL = "F4F6F9"
 #: Bullet characters and their fonts. Task boxes use Wingdings (shipped with Office, and mapped to
@@ -40,8 +48,16 @@ class ShapeWriter:
         #: Internal links waiting for their target slide: (slide, run element, anchor id).
         self.links: list[tuple[Any, Any, str]] = []
 
-    def fill_text(self, slide: Any, tf: Any, paras: list[Para], ix: float, iy: float, frame: Frame | None = None,
-                  inherit: bool = False) -> None:
+    def fill_text(
+        self,
+        slide: Any,
+        tf: Any,
+        paras: list[Para],
+        ix: float,
+        iy: float,
+        frame: Frame | None = None,
+        inherit: bool = False,
+    ) -> None:
         """Replace the text of text frame ``tf`` with ``paras`` set in ``frame`` (default: the content frame).
         ``inherit``: ``tf`` is the content placeholder, whose runs at the template's size for their level carry
         no size of their own (the template's styles apply; only sizes the fit engine chose are written)."""
@@ -158,7 +174,9 @@ class ShapeWriter:
                 tf = cell.text_frame
                 tf.word_wrap = True
                 p = tf.paragraphs[0]
-                p.alignment = {"center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}.get(box.alignments[c_i], PP_ALIGN.LEFT)
+                p.alignment = {"center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}.get(
+                    box.alignments[c_i], PP_ALIGN.LEFT
+                )
                 for run in cell_runs:
                     self.add_run(slide, p, run, box.size, Para(cell_runs))
                     if r_i < len(box.head):
@@ -225,8 +243,11 @@ _COMPLEX = re.compile(r"[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0e7f]")
 def set_script_fonts(run: Any) -> None:
     """Name East Asian (``a:ea``) and complex-script (``a:cs``) fonts for runs that need them."""
     text = run.text
-    ea = ("Yu Gothic" if _KANA.search(text) else "Malgun Gothic" if _HANGUL.search(text) else "Microsoft YaHei") \
-        if _CJK.search(text) else ""
+    ea = (
+        ("Yu Gothic" if _KANA.search(text) else "Malgun Gothic" if _HANGUL.search(text) else "Microsoft YaHei")
+        if _CJK.search(text)
+        else ""
+    )
     cs = "Arial" if _COMPLEX.search(text) else ""
     if ea or cs:
         oxml.set_script_fonts(run, ea, cs)

@@ -87,8 +87,14 @@ def footer_row_limit(placeholders: Any, top: float, bottom: float) -> float:
 
 
 #: Placeholder kinds a layout is recognised by (footer, date and slide number do not count).
-_KIND = {PP_PLACEHOLDER.TITLE: "title", PP_PLACEHOLDER.CENTER_TITLE: "ctrTitle", PP_PLACEHOLDER.SUBTITLE: "subTitle",
-         PP_PLACEHOLDER.BODY: "body", PP_PLACEHOLDER.OBJECT: "obj", PP_PLACEHOLDER.PICTURE: "pic"}
+_KIND = {
+    PP_PLACEHOLDER.TITLE: "title",
+    PP_PLACEHOLDER.CENTER_TITLE: "ctrTitle",
+    PP_PLACEHOLDER.SUBTITLE: "subTitle",
+    PP_PLACEHOLDER.BODY: "body",
+    PP_PLACEHOLDER.OBJECT: "obj",
+    PP_PLACEHOLDER.PICTURE: "pic",
+}
 #: What each layout role holds, best match first: sorted placeholder kinds.
 SIGNATURES: dict[str, tuple[tuple[str, ...], ...]] = {
     "title": (("ctrTitle", "subTitle"), ("ctrTitle",), ("body", "ctrTitle")),
@@ -162,15 +168,21 @@ class Layouts:
     def resolved_body_sizes(self, layout: Any, body: Any) -> tuple[float, float, float]:
         """The sizes (points) of the first three list levels of the content placeholder, as the template
         resolves them (layout, then master placeholder, then the master's body style); 24/20/18 where unset."""
-        found = oxml.resolved_sizes(body._element if body is not None else None, self.master_placeholder(body),
-                                    self.prs.slide_master._element, "bodyStyle")
+        found = oxml.resolved_sizes(
+            body._element if body is not None else None,
+            self.master_placeholder(body),
+            self.prs.slide_master._element,
+            "bodyStyle",
+        )
         defaults = (24.0, 20.0, 18.0)
         return tuple(f if f else d for f, d in zip(found, defaults, strict=True))  # type: ignore[return-value]
 
     @staticmethod
     def placeholder(layout: Any, types: tuple[Any, ...]) -> Any:
         """The layout's first placeholder of one of ``types`` (lowest idx first), or None."""
-        found = sorted((p for p in layout.placeholders if placeholder_type(p) in types), key=lambda p: p.placeholder_format.idx)
+        found = sorted(
+            (p for p in layout.placeholders if placeholder_type(p) in types), key=lambda p: p.placeholder_format.idx
+        )
         return found[0] if found else None
 
     def frame(self) -> PlacedFrame:
@@ -197,15 +209,33 @@ class Layouts:
             div_bottom = footer_row_limit(self.section.placeholders, to_pt(divider.top), slide_h - 4)
             div_h = max(to_pt(divider.height), div_bottom - to_pt(divider.top))
         sizes = self.resolved_body_sizes(layout, body)
-        title_sizes = oxml.resolved_sizes(title._element if title is not None else None,
-                                          self.master_placeholder(title), self.prs.slide_master._element,
-                                          "titleStyle", levels=1)
+        title_sizes = oxml.resolved_sizes(
+            title._element if title is not None else None,
+            self.master_placeholder(title),
+            self.prs.slide_master._element,
+            "titleStyle",
+            levels=1,
+        )
         title_size = min(title_sizes[0] or oxml.title_style_size(self.prs.slide_master), 40.0)
-        body_sizes = tuple(max(MIN_BODY, s) for s in sizes)
-        return PlacedFrame(template_sizes=sizes, sizes=body_sizes, agenda_size=body_sizes[0],  # type: ignore[arg-type]
-                           divider_width=div_w, divider_height=div_h, width=width, height=bottom - top,
-                           title_width=title_w, title_height=title_h, body_font=minor, title_font=major, title_size=title_size,
-                           code_size=14.0 if small else 16.0, table_size=14.0 if small else 16.0, left=left, top=top)
+        body_sizes = (max(MIN_BODY, sizes[0]), max(MIN_BODY, sizes[1]), max(MIN_BODY, sizes[2]))
+        return PlacedFrame(
+            template_sizes=sizes,
+            sizes=body_sizes,
+            agenda_size=body_sizes[0],
+            divider_width=div_w,
+            divider_height=div_h,
+            width=width,
+            height=bottom - top,
+            title_width=title_w,
+            title_height=title_h,
+            body_font=minor,
+            title_font=major,
+            title_size=title_size,
+            code_size=14.0 if small else 16.0,
+            table_size=14.0 if small else 16.0,
+            left=left,
+            top=top,
+        )
 
 
 @dataclass(frozen=True)

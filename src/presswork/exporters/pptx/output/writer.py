@@ -58,7 +58,9 @@ class DeckWriter:
     def slide(self, model: Slide) -> Any:
         """Add the slide of ``model`` on its layout and return it."""
         if model.kind == "title":
-            return self.headline_slide(model, self.layouts.title, min(oxml.title_style_size(self.prs.slide_master) + 4, 48.0))
+            return self.headline_slide(
+                model, self.layouts.title, min(oxml.title_style_size(self.prs.slide_master) + 4, 48.0)
+            )
         if model.kind == "section":
             return self.headline_slide(model, self.layouts.section, 40.0)
         only_text = len(model.boxes) == 1 and isinstance(model.boxes[0], TextBox)
@@ -82,8 +84,9 @@ class DeckWriter:
                     body = None
                 else:
                     shape = slide.shapes.add_textbox(pt(f.left), pt(y), pt(f.width), pt(box.height))
-                self.shapes.fill_text(slide, shape.text_frame, box.paras, f.inset_x, f.inset_y,
-                                      inherit=shape.is_placeholder)
+                self.shapes.fill_text(
+                    slide, shape.text_frame, box.paras, f.inset_x, f.inset_y, inherit=shape.is_placeholder
+                )
             elif isinstance(box, CodeBox):
                 self.shapes.code(slide, box, y)
             elif isinstance(box, TableBox):
@@ -101,9 +104,12 @@ class DeckWriter:
         else two text boxes, each half the content width."""
         f = self.frame
         width = column_width(f)
-        holders = sorted((p for p in slide.placeholders if placeholder_type(p) in BODY_TYPES),
-                         key=lambda p: p.left) if use_placeholders else []
-        for k, paras in enumerate((box.paras[:box.split], box.paras[box.split:])):
+        holders = (
+            sorted((p for p in slide.placeholders if placeholder_type(p) in BODY_TYPES), key=lambda p: p.left)
+            if use_placeholders
+            else []
+        )
+        for k, paras in enumerate((box.paras[: box.split], box.paras[box.split :])):
             left = f.left + k * (width + COLUMN_GAP)
             if len(holders) >= 2:
                 shape = holders[k]
@@ -135,8 +141,10 @@ class DeckWriter:
         for _ in range(4):
             if text_height(paras, frame, width) <= height:
                 break
-            frame = dataclasses.replace(frame, sizes=(max(18.0, frame.sizes[0] - 2), max(18.0, frame.sizes[1] - 2),
-                                                      max(18.0, frame.sizes[2] - 2)))
+            frame = dataclasses.replace(
+                frame,
+                sizes=(max(18.0, frame.sizes[0] - 2), max(18.0, frame.sizes[1] - 2), max(18.0, frame.sizes[2] - 2)),
+            )
         self.shapes.fill_text(slide, shape.text_frame, paras, f.inset_x, f.inset_y, frame)
         need = text_height(paras, frame, width)
         if need > to_pt(shape.height):  # grow the box downwards rather than overflow it
@@ -192,7 +200,11 @@ class DeckWriter:
                 tf.text = footer
                 size = 12.0
                 family = self.frame.body_font
-                while size > 8 and slidefit.text_width(footer, slidefit.Style(family, size)) > to_pt(shape.width) - 2 * self.frame.inset_x:
+                while (
+                    size > 8
+                    and slidefit.text_width(footer, slidefit.Style(family, size))
+                    > to_pt(shape.width) - 2 * self.frame.inset_x
+                ):
                     size -= 1
                 tf.paragraphs[0].runs[0].font.size = Pt(size)
                 set_insets(tf, self.frame.inset_x, self.frame.inset_y)
