@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ...diagnostics import PressworkError
@@ -104,26 +104,34 @@ def fenced_divs(lines: list[str], warn: Warn) -> list[str]:
     return out
 
 
-def fence_infos(lines: list[str]) -> list[str]:
-    """Rewrite mdBook info strings (```` ```rust,ignore ````), which superfences does not take for a fence,
-    into attribute form (```` ```{.rust .ignore} ````); the same language and classes as the gfm reader."""
-    out = []
+def _fenced(lines: list[str]) -> Iterator[tuple[str, re.Match[str] | None, bool]]:
+    """Each line with its fence match when it opens a code fence, and whether it is code (inside a
+    fence, or the fence's own lines): the one walk over fences that the rewrites below share."""
     fence: str | None = None
     for line in lines:
         m = _FENCE.match(line)
         if fence is not None:
             if m and m.group("fence").startswith(fence) and not m.group("info").strip():
                 fence = None
-            out.append(line)
-            continue
-        if m:
+            yield line, None, True
+        elif m:
             fence = m.group("fence")[0] * 3
-            info = m.group("info").strip()
-            if info and not info.startswith("{") and ("," in info.split(" ")[0] or "=" in info or "{" in info):
-                language, attr = parse_info(info)
-                parts = [f".{c}" for c in (language, *attr.classes) if c] + ([f"#{attr.id}"] if attr.id else [])
-                parts += [f'{k}="{v}"' for k, v in attr.kv]
-                line = line[: m.start("info")] + "{" + " ".join(parts) + "}"
+            yield line, m, True
+        else:
+            yield line, None, False
+
+
+def fence_infos(lines: list[str]) -> list[str]:
+    """Rewrite mdBook info strings (```` ```rust,ignore ````), which superfences does not take for a fence,
+    into attribute form (```` ```{.rust .ignore} ````); the same language and classes as the gfm reader."""
+    out = []
+    for line, opening, _ in _fenced(lines):
+        info = opening.group("info").strip() if opening else ""
+        if opening and info and not info.startswith("{") and ("," in info.split(" ")[0] or "=" in info or "{" in info):
+            language, attr = parse_info(info)
+            parts = [f".{c}" for c in (language, *attr.classes) if c] + ([f"#{attr.id}"] if attr.id else [])
+            parts += [f'{k}="{v}"' for k, v in attr.kv]
+            line = line[: opening.start("info")] + "{" + " ".join(parts) + "}"
         out.append(line)
     return out
 
@@ -132,36 +140,25 @@ _INLINE_DD = re.compile(r"\$\$(?=\S)(.+?)(?<=\S)\$\$")
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 
 
+def _inline_dd(text: str) -> str:
+    """``$$x$$`` inside ``text`` as ``$x$``, code spans left alone."""
+    parts, last = [], 0
+    for span in _CODE_SPAN.finditer(text):
+        parts.append(_INLINE_DD.sub(r"$\1$", text[last : span.start()]))
+        parts.append(span.group(0))
+        last = span.end()
+    parts.append(_INLINE_DD.sub(r"$\1$", text[last:]))
+    return "".join(parts)
+
+
 def inline_double_dollars(lines: list[str]) -> list[str]:
     """GitBook's inline ``$$x$$`` inside a line of text becomes ``$x$`` (arithmatex would leave stray dollars);
     a line holding only ``$$...$$`` stays display math. Code (fenced or in backticks) is left alone."""
     out = []
-    fence: str | None = None
-    for line in lines:
-        m = _FENCE.match(line)
-        if fence is not None:
-            if m and m.group("fence").startswith(fence) and not m.group("info").strip():
-                fence = None
-            out.append(line)
-            continue
-        if m:
-            fence = m.group("fence")[0] * 3
-            out.append(line)
-            continue
+    for line, _, code in _fenced(lines):
         stripped = line.strip()
-        if "$$" in line and not (stripped.startswith("$$") and stripped.endswith("$$") and stripped.count("$$") == 2):
-            pieces = _CODE_SPAN.split(line) if "`" in line else None
-            if pieces is None:
-                line = _INLINE_DD.sub(r"$\1$", line)
-            else:
-                parts, last = [], 0
-                for span in _CODE_SPAN.finditer(line):
-                    parts.append(_INLINE_DD.sub(r"$\1$", line[last : span.start()]))
-                    parts.append(span.group(0))
-                    last = span.end()
-                parts.append(_INLINE_DD.sub(r"$\1$", line[last:]))
-                line = "".join(parts)
-        out.append(line)
+        alone = stripped.startswith("$$") and stripped.endswith("$$") and stripped.count("$$") == 2
+        out.append(_inline_dd(line) if not code and "$$" in line and not alone else line)
     return out
 
 
