@@ -232,7 +232,7 @@ class BlockBuilder(InlineBuilder):
         first = next((c for c in el if isinstance(c.tag, str)), None)
         if first is not None and first.tag == "p" and "admonition-title" in classes_of(first):
             title = trim(self.inlines(first))
-            _remove(first)
+            remove_keeping_tail(first)
         return Admonition(kind, title, self.blocks(el), pos=self.pos(line))
 
     def details(self, el: HtmlElement) -> Block:
@@ -243,11 +243,11 @@ class BlockBuilder(InlineBuilder):
             line = self.locator.find("div", container=True)
             title = trim(self.inlines(summary)) if summary is not None else ()
             if summary is not None:
-                _remove(summary)
+                remove_keeping_tail(summary)
             return details(title, self.blocks(el), self.pos(line), self.attr(el))
         line = self.locator.find("admonition", container=True)
         title = trim(self.inlines(summary))
-        _remove(summary)
+        remove_keeping_tail(summary)
         return Admonition(kinds[0], title, self.blocks(el), pos=self.pos(line))
 
     def figure(self, el: HtmlElement) -> Block | None:
@@ -367,7 +367,7 @@ class BlockBuilder(InlineBuilder):
             li = copy.deepcopy(li)
             for a in list(li.iter("a")):
                 if "footnote-backref" in classes_of(a):
-                    _remove(a)
+                    remove_keeping_tail(a)
             _strip_trailing_nbsp(li)
             outer = self.locator
             self.locator = outer.fork(outer.search(f"[^{ident}]:", 1))
@@ -395,7 +395,7 @@ def alert_of(quote: BlockQuote) -> Block:
     return Admonition(kind, (Text(kind.capitalize()),), body, pos=quote.pos)
 
 
-def _remove(el: HtmlElement) -> None:
+def remove_keeping_tail(el: HtmlElement) -> None:
     """Remove ``el`` from its parent, keeping its tail text."""
     parent = el.getparent()
     if parent is None:
@@ -438,7 +438,7 @@ def _take_checkbox(li: HtmlElement) -> bool | None:
     if box is None or box.tag != "input" or (holder.text or "").strip():
         return None
     checked = box.get("checked") is not None
-    _remove(box)
+    remove_keeping_tail(box)
     return checked
 
 

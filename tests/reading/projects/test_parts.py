@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from presswork.config import Config
-from presswork.exporters.common.contents import book_contents, part_openings
-from presswork.exporters.epub.nav import build_toc, chapter_files
+from presswork.exporters.common.contents import book_contents, chapter_files, part_openings
+from presswork.exporters.epub.nav import build_toc
 from presswork.transforms import appendix_letter, number
 from presswork.tree import Chapter, Document, Meta, Paragraph, Text, from_json, to_json
 
@@ -46,7 +46,7 @@ def test_contents_nest_chapters_in_parts_only_when_asked() -> None:
 
 
 def test_epub_nav_nests_parts_linking_to_their_first_chapter() -> None:
-    files = chapter_files(DOC)
+    files = chapter_files(DOC, "text/", ".xhtml")
     toc = build_toc(DOC, files, 1)
     assert toc[1].label == "One" and toc[1].href == files["a"]
     assert [c.href for c in toc[1].children] == [files["a"], files["b"]]

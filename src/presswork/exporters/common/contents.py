@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from presswork.tree import Chapter, Document, Heading, plain_text
+from presswork.tree import Attr, Chapter, Document, Heading, plain_text
+from presswork.walk import iter_nodes
 
 from .visibility import Target, outline_blocks
 
@@ -92,3 +94,26 @@ def book_contents(doc: Document, depth: int, target: Target, parts: bool = False
         else:
             out.append(entry)
     return out
+
+
+def chapter_files(doc: Document, folder: str = "", extension: str = ".xhtml") -> dict[str, str]:
+    """A file name per chapter id (``ch01-getting-started.xhtml`` in ``folder``), unique and stable:
+    the EPUB's chapter files and the site's pages are named alike."""
+    files: dict[str, str] = {}
+    for number, ch in enumerate(doc.chapters, 1):
+        slug = re.sub(r"[^a-z0-9]+", "-", ch.id.lower()).strip("-")[:40] or "chapter"
+        files[ch.id] = f"{folder}ch{number:02d}-{slug}{extension}"
+    return files
+
+
+def id_index(doc: Document, files: dict[str, str]) -> dict[str, str]:
+    """Which chapter file holds each id of the book (chapter ids map to their own file)."""
+    index: dict[str, str] = {}
+    for ch in doc.chapters:
+        name = files[ch.id]
+        index.setdefault(ch.id, name)
+        for node in iter_nodes(ch):
+            attr = getattr(node, "attr", None)
+            if isinstance(attr, Attr) and attr.id:
+                index.setdefault(attr.id, name)
+    return index

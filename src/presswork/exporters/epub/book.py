@@ -15,6 +15,7 @@ from markupsafe import Markup
 from presswork.assets import media_type
 from presswork.diagnostics import PressworkError
 from presswork.exporters.base import BuildContext
+from presswork.exporters.common.contents import chapter_files, id_index
 from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.highlight import pygments_css
 from presswork.exporters.common.html import HtmlRenderer
@@ -23,7 +24,7 @@ from presswork.tree import Chapter, Document, Image, Meta, Pos, Table, plain_tex
 
 from .content import Images, assess, collect_images
 from .meta import MetadataWriter, book_identifier, w3c_date
-from .nav import TocEntry, build_toc, chapter_files, id_index, ncx_toc
+from .nav import TocEntry, build_toc, ncx_toc
 from .options import EpubOptions
 from .pagelist import PageEntry, add_markers, marker_id
 
@@ -83,7 +84,7 @@ class EpubBook:
         self.lang = meta.language or "en"
         self.direction = "rtl" if self.lang.split("-")[0].lower() in RTL_LANGUAGES else ""
         self.page = {"lang": self.lang, "title": self.title, "dir": self.direction}
-        self.files = chapter_files(doc)
+        self.files = chapter_files(doc, "text/", ".xhtml")
         self.images = collect_images(doc, ctx.gate)
         self.book = epub.EpubBook()
         self.spine: list[Any] = []

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from presswork.exporters.common.contents import ContentsEntry, book_contents
-from presswork.tree import Attr, Document
-from presswork.walk import iter_nodes
+from presswork.tree import Document
 
 
 @dataclass
@@ -18,28 +16,6 @@ class TocEntry:
     label: str
     href: str
     children: list[TocEntry] = field(default_factory=list)
-
-
-def chapter_files(doc: Document) -> dict[str, str]:
-    """A file name per chapter id (``text/ch01-getting-started.xhtml``), unique and stable."""
-    files: dict[str, str] = {}
-    for number, ch in enumerate(doc.chapters, 1):
-        slug = re.sub(r"[^a-z0-9]+", "-", ch.id.lower()).strip("-")[:40] or "chapter"
-        files[ch.id] = f"text/ch{number:02d}-{slug}.xhtml"
-    return files
-
-
-def id_index(doc: Document, files: dict[str, str]) -> dict[str, str]:
-    """Which chapter file holds each id of the book (chapter ids map to their own file)."""
-    index: dict[str, str] = {}
-    for ch in doc.chapters:
-        name = files[ch.id]
-        index.setdefault(ch.id, name)
-        for node in iter_nodes(ch):
-            attr = getattr(node, "attr", None)
-            if isinstance(attr, Attr) and attr.id:
-                index.setdefault(attr.id, name)
-    return index
 
 
 def _entry(contents: ContentsEntry, files: dict[str, str], file: str = "") -> TocEntry:

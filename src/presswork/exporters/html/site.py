@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,12 +11,11 @@ from markupsafe import Markup
 
 from presswork.diagnostics import PressworkError
 from presswork.exporters.base import BuildContext
-from presswork.exporters.common.contents import ContentsEntry, book_contents
+from presswork.exporters.common.contents import ContentsEntry, book_contents, chapter_files, id_index
 from presswork.exporters.common.highlight import pygments_css
 from presswork.exporters.common.html import EPUB_NS, HtmlRenderer, attr_esc, attrs
 from presswork.exporters.epub.content import Images, collect_images
-from presswork.tree import Attr, Chapter, Document, Image, Note, Table, plain_text
-from presswork.walk import iter_nodes
+from presswork.tree import Chapter, Document, Image, Note, Table, plain_text
 
 from .options import HtmlOptions
 
@@ -66,27 +64,6 @@ class Link:
     current: bool = False
 
 
-def page_names(doc: Document) -> dict[str, str]:
-    """A page name per chapter id (``ch01-getting-started.html``), unique and stable."""
-    names: dict[str, str] = {}
-    for number, ch in enumerate(doc.chapters, 1):
-        slug = re.sub(r"[^a-z0-9]+", "-", ch.id.lower()).strip("-")[:40] or "chapter"
-        names[ch.id] = f"ch{number:02d}-{slug}.html"
-    return names
-
-
-def id_pages(doc: Document, pages: dict[str, str]) -> dict[str, str]:
-    """Which page holds each id of the book (a chapter id maps to its own page)."""
-    index: dict[str, str] = {}
-    for ch in doc.chapters:
-        index.setdefault(ch.id, pages[ch.id])
-        for node in iter_nodes(ch):
-            attr = getattr(node, "attr", None)
-            if isinstance(attr, Attr) and attr.id:
-                index.setdefault(attr.id, pages[ch.id])
-    return index
-
-
 def _links(entries: list[ContentsEntry], pages: dict[str, str], page: str = "") -> list[Link]:
     def link(entry: ContentsEntry, file: str) -> Link:
         href = file if entry.level == 1 else f"{file}#{entry.id}"
@@ -111,8 +88,8 @@ class Site:
         self.title = meta.title.strip() or plain_text(doc.chapters[0].title).strip() or "Untitled"
         self.lang = meta.language or "en"
         self.direction = "rtl" if self.lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
-        self.pages = page_names(doc)
-        self.ids = id_pages(doc, self.pages)
+        self.pages = chapter_files(doc, "", ".html")
+        self.ids = id_index(doc, self.pages)
         self.contents = book_contents(doc, self.opts.toc_depth or ctx.config.toc_depth, "epub")
         self.images: Images = collect_images(doc, ctx.gate)
         self.files: dict[str, str | bytes] = {}

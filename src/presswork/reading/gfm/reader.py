@@ -59,7 +59,7 @@ from ...tree import (
     plain_text,
 )
 from ..attrs import admonition_kind, parse_attr_braces, parse_info, split_heading_attrs
-from ..blocks import BlockBuilder, attach_captions
+from ..blocks import BlockBuilder, attach_captions, remove_keeping_tail
 from ..html import html_root, is_unknown
 from ..inlines import merge, trim, unwrapped_caption
 from ..locate import Locator
@@ -437,7 +437,7 @@ class _Converter:
             summary = next((c for c in root if c.tag == "summary"), None)
             if summary is not None:
                 frame.summary = trim(self.html.inlines(summary))
-                _remove(summary)
+                remove_keeping_tail(summary)
         frame.blocks.extend(self.html.blocks(root))
 
     def close_frame(self, stack: list[_Frame]) -> None:
@@ -714,18 +714,6 @@ def _pair(pieces: list[re.Match[str]]) -> set[int]:
                 del open_[j:]
                 break
     return paired
-
-
-def _remove(el: HtmlElement) -> None:
-    parent = el.getparent()
-    if parent is not None:
-        if el.tail:
-            prev = el.getprevious()
-            if prev is not None:
-                prev.tail = (prev.tail or "") + el.tail
-            else:
-                parent.text = (parent.text or "") + el.tail
-        parent.remove(el)
 
 
 def _first_inlines(blocks: Blocks) -> Inlines:
