@@ -202,3 +202,15 @@ def test_audit_excuses_words_removed_with_a_warning() -> None:
     blocks = read("Keep this.\n\n<script>\nsteal cookies\n</script>\n", "gfm", r)
     assert blocks == (Paragraph((Text("Keep this."),)),)
     assert [w.category for w in r.warnings] == ["html"]
+
+
+@pytest.mark.parametrize("reader", ["gfm", "python-markdown"])
+def test_audit_counts_text_attributes_but_not_presentation(reader: str) -> None:
+    """``align="center"`` is presentation, not a word of the book; an image's alt text is one."""
+    r = Reporter()
+    body = '<p align="center"><img src="logo.png" alt="Brand zebra" width="70%"></p>\n\nText.\n'
+    blocks = read(body, reader, r)
+    audit = audit_words(body, blocks, "ch.md", r)
+    assert audit.lost == ()
+    words = {w for w, _ in audit_words(body, (Paragraph((Text("Text."),)),), "ch.md", Reporter()).lost}
+    assert words == {"brand", "zebra", "logo", "png"}

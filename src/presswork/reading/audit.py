@@ -49,13 +49,17 @@ def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
 
 
+#: Attributes whose values are words of the book (an ``alt`` or ``title``) or a link's target. Every
+#: other attribute (``align``, ``class``, ``style``, ``width``...) is presentation or markup, not text.
+_TEXT_ATTRIBUTES = frozenset({"alt", "title", "aria-label", "summary", "label", "href", "src", "cite"})
+
+
 def _tag_values(match: re.Match[str]) -> str:
-    """A tag replaced by its attribute values (an ``alt`` or ``title`` is text of the book); ``style`` is
-    presentation, dropped by design (only an image's width and height are kept)."""
+    """A tag replaced by the values of its text-carrying attributes (see ``_TEXT_ATTRIBUTES``)."""
     values = " ".join(
         next((v for v in m.groups()[1:] if v is not None), "")
         for m in _ATTR_VALUE.finditer(match.group(1))
-        if m.group(1).lower() != "style"
+        if m.group(1).lower() in _TEXT_ATTRIBUTES
     )
     newlines = match.group(0).count("\n")
     return " " + values + "\n" * newlines + " "
