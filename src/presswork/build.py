@@ -26,7 +26,7 @@ from .parallel import can_run_in_parallel, run_parallel
 from .reading import SourceFile, decode, read_markdown
 from .reading.includes import Expanded, expand, has_includes
 from .reading.projects import BookProject, detect
-from .reading.variables import autodoc_directives, quarto_cells, substitute
+from .reading.variables import autodoc_directives, gitbook_tags, quarto_cells, substitute
 from .registry import exporter_entry_points, load_exporter
 from .structure import make_chapters, slugify
 from .theme import Theme, load_theme
@@ -237,6 +237,8 @@ def read_sources(
             text = quarto_cells(text, where, reporter)
         if "mkautodoc" in syntax:
             text = autodoc_directives(text, where, reporter)
+        if "gitbook-tags" in syntax:
+            text = gitbook_tags(text, where, reporter)
         since = len(reporter.warnings)
         source = read_markdown(text, rel, reporter, config.max_nesting, config.markdown)
         if expanded is not None:

@@ -1,9 +1,11 @@
 """Text preprocessing before a file is read: ``{{ name }}`` variables, Quarto cells and plug-in directives.
 
 ``{{ name }}`` (and ``{{ extra.name }}`` in MkDocs books) takes its value from ``[variables]`` of
-the configuration (and MkDocs' ``extra``); never in code (fenced blocks and code spans). When
-the book defines variables, an undefined one is an error at its line; a book without any keeps
-the braces as written (they are often template examples in prose).
+the configuration (and MkDocs' ``extra``); never in code (fenced blocks and code spans) and never
+between GitBook's ``{% raw %}`` and ``{% endraw %}``. When the book defines variables, an undefined
+one is an error at its line; a book without any keeps the braces as written (they are often
+template examples in prose). In GitBook/HonKit books the ``{% raw %}`` tags are removed and any
+other template tag (``{% hint %}``, ``{% if %}``...) is kept as written with one warning per line.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ _FENCE = re.compile(r"^ {0,3}(?P<mark>`{3,}|~{3,})(?P<info>.*)$")
 _CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 _CELL = re.compile(r"^(?P<indent> {0,3})(?P<mark>`{3,})\s*\{(?P<engine>[A-Za-z][\w-]*)(?P<rest>[^}]*)\}\s*$")
 _AUTODOC = re.compile(r"^:::\s+(?P<ref>[A-Za-z_][\w.]*)\s*$")
+_TAG = re.compile(r"\{%-?\s*(?P<name>\w+)[^%]*?-?%\}")
+_RAW_TAGS = frozenset({"raw", "endraw"})
 
 #: Where line ``n`` of the text being processed came from.
 Origin = Callable[[int], Pos]
@@ -30,6 +34,7 @@ def substitute(text: str, variables: dict[str, str], where: Origin) -> str:
         return text
     out: list[str] = []
     fence = ""
+    raw = False
     for number, line in enumerate(text.splitlines(keepends=True), start=1):
         found = _FENCE.match(line)
         if fence:
@@ -46,7 +51,8 @@ def substitute(text: str, variables: dict[str, str], where: Origin) -> str:
             fence = found.group("mark")
             out.append(line)
             continue
-        if "{{" not in line:
+        raw = _raw_state(line, raw)
+        if "{{" not in line or raw:
             out.append(line)
             continue
         pieces: list[str] = []
@@ -57,6 +63,53 @@ def substitute(text: str, variables: dict[str, str], where: Origin) -> str:
             cursor = span.end()
         pieces.append(_replace(line[cursor:], variables, where(number)))
         out.append("".join(pieces))
+    return "".join(out)
+
+
+def _raw_state(line: str, raw: bool) -> bool:
+    """Whether a ``{% raw %}`` region is open on ``line`` (or after it), given whether one was open before it."""
+    if "{%" not in line:
+        return raw
+    for tag in _TAG.finditer(line):
+        if tag.group("name") == "raw":
+            raw = True
+        elif tag.group("name") == "endraw":
+            return raw  # the line that closes a region is still inside it
+    return raw
+
+
+def gitbook_tags(text: str, where: Origin, reporter: Reporter) -> str:
+    """GitBook/HonKit template tags outside code: ``{% raw %}``/``{% endraw %}`` are removed (their
+    content stays as written); every other tag is not run, and is kept with one warning per line."""
+    if "{%" not in text:
+        return text
+    out: list[str] = []
+    fence = ""
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        found = _FENCE.match(line)
+        if fence or found:
+            if (
+                fence
+                and found
+                and found.group("mark")[0] == fence[0]
+                and len(found.group("mark")) >= len(fence)
+                and not found.group("info").strip()
+            ):
+                fence = ""
+            elif not fence and found:
+                fence = found.group("mark")
+            out.append(line)
+            continue
+        if "{%" in line:
+            others = sorted({t.group("name") for t in _TAG.finditer(line)} - _RAW_TAGS)
+            if others:
+                tags = ", ".join(f"{{% {name} %}}" for name in others)
+                reporter.warn(
+                    f"GitBook template tag {tags} is not run; it is shown as written", where(number), "plugin"
+                )
+            stripped = _TAG.sub(lambda t: "" if t.group("name") in _RAW_TAGS else t.group(0), line)
+            line = stripped if stripped.strip() or not line.strip() else "\n"
+        out.append(line)
     return "".join(out)
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from presswork.build import load_project, read_project
+from presswork.build import load_project, read_project, read_sources
 from presswork.diagnostics import PressworkError, Reporter
 from presswork.reading.projects import detect
 from presswork.reading.projects.summary import parse_summary
 from presswork.tree import Link, plain_text
-from presswork.walk import query
+from presswork.walk import iter_nodes, query
 
 BOOKS = Path(__file__).resolve().parents[2] / "books"
 
@@ -188,3 +188,25 @@ def test_quarto_part_given_as_a_file_is_titled_by_it(tmp_path: Path) -> None:
         ("part1.qmd", "Basics"),
         ("a.md", "Basics"),
     ]
+
+
+def test_gitbook_template_tags_raw_is_removed_others_warn(tmp_path: Path) -> None:
+    """``{% raw %}`` shows its content as written (no variable substitution); ``{% hint %}`` is not run and warns."""
+    (tmp_path / "book.json").write_text('{"title": "Tags", "variables": {"version": "2.1"}}')
+    (tmp_path / "SUMMARY.md").write_text("# Summary\n\n* [One](one.md)\n")
+    (tmp_path / "one.md").write_text(
+        "# One\n\nVersion {{ book.version }} or {{ version }}.\n\n"
+        "{% raw %}\nTemplates write {{ name }} literally.\n{% endraw %}\n\n"
+        "{% hint style='info' %}\nA hint body.\n{% endhint %}\n\n"
+        "```jinja\n{% if x %}{{ y }}{% endif %}\n```\n"
+    )
+    reporter = Reporter()
+    (source,) = read_sources(load_project(tmp_path), reporter)
+    text = "\n".join(getattr(n, "text", "") or getattr(n, "code", "") for n in iter_nodes(source.blocks))
+    assert "Version 2.1 or 2.1." in text
+    assert "Templates write {{ name }} literally." in text and "raw" not in text
+    assert "{% if x %}{{ y }}{% endif %}" in text  # code is never touched
+    assert "{% hint style=" in text and "A hint body." in text
+    warned = [(str(w.pos), w.message) for w in reporter.warnings if w.category == "plugin"]
+    assert [pos for pos, _ in warned] == ["one.md:9", "one.md:11"], warned
+    assert "{% hint %}" in warned[0][1] and "{% endhint %}" in warned[1][1]

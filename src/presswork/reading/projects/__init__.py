@@ -36,7 +36,8 @@ class BookProject:
     entries: list[Entry] = field(default_factory=list)  #: Chapters in reading order.
     variables: dict[str, str] = field(default_factory=dict)  #: Values for ``{{ name }}`` (MkDocs ``extra``).
     notes: list[tuple[str, int, str]] = field(default_factory=list)  #: (file, line, message) warnings to report.
-    #: Plug-in syntax handled before reading: "quarto-cells" (executable cells), "mkautodoc" (``::: module.Name``).
+    #: Plug-in syntax handled before reading: "quarto-cells" (executable cells), "mkautodoc" (``::: module.Name``),
+    #: "gitbook-tags" (``{% raw %}`` and other template tags).
     syntax: set[str] = field(default_factory=set)
 
     @property

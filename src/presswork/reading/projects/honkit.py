@@ -40,11 +40,19 @@ def detect(folder: Path) -> BookProject | None:
     display = "SUMMARY.md" if root == "." else f"{root}/SUMMARY.md"
     summary = parse_summary(summary_file, content, display)
     project = BookProject(
-        "honkit", file if file.is_file() else summary_file, content, settings, summary.entries, notes=summary.notes
+        "honkit",
+        file if file.is_file() else summary_file,
+        content,
+        settings,
+        summary.entries,
+        notes=summary.notes,
+        syntax={"gitbook-tags"},
     )
     variables = data.get("variables")
     if isinstance(variables, dict):
-        project.variables = {str(k): str(v) for k, v in variables.items() if isinstance(v, (str, int, float))}
+        values = {str(k): str(v) for k, v in variables.items() if isinstance(v, (str, int, float))}
+        # GitBook templates write them as {{ book.name }}; the bare name is kept for presswork's own use.
+        project.variables = {**values, **{f"book.{k}": v for k, v in values.items()}}
     plugins = (
         [p for p in data.get("plugins", []) if isinstance(p, str)] if isinstance(data.get("plugins"), list) else []
     )
