@@ -252,6 +252,36 @@ def test_watch_prints_a_neutral_status_line_per_rebuild(presswork, make_book, mo
     assert "01-a.md changed; rebuilding" in lines and not any("changed:" in line for line in lines)
 
 
+def test_watch_strict_lists_every_warning(presswork, make_book, monkeypatch) -> None:
+    """A ``--strict`` rebuild in watch prints all its warnings, as ``build --strict`` does."""
+    import presswork.build as build_module
+    from presswork.build import BuildResult
+    from presswork.diagnostics import StrictError, Warning_
+    from presswork.tree import Pos
+
+    book = make_book({"01-a.md": "# A\n\ntext\n"})
+
+    def fake_build(*args, **kwargs) -> BuildResult:
+        raise StrictError([Warning_("second", Pos("01-a.md", 9)), Warning_("first", Pos("01-a.md", 3))])
+
+    monkeypatch.setattr(build_module, "build", fake_build)
+    monkeypatch.setattr("presswork.watch.watch", lambda folders, out, rebuild, report, **kw: rebuild_once(rebuild, report))
+
+    def rebuild_once(rebuild, report) -> None:
+        try:
+            rebuild()
+        except StrictError as exc:
+            report(exc)
+
+    result = presswork("watch", book, "--strict")
+    lines = [line for line in result.err.splitlines() if "01-a.md:" in line or "with --strict" in line]
+    assert lines == [
+        "01-a.md:3: first (--strict turns warnings into errors)",
+        "01-a.md:9: second (--strict turns warnings into errors)",
+        "presswork: error: 2 warnings with --strict",
+    ], result.err
+
+
 def test_counts_are_in_the_singular_for_one(presswork, make_book) -> None:
     book = make_book({"a.md": "# A\n\n[broken](#nowhere)\n"})
     assert presswork("check", book).out.strip().splitlines() == [

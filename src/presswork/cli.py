@@ -390,7 +390,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         folders,
         out_dir,
         build_once,
-        lambda message: _say(err, message, "red"),
+        lambda exc: _report_problem(err, exc, args.source),
         status=lambda message: _say(err, message),
         included=included,
     )
@@ -431,6 +431,38 @@ def _preview(args: argparse.Namespace, err: Console) -> int:
     return EXIT_OK
 
 
+def _report_problem(err: Console, exc: PressworkError, source: str, verbose: bool = False) -> None:
+    """Print a build error, or every warning of a ``--strict`` build, each with its source line."""
+    if verbose:
+        err.file.write(traceback.format_exc())  # as Python prints it: never wrapped
+    if isinstance(exc, StrictError):
+        for w in exc.warnings:
+            err.print(
+                f"{w.pos}: {w.message} (--strict turns warnings into errors)"
+                if w.pos
+                else f"presswork: error: {w.message} (--strict turns warnings into errors)",
+                style="red",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+            _print_excerpt(err, _root_of(source, w.pos), w.pos)
+        if len(exc.warnings) > 1:
+            err.print(
+                f"presswork: error: {_plural(len(exc.warnings), 'warning')} with --strict",
+                style="red",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+        return
+    if exc.pos:
+        _say(err, str(exc), "red")
+    else:
+        err.print(Text.assemble(("presswork: error:", "red"), f" {exc}"), soft_wrap=True)
+    _print_excerpt(err, _root_of(source, exc.pos), exc.pos, exc.column)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``presswork`` console script; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -444,37 +476,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         err.print(Text.assemble(("presswork: error:", "red"), f" {exc}"), soft_wrap=True)
         return EXIT_USAGE
-    except StrictError as exc:
-        if verbose:
-            err.file.write(traceback.format_exc())  # as Python prints it: never wrapped
-        for w in exc.warnings:
-            err.print(
-                f"{w.pos}: {w.message} (--strict turns warnings into errors)"
-                if w.pos
-                else f"presswork: error: {w.message} (--strict turns warnings into errors)",
-                style="red",
-                markup=False,
-                highlight=False,
-                soft_wrap=True,
-            )
-            _print_excerpt(err, _root_of(getattr(args, "source", "."), w.pos), w.pos)
-        if len(exc.warnings) > 1:
-            err.print(
-                f"presswork: error: {_plural(len(exc.warnings), 'warning')} with --strict",
-                style="red",
-                markup=False,
-                highlight=False,
-                soft_wrap=True,
-            )
-        return EXIT_BUILD_ERROR
     except PressworkError as exc:
-        if verbose:
-            err.file.write(traceback.format_exc())  # as Python prints it: never wrapped
-        if exc.pos:
-            _say(err, str(exc), "red")
-        else:
-            err.print(Text.assemble(("presswork: error:", "red"), f" {exc}"), soft_wrap=True)
-        _print_excerpt(err, _root_of(getattr(args, "source", "."), exc.pos), exc.pos, exc.column)
+        _report_problem(err, exc, getattr(args, "source", "."), verbose)
         return EXIT_BUILD_ERROR
     except KeyboardInterrupt:
         err.print("presswork: interrupted; earlier outputs are intact")

@@ -356,7 +356,7 @@ class Preview:
                     webbrowser.open(server.url)
 
         try:
-            watch(folders, self.project.out_dir, rebuild, self.say, status=self.say, stop_event=stop)
+            watch(folders, self.project.out_dir, rebuild, self.report, status=self.say, stop_event=stop)
         finally:
             self._stopping.set()
             self.state.close()

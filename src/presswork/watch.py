@@ -65,8 +65,8 @@ def watch(
     folders: Sequence[Path],
     out_dir: Path,
     rebuild: Callable[[], None],
-    report: Callable[[str], None],
-    status: Callable[[str], None] | None = None,
+    report: Callable[[PressworkError], None],
+    status: Callable[[str], None],
     stop_event: threading.Event | None = None,
     included: Collection[Path] = (),
 ) -> None:
@@ -75,7 +75,8 @@ def watch(
 
     The watcher starts before the first build and keeps recording changes while a build
     runs, so an edit saved during a build triggers the next one. ``report`` gets build
-    errors (watching goes on; the previous outputs stay in place); ``status`` gets one line
+    errors, all of a ``--strict`` build's warnings included (watching goes on; the previous
+    outputs stay in place); ``status`` gets one line
     per rebuild naming the changed files. ``included`` holds the files the last build
     included (updated by ``rebuild``): a change to one triggers a rebuild too.
     """
@@ -83,13 +84,11 @@ def watch(
 
     out = out_dir.resolve()
     roots = [f.resolve() for f in folders]
-    say = status or report
-
     def run() -> None:
         try:
             rebuild()
         except PressworkError as exc:
-            report(str(exc))
+            report(exc)
 
     changes = watch_changes(
         *roots, stop_event=stop_event, debounce=DEBOUNCE_MS, rust_timeout=WAIT_MS, yield_on_timeout=True
@@ -102,7 +101,7 @@ def watch(
         for batch in changes:
             changed = {p for _, p in batch if watched(p, out, roots, included)}
             if changed:
-                say(describe(changed))
+                status(describe(changed))
                 run()
     finally:
         changes.close()

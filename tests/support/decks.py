@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import collections
 import html
+import os
 import re
+import tempfile
 import subprocess
 import zipfile
 from pathlib import Path
 
 from pptx import Presentation
 from pptx.util import Pt
+
+
+#: One LibreOffice profile per test process: parallel test workers never share (and lock) one.
+_PROFILE = "-env:UserInstallation=" + Path(tempfile.gettempdir(), f"presswork-tests-lo-{os.getpid()}").as_uri()
 
 
 def norm(word: str) -> str:
@@ -54,7 +60,7 @@ def lost_words(deck: Path, tmp: Path) -> tuple[int, int, dict[int, dict[str, int
                 )
             zout.writestr(item, data)
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(plain.parent), str(plain)],
+        ["soffice", _PROFILE, "--headless", "--convert-to", "pdf", "--outdir", str(plain.parent), str(plain)],
         check=True,
         capture_output=True,
         timeout=300,
