@@ -265,7 +265,9 @@ def test_watch_strict_lists_every_warning(presswork, make_book, monkeypatch) -> 
         raise StrictError([Warning_("second", Pos("01-a.md", 9)), Warning_("first", Pos("01-a.md", 3))])
 
     monkeypatch.setattr(build_module, "build", fake_build)
-    monkeypatch.setattr("presswork.watch.watch", lambda folders, out, rebuild, report, **kw: rebuild_once(rebuild, report))
+    monkeypatch.setattr(
+        "presswork.watch.watch", lambda folders, out, rebuild, report, **kw: rebuild_once(rebuild, report)
+    )
 
     def rebuild_once(rebuild, report) -> None:
         try:

@@ -84,6 +84,7 @@ def watch(
 
     out = out_dir.resolve()
     roots = [f.resolve() for f in folders]
+
     def run() -> None:
         try:
             rebuild()

@@ -6,14 +6,13 @@ import collections
 import html
 import os
 import re
-import tempfile
 import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
 from pptx import Presentation
 from pptx.util import Pt
-
 
 #: One LibreOffice profile per test process: parallel test workers never share (and lock) one.
 _PROFILE = "-env:UserInstallation=" + Path(tempfile.gettempdir(), f"presswork-tests-lo-{os.getpid()}").as_uri()

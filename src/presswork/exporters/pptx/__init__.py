@@ -13,10 +13,8 @@ from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.common.zips import PPTX_RULES, normalise_zip
 from presswork.tree import Document
 
-from .handout import write_handout
 from .model import build_deck, highlight
 from .options import PptxOptions
-from .output import DeckWriter, Layouts, PictureStore, open_template, set_core_properties, template_bytes
 
 __all__ = ["PptxExporter", "PptxOptions"]
 
@@ -30,6 +28,10 @@ class PptxExporter(Exporter[PptxOptions]):
 
     def export(self, doc: Document, ctx: BuildContext[PptxOptions], target: Path) -> None:
         """Build the deck: template -> measured deck model -> slides -> core properties -> reproducible zip."""
+        # python-pptx loads only when a deck is written (the preview's slide view uses the model alone)
+        from .handout import write_handout
+        from .output import DeckWriter, Layouts, PictureStore, open_template, set_core_properties, template_bytes
+
         opts = ctx.options
         prs = open_template(template_bytes(ctx.gate, ctx.theme, opts.template))
         layouts = Layouts(prs)

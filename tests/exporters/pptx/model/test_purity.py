@@ -41,3 +41,10 @@ def test_importing_the_model_loads_no_python_pptx() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_preview_slide_view_loads_no_python_pptx() -> None:
+    """The preview's HTML slides use the deck model only; python-pptx loads when a deck is written."""
+    code = "import sys, presswork.exporters.html.slides; print(sorted(m for m in sys.modules if m.split('.')[0] == 'pptx'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
