@@ -30,13 +30,19 @@ _NAME_ATTR = "data-pw-name"
 
 _TAG = re.compile(r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9_:.-]*)(?P<rest>(?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?)>")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+#: A declaration (``<!DOCTYPE html>``): no content, and lxml cannot parse a fragment made of one.
+_DECLARATION = re.compile(r"<![A-Za-z][^>]*>")
 
 _PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
 
 
 def html_root(html: str) -> HtmlElement:
-    """Parse an HTML fragment into a ``<div>`` holding it (comments and processing instructions dropped)."""
-    return lxml.html.fragment_fromstring(mark_unknown(html), create_parent="div", parser=_PARSER)
+    """Parse an HTML fragment into a ``<div>`` holding it (comments, declarations and processing
+    instructions dropped)."""
+    fragment = mark_unknown(_DECLARATION.sub("", html) if "<!" in html else html)
+    if not fragment.strip():
+        return lxml.html.Element("div")
+    return lxml.html.fragment_fromstring(fragment, create_parent="div", parser=_PARSER)
 
 
 def is_unknown(name: str) -> bool:
