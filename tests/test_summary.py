@@ -51,3 +51,13 @@ def test_the_excerpt_shows_the_line_and_a_caret_under_the_column(tmp_path: Path)
     assert line == "   2 |     two three"
     assert caret.index("^") == line.index("three"), "under column 6 of the line as written (a tab before it)"
     assert source_excerpt(tmp_path, Pos("a.md", 9)) == [] and source_excerpt(tmp_path, Pos("gone.md", 1)) == []
+
+
+def test_the_caret_underlines_what_the_message_quotes(tmp_path: Path) -> None:
+    """Without a column, the caret goes under the text the message quotes, when it is on the line."""
+    (tmp_path / "a.md").write_text("See [end](#nowhere) now.\n<video src='x'>clip</video>\n", encoding="utf-8")
+    line, caret = source_excerpt(tmp_path, Pos("a.md", 1), message="broken internal link '#nowhere': no anchor")
+    assert caret[caret.index("^") :] == "^~~~~~~~" and caret.index("^") == line.index("#nowhere")
+    line, caret = source_excerpt(tmp_path, Pos("a.md", 2), message="removed <video> element")
+    assert caret.index("^") == line.index("<video") and caret.endswith("^~~~~~")
+    assert len(source_excerpt(tmp_path, Pos("a.md", 1), message="a quote 'elsewhere' not on the line")) == 1

@@ -210,14 +210,14 @@ def _print_warnings(console: Console, reporter: Reporter, root: Path | None = No
     """Every warning once, sorted by file and line, each with its source line (like a compiler)."""
     for w in reporter.sorted():
         console.print(str(w), style="yellow", markup=False, highlight=False, soft_wrap=True)
-        _print_excerpt(console, root, w.pos)
+        _print_excerpt(console, root, w.pos, message=w.message)
 
 
-def _print_excerpt(console: Console, root: Path | None, pos: Pos | None, column: int = 0) -> None:
-    """The source line at ``pos`` (and a caret under ``column`` when known), if the file can be read."""
+def _print_excerpt(console: Console, root: Path | None, pos: Pos | None, column: int = 0, message: str = "") -> None:
+    """The source line at ``pos`` with a caret under the problem (see ``source_excerpt``), if the file can be read."""
     if root is None or pos is None:
         return
-    for line in source_excerpt(root, pos, column):
+    for line in source_excerpt(root, pos, column, message):
         console.print(line, style="dim", markup=False, highlight=False, soft_wrap=True)
 
 
@@ -446,7 +446,7 @@ def _report_problem(err: Console, exc: PressworkError, source: str, verbose: boo
                 highlight=False,
                 soft_wrap=True,
             )
-            _print_excerpt(err, _root_of(source, w.pos), w.pos)
+            _print_excerpt(err, _root_of(source, w.pos), w.pos, message=w.message)
         if len(exc.warnings) > 1:
             err.print(
                 f"presswork: error: {_plural(len(exc.warnings), 'warning')} with --strict",
@@ -460,7 +460,7 @@ def _report_problem(err: Console, exc: PressworkError, source: str, verbose: boo
         _say(err, str(exc), "red")
     else:
         err.print(Text.assemble(("presswork: error:", "red"), f" {exc}"), soft_wrap=True)
-    _print_excerpt(err, _root_of(source, exc.pos), exc.pos, exc.column)
+    _print_excerpt(err, _root_of(source, exc.pos), exc.pos, exc.column, exc.message)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,9 +91,10 @@ class StrictError(PressworkError):
         return (type(self), (self.warnings,))
 
 
-def source_excerpt(root: Path, pos: Pos | None, column: int = 0) -> list[str]:
-    """The source line at ``pos`` as a compiler shows it (``  12 | text``) and, when the 1-based
-    ``column`` is known, a caret under it; no lines when the file or line cannot be read."""
+def source_excerpt(root: Path, pos: Pos | None, column: int = 0, message: str = "") -> list[str]:
+    """The source line at ``pos`` as a compiler shows it (``  12 | text``) and a caret under the
+    problem: at the 1-based ``column`` when known, else under the first thing ``message`` quotes
+    (``'#nowhere'``, ``<video>``) that stands on the line; no lines when the file or line cannot be read."""
     if pos is None or pos.line < 1:
         return []
     path = Path(pos.file) if Path(pos.file).is_absolute() else root / pos.file
@@ -106,7 +108,23 @@ def source_excerpt(root: Path, pos: Pos | None, column: int = 0) -> list[str]:
     raw = text.rstrip("\r\n")
     gutter = f"{pos.line:>4} | "
     lines = [f"{gutter}{raw.expandtabs(4)}"]
+    width = 1
+    if column <= 0 and message:
+        column, width = _quoted_on_line(message, raw)
     if column > 0:  # the column counts characters of the line as written: tabs before it are expanded too
         offset = len(raw[: min(column, len(raw) + 1) - 1].expandtabs(4))
-        lines.append(" " * (len(gutter) - 2) + "| " + " " * offset + "^")
+        lines.append(" " * (len(gutter) - 2) + "| " + " " * offset + "^" + "~" * (width - 1))
     return lines
+
+
+_QUOTED = re.compile(r"'([^'\n]{2,})'|\"([^\"\n]{2,})\"|`([^`\n]+)`|(<[A-Za-z][\w-]*>)")
+
+
+def _quoted_on_line(message: str, line: str) -> tuple[int, int]:
+    """(1-based column, width) of the first text ``message`` quotes that occurs in ``line``; (0, 1) if none."""
+    for match in _QUOTED.finditer(message):
+        quoted = next(g for g in match.groups() if g)
+        found = line.find(quoted[:-1] if quoted.startswith("<") else quoted)
+        if found >= 0:
+            return found + 1, len(quoted) - (1 if quoted.startswith("<") else 0)
+    return 0, 1
