@@ -302,6 +302,7 @@ def test_quiet_prints_warnings_but_no_progress(presswork, make_book) -> None:
     assert result.err.strip().splitlines() == [
         "a.md:3: warning: broken internal link '#nowhere': no heading or anchor with id 'nowhere'",
         "   3 | [broken](#nowhere)",
+        "     |          ^~~~~~~~",
     ]
 
 
