@@ -71,6 +71,19 @@ def test_multi_file_book_has_a_chapter_per_file() -> None:
     assert chapters[0].blocks[1] == H(2, "Sub")
 
 
+def test_badges_above_the_first_heading_do_not_keep_it_from_titling_the_chapter() -> None:
+    """A page that opens with an 'Open in Colab' badge, then its ``#`` title (Quarto and MkDocs pages)."""
+    badge = Paragraph((Link((Image("badge.svg", "Open In Colab"),), "https://colab.example/nb"),))
+    a = Src("quick_start.md", (badge, H(1, "Quick Start"), P("x"), H(2, "Setup"), P("y")))
+    b = Src("02-x.md", (P("Prose before the title is not a badge."), H(1, "Notes"), P("z")))
+    chapters, _ = make_chapters([a, b])
+    assert titles(chapters) == ["Quick Start", "X"]
+    assert chapters[0].blocks[:2] == (badge, P("x")), "the badge stays, at the start of the chapter"
+    assert chapters[1].blocks[0] == P("Prose before the title is not a badge."), "prose keeps its file-level title rule"
+    chapters, _ = make_chapters([Src("one.md", (badge, H(1, "Only"), P("x"), H(2, "A"), P("a"), H(2, "B"), P("b")))])
+    assert titles(chapters)[0] == "Only"
+
+
 def doc_of(chapters: list[Chapter], tmp_path: Path, reporter: Reporter, **config: object):
     cfg = dataclasses.replace(Config(), root=tmp_path, **config)
     return apply_transforms(chapters, Meta(title="T"), cfg, AssetGate(tmp_path), reporter)

@@ -9,7 +9,21 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
-from .tree import Block, Blocks, Chapter, Heading, Inlines, Text, plain_text
+from .tree import (
+    Block,
+    Blocks,
+    Chapter,
+    Figure,
+    Heading,
+    Image,
+    Inlines,
+    LineBreak,
+    Link,
+    Paragraph,
+    RawBlock,
+    Text,
+    plain_text,
+)
 
 
 def slugify(text: str) -> str:
@@ -21,6 +35,37 @@ def slugify(text: str) -> str:
 
 def _top_headings(blocks: Blocks) -> list[Heading]:
     return [b for b in blocks if isinstance(b, Heading)]
+
+
+def _is_badge(block: Block) -> bool:
+    """A block of badges or a logo above a page's title (``[![Open In Colab](badge.svg)](url)``): pictures
+    and links to pictures only, no words of prose."""
+    if isinstance(block, RawBlock):
+        return True
+    if isinstance(block, Figure):
+        return not block.caption
+    if not isinstance(block, Paragraph):
+        return False
+    for node in block.children:
+        if isinstance(node, Image) or isinstance(node, LineBreak):
+            continue
+        if isinstance(node, Text) and not node.text.strip():
+            continue
+        if isinstance(node, Link) and node.children and all(isinstance(c, Image) for c in node.children):
+            continue
+        return False
+    return True
+
+
+def _opening(blocks: Blocks) -> Blocks:
+    """``blocks`` with a title heading that only badges precede moved to the front (the badges follow it):
+    a page that opens with its badges, then its ``#`` title, opens with that title."""
+    for index, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            return (block, *blocks[:index], *blocks[index + 1 :]) if index else blocks
+        if not _is_badge(block):
+            return blocks
+    return blocks
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +104,8 @@ def split_file(path: str, blocks: Blocks, front_title: str, single_file: bool) -
     """Cut one file into chapters.
 
     - No headings: one chapter titled by the front matter title or the file name.
+    - Badges before the first heading (pictures and links to pictures only) do not keep it from
+      opening the file: they stay at the start of its chapter.
     - One top-level heading first: one chapter (in a single-file book with several
       headings one level down, that heading is the book title and the book splits
       one level down, as in a README-style book).
@@ -70,6 +117,7 @@ def split_file(path: str, blocks: Blocks, front_title: str, single_file: bool) -
       by the front matter title.
     """
     fallback = (Text(front_title),) if front_title else _title_from_path(path)
+    blocks = _opening(blocks)
     heads = _top_headings(blocks)
     if not heads:
         return SourceChapters([_chapter(None, blocks, path, 1, fallback)] if blocks else [])
@@ -109,6 +157,7 @@ def project_chapter(path: str, blocks: Blocks, front_title: str, entry_title: st
     the project names none. The file's other headings are its sections.
     """
     fallback = (Text(front_title or entry_title),) if (front_title or entry_title) else _title_from_path(path)
+    blocks = _opening(blocks)
     heads = _top_headings(blocks)
     if not heads:
         return SourceChapters([_chapter(None, blocks, path, 1, fallback)] if blocks else [])
