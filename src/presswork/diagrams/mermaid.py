@@ -123,7 +123,9 @@ class MermaidRenderer:
                         if "error" in got:
                             out.append(error_at(_first_line(str(got["error"]))))
                         elif "<foreignObject" in got["svg"]:
-                            out.append(DiagramError("this diagram type draws HTML labels, which print and e-books cannot show"))
+                            out.append(
+                                DiagramError("this diagram type draws HTML labels, which print and e-books cannot show")
+                            )
                         else:
                             out.append(str(got["svg"]))
                 finally:
