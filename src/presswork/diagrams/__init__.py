@@ -24,7 +24,7 @@ LANGUAGES: dict[str, str] = {"dot": "dot", "graphviz": "dot", "mermaid": "mermai
 #: Where rendered diagrams are kept, under the project root (the folder the page-layout cache uses too).
 CACHE_FOLDER = Path(".presswork-cache") / "diagrams"
 #: Bump when the meaning of a cached file changes (e.g. how SVG is normalised).
-FORMAT = 1
+FORMAT = 2
 #: Fence attributes that size the picture (``{.dot width="60%"}``), passed to the image.
 _SIZE_KEYS = ("width", "height")
 
