@@ -54,7 +54,9 @@ def normalise_svg(svg: str) -> bytes:
     """A renderer's SVG as a stand-alone, byte-stable file: no DOCTYPE, comments or generator notes, and an
     explicit width and height (from the viewBox when the renderer wrote "100%"), so every format sizes it."""
     text = _COMMENT_OR_DOCTYPE.sub("", svg).strip()
-    text = text.replace('stroke="transparent"', 'stroke="none"')  # dot's page background: not every rasteriser knows the word
+    text = text.replace(
+        'stroke="transparent"', 'stroke="none"'
+    )  # dot's page background: not every rasteriser knows the word
     root = etree.fromstring(text.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
     box = (root.get("viewBox") or "").replace(",", " ").split()
     for i, key in ((2, "width"), (3, "height")):

@@ -101,12 +101,13 @@ class MermaidRenderer:
 
         assert self.script is not None and self.chromium is not None
         args = ["--headless", "--disable-gpu", "--no-first-run"]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            args.append("--no-sandbox")  # Chromium refuses to start as root inside its sandbox
+        root = hasattr(os, "geteuid") and os.geteuid() == 0  # Chromium refuses to start its sandbox as root
         out: list[str | DiagramError] = []
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=self.chromium, args=args, timeout=self.timeout * 1000)
+                browser = p.chromium.launch(
+                    executable_path=self.chromium, args=args, chromium_sandbox=not root, timeout=self.timeout * 1000
+                )
                 try:
                     page = browser.new_page()
                     page.set_default_timeout(self.timeout * 1000)
