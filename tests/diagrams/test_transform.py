@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from presswork.diagnostics import Reporter
-from presswork.diagrams import CACHE_FOLDER, DiagramError, render_diagrams
+from presswork.diagrams import CACHE_FOLDER, DiagramError, cell_options, render_diagrams
 from presswork.diagrams.base import normalise_svg
 from presswork.diagrams.graphviz import DotRenderer
 from presswork.diagrams.mermaid import MermaidRenderer, _first_line
@@ -196,3 +196,25 @@ def test_svg_is_normalised_to_a_stable_stand_alone_file() -> None:
     out = normalise_svg(mermaid_svg)
     assert b'width="300.5px"' in out and b'height="120px"' in out and b"max-width" not in out
     assert normalise_svg(mermaid_svg) == out
+
+
+def test_quarto_cell_options_give_the_figure_its_id_caption_and_alt(tmp_path: Path) -> None:
+    code = '%%| label: fig-seq\n%%| fig-cap: "The order of things"\n%%| fig-alt: Alice greets Bob\ngraph LR; A-->B'
+    (ch,) = render_diagrams(
+        chapter(CodeBlock(code, "mermaid", pos=Pos("ch.md", 1))), tmp_path, Reporter(), {"mermaid": Fake()}
+    )
+    (fig,) = ch.blocks
+    assert isinstance(fig, Figure) and fig.attr.id == "fig-seq" and fig.caption == (Text("The order of things"),)
+    assert fig.image.alt == "Alice greets Bob"
+    options, rest = cell_options("//| label: fig-x\ndigraph { a }")
+    assert options == {"label": "fig-x"} and rest == "digraph { a }"
+    assert cell_options("digraph { a } //| label: no") == ({}, "digraph { a } //| label: no")
+
+
+def test_quarto_diagram_cells_are_not_reported_as_unrun_programs() -> None:
+    from presswork.reading.variables import quarto_cells
+
+    reporter = Reporter()
+    text = "```{mermaid}\ngraph LR; A-->B\n```\n\n```{python}\nprint(1)\n```\n"
+    out = quarto_cells(text, lambda n: Pos("ch.qmd", n), reporter)
+    assert out.startswith("```{mermaid}\n") and [w.pos for w in reporter.warnings] == [Pos("ch.qmd", 5)]

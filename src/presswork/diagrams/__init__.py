@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,15 @@ from .base import DiagramError, Renderer, normalise_svg, svg_words
 from .graphviz import DotRenderer
 from .mermaid import MermaidRenderer
 
-__all__ = ["CACHE_FOLDER", "LANGUAGES", "DiagramError", "Renderer", "default_renderers", "render_diagrams"]
+__all__ = [
+    "CACHE_FOLDER",
+    "LANGUAGES",
+    "DiagramError",
+    "Renderer",
+    "cell_options",
+    "default_renderers",
+    "render_diagrams",
+]
 
 #: Code block languages that are diagrams, and the renderer of each.
 LANGUAGES: dict[str, str] = {"dot": "dot", "graphviz": "dot", "mermaid": "mermaid"}
@@ -27,6 +36,7 @@ CACHE_FOLDER = Path(".presswork-cache") / "diagrams"
 FORMAT = 2
 #: Fence attributes that size the picture (``{.dot width="60%"}``), passed to the image.
 _SIZE_KEYS = ("width", "height")
+_CELL_OPTION = re.compile(r"^\s*(?:%%|//)\|\s*([\w-]+)\s*:\s*(.*?)\s*$")
 
 
 def default_renderers() -> dict[str, Renderer]:
@@ -108,14 +118,32 @@ def render_diagrams(
     return [dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix)) for ch in chapters]
 
 
+def cell_options(code: str) -> tuple[dict[str, str], str]:
+    """Quarto's cell options at the top of a diagram (``%%| fig-cap: "..."`` in Mermaid, ``//| label: fig-x``
+    in dot) and the source without them."""
+    lines = code.split("\n")
+    options: dict[str, str] = {}
+    n = 0
+    while n < len(lines) and (m := _CELL_OPTION.match(lines[n])):
+        value = m.group(2).strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        options[m.group(1).lower()] = value
+        n += 1
+    return options, "\n".join(lines[n:]) if n else code
+
+
 def _figure(block: CodeBlock, path: Path, kind: str) -> Figure:
-    """The figure that shows a rendered diagram (absolute ``src``: the asset transform makes it project-relative)."""
-    caption = block.attr.get("caption") or block.attr.get("fig-cap") or ""
-    alt = block.attr.get("alt") or caption or _alt(path, kind)
+    """The figure that shows a rendered diagram (absolute ``src``: the asset transform makes it project-relative).
+    Fence attributes win over Quarto cell options."""
+    options, _ = cell_options(block.code)
+    caption = block.attr.get("caption") or block.attr.get("fig-cap") or options.get("fig-cap", "")
+    alt = block.attr.get("alt") or block.attr.get("fig-alt") or options.get("fig-alt") or caption or _alt(path, kind)
     size = tuple((k, v) for k, v in block.attr.kv if k in _SIZE_KEYS)
     image = Image(str(path.resolve()), alt, attr=Attr(kv=size))
     classes = ("diagram", f"diagram-{kind}", *block.attr.classes)
-    return Figure(image, (Text(caption),) if caption else (), Attr(block.attr.id, classes), pos=block.pos)
+    ident = block.attr.id or options.get("label", "")
+    return Figure(image, (Text(caption),) if caption else (), Attr(ident, classes), pos=block.pos)
 
 
 def _alt(path: Path, kind: str) -> str:
