@@ -106,3 +106,25 @@ def test_without_the_mermaid_script_the_diagram_stays_code_with_one_warning(
     assert [b.language for b in query(doc, CodeBlock)] == ["mermaid"] and len(query(doc, Figure)) == 1
     (warning,) = reporter.warnings
     assert str(warning.pos) == "05-diagrams.md:19" and "python -m presswork.diagrams.setup" in warning.message
+
+
+def test_rendering_again_gives_the_same_bytes(book: tuple[Path, Any]) -> None:
+    """No random ids or time stamps: both renderers, run afresh, reproduce the cached files byte for byte."""
+    from presswork.diagrams import cache_key
+    from presswork.diagrams.base import normalise_svg
+    from presswork.diagrams.graphviz import DotRenderer
+
+    blocks = [b for b in query(_tree_without_diagrams(book[0]), CodeBlock)]
+    for renderer in (DotRenderer(), MermaidRenderer()):
+        (block,) = [b for b in blocks if (b.language == "mermaid") == (renderer.name == "mermaid")]
+        (svg,) = renderer.render([block.code])
+        assert isinstance(svg, str)
+        cached = book[0] / CACHE_FOLDER / f"diagram-{cache_key(renderer.name, renderer.version(), block.code)}.svg"
+        assert normalise_svg(svg) == cached.read_bytes()
+
+
+def _tree_without_diagrams(folder: Path) -> Any:
+    from presswork.build import load_project, read_sources
+    from presswork.diagnostics import Reporter
+
+    return tuple(b for s in read_sources(load_project(folder), Reporter()) for b in s.blocks)

@@ -17,6 +17,7 @@ _FILE_ATTRIBUTES = re.compile(r"(?<![\w-])(image|shapefile|imagepath|fontpath)\s
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 #: Defaults a diagram may override (``node [fontname=...]``): the themes' sans-serif face, about the size of body text.
 DEFAULTS = (
+    "-Gbgcolor=transparent",  # as mermaid: no white box with a soft edge on tinted pages and slides
     "-Gfontname=Noto Sans",
     "-Nfontname=Noto Sans",
     "-Efontname=Noto Sans",
