@@ -90,7 +90,7 @@ def test_the_theme_fonts_and_test_tools_come_from_listed_packages() -> None:
         name, _, path = found.partition("|")
         if family.lower() in name.lower().split(","):  # installed under that name (not a substitute)
             files[family] = path
-    for tool in ("pdftotext", "pdftoppm", "soffice", "java"):
+    for tool in ("pdftotext", "pdftoppm", "soffice", "java", "dot", "node"):
         files[tool] = shutil.which(tool) or ""
     assert "Noto Serif" in files and "DejaVu Sans Mono" in files  # the default theme's own fonts are present
     owners = {what: owning_package(path) for what, path in files.items() if path}

@@ -12,6 +12,7 @@ from typing import Any
 from .assets import AssetGate, is_remote
 from .config import Config
 from .diagnostics import PressworkError, Reporter
+from .diagrams import render_diagrams
 from .structure import slugify
 from .tree import (
     Attr,
@@ -427,6 +428,7 @@ def apply_transforms(
     check_nesting(chapters, config.max_nesting)
     chapters = apply_profile(chapters, config.profile)
     chapters = flatten_notes(chapters, reporter)
+    chapters = render_diagrams(chapters, config.root, reporter)  # diagram code -> SVG figures, before ids and numbers
     chapters, ids = unique_ids(chapters)
     chapters = resolve_links(chapters, ids, reporter, config.content, config.site_url)
     chapters = number(chapters, config)

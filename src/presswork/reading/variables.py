@@ -20,6 +20,8 @@ _VARIABLE = re.compile(r"(?<![{\\])\{\{\s*(?P<name>[A-Za-z_][\w.-]*)\s*\}\}(?!\}
 _FENCE = re.compile(r"^ {0,3}(?P<mark>`{3,}|~{3,})(?P<info>.*)$")
 _CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 _CELL = re.compile(r"^(?P<indent> {0,3})(?P<mark>`{3,})\s*\{(?P<engine>[A-Za-z][\w-]*)(?P<rest>[^}]*)\}\s*$")
+#: Quarto cells that are diagrams, not programs: drawn by presswork.diagrams, left as they are here.
+_DIAGRAM_CELLS = frozenset(("mermaid", "dot"))
 _AUTODOC = re.compile(r"^:::\s+(?P<ref>[A-Za-z_][\w.]*)\s*$")
 _TAG = re.compile(r"\{%-?\s*(?P<name>\w+)[^%]*?-?%\}")
 _RAW_TAGS = frozenset({"raw", "endraw"})
@@ -136,7 +138,7 @@ def quarto_cells(text: str, where: Origin, reporter: Reporter) -> str:
     out: list[str] = []
     for number, line in enumerate(text.splitlines(keepends=True), start=1):
         cell = _CELL.match(line.rstrip("\n"))
-        if cell and not cell.group("engine").startswith("."):
+        if cell and not cell.group("engine").startswith(".") and cell.group("engine").lower() not in _DIAGRAM_CELLS:
             engine = cell.group("engine")
             reporter.warn(
                 f"executable Quarto cell {{{engine}}} is not run: its code is shown, without its output",
