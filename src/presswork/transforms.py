@@ -10,8 +10,10 @@ import urllib.parse
 from typing import Any
 
 from .assets import AssetGate, is_remote
+from .citations import apply_citations, load_bibliography
 from .config import Config
 from .diagnostics import PressworkError, Reporter
+from .reading.crossrefs import mark_chapters
 from .structure import slugify
 from .tree import (
     Attr,
@@ -35,6 +37,7 @@ from .tree import (
     plain_text,
 )
 from .walk import children, walk, walk_with_positions
+from .xrefs import check_targets, number_targets, resolve_xrefs
 
 EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel", "ftp")
 
@@ -427,8 +430,14 @@ def apply_transforms(
     check_nesting(chapters, config.max_nesting)
     chapters = apply_profile(chapters, config.profile)
     chapters = flatten_notes(chapters, reporter)
+    bibliography = load_bibliography(config, gate, meta.language)
+    chapters = mark_chapters(chapters, bibliography.keys if bibliography else frozenset())
+    check_targets(chapters)
     chapters, ids = unique_ids(chapters)
     chapters = resolve_links(chapters, ids, reporter, config.content, config.site_url)
     chapters = number(chapters, config)
+    chapters = number_targets(chapters, config)
+    chapters = resolve_xrefs(chapters, ids)
+    chapters = apply_citations(chapters, bibliography, meta.language)
     chapters = resolve_assets(chapters, gate, reporter)
     return Document(meta, tuple(chapters))
