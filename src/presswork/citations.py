@@ -22,7 +22,7 @@ from typing import Any
 
 from .assets import AssetGate
 from .config import Config
-from .diagnostics import PressworkError
+from .diagnostics import PressworkError, Reporter
 from .reading.crossrefs import CiteItem, parse_cite
 from .tree import (
     Attr,
@@ -315,10 +315,13 @@ def _quote_punctuation(text: str) -> str:
     return re.sub("\u201d([,.])", "\\1\u201d", text)
 
 
-def apply_citations(chapters: list[Chapter], bib: Bibliography | None, language: str = "en") -> list[Chapter]:
+def apply_citations(
+    chapters: list[Chapter], bib: Bibliography | None, reporter: Reporter, language: str = "en"
+) -> list[Chapter]:
     """Format every Cite, and add the references (at ``::: {#refs}``, else as a last chapter).
 
-    A cited key missing from the bibliography (or any citation without one) is an error at its line."""
+    A cited key missing from the bibliography is an error at its line. Without a bibliography,
+    citations stay as written, with a warning each (``[@name]`` may be a mention, not a citation)."""
     cites: list[tuple[Cite, Pos | None]] = []
 
     def collect(node: Any, pos: Pos | None) -> Any:
@@ -333,12 +336,7 @@ def apply_citations(chapters: list[Chapter], bib: Bibliography | None, language:
     if not cites and not has_refs_div:
         return chapters
     if bib is None:
-        node, pos = cites[0] if cites else (None, None)
-        raise PressworkError(
-            f"citation {node.source if node else '::: {#refs}'} but no bibliography is configured "
-            '(set bibliography = "refs.bib" in the configuration)',
-            pos,
-        )
+        return _as_written(chapters, cites, reporter)
     fmt = _Formatter(bib)
     keys = bib.keys
     registered = []
@@ -379,6 +377,23 @@ def apply_citations(chapters: list[Chapter], bib: Bibliography | None, language:
     chapter_id = next(c for c in ("references", *(f"references-{n}" for n in range(2, len(out) + 3))) if c not in taken)
     refs_div = Div(Attr(REFS_ID, ("references",)), blocks)
     return [*out, Chapter(chapter_id, (Text("References"),), out[-1].source, (refs_div,))]
+
+
+def _as_written(chapters: list[Chapter], cites: list[tuple[Cite, Pos | None]], reporter: Reporter) -> list[Chapter]:
+    for node, pos in cites:
+        reporter.warn(
+            f"citation {node.source} left as written: no bibliography is configured "
+            '(set bibliography = "refs.bib" in the configuration)',
+            pos,
+            "citation",
+        )
+
+    def fix(node: Any) -> Any:
+        return Text(node.source) if isinstance(node, Cite) else node
+
+    from .walk import walk
+
+    return [dataclasses.replace(ch, blocks=walk(ch.blocks, fix), title=walk(ch.title, fix)) for ch in chapters]
 
 
 def _safe(key: str) -> str:

@@ -438,6 +438,6 @@ def apply_transforms(
     chapters = number(chapters, config)
     chapters = number_targets(chapters, config)
     chapters = resolve_xrefs(chapters, ids)
-    chapters = apply_citations(chapters, bibliography, meta.language)
+    chapters = apply_citations(chapters, bibliography, reporter, meta.language)
     chapters = resolve_assets(chapters, gate, reporter)
     return Document(meta, tuple(chapters))
