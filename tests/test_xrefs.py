@@ -9,6 +9,7 @@ import pytest
 from presswork.build import load_project, make_gate, read_document, read_project
 from presswork.diagnostics import PressworkError, Reporter
 from presswork.reading.crossrefs import CiteItem, mark_chapters, parse_cite
+from presswork.theme import load_theme
 from presswork.tree import (
     Chapter,
     Cite,
@@ -24,7 +25,6 @@ from presswork.tree import (
     plain_text,
     to_json,
 )
-from presswork.theme import load_theme
 from presswork.walk import query
 
 BIB = """@book{doe2020, author = {Doe, Jane}, title = {Publishing Books}, publisher = {Example Press}, year = {2020}}
