@@ -101,7 +101,9 @@ def test_unknown_and_duplicate_ids_are_errors_with_places(tmp_path: Path) -> Non
 
 
 def test_citations_missing_key_and_missing_bibliography(tmp_path: Path) -> None:
-    root = _book(tmp_path, {"a.md": "# A\n\nAs [@doe2020] and [@nokey] say.\n", "refs.bib": BIB}, 'bibliography = "refs.bib"\n')
+    root = _book(
+        tmp_path, {"a.md": "# A\n\nAs [@doe2020] and [@nokey] say.\n", "refs.bib": BIB}, 'bibliography = "refs.bib"\n'
+    )
     with pytest.raises(PressworkError) as err:
         read_project(root)
     assert str(err.value.pos) == "a.md:3" and "'nokey'" in str(err.value)

@@ -37,7 +37,6 @@ from .tree import (
     Pos,
     Strong,
     Text,
-    plain_text,
 )
 from .walk import walk_with_positions
 
@@ -250,7 +249,9 @@ class _Formatter:
         self.bib = bib
         self.processor = CitationStylesBibliography(bib.style, bib.source, formatter.html)
         self.Citation = Citation
-        layout = bib.style.root.find(".//{http://purl.org/net/xbiblio/csl}citation/{http://purl.org/net/xbiblio/csl}layout")
+        layout = bib.style.root.find(
+            ".//{http://purl.org/net/xbiblio/csl}citation/{http://purl.org/net/xbiblio/csl}layout"
+        )
         citation = layout.getparent() if layout is not None else None
         self.collapse_year = citation is not None and (citation.get("collapse") or "").startswith("year")
         self.prefix = (layout.get("prefix") or "") if layout is not None else ""
@@ -420,15 +421,11 @@ def _fill_refs(ch: Chapter, blocks: tuple[Div, ...]) -> Chapter:
     if not _refs_div(ch):
         return ch
     new = tuple(
-        dataclasses.replace(b, attr=Attr(REFS_ID, (*b.attr.classes, "references"), b.attr.kv), blocks=(*b.blocks, *blocks))
+        dataclasses.replace(
+            b, attr=Attr(REFS_ID, (*b.attr.classes, "references"), b.attr.kv), blocks=(*b.blocks, *blocks)
+        )
         if isinstance(b, Div) and b.attr.id == REFS_ID
         else b
         for b in ch.blocks
     )
     return dataclasses.replace(ch, blocks=new)
-
-
-def cite_text(node: Cite) -> str:
-    """The text a citation shows (for tests and plain-text outputs)."""
-    return plain_text(node.children)
-
