@@ -68,14 +68,16 @@ def test_bracketed_citations_and_their_items() -> None:
     assert parse_cite("@roe") == (CiteItem("roe", narrative=True),)
 
 
-def test_targets_numbers_and_labels(tmp_path: Path) -> None:
+@pytest.mark.parametrize("reader", ["gfm", "python-markdown"])
+def test_targets_numbers_and_labels(tmp_path: Path, reader: str) -> None:
     root = _book(
         tmp_path,
         {
             "01-a.md": "# One {#sec-one}\n\n## Part {#sec-part}\n\n$$\nx = 1\n$$ {#eq-x}\n\n"
             '```{#lst-a .python caption="Code"}\nprint(1)\n```\n\n| a |\n|---|\n| 1 |\n\n: Numbers {#tbl-n}\n',
-            "02-b.md": "# Two\n\nSee @sec-one, @sec-part, @eq-x, @lst-a and @tbl-n.\n\n$$\ny$$ {#eq-y}\n\nAnd @eq-y.\n",
+            "02-b.md": "# Two\n\nSee @sec-one, @sec-part, @eq-x, @lst-a and @tbl-n.\n\n$$ y $$ {#eq-y}\n\nAnd @eq-y.\n",
         },
+        f'markdown = "{reader}"\n',
     )
     doc = read_project(root)
     first = doc.chapters[0]

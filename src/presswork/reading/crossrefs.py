@@ -16,7 +16,21 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from ..tree import Attr, Block, Chapter, Cite, CrossRef, Inline, Link, Math, MathBlock, Paragraph, Table, Text
+from ..tree import (
+    Attr,
+    Block,
+    Chapter,
+    Cite,
+    CrossRef,
+    DefinitionList,
+    Inline,
+    Link,
+    Math,
+    MathBlock,
+    Paragraph,
+    Table,
+    Text,
+)
 from ..walk import walk
 from .attrs import parse_attr_braces
 
@@ -38,6 +52,7 @@ _BRACKET = re.compile(r"\[(?P<body>[^\[\]]*?(?<![\w])-?@" + _KEY + r"[^\[\]]*)\]
 _BARE = re.compile(r"(?<![\w@.\\])(?P<key>@" + _KEY + r")")
 _ITEM_KEY = re.compile(r"(?P<minus>-?)@(?P<key>" + _KEY + r")")
 _ATTR_TEXT = re.compile(r"^\s*\{(?P<body>#[^{}]*)\}\s*$")
+_MATH_TEXT = re.compile(r"\s*\$\$(?P<tex>.+?)\$\$\s*\{(?P<body>#eq-[^{}]*)\}\s*", re.S)
 _TABLE_CAPTION = re.compile(r"^\s*:\s+(?P<text>.*)$", re.S)
 
 
@@ -191,23 +206,59 @@ def _targets(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     """Attach the ids written after display math and the ``: caption`` paragraphs under tables."""
     out: list[Block] = []
     for block in blocks:
-        if isinstance(block, Paragraph) and out and isinstance(out[-1], Table) and not out[-1].caption:
-            first = block.children[0] if block.children else None
-            if isinstance(first, Text) and (m := _TABLE_CAPTION.match(first.text)):
-                caption = (Text(m.group("text")), *block.children[1:])
-                caption, attr = _caption_attr(tuple(caption), out[-1].attr)
-                out[-1] = dataclasses.replace(out[-1], caption=caption, attr=attr)
-                continue
+        if out and isinstance(out[-1], Table) and not out[-1].caption and (caption := _caption_under(block)):
+            caption, attr = _caption_attr(caption, out[-1].attr)
+            out[-1] = dataclasses.replace(out[-1], caption=caption, attr=attr)
+            continue
         if isinstance(block, Paragraph) and (math := _display_math_with_id(block)) is not None:
+            out.append(math)
+            continue
+        if isinstance(block, Paragraph) and (math := _split_display_math(out, block)) is not None:
+            del out[-2:]
             out.append(math)
             continue
         out.append(block)
     return tuple(out)
 
 
+def _caption_under(block: Block) -> tuple[Inline, ...]:
+    """The caption of a ``: caption`` paragraph under a table (Python-Markdown reads it as a definition
+    without a term), else ()."""
+    if isinstance(block, DefinitionList) and len(block.items) == 1 and not block.items[0].term:
+        definitions = block.items[0].definitions
+        if len(definitions) == 1 and len(definitions[0]) == 1 and isinstance(definitions[0][0], Paragraph):
+            return definitions[0][0].children
+    if isinstance(block, Paragraph) and block.children and isinstance(block.children[0], Text):
+        if m := _TABLE_CAPTION.match(block.children[0].text):
+            return (Text(m.group("text")), *block.children[1:])
+    return ()
+
+
+def _text_of(block: Block) -> str | None:
+    """The text of a paragraph of one Text node, else None."""
+    if isinstance(block, Paragraph) and len(block.children) == 1 and isinstance(block.children[0], Text):
+        return block.children[0].text
+    return None
+
+
+def _split_display_math(before: list[Block], block: Paragraph) -> MathBlock | None:
+    """``$$`` / tex / ``$$ {#eq-x}`` read as three paragraphs of text (Python-Markdown) as one MathBlock."""
+    last = _text_of(block)
+    m = re.fullmatch(r"\s*\$\$\s*\{(?P<body>#eq-[^{}]*)\}\s*", last or "")
+    if m is None or len(before) < 2 or (_text_of(before[-2]) or "").strip() != "$$":
+        return None
+    tex = _text_of(before[-1])
+    if tex is None:
+        return None
+    return MathBlock(tex.strip(), parse_attr_braces(m.group("body")), pos=before[-2].pos)
+
+
 def _display_math_with_id(block: Paragraph) -> MathBlock | None:
     """``$$ tex $$ {#eq-x}`` (read as math followed by text) as a MathBlock with that id, else None."""
     kids = block.children
+    text = _text_of(block)
+    if text is not None and (m := _MATH_TEXT.fullmatch(text)):  # Python-Markdown leaves it as text
+        return MathBlock(m.group("tex").strip(), parse_attr_braces(m.group("body")), pos=block.pos)
     if len(kids) == 2 and isinstance(kids[0], Math) and isinstance(kids[1], Text):
         m = _ATTR_TEXT.match(kids[1].text)
         if m:
