@@ -263,29 +263,39 @@ class _Formatter:
         self.processor.register(citation)
         return citation
 
-    def render(self, citation: Any, items: tuple[CiteItem, ...]) -> str:
-        """The citation as HTML text (author-date forms adjusted as described in the module docstring)."""
-        text = self._cite(citation)
-        if self.bib.numeric or not (self.prefix and text.startswith(self.prefix) and text.endswith(self.suffix)):
-            return text
+    def _render(self, text: str, items: tuple[CiteItem, ...]) -> str:
+        prefixes = [html.escape(i.prefix) + " " if i.prefix else "" for i in items]
+        wrapped = bool(self.prefix) and text.startswith(self.prefix) and text.endswith(self.suffix)
+        if not wrapped:  # each cite bracketed on its own ("[1], [2]")
+            parts = text.split(self.delimiter) if len(items) > 1 else [text]
+            if len(parts) != len(items):
+                return prefixes[0] + text
+            return self.delimiter.join(p + part for p, part in zip(prefixes, parts, strict=True))
         inner = text[len(self.prefix) : len(text) - len(self.suffix)]
         parts = inner.split(self.delimiter) if len(items) > 1 else [inner]
         if len(parts) != len(items):
-            return text
-        split = [self._author_rest(p) for p in parts]
-        if self.collapse_year:
-            merged: list[list[str]] = []
-            for author, rest in split:
-                if merged and author and merged[-1][0] == author:
-                    merged[-1][1] += ", " + rest
-                else:
-                    merged.append([author, rest])
-            split = [(a, r) for a, r in merged]
-        if items[0].narrative and split[0][0]:
-            author, rest = split[0]
-            return f"{author} {self.prefix}{rest}{self.suffix}"
-        pieces = [rest if (item.suppress_author and author) else (f"{author}, {rest}" if author else rest)
-                  for item, (author, rest) in zip(items, split, strict=False)]  # fmt: skip
+            return self.prefix + prefixes[0] + inner + self.suffix
+        if self.bib.numeric:
+            return (
+                self.prefix
+                + self.delimiter.join(p + part for p, part in zip(prefixes, parts, strict=True))
+                + self.suffix
+            )
+        groups: list[list[Any]] = []  # [item, prefix, author, rest] with one author's works collapsed
+        for item, prefix, part in zip(items, prefixes, parts, strict=True):
+            author, rest = self._author_rest(part)
+            last = groups[-1] if groups else None
+            if self.collapse_year and last and author and last[2] == author and not prefix and not item.suppress_author:
+                last[3] += ", " + rest
+            else:
+                groups.append([item, prefix, author, rest])
+        first_item, first_prefix, first_author, first_rest = groups[0]
+        if first_item.narrative and first_author:
+            return f"{first_author} {self.prefix}{first_prefix}{first_rest}{self.suffix}"
+        pieces = [
+            prefix + (rest if (item.suppress_author or not author) else f"{author}, {rest}")
+            for item, prefix, author, rest in groups
+        ]
         return self.prefix + self.delimiter.join(pieces) + self.suffix
 
     @staticmethod
@@ -299,6 +309,13 @@ class _Formatter:
     def _cite(self, citation: Any) -> str:
         result = self.processor.cite(citation, lambda item: None)
         return "".join(result) if isinstance(result, list) else str(result)
+
+    def render(self, citation: Any, items: tuple[CiteItem, ...]) -> str:
+        """The citation as HTML text, with the authors' prefixes ("see") inside its brackets (author-date
+        forms adjusted as described in the module docstring)."""
+        # Entities hide from the splitting: "&amp;" holds the "; " that separates cites.
+        text = re.sub(r"&(#?\w+);", "\x01\\1\x02", self._cite(citation))
+        return re.sub("\x01(#?\\w+)\x02", r"&\1;", self._render(text, items))
 
     def entries(self) -> list[tuple[str, str]]:
         """(key, HTML text) of each cited work in bibliography order."""
@@ -353,10 +370,8 @@ def apply_citations(
     entry_text = {k: _plain(_quote_punctuation(e) if american else e) for k, e in entries}
     rendered: dict[int, tuple[Inlines, tuple[str, ...]]] = {}
     for (node, _pos), (citation, items) in zip(cites, registered, strict=True):
-        text = fmt.render(citation, items)
-        prefix = items[0].prefix + " " if items and items[0].prefix else ""
-        inlines = (*((Text(prefix),) if prefix else ()), *_html_to_inlines(text))
-        link: Inlines = (Link(tuple(inlines), f"#ref-{_safe(items[0].key)}"),)
+        inlines = _html_to_inlines(fmt.render(citation, items))
+        link: Inlines = (Link(inlines, f"#ref-{_safe(items[0].key)}"),)
         refs = tuple(dict.fromkeys(entry_text[i.key.lower()] for i in items))
         rendered[id(node)] = (link, refs)
 
