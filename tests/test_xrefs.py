@@ -124,3 +124,13 @@ def test_citations_missing_key_and_missing_bibliography(tmp_path: Path) -> None:
     doc = read_document(load_project(root), make_gate(load_project(root).config, load_theme("default", root)), reporter)
     assert plain_text(query(doc, Paragraph)[0].children).startswith("As [@doe2020] says; @doe2020 agrees")
     assert [str(w.pos) for w in reporter.warnings if w.category == "citation"] == ["a.md:3"]
+
+
+def test_citation_syntax_reads_in_linear_time() -> None:
+    import time
+
+    # An unclosed bracket before a long key once cost quadratic backtracking (31 s for 20 KB).
+    start = time.process_time()
+    for text in ("[@" + "a" * 200_000, "[" * 100_000 + "@a", ("[x @" + "a-" * 50) * 4000):
+        _marked(text)
+    assert time.process_time() - start < 5

@@ -48,8 +48,10 @@ XREF_PREFIXES: dict[str, str] = {"fig": "figure", "tbl": "table", "sec": "sectio
 # A citation key (Pandoc's rule): starts with a letter, digit or _, may hold :.#$%&-+?<>~/ inside,
 # ends with a letter, digit or _ (trailing punctuation is the sentence's).
 _KEY = r"[\w](?:[\w:.#$%&+?<>~/-]*[\w])?"
-_BRACKET = re.compile(r"\[(?P<body>[^\[\]]*?(?<![\w])-?@" + _KEY + r"[^\[\]]*)\]")
+# Brackets without brackets inside (linear: a run of ``[`` never rescans); a citation when one holds ``@``.
+_BRACKET = re.compile(r"\[[^\[\]]*\]")
 _BARE = re.compile(r"(?<![\w@.\\])(?P<key>@" + _KEY + r")")
+_ITEM_START = re.compile(r"(?:^\[|[^\w])-?@\w")
 _ITEM_KEY = re.compile(r"(?P<minus>-?)@(?P<key>" + _KEY + r")")
 _ATTR_TEXT = re.compile(r"^\s*\{(?P<body>#[^{}]*)\}\s*$")
 _MATH_TEXT = re.compile(r"\s*\$\$(?P<tex>.+?)\$\$\s*\{(?P<body>#eq-[^{}]*)\}\s*", re.S)
@@ -106,6 +108,8 @@ def _split_text(text: str, keys: Collection[str]) -> list[Inline]:
             out.extend(_bare(text[pos:upto], keys))
 
     for m in _BRACKET.finditer(text):
+        if not _ITEM_START.search(m.group(0)):
+            continue
         items = parse_cite(m.group(0))
         if not items or any(not i.key for i in items):
             continue
