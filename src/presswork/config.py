@@ -54,6 +54,8 @@ class Config:
     profile: str = ""  #: Edition built (``--profile``): shows ``only-profile-NAME`` divs, uses ``[profiles.NAME]``.
     variables: dict[str, str] = field(default_factory=dict)  #: ``[variables]``: values for ``{{ name }}`` in the text.
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)  #: ``[profiles.NAME]``: ``chapters`` per edition.
+    bibliography: str = ""  #: BibTeX (.bib) or CSL-JSON (.json) file of the works cited (``[@key]``); "" = none.
+    csl: str = "apa"  #: Citation style: a CSL style name ("apa", "ieee", ...) or a project .csl file.
     markdown: str = "gfm"  #: Markdown reader (plug-in): "gfm" (CommonMark + GitHub) or "python-markdown" (MkDocs).
 
     # --- output

@@ -10,9 +10,11 @@ import urllib.parse
 from typing import Any
 
 from .assets import AssetGate, is_remote
+from .citations import apply_citations, load_bibliography
 from .config import Config
 from .diagnostics import PressworkError, Reporter
 from .diagrams import render_diagrams
+from .reading.crossrefs import mark_chapters
 from .structure import slugify
 from .tree import (
     Attr,
@@ -36,6 +38,7 @@ from .tree import (
     plain_text,
 )
 from .walk import children, walk, walk_with_positions
+from .xrefs import check_targets, number_targets, resolve_xrefs
 
 EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel", "ftp")
 
@@ -429,8 +432,14 @@ def apply_transforms(
     chapters = apply_profile(chapters, config.profile)
     chapters = flatten_notes(chapters, reporter)
     chapters = render_diagrams(chapters, config.root, reporter)  # diagram code -> SVG figures, before ids and numbers
+    bibliography = load_bibliography(config, gate, meta.language)
+    chapters = mark_chapters(chapters, bibliography.keys if bibliography else frozenset())
+    check_targets(chapters)
     chapters, ids = unique_ids(chapters)
     chapters = resolve_links(chapters, ids, reporter, config.content, config.site_url)
     chapters = number(chapters, config)
+    chapters = number_targets(chapters, config)
+    chapters = resolve_xrefs(chapters, ids)
+    chapters = apply_citations(chapters, bibliography, reporter, meta.language)
     chapters = resolve_assets(chapters, gate, reporter)
     return Document(meta, tuple(chapters))

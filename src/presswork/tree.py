@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Never, NoReturn, cast, get_args
 
 #: Bumped whenever the JSON shape of the tree changes incompatibly.
-FORMAT_VERSION = "1.1"  # 1.1: Chapter.part and Chapter.appendix
+FORMAT_VERSION = "1.2"  # 1.1: Chapter.part and Chapter.appendix; 1.2: CrossRef, Cite, equation/listing labels
 
 
 @dataclass(frozen=True)
@@ -182,6 +182,28 @@ class Span(Inline):
 
 
 @dataclass(frozen=True)
+class CrossRef(Inline):
+    """A reference to a numbered target (``@fig-id``, ``@sec-id``...): ``target`` is the id as written,
+    ``children`` the text shown (the source text until transforms set the label, "Figure 2.1")."""
+
+    target: str
+    children: Inlines
+
+
+@dataclass(frozen=True)
+class Cite(Inline):
+    """A citation (``[@key, p. 33]``, ``@key``, ``[-@key]``, ``[@a; @b]``): ``source`` is the citation as
+    written, ``keys`` the keys cited, ``children`` the text shown (formatted by the citation style in
+    transforms; the source text before), ``references`` the cited works' bibliography entries as plain
+    text (set by transforms; the deck puts them in the slide's notes)."""
+
+    source: str
+    keys: tuple[str, ...]
+    children: Inlines
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RawInline(Inline):
     """Inline raw HTML that maps to no node; already sanitised. Exporters may drop it with a warning."""
 
@@ -255,6 +277,7 @@ class CodeBlock(Block):
     code: str
     language: str = ""
     attr: Attr = NO_ATTR
+    label: str = ""  # "Listing 1.3" for a listing (an ``lst-`` id) when numbering is on, else ""
 
 
 @dataclass(frozen=True)
@@ -302,9 +325,11 @@ class Admonition(Block):
 
 @dataclass(frozen=True)
 class MathBlock(Block):
-    """Display TeX math (``$$...$$``)."""
+    """Display TeX math (``$$...$$``); an ``eq-`` id (``$$ ... $$ {#eq-x}``) makes it a numbered equation."""
 
     tex: str
+    attr: Attr = NO_ATTR
+    label: str = ""  # "(2.1)" for a numbered equation, else ""
 
 
 @dataclass(frozen=True)
@@ -403,6 +428,8 @@ InlineNode = (
     | Note
     | LineBreak
     | Span
+    | CrossRef
+    | Cite
     | RawInline
 )
 #: Every concrete block node type (list and definition items included), for exhaustive dispatch.
@@ -492,6 +519,8 @@ def plain_text(inlines: Iterable[Inline], *, notes: bool = False, math: Callable
                 | Subscript(kids)
                 | Link(kids)
                 | Span(_, kids)
+                | CrossRef(_, kids)
+                | Cite(_, _, kids, _)
             ):
                 out.append(plain_text(kids, notes=notes, math=math))
             case _:

@@ -18,7 +18,7 @@ from presswork.walk import query
 from tests.support import BOOKS
 from tests.support.outputs import pdf_text
 
-CHAPTER = BOOKS / "apparatus" / "05-diagrams.md"
+CHAPTER = BOOKS / "apparatus" / "chapters" / "05-diagrams.md"
 _MISSING = MermaidRenderer().unavailable() or ("" if shutil.which("dot") else "Graphviz's dot is not installed")
 # CI installs both renderers (.ci/run): there a missing one fails the build's no-warning check instead.
 pytestmark = [

@@ -27,6 +27,7 @@ def markdown_words(source: str) -> Counter[str]:
     source = re.sub(r"\]\([^)]*\)", "]", source)  # [text](url) -> [text]
     source = re.sub(r"<https?://[^>]+>", "", source)  # autolinks
     source = re.sub(r"\{#[^}]*\}", "", source)  # {#id}
+    source = re.sub(r"(?<![\w@.])-?@\w[\w:.#$%&+?<>~/-]*", " ", source)  # @fig-x, [@key]: become labels and citations
     source = re.sub(r"^\s*(!!!|:::)\s*\S*", "", source, flags=re.M)
     source = re.sub(r"^\s*Table:", "", source, flags=re.M)
     source = re.sub(r"\[\^[^\]]+\]:?", "", source)  # footnote markers

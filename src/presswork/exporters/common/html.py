@@ -17,8 +17,10 @@ from presswork.tree import (
     Blocks,
     BulletList,
     Chapter,
+    Cite,
     Code,
     CodeBlock,
+    CrossRef,
     DefinitionItem,
     DefinitionList,
     Div,
@@ -252,6 +254,10 @@ class HtmlRenderer:
                 return self.LineBreak(node)
             case Span():
                 return self.Span(node)
+            case CrossRef():
+                return self.CrossRef(node)
+            case Cite():
+                return self.Cite(node)
             case RawInline():
                 return self.RawInline(node)
             case _:
@@ -349,10 +355,19 @@ class HtmlRenderer:
         lines = node.code.count("\n") + 1
         cls = " ".join(("code", *node.attr.classes))
         code_cls = f"language-{lang}" if lang else ""
-        return (
-            f"<pre{attrs(id=node.attr.id, class_=cls, data_language=lang, data_lines=lines)}>"
+        ident = "" if node.label else node.attr.id
+        pre = (
+            f"<pre{attrs(id=ident, class_=cls, data_language=lang, data_lines=lines)}>"
             f"<code{attrs(class_=code_cls)}>{body}</code></pre>\n"
         )
+        if not node.label:
+            return pre
+        from presswork.xrefs import listing_caption
+
+        caption = listing_caption(node)
+        label = f'<span class="label">{esc(node.label)}</span>' + (f" {esc(caption)}" if caption else "")
+        return f'<figure{attrs(id=node.attr.id, class_="listing")}>\n<figcaption>{label}</figcaption>\n{pre}</figure>\n'
+
 
     def BlockQuote(self, node: BlockQuote) -> str:
         return f"<blockquote>\n{self.blocks(node.blocks)}</blockquote>\n"
@@ -395,8 +410,11 @@ class HtmlRenderer:
     def MathBlock(self, node: MathBlock) -> str:
         rendered = self._math(node.tex, display=True)
         if rendered is None:
-            return f'<pre class="math-error"><code>{esc(node.tex)}</code></pre>\n'
-        return f'<div class="math display">{rendered}</div>\n'
+            return f'<pre{attrs(id=node.attr.id)} class="math-error"><code>{esc(node.tex)}</code></pre>\n'
+        if node.label:
+            number = f'<span class="equation-number">{esc(node.label)}</span>'
+            return f'<div{attrs(id=node.attr.id)} class="math display equation">{rendered}{number}</div>\n'
+        return f'<div{attrs(id=node.attr.id)} class="math display">{rendered}</div>\n'
 
     def HorizontalRule(self, node: HorizontalRule) -> str:
         return '<hr class="rule"/>\n'
@@ -524,6 +542,13 @@ class HtmlRenderer:
         if "mark" in node.attr.classes:
             return f"<mark{attrs(id=node.attr.id, class_=' '.join(classes))}>{inner}</mark>"
         return f"<span{attrs(id=node.attr.id, class_=' '.join(classes))}>{inner}</span>"
+
+    def CrossRef(self, node: CrossRef) -> str:
+        href = self.link_href("#" + node.target)
+        return f'<a{attrs(href=href, class_="xref internal")}>{self.inlines(node.children)}</a>'
+
+    def Cite(self, node: Cite) -> str:
+        return f'<span class="citation"{attrs(data_cites=" ".join(node.keys))}>{self.inlines(node.children)}</span>'
 
     def RawInline(self, node: RawInline) -> str:
         self.warn("raw HTML dropped", "html")

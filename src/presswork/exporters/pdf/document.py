@@ -35,6 +35,9 @@ from .render import PrintRenderer
 #: emoji font in font-family makes it draw digits and spaces too).
 FALLBACK_FAMILIES = ("Noto Color Emoji",)
 
+#: With the ``page_refs`` option: each cross-reference followed by the page of its target, from the layout.
+PAGE_REFS_CSS = 'a.xref::after { content: " on page " target-counter(attr(href url), page); }'
+
 
 def geometry(opts: PdfOptions) -> PageGeometry:
     """The page geometry of the ``page_size`` option (an unknown size is an error naming the choices)."""
@@ -53,6 +56,8 @@ def stylesheet(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometry) 
     for name in names:
         parts += [(d / name).read_text(encoding="utf-8") for d in reversed(ctx.theme.dirs) if (d / name).is_file()]
     parts.append(pygments_css(opts.code_style, "pre.code"))
+    if opts.page_refs:
+        parts.append(PAGE_REFS_CSS)
     return "\n".join(parts)
 
 

@@ -23,6 +23,7 @@ class PdfOptions:
     footnotes: Literal["chapter", "book"] = (
         "chapter"  #: Footnote numbering restarts per "chapter" or runs through the "book".
     )
+    page_refs: bool = False  #: Cross-references also say where their target is: "Figure 2.1 on page 14".
     link_footnotes: bool = False  #: Also print the URL of each external link as a footnote (for paper).
     pdf_variant: Literal["", "pdf/ua-1", "pdf/a-3u"] = ""  #: PDF variant passed to WeasyPrint ("" = plain PDF).
     code_style: str = "default"  #: Pygments style of code highlighting.

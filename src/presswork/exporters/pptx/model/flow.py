@@ -142,6 +142,12 @@ class FlowBuilder:
             case DefinitionItem():
                 self.definition(b, level, quote)
             case CodeBlock():
+                if b.label:
+                    from presswork.xrefs import listing_caption
+
+                    caption = listing_caption(b)
+                    label = Run(b.label + (": " if caption else ""), bold=True)
+                    self.items.append(Para((label, Run(caption)) if caption else (label,), role="caption"))
                 self.items.append(CodeBox(self.style_code(b.code, b.language), self.frame.code_size, b.language))
             case Table():
                 self.table(b)
@@ -152,7 +158,8 @@ class FlowBuilder:
                 kind: Literal["svg", "image"] = "svg" if b.image.src.lower().split("?")[0].endswith(".svg") else "image"
                 self.items.append(PictureBox(kind, b.image.src, b.image.alt or plain_text(b.caption), cap, pos=b.pos))
             case MathBlock():
-                self.items.append(PictureBox("math", b.tex, b.tex, (), pos=b.pos))
+                number = (Run(f"Equation {b.label}"),) if b.label else ()
+                self.items.append(PictureBox("math", b.tex, b.tex, number, pos=b.pos))
             case Admonition():
                 self.admonition(b)
             case BlockQuote():

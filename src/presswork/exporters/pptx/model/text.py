@@ -9,7 +9,9 @@ from typing import Any
 
 from presswork.tree import (
     Block,
+    Cite,
     Code,
+    CrossRef,
     Emphasis,
     Image,
     Inline,
@@ -75,6 +77,11 @@ class InlineRuns:
             case Link():
                 return list(self.runs(node.children, **{**st, "url": node.url}))
             case Span():
+                return list(self.runs(node.children, **st))
+            case CrossRef():
+                return list(self.runs(node.children, **{**st, "url": "#" + node.target}))
+            case Cite():
+                self.footnotes.extend(r for r in node.references if r not in self.footnotes)
                 return list(self.runs(node.children, **st))
             case Math():
                 return [Run(tex_to_text(node.tex), **{**st, "italic": True})]

@@ -1,0 +1,151 @@
+"""Cross-references: the targets' ids checked, equations and listings numbered, and every
+``@fig-id``/``@tbl-id``/``@sec-id``/``@eq-id``/``@lst-id`` given its label ("Figure 2.1")."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from .config import Config
+from .diagnostics import PressworkError
+from .reading.crossrefs import XREF_PREFIXES, is_xref
+from .tree import Chapter, CodeBlock, CrossRef, Figure, Heading, MathBlock, Pos, Table, Text, plain_text
+from .walk import walk_with_positions
+
+__all__ = ["LISTING_CAPTION_KEYS", "check_targets", "listing_caption", "number_targets", "resolve_xrefs"]
+
+#: Attributes of a code block that hold its listing caption (``{#lst-x caption="..."}``, Quarto's ``lst-cap``).
+LISTING_CAPTION_KEYS = ("caption", "lst-cap")
+
+
+def _target_id(node: Any) -> str:
+    """The id a cross-reference can name on ``node`` ("" when it is no target)."""
+    if isinstance(node, Figure):
+        return node.attr.id or node.image.attr.id
+    if isinstance(node, (Heading, Table, MathBlock, CodeBlock)):
+        return node.attr.id
+    return ""
+
+
+def listing_caption(node: CodeBlock) -> str:
+    """The caption of a listing (``caption`` or ``lst-cap`` attribute), "" when it has none."""
+    return next((v for k in LISTING_CAPTION_KEYS if (v := node.attr.get(k))), "")
+
+
+def check_targets(chapters: list[Chapter]) -> None:
+    """Refuse a cross-reference id (``fig-``, ``tbl-``, ``sec-``, ``eq-``, ``lst-``) given twice,
+    naming both places; run before ids are made unique (which would hide it)."""
+    seen: dict[str, Pos] = {}
+
+    def claim(ident: str, pos: Pos) -> None:
+        if not is_xref(ident):
+            return
+        if ident in seen:
+            raise PressworkError(f"duplicate id {ident!r}: first given at {seen[ident]}", pos)
+        seen[ident] = pos
+
+    for ch in chapters:
+        claim(ch.id, Pos(ch.source))
+
+        def visit(node: Any, pos: Pos | None, source: str = ch.source) -> Any:
+            ident = _target_id(node)
+            if ident:
+                claim(ident, pos or Pos(source))
+            return node
+
+        walk_with_positions(ch.blocks, visit)
+
+
+def _chapter_numbers(chapters: list[Chapter]) -> list[str]:
+    """The number of each chapter as figures are numbered (1, 2, ...; appendices A, B, ...)."""
+    from .transforms import appendix_letter
+
+    out, main, appendices = [], 0, 0
+    for ch in chapters:
+        if ch.appendix:
+            appendices += 1
+            out.append(appendix_letter(appendices))
+        else:
+            main += 1
+            out.append(str(main))
+    return out
+
+
+def number_targets(chapters: list[Chapter], config: Config) -> list[Chapter]:
+    """Number the equations with an ``eq-`` id ("(2.1)") and code blocks with an ``lst-`` id or a
+    caption ("Listing 2.1"), per chapter like figures (with ``number_figures``)."""
+    if not config.number_figures:
+        return chapters
+    out = []
+    for ch, n in zip(chapters, _chapter_numbers(chapters), strict=True):
+        counts = {"eq": 0, "lst": 0}
+
+        def fix(node: Any, pos: Pos | None, n: str = n, counts: dict[str, int] = counts) -> Any:
+            if isinstance(node, MathBlock) and node.attr.id.startswith("eq-"):
+                counts["eq"] += 1
+                return dataclasses.replace(node, label=f"({n}.{counts['eq']})")
+            if isinstance(node, CodeBlock) and (node.attr.id.startswith("lst-") or listing_caption(node)):
+                counts["lst"] += 1
+                return dataclasses.replace(node, label=f"Listing {n}.{counts['lst']}")
+            return node
+
+        out.append(dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix)))
+    return out
+
+
+def _labels(chapters: list[Chapter]) -> dict[str, str]:
+    """Every target's final id -> the text a reference to it shows."""
+    labels: dict[str, str] = {}
+    for ch in chapters:
+        labels[ch.id] = f"Chapter {ch.number}" if ch.number else plain_text(ch.title)
+
+        def visit(node: Any, pos: Pos | None) -> Any:
+            ident = _target_id(node)
+            if not ident:
+                return node
+            if isinstance(node, Heading):
+                labels[ident] = f"Section {node.number}" if node.number else plain_text(node.children)
+            elif isinstance(node, (Figure, Table)):
+                kind = "Figure" if isinstance(node, Figure) else "Table"
+                labels[ident] = node.label or f"{kind} \u201c{plain_text(node.caption)}\u201d"
+            elif isinstance(node, MathBlock):
+                labels[ident] = f"Equation {node.label}" if node.label else "the equation"
+            elif isinstance(node, CodeBlock):
+                labels[ident] = node.label or f"Listing \u201c{listing_caption(node)}\u201d"
+            return node
+
+        walk_with_positions(ch.blocks, visit)
+    return labels
+
+
+def resolve_xrefs(chapters: list[Chapter], ids: dict[tuple[str, str], str]) -> list[Chapter]:
+    """Give every CrossRef its target's final id and label; an unknown id is an error at its line.
+
+    ``ids`` maps (source file, id as written) to the book id (see ``transforms.unique_ids``)."""
+    by_written = {written: final for (_source, written), final in ids.items() if is_xref(written)}
+    labels = _labels(chapters)
+    kinds = ", ".join(f"@{p}-" for p in XREF_PREFIXES)
+
+    def fix(node: Any, pos: Pos | None) -> Any:
+        if not isinstance(node, CrossRef):
+            return node
+        final = by_written.get(node.target)
+        if final is None or final not in labels:
+            raise PressworkError(
+                f"cross-reference @{node.target}: no figure, table, section, equation or listing has the id "
+                f"{node.target!r} (cross-references are {kinds}; write the id as {{#{node.target}}} on the target)",
+                pos,
+            )
+        return CrossRef(final, (Text(labels[final]),))
+
+    out = []
+    for ch in chapters:
+        here = Pos(ch.source)
+        out.append(
+            dataclasses.replace(
+                ch,
+                title=walk_with_positions(ch.title, fix, here),
+                blocks=walk_with_positions(ch.blocks, fix, here),
+            )
+        )
+    return out
