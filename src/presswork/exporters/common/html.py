@@ -366,8 +366,7 @@ class HtmlRenderer:
 
         caption = listing_caption(node)
         label = f'<span class="label">{esc(node.label)}</span>' + (f" {esc(caption)}" if caption else "")
-        return f'<figure{attrs(id=node.attr.id, class_="listing")}>\n<figcaption>{label}</figcaption>\n{pre}</figure>\n'
-
+        return f"<figure{attrs(id=node.attr.id, class_='listing')}>\n<figcaption>{label}</figcaption>\n{pre}</figure>\n"
 
     def BlockQuote(self, node: BlockQuote) -> str:
         return f"<blockquote>\n{self.blocks(node.blocks)}</blockquote>\n"
@@ -545,7 +544,7 @@ class HtmlRenderer:
 
     def CrossRef(self, node: CrossRef) -> str:
         href = self.link_href("#" + node.target)
-        return f'<a{attrs(href=href, class_="xref internal")}>{self.inlines(node.children)}</a>'
+        return f"<a{attrs(href=href, class_='xref internal')}>{self.inlines(node.children)}</a>"
 
     def Cite(self, node: Cite) -> str:
         return f'<span class="citation"{attrs(data_cites=" ".join(node.keys))}>{self.inlines(node.children)}</span>'
