@@ -214,3 +214,22 @@ def test_audit_counts_text_attributes_but_not_presentation(reader: str) -> None:
     assert audit.lost == ()
     words = {w for w, _ in audit_words(body, (Paragraph((Text("Text."),)),), "ch.md", Reporter()).lost}
     assert words == {"brand", "zebra", "logo", "png"}
+
+
+@pytest.mark.parametrize(
+    "fence",
+    ['```{.python #lst-a caption="Build it"}', '```python title="x.py" linenums="1"', "```rust,ignore"],
+)
+def test_both_readers_keep_a_fences_attributes(fence: str) -> None:
+    """``key="value"`` attributes of a fence (a listing's caption) reach the tree with either reader."""
+    text = f"{fence}\nx = 1\n```\n"
+    (gfm,) = read(text, "gfm")
+    (pymd,) = read(text, "python-markdown")
+    assert isinstance(gfm, CodeBlock) and isinstance(pymd, CodeBlock)
+    assert (pymd.language, pymd.attr.id, pymd.attr.classes, dict(pymd.attr.kv)) == (
+        gfm.language,
+        gfm.attr.id,
+        gfm.attr.classes,
+        dict(gfm.attr.kv),
+    )
+    assert gfm.attr.kv or "," in fence

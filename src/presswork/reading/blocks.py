@@ -181,14 +181,16 @@ class BlockBuilder(InlineBuilder):
         return Heading(int(el.tag[1]), trim(self.inlines(el)), self.attr(el), pos=self.pos(line))
 
     def code(self, el: HtmlElement) -> Block:
-        """``<pre>``: a CodeBlock; the language comes from a ``language-*`` class."""
+        """``<pre>``: a CodeBlock; the language comes from a ``language-*`` class, ``key="value"`` attributes
+        of the fence (``caption``, ``linenums``) are kept."""
         code_el = next((c for c in el if c.tag == "code"), None)
         source = code_el if code_el is not None else el
         code = source.text_content().removesuffix("\n")
         classes = classes_of(source)
         language = next((c[len("language-") :] for c in classes if c.startswith("language-")), "")
         rest = tuple(c for c in classes if not c.startswith("language-"))
-        attr = Attr(source.get("id", ""), rest, ())
+        kv = tuple((k, v) for k, v in source.attrib.items() if k not in ("id", "class"))  # caption="...", linenums
+        attr = Attr(source.get("id", ""), rest, kv)
         line = self.locator.find("code", code)
         self.locator.skip_to(line + code.count("\n") + 2 if line else 0)
         return CodeBlock(code, language, attr, pos=self.pos(line))
