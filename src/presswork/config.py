@@ -55,6 +55,9 @@ class Config:
     variables: dict[str, str] = field(default_factory=dict)  #: ``[variables]``: values for ``{{ name }}`` in the text.
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)  #: ``[profiles.NAME]``: ``chapters`` per edition.
     markdown: str = "gfm"  #: Markdown reader (plug-in): "gfm" (CommonMark + GitHub) or "python-markdown" (MkDocs).
+    glossary: str = ""  #: Glossary file (definition lists), in the content folder; "" = ``glossary.md`` if there is one.
+    glossary_first: str = "none"  #: First use of a glossary term per chapter: "none" or "mark" (small capitals).
+    index_title: str = ""  #: Title of the index chapter; "" = "Index" in the book's language.
 
     # --- output
     theme: str = "default"  #: Built-in theme name or a path to a theme folder.

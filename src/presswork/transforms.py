@@ -9,6 +9,7 @@ import re
 import urllib.parse
 from typing import Any
 
+from .apparatus import apparatus, glossary_last
 from .assets import AssetGate, is_remote
 from .config import Config
 from .diagnostics import PressworkError, Reporter
@@ -427,8 +428,10 @@ def apply_transforms(
     check_nesting(chapters, config.max_nesting)
     chapters = apply_profile(chapters, config.profile)
     chapters = flatten_notes(chapters, reporter)
+    chapters = glossary_last(chapters, config)  # back matter: numbered last, then set apart (apparatus.py)
     chapters, ids = unique_ids(chapters)
     chapters = resolve_links(chapters, ids, reporter, config.content, config.site_url)
     chapters = number(chapters, config)
     chapters = resolve_assets(chapters, gate, reporter)
+    chapters = apparatus(chapters, meta.language, config, reporter)  # index marks, glossary links
     return Document(meta, tuple(chapters))
