@@ -10,6 +10,7 @@ from pathlib import Path
 
 from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.common.zips import EPUB_RULES, normalise_zip
+from presswork.indexing import with_index
 from presswork.tree import Document
 
 from .book import EpubBook
@@ -28,7 +29,7 @@ class EpubExporter(Exporter[EpubOptions]):
 
     def export(self, doc: Document, ctx: BuildContext[EpubOptions], target: Path) -> None:
         """Metadata, images, cover, title page, chapters, contents, then a reproducible zip."""
-        book = EpubBook(doc, ctx)
+        book = EpubBook(with_index(doc, ctx.config.index_title), ctx)  # index chapter: indexing.py
         book.paginate()
         book.metadata()
         book.resources()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.common.zips import PPTX_RULES, normalise_zip
+from presswork.indexing import with_index
 from presswork.tree import Document
 
 from .handout import write_handout
@@ -31,6 +32,8 @@ class PptxExporter(Exporter[PptxOptions]):
     def export(self, doc: Document, ctx: BuildContext[PptxOptions], target: Path) -> None:
         """Build the deck: template -> measured deck model -> slides -> core properties -> reproducible zip."""
         opts = ctx.options
+        if opts.index:
+            doc = with_index(doc, ctx.config.index_title)  # locators: chapter titles (indexing.py)
         prs = open_template(template_bytes(ctx.gate, ctx.theme, opts.template))
         layouts = Layouts(prs)
         frame = layouts.frame()
