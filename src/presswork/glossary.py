@@ -167,7 +167,7 @@ def link_terms(
 
     def ref(shown: tuple[Inline, ...], key: str, plain: bool) -> Inline:
         ident = ids[key][0]
-        classes = ("gls",)
+        classes: tuple[str, ...] = ("gls",)
         if mark_first and key not in seen and not plain:
             classes = ("gls", "gls-first")
         if not plain:

@@ -56,8 +56,8 @@ from presswork.tree import (
 )
 
 from .highlight import highlight_html
-from .mathrender import MathError, tex_to_mathml, tex_to_svg
 from .indexmarkup import INDEX_CLASS, epub_index
+from .mathrender import MathError, tex_to_mathml, tex_to_svg
 from .visibility import details_parts, is_hidden
 
 Target = Literal["print", "epub"]
