@@ -267,8 +267,9 @@ def _xrefs(entry: IndexEntry, known: Mapping[str, IndexEntry], word: str, cls: s
     targets = entry.see if cls == "index-see" else entry.seealso
     if not targets:
         return []
-    out: list[Inline] = [Text(". " if entry.locators or cls == "index-seealso" else ", ")]
-    kids: list[Inline] = [Emphasis((Text(word),)), Text(" ")]
+    sentence = bool(entry.locators) or cls == "index-seealso"  # "12. See also x" / "term, see x"
+    out: list[Inline] = [Text(". " if sentence else ", ")]
+    kids: list[Inline] = [Emphasis((Text(word[:1].upper() + word[1:] if sentence else word),)), Text(" ")]
     for i, target in enumerate(targets):
         if i:
             kids.append(Text("; "))

@@ -82,7 +82,7 @@ def test_pdf_index_page_numbers_are_the_pages_of_the_marks(built) -> None:
         check=True,
     ).stdout
     for line in raw.splitlines():
-        m = re.match(r"^(?P<term>[^,\d][^,]*?), (?P<locs>[\d–, ]+?)(?:\. see also .*)?$", line.strip())
+        m = re.match(r"^(?P<term>[^,\d][^,]*?), (?P<locs>[\d–, ]+?)(?:\. See also .*)?$", line.strip())
         if not m:
             continue
         term = m.group("term")
