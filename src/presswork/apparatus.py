@@ -43,5 +43,5 @@ def apparatus(chapters: list[Chapter], language: str, config: Config, reporter: 
     chapters = [span_marks(ch) for ch in chapters]
     name, explicit = _glossary_name(config)
     chapters, glossary = split_glossary(chapters, config.content, name, explicit)
-    chapters = mark_index(chapters, reporter)
-    return add_glossary(chapters, glossary, language or "en", config.glossary_first, reporter)
+    chapters = add_glossary(chapters, glossary, language or "en", config.glossary_first, reporter)
+    return mark_index(chapters, reporter)  # marks in the glossary's definitions count too
