@@ -158,3 +158,33 @@ def test_build_reads_the_glossary_file_as_back_matter(tmp_path: Path) -> None:
     (tmp_path / "presswork.toml").write_text('glossary = "missing.md"\n', encoding="utf-8")
     with pytest.raises(PressworkError, match="glossary file 'missing.md'"):
         read_project(tmp_path)
+
+
+def test_an_unconfigured_glossary_md_with_sections_stays_an_ordinary_chapter(tmp_path: Path) -> None:
+    from presswork.build import read_project
+
+    (tmp_path / "01-a.md").write_text("# A\n\nText.\n", encoding="utf-8")
+    (tmp_path / "glossary.md").write_text("# Glossary\n\n## A\n\nAPI\n: An interface.\n", encoding="utf-8")
+    assert [c.id for c in read_project(tmp_path).chapters] == ["a", "glossary"]
+    (tmp_path / "glossary.md").write_text("# Glossary\n\nJust prose, no list.\n", encoding="utf-8")
+    doc = read_project(tmp_path)
+    assert [c.id for c in doc.chapters] == ["a", "glossary"] and not query(doc, Span)
+
+
+def test_marks_and_references_in_titles_tables_and_footnotes(tmp_path: Path) -> None:
+    from presswork.build import read_project
+    from presswork.tree import Note, Table
+
+    (tmp_path / "01-a.md").write_text(
+        "# The [GPU]{.idx} chapter\n\n| a | b |\n|---|---|\n| [x]{.idx} | {Tensor} |\n\nNote.[^1]\n\n[^1]: A {Tensor} [y]{.idx}.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "glossary.md").write_text("Tensor\n: An array.\n", encoding="utf-8")
+    doc = read_project(tmp_path)
+    first = doc.chapters[0]
+    assert isinstance(first.title[1], Span) and first.title[1].attr.id.startswith("idx-")
+    table = query(first, Table)[0]
+    assert isinstance(table.body[0][0][0], Span) and isinstance(table.body[0][1][0], Span)
+    note = query(first, Note)[0]
+    assert [s.attr.classes for s in query(note, Span)] == [("gls",), ("idx",)]
+    assert len({s.attr.id for s in query(doc, Span) if "idx" in s.attr.classes}) == 3

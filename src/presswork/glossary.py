@@ -46,8 +46,10 @@ from .tree import (
     Heading,
     Inline,
     Link,
+    Note,
     Pos,
     Span,
+    Table,
     Text,
     plain_text,
 )
@@ -93,6 +95,8 @@ def split_glossary(chapters: list[Chapter], content: str, name: str, explicit: b
         return chapters, None
     if len(mine) == len(chapters):
         return chapters, None  # the glossary is the whole book: leave it a chapter
+    if not explicit and not _looks_like_glossary(mine):
+        return chapters, None  # a glossary.md written as prose or sections stays an ordinary chapter
     intro: list[Block] = []
     items: list[DefinitionItem] = []
     for ch in mine:
@@ -106,6 +110,14 @@ def split_glossary(chapters: list[Chapter], content: str, name: str, explicit: b
     title = mine[0].title or (Text("Glossary"),)
     rest = [ch for ch in chapters if ch not in mine]
     return rest, Glossary(wanted, title, tuple(intro), tuple(items), mine[0].id)
+
+
+def _looks_like_glossary(chapters: list[Chapter]) -> bool:
+    """Whether an unconfigured ``glossary.md`` is a glossary: one chapter with a definition list and no sections."""
+    if len(chapters) != 1:
+        return False
+    blocks = chapters[0].blocks
+    return any(isinstance(b, DefinitionList) for b in blocks) and not any(isinstance(b, Heading) for b in blocks)
 
 
 def _entry_ids(glossary: Glossary, used: set[str], reporter: Reporter) -> dict[str, tuple[str, str]]:
@@ -215,6 +227,8 @@ def link_terms(
         return tuple(out)
 
     def _descend(node: Inline, pos: Pos | None, plain: bool) -> Inline:
+        if isinstance(node, Note):
+            return Note(_walk_blocks(node.blocks, fix, pos or Pos(chapter.source)))
         changes: dict[str, Any] = {}
         for f in dataclasses.fields(node):
             value = getattr(node, f.name)
@@ -231,6 +245,8 @@ def link_terms(
             if f.name in ("children", "term", "caption") and isinstance(value, tuple) and value:
                 if all(isinstance(v, Inline) for v in value):
                     changes[f.name] = inlines(value, pos, False)
+            elif f.name in ("head", "body") and isinstance(node, Table):
+                changes[f.name] = tuple(tuple(inlines(cell, pos, False) for cell in row) for row in value)
         return dataclasses.replace(node, **changes) if changes else node
 
     blocks = _walk_blocks(chapter.blocks, fix, Pos(chapter.source))

@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from .reading.attrs import parse_attr_braces
-from .tree import Attr, Inline, Span, Text
+from .tree import Attr, Chapter, Inline, Span, Table, Text
 from .walk import walk
 
 __all__ = ["APPARATUS_CLASSES", "parse_spans", "span_marks"]
@@ -148,7 +148,12 @@ def span_marks(root: Any) -> Any:
             if f.name in ("children", "term", "title", "caption") and isinstance(value, tuple) and value:
                 if all(isinstance(v, Inline) for v in value) and _has_braces(value):
                     changes[f.name] = parse_spans(value)
+            elif f.name in ("head", "body") and isinstance(node, Table):
+                changes[f.name] = tuple(tuple(parse_spans(c) if _has_braces(c) else c for c in row) for row in value)
         return dataclasses.replace(node, **changes) if changes else node
 
-    return walk(root, fix)
+    out = walk(root, fix)
+    if isinstance(out, Chapter) and _has_braces(out.title):  # walk does not hand the title tuple to fix
+        out = dataclasses.replace(out, title=parse_spans(out.title))
+    return out
 
