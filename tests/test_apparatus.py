@@ -38,7 +38,13 @@ from presswork.walk import query
 
 
 def test_bracketed_span_with_curled_quotes_and_markup_inside() -> None:
-    got = parse_spans((Text("A ["), Emphasis((Text("fast"),)), Text(" GPUs]{.idx term=\u201dGPU\u201d sub=\u201cx\u201d} here"),))
+    got = parse_spans(
+        (
+            Text("A ["),
+            Emphasis((Text("fast"),)),
+            Text(" GPUs]{.idx term=\u201dGPU\u201d sub=\u201cx\u201d} here"),
+        )
+    )
     assert got == (
         Text("A "),
         Span(Attr("", ("idx",), (("term", "GPU"), ("sub", "x"))), (Emphasis((Text("fast"),)), Text(" GPUs"))),
@@ -188,3 +194,11 @@ def test_marks_and_references_in_titles_tables_and_footnotes(tmp_path: Path) -> 
     note = query(first, Note)[0]
     assert [s.attr.classes for s in query(note, Span)] == [("gls",), ("idx",)]
     assert len({s.attr.id for s in query(doc, Span) if "idx" in s.attr.classes}) == 3
+
+
+def test_marks_in_content_an_output_leaves_out_get_no_locator() -> None:
+    hidden = Div(Attr(classes=("only-slides",)), (Paragraph((_mark("GPU"),)),))
+    chapter = Chapter("one", (Text("One"),), "a.md", (Paragraph((_mark("GPU"), _mark("CPU"))), hidden))
+    doc = Document(Meta(), tuple(mark_index([chapter], Reporter())))
+    assert [len(e.locators) for e in collect(doc).values()] == [2, 1]
+    assert [len(e.locators) for e in collect(doc, frozenset({"only-slides"})).values()] == [1, 1]

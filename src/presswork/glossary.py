@@ -82,7 +82,9 @@ class Glossary:
     first_chapter_id: str
 
 
-def split_glossary(chapters: list[Chapter], content: str, name: str, explicit: bool) -> tuple[list[Chapter], Glossary | None]:
+def split_glossary(
+    chapters: list[Chapter], content: str, name: str, explicit: bool
+) -> tuple[list[Chapter], Glossary | None]:
     """The chapters without the glossary file's, and the glossary (None when there is no such file;
     an error when ``explicit``, i.e. configured, and missing)."""
     if not name:
@@ -106,7 +108,9 @@ def split_glossary(chapters: list[Chapter], content: str, name: str, explicit: b
             else:
                 intro.append(block)
     if not items:
-        raise PressworkError(f"glossary file '{name}' has no definition list (Term, then ': definition')", Pos(wanted, 1))
+        raise PressworkError(
+            f"glossary file '{name}' has no definition list (Term, then ': definition')", Pos(wanted, 1)
+        )
     title = mine[0].title or (Text("Glossary"),)
     rest = [ch for ch in chapters if ch not in mine]
     return rest, Glossary(wanted, title, tuple(intro), tuple(items), mine[0].id)
@@ -255,7 +259,10 @@ def link_terms(
 
 def _is_done(span: Span) -> bool:
     """A gls Span this module made already (it holds the Link, or is a heading's plain term)."""
-    return any(isinstance(k, Link) and k.url.startswith("#gls-") for k in span.children) or "gls-first" in span.attr.classes
+    return (
+        any(isinstance(k, Link) and k.url.startswith("#gls-") for k in span.children)
+        or "gls-first" in span.attr.classes
+    )
 
 
 def _walk_blocks(blocks: tuple[Block, ...], fn: Any, pos: Pos) -> tuple[Block, ...]:
@@ -275,4 +282,3 @@ def _walk_blocks(blocks: tuple[Block, ...], fn: Any, pos: Pos) -> tuple[Block, .
                 changes[f.name] = tuple(_walk_blocks(v, fn, here) for v in value)
         out.append(dataclasses.replace(new, **changes) if changes else new)
     return tuple(out)
-

@@ -126,7 +126,7 @@ def mark_index(chapters: list[Chapter], reporter: Reporter) -> list[Chapter]:
             return node
         term = mark_term(node)
         if not term:
-            raise PressworkError("index mark {.idx} has no term: mark some text or give term=\"...\"", pos)
+            raise PressworkError('index mark {.idx} has no term: mark some text or give term="..."', pos)
         for key, _ in node.attr.kv:
             if key not in MARK_KEYS:
                 reporter.warn(f"index mark '{term}': unknown key '{key}' ignored (use term, sub, see, seealso)", pos)
@@ -182,12 +182,28 @@ def index_title(language: str, configured: str = "") -> str:
     return configured or TITLES.get(language.split("-")[0].lower(), "Index")
 
 
-def collect(doc: Document) -> dict[str, IndexEntry]:
-    """The index entries of ``doc`` by term, locators in reading order (marks must have ids)."""
+def _hidden_nodes(root: Any, hidden: frozenset[str]) -> list[Any]:
+    """The nodes inside Divs of a ``hidden`` class below ``root``."""
+    if not hidden:
+        return []
+    return [
+        n
+        for div in iter_nodes(root)
+        if isinstance(div, Div) and not hidden.isdisjoint(div.attr.classes)
+        for n in iter_nodes(div.blocks)
+    ]
+
+
+def collect(doc: Document, hidden: frozenset[str] = frozenset()) -> dict[str, IndexEntry]:
+    """The index entries of ``doc`` by term, locators in reading order (marks must have ids);
+    marks inside Divs of a ``hidden`` class (content the output leaves out) are not collected."""
     entries: dict[str, IndexEntry] = {}
+    dropped = {id(n) for ch in doc.chapters for n in _hidden_nodes(ch.blocks, hidden)}
     for ch in doc.chapters:
         title = plain_text(ch.title).strip() or ch.id
         for node in iter_nodes(ch.blocks):
+            if id(node) in dropped:
+                continue
             if not is_mark(node) or not node.attr.id:
                 continue
             term = mark_term(node)
@@ -285,7 +301,11 @@ def _xrefs(entry: IndexEntry, known: Mapping[str, IndexEntry], word: str, cls: s
 
 
 def _item(
-    term: str, entry: IndexEntry, known: Mapping[str, IndexEntry], pages: Mapping[str, str] | None, language: str,
+    term: str,
+    entry: IndexEntry,
+    known: Mapping[str, IndexEntry],
+    pages: Mapping[str, str] | None,
+    language: str,
     parent: str = "",
 ) -> ListItem:
     ident = entry_id(parent, term) if parent else entry_id(term)
@@ -339,11 +359,14 @@ def _is_index_chapter(ch: Chapter) -> bool:
     return len(ch.blocks) == 1 and isinstance(ch.blocks[0], Div) and INDEX_CLASS in ch.blocks[0].attr.classes
 
 
-def with_index(doc: Document, title: str = "", pages: Mapping[str, str] | None = None) -> Document:
+def with_index(
+    doc: Document, title: str = "", pages: Mapping[str, str] | None = None, hidden: frozenset[str] = frozenset()
+) -> Document:
     """``doc`` with an index chapter at the end (unchanged when the book has no index mark);
-    ``pages`` maps mark ids to printed folios (see the module docstring)."""
+    ``pages`` maps mark ids to printed folios (see the module docstring); marks inside Divs of a
+    ``hidden`` class (left out of the output being made) get no locator."""
     doc = without_index(doc)
-    entries = collect(doc)
+    entries = collect(doc, hidden)
     if not entries:
         return doc
     used = {ch.id for ch in doc.chapters}

@@ -156,4 +156,3 @@ def span_marks(root: Any) -> Any:
     if isinstance(out, Chapter) and _has_braces(out.title):  # walk does not hand the title tuple to fix
         out = dataclasses.replace(out, title=parse_spans(out.title))
     return out
-

@@ -112,7 +112,15 @@ def test_epub_index_uses_the_indexes_vocabulary_and_links_every_mark(built) -> N
     with zipfile.ZipFile(epub) as z:
         docs = {n: z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml")}
     index = next(t for t in docs.values() if 'epub:type="index"' in t)
-    for kind in ("index-group", "index-entry-list", "index-entry", "index-term", "index-locator", "index-xref-preferred", "index-xref-related"):
+    for kind in (
+        "index-group",
+        "index-entry-list",
+        "index-entry",
+        "index-term",
+        "index-locator",
+        "index-xref-preferred",
+        "index-xref-related",
+    ):
         assert f'epub:type="{kind}"' in index, kind
     locators = re.findall(r'<a href="([^"#]*)#(idx-\d+)"[^>]*epub:type="index-locator"', index)
     marks = {m for t in docs.values() for m in re.findall(r'id="(idx-\d+)"', t)}

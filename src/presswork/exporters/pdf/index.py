@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from presswork.exporters.base import BuildContext
+from presswork.exporters.common.visibility import HIDDEN_CLASSES
 from presswork.indexing import has_index, with_index, without_index
 from presswork.tree import Document
 
@@ -37,7 +38,7 @@ def anchor_folios(pages: Any, prefix: str = "idx-") -> dict[str, str]:
 
 def draft(doc: Document, ctx: BuildContext[PdfOptions]) -> Document:
     """The book as laid out in pass 1: its index (if any) with chapter titles for locators."""
-    return with_index(without_index(doc), ctx.config.index_title)
+    return with_index(without_index(doc), ctx.config.index_title, hidden=HIDDEN_CLASSES["print"])
 
 
 def finish(doc: Document, ctx: BuildContext[PdfOptions], first: Any, html_of: Any) -> Any:
@@ -49,7 +50,7 @@ def finish(doc: Document, ctx: BuildContext[PdfOptions], first: Any, html_of: An
     if not has_index(doc):
         return first
     pages = anchor_folios(first.pages)
-    result = html_of(with_index(doc, ctx.config.index_title, pages))
+    result = html_of(with_index(doc, ctx.config.index_title, pages, HIDDEN_CLASSES["print"]))
     moved = {a: f for a, f in anchor_folios(result.pages).items() if pages.get(a) != f}
     if moved:  # cannot happen while the index is the last chapter; say so rather than print wrong numbers
         ctx.reporter.warn(f"index: {len(moved)} marks moved between layout passes; their page numbers may be off")

@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 from presswork.exporters.base import BuildContext, Exporter
+from presswork.exporters.common.visibility import HIDDEN_CLASSES
 from presswork.exporters.common.zips import PPTX_RULES, normalise_zip
 from presswork.indexing import with_index
 from presswork.tree import Document
@@ -33,7 +34,8 @@ class PptxExporter(Exporter[PptxOptions]):
         """Build the deck: template -> measured deck model -> slides -> core properties -> reproducible zip."""
         opts = ctx.options
         if opts.index:
-            doc = with_index(doc, ctx.config.index_title)  # locators: chapter titles (indexing.py)
+            # Index slides (indexing.py); locators are chapter titles. Notes stay in the deck (speaker notes).
+            doc = with_index(doc, ctx.config.index_title, hidden=HIDDEN_CLASSES["slides"] - {"notes", "no-slides"})
         prs = open_template(template_bytes(ctx.gate, ctx.theme, opts.template))
         layouts = Layouts(prs)
         frame = layouts.frame()
