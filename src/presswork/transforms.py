@@ -9,6 +9,7 @@ import re
 import urllib.parse
 from typing import Any
 
+from .apparatus import apparatus, glossary_last
 from .assets import AssetGate, is_remote
 from .citations import apply_citations, load_bibliography
 from .config import Config
@@ -435,6 +436,7 @@ def apply_transforms(
     bibliography = load_bibliography(config, gate, meta.language)
     chapters = mark_chapters(chapters, bibliography.keys if bibliography else frozenset())
     check_targets(chapters)
+    chapters = glossary_last(chapters, config)  # back matter: numbered last, then set apart (apparatus.py)
     chapters, ids = unique_ids(chapters)
     chapters = resolve_links(chapters, ids, reporter, config.content, config.site_url)
     chapters = number(chapters, config)
@@ -442,4 +444,5 @@ def apply_transforms(
     chapters = resolve_xrefs(chapters, ids)
     chapters = apply_citations(chapters, bibliography, reporter, meta.language)
     chapters = resolve_assets(chapters, gate, reporter)
+    chapters = apparatus(chapters, meta.language, config, reporter)  # index marks, glossary links
     return Document(meta, tuple(chapters))

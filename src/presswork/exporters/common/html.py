@@ -58,6 +58,7 @@ from presswork.tree import (
 )
 
 from .highlight import highlight_html
+from .indexmarkup import INDEX_CLASS, epub_index
 from .mathrender import MathError, tex_to_mathml, tex_to_svg
 from .visibility import details_parts, is_hidden
 
@@ -421,6 +422,8 @@ class HtmlRenderer:
     def Div(self, node: Div) -> str:
         if is_hidden(node, self.target):
             return ""
+        if INDEX_CLASS in node.attr.classes and self.target == "epub":
+            return epub_index(f"<div{attrs(class_=' '.join(node.attr.classes))}>\n{self.blocks(node.blocks)}</div>\n")
         cls = " ".join(node.attr.classes)
         summary, body = details_parts(node)
         if summary is not None and self.target == "epub":

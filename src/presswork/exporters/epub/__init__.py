@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from presswork.exporters.base import BuildContext, Exporter
+from presswork.exporters.common.visibility import HIDDEN_CLASSES
 from presswork.exporters.common.zips import EPUB_RULES, normalise_zip
+from presswork.indexing import with_index
 from presswork.tree import Document
 
 from .book import EpubBook
@@ -28,7 +30,8 @@ class EpubExporter(Exporter[EpubOptions]):
 
     def export(self, doc: Document, ctx: BuildContext[EpubOptions], target: Path) -> None:
         """Metadata, images, cover, title page, chapters, contents, then a reproducible zip."""
-        book = EpubBook(doc, ctx)
+        # The index chapter (indexing.py), without marks in content the EPUB leaves out.
+        book = EpubBook(with_index(doc, ctx.config.index_title, hidden=HIDDEN_CLASSES["epub"]), ctx)
         book.paginate()
         book.metadata()
         book.resources()

@@ -12,6 +12,7 @@ from presswork.exporters.common.pagination import cache_key, locked
 from presswork.tree import Document
 
 from .document import check_glyphs, document_html, geometry, record_pagination, render, stylesheet, write_pdf
+from .index import draft, finish
 from .options import PdfOptions
 
 __all__ = ["PdfExporter", "PdfOptions"]
@@ -27,6 +28,7 @@ class PdfExporter(Exporter[PdfOptions]):
     def export(self, doc: Document, ctx: BuildContext[PdfOptions], target: Path) -> None:
         """Render the book to XHTML with the theme, lay it out and write the PDF to ``target``."""
         geo = geometry(ctx.options)
+        doc = draft(doc, ctx)  # with its index, if it has index marks (pdf/index.py)
         css_text = stylesheet(doc, ctx, geo)
         check_glyphs(doc, ctx, css_text)
         html = document_html(doc, ctx, geo)
@@ -34,5 +36,6 @@ class PdfExporter(Exporter[PdfOptions]):
         # starts (its page list) instead of laying the same book out a second time.
         with locked(ctx.gate.root, cache_key(html, css_text)):
             laid_out, _fonts = render(doc, ctx, html, css_text)
+            laid_out = finish(doc, ctx, laid_out, lambda d: render(d, ctx, document_html(d, ctx, geo), css_text)[0])
             record_pagination(ctx, html, css_text, laid_out)
         write_pdf(doc, ctx, laid_out, target)

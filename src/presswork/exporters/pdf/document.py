@@ -220,7 +220,10 @@ def record_pagination(ctx: BuildContext[PdfOptions], html: str, css_text: str, l
 def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStart | None]:
     """The page starts of the book's print edition: from the cache when the PDF (or an earlier
     build) laid this exact HTML out, else laid out now (once, under a lock) and cached."""
+    from .index import draft, finish
+
     geo = geometry(ctx.options)
+    doc = draft(doc, ctx)
     css_text = stylesheet(doc, ctx, geo)
     html = document_html(doc, ctx, geo)
     key = cache_key(html, css_text)
@@ -232,4 +235,5 @@ def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStar
         if cached is not None:
             return cached
         laid_out, _fonts = render(doc, ctx, html, css_text)
+        laid_out = finish(doc, ctx, laid_out, lambda d: render(d, ctx, document_html(d, ctx, geo), css_text)[0])
         return record_pagination(ctx, html, css_text, laid_out)

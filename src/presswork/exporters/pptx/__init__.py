@@ -10,7 +10,9 @@ import io
 from pathlib import Path
 
 from presswork.exporters.base import BuildContext, Exporter
+from presswork.exporters.common.visibility import HIDDEN_CLASSES
 from presswork.exporters.common.zips import PPTX_RULES, normalise_zip
+from presswork.indexing import with_index
 from presswork.tree import Document
 
 from .model import build_deck, highlight
@@ -33,6 +35,9 @@ class PptxExporter(Exporter[PptxOptions]):
         from .output import DeckWriter, Layouts, PictureStore, open_template, set_core_properties, template_bytes
 
         opts = ctx.options
+        if opts.index:
+            # Index slides (indexing.py); locators are chapter titles. Notes stay in the deck (speaker notes).
+            doc = with_index(doc, ctx.config.index_title, hidden=HIDDEN_CLASSES["slides"] - {"notes", "no-slides"})
         prs = open_template(template_bytes(ctx.gate, ctx.theme, opts.template))
         layouts = Layouts(prs)
         frame = layouts.frame()
