@@ -57,7 +57,9 @@ class Config:
     bibliography: str = ""  #: BibTeX (.bib) or CSL-JSON (.json) file of the works cited (``[@key]``); "" = none.
     csl: str = "apa"  #: Citation style: a CSL style name ("apa", "ieee", ...) or a project .csl file.
     markdown: str = "gfm"  #: Markdown reader (plug-in): "gfm" (CommonMark + GitHub) or "python-markdown" (MkDocs).
-    glossary: str = ""  #: Glossary file (definition lists), in the content folder; "" = ``glossary.md`` if there is one.
+    glossary: str = (
+        ""  #: Glossary file (definition lists), in the content folder; "" = ``glossary.md`` if there is one.
+    )
     glossary_first: str = "none"  #: First use of a glossary term per chapter: "none" or "mark" (small capitals).
     index_title: str = ""  #: Title of the index chapter; "" = "Index" in the book's language.
 
