@@ -11,7 +11,7 @@ from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.common.pagination import cache_key, locked
 from presswork.tree import Document
 
-from .document import check_glyphs, document_html, geometry, record_pagination, render, stylesheet, write_pdf
+from .document import check_glyphs, document_html, geometry, lay_out, record_pagination, stylesheet, write_pdf
 from .options import PdfOptions
 
 __all__ = ["PdfExporter", "PdfOptions"]
@@ -29,10 +29,11 @@ class PdfExporter(Exporter[PdfOptions]):
         geo = geometry(ctx.options)
         css_text = stylesheet(doc, ctx, geo)
         check_glyphs(doc, ctx, css_text)
-        html = document_html(doc, ctx, geo)
+        bodies: dict[str, str] = {}
+        html = document_html(doc, ctx, geo, bodies)
         # Under the layout's lock, so an EPUB built in parallel waits for this layout's page
         # starts (its page list) instead of laying the same book out a second time.
         with locked(ctx.gate.root, cache_key(html, css_text)):
-            laid_out, _fonts = render(doc, ctx, html, css_text)
+            laid_out = lay_out(doc, ctx, html, css_text, bodies)
             record_pagination(ctx, html, css_text, laid_out)
         write_pdf(doc, ctx, laid_out, target)

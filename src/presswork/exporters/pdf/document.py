@@ -26,6 +26,7 @@ from presswork.exporters.common.pagination import PageStart, cache_key, load, lo
 from presswork.tree import Document, Image, Pos, blocks_text, plain_text
 
 from .fetcher import GateFetcher
+from .floats import FloatPlan, apply_plan, plan_floats
 from .labels import folio_text, labels_finisher, page_labels
 from .layout import PAGE_GEOMETRY, PageGeometry, code_columns, page_css
 from .options import PdfOptions
@@ -34,6 +35,8 @@ from .render import PrintRenderer
 #: Fonts Pango falls back to although the stylesheet does not name them (naming a colour
 #: emoji font in font-family makes it draw digits and spaces too).
 FALLBACK_FAMILIES = ("Noto Color Emoji",)
+#: At most this many extra layouts place figures that left a hole (one is almost always enough).
+FLOAT_PASSES = 2
 
 
 def geometry(opts: PdfOptions) -> PageGeometry:
@@ -98,8 +101,12 @@ def image_url(ctx: BuildContext[PdfOptions]) -> Callable[[Image], str]:
     return src
 
 
-def document_html(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometry) -> str:
-    """The whole book as one HTML document, from the theme's ``templates/pdf/book.html``."""
+def document_html(
+    doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometry, bodies: dict[str, str] | None = None
+) -> str:
+    """The whole book as one HTML document, from the theme's ``templates/pdf/book.html``.
+
+    ``bodies``, when given, receives the body XHTML of each chapter by id (for :func:`lay_out`)."""
     opts = ctx.options
     opens = chapter_breaks(doc.chapters, opts.chapter_break)
     renderer = PrintRenderer(
@@ -111,6 +118,8 @@ def document_html(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometr
     )
     renderer.mark_blocks = True  # pagination names blocks by index (common/pagination.py)
     chapters = [Markup(renderer.chapter(ch)) for ch in doc.chapters]
+    if bodies is not None:
+        bodies.update(renderer.bodies)
     meta = doc.meta
     cover = ""
     cover_ref = meta.cover  # the configured cover, else the front matter's (metadata.build_meta)
@@ -184,6 +193,24 @@ def render(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: st
         logger.setLevel(level)
 
 
+def lay_out(
+    doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: str, bodies: dict[str, str]
+) -> Any:
+    """Lay the book out; when a figure moved whole to the next page and left a hole, scale or defer
+    it (floats.py) and lay out again, at most :data:`FLOAT_PASSES` more times."""
+    laid_out, _fonts = render(doc, ctx, html, css_text)
+    plan = FloatPlan()
+    for _ in range(FLOAT_PASSES):
+        more = plan_floats(laid_out.pages)
+        if not more or not plan.merge(more):
+            break
+        adjusted = html
+        for chapter, body in bodies.items():
+            adjusted = adjusted.replace(body, apply_plan(body, chapter, plan), 1)
+        laid_out, _fonts = render(doc, ctx, adjusted, css_text)
+    return laid_out
+
+
 def write_pdf(doc: Document, ctx: BuildContext[PdfOptions], laid_out: Any, target: Path) -> None:
     """Write a laid-out book to ``target``, with page labels that match its folios."""
     opts = ctx.options
@@ -217,7 +244,8 @@ def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStar
     build) laid this exact HTML out, else laid out now (once, under a lock) and cached."""
     geo = geometry(ctx.options)
     css_text = stylesheet(doc, ctx, geo)
-    html = document_html(doc, ctx, geo)
+    bodies: dict[str, str] = {}
+    html = document_html(doc, ctx, geo, bodies)
     key = cache_key(html, css_text)
     cached = load(ctx.gate.root, key)
     if cached is not None:
@@ -226,5 +254,5 @@ def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStar
         cached = load(ctx.gate.root, key)
         if cached is not None:
             return cached
-        laid_out, _fonts = render(doc, ctx, html, css_text)
+        laid_out = lay_out(doc, ctx, html, css_text, bodies)
         return record_pagination(ctx, html, css_text, laid_out)

@@ -56,12 +56,20 @@ class PrintRenderer(HtmlRenderer):
     def __init__(self, *, breaks: dict[str, bool] | None = None, **kwargs: object) -> None:
         super().__init__(target="print", **kwargs)  # type: ignore[arg-type]
         self.breaks = breaks or {}
+        #: The body XHTML of each chapter rendered so far (by chapter id), for the float pass (floats.py).
+        self.bodies: dict[str, str] = {}
 
     def chapter(self, chapter: Chapter, classes: str = "") -> str:
         """The chapter section; ``run-on`` when the book's chapter breaks say it opens no page."""
         if not self.breaks.get(chapter.id, True):
             classes = f"{classes} run-on".strip()
         return super().chapter(chapter, classes)
+
+    def chapter_body(self, chapter: Chapter) -> str:
+        """The chapter's blocks, remembered so that the float pass can rearrange them without rendering again."""
+        body = super().chapter_body(chapter)
+        self.bodies[chapter.id] = body
+        return body
 
     def Text(self, node: Text) -> str:
         return breaking_html(node.text)
