@@ -58,3 +58,47 @@ def test_plans_rewrite_only_the_print_html() -> None:
     assert apply_plan(body, "other", FloatPlan(scale={("c", 1): 1.0})) == body
     plan = FloatPlan(scale={("c", 1): 5.0})
     assert not plan.merge(FloatPlan(defer={("c", 1): 2})) and plan.merge(FloatPlan(defer={("c", 7): 8}))
+
+
+# --------------------------------------------------------------------------- long listings
+
+CODE = '<span class="hl-k">def</span> f():\n    <span class="hl-sd">"""doc\n    more"""</span>\n\n    <span class="hl-k">return</span> 1\n'
+LISTING = f'<pre class="listing-long code" data-block="3"><code class="language-python">{CODE}</code></pre>\n'
+
+
+def test_a_listing_is_cut_into_pieces_that_say_continued() -> None:
+    import re
+
+    from presswork.exporters.pdf.listings import split_listing
+
+    one = split_listing(LISTING, 3, [2])
+    assert one.count("<pre") == 2 and one.count("</pre>") == 2
+    assert 'class="listing-long continues code"' in one and 'class="listing-long continued code"' in one
+    assert 'data-block="3" data-line="2"><code class="language-python"><span class="hl-sd">    more' in one, (
+        "a span that crosses the cut is closed and reopened"
+    )
+    assert re.sub(r"<[^>]+>", "", one.replace("</pre>\n<pre", "</pre><pre")) == re.sub(r"<[^>]+>", "", LISTING)
+    blank = split_listing(LISTING, 3, [3])
+    assert 'data-line="4"><code class="language-python">    <span class="hl-k">return' in blank, (
+        "the blank line at the cut is dropped"
+    )
+    three = split_listing(LISTING, 3, [1, 3])
+    assert three.count("<pre") == 3 and 'class="listing-long continued continues code"' in three
+    assert split_listing(LISTING, 4, [2]) == LISTING and split_listing(LISTING, 3, []) == LISTING
+
+
+def test_the_layout_pass_finds_where_a_long_listing_runs_over_pages() -> None:
+    code = "\n".join(f"line {i}" for i in range(40)) + "\n"
+    css = "@page { size: 300px 200px; margin: 0 } body, p { margin: 0 } pre { margin: 0; font: 10px/20px monospace }"
+    html = (
+        f'<style>{css}</style><section class="chapter" id="c"><p data-block="0" style="height:120px">a</p>'
+        f'<pre class="listing-long code" data-block="1"><code>{code}</code></pre></section>'
+    )
+    pages = list(HTML(string=html).render().pages)
+    plan = plan_floats(pages)
+    assert plan.split == {("c", 1): {4, 14, 24, 34}}, "4 lines fit under the paragraph, then 10 a page"
+    body = html.split('id="c">', 1)[1]
+    cut = apply_plan(body, "c", plan)
+    assert cut.count('class="listing-long continued') == 4
+    again = list(HTML(string=html.split('id="c">', 1)[0] + 'id="c">' + cut).render().pages)
+    assert not plan_floats(again).split, "after the cut, every piece fits its page"

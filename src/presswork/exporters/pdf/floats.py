@@ -1,5 +1,7 @@
 """Figures that would leave a hole in the page: scaled to fit the rest of it, or text flows in before them.
 
+(The same pass also finds long listings that run over a page, for listings.py.)
+
 WeasyPrint has no float deferral: a figure (``break-inside: avoid``) that does not fit what
 is left of a page moves whole to the next one and leaves a gap behind. After the first
 layout, :func:`plan_floats` finds each top-level figure that opens a page in mid-chapter
@@ -23,8 +25,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from .listings import split_listing
 
 #: A figure that fits the gap at this fraction of its height or more is scaled to fit.
 MIN_SCALE = 0.6
@@ -50,6 +54,9 @@ class Placed:
     image: float = 0.0  #: Height of the figure's image (0 for other blocks).
     margin_top: float = 0.0
     margin_bottom: float = 0.0
+    lines: int = 0  #: Line boxes of a listing on this page.
+    first_line: int = 0  #: The source line a listing piece opens with (``data-line``, listings.py).
+    long_listing: bool = False
 
 
 @dataclass
@@ -60,9 +67,11 @@ class FloatPlan:
     scale: dict[tuple[str, int], float] = field(default_factory=dict)
     #: (chapter id, figure block index) -> the last block index that moves in before the figure.
     defer: dict[tuple[str, int], int] = field(default_factory=dict)
+    #: (chapter id, listing block index) -> source lines that open a new page (listings.py).
+    split: dict[tuple[str, int], set[int]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.scale or self.defer)
+        return bool(self.scale or self.defer or self.split)
 
     def merge(self, other: FloatPlan) -> bool:
         """Add the decisions of ``other`` about figures not yet decided; True when something was added."""
@@ -73,6 +82,11 @@ class FloatPlan:
         for key, last in other.defer.items():
             if key not in self.scale and key not in self.defer:
                 self.defer[key], added = last, True
+        for key, cuts in other.split.items():
+            known = self.split.setdefault(key, set())
+            if not cuts <= known:
+                known |= cuts
+                added = True
         return added
 
 
@@ -103,14 +117,15 @@ def _image_height(box: Any) -> float:
 
 def placed_blocks(page_box: Any) -> list[Placed]:
     """The top-level chapter blocks on a laid-out page, in layout order (a split block once)."""
-    out: dict[tuple[str, int], Placed] = {}
+    out: dict[tuple[str, int, int], Placed] = {}
     for chapter, box in _walk(page_box, "", False):
-        key = (chapter, int(box.element.get("data-block")))
+        element = box.element
+        key = (chapter, int(element.get("data-block")), int(element.get("data-line") or 0))
         top, bottom = float(box.position_y), float(box.position_y + box.margin_height())
         tag = str(box.element_tag)
         if key in out:
             old = out[key]
-            out[key] = Placed(chapter, key[1], old.tag, min(old.top, top), max(old.bottom, bottom), old.image)
+            out[key] = replace(old, top=min(old.top, top), bottom=max(old.bottom, bottom))
             continue
         style = box.style
         out[key] = Placed(
@@ -122,8 +137,19 @@ def placed_blocks(page_box: Any) -> list[Placed]:
             _image_height(box) if tag == "figure" else 0.0,
             _length(style["margin_top"]),
             _length(style["margin_bottom"]),
+            _line_boxes(box) if tag == "pre" else 0,
+            key[2],
+            "listing-long" in str(element.get("class") or "").split(),
         )
     return list(out.values())
+
+
+def _line_boxes(box: Any) -> int:
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.LineBox):
+        return 1
+    return sum(_line_boxes(c) for c in getattr(box, "children", ()))
 
 
 def _length(value: Any) -> float:
@@ -145,12 +171,18 @@ def plan_floats(pages: Sequence[Any]) -> FloatPlan:
     """Find figures that moved whole to the next page and left a gap; decide to scale or defer each."""
     plan = FloatPlan()
     laid = [placed_blocks(p._page_box) for p in pages]
+    shown: dict[tuple[str, int, int], int] = {}  # lines of each listing piece on the pages so far
     for i in range(len(pages) - 1):
         here, there = laid[i], laid[i + 1]
         if not here or not there:
             continue
         figure = there[0]
         last = here[-1]
+        piece = (last.chapter, last.block, last.first_line)
+        if last.long_listing and piece == (figure.chapter, figure.block, figure.first_line):
+            shown[piece] = shown.get(piece, 0) + last.lines
+            plan.split.setdefault((last.chapter, last.block), set()).add(last.first_line + shown[piece])
+            continue
         if figure.tag != "figure" or figure.chapter != last.chapter or figure.image <= 0:
             continue
         if any(p.chapter == figure.chapter and p.block == figure.block for p in here):
@@ -199,9 +231,13 @@ def apply_plan(body: str, chapter: str, plan: FloatPlan) -> str:
     """The body HTML of one chapter (blocks marked ``data-block``, one after another) with ``plan`` applied."""
     scale = {b: h for (c, b), h in plan.scale.items() if c == chapter}
     defer = {b: last for (c, b), last in plan.defer.items() if c == chapter}
-    if not scale and not defer:
+    split = {b: cuts for (c, b), cuts in plan.split.items() if c == chapter}
+    if not scale and not defer and not split:
         return body
     pieces = split_blocks(body)
+    for index, cuts in split.items():
+        if index in pieces:
+            pieces[index] = split_listing(pieces[index], index, cuts)
     for index, height in scale.items():
         if index in pieces:
             pieces[index] = re.sub(
