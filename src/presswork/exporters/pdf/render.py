@@ -86,4 +86,4 @@ class PrintRenderer(HtmlRenderer):
     def CodeBlock(self, node: CodeBlock) -> str:
         html = super().CodeBlock(node)
         kind = "listing-short" if node.code.rstrip("\n").count("\n") + 1 <= SHORT_LISTING else "listing-long"
-        return html.replace('<pre class="code', f'<pre class="{kind} code', 1)
+        return html.replace(' class="code', f' class="{kind} code', 1)
