@@ -11,12 +11,19 @@ SHORT_LISTING = 12
 
 
 def breaking_html(text: str) -> str:
-    """Escaped ``text`` whose URL-like tokens carry ``<wbr/>`` after ``/ . _ - ? & =`` and are never hyphenated."""
+    """Escaped ``text`` whose URL-like tokens carry a zero-width space after ``/ . _ - ? & =`` and are never hyphenated.
+
+    The break points are characters of the token's own text, not ``<wbr/>`` elements: WeasyPrint
+    draws ``<wbr/>`` as generated content in a box of its own and often misses the break there
+    (then breaks the URL anywhere), while Pango finds a zero-width space inside the text run. Pango
+    gives it an empty glyph, which WeasyPrint writes to no text layer: text copied out of the PDF
+    has the plain URL (checked with pdftotext in tests/exporters/pdf/test_typography.py).
+    """
     out: list[str] = []
     for token in _tokens(text):
         if is_breakable_token(token):
             pieces = _split_points(token)
-            out.append('<span class="token">' + "<wbr/>".join(esc(p) for p in pieces) + "</span>")
+            out.append('<span class="token">' + "\u200b".join(esc(p) for p in pieces) + "</span>")
         else:
             out.append(esc(token))
     return "".join(out)
