@@ -19,7 +19,7 @@ from presswork.diagnostics import PressworkError
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.breaking import chapter_breaks
 from presswork.exporters.common.contents import book_contents, part_openings
-from presswork.exporters.common.cover import CoverText, cover_for_page, data_uri
+from presswork.exporters.common.cover import CoverText, data_uri, svg_for_page
 from presswork.exporters.common.fonts import css_font_families, missing_glyphs
 from presswork.exporters.common.highlight import pygments_css
 from presswork.exporters.common.pagination import PageStart, cache_key, load, locked, page_starts, store
@@ -134,7 +134,7 @@ def document_html(
         text = CoverText(
             meta.title, meta.subtitle.strip(), tuple(a.name for a in meta.authors if a.name.strip()), meta.publisher
         )
-        cover = data_uri(cover_for_page(text, dict(ctx.theme.options), geo.width, geo.height))
+        cover = data_uri(svg_for_page(text, dict(ctx.theme.options), geo.width, geo.height), "image/svg+xml")
     stamp = ctx.build_time.strftime("%Y-%m-%dT%H:%M:%SZ")
     return ctx.theme.render(
         "templates/pdf/book.html",
