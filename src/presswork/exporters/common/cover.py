@@ -1,7 +1,9 @@
 """The book's one generated cover design: title, subtitle and authors typeset with Pillow on the theme's colours.
 
 The PDF cover page, the EPUB cover image and the deck's title slide all draw it, at their own
-sizes (:func:`render_cover` for pixels, :func:`cover_for_page` for a page in millimetres).
+sizes: :func:`render_cover` paints it as a PNG (the EPUB's cover image for stores, the deck),
+:func:`cover_svg` / :func:`svg_for_page` as SVG with real text (the PDF's cover: vector, sharp
+at any zoom, a fraction of the PNG's size). Both paint one layout (:func:`_design`).
 Display text is wrapped at spaces only, never hyphenated.
 """
 
@@ -11,6 +13,7 @@ import base64
 import io
 from dataclasses import dataclass
 from typing import Any
+from xml.sax.saxutils import escape
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
@@ -90,23 +93,42 @@ def _rgb(value: Any, default: str) -> tuple[int, int, int]:
     return r, g, b
 
 
-def render_cover(text: CoverText, options: dict[str, Any], size: tuple[int, int] = COVER_SIZE) -> bytes:
-    """A PNG cover (deterministic bytes) using theme options ``cover_background`` / ``accent`` and ``cover_highlight``."""
+@dataclass(frozen=True)
+class _Line:
+    """A line of display text: top-left corner (as Pillow places text), the string, its font and colour."""
+
+    x: float
+    y: float
+    text: str
+    font: Any
+    fill: tuple[int, int, int]
+
+
+@dataclass
+class _Design:
+    """The cover laid out once, in pixels, for both painters (PNG and SVG)."""
+
+    size: tuple[int, int]
+    top: tuple[int, int, int]
+    bottom: tuple[int, int, int]
+    circles: list[tuple[float, float, float, int]]  #: centre x, centre y, radius, white alpha
+    rects: list[tuple[tuple[float, float, float, float], tuple[int, int, int], int]]  #: box, colour, alpha
+    lines: list[_Line]
+    stroke: int
+
+
+def _design(text: CoverText, options: dict[str, Any], size: tuple[int, int]) -> _Design:
+    """Where everything goes on a cover of ``size`` pixels."""
     width, height = size
     base = _rgb(options.get("cover_background", options.get("accent", "#1f4e79")), "#1f4e79")
     light = _rgb(options.get("cover_highlight", "#e8b04b"), "#e8b04b")
     white = (255, 255, 255)
-    top, bottom = _mix(base, white, 0.06), _mix(base, (0, 0, 0), 0.45)
-
-    gradient = Image.linear_gradient("L").resize(size)
-    img = Image.composite(Image.new("RGB", size, bottom), Image.new("RGB", size, top), gradient)
-    draw = ImageDraw.Draw(img, "RGBA")
+    design = _Design(size, _mix(base, white, 0.06), _mix(base, (0, 0, 0), 0.45), [], [], [], 3)
 
     # Quiet geometric motif in the lower right: concentric arcs.
     cx, cy = width * 1.02, height * 0.80
     for i in range(14):
-        r = 180 + i * 70
-        draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=(*white, 22 if i % 3 else 40), width=3)
+        design.circles.append((cx, cy, 180 + i * 70, 22 if i % 3 else 40))
 
     margin = round(width * 0.1)
     text_width = width - 2 * margin
@@ -125,15 +147,15 @@ def render_cover(text: CoverText, options: dict[str, Any], size: tuple[int, int]
     block = rule_gap + leading * len(title_lines) + (gap + round(sub_size * 1.3) * len(sub_lines) if sub_lines else 0)
     # The title block sits a little above the optical centre, never higher than 14% from the top.
     y = max(round(height * 0.14), round(height * 0.40) - block // 2)
-    draw.rectangle((margin, y, margin + round(220 * scale), y + round(14 * scale)), fill=light)
+    design.rects.append(((margin, y, margin + round(220 * scale), y + round(14 * scale)), light, 255))
     y += rule_gap
     for line in title_lines:
-        draw.text((margin, y), line, font=title_font, fill=white)
+        design.lines.append(_Line(margin, y, line, title_font, white))
         y += leading
     if sub_lines:
         y += gap
         for line in sub_lines:
-            draw.text((margin, y), line, font=sub_font, fill=_mix(base, white, 0.82))
+            design.lines.append(_Line(margin, y, line, sub_font, _mix(base, white, 0.82)))
             y += round(sub_size * 1.3)
 
     names = [n for n in text.authors if n.strip()]
@@ -144,25 +166,88 @@ def render_cover(text: CoverText, options: dict[str, Any], size: tuple[int, int]
         )
         block = len(lines) * round(author_size * 1.3)
         ay = height - round(height * 0.12) - block
-        draw.rectangle(
-            (margin, ay - round(70 * scale), margin + text_width, ay - round(67 * scale)), fill=(*white, 120)
+        design.rects.append(
+            ((margin, ay - round(70 * scale), margin + text_width, ay - round(67 * scale)), white, 120)
         )
         for line in lines:
-            draw.text((margin, ay), line, font=font, fill=white)
+            design.lines.append(_Line(margin, ay, line, font, white))
             ay += round(author_size * 1.3)
 
     if text.publisher.strip():
         pub_font = _font(text.publisher, _SANS, _CJK, round(40 * scale))
-        draw.text(
-            (margin, height - round(height * 0.06)),
-            text.publisher.strip().upper(),
-            font=pub_font,
-            fill=_mix(base, white, 0.7),
+        design.lines.append(
+            _Line(margin, height - round(height * 0.06), text.publisher.strip().upper(), pub_font, _mix(base, white, 0.7))
         )
+    return design
 
+
+def render_cover(text: CoverText, options: dict[str, Any], size: tuple[int, int] = COVER_SIZE) -> bytes:
+    """A PNG cover (deterministic bytes) using theme options ``cover_background`` / ``accent`` and ``cover_highlight``."""
+    d = _design(text, options, size)
+    white = (255, 255, 255)
+    gradient = Image.linear_gradient("L").resize(size)
+    img = Image.composite(Image.new("RGB", size, d.bottom), Image.new("RGB", size, d.top), gradient)
+    draw = ImageDraw.Draw(img, "RGBA")
+    for cx, cy, r, alpha in d.circles:
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=(*white, alpha), width=d.stroke)
+    for box, colour, alpha in d.rects:
+        draw.rectangle(box, fill=(*colour, alpha))
+    for line in d.lines:
+        draw.text((line.x, line.y), line.text, font=line.font, fill=line.fill)
     out = io.BytesIO()
     img.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def cover_svg(text: CoverText, options: dict[str, Any], size: tuple[int, int] = COVER_SIZE) -> str:
+    """The same cover as SVG (vector shapes, real text in the same fonts): sharp at any size, and small.
+
+    Text is placed where :func:`render_cover` puts it: Pillow measures and wraps it (at spaces
+    only), and each line becomes one ``<text>`` on its baseline, in the family and style of the
+    font file Pillow measured with.
+    """
+    d = _design(text, options, size)
+    width, height = size
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+        f'<defs><linearGradient id="bg" gradientUnits="userSpaceOnUse" x1="0" y1="0" x2="0" y2="{height}">'
+        f'<stop offset="0" stop-color="{_hex(d.top)}"/><stop offset="1" stop-color="{_hex(d.bottom)}"/>'
+        "</linearGradient></defs>",
+        f'<rect width="{width}" height="{height}" fill="url(#bg)"/>',
+    ]
+    for cx, cy, r, alpha in d.circles:
+        parts.append(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r - d.stroke / 2:.1f}" fill="none" stroke="#ffffff" '
+            f'stroke-opacity="{alpha / 255:.3f}" stroke-width="{d.stroke}"/>'
+        )
+    for (x0, y0, x1, y1), colour, alpha in d.rects:
+        opacity = f' fill-opacity="{alpha / 255:.3f}"' if alpha < 255 else ""
+        parts.append(
+            f'<rect x="{x0}" y="{y0}" width="{x1 - x0 + 1}" height="{y1 - y0 + 1}" fill="{_hex(colour)}"{opacity}/>'
+        )
+    for line in d.lines:
+        family, style = _family(line.font)
+        weight = "700" if "bold" in style.lower() else "400"
+        ascent = line.font.getmetrics()[0] if hasattr(line.font, "getmetrics") else line.font.size
+        parts.append(
+            f'<text x="{line.x}" y="{line.y + ascent}" font-family="{escape(family)}" font-weight="{weight}" '
+            f'font-size="{line.font.size}" fill="{_hex(line.fill)}">{escape(line.text)}</text>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _family(font: Any) -> tuple[str, str]:
+    """(family, style) of a Pillow font ("sans-serif" for Pillow's built-in font)."""
+    try:
+        family, style = font.getname()
+    except (AttributeError, OSError):
+        return "sans-serif", ""
+    return str(family or "sans-serif"), str(style or "")
 
 
 def cover_for_page(
@@ -173,6 +258,14 @@ def cover_for_page(
     return render_cover(text, options, size)
 
 
-def data_uri(png: bytes) -> str:
-    """A ``data:`` URI of PNG bytes (how the PDF layout receives a generated cover)."""
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def data_uri(data: bytes, media_type: str = "image/png") -> str:
+    """A ``data:`` URI of image bytes (how the PDF layout receives a generated cover)."""
+    return f"data:{media_type};base64," + base64.b64encode(data).decode("ascii")
+
+
+def svg_for_page(text: CoverText, options: dict[str, Any], width_mm: float, height_mm: float) -> bytes:
+    """The cover as SVG for a page of ``width_mm`` x ``height_mm`` (the PDF's vector cover), laid out as the
+    200 dpi PNG of :func:`cover_for_page` would be."""
+    size = (round(width_mm / 25.4 * 200), round(height_mm / 25.4 * 200))
+    svg = cover_svg(text, options, size)
+    return svg.replace(f'width="{size[0]}" height="{size[1]}"', f'width="{width_mm}mm" height="{height_mm}mm"', 1).encode()

@@ -162,17 +162,19 @@ class HtmlRenderer:
         title = f'<h1 class="chapter-title">{number}<span class="chapter-title-text">{self.inlines(chapter.title)}</span></h1>'
         role = "appendix" if chapter.appendix else "chapter"
         extra = f' xmlns:epub="{EPUB_NS}" epub:type="{role}"' if self.target == "epub" else ""
-        body = (
-            self.blocks(chapter.blocks)
-            if not self.mark_blocks
-            else "".join(_mark_block(self.render(b), i) for i, b in enumerate(chapter.blocks))
-        )
+        body = self.chapter_body(chapter)
         notes = self.footnotes() if self.target == "epub" else ""
         cls = f"chapter {classes}" if classes else "chapter"
         return (
             f'<section class="{cls}"{attrs(id=chapter.id)}{extra} role="doc-{role}"'
             f"{attrs(data_title=plain_text(chapter.title))}>\n{title}\n{body}{notes}</section>\n"
         )
+
+    def chapter_body(self, chapter: Chapter) -> str:
+        """The XHTML of a chapter's blocks (each marked with its index when ``mark_blocks`` is set)."""
+        if not self.mark_blocks:
+            return self.blocks(chapter.blocks)
+        return "".join(_mark_block(self.render(b), i) for i, b in enumerate(chapter.blocks))
 
     def blocks(self, blocks: Blocks) -> str:
         """The XHTML of a block sequence, one block per line."""

@@ -37,5 +37,6 @@ class EpubExporter(Exporter[EpubOptions]):
         book.resources()
         book.front_matter()
         book.navigation(book.chapters())
+        book.embed_fonts()
         data = patch_package(book.package(), book.lang, book.direction)
         target.write_bytes(normalise_zip(data, ctx.build_time, EPUB_RULES))

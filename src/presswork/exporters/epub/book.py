@@ -226,6 +226,33 @@ class EpubBook:
         self.book.spine = self.spine
         self.book.guide = self.guide
 
+    def embed_fonts(self) -> None:
+        """With ``embed_fonts``: the theme's fonts, subset to the book's characters, in ``fonts/`` with ``@font-face``
+        rules at the top of the stylesheet (call after every document has been added)."""
+        if not self.opts.embed_fonts:
+            return
+        from .fonts import embedded_fonts
+
+        sheet = self.book.get_item_with_href(CSS_FILE)
+        css = sheet.get_content().decode("utf-8")
+        documents = [
+            item.get_content().decode("utf-8") for item in self.book.get_items() if item.media_type == XHTML
+        ]
+        rules = []
+        for number, font in enumerate(embedded_fonts(css, documents), 1):
+            href = f"fonts/{font.name}"
+            self.book.add_item(_item(f"font-{number}", href, font.data, font.media_type))
+            rules.append(font.font_face(_relative(href, CSS_FILE)))
+        if rules:
+            # @font-face rules after the @namespace rule, which must come before every other rule.
+            head, sep, rest = css.partition("\n@namespace")
+            if sep:
+                line, _, tail = rest.partition("\n")
+                css = head + sep + line + "\n" + "".join(rules) + tail
+            else:
+                css = "".join(rules) + css
+            sheet.content = css.encode("utf-8")
+
     def package(self) -> bytes:
         """The EPUB zip as ebooklib writes it (normalised afterwards)."""
         buffer = io.BytesIO()

@@ -11,8 +11,8 @@ from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.common.pagination import cache_key, locked
 from presswork.tree import Document
 
-from .document import check_glyphs, document_html, geometry, record_pagination, render, stylesheet, write_pdf
-from .index import draft, finish
+from .document import check_glyphs, document_html, geometry, lay_out_book, record_pagination, stylesheet, write_pdf
+from .index import draft
 from .options import PdfOptions
 
 __all__ = ["PdfExporter", "PdfOptions"]
@@ -31,11 +31,11 @@ class PdfExporter(Exporter[PdfOptions]):
         doc = draft(doc, ctx)  # with its index, if it has index marks (pdf/index.py)
         css_text = stylesheet(doc, ctx, geo)
         check_glyphs(doc, ctx, css_text)
-        html = document_html(doc, ctx, geo)
+        bodies: dict[str, str] = {}
+        html = document_html(doc, ctx, geo, bodies)
         # Under the layout's lock, so an EPUB built in parallel waits for this layout's page
         # starts (its page list) instead of laying the same book out a second time.
         with locked(ctx.gate.root, cache_key(html, css_text)):
-            laid_out, _fonts = render(doc, ctx, html, css_text)
-            laid_out = finish(doc, ctx, laid_out, lambda d: render(d, ctx, document_html(d, ctx, geo), css_text)[0])
+            laid_out = lay_out_book(doc, ctx, geo, html, css_text, bodies)
             record_pagination(ctx, html, css_text, laid_out)
         write_pdf(doc, ctx, laid_out, target)

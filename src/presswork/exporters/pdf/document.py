@@ -19,13 +19,14 @@ from presswork.diagnostics import PressworkError
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.breaking import chapter_breaks
 from presswork.exporters.common.contents import book_contents, part_openings
-from presswork.exporters.common.cover import CoverText, cover_for_page, data_uri
+from presswork.exporters.common.cover import CoverText, data_uri, svg_for_page
 from presswork.exporters.common.fonts import css_font_families, missing_glyphs
 from presswork.exporters.common.highlight import pygments_css
 from presswork.exporters.common.pagination import PageStart, cache_key, load, locked, page_starts, store
 from presswork.tree import Document, Image, Pos, blocks_text, plain_text
 
 from .fetcher import GateFetcher
+from .floats import FloatPlan, apply_plan, plan_floats
 from .labels import folio_text, labels_finisher, page_labels
 from .layout import PAGE_GEOMETRY, PageGeometry, code_columns, page_css
 from .options import PdfOptions
@@ -34,6 +35,8 @@ from .render import PrintRenderer
 #: Fonts Pango falls back to although the stylesheet does not name them (naming a colour
 #: emoji font in font-family makes it draw digits and spaces too).
 FALLBACK_FAMILIES = ("Noto Color Emoji",)
+#: At most this many extra layouts place figures that left a hole (one is almost always enough).
+FLOAT_PASSES = 2
 
 #: With the ``page_refs`` option: each cross-reference followed by the page of its target, from the layout.
 PAGE_REFS_CSS = 'a.xref::after { content: " on page " target-counter(attr(href url), page); }'
@@ -103,8 +106,12 @@ def image_url(ctx: BuildContext[PdfOptions]) -> Callable[[Image], str]:
     return src
 
 
-def document_html(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometry) -> str:
-    """The whole book as one HTML document, from the theme's ``templates/pdf/book.html``."""
+def document_html(
+    doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometry, bodies: dict[str, str] | None = None
+) -> str:
+    """The whole book as one HTML document, from the theme's ``templates/pdf/book.html``.
+
+    ``bodies``, when given, receives the body XHTML of each chapter by id (for :func:`lay_out`)."""
     opts = ctx.options
     opens = chapter_breaks(doc.chapters, opts.chapter_break)
     renderer = PrintRenderer(
@@ -116,6 +123,8 @@ def document_html(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometr
     )
     renderer.mark_blocks = True  # pagination names blocks by index (common/pagination.py)
     chapters = [Markup(renderer.chapter(ch)) for ch in doc.chapters]
+    if bodies is not None:
+        bodies.update(renderer.bodies)
     meta = doc.meta
     cover = ""
     cover_ref = meta.cover  # the configured cover, else the front matter's (metadata.build_meta)
@@ -130,7 +139,7 @@ def document_html(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometr
         text = CoverText(
             meta.title, meta.subtitle.strip(), tuple(a.name for a in meta.authors if a.name.strip()), meta.publisher
         )
-        cover = data_uri(cover_for_page(text, dict(ctx.theme.options), geo.width, geo.height))
+        cover = data_uri(svg_for_page(text, dict(ctx.theme.options), geo.width, geo.height), "image/svg+xml")
     stamp = ctx.build_time.strftime("%Y-%m-%dT%H:%M:%SZ")
     return ctx.theme.render(
         "templates/pdf/book.html",
@@ -189,6 +198,38 @@ def render(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: st
         logger.setLevel(level)
 
 
+def lay_out(
+    doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: str, bodies: dict[str, str]
+) -> Any:
+    """Lay the book out; when a figure moved whole to the next page and left a hole, scale or defer
+    it (floats.py) and lay out again, at most :data:`FLOAT_PASSES` more times."""
+    laid_out, _fonts = render(doc, ctx, html, css_text)
+    plan = FloatPlan()
+    for _ in range(FLOAT_PASSES):
+        more = plan_floats(laid_out.pages)
+        if not more or not plan.merge(more):
+            break
+        adjusted = html
+        for chapter, body in bodies.items():
+            adjusted = adjusted.replace(body, apply_plan(body, chapter, plan), 1)
+        laid_out, _fonts = render(doc, ctx, adjusted, css_text)
+    return laid_out
+
+
+def lay_out_book(
+    doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometry, html: str, css_text: str, bodies: dict[str, str]
+) -> Any:
+    """The final layout of a :func:`~.index.draft` book: floats placed (:func:`lay_out`), then, when it
+    has index marks, laid out again with the index's real page numbers (:func:`~.index.finish`)."""
+    from .index import finish
+
+    def again(revised: Document) -> Any:
+        revised_bodies: dict[str, str] = {}
+        return lay_out(revised, ctx, document_html(revised, ctx, geo, revised_bodies), css_text, revised_bodies)
+
+    return finish(doc, ctx, lay_out(doc, ctx, html, css_text, bodies), again)
+
+
 def write_pdf(doc: Document, ctx: BuildContext[PdfOptions], laid_out: Any, target: Path) -> None:
     """Write a laid-out book to ``target``, with page labels that match its folios."""
     opts = ctx.options
@@ -220,12 +261,13 @@ def record_pagination(ctx: BuildContext[PdfOptions], html: str, css_text: str, l
 def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStart | None]:
     """The page starts of the book's print edition: from the cache when the PDF (or an earlier
     build) laid this exact HTML out, else laid out now (once, under a lock) and cached."""
-    from .index import draft, finish
+    from .index import draft
 
     geo = geometry(ctx.options)
     doc = draft(doc, ctx)
     css_text = stylesheet(doc, ctx, geo)
-    html = document_html(doc, ctx, geo)
+    bodies: dict[str, str] = {}
+    html = document_html(doc, ctx, geo, bodies)
     key = cache_key(html, css_text)
     cached = load(ctx.gate.root, key)
     if cached is not None:
@@ -234,6 +276,5 @@ def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStar
         cached = load(ctx.gate.root, key)
         if cached is not None:
             return cached
-        laid_out, _fonts = render(doc, ctx, html, css_text)
-        laid_out = finish(doc, ctx, laid_out, lambda d: render(d, ctx, document_html(d, ctx, geo), css_text)[0])
+        laid_out = lay_out_book(doc, ctx, geo, html, css_text, bodies)
         return record_pagination(ctx, html, css_text, laid_out)

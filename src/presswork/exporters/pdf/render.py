@@ -11,12 +11,19 @@ SHORT_LISTING = 12
 
 
 def breaking_html(text: str) -> str:
-    """Escaped ``text`` whose URL-like tokens carry ``<wbr/>`` after ``/ . _ - ? & =`` and are never hyphenated."""
+    """Escaped ``text`` whose URL-like tokens carry a zero-width space after ``/ . _ - ? & =`` and are never hyphenated.
+
+    The break points are characters of the token's own text, not ``<wbr/>`` elements: WeasyPrint
+    draws ``<wbr/>`` as generated content in a box of its own and often misses the break there
+    (then breaks the URL anywhere), while Pango finds a zero-width space inside the text run. Pango
+    gives it an empty glyph, which WeasyPrint writes to no text layer: text copied out of the PDF
+    has the plain URL (checked with pdftotext in tests/exporters/pdf/test_typography.py).
+    """
     out: list[str] = []
     for token in _tokens(text):
         if is_breakable_token(token):
             pieces = _split_points(token)
-            out.append('<span class="token">' + "<wbr/>".join(esc(p) for p in pieces) + "</span>")
+            out.append('<span class="token">' + "\u200b".join(esc(p) for p in pieces) + "</span>")
         else:
             out.append(esc(token))
     return "".join(out)
@@ -56,12 +63,20 @@ class PrintRenderer(HtmlRenderer):
     def __init__(self, *, breaks: dict[str, bool] | None = None, **kwargs: object) -> None:
         super().__init__(target="print", **kwargs)  # type: ignore[arg-type]
         self.breaks = breaks or {}
+        #: The body XHTML of each chapter rendered so far (by chapter id), for the float pass (floats.py).
+        self.bodies: dict[str, str] = {}
 
     def chapter(self, chapter: Chapter, classes: str = "") -> str:
         """The chapter section; ``run-on`` when the book's chapter breaks say it opens no page."""
         if not self.breaks.get(chapter.id, True):
             classes = f"{classes} run-on".strip()
         return super().chapter(chapter, classes)
+
+    def chapter_body(self, chapter: Chapter) -> str:
+        """The chapter's blocks, remembered so that the float pass can rearrange them without rendering again."""
+        body = super().chapter_body(chapter)
+        self.bodies[chapter.id] = body
+        return body
 
     def Text(self, node: Text) -> str:
         return breaking_html(node.text)
@@ -78,4 +93,4 @@ class PrintRenderer(HtmlRenderer):
     def CodeBlock(self, node: CodeBlock) -> str:
         html = super().CodeBlock(node)
         kind = "listing-short" if node.code.rstrip("\n").count("\n") + 1 <= SHORT_LISTING else "listing-long"
-        return html.replace('<pre class="code', f'<pre class="{kind} code', 1)
+        return html.replace(' class="code', f' class="{kind} code', 1)
