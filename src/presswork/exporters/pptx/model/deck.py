@@ -27,6 +27,7 @@ class Run:
     strike: bool = False
     baseline: int = 0  # 30 = superscript, -25 = subscript (percent)
     url: str = ""
+    math: str = ""  # inline TeX: set as a picture on the baseline; ``text`` is its linear form (for notes)
 
 
 #: The bullet of a list paragraph ("" = none; "done"/"open" = a ticked/unticked task).
