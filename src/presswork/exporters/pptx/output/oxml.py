@@ -134,6 +134,14 @@ def add_slide_number(p: Any, number: int) -> None:
     etree.SubElement(fld, qn("a:t")).text = str(number)
 
 
+def send_to_back(shape: Any) -> None:
+    """Move a shape to the back of its slide (first in ``p:spTree`` after the group's own properties)."""
+    el = shape._element
+    tree = el.getparent()
+    tree.remove(el)
+    tree.insert(2, el)
+
+
 def remove_shape(shape: Any) -> None:
     """Delete a shape from its slide."""
     shape._element.getparent().remove(shape._element)

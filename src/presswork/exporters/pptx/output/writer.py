@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from typing import Any
 
 from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.enum.text import MSO_AUTO_SIZE
+from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Pt
 
@@ -17,7 +18,7 @@ from ..model.paginate import column_width
 from ..model.text import slide_text
 from . import oxml
 from .pictures import PictureStore
-from .shapes import ShapeWriter, set_insets, set_script_fonts
+from .shapes import ShapeWriter, rgb, set_insets, set_script_fonts
 from .template import (
     BODY_TYPES,
     TITLE_TYPES,
@@ -33,8 +34,12 @@ from .template import (
 class DeckWriter:
     """Turns the deck model into slides on the template's layouts."""
 
-    def __init__(self, prs: Any, layouts: Layouts, frame: PlacedFrame, pictures: PictureStore) -> None:
+    def __init__(
+        self, prs: Any, layouts: Layouts, frame: PlacedFrame, pictures: PictureStore, cover: bytes = b""
+    ) -> None:
         self.prs, self.layouts, self.frame = prs, layouts, frame
+        #: The book's cover design (PNG, the slide's size, no text): the title slide's background.
+        self.cover = cover
         self.shapes = ShapeWriter(frame, pictures)
         self.anchors: dict[str, Any] = {}
 
@@ -57,6 +62,8 @@ class DeckWriter:
     # ------------------------------------------------------------- slides
     def slide(self, model: Slide) -> Any:
         """Add the slide of ``model`` on its layout and return it."""
+        if model.kind == "title" and self.cover:
+            return self.cover_slide(model)
         if model.kind == "title":
             return self.headline_slide(
                 model, self.layouts.title, min(oxml.title_style_size(self.prs.slide_master) + 4, 48.0)
@@ -127,6 +134,40 @@ class DeckWriter:
         body = Layouts.placeholder(slide, BODY_TYPES)
         if body is not None and model.subtitle:
             self.fit_paras(slide, body, model.subtitle)
+        self.drop_empty(slide)
+        return slide
+
+    def cover_slide(self, model: Slide) -> Any:
+        """The title slide on the book's cover design: the cover as a full-slide picture behind the title and
+        subtitle, which stay editable text, set in white where the cover would set them."""
+        slide = self.prs.slides.add_slide(self.layouts.title)
+        w, h = to_pt(self.prs.slide_width), to_pt(self.prs.slide_height)
+        pic = slide.shapes.add_picture(io.BytesIO(self.cover), 0, 0, self.prs.slide_width, self.prs.slide_height)
+        pic.name = "Cover"
+        oxml.set_description(pic, "")
+        oxml.send_to_back(pic)
+        left, top = cover_text_origin(self.cover, w, h)
+        width = w - 2 * left
+        left -= self.frame.inset_x  # the text, not its box, lines up with the cover's rule
+        title_ph = Layouts.placeholder(slide, TITLE_TYPES)
+        if title_ph is None:
+            title_ph = slide.shapes.add_textbox(pt(left), pt(top), pt(width), pt(h * 0.3))
+        title_ph.left, title_ph.top, title_ph.width, title_ph.height = pt(left), pt(top), pt(width), pt(h * 0.3)
+        self.set_title(slide, model.title, width, h * 0.3, min(self.frame.title_size + 8, 48.0), lines=3)
+        on_cover(title_ph.text_frame, bold=True)
+        frame = dataclasses.replace(self.frame, title_width=width, title_size=min(self.frame.title_size + 8, 48.0))
+        size = title_size(model.title, dataclasses.replace(frame, title_height=h * 0.3), 3)
+        used = title_height(title_lines(model.title, frame, size), frame, size)
+        title_ph.height = pt(used)
+        body = Layouts.placeholder(slide, BODY_TYPES)
+        if model.subtitle:
+            sub_top = top + used + 12
+            if body is None:
+                body = slide.shapes.add_textbox(pt(left), pt(sub_top), pt(width), pt(h * 0.9 - sub_top))
+            body.left, body.top, body.width = pt(left), pt(sub_top), pt(width)
+            body.height = pt(max(h * 0.9 - sub_top, 40.0))
+            self.fit_paras(slide, body, model.subtitle)
+            on_cover(body.text_frame, bold=False)
         self.drop_empty(slide)
         return slide
 
@@ -222,6 +263,39 @@ class DeckWriter:
         for ph in list(slide.placeholders):
             if ph.has_text_frame and not ph.text_frame.text.strip():
                 oxml.remove_shape(ph)
+
+
+#: Colour of the text set on the cover design (which is dark: the theme's accent, darkened).
+COVER_TEXT = "FFFFFF"
+
+
+def on_cover(tf: Any, bold: bool) -> None:
+    """Set a text frame's runs in white, aligned left, for the cover design behind them."""
+    for p in tf.paragraphs:
+        p.alignment = PP_ALIGN.LEFT
+        for r in p.runs:
+            r.font.color.rgb = rgb(COVER_TEXT)
+            if bold:
+                r.font.bold = True
+
+
+def cover_text_origin(png: bytes, width: float, height: float) -> tuple[float, float]:
+    """Where the cover design wants its title (points on a ``width`` x ``height`` slide): at its left margin,
+    just below the accent rule it draws (found in the picture, so the cover's own layout decides)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as img:
+        rgb_img = img.convert("RGB")
+        px_w, px_h = rgb_img.size
+        margin = round(px_w * 0.1)
+        column = [rgb_img.getpixel((margin + 4, y)) for y in range(px_h)]
+    rule_end = 0
+    for y in range(1, round(px_h * 0.7)):  # the rule: the last bright row of the margin's column in the upper part
+        if sum(column[y]) > 450:  # type: ignore[arg-type]
+            rule_end = y
+    scale = width / px_w
+    top = (rule_end + px_h * 0.04) * scale if rule_end else height * 0.38
+    return margin * scale, top
 
 
 def pin_geometry(shape: Any) -> None:
