@@ -61,10 +61,12 @@ class ShapeWriter:
         iy: float,
         frame: Frame | None = None,
         inherit: bool = False,
+        template_sizes: tuple[float, float, float] | None = None,
     ) -> None:
         """Replace the text of text frame ``tf`` with ``paras`` set in ``frame`` (default: the content frame).
         ``inherit``: ``tf`` is the content placeholder, whose runs at the template's size for their level carry
-        no size of their own (the template's styles apply; only sizes the fit engine chose are written)."""
+        no size of their own (the template's styles apply; only sizes the fit engine chose are written);
+        ``template_sizes``: the sizes ``tf``'s placeholder resolves, when it is another than the content one."""
         f = frame or self.frame
         fixed_text_frame(tf, ix, iy)
         tf.text = ""
@@ -74,7 +76,8 @@ class ShapeWriter:
             p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
             self.format_para(p, para, f, first=i == 0)
             size = f.size_of(para)
-            if inherit and para.level <= MAX_LEVEL and size == self.frame.template_sizes[para.level]:
+            own = template_sizes or self.frame.template_sizes
+            if inherit and para.level <= MAX_LEVEL and size == own[para.level]:
                 size = 0.0  # the template's own size
             if has_math(para):
                 top += f.space_of(para, i == 0)
@@ -115,7 +118,7 @@ class ShapeWriter:
                 pic = slide.shapes.add_picture(
                     io.BytesIO(got[0]), pt(left + placed.x), pt(y0 + placed.y), pt(placed.width), pt(placed.height)
                 )
-                pic.name = "Math"
+                pic.name = "Inline math"
                 oxml.set_description(pic, placed.tex)
             top += line.height
         return top

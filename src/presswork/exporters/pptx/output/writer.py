@@ -72,7 +72,9 @@ class DeckWriter:
             return self.headline_slide(model, self.layouts.section, 40.0)
         only_text = len(model.boxes) == 1 and isinstance(model.boxes[0], TextBox)
         columns = only_text and isinstance(model.boxes[0], TextBox) and model.boxes[0].split > 0
-        layout = self.layouts.content if only_text else self.layouts.title_only
+        # Text on top of a slide goes in the content placeholder (the template's styles apply to it).
+        text_first = bool(model.boxes) and isinstance(model.boxes[0], TextBox) and not model.boxes[0].split
+        layout = self.layouts.content if text_first else self.layouts.title_only
         if columns:
             layout = self.layouts.two_content
         slide = self.prs.slides.add_slide(layout)
@@ -85,9 +87,10 @@ class DeckWriter:
                 self.columns(slide, box, y, use_placeholders=columns)
                 body = None
             elif isinstance(box, TextBox):
-                if only_text and body is not None:
+                if body is not None:
                     shape = body
-                    shape.left, shape.top, shape.width, shape.height = pt(f.left), pt(y), pt(f.width), pt(f.height)
+                    height = f.height if only_text else box.height
+                    shape.left, shape.top, shape.width, shape.height = pt(f.left), pt(y), pt(f.width), pt(height)
                     body = None
                 else:
                     shape = slide.shapes.add_textbox(pt(f.left), pt(y), pt(f.width), pt(box.height))
@@ -118,12 +121,17 @@ class DeckWriter:
         )
         for k, paras in enumerate((box.paras[: box.split], box.paras[box.split :])):
             left = f.left + k * (width + COLUMN_GAP)
+            own = None
             if len(holders) >= 2:
                 shape = holders[k]
                 shape.left, shape.top, shape.width, shape.height = pt(left), pt(y), pt(width), pt(box.height)
+                layout_ph = slide.slide_layout.placeholders.get(idx=shape.placeholder_format.idx)
+                own = self.layouts.resolved_body_sizes(slide.slide_layout, layout_ph)
             else:
                 shape = slide.shapes.add_textbox(pt(left), pt(y), pt(width), pt(box.height))
-            self.shapes.fill_text(slide, shape.text_frame, paras, f.inset_x, f.inset_y, inherit=False)
+            self.shapes.fill_text(
+                slide, shape.text_frame, paras, f.inset_x, f.inset_y, inherit=own is not None, template_sizes=own
+            )
 
     def headline_slide(self, model: Slide, layout: Any, title_start: float) -> Any:
         """A title or section slide: the title (up to three lines, from ``title_start`` pt down) and the subtitle."""
