@@ -143,6 +143,9 @@ class Slide:
     subtitle: list[Para] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     anchors: list[str] = field(default_factory=list)
+    #: The template layout a content slide asks for ("" = by its boxes; "comparison", "picture-caption",
+    #: "two-content", "title-only").
+    layout: str = ""
 
 
 @dataclass

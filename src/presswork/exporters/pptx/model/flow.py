@@ -77,6 +77,13 @@ class Anchor:
 
 
 @dataclass
+class LayoutHint:
+    """The author forces a layout on the slide group (a ``layout-<name>`` class)."""
+
+    name: str
+
+
+@dataclass
 class FallbackLead:
     """A long paragraph's first sentence, shown only when nothing else of its group reaches a slide."""
 
@@ -84,8 +91,20 @@ class FallbackLead:
 
 
 FlowItem = (
-    Para | TextBox | CodeBox | TableBox | PictureBox | CalloutBox | SpeakerNote | SlideBreak | Anchor | FallbackLead
+    Para
+    | TextBox
+    | CodeBox
+    | TableBox
+    | PictureBox
+    | CalloutBox
+    | SpeakerNote
+    | SlideBreak
+    | Anchor
+    | FallbackLead
+    | LayoutHint
 )
+#: Layouts an author may force with a ``layout-<name>`` class (see :mod:`layouts`).
+LAYOUT_CLASSES = ("two-content", "comparison", "picture-caption", "title-only", "section")
 #: Flow items that show on a slide (the others go to its notes or steer the layout). A TextBox in the
 #: flow is an author's two-column box (``::: columns``).
 VISIBLE_ITEMS = (Para, TextBox, CodeBox, TableBox, PictureBox, CalloutBox)
@@ -160,6 +179,7 @@ class FlowBuilder:
             case HorizontalRule():
                 self.items.append(SlideBreak())
             case Div():
+                self.layout_hint(b)
                 summary, body = details_parts(b)
                 if summary is not None:  # <details>: the summary on the slide, the body in the notes
                     self.blocks((Paragraph(summary, pos=b.pos),), level, quote)
@@ -178,6 +198,16 @@ class FlowBuilder:
                 self.warn("raw HTML block left out of the deck", b.pos)
             case _:
                 unhandled(b, "the deck")
+
+    def layout_hint(self, div: Div) -> None:
+        """A ``layout-<name>`` class forces a layout on the group (an unknown name is reported)."""
+        for cls in div.attr.classes:
+            if cls.startswith("layout-"):
+                name = cls[len("layout-") :]
+                if name in LAYOUT_CLASSES:
+                    self.items.append(LayoutHint(name))
+                else:
+                    self.warn(f"unknown slide layout class {cls!r} (known: {', '.join(LAYOUT_CLASSES)})", self.pos)
 
     def columns(self, div: Div, level: int, quote: int) -> bool:
         """``::: columns`` holding two ``::: column`` divs of text: one two-column text box (False when the

@@ -242,18 +242,22 @@ class ShapeWriter:
                         p.runs[-1].font.bold = True
                 oxml.set_end_properties(p, box.size)
 
-    def picture(self, slide: Any, box: PictureBox, y: float) -> None:
-        """A picture centred at ``y`` points with its alt text and, below it, its caption."""
-        f = self.frame
+    def picture_at(self, slide: Any, box: PictureBox, left: float, top: float) -> None:
+        """The picture of ``box`` (without its caption) with its alt text, its top left corner at (left, top) pt."""
         got = self.pictures.get(box.kind, box.src, box.pos)
         if got is None:
             return
-        data, _ = got
         img_h = box.height - box.caption_height
-        left = f.left + (f.width - box.width) / 2
-        pic = slide.shapes.add_picture(io.BytesIO(data), pt(left), pt(y), pt(box.width), pt(img_h))
+        pic = slide.shapes.add_picture(io.BytesIO(got[0]), pt(left), pt(top), pt(box.width), pt(img_h))
         pic.name = "Math" if box.kind == "math" else "Picture"
         oxml.set_description(pic, box.alt)
+
+    def picture(self, slide: Any, box: PictureBox, y: float) -> None:
+        """A picture centred at ``y`` points with its alt text and, below it, its caption."""
+        f = self.frame
+        img_h = box.height - box.caption_height
+        if box.width:
+            self.picture_at(slide, box, f.left + (f.width - box.width) / 2, y)
         if box.caption:
             shape = slide.shapes.add_textbox(pt(f.left), pt(y + img_h), pt(f.width), pt(box.caption_height))
             self.fill_text(slide, shape.text_frame, [Para(box.caption, role="caption")], f.inset_x, f.inset_y)

@@ -151,6 +151,18 @@ class Layouts:
         return layout if layout_signature(layout) in SIGNATURES["two_content"] else self.title_only
 
     @property
+    def comparison(self) -> Any:
+        """The Comparison layout (two headings over two contents), or None when the template has none."""
+        layout = self.find("comparison", ("Comparison",))
+        return layout if layout_signature(layout) in SIGNATURES["comparison"] else None
+
+    @property
+    def picture(self) -> Any:
+        """The Picture with Caption layout (title, picture, caption), or None when the template has none."""
+        layout = self.find("picture", ("Picture with Caption",))
+        return layout if layout_signature(layout) in SIGNATURES["picture"] else None
+
+    @property
     def title_only(self) -> Any:
         return self.find("title_only", ("Title Only",))
 

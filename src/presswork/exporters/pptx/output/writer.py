@@ -70,12 +70,18 @@ class DeckWriter:
             )
         if model.kind == "section":
             return self.headline_slide(model, self.layouts.section, 40.0)
+        if model.layout == "comparison" and self.layouts.comparison is not None:
+            return self.comparison_slide(model, self.layouts.comparison)
+        if model.layout == "picture-caption" and self.layouts.picture is not None:
+            return self.picture_slide(model, self.layouts.picture)
         only_text = len(model.boxes) == 1 and isinstance(model.boxes[0], TextBox)
         columns = only_text and isinstance(model.boxes[0], TextBox) and model.boxes[0].split > 0
         # Text on top of a slide goes in the content placeholder (the template's styles apply to it).
         text_first = bool(model.boxes) and isinstance(model.boxes[0], TextBox) and not model.boxes[0].split
         layout = self.layouts.content if text_first else self.layouts.title_only
-        if columns:
+        if model.layout == "title-only":
+            layout = self.layouts.title_only
+        elif columns:
             layout = self.layouts.two_content
         slide = self.prs.slides.add_slide(layout)
         self.set_title(slide, model.title, self.frame.title_width, self.frame.title_height, self.frame.title_size)
@@ -106,6 +112,66 @@ class DeckWriter:
             elif isinstance(box, CalloutBox):
                 self.shapes.callout(slide, box, y)
             y += box.height + GAP
+        self.drop_empty(slide)
+        return slide
+
+    def comparison_slide(self, model: Slide, layout: Any) -> Any:
+        """Two headed columns on the Comparison layout: each heading in its heading placeholder, its list in
+        the content placeholder below it (placed by the model's measures, left to right)."""
+        slide = self.prs.slides.add_slide(layout)
+        f = self.frame
+        self.set_title(slide, model.title, f.title_width, f.title_height, f.title_size)
+        box = model.boxes[0]
+        assert isinstance(box, TextBox) and box.split
+        heads = sorted(
+            (p for p in slide.placeholders if placeholder_type(p) == PP_PLACEHOLDER.BODY), key=lambda p: p.left
+        )
+        bodies = sorted(
+            (p for p in slide.placeholders if placeholder_type(p) == PP_PLACEHOLDER.OBJECT), key=lambda p: p.left
+        )
+        width = column_width(f)
+        columns = (box.paras[: box.split], box.paras[box.split :])
+        head_h = max(text_height(col[:1], f, width) for col in columns)
+        for k, col in enumerate(columns):
+            left = f.left + k * (width + COLUMN_GAP)
+            head, body = heads[k], bodies[k]
+            head.left, head.top, head.width, head.height = pt(left), pt(f.top), pt(width), pt(head_h)
+            self.shapes.fill_text(slide, head.text_frame, col[:1], f.inset_x, f.inset_y)
+            body.left, body.top, body.width = pt(left), pt(f.top + head_h), pt(width)
+            body.height = pt(max(box.height - head_h, 1.0))
+            layout_ph = layout.placeholders.get(idx=body.placeholder_format.idx)
+            own = self.layouts.resolved_body_sizes(layout, layout_ph)
+            self.shapes.fill_text(
+                slide, body.text_frame, col[1:], f.inset_x, f.inset_y, inherit=True, template_sizes=own
+            )
+        self.drop_empty(slide)
+        return slide
+
+    def picture_slide(self, model: Slide, layout: Any) -> Any:
+        """A lone figure on the Picture with Caption layout: the picture fitted into the picture placeholder's
+        box (which is then removed: it would crop), the caption in the caption placeholder."""
+        slide = self.prs.slides.add_slide(layout)
+        f = self.frame
+        title_ph = Layouts.placeholder(layout, TITLE_TYPES)
+        width = to_pt(title_ph.width) if title_ph is not None else f.title_width
+        height = to_pt(title_ph.height) if title_ph is not None else f.title_height
+        self.set_title(slide, model.title, width, height, f.title_size)
+        box = next(b for b in model.boxes if isinstance(b, PictureBox))
+        holder = Layouts.placeholder(slide, (PP_PLACEHOLDER.PICTURE,))
+        if holder is not None:
+            x, y, w, h = (to_pt(v) for v in (holder.left, holder.top, holder.width, holder.height))
+            oxml.remove_shape(holder)
+        else:
+            x, y, w, h = f.left, f.top, f.width, f.height * 0.75
+        img_h = box.height - box.caption_height
+        scale = min(w / box.width, h / img_h) if box.width and img_h else 1.0
+        placed = dataclasses.replace(box, width=box.width * scale, height=img_h * scale, caption=(), caption_height=0)
+        self.shapes.picture_at(slide, placed, x + (w - placed.width) / 2, y + (h - placed.height) / 2)
+        body = Layouts.placeholder(slide, BODY_TYPES)
+        if box.caption and body is not None:
+            self.fit_paras(slide, body, [Para(box.caption, role="caption")])
+        elif box.caption:
+            self.shapes.picture(slide, dataclasses.replace(box, width=0, height=box.caption_height), y + h)
         self.drop_empty(slide)
         return slide
 
