@@ -64,18 +64,22 @@ def column_width(frame: Frame) -> float:
 
 
 def two_columns(items: list[FlowItem], frame: Frame) -> Page | None:
-    """One slide holding a long list of short items in two balanced columns (an intro line above stays in
-    the left column's head), or None when the items are not such a list or do not fit."""
+    """One slide holding a long list of short items in two balanced columns, or None when the items are not
+    such a list or do not fit. A line that introduces the list (however long) spans both columns above them."""
     paras = [it for it in items if isinstance(it, Para)]
-    if len(paras) != sum(isinstance(it, VISIBLE_ITEMS) for it in items) or len(paras) < MIN_COLUMN_ITEMS:
-        return None
-    if sum(bool(p.bullet) or p.level > 0 for p in paras) < len(paras) - 1:
+    if len(paras) != sum(isinstance(it, VISIBLE_ITEMS) for it in items):
         return None
     fixed = [dataclasses.replace(p, size=frame.size_of(p)) for p in paras]
+    intro: list[Para] = []
+    if fixed and not fixed[0].bullet and not fixed[0].level:
+        intro, fixed = fixed[:1], fixed[1:]
+    if len(fixed) < MIN_COLUMN_ITEMS or not all(p.bullet or p.level > 0 for p in fixed):
+        return None
     col = column_width(frame)
     for p in fixed:  # short items only: each stays on one line in a column
         if text_height([p], frame, col) > text_height([p], frame, 10_000.0) + 0.01:
             return None
+    above = text_height(intro, frame, frame.width) + GAP if intro else 0.0
     best: tuple[float, int] | None = None
     for k in range(1, len(fixed)):
         if (
@@ -86,13 +90,14 @@ def two_columns(items: list[FlowItem], frame: Frame) -> Page | None:
         ):
             continue  # a column starts with a top-level item, never after its lead-in or inside an item
         h = max(text_height(fixed[:k], frame, col), text_height(fixed[k:], frame, col))
-        if h <= frame.height and (best is None or h < best[0]):
+        if above + h <= frame.height and (best is None or h < best[0]):
             best = (h, k)
     if best is None:
         return None
     notes = [it.text for it in items if isinstance(it, SpeakerNote)]
     ids = [it.id for it in items if isinstance(it, Anchor)]
-    return [TextBox(fixed, best[0], split=best[1])], notes, ids
+    boxes: list[Box] = [TextBox(intro, above - GAP)] if intro else []
+    return [*boxes, TextBox(fixed, best[0], split=best[1])], notes, ids
 
 
 def _opens_block(line: tuple[Token, ...]) -> bool:

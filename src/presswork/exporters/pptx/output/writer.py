@@ -75,9 +75,14 @@ class DeckWriter:
         if model.layout == "picture-caption" and self.layouts.picture is not None:
             return self.picture_slide(model, self.layouts.picture)
         only_text = len(model.boxes) == 1 and isinstance(model.boxes[0], TextBox)
-        columns = only_text and isinstance(model.boxes[0], TextBox) and model.boxes[0].split > 0
+        # Text in two columns (perhaps under a line that introduces it) goes in the Two Content placeholders.
+        columns = (
+            all(isinstance(b, TextBox) for b in model.boxes)
+            and sum(isinstance(b, TextBox) and b.split > 0 for b in model.boxes) == 1
+        )
         # Text on top of a slide goes in the content placeholder (the template's styles apply to it).
         text_first = bool(model.boxes) and isinstance(model.boxes[0], TextBox) and not model.boxes[0].split
+        text_first = text_first and not columns
         layout = self.layouts.content if text_first else self.layouts.title_only
         if model.layout == "title-only":
             layout = self.layouts.title_only
@@ -85,7 +90,7 @@ class DeckWriter:
             layout = self.layouts.two_content
         slide = self.prs.slides.add_slide(layout)
         self.set_title(slide, model.title, self.frame.title_width, self.frame.title_height, self.frame.title_size)
-        body = Layouts.placeholder(slide, BODY_TYPES)
+        body = None if columns else Layouts.placeholder(slide, BODY_TYPES)
         f = self.frame
         y = f.top
         for box in model.boxes:
