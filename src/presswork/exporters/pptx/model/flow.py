@@ -250,6 +250,7 @@ class FlowBuilder:
         self.items.append(CalloutBox(b.kind, paras))
 
     def paragraph(self, p: Paragraph, level: int, quote: int) -> None:
+        start = len(self.items)  # its footnotes go to the notes from here
         runs = self._runs(p.children)
         if not runs:
             return
@@ -259,7 +260,7 @@ class FlowBuilder:
         words = len(text.split())
         mode = self.opts.prose
         if level == 0 and quote < 0 and mode != "slide" and (mode == "notes" or words > LEAD_WORDS):
-            self.items.append(SpeakerNote(inline_text(p.children)))
+            self.items.insert(start, SpeakerNote(inline_text(p.children)))  # the notes read it before its footnotes
             if mode == "lead":
                 self.items.append(Para(runs_head(runs, len(first_sentence(text))), role="lead"))
             else:
