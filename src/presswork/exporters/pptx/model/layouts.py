@@ -15,7 +15,7 @@ import dataclasses
 from .deck import Frame, Para, PictureBox, PictureSizer, TextBox
 from .flow import LAYOUT_CLASSES, VISIBLE_ITEMS, Anchor, FlowItem, LayoutHint, SpeakerNote
 from .measure import text_height
-from .paginate import MIN_BODY, Page, Pager, column_width, introduces, with_fixed_sizes
+from .paginate import Page, Pager, column_width, introduces, with_fixed_sizes
 
 #: The layouts an author may force with a class ``layout-<name>`` on a section heading or a div.
 LAYOUT_NAMES = LAYOUT_CLASSES
@@ -74,8 +74,8 @@ def comparison_page(items: list[FlowItem], frame: Frame, force: bool = False) ->
     if cols is None:
         return None
     left, right = cols
-    for sizes in (frame.sizes, tuple(max(MIN_BODY, s - 2) for s in frame.sizes)):
-        f = dataclasses.replace(frame, sizes=sizes)  # type: ignore[arg-type]
+    for sizes in frame.column_steps():
+        f = dataclasses.replace(frame, sizes=sizes)
         fixed = [
             dataclasses.replace(p, size=f.size_of(p), role="subhead" if k in (0, len(left)) else p.role)
             for k, p in enumerate(left + right)
@@ -115,8 +115,8 @@ def two_content_page(items: list[FlowItem], frame: Frame) -> Page | None:
         return None
     paras = cols[0] + cols[1]
     best: TextBox | None = None
-    for sizes in (frame.sizes, tuple(max(MIN_BODY, s - 2) for s in frame.sizes)):
-        f = dataclasses.replace(frame, sizes=sizes)  # type: ignore[arg-type]
+    for sizes in frame.column_steps():
+        f = dataclasses.replace(frame, sizes=sizes)
         fixed = [dataclasses.replace(p, size=f.size_of(p)) for p in paras]
         starts = [k for k in range(1, len(fixed)) if not fixed[k].level and not introduces(fixed[k - 1])]
         for k in sorted(starts, key=lambda k: abs(len(fixed) - 2 * k)):

@@ -66,6 +66,14 @@ def column_width(frame: Frame) -> float:
 def two_columns(items: list[FlowItem], frame: Frame) -> Page | None:
     """One slide holding a long list of short items in two balanced columns, or None when the items are not
     such a list or do not fit. A line that introduces the list (however long) spans both columns above them."""
+    for sizes in frame.column_steps():  # the columns' own sizes, then one step smaller
+        page = _two_columns(items, dataclasses.replace(frame, sizes=sizes))
+        if page is not None:
+            return page
+    return None
+
+
+def _two_columns(items: list[FlowItem], frame: Frame) -> Page | None:
     paras = [it for it in items if isinstance(it, Para)]
     if len(paras) != sum(isinstance(it, VISIBLE_ITEMS) for it in items):
         return None
@@ -116,10 +124,9 @@ def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[P
             if len(trial) < len(pages):
                 frame, pages = small, trial
     if len(pages) > 1:  # a long list of short items: two columns on one slide rather than a continuation
-        for f in (frame, small):
-            page = two_columns(items, f)
-            if page is not None:
-                return [page]
+        page = two_columns(items, frame)
+        if page is not None:
+            return [page]
     if len(pages) > 1 and not pictures:
         lo, hi = frame.height * 0.4, frame.height
         for _ in range(7):
