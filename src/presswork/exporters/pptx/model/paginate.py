@@ -112,6 +112,24 @@ def _opens_block(line: tuple[Token, ...]) -> bool:
     return "".join(t.text for t in line).rstrip().endswith((":", "{", "(", "["))
 
 
+#: Most lines a code slide ends early so as not to end on a line that opens a block.
+MAX_CODE_BACKOFF = 6
+
+
+def _indent(line: tuple[Token, ...]) -> int | None:
+    text = "".join(t.text for t in line)
+    return len(text) - len(text.lstrip()) if text.strip() else None
+
+
+def _opens_block_at(lines: list[tuple[Token, ...]], k: int) -> bool:
+    """True when code line ``k`` opens a block: it ends in ":", "{", "(" or "[", or the next line is indented
+    deeper (Rust's "where", a wrapped call)."""
+    if _opens_block(lines[k]):
+        return True
+    here, after = _indent(lines[k]), _indent(lines[k + 1]) if k + 1 < len(lines) else None
+    return here is not None and after is not None and after > here
+
+
 def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[Page]:
     """Lay a group out in the template's sizes on as few slides as needed (one size step smaller, never below
     18 pt, when that saves a slide), balanced so continuation slides are evenly filled."""
@@ -339,8 +357,10 @@ class Pager:
                     self.new_page()
                 continue
             n = max(n, 1)
-            while 1 < n < len(box.lines) - start and _opens_block(box.lines[start + n - 1]):
-                n -= 1  # do not end a slide on a line that opens a block ("...:", "{")
+            back = 0
+            while 1 < n < len(box.lines) - start and back < MAX_CODE_BACKOFF and _opens_block_at(box.lines, start + n - 1):
+                n -= 1  # do not end a slide on a line that opens a block ("...:", "{", Rust's "where")
+                back += 1
             used = sum(heights[start : start + n])
             part = CodeBox(box.lines[start : start + n], box.size, box.language, used + 2 * f.callout_inset)
             self.place(part)

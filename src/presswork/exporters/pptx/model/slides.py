@@ -204,18 +204,25 @@ def _special_page(items: list[FlowItem], forced: str, frame: Frame, sizer: Pictu
 
 
 def _carry_leadins(groups: list[Group]) -> list[Group]:
-    """A group that ends with a lead-in ("...:") introducing the next group: the lead-in opens the next group."""
+    """A group that ends with a lead-in ("...:") introducing the next group: the lead-in opens the next group;
+    when the lead-in is all its group shows, the next group joins it instead, under its title as a subheading."""
     out = list(groups)
-    for k in range(len(out) - 1):
+    k = 0
+    while k < len(out) - 1:
         title, items, anchors, divider = out[k]
         shown = [i for i, it in enumerate(items) if isinstance(it, VISIBLE_ITEMS)]
         nxt = out[k + 1]
-        if divider or nxt[3] or len(shown) < 2:
+        last = items[shown[-1]] if shown else None
+        if divider or nxt[3] or not (isinstance(last, Para) and introduces(last)):
+            k += 1
             continue
-        last = items[shown[-1]]
-        if isinstance(last, Para) and introduces(last):
+        if len(shown) >= 2:
             out[k] = (title, items[: shown[-1]] + items[shown[-1] + 1 :], anchors, divider)
             out[k + 1] = (nxt[0], [last, *nxt[1]], nxt[2], nxt[3])
+            k += 1
+            continue
+        joined: list[FlowItem] = [*items, *(Anchor(a) for a in nxt[2]), Para((Run(nxt[0]),), role="subhead"), *nxt[1]]
+        out[k : k + 2] = [(title, joined, anchors, divider)]
     return out
 
 
