@@ -149,8 +149,9 @@ class FlowBuilder:
         match b:
             case Paragraph():
                 self.paragraph(b, level, quote)
-            case Heading():
-                self.items.append(Para(self._runs(b.children), role="subhead"))
+            case Heading():  # inline math in a subheading: its linear form (a subheading is one line)
+                runs = tuple(dataclasses.replace(r, math="") for r in self._runs(b.children))
+                self.items.append(Para(runs, role="subhead"))
             case BulletList() | OrderedList():
                 self.list_(b, level, quote)
             case ListItem():

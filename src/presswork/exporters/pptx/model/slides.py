@@ -23,6 +23,7 @@ from .flow import VISIBLE_ITEMS, Anchor, CodeStyler, FallbackLead, FlowBuilder, 
 from .layouts import comparison_page, forced_layout, picture_page, two_content_page
 from .measure import text_height
 from .paginate import Page, Pager, introduces, paginate, with_fixed_sizes
+from .text import tex_to_text
 
 
 def auto_slide_level(doc: Document) -> int:
@@ -77,7 +78,7 @@ def _chapter_slides(
 ) -> list[Slide]:
     """A chapter's slides: a section divider only when the chapter has at least two content slides (a
     short opening sits on the divider), else the content slides alone, the first holding the chapter's id."""
-    title = plain_text(ch.title)
+    title = plain_text(ch.title, math=tex_to_text)
     groups: list[Group] = []
     for gtitle, blocks, anchors, is_divider in _groups(ch, level, title):
         flow = FlowBuilder(frame, opts, warn, counter, style_code)
@@ -411,7 +412,7 @@ def _groups(ch: Chapter, level: int, chapter_title: str) -> list[tuple[str, tupl
     groups: list[tuple[str, list[Block], list[str], bool]] = [(chapter_title, [], [], False)]
     for b in ch.blocks:
         if isinstance(b, Heading) and b.level <= level:
-            title = (b.number + " " if b.number else "") + plain_text(b.children)
+            title = (b.number + " " if b.number else "") + plain_text(b.children, math=tex_to_text)
             groups.append((title, [], [b.attr.id] if b.attr.id else [], b.level < level))
             forced = tuple(c for c in b.attr.classes if c.startswith("layout-"))
             if forced:  # a layout class on the heading: the group's blocks carry it
