@@ -95,7 +95,10 @@ def test_deck_structure_and_properties(tmp_path: Path) -> None:
         zipfile.ZipFile(deck).read(n) for n in zipfile.ZipFile(deck).namelist() if n.endswith(".rels")
     )
     assert b"normAutofit" not in xml
-    assert len([sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]) == 4  # 3 figures + math
+    pictures = [sh.name for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
+    assert len([n for n in pictures if n in ("Picture", "Math")]) == 4  # 3 figures + display math
+    assert [sh.name for sh in prs.slides[0].shapes if sh.shape_type == 13] == ["Cover"]  # the cover design
+    assert prs.slides[0].shapes.title.text == "The Feature Book"  # still editable text on it
     assert ctx.reporter.warnings == []
     cp = prs.core_properties
     assert cp.keywords == "testing, publishing" and cp.created.year == 2025

@@ -237,6 +237,9 @@ def layouts(prs: Presentation) -> None:
             dt = placeholder(el, "dt")
             if dt is not None:
                 dt.getparent().remove(dt)
+            if name in ("Two Content", "Comparison"):  # columns set in the body's own sizes (the master's)
+                for sz in _x(el, ".//p:sp[.//p:ph[not(@type)]]//a:lstStyle//a:defRPr[@sz]"):
+                    del sz.attrib["sz"]
 
 
 def deterministic(data: bytes) -> bytes:

@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 from presswork.exporters.base import BuildContext, Exporter
+from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.visibility import HIDDEN_CLASSES
 from presswork.exporters.common.zips import PPTX_RULES, normalise_zip
 from presswork.indexing import with_index
@@ -19,6 +20,14 @@ from .model import build_deck, highlight
 from .options import PptxOptions
 
 __all__ = ["PptxExporter", "PptxOptions"]
+
+
+def deck_cover(doc: Document, ctx: BuildContext[PptxOptions], prs: object) -> bytes:
+    """The book's cover design at the slide's shape, without its text (the title slide sets that as
+    editable text): the same picture the PDF and EPUB covers are drawn from."""
+    width, height = prs.slide_width, prs.slide_height  # type: ignore[attr-defined]
+    size = (round(1080 * width / height), 1080)
+    return render_cover(CoverText(" ", publisher=doc.meta.publisher), dict(ctx.theme.options), size=size)
 
 
 class PptxExporter(Exporter[PptxOptions]):
@@ -50,7 +59,7 @@ class PptxExporter(Exporter[PptxOptions]):
             lambda msg, pos: ctx.reporter.warn(msg, pos, "pptx"),
             lambda code, lang: highlight(code, lang, opts.code_style),
         )
-        DeckWriter(prs, layouts, frame, pictures).write(deck)
+        DeckWriter(prs, layouts, frame, pictures, deck_cover(doc, ctx, prs)).write(deck)
         set_core_properties(prs, doc.meta, ctx.build_time)
         buf = io.BytesIO()
         prs.save(buf)

@@ -27,6 +27,7 @@ class Run:
     strike: bool = False
     baseline: int = 0  # 30 = superscript, -25 = subscript (percent)
     url: str = ""
+    math: str = ""  # inline TeX: set as a picture on the baseline; ``text`` is its linear form (for notes)
 
 
 #: The bullet of a list paragraph ("" = none; "done"/"open" = a ticked/unticked task).
@@ -142,6 +143,9 @@ class Slide:
     subtitle: list[Para] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     anchors: list[str] = field(default_factory=list)
+    #: The template layout a content slide asks for ("" = by its boxes; "comparison", "picture-caption",
+    #: "two-content", "title-only").
+    layout: str = ""
 
 
 @dataclass
@@ -180,6 +184,14 @@ class Frame:
     agenda_size: float = 28.0
     divider_width: float = 828.0  #: body of the section slide (room down to the footer)
     divider_height: float = 160.0
+    #: Body sizes per level in the template's two-column placeholders ((0, 0, 0) = the same as ``sizes``).
+    column_sizes: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+    def column_steps(self) -> list[tuple[float, float, float]]:
+        """The sizes text in two columns is tried at: the template's, then one step smaller (never below 18 pt)."""
+        base = self.column_sizes if self.column_sizes[0] else self.sizes
+        small = (max(18.0, base[0] - 2), max(18.0, base[1] - 2), max(18.0, base[2] - 2))
+        return [base] if small == base else [base, small]
 
     def size_of(self, para: Para) -> float:
         """Font size of a paragraph."""

@@ -77,6 +77,13 @@ class Anchor:
 
 
 @dataclass
+class LayoutHint:
+    """The author forces a layout on the slide group (a ``layout-<name>`` class)."""
+
+    name: str
+
+
+@dataclass
 class FallbackLead:
     """A long paragraph's first sentence, shown only when nothing else of its group reaches a slide."""
 
@@ -84,8 +91,20 @@ class FallbackLead:
 
 
 FlowItem = (
-    Para | TextBox | CodeBox | TableBox | PictureBox | CalloutBox | SpeakerNote | SlideBreak | Anchor | FallbackLead
+    Para
+    | TextBox
+    | CodeBox
+    | TableBox
+    | PictureBox
+    | CalloutBox
+    | SpeakerNote
+    | SlideBreak
+    | Anchor
+    | FallbackLead
+    | LayoutHint
 )
+#: Layouts an author may force with a ``layout-<name>`` class (see :mod:`layouts`).
+LAYOUT_CLASSES = ("two-content", "comparison", "picture-caption", "title-only", "section")
 #: Flow items that show on a slide (the others go to its notes or steer the layout). A TextBox in the
 #: flow is an author's two-column box (``::: columns``).
 VISIBLE_ITEMS = (Para, TextBox, CodeBox, TableBox, PictureBox, CalloutBox)
@@ -130,8 +149,9 @@ class FlowBuilder:
         match b:
             case Paragraph():
                 self.paragraph(b, level, quote)
-            case Heading():
-                self.items.append(Para(self._runs(b.children), role="subhead"))
+            case Heading():  # inline math in a subheading: its linear form (a subheading is one line)
+                runs = tuple(dataclasses.replace(r, math="") for r in self._runs(b.children))
+                self.items.append(Para(runs, role="subhead"))
             case BulletList() | OrderedList():
                 self.list_(b, level, quote)
             case ListItem():
@@ -167,6 +187,7 @@ class FlowBuilder:
             case HorizontalRule():
                 self.items.append(SlideBreak())
             case Div():
+                self.layout_hint(b)
                 summary, body = details_parts(b)
                 if summary is not None:  # <details>: the summary on the slide, the body in the notes
                     self.blocks((Paragraph(summary, pos=b.pos),), level, quote)
@@ -185,6 +206,16 @@ class FlowBuilder:
                 self.warn("raw HTML block left out of the deck", b.pos)
             case _:
                 unhandled(b, "the deck")
+
+    def layout_hint(self, div: Div) -> None:
+        """A ``layout-<name>`` class forces a layout on the group (an unknown name is reported)."""
+        for cls in div.attr.classes:
+            if cls.startswith("layout-"):
+                name = cls[len("layout-") :]
+                if name in LAYOUT_CLASSES:
+                    self.items.append(LayoutHint(name))
+                else:
+                    self.warn(f"unknown slide layout class {cls!r} (known: {', '.join(LAYOUT_CLASSES)})", self.pos)
 
     def columns(self, div: Div, level: int, quote: int) -> bool:
         """``::: columns`` holding two ``::: column`` divs of text: one two-column text box (False when the
@@ -227,6 +258,7 @@ class FlowBuilder:
         self.items.append(CalloutBox(b.kind, paras))
 
     def paragraph(self, p: Paragraph, level: int, quote: int) -> None:
+        start = len(self.items)  # its footnotes go to the notes from here
         runs = self._runs(p.children)
         if not runs:
             return
@@ -236,7 +268,7 @@ class FlowBuilder:
         words = len(text.split())
         mode = self.opts.prose
         if level == 0 and quote < 0 and mode != "slide" and (mode == "notes" or words > LEAD_WORDS):
-            self.items.append(SpeakerNote(inline_text(p.children)))
+            self.items.insert(start, SpeakerNote(inline_text(p.children)))  # the notes read it before its footnotes
             if mode == "lead":
                 self.items.append(Para(runs_head(runs, len(first_sentence(text))), role="lead"))
             else:

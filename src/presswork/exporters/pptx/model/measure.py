@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import fit as slidefit
 from .deck import CodeBox, Frame, Para, Run, TableBox
 from .fit import Style
+from .inlinemath import has_math, math_para_height
 
 #: A table row: a tuple of cells, each a tuple of runs.
 TableRow = tuple[tuple[Run, ...], ...]
@@ -35,6 +36,8 @@ def run_pieces(
 
 def para_height(para: Para, frame: Frame, width: float, first: bool = False) -> float:
     """Height of a paragraph set in ``width`` points (the box's inner width)."""
+    if has_math(para):
+        return math_para_height(para, frame, width, first)
     size = frame.size_of(para)
     lines = slidefit.wrap_count(
         run_pieces(para.runs, frame, size, para.role_bold, para.role_italic), width - frame.margin_of(para)

@@ -64,18 +64,30 @@ def column_width(frame: Frame) -> float:
 
 
 def two_columns(items: list[FlowItem], frame: Frame) -> Page | None:
-    """One slide holding a long list of short items in two balanced columns (an intro line above stays in
-    the left column's head), or None when the items are not such a list or do not fit."""
+    """One slide holding a long list of short items in two balanced columns, or None when the items are not
+    such a list or do not fit. A line that introduces the list (however long) spans both columns above them."""
+    for sizes in frame.column_steps():  # the columns' own sizes, then one step smaller
+        page = _two_columns(items, dataclasses.replace(frame, sizes=sizes))
+        if page is not None:
+            return page
+    return None
+
+
+def _two_columns(items: list[FlowItem], frame: Frame) -> Page | None:
     paras = [it for it in items if isinstance(it, Para)]
-    if len(paras) != sum(isinstance(it, VISIBLE_ITEMS) for it in items) or len(paras) < MIN_COLUMN_ITEMS:
-        return None
-    if sum(bool(p.bullet) or p.level > 0 for p in paras) < len(paras) - 1:
+    if len(paras) != sum(isinstance(it, VISIBLE_ITEMS) for it in items):
         return None
     fixed = [dataclasses.replace(p, size=frame.size_of(p)) for p in paras]
+    intro: list[Para] = []
+    if fixed and not fixed[0].bullet and not fixed[0].level:
+        intro, fixed = fixed[:1], fixed[1:]
+    if len(fixed) < MIN_COLUMN_ITEMS or not all(p.bullet or p.level > 0 for p in fixed):
+        return None
     col = column_width(frame)
     for p in fixed:  # short items only: each stays on one line in a column
         if text_height([p], frame, col) > text_height([p], frame, 10_000.0) + 0.01:
             return None
+    above = text_height(intro, frame, frame.width) + GAP if intro else 0.0
     best: tuple[float, int] | None = None
     for k in range(1, len(fixed)):
         if (
@@ -86,17 +98,36 @@ def two_columns(items: list[FlowItem], frame: Frame) -> Page | None:
         ):
             continue  # a column starts with a top-level item, never after its lead-in or inside an item
         h = max(text_height(fixed[:k], frame, col), text_height(fixed[k:], frame, col))
-        if h <= frame.height and (best is None or h < best[0]):
+        if above + h <= frame.height and (best is None or h < best[0]):
             best = (h, k)
     if best is None:
         return None
     notes = [it.text for it in items if isinstance(it, SpeakerNote)]
     ids = [it.id for it in items if isinstance(it, Anchor)]
-    return [TextBox(fixed, best[0], split=best[1])], notes, ids
+    boxes: list[Box] = [TextBox(intro, above - GAP)] if intro else []
+    return [*boxes, TextBox(fixed, best[0], split=best[1])], notes, ids
 
 
 def _opens_block(line: tuple[Token, ...]) -> bool:
     return "".join(t.text for t in line).rstrip().endswith((":", "{", "(", "["))
+
+
+#: Most lines a code slide ends early so as not to end on a line that opens a block.
+MAX_CODE_BACKOFF = 6
+
+
+def _indent(line: tuple[Token, ...]) -> int | None:
+    text = "".join(t.text for t in line)
+    return len(text) - len(text.lstrip()) if text.strip() else None
+
+
+def _opens_block_at(lines: list[tuple[Token, ...]], k: int) -> bool:
+    """True when code line ``k`` opens a block: it ends in ":", "{", "(" or "[", or the next line is indented
+    deeper (Rust's "where", a wrapped call)."""
+    if _opens_block(lines[k]):
+        return True
+    here, after = _indent(lines[k]), _indent(lines[k + 1]) if k + 1 < len(lines) else None
+    return here is not None and after is not None and after > here
 
 
 def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[Page]:
@@ -111,10 +142,9 @@ def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[P
             if len(trial) < len(pages):
                 frame, pages = small, trial
     if len(pages) > 1:  # a long list of short items: two columns on one slide rather than a continuation
-        for f in (frame, small):
-            page = two_columns(items, f)
-            if page is not None:
-                return [page]
+        page = two_columns(items, frame)
+        if page is not None:
+            return [page]
     if len(pages) > 1 and not pictures:
         lo, hi = frame.height * 0.4, frame.height
         for _ in range(7):
@@ -327,8 +357,10 @@ class Pager:
                     self.new_page()
                 continue
             n = max(n, 1)
-            while 1 < n < len(box.lines) - start and _opens_block(box.lines[start + n - 1]):
-                n -= 1  # do not end a slide on a line that opens a block ("...:", "{")
+            back = 0
+            while 1 < n < len(box.lines) - start and back < MAX_CODE_BACKOFF and _opens_block_at(box.lines, start + n - 1):
+                n -= 1  # do not end a slide on a line that opens a block ("...:", "{", Rust's "where")
+                back += 1
             used = sum(heights[start : start + n])
             part = CodeBox(box.lines[start : start + n], box.size, box.language, used + 2 * f.callout_inset)
             self.place(part)

@@ -16,12 +16,14 @@ from collections.abc import Sequence
 
 from presswork.exporters.common.contents import book_contents, part_id, part_openings
 from presswork.exporters.common.highlight import find_lexer, token_runs
-from presswork.tree import Block, Chapter, Document, Heading, plain_text
+from presswork.tree import Attr, Block, Chapter, Div, Document, Heading, Pos, plain_text
 
 from .deck import Deck, DeckOptions, Frame, Para, PictureSizer, Run, Slide, TextBox, Token, Warn
 from .flow import VISIBLE_ITEMS, Anchor, CodeStyler, FallbackLead, FlowBuilder, FlowItem, SpeakerNote
+from .layouts import comparison_page, forced_layout, picture_page, two_content_page
 from .measure import text_height
 from .paginate import Page, Pager, introduces, paginate, with_fixed_sizes
+from .text import tex_to_text
 
 
 def auto_slide_level(doc: Document) -> int:
@@ -76,7 +78,7 @@ def _chapter_slides(
 ) -> list[Slide]:
     """A chapter's slides: a section divider only when the chapter has at least two content slides (a
     short opening sits on the divider), else the content slides alone, the first holding the chapter's id."""
-    title = plain_text(ch.title)
+    title = plain_text(ch.title, math=tex_to_text)
     groups: list[Group] = []
     for gtitle, blocks, anchors, is_divider in _groups(ch, level, title):
         flow = FlowBuilder(frame, opts, warn, counter, style_code)
@@ -88,10 +90,13 @@ def _chapter_slides(
     section = Slide("section", title, anchors=[ch.id])
     if ch.number:
         section.subtitle = [Para((Run(f"{'Appendix' if ch.appendix else 'Chapter'} {ch.number}"),))]
-    with_divider = _group_slides(groups, title, section, frame, sizer)
+    problems: dict[str, None] = {}  # both trials below meet the same ones: reported once
+    with_divider = _group_slides(groups, title, section, frame, sizer, problems)
     if sum(s.kind == "content" for s in with_divider) >= 2:
         return with_divider
-    alone = _group_slides(groups, title, None, frame, sizer)
+    alone = _group_slides(groups, title, None, frame, sizer, problems)
+    for message in problems:
+        warn(message, Pos(ch.source) if ch.source else None)
     if not alone:
         return with_divider
     alone[0].anchors.insert(0, ch.id)
@@ -99,7 +104,12 @@ def _chapter_slides(
 
 
 def _group_slides(
-    groups: list[Group], title: str, section: Slide | None, frame: Frame, sizer: PictureSizer
+    groups: list[Group],
+    title: str,
+    section: Slide | None,
+    frame: Frame,
+    sizer: PictureSizer,
+    problems: dict[str, None],
 ) -> list[Slide]:
     """The slides of a chapter's groups, after its divider ``section`` (None: no divider)."""
     slides: list[Slide] = []
@@ -110,10 +120,38 @@ def _group_slides(
         slides.append(section)
     groups = _carry_leadins(groups)
     for k, (gtitle, items, anchors, is_divider) in enumerate(groups):
+        forced, items = forced_layout(items)
         if is_divider:
             slides.append(Slide("section", gtitle, anchors=list(anchors)))
             continue
         visible = [it for it in items if isinstance(it, VISIBLE_ITEMS)]
+        if forced == "section" and (not visible or _fits_divider(visible, [], frame)):
+            section_slide = Slide("section", gtitle, anchors=pending_ids + list(anchors), notes=pending_notes)
+            section_slide.subtitle = [
+                dataclasses.replace(p, size=frame.sizes[0]) for p in visible if isinstance(p, Para)
+            ]
+            section_slide.notes = section_slide.notes + [it.text for it in items if isinstance(it, SpeakerNote)]
+            section_slide.anchors += [it.id for it in items if isinstance(it, Anchor)]
+            slides.append(section_slide)
+            pending_notes, pending_ids = [], []
+            continue
+        special = _special_page(items, forced, frame, sizer) if visible else None
+        if special is not None:
+            name, (boxes, notes, ids) = special
+            slides.append(
+                Slide(
+                    "content",
+                    gtitle,
+                    boxes,
+                    notes=pending_notes + notes,
+                    anchors=pending_ids + list(anchors) + ids,
+                    layout=name,
+                )
+            )
+            pending_notes, pending_ids = [], []
+            continue
+        if forced and forced != "title-only":
+            problems[f"slide layout {forced!r} does not suit what {gtitle!r} holds: laid out as usual"] = None
         host = slides[-1] if slides and slides[-1].kind == "section" else None
         if host is not None and (
             not visible or (k == 0 and gtitle == title and _fits_divider(visible, host.subtitle, frame))
@@ -136,6 +174,7 @@ def _group_slides(
                     boxes,
                     notes=(pending_notes if first else []) + notes,
                     anchors=(pending_ids + list(anchors) if first else []) + ids,
+                    layout="title-only" if forced == "title-only" else "",
                 )
             )
             if first:
@@ -146,19 +185,45 @@ def _group_slides(
     return slides
 
 
+def _special_page(items: list[FlowItem], forced: str, frame: Frame, sizer: PictureSizer) -> tuple[str, Page] | None:
+    """The one slide of a group on a layout chosen by its content (Comparison for two headed parallel lists,
+    Picture with Caption for a lone captioned figure) or forced by the author; None: laid out as usual."""
+    page: Page | None = None
+    if forced in ("", "comparison"):
+        page = comparison_page(items, frame, force=forced == "comparison")
+        if page is not None:
+            return "comparison", page
+    if forced in ("", "picture-caption"):
+        page = picture_page(items, frame, sizer, force=forced == "picture-caption")
+        if page is not None:
+            return "picture-caption", page
+    if forced == "two-content":
+        page = two_content_page(items, frame)
+        if page is not None:
+            return "two-content", page
+    return None
+
+
 def _carry_leadins(groups: list[Group]) -> list[Group]:
-    """A group that ends with a lead-in ("...:") introducing the next group: the lead-in opens the next group."""
+    """A group that ends with a lead-in ("...:") introducing the next group: the lead-in opens the next group;
+    when the lead-in is all its group shows, the next group joins it instead, under its title as a subheading."""
     out = list(groups)
-    for k in range(len(out) - 1):
+    k = 0
+    while k < len(out) - 1:
         title, items, anchors, divider = out[k]
         shown = [i for i, it in enumerate(items) if isinstance(it, VISIBLE_ITEMS)]
         nxt = out[k + 1]
-        if divider or nxt[3] or len(shown) < 2:
+        last = items[shown[-1]] if shown else None
+        if divider or nxt[3] or not (isinstance(last, Para) and introduces(last)):
+            k += 1
             continue
-        last = items[shown[-1]]
-        if isinstance(last, Para) and introduces(last):
+        if len(shown) >= 2:
             out[k] = (title, items[: shown[-1]] + items[shown[-1] + 1 :], anchors, divider)
             out[k + 1] = (nxt[0], [last, *nxt[1]], nxt[2], nxt[3])
+            k += 1
+            continue
+        joined: list[FlowItem] = [*items, *(Anchor(a) for a in nxt[2]), Para((Run(nxt[0]),), role="subhead"), *nxt[1]]
+        out[k : k + 2] = [(title, joined, anchors, divider)]
     return out
 
 
@@ -347,13 +412,16 @@ def _groups(ch: Chapter, level: int, chapter_title: str) -> list[tuple[str, tupl
     groups: list[tuple[str, list[Block], list[str], bool]] = [(chapter_title, [], [], False)]
     for b in ch.blocks:
         if isinstance(b, Heading) and b.level <= level:
-            title = (b.number + " " if b.number else "") + plain_text(b.children)
+            title = (b.number + " " if b.number else "") + plain_text(b.children, math=tex_to_text)
             groups.append((title, [], [b.attr.id] if b.attr.id else [], b.level < level))
+            forced = tuple(c for c in b.attr.classes if c.startswith("layout-"))
+            if forced:  # a layout class on the heading: the group's blocks carry it
+                groups[-1][1].append(Div(Attr(classes=forced), (), pos=b.pos))
         else:
             groups[-1][1].append(b)
     out = []
     for i, (title, blocks, anchors, divider) in enumerate(groups):
-        if divider and blocks:
+        if divider and any(not (isinstance(b, Div) and not b.blocks) for b in blocks):
             divider = False
         if i == 0 and not blocks:
             continue

@@ -34,6 +34,7 @@ from presswork.tree import (
 from presswork.tree import blocks_text as tree_blocks_text
 
 from .deck import Run
+from .inlinemath import math_metrics
 
 
 class InlineRuns:
@@ -84,7 +85,11 @@ class InlineRuns:
                 self.footnotes.extend(r for r in node.references if r not in self.footnotes)
                 return list(self.runs(node.children, **st))
             case Math():
-                return [Run(tex_to_text(node.tex), **{**st, "italic": True})]
+                if math_metrics(node.tex) is None:
+                    if self.warn is not None:
+                        self.warn(f"inline math {node.tex!r} cannot be typeset: set as text")
+                    return [Run(tex_to_text(node.tex), **{**st, "italic": True})]
+                return [Run(tex_to_text(node.tex), **{**st, "math": node.tex})]
             case Image():
                 return [Run(node.alt, **st)] if node.alt else []
             case LineBreak():
@@ -109,6 +114,7 @@ def _merge_runs(runs: list[Run]) -> list[Run]:
             continue
         if (
             out
+            and not r.math
             and dataclasses.replace(out[-1], text="") == dataclasses.replace(r, text="")
             and "\n" not in r.text + out[-1].text
         ):
@@ -162,16 +168,24 @@ def slide_text(text: str) -> str:
 
 
 def tex_to_text(tex: str) -> str:
-    """A readable plain-text rendering of simple inline TeX (fractions, roots, powers, Greek letters)."""
+    """A readable linear rendering of simple TeX (fractions, roots, powers, Greek letters) for speaker notes
+    and table cells; a fraction's compound parts keep their grouping: "(T₂ − T₁)/(R₂ − R₁)"."""
     s = tex
     for _ in range(4):
-        s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"\1/\2", s)
+        s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", lambda m: f"{_group(m.group(1))}/{_group(m.group(2))}", s)
         s = re.sub(r"\\sqrt\{([^{}]*)\}", r"√(\1)", s)
     s = re.sub(r"\^\{?([0-9n+-]+)\}?", lambda m: m.group(1).translate(_SUP), s)
     for cmd, sym in sorted(_TEX_SYMBOLS.items(), key=lambda kv: -len(kv[0])):
         s = s.replace(cmd, sym)
+    s = re.sub(r"_\{?([0-9]+)\}?", lambda m: m.group(1).translate(_SUB), s)
     s = re.sub(r"_\{([^{}]*)\}", r"\1", s).replace("{", "").replace("}", "")
     return re.sub(r"\\([A-Za-z]+)", r"\1", s).strip()
+
+
+def _group(part: str) -> str:
+    """A fraction's numerator or denominator, in parentheses when it is more than one term."""
+    part = part.strip()
+    return f"({part})" if re.search(r"[-+=\s]|\\(?:pm|cdot|times)", part) else part
 
 
 def blocks_text(blocks: tuple[Block, ...]) -> str:

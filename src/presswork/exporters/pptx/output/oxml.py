@@ -81,6 +81,11 @@ def set_run_effects(r: Any, strike: bool, baseline: int) -> None:
         rpr.set("baseline", str(baseline * 1000))
 
 
+def set_char_spacing(r: Any, points: float) -> None:
+    """Extra space after each character of run ``r`` (``a:rPr/@spc``, hundredths of a point)."""
+    r._r.get_or_add_rPr().set("spc", str(int(round(points * 100))))
+
+
 def set_script_fonts(r: Any, east_asian: str, complex_script: str) -> None:
     """Name the East Asian (``a:ea``) and complex-script (``a:cs``) fonts of run ``r`` ("" = leave unset),
     in the place the schema orders them (before ``a:sym``, hyperlinks, ``a:rtl`` and ``a:extLst``)."""
@@ -127,6 +132,14 @@ def add_slide_number(p: Any, number: int) -> None:
     fld = etree.SubElement(p._p, qn("a:fld"), id=FIELD_ID, type="slidenum")
     etree.SubElement(fld, qn("a:rPr"), lang="en-US", sz="1200")
     etree.SubElement(fld, qn("a:t")).text = str(number)
+
+
+def send_to_back(shape: Any) -> None:
+    """Move a shape to the back of its slide (first in ``p:spTree`` after the group's own properties)."""
+    el = shape._element
+    tree = el.getparent()
+    tree.remove(el)
+    tree.insert(2, el)
 
 
 def remove_shape(shape: Any) -> None:

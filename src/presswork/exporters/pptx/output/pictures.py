@@ -7,7 +7,7 @@ import re
 
 from presswork.assets import AssetGate
 from presswork.diagnostics import PressworkError, Reporter
-from presswork.exporters.common.mathrender import MathError, tex_to_svg_document
+from presswork.exporters.common.mathrender import MathError, tex_to_svg, tex_to_svg_document
 from presswork.tree import Pos
 
 #: Size in points display math is laid out at before it is rasterised.
@@ -40,6 +40,13 @@ class PictureStore:
         return self.cache[key]
 
     def _load(self, kind: str, src: str, pos: Pos | None) -> tuple[bytes, tuple[float, float]]:
+        if kind == "inline-math":
+            try:
+                svg = tex_to_svg(src, display=False)
+            except MathError as exc:
+                raise PressworkError(f"cannot typeset math {src!r}: {exc}", pos) from exc
+            svg = re.sub(r'(width|height)="([\d.]+)em"', lambda m: f'{m.group(1)}="{float(m.group(2)) * MATH_SIZE:.2f}"', svg)
+            return rasterise(svg, pos, self.SCALE)
         if kind == "math":
             try:
                 svg = tex_to_svg_document(src, MATH_SIZE)

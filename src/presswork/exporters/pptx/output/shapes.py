@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from typing import Any
@@ -12,12 +13,15 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Pt
 
+from ..model import fit as slidefit
 from ..model.deck import MAX_LEVEL, CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
+from ..model.inlinemath import SLOT_CHAR, Atom, has_math, math_lines, place_math
+from ..model.measure import para_height
 from ..model.text import slide_text
 from . import oxml
 from .glyphs import GlyphChecker
 from .pictures import PictureStore
-from .template import PlacedFrame, pt
+from .template import PlacedFrame, pt, to_pt
 
 CALLOUT_ACCENTS = {
     "note": MSO_THEME_COLOR.ACCENT_1,
@@ -57,21 +61,76 @@ class ShapeWriter:
         iy: float,
         frame: Frame | None = None,
         inherit: bool = False,
+        template_sizes: tuple[float, float, float] | None = None,
     ) -> None:
         """Replace the text of text frame ``tf`` with ``paras`` set in ``frame`` (default: the content frame).
         ``inherit``: ``tf`` is the content placeholder, whose runs at the template's size for their level carry
-        no size of their own (the template's styles apply; only sizes the fit engine chose are written)."""
+        no size of their own (the template's styles apply; only sizes the fit engine chose are written);
+        ``template_sizes``: the sizes ``tf``'s placeholder resolves, when it is another than the content one."""
         f = frame or self.frame
         fixed_text_frame(tf, ix, iy)
         tf.text = ""
+        top = 0.0  # where the paragraph starts in the text area (points), as a renderer sets it
+        inner = to_pt(tf._parent.width) - 2 * ix if any(map(has_math, paras)) else 0.0
         for i, para in enumerate(paras):
             p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
             self.format_para(p, para, f, first=i == 0)
             size = f.size_of(para)
-            if inherit and para.level <= MAX_LEVEL and size == self.frame.template_sizes[para.level]:
+            own = template_sizes or self.frame.template_sizes
+            if inherit and para.level <= MAX_LEVEL and size == own[para.level]:
                 size = 0.0  # the template's own size
+            if has_math(para):
+                top += f.space_of(para, i == 0)
+                top = self.math_para(slide, tf, p, para, f, size, inner, top, (ix, iy))
+                continue
             for run in para.runs:
                 self.add_run(slide, p, run, size, para)
+            if inner:  # measured as a renderer wraps: without the fit engine's safety margin
+                top += para_height(para, f, inner * slidefit.WIDTH_SAFETY, i == 0)
+
+    def math_para(
+        self, slide: Any, tf: Any, p: Any, para: Para, f: Frame, size: float, inner: float, top: float, inset: Any
+    ) -> float:
+        """Write a paragraph holding inline math line by line (explicit breaks), each formula a slot of
+        no-break spaces with its picture placed over it; returns the top of the next paragraph."""
+        shape = tf._parent
+        left, y0 = to_pt(shape.left) + inset[0], to_pt(shape.top) + inset[1]
+        lines = math_lines(para, f, inner)
+        for k, line in enumerate(lines):
+            if k:
+                p.add_line_break()
+            groups: list[list[Atom]] = []
+            for atom in line.atoms:  # neighbouring text of one run is one run; each formula its own slot
+                if groups and not atom.run.math and not groups[-1][0].run.math and groups[-1][0].run is atom.run:
+                    groups[-1].append(atom)
+                else:
+                    groups.append([atom])
+            for group in groups:
+                if group[0].run.math:
+                    self.math_slot(p, group[0].width, line.slot_size, f)
+                else:
+                    text = "".join(a.text for a in group)
+                    self.add_run(slide, p, dataclasses.replace(group[0].run, text=text), size, para)
+            for placed in place_math(line, para, f, top):
+                got = self.pictures.get("inline-math", placed.tex, None)
+                if got is None:
+                    continue
+                pic = slide.shapes.add_picture(
+                    io.BytesIO(got[0]), pt(left + placed.x), pt(y0 + placed.y), pt(placed.width), pt(placed.height)
+                )
+                pic.name = "Inline math"
+                oxml.set_description(pic, placed.tex)
+            top += line.height
+        return top
+
+    def math_slot(self, p: Any, width: float, size: float, f: Frame) -> None:
+        """A run of no-break spaces ``width`` points wide at ``size`` points, where a formula's picture goes."""
+        one = slidefit.text_width(SLOT_CHAR, slidefit.Style(f.body_font, size)) / slidefit.WIDTH_SAFETY
+        n = max(1, int(width / one))
+        r = p.add_run()
+        r.text = SLOT_CHAR * n
+        r.font.size = Pt(size)
+        oxml.set_char_spacing(r, (width - n * one) / n)
 
     def format_para(self, p: Any, para: Para, f: Frame, first: bool) -> None:
         """Margins, spacing and bullet of paragraph ``p`` (all of its old properties dropped)."""
@@ -183,18 +242,22 @@ class ShapeWriter:
                         p.runs[-1].font.bold = True
                 oxml.set_end_properties(p, box.size)
 
-    def picture(self, slide: Any, box: PictureBox, y: float) -> None:
-        """A picture centred at ``y`` points with its alt text and, below it, its caption."""
-        f = self.frame
+    def picture_at(self, slide: Any, box: PictureBox, left: float, top: float) -> None:
+        """The picture of ``box`` (without its caption) with its alt text, its top left corner at (left, top) pt."""
         got = self.pictures.get(box.kind, box.src, box.pos)
         if got is None:
             return
-        data, _ = got
         img_h = box.height - box.caption_height
-        left = f.left + (f.width - box.width) / 2
-        pic = slide.shapes.add_picture(io.BytesIO(data), pt(left), pt(y), pt(box.width), pt(img_h))
+        pic = slide.shapes.add_picture(io.BytesIO(got[0]), pt(left), pt(top), pt(box.width), pt(img_h))
         pic.name = "Math" if box.kind == "math" else "Picture"
         oxml.set_description(pic, box.alt)
+
+    def picture(self, slide: Any, box: PictureBox, y: float) -> None:
+        """A picture centred at ``y`` points with its alt text and, below it, its caption."""
+        f = self.frame
+        img_h = box.height - box.caption_height
+        if box.width:
+            self.picture_at(slide, box, f.left + (f.width - box.width) / 2, y)
         if box.caption:
             shape = slide.shapes.add_textbox(pt(f.left), pt(y + img_h), pt(f.width), pt(box.caption_height))
             self.fill_text(slide, shape.text_frame, [Para(box.caption, role="caption")], f.inset_x, f.inset_y)

@@ -151,6 +151,18 @@ class Layouts:
         return layout if layout_signature(layout) in SIGNATURES["two_content"] else self.title_only
 
     @property
+    def comparison(self) -> Any:
+        """The Comparison layout (two headings over two contents), or None when the template has none."""
+        layout = self.find("comparison", ("Comparison",))
+        return layout if layout_signature(layout) in SIGNATURES["comparison"] else None
+
+    @property
+    def picture(self) -> Any:
+        """The Picture with Caption layout (title, picture, caption), or None when the template has none."""
+        layout = self.find("picture", ("Picture with Caption",))
+        return layout if layout_signature(layout) in SIGNATURES["picture"] else None
+
+    @property
     def title_only(self) -> Any:
         return self.find("title_only", ("Title Only",))
 
@@ -218,10 +230,15 @@ class Layouts:
         )
         title_size = min(title_sizes[0] or oxml.title_style_size(self.prs.slide_master), 40.0)
         body_sizes = (max(MIN_BODY, sizes[0]), max(MIN_BODY, sizes[1]), max(MIN_BODY, sizes[2]))
+        two = self.two_content
+        column = self.placeholder(two, BODY_TYPES) if layout_signature(two) in SIGNATURES["two_content"] else None
+        col_sizes = self.resolved_body_sizes(two, column) if column is not None else sizes
+        column_sizes = (max(MIN_BODY, col_sizes[0]), max(MIN_BODY, col_sizes[1]), max(MIN_BODY, col_sizes[2]))
         return PlacedFrame(
             template_sizes=sizes,
             sizes=body_sizes,
             agenda_size=body_sizes[0],
+            column_sizes=column_sizes,
             divider_width=div_w,
             divider_height=div_h,
             width=width,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from typing import Any
 
 from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.enum.text import MSO_AUTO_SIZE
+from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Pt
 
@@ -17,7 +18,7 @@ from ..model.paginate import column_width
 from ..model.text import slide_text
 from . import oxml
 from .pictures import PictureStore
-from .shapes import ShapeWriter, set_insets, set_script_fonts
+from .shapes import ShapeWriter, rgb, set_insets, set_script_fonts
 from .template import (
     BODY_TYPES,
     TITLE_TYPES,
@@ -33,8 +34,12 @@ from .template import (
 class DeckWriter:
     """Turns the deck model into slides on the template's layouts."""
 
-    def __init__(self, prs: Any, layouts: Layouts, frame: PlacedFrame, pictures: PictureStore) -> None:
+    def __init__(
+        self, prs: Any, layouts: Layouts, frame: PlacedFrame, pictures: PictureStore, cover: bytes = b""
+    ) -> None:
         self.prs, self.layouts, self.frame = prs, layouts, frame
+        #: The book's cover design (PNG, the slide's size, no text): the title slide's background.
+        self.cover = cover
         self.shapes = ShapeWriter(frame, pictures)
         self.anchors: dict[str, Any] = {}
 
@@ -57,20 +62,35 @@ class DeckWriter:
     # ------------------------------------------------------------- slides
     def slide(self, model: Slide) -> Any:
         """Add the slide of ``model`` on its layout and return it."""
+        if model.kind == "title" and self.cover:
+            return self.cover_slide(model)
         if model.kind == "title":
             return self.headline_slide(
                 model, self.layouts.title, min(oxml.title_style_size(self.prs.slide_master) + 4, 48.0)
             )
         if model.kind == "section":
             return self.headline_slide(model, self.layouts.section, 40.0)
+        if model.layout == "comparison" and self.layouts.comparison is not None:
+            return self.comparison_slide(model, self.layouts.comparison)
+        if model.layout == "picture-caption" and self.layouts.picture is not None:
+            return self.picture_slide(model, self.layouts.picture)
         only_text = len(model.boxes) == 1 and isinstance(model.boxes[0], TextBox)
-        columns = only_text and isinstance(model.boxes[0], TextBox) and model.boxes[0].split > 0
-        layout = self.layouts.content if only_text else self.layouts.title_only
-        if columns:
+        # Text in two columns (perhaps under a line that introduces it) goes in the Two Content placeholders.
+        columns = (
+            all(isinstance(b, TextBox) for b in model.boxes)
+            and sum(isinstance(b, TextBox) and b.split > 0 for b in model.boxes) == 1
+        )
+        # Text on top of a slide goes in the content placeholder (the template's styles apply to it).
+        text_first = bool(model.boxes) and isinstance(model.boxes[0], TextBox) and not model.boxes[0].split
+        text_first = text_first and not columns
+        layout = self.layouts.content if text_first else self.layouts.title_only
+        if model.layout == "title-only":
+            layout = self.layouts.title_only
+        elif columns:
             layout = self.layouts.two_content
         slide = self.prs.slides.add_slide(layout)
         self.set_title(slide, model.title, self.frame.title_width, self.frame.title_height, self.frame.title_size)
-        body = Layouts.placeholder(slide, BODY_TYPES)
+        body = None if columns else Layouts.placeholder(slide, BODY_TYPES)
         f = self.frame
         y = f.top
         for box in model.boxes:
@@ -78,9 +98,10 @@ class DeckWriter:
                 self.columns(slide, box, y, use_placeholders=columns)
                 body = None
             elif isinstance(box, TextBox):
-                if only_text and body is not None:
+                if body is not None:
                     shape = body
-                    shape.left, shape.top, shape.width, shape.height = pt(f.left), pt(y), pt(f.width), pt(f.height)
+                    height = f.height if only_text else box.height
+                    shape.left, shape.top, shape.width, shape.height = pt(f.left), pt(y), pt(f.width), pt(height)
                     body = None
                 else:
                     shape = slide.shapes.add_textbox(pt(f.left), pt(y), pt(f.width), pt(box.height))
@@ -99,6 +120,66 @@ class DeckWriter:
         self.drop_empty(slide)
         return slide
 
+    def comparison_slide(self, model: Slide, layout: Any) -> Any:
+        """Two headed columns on the Comparison layout: each heading in its heading placeholder, its list in
+        the content placeholder below it (placed by the model's measures, left to right)."""
+        slide = self.prs.slides.add_slide(layout)
+        f = self.frame
+        self.set_title(slide, model.title, f.title_width, f.title_height, f.title_size)
+        box = model.boxes[0]
+        assert isinstance(box, TextBox) and box.split
+        heads = sorted(
+            (p for p in slide.placeholders if placeholder_type(p) == PP_PLACEHOLDER.BODY), key=lambda p: p.left
+        )
+        bodies = sorted(
+            (p for p in slide.placeholders if placeholder_type(p) == PP_PLACEHOLDER.OBJECT), key=lambda p: p.left
+        )
+        width = column_width(f)
+        columns = (box.paras[: box.split], box.paras[box.split :])
+        head_h = max(text_height(col[:1], f, width) for col in columns)
+        for k, col in enumerate(columns):
+            left = f.left + k * (width + COLUMN_GAP)
+            head, body = heads[k], bodies[k]
+            head.left, head.top, head.width, head.height = pt(left), pt(f.top), pt(width), pt(head_h)
+            self.shapes.fill_text(slide, head.text_frame, col[:1], f.inset_x, f.inset_y)
+            body.left, body.top, body.width = pt(left), pt(f.top + head_h), pt(width)
+            body.height = pt(max(box.height - head_h, 1.0))
+            layout_ph = layout.placeholders.get(idx=body.placeholder_format.idx)
+            own = self.layouts.resolved_body_sizes(layout, layout_ph)
+            self.shapes.fill_text(
+                slide, body.text_frame, col[1:], f.inset_x, f.inset_y, inherit=True, template_sizes=own
+            )
+        self.drop_empty(slide)
+        return slide
+
+    def picture_slide(self, model: Slide, layout: Any) -> Any:
+        """A lone figure on the Picture with Caption layout: the picture fitted into the picture placeholder's
+        box (which is then removed: it would crop), the caption in the caption placeholder."""
+        slide = self.prs.slides.add_slide(layout)
+        f = self.frame
+        title_ph = Layouts.placeholder(layout, TITLE_TYPES)
+        width = to_pt(title_ph.width) if title_ph is not None else f.title_width
+        height = to_pt(title_ph.height) if title_ph is not None else f.title_height
+        self.set_title(slide, model.title, width, height, f.title_size)
+        box = next(b for b in model.boxes if isinstance(b, PictureBox))
+        holder = Layouts.placeholder(slide, (PP_PLACEHOLDER.PICTURE,))
+        if holder is not None:
+            x, y, w, h = (to_pt(v) for v in (holder.left, holder.top, holder.width, holder.height))
+            oxml.remove_shape(holder)
+        else:
+            x, y, w, h = f.left, f.top, f.width, f.height * 0.75
+        img_h = box.height - box.caption_height
+        scale = min(w / box.width, h / img_h) if box.width and img_h else 1.0
+        placed = dataclasses.replace(box, width=box.width * scale, height=img_h * scale, caption=(), caption_height=0)
+        self.shapes.picture_at(slide, placed, x + (w - placed.width) / 2, y + (h - placed.height) / 2)
+        body = Layouts.placeholder(slide, BODY_TYPES)
+        if box.caption and body is not None:
+            self.fit_paras(slide, body, [Para(box.caption, role="caption")])
+        elif box.caption:
+            self.shapes.picture(slide, dataclasses.replace(box, width=0, height=box.caption_height), y + h)
+        self.drop_empty(slide)
+        return slide
+
     def columns(self, slide: Any, box: TextBox, y: float, use_placeholders: bool) -> None:
         """A two-column text box: the layout's two content placeholders (left, right) when it has them,
         else two text boxes, each half the content width."""
@@ -111,12 +192,17 @@ class DeckWriter:
         )
         for k, paras in enumerate((box.paras[: box.split], box.paras[box.split :])):
             left = f.left + k * (width + COLUMN_GAP)
+            own = None
             if len(holders) >= 2:
                 shape = holders[k]
                 shape.left, shape.top, shape.width, shape.height = pt(left), pt(y), pt(width), pt(box.height)
+                layout_ph = slide.slide_layout.placeholders.get(idx=shape.placeholder_format.idx)
+                own = self.layouts.resolved_body_sizes(slide.slide_layout, layout_ph)
             else:
                 shape = slide.shapes.add_textbox(pt(left), pt(y), pt(width), pt(box.height))
-            self.shapes.fill_text(slide, shape.text_frame, paras, f.inset_x, f.inset_y, inherit=False)
+            self.shapes.fill_text(
+                slide, shape.text_frame, paras, f.inset_x, f.inset_y, inherit=own is not None, template_sizes=own
+            )
 
     def headline_slide(self, model: Slide, layout: Any, title_start: float) -> Any:
         """A title or section slide: the title (up to three lines, from ``title_start`` pt down) and the subtitle."""
@@ -127,6 +213,40 @@ class DeckWriter:
         body = Layouts.placeholder(slide, BODY_TYPES)
         if body is not None and model.subtitle:
             self.fit_paras(slide, body, model.subtitle)
+        self.drop_empty(slide)
+        return slide
+
+    def cover_slide(self, model: Slide) -> Any:
+        """The title slide on the book's cover design: the cover as a full-slide picture behind the title and
+        subtitle, which stay editable text, set in white where the cover would set them."""
+        slide = self.prs.slides.add_slide(self.layouts.title)
+        w, h = to_pt(self.prs.slide_width), to_pt(self.prs.slide_height)
+        pic = slide.shapes.add_picture(io.BytesIO(self.cover), 0, 0, self.prs.slide_width, self.prs.slide_height)
+        pic.name = "Cover"
+        oxml.set_description(pic, "")
+        oxml.send_to_back(pic)
+        left, top = cover_text_origin(self.cover, w, h)
+        width = w - 2 * left
+        left -= self.frame.inset_x  # the text, not its box, lines up with the cover's rule
+        title_ph = Layouts.placeholder(slide, TITLE_TYPES)
+        if title_ph is None:
+            title_ph = slide.shapes.add_textbox(pt(left), pt(top), pt(width), pt(h * 0.3))
+        title_ph.left, title_ph.top, title_ph.width, title_ph.height = pt(left), pt(top), pt(width), pt(h * 0.3)
+        self.set_title(slide, model.title, width, h * 0.3, min(self.frame.title_size + 8, 48.0), lines=3)
+        on_cover(title_ph.text_frame, bold=True)
+        frame = dataclasses.replace(self.frame, title_width=width, title_size=min(self.frame.title_size + 8, 48.0))
+        size = title_size(model.title, dataclasses.replace(frame, title_height=h * 0.3), 3)
+        used = title_height(title_lines(model.title, frame, size), frame, size)
+        title_ph.height = pt(used)
+        body = Layouts.placeholder(slide, BODY_TYPES)
+        if model.subtitle:
+            sub_top = top + used + 12
+            if body is None:
+                body = slide.shapes.add_textbox(pt(left), pt(sub_top), pt(width), pt(h * 0.9 - sub_top))
+            body.left, body.top, body.width = pt(left), pt(sub_top), pt(width)
+            body.height = pt(max(h * 0.9 - sub_top, 40.0))
+            self.fit_paras(slide, body, model.subtitle)
+            on_cover(body.text_frame, bold=False)
         self.drop_empty(slide)
         return slide
 
@@ -222,6 +342,39 @@ class DeckWriter:
         for ph in list(slide.placeholders):
             if ph.has_text_frame and not ph.text_frame.text.strip():
                 oxml.remove_shape(ph)
+
+
+#: Colour of the text set on the cover design (which is dark: the theme's accent, darkened).
+COVER_TEXT = "FFFFFF"
+
+
+def on_cover(tf: Any, bold: bool) -> None:
+    """Set a text frame's runs in white, aligned left, for the cover design behind them."""
+    for p in tf.paragraphs:
+        p.alignment = PP_ALIGN.LEFT
+        for r in p.runs:
+            r.font.color.rgb = rgb(COVER_TEXT)
+            if bold:
+                r.font.bold = True
+
+
+def cover_text_origin(png: bytes, width: float, height: float) -> tuple[float, float]:
+    """Where the cover design wants its title (points on a ``width`` x ``height`` slide): at its left margin,
+    just below the accent rule it draws (found in the picture, so the cover's own layout decides)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as img:
+        rgb_img = img.convert("RGB")
+        px_w, px_h = rgb_img.size
+        margin = round(px_w * 0.1)
+        column = [rgb_img.getpixel((margin + 4, y)) for y in range(px_h)]
+    rule_end = 0
+    for y in range(1, round(px_h * 0.7)):  # the rule: the last bright row of the margin's column in the upper part
+        if sum(column[y]) > 450:  # type: ignore[arg-type]
+            rule_end = y
+    scale = width / px_w
+    top = (rule_end + px_h * 0.04) * scale if rule_end else height * 0.38
+    return margin * scale, top
 
 
 def pin_geometry(shape: Any) -> None:

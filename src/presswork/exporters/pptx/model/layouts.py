@@ -1,0 +1,150 @@
+"""Slide layouts chosen by what a slide group holds, or forced by the author with a ``{.layout-...}`` class.
+
+- Comparison: two parallel lists, each under a short heading or lead-in ("Pros:" / "Cons:").
+- Picture with Caption: a figure with its caption alone in its group.
+- Two Content, Title Only and Section Header when an author asks for them.
+
+Pure: returns pages of the deck model (see :mod:`paginate`); the writer finds the template's
+layouts by their placeholders.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .deck import Frame, Para, PictureBox, PictureSizer, TextBox
+from .flow import LAYOUT_CLASSES, VISIBLE_ITEMS, Anchor, FlowItem, LayoutHint, SpeakerNote
+from .measure import text_height
+from .paginate import Page, Pager, column_width, introduces, with_fixed_sizes
+
+#: The layouts an author may force with a class ``layout-<name>`` on a section heading or a div.
+LAYOUT_NAMES = LAYOUT_CLASSES
+#: Longest heading or lead-in (words) that heads a column of a comparison.
+MAX_HEAD_WORDS = 8
+
+
+def forced_layout(items: list[FlowItem]) -> tuple[str, list[FlowItem]]:
+    """The layout the author forced on a group (its first ``layout-...`` class, "" if none) and the items
+    without the hints."""
+    names = [it.name for it in items if isinstance(it, LayoutHint)]
+    return (names[0] if names else ""), [it for it in items if not isinstance(it, LayoutHint)]
+
+
+def _words(para: Para) -> int:
+    return len("".join(r.text for r in para.runs).split())
+
+
+def _is_head(para: Para) -> bool:
+    """A short heading or lead-in that can head a column: a subheading, a term, or a short line ending in ":"."""
+    if para.bullet or para.level:
+        return False
+    return _words(para) <= MAX_HEAD_WORDS and (para.role in ("subhead", "term") or introduces(para))
+
+
+def _is_item(para: Para) -> bool:
+    return bool(para.bullet) or para.level > 0
+
+
+def comparison_columns(items: list[FlowItem]) -> tuple[list[Para], list[Para]] | None:
+    """Two parallel lists each under its own heading or lead-in, and nothing else shown: (left, right)
+    columns, each starting with its heading; None when the group is not such a pair."""
+    shown = [it for it in items if isinstance(it, VISIBLE_ITEMS)]
+    if not shown or not all(isinstance(it, Para) for it in shown):
+        return None
+    paras: list[Para] = [it for it in shown if isinstance(it, Para)]
+    heads = [i for i, p in enumerate(paras) if _is_head(p)]
+    if len(heads) != 2 or heads[0] != 0:
+        return None
+    left, right = paras[: heads[1]], paras[heads[1] :]
+    if not (len(left) >= 3 and len(right) >= 3 and all(map(_is_item, left[1:] + right[1:]))):
+        return None
+    top = sum(1 for p in left[1:] + right[1:] if not p.level)  # top-level items on each side
+    if not top:
+        return None
+    return left, right
+
+
+def comparison_page(items: list[FlowItem], frame: Frame, force: bool = False) -> Page | None:
+    """One slide with two headed columns side by side (the Comparison layout), at the template's size or
+    one step smaller (never below 18 pt); None when the items are no such pair or do not fit one slide.
+    ``force``: the author asked for it, so any two columns cut before the second heading or lead-in do."""
+    cols = comparison_columns(items)
+    if cols is None and force:
+        cols = _forced_columns(items)
+    if cols is None:
+        return None
+    left, right = cols
+    for sizes in frame.column_steps():
+        f = dataclasses.replace(frame, sizes=sizes)
+        fixed = [
+            dataclasses.replace(p, size=f.size_of(p), role="subhead" if k in (0, len(left)) else p.role)
+            for k, p in enumerate(left + right)
+        ]
+        box = _two_column_box(fixed, len(left), f)
+        if box is not None:
+            return [box], _notes(items), _ids(items)
+    return None
+
+
+def _forced_columns(items: list[FlowItem]) -> tuple[list[Para], list[Para]] | None:
+    paras = [it for it in items if isinstance(it, Para)]
+    if len(paras) != sum(isinstance(it, VISIBLE_ITEMS) for it in items) or len(paras) < 2:
+        return None
+    heads = [i for i, p in enumerate(paras) if i and _is_head(p)]
+    cut = heads[0] if heads else balanced_cut(paras)
+    return (paras[:cut], paras[cut:]) if 0 < cut < len(paras) else None
+
+
+def balanced_cut(paras: list[Para]) -> int:
+    """Where two columns of ``paras`` are most even by paragraph count, before a top-level paragraph."""
+    starts = [k for k in range(1, len(paras)) if not paras[k].level and not introduces(paras[k - 1])]
+    return min(starts, key=lambda k: abs(len(paras) - 2 * k), default=0)
+
+
+def _two_column_box(paras: list[Para], split: int, frame: Frame) -> TextBox | None:
+    col = column_width(frame)
+    h = max(text_height(paras[:split], frame, col), text_height(paras[split:], frame, col))
+    return TextBox(paras, h, split=split) if h <= frame.height else None
+
+
+def two_content_page(items: list[FlowItem], frame: Frame) -> Page | None:
+    """The author's Two Content layout: the group's paragraphs in two balanced columns on one slide (None
+    when the group shows anything but text, or does not fit one slide)."""
+    cols = _forced_columns(items)
+    if cols is None:
+        return None
+    paras = cols[0] + cols[1]
+    best: TextBox | None = None
+    for sizes in frame.column_steps():
+        f = dataclasses.replace(frame, sizes=sizes)
+        fixed = [dataclasses.replace(p, size=f.size_of(p)) for p in paras]
+        starts = [k for k in range(1, len(fixed)) if not fixed[k].level and not introduces(fixed[k - 1])]
+        for k in sorted(starts, key=lambda k: abs(len(fixed) - 2 * k)):
+            box = _two_column_box(fixed, k, f)
+            if box is not None and (best is None or box.height < best.height):
+                best = box
+        if best is not None:
+            return [best], _notes(items), _ids(items)
+    return None
+
+
+def picture_page(items: list[FlowItem], frame: Frame, sizer: PictureSizer, force: bool = False) -> Page | None:
+    """A figure with its caption alone in its group, on one slide (the Picture with Caption layout); None
+    when the group shows anything else. ``force``: a picture without a caption will do."""
+    shown = [it for it in items if isinstance(it, VISIBLE_ITEMS)]
+    if len(shown) != 1 or not isinstance(shown[0], PictureBox) or shown[0].kind == "math":
+        return None
+    if not (shown[0].caption or force):
+        return None
+    pages = Pager(frame, sizer).lay(with_fixed_sizes(items, frame))
+    if len(pages) != 1 or not any(isinstance(b, PictureBox) for b in pages[0][0]):
+        return None
+    return pages[0]
+
+
+def _notes(items: list[FlowItem]) -> list[str]:
+    return [it.text for it in items if isinstance(it, SpeakerNote)]
+
+
+def _ids(items: list[FlowItem]) -> list[str]:
+    return [it.id for it in items if isinstance(it, Anchor)]
