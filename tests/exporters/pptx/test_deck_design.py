@@ -129,7 +129,9 @@ def test_intro_line_spans_the_two_columns(deck: tuple[Path, object, Path]) -> No
     slide = slide_by_title(prs, "Languages to learn")
     chrome = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER)
     texts = [s for s in slide.shapes if s.has_text_frame]
-    texts = sorted((s for s in texts if not s.is_placeholder or s.placeholder_format.type not in chrome), key=lambda s: s.top)
+    texts = sorted(
+        (s for s in texts if not s.is_placeholder or s.placeholder_format.type not in chrome), key=lambda s: s.top
+    )
     intro, columns = texts[0], texts[1:]
     assert intro.text_frame.text.startswith("Most teams") and intro.width > 2 * columns[0].width
     assert len(columns) == 2 and all(c.is_placeholder and c.top > intro.top for c in columns)

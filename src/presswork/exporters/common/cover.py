@@ -166,9 +166,7 @@ def _design(text: CoverText, options: dict[str, Any], size: tuple[int, int]) -> 
         )
         block = len(lines) * round(author_size * 1.3)
         ay = height - round(height * 0.12) - block
-        design.rects.append(
-            ((margin, ay - round(70 * scale), margin + text_width, ay - round(67 * scale)), white, 120)
-        )
+        design.rects.append(((margin, ay - round(70 * scale), margin + text_width, ay - round(67 * scale)), white, 120))
         for line in lines:
             design.lines.append(_Line(margin, ay, line, font, white))
             ay += round(author_size * 1.3)
@@ -176,7 +174,9 @@ def _design(text: CoverText, options: dict[str, Any], size: tuple[int, int]) -> 
     if text.publisher.strip():
         pub_font = _font(text.publisher, _SANS, _CJK, round(40 * scale))
         design.lines.append(
-            _Line(margin, height - round(height * 0.06), text.publisher.strip().upper(), pub_font, _mix(base, white, 0.7))
+            _Line(
+                margin, height - round(height * 0.06), text.publisher.strip().upper(), pub_font, _mix(base, white, 0.7)
+            )
         )
     return design
 
@@ -268,4 +268,6 @@ def svg_for_page(text: CoverText, options: dict[str, Any], width_mm: float, heig
     200 dpi PNG of :func:`cover_for_page` would be."""
     size = (round(width_mm / 25.4 * 200), round(height_mm / 25.4 * 200))
     svg = cover_svg(text, options, size)
-    return svg.replace(f'width="{size[0]}" height="{size[1]}"', f'width="{width_mm}mm" height="{height_mm}mm"', 1).encode()
+    return svg.replace(
+        f'width="{size[0]}" height="{size[1]}"', f'width="{width_mm}mm" height="{height_mm}mm"', 1
+    ).encode()

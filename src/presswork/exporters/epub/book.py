@@ -235,9 +235,7 @@ class EpubBook:
 
         sheet = self.book.get_item_with_href(CSS_FILE)
         css = sheet.get_content().decode("utf-8")
-        documents = [
-            item.get_content().decode("utf-8") for item in self.book.get_items() if item.media_type == XHTML
-        ]
+        documents = [item.get_content().decode("utf-8") for item in self.book.get_items() if item.media_type == XHTML]
         rules = []
         for number, font in enumerate(embedded_fonts(css, documents), 1):
             href = f"fonts/{font.name}"

@@ -22,4 +22,6 @@ class EpubOptions:
     code_style_dark: str = (
         "github-dark"  #: Pygments style of code colours in night mode (prefers-color-scheme: dark); "" = none.
     )
-    embed_fonts: bool = False  #: Embed the theme's fonts (WOFF2, subset to the book's characters) so the book looks as designed.
+    embed_fonts: bool = (
+        False  #: Embed the theme's fonts (WOFF2, subset to the book's characters) so the book looks as designed.
+    )

@@ -198,9 +198,7 @@ def render(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: st
         logger.setLevel(level)
 
 
-def lay_out(
-    doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: str, bodies: dict[str, str]
-) -> Any:
+def lay_out(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: str, bodies: dict[str, str]) -> Any:
     """Lay the book out; when a figure moved whole to the next page and left a hole, scale or defer
     it (floats.py) and lay out again, at most :data:`FLOAT_PASSES` more times."""
     laid_out, _fonts = render(doc, ctx, html, css_text)

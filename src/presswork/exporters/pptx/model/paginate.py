@@ -358,7 +358,9 @@ class Pager:
                 continue
             n = max(n, 1)
             back = 0
-            while 1 < n < len(box.lines) - start and back < MAX_CODE_BACKOFF and _opens_block_at(box.lines, start + n - 1):
+            while (
+                1 < n < len(box.lines) - start and back < MAX_CODE_BACKOFF and _opens_block_at(box.lines, start + n - 1)
+            ):
                 n -= 1  # do not end a slide on a line that opens a block ("...:", "{", Rust's "where")
                 back += 1
             used = sum(heights[start : start + n])

@@ -45,7 +45,9 @@ class PictureStore:
                 svg = tex_to_svg(src, display=False)
             except MathError as exc:
                 raise PressworkError(f"cannot typeset math {src!r}: {exc}", pos) from exc
-            svg = re.sub(r'(width|height)="([\d.]+)em"', lambda m: f'{m.group(1)}="{float(m.group(2)) * MATH_SIZE:.2f}"', svg)
+            svg = re.sub(
+                r'(width|height)="([\d.]+)em"', lambda m: f'{m.group(1)}="{float(m.group(2)) * MATH_SIZE:.2f}"', svg
+            )
             return rasterise(svg, pos, self.SCALE)
         if kind == "math":
             try:
