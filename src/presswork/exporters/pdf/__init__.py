@@ -8,10 +8,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from presswork.exporters.base import BuildContext, Exporter
-from presswork.exporters.common.pagination import cache_key, locked
+from presswork.exporters.common.pagination import cache_key, locked, store
 from presswork.tree import Document
 
-from .document import check_glyphs, document_html, geometry, record_pagination, render, stylesheet, write_pdf
+from .batches import lay_out_book
+from .batches import merge as merge_batches
+from .document import (
+    check_glyphs,
+    document_html,
+    geometry,
+    pdf_identifier,
+    record_pagination,
+    render,
+    stylesheet,
+    write_pdf,
+)
 from .options import PdfOptions
 
 __all__ = ["PdfExporter", "PdfOptions"]
@@ -29,10 +40,18 @@ class PdfExporter(Exporter[PdfOptions]):
         geo = geometry(ctx.options)
         css_text = stylesheet(doc, ctx, geo)
         check_glyphs(doc, ctx, css_text)
-        html = document_html(doc, ctx, geo)
+        chapters: list[str] = []
+        html = document_html(doc, ctx, geo, chapters)
         # Under the layout's lock, so an EPUB built in parallel waits for this layout's page
         # starts (its page list) instead of laying the same book out a second time.
         with locked(ctx.gate.root, cache_key(html, css_text)):
-            laid_out, _fonts = render(doc, ctx, html, css_text)
-            record_pagination(ctx, html, css_text, laid_out)
-        write_pdf(doc, ctx, laid_out, target)
+            batched = lay_out_book(doc, ctx, html, css_text, chapters)
+            if batched is not None:
+                store(ctx.gate.root, cache_key(html, css_text), batched.starts)
+            else:
+                laid_out, _fonts = render(doc, ctx, html, css_text)
+                record_pagination(ctx, html, css_text, laid_out)
+        if batched is not None:
+            merge_batches(batched, target, pdf_identifier(doc, ctx))
+        else:
+            write_pdf(doc, ctx, laid_out, target)

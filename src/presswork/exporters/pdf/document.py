@@ -98,8 +98,11 @@ def image_url(ctx: BuildContext[PdfOptions]) -> Callable[[Image], str]:
     return src
 
 
-def document_html(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometry) -> str:
-    """The whole book as one HTML document, from the theme's ``templates/pdf/book.html``."""
+def document_html(
+    doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometry, chapters_out: list[str] | None = None
+) -> str:
+    """The whole book as one HTML document, from the theme's ``templates/pdf/book.html``
+    (each chapter's own HTML is also appended to ``chapters_out``, for the batched layout)."""
     opts = ctx.options
     opens = chapter_breaks(doc.chapters, opts.chapter_break)
     renderer = PrintRenderer(
@@ -111,6 +114,8 @@ def document_html(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometr
     )
     renderer.mark_blocks = True  # pagination names blocks by index (common/pagination.py)
     chapters = [Markup(renderer.chapter(ch)) for ch in doc.chapters]
+    if chapters_out is not None:
+        chapters_out.extend(str(c) for c in chapters)
     meta = doc.meta
     cover = ""
     cover_ref = meta.cover  # the configured cover, else the front matter's (metadata.build_meta)
@@ -184,6 +189,14 @@ def render(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: st
         logger.setLevel(level)
 
 
+def pdf_identifier(doc: Document, ctx: BuildContext[PdfOptions]) -> bytes | None:
+    """The fixed PDF identifier of a reproducible build (None: WeasyPrint chooses one)."""
+    if not ctx.reproducible:
+        return None
+    seed = f"{doc.meta.identifier}|{doc.meta.title}|{ctx.build_time.isoformat()}"
+    return hashlib.md5(seed.encode("utf-8")).hexdigest().encode("ascii")
+
+
 def write_pdf(doc: Document, ctx: BuildContext[PdfOptions], laid_out: Any, target: Path) -> None:
     """Write a laid-out book to ``target``, with page labels that match its folios."""
     opts = ctx.options
@@ -192,9 +205,9 @@ def write_pdf(doc: Document, ctx: BuildContext[PdfOptions], laid_out: Any, targe
         options["pdf_variant"] = opts.pdf_variant
     if opts.pdf_variant == "pdf/ua-1":
         options["pdf_tags"] = True
-    if ctx.reproducible:
-        seed = f"{doc.meta.identifier}|{doc.meta.title}|{ctx.build_time.isoformat()}"
-        options["pdf_identifier"] = hashlib.md5(seed.encode("utf-8")).hexdigest().encode("ascii")
+    identifier = pdf_identifier(doc, ctx)
+    if identifier is not None:
+        options["pdf_identifier"] = identifier
     finisher = labels_finisher(page_labels(laid_out.pages))
     try:
         with font_timestamps(ctx.build_time if ctx.reproducible else None):
