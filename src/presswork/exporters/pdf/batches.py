@@ -92,7 +92,7 @@ from .labels import Folio, fill_folios, folio_text, label_ranges
 from .options import PdfOptions
 
 #: Bump when the meaning of cached batches changes.
-FORMAT = 1
+FORMAT = 2
 #: Placeholder page number of the front matter's counting layout (wide digits, so never narrower).
 PLACEHOLDER_PAGE = 888
 #: A chapter batch's page counter starts here: a first page below it had its counter reset.
@@ -125,14 +125,19 @@ class BookPieces:
         """The front matter alone (the main matter's closing ``</div>`` dropped from the tail)."""
         return self.head + self.front + self.tail.replace("</div>", "", 1)
 
-    def batch_document(self, indices: Sequence[int]) -> str:
-        """The chapters ``indices`` alone, inside the main matter, with a date-free head."""
+    def batch_document(self, indices: Sequence[int], blank_verso: bool = False) -> str:
+        """The chapters ``indices`` alone, inside the main matter, with a date-free head. With
+        ``blank_verso``, an empty block that opens a right-hand page ends the document: WeasyPrint
+        then makes the blank verso the serial layout has before the next chapter (with the
+        furniture the theme gives it), and the block's own page is dropped."""
         head = _DATES.sub("", self.head)
-        return head + self.main_open + "".join(self.chapters[i] for i in indices) + self.tail
+        end = _VERSO if blank_verso else ""
+        return head + self.main_open + "".join(self.chapters[i] for i in indices) + end + self.tail
 
 
 _DATES = re.compile(r'<meta name="dcterms\.(?:created|modified)"[^>]*>\n?')
 _MAIN = '<div class="mainmatter">'
+_VERSO = '<div class="presswork-batch-end" style="break-before: right"></div>'
 
 
 def cut_book(html: str, chapter_htmls: Sequence[str]) -> BookPieces:
@@ -260,6 +265,7 @@ class Job:
     write: bool = True  # False: lay out and report only (the front matter's counting layout)
     first_chapter: str = ""  # id of the element that opens the batch (its break is checked)
     seed: bool = False  # start the page counter at SEED (to tell a reset on the first page)
+    drop_last: bool = False  # the last page is the blank-verso block's own (batch_document)
     reproducible_epoch: int | None = None
 
 
@@ -411,6 +417,9 @@ class _Laid:
             logger.setLevel(level)
         if len(self.held) != len(self.document.pages):
             raise Fallback("margin boxes were made outside the layout")
+        if job.drop_last:
+            self.held.pop()
+            self.document.pages.pop()
 
     def report(self) -> LayoutReport:
         """Step 1's facts."""
@@ -689,7 +698,9 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     css_key = digest(book.css)
     front_html = book.pieces.front_document()
     front_links = sorted(set(re.findall(r'href="#([^"]+)"', front_html)))
-    docs = [book.pieces.batch_document(b) for b in book.batches]
+    last = len(book.batches) - 1
+    verso = [book.two_sided and i < last for i in range(len(book.batches))]
+    docs = [book.pieces.batch_document(b, verso[i]) for i, b in enumerate(book.batches)]
     layout_keys = [digest(css_key, "layout", html) for html in docs]
     keep: set[str] = set(layout_keys)
     laid_out = 0
@@ -709,7 +720,7 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     def start(i: int) -> None:
         nonlocal laid_out
         chapter = book.chapter_ids[book.batches[i][0]]
-        pool.start(_job(book, i, docs[i], externals={}, first_chapter=chapter, seed=True))
+        pool.start(_job(book, i, docs[i], externals={}, first_chapter=chapter, seed=True, drop_last=verso[i]))
         laid_out += 1
 
     def start_more() -> None:
@@ -728,13 +739,14 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         front_pages = report.pages
         cache.put(count_key, front_pages)
         start_more()
-    pads = {-1: False}
-    pages_before = int(front_pages)
+    # The blank verso before the first chapter is added here (a blank page, as the front matter's
+    # theme furniture stops there); the other batches end with theirs (batch_document).
+    front_pad = book.two_sided and int(front_pages) % 2 == 1
+    pages_before = int(front_pages) + front_pad
     counter_before = 0
     for i in range(len(docs)):
         if book.two_sided and pages_before % 2:
-            pads[i - 1] = True  # the serial layout's blank verso before a right-hand opening
-            pages_before += 1
+            raise Fallback("a batch does not end before a right-hand page")
         place = Place(None if i == 0 else counter_before + 1, pages_before % 2 == 0)
         key = digest(css_key, "final", docs[i], json.dumps(asdict(place)))
         keep.add(key)
@@ -753,7 +765,6 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
             assert result is not None
             results[i] = result
             cache.put(key, _result_to_json(result), result.pdf)
-        pads[i] = False
         pages_before += results[i].pages
         counter_before = results[i].counters[-1] if results[i].counters else counter_before
         start_more()
@@ -782,7 +793,7 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     if front.pages != front_pages:
         raise Fallback("the front matter's page count depends on its page numbers")
     cache.prune(keep)
-    parts = [Part(front, pads[-1])] + [Part(results[i], pads[i]) for i in range(len(docs))]
+    parts = [Part(front, front_pad)] + [Part(results[i]) for i in range(len(docs))]
     return _assemble(parts, laid_out)
 
 
@@ -963,6 +974,7 @@ def lay_out_book(
     except Fallback as exc:
         LOG.info("PDF laid out as one document: %s", exc)
         return None
+    LOG.info("PDF in batches: laid out %d of %d documents", layout.laid_out, len(batches) + 1)
     for w in layout.warnings:
         ctx.reporter.warn(w.message, w.pos, w.category)
     return layout
