@@ -974,7 +974,8 @@ def lay_out_book(
     except Fallback as exc:
         LOG.info("PDF laid out as one document: %s", exc)
         return None
-    LOG.info("PDF in batches: laid out %d of %d documents", layout.laid_out, len(batches) + 1)
+    # The layouts of a build: the front matter's counting layout, every batch, the front matter.
+    LOG.info("PDF in batches: %d of %d layouts made, the rest cached", layout.laid_out, len(batches) + 2)
     for w in layout.warnings:
         ctx.reporter.warn(w.message, w.pos, w.category)
     return layout
