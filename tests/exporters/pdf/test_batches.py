@@ -235,3 +235,17 @@ def test_a_page_reference_into_another_batch_is_detected(tmp_path: Path) -> None
     assert report.missing == []
     result = answered.finish(batches.Place(None, True))
     assert "see on page 7" in PdfReader(__import__("io").BytesIO(result.pdf)).pages[0].extract_text()
+
+
+def test_epub_page_list_comes_from_the_cached_batches(
+    screen: tuple[Path, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    """An EPUB built without the PDF takes the print edition's page starts from the batch cache."""
+    folder = screen[1].parent.parent
+    saved = pagination(folder)
+    for path in (folder / ".presswork-cache").glob("pagination-*.json"):
+        path.unlink()
+    with caplog.at_level(logging.INFO, logger="presswork.batches"):
+        build(folder, formats=["epub"], out=folder / "output")
+    assert "0 of 5 layouts made" in caplog.text
+    assert pagination(folder) == saved

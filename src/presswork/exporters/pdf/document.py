@@ -25,6 +25,7 @@ from presswork.exporters.common.highlight import pygments_css
 from presswork.exporters.common.pagination import PageStart, cache_key, load, locked, page_starts, store
 from presswork.tree import Document, Image, Pos, blocks_text, plain_text
 
+from .batches import lay_out_book
 from .fetcher import GateFetcher
 from .labels import folio_text, labels_finisher, page_labels
 from .layout import PAGE_GEOMETRY, PageGeometry, code_columns, page_css
@@ -230,7 +231,8 @@ def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStar
     build) laid this exact HTML out, else laid out now (once, under a lock) and cached."""
     geo = geometry(ctx.options)
     css_text = stylesheet(doc, ctx, geo)
-    html = document_html(doc, ctx, geo)
+    chapters: list[str] = []
+    html = document_html(doc, ctx, geo, chapters)
     key = cache_key(html, css_text)
     cached = load(ctx.gate.root, key)
     if cached is not None:
@@ -239,5 +241,9 @@ def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStar
         cached = load(ctx.gate.root, key)
         if cached is not None:
             return cached
+        batched = lay_out_book(doc, ctx, html, css_text, chapters)
+        if batched is not None:
+            store(ctx.gate.root, key, batched.starts)
+            return batched.starts
         laid_out, _fonts = render(doc, ctx, html, css_text)
         return record_pagination(ctx, html, css_text, laid_out)
