@@ -970,7 +970,7 @@ def lay_out_book(
             two_sided=opts.print,
             reproducible_epoch=int(ctx.build_time.timestamp()) if ctx.reproducible else None,
         )
-        layout = lay_out(book, jobs, BatchCache(ctx.gate.root), in_process=opts.batch_in_process)
+        layout = lay_out(book, jobs, BatchCache(ctx.gate.root))
     except Fallback as exc:
         LOG.info("PDF laid out as one document: %s", exc)
         return None

@@ -30,4 +30,3 @@ class PdfOptions:
         "off"  #: "auto": lay chapters out in batches in parallel worker processes and cache them in .presswork-cache/ (falls back to one document when the book needs it); "off": one document.
     )
     batch_size: int = 0  #: Chapters per batch with batch = "auto" (0: chosen from the book's length and the cores).
-    batch_in_process: bool = False  #: Lay batches out in the build's own process, one after another (for tests and debugging).
