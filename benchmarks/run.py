@@ -353,6 +353,8 @@ def bench_book(book: Book, pandoc: str, work: Path, repeat: int, with_quality: b
         for i in range(repeat):
             # Alternate the tools so that a change of load hits both alike.
             pw_out = work / f"{slug}-presswork-{tag}-{i}"
+            # A clean build: no layout cached by the previous measurement (PDF batches, page starts).
+            shutil.rmtree(book.project / ".presswork-cache", ignore_errors=True)
             pw_runs.append(presswork_build(book, formats, pw_out, work / f"{slug}-presswork-{tag}-{i}.log"))
             pd_out = work / f"{slug}-pandoc-{tag}-{i}"
             # Pandoc makes the three formats with three commands: run one after the other, right after
@@ -400,6 +402,7 @@ def bench_book(book: Book, pandoc: str, work: Path, repeat: int, with_quality: b
 def bench_incremental(book: Book, work: Path) -> dict[str, Any]:
     """Clean build of all three formats, then one chapter edited and the book rebuilt into the same folder."""
     out = work / "incremental"
+    shutil.rmtree(book.project / ".presswork-cache", ignore_errors=True)
     clean = presswork_build(book, ",".join(FORMATS), out, work / "incremental-clean.log")
     middle = sorted((book.project / "chapters").glob("*.md"))[(book.chapters or 1) // 2]
     with middle.open("a", encoding="utf-8") as f:
