@@ -164,8 +164,9 @@ def admonitions_for_pandoc(text: str) -> str:
     return re.sub(r'^!!! (\w+)(?: "([^"]*)")?\n((?:    .*\n|\n(?=    ))+)', div, text, flags=re.M)
 
 
-def generated_book(folder: Path, chapters: int) -> Book:
-    """A project of ``chapters`` copies of the template chapter, and its Pandoc twin."""
+def generated_book(folder: Path, chapters: int, pdf_batch: str = "") -> Book:
+    """A project of ``chapters`` copies of the template chapter, and its Pandoc twin (``pdf_batch``:
+    the PDF option ``batch``, "" for the default)."""
     template = (TEMPLATE / "chapter.md").read_text(encoding="utf-8")
     title = f"The Pipeline Book ({chapters} chapters)"
     for side in ("presswork", "pandoc"):
@@ -179,7 +180,7 @@ def generated_book(folder: Path, chapters: int) -> Book:
             (root / "chapters" / f"{n:03d}-chapter.md").write_text(text, encoding="utf-8")
     (folder / "presswork" / "presswork.toml").write_text(
         f'title = "{title}"\nauthors = ["presswork benchmark"]\nlanguage = "en"\ndate = "2025-03-04"\n'
-        'content = "chapters"\noutput_name = "book"\n',
+        'content = "chapters"\noutput_name = "book"\n' + (f'\n[pdf]\nbatch = "{pdf_batch}"\n' if pdf_batch else ""),
         encoding="utf-8",
     )
     inputs = [f"{n:03d}-chapter.md" for n in range(1, chapters + 1)]
@@ -352,6 +353,8 @@ def bench_book(book: Book, pandoc: str, work: Path, repeat: int, with_quality: b
         for i in range(repeat):
             # Alternate the tools so that a change of load hits both alike.
             pw_out = work / f"{slug}-presswork-{tag}-{i}"
+            # A clean build: no layout cached by the previous measurement (PDF batches, page starts).
+            shutil.rmtree(book.project / ".presswork-cache", ignore_errors=True)
             pw_runs.append(presswork_build(book, formats, pw_out, work / f"{slug}-presswork-{tag}-{i}.log"))
             pd_out = work / f"{slug}-pandoc-{tag}-{i}"
             # Pandoc makes the three formats with three commands: run one after the other, right after
@@ -399,6 +402,7 @@ def bench_book(book: Book, pandoc: str, work: Path, repeat: int, with_quality: b
 def bench_incremental(book: Book, work: Path) -> dict[str, Any]:
     """Clean build of all three formats, then one chapter edited and the book rebuilt into the same folder."""
     out = work / "incremental"
+    shutil.rmtree(book.project / ".presswork-cache", ignore_errors=True)
     clean = presswork_build(book, ",".join(FORMATS), out, work / "incremental-clean.log")
     middle = sorted((book.project / "chapters").glob("*.md"))[(book.chapters or 1) // 2]
     with middle.open("a", encoding="utf-8") as f:
@@ -678,6 +682,12 @@ def main(argv: list[str] | None = None) -> int:
         help="measure nothing: judge a saved --json result again, print its table (and --json, --plot)",
     )
     parser.add_argument("--keep", type=Path, metavar="DIR", help="build in DIR and keep the outputs and logs")
+    parser.add_argument(
+        "--pdf-batch",
+        choices=["off", "auto"],
+        default="",
+        help="the PDF option batch of the generated books (default: presswork's default)",
+    )
     args = parser.parse_args(argv)
     if args.from_json:
         saved = json.loads(args.from_json.read_text(encoding="utf-8"))
@@ -713,13 +723,14 @@ def main(argv: list[str] | None = None) -> int:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         books = [] if args.no_sample else [sample_book(work / "sample-pandoc")]
-        books += [generated_book(work / f"book-{n}", n) for n in chapters]
+        books += [generated_book(work / f"book-{n}", n, args.pdf_batch) for n in chapters]
         for book in books:
             result["rows"] += bench_book(book, pandoc, work, args.repeat, args.quality)
             save(result, args.json)  # a long run interrupted later keeps what it measured
         if not args.no_incremental:
             size = 100 if 100 in chapters else max(chapters)
-            result["incremental"] = bench_incremental(generated_book(work / f"incremental-book-{size}", size), work)
+            book = generated_book(work / f"incremental-book-{size}", size, args.pdf_batch)
+            result["incremental"] = bench_incremental(book, work)
     save(result, args.json)
     print(markdown(result))
     if args.plot:

@@ -8,10 +8,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from presswork.exporters.base import BuildContext, Exporter
-from presswork.exporters.common.pagination import cache_key, locked
+from presswork.exporters.common.pagination import cache_key, locked, store
 from presswork.tree import Document
 
-from .document import check_glyphs, document_html, geometry, lay_out_book, record_pagination, stylesheet, write_pdf
+from .batches import lay_out_batched
+from .batches import merge as merge_batches
+from .document import (
+    check_glyphs,
+    document_html,
+    geometry,
+    lay_out_book,
+    pdf_identifier,
+    record_pagination,
+    stylesheet,
+    write_pdf,
+)
 from .index import draft
 from .options import PdfOptions
 
@@ -32,10 +43,18 @@ class PdfExporter(Exporter[PdfOptions]):
         css_text = stylesheet(doc, ctx, geo)
         check_glyphs(doc, ctx, css_text)
         bodies: dict[str, str] = {}
-        html = document_html(doc, ctx, geo, bodies)
+        chapters: list[str] = []
+        html = document_html(doc, ctx, geo, bodies, chapters)
         # Under the layout's lock, so an EPUB built in parallel waits for this layout's page
         # starts (its page list) instead of laying the same book out a second time.
         with locked(ctx.gate.root, cache_key(html, css_text)):
-            laid_out = lay_out_book(doc, ctx, geo, html, css_text, bodies)
-            record_pagination(ctx, html, css_text, laid_out)
-        write_pdf(doc, ctx, laid_out, target)
+            batched = lay_out_batched(doc, ctx, html, css_text, chapters)
+            if batched is not None:
+                store(ctx.gate.root, cache_key(html, css_text), batched.starts)
+            else:
+                laid_out = lay_out_book(doc, ctx, geo, html, css_text, bodies)
+                record_pagination(ctx, html, css_text, laid_out)
+        if batched is not None:
+            merge_batches(batched, target, pdf_identifier(doc, ctx))
+        else:
+            write_pdf(doc, ctx, laid_out, target)

@@ -107,11 +107,16 @@ def image_url(ctx: BuildContext[PdfOptions]) -> Callable[[Image], str]:
 
 
 def document_html(
-    doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometry, bodies: dict[str, str] | None = None
+    doc: Document,
+    ctx: BuildContext[PdfOptions],
+    geo: PageGeometry,
+    bodies: dict[str, str] | None = None,
+    chapters_out: list[str] | None = None,
 ) -> str:
     """The whole book as one HTML document, from the theme's ``templates/pdf/book.html``.
 
-    ``bodies``, when given, receives the body XHTML of each chapter by id (for :func:`lay_out`)."""
+    ``bodies``, when given, receives the body XHTML of each chapter by id (for :func:`lay_out`);
+    ``chapters_out`` each chapter's own HTML, in order (for the batched layout)."""
     opts = ctx.options
     opens = chapter_breaks(doc.chapters, opts.chapter_break)
     renderer = PrintRenderer(
@@ -125,6 +130,8 @@ def document_html(
     chapters = [Markup(renderer.chapter(ch)) for ch in doc.chapters]
     if bodies is not None:
         bodies.update(renderer.bodies)
+    if chapters_out is not None:
+        chapters_out.extend(str(c) for c in chapters)
     meta = doc.meta
     cover = ""
     cover_ref = meta.cover  # the configured cover, else the front matter's (metadata.build_meta)
@@ -228,6 +235,14 @@ def lay_out_book(
     return finish(doc, ctx, lay_out(doc, ctx, html, css_text, bodies), again)
 
 
+def pdf_identifier(doc: Document, ctx: BuildContext[PdfOptions]) -> bytes | None:
+    """The fixed PDF identifier of a reproducible build (None: WeasyPrint chooses one)."""
+    if not ctx.reproducible:
+        return None
+    seed = f"{doc.meta.identifier}|{doc.meta.title}|{ctx.build_time.isoformat()}"
+    return hashlib.md5(seed.encode("utf-8")).hexdigest().encode("ascii")
+
+
 def write_pdf(doc: Document, ctx: BuildContext[PdfOptions], laid_out: Any, target: Path) -> None:
     """Write a laid-out book to ``target``, with page labels that match its folios."""
     opts = ctx.options
@@ -236,9 +251,9 @@ def write_pdf(doc: Document, ctx: BuildContext[PdfOptions], laid_out: Any, targe
         options["pdf_variant"] = opts.pdf_variant
     if opts.pdf_variant == "pdf/ua-1":
         options["pdf_tags"] = True
-    if ctx.reproducible:
-        seed = f"{doc.meta.identifier}|{doc.meta.title}|{ctx.build_time.isoformat()}"
-        options["pdf_identifier"] = hashlib.md5(seed.encode("utf-8")).hexdigest().encode("ascii")
+    identifier = pdf_identifier(doc, ctx)
+    if identifier is not None:
+        options["pdf_identifier"] = identifier
     finisher = labels_finisher(page_labels(laid_out.pages))
     try:
         with font_timestamps(ctx.build_time if ctx.reproducible else None):
@@ -265,7 +280,8 @@ def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStar
     doc = draft(doc, ctx)
     css_text = stylesheet(doc, ctx, geo)
     bodies: dict[str, str] = {}
-    html = document_html(doc, ctx, geo, bodies)
+    chapters: list[str] = []
+    html = document_html(doc, ctx, geo, bodies, chapters)
     key = cache_key(html, css_text)
     cached = load(ctx.gate.root, key)
     if cached is not None:
@@ -274,5 +290,11 @@ def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStar
         cached = load(ctx.gate.root, key)
         if cached is not None:
             return cached
+        from .batches import lay_out_batched
+
+        batched = lay_out_batched(doc, ctx, html, css_text, chapters)
+        if batched is not None:
+            store(ctx.gate.root, key, batched.starts)
+            return batched.starts
         laid_out = lay_out_book(doc, ctx, geo, html, css_text, bodies)
         return record_pagination(ctx, html, css_text, laid_out)

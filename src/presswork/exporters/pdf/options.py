@@ -27,3 +27,7 @@ class PdfOptions:
     link_footnotes: bool = False  #: Also print the URL of each external link as a footnote (for paper).
     pdf_variant: Literal["", "pdf/ua-1", "pdf/a-3u"] = ""  #: PDF variant passed to WeasyPrint ("" = plain PDF).
     code_style: str = "default"  #: Pygments style of code highlighting.
+    batch: Literal["off", "auto"] = (
+        "off"  #: "auto": lay chapters out in batches in parallel worker processes and cache them in .presswork-cache/ (falls back to one document when the book needs it); "off": one document.
+    )
+    batch_size: int = 0  #: Chapters per batch with batch = "auto" (0: chosen from the book's length and the cores).

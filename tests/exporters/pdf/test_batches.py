@@ -1,0 +1,251 @@
+"""The batched PDF layout (pdf.batch = "auto") equals the serial one page for page, and rebuilds incrementally."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from presswork.build import build
+from presswork.exporters.pdf import batches
+from presswork.exporters.pdf.batches import BookPieces, Fallback, Job, cut_book, plan_batches, serial_reasons
+
+CONFIG = 'title = "Batches"\nauthors = ["A. Writer"]\nlanguage = "en"\ndate = "2025-03-04"\noutput_name = "book"\n'
+PARAGRAPH = (
+    "Every stage of a publishing pipeline turns one representation into the next, and each one "
+    "has a price that a careful writer can estimate before paying it. "
+)
+
+
+def chapter(n: int, chapters: int) -> str:
+    """Chapter ``n``: its length grows with ``n`` (so page counts differ, odd and even), with a section,
+    a footnote, a link to the next chapter and one to a section of the previous one."""
+    body = "\n\n".join(f"{PARAGRAPH * 3} Paragraph {n}.{k}." for k in range(1 + 3 * (n % 3) + n // 2))
+    links = []
+    if n < chapters:
+        links.append(f"Read on in [chapter {n + 1}]({n + 1:02d}-chapter.md).")
+    if n > 1:
+        links.append(f"Back to [the costs of chapter {n - 1}]({n - 1:02d}-chapter.md#costs-{n - 1}).")
+    return (
+        f"# Chapter {n}: The pipeline\n\nIt starts here.[^n{n}] {' '.join(links)} See <https://example.org/{n}>.\n\n"
+        f"[^n{n}]: A note of chapter {n}.\n\n{body}\n\n## The costs {{#costs-{n}}}\n\n{PARAGRAPH}\n"
+    )
+
+
+def make_book(folder: Path, chapters: int = 6, pdf: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(1, chapters + 1):
+        (folder / f"{n:02d}-chapter.md").write_text(chapter(n, chapters), encoding="utf-8")
+    (folder / "presswork.toml").write_text(CONFIG + (f"\n[pdf]\n{pdf}\n" if pdf else ""), encoding="utf-8")
+    return folder
+
+
+def build_pdf(folder: Path) -> Path:
+    result = build(folder, formats=["pdf"], out=folder / "output")
+    return result.outputs["pdf"]
+
+
+@functools.cache
+def facts(path: Path) -> dict[str, Any]:
+    """What a reader sees of a PDF: per-page text, page labels, bookmarks (depth, title, page), named
+    destinations, and every link (page, target page or URI)."""
+    reader = PdfReader(path)
+
+    def outline(items: list[Any], depth: int = 0) -> list[tuple[int, str, int | None]]:
+        out: list[tuple[int, str, int | None]] = []
+        for item in items:
+            if isinstance(item, list):
+                out += outline(item, depth + 1)
+            else:
+                out.append((depth, item.title, reader.get_destination_page_number(item)))
+        return out
+
+    dests = {str(k): reader.get_destination_page_number(v) for k, v in reader.named_destinations.items()}
+    links: list[tuple[int, str, int | None]] = []
+    for n, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            a = annot.get_object()
+            if "/Dest" in a:
+                links.append((n, str(a["/Dest"]), dests.get(str(a["/Dest"]))))
+            else:
+                links.append((n, str(a["/A"]["/URI"]), None))
+    return {
+        "texts": [p.extract_text() for p in reader.pages],
+        "labels": list(reader.page_labels),
+        "outline": outline(reader.outline),
+        "dests": dests,
+        "links": links,
+        "info": {k: str(v) for k, v in (reader.metadata or {}).items()},
+    }
+
+
+def contents_entries(texts: list[str]) -> list[tuple[str, str]]:
+    """(title, printed page number) of every contents line."""
+    page = next(t for t in texts if t.lstrip().startswith("Contents"))
+    return re.findall(r"^(.+?)\s*\.[ .]*\.\s*(\d+)\s*$", page, flags=re.M)
+
+
+def pagination(folder: Path) -> str:
+    (path,) = (folder / ".presswork-cache").glob("pagination-*.json")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def screen(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The same book laid out serially and in batches of two chapters (one-sided)."""
+    root = tmp_path_factory.mktemp("screen")
+    serial = build_pdf(make_book(root / "serial"))
+    batched = build_pdf(make_book(root / "batched", pdf='batch = "auto"\nbatch_size = 2'))
+    return serial, batched
+
+
+@pytest.fixture(scope="module")
+def two_sided(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The same book laid out serially and in batches, two-sided (chapters open on right-hand pages)."""
+    root = tmp_path_factory.mktemp("print")
+    serial = build_pdf(make_book(root / "serial", chapters=5, pdf="print = true"))
+    batched = build_pdf(make_book(root / "batched", chapters=5, pdf='print = true\nbatch = "auto"\nbatch_size = 2'))
+    return serial, batched
+
+
+@pytest.mark.parametrize("mode", ["screen", "two_sided"])
+def test_batched_equals_serial_page_for_page(mode: str, request: pytest.FixtureRequest) -> None:
+    serial_pdf, batched_pdf = request.getfixturevalue(mode)
+    serial, batched = facts(serial_pdf), facts(batched_pdf)
+    assert len(serial["texts"]) >= 12
+    # Per page: body, folios and running heads.
+    for n, (a, b) in enumerate(zip(serial["texts"], batched["texts"], strict=True)):
+        assert a == b, f"page {n + 1} differs"
+    assert batched["labels"] == serial["labels"]
+    assert "iii" in serial["labels"] and "1" in serial["labels"]
+    assert batched["outline"] == serial["outline"]
+    assert [t for _d, t, _p in serial["outline"]].count("Chapter 6: The pipeline" if mode == "screen" else "") <= 1
+    assert batched["dests"] == serial["dests"]
+    assert batched["links"] == serial["links"]
+    assert any(target is not None and target != page for page, _name, target in serial["links"])
+    assert batched["info"] == serial["info"]
+    entries = contents_entries(batched["texts"])
+    assert len(entries) >= 10 and entries == contents_entries(serial["texts"])
+    # A chapter's contents number is the label of the page its bookmark opens.
+    chapters = {t: p for d, t, p in batched["outline"] if d == 0 and p is not None}
+    for title, number in entries:
+        if title in chapters:
+            assert batched["labels"][chapters[title]] == number
+    # The EPUB's page list reads the same page starts.
+    assert pagination(batched_pdf.parent.parent) == pagination(serial_pdf.parent.parent)
+
+
+def test_two_sided_batches_open_on_right_hand_pages(two_sided: tuple[Path, Path]) -> None:
+    _serial, batched = two_sided
+    result = facts(batched)
+    for _depth, _title, page in (o for o in result["outline"] if o[0] == 0 and o[1].startswith("Chapter")):
+        assert page is not None and page % 2 == 0, "a chapter opens on a left-hand page"
+    assert "" in [t.strip() for t in result["texts"]], "no blank verso was needed: the test proves nothing"
+
+
+def test_incremental_rebuild_equals_clean_build(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    folder = make_book(tmp_path / "book", pdf='batch = "auto"\nbatch_size = 2')
+    build_pdf(folder)
+    # A one-word edit of chapter 3 (same page count): only its batch is laid out again.
+    path = folder / "03-chapter.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("It starts here.", "It begins here."), encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="presswork.batches"):
+        output = build_pdf(folder)
+    assert "1 of 5 layouts made" in caplog.text
+    texts = facts.__wrapped__(output)["texts"]
+    assert any(t.startswith("Chapter 3: The pipeline") and "It begins here." in t for t in texts)
+    # A longer chapter 1 moves every later page: the batches after it are renumbered (laid out again),
+    # and so is the front matter (its contents numbers changed).
+    path = folder / "01-chapter.md"
+    path.write_text(path.read_text(encoding="utf-8") + ("\n\n" + PARAGRAPH * 6) * 8, encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="presswork.batches"):
+        edited = build_pdf(folder).read_bytes()
+    assert "4 of 5 layouts made" in caplog.text
+    # The same bytes as a clean build; the cache is safe to delete.
+    shutil.rmtree(folder / ".presswork-cache")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="presswork.batches"):
+        clean = build_pdf(folder).read_bytes()
+    assert "5 of 5 layouts made" in caplog.text
+    assert edited == clean
+    # A theme change (a project theme restyling the body) invalidates every batch.
+    theme = folder / "themes" / "mine"
+    (theme / "pdf").mkdir(parents=True)
+    (theme / "theme.toml").write_text('name = "mine"\nextends = "default"\n', encoding="utf-8")
+    (theme / "pdf" / "book.css").write_text("p { color: #202020; }\n", encoding="utf-8")
+    config = folder / "presswork.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("[pdf]", 'theme = "mine"\n\n[pdf]'), encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="presswork.batches"):
+        restyled = build_pdf(folder).read_bytes()
+    assert "5 of 5 layouts made" in caplog.text
+    assert restyled != clean
+
+
+# --------------------------------------------------------------------------- units
+
+
+def test_batches_start_only_where_a_chapter_opens_a_page() -> None:
+    assert plan_batches([True] * 5, 2) == [[0, 1], [2, 3], [4]]
+    assert plan_batches([True, True, False, True, False, False], 2) == [[0, 1, 2], [3, 4, 5]]
+    assert plan_batches([True], 4) == [[0]]
+
+
+def test_books_that_need_one_document_are_laid_out_serially() -> None:
+    assert serial_reasons("a::after { content: counter(page) }", "", "chapter") == ""
+    assert "total page count" in serial_reasons("@page { @bottom-center { content: counter(pages) } }", "", "chapter")
+    assert "through the book" in serial_reasons("", "", "book")
+    assert "structure tree" in serial_reasons("", "pdf/ua-1", "chapter")
+    with pytest.raises(Fallback):
+        cut_book("<html><body><p>no main matter</p></body></html>", ["<p>no main matter</p>"])
+
+
+def test_cut_book_keeps_every_byte() -> None:
+    html = (
+        '<html><head><meta name="dcterms.created" content="x"/></head><body class="book">'
+        '<div class="frontmatter">F</div>\n<div class="mainmatter">\n'
+        '<section class="part">P</section><section id="a">A</section><section id="b">B</section>\n</div>\n</body></html>'
+    )
+    pieces = cut_book(html, ['<section id="a">A</section>', '<section id="b">B</section>'])
+    assert isinstance(pieces, BookPieces)
+    assert pieces.head + pieces.front + pieces.main_open + "".join(pieces.chapters) + pieces.tail == html
+    assert pieces.chapters[0].startswith('\n<section class="part">')
+    assert "dcterms" not in pieces.batch_document([1]) and 'id="a"' not in pieces.batch_document([1])
+    assert "mainmatter" not in pieces.front_document() and pieces.front_document().endswith("</body></html>")
+
+
+def test_a_page_reference_into_another_batch_is_detected(tmp_path: Path) -> None:
+    """``target-counter()`` to an anchor no document of the batch holds: the book falls back to serial."""
+    from presswork.assets import AssetGate
+
+    gate = AssetGate(tmp_path)
+    html = '<html><body><div class="mainmatter"><p id="here"><a href="#there">see</a></p></div></body></html>'
+    css = "a::after { content: ' on page ' target-counter(attr(href), page); }"
+    job = Job(0, html, css, tmp_path.as_uri() + "/", tmp_path.as_uri() + "/", gate, externals={})
+    assert batches._Laid(job).report().missing == ["there"]
+    answered = batches._Laid(Job(0, html, css, tmp_path.as_uri() + "/", tmp_path.as_uri() + "/", gate, {"there": 7}))
+    report = answered.report()
+    assert report.missing == []
+    result = answered.finish(batches.Place(None, True))
+    assert "see on page 7" in PdfReader(__import__("io").BytesIO(result.pdf)).pages[0].extract_text()
+
+
+def test_epub_page_list_comes_from_the_cached_batches(
+    screen: tuple[Path, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    """An EPUB built without the PDF takes the print edition's page starts from the batch cache."""
+    folder = screen[1].parent.parent
+    saved = pagination(folder)
+    for path in (folder / ".presswork-cache").glob("pagination-*.json"):
+        path.unlink()
+    with caplog.at_level(logging.INFO, logger="presswork.batches"):
+        build(folder, formats=["epub"], out=folder / "output")
+    assert "0 of 5 layouts made" in caplog.text
+    assert pagination(folder) == saved
