@@ -21,6 +21,7 @@ from .assets import AssetGate, pil_pixel_limit
 from .config import Config, discover_config, fill_dataclass, make_config, suggest
 from .diagnostics import PressworkError, Reporter, StrictError, UsageError
 from .exporters.base import BuildContext, Exporter
+from .exporters.common import pagination
 from .metadata import build_meta
 from .parallel import can_run_in_parallel, run_parallel
 from .reading import SourceFile, decode, read_markdown
@@ -559,7 +560,11 @@ def build(
             if jobs > 1 and len(tasks) > 1 and can_run_in_parallel():
                 stage(f"writing {', '.join(tasks)} side by side")
                 started = time.perf_counter()
-                run_parallel(tasks, reporter, jobs)
+                first = _share_print_layout(tasks)
+                try:
+                    run_parallel(tasks, reporter, jobs, first)
+                finally:
+                    pagination.forget_layout()
                 result.seconds["all"] = time.perf_counter() - started
             else:
                 for number, (name, task) in enumerate(tasks.items(), 1):
@@ -582,6 +587,25 @@ def build(
         for name, target in result.outputs.items():
             on_output(name, target)
     return result
+
+
+def _share_print_layout(tasks: dict[str, Callable[[], None]]) -> tuple[str, ...]:
+    """With the PDF written side by side with other formats: announce its print layout (the EPUB's page
+    list waits for it rather than laying the book out again) and start it first. Returns the tasks to
+    start first."""
+    if "pdf" not in tasks:
+        return ()
+    pdf = tasks["pdf"]
+
+    def pdf_then_done() -> None:
+        try:
+            pdf()
+        finally:
+            pagination.layout_done()  # stored by now, or never will be: nobody waits any longer
+
+    pagination.expect_layout()
+    tasks["pdf"] = pdf_then_done
+    return ("pdf",)
 
 
 def check_out_dir(path: Path, pos: Pos | None = None) -> None:

@@ -15,7 +15,10 @@ print and MathML in EPUB and is skipped on both.
 Cache: ``.presswork-cache/pagination-<hash>.json`` under the project root, keyed by a hash
 of the print HTML, stylesheet and WeasyPrint version. The PDF exporter writes it after its
 own layout; the EPUB exporter reads it, or lays the print edition out itself (under a file
-lock, so parallel workers do not race) when it is missing.
+lock, so parallel workers do not race) when it is missing. When the build writes the PDF side
+by side with the EPUB (``--jobs``), it calls :func:`expect_layout` before forking: the EPUB's
+:func:`load` then waits until the PDF has stored its layout (or ended) instead of racing it to
+the lock and laying the same book out a second time.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import multiprocessing
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -34,6 +38,12 @@ IGNORED = frozenset("\u200b\u00ad\u2010\u21aa\u200c\u200d\ufeff")
 CACHE_DIR = ".presswork-cache"
 #: Bump when the meaning of cached page starts changes.
 FORMAT = 1
+#: How long (s) :func:`load` waits at most for a layout another worker announced (then it lays out itself).
+WAIT_LIMIT = 900.0
+
+#: Set by the build (before its workers fork) while a PDF exporter running side by side will store the
+#: print layout; set "done" once it has (or once the PDF exporter has ended, stored or not).
+_pending: Any = None
 
 
 @dataclass(frozen=True)
@@ -136,8 +146,29 @@ def locked(root: Path, key: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def expect_layout() -> None:
+    """Announce (in the build process, before forking) that a PDF exporter of this build will store its layout."""
+    global _pending
+    _pending = multiprocessing.get_context("fork").Event()
+
+
+def layout_done() -> None:
+    """The announced layout is stored, or will not be (its PDF exporter ended): stop waiting for it."""
+    if _pending is not None:
+        _pending.set()
+
+
+def forget_layout() -> None:
+    """End of the build: nothing is announced any more."""
+    global _pending
+    _pending = None
+
+
 def load(root: Path, key: str) -> list[PageStart | None] | None:
-    """The cached page starts of layout ``key``, or None."""
+    """The cached page starts of layout ``key``, or None; first waits for a layout announced
+    by :func:`expect_layout` (another worker's PDF) to be stored."""
+    if _pending is not None:
+        _pending.wait(WAIT_LIMIT)
     try:
         data = json.loads(_path(root, key).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -155,3 +186,5 @@ def store(root: Path, key: str, starts: Sequence[PageStart | None]) -> None:
         tmp.replace(path)
     except OSError:
         pass
+    finally:
+        layout_done()
