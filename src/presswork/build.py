@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .assets import AssetGate, pil_pixel_limit
+from .assets import AssetGate, is_remote, pil_pixel_limit
 from .config import Config, discover_config, fill_dataclass, make_config, suggest
 from .diagnostics import PressworkError, Reporter, StrictError, UsageError
 from .exporters.base import BuildContext, Exporter
@@ -32,8 +32,8 @@ from .registry import exporter_entry_points, load_exporter
 from .structure import make_chapters, slugify
 from .theme import Theme, load_theme
 from .transforms import apply_transforms
-from .tree import Document, Pos, plain_text
-from .walk import walk
+from .tree import Document, Image, Pos, plain_text
+from .walk import query, walk
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -561,6 +561,7 @@ def build(
                 stage(f"writing {', '.join(tasks)} side by side")
                 started = time.perf_counter()
                 first = _share_print_layout(tasks)
+                _prefetch_remote(doc, gate)
                 try:
                     run_parallel(tasks, reporter, jobs, first)
                 finally:
@@ -587,6 +588,20 @@ def build(
         for name, target in result.outputs.items():
             on_output(name, target)
     return result
+
+
+def _prefetch_remote(doc: Document, gate: AssetGate) -> None:
+    """Fetch the book's allowed remote images once, before the workers fork, so that every format
+    gets them from the gate's cache rather than each worker requesting them again. A failure is left
+    for the exporters to meet and report, as in a sequential build."""
+    if not gate.allow_remote:
+        return
+    refs = [img.src for img in query(doc, Image) if is_remote(img.src)]
+    if doc.meta.cover and is_remote(doc.meta.cover):
+        refs.append(doc.meta.cover)
+    for ref in dict.fromkeys(refs):
+        with contextlib.suppress(PressworkError):
+            gate.read_bytes(ref)
 
 
 def _share_print_layout(tasks: dict[str, Callable[[], None]]) -> tuple[str, ...]:
