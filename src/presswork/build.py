@@ -613,6 +613,7 @@ def _share_print_layout(tasks: dict[str, Callable[[], None]]) -> tuple[str, ...]
     pdf = tasks["pdf"]
 
     def pdf_then_done() -> None:
+        pagination.producing()  # in this worker: whatever the PDF exporter loads, it never waits for itself
         try:
             pdf()
         finally:

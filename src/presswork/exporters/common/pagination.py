@@ -44,6 +44,8 @@ WAIT_LIMIT = 900.0
 #: Set by the build (before its workers fork) while a PDF exporter running side by side will store the
 #: print layout; set "done" once it has (or once the PDF exporter has ended, stored or not).
 _pending: Any = None
+#: True in the worker that produces the announced layout.
+_producer = False
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,12 @@ def expect_layout() -> None:
     _pending = multiprocessing.get_context("fork").Event()
 
 
+def producing() -> None:
+    """This process is the one that lays the announced layout out (the PDF worker): it never waits for it."""
+    global _producer
+    _producer = True
+
+
 def layout_done() -> None:
     """The announced layout is stored, or will not be (its PDF exporter ended): stop waiting for it."""
     if _pending is not None:
@@ -160,14 +168,14 @@ def layout_done() -> None:
 
 def forget_layout() -> None:
     """End of the build: nothing is announced any more."""
-    global _pending
-    _pending = None
+    global _pending, _producer
+    _pending, _producer = None, False
 
 
 def load(root: Path, key: str) -> list[PageStart | None] | None:
     """The cached page starts of layout ``key``, or None; first waits for a layout announced
     by :func:`expect_layout` (another worker's PDF) to be stored."""
-    if _pending is not None:
+    if _pending is not None and not _producer:
         _pending.wait(WAIT_LIMIT)
     try:
         data = json.loads(_path(root, key).read_text(encoding="utf-8"))
