@@ -72,4 +72,4 @@ def test_a_parallel_pdf_and_epub_lay_the_print_edition_out_once(make_book, monke
     assert calls.read_text().count("layout") == 1
     from presswork.exporters.common import pagination
 
-    assert pagination._pending is None  # nothing announced after the build
+    assert pagination._announced is None and pagination._producer is None  # nothing announced after the build

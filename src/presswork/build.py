@@ -560,9 +560,9 @@ def build(
             if jobs > 1 and len(tasks) > 1 and can_run_in_parallel():
                 stage(f"writing {', '.join(tasks)} side by side")
                 started = time.perf_counter()
-                first = _share_print_layout(tasks)
-                _prefetch_remote(doc, gate)
                 try:
+                    first = _share_print_layout(tasks, gate.root)
+                    _prefetch_remote(doc, gate)
                     run_parallel(tasks, reporter, jobs, first)
                 finally:
                     pagination.forget_layout()
@@ -604,7 +604,7 @@ def _prefetch_remote(doc: Document, gate: AssetGate) -> None:
             gate.read_bytes(ref)
 
 
-def _share_print_layout(tasks: dict[str, Callable[[], None]]) -> tuple[str, ...]:
+def _share_print_layout(tasks: dict[str, Callable[[], None]], root: Path) -> tuple[str, ...]:
     """With the PDF written side by side with other formats: announce its print layout (the EPUB's page
     list waits for it rather than laying the book out again) and start it first. Returns the tasks to
     start first."""
@@ -613,13 +613,13 @@ def _share_print_layout(tasks: dict[str, Callable[[], None]]) -> tuple[str, ...]
     pdf = tasks["pdf"]
 
     def pdf_then_done() -> None:
-        pagination.producing()  # in this worker: whatever the PDF exporter loads, it never waits for itself
+        pagination.producing()  # first thing: hold the layout lock the EPUB waits for
         try:
             pdf()
         finally:
             pagination.layout_done()  # stored by now, or never will be: nobody waits any longer
 
-    pagination.expect_layout()
+    pagination.expect_layout(root)
     tasks["pdf"] = pdf_then_done
     return ("pdf",)
 

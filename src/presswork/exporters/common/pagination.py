@@ -16,9 +16,11 @@ Cache: ``.presswork-cache/pagination-<hash>.json`` under the project root, keyed
 of the print HTML, stylesheet and WeasyPrint version. The PDF exporter writes it after its
 own layout; the EPUB exporter reads it, or lays the print edition out itself (under a file
 lock, so parallel workers do not race) when it is missing. When the build writes the PDF side
-by side with the EPUB (``--jobs``), it calls :func:`expect_layout` before forking: the EPUB's
-:func:`load` then waits until the PDF has stored its layout (or ended) instead of racing it to
-the lock and laying the same book out a second time.
+by side with the EPUB (``--jobs``), it calls :func:`expect_layout` before forking and the PDF
+worker takes a build-wide layout lock first thing (:func:`producing`): the EPUB's :func:`load`
+waits for that lock (released once the layout is stored, or when the PDF ends) instead of racing
+the PDF to the keyed lock and laying the same book out a second time. A lock, not an event: a
+worker that dies releases it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import multiprocessing
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -38,14 +39,10 @@ IGNORED = frozenset("\u200b\u00ad\u2010\u21aa\u200c\u200d\ufeff")
 CACHE_DIR = ".presswork-cache"
 #: Bump when the meaning of cached page starts changes.
 FORMAT = 1
-#: How long (s) :func:`load` waits at most for a layout another worker announced (then it lays out itself).
-WAIT_LIMIT = 900.0
-
-#: Set by the build (before its workers fork) while a PDF exporter running side by side will store the
-#: print layout; set "done" once it has (or once the PDF exporter has ended, stored or not).
-_pending: Any = None
-#: True in the worker that produces the announced layout.
-_producer = False
+#: The project folder whose print layout a PDF worker of this build produces (set before forking).
+_announced: Path | None = None
+#: The open lock file of the PDF worker that is producing the announced layout.
+_producer: Any = None
 
 
 @dataclass(frozen=True)
@@ -148,35 +145,65 @@ def locked(root: Path, key: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def expect_layout() -> None:
-    """Announce (in the build process, before forking) that a PDF exporter of this build will store its layout."""
-    global _pending
-    _pending = multiprocessing.get_context("fork").Event()
+def _build_lock(root: Path) -> Path:
+    return root / CACHE_DIR / "print-layout.lock"
+
+
+def expect_layout(root: Path) -> None:
+    """Announce (in the build process, before forking) that a PDF worker will lay out the print edition of ``root``."""
+    global _announced
+    _announced = root
 
 
 def producing() -> None:
-    """This process is the one that lays the announced layout out (the PDF worker): it never waits for it."""
+    """In the PDF worker, first thing: hold the build's layout lock until :func:`layout_done`, so that an EPUB
+    worker's :func:`load` waits for this layout instead of laying the book out again."""
     global _producer
-    _producer = True
+    if _announced is None:
+        return
+    try:
+        _build_lock(_announced).parent.mkdir(parents=True, exist_ok=True)
+        handle = open(_build_lock(_announced), "w")  # noqa: SIM115 (closed in layout_done)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        _producer = handle
+    except OSError:
+        _producer = None
 
 
 def layout_done() -> None:
-    """The announced layout is stored, or will not be (its PDF exporter ended): stop waiting for it."""
-    if _pending is not None:
-        _pending.set()
+    """The produced layout is stored, or will not be (the PDF exporter ended): release the waiting workers.
+    The lock also goes with the process, so nobody ever waits for a worker that died."""
+    global _producer
+    if _producer is not None:
+        handle, _producer = _producer, None
+        with contextlib.suppress(OSError):
+            fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
 
 
 def forget_layout() -> None:
     """End of the build: nothing is announced any more."""
-    global _pending, _producer
-    _pending, _producer = None, False
+    global _announced
+    _announced = None
+    layout_done()
+
+
+def _wait_for_producer(root: Path) -> None:
+    """Wait while a PDF worker of this build holds the layout lock of ``root`` (not in that worker itself)."""
+    if _announced is None or _producer is not None or _announced != root:
+        return
+    try:
+        with open(_build_lock(root), "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_SH)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    except OSError:
+        pass
 
 
 def load(root: Path, key: str) -> list[PageStart | None] | None:
-    """The cached page starts of layout ``key``, or None; first waits for a layout announced
-    by :func:`expect_layout` (another worker's PDF) to be stored."""
-    if _pending is not None and not _producer:
-        _pending.wait(WAIT_LIMIT)
+    """The cached page starts of layout ``key``, or None; first waits while a PDF worker announced
+    by :func:`expect_layout` is laying the book out (it holds the build's layout lock)."""
+    _wait_for_producer(root)
     try:
         data = json.loads(_path(root, key).read_text(encoding="utf-8"))
     except (OSError, ValueError):
