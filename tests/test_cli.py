@@ -386,7 +386,7 @@ def test_verbose_tracebacks_are_not_wrapped(presswork, make_book, monkeypatch) -
 
 def test_a_build_shows_its_stages_and_a_summary_of_each_output(presswork, make_book) -> None:
     book = make_book({"a.md": "# A\n\nText.\n", "b.md": "# B\n\n[x](#nowhere)\n"})
-    result = presswork("build", book, "--format", "pptx,html")
+    result = presswork("build", book, "--format", "pptx,html", "--jobs", "1")  # one after another: a stage each
     assert result.status == 0, result.err
     lines = result.err.splitlines()
     for stage in ("reading 2 files", "transforming", "writing pptx (1/2)", "writing html (2/2)"):

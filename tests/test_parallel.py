@@ -49,3 +49,27 @@ def test_a_failing_worker_is_a_clean_error_and_leaves_outputs_intact(make_book, 
         build(book, formats=["pdf", "epub"], jobs=2)
     assert str(err.value) == "01-a.md:3: the EPUB broke"
     assert digests(first.outputs["pdf"].parent) == before
+
+
+def test_a_parallel_pdf_and_epub_lay_the_print_edition_out_once(make_book, monkeypatch, tmp_path: Path) -> None:
+    """The EPUB's page list waits for the PDF worker's layout instead of racing it to the lock."""
+    import presswork.exporters.pdf as pdf_exporter
+    from presswork.exporters.pdf import document
+
+    calls = tmp_path / "layouts.txt"
+    render = document.render
+
+    def counted(*args, **kwargs):
+        with calls.open("a") as f:  # the workers are forked processes: count in a file
+            f.write("layout\n")
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(document, "render", counted)
+    monkeypatch.setattr(pdf_exporter, "render", counted)
+    book = make_book({"01-a.md": "# A\n\n" + "Some words here. " * 200 + "\n"})
+    result = build(book, formats=["epub", "pdf"], jobs=2)  # the EPUB is named first: the PDF still starts first
+    assert sorted(result.outputs) == ["epub", "pdf"]
+    assert calls.read_text().count("layout") == 1
+    from presswork.exporters.common import pagination
+
+    assert pagination._announced is None and pagination._producer is None  # nothing announced after the build

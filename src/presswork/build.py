@@ -17,10 +17,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .assets import AssetGate, pil_pixel_limit
+from .assets import AssetGate, is_remote, pil_pixel_limit
 from .config import Config, discover_config, fill_dataclass, make_config, suggest
 from .diagnostics import PressworkError, Reporter, StrictError, UsageError
 from .exporters.base import BuildContext, Exporter
+from .exporters.common import pagination
 from .metadata import build_meta
 from .parallel import can_run_in_parallel, run_parallel
 from .reading import SourceFile, decode, read_markdown
@@ -31,8 +32,8 @@ from .registry import exporter_entry_points, load_exporter
 from .structure import make_chapters, slugify
 from .theme import Theme, load_theme
 from .transforms import apply_transforms
-from .tree import Document, Pos, plain_text
-from .walk import walk
+from .tree import Document, Image, Pos, plain_text
+from .walk import query, walk
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -561,7 +562,12 @@ def build(
             if jobs > 1 and len(tasks) > 1 and can_run_in_parallel():
                 stage(f"writing {', '.join(tasks)} side by side")
                 started = time.perf_counter()
-                run_parallel(tasks, reporter, jobs)
+                try:
+                    first = _share_print_layout(tasks, gate.root)
+                    _prefetch_remote(doc, gate)
+                    run_parallel(tasks, reporter, jobs, first)
+                finally:
+                    pagination.forget_layout()
                 result.seconds["all"] = time.perf_counter() - started
             else:
                 for number, (name, task) in enumerate(tasks.items(), 1):
@@ -584,6 +590,40 @@ def build(
         for name, target in result.outputs.items():
             on_output(name, target)
     return result
+
+
+def _prefetch_remote(doc: Document, gate: AssetGate) -> None:
+    """Fetch the book's allowed remote images once, before the workers fork, so that every format
+    gets them from the gate's cache rather than each worker requesting them again. A failure is left
+    for the exporters to meet and report, as in a sequential build."""
+    if not gate.allow_remote:
+        return
+    refs = [img.src for img in query(doc, Image) if is_remote(img.src)]
+    if doc.meta.cover and is_remote(doc.meta.cover):
+        refs.append(doc.meta.cover)
+    for ref in dict.fromkeys(refs):
+        with contextlib.suppress(PressworkError):
+            gate.read_bytes(ref)
+
+
+def _share_print_layout(tasks: dict[str, Callable[[], None]], root: Path) -> tuple[str, ...]:
+    """With the PDF written side by side with other formats: announce its print layout (the EPUB's page
+    list waits for it rather than laying the book out again) and start it first. Returns the tasks to
+    start first."""
+    if "pdf" not in tasks:
+        return ()
+    pdf = tasks["pdf"]
+
+    def pdf_then_done() -> None:
+        pagination.producing()  # first thing: hold the layout lock the EPUB waits for
+        try:
+            pdf()
+        finally:
+            pagination.layout_done()  # stored by now, or never will be: nobody waits any longer
+
+    pagination.expect_layout(root)
+    tasks["pdf"] = pdf_then_done
+    return ("pdf",)
 
 
 def check_out_dir(path: Path, pos: Pos | None = None) -> None:

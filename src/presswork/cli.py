@@ -52,6 +52,14 @@ def _jobs(text: str) -> int:
     return value
 
 
+def default_jobs() -> int:
+    """The ``--jobs`` default: the cores this process may run on (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def _port(text: str) -> int:
     """``--port`` value: 0 (any free port) to 65535."""
     try:
@@ -135,9 +143,9 @@ def _parser() -> argparse.ArgumentParser:
             "--jobs",
             "-j",
             type=_jobs,
-            default=1,
+            default=None,
             metavar="N",
-            help="write up to N formats at once, each in its own process (default 1)",
+            help="write up to N formats at once, each in its own process (default: the number of cores)",
         )
 
     v = add("preview", "serve the book as a site on 127.0.0.1, rebuild on save, reload the page")
@@ -355,7 +363,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
                 theme=args.theme,
                 strict=args.strict,
                 drafts=args.drafts,
-                jobs=args.jobs,
+                jobs=args.jobs or default_jobs(),
                 on_stage=stage,
                 profile=args.profile,
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from .diagnostics import Reporter, Warning_
@@ -26,8 +26,11 @@ def can_run_in_parallel() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def run_parallel(tasks: dict[str, Callable[[], None]], reporter: Reporter, jobs: int) -> None:
-    """Run every task in its own forked worker, at most ``jobs`` at once.
+def run_parallel(
+    tasks: dict[str, Callable[[], None]], reporter: Reporter, jobs: int, first: Sequence[str] = ()
+) -> None:
+    """Run every task in its own forked worker, at most ``jobs`` at once; the tasks named in
+    ``first`` start first (others may wait for what they produce).
 
     The workers exit when all formats are written, so WeasyPrint's memory goes back to
     the system even when presswork runs on (``watch``).
@@ -38,7 +41,9 @@ def run_parallel(tasks: dict[str, Callable[[], None]], reporter: Reporter, jobs:
     _TASKS, _REPORTER = dict(tasks), reporter
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {name: pool.submit(_run, name) for name in tasks}
+            order = sorted(tasks, key=lambda name: name not in first)
+            submitted = {name: pool.submit(_run, name) for name in order}
+            futures = {name: submitted[name] for name in tasks}  # results in task order
             errors = []
             for future in futures.values():
                 try:

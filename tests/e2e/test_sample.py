@@ -50,3 +50,12 @@ def test_sample_metadata_comes_from_front_matter_and_config(sample_outputs: dict
     info = PdfReader(sample_outputs["pdf"]).metadata
     assert info.title == "AI Engineering"
     assert "AI Engineering" in (info.subject or "") or "comprehensive guide" in (info.subject or "")
+
+
+def test_sample_pdf_embeds_no_cjk_font(sample_outputs: dict[str, Path]) -> None:
+    """The nested-list bullet U+25E6, which Noto Serif lacks, comes from a small symbol font, not a CJK one."""
+    out = subprocess.run(["pdffonts", str(sample_outputs["pdf"])], capture_output=True, text=True, check=True).stdout
+    names = [row.split()[0] for row in out.splitlines()[2:]]
+    assert any("Noto-Serif" in n for n in names), out
+    assert not [n for n in names if "CJK" in n], out
+    assert any("Symbols" in n for n in names), out  # where the nested-list bullet now comes from

@@ -10,14 +10,17 @@ Display text is wrapped at spaces only, never hyphenated.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-from presswork.exporters.common.fonts import file_named
+from presswork.exporters.common.fonts import cache_dir, file_named
 
 #: Cover size in pixels (the 1.6 ratio retailers recommend; 1600x2560 is the usual minimum).
 COVER_SIZE = (1600, 2560)
@@ -181,8 +184,59 @@ def _design(text: CoverText, options: dict[str, Any], size: tuple[int, int]) -> 
     return design
 
 
+#: Covers kept in the cache folder (the least recently written go first).
+CACHE_KEEP = 48
+_MEMORY: dict[str, bytes] = {}
+
+
+def _cache_key(text: CoverText, options: dict[str, Any], size: tuple[int, int]) -> str:
+    """Everything the cover's bytes depend on: this module's code, Pillow, the text, colours, size and fonts."""
+    import PIL
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(f"|{PIL.__version__}|{text!r}|{size!r}|".encode())
+    digest.update(repr([str(options.get(k, "")) for k in ("cover_background", "accent", "cover_highlight")]).encode())
+    for names in (_SERIF_BOLD, _SANS, _SANS_BOLD, _CJK_BOLD, _CJK):
+        path = file_named(names)
+        try:
+            st = os.stat(path) if path else None
+        except OSError:
+            st = None
+        digest.update(f"|{path}|{st.st_size if st else 0}|{st.st_mtime_ns if st else 0}".encode())
+    return digest.hexdigest()[:32]
+
+
 def render_cover(text: CoverText, options: dict[str, Any], size: tuple[int, int] = COVER_SIZE) -> bytes:
-    """A PNG cover (deterministic bytes) using theme options ``cover_background`` / ``accent`` and ``cover_highlight``."""
+    """A PNG cover (deterministic bytes) using theme options ``cover_background`` / ``accent`` and ``cover_highlight``.
+
+    Drawing and compressing a cover costs about half a second, and a build of all three formats needs
+    three: the PNG is kept in memory (``watch``) and in the user cache folder (``fonts.cache_dir()/covers``),
+    keyed by everything its bytes depend on; an unreadable or unwritable cache only costs time.
+    """
+    key = _cache_key(text, options, size)
+    if key in _MEMORY:
+        return _MEMORY[key]
+    folder = cache_dir() / "covers"
+    path = folder / f"{key}.png"
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = _draw_cover(text, options, size)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{key}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+            for old in sorted(folder.glob("*.png"), key=lambda p: p.stat().st_mtime)[:-CACHE_KEEP]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass
+    _MEMORY[key] = data
+    return data
+
+
+def _draw_cover(text: CoverText, options: dict[str, Any], size: tuple[int, int]) -> bytes:
+    """The cover of ``text`` at ``size``, painted and compressed (see :func:`render_cover`)."""
     d = _design(text, options, size)
     white = (255, 255, 255)
     gradient = Image.linear_gradient("L").resize(size)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import bisect
+import json
+import os
 import re
 import shutil
 import subprocess
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 GENERIC_FAMILIES = frozenset(
     {
@@ -134,42 +138,175 @@ def file_named(names: tuple[str, ...]) -> str | None:
     return None
 
 
-@lru_cache(maxsize=256)
-def _cmap(entry: str) -> frozenset[int]:
+class Coverage:
+    """The code points one font face draws, as sorted half-open ranges ``[start, end)`` flattened into one
+    tuple (``start0, end0, start1, end1, ...``): compact on disk, and a membership test is one bisection."""
+
+    __slots__ = ("bounds",)
+
+    def __init__(self, bounds: Iterable[int]) -> None:
+        self.bounds = tuple(bounds)
+
+    @classmethod
+    def of(cls, points: Iterable[int]) -> Coverage:
+        """The coverage of exactly ``points``."""
+        bounds: list[int] = []
+        for cp in sorted(set(points)):
+            if bounds and bounds[-1] == cp:
+                bounds[-1] = cp + 1
+            else:
+                bounds += [cp, cp + 1]
+        return cls(bounds)
+
+    def __contains__(self, cp: object) -> bool:
+        return isinstance(cp, int) and bisect.bisect_right(self.bounds, cp) % 2 == 1
+
+    def points(self) -> Iterator[int]:
+        """Every covered code point, in order."""
+        for start, end in zip(self.bounds[::2], self.bounds[1::2], strict=True):
+            yield from range(start, end)
+
+
+#: Bump when the meaning of the cached coverage changes.
+_CACHE_FORMAT = 1
+
+
+def cache_dir() -> Path:
+    """Where coverage data is kept across builds: ``$PRESSWORK_CACHE_DIR``, else ``$XDG_CACHE_HOME/presswork``,
+    else ``~/.cache/presswork``. Installed fonts belong to the machine, not to a book, so neither does their
+    coverage."""
+    if os.environ.get("PRESSWORK_CACHE_DIR"):
+        return Path(os.environ["PRESSWORK_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "presswork"
+
+
+class _CoverageCache:
+    """Coverage of font faces, computed with fontTools at most once per face file version (path, index,
+    size and modification time) and kept in one JSON file of :func:`cache_dir`; loaded lazily, one face at a
+    time, only for the faces a check actually needs. An unreadable or unwritable cache only costs speed."""
+
+    def __init__(self) -> None:
+        self.memory: dict[str, tuple[tuple[int, int], Coverage]] = {}
+        self.disk: dict[str, Any] | None = None
+        self.computed = 0  # faces read with fontTools by this process (tests and profiles look at it)
+
+    def _file(self) -> Path:
+        return cache_dir() / f"font-coverage-{_CACHE_FORMAT}.json"
+
+    def _load_disk(self) -> dict[str, Any]:
+        if self.disk is None:
+            try:
+                data = json.loads(self._file().read_text(encoding="utf-8"))
+                self.disk = data if isinstance(data, dict) else {}
+            except (OSError, ValueError):
+                self.disk = {}
+        return self.disk
+
+    def _store(self, entry: str, stamp: tuple[int, int], coverage: Coverage) -> None:
+        """Add one face to the file: merged with what other processes wrote meanwhile, replaced atomically."""
+        path = self._file()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                current = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(current, dict):
+                    current = {}
+            except (OSError, ValueError):
+                current = {}
+            current[entry] = {"stamp": list(stamp), "bounds": list(coverage.bounds)}
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(current, separators=(",", ":")), encoding="utf-8")
+            tmp.replace(path)
+            self.disk = current
+        except OSError:
+            pass
+
+    def get(self, file: str, index: int) -> Coverage:
+        """The coverage of face ``index`` of font ``file`` (empty when the file cannot be read)."""
+        entry = f"{file}#{index}"
+        try:
+            st = os.stat(file)
+        except OSError:
+            return Coverage(())
+        stamp = (st.st_size, st.st_mtime_ns)
+        known = self.memory.get(entry)
+        if known and known[0] == stamp:
+            return known[1]
+        cached = self._load_disk().get(entry)
+        if isinstance(cached, dict) and cached.get("stamp") == list(stamp) and isinstance(cached.get("bounds"), list):
+            coverage = Coverage(cached["bounds"])
+        else:
+            coverage = Coverage.of(_read_cmap(file, index))
+            self.computed += 1
+            self._store(entry, stamp, coverage)
+        self.memory[entry] = (stamp, coverage)
+        return coverage
+
+
+def _read_cmap(file: str, index: int) -> Iterable[int]:
+    """The code points in the best cmap of a font face (none for an unreadable font)."""
     from fontTools.ttLib import TTFont
 
-    path, _, index = entry.rpartition("#")
     try:
-        font = TTFont(path, fontNumber=int(index or 0), lazy=True)
-        cmap = font.getBestCmap() or {}
-        font.close()
+        font = TTFont(file, fontNumber=index, lazy=True)
+        try:
+            return list(font.getBestCmap() or {})
+        finally:
+            font.close()
     except Exception:  # an unreadable font covers nothing
-        return frozenset()
-    return frozenset(cmap)
+        return []
+
+
+COVERAGE = _CoverageCache()
+
+
+def face_coverage(face: FontFace) -> Coverage:
+    """The code points ``face`` draws (cached in memory and across builds)."""
+    return COVERAGE.get(face.file, face.index)
+
+
+def _regular_first(faces: Iterable[FontFace]) -> list[FontFace]:
+    """Faces in the order most likely to settle a question at the first: upright normal-width regular first."""
+    return sorted(faces, key=lambda f: (f.slant != 0, abs(f.weight - 80), abs(f.width - 100), f.file, f.index))
+
+
+def covers(families: Iterable[str], ch: str) -> bool:
+    """True when an installed font of ``families`` draws ``ch``: faces are consulted one at a time, in the
+    families' order, until one has it."""
+    cp = ord(ch)
+    return any(cp in face_coverage(face) for family in families for face in _regular_first(family_faces(family)))
 
 
 def covered(families: Iterable[str]) -> frozenset[int]:
-    """Code points drawn by at least one installed font of ``families``."""
+    """Code points drawn by at least one installed font of ``families`` (reads every face: prefer
+    :func:`covers` or :func:`missing_glyphs`, which stop as soon as a question is settled)."""
     points: set[int] = set()
     for family in families:
         for face in family_faces(family):
-            points |= _cmap(f"{face.file}#{face.index}")
+            points.update(face_coverage(face).points())
     return frozenset(points)
+
+
+def _needs_glyph(ch: str) -> bool:
+    """Whitespace, control and format characters (joiners, variation selectors) need no glyph."""
+    return not (ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs") or 0xFE00 <= ord(ch) <= 0xFE0F)
 
 
 def missing_glyphs(text: str, families: Iterable[str]) -> list[str]:
     """Characters of ``text`` (sorted, once each) that no installed font of ``families`` covers.
 
     Whitespace, control and format characters (joiners, variation selectors) need no glyph.
-    Returns [] when fontconfig is not available (nothing can be checked).
+    Faces are consulted lazily, in the families' order: once the first font draws everything (the usual
+    case) no other font is read. Returns [] when fontconfig is not available (nothing can be checked).
     """
     if not installed_faces():
         return []
-    have = covered(tuple(families))
-    out = set()
-    for ch in set(text):
-        if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs") or 0xFE00 <= ord(ch) <= 0xFE0F:
-            continue
-        if ord(ch) not in have:
-            out.add(ch)
-    return sorted(out)
+    left = {ord(ch) for ch in set(text) if _needs_glyph(ch)}
+    for family in families:
+        for face in _regular_first(family_faces(family)):
+            if not left:
+                return []
+            coverage = face_coverage(face)
+            left = {cp for cp in left if cp not in coverage}
+    return sorted(chr(cp) for cp in left)

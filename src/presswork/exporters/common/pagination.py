@@ -15,7 +15,12 @@ print and MathML in EPUB and is skipped on both.
 Cache: ``.presswork-cache/pagination-<hash>.json`` under the project root, keyed by a hash
 of the print HTML, stylesheet and WeasyPrint version. The PDF exporter writes it after its
 own layout; the EPUB exporter reads it, or lays the print edition out itself (under a file
-lock, so parallel workers do not race) when it is missing.
+lock, so parallel workers do not race) when it is missing. When the build writes the PDF side
+by side with the EPUB (``--jobs``), it calls :func:`expect_layout` before forking and the PDF
+worker takes a build-wide layout lock first thing (:func:`producing`): the EPUB's :func:`load`
+waits for that lock (released once the layout is stored, or when the PDF ends) instead of racing
+the PDF to the keyed lock and laying the same book out a second time. A lock, not an event: a
+worker that dies releases it.
 """
 
 from __future__ import annotations
@@ -34,6 +39,10 @@ IGNORED = frozenset("\u200b\u00ad\u2010\u21aa\u200c\u200d\ufeff")
 CACHE_DIR = ".presswork-cache"
 #: Bump when the meaning of cached page starts changes.
 FORMAT = 1
+#: The project folder whose print layout a PDF worker of this build produces (set before forking).
+_announced: Path | None = None
+#: The open lock file of the PDF worker that is producing the announced layout.
+_producer: Any = None
 
 
 @dataclass(frozen=True)
@@ -136,8 +145,65 @@ def locked(root: Path, key: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _build_lock(root: Path) -> Path:
+    return root / CACHE_DIR / "print-layout.lock"
+
+
+def expect_layout(root: Path) -> None:
+    """Announce (in the build process, before forking) that a PDF worker will lay out the print edition of ``root``."""
+    global _announced
+    _announced = root
+
+
+def producing() -> None:
+    """In the PDF worker, first thing: hold the build's layout lock until :func:`layout_done`, so that an EPUB
+    worker's :func:`load` waits for this layout instead of laying the book out again."""
+    global _producer
+    if _announced is None:
+        return
+    try:
+        _build_lock(_announced).parent.mkdir(parents=True, exist_ok=True)
+        handle = open(_build_lock(_announced), "w")  # noqa: SIM115 (closed in layout_done)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        _producer = handle
+    except OSError:
+        _producer = None
+
+
+def layout_done() -> None:
+    """The produced layout is stored, or will not be (the PDF exporter ended): release the waiting workers.
+    The lock also goes with the process, so nobody ever waits for a worker that died."""
+    global _producer
+    if _producer is not None:
+        handle, _producer = _producer, None
+        with contextlib.suppress(OSError):
+            fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def forget_layout() -> None:
+    """End of the build: nothing is announced any more."""
+    global _announced
+    _announced = None
+    layout_done()
+
+
+def _wait_for_producer(root: Path) -> None:
+    """Wait while a PDF worker of this build holds the layout lock of ``root`` (not in that worker itself)."""
+    if _announced is None or _producer is not None or _announced != root:
+        return
+    try:
+        with open(_build_lock(root), "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_SH)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    except OSError:
+        pass
+
+
 def load(root: Path, key: str) -> list[PageStart | None] | None:
-    """The cached page starts of layout ``key``, or None."""
+    """The cached page starts of layout ``key``, or None; first waits while a PDF worker announced
+    by :func:`expect_layout` is laying the book out (it holds the build's layout lock)."""
+    _wait_for_producer(root)
     try:
         data = json.loads(_path(root, key).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -155,3 +221,5 @@ def store(root: Path, key: str, starts: Sequence[PageStart | None]) -> None:
         tmp.replace(path)
     except OSError:
         pass
+    finally:
+        layout_done()

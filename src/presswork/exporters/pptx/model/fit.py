@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from PIL import ImageFont
@@ -87,7 +88,7 @@ def line_factor(family: str) -> float:
 Piece = tuple[str, Style]
 
 
-def _tokens(pieces: list[Piece]) -> list[list[Piece]]:
+def _tokens(pieces: Iterable[Piece]) -> list[list[Piece]]:
     """Split styled pieces into words (each keeps its trailing spaces), a word may span pieces."""
     words: list[list[Piece]] = [[]]
     for text, style in pieces:
@@ -112,6 +113,12 @@ def _tokens(pieces: list[Piece]) -> list[list[Piece]]:
 
 def wrap_count(pieces: list[Piece], width: float) -> int:
     """Number of lines the styled pieces take when wrapped greedily at spaces into ``width`` points."""
+    return _wrap_count(tuple(pieces), width)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _wrap_count(pieces: tuple[Piece, ...], width: float) -> int:
+    """:func:`wrap_count`, cached: titles, table cells and code lines are measured again at each size tried."""
     lines, used = 1, 0.0
     for word in _tokens(pieces):
         if word[0][0] == "\n":

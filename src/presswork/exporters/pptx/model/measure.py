@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from . import fit as slidefit
 from .deck import CodeBox, Frame, Para, Run, TableBox
 from .fit import Style
@@ -34,8 +36,11 @@ def run_pieces(
     ]
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def para_height(para: Para, frame: Frame, width: float, first: bool = False) -> float:
-    """Height of a paragraph set in ``width`` points (the box's inner width)."""
+    """Height of a paragraph set in ``width`` points (the box's inner width). Cached (paragraphs and
+    frames are immutable): pagination measures a growing text box after each paragraph it adds, and
+    with the cache each paragraph is wrapped once, so a slide costs linear, not quadratic, time."""
     if has_math(para):
         return math_para_height(para, frame, width, first)
     size = frame.size_of(para)

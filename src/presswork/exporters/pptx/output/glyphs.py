@@ -7,7 +7,7 @@ import functools
 import re
 from collections.abc import Callable
 
-from presswork.exporters.common.fonts import covered, installed_faces, missing_glyphs
+from presswork.exporters.common.fonts import covers, face_coverage, installed_faces, missing_glyphs
 
 from ..model.fit import METRIC_TWINS
 
@@ -35,10 +35,10 @@ def _families(family: str) -> tuple[str, ...]:
 def fallback_family(ch: str) -> str:
     """An installed family that draws ``ch`` ("" if none does)."""
     for family in FALLBACK_FAMILIES:
-        if ord(ch) in covered((family,)):
+        if covers((family,), ch):
             return family
     for face in installed_faces():
-        if face.families and ord(ch) in covered(face.families[:1]):
+        if face.families and ord(ch) in face_coverage(face):
             return face.families[0]
     return ""
 
