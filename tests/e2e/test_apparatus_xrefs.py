@@ -23,6 +23,7 @@ pytestmark = pytest.mark.slow
 #: The text that stands on the page of each target in the fixture book.
 TARGET_TEXT = {
     "Figure 1.1": "The publishing pipeline from Markdown",
+    "Figure 5.1": "How a build flows",  # a Graphviz diagram (chapters/05-diagrams.md)
     "Table 1.1": "Build costs per stage",
     "Listing 1.1": "Building the book",
     "Section 1.1": "1.1 Figures and tables",
