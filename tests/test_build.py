@@ -89,21 +89,29 @@ def run_build(book: Path, *args: str, env: dict[str, str] | None = None) -> subp
 
 
 @pytest.mark.slow
-def test_ctrl_c_midway_leaves_previous_outputs_intact(features_book: Path) -> None:
-    """A real SIGINT while the build is under way (its first temporary output on disk)."""
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_midway_leaves_previous_outputs_intact(features_book: Path, jobs: str) -> None:
+    """Ctrl-C as a terminal sends it (SIGINT to the build's whole process group, its workers too)
+    while the build is under way: the first format's temporary output is on disk, others still to come."""
     first = run_build(features_book, "--format", "pdf,epub,pptx")
     assert first.wait(timeout=300) == 0, first.stderr.read()
     out = features_book / "output"
     before = hashes(out)
     (features_book / "chapters" / "01-basics.md").write_text("# Changed\n\nNew text.\n")
-    proc = run_build(features_book, "--format", "pdf,epub,pptx")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "presswork", "build", str(features_book), "--format", "pdf,epub,pptx", "--jobs", jobs],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a shell gives a foreground job
+    )
     deadline = time.monotonic() + 120
     while not any(p.name.endswith(".tmp") for p in out.iterdir()):
         assert proc.poll() is None, "the build ended before it could be interrupted"
         assert time.monotonic() < deadline
         time.sleep(0.005)
-    proc.send_signal(signal.SIGINT)
-    assert proc.wait(timeout=120) == 130
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=120) == 130, proc.stderr.read()
     assert "interrupted; earlier outputs are intact" in proc.stderr.read()
     assert hashes(out) == before
 
