@@ -136,3 +136,20 @@ def test_long_items_do_not_go_into_columns() -> None:
     items: list[FlowItem] = [para(f"Item {i} " + words(14), bullet="bullet") for i in range(14)]
     pages = paginate(items, FRAME, no_pictures)
     assert len(pages) > 1 and all(b.split == 0 for boxes, _, _ in pages for b in boxes)  # type: ignore[union-attr]
+
+
+def test_a_code_line_taller_than_a_slide_is_spread_over_slides_cut_at_spaces() -> None:
+    """A notebook's one-line output of a long list wraps past a whole slide: it is cut at spaces into
+    visual lines and continued, never run off the slide (osllmai/inDox docs)."""
+    from presswork.exporters.pptx.model.measure import _cut_line
+
+    long = (Token("x = ['", "0000AA"), Token(words(1500), "AA0000"), Token("']"))
+    code = CodeBox([(Token("short line"),), long, (Token("end"),)], FRAME.code_size)
+    pages = paginate([code], FRAME, no_pictures)
+    assert len(pages) > 1 and heights_fit(pages, FRAME)
+    parts = [b for boxes, _, _ in pages for b in boxes if isinstance(b, CodeBox)]
+    lines = ["".join(t.text for t in line) for part in parts for line in part.lines]
+    assert lines[0] == "short line" and lines[-1] == "end"
+    assert " ".join(lines[1:-1]).split() == "".join(t.text for t in long).split()  # every word, none cut inside
+    assert {t.color for part in parts for line in part.lines[1:-1] for t in line} >= {"0000AA", "AA0000"}
+    assert ["".join(t.text for t in p) for p in _cut_line((Token("a" * 25),), 10)] == ["a" * 10, "a" * 10, "a" * 5]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import re
 
 from . import fit as slidefit
-from .deck import CodeBox, Frame, Para, Run, TableBox
+from .deck import CodeBox, Frame, Para, Run, TableBox, Token
 from .fit import Style
 from .inlinemath import has_math, math_para_height
 
@@ -142,3 +144,43 @@ def code_line_heights(box: CodeBox, f: Frame) -> list[float]:
         * HEIGHT_SAFETY
         for line in box.lines
     ]
+
+
+def split_tall_code_lines(box: CodeBox, f: Frame) -> list[tuple[Token, ...]]:
+    """The lines of ``box``, a line that wraps taller than an empty slide cut at spaces into pieces of one
+    visual line each (a notebook's one-line output of a long list), so that pagination can spread it over
+    slides instead of letting it run off one; every other line is kept whole."""
+    inner = f.width - 2 * f.callout_inset
+    room = f.height - 2 * f.callout_inset
+    char = slidefit.text_width("0" * 100, Style(f.code_font, box.size)) / 100
+    per_line = max(8, int(inner / char) - 1)
+    out: list[tuple[Token, ...]] = []
+    for line, height in zip(box.lines, code_line_heights(box, f), strict=True):
+        if height <= room:
+            out.append(line)
+            continue
+        out.extend(_cut_line(line, per_line))
+    return out
+
+
+def _cut_line(line: tuple[Token, ...], per_line: int) -> list[tuple[Token, ...]]:
+    """``line`` cut into pieces of at most ``per_line`` characters, at spaces where it can (a word longer than a
+    line is cut inside), each token keeping its colour."""
+    pieces: list[tuple[Token, ...]] = []
+    current: list[Token] = []
+    count = 0
+    for token in line:
+        for part in re.split(r"(?<= )", token.text):
+            while part:
+                if count + len(part.rstrip(" ")) > per_line and current:
+                    pieces.append(tuple(current))  # the next piece starts a new visual line
+                    current, count = [], 0
+                    part = part.lstrip(" ")
+                    continue
+                take = part if len(part) <= per_line else part[:per_line]
+                current.append(dataclasses.replace(token, text=take))
+                count += len(take)
+                part = part[len(take) :]
+    if current:
+        pieces.append(tuple(current))
+    return pieces

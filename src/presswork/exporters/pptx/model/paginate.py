@@ -21,7 +21,7 @@ from .deck import (
     Token,
 )
 from .flow import VISIBLE_ITEMS, Anchor, FlowItem, SlideBreak, SpeakerNote
-from .measure import GAP, code_line_heights, code_size, text_height
+from .measure import GAP, code_line_heights, code_size, split_tall_code_lines, text_height
 from .text import runs_head, runs_tail
 
 #: One laid-out slide: its boxes top-down, its speaker notes and the anchors (ids) it holds.
@@ -342,6 +342,7 @@ class Pager:
     def code(self, box: CodeBox) -> None:
         f = self.frame
         box.size = code_size(box, f)
+        box.lines = split_tall_code_lines(box, f)
         heights = code_line_heights(box, f)
         start = 0
         while start < len(box.lines):
