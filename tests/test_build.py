@@ -104,6 +104,8 @@ def test_ctrl_c_midway_leaves_previous_outputs_intact(features_book: Path, jobs:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a shell gives a foreground job
+        # as on a terminal: a runner started in the background (`cmd &`) ignores SIGINT, and children inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     while not any(p.name.endswith(".tmp") for p in out.iterdir()):
