@@ -90,14 +90,21 @@ def test_targets_numbers_and_labels(tmp_path: Path, reader: str) -> None:
     assert from_json(to_json(doc)) == doc  # the new nodes round-trip through the tree JSON
 
 
-def test_unknown_and_duplicate_ids_are_errors_with_places(tmp_path: Path) -> None:
+def test_unknown_ids_and_duplicate_ids_referred_to_are_errors_with_places(tmp_path: Path) -> None:
     root = _book(tmp_path, {"a.md": "# A\n\nText.\n\nSee @fig-missing here.\n"})
     with pytest.raises(PressworkError) as err:
         read_project(root)
     assert str(err.value.pos) == "a.md:5" and "@fig-missing" in str(err.value)
     (root / "a.md").write_text("# A\n\n## X {#sec-x}\n", encoding="utf-8")
     (root / "b.md").write_text("# B\n\nText.\n\n## Y {#sec-x}\n", encoding="utf-8")
-    with pytest.raises(PressworkError) as err:
+    # given twice but never referred to (a real Quarto book does this): a warning naming both places
+    project = load_project(root)
+    reporter = Reporter()
+    read_document(project, make_gate(project.config, load_theme("default", root), reporter), reporter)
+    [warning] = [w for w in reporter.warnings if "duplicate id" in w.message]
+    assert str(warning.pos) == "b.md:5" and "a.md:3" in warning.message
+    (root / "c.md").write_text("# C\n\nAs @sec-x shows.\n", encoding="utf-8")
+    with pytest.raises(PressworkError) as err:  # referred to: which one is meant? an error naming both places
         read_project(root)
     assert str(err.value.pos) == "b.md:5" and "a.md:3" in str(err.value)
 

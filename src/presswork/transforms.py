@@ -435,7 +435,7 @@ def apply_transforms(
     chapters = render_diagrams(chapters, config.root, reporter)  # diagram code -> SVG figures, before ids and numbers
     bibliography = load_bibliography(config, gate, meta.language)
     chapters = mark_chapters(chapters, bibliography.keys if bibliography else frozenset())
-    check_targets(chapters)
+    check_targets(chapters, reporter)
     chapters = glossary_last(chapters, config)  # back matter: numbered last, then set apart (apparatus.py)
     chapters, ids = unique_ids(chapters)
     chapters = resolve_links(chapters, ids, reporter, config.content, config.site_url)

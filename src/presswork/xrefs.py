@@ -7,7 +7,7 @@ import dataclasses
 from typing import Any
 
 from .config import Config
-from .diagnostics import PressworkError
+from .diagnostics import PressworkError, Reporter
 from .reading.crossrefs import XREF_PREFIXES, is_xref
 from .tree import Chapter, CodeBlock, CrossRef, Figure, Heading, MathBlock, Pos, Table, Text, plain_text
 from .walk import walk_with_positions
@@ -32,17 +32,21 @@ def listing_caption(node: CodeBlock) -> str:
     return next((v for k in LISTING_CAPTION_KEYS if (v := node.attr.get(k))), "")
 
 
-def check_targets(chapters: list[Chapter]) -> None:
-    """Refuse a cross-reference id (``fig-``, ``tbl-``, ``sec-``, ``eq-``, ``lst-``) given twice,
-    naming both places; run before ids are made unique (which would hide it)."""
+def check_targets(chapters: list[Chapter], reporter: Reporter) -> None:
+    """A cross-reference id (``fig-``, ``tbl-``, ``sec-``, ``eq-``, ``lst-``) given twice: an error naming
+    both places when some ``@id`` refers to it (which target would it mean?), else a warning (the second
+    gets a unique id, as any repeated id does); run before ids are made unique, which would hide it."""
     seen: dict[str, Pos] = {}
+    twice: list[tuple[str, Pos, Pos]] = []
+    used: set[str] = set()
 
     def claim(ident: str, pos: Pos) -> None:
         if not is_xref(ident):
             return
         if ident in seen:
-            raise PressworkError(f"duplicate id {ident!r}: first given at {seen[ident]}", pos)
-        seen[ident] = pos
+            twice.append((ident, seen[ident], pos))
+        else:
+            seen[ident] = pos
 
     for ch in chapters:
         claim(ch.id, Pos(ch.source))
@@ -51,9 +55,15 @@ def check_targets(chapters: list[Chapter]) -> None:
             ident = _target_id(node)
             if ident:
                 claim(ident, pos or Pos(source))
+            if isinstance(node, CrossRef):
+                used.add(node.target)
             return node
 
         walk_with_positions(ch.blocks, visit)
+    for ident, first, again in twice:
+        if ident in used:
+            raise PressworkError(f"duplicate id {ident!r}: first given at {first}", again)
+        reporter.warn(f"duplicate id {ident!r}: first given at {first}; nothing refers to it", again, "link")
 
 
 def _chapter_numbers(chapters: list[Chapter]) -> list[str]:
