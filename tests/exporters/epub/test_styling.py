@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from presswork.exporters.epub.package import package_language
 from tests.exporters.epub.test_epub import NS, Book, _variants, build
 
@@ -46,3 +48,44 @@ def test_no_hyphenation_in_code_urls_and_tables(tmp_path: Path) -> None:
     selectors = " ".join(m.group(1) for m in re.finditer(r"([^{}]*)\{[^}]*\bhyphens:\s*(?:manual|none)", css))
     for needed in ("code", "pre", "a", "table", "th", "caption"):
         assert re.search(rf"(^|[\s,]){needed}([\s,.:]|$)", selectors), needed
+
+
+def _luminance(rgb: tuple[int, ...]) -> float:
+    """WCAG relative luminance of an (r, g, b) colour."""
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (v / 255 for v in rgb[:3])]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_a_chapter_is_readable_in_chromium_in_light_and_dark_mode(tmp_path: Path) -> None:
+    """As a browser-based reading system shows it: headings and text contrast at least 4.5:1 with the page
+    painted on screen, in both schemes (the dark block's light accents must never sit on a white page)."""
+    import io
+    import shutil
+    import zipfile
+
+    from PIL import Image
+
+    playwright = pytest.importorskip("playwright.sync_api")
+    epub = build(tmp_path)[0]
+    folder = tmp_path / "unzipped"
+    with zipfile.ZipFile(epub) as z:
+        z.extractall(folder)
+    chapter = sorted((folder / "EPUB" / "text").glob("ch*.xhtml"))[0]
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=["--no-sandbox"]
+        )
+        try:
+            for scheme in ("light", "dark"):
+                page = browser.new_page(color_scheme=scheme, viewport={"width": 600, "height": 400})
+                page.goto(chapter.as_uri())
+                shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+                page_rgb = shot.getpixel((3, 3))  # the page margin, as painted
+                for selector in ("h1", "h2", "p"):
+                    if page.locator(selector).count():
+                        fg = page.evaluate(f"getComputedStyle(document.querySelector('{selector}')).color")
+                        rgb = tuple(int(float(v)) for v in re.findall(r"[\d.]+", fg)[:3])
+                        hi, lo = sorted((_luminance(rgb), _luminance(page_rgb)), reverse=True)
+                        assert (hi + 0.05) / (lo + 0.05) >= 4.5, (scheme, selector, fg, page_rgb)
+        finally:
+            browser.close()
