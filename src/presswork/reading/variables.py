@@ -11,7 +11,7 @@ other template tag (``{% hint %}``, ``{% if %}``...) is kept as written with one
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from ..diagnostics import PressworkError, Reporter
 from ..tree import Pos
@@ -30,27 +30,35 @@ _RAW_TAGS = frozenset({"raw", "endraw"})
 Origin = Callable[[int], Pos]
 
 
+def _lines(text: str) -> Iterator[tuple[int, str, bool]]:
+    """Each line of ``text`` with its number and whether it is code: a fence's own line or inside a fence."""
+    fence = ""
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        found = _FENCE.match(line)
+        if fence:
+            closes = (
+                found is not None
+                and found.group("mark")[0] == fence[0]
+                and len(found.group("mark")) >= len(fence)
+                and not found.group("info").strip()
+            )
+            fence = "" if closes else fence
+            yield number, line, True
+        elif found:
+            fence = found.group("mark")
+            yield number, line, True
+        else:
+            yield number, line, False
+
+
 def substitute(text: str, variables: dict[str, str], where: Origin) -> str:
     """Replace ``{{ name }}`` outside code by its value; an undefined name is an error when ``variables`` is not empty."""
     if "{{" not in text or not variables:
         return text
     out: list[str] = []
-    fence = ""
     raw = False
-    for number, line in enumerate(text.splitlines(keepends=True), start=1):
-        found = _FENCE.match(line)
-        if fence:
-            if (
-                found
-                and found.group("mark")[0] == fence[0]
-                and len(found.group("mark")) >= len(fence)
-                and not found.group("info").strip()
-            ):
-                fence = ""
-            out.append(line)
-            continue
-        if found:
-            fence = found.group("mark")
+    for number, line, code in _lines(text):
+        if code:
             out.append(line)
             continue
         raw = _raw_state(line, raw)
@@ -86,20 +94,8 @@ def gitbook_tags(text: str, where: Origin, reporter: Reporter) -> str:
     if "{%" not in text:
         return text
     out: list[str] = []
-    fence = ""
-    for number, line in enumerate(text.splitlines(keepends=True), start=1):
-        found = _FENCE.match(line)
-        if fence or found:
-            if (
-                fence
-                and found
-                and found.group("mark")[0] == fence[0]
-                and len(found.group("mark")) >= len(fence)
-                and not found.group("info").strip()
-            ):
-                fence = ""
-            elif not fence and found:
-                fence = found.group("mark")
+    for number, line, code in _lines(text):
+        if code:
             out.append(line)
             continue
         if "{%" in line:
