@@ -95,29 +95,29 @@ def _find_open(out: list[Inline], current: str) -> tuple[int, str, str] | None:
     """Where the ``[`` matching a ``]`` at the end of ``current`` opened: ``(-1, head, inner)`` inside
     ``current`` itself, or ``(k, head, inner)`` in Text node ``out[k]`` (text before / after the bracket).
     Brackets are balanced over the Text nodes in between; None when no ``[`` opens the span."""
-    depth = 0
-    for pos in range(len(current) - 1, -1, -1):
-        ch = current[pos]
-        if ch == "]":
-            depth += 1
-        elif ch == "[":
-            if depth == 0:
-                return -1, current[:pos], current[pos + 1 :]
-            depth -= 1
+    pos, depth = _open_bracket(current, 0)
+    if pos is not None:
+        return -1, current[:pos], current[pos + 1 :]
     for k in range(len(out) - 1, -1, -1):
         node = out[k]
-        if not isinstance(node, Text):
-            continue
-        text = node.text
-        for pos in range(len(text) - 1, -1, -1):
-            ch = text[pos]
-            if ch == "]":
-                depth += 1
-            elif ch == "[":
-                if depth == 0:
-                    return k, text[:pos], text[pos + 1 :]
-                depth -= 1
+        if isinstance(node, Text):
+            pos, depth = _open_bracket(node.text, depth)
+            if pos is not None:
+                return k, node.text[:pos], node.text[pos + 1 :]
     return None
+
+
+def _open_bracket(text: str, depth: int) -> tuple[int | None, int]:
+    """Scanning ``text`` backwards with ``depth`` brackets still to close: the position of the ``[`` that
+    opens the span (None if not in ``text``) and the depth left over for the text before it."""
+    for pos in range(len(text) - 1, -1, -1):
+        if text[pos] == "]":
+            depth += 1
+        elif text[pos] == "[":
+            if depth == 0:
+                return pos, depth
+            depth -= 1
+    return None, depth
 
 
 def _merge(nodes: list[Inline]) -> list[Inline]:
