@@ -47,13 +47,14 @@ class PdfExporter(Exporter[PdfOptions]):
         html = document_html(doc, ctx, geo, bodies, chapters)
         # Under the layout's lock, so an EPUB built in parallel waits for this layout's page
         # starts (its page list) instead of laying the same book out a second time.
-        with locked(ctx.gate.root, cache_key(html, css_text)):
+        key = cache_key(html, css_text)
+        with locked(ctx.gate.root, key):
             batched = lay_out_batched(doc, ctx, html, css_text, chapters)
             if batched is not None:
-                store(ctx.gate.root, cache_key(html, css_text), batched.starts)
+                store(ctx.gate.root, key, batched.starts)
             else:
                 laid_out = lay_out_book(doc, ctx, geo, html, css_text, bodies)
-                record_pagination(ctx, html, css_text, laid_out)
+                record_pagination(ctx, key, laid_out)
         if batched is not None:
             merge_batches(batched, target, pdf_identifier(doc, ctx))
         else:

@@ -264,10 +264,11 @@ def write_pdf(doc: Document, ctx: BuildContext[PdfOptions], laid_out: Any, targe
         raise PressworkError(f"PDF output failed: {type(exc).__name__}: {exc}") from exc
 
 
-def record_pagination(ctx: BuildContext[PdfOptions], html: str, css_text: str, laid_out: Any) -> list[PageStart | None]:
-    """Where each laid-out page begins, cached under the project for the EPUB's page list."""
+def record_pagination(ctx: BuildContext[PdfOptions], key: str, laid_out: Any) -> list[PageStart | None]:
+    """Where each laid-out page begins, cached under the project (``key``: the print HTML and CSS's
+    :func:`~presswork.exporters.common.pagination.cache_key`) for the EPUB's page list."""
     starts = page_starts(laid_out.pages, [folio_text(f) for f in page_labels(laid_out.pages)])
-    store(ctx.gate.root, cache_key(html, css_text), starts)
+    store(ctx.gate.root, key, starts)
     return starts
 
 
@@ -297,4 +298,4 @@ def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStar
             store(ctx.gate.root, key, batched.starts)
             return batched.starts
         laid_out = lay_out_book(doc, ctx, geo, html, css_text, bodies)
-        return record_pagination(ctx, html, css_text, laid_out)
+        return record_pagination(ctx, key, laid_out)
