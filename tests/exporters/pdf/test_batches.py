@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import logging
 import re
 import shutil
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 
 from presswork.build import build
@@ -38,12 +40,31 @@ def chapter(n: int, chapters: int) -> str:
     )
 
 
+#: Chapter 3's extras: a tall figure that moves whole to the next page and is scaled back into the
+#: hole it left, and a 60-line listing cut at a page break (floats.py and listings.py at work).
+FIGURE = "![A tall figure of the pipeline](tall.png)"
+LISTING = "```python\n" + "\n".join(f"stage_{i} = run(stage_{i - 1})  # step {i}" for i in range(1, 61)) + "\n```"
+
+
 def make_book(folder: Path, chapters: int = 6, pdf: str = "") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(1, chapters + 1):
-        (folder / f"{n:02d}-chapter.md").write_text(chapter(n, chapters), encoding="utf-8")
+        text = chapter(n, chapters)
+        if n == 3:
+            blocks = text.split("\n\n")
+            blocks.insert(4, FIGURE)
+            blocks.insert(7, LISTING)
+            text = "\n\n".join(blocks)
+        (folder / f"{n:02d}-chapter.md").write_text(text, encoding="utf-8")
+    Image.new("RGB", (600, 700), (30, 90, 160)).save(folder / "tall.png")
     (folder / "presswork.toml").write_text(CONFIG + (f"\n[pdf]\n{pdf}\n" if pdf else ""), encoding="utf-8")
     return folder
+
+
+FLOAT_LOG = io.StringIO()
+_handler = logging.StreamHandler(FLOAT_LOG)
+logging.getLogger("presswork.floats").addHandler(_handler)
+logging.getLogger("presswork.floats").setLevel(logging.INFO)
 
 
 def build_pdf(folder: Path) -> Path:
@@ -101,6 +122,8 @@ def screen(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The same book laid out serially and in batches of two chapters (one-sided)."""
     root = tmp_path_factory.mktemp("screen")
     serial = build_pdf(make_book(root / "serial"))
+    # The serial layout scaled chapter 3's figure and cut its listing (the batches must do the same).
+    assert "1 figures scaled" in FLOAT_LOG.getvalue() and "1 listings cut" in FLOAT_LOG.getvalue()
     batched = build_pdf(make_book(root / "batched", pdf='batch = "auto"\nbatch_size = 2'))
     return serial, batched
 
@@ -119,6 +142,8 @@ def test_batched_equals_serial_page_for_page(mode: str, request: pytest.FixtureR
     serial_pdf, batched_pdf = request.getfixturevalue(mode)
     serial, batched = facts(serial_pdf), facts(batched_pdf)
     assert len(serial["texts"]) >= 12
+    # The listing was cut at a page break (so the float pass ran) in both layouts.
+    assert sum("continued" in t for t in serial["texts"]) >= 1
     # Per page: body, folios and running heads.
     for n, (a, b) in enumerate(zip(serial["texts"], batched["texts"], strict=True)):
         assert a == b, f"page {n + 1} differs"

@@ -49,7 +49,7 @@ class PdfExporter(Exporter[PdfOptions]):
         # starts (its page list) instead of laying the same book out a second time.
         key = cache_key(html, css_text)
         with locked(ctx.gate.root, key):
-            batched = lay_out_batched(doc, ctx, html, css_text, chapters)
+            batched = lay_out_batched(doc, ctx, html, css_text, chapters, bodies)
             if batched is not None:
                 store(ctx.gate.root, key, batched.starts)
             else:

@@ -76,7 +76,7 @@ import logging
 import multiprocessing
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -88,11 +88,12 @@ from presswork.exporters.common.breaking import chapter_breaks
 from presswork.exporters.common.pagination import CACHE_DIR, PageStart, page_starts
 from presswork.tree import Document
 
+from .floats import settle_floats
 from .labels import Folio, fill_folios, folio_text, label_ranges
 from .options import PdfOptions
 
 #: Bump when the meaning of cached batches changes.
-FORMAT = 2
+FORMAT = 3
 #: Placeholder page number of the front matter's counting layout (wide digits, so never narrower).
 PLACEHOLDER_PAGE = 888
 #: A chapter batch's page counter starts here: a first page below it had its counter reset.
@@ -267,6 +268,7 @@ class Job:
     seed: bool = False  # start the page counter at SEED (to tell a reset on the first page)
     drop_last: bool = False  # the last page is the blank-verso block's own (batch_document)
     reproducible_epoch: int | None = None
+    bodies: dict[str, str] = field(default_factory=dict)  # chapter id -> body HTML: floats are placed
 
 
 @dataclass
@@ -410,9 +412,16 @@ class _Laid:
         logger.setLevel(logging.CRITICAL)
         try:
             sheet = CSS(string=job.css, base_url=job.css_base_url, url_fetcher=fetcher, font_config=self.fonts)
-            self.source = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)
-            with _hooks(job.externals, self.missing, self.held, job.seed):
-                self.document = self.source.render(stylesheets=[sheet], font_config=self.fonts)
+
+            def render(html: str) -> Any:
+                self.held.clear()
+                self.missing.clear()
+                self.source = HTML(string=html, base_url=job.base_url, url_fetcher=fetcher)
+                with _hooks(job.externals, self.missing, self.held, job.seed):
+                    return self.source.render(stylesheets=[sheet], font_config=self.fonts)
+
+            # Figures and long listings are placed as in the serial layout (the same pages, so the same plan).
+            self.document = settle_floats(render(job.html), job.html, job.bodies, render)
         finally:
             logger.setLevel(level)
         if len(self.held) != len(self.document.pages):
@@ -670,6 +679,7 @@ class Book:
     gate: Any
     two_sided: bool
     reproducible_epoch: int | None
+    bodies: dict[str, str] = field(default_factory=dict)  # chapter id -> body HTML (for floats)
 
 
 def lay_out(book: Book, jobs: int, cache: BatchCache, in_process: bool = False) -> BatchedLayout:
@@ -720,7 +730,11 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     def start(i: int) -> None:
         nonlocal laid_out
         chapter = book.chapter_ids[book.batches[i][0]]
-        pool.start(_job(book, i, docs[i], externals={}, first_chapter=chapter, seed=True, drop_last=verso[i]))
+        ids = [book.chapter_ids[c] for c in book.batches[i]]
+        bodies = {c: book.bodies[c] for c in ids if c in book.bodies}
+        pool.start(
+            _job(book, i, docs[i], externals={}, first_chapter=chapter, seed=True, drop_last=verso[i], bodies=bodies)
+        )
         laid_out += 1
 
     def start_more() -> None:
@@ -943,10 +957,16 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
 
 
 def lay_out_batched(
-    doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: str, chapter_htmls: Sequence[str]
+    doc: Document,
+    ctx: BuildContext[PdfOptions],
+    html: str,
+    css_text: str,
+    chapter_htmls: Sequence[str],
+    bodies: Mapping[str, str],
 ) -> BatchedLayout | None:
     """The book laid out in batches, or None when it must be laid out serially (``batch = "off"``,
-    or a reason above; ``--verbose`` logs it)."""
+    or a reason above; ``--verbose`` logs it). ``bodies``: chapter id -> body HTML, as the serial
+    layout gets them, so that each batch places its figures as the serial layout would."""
     opts = ctx.options
     if opts.batch == "off":
         return None
@@ -973,6 +993,7 @@ def lay_out_batched(
             gate=ctx.gate,
             two_sided=opts.print,
             reproducible_epoch=int(ctx.build_time.timestamp()) if ctx.reproducible else None,
+            bodies=dict(bodies),
         )
         layout = lay_out(book, jobs, BatchCache(ctx.gate.root))
     except Fallback as exc:

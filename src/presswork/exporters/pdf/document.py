@@ -26,7 +26,7 @@ from presswork.exporters.common.pagination import PageStart, cache_key, load, lo
 from presswork.tree import Document, Image, Pos, blocks_text, plain_text
 
 from .fetcher import GateFetcher
-from .floats import FloatPlan, apply_plan, plan_floats
+from .floats import settle_floats
 from .labels import folio_text, labels_finisher, page_labels
 from .layout import PAGE_GEOMETRY, PageGeometry, code_columns, page_css
 from .options import PdfOptions
@@ -35,8 +35,6 @@ from .render import PrintRenderer
 #: Fonts Pango falls back to although the stylesheet does not name them (naming a colour
 #: emoji font in font-family makes it draw digits and spaces too).
 FALLBACK_FAMILIES = ("Noto Color Emoji",)
-#: At most this many extra layouts place figures that left a hole (one is almost always enough).
-FLOAT_PASSES = 2
 
 #: With the ``page_refs`` option: each cross-reference followed by the page of its target, from the layout.
 PAGE_REFS_CSS = 'a.xref::after { content: " on page " target-counter(attr(href url), page); }'
@@ -207,18 +205,8 @@ def render(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: st
 
 def lay_out(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: str, bodies: dict[str, str]) -> Any:
     """Lay the book out; when a figure moved whole to the next page and left a hole, scale or defer
-    it (floats.py) and lay out again, at most :data:`FLOAT_PASSES` more times."""
-    laid_out, _fonts = render(doc, ctx, html, css_text)
-    plan = FloatPlan()
-    for _ in range(FLOAT_PASSES):
-        more = plan_floats(laid_out.pages)
-        if not more or not plan.merge(more):
-            break
-        adjusted = html
-        for chapter, body in bodies.items():
-            adjusted = adjusted.replace(body, apply_plan(body, chapter, plan), 1)
-        laid_out, _fonts = render(doc, ctx, adjusted, css_text)
-    return laid_out
+    it and lay out again (:func:`~.floats.settle_floats`)."""
+    return settle_floats(render(doc, ctx, html, css_text)[0], html, bodies, lambda h: render(doc, ctx, h, css_text)[0])
 
 
 def lay_out_book(
@@ -293,7 +281,7 @@ def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStar
             return cached
         from .batches import lay_out_batched
 
-        batched = lay_out_batched(doc, ctx, html, css_text, chapters)
+        batched = lay_out_batched(doc, ctx, html, css_text, chapters, bodies)
         if batched is not None:
             store(ctx.gate.root, key, batched.starts)
             return batched.starts

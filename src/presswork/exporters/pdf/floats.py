@@ -23,8 +23,9 @@ figure, which the EPUB shows a few paragraphs earlier).
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -40,6 +41,9 @@ MIN_GAP = 30.0
 MOVABLE = frozenset({"p", "ul", "ol", "dl", "pre", "blockquote", "table", "aside", "div"})
 #: At most this many blocks move in before one figure.
 MAX_MOVED = 8
+LOG = logging.getLogger("presswork.floats")
+#: At most this many extra layouts place figures that left a hole (one is almost always enough).
+FLOAT_PASSES = 2
 
 
 @dataclass(frozen=True)
@@ -225,6 +229,30 @@ def _followers(laid: Sequence[Sequence[Placed]], page: int, figure: Placed, gap:
             if filled >= gap:
                 return last
     return last
+
+
+def settle_floats(laid_out: Any, html: str, bodies: Mapping[str, str], relayout: Callable[[str], Any]) -> Any:
+    """``laid_out`` (the layout of ``html``) with its floats placed: while :func:`plan_floats` finds
+    something new, the plan is applied to each chapter body of ``bodies`` (chapter id -> body HTML,
+    as it stands in ``html``) and ``relayout`` lays the changed HTML out again, at most
+    :data:`FLOAT_PASSES` times. The serial layout and each batch (batches.py) use this same rule,
+    so both place every figure alike."""
+    plan = FloatPlan()
+    for _ in range(FLOAT_PASSES):
+        more = plan_floats(laid_out.pages)
+        if not more or not plan.merge(more):
+            break
+        adjusted = html
+        for chapter, body in bodies.items():
+            adjusted = adjusted.replace(body, apply_plan(body, chapter, plan), 1)
+        LOG.info(
+            "floats: %d figures scaled, %d deferred, %d listings cut; laid out again",
+            len(plan.scale),
+            len(plan.defer),
+            len(plan.split),
+        )
+        laid_out = relayout(adjusted)
+    return laid_out
 
 
 def apply_plan(body: str, chapter: str, plan: FloatPlan) -> str:
