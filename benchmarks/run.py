@@ -98,7 +98,7 @@ def measure(cmd: list[str], cwd: Path, log: Path) -> Run:
     execs, so this is meant to run from a small process (this script), not from a large one.
     """
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
         "PYTHONHASHSEED": "0",
         # Pandoc and presswork both find the weasyprint beside this Python first.
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -684,7 +684,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, metavar="DIR", help="build in DIR and keep the outputs and logs")
     parser.add_argument(
         "--pdf-batch",
-        choices=["off", "auto"],
+        choices=["off", "auto", "on"],
         default="",
         help="the PDF option batch of the generated books (default: presswork's default)",
     )
@@ -724,6 +724,12 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         books = [] if args.no_sample else [sample_book(work / "sample-pandoc")]
         books += [generated_book(work / f"book-{n}", n, args.pdf_batch) for n in chapters]
+        if books:
+            # Unmeasured: a first build writes Python's bytecode and presswork's font-coverage cache
+            # (as any install does once), and brings Pandoc's binary into the page cache.
+            warm = books[0]
+            presswork_build(warm, "pdf", work / "warm-up-presswork", work / "warm-up-presswork.log")
+            pandoc_build(pandoc, warm, "epub", work / "warm-up-pandoc", work / "warm-up-pandoc.log")
         for book in books:
             result["rows"] += bench_book(book, pandoc, work, args.repeat, args.quality)
             save(result, args.json)  # a long run interrupted later keeps what it measured

@@ -1,4 +1,4 @@
-"""The batched PDF layout (pdf.batch = "auto") equals the serial one page for page, and rebuilds incrementally."""
+"""The batched PDF layout (pdf.batch = "on") equals the serial one page for page, and rebuilds incrementally."""
 
 from __future__ import annotations
 
@@ -16,7 +16,16 @@ from pypdf import PdfReader
 
 from presswork.build import build
 from presswork.exporters.pdf import batches
-from presswork.exporters.pdf.batches import BookPieces, Fallback, Job, cut_book, plan_batches, serial_reasons
+from presswork.exporters.pdf.batches import (
+    BookPieces,
+    Fallback,
+    Job,
+    auto_reason,
+    cut_book,
+    plan_batches,
+    serial_reasons,
+)
+from presswork.tree import Chapter, Document, Meta, Paragraph, Text
 
 CONFIG = 'title = "Batches"\nauthors = ["A. Writer"]\nlanguage = "en"\ndate = "2025-03-04"\noutput_name = "book"\n'
 PARAGRAPH = (
@@ -124,7 +133,7 @@ def screen(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     serial = build_pdf(make_book(root / "serial"))
     # The serial layout scaled chapter 3's figure and cut its listing (the batches must do the same).
     assert "1 figures scaled" in FLOAT_LOG.getvalue() and "1 listings cut" in FLOAT_LOG.getvalue()
-    batched = build_pdf(make_book(root / "batched", pdf='batch = "auto"\nbatch_size = 2'))
+    batched = build_pdf(make_book(root / "batched", pdf='batch = "on"\nbatch_size = 2'))
     return serial, batched
 
 
@@ -133,7 +142,7 @@ def two_sided(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The same book laid out serially and in batches, two-sided (chapters open on right-hand pages)."""
     root = tmp_path_factory.mktemp("print")
     serial = build_pdf(make_book(root / "serial", chapters=5, pdf="print = true"))
-    batched = build_pdf(make_book(root / "batched", chapters=5, pdf='print = true\nbatch = "auto"\nbatch_size = 2'))
+    batched = build_pdf(make_book(root / "batched", chapters=5, pdf='print = true\nbatch = "on"\nbatch_size = 2'))
     return serial, batched
 
 
@@ -175,7 +184,7 @@ def test_two_sided_batches_open_on_right_hand_pages(two_sided: tuple[Path, Path]
 
 
 def test_incremental_rebuild_equals_clean_build(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    folder = make_book(tmp_path / "book", pdf='batch = "auto"\nbatch_size = 2')
+    folder = make_book(tmp_path / "book", pdf='batch = "on"\nbatch_size = 2')
     build_pdf(folder)
     # A one-word edit of chapter 3 (same page count): only its batch is laid out again.
     path = folder / "03-chapter.md"
@@ -230,6 +239,22 @@ def test_books_that_need_one_document_are_laid_out_serially() -> None:
     assert "structure tree" in serial_reasons("", "pdf/ua-1", "chapter")
     with pytest.raises(Fallback):
         cut_book("<html><body><p>no main matter</p></body></html>", ["<p>no main matter</p>"])
+
+
+def test_auto_batches_only_a_long_book_on_several_processors() -> None:
+    def book(words_per_chapter: int, chapters: int = 10) -> Document:
+        text = ("word " * words_per_chapter).strip()
+        return Document(
+            meta=Meta(title="T"),
+            chapters=tuple(
+                Chapter(id=f"c{i}", title=(Text("C"),), source=f"c{i}.md", blocks=(Paragraph((Text(text),)),))
+                for i in range(chapters)
+            ),
+        )
+
+    assert "a short book (1490 words" in auto_reason(book(149), jobs=2)
+    assert auto_reason(book(1500), jobs=2) == ""
+    assert "one processor" in auto_reason(book(1500), jobs=1)
 
 
 def test_cut_book_keeps_every_byte() -> None:

@@ -86,7 +86,7 @@ from presswork.diagnostics import PressworkError, Reporter, Warning_
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.breaking import chapter_breaks
 from presswork.exporters.common.pagination import CACHE_DIR, PageStart, page_starts
-from presswork.tree import Document
+from presswork.tree import Document, blocks_text
 
 from .floats import settle_floats
 from .labels import Folio, fill_folios, folio_text, label_ranges
@@ -100,6 +100,10 @@ PLACEHOLDER_PAGE = 888
 SEED = 100000
 #: Breaks that open a page (the batch may start there).
 PAGE_BREAKS = frozenset({"page", "right", "recto", "left", "verso"})
+#: With ``batch = "auto"``, books shorter than this (about 45 pages) are laid out as one document:
+#: a batch's fixed costs (a worker, its own layout of the front matter, its font subsets) would
+#: outweigh the parallel layout.
+AUTO_MIN_WORDS = 15000
 LOG = logging.getLogger("presswork.batches")
 
 
@@ -178,6 +182,16 @@ def plan_batches(opens: Sequence[bool], size: int) -> list[list[int]]:
 def auto_batch_size(chapters: int, jobs: int) -> int:
     """Chapters per batch: about two batches per worker, at most 8 chapters (an edit then lays out few)."""
     return max(1, min(8, -(-chapters // max(2, 2 * jobs))))
+
+
+def auto_reason(doc: Document, jobs: int) -> str:
+    """Why ``batch = "auto"`` lays ``doc`` out as one document on ``jobs`` processors ("": batches pay)."""
+    if jobs < 2:
+        return "one processor: nothing to lay out in parallel"
+    words = sum(len(blocks_text(ch.blocks).split()) for ch in doc.chapters)
+    if words < AUTO_MIN_WORDS:
+        return f"a short book ({words} words; batch = 'auto' batches from {AUTO_MIN_WORDS})"
+    return ""
 
 
 def serial_reasons(css_text: str, pdf_variant: str, footnotes: str) -> str:
@@ -979,6 +993,8 @@ def lay_out_batched(
         if reason:
             raise Fallback(reason)
         jobs = os.cpu_count() or 1
+        if opts.batch == "auto" and (reason := auto_reason(doc, jobs)):
+            raise Fallback(reason)
         size = opts.batch_size or auto_batch_size(len(doc.chapters), jobs)
         batches = plan_batches(chapter_breaks(doc.chapters, opts.chapter_break), size)
         if len(batches) < 2:
@@ -1013,6 +1029,7 @@ __all__ = [
     "BookPieces",
     "Fallback",
     "auto_batch_size",
+    "auto_reason",
     "cut_book",
     "lay_out",
     "lay_out_batched",

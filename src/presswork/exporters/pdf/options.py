@@ -27,7 +27,7 @@ class PdfOptions:
     link_footnotes: bool = False  #: Also print the URL of each external link as a footnote (for paper).
     pdf_variant: Literal["", "pdf/ua-1", "pdf/a-3u"] = ""  #: PDF variant passed to WeasyPrint ("" = plain PDF).
     code_style: str = "default"  #: Pygments style of code highlighting.
-    batch: Literal["off", "auto"] = (
-        "off"  #: "auto": lay chapters out in batches in parallel worker processes and cache them in .presswork-cache/ (falls back to one document when the book needs it); "off": one document.
+    batch: Literal["auto", "on", "off"] = (
+        "auto"  #: "auto": a long book (from 15,000 words) is laid out in batches of chapters in parallel worker processes, cached in .presswork-cache/; "on": batches for any book that allows them; "off": one document.
     )
-    batch_size: int = 0  #: Chapters per batch with batch = "auto" (0: chosen from the book's length and the cores).
+    batch_size: int = 0  #: Chapters per batch with batches (0: chosen from the book's length and the cores).
