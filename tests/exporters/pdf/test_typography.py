@@ -169,6 +169,22 @@ def test_urls_and_code_never_get_a_hyphen(tmp_path: Path) -> None:
     assert " ".join(raw.split()).count("then more words follow") == 24
 
 
+def test_a_paragraph_never_ends_on_a_hyphenated_stub(tmp_path: Path) -> None:
+    word = "internationalization"
+    body = tuple(
+        Paragraph((Text(f"{'Set ' * i}{word} in the middle, and {'then ' * (i % 4)}at the very end {word}."),))
+        for i in range(1, 31)
+    )
+    doc = Document(Meta(title="Stubs", language="en"), (Chapter("c", (Text("Stubs"),), "c.md", body),))
+    pdf = _export(tmp_path, doc, "stubs.pdf", page_size="A5")
+    raw = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [line.strip() for line in raw.splitlines()]
+    broken = [(a, b) for a, b in zip(lines, lines[1:], strict=False) if a.endswith(("-", "\u2010", "\u00ad")) and b]
+    assert any("in the middle" in b for _a, b in broken), "hyphenation is on mid-paragraph"
+    stubs = [b for _a, b in broken if " " not in b and b.endswith(".")]
+    assert not stubs, f"a paragraph ends on the stub of a hyphenated word: {stubs}"
+
+
 def test_one_cover_design_for_pdf_and_epub(tmp_path: Path) -> None:
     import io
     import zipfile

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from presswork.exporters.common.breaking import RAGGED_RUN, is_breakable_token, longest_run
 from presswork.exporters.common.html import HtmlRenderer, esc
 from presswork.tree import Chapter, Code, CodeBlock, Paragraph, Text, blocks_text
@@ -55,6 +57,33 @@ def _split_points(token: str) -> list[str]:
     return pieces
 
 
+_PIECES = re.compile(r"(<[^>]*>)")
+_LAST_WORD = re.compile(r"(\S*[^\W\d_]{4,}\S*)(\s*)$")
+
+
+def keep_last_word_whole(html: str) -> str:
+    """``html`` (a paragraph) with its last word wrapped in ``<span class="last-word">``, which the
+    stylesheet never hyphenates: a paragraph does not end on the stub of a broken word (the rule
+    behind TeX's ``\\finalhyphendemerits``). Footnote calls and other words without four letters
+    after it are passed over, so the wrapped word is the last real one."""
+    pieces = _PIECES.split(html)
+    for i in range(len(pieces) - 1, -1, -1):
+        piece = pieces[i]
+        if piece.startswith("<"):
+            continue
+        if pieces[i - 1 : i] and re.match(r'<span class="token">', pieces[i - 1]):
+            return html  # the last word is a URL or identifier: never hyphenated anyway
+        match = _LAST_WORD.search(piece)
+        if match is None:
+            if re.search(r"[^\W\d_]", piece):
+                return html  # the last word is too short to hyphenate
+            continue  # spaces, punctuation or a footnote call's number: look further back
+        word, space = match.groups()
+        pieces[i] = piece[: match.start()] + f'<span class="last-word">{word}</span>' + space
+        return "".join(pieces)
+    return html
+
+
 class PrintRenderer(HtmlRenderer):
     """XHTML for WeasyPrint: URLs and identifiers break only after ``/ . _ - ? & =`` (no added hyphen),
     a paragraph with a long unbreakable run is set ragged, listings say whether they may split,
@@ -85,7 +114,7 @@ class PrintRenderer(HtmlRenderer):
         return f"<code>{breaking_html(node.text)}</code>"
 
     def Paragraph(self, node: Paragraph) -> str:
-        html = self._para(node)
+        html = keep_last_word_whole(self._para(node))
         if longest_run(blocks_text((node,))) >= RAGGED_RUN:
             return '<p class="ragged">' + html[len("<p>") :]
         return html
