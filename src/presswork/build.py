@@ -564,8 +564,12 @@ def build(
                 started = time.perf_counter()
                 try:
                     first = _share_print_layout(tasks, gate.root)
+                    # The print layout first, then the formats that do not wait for it, then those that do
+                    # (an EPUB started early would hold a worker idle while the PDF is laid out).
+                    waiting = [name for name in tasks if exporters[name].uses_print_layout]
+                    order = [*first, *(n for n in tasks if n not in first and n not in waiting), *waiting]
                     _prefetch_remote(doc, gate)
-                    run_parallel(tasks, reporter, jobs, first)
+                    run_parallel(tasks, reporter, jobs, order)
                 finally:
                     pagination.forget_layout()
                 result.seconds["all"] = time.perf_counter() - started

@@ -27,10 +27,11 @@ def can_run_in_parallel() -> bool:
 
 
 def run_parallel(
-    tasks: dict[str, Callable[[], None]], reporter: Reporter, jobs: int, first: Sequence[str] = ()
+    tasks: dict[str, Callable[[], None]], reporter: Reporter, jobs: int, order: Sequence[str] = ()
 ) -> None:
-    """Run every task in its own forked worker, at most ``jobs`` at once; the tasks named in
-    ``first`` start first (others may wait for what they produce).
+    """Run every task in its own forked worker, at most ``jobs`` at once, started in ``order``
+    (the tasks it does not name come after, in task order; later ones may wait for what earlier
+    ones produce).
 
     The workers exit when all formats are written, so WeasyPrint's memory goes back to
     the system even when presswork runs on (``watch``).
@@ -41,8 +42,9 @@ def run_parallel(
     _TASKS, _REPORTER = dict(tasks), reporter
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            order = sorted(tasks, key=lambda name: name not in first)
-            submitted = {name: pool.submit(_run, name) for name in order}
+            rank = {name: i for i, name in enumerate(order)}
+            started = sorted(tasks, key=lambda name: rank.get(name, len(rank)))
+            submitted = {name: pool.submit(_run, name) for name in started}
             futures = {name: submitted[name] for name in tasks}  # results in task order
             errors = []
             for future in futures.values():

@@ -27,6 +27,7 @@ class EpubExporter(Exporter[EpubOptions]):
     name = "epub"
     extension = "epub"
     description = "EPUB 3 e-book: reflowable, accessible, with contents, cover and metadata"
+    uses_print_layout = True  # its page list marks where the PDF's pages begin
 
     def export(self, doc: Document, ctx: BuildContext[EpubOptions], target: Path) -> None:
         """Metadata, images, cover, title page, chapters, contents, then a reproducible zip."""
