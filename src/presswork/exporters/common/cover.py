@@ -20,7 +20,8 @@ from xml.sax.saxutils import escape
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-from presswork.exporters.common.fonts import cache_dir, file_named
+from presswork.exporters.common.diskcache import DiskCache
+from presswork.exporters.common.fonts import file_named
 
 #: Cover size in pixels (the 1.6 ratio retailers recommend; 1600x2560 is the usual minimum).
 COVER_SIZE = (1600, 2560)
@@ -185,8 +186,7 @@ def _design(text: CoverText, options: dict[str, Any], size: tuple[int, int]) -> 
 
 
 #: Covers kept in the cache folder (the least recently written go first).
-CACHE_KEEP = 48
-_MEMORY: dict[str, bytes] = {}
+_CACHE = DiskCache("covers", ".png", keep=48)
 
 
 def _cache_key(text: CoverText, options: dict[str, Any], size: tuple[int, int]) -> str:
@@ -214,24 +214,10 @@ def render_cover(text: CoverText, options: dict[str, Any], size: tuple[int, int]
     keyed by everything its bytes depend on; an unreadable or unwritable cache only costs time.
     """
     key = _cache_key(text, options, size)
-    if key in _MEMORY:
-        return _MEMORY[key]
-    folder = cache_dir() / "covers"
-    path = folder / f"{key}.png"
-    try:
-        data = path.read_bytes()
-    except OSError:
+    data = _CACHE.get(key)
+    if data is None:
         data = _draw_cover(text, options, size)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{key}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(path)
-            for old in sorted(folder.glob("*.png"), key=lambda p: p.stat().st_mtime)[:-CACHE_KEEP]:
-                old.unlink(missing_ok=True)
-        except OSError:
-            pass
-    _MEMORY[key] = data
+        _CACHE.put(key, data)
     return data
 
 

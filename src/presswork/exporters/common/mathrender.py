@@ -1,16 +1,28 @@
 """TeX math rendering, for every format: TeX -> SVG (ziamath; print and slides) and TeX -> MathML (latex2mathml; EPUB).
 
 The converters are imported on first use: ziamath alone takes about 0.3 s to import, which a
-book without math should not pay on every build.
+book without math should not pay on every build. Laying a formula out takes ziamath a few
+milliseconds to tens of them, so the print SVG of each formula is kept across builds
+(:class:`~.diskcache.DiskCache`, keyed by the TeX, the mode and ziamath's version): a rebuild,
+or ``watch``, renders only new formulas.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 import threading
 import xml.etree.ElementTree as ET
+from importlib.metadata import version
+
+from .diskcache import DiskCache
 
 _LOCK = threading.Lock()
+#: Print SVGs of formulas (a book rarely has more than a few thousand distinct ones).
+_SVG_CACHE = DiskCache("math", ".svg", keep=20000)
+#: Bump when the SVG made from the same TeX changes.
+_FORMAT = 1
 #: Font size ziamath lays math out at; the SVG is then scaled to the text with ``em`` units.
 _SIZE = 20.0
 
@@ -27,6 +39,23 @@ def tex_to_svg(tex: str, display: bool) -> str:
     """
     if not tex.strip():
         raise MathError("empty formula")
+    key = hashlib.sha256(f"{_FORMAT}|{_versions()}|{_SIZE}|{display}|{tex}".encode()).hexdigest()[:32]
+    cached = _SVG_CACHE.get(key)
+    if cached is not None:
+        return cached.decode("utf-8")
+    svg = _render_svg(tex, display)
+    _SVG_CACHE.put(key, svg.encode("utf-8"))
+    return svg
+
+
+@functools.cache
+def _versions() -> str:
+    """The versions of the libraries the SVG depends on (part of the cache key)."""
+    return f"{version('ziamath')}|{version('ziafont')}"
+
+
+def _render_svg(tex: str, display: bool) -> str:
+    """:func:`tex_to_svg` without the cache."""
     from ziafont.config import config as ziafont_config
     from ziamath.zmath import Latex
 

@@ -1,0 +1,52 @@
+"""Small values kept across builds in the user cache folder (``fonts.cache_dir()``), one file per key."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .fonts import cache_dir
+
+
+class DiskCache:
+    """Bytes by key in ``cache_dir()/<name>/``, written atomically and pruned to the ``keep`` most
+    recently written; kept in memory too (``watch`` builds again in the same process). An unreadable
+    or unwritable cache only costs time: a miss is computed again."""
+
+    def __init__(self, name: str, suffix: str, keep: int) -> None:
+        self.name, self.suffix, self.keep = name, suffix, keep
+        self.memory: dict[str, bytes] = {}
+        self.pruned = False
+
+    def folder(self) -> Path:
+        """Where the files are (follows ``$PRESSWORK_CACHE_DIR`` at each call)."""
+        return cache_dir() / self.name
+
+    def get(self, key: str) -> bytes | None:
+        """The bytes stored under ``key``, or None."""
+        if key in self.memory:
+            return self.memory[key]
+        try:
+            data = (self.folder() / f"{key}{self.suffix}").read_bytes()
+        except OSError:
+            return None
+        self.memory[key] = data
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store ``data`` under ``key`` (the oldest files beyond ``keep`` are removed, once per process)."""
+        self.memory[key] = data
+        folder = self.folder()
+        path = folder / f"{key}{self.suffix}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{key}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+            if not self.pruned:
+                self.pruned = True
+                files = sorted(folder.glob(f"*{self.suffix}"), key=lambda p: p.stat().st_mtime)
+                for old in files[: max(0, len(files) - self.keep)]:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass
