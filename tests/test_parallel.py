@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,22 @@ def test_a_parallel_pdf_and_epub_lay_the_print_edition_out_once(make_book, monke
     from presswork.exporters.common import pagination
 
     assert pagination._announced is None and pagination._producer is None  # nothing announced after the build
+
+
+def test_workers_start_in_the_order_given(tmp_path: Path) -> None:
+    """The build passes the PDF, then formats that do not wait for its layout, then the EPUB."""
+    from presswork.diagnostics import Reporter
+    from presswork.parallel import run_parallel
+
+    log = tmp_path / "started"
+
+    def task(name: str) -> Callable[[], None]:
+        def run() -> None:
+            with log.open("a", encoding="utf-8") as f:
+                f.write(name + "\n")
+
+        return run
+
+    tasks = {name: task(name) for name in ("pdf", "epub", "pptx", "html")}
+    run_parallel(tasks, Reporter(), 1, ["pdf", "pptx", "html", "epub"])
+    assert log.read_text(encoding="utf-8").split() == ["pdf", "pptx", "html", "epub"]
