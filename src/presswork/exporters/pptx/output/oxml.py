@@ -7,6 +7,9 @@ standard (ECMA-376) in one file.
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from lxml import etree
@@ -52,13 +55,70 @@ def set_paragraph(p: Any, margin: int, indent: int, before: float, bullet: Bulle
     _bullet(ppr, bullet)
 
 
-def set_code_paragraph(p: Any) -> None:
-    """A code line's paragraph: no margin or indent, single spacing, no space before, no bullet."""
-    ppr = p._p.get_or_add_pPr()
-    ppr.set("marL", "0")
-    ppr.set("indent", "0")
-    _spacing(ppr, 0)
-    _bullet(ppr, ("none",))
+# ------------------------------------------------------------- runs built as XML
+# python-pptx's property setters (``font.size``, ``font.color.rgb``, ``font.name``...) each look children up
+# by XPath and create proxy objects: they were most of the time of writing a deck. The functions below build
+# the same elements directly, with the same attribute and child order, so that the XML is byte-identical.
+_P, _PPR, _R, _RPR, _T = qn("a:p"), qn("a:pPr"), qn("a:r"), qn("a:rPr"), qn("a:t")
+_SOLID, _SRGB, _LATIN, _END = qn("a:solidFill"), qn("a:srgbClr"), qn("a:latin"), qn("a:endParaRPr")
+_CTRL = re.compile(r"([\x00-\x08\x0B-\x1F])")
+
+
+def escape_ctrl(text: str) -> str:
+    """Control characters (but tab and line feed) as ``_xHHHH_``, as python-pptx writes run text."""
+    return _CTRL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+
+
+def centipoints(points: float) -> int:
+    """A font size in hundredths of a point, rounded as python-pptx's ``Pt(points).centipoints``."""
+    return int(points * 12700) // 127
+
+
+@functools.lru_cache(maxsize=256)
+def hex_colour(value: str) -> str:
+    """"RRGGBB" in capitals (as python-pptx writes an ``RGBColor``); ValueError when not a colour."""
+    if len(value) != 6 or not all(c in "0123456789abcdefABCDEF" for c in value):
+        raise ValueError(f"not an RRGGBB colour: {value!r}")
+    return f"{int(value, 16):06X}"
+
+
+def paragraph_properties(p_el: Any) -> Any:
+    """The ``a:pPr`` of paragraph element ``p_el``, added as its first child when missing."""
+    first = p_el[0] if len(p_el) else None
+    if first is not None and first.tag == _PPR:
+        return first
+    ppr = p_el.makeelement(_PPR, {})
+    p_el.insert(0, ppr)
+    return ppr
+
+
+def code_lines(txbody: Any, lines: Iterable[Iterable[tuple[str, str, bool, bool]]], size: float, font: str) -> None:
+    """Write code lines as the paragraphs of text body ``txbody`` (its first, existing ``a:p`` and then new
+    ones): left aligned, no margin, indent, spacing or bullet, each token a run
+    ``(text, RRGGBB colour, bold, italic)`` in ``font`` at ``size`` points, and end properties of that size."""
+    sz = str(centipoints(size))
+    first = txbody.find(_P)
+    sub = etree.SubElement
+    for i, line in enumerate(lines):
+        p = first if i == 0 and first is not None else sub(txbody, _P)
+        ppr = paragraph_properties(p)
+        ppr.set("algn", "l")
+        ppr.set("marL", "0")
+        ppr.set("indent", "0")
+        _spacing(ppr, 0)
+        _bullet(ppr, ("none",))
+        for text, colour, bold, italic in line:
+            r = sub(p, _R)
+            rpr = sub(r, _RPR, sz=sz)
+            if bold:
+                rpr.set("b", "1")
+            if italic:
+                rpr.set("i", "1")
+            sub(sub(rpr, _SOLID), _SRGB, val=hex_colour(colour))
+            sub(rpr, _LATIN, typeface=font)
+            sub(r, _T).text = escape_ctrl(text)
+        end = sub(p, _END, sz=sz, lang="en-US")
+        sub(end, _LATIN, typeface=font)
 
 
 def set_end_properties(p: Any, size: float, lang: str = "", latin: str = "") -> None:

@@ -38,6 +38,8 @@ CALLOUT_ACCENTS = {
     "bug": MSO_THEME_COLOR.ACCENT_6,
 }
 CODE_FILL = "F4F6F9"
+#: Colour of code text the highlighter leaves uncoloured.
+CODE_TEXT = "1D1D1F"
 #: Bullet characters and their fonts. Task boxes use Wingdings (shipped with Office, and mapped to
 #: OpenSymbol by LibreOffice): 0xFE is a ticked box, 0xA8 an empty one.
 BULLETS = {"bullet": ("•", "Arial"), "done": ("\u00fe", "Wingdings"), "open": ("\u00a8", "Wingdings")}
@@ -193,21 +195,8 @@ class ShapeWriter:
         shape.shadow.inherit = False
         tf = shape.text_frame
         fixed_text_frame(tf, f.callout_inset, f.callout_inset)
-        for i, line in enumerate(box.lines):
-            p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-            p.alignment = PP_ALIGN.LEFT
-            oxml.set_code_paragraph(p)
-            for tok in line or ():
-                r = p.add_run()
-                r.text = tok.text
-                r.font.name = f.code_font
-                r.font.size = Pt(box.size)
-                r.font.color.rgb = rgb(tok.color or "1D1D1F")
-                if tok.bold:
-                    r.font.bold = True
-                if tok.italic:
-                    r.font.italic = True
-            oxml.set_end_properties(p, box.size, lang="en-US", latin=f.code_font)
+        lines = (((tok.text, tok.color or CODE_TEXT, tok.bold, tok.italic) for tok in line or ()) for line in box.lines)
+        oxml.code_lines(tf._txBody, lines, box.size, f.code_font)
 
     def table(self, slide: Any, box: TableBox, y: float) -> None:
         """A native table centred at ``y`` points, bold header rows, measured column widths and row heights."""
