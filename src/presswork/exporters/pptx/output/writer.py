@@ -17,6 +17,7 @@ from ..model.measure import GAP, text_height, title_height, title_lines, title_s
 from ..model.paginate import column_width
 from ..model.text import slide_text
 from . import oxml
+from .factory import SlideFactory
 from .pictures import PictureStore
 from .shapes import ShapeWriter, rgb, set_insets, set_script_fonts
 from .template import (
@@ -41,6 +42,7 @@ class DeckWriter:
         #: The book's cover design (PNG, the slide's size, no text): the title slide's background.
         self.cover = cover
         self.shapes = ShapeWriter(frame, pictures)
+        self.factory = SlideFactory(prs)
         self.anchors: dict[str, Any] = {}
 
     def write(self, deck: Deck) -> None:
@@ -51,7 +53,7 @@ class DeckWriter:
                 self.anchors.setdefault(a, slide)
             self.chrome(slide, model, deck.footer, number)
             if model.notes:
-                slide.notes_slide.notes_text_frame.text = "\n\n".join(model.notes)
+                self.factory.notes_slide(slide).notes_text_frame.text = "\n\n".join(model.notes)
         for slide, r_el, anchor in self.shapes.links:
             target = self.anchors.get(anchor)
             if target is None or target is slide:
@@ -88,7 +90,7 @@ class DeckWriter:
             layout = self.layouts.title_only
         elif columns:
             layout = self.layouts.two_content
-        slide = self.prs.slides.add_slide(layout)
+        slide = self.factory.add_slide(layout)
         self.set_title(slide, model.title, self.frame.title_width, self.frame.title_height, self.frame.title_size)
         body = None if columns else Layouts.placeholder(slide, BODY_TYPES)
         f = self.frame
@@ -123,7 +125,7 @@ class DeckWriter:
     def comparison_slide(self, model: Slide, layout: Any) -> Any:
         """Two headed columns on the Comparison layout: each heading in its heading placeholder, its list in
         the content placeholder below it (placed by the model's measures, left to right)."""
-        slide = self.prs.slides.add_slide(layout)
+        slide = self.factory.add_slide(layout)
         f = self.frame
         self.set_title(slide, model.title, f.title_width, f.title_height, f.title_size)
         box = model.boxes[0]
@@ -155,7 +157,7 @@ class DeckWriter:
     def picture_slide(self, model: Slide, layout: Any) -> Any:
         """A lone figure on the Picture with Caption layout: the picture fitted into the picture placeholder's
         box (which is then removed: it would crop), the caption in the caption placeholder."""
-        slide = self.prs.slides.add_slide(layout)
+        slide = self.factory.add_slide(layout)
         f = self.frame
         title_ph = Layouts.placeholder(layout, TITLE_TYPES)
         width = to_pt(title_ph.width) if title_ph is not None else f.title_width
@@ -206,7 +208,7 @@ class DeckWriter:
 
     def headline_slide(self, model: Slide, layout: Any, title_start: float) -> Any:
         """A title or section slide: the title (up to three lines, from ``title_start`` pt down) and the subtitle."""
-        slide = self.prs.slides.add_slide(layout)
+        slide = self.factory.add_slide(layout)
         title_ph = Layouts.placeholder(layout, TITLE_TYPES)
         if title_ph is not None:
             self.set_title(slide, model.title, to_pt(title_ph.width), to_pt(title_ph.height), title_start, lines=3)
@@ -219,7 +221,7 @@ class DeckWriter:
     def cover_slide(self, model: Slide) -> Any:
         """The title slide on the book's cover design: the cover as a full-slide picture behind the title and
         subtitle, which stay editable text, set in white where the cover would set them."""
-        slide = self.prs.slides.add_slide(self.layouts.title)
+        slide = self.factory.add_slide(self.layouts.title)
         w, h = to_pt(self.prs.slide_width), to_pt(self.prs.slide_height)
         pic = slide.shapes.add_picture(io.BytesIO(self.cover), 0, 0, self.prs.slide_width, self.prs.slide_height)
         pic.name = "Cover"

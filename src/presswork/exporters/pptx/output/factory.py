@@ -1,0 +1,79 @@
+"""New slides and notes slides copied from prototypes: the XML python-pptx makes for them is the same every time.
+
+python-pptx builds every new slide from its layout again (reading each placeholder of the layout, cloning it
+with XPath look-ups for a free shape id and name) and every notes slide from the notes master (and numbers
+the notes part by walking every part of the package, which grows with the deck). The first slide of each
+layout and the first notes slide are made by python-pptx itself; their fresh XML is kept and copied for the
+later ones, which are related exactly as python-pptx relates them, so the package is byte-identical.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from pptx.opc.constants import CONTENT_TYPE as CT
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
+from pptx.parts.slide import NotesSlidePart, SlidePart
+
+#: Part names of notes slides (python-pptx's template for ``Package.next_partname``).
+NOTES_PARTNAME = "/ppt/notesSlides/notesSlide%d.xml"
+
+
+class SlideFactory:
+    """Adds slides (per layout) and notes slides to a presentation from prototypes made by python-pptx."""
+
+    def __init__(self, prs: Any) -> None:
+        self.prs = prs
+        #: Layout part name -> the XML of a new slide on that layout, as python-pptx made it.
+        self._slides: dict[str, Any] = {}
+        #: The XML of a new notes slide, its notes master part, and the notes part names in the package.
+        self._notes: Any = None
+        self._notes_master: Any = None
+        self._notes_names: set[str] = set()
+
+    def add_slide(self, layout: Any) -> Any:
+        """A new slide on ``layout`` at the end of the deck (as ``prs.slides.add_slide(layout)``)."""
+        key = str(layout.part.partname)
+        proto = self._slides.get(key)
+        if proto is None:
+            slide = self.prs.slides.add_slide(layout)
+            self._slides[key] = copy.deepcopy(slide._element)
+            return slide
+        # python-pptx's PresentationPart.add_slide + SlidePart.new, the placeholders already in the copy
+        pres_part = self.prs.part
+        part = SlidePart(pres_part._next_slide_partname, CT.PML_SLIDE, pres_part.package, copy.deepcopy(proto))
+        part.relate_to(layout.part, RT.SLIDE_LAYOUT)
+        rid = pres_part.relate_to(part, RT.SLIDE)
+        self.prs.slides._sldIdLst.add_sldId(rid)
+        return part.slide
+
+    def notes_slide(self, slide: Any) -> Any:
+        """The new notes slide of ``slide`` (as ``slide.notes_slide`` for a slide without notes)."""
+        if self._notes is None:
+            notes = slide.notes_slide
+            self._notes = copy.deepcopy(notes._element)
+            self._notes_master = notes.part.part_related_by(RT.NOTES_MASTER)
+            prefix = NOTES_PARTNAME.split("%", 1)[0]
+            self._notes_names = {
+                str(p.partname) for p in self.prs.part.package.iter_parts() if p.partname.startswith(prefix)
+            }
+            return notes
+        # python-pptx's SlidePart._add_notes_slide_part + NotesSlidePart.new, the placeholders already in the copy
+        package = self.prs.part.package
+        part = NotesSlidePart(self._next_notes_partname(), CT.PML_NOTES_SLIDE, package, copy.deepcopy(self._notes))
+        part.relate_to(self._notes_master, RT.NOTES_MASTER)
+        part.relate_to(slide.part, RT.SLIDE)
+        slide.part.relate_to(part, RT.NOTES_SLIDE)
+        return part.notes_slide
+
+    def _next_notes_partname(self) -> PackURI:
+        """``Package.next_partname(NOTES_PARTNAME)`` without walking the package: no other code adds notes parts."""
+        names = self._notes_names
+        for n in range(len(names) + 1, 0, -1):
+            candidate = NOTES_PARTNAME % n
+            if candidate not in names:
+                names.add(candidate)
+                return PackURI(candidate)
+        raise AssertionError("no free notes part name")  # unreachable: len + 1 candidates for len names
