@@ -10,6 +10,7 @@ later ones, which are related exactly as python-pptx relates them, so the packag
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from pptx.opc.constants import CONTENT_TYPE as CT
@@ -77,3 +78,42 @@ class SlideFactory:
                 names.add(candidate)
                 return PackURI(candidate)
         raise AssertionError("no free notes part name")  # unreachable: len + 1 candidates for len names
+
+
+class ShapeCopier:
+    """Placeholder shapes cloned from a layout and then filled (a footer, a slide number) made once per key by
+    python-pptx and copied afterwards, with the shape id and name python-pptx's ``clone_placeholder`` gives."""
+
+    def __init__(self) -> None:
+        #: Key -> copies of the shapes the first build added, in order.
+        self._made: dict[Any, list[Any]] = {}
+
+    def add(self, slide: Any, key: Any, build: Callable[[], None]) -> list[Any]:
+        """The shape elements ``build`` adds to ``slide`` (run for the first slide of ``key``, copied after)."""
+        tree = slide.shapes._spTree
+        made = self._made.get(key)
+        if made is None:
+            before = list(tree)  # held, so that the proxies (and their ids) stay the same
+            ids = {id(el) for el in before}
+            build()
+            added = [el for el in tree if id(el) not in ids]
+            self._made[key] = [copy.deepcopy(el) for el in added]
+            return added
+        out = []
+        for proto in made:
+            el = copy.deepcopy(proto)
+            c_nv_pr = el[0][0]  # p:sp/p:nvSpPr/p:cNvPr
+            shape_id = tree.max_shape_id + 1
+            c_nv_pr.set("id", str(shape_id))
+            c_nv_pr.set("name", _free_name(tree, c_nv_pr.get("name", "").rsplit(" ", 1)[0], shape_id - 1))
+            tree.insert_element_before(el, "p:extLst")
+            out.append(el)
+        return out
+
+
+def _free_name(tree: Any, base: str, number: int) -> str:
+    """``base`` numbered from ``number`` up to a name no shape of the slide has (python-pptx's ``_next_ph_name``)."""
+    names = tree.xpath("//p:cNvPr/@name")
+    while f"{base} {number}" in names:
+        number += 1
+    return f"{base} {number}"

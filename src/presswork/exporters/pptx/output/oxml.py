@@ -194,6 +194,12 @@ def add_slide_number(p: Any, number: int) -> None:
     etree.SubElement(fld, qn("a:t")).text = str(number)
 
 
+def set_slide_number(shape_el: Any, number: int) -> None:
+    """Show ``number`` in the slide-number fields of shape element ``shape_el`` (if it has any)."""
+    for t in shape_el.iterfind(f".//{{{A_NS}}}fld[@type='slidenum']/{{{A_NS}}}t"):
+        t.text = str(number)
+
+
 def send_to_back(shape: Any) -> None:
     """Move a shape to the back of its slide (first in ``p:spTree`` after the group's own properties)."""
     el = shape._element

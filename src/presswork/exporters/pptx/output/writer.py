@@ -17,7 +17,7 @@ from ..model.measure import GAP, text_height, title_height, title_lines, title_s
 from ..model.paginate import column_width
 from ..model.text import slide_text
 from . import oxml
-from .factory import SlideFactory
+from .factory import ShapeCopier, SlideFactory
 from .pictures import PictureStore
 from .shapes import ShapeWriter, rgb, set_insets, set_script_fonts
 from .template import (
@@ -43,6 +43,7 @@ class DeckWriter:
         self.cover = cover
         self.shapes = ShapeWriter(frame, pictures)
         self.factory = SlideFactory(prs)
+        self.copier = ShapeCopier()
         self.anchors: dict[str, Any] = {}
 
     def write(self, deck: Deck) -> None:
@@ -307,9 +308,17 @@ class DeckWriter:
 
     # ------------------------------------------------------------- chrome
     def chrome(self, slide: Any, model: Slide, footer: str, number: int) -> None:
-        """Footer (book title) and slide number, cloned from the layout's placeholders."""
+        """Footer (book title) and slide number, cloned from the layout's placeholders (made once per layout,
+        then copied: they differ only in the number)."""
         if model.kind == "title":
             return
+        layout = slide.slide_layout
+        added = self.copier.add(slide, (str(layout.part.partname), footer), lambda: self.make_chrome(slide, footer))
+        for el in added:
+            oxml.set_slide_number(el, number)
+
+    def make_chrome(self, slide: Any, footer: str) -> None:
+        """The footer and slide-number placeholders of ``slide``'s layout on ``slide`` (the number still 0)."""
         layout = slide.slide_layout
         for ph in layout.placeholders:
             kind = placeholder_type(ph)
@@ -336,7 +345,7 @@ class DeckWriter:
                 tf = shape.text_frame
                 tf.auto_size = MSO_AUTO_SIZE.NONE
                 set_insets(tf, self.frame.inset_x, self.frame.inset_y)
-                oxml.add_slide_number(tf.paragraphs[0], number)
+                oxml.add_slide_number(tf.paragraphs[0], 0)
 
     @staticmethod
     def drop_empty(slide: Any) -> None:
