@@ -20,6 +20,8 @@ from pptx.parts.slide import NotesSlidePart, SlidePart
 
 #: Part names of notes slides (python-pptx's template for ``Package.next_partname``).
 NOTES_PARTNAME = "/ppt/notesSlides/notesSlide%d.xml"
+#: The smallest and largest slide ids PowerPoint allows.
+MIN_SLIDE_ID, MAX_SLIDE_ID = 256, 2147483647
 
 
 class SlideFactory:
@@ -33,6 +35,8 @@ class SlideFactory:
         self._notes: Any = None
         self._notes_master: Any = None
         self._notes_names: set[str] = set()
+        #: The id of the next slide in ``p:sldIdLst`` (None: not read yet).
+        self._next_id: int | None = None
 
     def add_slide(self, layout: Any) -> Any:
         """A new slide on ``layout`` at the end of the deck (as ``prs.slides.add_slide(layout)``)."""
@@ -41,14 +45,29 @@ class SlideFactory:
         if proto is None:
             slide = self.prs.slides.add_slide(layout)
             self._slides[key] = copy.deepcopy(slide._element)
+            self._next_id = None  # python-pptx took one
             return slide
         # python-pptx's PresentationPart.add_slide + SlidePart.new, the placeholders already in the copy
         pres_part = self.prs.part
         part = SlidePart(pres_part._next_slide_partname, CT.PML_SLIDE, pres_part.package, copy.deepcopy(proto))
         part.relate_to(layout.part, RT.SLIDE_LAYOUT)
-        rid = pres_part.relate_to(part, RT.SLIDE)
-        self.prs.slides._sldIdLst.add_sldId(rid)
+        # relate_to would first look through every relationship of the presentation for one to this new part
+        rid = pres_part.rels._add_relationship(RT.SLIDE, part)
+        self._add_slide_id(rid)
         return part.slide
+
+    def _add_slide_id(self, rid: str) -> None:
+        """``sldIdLst.add_sldId(rid)`` keeping the next id (one more than the largest) instead of reading all ids."""
+        id_list = self.prs.slides._sldIdLst
+        if self._next_id is None:
+            used = [int(v) for v in id_list.xpath("./p:sldId/@id")]
+            self._next_id = max([MIN_SLIDE_ID - 1, *used]) + 1
+        if self._next_id > MAX_SLIDE_ID:  # python-pptx then looks for a free id lower down
+            id_list.add_sldId(rid)
+            self._next_id = None
+            return
+        id_list._add_sldId(id=self._next_id, rId=rid)
+        self._next_id += 1
 
     def notes_slide(self, slide: Any) -> Any:
         """The new notes slide of ``slide`` (as ``slide.notes_slide`` for a slide without notes)."""

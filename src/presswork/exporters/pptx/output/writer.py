@@ -44,6 +44,7 @@ class DeckWriter:
         self.shapes = ShapeWriter(frame, pictures)
         self.factory = SlideFactory(prs)
         self.copier = ShapeCopier()
+        self.capitals: dict[str, bool] = {}
         self.anchors: dict[str, Any] = {}
 
     def write(self, deck: Deck) -> None:
@@ -284,7 +285,7 @@ class DeckWriter:
         if ph is None:
             ph = slide.shapes.add_textbox(pt(self.frame.left), pt(12), pt(width), pt(height))
         frame = dataclasses.replace(self.frame, title_width=width, title_height=height, title_size=start)
-        if oxml.titles_in_capitals(slide.slide_layout, self.prs.slide_master):  # measure capitals as capitals
+        if self.in_capitals(slide.slide_layout):  # measure capitals as capitals
             text_measured = text.upper()
         else:
             text_measured = text
@@ -304,7 +305,13 @@ class DeckWriter:
             ph.top = max(Emu(0), ph.top - pt(need_h - height))
             ph.height = pt(need_h)
 
-    # ------------------------------------------------------------- text
+    def in_capitals(self, layout: Any) -> bool:
+        """Whether the layout (or the master) sets titles in capitals (looked up once per layout)."""
+        key = str(layout.part.partname)
+        if key not in self.capitals:
+            self.capitals[key] = oxml.titles_in_capitals(layout, self.prs.slide_master)
+        return self.capitals[key]
+
 
     # ------------------------------------------------------------- chrome
     def chrome(self, slide: Any, model: Slide, footer: str, number: int) -> None:
