@@ -61,6 +61,7 @@ def set_paragraph(p: Any, margin: int, indent: int, before: float, bullet: Bulle
 # the same elements directly, with the same attribute and child order, so that the XML is byte-identical.
 _P, _PPR, _R, _RPR, _T = qn("a:p"), qn("a:pPr"), qn("a:r"), qn("a:rPr"), qn("a:t")
 _SOLID, _SRGB, _LATIN, _END = qn("a:solidFill"), qn("a:srgbClr"), qn("a:latin"), qn("a:endParaRPr")
+_SCHEME, _EA, _CS = qn("a:schemeClr"), qn("a:ea"), qn("a:cs")
 _CTRL = re.compile(r"([\x00-\x08\x0B-\x1F])")
 
 
@@ -90,6 +91,60 @@ def paragraph_properties(p_el: Any) -> Any:
     ppr = p_el.makeelement(_PPR, {})
     p_el.insert(0, ppr)
     return ppr
+
+
+def add_run(
+    p_el: Any,
+    text: str,
+    size: int = 0,
+    bold: bool = False,
+    italic: bool = False,
+    latin: str = "",
+    strike: bool = False,
+    baseline: int = 0,
+    scheme: str = "",
+    east_asian: str = "",
+    complex_script: str = "",
+) -> Any:
+    """Append a run (``a:r``) to paragraph element ``p_el`` (before its end properties) and return it: ``size``
+    in hundredths of a point (0 = inherited), bold, italic, Latin typeface, strike-through, baseline shift
+    (percent), theme colour (``a:schemeClr``, e.g. "accent1"), East Asian and complex-script typefaces.
+    Attributes and children come in the order python-pptx's setters give them (``_add_piece`` in shapes.py
+    set them in that order before)."""
+    r = p_el.makeelement(_R, {})
+    last = p_el[-1] if len(p_el) else None
+    if last is not None and last.tag == _END:
+        last.addprevious(r)
+    else:
+        p_el.append(r)
+    sub = etree.SubElement
+    rpr = sub(r, _RPR)
+    if size:
+        rpr.set("sz", str(size))
+    if bold:
+        rpr.set("b", "1")
+    if italic:
+        rpr.set("i", "1")
+    if strike:
+        rpr.set("strike", "sngStrike")
+    if baseline:
+        rpr.set("baseline", str(baseline * 1000))
+    if scheme:
+        sub(sub(rpr, _SOLID), _SCHEME, val=scheme)
+    if latin:
+        sub(rpr, _LATIN, typeface=latin)
+    if east_asian:
+        sub(rpr, _EA, typeface=east_asian)
+    if complex_script:
+        sub(rpr, _CS, typeface=complex_script)
+    sub(r, _T).text = escape_ctrl(text)
+    return r
+
+
+def set_run_bold(p_el: Any) -> None:
+    """Make the last run of paragraph element ``p_el`` bold (``b="1"``; an IndexError when it has none)."""
+    runs = p_el.findall(_R)
+    runs[-1].set("b", "1")
 
 
 def code_lines(txbody: Any, lines: Iterable[Iterable[tuple[str, str, bool, bool]]], size: float, font: str) -> None:

@@ -11,6 +11,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.text.text import _Run
 from pptx.util import Pt
 
 from ..model import fit as slidefit
@@ -157,31 +158,30 @@ class ShapeWriter:
             self._add_piece(slide, p, run, piece, fallback, size, para)
 
     def _add_piece(self, slide: Any, p: Any, run: Run, text: str, fallback: str, size: float, para: Para) -> None:
-        r = p.add_run()
-        r.text = text
-        font = r.font
         if size:
-            font.size = Pt(size * (0.7 if run.baseline else 1.0)) if run.baseline else Pt(size)
+            sz = oxml.centipoints(size * 0.7 if run.baseline else size)
         elif run.baseline:
-            font.size = Pt(self.frame.template_sizes[min(para.level, MAX_LEVEL)] * 0.7)
-        bold = run.bold or para.role_bold
-        italic = run.italic or para.role_italic
-        if bold:
-            font.bold = True
-        if italic:
-            font.italic = True
-        if fallback:
-            font.name = fallback
-        elif run.code:
-            font.name = self.frame.code_font
-        oxml.set_run_effects(r, run.strike, run.baseline)
-        if para.role == "subhead":
-            font.color.theme_color = MSO_THEME_COLOR.ACCENT_1
-        set_script_fonts(r)
+            sz = oxml.centipoints(self.frame.template_sizes[min(para.level, MAX_LEVEL)] * 0.7)
+        else:
+            sz = 0
+        east_asian, complex_script = script_fonts(text)
+        r = oxml.add_run(
+            p._p,
+            text,
+            size=sz,
+            bold=run.bold or para.role_bold,
+            italic=run.italic or para.role_italic,
+            latin=fallback or (self.frame.code_font if run.code else ""),
+            strike=run.strike,
+            baseline=run.baseline,
+            scheme="accent1" if para.role == "subhead" else "",
+            east_asian=east_asian,
+            complex_script=complex_script,
+        )
         if run.url.startswith("#"):
-            self.links.append((slide, oxml.run_element(r), run.url[1:]))
+            self.links.append((slide, r, run.url[1:]))
         elif run.url:
-            r.hyperlink.address = run.url
+            _Run(r, p).hyperlink.address = run.url
 
     # ------------------------------------------------------------- boxes
     def code(self, slide: Any, box: CodeBox, y: float) -> None:
@@ -292,15 +292,19 @@ _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _COMPLEX = re.compile(r"[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0e7f]")
 
 
-def set_script_fonts(run: Any) -> None:
-    """Name East Asian (``a:ea``) and complex-script (``a:cs``) fonts for runs that need them."""
-    text = run.text
+def script_fonts(text: str) -> tuple[str, str]:
+    """The East Asian and complex-script fonts ``text`` needs ("" = none)."""
     ea = (
         ("Yu Gothic" if _KANA.search(text) else "Malgun Gothic" if _HANGUL.search(text) else "Microsoft YaHei")
         if _CJK.search(text)
         else ""
     )
-    cs = "Arial" if _COMPLEX.search(text) else ""
+    return ea, "Arial" if _COMPLEX.search(text) else ""
+
+
+def set_script_fonts(run: Any) -> None:
+    """Name East Asian (``a:ea``) and complex-script (``a:cs``) fonts for runs that need them."""
+    ea, cs = script_fonts(run.text)
     if ea or cs:
         oxml.set_script_fonts(run, ea, cs)
 
