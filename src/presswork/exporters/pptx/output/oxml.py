@@ -62,6 +62,7 @@ def set_paragraph(p: Any, margin: int, indent: int, before: float, bullet: Bulle
 _P, _PPR, _R, _RPR, _T = qn("a:p"), qn("a:pPr"), qn("a:r"), qn("a:rPr"), qn("a:t")
 _SOLID, _SRGB, _LATIN, _END = qn("a:solidFill"), qn("a:srgbClr"), qn("a:latin"), qn("a:endParaRPr")
 _SCHEME, _EA, _CS = qn("a:schemeClr"), qn("a:ea"), qn("a:cs")
+_TR, _TC, _TCPR, _TXBODY, _BODYPR = qn("a:tr"), qn("a:tc"), qn("a:tcPr"), qn("a:txBody"), qn("a:bodyPr")
 _CTRL = re.compile(r"([\x00-\x08\x0B-\x1F])")
 
 
@@ -144,7 +145,7 @@ def add_run(
 def set_run_bold(p_el: Any) -> None:
     """Make the last run of paragraph element ``p_el`` bold (``b="1"``; an IndexError when it has none)."""
     runs = p_el.findall(_R)
-    runs[-1].set("b", "1")
+    runs[-1].find(_RPR).set("b", "1")
 
 
 def code_lines(txbody: Any, lines: Iterable[Iterable[tuple[str, str, bool, bool]]], size: float, font: str) -> None:
@@ -176,10 +177,39 @@ def code_lines(txbody: Any, lines: Iterable[Iterable[tuple[str, str, bool, bool]
         sub(end, _LATIN, typeface=font)
 
 
+def table_rows(tbl: Any) -> list[Any]:
+    """The rows (``a:tr``) of table element ``tbl``."""
+    return tbl.findall(_TR)  # type: ignore[no-any-return]
+
+
+def row_cells(tr: Any) -> list[Any]:
+    """The cells (``a:tc``) of table row element ``tr``."""
+    return tr.findall(_TC)  # type: ignore[no-any-return]
+
+
+def set_cell(tc: Any, margins: tuple[int, int], align: str) -> Any:
+    """Left/right and top/bottom margins (EMU), middle anchoring, word wrap and paragraph alignment ("l",
+    "ctr", "r") of a new table cell ``tc``, as python-pptx's cell setters write them; returns its paragraph."""
+    tcpr = tc.find(_TCPR)
+    if tcpr is None:
+        tcpr = tc.get_or_add_tcPr()
+    x, y = str(margins[0]), str(margins[1])
+    tcpr.set("marL", x)
+    tcpr.set("marR", x)
+    tcpr.set("marT", y)
+    tcpr.set("marB", y)
+    tcpr.set("anchor", "ctr")
+    body = tc.find(_TXBODY)
+    body.find(_BODYPR).set("wrap", "square")
+    p = body.find(_P)
+    paragraph_properties(p).set("algn", align)
+    return p
+
+
 def set_end_properties(p: Any, size: float, lang: str = "", latin: str = "") -> None:
-    """The end-of-paragraph run properties (``a:endParaRPr``): size in points, language and Latin font
-    (an empty paragraph keeps this height in PowerPoint)."""
-    end = p._p.get_or_add_endParaRPr()
+    """The end-of-paragraph run properties (``a:endParaRPr``) of paragraph ``p`` (a python-pptx paragraph or
+    its ``a:p``): size in points, language and Latin font (an empty paragraph keeps this height in PowerPoint)."""
+    end = getattr(p, "_p", p).get_or_add_endParaRPr()
     end.set("sz", str(int(size * 100)))
     if lang:
         end.set("lang", lang)

@@ -12,7 +12,7 @@ from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.text.text import _Run
-from pptx.util import Pt
+from pptx.util import Emu, Pt
 
 from ..model import fit as slidefit
 from ..model.deck import MAX_LEVEL, CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
@@ -87,7 +87,7 @@ class ShapeWriter:
                 top = self.math_para(slide, tf, p, para, f, size, inner, top, (ix, iy))
                 continue
             for run in para.runs:
-                self.add_run(slide, p, run, size, para)
+                self.add_run(slide, p._p, run, size, para)
             if inner:  # measured as a renderer wraps: without the fit engine's safety margin
                 top += para_height(para, f, inner * slidefit.WIDTH_SAFETY, i == 0)
 
@@ -113,7 +113,7 @@ class ShapeWriter:
                     self.math_slot(p, group[0].width, line.slot_size, f)
                 else:
                     text = "".join(a.text for a in group)
-                    self.add_run(slide, p, dataclasses.replace(group[0].run, text=text), size, para)
+                    self.add_run(slide, p._p, dataclasses.replace(group[0].run, text=text), size, para)
             for placed in place_math(line, para, f, top):
                 got = self.pictures.get("inline-math", placed.tex, None)
                 if got is None:
@@ -148,9 +148,10 @@ class ShapeWriter:
         oxml.set_paragraph(p, pt(f.margin_of(para)), indent, f.space_of(para, first), bullet)
 
     def add_run(self, slide: Any, p: Any, run: Run, size: float, para: Para) -> None:
-        """Append ``run`` to paragraph ``p``; an internal link is noted in ``links`` to be resolved later."""
+        """Append ``run`` to paragraph element ``p`` (``a:p``); an internal link is noted in ``links`` to be
+        resolved later."""
         if run.text == "\n":
-            p.add_line_break()
+            p.add_br()
             return
         text = run.text if run.code else slide_text(run.text)
         family = self.frame.code_font if run.code else self.frame.body_font
@@ -166,7 +167,7 @@ class ShapeWriter:
             sz = 0
         east_asian, complex_script = script_fonts(text)
         r = oxml.add_run(
-            p._p,
+            p,
             text,
             size=sz,
             bold=run.bold or para.role_bold,
@@ -181,7 +182,7 @@ class ShapeWriter:
         if run.url.startswith("#"):
             self.links.append((slide, r, run.url[1:]))
         elif run.url:
-            _Run(r, p).hyperlink.address = run.url
+            _Run(r, slide.shapes).hyperlink.address = run.url  # the link's relationship is the slide's
 
     # ------------------------------------------------------------- boxes
     def code(self, slide: Any, box: CodeBox, y: float) -> None:
@@ -212,24 +213,20 @@ class ShapeWriter:
         for c, w in enumerate(box.col_widths):
             table.columns[c].width = pt(w)
         heights = box.head_heights + box.row_heights
-        for r_i, (row, h) in enumerate(zip(box.head + box.body, heights, strict=True)):
-            table.rows[r_i].height = pt(h)
-            for c_i, cell_runs in enumerate(row):
-                cell = table.cell(r_i, c_i)
-                cell.margin_left = cell.margin_right = pt(f.cell_margin_x)
-                cell.margin_top = cell.margin_bottom = pt(f.cell_margin_y)
-                cell.vertical_anchor = MSO_ANCHOR.MIDDLE
-                tf = cell.text_frame
-                tf.word_wrap = True
-                p = tf.paragraphs[0]
-                p.alignment = {"center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}.get(
-                    box.alignments[c_i], PP_ALIGN.LEFT
-                )
+        align = [{"center": "ctr", "right": "r"}.get(a, "l") for a in box.alignments]
+        margins = (pt(f.cell_margin_x), pt(f.cell_margin_y))
+        row_emu = [pt(h) for h in heights]
+        for r_i, (tr, row, h) in enumerate(zip(oxml.table_rows(table._tbl), box.head + box.body, row_emu, strict=True)):
+            tr.set("h", str(h))
+            for c_i, (tc, cell_runs) in enumerate(zip(oxml.row_cells(tr), row, strict=False)):
+                p = oxml.set_cell(tc, margins, align[c_i])
                 for run in cell_runs:
                     self.add_run(slide, p, run, box.size, Para(cell_runs))
                     if r_i < len(box.head):
-                        p.runs[-1].font.bold = True
+                        oxml.set_run_bold(p)
                 oxml.set_end_properties(p, box.size)
+        if row_emu:  # python-pptx's row height setter makes the frame as tall as the rows
+            gframe.height = Emu(sum(row_emu))
 
     def picture_at(self, slide: Any, box: PictureBox, left: float, top: float) -> None:
         """The picture of ``box`` (without its caption) with its alt text, its top left corner at (left, top) pt."""
