@@ -18,6 +18,7 @@ from pptx.oxml.ns import qn
 #: Fixed GUID of slide-number fields (PowerPoint wants one; a random one would break reproducibility).
 FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
 
 #: A paragraph's bullet: none, an auto number starting at n, or a character in a font.
 Bullet = tuple[Literal["none"]] | tuple[Literal["number"], int] | tuple[Literal["char"], str, str]
@@ -283,6 +284,32 @@ def set_slide_number(shape_el: Any, number: int) -> None:
     """Show ``number`` in the slide-number fields of shape element ``shape_el`` (if it has any)."""
     for t in shape_el.iterfind(f".//{{{A_NS}}}fld[@type='slidenum']/{{{A_NS}}}t"):
         t.text = str(number)
+
+
+_PH = etree.XPath("./p:cSld/p:spTree/*/*[1]/p:nvPr/p:ph", namespaces={"p": P_NS})
+#: The children of ``p:spTree`` that are shapes (python-pptx's ``CT_GroupShape._shape_tags``).
+_SHAPE_TAGS = frozenset(qn(t) for t in ("p:sp", "p:grpSp", "p:graphicFrame", "p:cxnSp", "p:pic", "p:contentPart"))
+_SP = qn("p:sp")
+
+
+def placeholder_elements(container_el: Any) -> list[tuple[Any, str, int]]:
+    """(shape element, ``type`` (default "obj"), ``idx`` (default 0)) of each placeholder of a slide, layout
+    or master element, in document order: what python-pptx's ``placeholders`` iterate, read in one XPath."""
+    out = []
+    found: Any = _PH(container_el)
+    for ph in found:
+        shape = ph.getparent().getparent().getparent()
+        if shape.tag in _SHAPE_TAGS:
+            out.append((shape, ph.get("type", "obj"), int(ph.get("idx", "0"))))
+    return out
+
+
+def remove_empty_placeholders(slide_el: Any) -> None:
+    """Delete the text placeholders (``p:sp``) of a slide element whose text is blank (python-pptx's
+    ``text_frame.text.strip()`` is empty: every run and field text is whitespace)."""
+    for shape, _, _ in placeholder_elements(slide_el):
+        if shape.tag == _SP and not "".join(t.text or "" for t in shape.iter(_T)).strip():
+            shape.getparent().remove(shape)
 
 
 def send_to_back(shape: Any) -> None:

@@ -357,9 +357,7 @@ class DeckWriter:
     @staticmethod
     def drop_empty(slide: Any) -> None:
         """Remove placeholders left empty (they would show "Click to add text" while editing)."""
-        for ph in list(slide.placeholders):
-            if ph.has_text_frame and not ph.text_frame.text.strip():
-                oxml.remove_shape(ph)
+        oxml.remove_empty_placeholders(slide._element)
 
 
 #: Colour of the text set on the cover design (which is dark: the theme's accent, darkened).
