@@ -49,10 +49,18 @@ class GlyphChecker:
     def __init__(self, warn: Callable[[str], None]) -> None:
         self.warn = warn
         self.reported: set[str] = set()
+        #: Family -> characters known to need no fallback in it (fonts do not change during a build), so
+        #: that the fonts are consulted once per new character rather than once per run.
+        self.fine: dict[str, set[str]] = {}
 
     def pieces(self, text: str, family: str) -> list[tuple[str, str]]:
         """(text, family) pieces of ``text``; family "" = the run's own font."""
+        fine = self.fine.setdefault(family, set())
+        chars = set(text)
+        if chars <= fine:
+            return [(text, "")]
         lacking = {ch for ch in missing_glyphs(text, _families(family)) if not _SCRIPT.match(ch)}
+        fine.update(chars - lacking)
         if not lacking:
             return [(text, "")]
         out: list[tuple[str, str]] = []
