@@ -34,8 +34,11 @@ def compare(a: str, b: str) -> tuple[str, list[str]]:
         if names_a != names_b:
             verdict = "differs" if set(names_a) != set(names_b) else "same-c14n"
             only_a, only_b = sorted(set(names_a) - set(names_b)), sorted(set(names_b) - set(names_a))
-            details.append(f"part names differ: only in A {only_a[:5]}, only in B {only_b[:5]}"
-                           if verdict == "differs" else "same parts in another order")
+            details.append(
+                f"part names differ: only in A {only_a[:5]}, only in B {only_b[:5]}"
+                if verdict == "differs"
+                else "same parts in another order"
+            )
         for name in names_a:
             if name not in names_b:
                 continue

@@ -18,6 +18,8 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
 from pptx.parts.slide import NotesSlidePart, SlidePart
 
+from . import oxml
+
 #: Part names of notes slides (python-pptx's template for ``Package.next_partname``).
 NOTES_PARTNAME = "/ppt/notesSlides/notesSlide%d.xml"
 #: The smallest and largest slide ids PowerPoint allows.
@@ -121,10 +123,9 @@ class ShapeCopier:
         out = []
         for proto in made:
             el = copy.deepcopy(proto)
-            c_nv_pr = el[0][0]  # p:sp/p:nvSpPr/p:cNvPr
             shape_id = tree.max_shape_id + 1
-            c_nv_pr.set("id", str(shape_id))
-            c_nv_pr.set("name", _free_name(tree, c_nv_pr.get("name", "").rsplit(" ", 1)[0], shape_id - 1))
+            base = oxml.shape_name(el).rsplit(" ", 1)[0]  # "Footer Placeholder 3" -> "Footer Placeholder"
+            oxml.set_shape_identity(el, shape_id, _free_name(tree, base, shape_id - 1))
             tree.insert_element_before(el, "p:extLst")
             out.append(el)
         return out
@@ -132,7 +133,7 @@ class ShapeCopier:
 
 def _free_name(tree: Any, base: str, number: int) -> str:
     """``base`` numbered from ``number`` up to a name no shape of the slide has (python-pptx's ``_next_ph_name``)."""
-    names = tree.xpath("//p:cNvPr/@name")
+    names = oxml.shape_names(tree)
     while f"{base} {number}" in names:
         number += 1
     return f"{base} {number}"

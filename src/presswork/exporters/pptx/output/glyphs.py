@@ -21,7 +21,7 @@ FALLBACK_FAMILIES = (
     "OpenSymbol",
     "Noto Sans",
 )
-#: Characters that go to the East Asian or complex-script font slots (``set_script_fonts``), not checked here.
+#: Characters that go to the East Asian or complex-script font slots (``shapes.script_fonts``), not checked here.
 _SCRIPT = re.compile(r"[\u0590-\u08ff\u0e00-\u0e7f\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
 

@@ -10,8 +10,8 @@ from typing import Any
 from pptx.dml.color import RGBColor
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.text.text import _Run
+from pptx.enum.text import PP_ALIGN
+from pptx.text.text import _Paragraph, _Run
 from pptx.util import Emu, Pt
 
 from ..model import fit as slidefit
@@ -72,11 +72,13 @@ class ShapeWriter:
         ``template_sizes``: the sizes ``tf``'s placeholder resolves, when it is another than the content one."""
         f = frame or self.frame
         fixed_text_frame(tf, ix, iy)
-        tf.text = ""
+        body = tf._txBody
+        p = oxml.clear_text(body)
         top = 0.0  # where the paragraph starts in the text area (points), as a renderer sets it
         inner = to_pt(tf._parent.width) - 2 * ix if any(map(has_math, paras)) else 0.0
         for i, para in enumerate(paras):
-            p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+            if i:
+                p = oxml.add_paragraph(body)
             self.format_para(p, para, f, first=i == 0)
             size = f.size_of(para)
             own = template_sizes or self.frame.template_sizes
@@ -87,21 +89,21 @@ class ShapeWriter:
                 top = self.math_para(slide, tf, p, para, f, size, inner, top, (ix, iy))
                 continue
             for run in para.runs:
-                self.add_run(slide, p._p, run, size, para)
+                self.add_run(slide, p, run, size, para)
             if inner:  # measured as a renderer wraps: without the fit engine's safety margin
                 top += para_height(para, f, inner * slidefit.WIDTH_SAFETY, i == 0)
 
     def math_para(
         self, slide: Any, tf: Any, p: Any, para: Para, f: Frame, size: float, inner: float, top: float, inset: Any
     ) -> float:
-        """Write a paragraph holding inline math line by line (explicit breaks), each formula a slot of
-        no-break spaces with its picture placed over it; returns the top of the next paragraph."""
+        """Write a paragraph (element ``p``) holding inline math line by line (explicit breaks), each formula a
+        slot of no-break spaces with its picture placed over it; returns the top of the next paragraph."""
         shape = tf._parent
         left, y0 = to_pt(shape.left) + inset[0], to_pt(shape.top) + inset[1]
         lines = math_lines(para, f, inner)
         for k, line in enumerate(lines):
             if k:
-                p.add_line_break()
+                p.add_br()
             groups: list[list[Atom]] = []
             for atom in line.atoms:  # neighbouring text of one run is one run; each formula its own slot
                 if groups and not atom.run.math and not groups[-1][0].run.math and groups[-1][0].run is atom.run:
@@ -110,10 +112,10 @@ class ShapeWriter:
                     groups.append([atom])
             for group in groups:
                 if group[0].run.math:
-                    self.math_slot(p, group[0].width, line.slot_size, f)
+                    self.math_slot(_Paragraph(p, tf), group[0].width, line.slot_size, f)
                 else:
                     text = "".join(a.text for a in group)
-                    self.add_run(slide, p._p, dataclasses.replace(group[0].run, text=text), size, para)
+                    self.add_run(slide, p, dataclasses.replace(group[0].run, text=text), size, para)
             for placed in place_math(line, para, f, top):
                 got = self.pictures.get("inline-math", placed.tex, None)
                 if got is None:
@@ -136,8 +138,7 @@ class ShapeWriter:
         oxml.set_char_spacing(r, (width - n * one) / n)
 
     def format_para(self, p: Any, para: Para, f: Frame, first: bool) -> None:
-        """Margins, spacing and bullet of paragraph ``p`` (all of its old properties dropped)."""
-        p.level = min(para.level, 8)
+        """Level, margins, spacing and bullet of paragraph element ``p`` (all of its old properties dropped)."""
         bullet: oxml.Bullet = ("none",)
         if para.bullet == "number":
             bullet = ("number", para.number)
@@ -145,7 +146,7 @@ class ShapeWriter:
             char, font = BULLETS[para.bullet]
             bullet = ("char", char, font)
         indent = -pt(f.hang_of(para)) if para.bullet else 0
-        oxml.set_paragraph(p, pt(f.margin_of(para)), indent, f.space_of(para, first), bullet)
+        oxml.set_paragraph(p, min(para.level, 8), pt(f.margin_of(para)), indent, f.space_of(para, first), bullet)
 
     def add_run(self, slide: Any, p: Any, run: Run, size: float, para: Para) -> None:
         """Append ``run`` to paragraph element ``p`` (``a:p``); an internal link is noted in ``links`` to be
@@ -210,8 +211,11 @@ class ShapeWriter:
         table = gframe.table
         table.first_row = bool(box.head)
         table.horz_banding = True
-        for c, w in enumerate(box.col_widths):
-            table.columns[c].width = pt(w)
+        col_emu = [pt(w) for w in box.col_widths]
+        for grid_col, w in zip(oxml.grid_columns(table._tbl), col_emu, strict=False):
+            grid_col.set("w", str(w))
+        if col_emu:  # python-pptx's column width setter makes the frame as wide as the columns
+            gframe.width = Emu(sum(col_emu))
         heights = box.head_heights + box.row_heights
         align = [{"center": "ctr", "right": "r"}.get(a, "l") for a in box.alignments]
         margins = (pt(f.cell_margin_x), pt(f.cell_margin_y))
@@ -299,16 +303,6 @@ def script_fonts(text: str) -> tuple[str, str]:
     return ea, "Arial" if _COMPLEX.search(text) else ""
 
 
-def set_script_fonts(run: Any) -> None:
-    """Name East Asian (``a:ea``) and complex-script (``a:cs``) fonts for runs that need them."""
-    ea, cs = script_fonts(run.text)
-    if ea or cs:
-        oxml.set_script_fonts(run, ea, cs)
-
-
 def fixed_text_frame(tf: Any, x: float, y: float) -> None:
     """Make a text frame wrap, never autofit, anchor at the top, with insets ``x`` and ``y`` (points)."""
-    tf.word_wrap = True
-    tf.auto_size = MSO_AUTO_SIZE.NONE
-    tf.vertical_anchor = MSO_ANCHOR.TOP
-    set_insets(tf, x, y)
+    oxml.fixed_body(tf._txBody.bodyPr, pt(x), pt(y), anchor="t")

@@ -19,7 +19,7 @@ from ..model.text import slide_text
 from . import oxml
 from .factory import ShapeCopier, SlideFactory
 from .pictures import PictureStore
-from .shapes import ShapeWriter, rgb, set_insets, set_script_fonts
+from .shapes import ShapeWriter, rgb, script_fonts, set_insets
 from .template import (
     BODY_TYPES,
     TITLE_TYPES,
@@ -290,15 +290,17 @@ class DeckWriter:
         else:
             text_measured = text
         size = title_size(text_measured, frame, lines)
-        tf = ph.text_frame
-        tf.word_wrap = True
-        tf.auto_size = MSO_AUTO_SIZE.NONE
-        set_insets(tf, self.frame.inset_x, self.frame.inset_y)
-        tf.text = ""
-        run = tf.paragraphs[0].add_run()
-        run.text = slide_text(text)
-        run.font.size = Pt(size)
-        set_script_fonts(run)
+        body = ph.text_frame._txBody
+        oxml.fixed_body(body.bodyPr, pt(self.frame.inset_x), pt(self.frame.inset_y))
+        shown = slide_text(text)
+        east_asian, complex_script = script_fonts(shown)
+        oxml.add_run(
+            oxml.clear_text(body),
+            shown,
+            size=oxml.centipoints(size),
+            east_asian=east_asian,
+            complex_script=complex_script,
+        )
         need_h = title_height(title_lines(text_measured, frame, size), frame, size)
         if need_h > height:  # a very long title: make the box tall enough rather than let it overflow
             pin_geometry(ph)
@@ -311,7 +313,6 @@ class DeckWriter:
         if key not in self.capitals:
             self.capitals[key] = oxml.titles_in_capitals(layout, self.prs.slide_master)
         return self.capitals[key]
-
 
     # ------------------------------------------------------------- chrome
     def chrome(self, slide: Any, model: Slide, footer: str, number: int) -> None:
