@@ -1,5 +1,6 @@
-"""The writer's fast paths give the deck python-pptx would: slides, notes and chrome copied from prototypes
-make the same package byte for byte, and code runs carry the colours, styles, font and size of the model."""
+"""The writer's fast paths give the deck python-pptx would: slides, notes, chrome and pictures added without
+python-pptx's per-slide work make the same package byte for byte, and code runs carry the model's colours,
+styles, font and size."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import zipfile
 from typing import Any
 
 from lxml import etree
+from PIL import Image as PILImage
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
 from presswork.exporters.pptx.model.deck import CodeBox, Token
-from presswork.exporters.pptx.output.factory import ShapeCopier, SlideFactory
+from presswork.exporters.pptx.output.factory import ImageParts, ShapeCopier, SlideFactory
 from presswork.exporters.pptx.output.oxml import add_slide_number, set_slide_number
 from presswork.exporters.pptx.output.pictures import PictureStore
 from presswork.exporters.pptx.output.shapes import CODE_TEXT, ShapeWriter
@@ -37,18 +39,27 @@ def footer(slide: Any, number: int) -> None:
             add_slide_number(slide.placeholders[ph.placeholder_format.idx].text_frame.paragraphs[0], number)
 
 
-def test_slides_notes_and_chrome_from_prototypes_equal_python_pptx() -> None:
+def png(colour: str) -> bytes:
+    buf = io.BytesIO()
+    PILImage.new("RGB", (8, 4), colour).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def test_slides_notes_chrome_and_pictures_from_prototypes_equal_python_pptx() -> None:
+    pictures = [png("red"), png("blue"), png("red")]  # the third is the first again: one image part
     plain, fast = Presentation(), Presentation()
     for number, k in enumerate(ORDER, start=1):
         slide = plain.slides.add_slide(plain.slide_layouts[k])
         slide.shapes.title.text = f"Slide {number}"
+        slide.shapes.add_picture(io.BytesIO(pictures[number % 3]), 0, 0, 100, 50)
         footer(slide, number)
         if number % 2:
             slide.notes_slide.notes_text_frame.text = f"notes of {number}"
-    factory, copier = SlideFactory(fast), ShapeCopier()
+    factory, copier, images = SlideFactory(fast), ShapeCopier(), ImageParts()
     for number, k in enumerate(ORDER, start=1):
         slide = factory.add_slide(fast.slide_layouts[k])
         slide.shapes.title.text = f"Slide {number}"
+        images.add_picture(slide, pictures[number % 3], 0, 0, 100, 50)
         added = copier.add(slide, k, lambda s=slide: footer(s, 0))
         for el in added:
             set_slide_number(el, number)
@@ -58,6 +69,7 @@ def test_slides_notes_and_chrome_from_prototypes_equal_python_pptx() -> None:
     assert list(got) == list(want)
     assert [n for n in want if got[n] != want[n]] == []
     assert sum(n.startswith("ppt/notesSlides/notesSlide") for n in got) == 3
+    assert sum(n.startswith("ppt/media/image") for n in got) == 2
 
 
 class Reporter:

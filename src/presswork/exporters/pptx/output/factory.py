@@ -16,6 +16,7 @@ from typing import Any
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
+from pptx.parts.image import Image, ImagePart
 from pptx.parts.slide import NotesSlidePart, SlidePart
 
 from . import oxml
@@ -137,3 +138,57 @@ def _free_name(tree: Any, base: str, number: int) -> str:
     while f"{base} {number}" in names:
         number += 1
     return f"{base} {number}"
+
+
+class ImageParts:
+    """Pictures added to slides with the image parts python-pptx would pick, without its package walks.
+
+    python-pptx looks for an image part with the same SHA-1 by walking every relationship of the package,
+    and numbers a new one by walking every part, for each picture (quadratic in a deck with many pictures).
+    Here the package is walked once, at the first picture; later image parts are only added by this class
+    (every picture of the writer goes through it), so the map and the numbers stay those python-pptx finds.
+    """
+
+    def __init__(self) -> None:
+        self._by_sha1: dict[str, Any] | None = None
+        #: The numbers of the package's ``/ppt/media/image<n>.*`` parts (a list: python-pptx counts repeats).
+        self._numbers: list[int] = []
+
+    def add_picture(self, slide: Any, data: bytes, left: int, top: int, width: int, height: int) -> Any:
+        """``slide.shapes.add_picture(io.BytesIO(data), left, top, width, height)``: the same XML and parts."""
+        part = self._image_part(slide.part.package, data)
+        rid = slide.part.relate_to(part, RT.IMAGE)
+        shapes = slide.shapes
+        pic = shapes._add_pic_from_image_part(part, rid, left, top, width, height)
+        shapes._recalculate_extents()
+        return shapes._shape_factory(pic)
+
+    def _image_part(self, package: Any, data: bytes) -> Any:
+        image = Image.from_blob(data)
+        if self._by_sha1 is None:  # python-pptx's _ImageParts._find_by_sha1: the first part in walk order wins
+            self._by_sha1 = {}
+            for part in package._image_parts:
+                if hasattr(part, "sha1"):  # unknown image types (SVG) have none
+                    self._by_sha1.setdefault(part.sha1, part)
+            self._numbers = [
+                p.partname.idx
+                for p in package.iter_parts()
+                if p.partname.startswith("/ppt/media/image") and p.partname.idx is not None
+            ]
+        found = self._by_sha1.get(image.sha1)
+        if found is not None:
+            return found
+        number = _first_free(sorted(self._numbers))
+        partname = PackURI(f"/ppt/media/image{number}.{image.ext}")
+        part = ImagePart(partname, image.content_type, package, image.blob, image.filename)
+        self._numbers.append(number)
+        self._by_sha1[image.sha1] = part
+        return part
+
+
+def _first_free(numbers: list[int]) -> int:
+    """python-pptx's ``Package.next_image_partname`` numbering over the sorted numbers in use."""
+    for i, used in enumerate(numbers):
+        if i + 1 < used:
+            return i + 1
+    return len(numbers) + 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import io
 import re
 from typing import Any
 
@@ -20,6 +19,7 @@ from ..model.inlinemath import SLOT_CHAR, Atom, has_math, math_lines, place_math
 from ..model.measure import para_height
 from ..model.text import slide_text
 from . import oxml
+from .factory import ImageParts
 from .glyphs import GlyphChecker
 from .pictures import PictureStore
 from .template import PlacedFrame, pt, to_pt
@@ -52,6 +52,8 @@ class ShapeWriter:
     def __init__(self, frame: PlacedFrame, pictures: PictureStore) -> None:
         self.frame, self.pictures = frame, pictures
         self.glyphs = GlyphChecker(lambda message: pictures.reporter.warn(message, None, "pptx"))
+        #: Every picture of the deck is added through this (the cover's too).
+        self.images = ImageParts()
         #: Internal links waiting for their target slide: (slide, run element, anchor id).
         self.links: list[tuple[Any, Any, str]] = []
 
@@ -120,8 +122,8 @@ class ShapeWriter:
                 got = self.pictures.get("inline-math", placed.tex, None)
                 if got is None:
                     continue
-                pic = slide.shapes.add_picture(
-                    io.BytesIO(got[0]), pt(left + placed.x), pt(y0 + placed.y), pt(placed.width), pt(placed.height)
+                pic = self.images.add_picture(
+                    slide, got[0], pt(left + placed.x), pt(y0 + placed.y), pt(placed.width), pt(placed.height)
                 )
                 pic.name = "Inline math"
                 oxml.set_description(pic, placed.tex)
@@ -238,7 +240,7 @@ class ShapeWriter:
         if got is None:
             return
         img_h = box.height - box.caption_height
-        pic = slide.shapes.add_picture(io.BytesIO(got[0]), pt(left), pt(top), pt(box.width), pt(img_h))
+        pic = self.images.add_picture(slide, got[0], pt(left), pt(top), pt(box.width), pt(img_h))
         pic.name = "Math" if box.kind == "math" else "Picture"
         oxml.set_description(pic, box.alt)
 

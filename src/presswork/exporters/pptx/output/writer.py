@@ -225,7 +225,7 @@ class DeckWriter:
         subtitle, which stay editable text, set in white where the cover would set them."""
         slide = self.factory.add_slide(self.layouts.title)
         w, h = to_pt(self.prs.slide_width), to_pt(self.prs.slide_height)
-        pic = slide.shapes.add_picture(io.BytesIO(self.cover), 0, 0, self.prs.slide_width, self.prs.slide_height)
+        pic = self.shapes.images.add_picture(slide, self.cover, 0, 0, self.prs.slide_width, self.prs.slide_height)
         pic.name = "Cover"
         oxml.set_description(pic, "")
         oxml.send_to_back(pic)
