@@ -7,6 +7,7 @@ model -> slides on the template's layouts -> core properties -> reproducible zip
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from presswork.exporters.base import BuildContext, Exporter
@@ -17,6 +18,7 @@ from presswork.indexing import with_index
 from presswork.tree import Document
 
 from .model import build_deck, highlight
+from .model.deck import Token
 from .options import PptxOptions
 
 __all__ = ["PptxExporter", "PptxOptions"]
@@ -28,6 +30,19 @@ def deck_cover(doc: Document, ctx: BuildContext[PptxOptions], prs: object) -> by
     width, height = prs.slide_width, prs.slide_height  # type: ignore[attr-defined]
     size = (round(1080 * width / height), 1080)
     return render_cover(CoverText(" ", publisher=doc.meta.publisher), dict(ctx.theme.options), size=size)
+
+
+def memo_highlight(style: str) -> Callable[[str, str], list[tuple[Token, ...]]]:
+    """``highlight`` in ``style``, each (code, language) lexed once per deck (a snippet repeated in a book, or
+    a block measured again when it is split across slides, is not lexed again)."""
+    done: dict[tuple[str, str], list[tuple[Token, ...]]] = {}
+
+    def styled(code: str, language: str) -> list[tuple[Token, ...]]:
+        if (code, language) not in done:
+            done[code, language] = highlight(code, language, style)
+        return list(done[code, language])  # a copy: the caller owns its list of lines (tokens are frozen)
+
+    return styled
 
 
 class PptxExporter(Exporter[PptxOptions]):
@@ -57,7 +72,7 @@ class PptxExporter(Exporter[PptxOptions]):
             opts.deck(),
             pictures.size,
             lambda msg, pos: ctx.reporter.warn(msg, pos, "pptx"),
-            lambda code, lang: highlight(code, lang, opts.code_style),
+            memo_highlight(opts.code_style),
         )
         DeckWriter(prs, layouts, frame, pictures, deck_cover(doc, ctx, prs)).write(deck)
         set_core_properties(prs, doc.meta, ctx.build_time)

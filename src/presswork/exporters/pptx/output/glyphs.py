@@ -21,7 +21,7 @@ FALLBACK_FAMILIES = (
     "OpenSymbol",
     "Noto Sans",
 )
-#: Characters that go to the East Asian or complex-script font slots (``set_script_fonts``), not checked here.
+#: Characters that go to the East Asian or complex-script font slots (``shapes.script_fonts``), not checked here.
 _SCRIPT = re.compile(r"[\u0590-\u08ff\u0e00-\u0e7f\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
 
@@ -49,10 +49,18 @@ class GlyphChecker:
     def __init__(self, warn: Callable[[str], None]) -> None:
         self.warn = warn
         self.reported: set[str] = set()
+        #: Family -> characters known to need no fallback in it (fonts do not change during a build), so
+        #: that the fonts are consulted once per new character rather than once per run.
+        self.fine: dict[str, set[str]] = {}
 
     def pieces(self, text: str, family: str) -> list[tuple[str, str]]:
         """(text, family) pieces of ``text``; family "" = the run's own font."""
+        fine = self.fine.setdefault(family, set())
+        chars = set(text)
+        if chars <= fine:
+            return [(text, "")]
         lacking = {ch for ch in missing_glyphs(text, _families(family)) if not _SCRIPT.match(ch)}
+        fine.update(chars - lacking)
         if not lacking:
             return [(text, "")]
         out: list[tuple[str, str]] = []

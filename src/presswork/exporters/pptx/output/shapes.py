@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import io
 import re
 from typing import Any
 
 from pptx.dml.color import RGBColor
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.util import Pt
+from pptx.enum.text import PP_ALIGN
+from pptx.text.text import _Paragraph, _Run
+from pptx.util import Emu, Pt
 
 from ..model import fit as slidefit
 from ..model.deck import MAX_LEVEL, CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
@@ -19,6 +19,7 @@ from ..model.inlinemath import SLOT_CHAR, Atom, has_math, math_lines, place_math
 from ..model.measure import para_height
 from ..model.text import slide_text
 from . import oxml
+from .factory import ImageParts
 from .glyphs import GlyphChecker
 from .pictures import PictureStore
 from .template import PlacedFrame, pt, to_pt
@@ -38,6 +39,8 @@ CALLOUT_ACCENTS = {
     "bug": MSO_THEME_COLOR.ACCENT_6,
 }
 CODE_FILL = "F4F6F9"
+#: Colour of code text the highlighter leaves uncoloured.
+CODE_TEXT = "1D1D1F"
 #: Bullet characters and their fonts. Task boxes use Wingdings (shipped with Office, and mapped to
 #: OpenSymbol by LibreOffice): 0xFE is a ticked box, 0xA8 an empty one.
 BULLETS = {"bullet": ("•", "Arial"), "done": ("\u00fe", "Wingdings"), "open": ("\u00a8", "Wingdings")}
@@ -49,6 +52,8 @@ class ShapeWriter:
     def __init__(self, frame: PlacedFrame, pictures: PictureStore) -> None:
         self.frame, self.pictures = frame, pictures
         self.glyphs = GlyphChecker(lambda message: pictures.reporter.warn(message, None, "pptx"))
+        #: Every picture of the deck is added through this (the cover's too).
+        self.images = ImageParts()
         #: Internal links waiting for their target slide: (slide, run element, anchor id).
         self.links: list[tuple[Any, Any, str]] = []
 
@@ -69,11 +74,13 @@ class ShapeWriter:
         ``template_sizes``: the sizes ``tf``'s placeholder resolves, when it is another than the content one."""
         f = frame or self.frame
         fixed_text_frame(tf, ix, iy)
-        tf.text = ""
+        body = tf._txBody
+        p = oxml.clear_text(body)
         top = 0.0  # where the paragraph starts in the text area (points), as a renderer sets it
         inner = to_pt(tf._parent.width) - 2 * ix if any(map(has_math, paras)) else 0.0
         for i, para in enumerate(paras):
-            p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+            if i:
+                p = oxml.add_paragraph(body)
             self.format_para(p, para, f, first=i == 0)
             size = f.size_of(para)
             own = template_sizes or self.frame.template_sizes
@@ -91,14 +98,14 @@ class ShapeWriter:
     def math_para(
         self, slide: Any, tf: Any, p: Any, para: Para, f: Frame, size: float, inner: float, top: float, inset: Any
     ) -> float:
-        """Write a paragraph holding inline math line by line (explicit breaks), each formula a slot of
-        no-break spaces with its picture placed over it; returns the top of the next paragraph."""
+        """Write a paragraph (element ``p``) holding inline math line by line (explicit breaks), each formula a
+        slot of no-break spaces with its picture placed over it; returns the top of the next paragraph."""
         shape = tf._parent
         left, y0 = to_pt(shape.left) + inset[0], to_pt(shape.top) + inset[1]
         lines = math_lines(para, f, inner)
         for k, line in enumerate(lines):
             if k:
-                p.add_line_break()
+                p.add_br()
             groups: list[list[Atom]] = []
             for atom in line.atoms:  # neighbouring text of one run is one run; each formula its own slot
                 if groups and not atom.run.math and not groups[-1][0].run.math and groups[-1][0].run is atom.run:
@@ -107,7 +114,7 @@ class ShapeWriter:
                     groups.append([atom])
             for group in groups:
                 if group[0].run.math:
-                    self.math_slot(p, group[0].width, line.slot_size, f)
+                    self.math_slot(_Paragraph(p, tf), group[0].width, line.slot_size, f)
                 else:
                     text = "".join(a.text for a in group)
                     self.add_run(slide, p, dataclasses.replace(group[0].run, text=text), size, para)
@@ -115,8 +122,8 @@ class ShapeWriter:
                 got = self.pictures.get("inline-math", placed.tex, None)
                 if got is None:
                     continue
-                pic = slide.shapes.add_picture(
-                    io.BytesIO(got[0]), pt(left + placed.x), pt(y0 + placed.y), pt(placed.width), pt(placed.height)
+                pic = self.images.add_picture(
+                    slide, got[0], pt(left + placed.x), pt(y0 + placed.y), pt(placed.width), pt(placed.height)
                 )
                 pic.name = "Inline math"
                 oxml.set_description(pic, placed.tex)
@@ -133,8 +140,7 @@ class ShapeWriter:
         oxml.set_char_spacing(r, (width - n * one) / n)
 
     def format_para(self, p: Any, para: Para, f: Frame, first: bool) -> None:
-        """Margins, spacing and bullet of paragraph ``p`` (all of its old properties dropped)."""
-        p.level = min(para.level, 8)
+        """Level, margins, spacing and bullet of paragraph element ``p`` (all of its old properties dropped)."""
         bullet: oxml.Bullet = ("none",)
         if para.bullet == "number":
             bullet = ("number", para.number)
@@ -142,12 +148,13 @@ class ShapeWriter:
             char, font = BULLETS[para.bullet]
             bullet = ("char", char, font)
         indent = -pt(f.hang_of(para)) if para.bullet else 0
-        oxml.set_paragraph(p, pt(f.margin_of(para)), indent, f.space_of(para, first), bullet)
+        oxml.set_paragraph(p, min(para.level, 8), pt(f.margin_of(para)), indent, f.space_of(para, first), bullet)
 
     def add_run(self, slide: Any, p: Any, run: Run, size: float, para: Para) -> None:
-        """Append ``run`` to paragraph ``p``; an internal link is noted in ``links`` to be resolved later."""
+        """Append ``run`` to paragraph element ``p`` (``a:p``); an internal link is noted in ``links`` to be
+        resolved later."""
         if run.text == "\n":
-            p.add_line_break()
+            p.add_br()
             return
         text = run.text if run.code else slide_text(run.text)
         family = self.frame.code_font if run.code else self.frame.body_font
@@ -155,31 +162,30 @@ class ShapeWriter:
             self._add_piece(slide, p, run, piece, fallback, size, para)
 
     def _add_piece(self, slide: Any, p: Any, run: Run, text: str, fallback: str, size: float, para: Para) -> None:
-        r = p.add_run()
-        r.text = text
-        font = r.font
         if size:
-            font.size = Pt(size * (0.7 if run.baseline else 1.0)) if run.baseline else Pt(size)
+            sz = oxml.centipoints(size * 0.7 if run.baseline else size)
         elif run.baseline:
-            font.size = Pt(self.frame.template_sizes[min(para.level, MAX_LEVEL)] * 0.7)
-        bold = run.bold or para.role_bold
-        italic = run.italic or para.role_italic
-        if bold:
-            font.bold = True
-        if italic:
-            font.italic = True
-        if fallback:
-            font.name = fallback
-        elif run.code:
-            font.name = self.frame.code_font
-        oxml.set_run_effects(r, run.strike, run.baseline)
-        if para.role == "subhead":
-            font.color.theme_color = MSO_THEME_COLOR.ACCENT_1
-        set_script_fonts(r)
+            sz = oxml.centipoints(self.frame.template_sizes[min(para.level, MAX_LEVEL)] * 0.7)
+        else:
+            sz = 0
+        east_asian, complex_script = script_fonts(text)
+        r = oxml.add_run(
+            p,
+            text,
+            size=sz,
+            bold=run.bold or para.role_bold,
+            italic=run.italic or para.role_italic,
+            latin=fallback or (self.frame.code_font if run.code else ""),
+            strike=run.strike,
+            baseline=run.baseline,
+            scheme="accent1" if para.role == "subhead" else "",
+            east_asian=east_asian,
+            complex_script=complex_script,
+        )
         if run.url.startswith("#"):
-            self.links.append((slide, oxml.run_element(r), run.url[1:]))
+            self.links.append((slide, r, run.url[1:]))
         elif run.url:
-            r.hyperlink.address = run.url
+            _Run(r, slide.shapes).hyperlink.address = run.url  # the link's relationship is the slide's
 
     # ------------------------------------------------------------- boxes
     def code(self, slide: Any, box: CodeBox, y: float) -> None:
@@ -193,21 +199,8 @@ class ShapeWriter:
         shape.shadow.inherit = False
         tf = shape.text_frame
         fixed_text_frame(tf, f.callout_inset, f.callout_inset)
-        for i, line in enumerate(box.lines):
-            p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-            p.alignment = PP_ALIGN.LEFT
-            oxml.set_code_paragraph(p)
-            for tok in line or ():
-                r = p.add_run()
-                r.text = tok.text
-                r.font.name = f.code_font
-                r.font.size = Pt(box.size)
-                r.font.color.rgb = rgb(tok.color or "1D1D1F")
-                if tok.bold:
-                    r.font.bold = True
-                if tok.italic:
-                    r.font.italic = True
-            oxml.set_end_properties(p, box.size, lang="en-US", latin=f.code_font)
+        lines = (((tok.text, tok.color or CODE_TEXT, tok.bold, tok.italic) for tok in line or ()) for line in box.lines)
+        oxml.code_lines(tf._txBody, lines, box.size, f.code_font)
 
     def table(self, slide: Any, box: TableBox, y: float) -> None:
         """A native table centred at ``y`` points, bold header rows, measured column widths and row heights."""
@@ -220,27 +213,26 @@ class ShapeWriter:
         table = gframe.table
         table.first_row = bool(box.head)
         table.horz_banding = True
-        for c, w in enumerate(box.col_widths):
-            table.columns[c].width = pt(w)
+        col_emu = [pt(w) for w in box.col_widths]
+        for grid_col, w in zip(oxml.grid_columns(table._tbl), col_emu, strict=False):
+            grid_col.set("w", str(w))
+        if col_emu:  # python-pptx's column width setter makes the frame as wide as the columns
+            gframe.width = Emu(sum(col_emu))
         heights = box.head_heights + box.row_heights
-        for r_i, (row, h) in enumerate(zip(box.head + box.body, heights, strict=True)):
-            table.rows[r_i].height = pt(h)
-            for c_i, cell_runs in enumerate(row):
-                cell = table.cell(r_i, c_i)
-                cell.margin_left = cell.margin_right = pt(f.cell_margin_x)
-                cell.margin_top = cell.margin_bottom = pt(f.cell_margin_y)
-                cell.vertical_anchor = MSO_ANCHOR.MIDDLE
-                tf = cell.text_frame
-                tf.word_wrap = True
-                p = tf.paragraphs[0]
-                p.alignment = {"center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}.get(
-                    box.alignments[c_i], PP_ALIGN.LEFT
-                )
+        align = [{"center": "ctr", "right": "r"}.get(a, "l") for a in box.alignments]
+        margins = (pt(f.cell_margin_x), pt(f.cell_margin_y))
+        row_emu = [pt(h) for h in heights]
+        for r_i, (tr, row, h) in enumerate(zip(oxml.table_rows(table._tbl), box.head + box.body, row_emu, strict=True)):
+            tr.set("h", str(h))
+            for c_i, (tc, cell_runs) in enumerate(zip(oxml.row_cells(tr), row, strict=False)):
+                p = oxml.set_cell(tc, margins, align[c_i])
                 for run in cell_runs:
                     self.add_run(slide, p, run, box.size, Para(cell_runs))
                     if r_i < len(box.head):
-                        p.runs[-1].font.bold = True
+                        oxml.set_run_bold(p)
                 oxml.set_end_properties(p, box.size)
+        if row_emu:  # python-pptx's row height setter makes the frame as tall as the rows
+            gframe.height = Emu(sum(row_emu))
 
     def picture_at(self, slide: Any, box: PictureBox, left: float, top: float) -> None:
         """The picture of ``box`` (without its caption) with its alt text, its top left corner at (left, top) pt."""
@@ -248,7 +240,7 @@ class ShapeWriter:
         if got is None:
             return
         img_h = box.height - box.caption_height
-        pic = slide.shapes.add_picture(io.BytesIO(got[0]), pt(left), pt(top), pt(box.width), pt(img_h))
+        pic = self.images.add_picture(slide, got[0], pt(left), pt(top), pt(box.width), pt(img_h))
         pic.name = "Math" if box.kind == "math" else "Picture"
         oxml.set_description(pic, box.alt)
 
@@ -303,22 +295,16 @@ _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _COMPLEX = re.compile(r"[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0e7f]")
 
 
-def set_script_fonts(run: Any) -> None:
-    """Name East Asian (``a:ea``) and complex-script (``a:cs``) fonts for runs that need them."""
-    text = run.text
+def script_fonts(text: str) -> tuple[str, str]:
+    """The East Asian and complex-script fonts ``text`` needs ("" = none)."""
     ea = (
         ("Yu Gothic" if _KANA.search(text) else "Malgun Gothic" if _HANGUL.search(text) else "Microsoft YaHei")
         if _CJK.search(text)
         else ""
     )
-    cs = "Arial" if _COMPLEX.search(text) else ""
-    if ea or cs:
-        oxml.set_script_fonts(run, ea, cs)
+    return ea, "Arial" if _COMPLEX.search(text) else ""
 
 
 def fixed_text_frame(tf: Any, x: float, y: float) -> None:
     """Make a text frame wrap, never autofit, anchor at the top, with insets ``x`` and ``y`` (points)."""
-    tf.word_wrap = True
-    tf.auto_size = MSO_AUTO_SIZE.NONE
-    tf.vertical_anchor = MSO_ANCHOR.TOP
-    set_insets(tf, x, y)
+    oxml.fixed_body(tf._txBody.bodyPr, pt(x), pt(y), anchor="t")

@@ -17,8 +17,9 @@ from ..model.measure import GAP, text_height, title_height, title_lines, title_s
 from ..model.paginate import column_width
 from ..model.text import slide_text
 from . import oxml
+from .factory import ShapeCopier, SlideFactory
 from .pictures import PictureStore
-from .shapes import ShapeWriter, rgb, set_insets, set_script_fonts
+from .shapes import ShapeWriter, rgb, script_fonts, set_insets
 from .template import (
     BODY_TYPES,
     TITLE_TYPES,
@@ -41,6 +42,9 @@ class DeckWriter:
         #: The book's cover design (PNG, the slide's size, no text): the title slide's background.
         self.cover = cover
         self.shapes = ShapeWriter(frame, pictures)
+        self.factory = SlideFactory(prs)
+        self.copier = ShapeCopier()
+        self.capitals: dict[str, bool] = {}
         self.anchors: dict[str, Any] = {}
 
     def write(self, deck: Deck) -> None:
@@ -51,7 +55,7 @@ class DeckWriter:
                 self.anchors.setdefault(a, slide)
             self.chrome(slide, model, deck.footer, number)
             if model.notes:
-                slide.notes_slide.notes_text_frame.text = "\n\n".join(model.notes)
+                self.factory.notes_slide(slide).notes_text_frame.text = "\n\n".join(model.notes)
         for slide, r_el, anchor in self.shapes.links:
             target = self.anchors.get(anchor)
             if target is None or target is slide:
@@ -88,7 +92,7 @@ class DeckWriter:
             layout = self.layouts.title_only
         elif columns:
             layout = self.layouts.two_content
-        slide = self.prs.slides.add_slide(layout)
+        slide = self.factory.add_slide(layout)
         self.set_title(slide, model.title, self.frame.title_width, self.frame.title_height, self.frame.title_size)
         body = None if columns else Layouts.placeholder(slide, BODY_TYPES)
         f = self.frame
@@ -123,7 +127,7 @@ class DeckWriter:
     def comparison_slide(self, model: Slide, layout: Any) -> Any:
         """Two headed columns on the Comparison layout: each heading in its heading placeholder, its list in
         the content placeholder below it (placed by the model's measures, left to right)."""
-        slide = self.prs.slides.add_slide(layout)
+        slide = self.factory.add_slide(layout)
         f = self.frame
         self.set_title(slide, model.title, f.title_width, f.title_height, f.title_size)
         box = model.boxes[0]
@@ -155,7 +159,7 @@ class DeckWriter:
     def picture_slide(self, model: Slide, layout: Any) -> Any:
         """A lone figure on the Picture with Caption layout: the picture fitted into the picture placeholder's
         box (which is then removed: it would crop), the caption in the caption placeholder."""
-        slide = self.prs.slides.add_slide(layout)
+        slide = self.factory.add_slide(layout)
         f = self.frame
         title_ph = Layouts.placeholder(layout, TITLE_TYPES)
         width = to_pt(title_ph.width) if title_ph is not None else f.title_width
@@ -206,7 +210,7 @@ class DeckWriter:
 
     def headline_slide(self, model: Slide, layout: Any, title_start: float) -> Any:
         """A title or section slide: the title (up to three lines, from ``title_start`` pt down) and the subtitle."""
-        slide = self.prs.slides.add_slide(layout)
+        slide = self.factory.add_slide(layout)
         title_ph = Layouts.placeholder(layout, TITLE_TYPES)
         if title_ph is not None:
             self.set_title(slide, model.title, to_pt(title_ph.width), to_pt(title_ph.height), title_start, lines=3)
@@ -219,9 +223,9 @@ class DeckWriter:
     def cover_slide(self, model: Slide) -> Any:
         """The title slide on the book's cover design: the cover as a full-slide picture behind the title and
         subtitle, which stay editable text, set in white where the cover would set them."""
-        slide = self.prs.slides.add_slide(self.layouts.title)
+        slide = self.factory.add_slide(self.layouts.title)
         w, h = to_pt(self.prs.slide_width), to_pt(self.prs.slide_height)
-        pic = slide.shapes.add_picture(io.BytesIO(self.cover), 0, 0, self.prs.slide_width, self.prs.slide_height)
+        pic = self.shapes.images.add_picture(slide, self.cover, 0, 0, self.prs.slide_width, self.prs.slide_height)
         pic.name = "Cover"
         oxml.set_description(pic, "")
         oxml.send_to_back(pic)
@@ -281,33 +285,48 @@ class DeckWriter:
         if ph is None:
             ph = slide.shapes.add_textbox(pt(self.frame.left), pt(12), pt(width), pt(height))
         frame = dataclasses.replace(self.frame, title_width=width, title_height=height, title_size=start)
-        if oxml.titles_in_capitals(slide.slide_layout, self.prs.slide_master):  # measure capitals as capitals
+        if self.in_capitals(slide.slide_layout):  # measure capitals as capitals
             text_measured = text.upper()
         else:
             text_measured = text
         size = title_size(text_measured, frame, lines)
-        tf = ph.text_frame
-        tf.word_wrap = True
-        tf.auto_size = MSO_AUTO_SIZE.NONE
-        set_insets(tf, self.frame.inset_x, self.frame.inset_y)
-        tf.text = ""
-        run = tf.paragraphs[0].add_run()
-        run.text = slide_text(text)
-        run.font.size = Pt(size)
-        set_script_fonts(run)
+        body = ph.text_frame._txBody
+        oxml.fixed_body(body.bodyPr, pt(self.frame.inset_x), pt(self.frame.inset_y))
+        shown = slide_text(text)
+        east_asian, complex_script = script_fonts(shown)
+        oxml.add_run(
+            oxml.clear_text(body),
+            shown,
+            size=oxml.centipoints(size),
+            east_asian=east_asian,
+            complex_script=complex_script,
+        )
         need_h = title_height(title_lines(text_measured, frame, size), frame, size)
         if need_h > height:  # a very long title: make the box tall enough rather than let it overflow
             pin_geometry(ph)
             ph.top = max(Emu(0), ph.top - pt(need_h - height))
             ph.height = pt(need_h)
 
-    # ------------------------------------------------------------- text
+    def in_capitals(self, layout: Any) -> bool:
+        """Whether the layout (or the master) sets titles in capitals (looked up once per layout)."""
+        key = str(layout.part.partname)
+        if key not in self.capitals:
+            self.capitals[key] = oxml.titles_in_capitals(layout, self.prs.slide_master)
+        return self.capitals[key]
 
     # ------------------------------------------------------------- chrome
     def chrome(self, slide: Any, model: Slide, footer: str, number: int) -> None:
-        """Footer (book title) and slide number, cloned from the layout's placeholders."""
+        """Footer (book title) and slide number, cloned from the layout's placeholders (made once per layout,
+        then copied: they differ only in the number)."""
         if model.kind == "title":
             return
+        layout = slide.slide_layout
+        added = self.copier.add(slide, (str(layout.part.partname), footer), lambda: self.make_chrome(slide, footer))
+        for el in added:
+            oxml.set_slide_number(el, number)
+
+    def make_chrome(self, slide: Any, footer: str) -> None:
+        """The footer and slide-number placeholders of ``slide``'s layout on ``slide`` (the number still 0)."""
         layout = slide.slide_layout
         for ph in layout.placeholders:
             kind = placeholder_type(ph)
@@ -334,14 +353,12 @@ class DeckWriter:
                 tf = shape.text_frame
                 tf.auto_size = MSO_AUTO_SIZE.NONE
                 set_insets(tf, self.frame.inset_x, self.frame.inset_y)
-                oxml.add_slide_number(tf.paragraphs[0], number)
+                oxml.add_slide_number(tf.paragraphs[0], 0)
 
     @staticmethod
     def drop_empty(slide: Any) -> None:
         """Remove placeholders left empty (they would show "Click to add text" while editing)."""
-        for ph in list(slide.placeholders):
-            if ph.has_text_frame and not ph.text_frame.text.strip():
-                oxml.remove_shape(ph)
+        oxml.remove_empty_placeholders(slide._element)
 
 
 #: Colour of the text set on the cover design (which is dark: the theme's accent, darkened).
