@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from markdown_it import MarkdownIt
+from markdown_it.common import normalize_url
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.inline import inline as core_inline
@@ -16,6 +17,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from mdit_py_plugins.subscript import sub_plugin
 from mdit_py_plugins.superscript import superscript_plugin
+
+from . import dispatch
 
 __all__ = ["make_parser", "nesting_limit"]
 
@@ -56,7 +59,16 @@ def make_parser(max_nesting: int = 40, extensions: bool = True) -> MarkdownIt:
         md.use(container_plugin, name="div", validate=lambda params, *args: bool(params.strip()))
         md.use(sub_plugin)
         md.use(superscript_plugin)
+    md.normalizeLink = _normalize_link  # type: ignore[method-assign]
+    md.normalizeLinkText = _normalize_link_text  # type: ignore[method-assign]
+    dispatch.install(md)
     return md
+
+
+# URL normalisation (mdurl parse + punycode + percent-encoding) is pure and costly; a document tends to
+# repeat its URLs (a reference definition is normalised where it is defined, each use looks it up).
+_normalize_link = functools.lru_cache(maxsize=4096)(normalize_url.normalizeLink)
+_normalize_link_text = functools.lru_cache(maxsize=4096)(normalize_url.normalizeLinkText)
 
 
 #: Inline nesting (emphasis in links in emphasis...) markdown-it follows; deeper markup stays literal text.
