@@ -69,7 +69,7 @@ def install(md: MarkdownIt) -> None:
     """Make ``md`` dispatch its block and inline rules by character (call after all plug-ins are added)."""
     block = _DispatchBlockRuler()
     block.__rules__ = md.block.ruler.__rules__
-    md.block.ruler = block  # type: ignore[assignment]
+    md.block.ruler = block
     inline = _DispatchInline()
     inline.__dict__.update(md.inline.__dict__)
     md.inline = inline
