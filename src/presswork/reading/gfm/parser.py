@@ -18,7 +18,7 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from mdit_py_plugins.subscript import sub_plugin
 from mdit_py_plugins.superscript import superscript_plugin
 
-from . import dispatch
+from . import dispatch, rules
 
 __all__ = ["make_parser", "nesting_limit"]
 
@@ -59,6 +59,7 @@ def make_parser(max_nesting: int = 40, extensions: bool = True) -> MarkdownIt:
         md.use(container_plugin, name="div", validate=lambda params, *args: bool(params.strip()))
         md.use(sub_plugin)
         md.use(superscript_plugin)
+    md.inline.ruler.at("backticks", rules.backtick)
     md.normalizeLink = _normalize_link  # type: ignore[method-assign]
     md.normalizeLinkText = _normalize_link_text  # type: ignore[method-assign]
     dispatch.install(md)
