@@ -60,6 +60,7 @@ def make_parser(max_nesting: int = 40, extensions: bool = True) -> MarkdownIt:
         md.use(sub_plugin)
         md.use(superscript_plugin)
     md.inline.ruler.at("backticks", rules.backtick)
+    md.inline.ruler.at("emphasis", rules.emphasis)
     md.normalizeLink = _normalize_link  # type: ignore[method-assign]
     md.normalizeLinkText = _normalize_link_text  # type: ignore[method-assign]
     dispatch.install(md)

@@ -6,11 +6,15 @@ place in the chain); only the scanning is done by the regular-expression engine 
 
 from __future__ import annotations
 
+import functools
 import re
 
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline.state_inline import Delimiter
+from markdown_it.token import Token
 
-__all__ = ["backtick"]
+__all__ = ["backtick", "emphasis"]
 
 _RUN = re.compile("`+")
 
@@ -60,5 +64,59 @@ def backtick(state: StateInline, silent: bool) -> bool:
 
     if not silent:
         state.append_pending(marker)
+    state.pos = pos
+    return True
+
+
+@functools.lru_cache(maxsize=1024)
+def _kind(ch: str) -> tuple[bool, bool]:
+    """(punctuation, white space) of a character next to a delimiter run, as markdown-it's ``scanDelims`` judges."""
+    code = ord(ch)
+    return isMdAsciiPunct(code) or isPunctChar(ch), isWhiteSpace(code)
+
+
+def emphasis(state: StateInline, silent: bool) -> bool:
+    """A run of ``*`` or ``_``: one text token and one delimiter per character (markdown-it's ``emphasis`` rule).
+
+    The same tokens and delimiters as markdown-it's, pushed without ``StateInline.push``'s per-token
+    bookkeeping (a text token never changes the level) and with the flanking classes of the characters
+    around the run cached.
+    """
+    if silent:
+        return False
+    src = state.src
+    start = state.pos
+    marker = src[start]
+    if marker != "*" and marker != "_":
+        return False
+    maximum = state.posMax
+    pos = start + 1
+    while pos < maximum and src[pos] == marker:
+        pos += 1
+    length = pos - start
+    # scanDelims: the line's start and end count as white space.
+    last_punct, last_white = _kind(src[start - 1] if start > 0 else " ")
+    next_punct, next_white = _kind(src[pos] if pos < maximum else " ")
+    left_flanking = not (next_white or (next_punct and not (last_white or last_punct)))
+    right_flanking = not (last_white or (last_punct and not (next_white or next_punct)))
+    split_word = marker == "*"
+    can_open = left_flanking and (split_word or not right_flanking or last_punct)
+    can_close = right_flanking and (split_word or not left_flanking or next_punct)
+
+    if state.pending:
+        state.pushPending()
+    level = state.level
+    tokens = state.tokens
+    tokens_meta = state.tokens_meta
+    delimiters = state.delimiters
+    code = ord(marker)
+    for _ in range(length):
+        token = Token("text", "", 0)
+        token.level = level
+        token.content = marker
+        tokens.append(token)
+        tokens_meta.append(None)
+        delimiters.append(Delimiter(code, length, len(tokens) - 1, -1, can_open, can_close))
+    state.pendingLevel = level
     state.pos = pos
     return True
