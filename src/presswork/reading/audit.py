@@ -46,7 +46,11 @@ class Audit:
 
 def _blank(match: re.Match[str]) -> str:
     """Replace a match by spaces, keeping its newlines (line numbers stay right)."""
-    return re.sub(r"[^\n]", " ", match.group(0))
+    text = match.group(0)
+    return _NOT_NEWLINE.sub(" ", text) if "\n" in text else " " * len(text)
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 #: Attributes whose values are words of the book (an ``alt`` or ``title``) or a link's target. Every
