@@ -61,6 +61,7 @@ def make_parser(max_nesting: int = 40, extensions: bool = True) -> MarkdownIt:
         md.use(superscript_plugin)
     md.inline.ruler.at("backticks", rules.backtick)
     md.inline.ruler.at("emphasis", rules.emphasis)
+    md.block.ruler.at("reference", rules.reference)
     md.normalizeLink = _normalize_link  # type: ignore[method-assign]
     md.normalizeLinkText = _normalize_link_text  # type: ignore[method-assign]
     dispatch.install(md)

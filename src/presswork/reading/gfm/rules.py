@@ -9,12 +9,14 @@ from __future__ import annotations
 import functools
 import re
 
-from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace, normalizeReference
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.reference import reference as _mdit_reference
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.state_inline import Delimiter
 from markdown_it.token import Token
 
-__all__ = ["backtick", "emphasis"]
+__all__ = ["backtick", "emphasis", "reference"]
 
 _RUN = re.compile("`+")
 
@@ -119,4 +121,49 @@ def emphasis(state: StateInline, silent: bool) -> bool:
         delimiters.append(Delimiter(code, length, len(tokens) - 1, -1, can_open, can_close))
     state.pendingLevel = level
     state.pos = pos
+    return True
+
+
+#: ``[label]: destination`` alone on its line: a label without brackets, backslashes or line breaks, a
+#: destination without ``<``, parentheses, backslashes, entities, spaces or control characters, no title.
+_SIMPLE_REFERENCE = re.compile(r"\[([^\[\]\\\n]+)\]:[ \t]*([^\x00-\x20\x7f<>()\\&]+)[ \t]*")
+
+
+def reference(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A link reference definition (markdown-it's ``reference`` rule, with a fast path for the simplest form).
+
+    A one-line definition followed by a blank line (or the end) is read with one regular expression;
+    any other form (a title, ``<url>``, escapes, a definition over several lines) goes to markdown-it's
+    rule. Both register the same reference.
+    """
+    pos = state.bMarks[start] + state.tShift[start]
+    line_end = state.eMarks[start]
+    next_line = start + 1
+    md = state.md
+    if (
+        pos >= line_end
+        or state.src[pos] != "["
+        or state.is_code_block(start)
+        or not (next_line >= state.lineMax or state.isEmpty(next_line))
+        or md.options.get("inline_definitions", False)
+    ):
+        return _mdit_reference(state, start, end, silent)
+    m = _SIMPLE_REFERENCE.fullmatch(state.src, pos, line_end)
+    if m is None:
+        return _mdit_reference(state, start, end, silent)
+    href = md.normalizeLink(m.group(2))
+    if not md.validateLink(href):
+        return False
+    label = normalizeReference(m.group(1))
+    if not label:
+        return False  # CommonMark disallows empty labels
+    if silent:
+        return True
+    references = state.env.setdefault("references", {})
+    state.line = next_line
+    if label not in references:
+        references[label] = {"title": "", "href": href, "map": [start, next_line]}
+    else:
+        duplicate = {"title": "", "href": href, "label": label, "map": [start, next_line]}
+        state.env.setdefault("duplicate_refs", []).append(duplicate)
     return True
