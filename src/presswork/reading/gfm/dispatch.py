@@ -83,25 +83,38 @@ class _DispatchBlockRuler(Ruler[BlockRule]):
         assert self.__cache__ is not None
         enabled = [r for r in self.__rules__ if r.enabled]
         for chain in list(self.__cache__):
-            rules = [(r.fn, BLOCK_MARKERS.get(r.name)) for r in enabled if not chain or chain in r.alt]
+            rules = [(r.fn, r.name) for r in enabled if not chain or chain in r.alt]
             self.__cache__[chain] = [_block_dispatcher(rules)] if rules else []
 
 
-def _block_dispatcher(rules: Sequence[tuple[BlockRule, frozenset[str] | None]]) -> BlockRule:
-    """One block rule that tries, in order, those of ``rules`` whose markers allow the line's first character."""
+#: Block rules that return False unless the line is indented four columns or more past the block's indent.
+INDENTED_ONLY = frozenset({"code"})
+
+
+def _block_dispatcher(rules: Sequence[tuple[BlockRule, str]]) -> BlockRule:
+    """One block rule that tries, in order, those of ``rules`` able to start at the line (by its first
+    character, and for an indented code block by its indentation)."""
     every = tuple(fn for fn, _ in rules)
-    table: dict[str, tuple[BlockRule, ...]] = {}
+    table: dict[tuple[str, bool], tuple[BlockRule, ...]] = {}
+
+    def candidates(ch: str, indented: bool) -> tuple[BlockRule, ...]:
+        found = table[ch, indented] = tuple(
+            fn
+            for fn, name in rules
+            if (indented or name not in INDENTED_ONLY) and (name not in BLOCK_MARKERS or ch in BLOCK_MARKERS[name])
+        )
+        return found
 
     def dispatch(state: StateBlock, line: int, end: int, silent: bool) -> bool:
         pos = state.bMarks[line] + state.tShift[line]
         if pos < state.eMarks[line]:
-            ch = state.src[pos]
-            candidates = table.get(ch)
-            if candidates is None:
-                candidates = table[ch] = tuple(fn for fn, marks in rules if marks is None or ch in marks)
+            key = (state.src[pos], state.sCount[line] - state.blkIndent >= 4)
+            found = table.get(key)
+            if found is None:
+                found = candidates(*key)
         else:
-            candidates = every
-        for rule in candidates:
+            found = every
+        for rule in found:
             if rule(state, line, end, silent):
                 return True
         return False

@@ -490,6 +490,11 @@ class _Converter:
         """The inlines of sibling inline nodes; inline HTML tags open and close frames."""
         if not hasattr(self, "image_captions"):
             self.image_captions = {}
+        if not any(node.type == "html_inline" for node in nodes):  # the common case: no frames to open
+            out: list[Inline] = []
+            for node in nodes:
+                out.extend(self.inline(node))
+            return merge(self.attribute_lists(out) if any(isinstance(n, Image) for n in out) else out)
         stack = [_Frame("", "", self.line)]
         for node in nodes:
             if node.type == "html_inline":

@@ -137,19 +137,19 @@ def reference(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     rule. Both register the same reference.
     """
     pos = state.bMarks[start] + state.tShift[start]
+    src = state.src
+    if state.is_code_block(start) or src[pos] != "[":
+        return False  # as markdown-it's rule
     line_end = state.eMarks[start]
     next_line = start + 1
+    if not (next_line >= state.lineMax or state.isEmpty(next_line)):
+        return _mdit_reference(state, start, end, silent)  # the definition may go on over the next lines
+    # Alone on its line, a definition needs "]:" on it (markdown-it's rule would not read further).
+    if src.find("]:", pos, line_end) < 0:
+        return False
+    m = _SIMPLE_REFERENCE.fullmatch(src, pos, line_end)
     md = state.md
-    if (
-        pos >= line_end
-        or state.src[pos] != "["
-        or state.is_code_block(start)
-        or not (next_line >= state.lineMax or state.isEmpty(next_line))
-        or md.options.get("inline_definitions", False)
-    ):
-        return _mdit_reference(state, start, end, silent)
-    m = _SIMPLE_REFERENCE.fullmatch(state.src, pos, line_end)
-    if m is None:
+    if m is None or md.options.get("inline_definitions", False):
         return _mdit_reference(state, start, end, silent)
     href = md.normalizeLink(m.group(2))
     if not md.validateLink(href):
