@@ -9,6 +9,7 @@ with a warning), dangerous ones are removed with a warning.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -309,7 +310,7 @@ class _Converter:
                 if not text.rstrip():
                     children.pop()
         inlines = tuple(children)
-        ident = attr.id or self.unique(slugify_unicode(plain_text(inlines), "-"))
+        ident = attr.id or self.unique(_slug(plain_text(inlines)))
         if attr.id:
             self.used_ids.add(attr.id)
         return Heading(int(node.tag[1]), inlines, Attr(ident, attr.classes, attr.kv), pos=pos)
@@ -728,6 +729,12 @@ def _first_inlines(blocks: Blocks) -> Inlines:
 def _code(content: str) -> str:
     """A code block's text: exactly as written, without the newline that ends its last line."""
     return content[:-1] if content.endswith("\n") else content
+
+
+@functools.lru_cache(maxsize=1024)
+def _slug(text: str) -> str:
+    """A heading's id from its text (Python-Markdown's toc slug, as GitHub makes them)."""
+    return slugify_unicode(text, "-")
 
 
 def _first_line(node: Node) -> int:
