@@ -9,8 +9,11 @@ punctuation and audits that every word of the source reached the tree.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import pathlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any, Protocol
@@ -113,6 +116,31 @@ def read_markdown(
     deeper than ``max_nesting`` levels, or anything the parser chokes on. Removed unsafe HTML,
     unwrapped unknown elements and other recoverable problems are warnings to ``reporter``.
     """
+    with _gc_paused():
+        return _read(text, path, reporter, max_nesting, markdown, smart, audit)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file is read.
+
+    Reading allocates hundreds of thousands of small objects (tokens, nodes, tree nodes) that live
+    until the end: each collection pass walks all of them again for nothing, which cost up to a
+    third of the reading time on long inputs. Reading creates no reference cycles worth collecting
+    meanwhile; whatever it leaves is collected as usual once the collector runs again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read(
+    text: str, path: str, reporter: Reporter | None, max_nesting: int, markdown: str, smart: bool, audit: bool
+) -> SourceFile:
     reporter = reporter if reporter is not None else Reporter()
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     front_matter, body = split_front_matter(text, path)

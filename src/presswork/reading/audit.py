@@ -46,7 +46,11 @@ class Audit:
 
 def _blank(match: re.Match[str]) -> str:
     """Replace a match by spaces, keeping its newlines (line numbers stay right)."""
-    return re.sub(r"[^\n]", " ", match.group(0))
+    text = match.group(0)
+    return _NOT_NEWLINE.sub(" ", text) if "\n" in text else " " * len(text)
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 #: Attributes whose values are words of the book (an ``alt`` or ``title``) or a link's target. Every
@@ -87,21 +91,32 @@ def source_words(body: str) -> dict[str, int]:
     return words
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
+#: What ``_strings`` does with a value of each type: "str", "tuple", or the names of the fields to visit.
+_KINDS: dict[type, str | tuple[str, ...]] = {str: "str", tuple: "tuple"}
+
+
+def _kind(value: Any) -> str | tuple[str, ...]:
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, tuple):
+        return "tuple"
+    if isinstance(value, (Node, Attr)) or (is_dataclass(value) and not isinstance(value, type)):
+        return tuple(f.name for f in fields(type(value)) if f.name != "pos")  # type: ignore[arg-type]
+    return ()
 
 
 def _strings(value: Any, out: list[str]) -> None:
     """Collect every string held by a node (text, code, URLs, attributes), recursively."""
-    if isinstance(value, str):
+    kind = _KINDS.get(type(value))
+    if kind is None:
+        kind = _KINDS[type(value)] = _kind(value)
+    if kind == "str":
         out.append(value)
-    elif isinstance(value, tuple):
+    elif kind == "tuple":
         for v in value:
             _strings(v, out)
-    elif isinstance(value, (Node, Attr)) or (is_dataclass(value) and not isinstance(value, type)):
-        names = _FIELDS.get(type(value))
-        if names is None:
-            names = _FIELDS[type(value)] = tuple(f.name for f in fields(type(value)) if f.name != "pos")  # type: ignore[arg-type]
-        for name in names:
+    else:
+        for name in kind:
             _strings(getattr(value, name), out)
 
 

@@ -76,14 +76,16 @@ def strip_math(tex: str) -> str:
 def trim(inlines: Inlines) -> Inlines:
     """Drop the spaces at both ends of a block's inlines and around hard line breaks."""
     items = list(inlines)
+    last = len(items) - 1
     for i, node in enumerate(items):
         if isinstance(node, Text):
             text = node.text
             if i == 0 or isinstance(items[i - 1], LineBreak):
                 text = text.lstrip(" ")
-            if i == len(items) - 1 or isinstance(items[i + 1], LineBreak):
+            if i == last or isinstance(items[i + 1], LineBreak):
                 text = text.rstrip(" ")
-            items[i] = Text(text)
+            if text != node.text:
+                items[i] = Text(text)
     return tuple(n for n in items if not (isinstance(n, Text) and not n.text))
 
 

@@ -96,34 +96,43 @@ def smarten_text(text: str, state: _State | None = None) -> str:
 
 
 def smarten_inlines(inlines: Inlines, state: _State | None = None) -> Inlines:
-    """Inlines with smart punctuation in their text (code, math, keys and URLs untouched)."""
+    """Inlines with smart punctuation in their text (code, math, keys and URLs untouched).
+
+    Nodes without a change are kept as they are (and ``inlines`` itself when nothing changed).
+    """
     state = state or _State()
     out: list[Inline] = []
+    changed = False
     for node in inlines:
+        new: Inline = node
         if isinstance(node, Text):
-            out.append(Text(smarten_text(node.text, state)))
+            text = smarten_text(node.text, state)
+            if text != node.text:
+                new = Text(text)
         elif isinstance(node, (Code, Kbd, Math, RawInline)):
             text = node.tex if isinstance(node, Math) else node.text
             state.prev = text[-1:] or state.prev
-            out.append(node)
         elif isinstance(node, LineBreak):
             state.prev = " "
-            out.append(node)
         elif isinstance(node, Image):
-            out.append(node)
             state.prev = "x"
         elif isinstance(node, Note):
-            out.append(Note(smarten(node.blocks)))
+            blocks = smarten(node.blocks)
+            if blocks is not node.blocks:
+                new = Note(blocks)
         elif isinstance(node, (Link, Span)) or hasattr(node, "children"):
-            out.append(dataclasses.replace(node, children=smarten_inlines(node.children, state)))  # type: ignore[call-arg]
-        else:
-            out.append(node)
-    return tuple(out)
+            children = smarten_inlines(node.children, state)
+            if children is not node.children:
+                new = dataclasses.replace(node, children=children)  # type: ignore[call-arg]
+        changed = changed or new is not node
+        out.append(new)
+    return inlines if not changed and type(inlines) is tuple else tuple(out)
 
 
 def smarten(blocks: Blocks) -> Blocks:
-    """Blocks with smart punctuation in every text of prose."""
-    return tuple(_block(b) for b in blocks)
+    """Blocks with smart punctuation in every text of prose (``blocks`` itself when nothing changed)."""
+    out = tuple(_block(b) for b in blocks)
+    return blocks if type(blocks) is tuple and all(a is b for a, b in zip(out, blocks, strict=True)) else out
 
 
 def _block(block: Block) -> Block:
@@ -150,8 +159,17 @@ def _block(block: Block) -> Block:
         changes["body"] = tuple(tuple(smarten_inlines(c) for c in row) for row in block.body)
     elif isinstance(block, Figure):
         changes["caption"] = smarten_inlines(block.caption)
-    if not changes:
+    if all(_same(value, getattr(block, name)) for name, value in changes.items()):
         return block
     new = dataclasses.replace(block, **changes)
     object.__setattr__(new, "pos", block.pos)
     return new
+
+
+def _same(a: object, b: object) -> bool:
+    """Whether ``a`` is ``b``, or both are tuples of the same objects (identity, never deep equality)."""
+    if a is b:
+        return True
+    if type(a) is tuple and type(b) is tuple and len(a) == len(b):
+        return all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from markdown_it import MarkdownIt
+from markdown_it.common import normalize_url
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.inline import inline as core_inline
@@ -17,6 +18,8 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from mdit_py_plugins.subscript import sub_plugin
 from mdit_py_plugins.superscript import superscript_plugin
 
+from . import dispatch, rules
+
 __all__ = ["make_parser", "nesting_limit"]
 
 
@@ -27,10 +30,14 @@ def nesting_limit(max_nesting: int) -> int:
 
 
 @functools.lru_cache(maxsize=8)
-def make_parser(max_nesting: int = 40, extensions: bool = True) -> MarkdownIt:
+def make_parser(max_nesting: int = 40, extensions: bool = True, fast: bool = True) -> MarkdownIt:
     """A parser for GitHub Flavored Markdown (tables, strikethrough, autolinks, task lists, alerts,
     footnotes) and presswork's extensions (math, definition lists, ``!!!`` admonitions, ``:::`` fenced
-    divs, ``~sub~`` and ``^sup^``). ``extensions=False`` gives plain GFM (used by the conformance tests)."""
+    divs, ``~sub~`` and ``^sup^``). ``extensions=False`` gives plain GFM (used by the conformance tests).
+
+    ``fast`` (the default) dispatches rules by character (dispatch.py), replaces three markdown-it rules
+    by faster equivalents (rules.py) and caches URL normalisation; ``fast=False`` gives markdown-it's own
+    machinery, which the tests use to prove that both produce the same tokens."""
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": nesting_limit(max_nesting)})
     md.core.ruler.at("inline", _inline_with_limit)
     md.enable(["table", "strikethrough"])
@@ -56,7 +63,21 @@ def make_parser(max_nesting: int = 40, extensions: bool = True) -> MarkdownIt:
         md.use(container_plugin, name="div", validate=lambda params, *args: bool(params.strip()))
         md.use(sub_plugin)
         md.use(superscript_plugin)
+    if not fast:
+        return md
+    md.inline.ruler.at("backticks", rules.backtick)
+    md.inline.ruler.at("emphasis", rules.emphasis)
+    md.block.ruler.at("reference", rules.reference)
+    md.normalizeLink = _normalize_link  # type: ignore[method-assign]
+    md.normalizeLinkText = _normalize_link_text  # type: ignore[method-assign]
+    dispatch.install(md)
     return md
+
+
+# URL normalisation (mdurl parse + punycode + percent-encoding) is pure and costly; a document tends to
+# repeat its URLs (a reference definition is normalised where it is defined, each use looks it up).
+_normalize_link = functools.lru_cache(maxsize=4096)(normalize_url.normalizeLink)
+_normalize_link_text = functools.lru_cache(maxsize=4096)(normalize_url.normalizeLinkText)
 
 
 #: Inline nesting (emphasis in links in emphasis...) markdown-it follows; deeper markup stays literal text.

@@ -9,6 +9,7 @@ with a warning), dangerous ones are removed with a warning.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -16,7 +17,6 @@ from lxml.html import HtmlElement
 from markdown.extensions.toc import slugify_unicode
 from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
-from markdown_it.tree import SyntaxTreeNode
 
 from ...diagnostics import PressworkError, Reporter
 from ...tree import (
@@ -65,6 +65,7 @@ from ..inlines import merge, trim, unwrapped_caption
 from ..locate import Locator
 from ..sanitize import UNSAFE_TAGS, is_event_attr, is_unsafe_url
 from ..shapes import SUMMARY, details
+from .nodes import Node, build
 from .parser import make_parser, nesting_limit
 
 __all__ = ["GfmReader"]
@@ -169,7 +170,7 @@ class _Converter:
         self.reporter = reporter
         self.lines = lines
         self.html = BlockBuilder(path, reporter, Locator(lines), max_depth=4 * max_nesting + 64)
-        self.footnotes: dict[str, SyntaxTreeNode] = {}
+        self.footnotes: dict[str, Node] = {}
         self.note_cache: dict[str, Blocks] = {}
         self.note_lines: dict[str, int] = {}
         self.notes_open: set[str] = set()
@@ -182,9 +183,8 @@ class _Converter:
 
     def document(self, tokens: list[Token]) -> Blocks:
         """All blocks; footnote definitions become Notes where they are called."""
-        root = SyntaxTreeNode(tokens)
         body = []
-        for node in root.children:
+        for node in build(tokens):
             if node.type == "footnote_block":
                 for note in node.children:
                     label = str(note.meta.get("label", note.meta.get("id")))
@@ -221,7 +221,7 @@ class _Converter:
         self.used_ids.add(f"{ident}_{n}")
         return f"{ident}_{n}"
 
-    def pos(self, node: SyntaxTreeNode | None) -> Pos:
+    def pos(self, node: Node | None) -> Pos:
         """The position of ``node`` (the last known line when it has no map)."""
         if node is not None and node.map:
             self.line = node.map[0] + 1
@@ -233,7 +233,7 @@ class _Converter:
 
     # ----------------------------------------------------------------- block lists
 
-    def blocks(self, nodes: list[SyntaxTreeNode]) -> Blocks:
+    def blocks(self, nodes: list[Node]) -> Blocks:
         """The blocks of a list of sibling nodes; raw-HTML frames collect the blocks between their tags."""
         stack = [_Frame("", "", 0)]
         for node in nodes:
@@ -247,7 +247,7 @@ class _Converter:
             self.close_frame(stack)
         return attach_captions(stack[0].blocks)
 
-    def block(self, node: SyntaxTreeNode) -> Block | None:
+    def block(self, node: Node) -> Block | None:
         """One block node."""
         kind = node.type
         pos = self.pos(node)
@@ -289,7 +289,7 @@ class _Converter:
         self.warn(f"unsupported Markdown construct {kind!r} kept as plain text", pos.line, "markdown")
         return Paragraph((Text(text),), pos=pos) if text.strip() else None
 
-    def paragraph(self, node: SyntaxTreeNode, pos: Pos) -> Block | None:
+    def paragraph(self, node: Node, pos: Pos) -> Block | None:
         """A Paragraph, or a Figure when it holds a lone image."""
         children = trim(self.inlines(node.children[0].children if node.children else []))
         if len(children) == 1 and isinstance(children[0], Image):
@@ -298,7 +298,7 @@ class _Converter:
             return Figure(image, caption, pos=pos)
         return Paragraph(children, pos=pos) if children else None
 
-    def heading(self, node: SyntaxTreeNode, pos: Pos) -> Block:
+    def heading(self, node: Node, pos: Pos) -> Block:
         """A Heading; a trailing ``{#id .class}`` sets its attributes, else the id is a slug of its text."""
         children = list(trim(self.inlines(node.children[0].children if node.children else [])))
         attr = Attr()
@@ -310,12 +310,12 @@ class _Converter:
                 if not text.rstrip():
                     children.pop()
         inlines = tuple(children)
-        ident = attr.id or self.unique(slugify_unicode(plain_text(inlines), "-"))
+        ident = attr.id or self.unique(_slug(plain_text(inlines)))
         if attr.id:
             self.used_ids.add(attr.id)
         return Heading(int(node.tag[1]), inlines, Attr(ident, attr.classes, attr.kv), pos=pos)
 
-    def admonition(self, node: SyntaxTreeNode, pos: Pos) -> Block:
+    def admonition(self, node: Node, pos: Pos) -> Block:
         """``!!! kind "Title"`` (Python-Markdown spelling)."""
         kind = str(node.meta.get("tag") or "note").split()[0].lower()
         title: Inlines = ()
@@ -327,7 +327,7 @@ class _Converter:
                 body.append(child)
         return Admonition(kind, title, self.blocks(body), pos=pos)
 
-    def fenced_div(self, node: SyntaxTreeNode, pos: Pos) -> Block:
+    def fenced_div(self, node: Node, pos: Pos) -> Block:
         """``::: notes``, ``::: {.callout-tip title="T"}``, ``:::note[Title]``: a Div or an Admonition."""
         info = node.info.strip()
         title: Inlines = ()
@@ -351,13 +351,13 @@ class _Converter:
             return Admonition(kind, title, body, pos=pos)
         return Div(attr, body, pos=pos)
 
-    def item(self, node: SyntaxTreeNode) -> ListItem:
+    def item(self, node: Node) -> ListItem:
         """A list item with its task state (``[x]``/``[ ]``)."""
         pos = self.pos(node)
         checked = node.meta.get("checked") if "task-list-item" in str(node.attrs.get("class", "")) else None
         return ListItem(self.blocks(node.children), None if checked is None else bool(checked), pos=pos)
 
-    def definition_list(self, node: SyntaxTreeNode, pos: Pos) -> Block:
+    def definition_list(self, node: Node, pos: Pos) -> Block:
         """A DefinitionList: each ``dt`` starts an item, each ``dd`` adds a definition."""
         items: list[tuple[Inlines, list[Blocks], Pos]] = []
         for child in node.children:
@@ -370,7 +370,7 @@ class _Converter:
                 items[-1][1].append(self.blocks(child.children))
         return DefinitionList(tuple(DefinitionItem(t, tuple(d), pos=p) for t, d, p in items), pos=pos)
 
-    def table(self, node: SyntaxTreeNode, pos: Pos) -> Block:
+    def table(self, node: Node, pos: Pos) -> Block:
         """A GFM table: its alignments come from the delimiter row."""
         head: list[Row] = []
         body: list[Row] = []
@@ -396,7 +396,7 @@ class _Converter:
 
     # ----------------------------------------------------------------- raw HTML blocks
 
-    def html_block(self, node: SyntaxTreeNode, stack: list[_Frame]) -> None:
+    def html_block(self, node: Node, stack: list[_Frame]) -> None:
         """A raw-HTML block: complete elements become nodes; tags left open or closed here open or close frames."""
         text = node.content
         line = self.pos(node).line
@@ -429,7 +429,7 @@ class _Converter:
             for token in tokens:
                 if token.map:
                     token.map = [token.map[0] + line - 1, token.map[1] + line - 1]
-            frame.blocks.extend(self.blocks(SyntaxTreeNode(tokens).children))
+            frame.blocks.extend(self.blocks(build(tokens)))
             return
         self.html.locator = Locator(self.lines, max(line - 1, 0))
         root = html_root(html)
@@ -453,7 +453,7 @@ class _Converter:
             caption = unwrapped_caption(name, dict(_opening_element(frame.opening).attrib))
             if caption:
                 tokens = make_parser(self.max_nesting).parseInline(caption)
-                inlines = trim(self.inlines(SyntaxTreeNode(tokens).children[0].children))
+                inlines = trim(self.inlines(build(tokens)[0].children))
                 parent.blocks.append(Paragraph((Span(Attr(classes=("caption",)), inlines),), pos=pos))
             return
         if lower in UNSAFE_TAGS:
@@ -487,10 +487,15 @@ class _Converter:
 
     image_captions: dict[int, Inlines]
 
-    def inlines(self, nodes: list[SyntaxTreeNode]) -> Inlines:
+    def inlines(self, nodes: list[Node]) -> Inlines:
         """The inlines of sibling inline nodes; inline HTML tags open and close frames."""
         if not hasattr(self, "image_captions"):
             self.image_captions = {}
+        if not any(node.type == "html_inline" for node in nodes):  # the common case: no frames to open
+            out: list[Inline] = []
+            for node in nodes:
+                out.extend(self.inline(node))
+            return merge(self.attribute_lists(out) if any(isinstance(n, Image) for n in out) else out)
         stack = [_Frame("", "", self.line)]
         for node in nodes:
             if node.type == "html_inline":
@@ -535,7 +540,7 @@ class _Converter:
                 kv.append((key, value))
         return Attr(attr.id, attr.classes, tuple(kv))
 
-    def inline(self, node: SyntaxTreeNode) -> list[Inline]:
+    def inline(self, node: Node) -> list[Inline]:
         """One inline node."""
         kind = node.type
         if kind == "text":
@@ -726,7 +731,13 @@ def _code(content: str) -> str:
     return content[:-1] if content.endswith("\n") else content
 
 
-def _first_line(node: SyntaxTreeNode) -> int:
+@functools.lru_cache(maxsize=1024)
+def _slug(text: str) -> str:
+    """A heading's id from its text (Python-Markdown's toc slug, as GitHub makes them)."""
+    return slugify_unicode(text, "-")
+
+
+def _first_line(node: Node) -> int:
     for child in node.children:
         if child.map:
             return child.map[0] + 1
