@@ -17,7 +17,7 @@ import dataclasses
 from .deck import CodeBox, Frame, Para, PictureBox, PictureSizer, TextBox
 from .flow import LAYOUT_CLASSES, VISIBLE_ITEMS, Anchor, FlowItem, LayoutHint, SpeakerNote
 from .measure import code_line_heights, code_size, split_tall_code_lines, text_height
-from .paginate import Page, Pager, column_width, introduces, with_fixed_sizes
+from .paginate import Page, Pager, column_width, introduces, paginate, with_fixed_sizes
 
 #: The layouts an author may force with a class ``layout-<name>`` on a section heading or a div.
 LAYOUT_NAMES = LAYOUT_CLASSES
@@ -210,12 +210,11 @@ def beside_page(items: list[FlowItem], frame: Frame, sizer: PictureSizer, force:
     if text is None:
         return None
     if not force:
-        stacked = Pager(frame, sizer)
-        pages = stacked.lay(with_fixed_sizes(items, frame))
+        pages = paginate(items, frame, sizer)  # stacked, as the group would be laid out otherwise
         if len(pages) == 1:
-            if not isinstance(right, PictureBox) or not stacked.placed_pictures:
+            below = next((b for b in pages[0][0] if isinstance(b, PictureBox)), None)
+            if not isinstance(right, PictureBox) or below is None:
                 return None
-            below = stacked.placed_pictures[0]
             if right.width * (right.height - right.caption_height) < BESIDE_GAIN * below.width * (
                 below.height - below.caption_height
             ):
