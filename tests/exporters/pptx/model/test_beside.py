@@ -64,6 +64,11 @@ def test_text_and_a_short_code_block_that_need_two_slides_stacked_share_one_side
     assert isinstance(text, TextBox) and " ".join("".join(r.text for r in p.runs) for p in text.paras) == words(55)
 
 
+def test_a_block_before_its_text_stays_first() -> None:
+    page = beside_page([code(10), para(words(30)), para(words(25, 30))], FRAME, portrait)
+    assert page is not None and [type(b).__name__ for b in page[0]] == ["CodeBox", "TextBox"]
+
+
 def test_long_or_wide_code_keeps_the_whole_width() -> None:
     assert beside_page([para(words(60)), code(20)], FRAME, portrait) is None  # too many lines for a column
     wide = CodeBox([(Token("x = " + "a_long_name + " * 6),)] * 4, FRAME.code_size)
@@ -87,7 +92,8 @@ def deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (book / "book.md").write_text(
         "# Apps\n\n## On the phone\n\n" + words(40) + "\n\n![The app](phone.png)\n\n"
         "## Hello code\n\n" + words(30) + "\n\n" + words(25, 30) + "\n\n```python\n"
-        + "".join(f"print({i})\n" for i in range(10)) + "```\n",
+        + "".join(f"print({i})\n" for i in range(10)) + "```\n\n## Code first\n\n```python\n"
+        + "".join(f"print({i})\n" for i in range(10)) + "```\n\n" + words(30) + "\n\n" + words(25, 30) + "\n",
         encoding="utf-8",
     )
     assert main(["build", str(book / "book.md"), "--format", "pptx", "--out", str(book / "out")]) == 0
@@ -99,14 +105,17 @@ def test_the_writer_sets_text_and_block_side_by_side_on_the_two_content_layout(d
     from pptx import Presentation
 
     prs = Presentation(str(deck))
-    beside = [s for s in prs.slides if s.shapes.title is not None and s.shapes.title.text_frame.text in ("On the phone", "Hello code")]
-    assert len(beside) == 2
+    titles = ("On the phone", "Hello code", "Code first")
+    beside = [s for s in prs.slides if s.shapes.title is not None and s.shapes.title.text_frame.text in titles]
+    assert len(beside) == 3
     middle = prs.slide_width / 2
     for slide in beside:
+        first = slide.shapes.title.text_frame.text == "Code first"
         assert slide.slide_layout.name == "Two Content"
         body = [sh for sh in slide.shapes if sh.has_text_frame and sh != slide.shapes.title and "words" not in sh.name]
         text = [sh for sh in body if "word0" in sh.text_frame.text]
         block = [sh for sh in slide.shapes if sh.shape_type == 13 or sh.name == "Code"]
         assert len(text) == 1 and len(block) == 1
-        assert text[0].left + text[0].width <= middle < block[0].left  # text left, block right
+        left, right = (block[0], text[0]) if first else (text[0], block[0])  # in the source's order
+        assert left.left + left.width <= middle < right.left
         assert abs(text[0].top - block[0].top) < 12700 * 2  # both at the top of the content area

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from .deck import CodeBox, Frame, Para, PictureBox, PictureSizer, TextBox
+from .deck import Box, CodeBox, Frame, Para, PictureBox, PictureSizer, TextBox
 from .flow import LAYOUT_CLASSES, VISIBLE_ITEMS, Anchor, FlowItem, LayoutHint, SpeakerNote
 from .measure import code_line_heights, code_size, split_tall_code_lines, text_height
 from .paginate import Page, Pager, column_width, introduces, paginate, with_fixed_sizes
@@ -160,7 +160,7 @@ BESIDE_GAIN = 1.3
 
 def beside_page(items: list[FlowItem], frame: Frame, sizer: PictureSizer, force: bool = False) -> Page | None:
     """Text beside one picture or one short code block, on one slide of the Two Content layout: the
-    paragraphs in the left column, the block in the right one. Chosen when both fit side by side and either
+    paragraphs in one column, the block in the other, in the order the source gives them. Chosen when both fit side by side and either
     stacked they need more than one slide, or (a picture) beside the text the picture comes out at least
     BESIDE_GAIN times larger than below it (a tall picture squeezed under text). Code goes beside text only
     when it keeps its size in half the width (no line wraps, no smaller type). None: stack them as usual."""
@@ -219,4 +219,5 @@ def beside_page(items: list[FlowItem], frame: Frame, sizer: PictureSizer, force:
                 below.height - below.caption_height
             ):
                 return None
-    return [text, right], _notes(items), _ids(items)
+    boxes: list[Box] = [text, right] if isinstance(shown[0], Para) else [right, text]  # the source's order
+    return boxes, _notes(items), _ids(items)

@@ -74,7 +74,7 @@ class DeckWriter:
             return self.comparison_slide(model, self.layouts.comparison)
         if model.layout == "picture-caption" and self.layouts.picture is not None:
             return self.picture_slide(model, self.layouts.picture)
-        if model.layout == "two-content" and len(model.boxes) == 2 and isinstance(model.boxes[1], CodeBox | PictureBox):
+        if model.layout == "two-content" and len(model.boxes) == 2 and any(isinstance(b, TextBox) for b in model.boxes):
             return self.beside_slide(model)
         only_text = len(model.boxes) == 1 and isinstance(model.boxes[0], TextBox)
         # Text in two columns (perhaps under a line that introduces it) goes in the Two Content placeholders.
@@ -183,17 +183,19 @@ class DeckWriter:
         return slide
 
     def beside_slide(self, model: Slide) -> Any:
-        """Text beside a picture or code block on the Two Content layout: the text in the left column (its
-        placeholder when the layout has one), the block at the top of the right column."""
+        """Text beside a picture or code block on the Two Content layout, in the model's order: the text in its
+        column's placeholder, the block at the top of the other column."""
         slide = self.prs.slides.add_slide(self.layouts.two_content)
         f = self.frame
         self.set_title(slide, model.title, f.title_width, f.title_height, f.title_size)
-        text, block = model.boxes
+        first = isinstance(model.boxes[0], TextBox)
+        text, block = model.boxes if first else model.boxes[::-1]
         assert isinstance(text, TextBox)
-        self.columns(slide, TextBox(text.paras, max(text.height, block.height), split=len(text.paras)), f.top, True)
-        self.drop_empty(slide)  # the right placeholder, left empty: the block is placed in its column
+        split = len(text.paras) if first else 0  # the text's column: left or right
+        self.columns(slide, TextBox(text.paras, max(text.height, block.height), split=split), f.top, True)
+        self.drop_empty(slide)  # the other column's placeholder, left empty: the block is placed there
         width = column_width(f)
-        self.shapes.frame = dataclasses.replace(f, left=f.left + width + COLUMN_GAP, width=width)
+        self.shapes.frame = dataclasses.replace(f, left=f.left + (width + COLUMN_GAP if first else 0.0), width=width)
         try:
             if isinstance(block, CodeBox):
                 self.shapes.code(slide, block, f.top)
