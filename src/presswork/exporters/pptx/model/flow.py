@@ -168,7 +168,8 @@ class FlowBuilder:
                     caption = listing_caption(b)
                     label = Run(b.label + (": " if caption else ""), bold=True)
                     self.items.append(Para((label, Run(caption)) if caption else (label,), role="caption"))
-                self.items.append(CodeBox(self.style_code(b.code, b.language), self.frame.code_size, b.language))
+                if b.code.strip():  # an empty block (a notebook's empty cell) would be an empty grey box
+                    self.items.append(CodeBox(self.style_code(b.code, b.language), self.frame.code_size, b.language))
             case Table():
                 self.table(b)
             case Figure():

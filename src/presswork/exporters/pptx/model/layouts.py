@@ -2,7 +2,9 @@
 
 - Comparison: two parallel lists, each under a short heading or lead-in ("Pros:" / "Cons:").
 - Picture with Caption: a figure with its caption alone in its group.
-- Two Content, Title Only and Section Header when an author asks for them.
+- Two Content: text beside one picture or one short code block, when side by side they fit one slide and
+  stacked they would not (or the picture comes out much larger beside the text); see :func:`beside_page`.
+- Two Content (text in two columns), Title Only and Section Header when an author asks for them.
 
 Pure: returns pages of the deck model (see :mod:`paginate`); the writer finds the template's
 layouts by their placeholders.
@@ -12,10 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from .deck import Frame, Para, PictureBox, PictureSizer, TextBox
+from .deck import Box, CodeBox, Frame, Para, PictureBox, PictureSizer, TextBox
 from .flow import LAYOUT_CLASSES, VISIBLE_ITEMS, Anchor, FlowItem, LayoutHint, SpeakerNote
-from .measure import text_height
-from .paginate import Page, Pager, column_width, introduces, with_fixed_sizes
+from .measure import code_line_heights, code_size, split_tall_code_lines, text_height
+from .paginate import Page, Pager, column_width, introduces, paginate, with_fixed_sizes
 
 #: The layouts an author may force with a class ``layout-<name>`` on a section heading or a div.
 LAYOUT_NAMES = LAYOUT_CLASSES
@@ -148,3 +150,74 @@ def _notes(items: list[FlowItem]) -> list[str]:
 
 def _ids(items: list[FlowItem]) -> list[str]:
     return [it.id for it in items if isinstance(it, Anchor)]
+
+
+#: Most lines of code set beside text (a longer listing needs the slide's whole width).
+MAX_BESIDE_CODE_LINES = 14
+#: A picture goes beside the text, on a slide the stacked layout fits too, when it comes out this much larger.
+BESIDE_GAIN = 1.3
+
+
+def beside_page(items: list[FlowItem], frame: Frame, sizer: PictureSizer, force: bool = False) -> Page | None:
+    """Text beside one picture or one short code block, on one slide of the Two Content layout: the
+    paragraphs in one column, the block in the other, in the order the source gives them. Chosen when both fit side by side and either
+    stacked they need more than one slide, or (a picture) beside the text the picture comes out at least
+    BESIDE_GAIN times larger than below it (a tall picture squeezed under text). Code goes beside text only
+    when it keeps its size in half the width (no line wraps, no smaller type). None: stack them as usual."""
+    shown = [it for it in items if isinstance(it, VISIBLE_ITEMS)]
+    blocks = [it for it in shown if not isinstance(it, Para)]
+    paras = [it for it in shown if isinstance(it, Para)]
+    if len(blocks) != 1 or not paras or any(p.role == "subhead" for p in paras):
+        return None
+    block = blocks[0]
+    col = column_width(frame)
+    half = dataclasses.replace(frame, width=col)
+    right: CodeBox | PictureBox
+    if isinstance(block, CodeBox):
+        if len(block.lines) > MAX_BESIDE_CODE_LINES:
+            return None
+        code = CodeBox(block.lines, 0.0, block.language)
+        code.size = code_size(code, half)
+        if code.size < code_size(CodeBox(block.lines, 0.0), frame) or split_tall_code_lines(code, half) != code.lines:
+            return None
+        heights = code_line_heights(code, half)
+        if any(h > heights[0] + 0.01 for h in heights) and heights:  # a line wraps in half the width
+            return None
+        code.height = sum(heights) + 2 * frame.callout_inset
+        right = code
+    elif isinstance(block, PictureBox) and block.kind != "math":
+        size = sizer(block.kind, block.src, block.pos)
+        if size is None or not size[0] or not size[1]:
+            return None
+        pic = dataclasses.replace(block)
+        pic.caption_height = text_height([Para(block.caption, role="caption")], half, col) if block.caption else 0.0
+        natural_w, natural_h = size[0] * 0.75, size[1] * 0.75
+        scale = min(col / natural_w, (frame.height - pic.caption_height) / natural_h, 1.5)
+        pic.width, pic.height = natural_w * scale, natural_h * scale + pic.caption_height
+        right = pic
+    else:
+        return None
+    if right.height > frame.height:
+        return None
+    text: TextBox | None = None
+    for sizes in frame.column_steps():
+        f = dataclasses.replace(frame, sizes=sizes)
+        fixed = [dataclasses.replace(p, size=f.size_of(p)) for p in paras]
+        h = text_height(fixed, f, col)
+        if h <= frame.height:
+            text = TextBox(fixed, h)
+            break
+    if text is None:
+        return None
+    if not force:
+        pages = paginate(items, frame, sizer)  # stacked, as the group would be laid out otherwise
+        if len(pages) == 1:
+            below = next((b for b in pages[0][0] if isinstance(b, PictureBox)), None)
+            if not isinstance(right, PictureBox) or below is None:
+                return None
+            if right.width * (right.height - right.caption_height) < BESIDE_GAIN * below.width * (
+                below.height - below.caption_height
+            ):
+                return None
+    boxes: list[Box] = [text, right] if isinstance(shown[0], Para) else [right, text]  # the source's order
+    return boxes, _notes(items), _ids(items)

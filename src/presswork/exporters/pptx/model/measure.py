@@ -146,12 +146,12 @@ def code_line_heights(box: CodeBox, f: Frame) -> list[float]:
     ]
 
 
-def split_tall_code_lines(box: CodeBox, f: Frame) -> list[tuple[Token, ...]]:
-    """The lines of ``box``, a line that wraps taller than an empty slide cut at spaces into pieces of one
-    visual line each (a notebook's one-line output of a long list), so that pagination can spread it over
-    slides instead of letting it run off one; every other line is kept whole."""
+def split_tall_code_lines(box: CodeBox, f: Frame, share: float = 1.0) -> list[tuple[Token, ...]]:
+    """The lines of ``box``, a line that wraps taller than ``share`` of an empty slide cut at spaces into pieces
+    of one visual line each (a notebook's one-line output of a long list), so that pagination can spread it
+    over slides instead of letting it run off one or leave half a slide empty; every other line is kept whole."""
     inner = f.width - 2 * f.callout_inset
-    room = f.height - 2 * f.callout_inset
+    room = (f.height - 2 * f.callout_inset) * share
     char = slidefit.text_width("0" * 100, Style(f.code_font, box.size)) / 100
     per_line = max(8, int(inner / char) - 1)
     out: list[tuple[Token, ...]] = []

@@ -112,6 +112,10 @@ def _opens_block(line: tuple[Token, ...]) -> bool:
     return "".join(t.text for t in line).rstrip().endswith((":", "{", "(", "["))
 
 
+#: Fewer than 3 lines of code start or end a slide only when they are at least this share of a slide tall.
+MIN_CODE_PART = 0.25
+
+
 #: Most lines a code slide ends early so as not to end on a line that opens a block.
 MAX_CODE_BACKOFF = 6
 
@@ -154,14 +158,66 @@ def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[P
                 pages, hi = trial, mid
             else:
                 lo = mid
+    if len(pages) > 1 and page_fill(pages[-1]) < THIN * frame.height:
+        pages = _mend_thin_tail(items, frame, sizer, pages)
     return pages
+
+
+#: A last slide filled less than this share of the frame is thin: the pager tries to mend it.
+THIN = 0.35
+#: Least share of its size a picture keeps when it shrinks to take a thin last slide's content beside it.
+MIN_PICTURE_SHARE = 0.6
+#: Lowest balancing limit tried for the slide before a thin last one (share of the frame's height).
+MIN_LIMIT = 0.4
+
+
+def page_fill(page: Page) -> float:
+    """Height the boxes of a laid-out slide take, gaps included."""
+    boxes = page[0]
+    return sum(b.height for b in boxes) + GAP * max(0, len(boxes) - 1)
+
+
+def _mend_thin_tail(items: list[FlowItem], frame: Frame, sizer: PictureSizer, pages: list[Page]) -> list[Page]:
+    """A thin last slide (a line or two after a full slide) mended: the last picture shrinks a little (never
+    below MIN_PICTURE_SHARE of its size) so that the line joins it, or else the slide before it ends earlier
+    (its limit lowered step by step, earlier slides untouched) so that the two share their content evenly."""
+    n = len(pages)
+    first = Pager(frame, sizer)
+    first.lay(with_fixed_sizes(items, frame))
+    if first.placed_pictures and not any(isinstance(b, PictureBox) for b in pages[-1][0]):
+        k = len(first.placed_pictures) - 1
+        shrink = Pager(frame, sizer, reserve={k: page_fill(pages[-1]) + GAP + 1.0})
+        trial = shrink.lay(with_fixed_sizes(items, frame))
+        was, now = first.placed_pictures[k], shrink.placed_pictures[k] if len(shrink.placed_pictures) > k else None
+        kept = now is not None and now.height - now.caption_height >= MIN_PICTURE_SHARE * (was.height - was.caption_height)
+        if len(trial) < n and kept:
+            return trial
+    best, score = pages, page_fill(pages[-1])
+    for step in range(1, 13):
+        limit = frame.height * (1 - step * (1 - MIN_LIMIT) / 12)
+        trial = Pager(frame, sizer, limits={n - 2: limit}).lay(with_fixed_sizes(items, frame))
+        if len(trial) == n and min(page_fill(trial[-2]), page_fill(trial[-1])) > score:
+            best, score = trial, min(page_fill(trial[-2]), page_fill(trial[-1]))
+    return best
 
 
 class Pager:
     """Lays a flow out on as many slides as it needs."""
 
-    def __init__(self, frame: Frame, sizer: PictureSizer) -> None:
+    def __init__(
+        self,
+        frame: Frame,
+        sizer: PictureSizer,
+        limits: dict[int, float] | None = None,
+        reserve: dict[int, float] | None = None,
+    ) -> None:
         self.frame, self.sizer = frame, sizer
+        #: Slide index -> how far flowing content may fill that slide (less than the frame: a balanced slide).
+        self.limits = limits or {}
+        #: Picture ordinal -> room kept free below that picture (it shrinks so that what follows fits beside it).
+        self.reserve = reserve or {}
+        #: The pictures placed, in order (to compare their sizes between trials).
+        self.placed_pictures: list[PictureBox] = []
         self.pages: list[Page] = []
         self.new_page()
 
@@ -180,8 +236,14 @@ class Pager:
     def boxes(self) -> list[Box]:
         return self.pages[-1][0]
 
-    def room(self, gap: bool = True) -> float:
-        return self.frame.height - self.used - (GAP if gap and self.boxes else 0.0)
+    @property
+    def height(self) -> float:
+        """How far flowing content fills the current slide: the frame's height, or less on a balanced slide."""
+        return self.limits.get(len(self.pages) - 1, self.frame.height)
+
+    def room(self, gap: bool = True, full: bool = False) -> float:
+        """Height left on the current slide (``full``: measured to the frame's bottom, not the balancing limit)."""
+        return (self.frame.height if full else self.height) - self.used - (GAP if gap and self.boxes else 0.0)
 
     def place(self, box: Box) -> None:
         self.used += box.height + (GAP if self.boxes else 0.0)
@@ -236,7 +298,7 @@ class Pager:
             extra = text_height(box.paras + block, self.frame, self.frame.width) - box.height
         else:
             extra = h + GAP
-        if self.used + extra > self.frame.height and h <= self.frame.height * 0.8:
+        if self.used + extra > self.height and h <= self.frame.height * 0.8:
             self.break_page()
 
     def para(self, para: Para, keep_next: bool = False) -> None:
@@ -248,7 +310,7 @@ class Pager:
         height = text_height(paras, f, f.width)
         extra = height - (box.height if box else -GAP if self.boxes else 0.0)
         need = extra + (f.sizes[0] * 2.5 if keep_next else 0.0)
-        if self.used + need <= f.height:
+        if self.used + need <= self.height:
             if box:
                 box.paras.append(para)
                 self.used += height - box.height
@@ -311,7 +373,7 @@ class Pager:
             head = dataclasses.replace(para, runs=runs_head(para.runs, cuts[mid - 1]))
             paras = (box.paras if box else []) + [head]
             h = text_height(paras, self.frame, self.frame.width) - (box.height if box else -GAP if self.boxes else 0.0)
-            if self.used + h <= self.frame.height:
+            if self.used + h <= self.height:
                 best, lo = mid, mid + 1
             else:
                 hi = mid - 1
@@ -342,7 +404,7 @@ class Pager:
     def code(self, box: CodeBox) -> None:
         f = self.frame
         box.size = code_size(box, f)
-        box.lines = split_tall_code_lines(box, f)
+        box.lines = split_tall_code_lines(box, f, MIN_CODE_PART)  # a tall wrapped line may fill a slide's end
         heights = code_line_heights(box, f)
         start = 0
         while start < len(box.lines):
@@ -351,7 +413,8 @@ class Pager:
             while start + n < len(box.lines) and used + heights[start + n] <= room:
                 used += heights[start + n]
                 n += 1
-            if (n < min(3, len(box.lines) - start) or n == 0) and self.boxes:
+            few = n < min(3, len(box.lines) - start) and used < MIN_CODE_PART * f.height
+            if (few or n == 0) and self.boxes:
                 if start == 0:
                     self.break_page()
                 else:
@@ -407,9 +470,10 @@ class Pager:
         box.caption_height = text_height([Para(box.caption, role="caption")], f, f.width) if box.caption else 0.0
         px_w, px_h = size
         natural_w = px_w * 0.75  # 96 dpi pixels -> points
-        if self.boxes and self.room() < f.height * 0.45:
+        if self.boxes and self.room(full=True) < f.height * 0.45:
             self.break_page()
-        avail_h = self.room() - box.caption_height
+        avail_h = self.room(full=True) - box.caption_height - self.reserve.get(len(self.placed_pictures), 0.0)
+        self.placed_pictures.append(box)
         scale = min(f.width / natural_w, avail_h / (px_h * 0.75), 1.5)
         box.width, box.height = natural_w * scale, px_h * 0.75 * scale
         box.height += box.caption_height

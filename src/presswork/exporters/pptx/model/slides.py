@@ -20,7 +20,7 @@ from presswork.tree import Attr, Block, Chapter, Div, Document, Heading, Pos, pl
 
 from .deck import Deck, DeckOptions, Frame, Para, PictureSizer, Run, Slide, TextBox, Token, Warn
 from .flow import VISIBLE_ITEMS, Anchor, CodeStyler, FallbackLead, FlowBuilder, FlowItem, SpeakerNote
-from .layouts import comparison_page, forced_layout, picture_page, two_content_page
+from .layouts import beside_page, comparison_page, forced_layout, picture_page, two_content_page
 from .measure import text_height
 from .paginate import Page, Pager, introduces, paginate, with_fixed_sizes
 from .text import tex_to_text
@@ -187,7 +187,8 @@ def _group_slides(
 
 def _special_page(items: list[FlowItem], forced: str, frame: Frame, sizer: PictureSizer) -> tuple[str, Page] | None:
     """The one slide of a group on a layout chosen by its content (Comparison for two headed parallel lists,
-    Picture with Caption for a lone captioned figure) or forced by the author; None: laid out as usual."""
+    Picture with Caption for a lone captioned figure, Two Content for text beside a picture or a short code
+    block) or forced by the author; None: laid out as usual."""
     page: Page | None = None
     if forced in ("", "comparison"):
         page = comparison_page(items, frame, force=forced == "comparison")
@@ -197,6 +198,10 @@ def _special_page(items: list[FlowItem], forced: str, frame: Frame, sizer: Pictu
         page = picture_page(items, frame, sizer, force=forced == "picture-caption")
         if page is not None:
             return "picture-caption", page
+    if forced in ("", "two-content"):
+        page = beside_page(items, frame, sizer, force=forced == "two-content")
+        if page is not None:
+            return "two-content", page
     if forced == "two-content":
         page = two_content_page(items, frame)
         if page is not None:

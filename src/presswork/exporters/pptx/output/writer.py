@@ -78,6 +78,8 @@ class DeckWriter:
             return self.comparison_slide(model, self.layouts.comparison)
         if model.layout == "picture-caption" and self.layouts.picture is not None:
             return self.picture_slide(model, self.layouts.picture)
+        if model.layout == "two-content" and len(model.boxes) == 2 and any(isinstance(b, TextBox) for b in model.boxes):
+            return self.beside_slide(model)
         only_text = len(model.boxes) == 1 and isinstance(model.boxes[0], TextBox)
         # Text in two columns (perhaps under a line that introduces it) goes in the Two Content placeholders.
         columns = (
@@ -182,6 +184,29 @@ class DeckWriter:
         elif box.caption:
             self.shapes.picture(slide, dataclasses.replace(box, width=0, height=box.caption_height), y + h)
         self.drop_empty(slide)
+        return slide
+
+    def beside_slide(self, model: Slide) -> Any:
+        """Text beside a picture or code block on the Two Content layout, in the model's order: the text in its
+        column's placeholder, the block at the top of the other column."""
+        slide = self.prs.slides.add_slide(self.layouts.two_content)
+        f = self.frame
+        self.set_title(slide, model.title, f.title_width, f.title_height, f.title_size)
+        first = isinstance(model.boxes[0], TextBox)
+        text, block = model.boxes if first else model.boxes[::-1]
+        assert isinstance(text, TextBox)
+        split = len(text.paras) if first else 0  # the text's column: left or right
+        self.columns(slide, TextBox(text.paras, max(text.height, block.height), split=split), f.top, True)
+        self.drop_empty(slide)  # the other column's placeholder, left empty: the block is placed there
+        width = column_width(f)
+        self.shapes.frame = dataclasses.replace(f, left=f.left + (width + COLUMN_GAP if first else 0.0), width=width)
+        try:
+            if isinstance(block, CodeBox):
+                self.shapes.code(slide, block, f.top)
+            elif isinstance(block, PictureBox):
+                self.shapes.picture(slide, block, f.top)
+        finally:
+            self.shapes.frame = f
         return slide
 
     def columns(self, slide: Any, box: TextBox, y: float, use_placeholders: bool) -> None:
