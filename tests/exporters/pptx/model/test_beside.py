@@ -44,7 +44,9 @@ def test_a_tall_picture_squeezed_under_text_goes_beside_it() -> None:
     text, pic = page[0]
     assert isinstance(text, TextBox) and isinstance(pic, PictureBox)
     below = stacked.placed_pictures[0]
-    assert pic.width * (pic.height - pic.caption_height) >= BESIDE_GAIN * below.width * (below.height - below.caption_height)
+    assert pic.width * (pic.height - pic.caption_height) >= BESIDE_GAIN * below.width * (
+        below.height - below.caption_height
+    )
     assert pic.width <= column_width(FRAME) + 0.01 and pic.height <= FRAME.height
     assert text.height <= FRAME.height and text.paras[0].size == FRAME.sizes[0]
 
@@ -90,10 +92,21 @@ def deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
     book = tmp_path_factory.mktemp("beside")
     Image.new("RGB", (300, 420), "steelblue").save(book / "phone.png")
     (book / "book.md").write_text(
-        "# Apps\n\n## On the phone\n\n" + words(40) + "\n\n![The app](phone.png)\n\n"
-        "## Hello code\n\n" + words(30) + "\n\n" + words(25, 30) + "\n\n```python\n"
-        + "".join(f"print({i})\n" for i in range(10)) + "```\n\n## Code first\n\n```python\n"
-        + "".join(f"print({i})\n" for i in range(10)) + "```\n\n" + words(30) + "\n\n" + words(25, 30) + "\n",
+        "# Apps\n\n## Before\n\n- zero\n- naught\n\n## On the phone\n\n" + words(40) + "\n\n![The app](phone.png)\n\n"
+        "## Hello code\n\n"
+        + words(30)
+        + "\n\n"
+        + words(25, 30)
+        + "\n\n```python\n"
+        + "".join(f"print({i})\n" for i in range(10))
+        + "```\n\n## Code first\n\n```python\n"
+        + "".join(f"print({i})\n" for i in range(10))
+        + "```\n\n"
+        + words(30)
+        + "\n\n"
+        + words(25, 30)
+        + "\n\n"
+        + "## Afterwards\n\n- one\n- two\n\n## And then\n\n- three\n- four\n\n## At last\n\n- five\n- six\n",
         encoding="utf-8",
     )
     assert main(["build", str(book / "book.md"), "--format", "pptx", "--out", str(book / "out")]) == 0
@@ -119,3 +132,13 @@ def test_the_writer_sets_text_and_block_side_by_side_on_the_two_content_layout(d
         left, right = (block[0], text[0]) if first else (text[0], block[0])  # in the source's order
         assert left.left + left.width <= middle < right.left
         assert abs(text[0].top - block[0].top) < 12700 * 2  # both at the top of the content area
+
+
+def test_slides_beside_other_slides_keep_unique_ids_and_parts(deck: Path) -> None:
+    """Two Content slides come from the writer's slide factory like every other slide: ids and part names stay unique."""
+    from pptx import Presentation
+
+    prs = Presentation(str(deck))
+    ids = [s.slide_id for s in prs.slides]
+    names = [str(s.part.partname) for s in prs.slides]
+    assert len(ids) >= 5 and len(set(ids)) == len(ids) and len(set(names)) == len(names)

@@ -189,7 +189,7 @@ class DeckWriter:
     def beside_slide(self, model: Slide) -> Any:
         """Text beside a picture or code block on the Two Content layout, in the model's order: the text in its
         column's placeholder, the block at the top of the other column."""
-        slide = self.prs.slides.add_slide(self.layouts.two_content)
+        slide = self.factory.add_slide(self.layouts.two_content)
         f = self.frame
         self.set_title(slide, model.title, f.title_width, f.title_height, f.title_size)
         first = isinstance(model.boxes[0], TextBox)
