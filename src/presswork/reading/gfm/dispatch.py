@@ -143,7 +143,9 @@ class _DispatchInline(ParserInline):
             found = table[ch] = tuple(
                 r.fn
                 for r in named
-                if (not text_stops if r.name == "text" else r.name not in INLINE_MARKERS or ch in INLINE_MARKERS[r.name])
+                if (
+                    not text_stops if r.name == "text" else r.name not in INLINE_MARKERS or ch in INLINE_MARKERS[r.name]
+                )
             )
         return found
 
@@ -204,4 +206,3 @@ class _DispatchInline(ParserInline):
             state.pos += 1
         if state.pending:
             state.pushPending()
-

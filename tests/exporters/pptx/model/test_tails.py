@@ -32,7 +32,11 @@ def landscape(kind: str, src: str, pos: object) -> tuple[float, float]:
 
 def shown(pages: list) -> list[str]:  # type: ignore[type-arg]
     return [
-        "".join(r.text for r in p.runs) for boxes, _, _ in pages for b in boxes if isinstance(b, TextBox) for p in b.paras
+        "".join(r.text for r in p.runs)
+        for boxes, _, _ in pages
+        for b in boxes
+        if isinstance(b, TextBox)
+        for p in b.paras
     ]
 
 

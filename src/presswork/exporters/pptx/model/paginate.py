@@ -189,7 +189,9 @@ def _mend_thin_tail(items: list[FlowItem], frame: Frame, sizer: PictureSizer, pa
         shrink = Pager(frame, sizer, reserve={k: page_fill(pages[-1]) + GAP + 1.0})
         trial = shrink.lay(with_fixed_sizes(items, frame))
         was, now = first.placed_pictures[k], shrink.placed_pictures[k] if len(shrink.placed_pictures) > k else None
-        kept = now is not None and now.height - now.caption_height >= MIN_PICTURE_SHARE * (was.height - was.caption_height)
+        kept = now is not None and now.height - now.caption_height >= MIN_PICTURE_SHARE * (
+            was.height - was.caption_height
+        )
         if len(trial) < n and kept:
             return trial
     best, score = pages, page_fill(pages[-1])
