@@ -8,22 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from presswork.exporters.base import BuildContext, Exporter
-from presswork.exporters.common.pagination import cache_key, locked, store
+from presswork.exporters.common.pagination import locked
 from presswork.tree import Document
 
-from .batches import lay_out_batched
 from .batches import merge as merge_batches
-from .document import (
-    check_glyphs,
-    document_html,
-    geometry,
-    lay_out_book,
-    pdf_identifier,
-    record_pagination,
-    stylesheet,
-    write_pdf,
-)
-from .index import draft
+from .document import check_glyphs, lay_out_print, pdf_identifier, print_source, write_pdf
 from .options import PdfOptions
 
 __all__ = ["PdfExporter", "PdfOptions"]
@@ -38,24 +27,13 @@ class PdfExporter(Exporter[PdfOptions]):
 
     def export(self, doc: Document, ctx: BuildContext[PdfOptions], target: Path) -> None:
         """Render the book to XHTML with the theme, lay it out and write the PDF to ``target``."""
-        geo = geometry(ctx.options)
-        doc = draft(doc, ctx)  # with its index, if it has index marks (pdf/index.py)
-        css_text = stylesheet(doc, ctx, geo)
-        check_glyphs(doc, ctx, css_text)
-        bodies: dict[str, str] = {}
-        chapters: list[str] = []
-        html = document_html(doc, ctx, geo, bodies, chapters)
+        src = print_source(doc, ctx)  # with its index, if it has index marks (pdf/index.py)
+        check_glyphs(src.doc, ctx, src.css)
         # Under the layout's lock, so an EPUB built in parallel waits for this layout's page
         # starts (its page list) instead of laying the same book out a second time.
-        key = cache_key(html, css_text)
-        with locked(ctx.gate.root, key):
-            batched = lay_out_batched(doc, ctx, html, css_text, chapters, bodies)
-            if batched is not None:
-                store(ctx.gate.root, key, batched.starts)
-            else:
-                laid_out = lay_out_book(doc, ctx, geo, html, css_text, bodies)
-                record_pagination(ctx, key, laid_out)
-        if batched is not None:
-            merge_batches(batched, target, pdf_identifier(doc, ctx))
+        with locked(ctx.gate.root, src.key):
+            layout = lay_out_print(src, ctx)
+        if layout.batched is not None:
+            merge_batches(layout.batched, target, pdf_identifier(src.doc, ctx))
         else:
-            write_pdf(doc, ctx, laid_out, target)
+            write_pdf(src.doc, ctx, layout.laid_out, target)

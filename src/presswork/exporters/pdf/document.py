@@ -7,9 +7,10 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 from weasyprint import CSS, HTML
@@ -31,6 +32,9 @@ from .labels import folio_text, labels_finisher, page_labels
 from .layout import PAGE_GEOMETRY, PageGeometry, code_columns, page_css
 from .options import PdfOptions
 from .render import PrintRenderer
+
+if TYPE_CHECKING:
+    from .batches import BatchedLayout
 
 #: Fonts Pango falls back to although the stylesheet does not name them (naming a colour
 #: emoji font in font-family makes it draw digits and spaces too).
@@ -260,9 +264,22 @@ def record_pagination(ctx: BuildContext[PdfOptions], key: str, laid_out: Any) ->
     return starts
 
 
-def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStart | None]:
-    """The page starts of the book's print edition: from the cache when the PDF (or an earlier
-    build) laid this exact HTML out, else laid out now (once, under a lock) and cached."""
+@dataclass(frozen=True)
+class PrintSource:
+    """The book ready to lay out: drafted (with its index), its geometry, stylesheet and print HTML,
+    each chapter's body (for floats) and own HTML (for batches), and the layout's cache key."""
+
+    doc: Document
+    geo: PageGeometry
+    css: str
+    html: str
+    bodies: dict[str, str]
+    chapters: list[str]
+    key: str
+
+
+def print_source(doc: Document, ctx: BuildContext[PdfOptions]) -> PrintSource:
+    """Everything a print layout starts from (the PDF exporter and the EPUB's page list alike)."""
     from .index import draft
 
     geo = geometry(ctx.options)
@@ -271,19 +288,41 @@ def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStar
     bodies: dict[str, str] = {}
     chapters: list[str] = []
     html = document_html(doc, ctx, geo, bodies, chapters)
-    key = cache_key(html, css_text)
-    cached = load(ctx.gate.root, key)
+    return PrintSource(doc, geo, css_text, html, bodies, chapters, cache_key(html, css_text))
+
+
+@dataclass(frozen=True)
+class PrintLayout:
+    """A laid-out book: in batches (``batched``) or as one WeasyPrint document (``laid_out``), and
+    where its pages begin (stored for the EPUB's page list)."""
+
+    batched: BatchedLayout | None
+    laid_out: Any
+    starts: list[PageStart | None]
+
+
+def lay_out_print(src: PrintSource, ctx: BuildContext[PdfOptions]) -> PrintLayout:
+    """The book laid out in batches when :func:`~.batches.lay_out_batched` allows it, else as one
+    document; its page starts are stored for the EPUB. Call it under :func:`locked` with ``src.key``."""
+    from .batches import lay_out_batched
+
+    batched = lay_out_batched(src.doc, ctx, src.html, src.css, src.chapters, src.bodies)
+    if batched is not None:
+        store(ctx.gate.root, src.key, batched.starts)
+        return PrintLayout(batched, None, batched.starts)
+    laid_out = lay_out_book(src.doc, ctx, src.geo, src.html, src.css, src.bodies)
+    return PrintLayout(None, laid_out, record_pagination(ctx, src.key, laid_out))
+
+
+def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStart | None]:
+    """The page starts of the book's print edition: from the cache when the PDF (or an earlier
+    build) laid this exact HTML out, else laid out now (once, under a lock) and cached."""
+    src = print_source(doc, ctx)
+    cached = load(ctx.gate.root, src.key)
     if cached is not None:
         return cached
-    with locked(ctx.gate.root, key):
-        cached = load(ctx.gate.root, key)
+    with locked(ctx.gate.root, src.key):
+        cached = load(ctx.gate.root, src.key)
         if cached is not None:
             return cached
-        from .batches import lay_out_batched
-
-        batched = lay_out_batched(doc, ctx, html, css_text, chapters, bodies)
-        if batched is not None:
-            store(ctx.gate.root, key, batched.starts)
-            return batched.starts
-        laid_out = lay_out_book(doc, ctx, geo, html, css_text, bodies)
-        return record_pagination(ctx, key, laid_out)
+        return lay_out_print(src, ctx).starts
