@@ -7,20 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from presswork.exporters.pptx.model.deck import CodeBox, Frame, Para, PictureBox, Run, TextBox, Token
+from presswork.exporters.pptx.model.deck import CodeBox, Frame, PictureBox, Run, TextBox, Token
 from presswork.exporters.pptx.model.flow import FlowItem, SpeakerNote
 from presswork.exporters.pptx.model.layouts import BESIDE_GAIN, beside_page
 from presswork.exporters.pptx.model.paginate import Pager, column_width, with_fixed_sizes
+from tests.support.deckmodel import para, words
 
 FRAME = Frame()
-
-
-def para(text: str, **kw: object) -> Para:
-    return Para((Run(text),), **kw)  # type: ignore[arg-type]
-
-
-def words(n: int, start: int = 0) -> str:
-    return " ".join(f"word{i}" for i in range(start, start + n))
 
 
 def portrait(kind: str, src: str, pos: object) -> tuple[float, float]:

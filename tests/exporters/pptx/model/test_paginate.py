@@ -6,7 +6,6 @@ from presswork.exporters.pptx.model.deck import (
     CalloutBox,
     CodeBox,
     Frame,
-    Para,
     PictureBox,
     Run,
     TableBox,
@@ -16,20 +15,13 @@ from presswork.exporters.pptx.model.deck import (
 from presswork.exporters.pptx.model.flow import Anchor, FlowItem, SlideBreak, SpeakerNote
 from presswork.exporters.pptx.model.measure import GAP, measure_table, text_height
 from presswork.exporters.pptx.model.paginate import Pager, paginate, with_fixed_sizes
+from tests.support.deckmodel import para, words
 
 FRAME = Frame()
 
 
-def para(text: str, **kw: object) -> Para:
-    return Para((Run(text),), **kw)  # type: ignore[arg-type]
-
-
 def no_pictures(kind: str, src: str, pos: object) -> None:
     return None
-
-
-def words(n: int, start: int = 0) -> str:
-    return " ".join(f"word{i}" for i in range(start, start + n))
 
 
 def heights_fit(pages: list, frame: Frame) -> bool:

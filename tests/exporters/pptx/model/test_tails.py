@@ -3,7 +3,7 @@ tall wrapped code lines fill a slide's end; cases found in the DjangoGirls tutor
 
 from __future__ import annotations
 
-from presswork.exporters.pptx.model.deck import CodeBox, DeckOptions, Frame, Para, PictureBox, Run, TextBox, Token
+from presswork.exporters.pptx.model.deck import CodeBox, DeckOptions, Frame, PictureBox, Run, TextBox, Token
 from presswork.exporters.pptx.model.flow import FlowBuilder, FlowItem
 from presswork.exporters.pptx.model.paginate import (
     MIN_PICTURE_SHARE,
@@ -14,16 +14,9 @@ from presswork.exporters.pptx.model.paginate import (
     with_fixed_sizes,
 )
 from presswork.tree import CodeBlock
+from tests.support.deckmodel import para, words
 
 FRAME = Frame()
-
-
-def para(text: str, **kw: object) -> Para:
-    return Para((Run(text),), **kw)  # type: ignore[arg-type]
-
-
-def words(n: int, start: int = 0) -> str:
-    return " ".join(f"word{i}" for i in range(start, start + n))
 
 
 def landscape(kind: str, src: str, pos: object) -> tuple[float, float]:
