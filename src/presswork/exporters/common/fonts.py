@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from presswork.buildcache import user_cache_dir
+
 GENERIC_FAMILIES = frozenset(
     {
         "serif",
@@ -172,13 +174,9 @@ _CACHE_FORMAT = 1
 
 
 def cache_dir() -> Path:
-    """Where coverage data is kept across builds: ``$PRESSWORK_CACHE_DIR``, else ``$XDG_CACHE_HOME/presswork``,
-    else ``~/.cache/presswork``. Installed fonts belong to the machine, not to a book, so neither does their
-    coverage."""
-    if os.environ.get("PRESSWORK_CACHE_DIR"):
-        return Path(os.environ["PRESSWORK_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "presswork"
+    """Where coverage data is kept across builds (:func:`presswork.buildcache.user_cache_dir`). Installed
+    fonts belong to the machine, not to a book, so neither does their coverage."""
+    return user_cache_dir()
 
 
 class _CoverageCache:

@@ -1,0 +1,172 @@
+"""Caches for incremental rebuilds: signed, content-addressed values under ``<project>/.presswork-cache/``.
+
+A stage of the build (reading a file, rendering a chapter, writing a chapter's slides) keeps its
+result under a key that hashes everything the result depends on: its input, its options and the
+source code of the modules that compute it (:func:`code_fingerprint`), so editing presswork
+itself never reuses a stale value. Deleting the folder only costs time.
+
+Values are pickled. A pickle runs code when it is loaded, and a project folder may come from
+someone else (a cloned repository with a committed ``.presswork-cache/``), so every file is
+signed with HMAC-SHA256 under a key that never leaves this user's cache folder
+(:func:`user_cache_dir`); a file with a wrong signature is never unpickled, it is a miss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import importlib.util
+import os
+import pickle
+import secrets
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".presswork-cache"
+_SIGNATURE = 32  # bytes of HMAC-SHA256 in front of each pickle
+
+
+def user_cache_dir() -> Path:
+    """The user's cache folder: ``$PRESSWORK_CACHE_DIR``, else ``$XDG_CACHE_HOME/presswork``, else
+    ``~/.cache/presswork`` (font coverage, formula pictures, the signing key)."""
+    if os.environ.get("PRESSWORK_CACHE_DIR"):
+        return Path(os.environ["PRESSWORK_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "presswork"
+
+
+_SECRETS: dict[Path, bytes] = {}
+
+
+def _secret() -> bytes | None:
+    """This user's signing key (created on first use, readable by the user only), or None when
+    the user cache folder cannot be written (then nothing is cached)."""
+    folder = user_cache_dir()
+    if folder in _SECRETS:
+        return _SECRETS[folder]
+    path = folder / "cache-key"
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""
+    if len(data) != 32:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"cache-key.{os.getpid()}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+            if not path.exists():
+                tmp.replace(path)
+            else:
+                tmp.unlink()
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if len(data) != 32:
+            return None
+    _SECRETS[folder] = data
+    return data
+
+
+_FINGERPRINTS: dict[tuple[str, ...], str] = {}
+
+
+def code_fingerprint(*modules: str) -> str:
+    """A hash of the source of ``modules`` (a package counts with every ``.py`` file under it) and of
+    the presswork version: part of every key, so a changed presswork never reuses a stale value."""
+    if modules in _FINGERPRINTS:
+        return _FINGERPRINTS[modules]
+    from presswork import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        origin = Path(spec.origin) if spec is not None and spec.origin else None
+        if origin is None:
+            h.update(f"\0{name}:missing".encode())
+            continue
+        files = sorted(origin.parent.rglob("*.py")) if origin.name == "__init__.py" else [origin]
+        for file in files:
+            h.update(b"\0" + file.as_posix().encode())
+            with contextlib.suppress(OSError):
+                h.update(file.read_bytes())
+    _FINGERPRINTS[modules] = h.hexdigest()
+    return _FINGERPRINTS[modules]
+
+
+def cache_key(*parts: str | bytes) -> str:
+    """A short hash of ``parts`` (each separated, so ("ab", "c") and ("a", "bc") differ)."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(b"\0")
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+    return h.hexdigest()[:32]
+
+
+#: Values of every stage cache, kept in memory too: ``watch`` builds again in the same process.
+_MEMORY: dict[Path, dict[str, Any]] = {}
+
+
+class StageCache:
+    """Values of one build stage by key, in ``<root>/.presswork-cache/<name>/`` (best effort: an
+    unreadable, unwritable or tampered cache only costs time)."""
+
+    def __init__(self, root: Path, name: str) -> None:
+        self.folder = root / CACHE_DIR / name
+        self.memory = _MEMORY.setdefault(self.folder, {})
+        self.used: set[str] = set()
+
+    def get(self, key: str) -> Any | None:
+        """The value stored under ``key``, or None (missing, unsigned or unreadable)."""
+        self.used.add(key)
+        if key in self.memory:
+            return self.memory[key]
+        secret = _secret()
+        if secret is None:
+            return None
+        try:
+            data = (self.folder / f"{key}.pickle").read_bytes()
+        except OSError:
+            return None
+        signature, payload = data[:_SIGNATURE], data[_SIGNATURE:]
+        if not hmac.compare_digest(signature, hmac.digest(secret, payload, "sha256")):
+            return None
+        try:
+            value = pickle.loads(payload)
+        except Exception:  # noqa: BLE001 - a damaged file is a miss
+            return None
+        self.memory[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        """Store ``value`` under ``key`` (written atomically, signed)."""
+        self.used.add(key)
+        self.memory[key] = value
+        secret = _secret()
+        if secret is None:
+            return
+        try:
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - a value that cannot be pickled is kept in memory only
+            return
+        path = self.folder / f"{key}.pickle"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{key}.{os.getpid()}.tmp")
+            tmp.write_bytes(hmac.digest(secret, payload, "sha256") + payload)
+            tmp.replace(path)
+        except OSError:
+            pass
+
+    def prune(self) -> None:
+        """Forget every value this build did not ask for (the cache holds one book's current state)."""
+        for key in list(self.memory):
+            if key not in self.used:
+                del self.memory[key]
+        with contextlib.suppress(OSError):
+            for path in self.folder.iterdir():
+                if path.name.split(".", 1)[0] not in self.used:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
