@@ -18,13 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from .assets import AssetGate, is_remote, pil_pixel_limit
+from .buildcache import StageCache
 from .config import Config, discover_config, fill_dataclass, make_config, suggest
 from .diagnostics import PressworkError, Reporter, StrictError, UsageError
 from .exporters.base import BuildContext, Exporter
 from .exporters.common import pagination
 from .metadata import build_meta
 from .parallel import can_run_in_parallel, run_parallel
-from .reading import SourceFile, decode, read_markdown
+from .reading import SourceFile, decode
+from .reading.cache import read_cached
 from .reading.includes import Expanded, expand, has_includes
 from .reading.projects import BookProject, detect
 from .reading.variables import autodoc_directives, gitbook_tags, quarto_cells, substitute
@@ -200,14 +202,19 @@ def _project_files(root: Path, config: Config, source: Path, book: BookProject |
 
 
 def read_sources(
-    project: Project, reporter: Reporter, drafts: bool = False, gate: AssetGate | None = None
+    project: Project,
+    reporter: Reporter,
+    drafts: bool = False,
+    gate: AssetGate | None = None,
+    cache: StageCache | None = None,
 ) -> list[SourceFile]:
     """Read every chapter file (size-checked), leaving out drafts unless asked.
 
     Before a file is read its includes are expanded (through ``gate``, see
     :mod:`presswork.reading.includes`), its ``{{ name }}`` variables substituted and the plug-in
     syntax of its project kind handled (:mod:`presswork.reading.variables`); positions in the
-    tree and in warnings then point into the file each line came from.
+    tree and in warnings then point into the file each line came from. With ``cache``, a text read
+    by an earlier build is not parsed again (:mod:`presswork.reading.cache`).
     """
     sources = []
     config = project.config
@@ -241,7 +248,7 @@ def read_sources(
         if "gitbook-tags" in syntax:
             text = gitbook_tags(text, where, reporter)
         since = len(reporter.warnings)
-        source = read_markdown(text, rel, reporter, config.max_nesting, config.markdown)
+        source = read_cached(cache, text, rel, reporter, config.max_nesting, config.markdown)
         if expanded is not None:
             source = _relocate(source, expanded, reporter, since)
             if expanded.title and not source.front_matter.get("title"):
@@ -285,7 +292,9 @@ def read_document(
     if book is not None:
         for file, line, message in book.notes:
             reporter.warn(message, Pos(file, line), "project")
-    sources = read_sources(project, reporter, drafts, gate)
+    cache = StageCache(project.root, "read")
+    sources = read_sources(project, reporter, drafts, gate, cache)
+    cache.prune()
     if not sources:
         raise PressworkError(
             "every chapter file is a draft; build with --drafts to include them",

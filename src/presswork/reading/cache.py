@@ -1,0 +1,83 @@
+"""A file's text is read into a tree once: later builds take the tree, and its warnings, from the stage cache."""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from ..buildcache import StageCache, cache_key, code_fingerprint
+from ..diagnostics import Reporter, Warning_
+from . import DEFAULT_READER, SourceFile, get_reader, read_markdown
+
+#: The parsing libraries whose versions change what a reader produces.
+_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Markdown", "pymdown-extensions", "PyYAML", "Pygments")
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What reading one file leaves behind: its tree and what it told the reporter."""
+
+    source: SourceFile
+    warnings: tuple[Warning_, ...]
+    removed: tuple[tuple[int, int], ...]
+    audits: tuple[Any, ...]
+
+
+def _library_versions() -> str:
+    versions = []
+    for name in _LIBRARIES:
+        try:
+            versions.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name}=-")
+    return ";".join(versions)
+
+
+@functools.cache
+def reader_fingerprint(markdown: str) -> str:
+    """Everything besides the text that decides what reader ``markdown`` makes of it: the source of
+    presswork's reading and tree modules, the plug-in's own module and the parsing libraries' versions."""
+    module = type(get_reader(markdown)).__module__.split(".")[0]
+    modules = ("presswork.reading", "presswork.tree", "presswork.diagnostics")
+    own = () if module == "presswork" or module not in sys.modules else (module,)
+    return cache_key(code_fingerprint(*modules, *own), _library_versions())
+
+
+def read_cached(
+    cache: StageCache | None,
+    text: str,
+    path: str,
+    reporter: Reporter,
+    max_nesting: int = 40,
+    markdown: str = DEFAULT_READER,
+) -> SourceFile:
+    """:func:`~presswork.reading.read_markdown`, answered from ``cache`` when the same text was read
+    before with the same reader; the warnings, removed lines and word audit of that reading are given
+    to ``reporter`` again, so a rebuild reports exactly what a clean build does."""
+    if cache is None:
+        return read_markdown(text, path, reporter, max_nesting, markdown)
+    key = cache_key(reader_fingerprint(markdown), markdown, path, str(max_nesting), text)
+    hit = cache.get(key)
+    if isinstance(hit, _Reading):
+        for w in hit.warnings:
+            reporter.warn(w.message, w.pos, w.category)
+        if hit.removed:
+            reporter.removed.setdefault(path, []).extend(hit.removed)
+        reporter.audits.extend(hit.audits)
+        return hit.source
+    warned, audited = len(reporter.warnings), len(reporter.audits)
+    removed = len(reporter.removed.get(path, []))
+    source = read_markdown(text, path, reporter, max_nesting, markdown)
+    cache.put(
+        key,
+        _Reading(
+            source,
+            tuple(reporter.warnings[warned:]),
+            tuple(reporter.removed.get(path, [])[removed:]),
+            tuple(reporter.audits[audited:]),
+        ),
+    )
+    return source
