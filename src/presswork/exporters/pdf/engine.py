@@ -1,0 +1,80 @@
+"""WeasyPrint imported without a compiler run per library name it guesses.
+
+WeasyPrint opens Pango, HarfBuzz and fontconfig by trying several names per library, most of which
+do not exist on a given system (``libpango-1.0-0`` is the Windows name). cffi hands every miss to
+``ctypes.util.find_library``, which on Linux runs ``ldconfig -p`` and then ``gcc`` and ``ld``: 17
+``ldconfig`` and 16 compiler runs, a third of a second on every build. During that import this
+module answers ``find_library`` from one reading of ``ldconfig -p`` (the same lookup ctypes does
+first), so the names that exist resolve exactly as before and the misses fail at once. Another
+platform, or a Python without the private ctypes helper, imports WeasyPrint unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes.util
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from types import ModuleType
+
+_ABI = {
+    "x86_64-64": "libc6,x86-64",
+    "ppc64-64": "libc6,64bit",
+    "sparc64-64": "libc6,64bit",
+    "s390x-64": "libc6,64bit",
+    "ia64-64": "libc6,IA-64",
+}
+
+
+def _ldconfig_cache() -> bytes | None:
+    """The output of ``ldconfig -p`` (the shared library cache), or None where it cannot run."""
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
+    for ldconfig in ("/sbin/ldconfig", "ldconfig"):
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            return subprocess.run(
+                [ldconfig, "-p"], capture_output=True, env=env, check=False, timeout=10, stdin=subprocess.DEVNULL
+            ).stdout
+    return None
+
+
+def _finder(cache: bytes) -> Callable[[str], str | None]:
+    """``find_library`` answered from ``cache`` the way ctypes reads ``ldconfig -p``."""
+    machine = os.uname().machine + ("-64" if sys.maxsize > 2**32 else "-32")
+    abi = _ABI.get(machine, "libc6")
+    found: dict[str, str | None] = {}
+
+    def find_library(name: str) -> str | None:
+        if name not in found:
+            match = re.search(os.fsencode(rf"\s+(lib{re.escape(name)}\.[^\s]+)\s+\({abi}"), cache)
+            found[name] = os.fsdecode(match.group(1)) if match else None
+        return found[name]
+
+    return find_library
+
+
+@contextlib.contextmanager
+def _quick_library_lookup() -> Iterator[None]:
+    if not sys.platform.startswith("linux") or not hasattr(ctypes.util, "_findSoname_ldconfig"):
+        yield
+        return
+    cache = _ldconfig_cache()
+    if not cache:
+        yield
+        return
+    saved = ctypes.util.find_library
+    ctypes.util.find_library = _finder(cache)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = saved
+
+
+def weasyprint() -> ModuleType:
+    """The ``weasyprint`` module, imported (once) with the quick library lookup."""
+    if "weasyprint" not in sys.modules:
+        with _quick_library_lookup():
+            import weasyprint  # noqa: F401 - imported for sys.modules
+    return sys.modules["weasyprint"]
