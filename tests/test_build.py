@@ -130,12 +130,17 @@ def test_concurrent_builds_do_not_corrupt_outputs(features_book: Path) -> None:
 
 @pytest.mark.slow
 def test_builds_with_source_date_epoch_are_byte_identical(features_book: Path, tmp_path: Path) -> None:
-    """Two builds in separate processes, with different hash seeds, seconds apart."""
+    """Two builds in separate processes, with different hash seeds, seconds apart, of the same book
+    in two folders (another checkout: WeasyPrint named images after their absolute URLs)."""
+    import shutil
+
+    moved = tmp_path / "elsewhere" / "checkout"
+    shutil.copytree(features_book, moved, ignore=shutil.ignore_patterns(".presswork-cache", "output"))
     runs = []
-    for n, seed in enumerate(("1", "2")):
+    for n, (seed, book) in enumerate((("1", features_book), ("2", moved))):
         out = tmp_path / f"run{n}"
         proc = run_build(
-            features_book,
+            book,
             "--format",
             "pdf,epub,pptx",
             "--out",

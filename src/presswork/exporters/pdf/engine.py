@@ -1,4 +1,4 @@
-"""WeasyPrint imported without a compiler run per library name it guesses.
+"""WeasyPrint imported without a compiler run per library name it guesses, naming images after stable URLs.
 
 WeasyPrint opens Pango, HarfBuzz and fontconfig by trying several names per library, most of which
 do not exist on a given system (``libpango-1.0-0`` is the Windows name). cffi hands every miss to
@@ -7,18 +7,25 @@ do not exist on a given system (``libpango-1.0-0`` is the Windows name). cffi ha
 module answers ``find_library`` from one reading of ``ldconfig -p`` (the same lookup ctypes does
 first), so the names that exist resolve exactly as before and the misses fail at once. Another
 platform, or a Python without the private ctypes helper, imports WeasyPrint unchanged.
+
+WeasyPrint names each raster image of a PDF after the MD5 of its absolute URL, so the same book
+built in another folder (another checkout, a CI runner) gave other bytes. The names are taken
+from the URL relative to the project or theme folder instead (:func:`name_images_within`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes.util
+import hashlib
 import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 _ABI = {
     "x86_64-64": "libc6,x86-64",
@@ -72,9 +79,33 @@ def _quick_library_lookup() -> Iterator[None]:
         ctypes.util.find_library = saved
 
 
+#: ``file:`` URL prefixes of the folders being built from, with the stable label that replaces each.
+_FOLDERS: list[tuple[bytes, bytes]] = []
+
+
+def name_images_within(folders: Sequence[Path]) -> None:
+    """Name the images under ``folders`` (the project's, then the themes') by their path inside
+    the folder, so the PDF does not depend on where the book is."""
+    _FOLDERS[:] = [
+        ((folder.as_uri().rstrip("/") + "/").encode(), f"folder{i}:".encode()) for i, folder in enumerate(folders)
+    ]
+
+
+def _image_md5(data: bytes = b"", **kwargs: Any) -> Any:
+    """``hashlib.md5`` as WeasyPrint's images module calls it on an image URL, the URL made relative."""
+    for prefix, label in _FOLDERS:
+        if data.startswith(prefix):
+            data = label + data[len(prefix) :]
+            break
+    return hashlib.md5(data, **kwargs)
+
+
 def weasyprint() -> ModuleType:
-    """The ``weasyprint`` module, imported (once) with the quick library lookup."""
+    """The ``weasyprint`` module, imported (once) with the quick library lookup and stable image names."""
     if "weasyprint" not in sys.modules:
         with _quick_library_lookup():
             import weasyprint  # noqa: F401 - imported for sys.modules
+    import weasyprint.images
+
+    weasyprint.images.md5 = _image_md5  # even when WeasyPrint was imported before presswork
     return sys.modules["weasyprint"]

@@ -15,6 +15,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from presswork.assets import AssetGate, media_type
 from presswork.diagnostics import PressworkError, Reporter
 
+from .engine import name_images_within
+
 
 def data_response(url: str) -> URLFetcherResponse:
     """A ``data:`` URL decoded here (no request object of any kind is made for it)."""
@@ -46,6 +48,7 @@ class GateFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type
         super().__init__(allowed_protocols=("file", "http", "https", "data"))
         self.gate = gate
         self.reporter = reporter
+        name_images_within(gate.allowed_dirs())
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         """The bytes of ``url`` as a response, or ValueError when the gate refuses it."""
