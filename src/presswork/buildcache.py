@@ -70,6 +70,32 @@ def _secret() -> bytes | None:
     return data
 
 
+def sign(payload: bytes) -> bytes | None:
+    """This user's signature of ``payload`` (32 bytes), or None when there is no signing key."""
+    secret = _secret()
+    return None if secret is None else hmac.digest(secret, payload, "sha256")
+
+
+def verify(payload: bytes, signature: bytes) -> bool:
+    """Whether ``signature`` is this user's signature of ``payload``."""
+    expected = sign(payload)
+    return expected is not None and hmac.compare_digest(signature, expected)
+
+
+def seal(payload: bytes) -> bytes | None:
+    """``payload`` with this user's signature in front (for a file in a project's cache), or None
+    when there is no signing key (then nothing is cached)."""
+    signature = sign(payload)
+    return None if signature is None else signature + payload
+
+
+def unseal(data: bytes) -> bytes | None:
+    """The payload of sealed ``data``, or None when it was not signed with this user's key (a
+    cache committed to a repository, downloaded, or damaged): such a file is a miss, never used."""
+    signature, payload = data[:_SIGNATURE], data[_SIGNATURE:]
+    return payload if len(signature) == _SIGNATURE and verify(payload, signature) else None
+
+
 _FINGERPRINTS: dict[tuple[str, ...], str] = {}
 
 
@@ -105,6 +131,19 @@ def cache_key(*parts: str | bytes) -> str:
     return h.hexdigest()[:32]
 
 
+def write_atomically(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` through a temporary file renamed into place (False when it
+    cannot be written: a cache only costs time)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name.split('.', 1)[0]}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError:
+        return False
+    return True
+
+
 #: Values of every stage cache, kept in memory too: ``watch`` builds again in the same process.
 _MEMORY: dict[Path, dict[str, Any]] = {}
 
@@ -123,15 +162,11 @@ class StageCache:
         self.used.add(key)
         if key in self.memory:
             return self.memory[key]
-        secret = _secret()
-        if secret is None:
-            return None
         try:
-            data = (self.folder / f"{key}.pickle").read_bytes()
+            payload = unseal((self.folder / f"{key}.pickle").read_bytes())
         except OSError:
             return None
-        signature, payload = data[:_SIGNATURE], data[_SIGNATURE:]
-        if not hmac.compare_digest(signature, hmac.digest(secret, payload, "sha256")):
+        if payload is None:
             return None
         try:
             value = pickle.loads(payload)
@@ -144,21 +179,12 @@ class StageCache:
         """Store ``value`` under ``key`` (written atomically, signed)."""
         self.used.add(key)
         self.memory[key] = value
-        secret = _secret()
-        if secret is None:
-            return
         try:
-            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            sealed = seal(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         except Exception:  # noqa: BLE001 - a value that cannot be pickled is kept in memory only
             return
-        path = self.folder / f"{key}.pickle"
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{key}.{os.getpid()}.tmp")
-            tmp.write_bytes(hmac.digest(secret, payload, "sha256") + payload)
-            tmp.replace(path)
-        except OSError:
-            pass
+        if sealed is not None:
+            write_atomically(self.folder / f"{key}.pickle", sealed)
 
     def prune(self) -> None:
         """Forget every value this build did not ask for (the cache holds one book's current state)."""

@@ -218,3 +218,20 @@ def test_quarto_diagram_cells_are_not_reported_as_unrun_programs() -> None:
     text = "```{mermaid}\ngraph LR; A-->B\n```\n\n```{python}\nprint(1)\n```\n"
     out = quarto_cells(text, lambda n: Pos("ch.qmd", n), reporter)
     assert out.startswith("```{mermaid}\n") and [w.pos for w in reporter.warnings] == [Pos("ch.qmd", 5)]
+
+
+def test_a_cached_svg_not_signed_by_this_user_is_rendered_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A diagram cache committed to a repository (or planted) is never shown: only this user's renders are reused."""
+    monkeypatch.setenv("PRESSWORK_CACHE_DIR", str(tmp_path / "user"))
+    fake = Fake()
+    block = CodeBlock("graph A", "mermaid", pos=Pos("ch.md", 1))
+    (first,) = render_diagrams(chapter(block), tmp_path, Reporter(), {"mermaid": fake})[0].blocks
+    svg = Path(first.image.src)  # type: ignore[union-attr]
+    render_diagrams(chapter(block), tmp_path, Reporter(), {"mermaid": fake})
+    assert len(fake.calls) == 1  # this user's render is reused
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>planted</text></svg>', encoding="utf-8")
+    render_diagrams(chapter(block), tmp_path, Reporter(), {"mermaid": fake})
+    assert len(fake.calls) == 2
+    assert b"planted" not in svg.read_bytes()

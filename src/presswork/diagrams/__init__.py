@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..buildcache import sign, verify
 from ..diagnostics import Reporter
 from ..tree import Attr, Chapter, CodeBlock, Figure, Image, Pos, Text
 from ..walk import iter_nodes, walk_with_positions
@@ -87,7 +88,7 @@ def render_diagrams(
             key = cache_key(kind, version, block.code)
             path = folder / f"diagram-{key}.svg"
             done[(kind, block.code)] = path
-            if not path.is_file():
+            if not _signed(path):
                 wanted.setdefault(key, block.code)
                 first_pos.setdefault(key, pos)
         if not wanted:
@@ -152,9 +153,22 @@ def _alt(path: Path, kind: str) -> str:
     return f"{name}: {words}" if words else name
 
 
+def _signed(path: Path) -> bool:
+    """Whether ``path`` is a diagram this user rendered (its signature beside it, see
+    :mod:`presswork.buildcache`): a cached SVG from elsewhere (a committed cache) is rendered again."""
+    try:
+        return verify(path.read_bytes(), path.with_suffix(".sig").read_bytes())
+    except OSError:
+        return False
+
+
 def _write(path: Path, data: bytes) -> None:
-    """Write atomically (parallel builds of one project may render the same diagram)."""
+    """Write the SVG and its signature, each atomically (parallel builds of one project may render
+    the same diagram); without a signing key the SVG is still written, for this build."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(f"{path.name}.{os.getpid()}.part")
-    part.write_bytes(data)
-    os.replace(part, path)
+    for target, content in ((path, data), (path.with_suffix(".sig"), sign(data))):
+        if content is None:
+            continue
+        part = target.with_name(f"{target.name}.{os.getpid()}.part")
+        part.write_bytes(content)
+        os.replace(part, target)
