@@ -562,6 +562,15 @@ class _Running:
     sent: bool = False
 
 
+def _worker_context() -> Any:
+    """Workers forked from a fork server that has imported WeasyPrint and this module, and nothing of the
+    build: a worker starts at the size of those imports instead of the exporter's size (the book's tree
+    and print HTML), so peak memory is bounded by one batch's layout, not by the length of the book."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
 class Pool:
     """At most ``jobs`` worker processes, each running one :class:`Job` to completion.
 
@@ -571,8 +580,8 @@ class Pool:
 
     def __init__(self, jobs: int, in_process: bool = False) -> None:
         self.jobs = max(1, jobs)
-        self.in_process = in_process or "fork" not in multiprocessing.get_all_start_methods()
-        self.context = None if self.in_process else multiprocessing.get_context("fork")
+        self.in_process = in_process or "forkserver" not in multiprocessing.get_all_start_methods()
+        self.context = None if self.in_process else _worker_context()
         self.running: dict[int, _Running] = {}
         self.local: dict[int, _Laid] = {}
 
