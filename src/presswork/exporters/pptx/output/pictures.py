@@ -22,6 +22,8 @@ class PictureStore:
     def __init__(self, gate: AssetGate, reporter: Reporter) -> None:
         self.gate, self.reporter = gate, reporter
         self.cache: dict[tuple[str, str], tuple[bytes, tuple[float, float]] | None] = {}
+        #: When a dict: every (kind, src) asked for, in order (what a kept chapter's slides depend on).
+        self.log: dict[tuple[str, str], None] | None = None
 
     def size(self, kind: str, src: str, pos: Pos | None) -> tuple[float, float] | None:
         """Natural size in CSS pixels (None when the picture cannot be placed: warned)."""
@@ -31,6 +33,8 @@ class PictureStore:
     def get(self, kind: str, src: str, pos: Pos | None) -> tuple[bytes, tuple[float, float]] | None:
         """(PNG/JPEG bytes, natural size) of a picture."""
         key = (kind, src)
+        if self.log is not None:
+            self.log[key] = None
         if key not in self.cache:
             try:
                 self.cache[key] = self._load(kind, src, pos)

@@ -174,6 +174,14 @@ class Layouts:
     def title_only(self) -> Any:
         return self.find("title_only", ("Title Only",))
 
+    def by_partname(self, partname: str) -> Any:
+        """The layout stored as part ``partname`` (a slide kept from an earlier build names its layout so)."""
+        for master in self.prs.slide_masters:
+            for layout in master.slide_layouts:
+                if str(layout.part.partname) == partname:
+                    return layout
+        raise KeyError(f"no slide layout {partname}")
+
     def master_placeholder(self, ph: Any) -> Any:
         """The master's placeholder element of the same type as layout placeholder ``ph`` (None if none)."""
         if ph is None:
