@@ -7,7 +7,6 @@ model -> slides on the template's layouts -> core properties -> reproducible zip
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.common.contents import part_openings
 from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.visibility import HIDDEN_CLASSES
-from presswork.exporters.common.zips import PPTX_RULES, normalise_zip
+from presswork.exporters.common.zips import PPTX_RULES, write_zip
 from presswork.indexing import with_index
 from presswork.tree import Document, Pos
 
@@ -59,7 +58,15 @@ class PptxExporter(Exporter[PptxOptions]):
         # python-pptx loads only when a deck is written (the preview's slide view uses the model alone)
         from .handout import write_handout
         from .incremental import ChapterDeck, DeckCache, Pending
-        from .output import DeckWriter, Layouts, PictureStore, open_template, set_core_properties, template_bytes
+        from .output import (
+            DeckWriter,
+            Layouts,
+            PictureStore,
+            open_template,
+            package_entries,
+            set_core_properties,
+            template_bytes,
+        )
 
         opts = ctx.options
         if opts.index:
@@ -137,9 +144,7 @@ class PptxExporter(Exporter[PptxOptions]):
         writer.finish()
         cache.prune()
         set_core_properties(prs, doc.meta, ctx.build_time)
-        buf = io.BytesIO()
-        prs.save(buf)
-        target.write_bytes(normalise_zip(buf.getvalue(), ctx.build_time, PPTX_RULES))
+        target.write_bytes(write_zip(package_entries(prs), ctx.build_time, PPTX_RULES))
         if opts.handout:
             _, problem = write_handout(target)
             if problem:
