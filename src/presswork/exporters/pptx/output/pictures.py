@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+from importlib.metadata import version
 
 from presswork.assets import AssetGate
+from presswork.buildcache import cache_key, code_fingerprint
 from presswork.diagnostics import PressworkError, Reporter
+from presswork.exporters.common import mathrender
+from presswork.exporters.common.diskcache import DiskCache
 from presswork.exporters.common.mathrender import MathError, tex_to_svg, tex_to_svg_document
 from presswork.tree import Pos
 
@@ -44,6 +49,21 @@ class PictureStore:
         return self.cache[key]
 
     def _load(self, kind: str, src: str, pos: Pos | None) -> tuple[bytes, tuple[float, float]]:
+        if kind in ("math", "inline-math"):  # kept across builds: a rebuild need not even import ziamath
+            key = cache_key(code_fingerprint(__name__, mathrender.__name__), _versions(), kind, str(self.SCALE), src)
+            png = _MATH_PNG.get(key)
+            if png is not None:
+                from PIL import Image as PILImage
+
+                with PILImage.open(io.BytesIO(png)) as img:
+                    w, h = img.size
+                return png, (w / self.SCALE, h / self.SCALE)
+            got = self._render(kind, src, pos)
+            _MATH_PNG.put(key, got[0])
+            return got
+        return self._render(kind, src, pos)
+
+    def _render(self, kind: str, src: str, pos: Pos | None) -> tuple[bytes, tuple[float, float]]:
         if kind == "inline-math":
             try:
                 svg = tex_to_svg(src, display=False)
@@ -71,6 +91,16 @@ class PictureStore:
                 img.save(out, "PNG")
             data = out.getvalue()
         return data, (float(w), float(h))
+
+
+#: Slide pictures of formulas (PNG), in the user cache folder.
+_MATH_PNG = DiskCache("pptx-math", ".png", keep=20000)
+
+
+@functools.cache
+def _versions() -> str:
+    """The versions of the libraries a formula's picture depends on (part of its key)."""
+    return "|".join(version(name) for name in ("ziamath", "ziafont", "resvg-py", "pillow"))
 
 
 _UNSAFE_HREF = re.compile(r"""(?:xlink:)?href\s*=\s*(["'])(?!#|data:)[^"']*\1""", re.I)
