@@ -1,0 +1,156 @@
+"""The deck's incremental cache: a rebuild after an edit equals a clean build, byte for byte and warning for warning."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import presswork.exporters.pptx as pptx_exporter
+from presswork.exporters.pptx import PptxExporter
+from presswork.tree import Chapter, CodeBlock, Document, Heading, Link, Note, Paragraph, Pos, RawBlock, Text
+from tests.support.outputs import assert_same_files
+from tests.support.trees import P, feature_document, make_context, write_images
+
+Warnings = list[tuple[str, str, str]]
+
+
+def chapter(number: int, *blocks: object) -> Chapter:
+    return Chapter(
+        id=f"extra-{number}",
+        title=(Text(f"Extra {number}"),),
+        source=f"0{number}-extra.md",
+        number=str(number),
+        blocks=tuple(blocks),  # type: ignore[arg-type]
+    )
+
+
+def book(title: str = "The Feature Book", level_one: int = 2, notes: int = 1, long_opening: bool = False) -> Document:
+    """The feature book and two more chapters: footnotes, a raw block (a model warning), an emoji (a font
+    warning), a level-3 section (which becomes a slide group when ``level_one`` makes the slide level 3)."""
+    doc = feature_document()
+    first, second = doc.chapters
+    blocks = list(first.blocks)
+    at = next(i for i, b in enumerate(blocks) if isinstance(b, Heading))
+    blocks[at] = dataclasses.replace(blocks[at], level=level_one)
+    if long_opening:  # one more slide in chapter 1: every later slide moves by one
+        blocks[1:1] = [P(f"An added paragraph {k} that makes the opening longer than one slide.") for k in range(14)]
+    second_blocks = [dataclasses.replace(b, level=3) if isinstance(b, Heading) else b for b in second.blocks]
+    third = chapter(
+        3,
+        P(*(x for k in range(notes) for x in (f"Claim {k}", Note((P(f"Footnote {k} of the first extra."),))))),
+        RawBlock("html", "<video></video>", pos=Pos("03-extra.md", 4)),
+        P("A smile 🙂 in the text."),
+        Heading(3, (Text("Details"),)),
+        P("Back to ", Link((Text("the start"),), "#getting-started"), "."),
+        CodeBlock("print('extra')", "python"),
+    )
+    fourth = chapter(4, Paragraph((Text("The last one"), Note((P("Its own footnote."),))), pos=Pos("04-extra.md", 1)))
+    meta = dataclasses.replace(doc.meta, title=title)
+    return Document(
+        meta,
+        (
+            dataclasses.replace(first, blocks=tuple(blocks)),
+            dataclasses.replace(second, blocks=tuple(second_blocks)),
+            third,
+            fourth,
+        ),
+    )
+
+
+class Builds:
+    """Incremental builds in one project folder, each checked against a clean build in a fresh folder."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self.factory = factory
+        self.root = factory.mktemp("incremental")
+        write_images(self.root)
+        self.laid_out: list[str] = []  # chapter ids laid out again (not taken from the cache)
+
+    def export(self, root: Path, doc: Document, **options: object) -> tuple[Path, Warnings]:
+        ctx = make_context(root, PptxExporter, **options)
+        target = root / "deck.pptx"
+        PptxExporter().export(doc, ctx, target)
+        return target, [(w.message, str(w.pos), w.category) for w in ctx.reporter.warnings]
+
+    def check(self, doc: Document, **options: object) -> list[str]:
+        """Build ``doc`` incrementally and cleanly: the same bytes and warnings; the chapters laid out again."""
+        self.laid_out = []
+        original = pptx_exporter.chapter_slides
+
+        def counting(ch: Chapter, *args: object, **kwargs: object) -> object:
+            self.laid_out.append(ch.id)
+            return original(ch, *args, **kwargs)  # type: ignore[arg-type]
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(pptx_exporter, "chapter_slides", counting)
+            again, warned = self.export(self.root, doc, **options)
+        laid_out = self.laid_out
+        clean_root = self.factory.mktemp("clean")
+        shutil.copytree(self.root / "images", clean_root / "images")
+        clean, clean_warned = self.export(clean_root, doc, **options)
+        assert_same_files(again, clean)
+        assert warned == clean_warned
+        return laid_out
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
+    b = Builds(tmp_path_factory)
+    assert len(b.check(book())) == 4  # the first build lays every chapter out
+    yield b
+
+
+ALL = ["getting-started", "reference", "extra-3", "extra-4"]
+
+
+def test_unchanged_book_lays_nothing_out_and_warnings_come_back(builds: Builds) -> None:
+    assert builds.check(book()) == []
+    _, warned = builds.export(builds.root, book())
+    messages = [m for m, _, _ in warned]
+    assert any("raw HTML block" in m for m in messages), messages  # the model's warning, replayed
+    assert any("U+1F642" in m for m in messages), messages  # the font's warning, replayed
+    assert (builds.root / ".presswork-cache" / "pptx-chapters").is_dir()
+
+
+def test_slides_moved_by_an_earlier_chapter_keep_their_numbers_links_and_media(builds: Builds) -> None:
+    # chapter 1 gains a slide: the kept chapters after it get new slide numbers and part names, and the links
+    # between chapters (1 -> 2 and 2 -> 1) must point at the slides where their targets now are
+    builds.export(builds.root, book())
+    assert builds.check(book(long_opening=True)) == ["getting-started"]
+    with zipfile.ZipFile(builds.root / "deck.pptx") as z:
+        assert any(n.startswith("ppt/media/") for n in z.namelist())
+        assert any(b"hlinksldjump" in z.read(n) for n in z.namelist() if n.startswith("ppt/slides/slide"))
+
+
+def test_footnote_numbers_follow_an_edit_before_them(builds: Builds) -> None:
+    # one more footnote in chapter 3 renumbers chapter 4's: it is laid out again, chapters 1-2 are not
+    builds.export(builds.root, book(long_opening=True))
+    assert builds.check(book(long_opening=True, notes=2)) == ["extra-3", "extra-4"]
+
+
+def test_changed_picture_bytes_lay_their_chapter_out_again(builds: Builds) -> None:
+    from PIL import Image as PILImage
+
+    builds.export(builds.root, book(long_opening=True, notes=2))
+    PILImage.new("RGB", (400, 800), (20, 160, 60)).save(builds.root / "images" / "chart.png")  # same name
+    assert builds.check(book(long_opening=True, notes=2)) == ["getting-started"]
+
+
+def test_book_wide_slide_level_lays_every_chapter_out(builds: Builds) -> None:
+    # chapter 1's only level-2 heading becomes level 3: the slide level (chosen from the whole book) is 3 now,
+    # which changes how chapter 2 (not edited) is cut into slides
+    builds.export(builds.root, book(long_opening=True, notes=2))
+    assert builds.check(book(long_opening=True, notes=2, level_one=3)) == ALL
+
+
+def test_footer_and_options_lay_every_chapter_out(builds: Builds) -> None:
+    builds.export(builds.root, book(long_opening=True, notes=2, level_one=3))
+    doc = book(title="Another Title", long_opening=True, notes=2, level_one=3)
+    assert builds.check(doc) == ALL  # the footer on every slide is the book's title
+    assert builds.check(doc, code_style="monokai") == ALL
+    assert builds.check(doc, code_style="monokai") == []
