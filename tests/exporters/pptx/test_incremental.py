@@ -66,6 +66,7 @@ class Builds:
     """Incremental builds in one project folder, each checked against a clean build in a fresh folder."""
 
     def __init__(self, factory: pytest.TempPathFactory) -> None:
+        """A project folder with the feature book's images."""
         self.factory = factory
         self.root = factory.mktemp("incremental")
         write_images(self.root)
@@ -91,7 +92,9 @@ class Builds:
             again, warned = self.export(self.root, doc, **options)
         laid_out = self.laid_out
         clean_root = self.factory.mktemp("clean")
-        shutil.copytree(self.root / "images", clean_root / "images")
+        shutil.copytree(
+            self.root, clean_root, ignore=shutil.ignore_patterns(".presswork-cache", "deck.pptx"), dirs_exist_ok=True
+        )
         clean, clean_warned = self.export(clean_root, doc, **options)
         assert_same_files(again, clean)
         assert warned == clean_warned
@@ -154,3 +157,26 @@ def test_footer_and_options_lay_every_chapter_out(builds: Builds) -> None:
     assert builds.check(doc) == ALL  # the footer on every slide is the book's title
     assert builds.check(doc, code_style="monokai") == ALL
     assert builds.check(doc, code_style="monokai") == []
+
+
+def footer_template(path: Path, idx: str) -> None:
+    """python-pptx's default template with the footer placeholders of its layouts numbered ``idx``: a change the
+    content frame does not see, only the template's bytes (the slides clone the footer from their layout)."""
+    from pptx import Presentation
+
+    prs = Presentation()
+    for layout in prs.slide_layouts:
+        for ph in layout.placeholders:
+            if ph.placeholder_format.type is not None and ph.placeholder_format.type.name == "FOOTER":
+                ph._element.ph.set("idx", idx)
+    prs.save(str(path))
+
+
+def test_template_change_lays_every_chapter_out(tmp_path_factory: pytest.TempPathFactory) -> None:
+    builds = Builds(tmp_path_factory)
+    footer_template(builds.root / "corp.pptx", "21")
+    assert builds.check(book(), template="corp.pptx") == ALL
+    footer_template(builds.root / "corp.pptx", "22")
+    assert builds.check(book(), template="corp.pptx") == ALL
+    with zipfile.ZipFile(builds.root / "deck.pptx") as z:
+        assert b'idx="22"' in z.read("ppt/slides/slide5.xml")
