@@ -22,6 +22,7 @@ from typing import Any
 
 from presswork.buildcache import StageCache, cache_key, code_fingerprint
 from presswork.diagnostics import PressworkError
+from presswork.exporters.common.fonts import installed_faces
 from presswork.tree import Chapter, Pos
 
 from .output.kept import WrittenSlide
@@ -69,7 +70,7 @@ def _versions() -> str:
 
 
 def _fonts(frame: Any) -> str:
-    """The font files that measure the frame's families, with their sizes and times."""
+    """The font files that measure the frame's families (with their sizes and times) and the installed faces."""
     from .model.fit import font_file
 
     out = []
@@ -81,6 +82,8 @@ def _fonts(frame: Any) -> str:
                 out.append(f"{family}:{bold}:{italic}={path}:{st.st_size}:{st.st_mtime_ns}")
             except (OSError, PressworkError, ValueError):
                 out.append(f"{family}:{bold}:{italic}=none")
+    # the faces a character the theme's fonts lack is drawn from (GlyphChecker): every installed one
+    out.append(hashlib.sha256(repr(installed_faces()).encode()).hexdigest())
     return ";".join(out)
 
 
