@@ -9,6 +9,7 @@ its notes slide's XML, and the internal links still to resolve (by the position 
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,14 +17,19 @@ from lxml import etree
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.oxml import serialize_part_xml
 from pptx.oxml import element_class_lookup
+from pptx.parts.slide import NotesSlidePart, SlidePart
 
 from ..model.deck import Slide
+from .oxml import A_NS
 
-__all__ = ["WrittenSlide", "capture", "parse_kept", "serialize_part_xml"]
+__all__ = ["WrittenSlide", "capture", "keep_bytes", "parse_kept", "serialize_part_xml"]
 
 #: Parses kept XML into python-pptx's element classes, keeping every byte (no blank-text removal).
 _PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
 _PARSER.set_element_class_lookup(element_class_lookup)
+
+#: The text elements of slide-number fields (as ``oxml.set_slide_number`` finds them).
+_NUMBERS = f".//{{{A_NS}}}fld[@type='slidenum']/{{{A_NS}}}t"
 
 #: A kept relationship: (rId, relationship type, kind ("layout", "image", "external"), payload (the
 #: layout's part name, the picture's bytes, the URL)).
@@ -34,17 +40,47 @@ KeptRel = tuple[str, str, str, str | bytes]
 class WrittenSlide:
     """One slide as written: XML, relationships in order, notes XML, anchors it holds, links to resolve."""
 
-    xml: bytes
+    #: The slide's XML cut where its slide number stands (joined with the number it gets when replayed).
+    pieces: tuple[bytes, ...]
     layout: str  #: part name of its layout
     rels: tuple[KeptRel, ...]
     anchors: tuple[str, ...]
     #: (index of the run element in ``root.iter()`` order, anchor id) of each internal link, in order.
     links: tuple[tuple[int, str], ...]
-    numbered: bool  #: the XML shows the slide number (set again when replayed)
     notes: bytes | None = None
 
+    def xml(self, number: int) -> bytes:
+        """The slide's XML as slide ``number``."""
+        return str(number).encode().join(self.pieces)
 
-def capture(slide: Any, model: Slide, links: list[tuple[Any, Any, str]]) -> WrittenSlide | None:
+
+class KeptSlidePart(SlidePart):
+    """A replayed slide without internal links: its part's XML is the kept bytes (nothing edits it again)."""
+
+    kept: bytes
+
+    @property  # type: ignore[misc]  # python-pptx's stubs type blob as writable; no one writes it
+    def blob(self) -> bytes:
+        return self.kept
+
+
+class KeptNotesPart(NotesSlidePart):
+    """A replayed notes slide: its part's XML is the kept bytes."""
+
+    kept: bytes
+
+    @property  # type: ignore[misc]  # python-pptx's stubs type blob as writable; no one writes it
+    def blob(self) -> bytes:
+        return self.kept
+
+
+def keep_bytes(part: Any, xml: bytes) -> None:
+    """Make a new slide or notes part serialise as ``xml`` (not parsed: the replay only needs the bytes)."""
+    part.__class__ = KeptNotesPart if isinstance(part, NotesSlidePart) else KeptSlidePart
+    part.kept = xml
+
+
+def capture(slide: Any, model: Slide, links: list[tuple[Any, Any, str]], number: int) -> WrittenSlide | None:
     """What was written for ``slide`` so far (after its chrome, before its notes), or None when it holds a
     relationship a replay could not make again."""
     part = slide.part
@@ -72,8 +108,23 @@ def capture(slide: Any, model: Slide, links: list[tuple[Any, Any, str]]) -> Writ
                 found.append((k, wanted[id(el)]))
         if len(found) != len(wanted):
             return None
-    xml = serialize_part_xml(root)
-    return WrittenSlide(xml, layout, tuple(rels), tuple(model.anchors), tuple(found), b'type="slidenum"' in xml)
+    return WrittenSlide(numbered_pieces(root, number), layout, tuple(rels), tuple(model.anchors), tuple(found))
+
+
+def numbered_pieces(root: Any, number: int) -> tuple[bytes, ...]:
+    """The XML of ``root`` cut where a slide-number field shows ``number`` (what ``DeckWriter.chrome`` set)."""
+    fields = [t for t in root.iterfind(_NUMBERS) if t.text == str(number)]
+    token = f"presswork-slide-number-{secrets.token_hex(8)}"
+    for t in fields:
+        t.text = token
+    try:
+        pieces = tuple(serialize_part_xml(root).split(token.encode()))
+    finally:
+        for t in fields:
+            t.text = str(number)
+    if len(pieces) != len(fields) + 1:  # unreachable: the token is new
+        raise AssertionError("slide number token found elsewhere")
+    return pieces
 
 
 def parse_kept(xml: bytes) -> Any:

@@ -18,7 +18,7 @@ from ..model.paginate import column_width
 from ..model.text import slide_text
 from . import oxml
 from .factory import ShapeCopier, SlideFactory
-from .kept import WrittenSlide, capture, parse_kept, serialize_part_xml
+from .kept import WrittenSlide, capture, keep_bytes, parse_kept, serialize_part_xml
 from .pictures import PictureStore
 from .shapes import ShapeWriter, rgb, script_fonts, set_insets
 from .template import (
@@ -62,7 +62,7 @@ class DeckWriter:
         for a in model.anchors:
             self.anchors.setdefault(a, slide)
         self.chrome(slide, model, footer, number)
-        kept = capture(slide, model, self.shapes.links[links:]) if keep else None
+        kept = capture(slide, model, self.shapes.links[links:], number) if keep else None
         if model.notes:
             notes = self.factory.notes_slide(slide)
             notes.notes_text_frame.text = "\n\n".join(model.notes)
@@ -75,8 +75,6 @@ class DeckWriter:
         writing its model again (its slide number set to ``number``)."""
         slide = self.factory.add_slide(self.layouts.by_partname(kept.layout))
         part = slide.part
-        root = parse_kept(kept.xml)
-        part._element = root
         for rid, reltype, kind, payload in kept.rels:
             if kind == "layout":
                 got = next(iter(part.rels))
@@ -87,17 +85,18 @@ class DeckWriter:
                 got = part.relate_to(payload, reltype, is_external=True)
             if got != rid:  # the same calls in the same order give the same ids: anything else is a bug
                 raise AssertionError(f"kept slide relationship {rid} came back as {got}")
-        if kept.numbered:
-            oxml.set_slide_number(root, number)
         for a in kept.anchors:
             self.anchors.setdefault(a, slide)
-        if kept.links:
+        if kept.links:  # its links get their slide jumps in finish(): the XML is parsed
+            part._element = root = parse_kept(kept.xml(number))
             wanted = dict(kept.links)
             for k, el in enumerate(root.iter()):
                 if k in wanted:
                     self.shapes.links.append((slide, el, wanted[k]))
+        else:
+            keep_bytes(part, kept.xml(number))
         if kept.notes is not None:
-            self.factory.notes_slide(slide).part._element = parse_kept(kept.notes)
+            keep_bytes(self.factory.notes_slide(slide).part, kept.notes)
 
     def finish(self) -> None:
         """Resolve internal links to slide jumps (after every slide is added)."""
