@@ -6,6 +6,7 @@ import dataclasses
 import shutil
 import zipfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,52 @@ def test_template_change_lays_every_chapter_out(tmp_path_factory: pytest.TempPat
     assert builds.check(book(), template="corp.pptx") == ALL
     with zipfile.ZipFile(builds.root / "deck.pptx") as z:
         assert b'idx="22"' in z.read("ppt/slides/slide5.xml")
+
+
+def test_a_chapter_with_a_picture_not_placed_is_not_kept(tmp_path_factory: pytest.TempPathFactory) -> None:
+    builds = Builds(tmp_path_factory)
+    (builds.root / "images" / "photo.jpg").unlink()
+    assert builds.check(book()) == ALL
+    assert builds.check(book()) == ["reference"]  # laid out (and warned about) again, as a clean build does
+    _, warned = builds.export(builds.root, book())
+    assert [m for m, _, _ in warned if "photo.jpg" in m]
+
+
+def test_package_written_once_equals_python_pptx_save_then_normalise(builds: Builds) -> None:
+    import io
+
+    from pptx import Presentation
+
+    from presswork.exporters.common.zips import PPTX_RULES, normalise_zip, write_zip
+    from presswork.exporters.pptx.output.package import package_entries, rels_xml
+
+    prs = Presentation(str(builds.root / "deck.pptx"))
+    refs: dict[tuple[str, str], str] = {}
+    package = prs.part.package
+    parts = [p for p in package.iter_parts() if p._rels]
+    assert len(parts) > 20
+    assert all(rels_xml(p.rels, refs) == p.rels.xml for p in parts)
+    assert rels_xml(package._rels, refs) == package._rels.xml
+    buf = io.BytesIO()
+    prs.save(buf)
+    moment = datetime(2025, 3, 4, 12, 0, tzinfo=UTC)
+    assert write_zip(package_entries(prs), moment, PPTX_RULES) == normalise_zip(buf.getvalue(), moment, PPTX_RULES)
+
+
+def test_formula_pictures_come_from_the_user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from presswork.assets import AssetGate
+    from presswork.diagnostics import Reporter
+    from presswork.exporters.pptx.output import pictures
+
+    monkeypatch.setenv("PRESSWORK_CACHE_DIR", str(tmp_path / "user-cache"))
+    monkeypatch.setattr(pictures, "_MATH_PNG", pictures.DiskCache("pptx-math", ".png", keep=10))
+    first = pictures.PictureStore(AssetGate(tmp_path, []), Reporter()).get("math", r"x^2 + \frac{1}{y}", None)
+    assert first is not None and list((tmp_path / "user-cache" / "pptx-math").iterdir())
+
+    def no_render(*args: object) -> None:
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(pictures.PictureStore, "_render", no_render)
+    monkeypatch.setattr(pictures, "_MATH_PNG", pictures.DiskCache("pptx-math", ".png", keep=10))  # from disk
+    again = pictures.PictureStore(AssetGate(tmp_path, []), Reporter()).get("math", r"x^2 + \frac{1}{y}", None)
+    assert again == first
