@@ -126,7 +126,7 @@ class PptxExporter(Exporter[PptxOptions]):
             elif isinstance(item, ChapterDeck):
                 for written in item.slides:
                     number += 1
-                    writer.replay(written, number)
+                    writer.replay(written, number, cache.media)
                 writer.shapes.glyphs.replay(item.glyphs)
             else:
                 pending, slides = item

@@ -13,6 +13,7 @@ Warnings met while a chapter was computed are kept and reported again on a hit.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.metadata
 import os
@@ -25,7 +26,7 @@ from presswork.diagnostics import PressworkError
 from presswork.exporters.common.fonts import installed_faces
 from presswork.tree import Chapter, Pos
 
-from .output.kept import WrittenSlide
+from .output.kept import KeptRel, WrittenSlide
 
 #: The modules whose source decides a chapter's slides.
 MODULES = ("presswork.exporters.pptx", "presswork.exporters.common", "presswork.tree", "presswork.assets")
@@ -94,6 +95,10 @@ class DeckCache:
 
     def __init__(self, root: Any, gate: Any, base: tuple[str | bytes, ...], frame: Any) -> None:
         self.store = StageCache(root, self.NAME)
+        #: The pictures of kept slides by content hash, once for every chapter that shows them.
+        self.media_store = StageCache(root, "pptx-media")
+        #: Picture bytes by content hash, for :meth:`DeckWriter.replay` (those of this build's hits).
+        self.media: dict[str, bytes] = {}
         self.gate = gate
         self.base = cache_key(code_fingerprint(*MODULES), _versions(), _fonts(frame), repr(frame), *base)
 
@@ -109,6 +114,13 @@ class DeckCache:
         for src, digest in got.pictures:
             if self.digest(src) != digest:
                 return None
+        for written in got.slides:
+            for _, _, kind, payload in written.rels:
+                if kind == "media" and payload not in self.media:
+                    data = self.media_store.get(str(payload))
+                    if not isinstance(data, bytes):
+                        return None
+                    self.media[str(payload)] = data
         return got
 
     def digest(self, src: str) -> str:
@@ -121,9 +133,22 @@ class DeckCache:
     def put(self, pending: Pending, slides: list[WrittenSlide], glyphs: list[tuple[str, str]]) -> None:
         """Keep a chapter computed in this build."""
         files = tuple((src, self.digest(src)) for kind, src in pending.asked if kind in ("image", "svg"))
+        slides = [dataclasses.replace(w, rels=tuple(self._by_hash(rel) for rel in w.rels)) for w in slides]
         entry = ChapterDeck(slides, pending.counter, files, tuple(pending.warnings), tuple(glyphs))
         self.store.put(pending.key, entry)
 
+    def _by_hash(self, rel: KeptRel) -> KeptRel:
+        """A picture relationship with its bytes stored once by content hash (kind "media", payload the hash)."""
+        rid, reltype, kind, payload = rel
+        if kind != "image" or not isinstance(payload, bytes):
+            return rel
+        digest = hashlib.sha256(payload).hexdigest()[:32]
+        if digest not in self.media:
+            self.media[digest] = payload
+            self.media_store.put(digest, payload)
+        return (rid, reltype, "media", digest)
+
     def prune(self) -> None:
-        """Forget the chapters this build did not use."""
+        """Forget the chapters (and pictures) this build did not use."""
         self.store.prune()
+        self.media_store.prune()

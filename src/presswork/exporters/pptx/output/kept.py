@@ -31,8 +31,8 @@ _PARSER.set_element_class_lookup(element_class_lookup)
 #: The text elements of slide-number fields (as ``oxml.set_slide_number`` finds them).
 _NUMBERS = f".//{{{A_NS}}}fld[@type='slidenum']/{{{A_NS}}}t"
 
-#: A kept relationship: (rId, relationship type, kind ("layout", "image", "external"), payload (the
-#: layout's part name, the picture's bytes, the URL)).
+#: A kept relationship: (rId, relationship type, kind ("layout", "image", "media", "external"), payload (the
+#: layout's part name, the picture's bytes, the content hash of the picture's bytes, the URL)).
 KeptRel = tuple[str, str, str, str | bytes]
 
 

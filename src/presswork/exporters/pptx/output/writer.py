@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections.abc import Mapping
 from typing import Any
 
 from pptx.enum.shapes import PP_PLACEHOLDER
@@ -70,17 +71,19 @@ class DeckWriter:
                 kept.notes = serialize_part_xml(notes.part._element)
         return kept
 
-    def replay(self, kept: WrittenSlide, number: int) -> None:
+    def replay(self, kept: WrittenSlide, number: int, media: Mapping[str, bytes] | None = None) -> None:
         """Add a slide kept by :meth:`write_slide` as slide ``number``: the same parts, relationships and XML as
-        writing its model again (its slide number set to ``number``)."""
+        writing its model again (its slide number set to ``number``); ``media``: picture bytes by the content
+        hash a kept relationship of kind "media" names."""
+        media = media or {}
         slide = self.factory.add_slide(self.layouts.by_partname(kept.layout))
         part = slide.part
         for rid, reltype, kind, payload in kept.rels:
             if kind == "layout":
                 got = next(iter(part.rels))
-            elif kind == "image":
-                assert isinstance(payload, bytes)
-                got = part.relate_to(self.shapes.images.image_part(part.package, payload), reltype)
+            elif kind in ("image", "media"):
+                data = payload if isinstance(payload, bytes) else media[payload]
+                got = part.relate_to(self.shapes.images.image_part(part.package, data), reltype)
             else:
                 got = part.relate_to(payload, reltype, is_external=True)
             if got != rid:  # the same calls in the same order give the same ids: anything else is a bug
