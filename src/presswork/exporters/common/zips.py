@@ -48,20 +48,26 @@ PPTX_RULES = ZipRules(first=("[Content_Types].xml",), sort_rest=True)
 def normalise_zip(data: bytes, moment: datetime, rules: ZipRules) -> bytes:
     """The same package with entries in a fixed order, every entry stamped with ``moment`` (UTC),
     fixed permissions and fixed compression, as ``rules`` say. Duplicate entry names are an error."""
-    stamp = zip_time(moment)
     with zipfile.ZipFile(io.BytesIO(data)) as source:
-        names = source.namelist()
-        if len(set(names)) != len(names):
-            raise ValueError(f"duplicate zip entries: {sorted(n for n in set(names) if names.count(n) > 1)}")
-        rest = [n for n in names if n not in rules.first]
-        ordered = [n for n in rules.first if n in names] + (sorted(rest) if rules.sort_rest else rest)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w") as target:
-            for name in ordered:
-                info = zipfile.ZipInfo(name, date_time=stamp)
-                info.create_system = 3
-                info.external_attr = rules.mode << 16
-                stored = name in rules.stored
-                info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-                target.writestr(info, source.read(name), compresslevel=None if stored else rules.level)
+        return write_zip([(name, source.read(name)) for name in source.namelist()], moment, rules)
+
+
+def write_zip(entries: list[tuple[str, bytes]], moment: datetime, rules: ZipRules) -> bytes:
+    """The package of ``entries`` (name, bytes) as :func:`normalise_zip` lays it out."""
+    stamp = zip_time(moment)
+    data = dict(entries)
+    names = [name for name, _ in entries]
+    if len(data) != len(names):
+        raise ValueError(f"duplicate zip entries: {sorted(n for n in data if names.count(n) > 1)}")
+    rest = [n for n in names if n not in rules.first]
+    ordered = [n for n in rules.first if n in data] + (sorted(rest) if rules.sort_rest else rest)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.create_system = 3
+            info.external_attr = rules.mode << 16
+            stored = name in rules.stored
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            target.writestr(info, data[name], compresslevel=None if stored else rules.level)
     return out.getvalue()

@@ -6,19 +6,20 @@ model -> slides on the template's layouts -> core properties -> reproducible zip
 
 from __future__ import annotations
 
-import io
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
 from presswork.exporters.base import BuildContext, Exporter
+from presswork.exporters.common.contents import part_openings
 from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.visibility import HIDDEN_CLASSES
-from presswork.exporters.common.zips import PPTX_RULES, normalise_zip
+from presswork.exporters.common.zips import PPTX_RULES, write_zip
 from presswork.indexing import with_index
-from presswork.tree import Document
+from presswork.tree import Document, Pos
 
-from .model import build_deck, highlight
-from .model.deck import Token
+from .model import auto_slide_level, chapter_slides, front_slides, highlight, part_divider
+from .model.deck import Slide, Token
 from .options import PptxOptions
 
 __all__ = ["PptxExporter", "PptxOptions"]
@@ -56,29 +57,94 @@ class PptxExporter(Exporter[PptxOptions]):
         """Build the deck: template -> measured deck model -> slides -> core properties -> reproducible zip."""
         # python-pptx loads only when a deck is written (the preview's slide view uses the model alone)
         from .handout import write_handout
-        from .output import DeckWriter, Layouts, PictureStore, open_template, set_core_properties, template_bytes
+        from .incremental import ChapterDeck, DeckCache, Pending
+        from .output import (
+            DeckWriter,
+            Layouts,
+            PictureStore,
+            open_template,
+            package_entries,
+            set_core_properties,
+            template_bytes,
+        )
 
         opts = ctx.options
         if opts.index:
             # Index slides (indexing.py); locators are chapter titles. Notes stay in the deck (speaker notes).
             doc = with_index(doc, ctx.config.index_title, hidden=HIDDEN_CLASSES["slides"] - {"notes", "no-slides"})
-        prs = open_template(template_bytes(ctx.gate, ctx.theme, opts.template))
+        template = template_bytes(ctx.gate, ctx.theme, opts.template)
+        prs = open_template(template)
         layouts = Layouts(prs)
         frame = layouts.frame()
         pictures = PictureStore(ctx.gate, ctx.reporter)
-        deck = build_deck(
-            doc,
-            frame,
-            opts.deck(),
-            pictures.size,
-            lambda msg, pos: ctx.reporter.warn(msg, pos, "pptx"),
-            memo_highlight(opts.code_style),
+        deck_opts = opts.deck()
+        style_code = memo_highlight(opts.code_style)
+        level = deck_opts.slide_level or auto_slide_level(doc)
+        footer = doc.meta.title
+
+        def warn(message: str, pos: Pos | None) -> None:
+            ctx.reporter.warn(message, pos, "pptx")
+
+        # The deck model: book-wide slides made afresh, each chapter's slides kept from an earlier build when
+        # its key (incremental.py) is the same, else laid out now (and kept once written).
+        cache = DeckCache(
+            ctx.gate.root, ctx.gate, (repr(opts), str(level), footer, hashlib.sha256(template).digest()), frame
         )
-        DeckWriter(prs, layouts, frame, pictures, deck_cover(doc, ctx, prs)).write(deck)
+        items: list[Slide | ChapterDeck | tuple[Pending, list[Slide]]] = list(front_slides(doc, frame, deck_opts))
+        counter = [0]
+        parts = 0
+        for ch, opens in zip(doc.chapters, part_openings(doc), strict=True):
+            if opens:  # a divider slide opens each book part
+                parts += 1
+                items.append(part_divider(opens, parts))
+            key = cache.key(ch, counter[0])
+            kept = cache.get(key)
+            if kept is not None:
+                for message, pos in kept.warnings:
+                    warn(message, pos)
+                counter[0] = kept.counter
+                items.append(kept)
+                continue
+            pending = Pending(key)
+            pictures.log = pending.asked
+
+            def record(message: str, pos: Pos | None, pending: Pending = pending) -> None:
+                pending.warnings.append((message, pos))
+                warn(message, pos)
+
+            slides = chapter_slides(ch, level, frame, deck_opts, pictures.size, record, counter, style_code)
+            pending.counter = counter[0]
+            items.append((pending, slides))
+        pictures.log = None
+
+        writer = DeckWriter(prs, layouts, frame, pictures, deck_cover(doc, ctx, prs))
+        number = 0
+        for item in items:
+            if isinstance(item, Slide):
+                number += 1
+                writer.write_slide(item, footer, number)
+            elif isinstance(item, ChapterDeck):
+                for written in item.slides:
+                    number += 1
+                    writer.replay(written, number, cache.media)
+                writer.shapes.glyphs.replay(item.glyphs)
+            else:
+                pending, slides = item
+                glyphs: dict[str, str] = {}
+                pictures.log, writer.shapes.glyphs.log = pending.asked, glyphs
+                out = []
+                for model in slides:
+                    number += 1
+                    out.append(writer.write_slide(model, footer, number, keep=True))
+                pictures.log = writer.shapes.glyphs.log = None
+                kept_slides = [k for k in out if k is not None]
+                placed = all(pictures.cache.get(key) is not None for key in pending.asked)
+                if len(kept_slides) == len(out) and placed:  # a picture not placed warns once per deck: not kept
+                    cache.put(pending, kept_slides, list(glyphs.items()))
+        writer.finish()
+        cache.prune()
         set_core_properties(prs, doc.meta, ctx.build_time)
-        buf = io.BytesIO()
-        prs.save(buf)
-        target.write_bytes(normalise_zip(buf.getvalue(), ctx.build_time, PPTX_RULES))
+        target.write_bytes(write_zip(package_entries(prs), ctx.build_time, PPTX_RULES))
         if opts.handout:
             _, problem = write_handout(target)
             if problem:

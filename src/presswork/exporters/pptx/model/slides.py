@@ -47,26 +47,36 @@ def build_deck(
 ) -> Deck:
     """Derive the deck model of ``doc``: title, agenda, a divider per chapter and measured content slides."""
     style_code = style_code or plain_code
-    meta = doc.meta
-    slides: list[Slide] = [_title_slide(doc)]
-    if opts.agenda and len(doc.chapters) > 1:
-        slides.extend(_agenda(doc, frame))
+    slides = front_slides(doc, frame, opts)
     level = opts.slide_level or auto_slide_level(doc)
     counter = [0]
     parts = 0
     for ch, opens in zip(doc.chapters, part_openings(doc), strict=True):
         if opens:  # a divider slide opens each book part
             parts += 1
-            slides.append(Slide("section", opens, subtitle=[Para((Run(f"Part {parts}"),))], anchors=[part_id(parts)]))
-        slides.extend(_chapter_slides(ch, level, frame, opts, sizer, warn, counter, style_code))
-    return Deck(slides, meta.title)
+            slides.append(part_divider(opens, parts))
+        slides.extend(chapter_slides(ch, level, frame, opts, sizer, warn, counter, style_code))
+    return Deck(slides, doc.meta.title)
+
+
+def front_slides(doc: Document, frame: Frame, opts: DeckOptions) -> list[Slide]:
+    """The slides before the chapters: the title slide and the agenda (when asked for and there are chapters)."""
+    slides: list[Slide] = [_title_slide(doc)]
+    if opts.agenda and len(doc.chapters) > 1:
+        slides.extend(_agenda(doc, frame))
+    return slides
+
+
+def part_divider(title: str, number: int) -> Slide:
+    """The divider slide that opens book part ``number``."""
+    return Slide("section", title, subtitle=[Para((Run(f"Part {number}"),))], anchors=[part_id(number)])
 
 
 #: One slide group turned into flow items: (title, items, anchors, is_divider).
 Group = tuple[str, list[FlowItem], list[str], bool]
 
 
-def _chapter_slides(
+def chapter_slides(
     ch: Chapter,
     level: int,
     frame: Frame,

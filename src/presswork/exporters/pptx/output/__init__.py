@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from .package import set_core_properties
+from .package import package_entries, set_core_properties
 from .pictures import PictureStore
 from .template import Layouts, open_template, template_bytes
 from .writer import DeckWriter
 
-__all__ = ["DeckWriter", "Layouts", "PictureStore", "open_template", "set_core_properties", "template_bytes"]
+__all__ = [
+    "DeckWriter",
+    "Layouts",
+    "PictureStore",
+    "open_template",
+    "package_entries",
+    "set_core_properties",
+    "template_bytes",
+]

@@ -156,14 +156,15 @@ class ImageParts:
 
     def add_picture(self, slide: Any, data: bytes, left: int, top: int, width: int, height: int) -> Any:
         """``slide.shapes.add_picture(io.BytesIO(data), left, top, width, height)``: the same XML and parts."""
-        part = self._image_part(slide.part.package, data)
+        part = self.image_part(slide.part.package, data)
         rid = slide.part.relate_to(part, RT.IMAGE)
         shapes = slide.shapes
         pic = shapes._add_pic_from_image_part(part, rid, left, top, width, height)
         shapes._recalculate_extents()
         return shapes._shape_factory(pic)
 
-    def _image_part(self, package: Any, data: bytes) -> Any:
+    def image_part(self, package: Any, data: bytes) -> Any:
+        """The image part of picture ``data``: the one already in the package with its SHA-1, else a new one."""
         image = Image.from_blob(data)
         if self._by_sha1 is None:  # python-pptx's _ImageParts._find_by_sha1: the first part in walk order wins
             self._by_sha1 = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from presswork.exporters.common.fonts import covers, face_coverage, installed_faces, missing_glyphs
 
@@ -52,6 +52,18 @@ class GlyphChecker:
         #: Family -> characters known to need no fallback in it (fonts do not change during a build), so
         #: that the fonts are consulted once per new character rather than once per run.
         self.fine: dict[str, set[str]] = {}
+        #: When a dict: character -> warning of every lacking character met (first), reported or not (a chapter kept
+        #: for a later build reports them again through :meth:`replay`, as if its text were set again).
+        self.log: dict[str, str] | None = None
+
+    def replay(self, log: Iterable[tuple[str, str]]) -> None:
+        """Meet the lacking characters of ``log`` again: report those not reported yet."""
+        for ch, message in log:
+            if self.log is not None:
+                self.log.setdefault(ch, message)
+            if ch not in self.reported:
+                self.reported.add(ch)
+                self.warn(message)
 
     def pieces(self, text: str, family: str) -> list[tuple[str, str]]:
         """(text, family) pieces of ``text``; family "" = the run's own font."""
@@ -66,10 +78,9 @@ class GlyphChecker:
         out: list[tuple[str, str]] = []
         for ch in text:
             fam = fallback_family(ch) if ch in lacking else ""
-            if ch in lacking and ch not in self.reported:
-                self.reported.add(ch)
+            if ch in lacking:
                 where = f"drawn from {fam}" if fam else "no installed font has it"
-                self.warn(f"the character {ch!r} (U+{ord(ch):04X}) is not in the deck's font {family}: {where}")
+                self.replay([(ch, f"the character {ch!r} (U+{ord(ch):04X}) is not in the deck's font {family}: {where}")])
             if out and out[-1][1] == fam:
                 out[-1] = (out[-1][0] + ch, fam)
             else:

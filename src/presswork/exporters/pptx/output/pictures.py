@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+from importlib.metadata import version
 
 from presswork.assets import AssetGate
+from presswork.buildcache import cache_key, code_fingerprint
 from presswork.diagnostics import PressworkError, Reporter
+from presswork.exporters.common import mathrender
+from presswork.exporters.common.diskcache import DiskCache
 from presswork.exporters.common.mathrender import MathError, tex_to_svg, tex_to_svg_document
 from presswork.tree import Pos
 
@@ -22,6 +27,8 @@ class PictureStore:
     def __init__(self, gate: AssetGate, reporter: Reporter) -> None:
         self.gate, self.reporter = gate, reporter
         self.cache: dict[tuple[str, str], tuple[bytes, tuple[float, float]] | None] = {}
+        #: When a dict: every (kind, src) asked for, in order (what a kept chapter's slides depend on).
+        self.log: dict[tuple[str, str], None] | None = None
 
     def size(self, kind: str, src: str, pos: Pos | None) -> tuple[float, float] | None:
         """Natural size in CSS pixels (None when the picture cannot be placed: warned)."""
@@ -31,6 +38,8 @@ class PictureStore:
     def get(self, kind: str, src: str, pos: Pos | None) -> tuple[bytes, tuple[float, float]] | None:
         """(PNG/JPEG bytes, natural size) of a picture."""
         key = (kind, src)
+        if self.log is not None:
+            self.log[key] = None
         if key not in self.cache:
             try:
                 self.cache[key] = self._load(kind, src, pos)
@@ -40,6 +49,21 @@ class PictureStore:
         return self.cache[key]
 
     def _load(self, kind: str, src: str, pos: Pos | None) -> tuple[bytes, tuple[float, float]]:
+        if kind in ("math", "inline-math"):  # kept across builds: a rebuild need not even import ziamath
+            key = cache_key(code_fingerprint(__name__, mathrender.__name__), _versions(), kind, str(self.SCALE), src)
+            png = _MATH_PNG.get(key)
+            if png is not None:
+                from PIL import Image as PILImage
+
+                with PILImage.open(io.BytesIO(png)) as img:
+                    w, h = img.size
+                return png, (w / self.SCALE, h / self.SCALE)
+            got = self._render(kind, src, pos)
+            _MATH_PNG.put(key, got[0])
+            return got
+        return self._render(kind, src, pos)
+
+    def _render(self, kind: str, src: str, pos: Pos | None) -> tuple[bytes, tuple[float, float]]:
         if kind == "inline-math":
             try:
                 svg = tex_to_svg(src, display=False)
@@ -67,6 +91,16 @@ class PictureStore:
                 img.save(out, "PNG")
             data = out.getvalue()
         return data, (float(w), float(h))
+
+
+#: Slide pictures of formulas (PNG), in the user cache folder.
+_MATH_PNG = DiskCache("pptx-math", ".png", keep=20000)
+
+
+@functools.cache
+def _versions() -> str:
+    """The versions of the libraries a formula's picture depends on (part of its key)."""
+    return "|".join(version(name) for name in ("ziamath", "ziafont", "resvg-py", "pillow"))
 
 
 _UNSAFE_HREF = re.compile(r"""(?:xlink:)?href\s*=\s*(["'])(?!#|data:)[^"']*\1""", re.I)

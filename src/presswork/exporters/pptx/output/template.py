@@ -119,6 +119,7 @@ class Layouts:
     def __init__(self, prs: Any) -> None:
         self.prs = prs
         self._found: dict[tuple[str, tuple[str, ...]], Any] = {}  # the template's layouts do not change
+        self._by_partname: dict[str, Any] = {}
 
     def find(self, role: str, names: tuple[str, ...] = ()) -> Any:
         """The layout for ``role`` (a key of SIGNATURES): the first whose placeholders match the role's best
@@ -173,6 +174,14 @@ class Layouts:
     @property
     def title_only(self) -> Any:
         return self.find("title_only", ("Title Only",))
+
+    def by_partname(self, partname: str) -> Any:
+        """The layout stored as part ``partname`` (a slide kept from an earlier build names its layout so)."""
+        if not self._by_partname:
+            for master in self.prs.slide_masters:
+                for layout in master.slide_layouts:
+                    self._by_partname.setdefault(str(layout.part.partname), layout)
+        return self._by_partname[partname]
 
     def master_placeholder(self, ph: Any) -> Any:
         """The master's placeholder element of the same type as layout placeholder ``ph`` (None if none)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections.abc import Mapping
 from typing import Any
 
 from pptx.enum.shapes import PP_PLACEHOLDER
@@ -18,6 +19,7 @@ from ..model.paginate import column_width
 from ..model.text import slide_text
 from . import oxml
 from .factory import ShapeCopier, SlideFactory
+from .kept import WrittenSlide, capture, keep_bytes, parse_kept, serialize_part_xml
 from .pictures import PictureStore
 from .shapes import ShapeWriter, rgb, script_fonts, set_insets
 from .template import (
@@ -50,12 +52,57 @@ class DeckWriter:
     def write(self, deck: Deck) -> None:
         """Add every slide, then resolve internal links to slide jumps."""
         for number, model in enumerate(deck.slides, start=1):
-            slide = self.slide(model)
-            for a in model.anchors:
-                self.anchors.setdefault(a, slide)
-            self.chrome(slide, model, deck.footer, number)
-            if model.notes:
-                self.factory.notes_slide(slide).notes_text_frame.text = "\n\n".join(model.notes)
+            self.write_slide(model, deck.footer, number)
+        self.finish()
+
+    def write_slide(self, model: Slide, footer: str, number: int, keep: bool = False) -> WrittenSlide | None:
+        """Add the slide of ``model`` as slide ``number`` with its chrome and notes; ``keep``: also return what
+        was written, to be added again by :meth:`replay` in a later build without the shape writer."""
+        links = len(self.shapes.links)
+        slide = self.slide(model)
+        for a in model.anchors:
+            self.anchors.setdefault(a, slide)
+        self.chrome(slide, model, footer, number)
+        kept = capture(slide, model, self.shapes.links[links:], number) if keep else None
+        if model.notes:
+            notes = self.factory.notes_slide(slide)
+            notes.notes_text_frame.text = "\n\n".join(model.notes)
+            if kept is not None:
+                kept.notes = serialize_part_xml(notes.part._element)
+        return kept
+
+    def replay(self, kept: WrittenSlide, number: int, media: Mapping[str, bytes] | None = None) -> None:
+        """Add a slide kept by :meth:`write_slide` as slide ``number``: the same parts, relationships and XML as
+        writing its model again (its slide number set to ``number``); ``media``: picture bytes by the content
+        hash a kept relationship of kind "media" names."""
+        media = media or {}
+        slide = self.factory.add_slide(self.layouts.by_partname(kept.layout))
+        part = slide.part
+        for rid, reltype, kind, payload in kept.rels:
+            if kind == "layout":
+                got = next(iter(part.rels))
+            elif kind in ("image", "media"):
+                data = payload if isinstance(payload, bytes) else media[payload]
+                got = part.relate_to(self.shapes.images.image_part(part.package, data), reltype)
+            else:
+                got = part.relate_to(payload, reltype, is_external=True)
+            if got != rid:  # the same calls in the same order give the same ids: anything else is a bug
+                raise AssertionError(f"kept slide relationship {rid} came back as {got}")
+        for a in kept.anchors:
+            self.anchors.setdefault(a, slide)
+        if kept.links:  # its links get their slide jumps in finish(): the XML is parsed
+            part._element = root = parse_kept(kept.xml(number))
+            wanted = dict(kept.links)
+            for k, el in enumerate(root.iter()):
+                if k in wanted:
+                    self.shapes.links.append((slide, el, wanted[k]))
+        else:
+            keep_bytes(part, kept.xml(number))
+        if kept.notes is not None:
+            keep_bytes(self.factory.notes_slide(slide).part, kept.notes)
+
+    def finish(self) -> None:
+        """Resolve internal links to slide jumps (after every slide is added)."""
         for slide, r_el, anchor in self.shapes.links:
             target = self.anchors.get(anchor)
             if target is None or target is slide:
