@@ -80,7 +80,9 @@ class GlyphChecker:
             fam = fallback_family(ch) if ch in lacking else ""
             if ch in lacking:
                 where = f"drawn from {fam}" if fam else "no installed font has it"
-                self.replay([(ch, f"the character {ch!r} (U+{ord(ch):04X}) is not in the deck's font {family}: {where}")])
+                self.replay(
+                    [(ch, f"the character {ch!r} (U+{ord(ch):04X}) is not in the deck's font {family}: {where}")]
+                )
             if out and out[-1][1] == fam:
                 out[-1] = (out[-1][0] + ch, fam)
             else:
