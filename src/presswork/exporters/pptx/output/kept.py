@@ -22,7 +22,7 @@ from pptx.parts.slide import NotesSlidePart, SlidePart
 from ..model.deck import Slide
 from .oxml import A_NS
 
-__all__ = ["WrittenSlide", "capture", "keep_bytes", "parse_kept", "serialize_part_xml"]
+__all__ = ["WrittenSlide", "capture", "keep_bytes", "parse_kept", "release", "serialize_part_xml"]
 
 #: Parses kept XML into python-pptx's element classes, keeping every byte (no blank-text removal).
 _PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
@@ -78,6 +78,20 @@ def keep_bytes(part: Any, xml: bytes) -> None:
     """Make a new slide or notes part serialise as ``xml`` (not parsed: the replay only needs the bytes)."""
     part.__class__ = KeptNotesPart if isinstance(part, NotesSlidePart) else KeptSlidePart
     part.kept = xml
+
+
+def release(slide: Any, kept: WrittenSlide, number: int, notes: Any | None) -> None:
+    """Let go of the element trees of a written slide that has no internal link (nothing edits it again):
+    its slide and notes parts serialise as the XML already captured, which is what saving them would
+    write. A long deck then holds bytes, not trees: 911 slides took 90 MiB as trees."""
+    part = slide.part
+    keep_bytes(part, kept.xml(number))
+    part.__dict__.pop("slide", None)  # python-pptx's lazyproperty cache, a proxy holding the tree
+    part._element = None
+    if notes is not None and kept.notes is not None:
+        keep_bytes(notes.part, kept.notes)
+        notes.part.__dict__.pop("notes_slide", None)
+        notes.part._element = None
 
 
 def capture(slide: Any, model: Slide, links: list[tuple[Any, Any, str]], number: int) -> WrittenSlide | None:

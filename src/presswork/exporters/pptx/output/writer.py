@@ -19,7 +19,7 @@ from ..model.paginate import column_width
 from ..model.text import slide_text
 from . import oxml
 from .factory import ShapeCopier, SlideFactory
-from .kept import WrittenSlide, capture, keep_bytes, parse_kept, serialize_part_xml
+from .kept import WrittenSlide, capture, keep_bytes, parse_kept, release, serialize_part_xml
 from .pictures import PictureStore
 from .shapes import ShapeWriter, rgb, script_fonts, set_insets
 from .template import (
@@ -61,14 +61,17 @@ class DeckWriter:
         links = len(self.shapes.links)
         slide = self.slide(model)
         for a in model.anchors:
-            self.anchors.setdefault(a, slide)
+            self.anchors.setdefault(a, slide.part)
         self.chrome(slide, model, footer, number)
         kept = capture(slide, model, self.shapes.links[links:], number) if keep else None
+        notes = None
         if model.notes:
             notes = self.factory.notes_slide(slide)
             notes.notes_text_frame.text = "\n\n".join(model.notes)
             if kept is not None:
                 kept.notes = serialize_part_xml(notes.part._element)
+        if kept is not None and not kept.links:
+            release(slide, kept, number, notes)
         return kept
 
     def replay(self, kept: WrittenSlide, number: int, media: Mapping[str, bytes] | None = None) -> None:
@@ -89,7 +92,7 @@ class DeckWriter:
             if got != rid:  # the same calls in the same order give the same ids: anything else is a bug
                 raise AssertionError(f"kept slide relationship {rid} came back as {got}")
         for a in kept.anchors:
-            self.anchors.setdefault(a, slide)
+            self.anchors.setdefault(a, part)
         if kept.links:  # its links get their slide jumps in finish(): the XML is parsed
             part._element = root = parse_kept(kept.xml(number))
             wanted = dict(kept.links)
@@ -104,10 +107,10 @@ class DeckWriter:
     def finish(self) -> None:
         """Resolve internal links to slide jumps (after every slide is added)."""
         for slide, r_el, anchor in self.shapes.links:
-            target = self.anchors.get(anchor)
-            if target is None or target is slide:
+            target = self.anchors.get(anchor)  # the slide part holding the anchor
+            if target is None or target is slide.part:
                 continue
-            rid = slide.part.relate_to(target.part, RT.SLIDE)
+            rid = slide.part.relate_to(target, RT.SLIDE)
             oxml.add_slide_jump(r_el, rid)
 
     # ------------------------------------------------------------- slides
