@@ -63,7 +63,7 @@ class ChapterKey:
     #: The renderer's options (target, code wrap, link footnotes, block marks, run-on, file name ...).
     options: tuple[tuple[str, str], ...]
     #: The code that renders and the versions of the libraries it calls.
-    code: str = field(default_factory=render_code)
+    code: str = field(default_factory=lambda: render_code())
 
     def digest(self, stage: str) -> str:
         """The cache key of these parts in stage ``stage``."""
