@@ -207,6 +207,14 @@ def test_incremental_rebuild_equals_clean_build(tmp_path: Path, caplog: pytest.L
     with caplog.at_level(logging.INFO, logger="presswork.batches"):
         edited = build_pdf(folder).read_bytes()
     assert "4 of 5 layouts made" in caplog.text
+    # New bytes of an included image (same name, same size): the batch that shows it is laid out again.
+    before = edited
+    Image.new("RGB", (600, 700), (160, 40, 30)).save(folder / "tall.png")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="presswork.batches"):
+        edited = build_pdf(folder).read_bytes()
+    assert "1 of 5 layouts made" in caplog.text
+    assert edited != before
     # The same bytes as a clean build; the cache is safe to delete.
     shutil.rmtree(folder / ".presswork-cache")
     caplog.clear()

@@ -28,7 +28,11 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import html as html_lib
 import json
+import re
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -111,15 +115,43 @@ def page_starts(pages: Sequence[Any], folios: Sequence[str]) -> list[PageStart |
     return out
 
 
-def cache_key(html: str, css: str) -> str:
-    """The cache key of a print layout: its HTML, stylesheet and the layout engine's version."""
+def cache_key(html: str, css: str, files: str = "") -> str:
+    """The cache key of a print layout: its HTML, stylesheet, the files they include (:func:`files_digest`)
+    and the layout engine's version."""
     import weasyprint
 
     digest = hashlib.sha256(f"{FORMAT}|{weasyprint.__version__}|".encode())
     digest.update(css.encode("utf-8"))
     digest.update(b"\0")
     digest.update(html.encode("utf-8"))
+    digest.update(b"\0")
+    digest.update(files.encode("utf-8"))
     return digest.hexdigest()[:32]
+
+
+#: Local resources of print HTML (images, links) and of a stylesheet (fonts, images).
+_HTML_REFS = re.compile(r'\b(?:src|href|data)="([^"#][^"]*)"')
+_CSS_REFS = re.compile(r"""url\(\s*['"]?([^'")\s]+)""")
+
+
+def files_digest(text: str, base_url: str, css: bool = False, hashes: dict[str, str] | None = None) -> str:
+    """The bytes of every local file that HTML (or, with ``css``, a stylesheet) ``text`` refers to, as
+    one line per file (URL and SHA-256): a cached layout is stale when an image or font changed although
+    the text naming it did not. ``hashes`` remembers files already read (path -> hash)."""
+    hashes = {} if hashes is None else hashes
+    lines = []
+    for ref in sorted(set((_CSS_REFS if css else _HTML_REFS).findall(text))):
+        url = urllib.parse.urljoin(base_url, html_lib.unescape(ref))
+        if not url.startswith("file:"):
+            continue
+        path = urllib.request.url2pathname(urllib.parse.urlsplit(url).path)
+        if path not in hashes:
+            try:
+                hashes[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            except OSError:
+                hashes[path] = "-"
+        lines.append(f"{url} {hashes[path]}")
+    return "\n".join(lines)
 
 
 def _path(root: Path, key: str) -> Path:

@@ -61,7 +61,8 @@ Incremental rebuilds (``.presswork-cache/pdf-batches/``)
   remembers each batch's page count, so an unchanged batch needs no layout at all: after an
   edit, only the edited chapter's batch is laid out again, and the batches after it only when
   its page count changed (their place changed). Themes, configuration and included files reach
-  the key through the HTML and stylesheet they produce. Outputs are byte-identical to a clean
+  the key through the HTML and stylesheet they produce, and the bytes of every local file these
+  refer to (images, fonts) are hashed into it too. Outputs are byte-identical to a clean
   batched build; deleting the folder only costs time.
 """
 
@@ -85,7 +86,7 @@ from typing import Any
 from presswork.diagnostics import PressworkError, Reporter, Warning_
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.breaking import chapter_breaks
-from presswork.exporters.common.pagination import CACHE_DIR, PageStart, page_starts
+from presswork.exporters.common.pagination import CACHE_DIR, PageStart, files_digest, page_starts
 from presswork.tree import Document, blocks_text
 
 from .floats import settle_floats
@@ -719,18 +720,22 @@ def _job(book: Book, index: int, html: str, **kwargs: Any) -> Job:
 
 
 def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
-    css_key = digest(book.css)
+    # The files the stylesheet and each document include (images, fonts): changed bytes, a new layout.
+    hashes: dict[str, str] = {}
+    css_key = digest(book.css, files_digest(book.css, book.css_base_url, css=True, hashes=hashes))
     front_html = book.pieces.front_document()
     front_links = sorted(set(re.findall(r'href="#([^"]+)"', front_html)))
     last = len(book.batches) - 1
     verso = [book.two_sided and i < last for i in range(len(book.batches))]
     docs = [book.pieces.batch_document(b, verso[i]) for i, b in enumerate(book.batches)]
-    layout_keys = [digest(css_key, "layout", html) for html in docs]
+    files = [files_digest(html, book.base_url, hashes=hashes) for html in docs]
+    front_files = files_digest(front_html, book.base_url, hashes=hashes)
+    layout_keys = [digest(css_key, "layout", html, files[i]) for i, html in enumerate(docs)]
     keep: set[str] = set(layout_keys)
     laid_out = 0
 
     # The front matter's page count (with placeholder numbers): cached, or a counting layout.
-    count_key = digest(css_key, "front-count", front_html)
+    count_key = digest(css_key, "front-count", front_html, front_files)
     keep.add(count_key)
     front_pages = cache.get_json(count_key)
     if front_pages is None:
@@ -776,7 +781,7 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         if book.two_sided and pages_before % 2:
             raise Fallback("a batch does not end before a right-hand page")
         place = Place(None if i == 0 else counter_before + 1, pages_before % 2 == 0)
-        key = digest(css_key, "final", docs[i], json.dumps(asdict(place)))
+        key = digest(css_key, "final", docs[i], files[i], json.dumps(asdict(place)))
         keep.add(key)
         cached = cache.get_json(key) if i not in pool.running else None
         pdf = cache.get_pdf(key) if cached is not None else None
@@ -804,7 +809,7 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
             for name in names:
                 externals.setdefault(name, counter)
     front_externals = {name: externals[name] for name in front_links if name in externals}
-    front_key = digest(css_key, "front", front_html, json.dumps(front_externals, sort_keys=True))
+    front_key = digest(css_key, "front", front_html, front_files, json.dumps(front_externals, sort_keys=True))
     keep.add(front_key)
     cached = cache.get_json(front_key)
     pdf = cache.get_pdf(front_key) if cached is not None else None

@@ -24,7 +24,15 @@ from presswork.exporters.common.contents import book_contents, part_openings
 from presswork.exporters.common.cover import CoverText, data_uri, svg_for_page
 from presswork.exporters.common.fonts import css_font_families, missing_glyphs
 from presswork.exporters.common.highlight import pygments_css
-from presswork.exporters.common.pagination import PageStart, cache_key, load, locked, page_starts, store
+from presswork.exporters.common.pagination import (
+    PageStart,
+    cache_key,
+    files_digest,
+    load,
+    locked,
+    page_starts,
+    store,
+)
 from presswork.tree import Chapter, Document, Image, Pos, blocks_text, plain_text
 
 from .fetcher import GateFetcher
@@ -329,7 +337,11 @@ def print_source(doc: Document, ctx: BuildContext[PdfOptions]) -> PrintSource:
     bodies: dict[str, str] = {}
     chapters: list[str] = []
     html = document_html(doc, ctx, geo, bodies, chapters)
-    return PrintSource(doc, geo, css_text, html, bodies, chapters, cache_key(html, css_text))
+    hashes: dict[str, str] = {}
+    files = files_digest(html, ctx.gate.root.as_uri() + "/", hashes=hashes) + files_digest(
+        css_text, ctx.theme.path("pdf/book.css").as_uri(), css=True, hashes=hashes
+    )
+    return PrintSource(doc, geo, css_text, html, bodies, chapters, cache_key(html, css_text, files))
 
 
 @dataclass(frozen=True)
