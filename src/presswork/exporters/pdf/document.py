@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from presswork.diagnostics import PressworkError, Reporter
 from presswork.exporters.base import BuildContext
@@ -35,14 +33,15 @@ from presswork.exporters.common.pagination import (
 )
 from presswork.tree import Chapter, Document, Image, Pos, blocks_text, plain_text
 
-from .fetcher import GateFetcher
 from .floats import settle_floats
 from .labels import folio_text, labels_finisher, page_labels
 from .layout import PAGE_GEOMETRY, PageGeometry, code_columns, page_css
 from .options import PdfOptions
 from .render import PrintRenderer
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # WeasyPrint is imported when a layout is made (0.9 s), not by the EPUB's page list
+    from weasyprint.text.fonts import FontConfiguration
+
     from .batches import BatchedLayout
 
 #: Fonts Pango falls back to although the stylesheet does not name them (naming a colour
@@ -238,6 +237,11 @@ def font_timestamps(when: datetime | None) -> Iterator[None]:
 
 def render(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: str) -> tuple[Any, FontConfiguration]:
     """Lay ``html`` out with ``css_text`` (resources through the gate): WeasyPrint's document and its fonts."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from .fetcher import GateFetcher
+
     fetcher = GateFetcher(ctx.gate, ctx.reporter)
     fonts = FontConfiguration()
     theme_css = ctx.theme.path("pdf/book.css")
