@@ -33,7 +33,7 @@ import json
 import re
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -134,10 +134,18 @@ _HTML_REFS = re.compile(r'\b(?:src|href|data)="([^"#][^"]*)"')
 _CSS_REFS = re.compile(r"""url\(\s*['"]?([^'")\s]+)""")
 
 
-def files_digest(text: str, base_url: str, css: bool = False, hashes: dict[str, str] | None = None) -> str:
+def files_digest(
+    text: str,
+    base_url: str,
+    allowed: Callable[[Path], bool],
+    css: bool = False,
+    hashes: dict[str, str] | None = None,
+) -> str:
     """The bytes of every local file that HTML (or, with ``css``, a stylesheet) ``text`` refers to, as
     one line per file (URL and SHA-256): a cached layout is stale when an image or font changed although
-    the text naming it did not. ``hashes`` remembers files already read (path -> hash)."""
+    the text naming it did not. Only files ``allowed`` (the asset gate's ``is_allowed``: inside the
+    project or a theme) are read, as the layout reads only those. ``hashes`` remembers files already
+    read (path -> hash)."""
     hashes = {} if hashes is None else hashes
     lines = []
     for ref in sorted(set((_CSS_REFS if css else _HTML_REFS).findall(text))):
@@ -146,10 +154,13 @@ def files_digest(text: str, base_url: str, css: bool = False, hashes: dict[str, 
             continue
         path = urllib.request.url2pathname(urllib.parse.urlsplit(url).path)
         if path not in hashes:
+            hashes[path] = "-"  # refused or unreadable: the layout reads nothing either
             try:
-                hashes[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-            except OSError:
-                hashes[path] = "-"
+                real = Path(path).resolve()
+                if allowed(real) and real.is_file():
+                    hashes[path] = hashlib.sha256(real.read_bytes()).hexdigest()
+            except (OSError, RuntimeError):
+                pass
         lines.append(f"{url} {hashes[path]}")
     return "\n".join(lines)
 

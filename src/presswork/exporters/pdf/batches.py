@@ -729,14 +729,14 @@ def _job(book: Book, index: int, html: str, **kwargs: Any) -> Job:
 def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     # The files the stylesheet and each document include (images, fonts): changed bytes, a new layout.
     hashes: dict[str, str] = {}
-    css_key = digest(book.css, files_digest(book.css, book.css_base_url, css=True, hashes=hashes))
+    css_key = digest(book.css, files_digest(book.css, book.css_base_url, book.gate.is_allowed, css=True, hashes=hashes))
     front_html = book.pieces.front_document()
     front_links = sorted(set(re.findall(r'href="#([^"]+)"', front_html)))
     last = len(book.batches) - 1
     verso = [book.two_sided and i < last for i in range(len(book.batches))]
     docs = [book.pieces.batch_document(b, verso[i]) for i, b in enumerate(book.batches)]
-    files = [files_digest(html, book.base_url, hashes=hashes) for html in docs]
-    front_files = files_digest(front_html, book.base_url, hashes=hashes)
+    files = [files_digest(html, book.base_url, book.gate.is_allowed, hashes=hashes) for html in docs]
+    front_files = files_digest(front_html, book.base_url, book.gate.is_allowed, hashes=hashes)
     layout_keys = [digest(css_key, "layout", html, files[i]) for i, html in enumerate(docs)]
     keep: set[str] = set(layout_keys)
     laid_out = 0

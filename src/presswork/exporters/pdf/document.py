@@ -342,8 +342,9 @@ def print_source(doc: Document, ctx: BuildContext[PdfOptions]) -> PrintSource:
     chapters: list[str] = []
     html = document_html(doc, ctx, geo, bodies, chapters)
     hashes: dict[str, str] = {}
-    files = files_digest(html, ctx.gate.root.as_uri() + "/", hashes=hashes) + files_digest(
-        css_text, ctx.theme.path("pdf/book.css").as_uri(), css=True, hashes=hashes
+    allowed = ctx.gate.is_allowed
+    files = files_digest(html, ctx.gate.root.as_uri() + "/", allowed, hashes=hashes) + files_digest(
+        css_text, ctx.theme.path("pdf/book.css").as_uri(), allowed, css=True, hashes=hashes
     )
     return PrintSource(doc, geo, css_text, html, bodies, chapters, cache_key(html, css_text, files))
 
