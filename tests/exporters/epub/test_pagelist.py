@@ -126,4 +126,5 @@ def test_page_list_can_be_turned_off(tmp_path: Path) -> None:
     with zipfile.ZipFile(target) as z:
         assert b"page-list" not in z.read("EPUB/nav.xhtml")
         assert not any(b"doc-pagebreak" in z.read(n) for n in z.namelist() if n.endswith(".xhtml"))
-    assert not (tmp_path / ".presswork-cache").exists()
+    # No print layout was made: the cache holds the EPUB's rendered chapters only.
+    assert {p.name for p in (tmp_path / ".presswork-cache").iterdir()} == {"epub-chapters"}

@@ -112,6 +112,8 @@ def facts(path: Path) -> dict[str, Any]:
         "dests": dests,
         "links": links,
         "info": {k: str(v) for k, v in (reader.metadata or {}).items()},
+        "lang": str(reader.trailer["/Root"].get("/Lang")),
+        "id": [str(v) for v in reader.trailer.get("/ID", [])],
     }
 
 
@@ -164,6 +166,9 @@ def test_batched_equals_serial_page_for_page(mode: str, request: pytest.FixtureR
     assert batched["links"] == serial["links"]
     assert any(target is not None and target != page for page, _name, target in serial["links"])
     assert batched["info"] == serial["info"]
+    assert batched["lang"] == serial["lang"] != "None"
+    # The reproducible build's fixed identifier first, then (as WeasyPrint writes it) a digest of the file.
+    assert batched["id"][0] == serial["id"][0] and len(batched["id"]) == 2
     entries = contents_entries(batched["texts"])
     assert len(entries) >= 10 and entries == contents_entries(serial["texts"])
     # A chapter's contents number is the label of the page its bookmark opens.
@@ -202,6 +207,14 @@ def test_incremental_rebuild_equals_clean_build(tmp_path: Path, caplog: pytest.L
     with caplog.at_level(logging.INFO, logger="presswork.batches"):
         edited = build_pdf(folder).read_bytes()
     assert "4 of 5 layouts made" in caplog.text
+    # New bytes of an included image (same name, same size): the batch that shows it is laid out again.
+    before = edited
+    Image.new("RGB", (600, 700), (160, 40, 30)).save(folder / "tall.png")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="presswork.batches"):
+        edited = build_pdf(folder).read_bytes()
+    assert "1 of 5 layouts made" in caplog.text
+    assert edited != before
     # The same bytes as a clean build; the cache is safe to delete.
     shutil.rmtree(folder / ".presswork-cache")
     caplog.clear()

@@ -13,8 +13,9 @@ from ebooklib import epub
 from markupsafe import Markup
 
 from presswork.assets import media_type
-from presswork.diagnostics import PressworkError
+from presswork.diagnostics import PressworkError, Reporter
 from presswork.exporters.base import BuildContext
+from presswork.exporters.common.chaptercache import ChapterCache, ChapterKey, Lookups, chapter_bytes
 from presswork.exporters.common.contents import chapter_files, id_index
 from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.highlight import pygments_css
@@ -93,13 +94,14 @@ class EpubBook:
         self.print_pages: dict[str, list[PageStart]] = {}  # chapter id -> the print pages that open in it
         self.page_list: list[PageEntry] = []
         self.print_source = ""
+        #: Each chapter's rendered section, kept between builds (common/chaptercache.py).
+        self.chapter_cache = ChapterCache(ctx.gate.root, "epub-chapters")
 
     def paginate(self) -> None:
         """The print edition's page starts (laid out by the PDF exporter, or taken from its cache)."""
         if not self.opts.page_list:
             return
         from presswork.config import fill_dataclass
-        from presswork.diagnostics import Reporter
         from presswork.exporters.pdf import PdfOptions
         from presswork.exporters.pdf.document import print_edition
 
@@ -203,6 +205,7 @@ class EpubBook:
                 self.page_list.append(PageEntry(start.folio, f"{name}#{marker_id(start.folio)}"))
             self.book.add_item(_item(f"chapter-{number}", name, xhtml, XHTML, _doc_properties(xhtml)))
             self.spine.append(f"chapter-{number}")
+        self.chapter_cache.prune()
         first = self.files[self.doc.chapters[0].id]
         self.guide.append({"type": "text", "href": first, "title": "Start"})
         self.landmarks.append({"type": "bodymatter", "href": first, "title": "Start of content"})
@@ -303,27 +306,33 @@ class EpubBook:
         ctx: BuildContext[EpubOptions],
         page: dict[str, str],
     ) -> str:
-        """The complete XHTML document of one chapter, internal links pointing into the right files."""
-
-        def link_href(url: str) -> str:
-            target_id = url[1:]
-            holder = ids.get(target_id)
-            if holder is None:
-                renderer.warn(f"link {url!r} points at no id in the book; it links to its chapter instead", "link")
-                return posixpath.basename(name)
-            if holder == name:
-                return f"#{target_id}"
-            return _relative(f"{holder}#{target_id}", name)
-
-        def image_src(img: Image) -> str:
-            return _relative(images.href(img.src), name)
-
-        renderer = EpubRenderer(
-            target="epub", link_href=link_href, image_src=image_src, reporter=ctx.reporter, chapter_id=ch.id
-        )
+        """The complete XHTML document of one chapter, internal links pointing into the right files
+        (its section rendered, or taken from ``.presswork-cache/epub-chapters/``)."""
         starts = self.print_pages.get(ch.id)
-        renderer.mark_blocks = bool(starts)
-        body = renderer.chapter(ch)
+        lookups = Lookups({"link": lambda target: ids.get(target, ""), "image": images.href})
+
+        def make(reporter: Reporter, ask: Lookups) -> tuple[str, str]:
+            def link_href(url: str) -> str:
+                target_id = url[1:]
+                holder = ask("link", target_id)
+                if not holder:
+                    renderer.warn(f"link {url!r} points at no id in the book; it links to its chapter instead", "link")
+                    return posixpath.basename(name)
+                if holder == name:
+                    return f"#{target_id}"
+                return _relative(f"{holder}#{target_id}", name)
+
+            def image_src(img: Image) -> str:
+                return _relative(ask("image", img.src), name)
+
+            renderer = EpubRenderer(
+                target="epub", link_href=link_href, image_src=image_src, reporter=reporter, chapter_id=ch.id
+            )
+            renderer.mark_blocks = bool(starts)
+            return renderer.chapter(ch), ""
+
+        options = (("target", "epub"), ("file", name), ("mark_blocks", str(bool(starts))))
+        body = self.chapter_cache.render(ChapterKey(chapter_bytes(ch), options), lookups, ctx.reporter, make).html
         if starts:
             body = add_markers(body, starts)
         return ctx.theme.render(

@@ -6,34 +6,42 @@ import contextlib
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 
-from presswork.diagnostics import PressworkError
+from presswork.diagnostics import PressworkError, Reporter
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.breaking import chapter_breaks
+from presswork.exporters.common.chaptercache import ChapterCache, ChapterKey, Lookups, Rendered, chapter_bytes
 from presswork.exporters.common.contents import book_contents, part_openings
 from presswork.exporters.common.cover import CoverText, data_uri, svg_for_page
 from presswork.exporters.common.fonts import css_font_families, missing_glyphs
 from presswork.exporters.common.highlight import pygments_css
-from presswork.exporters.common.pagination import PageStart, cache_key, load, locked, page_starts, store
-from presswork.tree import Document, Image, Pos, blocks_text, plain_text
+from presswork.exporters.common.pagination import (
+    PageStart,
+    cache_key,
+    files_digest,
+    load,
+    locked,
+    page_starts,
+    store,
+)
+from presswork.tree import Chapter, Document, Image, Pos, blocks_text, plain_text
 
-from .fetcher import GateFetcher
 from .floats import settle_floats
 from .labels import folio_text, labels_finisher, page_labels
 from .layout import PAGE_GEOMETRY, PageGeometry, code_columns, page_css
 from .options import PdfOptions
 from .render import PrintRenderer
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # WeasyPrint is imported when a layout is made (0.9 s), not by the EPUB's page list
+    from weasyprint.text.fonts import FontConfiguration
+
     from .batches import BatchedLayout
 
 #: Fonts Pango falls back to although the stylesheet does not name them (naming a colour
@@ -93,19 +101,66 @@ def check_glyphs(doc: Document, ctx: BuildContext[PdfOptions], css_text: str) ->
             ctx.reporter.warn(f"no theme font has a glyph for {shown}{more}; they will print as boxes", where, "glyph")
 
 
-def image_url(ctx: BuildContext[PdfOptions]) -> Callable[[Image], str]:
-    """Image sources as file: URLs of the real (gate-checked) path; remote URLs stay as they are."""
+def resolve_image(ctx: BuildContext[PdfOptions], source: str) -> tuple[str, PressworkError | None]:
+    """The URL of image ``source`` ("" and the reason when the gate refuses it)."""
+    if "://" in source or source.startswith("//"):
+        return source, None
+    try:
+        return ctx.gate.resolve(source).as_uri(), None
+    except PressworkError as exc:
+        return "", exc
 
-    def src(img: Image) -> str:
-        if "://" in img.src or img.src.startswith("//"):
-            return img.src
-        try:
-            return ctx.gate.resolve(img.src).as_uri()
-        except PressworkError as exc:
-            ctx.reporter.warn(f"image not included: {exc.message}", exc.pos, "asset")
-            return ""
 
-    return src
+def print_chapters(
+    doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometry, opens: Sequence[bool]
+) -> list[Rendered]:
+    """Each chapter's print XHTML and body, rendered or taken from ``.presswork-cache/print-chapters/``
+    (:mod:`~presswork.exporters.common.chaptercache`); their warnings reach ``ctx.reporter``."""
+    opts = ctx.options
+    wrap = code_columns(geo, opts.print)
+    problems: dict[str, PressworkError] = {}
+
+    def image_answer(source: str) -> str:
+        url, problem = resolve_image(ctx, source)
+        if problem is None:
+            return url
+        problems[source] = problem
+        return f"\0{problem.message}\0{problem.pos or ''}"
+
+    lookups = Lookups({"image": image_answer})
+    cache = ChapterCache(ctx.gate.root, "print-chapters")
+    out: list[Rendered] = []
+    for ch, opens_page in zip(doc.chapters, opens, strict=True):
+        options = (
+            ("target", "print"),
+            ("code_wrap", str(wrap)),
+            ("link_footnotes", str(opts.link_footnotes)),
+            ("mark_blocks", "True"),
+            ("opens_page", str(opens_page)),
+        )
+
+        def make(reporter: Reporter, ask: Lookups, ch: Chapter = ch, opens_page: bool = opens_page) -> tuple[str, str]:
+            def image_src(img: Image) -> str:
+                url = ask("image", img.src)
+                if img.src in problems:
+                    problem = problems[img.src]
+                    reporter.warn(f"image not included: {problem.message}", problem.pos, "asset")
+                    return ""
+                return url
+
+            renderer = PrintRenderer(
+                breaks={ch.id: opens_page},
+                reporter=reporter,
+                image_src=image_src,
+                code_wrap=wrap,
+                link_footnotes=opts.link_footnotes,
+            )
+            renderer.mark_blocks = True  # pagination names blocks by index (common/pagination.py)
+            return renderer.chapter(ch), renderer.bodies[ch.id]
+
+        out.append(cache.render(ChapterKey(chapter_bytes(ch), options), lookups, ctx.reporter, make))
+    cache.prune()
+    return out
 
 
 def document_html(
@@ -121,17 +176,10 @@ def document_html(
     ``chapters_out`` each chapter's own HTML, in order (for the batched layout)."""
     opts = ctx.options
     opens = chapter_breaks(doc.chapters, opts.chapter_break)
-    renderer = PrintRenderer(
-        breaks={ch.id: o for ch, o in zip(doc.chapters, opens, strict=True)},
-        reporter=ctx.reporter,
-        image_src=image_url(ctx),
-        code_wrap=code_columns(geo, opts.print),
-        link_footnotes=opts.link_footnotes,
-    )
-    renderer.mark_blocks = True  # pagination names blocks by index (common/pagination.py)
-    chapters = [Markup(renderer.chapter(ch)) for ch in doc.chapters]
+    rendered = print_chapters(doc, ctx, geo, opens)
+    chapters = [Markup(r.html) for r in rendered]
     if bodies is not None:
-        bodies.update(renderer.bodies)
+        bodies.update({ch.id: r.body for ch, r in zip(doc.chapters, rendered, strict=True)})
     if chapters_out is not None:
         chapters_out.extend(str(c) for c in chapters)
     meta = doc.meta
@@ -189,6 +237,11 @@ def font_timestamps(when: datetime | None) -> Iterator[None]:
 
 def render(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: str) -> tuple[Any, FontConfiguration]:
     """Lay ``html`` out with ``css_text`` (resources through the gate): WeasyPrint's document and its fonts."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from .fetcher import GateFetcher
+
     fetcher = GateFetcher(ctx.gate, ctx.reporter)
     fonts = FontConfiguration()
     theme_css = ctx.theme.path("pdf/book.css")
@@ -288,7 +341,12 @@ def print_source(doc: Document, ctx: BuildContext[PdfOptions]) -> PrintSource:
     bodies: dict[str, str] = {}
     chapters: list[str] = []
     html = document_html(doc, ctx, geo, bodies, chapters)
-    return PrintSource(doc, geo, css_text, html, bodies, chapters, cache_key(html, css_text))
+    hashes: dict[str, str] = {}
+    allowed = ctx.gate.is_allowed
+    files = files_digest(html, ctx.gate.root.as_uri() + "/", allowed, hashes=hashes) + files_digest(
+        css_text, ctx.theme.path("pdf/book.css").as_uri(), allowed, css=True, hashes=hashes
+    )
+    return PrintSource(doc, geo, css_text, html, bodies, chapters, cache_key(html, css_text, files))
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydyf
-from weasyprint.formatting_structure.boxes import Box, MarginBox, TextBox
+
+if TYPE_CHECKING:  # WeasyPrint is imported when a layout is made (0.9 s), not by the EPUB's page list
+    from weasyprint.formatting_structure.boxes import Box
 
 _ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
@@ -84,6 +86,8 @@ def parse_folio(text: str) -> Folio | None:
 
 
 def _text(box: Box) -> str:
+    from weasyprint.formatting_structure.boxes import TextBox
+
     if isinstance(box, TextBox):
         return str(box.text)
     return " ".join(_text(child) for child in getattr(box, "children", ()))
@@ -91,6 +95,8 @@ def _text(box: Box) -> str:
 
 def printed_folios(pages: Sequence[Any]) -> list[Folio | None]:
     """The folio printed in the foot margin of each WeasyPrint page (None where there is none)."""
+    from weasyprint.formatting_structure.boxes import MarginBox
+
     out: list[Folio | None] = []
     for page in pages:
         box = page._page_box  # WeasyPrint keeps the laid-out page box here (no public accessor)
