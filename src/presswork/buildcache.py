@@ -57,9 +57,11 @@ def _secret() -> bytes | None:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(secrets.token_bytes(32))
-            if not path.exists():
+            if data:  # a damaged key: replaced (files signed with it are misses anyway)
                 tmp.replace(path)
             else:
+                with contextlib.suppress(FileExistsError):  # another process made it first: theirs is kept
+                    os.link(tmp, path)
                 tmp.unlink()
             data = path.read_bytes()
         except OSError:

@@ -66,7 +66,9 @@ def no_photo(root: Path) -> None:
 
 #: One variant per key part: (name, options of build A, options of build B, change to the project before B,
 #: document of B). A cache filled by A must not serve B a stale chapter.
-VARIANTS: list[tuple[str, dict[str, Any], dict[str, Any], Callable[[Path], None] | None, Callable[[Document], Document]]] = [
+VARIANTS: list[
+    tuple[str, dict[str, Any], dict[str, Any], Callable[[Path], None] | None, Callable[[Document], Document]]
+] = [
     ("chapter", {}, {}, None, edited),
     ("code_wrap", {"page_size": "A4"}, {"page_size": "A5"}, None, lambda d: d),
     ("link_footnotes", {}, {"link_footnotes": True}, None, lambda d: d),

@@ -11,14 +11,9 @@ from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.common.pagination import locked
 from presswork.tree import Document
 
-from .engine import weasyprint
-
-weasyprint()  # imported first, with the quick library lookup (engine.py), before the modules below import it
-
-# isort: split
-from .batches import merge as merge_batches  # noqa: E402
-from .document import check_glyphs, lay_out_print, pdf_identifier, print_source, write_pdf  # noqa: E402
-from .options import PdfOptions  # noqa: E402
+from .batches import merge as merge_batches
+from .document import check_glyphs, lay_out_print, pdf_identifier, print_source, write_pdf
+from .options import PdfOptions
 
 __all__ = ["PdfExporter", "PdfOptions"]
 

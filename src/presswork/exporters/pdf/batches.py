@@ -89,6 +89,7 @@ from presswork.exporters.common.breaking import chapter_breaks
 from presswork.exporters.common.pagination import CACHE_DIR, PageStart, files_digest, page_starts
 from presswork.tree import Document, blocks_text
 
+from .engine import import_weasyprint
 from .floats import settle_floats
 from .labels import Folio, fill_folios, folio_text, label_ranges
 from .options import PdfOptions
@@ -218,7 +219,7 @@ def serial_reasons(css_text: str, pdf_variant: str, footnotes: str) -> str:
 
 def digest(*parts: str) -> str:
     """A short hash of ``parts`` (with the WeasyPrint version and the cache format)."""
-    import weasyprint
+    weasyprint = import_weasyprint()
 
     h = hashlib.sha256(f"{FORMAT}|{weasyprint.__version__}".encode())
     for part in parts:
@@ -418,6 +419,7 @@ class _Laid:
     """A laid-out document inside a worker, between step 1 and step 2."""
 
     def __init__(self, job: Job) -> None:
+        import_weasyprint()
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
@@ -570,12 +572,25 @@ class _Running:
     sent: bool = False
 
 
+#: The process that started multiprocessing's fork server (it is that process's alone).
+_FORK_SERVER_OWNER: int | None = None
+
+
 def _worker_context() -> Any:
     """Workers forked from a fork server that has imported WeasyPrint and this module, and nothing of the
     build: a worker starts at the size of those imports instead of the exporter's size (the book's tree
-    and print HTML), so peak memory is bounded by one batch's layout, not by the length of the book."""
+    and print HTML), so peak memory is bounded by one batch's layout, not by the length of the book.
+
+    A process forked from one that started the fork server (an exporter worker of a long-lived process
+    that built serially before: ``watch``, tests) cannot use that server (multiprocessing waits for it as
+    for a child): its workers are forked from itself, as before.
+    """
+    global _FORK_SERVER_OWNER
+    if _FORK_SERVER_OWNER not in (None, os.getpid()):
+        return multiprocessing.get_context("fork")
+    _FORK_SERVER_OWNER = os.getpid()
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload([f"{__package__}.preload"])
     return context
 
 
@@ -889,6 +904,8 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
 
     import pikepdf
     from pikepdf import Array, Dictionary, Name, OutlineItem, String
+
+    import_weasyprint()
     from weasyprint.anchors import make_page_bookmark_tree
     from weasyprint.matrix import Matrix
 

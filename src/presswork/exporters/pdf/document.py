@@ -33,6 +33,7 @@ from presswork.exporters.common.pagination import (
 )
 from presswork.tree import Chapter, Document, Image, Pos, blocks_text, plain_text
 
+from .engine import import_weasyprint
 from .floats import settle_floats
 from .labels import folio_text, labels_finisher, page_labels
 from .layout import PAGE_GEOMETRY, PageGeometry, code_columns, page_css
@@ -237,6 +238,7 @@ def font_timestamps(when: datetime | None) -> Iterator[None]:
 
 def render(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: str) -> tuple[Any, FontConfiguration]:
     """Lay ``html`` out with ``css_text`` (resources through the gate): WeasyPrint's document and its fonts."""
+    import_weasyprint()
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 

@@ -11,6 +11,9 @@ platform, or a Python without the private ctypes helper, imports WeasyPrint unch
 WeasyPrint names each raster image of a PDF after the MD5 of its absolute URL, so the same book
 built in another folder (another checkout, a CI runner) gave other bytes. The names are taken
 from the URL relative to the project or theme folder instead (:func:`name_images_within`).
+
+Every place that lays out calls :func:`import_weasyprint` before it imports from WeasyPrint; building
+an EPUB from the cached page list needs no WeasyPrint at all.
 """
 
 from __future__ import annotations
@@ -100,7 +103,7 @@ def _image_md5(data: bytes = b"", **kwargs: Any) -> Any:
     return hashlib.md5(data, **kwargs)
 
 
-def weasyprint() -> ModuleType:
+def import_weasyprint() -> ModuleType:
     """The ``weasyprint`` module, imported (once) with the quick library lookup and stable image names."""
     if "weasyprint" not in sys.modules:
         with _quick_library_lookup():
