@@ -84,18 +84,19 @@ def verify(payload: bytes, signature: bytes) -> bool:
     return expected is not None and hmac.compare_digest(signature, expected)
 
 
-def seal(payload: bytes) -> bytes | None:
-    """``payload`` with this user's signature in front (for a file in a project's cache), or None
-    when there is no signing key (then nothing is cached)."""
-    signature = sign(payload)
+def seal(payload: bytes, key: str = "") -> bytes | None:
+    """``payload`` with this user's signature of it and of its cache ``key`` in front (for a file in a
+    project's cache: a file moved to another key's name does not verify), or None when there is no
+    signing key (then nothing is cached)."""
+    signature = sign(key.encode() + b"\0" + payload)
     return None if signature is None else signature + payload
 
 
-def unseal(data: bytes) -> bytes | None:
-    """The payload of sealed ``data``, or None when it was not signed with this user's key (a
-    cache committed to a repository, downloaded, or damaged): such a file is a miss, never used."""
+def unseal(data: bytes, key: str = "") -> bytes | None:
+    """The payload of ``data`` sealed under ``key``, or None when this user did not seal it so (a cache
+    committed to a repository, downloaded, damaged or renamed): such a file is a miss, never used."""
     signature, payload = data[:_SIGNATURE], data[_SIGNATURE:]
-    return payload if len(signature) == _SIGNATURE and verify(payload, signature) else None
+    return payload if len(signature) == _SIGNATURE and verify(key.encode() + b"\0" + payload, signature) else None
 
 
 _FINGERPRINTS: dict[tuple[str, ...], str] = {}
@@ -165,7 +166,7 @@ class StageCache:
         if key in self.memory:
             return self.memory[key]
         try:
-            payload = unseal((self.folder / f"{key}.pickle").read_bytes())
+            payload = unseal((self.folder / f"{key}.pickle").read_bytes(), key)
         except OSError:
             return None
         if payload is None:
@@ -182,7 +183,7 @@ class StageCache:
         self.used.add(key)
         self.memory[key] = value
         try:
-            sealed = seal(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            sealed = seal(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), key)
         except Exception:  # noqa: BLE001 - a value that cannot be pickled is kept in memory only
             return
         if sealed is not None:

@@ -123,9 +123,9 @@ def contents_entries(texts: list[str]) -> list[tuple[str, str]]:
     return re.findall(r"^(.+?)\s*\.[ .]*\.\s*(\d+)\s*$", page, flags=re.M)
 
 
-def pagination(folder: Path) -> str:
+def pagination(folder: Path) -> bytes:
     (path,) = (folder / ".presswork-cache").glob("pagination-*.json")
-    return path.read_text(encoding="utf-8")
+    return path.read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -329,3 +329,29 @@ def test_a_process_forked_from_the_fork_servers_owner_forks_its_own_workers(monk
     os.waitpid(pid, 0)
     assert os.read(read, 32) == b"fork"
     assert batches._worker_context().get_start_method() == "forkserver"  # the owner keeps its server
+
+
+def test_cached_batches_and_page_starts_from_another_user_are_never_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A committed or planted .presswork-cache/ must not put pages into the book: batch PDFs, their facts and
+    the page starts are signed with this user's key (presswork.buildcache)."""
+    from presswork.exporters.common import pagination as pages
+
+    monkeypatch.setenv("PRESSWORK_CACHE_DIR", str(tmp_path / "user"))
+    cache = batches.BatchCache(tmp_path)
+    cache.put("k", {"pages": 3}, b"%PDF-1.7 this user's batch")
+    assert cache.get_json("k") == {"pages": 3} and cache.get_pdf("k") == b"%PDF-1.7 this user's batch"
+    folder = tmp_path / ".presswork-cache" / "pdf-batches"
+    (folder / "k.pdf").write_bytes((folder / "k.pdf").read_bytes()[:32] + b"%PDF-1.7 planted pages")
+    (folder / "k.json").write_bytes(b'{"pages": 3}')  # unsigned, as a cache from elsewhere
+    assert cache.get_pdf("k") is None and cache.get_json("k") is None
+    cache.put("k2", {"pages": 1}, b"%PDF another")
+    (folder / "k2.pdf").replace(folder / "k.pdf")  # this user's file under another key's name
+    assert cache.get_pdf("k") is None
+    pages.store(tmp_path, "abc", [pages.PageStart("1", "ch", 0, 0)])
+    assert pages.load(tmp_path, "abc") == [pages.PageStart("1", "ch", 0, 0)]
+    (tmp_path / ".presswork-cache" / "pagination-abc.json").write_text(
+        '[{"folio": "9", "chapter": "ch", "block": 0, "offset": 0}]'
+    )
+    assert pages.load(tmp_path, "abc") is None

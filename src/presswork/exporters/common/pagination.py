@@ -12,7 +12,8 @@ hyphens (U+2010) and code wrap marks; generated content (list markers, footnote 
 ``::before``) and footnote bodies are not counted on either side; math is laid out as SVG in
 print and MathML in EPUB and is skipped on both.
 
-Cache: ``.presswork-cache/pagination-<hash>.json`` under the project root, keyed by a hash
+Cache: ``.presswork-cache/pagination-<hash>.json`` under the project root (signed, see
+:mod:`presswork.buildcache`), keyed by a hash
 of the print HTML, stylesheet and WeasyPrint version. The PDF exporter writes it after its
 own layout; the EPUB exporter reads it, or lays the print edition out itself (under a file
 lock, so parallel workers do not race) when it is missing. When the build writes the PDF side
@@ -37,6 +38,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from presswork.buildcache import seal, unseal, write_atomically
 
 #: Characters never counted when locating a page start inside a block.
 IGNORED = frozenset("\u200b\u00ad\u2010\u21aa\u200c\u200d\ufeff")
@@ -248,21 +251,20 @@ def load(root: Path, key: str) -> list[PageStart | None] | None:
     by :func:`expect_layout` is laying the book out (it holds the build's layout lock)."""
     _wait_for_producer(root)
     try:
-        data = json.loads(_path(root, key).read_text(encoding="utf-8"))
+        payload = unseal(_path(root, key).read_bytes(), f"pagination-{key}")
+        data = json.loads(payload) if payload is not None else None
     except (OSError, ValueError):
+        return None
+    if not isinstance(data, list):
         return None
     return [PageStart(**p) if p else None for p in data]
 
 
 def store(root: Path, key: str, starts: Sequence[PageStart | None]) -> None:
     """Cache the page starts of layout ``key`` (written atomically; a read-only project just skips it)."""
-    path = _path(root, key)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps([asdict(s) if s else None for s in starts]), encoding="utf-8")
-        tmp.replace(path)
-    except OSError:
-        pass
+        sealed = seal(json.dumps([asdict(s) if s else None for s in starts]).encode(), f"pagination-{key}")
+        if sealed is not None:
+            write_atomically(_path(root, key), sealed)
     finally:
         layout_done()

@@ -83,6 +83,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from presswork.buildcache import seal, unseal, write_atomically
 from presswork.diagnostics import PressworkError, Reporter, Warning_
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.breaking import chapter_breaks
@@ -236,32 +237,27 @@ class BatchCache:
         self.folder = root / CACHE_DIR / "pdf-batches"
 
     def get_json(self, key: str) -> Any:
-        """The cached JSON value of ``key``, or None."""
+        """The cached JSON value of ``key``, or None (also when this user did not write it: buildcache)."""
         try:
-            return json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            data = unseal((self.folder / f"{key}.json").read_bytes(), f"{key}.json")
+            return None if data is None else json.loads(data)
         except (OSError, ValueError):
             return None
 
     def get_pdf(self, key: str) -> bytes | None:
         """The cached PDF of ``key`` (with its facts in ``key``.json), or None."""
         try:
-            return (self.folder / f"{key}.pdf").read_bytes()
+            return unseal((self.folder / f"{key}.pdf").read_bytes(), f"{key}.pdf")
         except OSError:
             return None
 
     def put(self, key: str, value: Any, pdf: bytes | None = None) -> None:
-        """Store ``value`` (and ``pdf``) under ``key``, each file written atomically."""
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            if pdf is not None:
-                tmp = self.folder / f"{key}.pdf.tmp"
-                tmp.write_bytes(pdf)
-                tmp.replace(self.folder / f"{key}.pdf")
-            tmp = self.folder / f"{key}.json.tmp"
-            tmp.write_text(json.dumps(value), encoding="utf-8")
-            tmp.replace(self.folder / f"{key}.json")
-        except OSError:
-            pass
+        """Store ``value`` (and ``pdf``) under ``key``, each file signed and written atomically."""
+        files = [(f"{key}.pdf", pdf), (f"{key}.json", json.dumps(value).encode())]
+        for name, data in files:
+            sealed = seal(data, name) if data is not None else None
+            if sealed is not None:
+                write_atomically(self.folder / name, sealed)
 
     def prune(self, keep: set[str]) -> None:
         """Remove every cached batch not named in ``keep`` (the cache holds one book's batches)."""
