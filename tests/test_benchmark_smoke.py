@@ -123,6 +123,10 @@ def test_scaling_tells_linear_from_quadratic_time_and_flat_from_growing_memory()
     targets = {t["target"]: t["met"] for t in bench.targets([], linear, None)}
     assert targets["scaling: time linear in the number of chapters (CPU s per added chapter)"] is True
     assert targets["100 chapters, PDF alone, wall time vs Pandoc+WeasyPrint"] is None
+    watch = "presswork watch: the sample's three formats rebuilt after a one-word edit (seconds, median)"
+    assert targets[watch] is None
+    assert {t["target"]: t["met"] for t in bench.targets([], linear, None, {"median": 0.7})}[watch] is True
+    assert {t["target"]: t["met"] for t in bench.targets([], linear, None, {"median": 1.4})}[watch] is False
 
 
 @pytest.mark.slow
@@ -152,5 +156,6 @@ def test_quick_benchmark_runs_both_tools_end_to_end(tmp_path: Path) -> None:
     assert every["cpu"] == pytest.approx(sum(p["cpu"] for p in parts), rel=0.5)
     assert result["meta"]["versions"]["pandoc"].startswith("pandoc 3.")
     assert result["incremental"]["rebuild"]["ok"]
-    assert len(result["targets"]) == 8
+    assert len(result["targets"]) == 9
+    assert result["watch"] is None  # --quick leaves out the watch measurement (its target: "not measured")
     assert "| 1 ch. | all three |" in proc.stdout and "| target | measured | limit | met |" in proc.stdout

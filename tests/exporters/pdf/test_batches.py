@@ -124,8 +124,13 @@ def contents_entries(texts: list[str]) -> list[tuple[str, str]]:
 
 
 def pagination(folder: Path) -> bytes:
+    """The cached page starts (the payload: the file is signed under its own name, see buildcache)."""
+    from presswork.buildcache import unseal
+
     (path,) = (folder / ".presswork-cache").glob("pagination-*.json")
-    return path.read_bytes()
+    payload = unseal(path.read_bytes(), path.stem)
+    assert payload is not None
+    return payload
 
 
 @pytest.fixture(scope="module")
