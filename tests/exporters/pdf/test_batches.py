@@ -319,23 +319,6 @@ def test_epub_page_list_comes_from_the_cached_batches(
     assert pagination(folder) == saved
 
 
-def test_a_process_forked_from_the_fork_servers_owner_forks_its_own_workers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A serial build started the fork server; a later parallel build's PDF worker (forked) must not use it
-    (multiprocessing would wait for it as for its own child: ChildProcessError)."""
-    import os
-
-    monkeypatch.setattr(batches, "_FORK_SERVER_OWNER", None)
-    assert batches._worker_context().get_start_method() == "forkserver"
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the forked exporter worker
-        os.write(write, batches._worker_context().get_start_method().encode())
-        os._exit(0)
-    os.waitpid(pid, 0)
-    assert os.read(read, 32) == b"fork"
-    assert batches._worker_context().get_start_method() == "forkserver"  # the owner keeps its server
-
-
 def test_cached_batches_and_page_starts_from_another_user_are_never_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -568,28 +568,6 @@ class _Running:
     sent: bool = False
 
 
-#: The process that started multiprocessing's fork server (it is that process's alone).
-_FORK_SERVER_OWNER: int | None = None
-
-
-def _worker_context() -> Any:
-    """Workers forked from a fork server that has imported WeasyPrint and this module, and nothing of the
-    build: a worker starts at the size of those imports instead of the exporter's size (the book's tree
-    and print HTML), so peak memory is bounded by one batch's layout, not by the length of the book.
-
-    A process forked from one that started the fork server (an exporter worker of a long-lived process
-    that built serially before: ``watch``, tests) cannot use that server (multiprocessing waits for it as
-    for a child): its workers are forked from itself, as before.
-    """
-    global _FORK_SERVER_OWNER
-    if _FORK_SERVER_OWNER not in (None, os.getpid()):
-        return multiprocessing.get_context("fork")
-    _FORK_SERVER_OWNER = os.getpid()
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([f"{__package__}.preload"])
-    return context
-
-
 class Pool:
     """At most ``jobs`` worker processes, each running one :class:`Job` to completion.
 
@@ -599,8 +577,8 @@ class Pool:
 
     def __init__(self, jobs: int, in_process: bool = False) -> None:
         self.jobs = max(1, jobs)
-        self.in_process = in_process or "forkserver" not in multiprocessing.get_all_start_methods()
-        self.context = None if self.in_process else _worker_context()
+        self.in_process = in_process or "fork" not in multiprocessing.get_all_start_methods()
+        self.context = None if self.in_process else multiprocessing.get_context("fork")
         self.running: dict[int, _Running] = {}
         self.local: dict[int, _Laid] = {}
 
