@@ -2,8 +2,8 @@
 
 WeasyPrint opens Pango, HarfBuzz and fontconfig by trying several names per library, most of which
 do not exist on a given system (``libpango-1.0-0`` is the Windows name). cffi hands every miss to
-``ctypes.util.find_library``, which on Linux runs ``ldconfig -p`` and then ``gcc`` and ``ld``: 17
-``ldconfig`` and 16 compiler runs, a third of a second on every build. During that import this
+``ctypes.util.find_library``, which on Linux runs ``ldconfig -p`` and then ``gcc`` and ``ld``: 54
+subprocesses, a third of a second in every process that lays out. During that import this
 module answers ``find_library`` from one reading of ``ldconfig -p`` (the same lookup ctypes does
 first), so the names that exist resolve exactly as before and the misses fail at once. Another
 platform, or a Python without the private ctypes helper, imports WeasyPrint unchanged.
