@@ -14,8 +14,10 @@ signed with HMAC-SHA256 under a key that never leaves this user's cache folder
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
+import importlib.metadata
 import importlib.util
 import os
 import pickle
@@ -123,6 +125,19 @@ def code_fingerprint(*modules: str) -> str:
                 h.update(file.read_bytes())
     _FINGERPRINTS[modules] = h.hexdigest()
     return _FINGERPRINTS[modules]
+
+
+@functools.cache
+def library_versions(*distributions: str) -> str:
+    """The installed versions of ``distributions`` ("name=version;...", "none" for a missing one): part of
+    the key of a value those libraries compute."""
+    found = []
+    for name in distributions:
+        try:
+            found.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name}=none")
+    return ";".join(found)
 
 
 def cache_key(*parts: str | bytes) -> str:

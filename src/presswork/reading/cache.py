@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import sys
 from dataclasses import dataclass
 from typing import Any
 
-from ..buildcache import StageCache, cache_key, code_fingerprint
+from ..buildcache import StageCache, cache_key, code_fingerprint, library_versions
 from ..diagnostics import Reporter, Warning_
 from . import DEFAULT_READER, SourceFile, get_reader, read_markdown
 
@@ -26,16 +25,6 @@ class _Reading:
     audits: tuple[Any, ...]
 
 
-def _library_versions() -> str:
-    versions = []
-    for name in _LIBRARIES:
-        try:
-            versions.append(f"{name}={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            versions.append(f"{name}=-")
-    return ";".join(versions)
-
-
 @functools.cache
 def reader_fingerprint(markdown: str) -> str:
     """Everything besides the text that decides what reader ``markdown`` makes of it: the source of
@@ -43,7 +32,7 @@ def reader_fingerprint(markdown: str) -> str:
     module = type(get_reader(markdown)).__module__.split(".")[0]
     modules = ("presswork.reading", "presswork.tree", "presswork.diagnostics")
     own = () if module == "presswork" or module not in sys.modules else (module,)
-    return cache_key(code_fingerprint(*modules, *own), _library_versions())
+    return cache_key(code_fingerprint(*modules, *own), library_versions(*_LIBRARIES))
 
 
 def read_cached(

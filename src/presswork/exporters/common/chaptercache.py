@@ -17,10 +17,9 @@ import functools
 import pickle
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from presswork.buildcache import StageCache, cache_key, code_fingerprint
+from presswork.buildcache import StageCache, cache_key, code_fingerprint, library_versions
 from presswork.diagnostics import Reporter, Warning_
 from presswork.tree import Chapter
 
@@ -41,17 +40,7 @@ RENDER_LIBRARIES = ("pygments", "ziamath", "latex2mathml", "lxml", "markupsafe")
 @functools.cache
 def render_code() -> str:
     """The fingerprint of the code that renders chapters and of the library versions it calls."""
-    return code_fingerprint(*RENDER_MODULES) + "|" + _library_versions()
-
-
-def _library_versions() -> str:
-    out = []
-    for name in RENDER_LIBRARIES:
-        try:
-            out.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            out.append(f"{name}=none")
-    return ",".join(out)
+    return code_fingerprint(*RENDER_MODULES) + "|" + library_versions(*RENDER_LIBRARIES)
 
 
 @dataclass(frozen=True)

@@ -219,10 +219,11 @@ def serial_reasons(css_text: str, pdf_variant: str, footnotes: str) -> str:
 
 
 def digest(*parts: str) -> str:
-    """A short hash of ``parts`` (with the WeasyPrint version and the cache format)."""
-    weasyprint = import_weasyprint()
+    """A short hash of ``parts`` (with the WeasyPrint version and the cache format; WeasyPrint itself is
+    not imported for it, as for the page starts' key)."""
+    from importlib.metadata import version
 
-    h = hashlib.sha256(f"{FORMAT}|{weasyprint.__version__}".encode())
+    h = hashlib.sha256(f"{FORMAT}|{version('weasyprint')}".encode())
     for part in parts:
         h.update(b"\0")
         h.update(part.encode("utf-8"))

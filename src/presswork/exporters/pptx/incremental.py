@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib.metadata
 import os
 import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
-from presswork.buildcache import StageCache, cache_key, code_fingerprint
+from presswork.buildcache import StageCache, cache_key, code_fingerprint, library_versions
 from presswork.diagnostics import PressworkError
 from presswork.exporters.common.fonts import installed_faces
 from presswork.tree import Chapter, Pos
@@ -60,16 +59,6 @@ class Pending:
     asked: dict[tuple[str, str], None] = field(default_factory=dict)
 
 
-def _versions() -> str:
-    out = []
-    for name in DISTRIBUTIONS:
-        try:
-            out.append(f"{name}={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            out.append(f"{name}=none")
-    return ";".join(out)
-
-
 def _fonts(frame: Any) -> str:
     """The font files that measure the frame's families (with their sizes and times) and the installed faces."""
     from .model.fit import font_file
@@ -100,7 +89,9 @@ class DeckCache:
         #: Picture bytes by content hash, for :meth:`DeckWriter.replay` (those of this build's hits).
         self.media: dict[str, bytes] = {}
         self.gate = gate
-        self.base = cache_key(code_fingerprint(*MODULES), _versions(), _fonts(frame), repr(frame), *base)
+        self.base = cache_key(
+            code_fingerprint(*MODULES), library_versions(*DISTRIBUTIONS), _fonts(frame), repr(frame), *base
+        )
 
     def key(self, chapter: Chapter, counter: int) -> str:
         """The key of ``chapter``'s slides when its footnotes start after number ``counter``."""
