@@ -11,14 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from presswork.exporters.base import BuildContext, Exporter
-from presswork.exporters.common.contents import part_openings
 from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.visibility import HIDDEN_CLASSES
 from presswork.exporters.common.zips import PPTX_RULES, write_zip
 from presswork.indexing import with_index
 from presswork.tree import Document, Pos
 
-from .model import auto_slide_level, chapter_slides, front_slides, highlight, part_divider
+from .model import auto_slide_level, book_order, chapter_slides, front_slides, highlight
 from .model.deck import Slide, Token
 from .options import PptxOptions
 
@@ -92,11 +91,10 @@ class PptxExporter(Exporter[PptxOptions]):
         )
         items: list[Slide | ChapterDeck | tuple[Pending, list[Slide]]] = list(front_slides(doc, frame, deck_opts))
         counter = [0]
-        parts = 0
-        for ch, opens in zip(doc.chapters, part_openings(doc), strict=True):
-            if opens:  # a divider slide opens each book part
-                parts += 1
-                items.append(part_divider(opens, parts))
+        for ch in book_order(doc):
+            if isinstance(ch, Slide):  # a part's divider
+                items.append(ch)
+                continue
             key = cache.key(ch, counter[0])
             kept = cache.get(key)
             if kept is not None:

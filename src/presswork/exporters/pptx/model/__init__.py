@@ -8,17 +8,17 @@ Pipeline: chapters cut into slide groups (``slides``) -> each group's blocks to 
 from __future__ import annotations
 
 from .deck import Deck, DeckOptions, Frame
-from .slides import auto_slide_level, build_deck, chapter_slides, front_slides, highlight, part_divider, plain_code
+from .slides import auto_slide_level, book_order, build_deck, chapter_slides, front_slides, highlight, plain_code
 
 __all__ = [
     "Deck",
     "DeckOptions",
     "Frame",
     "auto_slide_level",
+    "book_order",
     "build_deck",
     "chapter_slides",
     "front_slides",
     "highlight",
-    "part_divider",
     "plain_code",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from presswork.exporters.common.contents import book_contents, part_id, part_openings
 from presswork.exporters.common.highlight import find_lexer, token_runs
@@ -50,12 +50,11 @@ def build_deck(
     slides = front_slides(doc, frame, opts)
     level = opts.slide_level or auto_slide_level(doc)
     counter = [0]
-    parts = 0
-    for ch, opens in zip(doc.chapters, part_openings(doc), strict=True):
-        if opens:  # a divider slide opens each book part
-            parts += 1
-            slides.append(part_divider(opens, parts))
-        slides.extend(chapter_slides(ch, level, frame, opts, sizer, warn, counter, style_code))
+    for item in book_order(doc):
+        if isinstance(item, Slide):
+            slides.append(item)
+        else:
+            slides.extend(chapter_slides(item, level, frame, opts, sizer, warn, counter, style_code))
     return Deck(slides, doc.meta.title)
 
 
@@ -67,9 +66,14 @@ def front_slides(doc: Document, frame: Frame, opts: DeckOptions) -> list[Slide]:
     return slides
 
 
-def part_divider(title: str, number: int) -> Slide:
-    """The divider slide that opens book part ``number``."""
-    return Slide("section", title, subtitle=[Para((Run(f"Part {number}"),))], anchors=[part_id(number)])
+def book_order(doc: Document) -> Iterator[Slide | Chapter]:
+    """The chapters of ``doc`` in order, each book part opened by its divider slide."""
+    parts = 0
+    for ch, opens in zip(doc.chapters, part_openings(doc), strict=True):
+        if opens:
+            parts += 1
+            yield Slide("section", opens, subtitle=[Para((Run(f"Part {parts}"),))], anchors=[part_id(parts)])
+        yield ch
 
 
 #: One slide group turned into flow items: (title, items, anchors, is_divider).
