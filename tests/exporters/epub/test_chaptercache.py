@@ -15,6 +15,7 @@ from presswork.exporters.common.pagination import PageStart
 from presswork.exporters.epub import EpubExporter
 from presswork.exporters.epub.book import XHTML, EpubBook
 from presswork.tree import Chapter, Document, Figure, Image, Link, Paragraph, Text
+from tests.support.renderers import count_chapter_renders
 from tests.support.trees import every_node_document, feature_document, make_context, write_images
 
 
@@ -100,14 +101,7 @@ def test_a_cached_epub_chapter_equals_a_fresh_render(tmp_path: Path, variant: An
 def test_an_edit_renders_one_chapter_and_replays_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from presswork.exporters.epub.book import EpubRenderer
 
-    calls: list[str] = []
-    original = EpubRenderer.chapter
-
-    def counting(self: EpubRenderer, chapter: Chapter, classes: str = "") -> str:
-        calls.append(chapter.id)
-        return original(self, chapter, classes)
-
-    monkeypatch.setattr(EpubRenderer, "chapter", counting)
+    calls = count_chapter_renders(monkeypatch, EpubRenderer)
     write_images(tmp_path)
     lost = plain("lost", Paragraph((Link((Text("gone"),), "#nowhere"),)))
     doc = Document(book().meta, (*book().chapters, lost))

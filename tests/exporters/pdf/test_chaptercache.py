@@ -17,6 +17,7 @@ from presswork.exporters.pdf import PdfExporter
 from presswork.exporters.pdf.document import geometry, print_chapters
 from presswork.exporters.pdf.render import PrintRenderer
 from presswork.tree import Chapter, CodeBlock, Document, Paragraph, RawBlock, Text
+from tests.support.renderers import count_chapter_renders
 from tests.support.trees import every_node_document, feature_document, make_context, write_images
 
 LONG_CODE = "result = compute(" + ", ".join(f"argument_{i}" for i in range(12)) + ")"
@@ -97,14 +98,7 @@ def test_a_cached_chapter_equals_a_fresh_render(project: Path, variant: Any) -> 
 def test_only_changed_chapters_are_rendered_and_warnings_are_replayed(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[str] = []
-    original = PrintRenderer.chapter
-
-    def counting(self: PrintRenderer, chapter: Chapter, classes: str = "") -> str:
-        calls.append(chapter.id)
-        return original(self, chapter, classes)
-
-    monkeypatch.setattr(PrintRenderer, "chapter", counting)
+    calls = count_chapter_renders(monkeypatch, PrintRenderer)
     doc = book()
     no_photo(project)
     ctx = make_context(project, PdfExporter)
