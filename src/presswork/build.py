@@ -551,8 +551,9 @@ def build(
         tasks: dict[str, Callable[[], None]] = {}
         try:
             for name, cls, ctx in planned:
-                item = staging.stage(name, targets[name], cls.folder, out_root)
+                item = staging.stage(name, targets[name], cls.folder)
                 staged.append(item)
+                item.reserve(out_root)
                 tasks[name] = functools.partial(run_exporter, cls, name, doc, ctx, item.tmp, item.target)
             if jobs > 1 and len(tasks) > 1 and can_run_in_parallel():
                 stage(f"writing {', '.join(tasks)} side by side")

@@ -16,12 +16,16 @@ import sys
 import threading
 from collections.abc import Iterator
 from types import FrameType
+from typing import Any
 
 #: ``PR_SET_PDEATHSIG`` of ``<linux/prctl.h>``: the signal a process gets when its parent ends.
 PR_SET_PDEATHSIG = 1
 
 #: This process's lifeline pipe: (the process that made it, reading end, writing end).
 _PIPE: tuple[int, int, int] | None = None
+#: The signals :func:`forking` holds back, with the handlers they had (a forked worker restores them).
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_HELD: dict[int, Any] = {}
 
 
 class Terminated(KeyboardInterrupt):
@@ -65,6 +69,9 @@ def _watch(read_end: int) -> None:
 def bind_to_parent(token: Token, use_prctl: bool = True) -> None:
     """In a forked worker, first thing: end this process when the parent of ``token`` ends."""
     global _PIPE
+    for signum, handler in _HELD.items():  # the worker was forked inside forking(): its own handlers back
+        signal.signal(signum, handler)
+    _HELD.clear()
     parent, read_end = token
     if _PIPE is not None and _PIPE[0] == parent:
         with contextlib.suppress(OSError):
@@ -77,6 +84,32 @@ def bind_to_parent(token: Token, use_prctl: bool = True) -> None:
         threading.Thread(target=_watch, args=(read_end,), name="presswork-lifeline", daemon=True).start()
     if os.getppid() != parent:  # the parent ended before the lifeline was in place
         os._exit(1)
+
+
+@contextlib.contextmanager
+def forking() -> Iterator[None]:
+    """While workers are forked: Ctrl-C and SIGTERM are noted and delivered again once the block ends.
+
+    Python runs the at-fork hooks of ``os.fork`` (logging's, for one) with the signal handlers live, and an
+    exception raised in such a hook is printed and dropped: a KeyboardInterrupt landing there would be lost,
+    and the build would run on. Outside the main thread nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        caught.append(signum)
+
+    _HELD.update({signum: signal.signal(signum, note) for signum in _STOP_SIGNALS})
+    try:
+        yield
+    finally:
+        for signum, handler in _HELD.items():
+            signal.signal(signum, handler)
+        _HELD.clear()
+        for signum in dict.fromkeys(caught):
+            signal.raise_signal(signum)  # as it was meant: KeyboardInterrupt, Terminated, or the default action
 
 
 def _raise_terminated(signum: int, frame: FrameType | None) -> None:

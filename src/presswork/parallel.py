@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from .diagnostics import Reporter, Warning_
-from .lifeline import bind_to_parent, parent_token
+from .lifeline import bind_to_parent, forking, parent_token
 
 #: The tasks of the running build, inherited by the forked workers (only names are pickled:
 #: the tree, contexts and plug-in classes never need to be).
@@ -51,7 +51,8 @@ def run_parallel(
     try:
         rank = {name: i for i, name in enumerate(order)}
         started = sorted(tasks, key=lambda name: rank.get(name, len(rank)))
-        submitted = {name: pool.submit(_run, name) for name in started}
+        with forking():  # the workers are forked at the first submit
+            submitted = {name: pool.submit(_run, name) for name in started}
         futures = {name: submitted[name] for name in tasks}  # results in task order
         errors = []
         for future in futures.values():

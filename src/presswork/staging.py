@@ -5,6 +5,7 @@ removal of what killed builds left behind."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 from dataclasses import dataclass
@@ -116,26 +117,33 @@ class Staged:
                     files.remove(old)
                 return
             with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
+                try:
+                    os.fsync(fh.fileno())
+                except OSError as exc:  # a file system without fsync is no reason to fail
+                    if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
+                        raise
             os.replace(tmp, target)
         except OSError as exc:
             raise write_error(exc, target) from None
+
+    def reserve(self, out_root: Path) -> None:
+        """Make ``tmp`` in the output folder ``out_root`` (a real path): a new empty file made through the
+        file gate (``O_EXCL | O_NOFOLLOW``); a folder output makes its folder itself. Kept in the build's
+        list before this runs, so that an interrupt in between still removes it."""
+        if not self.folder:
+            try:
+                files.reserve(self.tmp, out_root)
+            except OSError as exc:
+                raise write_error(exc, self.target) from None
 
     def discard(self) -> None:
         """Remove ``tmp`` (nothing when it was committed or never made)."""
         files.remove(self.tmp)
 
 
-def stage(name: str, target: Path, folder: bool, out_root: Path) -> Staged:
-    """Reserve the temporary output of ``target`` in the output folder ``out_root`` (a real path): a new
-    empty file made through the file gate (``O_EXCL | O_NOFOLLOW``), or, for a folder output, only a name."""
-    tmp = files.temporary_path(target)
-    if not folder:
-        try:
-            files.reserve(tmp, out_root)
-        except OSError as exc:
-            raise write_error(exc, target) from None
-    return Staged(name, tmp, target, folder)
+def stage(name: str, target: Path, folder: bool) -> Staged:
+    """The staged output of ``target``: a fresh temporary name beside it (:meth:`Staged.reserve` makes it)."""
+    return Staged(name, files.temporary_path(target), target, folder)
 
 
 def write_error(exc: OSError, target: Path) -> PressworkError:

@@ -89,7 +89,7 @@ from presswork.exporters.base import BuildContext
 from presswork.exporters.common.breaking import chapter_breaks
 from presswork.exporters.common.pagination import CACHE_DIR, PageStart, files_digest, page_starts
 from presswork.files import cache_root
-from presswork.lifeline import Token, bind_to_parent, parent_token
+from presswork.lifeline import Token, bind_to_parent, forking, parent_token
 from presswork.tree import Document, blocks_text
 
 from .engine import import_weasyprint
@@ -592,7 +592,8 @@ class Pool:
         assert self.context is not None
         parent, child = self.context.Pipe()
         process = self.context.Process(target=_worker, args=(job, child, parent_token()), daemon=True)
-        process.start()
+        with forking():
+            process.start()
         child.close()
         self.running[job.index] = _Running(process, parent)
 
