@@ -234,7 +234,10 @@ def open_lock(path: Path, root: Path) -> IO[bytes]:
 
 
 def remove(path: Path) -> None:
-    """Remove a file, a link or a whole folder (never what a link leads to); nothing if it is gone."""
+    """Remove a file, a link or a whole folder (never what a link leads to); nothing if it is gone (also on a
+    read-only disk, where removing a missing name is an error of its own)."""
+    if not os.path.lexists(path):
+        return
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
     else:
