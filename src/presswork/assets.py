@@ -87,7 +87,7 @@ class AssetGate:
 
     def is_allowed(self, path: Path) -> bool:
         """True when ``path`` (symlinks resolved) lies inside the project or a theme folder."""
-        return files.within(os.path.realpath(path), self._roots)
+        return files.within(files.realpath(path), self._roots)
 
     def resolve(self, ref: str, base: str = "", pos: Pos | None = None) -> Path:
         """The real path of local resource ``ref`` written in project file ``base``.
@@ -110,9 +110,9 @@ class AssetGate:
             folder = (self.root / base).parent if base else self.root
             candidate = folder / clean
         try:
-            real = Path(os.path.realpath(candidate, strict=True))
-        except (FileNotFoundError, NotADirectoryError):  # missing: reported below, once it is known to be inside
-            real = Path(os.path.realpath(candidate))
+            real = Path(files.realpath(candidate))
+            if real.is_symlink():  # still a link after resolving: a loop
+                os.stat(real)
         except (OSError, RuntimeError) as exc:  # symlink loops, names too long
             raise PressworkError(f"cannot resolve {ref!r}: {exc}", pos) from None
         if not files.within(real, self._roots):

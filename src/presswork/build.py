@@ -110,6 +110,7 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
     of a project builds with the project's title, theme, options and output folder.
     """
     source = Path(source)
+    files_gate.forget()  # a new build: every folder is resolved again
     if not source.exists():
         raise UsageError(f"{source}: no such file or folder")
     single = source.is_file()

@@ -63,6 +63,34 @@ def _realpath(text: str) -> str:
     return os.path.realpath(text)
 
 
+#: Real paths of the folders met during this build (a project is data at rest: its folders do not move while a
+#: build reads them); :func:`forget` empties it when the next build starts.
+_FOLDERS: dict[str, str] = {}
+
+
+def forget() -> None:
+    """Start afresh: a new build resolves every folder again (``watch`` builds in the same process)."""
+    _FOLDERS.clear()
+
+
+def realpath(path: Path | str) -> str:
+    """``os.path.realpath(path)``, with the real path of each folder resolved once per build: a file that is not
+    itself a link costs one ``lstat`` instead of one per folder above it."""
+    text = os.fspath(path)
+    parent, name = os.path.split(os.path.abspath(text))
+    if ".." in Path(text).parts or not name:
+        return os.path.realpath(text)
+    try:
+        if stat.S_ISLNK(os.lstat(text).st_mode):
+            return os.path.realpath(text)
+    except OSError:
+        return os.path.realpath(text)
+    folder = _FOLDERS.get(parent)
+    if folder is None:
+        folder = _FOLDERS[parent] = os.path.realpath(parent)
+    return os.path.join(folder, name)
+
+
 def real_root(folder: Path | str) -> Path:
     """The real path of an allowed folder; resolved once per process (roots do not move during a build)."""
     return Path(_realpath(os.fspath(folder)))
@@ -101,7 +129,7 @@ def check_read(
     path: Path, roots: Iterable[Path], display: str | None = None, pos: Pos | None = None, where: str = "project folder"
 ) -> Path:
     """The real path of ``path`` when it lies inside one of ``roots`` (real paths), else :class:`Refused`."""
-    real = os.path.realpath(path)
+    real = realpath(path)
     if not within(real, roots):
         raise _refusal(path, display, where, pos)
     return Path(real)
@@ -150,7 +178,7 @@ def check_write(path: Path, root: Path, where: str = "output folder") -> Path:
     else :class:`Refused`; the file itself is opened without following a link (see :func:`open_new`)."""
     if path.name in ("", ".", ".."):
         raise Refused(f"{str(path)!r} is not a file name")
-    folder = os.path.realpath(path.parent)
+    folder = realpath(path.parent)
     if not within(folder, (root,)):
         raise _refusal(path.parent, str(path.parent), where, None, writing=True)
     return Path(folder) / path.name
