@@ -154,7 +154,7 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
             raise PressworkError(f"no Markdown files (*.md) in {_display(start)}", Pos(str(source)))
     real_root = files_gate.real_root(root)
     for path in files:
-        if not files_gate.within(os.path.realpath(path), [real_root]):
+        if not files_gate.within(files_gate.realpath(path), [real_root]):
             shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
             raise PressworkError(
                 "chapter file is a link to a file outside the project folder; a build reads only files inside it",
@@ -517,6 +517,10 @@ def build(
         out_dir = staging.default_out_dir(project.out_dir, project.out_base, config.out, config_pos)
     else:
         out_dir = Path(out).resolve()
+    if config.output_name:
+        staging.check_output_name(
+            config.output_name, Pos(config.config_file.name if config.config_file else "presswork.toml")
+        )
     chosen = select_exporters(formats, config, list(available))
     exporters = {name: load_exporter(available[name]) for name in chosen}
     theme_obj = load_theme(config.theme, project.root)

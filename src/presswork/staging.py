@@ -38,11 +38,18 @@ def output_stem(output_name: str, fallback: str, reporter: Reporter, pos: Pos) -
     had to change), else ``fallback`` (a slug of the title). A name with nothing safe in it is a usage error."""
     if not output_name:
         return fallback
+    stem = check_output_name(output_name, pos)
+    if stem != output_name:
+        reporter.warn(f"output_name {output_name!r} is not a plain file name; the outputs are named {stem!r}", pos)
+    return stem
+
+
+def check_output_name(output_name: str, pos: Pos) -> str:
+    """``output_name`` made safe (:func:`safe_stem`); a usage error when nothing safe is left (checked before
+    the book is read)."""
     stem = safe_stem(output_name)
     if not stem:
         raise UsageError(f"output_name {output_name!r} has nothing that can be used as a file name", pos)
-    if stem != output_name:
-        reporter.warn(f"output_name {output_name!r} is not a plain file name; the outputs are named {stem!r}", pos)
     return stem
 
 
