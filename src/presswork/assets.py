@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import threading
 import urllib.parse
 import urllib.request
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from . import files
 from .diagnostics import PressworkError, Reporter
 from .reading.sanitize import SvgError, clean_svg, looks_like_markup
 from .tree import Pos
@@ -71,10 +73,12 @@ class AssetGate:
     reporter: Reporter | None = None
     remote_requests: list[str] = field(default_factory=list)  # every URL actually requested
     _cache: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _roots: list[Path] = field(default_factory=list, repr=False)  #: the real paths of the allowed folders
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
         self.theme_dirs = [Path(d).resolve() for d in self.theme_dirs]
+        self._roots = [self.root, *self.theme_dirs]
 
     # ------------------------------------------------------------------ local files
     def allowed_dirs(self) -> list[Path]:
@@ -83,8 +87,7 @@ class AssetGate:
 
     def is_allowed(self, path: Path) -> bool:
         """True when ``path`` (symlinks resolved) lies inside the project or a theme folder."""
-        real = path.resolve()
-        return any(real == d or real.is_relative_to(d) for d in self.allowed_dirs())
+        return files.within(files.realpath(path), self._roots)
 
     def resolve(self, ref: str, base: str = "", pos: Pos | None = None) -> Path:
         """The real path of local resource ``ref`` written in project file ``base``.
@@ -107,12 +110,13 @@ class AssetGate:
             folder = (self.root / base).parent if base else self.root
             candidate = folder / clean
         try:
-            allowed = self.is_allowed(candidate)
+            real = Path(files.realpath(candidate))
+            if real.is_symlink():  # still a link after resolving: a loop
+                os.stat(real)
         except (OSError, RuntimeError) as exc:  # symlink loops, names too long
             raise PressworkError(f"cannot resolve {ref!r}: {exc}", pos) from None
-        if not allowed:
+        if not files.within(real, self._roots):
             raise PressworkError(f"{ref!r} is outside the project folder; a build reads only files inside it", pos)
-        real = candidate.resolve()
         if not real.is_file():
             raise PressworkError(f"file not found: {ref!r}", pos)
         return real
@@ -138,7 +142,7 @@ class AssetGate:
         key = str(path)
         if key not in self._cache:
             try:
-                data = path.read_bytes()
+                data = files.read_bytes(path, self._roots, ref, pos)
             except OSError as exc:
                 raise PressworkError(f"cannot read {ref!r}: {exc.strerror}", pos) from exc
             self._cache[key] = self.checked(data, ref, pos)

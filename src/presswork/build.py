@@ -7,8 +7,6 @@ import dataclasses
 import functools
 import os
 import re
-import secrets
-import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -17,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from . import files as files_gate
+from . import staging
 from .assets import AssetGate, is_remote, pil_pixel_limit
 from .buildcache import StageCache
 from .config import Config, discover_config, fill_dataclass, make_config, suggest
@@ -56,6 +56,9 @@ class Project:
     book: BookProject | None = None
     #: Files included by the chapters in the last read (``presswork watch`` rebuilds when one changes).
     included: list[Path] = field(default_factory=list)
+    #: The folder that the default ``out_dir`` must stay inside (links included): the project folder when
+    #: ``out`` comes from its settings, else the current folder. ``--out`` is the user's own choice.
+    out_base: Path = Path(".")
 
 
 @dataclass
@@ -107,6 +110,7 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
     of a project builds with the project's title, theme, options and output folder.
     """
     source = Path(source)
+    files_gate.forget()  # a new build: every folder is resolved again
     if not source.exists():
         raise UsageError(f"{source}: no such file or folder")
     single = source.is_file()
@@ -134,7 +138,8 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
     )
     if book is not None and book.variables:
         config = dataclasses.replace(config, variables={**book.variables, **config.variables})
-    out_dir = (root / config.out).resolve() if file or book else Path.cwd().resolve() / "output"
+    out_base = root if file or book else Path.cwd().resolve()
+    out_dir = (root / config.out).resolve() if file or book else out_base / "output"
     note = f"using the project settings in {_display(file)}" if file and (single or start != root) else ""
     if book is not None:
         note = "; ".join(filter(None, [note, f"{book.name} book ({_display(book.file)})"]))
@@ -147,13 +152,15 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
         files = _markdown_files(start)
         if not files:
             raise PressworkError(f"no Markdown files (*.md) in {_display(start)}", Pos(str(source)))
+    real_root = files_gate.real_root(root)
     for path in files:
-        if not path.resolve().is_relative_to(root):
+        if not files_gate.within(files_gate.realpath(path), [real_root]):
+            shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
             raise PressworkError(
                 "chapter file is a link to a file outside the project folder; a build reads only files inside it",
-                Pos(path.relative_to(root).as_posix()),
+                Pos(shown),
             )
-    return Project(root, config, files, out_dir, note, book if not single else None)
+    return Project(root, config, files, out_dir, note, book if not single else None, out_base=out_base)
 
 
 def _may_be_book(folder: Path) -> bool:
@@ -225,7 +232,7 @@ def read_sources(
         if size > config.max_file_bytes:
             raise PressworkError(f"file is {size:,} bytes, over max_file_bytes ({config.max_file_bytes:,})", Pos(rel))
         try:
-            data = path.read_bytes()
+            data = files_gate.read_bytes(path, [files_gate.real_root(project.root)], rel, Pos(rel))
         except OSError as exc:
             raise PressworkError(f"cannot read file: {exc.strerror or exc}", Pos(rel)) from None
         text = decode(data, rel).removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -418,48 +425,10 @@ def check_named_files(
             raise PressworkError(f"{key}: {exc.message}", pos) from None
 
 
-def temporary_path(target: Path) -> Path:
-    """A fresh hidden temporary name beside ``target`` (unique per process and call)."""
-    return target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-
-
 def output_path(out_dir: Path, stem: str, cls: type[Exporter[Any]], name: str) -> Path:
     """Where an exporter's output goes: ``<stem>.<extension>``, or the folder ``<stem>-<extension>``."""
     extension = cls.extension or name
     return out_dir / (f"{stem}-{extension}" if cls.folder else f"{stem}.{extension}")
-
-
-def _remove(path: Path) -> None:
-    """Remove a staged output, file or folder (nothing if it is gone)."""
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
-
-
-def _commit(tmp: Path, target: Path) -> None:
-    """Flush ``tmp`` to disk and rename it over ``target`` (atomic on POSIX and Windows).
-
-    A folder output (a site) cannot be renamed over a folder that has files: the old folder
-    is first renamed aside, the new one renamed into place, then the old one removed, so
-    ``target`` is only missing for the moment between two renames and never half written.
-    """
-    if tmp.is_dir():
-        old = temporary_path(target) if target.exists() else None
-        if old is not None:
-            os.replace(target, old)
-        try:
-            os.replace(tmp, target)
-        except OSError:
-            if old is not None:
-                os.replace(old, target)
-            raise
-        if old is not None:
-            _remove(old)
-        return
-    with contextlib.suppress(OSError), open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
 
 
 @contextlib.contextmanager
@@ -479,13 +448,20 @@ def resource_limits(config: Config) -> Iterator[None]:
         sys.setrecursionlimit(saved)
 
 
-def run_exporter(cls: type[Exporter[Any]], name: str, doc: Document, ctx: BuildContext[Any], target: Path) -> None:
-    """Run one exporter; a failure other than a PressworkError becomes one (the original
-    exception is chained, so ``--verbose`` shows its traceback)."""
+def run_exporter(
+    cls: type[Exporter[Any]], name: str, doc: Document, ctx: BuildContext[Any], target: Path, final: Path | None = None
+) -> None:
+    """Run one exporter writing ``target`` (the temporary output of ``final``); a failure other than a
+    PressworkError becomes one (the original exception is chained, so ``--verbose`` shows its traceback),
+    and a disk that cannot take the output (full, read-only) is named as such."""
     try:
         cls().export(doc, ctx, target)
     except PressworkError:
         raise
+    except OSError as exc:
+        if files_gate.write_problem(exc) is None:
+            raise _exporter_bug(name, exc) from exc
+        raise staging.write_error(exc, final or target) from exc
     except RecursionError:
         raise PressworkError(
             f"the {name} exporter ran out of stack on deeply nested content; lower the "
@@ -494,10 +470,14 @@ def run_exporter(cls: type[Exporter[Any]], name: str, doc: Document, ctx: BuildC
     except MemoryError:
         raise PressworkError(f"the {name} exporter ran out of memory") from None
     except Exception as exc:  # a bug in an exporter or plug-in: one clear line, not a traceback
-        raise PressworkError(
-            f"the {name} exporter failed: {type(exc).__name__}: {exc} (this is a bug; run with "
-            "--verbose for the traceback and please report it)"
-        ) from exc
+        raise _exporter_bug(name, exc) from exc
+
+
+def _exporter_bug(name: str, exc: Exception) -> PressworkError:
+    return PressworkError(
+        f"the {name} exporter failed: {type(exc).__name__}: {exc} (this is a bug; run with "
+        "--verbose for the traceback and please report it)"
+    )
 
 
 def build(
@@ -532,7 +512,15 @@ def build(
     project = load_project(Path(source), overrides, list(available))
     config = project.config
     if out is None:
-        check_out_dir(project.out_dir, Pos(config.config_file.name) if config.config_file else None)
+        config_pos = Pos(config.config_file.name) if config.config_file else None
+        check_out_dir(project.out_dir, config_pos)
+        out_dir = staging.default_out_dir(project.out_dir, project.out_base, config.out, config_pos)
+    else:
+        out_dir = Path(out).resolve()
+    if config.output_name:
+        staging.check_output_name(
+            config.output_name, Pos(config.config_file.name if config.config_file else "presswork.toml")
+        )
     chosen = select_exporters(formats, config, list(available))
     exporters = {name: load_exporter(available[name]) for name in chosen}
     theme_obj = load_theme(config.theme, project.root)
@@ -544,13 +532,10 @@ def build(
         doc = read_document(project, gate, reporter, drafts, on_stage=stage)
         check_named_files(project, doc, gate, exporters)
         when, reproducible = build_time(doc)
-        out_dir = Path(out).resolve() if out else project.out_dir
-        stem = config.output_name or slugify(doc.meta.title)
-        result = BuildResult(doc, reporter=reporter, project=project)
-        staged: list[tuple[str, Path, Path]] = []
-        tasks: dict[str, Callable[[], None]] = {}
         where = Pos(config.config_file.name if config.config_file else "presswork.toml")
-        out_dir.mkdir(parents=True, exist_ok=True)
+        stem = staging.output_stem(config.output_name, slugify(doc.meta.title), reporter, where)
+        result = BuildResult(doc, reporter=reporter, project=project)
+        planned: list[tuple[str, type[Exporter[Any]], BuildContext[Any]]] = []
         for name in chosen:
             cls = exporters[name]
             options: object = fill_dataclass(cls.Options, config.format_options.get(name, {}), where, section=name)
@@ -563,11 +548,18 @@ def build(
                 reproducible=reproducible,
                 options=options,
             )
-            target = output_path(out_dir, stem, cls, name)
-            tmp = temporary_path(target)
-            staged.append((name, tmp, target))
-            tasks[name] = functools.partial(run_exporter, cls, name, doc, ctx, tmp)
+            planned.append((name, cls, ctx))
+        out_root = staging.make_out_dir(out_dir)
+        targets = {name: output_path(out_root, stem, cls, name) for name, cls, _ctx in planned}
+        staging.remove_debris(out_root, list(targets.values()))
+        staged: list[staging.Staged] = []
+        tasks: dict[str, Callable[[], None]] = {}
         try:
+            for name, cls, ctx in planned:
+                item = staging.stage(name, targets[name], cls.folder)
+                staged.append(item)
+                item.reserve(out_root)
+                tasks[name] = functools.partial(run_exporter, cls, name, doc, ctx, item.tmp, item.target)
             if jobs > 1 and len(tasks) > 1 and can_run_in_parallel():
                 stage(f"writing {', '.join(tasks)} side by side")
                 started = time.perf_counter()
@@ -590,15 +582,15 @@ def build(
                     result.seconds[name] = time.perf_counter() - started
                     result.warning_counts[name] = len(reporter.warnings) - before
             _fail_if_strict(reporter, 0)  # every warning of the build, not only the first
-            for name, tmp, _target in staged:
-                if not (tmp.is_dir() if exporters[name].folder else tmp.is_file()):
-                    raise PressworkError(f"the {name} exporter wrote no file")
-            for name, tmp, target in staged:
-                _commit(tmp, target)
-                result.outputs[name] = target
+            for item in staged:
+                if not item.written():
+                    raise PressworkError(f"the {item.name} exporter wrote no file")
+            for item in staged:
+                item.commit()
+                result.outputs[item.name] = item.target
         finally:
-            for _name, tmp, _target in staged:
-                _remove(tmp)
+            for item in staged:
+                item.discard()
     if on_output:
         for name, target in result.outputs.items():
             on_output(name, target)

@@ -22,10 +22,14 @@ import importlib.util
 import os
 import pickle
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-CACHE_DIR = ".presswork-cache"
+from . import files
+from .diagnostics import PressworkError
+
+CACHE_DIR = files.CACHE_DIR
 _SIGNATURE = 32  # bytes of HMAC-SHA256 in front of each pickle
 
 
@@ -38,6 +42,11 @@ def user_cache_dir() -> Path:
     return Path(base) / "presswork"
 
 
+def user_cache_root() -> Path:
+    """The user cache folder as a root of the file gate: its real path (the user may keep it elsewhere)."""
+    return files.real_root(user_cache_dir())
+
+
 _SECRETS: dict[Path, bytes] = {}
 
 
@@ -48,26 +57,27 @@ def _secret() -> bytes | None:
     if folder in _SECRETS:
         return _SECRETS[folder]
     path = folder / "cache-key"
-    try:
-        data = path.read_bytes()
-    except OSError:
-        data = b""
+    root = user_cache_root()
+    data = read_cached(path, root) or b""
     if len(data) != 32:
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"cache-key.{os.getpid()}.tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(secrets.token_bytes(32))
-            if data:  # a damaged key: replaced (files signed with it are misses anyway)
-                tmp.replace(path)
-            else:
-                with contextlib.suppress(FileExistsError):  # another process made it first: theirs is kept
-                    os.link(tmp, path)
-                tmp.unlink()
-            data = path.read_bytes()
-        except OSError:
+            files.make_dirs(folder, root, "cache folder")
+            tmp = files.temporary_path(path)
+            fd = files.open_new(tmp, root, 0o600)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(secrets.token_bytes(32))
+                if data:  # a damaged key: replaced (files signed with it are misses anyway)
+                    os.replace(tmp, path)
+                else:
+                    with contextlib.suppress(FileExistsError):  # another process made it first: theirs is kept
+                        os.link(tmp, path)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()
+        except (OSError, PressworkError):
             return None
+        data = read_cached(path, root) or b""
         if len(data) != 32:
             return None
     _SECRETS[folder] = data
@@ -149,17 +159,43 @@ def cache_key(*parts: str | bytes) -> str:
     return h.hexdigest()[:32]
 
 
-def write_atomically(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` through a temporary file renamed into place (False when it
-    cannot be written: a cache only costs time)."""
+def write_atomically(path: Path, data: bytes, root: Path) -> bool:
+    """Write the cache file ``path`` inside the cache folder ``root`` (:func:`presswork.files.cache_root`
+    of a project, or the user cache folder) through a temporary file renamed into place (False when it
+    cannot be written, or the folder leads outside ``root``: a cache only costs time)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name.split('.', 1)[0]}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError:
+        files.make_dirs(path.parent, root, "cache folder")
+        files.write_atomic(path, data, root, durable=False)  # a torn file fails its signature: a miss
+    except (OSError, PressworkError):
         return False
     return True
+
+
+def read_cached(path: Path, root: Path) -> bytes | None:
+    """The bytes of the cache file ``path`` inside the cache folder ``root``, or None (missing, unreadable,
+    or through a link leading outside ``root``)."""
+    try:
+        return files.read_bytes(path, [root], where="cache folder")
+    except (OSError, PressworkError):
+        return None
+
+
+def prune_folder(folder: Path, root: Path, keep: Callable[[str], bool]) -> None:
+    """Remove the files of the cache folder ``folder`` (inside the cache folder ``root``) that ``keep`` does
+    not want (it is given each name), and the temporary files of processes that are gone; nothing when
+    ``folder`` leads outside ``root``."""
+    try:
+        if not files.within(os.path.realpath(folder), [root]):
+            return
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    stale = {p.name for p in files.stale_temporaries(folder)}
+    for entry in entries:
+        temporary = files.TEMPORARY.match(entry.name) is not None
+        if (entry.name in stale) if temporary else not keep(entry.name):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
 
 
 #: Values of every stage cache, kept in memory too: ``watch`` builds again in the same process.
@@ -172,6 +208,7 @@ class StageCache:
 
     def __init__(self, root: Path, name: str) -> None:
         self.folder = root / CACHE_DIR / name
+        self.root = files.cache_root(root)
         self.memory = _MEMORY.setdefault(self.folder, {})
         self.used: set[str] = set()
 
@@ -180,10 +217,8 @@ class StageCache:
         self.used.add(key)
         if key in self.memory:
             return self.memory[key]
-        try:
-            payload = unseal((self.folder / f"{key}.pickle").read_bytes(), key)
-        except OSError:
-            return None
+        data = read_cached(self.folder / f"{key}.pickle", self.root)
+        payload = unseal(data, key) if data is not None else None
         if payload is None:
             return None
         try:
@@ -202,15 +237,11 @@ class StageCache:
         except Exception:  # noqa: BLE001 - a value that cannot be pickled is kept in memory only
             return
         if sealed is not None:
-            write_atomically(self.folder / f"{key}.pickle", sealed)
+            write_atomically(self.folder / f"{key}.pickle", sealed, self.root)
 
     def prune(self) -> None:
         """Forget every value this build did not ask for (the cache holds one book's current state)."""
         for key in list(self.memory):
             if key not in self.used:
                 del self.memory[key]
-        with contextlib.suppress(OSError):
-            for path in self.folder.iterdir():
-                if path.name.split(".", 1)[0] not in self.used:
-                    with contextlib.suppress(OSError):
-                        path.unlink()
+        prune_folder(self.folder, self.root, lambda name: name.split(".", 1)[0] in self.used)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import files
 from .assets import AssetGate
 from .config import Config
 from .diagnostics import PressworkError, Reporter
@@ -129,7 +130,7 @@ def load_bibliography(config: Config, gate: AssetGate, language: str = "en") -> 
         elif path.suffix.lower() == ".json":
             from citeproc.source.json import CiteProcJSON
 
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(files.read_bytes(path, gate.allowed_dirs(), config.bibliography, where))
             source = CiteProcJSON([{**d, "id": str(d.get("id", "")).lower()} for d in data])
         else:
             raise PressworkError(

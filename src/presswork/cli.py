@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
 import time
 import traceback
@@ -20,6 +21,7 @@ from rich.text import Text
 
 from . import __version__
 from .diagnostics import PressworkError, Reporter, StrictError, UsageError, source_excerpt
+from .lifeline import Terminated, sigterm_as_interrupt
 from .tree import Pos
 
 if TYPE_CHECKING:
@@ -480,13 +482,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = Console(highlight=False, emoji=False, color_system=color_system)
     verbose = getattr(args, "verbose", False)
     try:
-        return _run(args, out, err)
+        with sigterm_as_interrupt():  # `kill` stops a build as Ctrl-C does: temporary files removed
+            return _run(args, out, err)
     except UsageError as exc:
         err.print(Text.assemble(("presswork: error:", "red"), f" {exc}"), soft_wrap=True)
         return EXIT_USAGE
     except PressworkError as exc:
         _report_problem(err, exc, getattr(args, "source", "."), verbose)
         return EXIT_BUILD_ERROR
+    except Terminated:
+        err.print("presswork: terminated; earlier outputs are intact")
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         err.print("presswork: interrupted; earlier outputs are intact")
         return 130

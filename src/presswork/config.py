@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from . import files
 from .diagnostics import PressworkError, UsageError
 from .tree import Pos
 
@@ -161,7 +162,7 @@ def find_config(root: Path) -> tuple[Path | None, dict[str, Any]]:
         if not file.is_file():
             continue
         try:
-            text = file.read_text(encoding="utf-8")
+            text = files.read_text(file, [files.real_root(root)], file.name, Pos(file.name))
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             found = re.search(r"at line (\d+)(?:, column (\d+))?", str(exc))

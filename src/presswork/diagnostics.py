@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,11 +98,14 @@ def source_excerpt(root: Path, pos: Pos | None, column: int = 0, message: str = 
     (``'#nowhere'``, ``<video>``) that stands on the line; no lines when the file or line cannot be read."""
     if pos is None or pos.line < 1:
         return []
+    from . import files  # the file gate: never a line of a file that a link leads to outside the project
+
     path = Path(pos.file) if Path(pos.file).is_absolute() else root / pos.file
+    roots = [files.real_root(path.parent) if path.is_absolute() and not path.is_relative_to(root) else root.resolve()]
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
+        with files.open_read(path, roots) as binary, io.TextIOWrapper(binary, encoding="utf-8", errors="replace") as fh:
             text = next((line for number, line in enumerate(fh, 1) if number == pos.line), None)
-    except OSError:
+    except (OSError, PressworkError):
         return []
     if text is None:
         return []

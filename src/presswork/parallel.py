@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from .diagnostics import Reporter, Warning_
+from .lifeline import bind_to_parent, forking, parent_token
 
 #: The tasks of the running build, inherited by the forked workers (only names are pickled:
 #: the tree, contexts and plug-in classes never need to be).
@@ -40,20 +41,32 @@ def run_parallel(
     """
     global _TASKS, _REPORTER
     _TASKS, _REPORTER = dict(tasks), reporter
+    before = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=bind_to_parent,  # a worker dies with the build, even on kill -9
+        initargs=(parent_token(),),
+    )
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            rank = {name: i for i, name in enumerate(order)}
-            started = sorted(tasks, key=lambda name: rank.get(name, len(rank)))
+        rank = {name: i for i, name in enumerate(order)}
+        started = sorted(tasks, key=lambda name: rank.get(name, len(rank)))
+        with forking():  # the workers are forked at the first submit
             submitted = {name: pool.submit(_run, name) for name in started}
-            futures = {name: submitted[name] for name in tasks}  # results in task order
-            errors = []
-            for future in futures.values():
-                try:
-                    for w in future.result():
-                        reporter.warn(w.message, w.pos, w.category)
-                except Exception as exc:  # noqa: BLE001 - re-raised below, first in task order
-                    errors.append(exc)
-        if errors:
-            raise errors[0]
+        futures = {name: submitted[name] for name in tasks}  # results in task order
+        errors = []
+        for future in futures.values():
+            try:
+                for w in future.result():
+                    reporter.warn(w.message, w.pos, w.category)
+            except Exception as exc:  # noqa: BLE001 - re-raised below, first in task order
+                errors.append(exc)
+    except BaseException:  # Ctrl-C, SIGTERM: stop the workers now rather than wait for their formats
+        for process in set(multiprocessing.active_children()) - before:
+            process.kill()
+        raise
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         _TASKS, _REPORTER = {}, Reporter()
+    if errors:
+        raise errors[0]

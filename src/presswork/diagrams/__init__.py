@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..buildcache import sign, verify
-from ..diagnostics import Reporter
+from ..buildcache import read_cached, sign, verify
+from ..diagnostics import PressworkError, Reporter
+from ..files import cache_root, make_dirs, write_atomic
 from ..tree import Attr, Chapter, CodeBlock, Figure, Image, Pos, Text
 from ..walk import iter_nodes, walk_with_positions
 from .base import DiagramError, Renderer, normalise_svg, svg_words
@@ -73,6 +73,7 @@ def render_diagrams(
         return chapters
     renderers = renderers if renderers is not None else default_renderers()
     folder = Path(root) / CACHE_FOLDER
+    gate_root = cache_root(Path(root))
     done: dict[tuple[str, str], Path] = {}  # (kind, source) -> SVG file
     for kind, blocks in found.items():
         renderer = renderers[kind]
@@ -88,7 +89,7 @@ def render_diagrams(
             key = cache_key(kind, version, block.code)
             path = folder / f"diagram-{key}.svg"
             done[(kind, block.code)] = path
-            if not _signed(path):
+            if not _signed(path, gate_root):
                 wanted.setdefault(key, block.code)
                 first_pos.setdefault(key, pos)
         if not wanted:
@@ -105,16 +106,17 @@ def render_diagrams(
                 del done[(kind, source)]
                 continue
             try:
-                _write(path, normalise_svg(result))
-            except (OSError, ValueError) as exc:  # lxml's XMLSyntaxError is a ValueError
-                reporter.warn(f"{kind} diagram not rendered: {exc}; kept as code", first_pos[key], "diagram")
+                _write(path, normalise_svg(result), gate_root)
+            except (OSError, ValueError, PressworkError) as exc:  # lxml's XMLSyntaxError is a ValueError
+                why = exc.message if isinstance(exc, PressworkError) else exc
+                reporter.warn(f"{kind} diagram not rendered: {why}; kept as code", first_pos[key], "diagram")
                 del done[(kind, source)]
 
     def fix(node: Any, pos: Pos | None) -> Any:
         if not isinstance(node, CodeBlock) or (kind := diagram_kind(node)) is None:
             return node
         path = done.get((kind, node.code))
-        return _figure(node, path, kind) if path is not None else node
+        return _figure(node, path, kind, gate_root) if path is not None else node
 
     return [dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix)) for ch in chapters]
 
@@ -134,12 +136,18 @@ def cell_options(code: str) -> tuple[dict[str, str], str]:
     return options, "\n".join(lines[n:]) if n else code
 
 
-def _figure(block: CodeBlock, path: Path, kind: str) -> Figure:
+def _figure(block: CodeBlock, path: Path, kind: str, root: Path) -> Figure:
     """The figure that shows a rendered diagram (absolute ``src``: the asset transform makes it project-relative).
     Fence attributes win over Quarto cell options."""
     options, _ = cell_options(block.code)
     caption = block.attr.get("caption") or block.attr.get("fig-cap") or options.get("fig-cap", "")
-    alt = block.attr.get("alt") or block.attr.get("fig-alt") or options.get("fig-alt") or caption or _alt(path, kind)
+    alt = (
+        block.attr.get("alt")
+        or block.attr.get("fig-alt")
+        or options.get("fig-alt")
+        or caption
+        or _alt(path, kind, root)
+    )
     size = tuple((k, v) for k, v in block.attr.kv if k in _SIZE_KEYS)
     image = Image(str(path.resolve()), alt, attr=Attr(kv=size))
     classes = ("diagram", f"diagram-{kind}", *block.attr.classes)
@@ -147,28 +155,23 @@ def _figure(block: CodeBlock, path: Path, kind: str) -> Figure:
     return Figure(image, (Text(caption),) if caption else (), Attr(ident, classes), pos=block.pos)
 
 
-def _alt(path: Path, kind: str) -> str:
-    words = svg_words(path.read_bytes())
+def _alt(path: Path, kind: str, root: Path) -> str:
+    words = svg_words(read_cached(path, root) or b"")
     name = "Graphviz diagram" if kind == "dot" else "Mermaid diagram"
     return f"{name}: {words}" if words else name
 
 
-def _signed(path: Path) -> bool:
+def _signed(path: Path, root: Path) -> bool:
     """Whether ``path`` is a diagram this user rendered (its signature beside it, see
     :mod:`presswork.buildcache`): a cached SVG from elsewhere (a committed cache) is rendered again."""
-    try:
-        return verify(path.read_bytes(), path.with_suffix(".sig").read_bytes())
-    except OSError:
-        return False
+    data, signature = read_cached(path, root), read_cached(path.with_suffix(".sig"), root)
+    return data is not None and signature is not None and verify(data, signature)
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write the SVG and its signature, each atomically (parallel builds of one project may render
-    the same diagram); without a signing key the SVG is still written, for this build."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write(path: Path, data: bytes, root: Path) -> None:
+    """Write the SVG and its signature into the cache folder ``root``, each atomically (parallel builds of
+    one project may render the same diagram); without a signing key the SVG is still written, for this build."""
+    make_dirs(path.parent, root, "cache folder")
     for target, content in ((path, data), (path.with_suffix(".sig"), sign(data))):
-        if content is None:
-            continue
-        part = target.with_name(f"{target.name}.{os.getpid()}.part")
-        part.write_bytes(content)
-        os.replace(part, target)
+        if content is not None:
+            write_atomic(target, content, root, durable=False)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import files
 from ..diagnostics import PressworkError
 from ..tree import Pos
 
@@ -153,7 +154,7 @@ def _load(
     if len(chain) > 20:
         raise PressworkError("includes nested more than 20 deep", pos)
     try:
-        data = path.read_bytes()
+        data = files.read_bytes(path, [root], ref, pos)
     except OSError as exc:
         raise PressworkError(f"cannot read included file {ref!r}: {exc.strerror or exc}", pos) from None
     if len(data) > max_bytes:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from presswork.buildcache import read_cached, user_cache_root, write_atomically
+from presswork.files import remove_stale
 
 from .fonts import cache_dir
 
@@ -26,9 +28,8 @@ class DiskCache:
         """The bytes stored under ``key``, or None."""
         if key in self.memory:
             return self.memory[key]
-        try:
-            data = (self.folder() / f"{key}{self.suffix}").read_bytes()
-        except OSError:
+        data = read_cached(self.folder() / f"{key}{self.suffix}", user_cache_root())
+        if data is None:
             return None
         self.memory[key] = data
         return data
@@ -37,14 +38,12 @@ class DiskCache:
         """Store ``data`` under ``key`` (the oldest files beyond ``keep`` are removed, once per process)."""
         self.memory[key] = data
         folder = self.folder()
-        path = folder / f"{key}{self.suffix}"
+        if not write_atomically(folder / f"{key}{self.suffix}", data, user_cache_root()):
+            return
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{key}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(path)
             if not self.pruned:
                 self.pruned = True
+                remove_stale(folder)  # what writers killed before renaming left behind
                 files = sorted(folder.glob(f"*{self.suffix}"), key=lambda p: p.stat().st_mtime)
                 for old in files[: max(0, len(files) - self.keep)]:
                     old.unlink(missing_ok=True)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from presswork.buildcache import user_cache_dir
+from presswork.buildcache import read_cached, user_cache_dir, user_cache_root, write_atomically
 
 GENERIC_FAMILIES = frozenset(
     {
@@ -195,9 +195,9 @@ class _CoverageCache:
     def _load_disk(self) -> dict[str, Any]:
         if self.disk is None:
             try:
-                data = json.loads(self._file().read_text(encoding="utf-8"))
+                data = json.loads(read_cached(self._file(), user_cache_root()) or b"{}")
                 self.disk = data if isinstance(data, dict) else {}
-            except (OSError, ValueError):
+            except ValueError:
                 self.disk = {}
         return self.disk
 
@@ -205,20 +205,14 @@ class _CoverageCache:
         """Add one face to the file: merged with what other processes wrote meanwhile, replaced atomically."""
         path = self._file()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                current = json.loads(path.read_text(encoding="utf-8"))
-                if not isinstance(current, dict):
-                    current = {}
-            except (OSError, ValueError):
+            current = json.loads(read_cached(path, user_cache_root()) or b"{}")
+            if not isinstance(current, dict):
                 current = {}
-            current[entry] = {"stamp": list(stamp), "bounds": list(coverage.bounds)}
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(current, separators=(",", ":")), encoding="utf-8")
-            tmp.replace(path)
+        except ValueError:
+            current = {}
+        current[entry] = {"stamp": list(stamp), "bounds": list(coverage.bounds)}
+        if write_atomically(path, json.dumps(current, separators=(",", ":")).encode("utf-8"), user_cache_root()):
             self.disk = current
-        except OSError:
-            pass
 
     def get(self, file: str, index: int) -> Coverage:
         """The coverage of face ``index`` of font ``file`` (empty when the file cannot be read)."""

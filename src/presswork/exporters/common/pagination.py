@@ -39,11 +39,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from presswork.buildcache import seal, unseal, write_atomically
+from presswork import files
+from presswork.buildcache import read_cached, seal, unseal, write_atomically
+from presswork.diagnostics import PressworkError
 
 #: Characters never counted when locating a page start inside a block.
 IGNORED = frozenset("\u200b\u00ad\u2010\u21aa\u200c\u200d\ufeff")
-CACHE_DIR = ".presswork-cache"
+CACHE_DIR = files.CACHE_DIR
 #: Bump when the meaning of cached page starts changes.
 FORMAT = 1
 #: The project folder whose print layout a PDF worker of this build produces (set before forking).
@@ -161,8 +163,8 @@ def files_digest(
             try:
                 real = Path(path).resolve()
                 if allowed(real) and real.is_file():
-                    hashes[path] = hashlib.sha256(real.read_bytes()).hexdigest()
-            except (OSError, RuntimeError):
+                    hashes[path] = hashlib.sha256(files.read_bytes(real, [real.parent])).hexdigest()
+            except (OSError, RuntimeError, PressworkError):
                 pass
         lines.append(f"{url} {hashes[path]}")
     return "\n".join(lines)
@@ -176,11 +178,9 @@ def _path(root: Path, key: str) -> Path:
 def locked(root: Path, key: str) -> Iterator[None]:
     """Hold the lock of layout ``key`` (other build workers wait for it); without a writable
     project folder there is no cache to share, and no lock is taken."""
-    folder = root / CACHE_DIR
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle = open(folder / f"pagination-{key}.lock", "w")  # noqa: SIM115 (closed below)
-    except OSError:
+        handle = _open_lock(root, f"pagination-{key}.lock")
+    except (OSError, PressworkError):
         yield
         return
     with handle:
@@ -193,6 +193,14 @@ def locked(root: Path, key: str) -> Iterator[None]:
 
 def _build_lock(root: Path) -> Path:
     return root / CACHE_DIR / "print-layout.lock"
+
+
+def _open_lock(root: Path, name: str) -> Any:
+    """The lock file ``name`` of the project ``root``'s cache folder, through the file gate: never a link
+    (a link planted there is replaced, so locking never truncates or creates a file elsewhere)."""
+    cache = files.cache_root(root)
+    files.make_dirs(cache, cache, "cache folder")
+    return files.open_lock(root / CACHE_DIR / name, cache)
 
 
 def expect_layout(root: Path) -> None:
@@ -208,11 +216,10 @@ def producing() -> None:
     if _announced is None:
         return
     try:
-        _build_lock(_announced).parent.mkdir(parents=True, exist_ok=True)
-        handle = open(_build_lock(_announced), "w")  # noqa: SIM115 (closed in layout_done)
+        handle = _open_lock(_announced, _build_lock(_announced).name)
         fcntl.flock(handle, fcntl.LOCK_EX)
         _producer = handle
-    except OSError:
+    except (OSError, PressworkError):
         _producer = None
 
 
@@ -239,10 +246,10 @@ def _wait_for_producer(root: Path) -> None:
     if _announced is None or _producer is not None or _announced != root:
         return
     try:
-        with open(_build_lock(root), "a") as handle:
+        with _open_lock(root, _build_lock(root).name) as handle:
             fcntl.flock(handle, fcntl.LOCK_SH)
             fcntl.flock(handle, fcntl.LOCK_UN)
-    except OSError:
+    except (OSError, PressworkError):
         pass
 
 
@@ -250,10 +257,11 @@ def load(root: Path, key: str) -> list[PageStart | None] | None:
     """The cached page starts of layout ``key``, or None; first waits while a PDF worker announced
     by :func:`expect_layout` is laying the book out (it holds the build's layout lock)."""
     _wait_for_producer(root)
+    sealed = read_cached(_path(root, key), files.cache_root(root))
     try:
-        payload = unseal(_path(root, key).read_bytes(), f"pagination-{key}")
+        payload = unseal(sealed, f"pagination-{key}") if sealed is not None else None
         data = json.loads(payload) if payload is not None else None
-    except (OSError, ValueError):
+    except ValueError:
         return None
     if not isinstance(data, list):
         return None
@@ -265,6 +273,6 @@ def store(root: Path, key: str, starts: Sequence[PageStart | None]) -> None:
     try:
         sealed = seal(json.dumps([asdict(s) if s else None for s in starts]).encode(), f"pagination-{key}")
         if sealed is not None:
-            write_atomically(_path(root, key), sealed)
+            write_atomically(_path(root, key), sealed, files.cache_root(root))
     finally:
         layout_done()

@@ -11,6 +11,7 @@ from pathlib import Path
 from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.common.visibility import HIDDEN_CLASSES
 from presswork.exporters.common.zips import EPUB_RULES, normalise_zip
+from presswork.files import real_root, write_into
 from presswork.indexing import with_index
 from presswork.tree import Document
 
@@ -40,4 +41,4 @@ class EpubExporter(Exporter[EpubOptions]):
         book.navigation(book.chapters())
         book.embed_fonts()
         data = patch_package(book.package(), book.lang, book.direction)
-        target.write_bytes(normalise_zip(data, ctx.build_time, EPUB_RULES))
+        write_into(target, normalise_zip(data, ctx.build_time, EPUB_RULES), real_root(target.parent), durable=False)

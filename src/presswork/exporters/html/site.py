@@ -15,6 +15,7 @@ from presswork.exporters.common.contents import ContentsEntry, book_contents, ch
 from presswork.exporters.common.highlight import pygments_css
 from presswork.exporters.common.html import EPUB_NS, HtmlRenderer, attr_esc, attrs
 from presswork.exporters.epub.content import Images, collect_images
+from presswork.files import make_dirs, write_new
 from presswork.tree import Chapter, Document, Image, Note, Table, plain_text
 
 from .options import HtmlOptions
@@ -108,12 +109,13 @@ class Site:
             )
         self.files[INDEX_FILE] = self.index_page()
         target.mkdir()
+        root = Path(os.path.realpath(target))  # every file goes inside the new folder (through the file gate)
         stamp = self.ctx.build_time.timestamp()
         for name in sorted(self.files):
             path = target / name
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_dirs(path.parent, root)
             data = self.files[name]
-            path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+            write_new(path, data.encode("utf-8") if isinstance(data, str) else data, root)
             if self.ctx.reproducible:
                 os.utime(path, (stamp, stamp))
 

@@ -83,11 +83,13 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from presswork.buildcache import seal, unseal, write_atomically
+from presswork.buildcache import prune_folder, read_cached, seal, unseal, write_atomically
 from presswork.diagnostics import PressworkError, Reporter, Warning_
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.breaking import chapter_breaks
 from presswork.exporters.common.pagination import CACHE_DIR, PageStart, files_digest, page_starts
+from presswork.files import cache_root
+from presswork.lifeline import Token, bind_to_parent, forking, parent_token
 from presswork.tree import Document, blocks_text
 
 from .engine import import_weasyprint
@@ -236,21 +238,21 @@ class BatchCache:
 
     def __init__(self, root: Path) -> None:
         self.folder = root / CACHE_DIR / "pdf-batches"
+        self.root = cache_root(root)
 
     def get_json(self, key: str) -> Any:
         """The cached JSON value of ``key``, or None (also when this user did not write it: buildcache)."""
+        sealed = read_cached(self.folder / f"{key}.json", self.root)
         try:
-            data = unseal((self.folder / f"{key}.json").read_bytes(), f"{key}.json")
+            data = unseal(sealed, f"{key}.json") if sealed is not None else None
             return None if data is None else json.loads(data)
-        except (OSError, ValueError):
+        except ValueError:
             return None
 
     def get_pdf(self, key: str) -> bytes | None:
         """The cached PDF of ``key`` (with its facts in ``key``.json), or None."""
-        try:
-            return unseal((self.folder / f"{key}.pdf").read_bytes(), f"{key}.pdf")
-        except OSError:
-            return None
+        sealed = read_cached(self.folder / f"{key}.pdf", self.root)
+        return unseal(sealed, f"{key}.pdf") if sealed is not None else None
 
     def put(self, key: str, value: Any, pdf: bytes | None = None) -> None:
         """Store ``value`` (and ``pdf``) under ``key``, each file signed and written atomically."""
@@ -258,15 +260,11 @@ class BatchCache:
         for name, data in files:
             sealed = seal(data, name) if data is not None else None
             if sealed is not None:
-                write_atomically(self.folder / name, sealed)
+                write_atomically(self.folder / name, sealed, self.root)
 
     def prune(self, keep: set[str]) -> None:
         """Remove every cached batch not named in ``keep`` (the cache holds one book's batches)."""
-        with contextlib.suppress(OSError):
-            for path in self.folder.iterdir():
-                if path.name.split(".", 1)[0] not in keep:
-                    with contextlib.suppress(OSError):
-                        path.unlink()
+        prune_folder(self.folder, self.root, lambda name: name.split(".", 1)[0] in keep)
 
 
 # --------------------------------------------------------------------------- the worker side
@@ -537,8 +535,10 @@ class _Laid:
         )
 
 
-def _worker(job: Job, conn: Any) -> None:
-    """A worker process: lay ``job`` out, report, wait for its place, write it, send it back."""
+def _worker(job: Job, conn: Any, parent: Token) -> None:
+    """A worker process: lay ``job`` out, report, wait for its place, write it, send it back (and end
+    with the process that started it, even on kill -9)."""
+    bind_to_parent(parent)
     try:
         laid = _Laid(job)
         conn.send(("report", laid.report()))
@@ -591,8 +591,9 @@ class Pool:
             return
         assert self.context is not None
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker, args=(job, child), daemon=True)
-        process.start()
+        process = self.context.Process(target=_worker, args=(job, child, parent_token()), daemon=True)
+        with forking():
+            process.start()
         child.close()
         self.running[job.index] = _Running(process, parent)
 

@@ -31,6 +31,7 @@ from presswork.exporters.common.pagination import (
     page_starts,
     store,
 )
+from presswork.files import read_text
 from presswork.tree import Chapter, Document, Image, Pos, blocks_text, plain_text
 
 from .engine import import_weasyprint
@@ -68,7 +69,8 @@ def stylesheet(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometry) 
     parts = [page_css(geo, opts.print, doc.meta.title, opts.footnotes)]
     names = ("pdf/book.css", "pdf/two-sided.css") if opts.print else ("pdf/book.css",)
     for name in names:
-        parts += [(d / name).read_text(encoding="utf-8") for d in reversed(ctx.theme.dirs) if (d / name).is_file()]
+        roots = ctx.gate.allowed_dirs()
+        parts += [read_text(d / name, roots) for d in reversed(ctx.theme.dirs) if (d / name).is_file()]
     parts.append(pygments_css(opts.code_style, "pre.code"))
     if opts.page_refs:
         parts.append(PAGE_REFS_CSS)
@@ -305,8 +307,8 @@ def write_pdf(doc: Document, ctx: BuildContext[PdfOptions], laid_out: Any, targe
     try:
         with font_timestamps(ctx.build_time if ctx.reproducible else None):
             laid_out.write_pdf(target, finisher=finisher, **options)
-    except PressworkError:
-        raise
+    except (PressworkError, OSError):
+        raise  # an OSError is the disk's (full, read-only): the build names the output it could not write
     except Exception as exc:  # WeasyPrint errors are not ours to show as tracebacks
         raise PressworkError(f"PDF output failed: {type(exc).__name__}: {exc}") from exc
 

@@ -14,6 +14,7 @@ from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.visibility import HIDDEN_CLASSES
 from presswork.exporters.common.zips import PPTX_RULES, write_zip
+from presswork.files import real_root, write_into
 from presswork.indexing import with_index
 from presswork.tree import Document, Pos
 
@@ -142,7 +143,9 @@ class PptxExporter(Exporter[PptxOptions]):
         writer.finish()
         cache.prune()
         set_core_properties(prs, doc.meta, ctx.build_time)
-        target.write_bytes(write_zip(package_entries(prs), ctx.build_time, PPTX_RULES))
+        write_into(
+            target, write_zip(package_entries(prs), ctx.build_time, PPTX_RULES), real_root(target.parent), durable=False
+        )
         if opts.handout:
             _, problem = write_handout(target)
             if problem:

@@ -8,11 +8,17 @@ each with the title the project gives it and the part it belongs to.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BookProject", "Entry", "detect"]
+from ... import files
+from ...diagnostics import PressworkError
+from ...tree import Pos
+
+__all__ = ["BookProject", "Entry", "chapter_inside", "detect", "line_of", "read_project_file"]
 
 
 @dataclass(frozen=True)
@@ -56,3 +62,36 @@ def detect(folder: Path) -> BookProject | None:
         if found is not None:
             return found
     return None
+
+
+def read_project_file(file: Path, folder: Path, display: str) -> str:
+    """The text of the project file ``file`` of the project ``folder`` (a BOM dropped), through the file
+    gate: a project file that is a link to a file outside the project is refused, never read."""
+    return files.read_bytes(file, [files.real_root(folder)], display, Pos(display)).decode("utf-8-sig")
+
+
+def chapter_inside(path: Path, folder: Path, ref: str, what: str, pos: Pos | Callable[[], Pos]) -> Path:
+    """The real path of the chapter ``ref`` (at ``path``) that ``pos`` lists, when it lies inside the project
+    ``folder``; else an error at ``pos`` (``what``: how the listing is named, "the summary"; ``pos`` may be
+    a function, called only for the error)."""
+    real = path.resolve()
+    if not files.within(real, [files.real_root(folder)]):
+        link = files.within(os.path.normpath(path.absolute()), [folder.absolute()])
+        how = "is a link to a file outside" if link else "is outside"
+        raise PressworkError(
+            f"chapter file {ref!r} listed in {what} {how} the project folder", pos if isinstance(pos, Pos) else pos()
+        )
+    return real
+
+
+def line_of(file: Path, folder: Path, needle: str) -> int:
+    """The first line of the project file ``file`` that holds ``needle`` (0 when none does or it cannot be read):
+    a value of a YAML file, which the parser returns without its line."""
+    try:
+        text = read_project_file(file, folder, file.name)
+    except (OSError, UnicodeDecodeError, PressworkError):
+        return 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    return 0

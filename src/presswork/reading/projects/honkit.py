@@ -8,7 +8,7 @@ from typing import Any
 
 from ...diagnostics import PressworkError
 from ...tree import Pos
-from . import BookProject
+from . import BookProject, read_project_file
 from .summary import parse_summary
 
 
@@ -18,7 +18,7 @@ def detect(folder: Path) -> BookProject | None:
     data: dict[str, Any] = {}
     if file.is_file():
         try:
-            loaded = json.loads(file.read_text(encoding="utf-8-sig"))
+            loaded = json.loads(read_project_file(file, folder, file.name))
         except json.JSONDecodeError as exc:
             raise PressworkError(f"invalid JSON: {exc.msg}", Pos(file.name, exc.lineno)) from None
         except (OSError, UnicodeDecodeError) as exc:
@@ -38,7 +38,7 @@ def detect(folder: Path) -> BookProject | None:
     if isinstance(data.get("author"), str) and data["author"].strip():
         settings["authors"] = (data["author"].strip(),)
     display = "SUMMARY.md" if root == "." else f"{root}/SUMMARY.md"
-    summary = parse_summary(summary_file, content, display)
+    summary = parse_summary(summary_file, content, display, folder)
     project = BookProject(
         "honkit",
         file if file.is_file() else summary_file,

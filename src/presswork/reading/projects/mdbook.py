@@ -8,7 +8,7 @@ from typing import Any
 
 from ...diagnostics import PressworkError
 from ...tree import Pos
-from . import BookProject
+from . import BookProject, read_project_file
 from .summary import parse_summary
 
 #: Preprocessors that change nothing a book in the source language shows: mdBook's own ``links``
@@ -16,9 +16,9 @@ from .summary import parse_summary
 _HARMLESS = frozenset({"links", "index", "gettext"})
 
 
-def _read_toml(file: Path, display: str) -> dict[str, Any]:
+def _read_toml(file: Path, folder: Path, display: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(file.read_text(encoding="utf-8"))
+        return tomllib.loads(read_project_file(file, folder, display))
     except tomllib.TOMLDecodeError as exc:
         raise PressworkError(f"invalid TOML: {exc}", Pos(display)) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -30,7 +30,7 @@ def detect(folder: Path) -> BookProject | None:
     file = folder / "book.toml"
     table: dict[str, Any] = {}
     if file.is_file():
-        table = _read_toml(file, file.name)
+        table = _read_toml(file, folder, file.name)
     elif not (folder / "src" / "SUMMARY.md").is_file():
         return None
     book = table.get("book", {}) if isinstance(table.get("book"), dict) else {}
@@ -51,7 +51,7 @@ def detect(folder: Path) -> BookProject | None:
     site_url = html.get("site-url", "") if isinstance(html, dict) else ""
     if isinstance(site_url, str) and site_url.startswith(("http://", "https://")):
         settings["site_url"] = site_url
-    summary = parse_summary(summary_file, content, f"{src}/SUMMARY.md")
+    summary = parse_summary(summary_file, content, f"{src}/SUMMARY.md", folder)
     project = BookProject(
         "mdbook", file if file.is_file() else summary_file, content, settings, summary.entries, notes=summary.notes
     )

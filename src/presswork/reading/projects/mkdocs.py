@@ -9,23 +9,25 @@ from typing import Any
 
 from ...diagnostics import PressworkError
 from ...tree import Pos
-from . import BookProject, Entry
+from . import BookProject, Entry, chapter_inside, line_of
 from .yamlfile import read_yaml
 
 _SKIP = re.compile(r"^(\.|_)")
 
 
-def _all_pages(content: Path) -> list[Path]:
-    """Without ``nav``: every Markdown page, ``index.md`` first, in MkDocs' (alphabetical) order."""
+def _all_pages(content: Path, folder: Path, display: str) -> list[Path]:
+    """Without ``nav``: every Markdown page, ``index.md`` first, in MkDocs' (alphabetical) order (a page that
+    is a link to a file outside the project is an error)."""
     pages = [
-        p.resolve()
+        (
+            p.relative_to(content),
+            chapter_inside(p, folder, p.relative_to(content).as_posix(), "the docs folder", Pos(display)),
+        )
         for p in content.rglob("*.md")
         if not any(_SKIP.match(part) for part in p.relative_to(content).parts)
     ]
-    return sorted(
-        pages,
-        key=lambda p: (p.relative_to(content).parent.parts, p.stem.lower() not in {"index", "readme"}, p.name.lower()),
-    )
+    pages.sort(key=lambda p: (p[0].parent.parts, p[0].stem.lower() not in {"index", "readme"}, p[0].name.lower()))
+    return [real for _, real in pages]
 
 
 def detect(folder: Path) -> BookProject | None:
@@ -33,7 +35,7 @@ def detect(folder: Path) -> BookProject | None:
     file = next((folder / n for n in ("mkdocs.yml", "mkdocs.yaml") if (folder / n).is_file()), None)
     if file is None:
         return None
-    data = read_yaml(file, file.name)
+    data = read_yaml(file, file.name, folder)
     docs_dir = str(data.get("docs_dir") or "docs")
     content = (folder / docs_dir).resolve()
     if not content.is_relative_to(folder) or not content.is_dir():
@@ -59,9 +61,9 @@ def detect(folder: Path) -> BookProject | None:
     nav = data.get("nav")
     if isinstance(nav, list):
         seen: set[Path] = set()
-        _walk_nav(nav, content, "", project, seen, file.name)
+        _walk_nav(nav, content, "", project, seen, file, folder)
     else:
-        project.entries = [Entry(p) for p in _all_pages(content)]
+        project.entries = [Entry(p) for p in _all_pages(content, folder, file.name)]
     extra = data.get("extra")
     if isinstance(extra, dict):
         project.variables = {f"extra.{k}": str(v) for k, v in extra.items() if isinstance(v, (str, int, float))}
@@ -69,15 +71,18 @@ def detect(folder: Path) -> BookProject | None:
     return project
 
 
-def _walk_nav(items: list[Any], content: Path, part: str, project: BookProject, seen: set[Path], display: str) -> None:
+def _walk_nav(
+    items: list[Any], content: Path, part: str, project: BookProject, seen: set[Path], file: Path, folder: Path
+) -> None:
     """Add the pages of a ``nav`` list in order; a top-level section's title is the part of its pages."""
+    display = file.name
     for item in items:
         title, value = "", item
         if isinstance(item, dict) and len(item) == 1:
             title, value = next(iter(item.items()))
             title = str(title)
         if isinstance(value, list):
-            _walk_nav(value, content, part or title, project, seen, display)
+            _walk_nav(value, content, part or title, project, seen, file, folder)
             continue
         if not isinstance(value, str):
             project.notes.append((display, 0, f"nav entry {item!r} is not understood; left out"))
@@ -85,12 +90,16 @@ def _walk_nav(items: list[Any], content: Path, part: str, project: BookProject, 
         split = urllib.parse.urlsplit(value)
         if split.scheme or value.startswith("//"):
             continue  # a link to another site in the menu: not a page of the book
-        path = (content / urllib.parse.unquote(split.path)).resolve()
+
+        def where(value: str = value) -> Pos:
+            return Pos(display, line_of(file, folder, value))
+
+        path = chapter_inside(content / urllib.parse.unquote(split.path), folder, value, "nav", where)
         if path.is_dir():
-            path = path / "index.md"
+            path = chapter_inside(path / "index.md", folder, value, "nav", where)
         if path in seen:
             continue
         if not path.is_file():
-            raise PressworkError(f"page {value!r} listed in nav does not exist in the docs folder", Pos(display))
+            raise PressworkError(f"page {value!r} listed in nav does not exist in the docs folder", where())
         seen.add(path)
         project.entries.append(Entry(path, title, part))

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...diagnostics import PressworkError
 from ...tree import Pos
-from . import BookProject, Entry
+from . import BookProject, Entry, chapter_inside, line_of, read_project_file
 from .yamlfile import names, read_yaml
 
 
@@ -16,7 +16,7 @@ def detect(folder: Path) -> BookProject | None:
     file = next((folder / n for n in ("_quarto.yml", "_quarto.yaml") if (folder / n).is_file()), None)
     if file is None:
         return None
-    data = read_yaml(file, file.name)
+    data = read_yaml(file, file.name, folder)
     book = data.get("book")
     project_table = data.get("project") if isinstance(data.get("project"), dict) else {}
     if not isinstance(book, dict):
@@ -43,26 +43,27 @@ def detect(folder: Path) -> BookProject | None:
             continue
         if not isinstance(items, list):
             raise PressworkError(f"book {key} must be a list of files", Pos(file.name))
-        _add(items, folder, "", appendix, project, seen, file.name)
+        _add(items, folder, "", appendix, project, seen, file)
     if not project.entries:
         raise PressworkError("the Quarto book lists no chapters (book: chapters)", Pos(file.name))
     return project
 
 
 def _add(
-    items: list[Any], folder: Path, part: str, appendix: bool, project: BookProject, seen: set[Path], display: str
+    items: list[Any], folder: Path, part: str, appendix: bool, project: BookProject, seen: set[Path], file: Path
 ) -> None:
+    display = file.name
     for item in items:
         if isinstance(item, dict) and "chapters" in item:
             title = str(item.get("part") or "")
-            part_file = (folder / title).resolve() if title.endswith((".qmd", ".md")) else None
+            part_file = folder / title if title.endswith((".qmd", ".md")) else None
             if part_file is not None and part_file.is_file():  # a part page: its file opens the part
                 name = title
-                title = _file_title(part_file) or Path(name).stem
-                _add([name], folder, title, appendix, project, seen, display)
+                title = _file_title(part_file, folder) or Path(name).stem
+                _add([name], folder, title, appendix, project, seen, file)
             chapters = item.get("chapters")
             if isinstance(chapters, list):
-                _add(chapters, folder, title, appendix, project, seen, display)
+                _add(chapters, folder, title, appendix, project, seen, file)
             continue
         if isinstance(item, dict) and "href" in item:
             item = item["href"]
@@ -71,11 +72,15 @@ def _add(
             continue
         if item.startswith(("http://", "https://")):
             continue
-        path = (folder / item).resolve()
+
+        def where(item: str = item) -> Pos:
+            return Pos(display, line_of(file, folder, item))
+
+        path = chapter_inside(folder / item, folder, item, "the book", where)
         if path in seen:
             continue
         if not path.is_file():
-            raise PressworkError(f"chapter file {item!r} listed in the book does not exist", Pos(display))
+            raise PressworkError(f"chapter file {item!r} listed in the book does not exist", where())
         if path.suffix.lower() not in (".md", ".qmd", ".markdown"):
             project.notes.append((display, 0, f"chapter {item!r} is not Markdown (.md/.qmd); left out"))
             continue
@@ -83,13 +88,13 @@ def _add(
         project.entries.append(Entry(path, "", part, appendix))
 
 
-def _file_title(path: Path) -> str:
+def _file_title(path: Path, folder: Path) -> str:
     """The title of a part file: its front matter ``title``, else its first ``#`` heading ("" if none)."""
     import re
 
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = read_project_file(path, folder, path.name)
+    except (OSError, UnicodeDecodeError, PressworkError):
         return ""
     found = re.search(r"^title:\s*[\"']?(.+?)[\"']?\s*$", text, re.MULTILINE) if text.startswith("---") else None
     found = found or re.search(r"^#\s+(.+?)\s*(\{[^}]*\})?\s*$", text, re.MULTILINE)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ...diagnostics import PressworkError
 from ...tree import Pos
-from . import Entry
+from . import Entry, chapter_inside, read_project_file
 
 _ITEM = re.compile(r"^(?P<indent>\s*)[-*+]\s+(?P<rest>.*)$")
 _LINK = re.compile(r"^\[(?P<title>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target>[^)]*)\)\s*$")
@@ -31,16 +31,18 @@ def plain_title(text: str) -> str:
     return re.sub(r"[`*_]+", "", text).strip()
 
 
-def parse_summary(file: Path, content: Path, display: str) -> Summary:
-    """Parse ``file`` (a SUMMARY.md); chapter paths are relative to the folder ``content``.
+def parse_summary(file: Path, content: Path, display: str, folder: Path | None = None) -> Summary:
+    """Parse ``file`` (a SUMMARY.md of the project ``folder``, by default ``content``); chapter paths are
+    relative to the folder ``content`` and must lead to files inside the project.
 
     Prefix chapters (plain links before the list), numbered chapters (nested list items),
     part titles (headings after the first one) and suffix chapters are all chapters in
     order; a heading starts a part; draft chapters (``[Title]()``) are left out with a note;
     a second link to a file already listed (``page.md#section``) adds nothing.
     """
+    folder = folder or content
     try:
-        lines = file.read_text(encoding="utf-8-sig").splitlines()
+        lines = read_project_file(file, folder, display).splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise PressworkError(f"cannot read the summary: {exc}", Pos(display)) from None
     entries: list[Entry] = []
@@ -86,7 +88,9 @@ def parse_summary(file: Path, content: Path, display: str) -> Summary:
         if split.scheme or target.startswith("//"):
             notes.append((display, number, f"summary link {target!r} is not a chapter of the book; left out"))
             continue
-        path = (content / urllib.parse.unquote(split.path)).resolve()
+        path = chapter_inside(
+            content / urllib.parse.unquote(split.path), folder, split.path, "the summary", Pos(display, number)
+        )
         if path in seen:
             continue
         if not path.is_file():

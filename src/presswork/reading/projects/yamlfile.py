@@ -9,6 +9,7 @@ import yaml
 
 from ...diagnostics import PressworkError
 from ...tree import Pos
+from . import read_project_file
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -29,10 +30,12 @@ _TolerantLoader.add_multi_constructor("!", _any_tag)
 _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
 
 
-def read_yaml(file: Path, display: str) -> dict[str, Any]:
-    """The mapping in the YAML file ``file``; broken YAML is an error naming its line."""
+def read_yaml(file: Path, display: str, folder: Path | None = None) -> dict[str, Any]:
+    """The mapping in the YAML file ``file`` of the project ``folder`` (default: the file's folder); broken YAML
+    is an error naming its line."""
     try:
-        data = yaml.load(file.read_text(encoding="utf-8-sig"), Loader=_TolerantLoader)  # noqa: S506 - safe loader subclass
+        text = read_project_file(file, folder or file.parent, display)
+        data = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - safe loader subclass
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
         raise PressworkError(f"invalid YAML: {exc.problem or exc}", Pos(display, line)) from None
