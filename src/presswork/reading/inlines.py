@@ -90,20 +90,34 @@ def trim(inlines: Inlines) -> Inlines:
 
 
 def merge(nodes: list[Inline]) -> Inlines:
-    """Collapse white space in text nodes and join adjacent ones."""
+    """Collapse white space in text nodes and join adjacent ones.
+
+    Runs of text are gathered in a list and joined once, so a paragraph of a million lines
+    takes linear time (joining them one by one copied the growing text at every line).
+    """
     out: list[Inline] = []
+    run: list[str] = []  # the texts of the current run of adjacent text nodes
+    ends_in_space = False
+
+    def flush() -> None:
+        if run:
+            out.append(Text("".join(run)))
+            run.clear()
+
     for node in nodes:
         if isinstance(node, Text):
             text = _SPACE.sub(" ", node.text)
             if not text:
                 continue
-            if out and isinstance(out[-1], Text):
-                prev = out[-1].text
-                text = text[1:] if prev.endswith(" ") and text.startswith(" ") else text
-                out[-1] = Text(prev + text)
-                continue
-            node = Text(text)
+            if run and ends_in_space and text.startswith(" "):
+                text = text[1:]
+            if text:
+                run.append(text)
+                ends_in_space = text.endswith(" ")
+            continue
+        flush()
         out.append(node)
+    flush()
     return tuple(out)
 
 
