@@ -9,9 +9,10 @@ import yaml
 
 from ...diagnostics import PressworkError
 from ...tree import Pos
+from ..boundedyaml import BoundedSafeLoader, YamlBudgetError
 
 
-class _TolerantLoader(yaml.SafeLoader):
+class _TolerantLoader(BoundedSafeLoader):
     """A safe loader that reads any unknown tag (``!ENV``, ``!!python/name:x``) as its plain value."""
 
 
@@ -33,6 +34,9 @@ def read_yaml(file: Path, display: str) -> dict[str, Any]:
     """The mapping in the YAML file ``file``; broken YAML is an error naming its line."""
     try:
         data = yaml.load(file.read_text(encoding="utf-8-sig"), Loader=_TolerantLoader)  # noqa: S506 - safe loader subclass
+    except YamlBudgetError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else 0
+        raise PressworkError(f"YAML refused: {exc.problem}", Pos(display, line)) from None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
         raise PressworkError(f"invalid YAML: {exc.problem or exc}", Pos(display, line)) from None
