@@ -14,6 +14,7 @@ from typing import Any
 
 from .diagnostics import PressworkError, Reporter
 from .reading.sanitize import SvgError, clean_svg, looks_like_markup
+from .remote import RemoteError, download
 from .tree import Pos
 
 REMOTE_SCHEMES = ("http", "https")
@@ -71,6 +72,7 @@ class AssetGate:
     reporter: Reporter | None = None
     remote_requests: list[str] = field(default_factory=list)  # every URL actually requested
     _cache: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _refused: dict[str, PressworkError] = field(default_factory=dict, repr=False)  # refused URLs (fetch)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
@@ -190,34 +192,28 @@ class AssetGate:
 
     def fetch(self, url: str, pos: Pos | None = None) -> bytes:
         """Fetch a remote resource, only when ``allow_remote`` is on and the host (also of every
-        redirect) is allowed; at most ``remote_max_bytes``, within ``remote_timeout`` seconds."""
+        redirect) is allowed; at most ``remote_max_bytes``, within ``remote_timeout`` seconds in all
+        (connecting, redirects, headers and body: a server that sends a byte a second is cut off).
+
+        Each URL is requested at most once per build: its bytes, or the error that refused it
+        (a redirect to a host not allowed, a timeout...), are kept and given to every later request.
+        """
         url = self.check_remote(url, pos)
         if url in self._cache:
             return self._cache[url]
+        refused = self._refused.get(url)
+        if refused is not None:
+            raise PressworkError(refused.message, pos or refused.pos, refused.column)
         self.remote_requests.append(url)
-        opener = urllib.request.OpenerDirector()
-        for handler in (
-            urllib.request.ProxyHandler(),
-            urllib.request.HTTPHandler(),
-            urllib.request.HTTPSHandler(),
-            _GatedRedirects(self, pos),
-            urllib.request.HTTPDefaultErrorHandler(),
-            urllib.request.HTTPErrorProcessor(),
-        ):
-            opener.add_handler(handler)
         try:
-            with opener.open(url, timeout=self.remote_timeout) as response:
-                length = response.headers.get("Content-Length", "")
-                if length.isdigit() and int(length) > self.remote_max_bytes:
-                    raise PressworkError(f"{url!r} is larger than remote_max_bytes ({self.remote_max_bytes:,})", pos)
-                data = response.read(self.remote_max_bytes + 1)
-        except PressworkError:
+            data = download(url, self.remote_timeout, self.remote_max_bytes, _GatedRedirects(self, pos))
+            self._cache[url] = self.checked(data, url, pos)
+        except RemoteError as exc:
+            self._refused[url] = PressworkError(str(exc), pos)
+            raise self._refused[url] from None
+        except PressworkError as exc:
+            self._refused[url] = exc
             raise
-        except (OSError, ValueError) as exc:
-            raise PressworkError(f"cannot fetch {url!r}: {exc}", pos) from exc
-        if len(data) > self.remote_max_bytes:
-            raise PressworkError(f"{url!r} is larger than remote_max_bytes ({self.remote_max_bytes:,})", pos)
-        self._cache[url] = self.checked(data, url, pos)
         return self._cache[url]
 
     # ------------------------------------------------------------------ images
