@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .datauri import MAX_DATA_IMAGE_BYTES, DataUriError, decode_data_uri, describe, is_data_uri
 from .diagnostics import PressworkError, Reporter
 from .reading.sanitize import SvgError, clean_svg, looks_like_markup
 from .remote import RemoteError, download
@@ -69,6 +70,7 @@ class AssetGate:
     remote_timeout: float = 10.0
     remote_max_bytes: int = 20_000_000
     max_image_pixels: int = 50_000_000
+    max_data_image_bytes: int = MAX_DATA_IMAGE_BYTES  #: Largest image written inline as a ``data:`` URL.
     reporter: Reporter | None = None
     remote_requests: list[str] = field(default_factory=list)  # every URL actually requested
     _cache: dict[str, bytes] = field(default_factory=dict, repr=False)
@@ -130,10 +132,13 @@ class AssetGate:
         raise PressworkError(f"{path} is outside the project folder")
 
     def read_bytes(self, ref: str, base: str = "", pos: Pos | None = None) -> bytes:
-        """The bytes of a local file (through :meth:`resolve`) or, if allowed, a remote URL.
+        """The bytes of a local file (through :meth:`resolve`), a small ``data:`` image or, if allowed,
+        a remote URL.
 
         SVG and other markup comes back sanitised (see :meth:`checked`).
         """
+        if is_data_uri(ref):
+            return self.data_image(ref, pos)
         if is_remote(ref):
             return self.fetch(ref, pos)
         path = self.resolve(ref, base, pos)
@@ -145,6 +150,17 @@ class AssetGate:
                 raise PressworkError(f"cannot read {ref!r}: {exc.strerror}", pos) from exc
             self._cache[key] = self.checked(data, ref, pos)
         return self._cache[key]
+
+    def data_image(self, ref: str, pos: Pos | None = None) -> bytes:
+        """The bytes of the image in ``data:`` URL ``ref`` (at most ``max_data_image_bytes``), checked
+        like a file's (SVG sanitised; :meth:`image_size` then sniffs the type and counts the pixels)."""
+        if ref not in self._cache:
+            try:
+                data = decode_data_uri(ref, self.max_data_image_bytes)
+            except DataUriError as exc:
+                raise PressworkError(str(exc), pos) from None
+            self._cache[ref] = self.checked(data, describe(ref), pos)
+        return self._cache[ref]
 
     def checked(self, data: bytes, ref: str, pos: Pos | None = None) -> bytes:
         """``data`` made safe to embed: markup must be SVG, which is sanitised (each removal a

@@ -13,7 +13,8 @@ from .apparatus import apparatus, glossary_last
 from .assets import AssetGate, is_remote
 from .citations import apply_citations, load_bibliography
 from .config import Config
-from .diagnostics import PressworkError, Reporter
+from .datauri import describe, is_data_uri
+from .diagnostics import PressworkError, Reporter, too_deep
 from .diagrams import render_diagrams
 from .reading.crossrefs import mark_chapters
 from .structure import slugify
@@ -394,6 +395,11 @@ def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter)
                 f"remote image {node.src!r} not fetched (allow_remote is off); its alt text is shown", pos, "remote"
             )
             return Span(Attr(classes=("image-alt",)), (Text(node.alt or node.src),))
+        if is_data_uri(node.src):  # a small image written inline: checked like a file, kept as written
+            gate.image_size(gate.read_bytes(node.src, source, pos), describe(node.src), pos)
+            if not node.alt:
+                reporter.warn(f"image '{describe(node.src)}' has no alt text", pos, "alt-text")
+            return node
         path = gate.resolve(node.src, source, pos)
         gate.image_size(gate.read_bytes(node.src, source, pos), node.src, pos)
         src = gate.relative(path)
