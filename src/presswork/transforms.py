@@ -59,7 +59,10 @@ def check_nesting(chapters: list[Chapter], max_nesting: int) -> None:
     Runs iteratively (no recursion), before any transform or exporter that recurses.
     """
     for ch in chapters:
-        stack: list[tuple[Any, int, Pos | None]] = [(n, 0, Pos(ch.source)) for n in (*ch.title, *ch.blocks)]
+        stack: list[tuple[Any, int, Pos | None]] = [(n, 0, ch.title_at()) for n in ch.title]
+        stack += [(n, 0, Pos(ch.source)) for n in ch.blocks]
+        first: Pos | None = None  # the first block found too deep; the error names the deepest level
+        deepest = 0
         while stack:
             node, depth, pos = stack.pop()
             if not isinstance(node, Node):
@@ -67,13 +70,12 @@ def check_nesting(chapters: list[Chapter], max_nesting: int) -> None:
             here = node.pos if isinstance(node, Block) and node.pos is not None else pos
             kids = list(children(node))
             level = depth + (1 if kids and not isinstance(node, _NOT_A_LEVEL) else 0)
-            if level > max_nesting:
-                raise PressworkError(
-                    f"nesting deeper than {max_nesting} levels (lists, quotes, notes and inline "
-                    "markup counted together); raise max_nesting to allow it",
-                    here,
-                )
+            deepest = max(deepest, level)
+            if level > max_nesting and first is None:
+                first = here
             stack.extend((kid, level, here) for kid in kids)
+        if first is not None:
+            raise too_deep(max_nesting, "lists, quotes, notes and inline markup (counted together)", deepest, first)
 
 
 def flatten_notes(chapters: list[Chapter], reporter: Reporter) -> list[Chapter]:

@@ -62,8 +62,10 @@ def visible_nodes(doc: Document) -> Iterator[tuple[Any, Pos, Chapter]]:
             yield from visit(child, pos, ch)
 
     for ch in doc.chapters:
-        for node in (*ch.title, *ch.blocks):
-            yield from visit(node, Pos(ch.source), ch)
+        for inline in ch.title:
+            yield from visit(inline, ch.title_at(), ch)
+        for block in ch.blocks:
+            yield from visit(block, Pos(ch.source), ch)
 
 
 def _slug(src: str) -> str:

@@ -18,7 +18,7 @@ from markdown.extensions.toc import slugify_unicode
 from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
 
-from ...diagnostics import PressworkError, Reporter
+from ...diagnostics import PressworkError, Reporter, too_deep
 from ...tree import (
     Admonition,
     Attr,
@@ -102,19 +102,28 @@ class GfmReader:
 def _check_nesting(tokens: list[Token], path: str, max_nesting: int) -> None:
     """Refuse lists, quotes and divs nested deeper than ``max_nesting`` (markdown-it would stop reading
     the file at its own limit) with a clear error naming the line."""
-    depth = 0
+    depth = deepest = 0
+    first: Pos | None = None  # where the nesting first goes too deep (the error names the deepest level)
+    top = 0  # the deepest token level: at markdown-it's ceiling, it stopped reading deeper (the source may be)
     limit = nesting_limit(max_nesting) - 2
     for token in tokens:
+        top = max(top, token.level)
         if token.type in _CONTAINERS:
             depth += token.nesting
-            if depth > max_nesting or token.level > limit:
-                line = token.map[0] + 1 if token.map else 0
-                raise PressworkError(f"nesting deeper than {max_nesting} levels (lists, quotes, divs)", Pos(path, line))
-        if token.children and _inline_depth(token.children) > INLINE_LIMIT:
-            line = token.map[0] + 1 if token.map else 0
-            raise PressworkError(
-                f"inline markup (emphasis, links) nested deeper than {INLINE_LIMIT} levels", Pos(path, line)
-            )
+            deepest = max(deepest, depth)
+            if first is None and (depth > max_nesting or token.level > limit):
+                first = Pos(path, token.map[0] + 1 if token.map else 0)
+        if first is None and token.children:
+            inline = _inline_depth(token.children)
+            if inline > INLINE_LIMIT:
+                raise too_deep(
+                    max_nesting,
+                    "inline markup (emphasis, links)",
+                    inline,
+                    Pos(path, token.map[0] + 1 if token.map else 0),
+                )
+    if first is not None:
+        raise too_deep(max_nesting, "lists, quotes and divs", deepest, first, at_least=top >= limit + 1)
 
 
 #: Deepest nesting of inline markup accepted (``*a **b *c ...``); deeper input is refused with an error.
@@ -169,7 +178,9 @@ class _Converter:
         self.path = path
         self.reporter = reporter
         self.lines = lines
-        self.html = BlockBuilder(path, reporter, Locator(lines), max_depth=4 * max_nesting + 64)
+        self.html = BlockBuilder(
+            path, reporter, Locator(lines), max_depth=4 * max_nesting + 64, max_nesting=max_nesting
+        )
         self.footnotes: dict[str, Node] = {}
         self.note_cache: dict[str, Blocks] = {}
         self.note_lines: dict[str, int] = {}
