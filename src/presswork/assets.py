@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import threading
 import urllib.parse
 import urllib.request
@@ -28,11 +29,13 @@ IMAGE_TYPES = {
     ".webp": "image/webp",
 }
 _PIL_LOCK = threading.RLock()
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 def is_remote(ref: str) -> bool:
-    """True for http(s) URLs (also protocol-relative ``//host/x``)."""
-    return ref.startswith("//") or urllib.parse.urlsplit(ref).scheme.lower() in REMOTE_SCHEMES
+    """True for http(s) URLs (also protocol-relative ``//host/x``), well-formed or not."""
+    scheme = _SCHEME.match(ref)
+    return ref.startswith("//") or (scheme is not None and scheme.group(1).lower() in REMOTE_SCHEMES)
 
 
 def media_type(name: str) -> str:
@@ -192,7 +195,10 @@ class AssetGate:
         """The absolute URL of a remote resource the configuration allows, else a PressworkError."""
         if url.startswith("//"):
             url = "https:" + url
-        parts = urllib.parse.urlsplit(url)
+        try:
+            parts = urllib.parse.urlsplit(url)
+        except ValueError as exc:  # "http://[bad": an unclosed IPv6 address
+            raise PressworkError(f"not a valid URL: {url!r} ({exc})", pos) from None
         if not self.allow_remote:
             raise PressworkError(
                 f"remote resource {url!r} not fetched: set allow_remote = true to allow network access", pos

@@ -210,7 +210,11 @@ def resolve_links(
         if not isinstance(node, Link):
             return node
         url = node.url.strip()
-        scheme = urllib.parse.urlsplit(url).scheme.lower()
+        try:
+            scheme = urllib.parse.urlsplit(url).scheme.lower()
+        except ValueError as exc:  # "http://[bad": an unclosed IPv6 address
+            reporter.warn(f"link {url!r} removed: not a valid URL ({exc})", pos, "link")
+            return Span(Attr(), node.children)
         if scheme in EXTERNAL_SCHEMES or url.startswith("//"):
             return node
         if scheme and len(scheme) > 1:
