@@ -90,34 +90,29 @@ def trim(inlines: Inlines) -> Inlines:
 
 
 def merge(nodes: list[Inline]) -> Inlines:
-    """Collapse white space in text nodes and join adjacent ones.
+    """Join adjacent text nodes, collapsing each run of white space to one space.
 
-    Runs of text are gathered in a list and joined once, so a paragraph of a million lines
+    A run of text nodes is joined once and then collapsed, so a paragraph of a million lines
     takes linear time (joining them one by one copied the growing text at every line).
     """
     out: list[Inline] = []
     run: list[str] = []  # the texts of the current run of adjacent text nodes
-    ends_in_space = False
 
     def flush() -> None:
-        if run:
-            out.append(Text("".join(run)))
-            run.clear()
+        text = _SPACE.sub(" ", "".join(run))
+        if text:
+            out.append(Text(text))
+        run.clear()
 
     for node in nodes:
         if isinstance(node, Text):
-            text = _SPACE.sub(" ", node.text)
-            if not text:
-                continue
-            if run and ends_in_space and text.startswith(" "):
-                text = text[1:]
-            if text:
-                run.append(text)
-                ends_in_space = text.endswith(" ")
+            run.append(node.text)
             continue
-        flush()
+        if run:
+            flush()
         out.append(node)
-    flush()
+    if run:
+        flush()
     return tuple(out)
 
 

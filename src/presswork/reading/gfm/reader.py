@@ -79,6 +79,7 @@ _VOID = frozenset("area base br col embed hr img input link meta param source tr
 _ALIGN = re.compile(r"text-align:\s*(left|right|center)")
 _ATTR_LIST = re.compile(r"^\{:?\s*([^{}\n]*?)\s*\}")
 _MARKDOWN_ATTR = re.compile(r"""\smarkdown(?:\s*=\s*["']?(?:1|block|span)["']?)?[\s/>]""")
+_SOFT_BREAK = Text(" ")  #: A line break in a paragraph: a space.
 _DIV_CLOSE = re.compile(r"^\s*:{3,}\s*$")
 _DIV_INFO = re.compile(r"^(?P<name>[\w-]+)?\s*(?:\[(?P<title>[^\]]*)\])?\s*(?P<rest>.*)$")
 
@@ -504,8 +505,16 @@ class _Converter:
             self.image_captions = {}
         if not any(node.type == "html_inline" for node in nodes):  # the common case: no frames to open
             out: list[Inline] = []
-            for node in nodes:
-                out.extend(self.inline(node))
+            inline = self.inline
+            for node in nodes:  # text and line breaks (most nodes) without a call each
+                kind = node.type
+                if kind == "text":
+                    if node.content:
+                        out.append(Text(node.content))
+                elif kind == "softbreak":
+                    out.append(_SOFT_BREAK)
+                else:
+                    out.extend(inline(node))
             return merge(self.attribute_lists(out) if any(isinstance(n, Image) for n in out) else out)
         stack = [_Frame("", "", self.line)]
         for node in nodes:
