@@ -16,9 +16,34 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.state_inline import Delimiter
 from markdown_it.token import Token
 
-__all__ = ["backtick", "emphasis", "reference"]
+__all__ = ["backtick", "emphasis", "newline", "reference"]
 
 _RUN = re.compile("`+")
+
+
+def newline(state: StateInline, silent: bool) -> bool:
+    """A line break in a paragraph: a hard break after two or more spaces, else a soft break (markdown-it's
+    ``newline`` rule, reading the pending text once rather than on every test: it runs on every line)."""
+    pos = state.pos
+    src = state.src
+    if src[pos] != "\n":
+        return False
+    if not silent:
+        pending = state.pending
+        if pending.endswith("  "):
+            state.pending = pending.rstrip(" ")
+            state.push("hardbreak", "br", 0)
+        elif pending.endswith(" "):
+            state.pending = pending[:-1]
+            state.push("softbreak", "br", 0)
+        else:
+            state.push("softbreak", "br", 0)
+    pos += 1
+    end = state.posMax
+    while pos < end and src[pos] in " \t":  # the next line's leading spaces
+        pos += 1
+    state.pos = pos
+    return True
 
 
 def _last_runs(src: str) -> dict[int, int]:
