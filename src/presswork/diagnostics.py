@@ -156,7 +156,10 @@ def source_excerpt(root: Path, pos: Pos | None, column: int = 0, message: str = 
             data = fh.read()
     except OSError:
         return []
-    lines = data.decode(text_encoding(data), "replace").removeprefix("\ufeff").splitlines()
+    text = data.decode(text_encoding(data), "replace").removeprefix("\ufeff")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # as the reader numbers lines
+    if lines[-1] == "":
+        lines.pop()  # the end of the last line is not one more line
     if pos.line > len(lines):
         return []
     raw = lines[pos.line - 1]
