@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import threading
 import urllib.parse
 import urllib.request
@@ -14,8 +15,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import files
+from .datauri import MAX_DATA_IMAGE_BYTES, DataUriError, decode_data_uri, describe, is_data_uri
 from .diagnostics import PressworkError, Reporter
 from .reading.sanitize import SvgError, clean_svg, looks_like_markup
+from .remote import RemoteError, download
 from .tree import Pos
 
 REMOTE_SCHEMES = ("http", "https")
@@ -28,11 +31,13 @@ IMAGE_TYPES = {
     ".webp": "image/webp",
 }
 _PIL_LOCK = threading.RLock()
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 def is_remote(ref: str) -> bool:
-    """True for http(s) URLs (also protocol-relative ``//host/x``)."""
-    return ref.startswith("//") or urllib.parse.urlsplit(ref).scheme.lower() in REMOTE_SCHEMES
+    """True for http(s) URLs (also protocol-relative ``//host/x``), well-formed or not."""
+    scheme = _SCHEME.match(ref)
+    return ref.startswith("//") or (scheme is not None and scheme.group(1).lower() in REMOTE_SCHEMES)
 
 
 def media_type(name: str) -> str:
@@ -70,10 +75,12 @@ class AssetGate:
     remote_timeout: float = 10.0
     remote_max_bytes: int = 20_000_000
     max_image_pixels: int = 50_000_000
+    max_data_image_bytes: int = MAX_DATA_IMAGE_BYTES  #: Largest image written inline as a ``data:`` URL.
     reporter: Reporter | None = None
     remote_requests: list[str] = field(default_factory=list)  # every URL actually requested
     _cache: dict[str, bytes] = field(default_factory=dict, repr=False)
     _roots: list[Path] = field(default_factory=list, repr=False)  #: the real paths of the allowed folders
+    _refused: dict[str, PressworkError] = field(default_factory=dict, repr=False)  # refused URLs (fetch)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
@@ -132,10 +139,13 @@ class AssetGate:
         raise PressworkError(f"{path} is outside the project folder")
 
     def read_bytes(self, ref: str, base: str = "", pos: Pos | None = None) -> bytes:
-        """The bytes of a local file (through :meth:`resolve`) or, if allowed, a remote URL.
+        """The bytes of a local file (through :meth:`resolve`), a small ``data:`` image or, if allowed,
+        a remote URL.
 
         SVG and other markup comes back sanitised (see :meth:`checked`).
         """
+        if is_data_uri(ref):
+            return self.data_image(ref, pos)
         if is_remote(ref):
             return self.fetch(ref, pos)
         path = self.resolve(ref, base, pos)
@@ -147,6 +157,17 @@ class AssetGate:
                 raise PressworkError(f"cannot read {ref!r}: {exc.strerror}", pos) from exc
             self._cache[key] = self.checked(data, ref, pos)
         return self._cache[key]
+
+    def data_image(self, ref: str, pos: Pos | None = None) -> bytes:
+        """The bytes of the image in ``data:`` URL ``ref`` (at most ``max_data_image_bytes``), checked
+        like a file's (SVG sanitised; :meth:`image_size` then sniffs the type and counts the pixels)."""
+        if ref not in self._cache:
+            try:
+                data = decode_data_uri(ref, self.max_data_image_bytes)
+            except DataUriError as exc:
+                raise PressworkError(str(exc), pos) from None
+            self._cache[ref] = self.checked(data, describe(ref), pos)
+        return self._cache[ref]
 
     def checked(self, data: bytes, ref: str, pos: Pos | None = None) -> bytes:
         """``data`` made safe to embed: markup must be SVG, which is sanitised (each removal a
@@ -178,7 +199,10 @@ class AssetGate:
         """The absolute URL of a remote resource the configuration allows, else a PressworkError."""
         if url.startswith("//"):
             url = "https:" + url
-        parts = urllib.parse.urlsplit(url)
+        try:
+            parts = urllib.parse.urlsplit(url)
+        except ValueError as exc:  # "http://[bad": an unclosed IPv6 address
+            raise PressworkError(f"not a valid URL: {url!r} ({exc})", pos) from None
         if not self.allow_remote:
             raise PressworkError(
                 f"remote resource {url!r} not fetched: set allow_remote = true to allow network access", pos
@@ -194,34 +218,28 @@ class AssetGate:
 
     def fetch(self, url: str, pos: Pos | None = None) -> bytes:
         """Fetch a remote resource, only when ``allow_remote`` is on and the host (also of every
-        redirect) is allowed; at most ``remote_max_bytes``, within ``remote_timeout`` seconds."""
+        redirect) is allowed; at most ``remote_max_bytes``, within ``remote_timeout`` seconds in all
+        (connecting, redirects, headers and body: a server that sends a byte a second is cut off).
+
+        Each URL is requested at most once per build: its bytes, or the error that refused it
+        (a redirect to a host not allowed, a timeout...), are kept and given to every later request.
+        """
         url = self.check_remote(url, pos)
         if url in self._cache:
             return self._cache[url]
+        refused = self._refused.get(url)
+        if refused is not None:
+            raise PressworkError(refused.message, pos or refused.pos, refused.column)
         self.remote_requests.append(url)
-        opener = urllib.request.OpenerDirector()
-        for handler in (
-            urllib.request.ProxyHandler(),
-            urllib.request.HTTPHandler(),
-            urllib.request.HTTPSHandler(),
-            _GatedRedirects(self, pos),
-            urllib.request.HTTPDefaultErrorHandler(),
-            urllib.request.HTTPErrorProcessor(),
-        ):
-            opener.add_handler(handler)
         try:
-            with opener.open(url, timeout=self.remote_timeout) as response:
-                length = response.headers.get("Content-Length", "")
-                if length.isdigit() and int(length) > self.remote_max_bytes:
-                    raise PressworkError(f"{url!r} is larger than remote_max_bytes ({self.remote_max_bytes:,})", pos)
-                data = response.read(self.remote_max_bytes + 1)
-        except PressworkError:
+            data = download(url, self.remote_timeout, self.remote_max_bytes, _GatedRedirects(self, pos))
+            self._cache[url] = self.checked(data, url, pos)
+        except RemoteError as exc:
+            self._refused[url] = PressworkError(str(exc), pos)
+            raise self._refused[url] from None
+        except PressworkError as exc:
+            self._refused[url] = exc
             raise
-        except (OSError, ValueError) as exc:
-            raise PressworkError(f"cannot fetch {url!r}: {exc}", pos) from exc
-        if len(data) > self.remote_max_bytes:
-            raise PressworkError(f"{url!r} is larger than remote_max_bytes ({self.remote_max_bytes:,})", pos)
-        self._cache[url] = self.checked(data, url, pos)
         return self._cache[url]
 
     # ------------------------------------------------------------------ images

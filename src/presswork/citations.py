@@ -350,7 +350,7 @@ def apply_citations(
 
     for ch in chapters:
         walk_with_positions(ch.blocks, collect, Pos(ch.source))
-        walk_with_positions(ch.title, collect, Pos(ch.source))
+        walk_with_positions(ch.title, collect, ch.title_at())
     has_refs_div = any(_refs_div(ch) for ch in chapters)
     if not cites and not has_refs_div:
         return chapters

@@ -73,7 +73,7 @@ class Config:
     # --- safety and limits
     allow_remote: bool = False  #: Allow fetching http(s) images and stylesheets.
     remote_hosts: tuple[str, ...] = ()  #: With allow_remote: hosts allowed (() = any).
-    remote_timeout: float = 10.0  #: Seconds per remote request.
+    remote_timeout: float = 10.0  #: Seconds a remote fetch may take in all (connecting, redirects, reading).
     remote_max_bytes: int = 20_000_000  #: Largest remote resource accepted.
     max_image_pixels: int = 50_000_000  #: Largest image (width x height) accepted.
     max_nesting: int = 40  #: Deepest nesting of lists and quotes accepted.

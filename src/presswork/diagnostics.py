@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .textcodec import text_encoding
 from .tree import Pos
 
 
@@ -15,6 +15,7 @@ class PressworkError(Exception):
     """A problem the user must fix; reported as ``path:line: message`` and exit status 1."""
 
     def __init__(self, message: str, pos: Pos | str | None = None, column: int = 0) -> None:
+        message = clip_message(message)
         super().__init__(message)
         self.message = message
         self.pos = Pos(pos) if isinstance(pos, str) else pos
@@ -27,6 +28,16 @@ class PressworkError(Exception):
     def __reduce__(self) -> tuple[type, tuple[str, Pos | None, int]]:
         """Pickle with the position (errors travel back from ``--jobs`` worker processes)."""
         return (type(self), (self.message, self.pos, self.column))
+
+
+def too_deep(max_nesting: int, what: str, depth: int, pos: Pos | None, at_least: bool = False) -> PressworkError:
+    """The error for ``what`` (``lists, quotes and divs``) nested ``depth`` levels deep (``at_least``:
+    or deeper, when the parser stopped counting), past ``max_nesting``."""
+    return PressworkError(
+        f"nesting deeper than {max_nesting} levels: {what} nested {'at least ' if at_least else ''}{depth} "
+        f"levels deep (max_nesting = {max_nesting}; raise it to allow this)",
+        pos,
+    )
 
 
 class UsageError(PressworkError):
@@ -60,6 +71,7 @@ class Reporter:
 
     def warn(self, message: str, pos: Pos | str | None = None, category: str = "general") -> None:
         """Record a warning once (the same message at the same place is kept only once)."""
+        message = clip_message(message)
         p = Pos(pos) if isinstance(pos, str) else pos
         key = (str(p), message)
         if key in self._seen:
@@ -92,10 +104,50 @@ class StrictError(PressworkError):
         return (type(self), (self.warnings,))
 
 
+#: Most characters of a source line a message or an excerpt shows.
+EXCERPT_WIDTH = 200
+#: Longest word or quoted text a message shows in full; a longer one (a ``data:`` URL) is cut to its
+#: first :data:`QUOTE_SHOWN` characters.
+QUOTE_WIDTH = 120
+QUOTE_SHOWN = 100
+#: Control characters (C0 but tab and newline, DEL, C1): never printed raw, shown as visible symbols.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LONG_QUOTED = re.compile(rf"'([^'\n]{{{QUOTE_WIDTH + 1},}})'|\"([^\"\n]{{{QUOTE_WIDTH + 1},}})\"")
+_LONG_WORD = re.compile(rf"\S{{{QUOTE_WIDTH + 1},}}")
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character replaced by one visible symbol (NUL by ␀, ESC by ␛,
+    others by U+FFFD), so that no raw control character reaches a terminal."""
+    return _CONTROLS.sub(lambda m: chr(0x2400 + ord(m.group())) if m.group() < " " else "\ufffd", text)
+
+
+def clip_message(message: str) -> str:
+    """``message`` with control characters made visible, and every quoted text or word longer than
+    :data:`QUOTE_WIDTH` characters cut (``'data:image/png;base64,iVBOR…' (100,022 characters)``)."""
+    message = visible(message)
+
+    def quoted(match: re.Match[str]) -> str:
+        text = match.group(1) if match.group(1) is not None else match.group(2)
+        mark = "'" if match.group(1) is not None else '"'
+        return f"{mark}{text[:QUOTE_SHOWN]}…{mark} ({len(text):,} characters)"
+
+    def word(match: re.Match[str]) -> str:
+        return f"{match.group()[:QUOTE_SHOWN]}… ({len(match.group()):,} characters)"
+
+    if len(message) > QUOTE_WIDTH:
+        message = _LONG_WORD.sub(word, _LONG_QUOTED.sub(quoted, message))
+    return message
+
+
 def source_excerpt(root: Path, pos: Pos | None, column: int = 0, message: str = "") -> list[str]:
     """The source line at ``pos`` as a compiler shows it (``  12 | text``) and a caret under the
     problem: at the 1-based ``column`` when known, else under the first thing ``message`` quotes
-    (``'#nowhere'``, ``<video>``) that stands on the line; no lines when the file or line cannot be read."""
+    (``'#nowhere'``, ``<video>``) that stands on the line; no lines when the file or line cannot be read.
+
+    At most :data:`EXCERPT_WIDTH` characters of the line are shown (those around the caret, ``…``
+    where the line is cut), control characters as visible symbols. A file with a UTF-16 or UTF-32
+    byte order mark is read in that encoding, any other as UTF-8."""
     if pos is None or pos.line < 1:
         return []
     from . import files  # the file gate: never a line of a file that a link leads to outside the project
@@ -103,32 +155,49 @@ def source_excerpt(root: Path, pos: Pos | None, column: int = 0, message: str = 
     path = Path(pos.file) if Path(pos.file).is_absolute() else root / pos.file
     roots = [files.real_root(path.parent) if path.is_absolute() and not path.is_relative_to(root) else root.resolve()]
     try:
-        with files.open_read(path, roots) as binary, io.TextIOWrapper(binary, encoding="utf-8", errors="replace") as fh:
-            text = next((line for number, line in enumerate(fh, 1) if number == pos.line), None)
+        data = files.read_bytes(path, roots)
     except (OSError, PressworkError):
         return []
-    if text is None:
+    text = data.decode(text_encoding(data), "replace").removeprefix("\ufeff")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # as the reader numbers lines
+    if lines[-1] == "":
+        lines.pop()  # the end of the last line is not one more line
+    if pos.line > len(lines):
         return []
-    raw = text.rstrip("\r\n")
+    raw = lines[pos.line - 1]
     gutter = f"{pos.line:>4} | "
-    lines = [f"{gutter}{raw.expandtabs(4)}"]
+    shown = raw.expandtabs(4)
     width = 1
     if column <= 0 and message:
         column, width = _quoted_on_line(message, raw)
-    if column > 0:  # the column counts characters of the line as written: tabs before it are expanded too
-        offset = len(raw[: min(column, len(raw) + 1) - 1].expandtabs(4))
-        lines.append(" " * (len(gutter) - 2) + "| " + " " * offset + "^" + "~" * (width - 1))
-    return lines
+    # the column counts characters of the line as written: tabs before it are expanded too
+    offset = len(raw[: min(column, len(raw) + 1) - 1].expandtabs(4)) if column > 0 else -1
+    start = 0
+    if len(shown) > EXCERPT_WIDTH:
+        start = max(0, min(offset - EXCERPT_WIDTH // 4, len(shown) - EXCERPT_WIDTH)) if offset > 0 else 0
+        end = start + EXCERPT_WIDTH
+        shown = ("…" if start else "") + shown[start:end] + ("…" if end < len(raw.expandtabs(4)) else "")
+        offset = offset - start + (1 if start else 0) if offset >= 0 else -1
+        width = max(1, min(width, EXCERPT_WIDTH - offset + (1 if start else 0)))
+    out = [f"{gutter}{visible(shown)}"]
+    if offset >= 0:
+        out.append(" " * (len(gutter) - 2) + "| " + " " * offset + "^" + "~" * (width - 1))
+    return out
 
 
 _QUOTED = re.compile(r"'([^'\n]{2,})'|\"([^\"\n]{2,})\"|`([^`\n]+)`|(<[A-Za-z][\w-]*>)")
 
 
 def _quoted_on_line(message: str, line: str) -> tuple[int, int]:
-    """(1-based column, width) of the first text ``message`` quotes that occurs in ``line``; (0, 1) if none."""
+    """(1-based column, width) of the first text ``message`` quotes that occurs in ``line``; (0, 1) if none.
+    A quote cut short by :func:`clip_message` (ending in ``…``) is found by the part it shows."""
     for match in _QUOTED.finditer(message):
         quoted = next(g for g in match.groups() if g)
-        found = line.find(quoted[:-1] if quoted.startswith("<") else quoted)
+        if quoted.startswith("<"):
+            quoted = quoted[:-1]
+        elif quoted.endswith("…"):
+            quoted = quoted[:-1]
+        found = line.find(quoted)
         if found >= 0:
-            return found + 1, len(quoted) - (1 if quoted.startswith("<") else 0)
+            return found + 1, len(quoted)
     return 0, 1

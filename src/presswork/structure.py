@@ -96,7 +96,12 @@ def _chapter(heading: Heading | None, blocks: Blocks, path: str, level: int, fal
     title = heading.children if heading else fallback_title
     ident = (heading.attr.id if heading and heading.attr.id else "") or slugify(plain_text(title))
     return Chapter(
-        id=ident, title=title, source=path, blocks=_shift(blocks, level), source_level=heading.level if heading else 1
+        id=ident,
+        title=title,
+        source=path,
+        blocks=_shift(blocks, level),
+        source_level=heading.level if heading else 1,
+        title_pos=heading.pos if heading else None,
     )
 
 

@@ -13,7 +13,8 @@ from .apparatus import apparatus, glossary_last
 from .assets import AssetGate, is_remote
 from .citations import apply_citations, load_bibliography
 from .config import Config
-from .diagnostics import PressworkError, Reporter
+from .datauri import describe, is_data_uri
+from .diagnostics import PressworkError, Reporter, too_deep
 from .diagrams import render_diagrams
 from .reading.crossrefs import mark_chapters
 from .structure import slugify
@@ -58,7 +59,10 @@ def check_nesting(chapters: list[Chapter], max_nesting: int) -> None:
     Runs iteratively (no recursion), before any transform or exporter that recurses.
     """
     for ch in chapters:
-        stack: list[tuple[Any, int, Pos | None]] = [(n, 0, Pos(ch.source)) for n in (*ch.title, *ch.blocks)]
+        stack: list[tuple[Any, int, Pos | None]] = [(n, 0, ch.title_at()) for n in ch.title]
+        stack += [(n, 0, Pos(ch.source)) for n in ch.blocks]
+        first: Pos | None = None  # the first block found too deep; the error names the deepest level
+        deepest = 0
         while stack:
             node, depth, pos = stack.pop()
             if not isinstance(node, Node):
@@ -66,13 +70,12 @@ def check_nesting(chapters: list[Chapter], max_nesting: int) -> None:
             here = node.pos if isinstance(node, Block) and node.pos is not None else pos
             kids = list(children(node))
             level = depth + (1 if kids and not isinstance(node, _NOT_A_LEVEL) else 0)
-            if level > max_nesting:
-                raise PressworkError(
-                    f"nesting deeper than {max_nesting} levels (lists, quotes, notes and inline "
-                    "markup counted together); raise max_nesting to allow it",
-                    here,
-                )
+            deepest = max(deepest, level)
+            if level > max_nesting and first is None:
+                first = here
             stack.extend((kid, level, here) for kid in kids)
+        if first is not None:
+            raise too_deep(max_nesting, "lists, quotes, notes and inline markup (counted together)", deepest, first)
 
 
 def flatten_notes(chapters: list[Chapter], reporter: Reporter) -> list[Chapter]:
@@ -207,7 +210,11 @@ def resolve_links(
         if not isinstance(node, Link):
             return node
         url = node.url.strip()
-        scheme = urllib.parse.urlsplit(url).scheme.lower()
+        try:
+            scheme = urllib.parse.urlsplit(url).scheme.lower()
+        except ValueError as exc:  # "http://[bad": an unclosed IPv6 address
+            reporter.warn(f"link {url!r} removed: not a valid URL ({exc})", pos, "link")
+            return Span(Attr(), node.children)
         if scheme in EXTERNAL_SCHEMES or url.startswith("//"):
             return node
         if scheme and len(scheme) > 1:
@@ -394,6 +401,11 @@ def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter)
                 f"remote image {node.src!r} not fetched (allow_remote is off); its alt text is shown", pos, "remote"
             )
             return Span(Attr(classes=("image-alt",)), (Text(node.alt or node.src),))
+        if is_data_uri(node.src):  # a small image written inline: checked like a file, kept as written
+            gate.image_size(gate.read_bytes(node.src, source, pos), describe(node.src), pos)
+            if not node.alt:
+                reporter.warn(f"image '{describe(node.src)}' has no alt text", pos, "alt-text")
+            return node
         path = gate.resolve(node.src, source, pos)
         gate.image_size(gate.read_bytes(node.src, source, pos), node.src, pos)
         src = gate.relative(path)

@@ -398,6 +398,13 @@ class Chapter:
     #: Level of the source heading that opened the chapter (1 for ``#``, 2 for ``##`` ...);
     #: 1 for a chapter that is a whole file or has no heading. Exporters decide page breaks by it.
     source_level: int = 1
+    #: Where the title heading stands (None: no heading); warnings about the title's inlines point
+    #: there. Not part of the tree JSON, nor of comparisons.
+    title_pos: Pos | None = field(default=None, compare=False, metadata={"json": False})
+
+    def title_at(self) -> Pos:
+        """The position of the chapter's title: its heading's line, else the source file."""
+        return self.title_pos or Pos(self.source)
 
 
 @dataclass(frozen=True)
@@ -585,7 +592,11 @@ def _encode(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {
             "t": type(value).__name__,
-            **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)},
+            **{
+                f.name: _encode(getattr(value, f.name))
+                for f in dataclasses.fields(value)
+                if f.metadata.get("json", True)
+            },
         }
     if isinstance(value, tuple):
         return [_encode(v) for v in value]

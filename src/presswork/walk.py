@@ -116,7 +116,9 @@ def walk_with_positions(root: Any, fn: Callable[[Any, Pos | None], Any], pos: Po
     if isinstance(root, Chapter):
         here = pos or Pos(root.source)
         return dataclasses.replace(
-            root, title=walk_with_positions(root.title, fn, here), blocks=walk_with_positions(root.blocks, fn, here)
+            root,
+            title=walk_with_positions(root.title, fn, root.title_pos or here),
+            blocks=walk_with_positions(root.blocks, fn, here),
         )
     if isinstance(root, Document):
         return dataclasses.replace(root, chapters=tuple(walk_with_positions(c, fn, pos) for c in root.chapters))

@@ -49,7 +49,7 @@ def check_targets(chapters: list[Chapter], reporter: Reporter) -> None:
             seen[ident] = pos
 
     for ch in chapters:
-        claim(ch.id, Pos(ch.source))
+        claim(ch.id, ch.title_at())
 
         def visit(node: Any, pos: Pos | None, source: str = ch.source) -> Any:
             ident = _target_id(node)
@@ -154,7 +154,7 @@ def resolve_xrefs(chapters: list[Chapter], ids: dict[tuple[str, str], str]) -> l
         out.append(
             dataclasses.replace(
                 ch,
-                title=walk_with_positions(ch.title, fix, here),
+                title=walk_with_positions(ch.title, fix, ch.title_at()),
                 blocks=walk_with_positions(ch.blocks, fix, here),
             )
         )

@@ -19,6 +19,7 @@ from importlib.metadata import entry_points
 from typing import Any, Protocol
 
 from ..diagnostics import PressworkError, Reporter, UsageError
+from ..textcodec import bom_encoding, looks_like_utf16
 from ..tree import Blocks, Pos
 from .frontmatter import split_front_matter
 
@@ -185,9 +186,31 @@ def read_file(
 
 
 def decode(data: bytes, rel: str) -> str:
-    """Decode UTF-8 text; binary data (NUL bytes) or invalid UTF-8 is an error naming the line."""
+    """Decode UTF-8 text, or UTF-16/UTF-32 text that starts with its byte order mark (the BOM is
+    dropped); binary data (NUL) or invalid text is an error naming the line."""
+    codec = bom_encoding(data)
+    if codec in ("utf-16", "utf-32"):
+        name = codec.upper()
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].decode(codec, "replace").count("\n") + 1
+            raise PressworkError(
+                f"not {name} text, though it starts with a {name} byte order mark", Pos(rel, line)
+            ) from None
+        nul = text.find("\x00")
+        if nul >= 0:
+            raise PressworkError(
+                f"not {name} text (binary data: NUL character)", Pos(rel, text.count("\n", 0, nul) + 1)
+            )
+        return text
     nul = data.find(b"\x00")
     if nul >= 0:
+        if looks_like_utf16(data):
+            raise PressworkError(
+                "not UTF-8 text: it looks like UTF-16 without a byte order mark (save it as UTF-8, or as UTF-16 with a BOM)",
+                Pos(rel, 1),
+            )
         line = data.count(b"\n", 0, nul) + 1
         raise PressworkError("not UTF-8 text (binary data: NUL byte)", Pos(rel, line))
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
@@ -121,11 +122,33 @@ def _strings(value: Any, out: list[str]) -> None:
 
 
 def tree_words(blocks: Blocks) -> set[str]:
-    """The words of a tree (lower case)."""
+    """The words of a tree (lower case).
+
+    A URL in the tree is percent-encoded (``03-ünï%20é.md`` reads ``03-%C3%BCn%C3%AF%20%C3%A9.md``):
+    its words are also taken as written (non-ASCII characters decoded, ``%20`` kept) and fully decoded
+    (``%5B`` for ``[`` too), so that a working link is never counted as lost words."""
     out: list[str] = []
     _strings(blocks, out)
     text = "\n".join(out)
+    if "%" in text:
+        text += "\n" + _HIGH_ESCAPES.sub(_unquote, text) + "\n" + urllib.parse.unquote(text)
     return set(_WORD.findall((html.unescape(text) if "&" in text else text).lower()))
+
+
+#: Percent-escapes of non-ASCII bytes (UTF-8 sequences), as markdown-it writes non-ASCII characters of URLs.
+_HIGH_ESCAPES = re.compile(r"(?:%[89a-fA-F][0-9a-fA-F])+")
+
+
+def _unquote(match: re.Match[str]) -> str:
+    return urllib.parse.unquote(match.group(), errors="strict") if _valid_utf8(match.group()) else match.group()
+
+
+def _valid_utf8(escapes: str) -> bool:
+    try:
+        urllib.parse.unquote_to_bytes(escapes).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _block_spans(body: str) -> list[tuple[int, int]]:

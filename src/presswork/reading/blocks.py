@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from lxml.html import HtmlElement
 
-from ..diagnostics import PressworkError
 from ..tree import (
     Admonition,
     Attr,
@@ -94,7 +93,7 @@ class BlockBuilder(InlineBuilder):
         parts = self.unwrap(parts)
         self.depth += 1
         if self.depth > self.max_depth:
-            raise PressworkError(f"nesting deeper than {self.max_depth} levels", Pos(self.path, self.locator.current))
+            raise self.too_deep(parts)
         try:
             out: list[Block] = []
             run: list[Part] = []

@@ -10,6 +10,7 @@ import yaml
 
 from ..diagnostics import PressworkError
 from ..tree import Pos
+from .boundedyaml import BoundedSafeLoader, YamlBudgetError
 
 _OPEN = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -17,8 +18,8 @@ _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _KEY = re.compile(r"""^\s*(#|%|\{|[^\s:#][^:]*:(\s|$)|"[^"]*"\s*:|'[^']*'\s*:|- )""")
 
 
-class _Loader(yaml.SafeLoader):
-    """A safe YAML loader that leaves unquoted dates as the strings the author wrote."""
+class _Loader(BoundedSafeLoader):
+    """A safe YAML loader (with budgets) that leaves unquoted dates as the strings the author wrote."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -51,6 +52,9 @@ def _parse(source: str, path: str) -> dict[str, Any]:
     """Parse the YAML between the delimiters (which starts on line 2 of the file)."""
     try:
         data = yaml.load(source, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except YamlBudgetError as exc:
+        line = exc.problem_mark.line + 2 if exc.problem_mark is not None else 1
+        raise PressworkError(f"front matter refused: {exc.problem}", Pos(path, line)) from None
     except yaml.MarkedYAMLError as exc:
         # PyYAML says what it was reading ("while scanning a quoted scalar", at its context mark) and
         # what went wrong (at its problem mark). When the problem is only the end of the block, the

@@ -8,7 +8,8 @@ the same arguments and drops rustdoc's hidden lines (``# ``). Anchor lines never
 ``\\{{#include ...}}`` is kept as written (without the backslash).
 
 Every file is read through the asset gate (inside the project only). A missing file, a file
-outside the project or an include cycle is an error at the ``file:line`` of the directive.
+outside the project, an include cycle, or includes that make the text larger than ``max_file_bytes``
+(the same file included 300 times counts 300 times) is an error at the ``file:line`` of the directive.
 The result keeps, for every line of the expanded text, the file and line it came from, so that
 diagnostics point into the included file's own lines.
 """
@@ -41,6 +42,10 @@ class Expanded:
     origins: list[Pos]  #: ``origins[n - 1]``: the file and line that line ``n`` of ``text`` came from.
     included: list[Path] = field(default_factory=list)  #: Every file included (for ``presswork watch``).
     title: str = ""  #: The title given by ``{{#title ...}}`` ("" = none).
+    size: int = 0  #: Bytes of expanded text so far (the file's own, and every included part): at most ``max_bytes``.
+    #: The text of each file included so far, by project-relative path: a file included again is not read again.
+    loaded: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    split: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)  #: Their lines.
 
     def origin(self, line: int) -> Pos | None:
         """Where line ``line`` (1-based) of the expanded text came from (None when out of range)."""
@@ -54,7 +59,7 @@ def has_includes(text: str) -> bool:
 
 def expand(text: str, rel: str, resolve: Resolver, root: Path, max_bytes: int = 10_000_000) -> Expanded:
     """Expand the includes of ``text`` (the contents of project file ``rel``); see the module doc."""
-    out = Expanded("", [])
+    out = Expanded("", [], size=len(text.encode("utf-8", "surrogatepass")))
     lines = _expand(text, rel, resolve, root, max_bytes, (rel,), out)
     out.text = "".join(line for line, _ in lines)
     out.origins = [pos for _, pos in lines]
@@ -85,6 +90,7 @@ def _expand(
             target, inner = _load(
                 shortcode.group("path").strip().strip("\"'"), rel, resolve, root, max_bytes, chain, pos, out
             )
+            _count(inner, max_bytes, chain, pos, out)
             result.extend(_expand(inner, target, resolve, root, max_bytes, (*chain, target), out))
             if result and not result[-1][0].endswith("\n"):
                 result[-1] = (result[-1][0] + "\n", result[-1][1])
@@ -108,7 +114,8 @@ def _expand(
                 continue
             path, selector = _split_args(args)
             target, inner = _load(path, rel, resolve, root, max_bytes, chain, pos, out)
-            chosen = _select(inner, selector, kind == "rustdoc_include", target, pos)
+            chosen = _select(_lines(inner, target, out), selector, kind == "rustdoc_include", target, pos)
+            _count("".join(t for t, _ in chosen), max_bytes, chain, pos, out)
             nested = _expand(
                 "".join(t for t, _ in chosen),
                 target,
@@ -132,6 +139,16 @@ def _expand(
     return result
 
 
+def _count(text: str, max_bytes: int, chain: tuple[str, ...], pos: Pos, out: Expanded) -> None:
+    """Add the included ``text`` to the size of the expansion; past ``max_bytes`` an error at ``pos``."""
+    out.size += len(text.encode("utf-8", "surrogatepass"))
+    if out.size > max_bytes:
+        raise PressworkError(
+            f"includes make {chain[0]} larger than max_file_bytes ({max_bytes:,} bytes): {out.size:,} bytes so far",
+            pos,
+        )
+
+
 def _split_args(args: str) -> tuple[str, str]:
     """``path:selector`` -> (path, selector); the selector is "" (whole file), an anchor or a line range."""
     path, sep, selector = args.partition(":")
@@ -153,6 +170,8 @@ def _load(
         raise PressworkError(f"include cycle: {cycle}", pos)
     if len(chain) > 20:
         raise PressworkError("includes nested more than 20 deep", pos)
+    if target in out.loaded:
+        return target, out.loaded[target]
     try:
         data = files.read_bytes(path, [root], ref, pos)
     except OSError as exc:
@@ -162,12 +181,21 @@ def _load(
     from . import decode
 
     out.included.append(path.resolve())
-    return target, decode(data, target).replace("\r\n", "\n").replace("\r", "\n")
+    out.loaded[target] = decode(data, target).replace("\r\n", "\n").replace("\r", "\n")
+    return target, out.loaded[target]
 
 
-def _select(text: str, selector: str, rustdoc: bool, target: str, pos: Pos) -> list[tuple[str, int]]:
-    """The part of an included file that ``selector`` names, without anchor lines (and hidden lines for rustdoc)."""
-    lines = text.splitlines(keepends=True)
+def _lines(text: str, target: str, out: Expanded) -> list[str]:
+    """The lines of the included file ``target`` (split once per expansion)."""
+    lines = out.split.get(target)
+    if lines is None:
+        lines = out.split[target] = text.splitlines(keepends=True)
+    return lines
+
+
+def _select(lines: list[str], selector: str, rustdoc: bool, target: str, pos: Pos) -> list[tuple[str, int]]:
+    """The part of an included file (its ``lines``) that ``selector`` names, without anchor lines (and
+    hidden lines for rustdoc)."""
     numbered = list(enumerate(lines, start=1))
     if selector and re.fullmatch(r"\d*(:\d*)?", selector):
         first_s, _, last_s = selector.partition(":")

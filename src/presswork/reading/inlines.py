@@ -8,7 +8,7 @@ from typing import TypeAlias
 
 from lxml.html import HtmlElement
 
-from ..diagnostics import PressworkError, Reporter
+from ..diagnostics import PressworkError, Reporter, too_deep
 from ..tree import (
     Attr,
     Blocks,
@@ -90,31 +90,41 @@ def trim(inlines: Inlines) -> Inlines:
 
 
 def merge(nodes: list[Inline]) -> Inlines:
-    """Collapse white space in text nodes and join adjacent ones."""
+    """Join adjacent text nodes, collapsing each run of white space to one space.
+
+    A run of text nodes is joined once and then collapsed, so a paragraph of a million lines
+    takes linear time (joining them one by one copied the growing text at every line).
+    """
     out: list[Inline] = []
+    run: list[str] = []  # the texts of the current run of adjacent text nodes
+
+    def flush() -> None:
+        text = _SPACE.sub(" ", "".join(run))
+        if text:
+            out.append(Text(text))
+        run.clear()
+
     for node in nodes:
         if isinstance(node, Text):
-            text = _SPACE.sub(" ", node.text)
-            if not text:
-                continue
-            if out and isinstance(out[-1], Text):
-                prev = out[-1].text
-                text = text[1:] if prev.endswith(" ") and text.startswith(" ") else text
-                out[-1] = Text(prev + text)
-                continue
-            node = Text(text)
+            run.append(node.text)
+            continue
+        if run:
+            flush()
         out.append(node)
+    if run:
+        flush()
     return tuple(out)
 
 
 class InlineBuilder:
     """Turns inline HTML into inlines; sanitises attributes and URLs, warning about each removal."""
 
-    def __init__(self, path: str, reporter: Reporter, locator: Locator, max_depth: int) -> None:
+    def __init__(self, path: str, reporter: Reporter, locator: Locator, max_depth: int, max_nesting: int = 40) -> None:
         self.path = path
         self.reporter = reporter
         self.locator = locator
-        self.max_depth = max_depth
+        self.max_depth = max_depth  # calls of blocks_of/inlines_of deep (a guard against recursion)
+        self.max_nesting = max_nesting  # the configured limit, which error messages name
         self.depth = 0
 
     # ----------------------------------------------------------------- hooks for blocks
@@ -128,6 +138,19 @@ class InlineBuilder:
         raise NotImplementedError
 
     # ----------------------------------------------------------------- diagnostics
+
+    def too_deep(self, parts: list[Part]) -> PressworkError:
+        """The error for HTML nested past the recursion guard, naming ``max_nesting`` and the depth
+        of the deepest element of the HTML that ``parts`` belong to."""
+        element = next((p for p in parts if not isinstance(p, str)), None)
+        depth = self.max_depth
+        if element is not None:
+            level: list[HtmlElement] = [element.getroottree().getroot()]
+            depth = 0
+            while level:  # breadth first: no recursion, whatever the depth
+                level = [child for el in level for child in el if isinstance(child.tag, str)]
+                depth += 1 if level else 0
+        return too_deep(self.max_nesting, "HTML elements", depth, Pos(self.path, self.locator.current))
 
     def warn_html(self, message: str, needle: str) -> None:
         """Warn about removed HTML at the line where ``needle`` first appears (from the current block)."""
@@ -185,9 +208,7 @@ class InlineBuilder:
         parts = self.unwrap(parts)
         self.depth += 1
         if self.depth > self.max_depth:
-            raise PressworkError(
-                f"HTML nested deeper than {self.max_depth} levels", Pos(self.path, self.locator.current)
-            )
+            raise self.too_deep(parts)
         try:
             out: list[Inline] = []
             for part in parts:

@@ -156,10 +156,11 @@ class HtmlRenderer:
         ``classes`` are added to the section's class (e.g. "run-on" for a chapter that opens no page)."""
         self.chapter_id = chapter.id
         self._notes, self._note_count = [], 0
-        self._pos = Pos(chapter.source)
+        self._pos = chapter.title_at()
         kind = "chapter-number appendix-number" if chapter.appendix else "chapter-number"
         number = f'<span class="{kind}">{esc(chapter.number)}</span> ' if chapter.number else ""
         title = f'<h1 class="chapter-title">{number}<span class="chapter-title-text">{self.inlines(chapter.title)}</span></h1>'
+        self._pos = Pos(chapter.source)
         role = "appendix" if chapter.appendix else "chapter"
         extra = f' xmlns:epub="{EPUB_NS}" epub:type="{role}"' if self.target == "epub" else ""
         body = self.chapter_body(chapter)

@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from presswork.assets import is_remote, media_type
+from presswork.datauri import is_data_uri
 from presswork.diagnostics import Reporter
 from presswork.exporters.common.visibility import is_hidden
 from presswork.tree import Block, Chapter, Document, Heading, Image, Math, MathBlock, Pos, Table
@@ -61,11 +62,15 @@ def visible_nodes(doc: Document) -> Iterator[tuple[Any, Pos, Chapter]]:
             yield from visit(child, pos, ch)
 
     for ch in doc.chapters:
-        for node in (*ch.title, *ch.blocks):
-            yield from visit(node, Pos(ch.source), ch)
+        for inline in ch.title:
+            yield from visit(inline, ch.title_at(), ch)
+        for block in ch.blocks:
+            yield from visit(block, Pos(ch.source), ch)
 
 
 def _slug(src: str) -> str:
+    if is_data_uri(src):
+        return "image"
     path = urllib.parse.urlsplit(src).path if is_remote(src) else src
     stem = PurePosixPath(urllib.parse.unquote(path)).stem
     return re.sub(r"[^a-zA-Z0-9_-]+", "-", stem).strip("-").lower()[:40] or "image"

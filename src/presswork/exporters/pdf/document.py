@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from presswork.datauri import data_uri as image_data_uri
+from presswork.datauri import is_data_uri
 from presswork.diagnostics import PressworkError, Reporter
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.breaking import chapter_breaks
@@ -105,10 +107,13 @@ def check_glyphs(doc: Document, ctx: BuildContext[PdfOptions], css_text: str) ->
 
 
 def resolve_image(ctx: BuildContext[PdfOptions], source: str) -> tuple[str, PressworkError | None]:
-    """The URL of image ``source`` ("" and the reason when the gate refuses it)."""
+    """The URL of image ``source`` ("" and the reason when the gate refuses it); a ``data:`` image is
+    given as a ``data:`` URL of its checked bytes (an SVG sanitised)."""
     if "://" in source or source.startswith("//"):
         return source, None
     try:
+        if is_data_uri(source):
+            return image_data_uri(ctx.gate.read_bytes(source)), None
         return ctx.gate.resolve(source).as_uri(), None
     except PressworkError as exc:
         return "", exc

@@ -35,7 +35,7 @@ def make_parser(max_nesting: int = 40, extensions: bool = True, fast: bool = Tru
     footnotes) and presswork's extensions (math, definition lists, ``!!!`` admonitions, ``:::`` fenced
     divs, ``~sub~`` and ``^sup^``). ``extensions=False`` gives plain GFM (used by the conformance tests).
 
-    ``fast`` (the default) dispatches rules by character (dispatch.py), replaces three markdown-it rules
+    ``fast`` (the default) dispatches rules by character (dispatch.py), replaces five markdown-it rules
     by faster equivalents (rules.py) and caches URL normalisation; ``fast=False`` gives markdown-it's own
     machinery, which the tests use to prove that both produce the same tokens."""
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": nesting_limit(max_nesting)})
@@ -66,8 +66,10 @@ def make_parser(max_nesting: int = 40, extensions: bool = True, fast: bool = Tru
     if not fast:
         return md
     md.inline.ruler.at("backticks", rules.backtick)
+    md.inline.ruler.at("newline", rules.newline)
     md.inline.ruler.at("emphasis", rules.emphasis)
     md.block.ruler.at("reference", rules.reference)
+    md.block.ruler.at("lheading", rules.lheading)
     md.normalizeLink = _normalize_link  # type: ignore[method-assign]
     md.normalizeLinkText = _normalize_link_text  # type: ignore[method-assign]
     dispatch.install(md)

@@ -18,7 +18,7 @@ from markdown.extensions.toc import slugify_unicode
 from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
 
-from ...diagnostics import PressworkError, Reporter
+from ...diagnostics import PressworkError, Reporter, too_deep
 from ...tree import (
     Admonition,
     Attr,
@@ -79,6 +79,7 @@ _VOID = frozenset("area base br col embed hr img input link meta param source tr
 _ALIGN = re.compile(r"text-align:\s*(left|right|center)")
 _ATTR_LIST = re.compile(r"^\{:?\s*([^{}\n]*?)\s*\}")
 _MARKDOWN_ATTR = re.compile(r"""\smarkdown(?:\s*=\s*["']?(?:1|block|span)["']?)?[\s/>]""")
+_SOFT_BREAK = Text(" ")  #: A line break in a paragraph: a space.
 _DIV_CLOSE = re.compile(r"^\s*:{3,}\s*$")
 _DIV_INFO = re.compile(r"^(?P<name>[\w-]+)?\s*(?:\[(?P<title>[^\]]*)\])?\s*(?P<rest>.*)$")
 
@@ -102,19 +103,28 @@ class GfmReader:
 def _check_nesting(tokens: list[Token], path: str, max_nesting: int) -> None:
     """Refuse lists, quotes and divs nested deeper than ``max_nesting`` (markdown-it would stop reading
     the file at its own limit) with a clear error naming the line."""
-    depth = 0
+    depth = deepest = 0
+    first: Pos | None = None  # where the nesting first goes too deep (the error names the deepest level)
+    top = 0  # the deepest token level: at markdown-it's ceiling, it stopped reading deeper (the source may be)
     limit = nesting_limit(max_nesting) - 2
     for token in tokens:
+        top = max(top, token.level)
         if token.type in _CONTAINERS:
             depth += token.nesting
-            if depth > max_nesting or token.level > limit:
-                line = token.map[0] + 1 if token.map else 0
-                raise PressworkError(f"nesting deeper than {max_nesting} levels (lists, quotes, divs)", Pos(path, line))
-        if token.children and _inline_depth(token.children) > INLINE_LIMIT:
-            line = token.map[0] + 1 if token.map else 0
-            raise PressworkError(
-                f"inline markup (emphasis, links) nested deeper than {INLINE_LIMIT} levels", Pos(path, line)
-            )
+            deepest = max(deepest, depth)
+            if first is None and (depth > max_nesting or token.level > limit):
+                first = Pos(path, token.map[0] + 1 if token.map else 0)
+        if first is None and token.children:
+            inline = _inline_depth(token.children)
+            if inline > INLINE_LIMIT:
+                raise too_deep(
+                    max_nesting,
+                    "inline markup (emphasis, links)",
+                    inline,
+                    Pos(path, token.map[0] + 1 if token.map else 0),
+                )
+    if first is not None:
+        raise too_deep(max_nesting, "lists, quotes and divs", deepest, first, at_least=top >= limit + 1)
 
 
 #: Deepest nesting of inline markup accepted (``*a **b *c ...``); deeper input is refused with an error.
@@ -169,7 +179,9 @@ class _Converter:
         self.path = path
         self.reporter = reporter
         self.lines = lines
-        self.html = BlockBuilder(path, reporter, Locator(lines), max_depth=4 * max_nesting + 64)
+        self.html = BlockBuilder(
+            path, reporter, Locator(lines), max_depth=4 * max_nesting + 64, max_nesting=max_nesting
+        )
         self.footnotes: dict[str, Node] = {}
         self.note_cache: dict[str, Blocks] = {}
         self.note_lines: dict[str, int] = {}
@@ -493,8 +505,16 @@ class _Converter:
             self.image_captions = {}
         if not any(node.type == "html_inline" for node in nodes):  # the common case: no frames to open
             out: list[Inline] = []
-            for node in nodes:
-                out.extend(self.inline(node))
+            inline = self.inline
+            for node in nodes:  # text and line breaks (most nodes) without a call each
+                kind = node.type
+                if kind == "text":
+                    if node.content:
+                        out.append(Text(node.content))
+                elif kind == "softbreak":
+                    out.append(_SOFT_BREAK)
+                else:
+                    out.extend(inline(node))
             return merge(self.attribute_lists(out) if any(isinstance(n, Image) for n in out) else out)
         stack = [_Frame("", "", self.line)]
         for node in nodes:

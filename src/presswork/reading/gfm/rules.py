@@ -6,19 +6,65 @@ place in the chain); only the scanning is done by the regular-expression engine 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace, normalizeReference
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.lheading import lheading as _mdit_lheading
 from markdown_it.rules_block.reference import reference as _mdit_reference
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.state_inline import Delimiter
 from markdown_it.token import Token
 
-__all__ = ["backtick", "emphasis", "reference"]
+__all__ = ["backtick", "emphasis", "lheading", "newline", "reference"]
 
 _RUN = re.compile("`+")
+
+
+def lheading(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A setext heading (a paragraph underlined by ``===`` or ``---``): markdown-it's ``lheading`` rule,
+    tried only when some line after ``start`` ends in ``-`` or ``=``. markdown-it's rule reads the
+    whole paragraph looking for its underline before the paragraph rule reads it again; a paragraph of
+    a million lines that has none is no longer read twice."""
+    candidates = _underline_candidates(state.src)
+    after = bisect.bisect_right(candidates, start)
+    if after == len(candidates) or candidates[after] >= end:
+        return False
+    return _mdit_lheading(state, start, end, silent)
+
+
+@functools.lru_cache(maxsize=8)
+def _underline_candidates(src: str) -> list[int]:
+    """The (0-based) lines of ``src`` that may underline a setext heading: those ending in ``-`` or ``=``
+    (a superset: inside a block quote or a list the underline still ends its line)."""
+    return [number for number, line in enumerate(src.split("\n")) if line.rstrip().endswith(("-", "="))]
+
+
+def newline(state: StateInline, silent: bool) -> bool:
+    """A line break in a paragraph: a hard break after two or more spaces, else a soft break (markdown-it's
+    ``newline`` rule, reading the pending text once rather than on every test: it runs on every line)."""
+    pos = state.pos
+    src = state.src
+    if src[pos] != "\n":
+        return False
+    if not silent:
+        pending = state.pending
+        if pending.endswith("  "):
+            state.pending = pending.rstrip(" ")
+            state.push("hardbreak", "br", 0)
+        elif pending.endswith(" "):
+            state.pending = pending[:-1]
+            state.push("softbreak", "br", 0)
+        else:
+            state.push("softbreak", "br", 0)
+    pos += 1
+    end = state.posMax
+    while pos < end and src[pos] in " \t":  # the next line's leading spaces
+        pos += 1
+    state.pos = pos
+    return True
 
 
 def _last_runs(src: str) -> dict[int, int]:

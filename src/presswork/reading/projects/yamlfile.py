@@ -9,10 +9,11 @@ import yaml
 
 from ...diagnostics import PressworkError
 from ...tree import Pos
+from ..boundedyaml import BoundedSafeLoader, YamlBudgetError
 from . import read_project_file
 
 
-class _TolerantLoader(yaml.SafeLoader):
+class _TolerantLoader(BoundedSafeLoader):
     """A safe loader that reads any unknown tag (``!ENV``, ``!!python/name:x``) as its plain value."""
 
 
@@ -36,6 +37,9 @@ def read_yaml(file: Path, display: str, folder: Path | None = None) -> dict[str,
     try:
         text = read_project_file(file, folder or file.parent, display)
         data = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - safe loader subclass
+    except YamlBudgetError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else 0
+        raise PressworkError(f"YAML refused: {exc.problem}", Pos(display, line)) from None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
         raise PressworkError(f"invalid YAML: {exc.problem or exc}", Pos(display, line)) from None

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ...diagnostics import PressworkError
+from ...diagnostics import too_deep
 from ...tree import Pos
 from ..attrs import admonition_kind, parse_info
 
@@ -67,7 +67,7 @@ def check_nesting(lines: list[str], path: str, max_nesting: int) -> None:
             continue
         q = _QUOTE_DEPTH.match(line)
         if q and q.group(0).count(">") > max_nesting:
-            raise PressworkError(f"nesting deeper than {max_nesting} levels (block quotes)", Pos(path, number))
+            raise too_deep(max_nesting, "block quotes", q.group(0).count(">"), Pos(path, number))
 
 
 # --------------------------------------------------------------------------- fenced divs
@@ -352,9 +352,7 @@ class ListNormaliser:
                 return False  # CommonMark: only "1." or a bullet with text may interrupt a paragraph
         depth = len(trial)
         if depth + 1 > self.max_nesting:
-            raise PressworkError(
-                f"nesting deeper than {self.max_nesting} levels (lists)", Pos(self.path, self.first_line + index)
-            )
+            raise too_deep(self.max_nesting, "lists", depth + 1, Pos(self.path, self.first_line + index))
         stack[:] = trial
         if sibling is None and not prev_blank and depth == 0:
             out.append("")  # Python-Markdown needs a blank line before a list that follows a paragraph

@@ -25,5 +25,7 @@ class PyMarkdownReader:
 
         html = to_html(preprocess(body, path, max_nesting, warn))
         root = html_root(html)
-        builder = BlockBuilder(path, reporter, Locator(body.split("\n")), max_depth=4 * max_nesting + 64)
+        builder = BlockBuilder(
+            path, reporter, Locator(body.split("\n")), max_depth=4 * max_nesting + 64, max_nesting=max_nesting
+        )
         return builder.document(root)

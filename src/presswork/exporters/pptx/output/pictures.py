@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import re
 from importlib.metadata import version
 
@@ -106,8 +107,17 @@ def _versions() -> str:
 _UNSAFE_HREF = re.compile(r"""(?:xlink:)?href\s*=\s*(["'])(?!#|data:)[^"']*\1""", re.I)
 
 
-def rasterise(svg: str, pos: Pos | None, scale: int) -> tuple[bytes, tuple[float, float]]:
-    """Render SVG text to PNG at ``scale`` x its size; external references are removed first (sandbox)."""
+#: Most pixels a picture rasterised for a slide may have: a 16:9 slide (13.33 x 7.5 in) at 240 dpi.
+#: A larger SVG (a 5000 x 5000 drawing at 4x would be 400 megapixels) is rendered at a lower scale
+#: instead: it still fills the slide at full sharpness, and its natural size stays the same.
+MAX_RASTER_PIXELS = 3200 * 1800
+#: Zoom of the first, tiny rendering that measures an SVG (its size as resvg itself reads it).
+_PROBE_ZOOM = 1 / 64
+
+
+def rasterise(svg: str, pos: Pos | None, scale: float) -> tuple[bytes, tuple[float, float]]:
+    """Render SVG text to PNG at ``scale`` x its size (less when that would pass :data:`MAX_RASTER_PIXELS`);
+    external references are removed first (sandbox)."""
     import resvg_py
 
     safe = _UNSAFE_HREF.sub('href="#"', svg)
@@ -116,11 +126,34 @@ def rasterise(svg: str, pos: Pos | None, scale: int) -> tuple[bytes, tuple[float
 
     try:
         with tempfile.TemporaryDirectory() as empty:  # nothing to resolve relative references against
-            png = bytes(resvg_py.svg_to_bytes(svg_string=safe, zoom=scale, resources_dir=empty))
+            zoom = _capped_zoom(safe, scale, empty)
+            png = bytes(resvg_py.svg_to_bytes(svg_string=safe, zoom=zoom, resources_dir=empty))
     except Exception as exc:  # resvg raises plain exceptions on bad SVG
         raise PressworkError(f"cannot render SVG: {exc}", pos) from exc
     from PIL import Image as PILImage
 
     with PILImage.open(io.BytesIO(png)) as img:
         w, h = img.size
-    return png, (w / scale, h / scale)
+    return png, (w / zoom, h / zoom)
+
+
+def _capped_zoom(svg: str, scale: float, resources: str) -> float:
+    """``scale``, or the lower zoom at which the SVG's picture has at most :data:`MAX_RASTER_PIXELS`.
+
+    The size is measured by resvg itself on a rendering at 1/64 (without fonts: they do not change
+    the size), taken one probe pixel larger each way so that it is never underestimated."""
+    import resvg_py
+
+    try:
+        probe = bytes(
+            resvg_py.svg_to_bytes(svg_string=svg, zoom=_PROBE_ZOOM, resources_dir=resources, skip_system_fonts=True)
+        )
+    except Exception:  # noqa: BLE001 - too small to measure at 1/64 (or broken: the real rendering says so)
+        return scale
+    from PIL import Image as PILImage
+
+    with PILImage.open(io.BytesIO(probe)) as img:
+        w, h = ((n + 1) / _PROBE_ZOOM for n in img.size)
+    if w * h * scale * scale <= MAX_RASTER_PIXELS:
+        return scale
+    return math.sqrt(MAX_RASTER_PIXELS / (w * h))
