@@ -19,7 +19,7 @@ from typing import Any
 
 from .assets import AssetGate, is_remote, pil_pixel_limit
 from .buildcache import StageCache
-from .config import Config, discover_config, fill_dataclass, make_config, suggest
+from .config import Config, discover_config, format_options, make_config, suggest
 from .diagnostics import PressworkError, Reporter, StrictError, UsageError
 from .exporters.base import BuildContext, Exporter
 from .exporters.common import pagination
@@ -130,7 +130,13 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
     if book is not None and file is not None and not (file.parent == root):
         file, table = None, {}  # a presswork project further up does not configure this book
     config = make_config(
-        root, file, table, format_names or ("pdf", "epub", "pptx"), overrides, defaults=book.settings if book else None
+        root,
+        file,
+        table,
+        format_names or ("pdf", "epub", "pptx"),
+        overrides,
+        defaults=book.settings if book else None,
+        defaults_file=book.file.relative_to(root).as_posix() if book and book.file.is_relative_to(root) else "",
     )
     if book is not None and book.variables:
         config = dataclasses.replace(config, variables={**book.variables, **config.variables})
@@ -147,6 +153,7 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
         files = _markdown_files(start)
         if not files:
             raise PressworkError(f"no Markdown files (*.md) in {_display(start)}", Pos(str(source)))
+    check_format_tables(config)
     for path in files:
         if not path.resolve().is_relative_to(root):
             raise PressworkError(
@@ -154,6 +161,16 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
                 Pos(path.relative_to(root).as_posix()),
             )
     return Project(root, config, files, out_dir, note, book if not single else None)
+
+
+def check_format_tables(config: Config) -> None:
+    """Validate every ``[format]`` table of the configuration against its exporter's options, built
+    this time or not, so that a bad value is refused when the project is loaded (the exporters of
+    those tables are imported for it)."""
+    available = exporter_entry_points()
+    for name in config.format_options:
+        if name in available:
+            format_options(config, name, load_exporter(available[name]).Options)
 
 
 def _may_be_book(folder: Path) -> bool:
@@ -318,7 +335,7 @@ def read_document(
     if len(sources) > 1 and page_title and page_title == plain_text(chapters[0].title):
         del front["title"]  # it titles the first chapter (a page of a documentation set), not the book
     fallback = proposed_title or (plain_text(chapters[0].title) if len(chapters) == 1 else project.root.name)
-    meta = build_meta(project.config, front, Pos(first.path, 1), fallback)
+    meta = build_meta(project.config, front, Pos(first.path, 1), fallback, reporter)
     if on_stage:
         on_stage("transforming")
     return apply_transforms(chapters, meta, project.config, gate, reporter)
@@ -535,6 +552,7 @@ def build(
         check_out_dir(project.out_dir, Pos(config.config_file.name) if config.config_file else None)
     chosen = select_exporters(formats, config, list(available))
     exporters = {name: load_exporter(available[name]) for name in chosen}
+    chosen_options = {name: format_options(config, name, exporters[name].Options) for name in chosen}  # before reading
     theme_obj = load_theme(config.theme, project.root)
     reporter = Reporter(strict=strict)
     gate = make_gate(config, theme_obj, reporter)
@@ -549,11 +567,10 @@ def build(
         result = BuildResult(doc, reporter=reporter, project=project)
         staged: list[tuple[str, Path, Path]] = []
         tasks: dict[str, Callable[[], None]] = {}
-        where = Pos(config.config_file.name if config.config_file else "presswork.toml")
         out_dir.mkdir(parents=True, exist_ok=True)
         for name in chosen:
             cls = exporters[name]
-            options: object = fill_dataclass(cls.Options, config.format_options.get(name, {}), where, section=name)
+            options: object = chosen_options[name]
             ctx = BuildContext(
                 config=config,
                 theme=theme_obj,

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
+
+from presswork.config import Range
 
 
 @dataclass(frozen=True)
 class EpubOptions:
     """Options of the EPUB exporter (``[tool.presswork.epub]``)."""
 
-    toc_depth: int = 0  #: Heading depth of the contents (1 = chapters only); 0 = the book's ``toc_depth``.
+    toc_depth: Annotated[int, Range(1, 6, also=(0,))] = (
+        0  #: Heading depth of the contents (1 = chapters only); 0 = the book's ``toc_depth``.
+    )
     cover: bool = True  #: Add a cover: the configured image, else one generated from the theme.
     title_page: bool = True  #: Add a title page (title, subtitle, authors, publisher, rights) after the cover.
     toc_title: str = "Contents"  #: Heading of the contents page.

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from presswork.config import is_language_tag
 from presswork.diagnostics import PressworkError
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.contents import ContentsEntry, book_contents, chapter_files, id_index
@@ -86,7 +87,7 @@ class Site:
         self.doc, self.ctx, self.opts = doc, ctx, ctx.options
         meta = doc.meta
         self.title = meta.title.strip() or plain_text(doc.chapters[0].title).strip() or "Untitled"
-        self.lang = meta.language or "en"
+        self.lang = meta.language if is_language_tag(meta.language) else "en"  # checked at load; a plug-in's tree too
         self.direction = "rtl" if self.lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
         self.pages = chapter_files(doc, "", ".html")
         self.ids = id_index(doc, self.pages)

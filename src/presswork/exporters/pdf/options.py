@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
+
+from presswork.config import Range
 
 PageSize = Literal["A4", "Letter", "A5", "6x9in"]
 
@@ -30,4 +32,6 @@ class PdfOptions:
     batch: Literal["auto", "on", "off"] = (
         "auto"  #: "auto": a long book (from 15,000 words) is laid out in batches of chapters in parallel worker processes, cached in .presswork-cache/; "on": batches for any book that allows them; "off": one document.
     )
-    batch_size: int = 0  #: Chapters per batch with batches (0: chosen from the book's length and the cores).
+    batch_size: Annotated[int, Range(1, 10_000, also=(0,))] = (
+        0  #: Chapters per batch with batches (0: chosen from the book's length and the cores).
+    )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
+
+from presswork.config import Range
 
 from .model.deck import DeckOptions
 
@@ -12,7 +14,9 @@ from .model.deck import DeckOptions
 class PptxOptions:
     """Options of ``[tool.presswork.pptx]``."""
 
-    slide_level: int = 0  #: Heading level (2..6) that starts a slide; 0 = chosen from the book's structure.
+    slide_level: Annotated[int, Range(2, 6, also=(0,))] = (
+        0  #: Heading level (2..6) that starts a slide; 0 = chosen from the book's structure.
+    )
     prose: Literal["lead", "slide", "notes"] = (
         "lead"  #: Long paragraphs: first sentence on the slide + full text in notes ("lead"), all on slides ("slide"), all in notes ("notes").
     )
