@@ -74,6 +74,23 @@ class WebAddress:
         return f"must be an http or https address, not {value[:80]!r}"
 
 
+@dataclass(frozen=True)
+class PygmentsStyle:
+    """A text option naming a Pygments style (``Annotated[str, PygmentsStyle()]``); with ``optional``,
+    "" (none) is accepted too."""
+
+    optional: bool = False
+
+    def problem(self, value: Any) -> str | None:
+        """Why ``value`` is refused, or None."""
+        from pygments.styles import get_all_styles
+
+        if value in set(get_all_styles()) or (self.optional and value == ""):
+            return None
+        styles = sorted(get_all_styles())
+        return f"must be a Pygments style such as 'default' or 'monokai', not {value[:80]!r}{suggest(value, styles)}"
+
+
 #: A well-formed BCP 47 tag (RFC 5646, section 2.1): language, script, region, variants,
 #: extensions and private use; or a private-use or grandfathered tag.
 _LANGTAG = re.compile(

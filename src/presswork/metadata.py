@@ -102,6 +102,9 @@ def front_matter_fields(front: dict[str, Any], where: Pos, reporter: Reporter | 
             )
         elif field == "subjects":
             found[field] = tuple(_clean(v, str(key), where, reporter) for v in _as_list(value))
+        elif isinstance(value, (list, dict)):  # a title or a cover is one value, not a list or a table
+            if reporter is not None:
+                reporter.warn(f"front matter {str(key)!r} must be text, not a {type(value).__name__}; ignored", where)
         else:
             found[field] = _clean(str(value).strip(), str(key), where, reporter)
     language = found.get("language")

@@ -54,6 +54,8 @@ BOOK = {"01-one.md": "# One\n\nHello.\n\n## Two\n\nMore words.\n"}
         ('title = "Bad\\u0001Title"', "presswork.toml:1: key 'title' holds the control character U+0001; remove it"),
         ('authors = ["A\\u001bB"]', "key 'authors' holds the control character U+001B"),
         ('description = "x\\u0085y"', "key 'description' holds the control character U+0085"),
+        ('[html]\ncode_style_dark = ""', "key 'html.code_style_dark' must be a Pygments style such as 'default'"),
+        ('[pdf]\ncode_style = "monokia"', "not 'monokia' (did you mean 'monokai'?)"),
         ('[epub]\ntoc_title = "C\\u0007"', "presswork.toml:2: key 'epub.toc_title' holds the control character U+0007"),
     ],
 )
@@ -184,3 +186,13 @@ def test_a_c1_control_character_in_a_heading_does_not_crash_the_deck(make_book, 
     result = presswork("build", root, "--format", "pptx")
     assert result.status == 0, result.err[-300:]
     assert (root / "output" / "deck.pptx").is_file()
+
+
+def test_a_front_matter_title_or_cover_that_is_a_list_is_ignored_with_a_warning(make_book, presswork) -> None:
+    """Found by the fuzz pass: a list as ``cover`` became the text of the list, then a file name too long."""
+    front = "---\ntitle: [a, b]\ncover: [{x: " + "y" * 300 + "}]\n---\n"
+    root = make_book({"01-one.md": front + "# One\n\nHello.\n"})
+    result = presswork("build", root, "--format", "html")
+    assert result.status == 0, result.err[-300:]
+    assert "01-one.md:1: warning: front matter 'title' must be text, not a list; ignored" in result.err
+    assert "01-one.md:1: warning: front matter 'cover' must be text, not a list; ignored" in result.err

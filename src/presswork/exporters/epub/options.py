@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from presswork.config import Range
+from presswork.config import PygmentsStyle, Range
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,8 @@ class EpubOptions:
     page_list: bool = (
         True  #: Page list and invisible page-break markers from the print edition (lays the PDF out, cached).
     )
-    code_style: str = "default"  #: Pygments style of code colours.
-    code_style_dark: str = (
+    code_style: Annotated[str, PygmentsStyle()] = "default"  #: Pygments style of code colours.
+    code_style_dark: Annotated[str, PygmentsStyle(optional=True)] = (
         "github-dark"  #: Pygments style of code colours in night mode (prefers-color-scheme: dark); "" = none.
     )
     embed_fonts: bool = (

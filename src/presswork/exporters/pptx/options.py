@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from presswork.config import Range
+from presswork.config import PygmentsStyle, Range
 
 from .model.deck import DeckOptions
 
@@ -22,7 +22,9 @@ class PptxOptions:
     )
     template: str = ""  #: A .pptx/.potx template (project-relative); "" = the theme's pptx/reference.pptx.
     agenda: bool = True  #: Add an agenda slide listing the chapters.
-    code_style: str = "friendly"  #: Pygments style for code colours (a light-background style).
+    code_style: Annotated[str, PygmentsStyle()] = (
+        "friendly"  #: Pygments style for code colours (a light-background style).
+    )
     index: bool = False  #: Add the book's index (entries marked ``{.idx}``) as slides at the end.
     handout: bool = False  #: Also write "<name>-handout.pdf": each slide with its speaker notes (needs LibreOffice).
 
