@@ -13,7 +13,6 @@ from ebooklib import epub
 from markupsafe import Markup
 
 from presswork.assets import media_type
-from presswork.config import is_language_tag
 from presswork.diagnostics import PressworkError, Reporter
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.chaptercache import ChapterCache, ChapterKey, Lookups, chapter_bytes
@@ -23,6 +22,7 @@ from presswork.exporters.common.highlight import pygments_css
 from presswork.exporters.common.html import HtmlRenderer
 from presswork.exporters.common.pagination import PageStart
 from presswork.tree import Chapter, Document, Image, Meta, Table, plain_text
+from presswork.values import is_language_tag
 
 from .content import Images, assess, collect_images
 from .meta import MetadataWriter, book_identifier, w3c_date

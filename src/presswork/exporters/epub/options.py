@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from presswork.config import PygmentsStyle, Range
+from presswork.values import PygmentsStyle, Range
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from presswork.config import is_language_tag
 from presswork.diagnostics import PressworkError
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.contents import ContentsEntry, book_contents, chapter_files, id_index
@@ -17,6 +16,7 @@ from presswork.exporters.common.highlight import pygments_css
 from presswork.exporters.common.html import EPUB_NS, HtmlRenderer, attr_esc, attrs
 from presswork.exporters.epub.content import Images, collect_images
 from presswork.tree import Chapter, Document, Image, Note, Table, plain_text
+from presswork.values import is_language_tag
 
 from .options import HtmlOptions
 
