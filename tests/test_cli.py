@@ -48,7 +48,7 @@ def test_unknown_config_key_is_a_usage_error(presswork, make_book) -> None:
     book = make_book({"presswork.toml": 'titel = "x"\n', "a.md": "# T\n"})
     result = presswork("build", book)
     assert result.status == 2
-    assert "presswork.toml: unknown configuration key 'titel' (did you mean 'title'?)" in result.err
+    assert "presswork.toml:1: unknown configuration key 'titel' (did you mean 'title'?)" in result.err
 
 
 def test_malformed_front_matter_names_file_and_line(presswork, make_book) -> None:

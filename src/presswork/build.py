@@ -19,7 +19,7 @@ from . import files as files_gate
 from . import staging
 from .assets import AssetGate, is_remote, pil_pixel_limit
 from .buildcache import StageCache
-from .config import Config, discover_config, fill_dataclass, make_config, suggest
+from .config import Config, discover_config, format_options, make_config, suggest
 from .diagnostics import PressworkError, Reporter, StrictError, UsageError
 from .exporters.base import BuildContext, Exporter
 from .exporters.common import pagination
@@ -134,7 +134,13 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
     if book is not None and file is not None and not (file.parent == root):
         file, table = None, {}  # a presswork project further up does not configure this book
     config = make_config(
-        root, file, table, format_names or ("pdf", "epub", "pptx"), overrides, defaults=book.settings if book else None
+        root,
+        file,
+        table,
+        format_names or ("pdf", "epub", "pptx"),
+        overrides,
+        defaults=book.settings if book else None,
+        defaults_file=book.file.relative_to(root).as_posix() if book and book.file.is_relative_to(root) else "",
     )
     if book is not None and book.variables:
         config = dataclasses.replace(config, variables={**book.variables, **config.variables})
@@ -152,6 +158,7 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
         files = _markdown_files(start)
         if not files:
             raise PressworkError(f"no Markdown files (*.md) in {_display(start)}", Pos(str(source)))
+    check_format_tables(config)
     real_root = files_gate.real_root(root)
     for path in files:
         if not files_gate.within(files_gate.realpath(path), [real_root]):
@@ -161,6 +168,16 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
                 Pos(shown),
             )
     return Project(root, config, files, out_dir, note, book if not single else None, out_base=out_base)
+
+
+def check_format_tables(config: Config) -> None:
+    """Validate every ``[format]`` table of the configuration against its exporter's options, built
+    this time or not, so that a bad value is refused when the project is loaded (the exporters of
+    those tables are imported for it)."""
+    available = exporter_entry_points()
+    for name in config.format_options:
+        if name in available:
+            format_options(config, name, load_exporter(available[name]).Options)
 
 
 def _may_be_book(folder: Path) -> bool:
@@ -325,7 +342,7 @@ def read_document(
     if len(sources) > 1 and page_title and page_title == plain_text(chapters[0].title):
         del front["title"]  # it titles the first chapter (a page of a documentation set), not the book
     fallback = proposed_title or (plain_text(chapters[0].title) if len(chapters) == 1 else project.root.name)
-    meta = build_meta(project.config, front, Pos(first.path, 1), fallback)
+    meta = build_meta(project.config, front, Pos(first.path, 1), fallback, reporter)
     if on_stage:
         on_stage("transforming")
     return apply_transforms(chapters, meta, project.config, gate, reporter)
@@ -523,6 +540,7 @@ def build(
         )
     chosen = select_exporters(formats, config, list(available))
     exporters = {name: load_exporter(available[name]) for name in chosen}
+    chosen_options = {name: format_options(config, name, exporters[name].Options) for name in chosen}  # before reading
     theme_obj = load_theme(config.theme, project.root)
     reporter = Reporter(strict=strict)
     gate = make_gate(config, theme_obj, reporter)
@@ -538,7 +556,7 @@ def build(
         planned: list[tuple[str, type[Exporter[Any]], BuildContext[Any]]] = []
         for name in chosen:
             cls = exporters[name]
-            options: object = fill_dataclass(cls.Options, config.format_options.get(name, {}), where, section=name)
+            options: object = chosen_options[name]
             ctx = BuildContext(
                 config=config,
                 theme=theme_obj,

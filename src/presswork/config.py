@@ -10,11 +10,12 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from . import files
 from .diagnostics import PressworkError, UsageError
 from .tree import Pos
+from .values import LanguageTag, Range, WebAddress, control_character_problem
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -34,7 +35,7 @@ class Config:
     title: str = ""  #: Book title; "" = front matter ``title``, else the first heading.
     subtitle: str = ""  #: Subtitle shown on covers and title pages.
     authors: tuple[str, ...] = ()  #: Author names ("Name" or "Name (edt)" for another MARC role).
-    language: str = ""  #: BCP 47 language tag; "" = front matter ``lang``, else "en".
+    language: Annotated[str, LanguageTag()] = ""  #: BCP 47 language tag; "" = front matter ``lang``, else "en".
     identifier: str = ""  #: ISBN ("isbn:978..."), URN or URL; "" = stable UUID5 from title and authors.
     publisher: str = ""  #: Publisher name.
     rights: str = ""  #: Copyright / licence line.
@@ -50,8 +51,10 @@ class Config:
     drafts: bool = False  #: Include files whose front matter says ``draft: true``.
     number_sections: bool = False  #: Number chapters and sections ("2.3 Title").
     number_figures: bool = True  #: Label figures and captioned tables ("Figure 2.1").
-    toc_depth: int = 2  #: Heading depth of the contents (1 = chapters only).
-    site_url: str = ""  #: Address of the book's web site; a link to a site page not in the book points there.
+    toc_depth: Annotated[int, Range(1, 6)] = 2  #: Heading depth of the contents (1 = chapters only).
+    site_url: Annotated[str, WebAddress()] = (
+        ""  #: Address of the book's web site; a link to a site page not in the book points there.
+    )
     profile: str = ""  #: Edition built (``--profile``): shows ``only-profile-NAME`` divs, uses ``[profiles.NAME]``.
     variables: dict[str, str] = field(default_factory=dict)  #: ``[variables]``: values for ``{{ name }}`` in the text.
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)  #: ``[profiles.NAME]``: ``chapters`` per edition.
@@ -73,11 +76,13 @@ class Config:
     # --- safety and limits
     allow_remote: bool = False  #: Allow fetching http(s) images and stylesheets.
     remote_hosts: tuple[str, ...] = ()  #: With allow_remote: hosts allowed (() = any).
-    remote_timeout: float = 10.0  #: Seconds a remote fetch may take in all (connecting, redirects, reading).
-    remote_max_bytes: int = 20_000_000  #: Largest remote resource accepted.
-    max_image_pixels: int = 50_000_000  #: Largest image (width x height) accepted.
-    max_nesting: int = 40  #: Deepest nesting of lists and quotes accepted.
-    max_file_bytes: int = 10_000_000  #: Largest Markdown file accepted.
+    remote_timeout: Annotated[float, Range(0.1, 600)] = (
+        10.0  #: Seconds a remote fetch may take in all (connecting, redirects, reading).
+    )
+    remote_max_bytes: Annotated[int, Range(1, 1_000_000_000)] = 20_000_000  #: Largest remote resource accepted.
+    max_image_pixels: Annotated[int, Range(1, 1_000_000_000)] = 50_000_000  #: Largest image (width x height) accepted.
+    max_nesting: Annotated[int, Range(1, 500)] = 40  #: Deepest nesting of lists and quotes accepted.
+    max_file_bytes: Annotated[int, Range(1, 1_000_000_000)] = 10_000_000  #: Largest Markdown file accepted.
 
     # --- per-format options: [tool.presswork.pdf], [.epub], [.pptx] (validated by each exporter)
     format_options: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -98,9 +103,20 @@ def suggest(name: str, choices: typing.Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+#: Where a key of a table stands: its file and line (``Pos(file)`` when the line is not known).
+Locate = typing.Callable[[str], Pos]
+
+
 def _coerce(value: Any, hint: Any, key: str, where: Pos) -> Any:
-    """Check and convert a TOML value to the declared field type."""
+    """Check and convert a TOML value to the declared field type (and its ``Annotated`` checks)."""
     origin = typing.get_origin(hint)
+    if origin is Annotated:
+        base, *checks = typing.get_args(hint)
+        value = _coerce(value, base, key, where)
+        for check in checks:
+            if problem := check.problem(value):
+                raise PressworkError(f"key {key!r} {problem}", where)
+        return value
     if hint is bool:
         if isinstance(value, bool):
             return value
@@ -112,11 +128,16 @@ def _coerce(value: Any, hint: Any, key: str, where: Pos) -> Any:
             return float(value)
     elif hint is str:
         if isinstance(value, str):
+            if problem := control_character_problem(value):
+                raise PressworkError(f"key {key!r} {problem}", where)
             return value
     elif origin is tuple:
         if isinstance(value, str):
             value = [value]
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            for item in value:
+                if problem := control_character_problem(item):
+                    raise PressworkError(f"key {key!r} {problem}", where)
             return tuple(value)
         raise PressworkError(f"key {key!r} must be a list of strings", where)
     elif origin in (typing.Literal,):
@@ -137,21 +158,68 @@ def _coerce(value: Any, hint: Any, key: str, where: Pos) -> Any:
     raise PressworkError(f"key {key!r} must be a {name}, not {type(value).__name__} {value!r}", where)
 
 
-def fill_dataclass(cls: type[_D], table: dict[str, Any], where: Pos, section: str = "") -> _D:
-    """Build dataclass ``cls`` from a TOML table, rejecting unknown keys with a suggestion."""
-    hints = typing.get_type_hints(cls)
+def fill_dataclass(
+    cls: type[_D], table: dict[str, Any], where: Pos, section: str = "", locate: Locate | None = None
+) -> _D:
+    """Build dataclass ``cls`` from a TOML table, rejecting unknown keys with a suggestion and values
+    out of their declared range; ``locate`` gives the line of a key (else errors name ``where``)."""
+    hints = typing.get_type_hints(cls, include_extras=True)
     known = [f.name for f in dataclasses.fields(cls) if f.name not in _INTERNAL]
     values: dict[str, Any] = {}
     for key, value in table.items():
         name = key.replace("-", "_")
+        at = locate(key) if locate else where
         if name not in known:
             prefix = f"[{section}] " if section else ""
             raise UsageError(
                 f"unknown configuration key {prefix}{key!r}{suggest(name, known)}; valid keys: {', '.join(known)}",
-                where,
+                at,
             )
-        values[name] = _coerce(value, hints[name], f"{section}.{key}" if section else key, where)
+        values[name] = _coerce(value, hints[name], f"{section}.{key}" if section else key, at)
     return cls(**values)
+
+
+def format_options(config: Config, name: str, cls: type[_D]) -> _D:
+    """The options of format ``name`` (its ``[name]`` table) as dataclass ``cls``, validated: an
+    unknown key or a value out of range is an error naming the file and line of the key."""
+    where = Pos(config.config_file.name if config.config_file else "presswork.toml")
+    return fill_dataclass(
+        cls, config.format_options.get(name, {}), where, section=name, locate=_locator(config.config_file, (name,))
+    )
+
+
+def _locator(file: Path | None, table: tuple[str, ...] = ()) -> Locate:
+    """A :data:`Locate` for keys of ``table`` in the configuration ``file`` (its own table in a pyproject.toml)."""
+    where = Pos(file.name if file else "presswork.toml")
+    if file is None:
+        return lambda key: where
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return lambda key: where
+    base = ("tool", "presswork") if file.name == "pyproject.toml" else ()
+    return lambda key: Pos(where.file, key_line(text, (*base, *table), key))
+
+
+_HEADER = re.compile(r"^\[\[?\s*([^\]]+?)\s*\]\]?")
+_ASSIGN = re.compile(r"""^((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
+
+
+def key_line(text: str, table: tuple[str, ...], key: str) -> int:
+    """The line of TOML ``text`` that sets ``key`` of ``table`` (a path of table names), 0 if not found."""
+    header: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if found := _HEADER.match(stripped):
+            header = _dotted(found.group(1))
+        elif found := _ASSIGN.match(stripped):
+            if (*header, *_dotted(found.group(1))) == (*table, key):
+                return number
+    return 0
+
+
+def _dotted(path: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in re.findall(r"""("[^"]*"|'[^']*'|[^.]+)""", path))
 
 
 def find_config(root: Path) -> tuple[Path | None, dict[str, Any]]:
@@ -213,15 +281,21 @@ def make_config(
     format_names: typing.Iterable[str] = DEFAULT_FORMATS,
     overrides: dict[str, Any] | None = None,
     defaults: dict[str, Any] | None = None,
+    defaults_file: str = "",
 ) -> Config:
     """Validate the configuration ``table`` read from ``file`` (None: no project file) of the project at ``root``.
 
-    ``defaults`` are settings from another tool's project file (book.toml, mkdocs.yml...): the
-    table overrides them, and ``overrides`` (the command line) override both.
+    ``defaults`` are settings from another tool's project file (book.toml, mkdocs.yml...; named
+    ``defaults_file`` in errors): the table overrides them, and ``overrides`` (the command line)
+    override both. Every value is checked here, numbers against their range, so that a bad value
+    is refused before anything is read.
     """
     format_names = list(format_names)
     where = Pos(file.name if file else "presswork.toml")
-    table = {**{k: list(v) if isinstance(v, tuple) else v for k, v in (defaults or {}).items()}, **table}
+    defaults = {k: list(v) if isinstance(v, tuple) else v for k, v in (defaults or {}).items()}
+    if defaults:  # checked on their own, so that an error names the file they came from
+        fill_dataclass(Config, {k: v for k, v in defaults.items() if k not in table}, Pos(defaults_file or where.file))
+    table = {**defaults, **table}
     variables = _variables(table.pop("variables", {}), where)
     profiles = _profiles(table.pop("profiles", {}), where)
     format_tables: dict[str, dict[str, Any]] = {}
@@ -234,7 +308,7 @@ def make_config(
                     where,
                 )
             format_tables[name] = table.pop(name)
-    config = fill_dataclass(Config, table, where)
+    config = fill_dataclass(Config, table, where, locate=_locator(file))
     config = dataclasses.replace(
         config,
         root=root,

@@ -7,9 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 from .config import Config
-from .diagnostics import PressworkError
+from .diagnostics import PressworkError, Reporter
 from .reading.smartquotes import smarten_text
 from .tree import Author, Meta, Pos
+from .values import CONTROL_CHARACTERS, LanguageTag
 
 #: Date spellings accepted in configuration and front matter, besides ISO 8601.
 DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y", "%Y/%m/%d", "%d.%m.%Y")
@@ -85,9 +86,10 @@ def _author(entry: Any) -> Author:
     return Author(m.group(1), m.group(2)) if m else Author(text)
 
 
-def front_matter_fields(front: dict[str, Any], where: Pos) -> dict[str, Any]:
+def front_matter_fields(front: dict[str, Any], where: Pos, reporter: Reporter | None = None) -> dict[str, Any]:
     """Metadata fields found in one file's front matter, normalised (unknown keys are ignored:
-    front matter is shared with other tools such as static site generators)."""
+    front matter is shared with other tools such as static site generators). Control characters
+    are removed, and a ``lang`` that is not a BCP 47 tag is left out, each with a warning."""
     found: dict[str, Any] = {}
     for key, value in front.items():
         field = FRONT_MATTER_KEYS.get(str(key))
@@ -96,21 +98,48 @@ def front_matter_fields(front: dict[str, Any], where: Pos) -> dict[str, Any]:
         if field in _DATE_FIELDS:
             found[field] = parse_date(value, str(key), where)
         elif field == "authors":
-            found[field] = tuple(_author(a) for a in (value if isinstance(value, list) else [value]))
+            found[field] = tuple(
+                _author(_clean(a, str(key), where, reporter)) for a in (value if isinstance(value, list) else [value])
+            )
         elif field == "subjects":
-            found[field] = _as_list(value)
+            found[field] = tuple(_clean(v, str(key), where, reporter) for v in _as_list(value))
+        elif isinstance(value, (list, dict)):  # a title or a cover is one value, not a list or a table
+            if reporter is not None:
+                reporter.warn(f"front matter {str(key)!r} must be text, not a {type(value).__name__}; ignored", where)
         else:
-            found[field] = str(value).strip()
+            found[field] = _clean(str(value).strip(), str(key), where, reporter)
+    language = found.get("language")
+    if language is not None and (problem := LanguageTag().problem(language)):
+        if reporter is not None:
+            key = next(k for k in front if FRONT_MATTER_KEYS.get(str(k)) == "language")
+            reporter.warn(f"front matter {key!r} {problem}; the book's language is taken from elsewhere", where)
+        del found["language"]
     return found
+
+
+def _clean(value: Any, key: str, where: Pos, reporter: Reporter | None) -> Any:
+    """``value`` without control characters (a warning names the key when some were removed)."""
+    if isinstance(value, dict):
+        return {k: _clean(v, key, where, reporter) for k, v in value.items()}
+    if not isinstance(value, str) or not CONTROL_CHARACTERS.search(value):
+        return value
+    found = CONTROL_CHARACTERS.search(value)
+    if reporter is not None and found is not None:
+        reporter.warn(f"front matter {key!r}: control character U+{ord(found.group()):04X} removed", where)
+    return CONTROL_CHARACTERS.sub("", value)
 
 
 #: Metadata shown to readers (covers, title pages, slides), set with the same punctuation as the text.
 _DISPLAY_FIELDS = ("title", "subtitle", "description", "publisher", "rights")
 
 
-def build_meta(config: Config, front: dict[str, Any], front_pos: Pos, fallback_title: str = "") -> Meta:
-    """Book metadata: explicit configuration wins over the first chapter's front matter."""
-    fields = front_matter_fields(front, front_pos)
+def build_meta(
+    config: Config, front: dict[str, Any], front_pos: Pos, fallback_title: str = "", reporter: Reporter | None = None
+) -> Meta:
+    """Book metadata: explicit configuration wins over the first chapter's front matter. The
+    configuration was checked when it was loaded; the front matter is cleaned here (``reporter``
+    hears what was removed)."""
+    fields = front_matter_fields(front, front_pos, reporter)
     where = Pos(config.config_file.name if config.config_file else "presswork.toml")
     for name in ("title", "subtitle", "language", "identifier", "publisher", "rights", "description", "cover"):
         value = getattr(config, name)
@@ -123,7 +152,7 @@ def build_meta(config: Config, front: dict[str, Any], front_pos: Pos, fallback_t
         fields["authors"] = tuple(_author(a) for a in config.authors)
     if config.subjects:
         fields["subjects"] = config.subjects
-    fields.setdefault("title", fallback_title or "Untitled")
+    fields.setdefault("title", CONTROL_CHARACTERS.sub("", fallback_title) or "Untitled")
     fields["language"] = fields.get("language") or "en"
     for name in _DISPLAY_FIELDS:  # typographic quotes and dashes, as the reader gives the book's text
         if isinstance(fields.get(name), str):

@@ -35,6 +35,8 @@ EVENTS_PATH = "/__presswork/events"
 SLIDES_PATH = "/__presswork/slides"
 #: The state of the preview as JSON (generation and error), for tools and tests.
 STATUS_PATH = "/__presswork/status"
+#: The type of the short plain-text answers (errors, refusals).
+TEXT = "text/plain; charset=utf-8"
 #: How often (s) an idle event stream sends a comment, so a closed page is noticed.
 KEEPALIVE_S = 10.0
 
@@ -89,6 +91,17 @@ class PreviewState:
         with self.changed:
             self.closing = True
             self.changed.notify_all()
+
+
+def _since(query: str) -> int | None:
+    """The ``since`` generation of an event-stream request (-1 when absent), or None when it is not a number."""
+    values = urllib.parse.parse_qs(query).get("since", [""])
+    text = values[0].strip()
+    if not text:
+        return -1
+    if len(values) > 1 or len(text) > 18 or not text.lstrip("-").isdigit() or not text.isascii():
+        return None
+    return int(text)
 
 
 def inject(page: bytes, generation: int) -> bytes:
@@ -146,12 +159,28 @@ class PreviewHandler(BaseHTTPRequestHandler):
         """Quiet: the terminal shows builds, not requests."""
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        """Route one request."""
+        """Answer one request: every request gets a status, never a dropped connection."""
+        try:
+            self._route()
+        except Exception as exc:  # noqa: BLE001 - a request never takes the server thread down silently
+            self.close_connection = True
+            with contextlib.suppress(Exception):
+                self._send(HTTPStatus.INTERNAL_SERVER_ERROR, f"{type(exc).__name__}".encode(), TEXT)
+
+    def _route(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         state = self.server.state
+        if (refusal := self._refusal()) is not None:
+            status, text = refusal
+            self.close_connection = True
+            self._send(status, text.encode("utf-8"), TEXT)
+            return
         if url.path == EVENTS_PATH:
-            query = urllib.parse.parse_qs(url.query)
-            self._events(int(query.get("since", ["-1"])[0] or -1))
+            since = _since(url.query)
+            if since is None:
+                self._send(HTTPStatus.BAD_REQUEST, b"since must be a whole number", TEXT)
+                return
+            self._events(since)
             return
         if url.path == STATUS_PATH:
             with state.changed:
@@ -162,7 +191,24 @@ class PreviewHandler(BaseHTTPRequestHandler):
             page = state.error_page if state.error else state.slides
             self._send(HTTPStatus.OK, inject(page.encode("utf-8"), state.generation), "text/html; charset=utf-8")
             return
-        self._file(urllib.parse.unquote(url.path))
+        try:
+            path = urllib.parse.unquote(url.path, errors="strict")
+        except UnicodeDecodeError:
+            path = ""
+        if "\x00" in path or not path.startswith("/"):
+            self._send(HTTPStatus.BAD_REQUEST, b"bad path", TEXT)
+            return
+        self._file(path)
+
+    def _refusal(self) -> tuple[HTTPStatus, str] | None:
+        """Why this request is refused before it is routed: a ``Host`` that is not the address the
+        preview serves on (a page whose name was rebound to 127.0.0.1 must not read the book), or none."""
+        host = self.headers.get("Host")
+        if host is None:
+            return (HTTPStatus.BAD_REQUEST, "a Host header is required") if self.request_version != "HTTP/1.0" else None
+        if host.strip().lower() not in self.server.hosts:
+            return HTTPStatus.MISDIRECTED_REQUEST, "this preview answers only to its own address"
+        return None
 
     def _file(self, path: str) -> None:
         state = self.server.state
@@ -175,8 +221,14 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if failed and is_page:
             self._send(HTTPStatus.OK, inject(failed.encode("utf-8"), generation), "text/html; charset=utf-8")
             return
-        target = (site / name).resolve() if site else None
-        if target is None or not target.is_relative_to(site.resolve() if site else Path("/")) or not target.is_file():
+        try:
+            target = (site / name).resolve() if site else None
+            found = (
+                target is not None and site is not None and target.is_relative_to(site.resolve()) and target.is_file()
+            )
+        except (OSError, ValueError):  # a name the file system cannot hold (too long, bad characters)
+            found = False
+        if target is None or not found:
             self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain; charset=utf-8")
             return
         try:
@@ -238,6 +290,9 @@ class PreviewServer(ThreadingHTTPServer):
     def __init__(self, port: int, state: PreviewState) -> None:
         self.state = state
         super().__init__(("127.0.0.1", port), PreviewHandler)
+        bound = self.server_address[1]
+        #: The ``Host`` values the preview answers to: its own address, by number or by name.
+        self.hosts = frozenset(f"{name}:{bound}" for name in ("127.0.0.1", "localhost", "[::1]"))
 
     @property
     def url(self) -> str:

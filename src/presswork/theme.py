@@ -12,6 +12,7 @@ import jinja2
 
 from .config import suggest
 from .diagnostics import PressworkError, UsageError
+from .sandbox import make_environment, template_error
 
 
 def builtin_themes_dir() -> Path:
@@ -35,6 +36,8 @@ class Theme:
     name: str
     dirs: list[Path]
     options: dict[str, Any] = field(default_factory=dict)
+    #: The project folder (template errors name files inside it relative to it); None = not known.
+    root: Path | None = None
 
     def find(self, relpath: str) -> Path | None:
         """The first file ``relpath`` along the extends chain, or None."""
@@ -57,22 +60,19 @@ class Theme:
 
     @cached_property
     def jinja(self) -> jinja2.Environment:
-        """The build's Jinja2 environment: autoescape on, undefined names are errors."""
-        return jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(d) for d in self.dirs]),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-        )
+        """The build's Jinja2 environment, the same sandbox for built-in and project templates
+        (see :mod:`presswork.sandbox`): autoescape on, undefined names are errors."""
+        return make_environment(self.dirs)
 
     def render(self, template: str, **context: Any) -> str:
-        """Render a theme template with ``context``."""
+        """Render a theme template with ``context``; any failure of the template (unsafe code
+        included) is a PressworkError naming the template's file and line."""
         try:
             return self.jinja.get_template(template).render(theme=self.options, **context)
-        except jinja2.TemplateError as exc:
-            where = getattr(exc, "filename", None) or template
-            line = getattr(exc, "lineno", None)
-            raise PressworkError(f"theme template error: {exc}", f"{where}:{line}" if line else where) from exc
+        except PressworkError:
+            raise
+        except Exception as exc:  # a template is data: whatever it does wrong is the theme's error, not a bug
+            raise template_error(exc, template, self.root) from exc
 
 
 def load_theme(name_or_path: str, project_root: Path) -> Theme:
@@ -96,7 +96,7 @@ def load_theme(name_or_path: str, project_root: Path) -> Theme:
         for key, value in data.get("options", {}).items():
             options.setdefault(key, value)
         current = data.get("extends")
-    return Theme(first_name, dirs, options)
+    return Theme(first_name, dirs, options, project_root)
 
 
 def _locate(name: str, project_root: Path, exclude: set[Path]) -> Path:

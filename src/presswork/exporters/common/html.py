@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import urllib.parse
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -56,6 +55,7 @@ from presswork.tree import (
     plain_text,
     unhandled,
 )
+from presswork.urls import LINK_SCHEMES, url_scheme
 
 from .highlight import highlight_html
 from .indexmarkup import INDEX_CLASS, epub_index
@@ -66,8 +66,6 @@ Target = Literal["print", "epub"]
 #: The EPUB 3 structural semantics namespace (``epub:type``).
 EPUB_NS = "http://www.idpf.org/2007/ops"
 
-#: URL schemes a link may keep (anything else is rendered as plain text).
-LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 #: Task-list glyphs: unchecked, checked.
 TASK_GLYPHS = ("\u2610", "\u2611")
 
@@ -478,8 +476,8 @@ class HtmlRenderer:
         url = node.url
         if url.startswith("#"):
             return f"<a{attrs(href=self.link_href(url), title=node.title, class_='internal')}>{text}</a>"
-        scheme = urllib.parse.urlsplit(url).scheme.lower()
-        if scheme not in LINK_SCHEMES:
+        scheme = url_scheme(url)
+        if scheme not in LINK_SCHEMES:  # the one allow-list (presswork.urls); relative links were resolved before
             self.warn(f"link {url!r} dropped: only http(s), mailto and internal links are kept", "link")
             return text
         link = f"<a{attrs(href=url, title=node.title, class_='external')}>{text}</a>"

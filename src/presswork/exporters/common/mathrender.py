@@ -16,6 +16,7 @@ import threading
 import xml.etree.ElementTree as ET
 from importlib.metadata import version
 
+from ...urls import is_allowed_url
 from .diskcache import DiskCache
 
 _LOCK = threading.Lock()
@@ -100,7 +101,7 @@ def tex_to_svg_document(tex: str, size: float) -> str:
 def tex_to_mathml(tex: str, display: bool) -> str:
     """A ``<math>`` element (MathML namespace) for ``tex``, with the TeX source as ``alttext``.
 
-    Raises MathError on bad TeX.
+    Raises MathError on bad TeX, and on a link (``\\href``) the URL allow-list refuses.
     """
     if not tex.strip():
         raise MathError("empty formula")
@@ -114,6 +115,10 @@ def tex_to_mathml(tex: str, display: bool) -> str:
         root = ET.fromstring(out)
     except ET.ParseError as exc:
         raise MathError(f"converter produced invalid MathML: {exc}") from exc
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            if name.rsplit("}", 1)[-1] == "href" and not is_allowed_url(value):
+                raise MathError(f"link {value[:80]!r} not allowed: only http(s), mailto and internal links are kept")
     root.set("alttext", tex)
     ET.register_namespace("", "http://www.w3.org/1998/Math/MathML")
     return ET.tostring(root, encoding="unicode")

@@ -21,7 +21,8 @@ from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.highlight import pygments_css
 from presswork.exporters.common.html import HtmlRenderer
 from presswork.exporters.common.pagination import PageStart
-from presswork.tree import Chapter, Document, Image, Meta, Pos, Table, plain_text
+from presswork.tree import Chapter, Document, Image, Meta, Table, plain_text
+from presswork.values import is_language_tag
 
 from .content import Images, assess, collect_images
 from .meta import MetadataWriter, book_identifier, w3c_date
@@ -82,7 +83,7 @@ class EpubBook:
         self.doc, self.ctx, self.opts = doc, ctx, ctx.options
         meta = doc.meta  # configuration already merged over front matter (metadata.build_meta)
         self.title = meta.title.strip() or plain_text(doc.chapters[0].title).strip() or "Untitled"
-        self.lang = meta.language or "en"
+        self.lang = meta.language if is_language_tag(meta.language) else "en"  # checked at load; a plug-in's tree too
         self.direction = "rtl" if self.lang.split("-")[0].lower() in RTL_LANGUAGES else ""
         self.page = {"lang": self.lang, "title": self.title, "dir": self.direction}
         self.files = chapter_files(doc, "text/", ".xhtml")
@@ -101,12 +102,11 @@ class EpubBook:
         """The print edition's page starts (laid out by the PDF exporter, or taken from its cache)."""
         if not self.opts.page_list:
             return
-        from presswork.config import fill_dataclass
+        from presswork.config import format_options
         from presswork.exporters.pdf import PdfOptions
         from presswork.exporters.pdf.document import print_edition
 
-        where = Pos(str(self.ctx.config.config_file or "presswork.toml"))
-        pdf_options = fill_dataclass(PdfOptions, self.ctx.config.format_options.get("pdf", {}), where, "pdf")
+        pdf_options = format_options(self.ctx.config, "pdf", PdfOptions)
         c = self.ctx
         quiet = BuildContext(
             config=c.config,

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
+
+from presswork.values import PygmentsStyle, Range
 
 
 @dataclass(frozen=True)
 class EpubOptions:
     """Options of the EPUB exporter (``[tool.presswork.epub]``)."""
 
-    toc_depth: int = 0  #: Heading depth of the contents (1 = chapters only); 0 = the book's ``toc_depth``.
+    toc_depth: Annotated[int, Range(1, 6, also=(0,))] = (
+        0  #: Heading depth of the contents (1 = chapters only); 0 = the book's ``toc_depth``.
+    )
     cover: bool = True  #: Add a cover: the configured image, else one generated from the theme.
     title_page: bool = True  #: Add a title page (title, subtitle, authors, publisher, rights) after the cover.
     toc_title: str = "Contents"  #: Heading of the contents page.
@@ -18,8 +23,8 @@ class EpubOptions:
     page_list: bool = (
         True  #: Page list and invisible page-break markers from the print edition (lays the PDF out, cached).
     )
-    code_style: str = "default"  #: Pygments style of code colours.
-    code_style_dark: str = (
+    code_style: Annotated[str, PygmentsStyle()] = "default"  #: Pygments style of code colours.
+    code_style_dark: Annotated[str, PygmentsStyle(optional=True)] = (
         "github-dark"  #: Pygments style of code colours in night mode (prefers-color-scheme: dark); "" = none.
     )
     embed_fonts: bool = (

@@ -17,6 +17,7 @@ from presswork.exporters.common.html import EPUB_NS, HtmlRenderer, attr_esc, att
 from presswork.exporters.epub.content import Images, collect_images
 from presswork.files import make_dirs, write_new
 from presswork.tree import Chapter, Document, Image, Note, Table, plain_text
+from presswork.values import is_language_tag
 
 from .options import HtmlOptions
 
@@ -87,7 +88,7 @@ class Site:
         self.doc, self.ctx, self.opts = doc, ctx, ctx.options
         meta = doc.meta
         self.title = meta.title.strip() or plain_text(doc.chapters[0].title).strip() or "Untitled"
-        self.lang = meta.language or "en"
+        self.lang = meta.language if is_language_tag(meta.language) else "en"  # checked at load; a plug-in's tree too
         self.direction = "rtl" if self.lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
         self.pages = chapter_files(doc, "", ".html")
         self.ids = id_index(doc, self.pages)

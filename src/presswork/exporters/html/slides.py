@@ -28,6 +28,7 @@ from presswork.exporters.pptx.model.deck import (
     TextBox,
 )
 from presswork.tree import Document, Pos
+from presswork.urls import is_allowed_url
 
 #: Slide size in points (16:9, as the default template).
 SLIDE_W, SLIDE_H = 960.0, 540.0
@@ -56,7 +57,7 @@ def _runs(runs: tuple[Run, ...]) -> str:
             text = f"<sup>{text}</sup>"
         elif run.baseline < 0:
             text = f"<sub>{text}</sub>"
-        if run.url and not run.url.startswith("#"):
+        if run.url and not run.url.startswith("#") and is_allowed_url(run.url, internal=False):
             text = f'<a href="{html.escape(run.url)}">{text}</a>'
         out.append(text)
     return "".join(out)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
+
+from presswork.values import PygmentsStyle, Range
 
 PageSize = Literal["A4", "Letter", "A5", "6x9in"]
 
@@ -26,8 +28,10 @@ class PdfOptions:
     page_refs: bool = False  #: Cross-references also say where their target is: "Figure 2.1 on page 14".
     link_footnotes: bool = False  #: Also print the URL of each external link as a footnote (for paper).
     pdf_variant: Literal["", "pdf/ua-1", "pdf/a-3u"] = ""  #: PDF variant passed to WeasyPrint ("" = plain PDF).
-    code_style: str = "default"  #: Pygments style of code highlighting.
+    code_style: Annotated[str, PygmentsStyle()] = "default"  #: Pygments style of code highlighting.
     batch: Literal["auto", "on", "off"] = (
         "auto"  #: "auto": a long book (from 15,000 words) is laid out in batches of chapters in parallel worker processes, cached in .presswork-cache/; "on": batches for any book that allows them; "off": one document.
     )
-    batch_size: int = 0  #: Chapters per batch with batches (0: chosen from the book's length and the cores).
+    batch_size: Annotated[int, Range(1, 10_000, also=(0,))] = (
+        0  #: Chapters per batch with batches (0: chosen from the book's length and the cores).
+    )

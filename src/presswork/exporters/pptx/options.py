@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
+
+from presswork.values import PygmentsStyle, Range
 
 from .model.deck import DeckOptions
 
@@ -12,13 +14,17 @@ from .model.deck import DeckOptions
 class PptxOptions:
     """Options of ``[tool.presswork.pptx]``."""
 
-    slide_level: int = 0  #: Heading level (2..6) that starts a slide; 0 = chosen from the book's structure.
+    slide_level: Annotated[int, Range(2, 6, also=(0,))] = (
+        0  #: Heading level (2..6) that starts a slide; 0 = chosen from the book's structure.
+    )
     prose: Literal["lead", "slide", "notes"] = (
         "lead"  #: Long paragraphs: first sentence on the slide + full text in notes ("lead"), all on slides ("slide"), all in notes ("notes").
     )
     template: str = ""  #: A .pptx/.potx template (project-relative); "" = the theme's pptx/reference.pptx.
     agenda: bool = True  #: Add an agenda slide listing the chapters.
-    code_style: str = "friendly"  #: Pygments style for code colours (a light-background style).
+    code_style: Annotated[str, PygmentsStyle()] = (
+        "friendly"  #: Pygments style for code colours (a light-background style).
+    )
     index: bool = False  #: Add the book's index (entries marked ``{.idx}``) as slides at the end.
     handout: bool = False  #: Also write "<name>-handout.pdf": each slide with its speaker notes (needs LibreOffice).
 

@@ -32,6 +32,7 @@ from presswork.tree import (
     unhandled,
 )
 from presswork.tree import blocks_text as tree_blocks_text
+from presswork.urls import is_allowed_url
 
 from .deck import Run
 from .inlinemath import math_metrics
@@ -76,7 +77,10 @@ class InlineRuns:
                     self.runs(node.children, **{**st, "baseline": 30 if isinstance(node, Superscript) else -25})
                 )
             case Link():
-                return list(self.runs(node.children, **{**st, "url": node.url}))
+                url = node.url if node.url.startswith("#") or is_allowed_url(node.url, internal=False) else ""
+                if not url and self.warn is not None:
+                    self.warn(f"link {node.url[:80]!r} dropped: only http(s), mailto and internal links are kept")
+                return list(self.runs(node.children, **{**st, "url": url}))
             case Span():
                 return list(self.runs(node.children, **st))
             case CrossRef():

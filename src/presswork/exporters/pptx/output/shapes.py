@@ -13,6 +13,8 @@ from pptx.enum.text import PP_ALIGN
 from pptx.text.text import _Paragraph, _Run
 from pptx.util import Emu, Pt
 
+from presswork.urls import is_allowed_url
+
 from ..model import fit as slidefit
 from ..model.deck import MAX_LEVEL, CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
 from ..model.inlinemath import SLOT_CHAR, Atom, has_math, math_lines, place_math
@@ -184,7 +186,7 @@ class ShapeWriter:
         )
         if run.url.startswith("#"):
             self.links.append((slide, r, run.url[1:]))
-        elif run.url:
+        elif run.url and is_allowed_url(run.url, internal=False):
             _Run(r, slide.shapes).hyperlink.address = run.url  # the link's relationship is the slide's
 
     # ------------------------------------------------------------- boxes
