@@ -4,19 +4,19 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .tree import Document  # noqa: E402
+from presswork.tree import Document  # noqa: E402
 
 
 def read(source: str = ".", drafts: bool = False) -> Document:
     """The finished document tree of a project folder, folder of Markdown files or one .md file."""
-    from .build import read_project
+    from presswork.build import read_project
 
     return read_project(source, drafts)
 
 
 def build(source: str = ".", **kwargs: object) -> object:
     """Build a book; see :func:`presswork.build.build` for the arguments."""
-    from .build import build as _build
+    from presswork.build import build as _build
 
     return _build(source, **kwargs)  # type: ignore[arg-type]
 

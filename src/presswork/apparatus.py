@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import posixpath
 
-from .config import Config
-from .diagnostics import Reporter
-from .glossary import add_glossary, split_glossary
-from .indexing import mark_index
-from .spans import span_marks
-from .tree import Chapter
+from presswork.config import Config
+from presswork.diagnostics import Reporter
+from presswork.glossary import add_glossary, split_glossary
+from presswork.indexing import mark_index
+from presswork.spans import span_marks
+from presswork.tree import Chapter
 
 __all__ = ["apparatus", "glossary_last"]
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from . import files
-from .datauri import MAX_DATA_IMAGE_BYTES, DataUriError, decode_data_uri, describe, is_data_uri
-from .diagnostics import PressworkError, Reporter
-from .reading.sanitize import SvgError, clean_svg, looks_like_markup
-from .remote import RemoteError, download
-from .tree import Pos
+from presswork import files
+from presswork.datauri import MAX_DATA_IMAGE_BYTES, DataUriError, decode_data_uri, describe, is_data_uri
+from presswork.diagnostics import PressworkError, Reporter
+from presswork.reading.sanitize import SvgError, clean_svg, looks_like_markup
+from presswork.remote import RemoteError, download
+from presswork.tree import Pos
 
 REMOTE_SCHEMES = ("http", "https")
 IMAGE_TYPES = {

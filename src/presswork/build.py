@@ -15,27 +15,27 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import files as files_gate
-from . import staging
-from .assets import AssetGate, is_remote, pil_pixel_limit
-from .buildcache import StageCache
-from .config import Config, discover_config, format_options, make_config, suggest
-from .diagnostics import PressworkError, Reporter, StrictError, UsageError
-from .exporters.base import BuildContext, Exporter
-from .exporters.common import pagination
-from .metadata import build_meta
-from .parallel import can_run_in_parallel, run_parallel
-from .reading import SourceFile, decode
-from .reading.cache import read_cached
-from .reading.includes import Expanded, expand, has_includes
-from .reading.projects import BookProject, detect
-from .reading.variables import autodoc_directives, gitbook_tags, quarto_cells, substitute
-from .registry import exporter_entry_points, load_exporter
-from .structure import make_chapters, slugify
-from .theme import Theme, load_theme
-from .transforms import apply_transforms
-from .tree import Document, Image, Pos, plain_text
-from .walk import query, walk
+from presswork import files as files_gate
+from presswork import staging
+from presswork.assets import AssetGate, is_remote, pil_pixel_limit
+from presswork.buildcache import StageCache
+from presswork.config import Config, discover_config, format_options, make_config, suggest
+from presswork.diagnostics import PressworkError, Reporter, StrictError, UsageError
+from presswork.exporters.base import BuildContext, Exporter
+from presswork.exporters.common import pagination
+from presswork.metadata import build_meta
+from presswork.parallel import can_run_in_parallel, run_parallel
+from presswork.reading import SourceFile, decode
+from presswork.reading.cache import read_cached
+from presswork.reading.includes import Expanded, expand, has_includes
+from presswork.reading.projects import BookProject, detect
+from presswork.reading.variables import autodoc_directives, gitbook_tags, quarto_cells, substitute
+from presswork.registry import exporter_entry_points, load_exporter
+from presswork.structure import make_chapters, slugify
+from presswork.theme import Theme, load_theme
+from presswork.transforms import apply_transforms
+from presswork.tree import Document, Image, Pos, plain_text
+from presswork.walk import query, walk
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 

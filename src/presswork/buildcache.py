@@ -26,8 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import files
-from .diagnostics import PressworkError
+from presswork import files
+from presswork.diagnostics import PressworkError
 
 CACHE_DIR = files.CACHE_DIR
 _SIGNATURE = 32  # bytes of HMAC-SHA256 in front of each pickle

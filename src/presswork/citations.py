@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import files
-from .assets import AssetGate
-from .config import Config
-from .diagnostics import PressworkError, Reporter
-from .reading.crossrefs import CiteItem, parse_cite
-from .tree import (
+from presswork import files
+from presswork.assets import AssetGate
+from presswork.config import Config
+from presswork.diagnostics import PressworkError, Reporter
+from presswork.reading.crossrefs import CiteItem, parse_cite
+from presswork.tree import (
     Attr,
     Chapter,
     Cite,
@@ -39,7 +39,7 @@ from .tree import (
     Strong,
     Text,
 )
-from .walk import walk_with_positions
+from presswork.walk import walk_with_positions
 
 __all__ = ["Bibliography", "REFS_ID", "apply_citations", "load_bibliography", "sentence_case"]
 
@@ -408,7 +408,7 @@ def _as_written(chapters: list[Chapter], cites: list[tuple[Cite, Pos | None]], r
     def fix(node: Any) -> Any:
         return Text(node.source) if isinstance(node, Cite) else node
 
-    from .walk import walk
+    from presswork.walk import walk
 
     return [dataclasses.replace(ch, blocks=walk(ch.blocks, fix), title=walk(ch.title, fix)) for ch in chapters]
 

@@ -19,13 +19,13 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
-from .diagnostics import PressworkError, Reporter, StrictError, UsageError, source_excerpt
-from .lifeline import Terminated, sigterm_as_interrupt
-from .tree import Pos
+from presswork import __version__
+from presswork.diagnostics import PressworkError, Reporter, StrictError, UsageError, source_excerpt
+from presswork.lifeline import Terminated, sigterm_as_interrupt
+from presswork.tree import Pos
 
 if TYPE_CHECKING:
-    from .build import BuildResult
+    from presswork.build import BuildResult
 
 EXIT_OK, EXIT_BUILD_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -92,8 +92,8 @@ EXAMPLES = {
 
 def _choices() -> tuple[list[str], list[str]]:
     """The installed formats and the built-in themes, for the help texts (nothing is imported)."""
-    from .registry import exporter_entry_points
-    from .theme import builtin_themes
+    from presswork.registry import exporter_entry_points
+    from presswork.theme import builtin_themes
 
     return list(exporter_entry_points()), builtin_themes()
 
@@ -192,9 +192,9 @@ def _say(console: Console, message: str, style: str = "") -> None:
 
 def _check_formats(names: list[str] | None) -> None:
     """A usage error for an unknown ``--format``, before the project is read."""
-    from .build import select_exporters
-    from .config import Config
-    from .registry import exporter_entry_points
+    from presswork.build import select_exporters
+    from presswork.config import Config
+    from presswork.registry import exporter_entry_points
 
     if names:
         select_exporters(names, Config(), list(exporter_entry_points()))
@@ -258,7 +258,7 @@ def _progress(console: Console, quiet: bool) -> Iterator[Callable[[str], None]]:
 
 def _print_summary(console: Console, result: BuildResult, seconds: float) -> None:
     """The table of what was written: file, size, pages or slides, time and warnings."""
-    from .summary import human_size, output_facts
+    from presswork.summary import human_size, output_facts
 
     rows = []
     for name, path in result.outputs.items():
@@ -304,16 +304,16 @@ def _shown(path: Path) -> str:
 
 
 def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from .build import build, check_out_dir, load_project, make_gate, read_document, resource_limits
-    from .registry import discover_exporters, exporter_entry_points
-    from .theme import builtin_themes, load_theme
+    from presswork.build import build, check_out_dir, load_project, make_gate, read_document, resource_limits
+    from presswork.registry import discover_exporters, exporter_entry_points
+    from presswork.theme import builtin_themes, load_theme
 
     if args.command == "formats":
         for name, cls in discover_exporters().items():
             out.print(f"{name:8} .{cls.extension or name:6} {escape(cls.description)}  [dim]({cls.__module__})[/dim]")
         return EXIT_OK
     if args.command == "new":
-        from .new import new_project
+        from presswork.new import new_project
 
         written = new_project(Path(args.folder), args.title)
         _say(
@@ -326,7 +326,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
             _say(out, name)
         return EXIT_OK
     if args.command in ("tree", "check"):
-        from .tree import to_json
+        from presswork.tree import to_json
 
         reporter = Reporter(strict=getattr(args, "strict", False))
         project = load_project(Path(args.source), format_names=list(exporter_entry_points()))
@@ -390,7 +390,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.command == "build":
         build_once()
         return EXIT_OK
-    from .watch import watch
+    from presswork.watch import watch
 
     out_dir = Path(args.out).resolve() if args.out else project.out_dir
     theme = load_theme(args.theme or project.config.theme, project.root)
@@ -409,8 +409,8 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 def _preview(args: argparse.Namespace, err: Console) -> int:
     """``presswork preview``: serve, rebuild and reload until Ctrl-C."""
-    from .preview import Preview
-    from .registry import exporter_entry_points
+    from presswork.preview import Preview
+    from presswork.registry import exporter_entry_points
 
     available = list(exporter_entry_points())
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-from . import files
-from .diagnostics import PressworkError, UsageError
-from .tree import Pos
-from .values import LanguageTag, Range, WebAddress, control_character_problem
+from presswork import files
+from presswork.diagnostics import PressworkError, UsageError
+from presswork.tree import Pos
+from presswork.values import LanguageTag, Range, WebAddress, control_character_problem
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .textcodec import text_encoding
-from .tree import Pos
+from presswork.textcodec import text_encoding
+from presswork.tree import Pos
 
 
 class PressworkError(Exception):
@@ -150,7 +150,7 @@ def source_excerpt(root: Path, pos: Pos | None, column: int = 0, message: str = 
     byte order mark is read in that encoding, any other as UTF-8."""
     if pos is None or pos.line < 1:
         return []
-    from . import files  # the file gate: never a line of a file that a link leads to outside the project
+    from presswork import files  # the file gate: never a line of a file that a link leads to outside the project
 
     path = Path(pos.file) if Path(pos.file).is_absolute() else root / pos.file
     roots = [files.real_root(path.parent) if path.is_absolute() and not path.is_relative_to(root) else root.resolve()]

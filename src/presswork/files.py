@@ -32,8 +32,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from .diagnostics import PressworkError
-from .tree import Pos
+from presswork.diagnostics import PressworkError
+from presswork.tree import Pos
 
 #: The project's cache folder, the only folder of a project that a build writes to.
 CACHE_DIR = ".presswork-cache"

@@ -34,9 +34,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .diagnostics import PressworkError, Reporter
-from .indexing import sort_key
-from .tree import (
+from presswork.diagnostics import PressworkError, Reporter
+from presswork.indexing import sort_key
+from presswork.tree import (
     Attr,
     Block,
     Chapter,
@@ -53,7 +53,7 @@ from .tree import (
     Text,
     plain_text,
 )
-from .walk import iter_nodes
+from presswork.walk import iter_nodes
 
 __all__ = ["GLOSSARY_FIRST", "Glossary", "add_glossary", "link_terms", "split_glossary"]
 

@@ -27,8 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .diagnostics import PressworkError, Reporter
-from .tree import (
+from presswork.diagnostics import PressworkError, Reporter
+from presswork.tree import (
     Attr,
     BulletList,
     Chapter,
@@ -44,7 +44,7 @@ from .tree import (
     Text,
     plain_text,
 )
-from .walk import iter_nodes, walk_with_positions
+from presswork.walk import iter_nodes, walk_with_positions
 
 __all__ = [
     "INDEX_CLASS",

@@ -6,11 +6,11 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from .config import Config
-from .diagnostics import PressworkError, Reporter
-from .reading.smartquotes import smarten_text
-from .tree import Author, Meta, Pos
-from .values import CONTROL_CHARACTERS, LanguageTag
+from presswork.config import Config
+from presswork.diagnostics import PressworkError, Reporter
+from presswork.reading.smartquotes import smarten_text
+from presswork.tree import Author, Meta, Pos
+from presswork.values import CONTROL_CHARACTERS, LanguageTag
 
 #: Date spellings accepted in configuration and front matter, besides ISO 8601.
 DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y", "%Y/%m/%d", "%d.%m.%Y")

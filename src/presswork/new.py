@@ -8,7 +8,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from .diagnostics import UsageError
+from presswork.diagnostics import UsageError
 
 #: Files of the scaffold stored under another name (a package cannot ship hidden files reliably).
 _RENAMED = {"gitignore": ".gitignore"}

@@ -6,8 +6,8 @@ import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from .diagnostics import Reporter, Warning_
-from .lifeline import bind_to_parent, forking, parent_token
+from presswork.diagnostics import Reporter, Warning_
+from presswork.lifeline import bind_to_parent, forking, parent_token
 
 #: The tasks of the running build, inherited by the forked workers (only names are pickled:
 #: the tree, contexts and plug-in classes never need to be).

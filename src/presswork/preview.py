@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import PressworkError, UsageError, source_excerpt
+from presswork.diagnostics import PressworkError, UsageError, source_excerpt
 
 #: Where the live-reload events are served.
 EVENTS_PATH = "/__presswork/events"
@@ -328,8 +328,8 @@ class Preview:
     state: PreviewState = field(default_factory=PreviewState)
 
     def __post_init__(self) -> None:
-        from .build import load_project
-        from .registry import exporter_entry_points
+        from presswork.build import load_project
+        from presswork.registry import exporter_entry_points
 
         self.project = load_project(self.source, format_names=list(exporter_entry_points()))
         self.workdir = Path(tempfile.mkdtemp(prefix="presswork-preview-"))
@@ -338,9 +338,9 @@ class Preview:
 
     def rebuild(self) -> None:
         """Build the site (and the slide view); publish it or the error."""
-        from .build import build, make_gate
-        from .exporters.html.slides import render_slides
-        from .theme import load_theme
+        from presswork.build import build, make_gate
+        from presswork.exporters.html.slides import render_slides
+        from presswork.theme import load_theme
 
         try:
             result = build(self.source, formats=["html"], out=self.workdir, theme=self.theme, drafts=self.drafts)
@@ -367,7 +367,7 @@ class Preview:
 
     def _build_others(self) -> None:
         """The background builder of ``--formats``: one build after each good site build, never two at once."""
-        from .build import build
+        from presswork.build import build
 
         while not self._stopping.is_set():
             if not self._background.wait(0.2):
@@ -388,8 +388,8 @@ class Preview:
         open_browser: bool = False,
     ) -> None:
         """Serve and rebuild until interrupted (or until ``stop`` is set)."""
-        from .theme import load_theme
-        from .watch import watch
+        from presswork.theme import load_theme
+        from presswork.watch import watch
 
         server = open_server(self.port, self.state, self.port_explicit)
         serving = threading.Thread(target=server.serve_forever, name="presswork-preview-http", daemon=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
-from .diagnostics import PressworkError
-from .exporters.base import Exporter
+from presswork.diagnostics import PressworkError
+from presswork.exporters.base import Exporter
 
 GROUP = "presswork.exporters"
 

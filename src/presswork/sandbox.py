@@ -13,8 +13,8 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .diagnostics import PressworkError
-from .tree import Pos
+from presswork.diagnostics import PressworkError
+from presswork.tree import Pos
 
 #: The largest string, list or number of digits a template may build with ``*``, ``**`` or a
 #: method such as ``ljust``; larger ones are a template error, not gigabytes of memory.

@@ -17,9 +17,9 @@ import dataclasses
 import re
 from typing import Any
 
-from .reading.attrs import parse_attr_braces
-from .tree import Attr, Chapter, Inline, Span, Table, Text
-from .walk import walk
+from presswork.reading.attrs import parse_attr_braces
+from presswork.tree import Attr, Chapter, Inline, Span, Table, Text
+from presswork.walk import walk
 
 __all__ = ["APPARATUS_CLASSES", "parse_spans", "span_marks"]
 

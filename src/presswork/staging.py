@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import files
-from .diagnostics import PressworkError, Reporter, UsageError
-from .tree import Pos
+from presswork import files
+from presswork.diagnostics import PressworkError, Reporter, UsageError
+from presswork.tree import Pos
 
 #: The longest output name kept, in UTF-8 bytes (a file name holds 255, and the temporary name adds
 #: a dot, the extension, a process id and a random part).

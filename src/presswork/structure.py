@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
-from .tree import (
+from presswork.tree import (
     Block,
     Blocks,
     Chapter,

@@ -10,9 +10,9 @@ from typing import Any
 
 import jinja2
 
-from .config import suggest
-from .diagnostics import PressworkError, UsageError
-from .sandbox import make_environment, template_error
+from presswork.config import suggest
+from presswork.diagnostics import PressworkError, UsageError
+from presswork.sandbox import make_environment, template_error
 
 
 def builtin_themes_dir() -> Path:

@@ -9,16 +9,16 @@ import re
 import urllib.parse
 from typing import Any
 
-from .apparatus import apparatus, glossary_last
-from .assets import AssetGate, is_remote
-from .citations import apply_citations, load_bibliography
-from .config import Config
-from .datauri import describe, is_data_uri
-from .diagnostics import PressworkError, Reporter, too_deep
-from .diagrams import render_diagrams
-from .reading.crossrefs import mark_chapters
-from .structure import slugify
-from .tree import (
+from presswork.apparatus import apparatus, glossary_last
+from presswork.assets import AssetGate, is_remote
+from presswork.citations import apply_citations, load_bibliography
+from presswork.config import Config
+from presswork.datauri import describe, is_data_uri
+from presswork.diagnostics import PressworkError, Reporter, too_deep
+from presswork.diagrams import render_diagrams
+from presswork.reading.crossrefs import mark_chapters
+from presswork.structure import slugify
+from presswork.tree import (
     Attr,
     Block,
     Chapter,
@@ -39,8 +39,8 @@ from .tree import (
     Text,
     plain_text,
 )
-from .walk import children, walk, walk_with_positions
-from .xrefs import check_targets, number_targets, resolve_xrefs
+from presswork.walk import children, walk, walk_with_positions
+from presswork.xrefs import check_targets, number_targets, resolve_xrefs
 
 EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel", "ftp")
 
@@ -422,7 +422,7 @@ def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter)
 
 
 def _unfigure(blocks: Any) -> Any:
-    from .tree import Paragraph
+    from presswork.tree import Paragraph
 
     def fix(node: Any) -> Any:
         if isinstance(node, Figure) and not isinstance(node.image, Image):

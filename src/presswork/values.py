@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .urls import url_scheme
+from presswork.urls import url_scheme
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import typing
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from .tree import Block, Chapter, Document, Node, Pos
+from presswork.tree import Block, Chapter, Document, Node, Pos
 
 N = TypeVar("N")
 

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
-from .diagnostics import PressworkError
+from presswork.diagnostics import PressworkError
 
 #: File suffixes whose changes trigger a rebuild.
 WATCHED_SUFFIXES = (

@@ -6,11 +6,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .config import Config
-from .diagnostics import PressworkError, Reporter
-from .reading.crossrefs import XREF_PREFIXES, is_xref
-from .tree import Chapter, CodeBlock, CrossRef, Figure, Heading, MathBlock, Pos, Table, Text, plain_text
-from .walk import walk_with_positions
+from presswork.config import Config
+from presswork.diagnostics import PressworkError, Reporter
+from presswork.reading.crossrefs import XREF_PREFIXES, is_xref
+from presswork.tree import Chapter, CodeBlock, CrossRef, Figure, Heading, MathBlock, Pos, Table, Text, plain_text
+from presswork.walk import walk_with_positions
 
 __all__ = ["LISTING_CAPTION_KEYS", "check_targets", "listing_caption", "number_targets", "resolve_xrefs"]
 
@@ -68,7 +68,7 @@ def check_targets(chapters: list[Chapter], reporter: Reporter) -> None:
 
 def _chapter_numbers(chapters: list[Chapter]) -> list[str]:
     """The number of each chapter as figures are numbered (1, 2, ...; appendices A, B, ...)."""
-    from .transforms import appendix_letter
+    from presswork.transforms import appendix_letter
 
     out, main, appendices = [], 0, 0
     for ch in chapters:

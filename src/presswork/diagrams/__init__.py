@@ -10,14 +10,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..buildcache import read_cached, sign, verify
-from ..diagnostics import PressworkError, Reporter
-from ..files import cache_root, make_dirs, write_atomic
-from ..tree import Attr, Chapter, CodeBlock, Figure, Image, Pos, Text
-from ..walk import iter_nodes, walk_with_positions
-from .base import DiagramError, Renderer, normalise_svg, svg_words
-from .graphviz import DotRenderer
-from .mermaid import MermaidRenderer
+from presswork.buildcache import read_cached, sign, verify
+from presswork.diagnostics import PressworkError, Reporter
+from presswork.files import cache_root, make_dirs, write_atomic
+from presswork.tree import Attr, Chapter, CodeBlock, Figure, Image, Pos, Text
+from presswork.walk import iter_nodes, walk_with_positions
+from presswork.diagrams.base import DiagramError, Renderer, normalise_svg, svg_words
+from presswork.diagrams.graphviz import DotRenderer
+from presswork.diagrams.mermaid import MermaidRenderer
 
 __all__ = [
     "CACHE_FOLDER",

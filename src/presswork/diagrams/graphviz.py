@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import tempfile
 
-from .base import DiagramError, error_at
+from presswork.diagrams.base import DiagramError, error_at
 
 #: Attributes that make dot read a file named by the diagram (``image``, ``shapefile``, search paths,
 #: ``<IMG SRC=...>`` in HTML labels): refused before dot runs, with a message naming the attribute.

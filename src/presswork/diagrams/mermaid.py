@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .base import DiagramError, error_at
+from presswork.diagrams.base import DiagramError, error_at
 
 #: The mermaid release presswork is tested with, and the SHA-256 of its ``dist/mermaid.min.js``.
 VERSION = "11.17.2"

@@ -13,7 +13,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from .mermaid import INSTALLED, SCRIPT_SHA256, VERSION
+from presswork.diagrams.mermaid import INSTALLED, SCRIPT_SHA256, VERSION
 
 MEMBER = "package/dist/mermaid.min.js"
 

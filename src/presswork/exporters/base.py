@@ -9,13 +9,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, get_args, get_origin
 
-from ..diagnostics import Reporter
-from ..tree import Document
+from presswork.diagnostics import Reporter
+from presswork.tree import Document
 
 if TYPE_CHECKING:
-    from ..assets import AssetGate
-    from ..config import Config
-    from ..theme import Theme
+    from presswork.assets import AssetGate
+    from presswork.config import Config
+    from presswork.theme import Theme
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any, Protocol
 
-from ..diagnostics import PressworkError, Reporter, UsageError
-from ..textcodec import bom_encoding, looks_like_utf16
-from ..tree import Blocks, Pos
-from .frontmatter import split_front_matter
+from presswork.diagnostics import PressworkError, Reporter, UsageError
+from presswork.textcodec import bom_encoding, looks_like_utf16
+from presswork.tree import Blocks, Pos
+from presswork.reading.frontmatter import split_front_matter
 
 __all__ = [
     "DEFAULT_READER",
@@ -81,7 +81,7 @@ def get_reader(name: str) -> Reader:
         return _CACHE[name]
     readers = available_readers()
     if name not in readers:
-        from ..config import suggest
+        from presswork.config import suggest
 
         raise UsageError(
             f"unknown Markdown reader {name!r}{suggest(name, readers)}; installed readers: {', '.join(readers)}"
@@ -158,12 +158,12 @@ def _read(
     except Exception as exc:  # noqa: BLE001 - any parser failure becomes one clear message
         raise PressworkError(f"cannot read Markdown: {type(exc).__name__}: {exc}", Pos(path)) from None
     if smart:
-        from .smartquotes import smarten
+        from presswork.reading.smartquotes import smarten
 
         blocks = smarten(blocks)
     result = None
     if audit:
-        from .audit import audit_words
+        from presswork.reading.audit import audit_words
 
         result = audit_words(body, blocks, path, reporter)
         reporter.audits.append(result)

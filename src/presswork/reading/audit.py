@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
-from ..diagnostics import Reporter
-from ..tree import Attr, Blocks, Node, Pos
+from presswork.diagnostics import Reporter
+from presswork.tree import Attr, Blocks, Node, Pos
 
 __all__ = ["Audit", "audit_words", "source_words", "tree_words"]
 
@@ -153,7 +153,7 @@ def _valid_utf8(escapes: str) -> bool:
 
 def _block_spans(body: str) -> list[tuple[int, int]]:
     """1-based (first, last) lines of the top-level blocks of ``body`` (markdown-it's token maps)."""
-    from .gfm.parser import make_parser
+    from presswork.reading.gfm.parser import make_parser
 
     spans = []
     for token in make_parser().parse(body):

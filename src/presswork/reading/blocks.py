@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from lxml.html import HtmlElement
 
-from ..tree import (
+from presswork.tree import (
     Admonition,
     Attr,
     Block,
@@ -37,10 +37,10 @@ from ..tree import (
     Text,
     plain_text,
 )
-from .attrs import admonition_kind
-from .html import html_root
-from .inlines import InlineBuilder, Part, classes_of, parts_of, strip_math, trim
-from .shapes import details
+from presswork.reading.attrs import admonition_kind
+from presswork.reading.html import html_root
+from presswork.reading.inlines import InlineBuilder, Part, classes_of, parts_of, strip_math, trim
+from presswork.reading.shapes import details
 
 #: Elements that start a block of their own inside mixed content.
 BLOCK_TAGS: frozenset[str] = frozenset(
@@ -168,7 +168,7 @@ class BlockBuilder(InlineBuilder):
         """Inline Markdown (an image's alt text) parsed into inlines."""
         if not _MARKUP.search(text):
             return (Text(text),)
-        from .pymd.engine import to_html  # alt text is Markdown; parsed the same way by both readers
+        from presswork.reading.pymd.engine import to_html  # alt text is Markdown; parsed the same way by both readers
 
         root = html_root(to_html(text))
         first = next((c for c in root if isinstance(c.tag, str)), None)

@@ -7,9 +7,9 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from ..buildcache import StageCache, cache_key, code_fingerprint, library_versions
-from ..diagnostics import Reporter, Warning_
-from . import DEFAULT_READER, SourceFile, get_reader, read_markdown
+from presswork.buildcache import StageCache, cache_key, code_fingerprint, library_versions
+from presswork.diagnostics import Reporter, Warning_
+from presswork.reading import DEFAULT_READER, SourceFile, get_reader, read_markdown
 
 #: The parsing libraries whose versions change what a reader produces.
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Markdown", "pymdown-extensions", "PyYAML", "Pygments")

@@ -16,7 +16,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from ..tree import (
+from presswork.tree import (
     Attr,
     Block,
     Chapter,
@@ -31,8 +31,8 @@ from ..tree import (
     Table,
     Text,
 )
-from ..walk import walk
-from .attrs import parse_attr_braces
+from presswork.walk import walk
+from presswork.reading.attrs import parse_attr_braces
 
 __all__ = [
     "XREF_PREFIXES",

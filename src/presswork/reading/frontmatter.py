@@ -8,9 +8,9 @@ from typing import Any
 
 import yaml
 
-from ..diagnostics import PressworkError
-from ..tree import Pos
-from .boundedyaml import BoundedSafeLoader, YamlBudgetError
+from presswork.diagnostics import PressworkError
+from presswork.tree import Pos
+from presswork.reading.boundedyaml import BoundedSafeLoader, YamlBudgetError
 
 _OPEN = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")

@@ -21,9 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import files
-from ..diagnostics import PressworkError
-from ..tree import Pos
+from presswork import files
+from presswork.diagnostics import PressworkError
+from presswork.tree import Pos
 
 _MDBOOK = re.compile(r"(?P<escape>\\)?\{\{#(?P<kind>include|rustdoc_include|title)\s+(?P<args>[^}]*?)\s*\}\}")
 _SHORTCODE = re.compile(r"\{\{<\s*include\s+(?P<path>[^>]+?)\s*>\}\}")
@@ -178,7 +178,7 @@ def _load(
         raise PressworkError(f"cannot read included file {ref!r}: {exc.strerror or exc}", pos) from None
     if len(data) > max_bytes:
         raise PressworkError(f"included file {ref!r} is {len(data):,} bytes, over max_file_bytes ({max_bytes:,})", pos)
-    from . import decode
+    from presswork.reading import decode
 
     out.included.append(path.resolve())
     out.loaded[target] = decode(data, target).replace("\r\n", "\n").replace("\r", "\n")

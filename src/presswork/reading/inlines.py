@@ -8,8 +8,8 @@ from typing import TypeAlias
 
 from lxml.html import HtmlElement
 
-from ..diagnostics import PressworkError, Reporter, too_deep
-from ..tree import (
+from presswork.diagnostics import PressworkError, Reporter, too_deep
+from presswork.tree import (
     Attr,
     Blocks,
     Code,
@@ -29,9 +29,9 @@ from ..tree import (
     Superscript,
     Text,
 )
-from .html import UNKNOWN_TAG, html_root, tag_name_of
-from .locate import Locator
-from .sanitize import DROPPED_ATTRS, UNSAFE_TAGS, URL_ATTRS, is_event_attr, is_unsafe_url
+from presswork.reading.html import UNKNOWN_TAG, html_root, tag_name_of
+from presswork.reading.locate import Locator
+from presswork.reading.sanitize import DROPPED_ATTRS, UNSAFE_TAGS, URL_ATTRS, is_event_attr, is_unsafe_url
 
 Part: TypeAlias = str | HtmlElement
 """A piece of mixed content: a text run or an element (whose tail is a separate part)."""

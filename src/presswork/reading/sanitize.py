@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..urls import url_scheme
+from presswork.urls import url_scheme
 
 #: Elements removed with everything inside them (each removal is a warning).
 UNSAFE_TAGS: frozenset[str] = frozenset(

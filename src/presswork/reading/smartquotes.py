@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ..tree import (
+from presswork.tree import (
     Admonition,
     Block,
     BlockQuote,

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from ..diagnostics import PressworkError, Reporter
-from ..tree import Pos
+from presswork.diagnostics import PressworkError, Reporter
+from presswork.tree import Pos
 
 _VARIABLE = re.compile(r"(?<![{\\])\{\{\s*(?P<name>[A-Za-z_][\w.-]*)\s*\}\}(?!\})")
 _FENCE = re.compile(r"^ {0,3}(?P<mark>`{3,}|~{3,})(?P<info>.*)$")
@@ -115,7 +115,7 @@ def _replace(text: str, variables: dict[str, str], pos: Pos) -> str:
     def value(match: re.Match[str]) -> str:
         name = match.group("name")
         if name not in variables:
-            from ..config import suggest
+            from presswork.config import suggest
 
             raise PressworkError(
                 f"undefined variable {name!r}{suggest(name, variables)}; define it in [variables] of the configuration",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from presswork.tree import Attr, Chapter, Document, Heading, plain_text
 from presswork.walk import iter_nodes
 
-from .visibility import Target, outline_blocks
+from presswork.exporters.common.visibility import Target, outline_blocks
 
 
 @dataclass

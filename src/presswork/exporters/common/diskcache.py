@@ -7,7 +7,7 @@ from pathlib import Path
 from presswork.buildcache import read_cached, user_cache_root, write_atomically
 from presswork.files import remove_stale
 
-from .fonts import cache_dir
+from presswork.exporters.common.fonts import cache_dir
 
 
 class DiskCache:

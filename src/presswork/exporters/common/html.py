@@ -57,10 +57,10 @@ from presswork.tree import (
 )
 from presswork.urls import LINK_SCHEMES, url_scheme
 
-from .highlight import highlight_html
-from .indexmarkup import INDEX_CLASS, epub_index
-from .mathrender import MathError, tex_to_mathml, tex_to_svg
-from .visibility import details_parts, is_hidden
+from presswork.exporters.common.highlight import highlight_html
+from presswork.exporters.common.indexmarkup import INDEX_CLASS, epub_index
+from presswork.exporters.common.mathrender import MathError, tex_to_mathml, tex_to_svg
+from presswork.exporters.common.visibility import details_parts, is_hidden
 
 Target = Literal["print", "epub"]
 #: The EPUB 3 structural semantics namespace (``epub:type``).

@@ -16,8 +16,8 @@ import threading
 import xml.etree.ElementTree as ET
 from importlib.metadata import version
 
-from ...urls import is_allowed_url
-from .diskcache import DiskCache
+from presswork.urls import is_allowed_url
+from presswork.exporters.common.diskcache import DiskCache
 
 _LOCK = threading.Lock()
 #: Print SVGs of formulas (a book rarely has more than a few thousand distinct ones).

@@ -15,9 +15,9 @@ from presswork.files import real_root, write_into
 from presswork.indexing import with_index
 from presswork.tree import Document
 
-from .book import EpubBook
-from .options import EpubOptions
-from .package import patch_package
+from presswork.exporters.epub.book import EpubBook
+from presswork.exporters.epub.options import EpubOptions
+from presswork.exporters.epub.package import patch_package
 
 __all__ = ["EpubExporter", "EpubOptions"]
 

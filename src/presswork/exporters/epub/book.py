@@ -24,11 +24,11 @@ from presswork.exporters.common.pagination import PageStart
 from presswork.tree import Chapter, Document, Image, Meta, Table, plain_text
 from presswork.values import is_language_tag
 
-from .content import Images, assess, collect_images
-from .meta import MetadataWriter, book_identifier, w3c_date
-from .nav import TocEntry, build_toc, ncx_toc
-from .options import EpubOptions
-from .pagelist import PageEntry, add_markers, marker_id
+from presswork.exporters.epub.content import Images, assess, collect_images
+from presswork.exporters.epub.meta import MetadataWriter, book_identifier, w3c_date
+from presswork.exporters.epub.nav import TocEntry, build_toc, ncx_toc
+from presswork.exporters.epub.options import EpubOptions
+from presswork.exporters.epub.pagelist import PageEntry, add_markers, marker_id
 
 CSS_FILE = "styles/book.css"
 NAV_FILE = "nav.xhtml"
@@ -234,7 +234,7 @@ class EpubBook:
         rules at the top of the stylesheet (call after every document has been added)."""
         if not self.opts.embed_fonts:
             return
-        from .fonts import embedded_fonts
+        from presswork.exporters.epub.fonts import embedded_fonts
 
         sheet = self.book.get_item_with_href(CSS_FILE)
         css = sheet.get_content().decode("utf-8")

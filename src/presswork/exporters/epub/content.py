@@ -17,7 +17,7 @@ from presswork.exporters.common.visibility import is_hidden
 from presswork.tree import Block, Chapter, Document, Heading, Image, Math, MathBlock, Pos, Table
 from presswork.walk import children
 
-from .meta import Accessibility
+from presswork.exporters.epub.meta import Accessibility
 
 #: Image media types every EPUB 3 reading system supports (anything else is converted to PNG).
 CORE_IMAGE_TYPES = {

@@ -14,8 +14,8 @@ from pathlib import Path
 from presswork.exporters.base import BuildContext, Exporter
 from presswork.tree import Document
 
-from .options import HtmlOptions
-from .site import Site
+from presswork.exporters.html.options import HtmlOptions
+from presswork.exporters.html.site import Site
 
 __all__ = ["HtmlExporter", "HtmlOptions", "Site"]
 

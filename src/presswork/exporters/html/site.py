@@ -19,7 +19,7 @@ from presswork.files import make_dirs, write_new
 from presswork.tree import Chapter, Document, Image, Note, Table, plain_text
 from presswork.values import is_language_tag
 
-from .options import HtmlOptions
+from presswork.exporters.html.options import HtmlOptions
 
 CSS_FILE = "assets/site.css"
 INDEX_FILE = "index.html"

@@ -11,9 +11,9 @@ from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.common.pagination import locked
 from presswork.tree import Document
 
-from .batches import merge as merge_batches
-from .document import check_glyphs, lay_out_print, pdf_identifier, print_source, write_pdf
-from .options import PdfOptions
+from presswork.exporters.pdf.batches import merge as merge_batches
+from presswork.exporters.pdf.document import check_glyphs, lay_out_print, pdf_identifier, print_source, write_pdf
+from presswork.exporters.pdf.options import PdfOptions
 
 __all__ = ["PdfExporter", "PdfOptions"]
 

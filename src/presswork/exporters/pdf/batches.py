@@ -92,10 +92,10 @@ from presswork.files import cache_root
 from presswork.lifeline import Token, bind_to_parent, forking, parent_token
 from presswork.tree import Document, blocks_text
 
-from .engine import import_weasyprint
-from .floats import settle_floats
-from .labels import Folio, fill_folios, folio_text, label_ranges
-from .options import PdfOptions
+from presswork.exporters.pdf.engine import import_weasyprint
+from presswork.exporters.pdf.floats import settle_floats
+from presswork.exporters.pdf.labels import Folio, fill_folios, folio_text, label_ranges
+from presswork.exporters.pdf.options import PdfOptions
 
 #: Bump when the meaning of cached batches changes.
 FORMAT = 3
@@ -418,7 +418,7 @@ class _Laid:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
-        from .fetcher import GateFetcher
+        from presswork.exporters.pdf.fetcher import GateFetcher
 
         self.job = job
         self.reporter = Reporter()
@@ -470,8 +470,8 @@ class _Laid:
         from weasyprint.layout.background import layout_backgrounds
         from weasyprint.layout.page import PageType, set_page_type_computed_styles
 
-        from .document import font_timestamps
-        from .labels import page_name, printed_folios
+        from presswork.exporters.pdf.document import font_timestamps
+        from presswork.exporters.pdf.labels import page_name, printed_folios
 
         counters = [_page_counter(state) for _c, _p, state, _n in self.held]
         if place.first_counter is not None:

@@ -36,17 +36,17 @@ from presswork.exporters.common.pagination import (
 from presswork.files import read_text
 from presswork.tree import Chapter, Document, Image, Pos, blocks_text, plain_text
 
-from .engine import import_weasyprint
-from .floats import settle_floats
-from .labels import folio_text, labels_finisher, page_labels
-from .layout import PAGE_GEOMETRY, PageGeometry, code_columns, page_css
-from .options import PdfOptions
-from .render import PrintRenderer
+from presswork.exporters.pdf.engine import import_weasyprint
+from presswork.exporters.pdf.floats import settle_floats
+from presswork.exporters.pdf.labels import folio_text, labels_finisher, page_labels
+from presswork.exporters.pdf.layout import PAGE_GEOMETRY, PageGeometry, code_columns, page_css
+from presswork.exporters.pdf.options import PdfOptions
+from presswork.exporters.pdf.render import PrintRenderer
 
 if TYPE_CHECKING:  # WeasyPrint is imported when a layout is made (0.9 s), not by the EPUB's page list
     from weasyprint.text.fonts import FontConfiguration
 
-    from .batches import BatchedLayout
+    from presswork.exporters.pdf.batches import BatchedLayout
 
 #: Fonts Pango falls back to although the stylesheet does not name them (naming a colour
 #: emoji font in font-family makes it draw digits and spaces too).
@@ -249,7 +249,7 @@ def render(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: st
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from .fetcher import GateFetcher
+    from presswork.exporters.pdf.fetcher import GateFetcher
 
     fetcher = GateFetcher(ctx.gate, ctx.reporter)
     fonts = FontConfiguration()
@@ -280,7 +280,7 @@ def lay_out_book(
 ) -> Any:
     """The final layout of a :func:`~.index.draft` book: floats placed (:func:`lay_out`), then, when it
     has index marks, laid out again with the index's real page numbers (:func:`~.index.finish`)."""
-    from .index import finish
+    from presswork.exporters.pdf.index import finish
 
     def again(revised: Document) -> Any:
         revised_bodies: dict[str, str] = {}
@@ -342,7 +342,7 @@ class PrintSource:
 
 def print_source(doc: Document, ctx: BuildContext[PdfOptions]) -> PrintSource:
     """Everything a print layout starts from (the PDF exporter and the EPUB's page list alike)."""
-    from .index import draft
+    from presswork.exporters.pdf.index import draft
 
     geo = geometry(ctx.options)
     doc = draft(doc, ctx)
@@ -371,7 +371,7 @@ class PrintLayout:
 def lay_out_print(src: PrintSource, ctx: BuildContext[PdfOptions]) -> PrintLayout:
     """The book laid out in batches when :func:`~.batches.lay_out_batched` allows it, else as one
     document; its page starts are stored for the EPUB. Call it under :func:`locked` with ``src.key``."""
-    from .batches import lay_out_batched
+    from presswork.exporters.pdf.batches import lay_out_batched
 
     batched = lay_out_batched(src.doc, ctx, src.html, src.css, src.chapters, src.bodies)
     if batched is not None:

@@ -15,7 +15,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from presswork.assets import AssetGate, media_type
 from presswork.diagnostics import PressworkError, Reporter
 
-from .engine import name_images_within
+from presswork.exporters.pdf.engine import name_images_within
 
 
 def data_response(url: str) -> URLFetcherResponse:

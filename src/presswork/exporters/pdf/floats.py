@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .listings import split_listing
+from presswork.exporters.pdf.listings import split_listing
 
 #: A figure that fits the gap at this fraction of its height or more is scaled to fit.
 MIN_SCALE = 0.6

@@ -19,8 +19,8 @@ from presswork.exporters.common.visibility import HIDDEN_CLASSES
 from presswork.indexing import has_index, with_index, without_index
 from presswork.tree import Document
 
-from .labels import folio_text, page_labels
-from .options import PdfOptions
+from presswork.exporters.pdf.labels import folio_text, page_labels
+from presswork.exporters.pdf.options import PdfOptions
 
 __all__ = ["anchor_folios", "draft", "finish"]
 

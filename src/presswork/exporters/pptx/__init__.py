@@ -18,9 +18,9 @@ from presswork.files import real_root, write_into
 from presswork.indexing import with_index
 from presswork.tree import Document, Pos
 
-from .model import auto_slide_level, book_order, chapter_slides, front_slides, highlight
-from .model.deck import Slide, Token
-from .options import PptxOptions
+from presswork.exporters.pptx.model import auto_slide_level, book_order, chapter_slides, front_slides, highlight
+from presswork.exporters.pptx.model.deck import Slide, Token
+from presswork.exporters.pptx.options import PptxOptions
 
 __all__ = ["PptxExporter", "PptxOptions"]
 
@@ -56,9 +56,9 @@ class PptxExporter(Exporter[PptxOptions]):
     def export(self, doc: Document, ctx: BuildContext[PptxOptions], target: Path) -> None:
         """Build the deck: template -> measured deck model -> slides -> core properties -> reproducible zip."""
         # python-pptx loads only when a deck is written (the preview's slide view uses the model alone)
-        from .handout import write_handout
-        from .incremental import ChapterDeck, DeckCache, Pending
-        from .output import (
+        from presswork.exporters.pptx.handout import write_handout
+        from presswork.exporters.pptx.incremental import ChapterDeck, DeckCache, Pending
+        from presswork.exporters.pptx.output import (
             DeckWriter,
             Layouts,
             PictureStore,

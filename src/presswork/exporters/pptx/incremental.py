@@ -25,7 +25,7 @@ from presswork.diagnostics import PressworkError
 from presswork.exporters.common.fonts import installed_faces
 from presswork.tree import Chapter, Pos
 
-from .output.kept import KeptRel, WrittenSlide
+from presswork.exporters.pptx.output.kept import KeptRel, WrittenSlide
 
 #: The modules whose source decides a chapter's slides.
 MODULES = ("presswork.exporters.pptx", "presswork.exporters.common", "presswork.tree", "presswork.assets")
@@ -61,7 +61,7 @@ class Pending:
 
 def _fonts(frame: Any) -> str:
     """The font files that measure the frame's families (with their sizes and times) and the installed faces."""
-    from .model.fit import font_file
+    from presswork.exporters.pptx.model.fit import font_file
 
     out = []
     for family in sorted({frame.body_font, frame.title_font, frame.code_font}):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from presswork.values import PygmentsStyle, Range
 
-from .model.deck import DeckOptions
+from presswork.exporters.pptx.model.deck import DeckOptions
 
 
 @dataclass(frozen=True)

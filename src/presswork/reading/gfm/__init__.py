@@ -1,5 +1,5 @@
 """The ``gfm`` reader: CommonMark + GitHub Flavored Markdown on markdown-it-py (the default)."""
 
-from .reader import GfmReader
+from presswork.reading.gfm.reader import GfmReader
 
 __all__ = ["GfmReader"]

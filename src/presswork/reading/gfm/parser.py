@@ -18,7 +18,7 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from mdit_py_plugins.subscript import sub_plugin
 from mdit_py_plugins.superscript import superscript_plugin
 
-from . import dispatch, rules
+from presswork.reading.gfm import dispatch, rules
 
 __all__ = ["make_parser", "nesting_limit"]
 

@@ -18,8 +18,8 @@ from markdown.extensions.toc import slugify_unicode
 from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
 
-from ...diagnostics import PressworkError, Reporter, too_deep
-from ...tree import (
+from presswork.diagnostics import PressworkError, Reporter, too_deep
+from presswork.tree import (
     Admonition,
     Attr,
     Block,
@@ -58,15 +58,15 @@ from ...tree import (
     Text,
     plain_text,
 )
-from ..attrs import admonition_kind, parse_attr_braces, parse_info, split_heading_attrs
-from ..blocks import BlockBuilder, attach_captions, remove_keeping_tail
-from ..html import html_root, is_unknown
-from ..inlines import merge, trim, unwrapped_caption
-from ..locate import Locator
-from ..sanitize import UNSAFE_TAGS, is_event_attr, is_unsafe_url
-from ..shapes import SUMMARY, details
-from .nodes import Node, build
-from .parser import make_parser, nesting_limit
+from presswork.reading.attrs import admonition_kind, parse_attr_braces, parse_info, split_heading_attrs
+from presswork.reading.blocks import BlockBuilder, attach_captions, remove_keeping_tail
+from presswork.reading.html import html_root, is_unknown
+from presswork.reading.inlines import merge, trim, unwrapped_caption
+from presswork.reading.locate import Locator
+from presswork.reading.sanitize import UNSAFE_TAGS, is_event_attr, is_unsafe_url
+from presswork.reading.shapes import SUMMARY, details
+from presswork.reading.gfm.nodes import Node, build
+from presswork.reading.gfm.parser import make_parser, nesting_limit
 
 __all__ = ["GfmReader"]
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ... import files
-from ...diagnostics import PressworkError
-from ...tree import Pos
+from presswork import files
+from presswork.diagnostics import PressworkError
+from presswork.tree import Pos
 
 __all__ = ["BookProject", "Entry", "chapter_inside", "detect", "line_of", "read_project_file"]
 
@@ -54,7 +54,7 @@ class BookProject:
 
 def detect(folder: Path) -> BookProject | None:
     """The book project of ``folder`` (mdBook, GitBook/HonKit, MkDocs, Quarto, in that order), or None."""
-    from . import honkit, mdbook, mkdocs, quarto
+    from presswork.reading.projects import honkit, mdbook, mkdocs, quarto
 
     folder = folder.resolve()
     for kind in (mdbook, honkit, mkdocs, quarto):

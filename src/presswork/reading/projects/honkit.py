@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ...diagnostics import PressworkError
-from ...tree import Pos
-from . import BookProject, read_project_file
-from .summary import parse_summary
+from presswork.diagnostics import PressworkError
+from presswork.tree import Pos
+from presswork.reading.projects import BookProject, read_project_file
+from presswork.reading.projects.summary import parse_summary
 
 
 def detect(folder: Path) -> BookProject | None:

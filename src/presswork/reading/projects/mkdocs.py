@@ -7,10 +7,10 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from ...diagnostics import PressworkError
-from ...tree import Pos
-from . import BookProject, Entry, chapter_inside, line_of
-from .yamlfile import read_yaml
+from presswork.diagnostics import PressworkError
+from presswork.tree import Pos
+from presswork.reading.projects import BookProject, Entry, chapter_inside, line_of
+from presswork.reading.projects.yamlfile import read_yaml
 
 _SKIP = re.compile(r"^(\.|_)")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ...diagnostics import PressworkError
-from ...tree import Pos
-from . import BookProject, Entry, chapter_inside, line_of, read_project_file
-from .yamlfile import names, read_yaml
+from presswork.diagnostics import PressworkError
+from presswork.tree import Pos
+from presswork.reading.projects import BookProject, Entry, chapter_inside, line_of, read_project_file
+from presswork.reading.projects.yamlfile import names, read_yaml
 
 
 def detect(folder: Path) -> BookProject | None:

@@ -7,9 +7,9 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...diagnostics import PressworkError
-from ...tree import Pos
-from . import Entry, chapter_inside, read_project_file
+from presswork.diagnostics import PressworkError
+from presswork.tree import Pos
+from presswork.reading.projects import Entry, chapter_inside, read_project_file
 
 _ITEM = re.compile(r"^(?P<indent>\s*)[-*+]\s+(?P<rest>.*)$")
 _LINK = re.compile(r"^\[(?P<title>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target>[^)]*)\)\s*$")

@@ -7,10 +7,10 @@ from typing import Any
 
 import yaml
 
-from ...diagnostics import PressworkError
-from ...tree import Pos
-from ..boundedyaml import BoundedSafeLoader, YamlBudgetError
-from . import read_project_file
+from presswork.diagnostics import PressworkError
+from presswork.tree import Pos
+from presswork.reading.boundedyaml import BoundedSafeLoader, YamlBudgetError
+from presswork.reading.projects import read_project_file
 
 
 class _TolerantLoader(BoundedSafeLoader):

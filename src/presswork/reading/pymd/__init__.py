@@ -1,5 +1,5 @@
 """The ``python-markdown`` reader (today's reader, kept for MkDocs sources)."""
 
-from .reader import PyMarkdownReader
+from presswork.reading.pymd.reader import PyMarkdownReader
 
 __all__ = ["PyMarkdownReader"]

@@ -7,7 +7,7 @@ from typing import Any
 import markdown
 from markdown.extensions.toc import slugify_unicode
 
-from ..html import html_root
+from presswork.reading.html import html_root
 
 #: Extensions, in the order they are loaded. ``pymdownx.extra`` replaces ``extra``
 #: (abbr, attr_list, def_list, footnotes, md_in_html, tables, betterem, superfences).

@@ -7,9 +7,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ...diagnostics import too_deep
-from ...tree import Pos
-from ..attrs import admonition_kind, parse_info
+from presswork.diagnostics import too_deep
+from presswork.tree import Pos
+from presswork.reading.attrs import admonition_kind, parse_info
 
 Warn = Callable[[str, int], None]
 """Report a warning at a 1-based source line."""

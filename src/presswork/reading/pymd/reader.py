@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ...diagnostics import Reporter
-from ...tree import Blocks, Pos
-from ..blocks import BlockBuilder
-from ..html import html_root
-from ..locate import Locator
-from .engine import to_html
-from .preprocess import preprocess
+from presswork.diagnostics import Reporter
+from presswork.tree import Blocks, Pos
+from presswork.reading.blocks import BlockBuilder
+from presswork.reading.html import html_root
+from presswork.reading.locate import Locator
+from presswork.reading.pymd.engine import to_html
+from presswork.reading.pymd.preprocess import preprocess
 
 
 class PyMarkdownReader:

@@ -34,7 +34,7 @@ from presswork.tree import (
     unhandled,
 )
 
-from .deck import (
+from presswork.exporters.pptx.model.deck import (
     MAX_LEVEL,
     Bullet,
     CalloutBox,
@@ -50,8 +50,8 @@ from .deck import (
     Token,
     Warn,
 )
-from .measure import measure_table
-from .text import InlineRuns, blocks_text, first_sentence, inline_text, runs_head
+from presswork.exporters.pptx.model.measure import measure_table
+from presswork.exporters.pptx.model.text import InlineRuns, blocks_text, first_sentence, inline_text, runs_head
 
 #: Paragraphs longer than this many words are shown as their first sentence in "lead" mode.
 LEAD_WORDS = 35

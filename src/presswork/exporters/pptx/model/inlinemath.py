@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from presswork.exporters.common.mathrender import MathError, tex_to_svg
 
-from . import fit as slidefit
-from .deck import Frame, Para, Run
-from .fit import Style
+from presswork.exporters.pptx.model import fit as slidefit
+from presswork.exporters.pptx.model.deck import Frame, Para, Run
+from presswork.exporters.pptx.model.fit import Style
 
 #: The character a formula's slot is made of (never a line-break opportunity).
 SLOT_CHAR = "\u00a0"

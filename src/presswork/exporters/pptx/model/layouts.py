@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from .deck import Box, CodeBox, Frame, Para, PictureBox, PictureSizer, TextBox
-from .flow import LAYOUT_CLASSES, VISIBLE_ITEMS, Anchor, FlowItem, LayoutHint, SpeakerNote
-from .measure import code_line_heights, code_size, split_tall_code_lines, text_height
-from .paginate import Page, Pager, column_width, introduces, paginate, with_fixed_sizes
+from presswork.exporters.pptx.model.deck import Box, CodeBox, Frame, Para, PictureBox, PictureSizer, TextBox
+from presswork.exporters.pptx.model.flow import LAYOUT_CLASSES, VISIBLE_ITEMS, Anchor, FlowItem, LayoutHint, SpeakerNote
+from presswork.exporters.pptx.model.measure import code_line_heights, code_size, split_tall_code_lines, text_height
+from presswork.exporters.pptx.model.paginate import Page, Pager, column_width, introduces, paginate, with_fixed_sizes
 
 #: The layouts an author may force with a class ``layout-<name>`` on a section heading or a div.
 LAYOUT_NAMES = LAYOUT_CLASSES

@@ -6,10 +6,10 @@ import dataclasses
 import functools
 import re
 
-from . import fit as slidefit
-from .deck import CodeBox, Frame, Para, Run, TableBox, Token
-from .fit import Style
-from .inlinemath import has_math, math_para_height
+from presswork.exporters.pptx.model import fit as slidefit
+from presswork.exporters.pptx.model.deck import CodeBox, Frame, Para, Run, TableBox, Token
+from presswork.exporters.pptx.model.fit import Style
+from presswork.exporters.pptx.model.inlinemath import has_math, math_para_height
 
 #: A table row: a tuple of cells, each a tuple of runs.
 TableRow = tuple[tuple[Run, ...], ...]

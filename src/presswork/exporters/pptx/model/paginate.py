@@ -6,7 +6,7 @@ import copy
 import dataclasses
 import re
 
-from .deck import (
+from presswork.exporters.pptx.model.deck import (
     COLUMN_GAP,
     Box,
     CalloutBox,
@@ -20,9 +20,9 @@ from .deck import (
     TextBox,
     Token,
 )
-from .flow import VISIBLE_ITEMS, Anchor, FlowItem, SlideBreak, SpeakerNote
-from .measure import GAP, code_line_heights, code_size, split_tall_code_lines, text_height
-from .text import runs_head, runs_tail
+from presswork.exporters.pptx.model.flow import VISIBLE_ITEMS, Anchor, FlowItem, SlideBreak, SpeakerNote
+from presswork.exporters.pptx.model.measure import GAP, code_line_heights, code_size, split_tall_code_lines, text_height
+from presswork.exporters.pptx.model.text import runs_head, runs_tail
 
 #: One laid-out slide: its boxes top-down, its speaker notes and the anchors (ids) it holds.
 Page = tuple[list[Box], list[str], list[str]]

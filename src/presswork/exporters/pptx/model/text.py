@@ -34,8 +34,8 @@ from presswork.tree import (
 from presswork.tree import blocks_text as tree_blocks_text
 from presswork.urls import is_allowed_url
 
-from .deck import Run
-from .inlinemath import math_metrics
+from presswork.exporters.pptx.model.deck import Run
+from presswork.exporters.pptx.model.inlinemath import math_metrics
 
 
 class InlineRuns:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .package import package_entries, set_core_properties
-from .pictures import PictureStore
-from .template import Layouts, open_template, template_bytes
-from .writer import DeckWriter
+from presswork.exporters.pptx.output.package import package_entries, set_core_properties
+from presswork.exporters.pptx.output.pictures import PictureStore
+from presswork.exporters.pptx.output.template import Layouts, open_template, template_bytes
+from presswork.exporters.pptx.output.writer import DeckWriter
 
 __all__ = [
     "DeckWriter",

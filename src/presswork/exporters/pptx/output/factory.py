@@ -19,7 +19,7 @@ from pptx.opc.packuri import PackURI
 from pptx.parts.image import Image, ImagePart
 from pptx.parts.slide import NotesSlidePart, SlidePart
 
-from . import oxml
+from presswork.exporters.pptx.output import oxml
 
 #: Part names of notes slides (python-pptx's template for ``Package.next_partname``).
 NOTES_PARTNAME = "/ppt/notesSlides/notesSlide%d.xml"

@@ -19,8 +19,8 @@ from pptx.opc.oxml import serialize_part_xml
 from pptx.oxml import element_class_lookup
 from pptx.parts.slide import NotesSlidePart, SlidePart
 
-from ..model.deck import Slide
-from .oxml import A_NS
+from presswork.exporters.pptx.model.deck import Slide
+from presswork.exporters.pptx.output.oxml import A_NS
 
 __all__ = ["WrittenSlide", "capture", "keep_bytes", "parse_kept", "release", "serialize_part_xml"]
 

@@ -9,7 +9,7 @@ from lxml import etree
 
 from presswork.tree import Meta
 
-from . import oxml
+from presswork.exporters.pptx.output import oxml
 
 
 def set_core_properties(prs: Any, meta: Meta, build_time: datetime) -> None:

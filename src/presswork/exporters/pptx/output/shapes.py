@@ -15,16 +15,16 @@ from pptx.util import Emu, Pt
 
 from presswork.urls import is_allowed_url
 
-from ..model import fit as slidefit
-from ..model.deck import MAX_LEVEL, CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
-from ..model.inlinemath import SLOT_CHAR, Atom, has_math, math_lines, place_math
-from ..model.measure import para_height
-from ..model.text import slide_text
-from . import oxml
-from .factory import ImageParts
-from .glyphs import GlyphChecker
-from .pictures import PictureStore
-from .template import PlacedFrame, pt, to_pt
+from presswork.exporters.pptx.model import fit as slidefit
+from presswork.exporters.pptx.model.deck import MAX_LEVEL, CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
+from presswork.exporters.pptx.model.inlinemath import SLOT_CHAR, Atom, has_math, math_lines, place_math
+from presswork.exporters.pptx.model.measure import para_height
+from presswork.exporters.pptx.model.text import slide_text
+from presswork.exporters.pptx.output import oxml
+from presswork.exporters.pptx.output.factory import ImageParts
+from presswork.exporters.pptx.output.glyphs import GlyphChecker
+from presswork.exporters.pptx.output.pictures import PictureStore
+from presswork.exporters.pptx.output.template import PlacedFrame, pt, to_pt
 
 CALLOUT_ACCENTS = {
     "note": MSO_THEME_COLOR.ACCENT_1,

@@ -16,8 +16,8 @@ from presswork.assets import AssetGate
 from presswork.diagnostics import PressworkError
 from presswork.theme import Theme
 
-from ..model.deck import Frame
-from . import oxml
+from presswork.exporters.pptx.model.deck import Frame
+from presswork.exporters.pptx.output import oxml
 
 EMU_PER_PT = 12700
 #: Body text is never set smaller than this (points), whatever the template says.
