@@ -26,7 +26,7 @@ class CliResult:
 @pytest.fixture
 def presswork(capsys: pytest.CaptureFixture[str]):
     """Run ``presswork ARGS...`` in-process and return a CliResult."""
-    from presswork.cli import main
+    from presswork.commands.cli import main
 
     def run(*args: str) -> CliResult:
         capsys.readouterr()

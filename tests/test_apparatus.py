@@ -6,19 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from presswork.diagnostics import PressworkError, Reporter
-from presswork.glossary import link_terms
-from presswork.indexing import (
-    Locator,
-    collapse_pages,
-    collect,
-    group_letter,
-    mark_index,
-    sort_key,
-    with_index,
-)
-from presswork.spans import parse_spans
-from presswork.tree import (
+from presswork.core.diagnostics import PressworkError, Reporter
+from presswork.core.tree import (
     Attr,
     BulletList,
     Chapter,
@@ -34,7 +23,18 @@ from presswork.tree import (
     Text,
     plain_text,
 )
-from presswork.walk import query
+from presswork.core.walk import query
+from presswork.transforms.glossary import link_terms
+from presswork.transforms.indexing import (
+    Locator,
+    collapse_pages,
+    collect,
+    group_letter,
+    mark_index,
+    sort_key,
+    with_index,
+)
+from presswork.transforms.spans import parse_spans
 
 
 def test_bracketed_span_with_curled_quotes_and_markup_inside() -> None:
@@ -153,7 +153,7 @@ def test_glossary_references_link_only_known_terms_and_warn_only_when_clearly_me
 
 
 def test_build_reads_the_glossary_file_as_back_matter(tmp_path: Path) -> None:
-    from presswork.build import read_project
+    from presswork.build.pipeline import read_project
 
     (tmp_path / "01-a.md").write_text("# A\n\nUses the {Tensor} and [x]{.idx}.\n", encoding="utf-8")
     (tmp_path / "00-glossary.md").write_text("# Terms\n\nIntro.\n\nTensor\n: An array.\n", encoding="utf-8")
@@ -167,7 +167,7 @@ def test_build_reads_the_glossary_file_as_back_matter(tmp_path: Path) -> None:
 
 
 def test_an_unconfigured_glossary_md_with_sections_stays_an_ordinary_chapter(tmp_path: Path) -> None:
-    from presswork.build import read_project
+    from presswork.build.pipeline import read_project
 
     (tmp_path / "01-a.md").write_text("# A\n\nText.\n", encoding="utf-8")
     (tmp_path / "glossary.md").write_text("# Glossary\n\n## A\n\nAPI\n: An interface.\n", encoding="utf-8")
@@ -178,8 +178,8 @@ def test_an_unconfigured_glossary_md_with_sections_stays_an_ordinary_chapter(tmp
 
 
 def test_marks_and_references_in_titles_tables_and_footnotes(tmp_path: Path) -> None:
-    from presswork.build import read_project
-    from presswork.tree import Note, Table
+    from presswork.build.pipeline import read_project
+    from presswork.core.tree import Note, Table
 
     (tmp_path / "01-a.md").write_text(
         "# The [GPU]{.idx} chapter\n\n| a | b |\n|---|---|\n| [x]{.idx} | {Tensor} |\n\nNote.[^1]\n\n[^1]: A {Tensor} [y]{.idx}.\n",

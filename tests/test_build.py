@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from presswork.diagnostics import PressworkError
+from presswork.core.diagnostics import PressworkError
 from presswork.exporters.epub import EpubExporter
 from presswork.exporters.pptx import PptxExporter
 from tests.support.cli import problem_lines

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from presswork import buildcache
-from presswork.buildcache import StageCache, cache_key, code_fingerprint
+from presswork.cache import store as buildcache
+from presswork.cache.store import StageCache, cache_key, code_fingerprint
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ the style sorts them). Pandoc 3 (the ``bench`` extra's pypandoc-binary) formats 
 file with the same CSL file; each citation paragraph and each bibliography entry must read the same
 once whitespace is normalised. Accepted differences: none for APA and IEEE on this input (presswork
 sentence-cases BibTeX titles, collapses cites of one author and moves commas inside closing quotes
-as Pandoc does; see presswork.citations).
+as Pandoc does; see presswork.transforms.citations).
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from presswork.build import load_project, make_gate, read_document
-from presswork.diagnostics import Reporter
-from presswork.theme import load_theme
-from presswork.tree import Div, Document, Paragraph, plain_text
+from presswork.build.pipeline import read_document
+from presswork.core.diagnostics import Reporter
+from presswork.core.tree import Div, Document, Paragraph, plain_text
+from presswork.project.gate import make_gate
+from presswork.project.load import load_project
+from presswork.project.theme import load_theme
 
 BOOK = Path(__file__).parent / "books" / "citations-pandoc"
 pypandoc = pytest.importorskip("pypandoc")

@@ -193,7 +193,7 @@ def test_watch_picks_up_an_edit_saved_during_the_first_build(tmp_path: Path) -> 
     """The watcher starts before the first build, so a save while it runs gives one more build."""
     import threading
 
-    from presswork.watch import watch
+    from presswork.commands.watch import watch
 
     book = tmp_path / "book"
     book.mkdir()
@@ -230,9 +230,9 @@ def test_watch_picks_up_an_edit_saved_during_the_first_build(tmp_path: Path) -> 
 
 def test_watch_prints_a_neutral_status_line_per_rebuild(presswork, make_book, monkeypatch) -> None:
     """The CLI's watch loop: one plain line per rebuild (no red 'changed:'), errors still reported."""
-    import presswork.build as build_module
-    from presswork.build import BuildResult
-    from presswork.diagnostics import PressworkError
+    import presswork.build.pipeline as build_module
+    from presswork.build.pipeline import BuildResult
+    from presswork.core.diagnostics import PressworkError
 
     book = make_book({"01-a.md": "# A\n\ntext\n"})
     calls: list[int] = []
@@ -254,10 +254,10 @@ def test_watch_prints_a_neutral_status_line_per_rebuild(presswork, make_book, mo
 
 def test_watch_strict_lists_every_warning(presswork, make_book, monkeypatch) -> None:
     """A ``--strict`` rebuild in watch prints all its warnings, as ``build --strict`` does."""
-    import presswork.build as build_module
-    from presswork.build import BuildResult
-    from presswork.diagnostics import StrictError, Warning_
-    from presswork.tree import Pos
+    import presswork.build.pipeline as build_module
+    from presswork.build.pipeline import BuildResult
+    from presswork.core.diagnostics import StrictError, Warning_
+    from presswork.core.tree import Pos
 
     book = make_book({"01-a.md": "# A\n\ntext\n"})
 
@@ -266,7 +266,7 @@ def test_watch_strict_lists_every_warning(presswork, make_book, monkeypatch) -> 
 
     monkeypatch.setattr(build_module, "build", fake_build)
     monkeypatch.setattr(
-        "presswork.watch.watch", lambda folders, out, rebuild, report, **kw: rebuild_once(rebuild, report)
+        "presswork.commands.watch.watch", lambda folders, out, rebuild, report, **kw: rebuild_once(rebuild, report)
     )
 
     def rebuild_once(rebuild, report) -> None:
@@ -371,7 +371,7 @@ def test_an_error_shows_its_source_line_and_a_caret_where_the_column_is_known(pr
 
 
 def test_verbose_tracebacks_are_not_wrapped(presswork, make_book, monkeypatch) -> None:
-    import presswork.build as build_module
+    import presswork.build.pipeline as build_module
 
     book = make_book({"a.md": "# A\n"})
 
@@ -404,7 +404,7 @@ def test_a_build_shows_its_stages_and_a_summary_of_each_output(presswork, make_b
 def _subparsers() -> dict[str, object]:
     import argparse
 
-    from presswork.cli import _parser
+    from presswork.commands.cli import _parser
 
     parser = _parser()
     (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
@@ -439,7 +439,7 @@ def test_every_help_has_an_example_and_lists_the_choices(presswork, command: str
     with pytest.raises(SystemExit) as info:
         presswork(command, "--help")
     assert info.value.code == 0
-    from presswork.cli import _parser  # noqa: F401 - the help went to stdout through argparse
+    from presswork.commands.cli import _parser  # noqa: F401 - the help went to stdout through argparse
 
     text = _subparsers()[command].format_help()  # type: ignore[attr-defined]
     assert "example" in text and f"presswork {command}" in text
@@ -452,8 +452,8 @@ def test_on_a_terminal_the_summary_is_a_table(tmp_path: Path) -> None:
 
     from rich.console import Console
 
-    from presswork.build import build
-    from presswork.cli import _print_summary
+    from presswork.build.pipeline import build
+    from presswork.commands.cli import _print_summary
 
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from presswork.config import load_config
-from presswork.diagnostics import PressworkError
-from presswork.metadata import build_meta, parse_date
-from presswork.tree import Author, Pos
+from presswork.core.config import load_config
+from presswork.core.diagnostics import PressworkError
+from presswork.core.tree import Author, Pos
+from presswork.project.metadata import build_meta, parse_date
 
 ROOT = Path(__file__).resolve().parents[1]
 

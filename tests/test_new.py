@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from presswork.config import Config
-from presswork.registry import discover_exporters
+from presswork.core.config import Config
+from presswork.exporters.registry import discover_exporters
 from tests.support import epubcheck as epubcheck_support
 
 #: Commented keys whose value is an example to fill in, not the default.

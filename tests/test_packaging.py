@@ -27,3 +27,9 @@ def test_entry_points_name_the_exporters_by_their_formats() -> None:
         module, _, attr = value.partition(":")
         cls = getattr(import_module(module), attr)
         assert issubclass(cls, Exporter) and cls.name == name
+
+
+def test_the_version_is_the_package_metadata_s() -> None:
+    import presswork
+
+    assert presswork.__version__ == PYPROJECT["project"]["version"]

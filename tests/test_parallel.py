@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from presswork.build import build
-from presswork.diagnostics import PressworkError
+from presswork.build.pipeline import build
+from presswork.core.diagnostics import PressworkError
+from presswork.core.tree import Pos
 from presswork.exporters.epub import EpubExporter
-from presswork.tree import Pos
 from tests.support.outputs import assert_same_files
 
 
@@ -78,8 +78,8 @@ def test_a_parallel_pdf_and_epub_lay_the_print_edition_out_once(make_book, monke
 
 def test_workers_start_in_the_order_given(tmp_path: Path) -> None:
     """The build passes the PDF, then formats that do not wait for its layout, then the EPUB."""
-    from presswork.diagnostics import Reporter
-    from presswork.parallel import run_parallel
+    from presswork.build.parallel import run_parallel
+    from presswork.core.diagnostics import Reporter
 
     log = tmp_path / "started"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from presswork.build import load_project
-from presswork.config import discover_config
+from presswork.core.config import discover_config
+from presswork.project.load import load_project
 
 REPO = Path(__file__).resolve().parents[1]
 

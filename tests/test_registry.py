@@ -15,8 +15,8 @@ from pathlib import Path
 from dataclasses import dataclass
 
 from presswork.exporters.base import Exporter
-from presswork.tree import Text
-from presswork.walk import query
+from presswork.core.tree import Text
+from presswork.core.walk import query
 
 
 class WordCount(Exporter):

@@ -7,12 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from presswork.assets import AssetGate
-from presswork.config import Config
-from presswork.diagnostics import PressworkError, Reporter
-from presswork.structure import make_chapters, slugify
-from presswork.transforms import apply_transforms
-from presswork.tree import (
+from presswork.core.config import Config
+from presswork.core.diagnostics import PressworkError, Reporter
+from presswork.core.tree import (
     Attr,
     Chapter,
     Figure,
@@ -27,6 +24,9 @@ from presswork.tree import (
     Text,
     plain_text,
 )
+from presswork.project.assets import AssetGate
+from presswork.reading.structure import make_chapters, slugify
+from presswork.transforms import apply_transforms
 
 
 @dataclasses.dataclass
@@ -227,7 +227,7 @@ def _h(level: int, text: str) -> Heading:
 
 
 def test_project_chapter_title_is_the_first_heading_of_any_level() -> None:
-    from presswork.structure import project_chapter
+    from presswork.reading.structure import project_chapter
 
     blocks = (_h(2, "Hello, Cargo!"), Paragraph((Text("x"),)), _h(3, "Building"), _h(2, "Next"))
     [ch] = project_chapter("src/ch01-03-hello-cargo.md", blocks, "", "Hello Cargo entry").chapters
@@ -239,7 +239,7 @@ def test_project_chapter_title_is_the_first_heading_of_any_level() -> None:
 
 
 def test_project_chapter_without_heading_takes_front_matter_then_the_entry_never_the_file_name() -> None:
-    from presswork.structure import project_chapter
+    from presswork.reading.structure import project_chapter
 
     body = (Paragraph((Text("x"),)), _h(2, "Section"))
     assert (

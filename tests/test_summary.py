@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from presswork.diagnostics import source_excerpt
-from presswork.summary import human_size, output_facts, pdf_pages
-from presswork.tree import Pos
+from presswork.commands.report import human_size, output_facts, pdf_pages
+from presswork.core.excerpt import source_excerpt
+from presswork.core.tree import Pos
 
 
 def test_pdf_pages_agree_with_pypdf(tmp_path: Path) -> None:
     pypdf = pytest.importorskip("pypdf")
-    from presswork.build import build
+    from presswork.build.pipeline import build
 
     book = tmp_path / "book"
     book.mkdir()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from presswork.diagnostics import Reporter
-from presswork.transforms import resolve_links, site_candidates
-from presswork.tree import Chapter, Link, Paragraph, Span, Text
+from presswork.core.diagnostics import Reporter
+from presswork.core.tree import Chapter, Link, Paragraph, Span, Text
+from presswork.transforms.links import resolve_links, site_candidates
 
 CHAPTERS = ["src/intro.md", "src/guide/install.md", "src/guide/index.md", "src/faq/README.md", "src/quarto.qmd"]
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from presswork.tree import (
+from presswork.core.tree import (
     FORMAT_VERSION,
     NODE_TYPES,
     Attr,
@@ -32,7 +32,7 @@ from presswork.tree import (
     plain_text,
     to_json,
 )
-from presswork.walk import iter_nodes
+from presswork.core.walk import iter_nodes
 from tests.support.trees import every_node_document, feature_document
 
 

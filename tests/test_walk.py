@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from presswork.tree import Attr, BlockQuote, Chapter, Document, Emphasis, Meta, Paragraph, Pos, Span, Text
-from presswork.walk import query, walk, walk_with_positions
+from presswork.core.tree import Attr, BlockQuote, Chapter, Document, Emphasis, Meta, Paragraph, Pos, Span, Text
+from presswork.core.walk import query, walk, walk_with_positions
 
 
 def test_walk_rebuilds_bottom_up_and_keeps_untouched_nodes() -> None:

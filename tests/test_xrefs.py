@@ -6,11 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from presswork.build import load_project, make_gate, read_document, read_project
-from presswork.diagnostics import PressworkError, Reporter
-from presswork.reading.crossrefs import CiteItem, mark_chapters, parse_cite
-from presswork.theme import load_theme
-from presswork.tree import (
+from presswork.build.pipeline import read_document, read_project
+from presswork.core.diagnostics import PressworkError, Reporter
+from presswork.core.tree import (
     Chapter,
     Cite,
     Code,
@@ -25,7 +23,11 @@ from presswork.tree import (
     plain_text,
     to_json,
 )
-from presswork.walk import query
+from presswork.core.walk import query
+from presswork.project.gate import make_gate
+from presswork.project.load import load_project
+from presswork.project.theme import load_theme
+from presswork.reading.crossrefs import CiteItem, mark_chapters, parse_cite
 
 BIB = """@book{doe2020, author = {Doe, Jane}, title = {Publishing Books}, publisher = {Example Press}, year = {2020}}
 @book{roe2021, author = {Roe, Richard}, title = {Typesetting}, publisher = {Print House}, year = {2021}}

@@ -2,6 +2,6 @@
 
 import sys
 
-from presswork.cli import main
+from presswork.commands.cli import main
 
 sys.exit(main())

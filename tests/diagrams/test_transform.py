@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from presswork.diagnostics import Reporter
-from presswork.diagrams import CACHE_FOLDER, DiagramError, cell_options, render_diagrams
-from presswork.diagrams.base import normalise_svg
-from presswork.diagrams.graphviz import DotRenderer
-from presswork.diagrams.mermaid import MermaidRenderer, _first_line
-from presswork.tree import Attr, Chapter, CodeBlock, Figure, Image, Paragraph, Pos, Text
+from presswork.core.diagnostics import Reporter
+from presswork.core.tree import Attr, Chapter, CodeBlock, Figure, Image, Paragraph, Pos, Text
+from presswork.transforms.diagrams import CACHE_FOLDER, DiagramError, cell_options, render_diagrams
+from presswork.transforms.diagrams.base import normalise_svg
+from presswork.transforms.diagrams.graphviz import DotRenderer
+from presswork.transforms.diagrams.mermaid import MermaidRenderer, _first_line
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz (.ci/run installs graphviz)")
 
@@ -177,7 +177,7 @@ def test_other_code_is_left_alone(tmp_path: Path) -> None:
 
 def test_mermaid_without_its_script_names_the_setup_command(tmp_path: Path) -> None:
     problem = MermaidRenderer(script=tmp_path / "none.js", chromium="/usr/bin/chromium").unavailable()
-    assert problem is not None and "python -m presswork.diagrams.setup" in problem
+    assert problem is not None and "python -m presswork.transforms.diagrams.setup" in problem
 
 
 def test_svg_is_normalised_to_a_stable_stand_alone_file() -> None:

@@ -30,7 +30,7 @@ MARKED = {
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path], object]:
-    from presswork.build import build
+    from presswork.build.pipeline import build
     from tests.support import BOOKS
 
     book = tmp_path_factory.mktemp("apparatus") / "book"

@@ -39,7 +39,7 @@ NARRATIVE = ["Roe & Poe (2021)", "Knuth (1984)"]
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path], Any]:
-    from presswork.build import build
+    from presswork.build.pipeline import build
     from tests.support import BOOKS
 
     root = tmp_path_factory.mktemp("apparatus") / "apparatus"

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from presswork.diagrams import CACHE_FOLDER
-from presswork.diagrams.mermaid import MermaidRenderer
-from presswork.tree import CodeBlock, Figure
-from presswork.walk import query
+from presswork.core.tree import CodeBlock, Figure
+from presswork.core.walk import query
+from presswork.transforms.diagrams import CACHE_FOLDER
+from presswork.transforms.diagrams.mermaid import MermaidRenderer
 from tests.support import BOOKS
 from tests.support.outputs import pdf_text
 
@@ -29,7 +29,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
-    from presswork.build import build
+    from presswork.build.pipeline import build
 
     folder = tmp_path_factory.mktemp("diagrams") / "book"
     folder.mkdir()
@@ -76,8 +76,8 @@ def test_the_deck_shows_each_diagram_as_a_picture(book: tuple[Path, Any]) -> Non
 
 
 def test_a_rebuild_takes_every_diagram_from_the_cache(book: tuple[Path, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    from presswork.build import read_project
-    from presswork.diagrams.graphviz import DotRenderer
+    from presswork.build.pipeline import read_project
+    from presswork.transforms.diagrams.graphviz import DotRenderer
 
     def refuse(self: object, sources: list[str]) -> list[str]:
         raise AssertionError("a cached diagram was rendered again")
@@ -93,9 +93,11 @@ def test_a_rebuild_takes_every_diagram_from_the_cache(book: tuple[Path, Any], mo
 def test_without_the_mermaid_script_the_diagram_stays_code_with_one_warning(
     book: tuple[Path, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from presswork.build import load_project, make_gate, read_document
-    from presswork.diagnostics import Reporter
-    from presswork.theme import load_theme
+    from presswork.build.pipeline import read_document
+    from presswork.core.diagnostics import Reporter
+    from presswork.project.gate import make_gate
+    from presswork.project.load import load_project
+    from presswork.project.theme import load_theme
 
     monkeypatch.setenv("PRESSWORK_MERMAID_JS", str(book[0] / "no-such-mermaid.js"))
     project = load_project(book[0])
@@ -103,14 +105,16 @@ def test_without_the_mermaid_script_the_diagram_stays_code_with_one_warning(
     doc = read_document(project, make_gate(project.config, load_theme(project.config.theme, project.root)), reporter)
     assert [b.language for b in query(doc, CodeBlock)] == ["mermaid"] and len(query(doc, Figure)) == 1
     (warning,) = reporter.warnings
-    assert str(warning.pos) == "05-diagrams.md:19" and "python -m presswork.diagrams.setup" in warning.message
+    assert (
+        str(warning.pos) == "05-diagrams.md:19" and "python -m presswork.transforms.diagrams.setup" in warning.message
+    )
 
 
 def test_rendering_again_gives_the_same_bytes(book: tuple[Path, Any]) -> None:
     """No random ids or time stamps: both renderers, run afresh, reproduce the cached files byte for byte."""
-    from presswork.diagrams import cache_key
-    from presswork.diagrams.base import normalise_svg
-    from presswork.diagrams.graphviz import DotRenderer
+    from presswork.transforms.diagrams import cache_key
+    from presswork.transforms.diagrams.base import normalise_svg
+    from presswork.transforms.diagrams.graphviz import DotRenderer
 
     blocks = [b for b in query(_tree_without_diagrams(book[0]), CodeBlock)]
     for renderer in (DotRenderer(), MermaidRenderer()):
@@ -122,7 +126,8 @@ def test_rendering_again_gives_the_same_bytes(book: tuple[Path, Any]) -> None:
 
 
 def _tree_without_diagrams(folder: Path) -> Any:
-    from presswork.build import load_project, read_sources
-    from presswork.diagnostics import Reporter
+    from presswork.core.diagnostics import Reporter
+    from presswork.project.load import load_project
+    from presswork.project.sources import read_sources
 
     return tuple(b for s in read_sources(load_project(folder), Reporter()) for b in s.blocks)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path], object]:
     import shutil
 
-    from presswork.build import build
+    from presswork.build.pipeline import build
     from tests.support import BOOKS
 
     book = tmp_path_factory.mktemp("features") / "features"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from presswork import buildcache
-from presswork.build import build
+from presswork.build.pipeline import build
+from presswork.cache import store as buildcache
 
 pytestmark = pytest.mark.slow
 

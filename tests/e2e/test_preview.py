@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from presswork.preview import Preview
+from presswork.commands.preview import Preview
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (.ci/run installs it)")

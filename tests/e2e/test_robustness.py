@@ -10,9 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from presswork.build import build, load_project, make_gate, read_document
-from presswork.diagnostics import PressworkError, Reporter
-from presswork.theme import load_theme
+from presswork.build.pipeline import build, read_document
+from presswork.core.diagnostics import PressworkError, Reporter
+from presswork.project.gate import make_gate
+from presswork.project.load import load_project
+from presswork.project.theme import load_theme
 from tests.support.cli import problem_lines
 from tests.support.safety import RECORDER, bomb_png, check_outputs_valid, plant_secret, png
 

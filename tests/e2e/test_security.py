@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from presswork.assets import AssetGate
-from presswork.diagnostics import PressworkError, Reporter
-from presswork.tree import Pos
+from presswork.core.diagnostics import PressworkError, Reporter
+from presswork.core.tree import Pos
+from presswork.project.assets import AssetGate
 from tests.support import REPO
 from tests.support.outputs import byte_difference
 from tests.support.safety import (

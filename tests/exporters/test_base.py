@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 import presswork.exporters as exporters_pkg
+from presswork.core.tree import Document
 from presswork.exporters.base import BuildContext, Exporter, NoOptions
 from presswork.exporters.epub import EpubExporter, EpubOptions
 from presswork.exporters.pdf import PdfExporter, PdfOptions
 from presswork.exporters.pptx import PptxExporter, PptxOptions
-from presswork.tree import Document
 
 
 @dataclass(frozen=True)

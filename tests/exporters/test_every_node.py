@@ -1,6 +1,6 @@
 """Every node type of the tree reaches every built-in exporter: none is dropped silently.
 
-The node types are discovered from ``presswork.tree.NODE_TYPES``, so a type added to tree.py
+The node types are discovered from ``presswork.core.tree.NODE_TYPES``, so a type added to tree.py
 fails here until every exporter handles it (the type checker already insists, through the
 exhaustive ``match`` statements; this proves the handling shows the node's words).
 """
@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from presswork.diagnostics import Reporter
+from presswork.core.diagnostics import Reporter
+from presswork.core.tree import NODE_TYPES, Document, Pos
 from presswork.exporters.base import Exporter
 from presswork.exporters.common.html import HtmlRenderer
 from presswork.exporters.epub import EpubExporter
@@ -34,7 +35,6 @@ from presswork.exporters.pptx.model.deck import (
     box_texts,
 )
 from presswork.exporters.pptx.model.flow import FallbackLead, FlowBuilder, FlowItem, SpeakerNote
-from presswork.tree import NODE_TYPES, Document, Pos
 from tests.support.outputs import epub_text, pdf_text, pptx_text
 from tests.support.trees import (
     DROPPED,

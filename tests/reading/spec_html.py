@@ -9,7 +9,7 @@ from pathlib import Path
 
 import lxml.html
 
-from presswork.tree import (
+from presswork.core.tree import (
     Admonition,
     Block,
     BlockQuote,

@@ -16,9 +16,9 @@ import re
 import lxml.html
 import pytest
 
-from presswork.diagnostics import Reporter
+from presswork.core.diagnostics import Reporter
+from presswork.core.walk import iter_nodes
 from presswork.reading import read_markdown
-from presswork.walk import iter_nodes
 from tests.reading.spec_html import Example, examples, has_raw_html, normalise, render_blocks
 
 #: Front matter is a publishing feature: a file opening with ``---`` + YAML + ``---`` has front matter.

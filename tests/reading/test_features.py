@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from presswork import reading
-from presswork.diagnostics import PressworkError, Reporter
-from presswork.reading import SourceFile
-from presswork.tree import (
+from presswork.core.diagnostics import PressworkError, Reporter
+from presswork.core.tree import (
     Admonition,
     Attr,
     BlockQuote,
@@ -47,7 +46,8 @@ from presswork.tree import (
     Table,
     Text,
 )
-from presswork.walk import iter_nodes, query
+from presswork.core.walk import iter_nodes, query
+from presswork.reading import SourceFile
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = next(
@@ -723,7 +723,7 @@ def test_hashes_without_a_space_start_no_heading() -> None:
 
 
 def test_a_yaml_error_names_the_line_where_the_broken_value_starts_and_keeps_pyyaml_s_context() -> None:
-    from presswork.diagnostics import PressworkError, Reporter
+    from presswork.core.diagnostics import PressworkError, Reporter
     from presswork.reading import read_markdown
 
     source = '---\ntitle: "unclosed\nauthor: x\n---\n\n# A\n\ntext\n'

@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from presswork.diagnostics import Reporter
-from presswork.reading import read_markdown
-from presswork.reading.audit import audit_words
-from presswork.reading.shapes import DETAILS, SUMMARY
-from presswork.tree import (
+from presswork.core.diagnostics import Reporter
+from presswork.core.tree import (
     Admonition,
     Attr,
     BlockQuote,
@@ -30,7 +27,10 @@ from presswork.tree import (
     Table,
     Text,
 )
-from presswork.walk import iter_nodes
+from presswork.core.walk import iter_nodes
+from presswork.reading import read_markdown
+from presswork.reading.audit import audit_words
+from presswork.reading.shapes import DETAILS, SUMMARY
 
 READERS = ("gfm", "python-markdown")
 

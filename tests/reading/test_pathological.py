@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from presswork.diagnostics import PressworkError, Reporter
+from presswork.core.diagnostics import PressworkError, Reporter
 from presswork.reading import read_markdown
 
 LIMIT_S = 5.0

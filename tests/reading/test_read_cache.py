@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from presswork import buildcache
-from presswork.buildcache import StageCache
-from presswork.diagnostics import Reporter
+from presswork.cache import store as buildcache
+from presswork.cache.store import StageCache
+from presswork.core.diagnostics import Reporter
 from presswork.reading import cache as read_cache
 
 TEXT = """# Chapter

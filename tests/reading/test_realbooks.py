@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from presswork.diagnostics import Reporter
+from presswork.core.diagnostics import Reporter
 from presswork.reading import read_file
 
 CORPUS = Path(os.environ.get("PRESSWORK_CORPUS", "/work/corpus"))

@@ -229,8 +229,8 @@ def test_refused_redirect_is_requested_once_for_every_format(presswork, make_boo
 
 
 def test_each_remote_url_is_fetched_once(tmp_path: Path) -> None:
-    from presswork.assets import AssetGate
-    from presswork.diagnostics import PressworkError
+    from presswork.core.diagnostics import PressworkError
+    from presswork.project.assets import AssetGate
 
     with LocalServer({"/a.png": png()}).running() as server:
         gate = AssetGate(tmp_path, allow_remote=True, remote_hosts=["127.0.0.1"])

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from presswork import files
+from presswork.core import files
 from presswork.exporters.common import pagination
 from tests.support.safety import MARKER, RECORDER, Secret, find_in_outputs, plant_secret
 

@@ -23,9 +23,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from presswork.cli import main
-from presswork.config import Config
-from presswork.registry import discover_exporters
+from presswork.commands.cli import main
+from presswork.core.config import Config
+from presswork.exporters.registry import discover_exporters
 from tests.support.cli import problem_lines
 
 pytestmark = pytest.mark.slow

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from presswork.files import TEMPORARY, process_alive
+from presswork.core.files import TEMPORARY, process_alive
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="finds processes through /proc")
 
@@ -139,7 +139,7 @@ def test_sigterm_stops_like_ctrl_c(presswork, features_book: Path, marker: str, 
 PARENT = textwrap.dedent(
     """
     import multiprocessing, sys, time
-    from presswork.lifeline import bind_to_parent, parent_token
+    from presswork.core.lifeline import bind_to_parent, parent_token
 
     def child(token, use_prctl):
         bind_to_parent(token, use_prctl)

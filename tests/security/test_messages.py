@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from presswork.datauri import MAX_DATA_IMAGE_BYTES
+from presswork.project.datauri import MAX_DATA_IMAGE_BYTES
 from tests.support.cli import problem_lines
 from tests.support.safety import bomb_png, output_blobs, pdf_image_sizes, png
 

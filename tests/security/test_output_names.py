@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from presswork.staging import safe_stem
+from presswork.build.staging import safe_stem
 
 CHAPTER = "# A\n\nSome text.\n"
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from presswork.preview import Preview
+from presswork.commands.preview import Preview
 
 
 @dataclass

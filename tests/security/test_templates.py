@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from presswork.diagnostics import PressworkError
-from presswork.theme import load_theme
+from presswork.core.diagnostics import PressworkError
+from presswork.project.theme import load_theme
 from tests.support import REPO
 from tests.support.safety import MARKER, RECORDER, find_in_outputs, plant_secret
 
@@ -165,7 +165,7 @@ def test_the_built_in_theme_runs_in_the_same_sandbox(tmp_path: Path) -> None:
 
 
 def test_preview_shows_the_error_and_runs_nothing(make_book, tmp_path: Path) -> None:
-    from presswork.preview import Preview
+    from presswork.commands.preview import Preview
 
     mark = tmp_path / "pwned"
     payload = ESCAPES["lipsum globals"].replace("MARK", str(mark))

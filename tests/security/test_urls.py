@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from presswork.diagnostics import Reporter
+from presswork.core.diagnostics import Reporter
+from presswork.core.tree import Chapter, Document, Figure, Heading, Image, Link, Math, Meta, Paragraph, Text
+from presswork.core.urls import is_allowed_url, url_scheme
 from presswork.exporters.common.html import HtmlRenderer
 from presswork.exporters.common.mathrender import MathError, tex_to_mathml
 from presswork.exporters.epub import EpubExporter
@@ -27,8 +29,6 @@ from presswork.exporters.html.slides import render_slides
 from presswork.exporters.pdf import PdfExporter
 from presswork.exporters.pptx import PptxExporter
 from presswork.reading.sanitize import SvgError, clean_svg
-from presswork.tree import Chapter, Document, Figure, Heading, Image, Link, Math, Meta, Paragraph, Text
-from presswork.urls import is_allowed_url, url_scheme
 from tests.support.trees import make_context
 
 #: The same attack, spelt as a browser or reader would still run it.

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from presswork.tree import Chapter
+from presswork.core.tree import Chapter
 
 
 def count_chapter_renders(monkeypatch: pytest.MonkeyPatch, renderer: type[Any]) -> list[str]:

@@ -6,7 +6,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from presswork.tree import (
+from presswork.core.tree import (
     Admonition,
     Attr,
     Author,
@@ -195,11 +195,11 @@ def make_context(root: Path, exporter_cls: type, theme: str = "default", **optio
     import dataclasses
     from datetime import datetime
 
-    from presswork.assets import AssetGate
-    from presswork.config import Config
-    from presswork.diagnostics import Reporter
+    from presswork.core.config import Config
+    from presswork.core.diagnostics import Reporter
     from presswork.exporters.base import BuildContext
-    from presswork.theme import load_theme
+    from presswork.project.assets import AssetGate
+    from presswork.project.theme import load_theme
 
     root.mkdir(parents=True, exist_ok=True)
     config = dataclasses.replace(Config(), root=root)
@@ -223,7 +223,7 @@ def _p(word: str) -> Paragraph:
     return Paragraph((Text(word),))
 
 
-#: One sample per node type of presswork.tree, each carrying a marker word ("node" + the type's
+#: One sample per node type of presswork.core.tree, each carrying a marker word ("node" + the type's
 #: name, lower-cased) that a renderer must show. A type added to tree.py without a sample here
 #: fails tests/exporters/test_every_node.py until it is handled by every exporter.
 NODE_SAMPLES: dict[str, Any] = {
@@ -294,8 +294,8 @@ def sample_blocks(name: str) -> tuple[Block, ...]:
 
 
 def every_node_document() -> Document:
-    """A one-chapter book with a sample of every node type of presswork.tree, in NODE_TYPES order."""
-    from presswork.tree import NODE_TYPES
+    """A one-chapter book with a sample of every node type of presswork.core.tree, in NODE_TYPES order."""
+    from presswork.core.tree import NODE_TYPES
 
     blocks = tuple(b for name in NODE_TYPES for b in sample_blocks(name))
     meta = Meta(title="Every Node", authors=(Author("Ada Writer"),), language="en", date="2025-03-04")

@@ -9,13 +9,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, get_args, get_origin
 
-from presswork.diagnostics import Reporter
-from presswork.tree import Document
+from presswork.core.diagnostics import Reporter
+from presswork.core.tree import Document
 
 if TYPE_CHECKING:
-    from presswork.assets import AssetGate
-    from presswork.config import Config
-    from presswork.theme import Theme
+    from presswork.core.config import Config
+    from presswork.project.assets import AssetGate
+    from presswork.project.theme import Theme
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any, Protocol
 
-from presswork.diagnostics import PressworkError, Reporter, UsageError
-from presswork.textcodec import bom_encoding, looks_like_utf16
-from presswork.tree import Blocks, Pos
+from presswork.core.diagnostics import PressworkError, Reporter, UsageError
+from presswork.core.textcodec import bom_encoding, looks_like_utf16
+from presswork.core.tree import Blocks, Pos
 from presswork.reading.frontmatter import split_front_matter
 
 __all__ = [
@@ -81,7 +81,7 @@ def get_reader(name: str) -> Reader:
         return _CACHE[name]
     readers = available_readers()
     if name not in readers:
-        from presswork.config import suggest
+        from presswork.core.config import suggest
 
         raise UsageError(
             f"unknown Markdown reader {name!r}{suggest(name, readers)}; installed readers: {', '.join(readers)}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from presswork.tree import Attr
+from presswork.core.tree import Attr
 
 __all__ = ["ADMONITION_KINDS", "admonition_kind", "parse_attr_braces", "parse_info", "split_heading_attrs"]
 

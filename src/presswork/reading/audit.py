@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
-from presswork.diagnostics import Reporter
-from presswork.tree import Attr, Blocks, Node, Pos
+from presswork.core.diagnostics import Reporter
+from presswork.core.tree import Attr, Blocks, Node, Pos
 
 __all__ = ["Audit", "audit_words", "source_words", "tree_words"]
 

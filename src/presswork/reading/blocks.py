@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from lxml.html import HtmlElement
 
-from presswork.tree import (
+from presswork.core.tree import (
     Admonition,
     Attr,
     Block,

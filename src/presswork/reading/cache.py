@@ -7,8 +7,8 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from presswork.buildcache import StageCache, cache_key, code_fingerprint, library_versions
-from presswork.diagnostics import Reporter, Warning_
+from presswork.cache.store import StageCache, cache_key, code_fingerprint, library_versions
+from presswork.core.diagnostics import Reporter, Warning_
 from presswork.reading import DEFAULT_READER, SourceFile, get_reader, read_markdown
 
 #: The parsing libraries whose versions change what a reader produces.
@@ -30,7 +30,7 @@ def reader_fingerprint(markdown: str) -> str:
     """Everything besides the text that decides what reader ``markdown`` makes of it: the source of
     presswork's reading and tree modules, the plug-in's own module and the parsing libraries' versions."""
     module = type(get_reader(markdown)).__module__.split(".")[0]
-    modules = ("presswork.reading", "presswork.tree", "presswork.diagnostics")
+    modules = ("presswork.reading", "presswork.core.tree", "presswork.core.diagnostics")
     own = () if module == "presswork" or module not in sys.modules else (module,)
     return cache_key(code_fingerprint(*modules, *own), library_versions(*_LIBRARIES))
 

@@ -16,7 +16,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from presswork.tree import (
+from presswork.core.tree import (
     Attr,
     Block,
     Chapter,
@@ -31,7 +31,7 @@ from presswork.tree import (
     Table,
     Text,
 )
-from presswork.walk import walk
+from presswork.core.walk import walk
 from presswork.reading.attrs import parse_attr_braces
 
 __all__ = [

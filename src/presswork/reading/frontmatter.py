@@ -8,9 +8,9 @@ from typing import Any
 
 import yaml
 
-from presswork.diagnostics import PressworkError
-from presswork.tree import Pos
-from presswork.reading.boundedyaml import BoundedSafeLoader, YamlBudgetError
+from presswork.core.boundedyaml import BoundedSafeLoader, YamlBudgetError
+from presswork.core.diagnostics import PressworkError
+from presswork.core.tree import Pos
 
 _OPEN = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")

@@ -21,9 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from presswork import files
-from presswork.diagnostics import PressworkError
-from presswork.tree import Pos
+from presswork.core import files
+from presswork.core.diagnostics import PressworkError
+from presswork.core.tree import Pos
 
 _MDBOOK = re.compile(r"(?P<escape>\\)?\{\{#(?P<kind>include|rustdoc_include|title)\s+(?P<args>[^}]*?)\s*\}\}")
 _SHORTCODE = re.compile(r"\{\{<\s*include\s+(?P<path>[^>]+?)\s*>\}\}")

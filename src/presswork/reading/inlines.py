@@ -8,8 +8,8 @@ from typing import TypeAlias
 
 from lxml.html import HtmlElement
 
-from presswork.diagnostics import PressworkError, Reporter, too_deep
-from presswork.tree import (
+from presswork.core.diagnostics import PressworkError, Reporter, too_deep
+from presswork.core.tree import (
     Attr,
     Blocks,
     Code,

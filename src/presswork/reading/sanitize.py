@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from presswork.urls import url_scheme
+from presswork.core.urls import url_scheme
 
 #: Elements removed with everything inside them (each removal is a warning).
 UNSAFE_TAGS: frozenset[str] = frozenset(
@@ -48,7 +48,7 @@ DROPPED_ATTRS: frozenset[str] = frozenset(("style", "id", "class", "markdown")) 
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 #: Schemes that run code in some reader (refused in raw HTML with a warning; every URL written into
-#: an output passes :mod:`presswork.urls` besides).
+#: an output passes :mod:`presswork.core.urls` besides).
 _SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "livescript", "mocha"})
 _RASTER_DATA = re.compile(r"^data:image/(png|jpe?g|gif|webp)[;,]", re.I)
 

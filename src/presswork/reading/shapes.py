@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from presswork.tree import Attr, Blocks, Div, Inlines, Paragraph, Pos, Span
+from presswork.core.tree import Attr, Blocks, Div, Inlines, Paragraph, Pos, Span
 
 #: Class of the Div that holds a ``<details>`` element (its first block is the summary, if any).
 DETAILS = "details"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from presswork.tree import (
+from presswork.core.tree import (
     Admonition,
     Block,
     BlockQuote,

@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from presswork.diagnostics import PressworkError, Reporter
-from presswork.tree import Pos
+from presswork.core.diagnostics import PressworkError, Reporter
+from presswork.core.tree import Pos
 
 _VARIABLE = re.compile(r"(?<![{\\])\{\{\s*(?P<name>[A-Za-z_][\w.-]*)\s*\}\}(?!\})")
 _FENCE = re.compile(r"^ {0,3}(?P<mark>`{3,}|~{3,})(?P<info>.*)$")
 _CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 _CELL = re.compile(r"^(?P<indent> {0,3})(?P<mark>`{3,})\s*\{(?P<engine>[A-Za-z][\w-]*)(?P<rest>[^}]*)\}\s*$")
-#: Quarto cells that are diagrams, not programs: drawn by presswork.diagrams, left as they are here.
+#: Quarto cells that are diagrams, not programs: drawn by presswork.transforms.diagrams, left as they are here.
 _DIAGRAM_CELLS = frozenset(("mermaid", "dot"))
 _AUTODOC = re.compile(r"^:::\s+(?P<ref>[A-Za-z_][\w.]*)\s*$")
 _TAG = re.compile(r"\{%-?\s*(?P<name>\w+)[^%]*?-?%\}")
@@ -115,7 +115,7 @@ def _replace(text: str, variables: dict[str, str], pos: Pos) -> str:
     def value(match: re.Match[str]) -> str:
         name = match.group("name")
         if name not in variables:
-            from presswork.config import suggest
+            from presswork.core.config import suggest
 
             raise PressworkError(
                 f"undefined variable {name!r}{suggest(name, variables)}; define it in [variables] of the configuration",

@@ -8,13 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from presswork.exporters.common.contents import book_contents, chapter_contents, section_headings
-from presswork.exporters.epub import EpubExporter
-from presswork.exporters.pdf import PdfExporter
-from presswork.exporters.pdf.document import document_html, geometry
-from presswork.exporters.pptx.model import Frame, build_deck
-from presswork.exporters.pptx.model.deck import DeckOptions
-from presswork.tree import (
+from presswork.core.tree import (
     Attr,
     Author,
     BlockQuote,
@@ -26,6 +20,12 @@ from presswork.tree import (
     Paragraph,
     Text,
 )
+from presswork.exporters.common.contents import book_contents, chapter_contents, section_headings
+from presswork.exporters.epub import EpubExporter
+from presswork.exporters.pdf import PdfExporter
+from presswork.exporters.pdf.document import document_html, geometry
+from presswork.exporters.pptx.model import Frame, build_deck
+from presswork.exporters.pptx.model.deck import DeckOptions
 from tests.support.trees import make_context
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from presswork.diagnostics import Reporter
-from presswork.exporters.common.highlight import highlight_html, wrap_points
-from presswork.exporters.common.html import HtmlRenderer
-from presswork.tree import (
+from presswork.core.diagnostics import Reporter
+from presswork.core.tree import (
     Attr,
     Chapter,
     CodeBlock,
@@ -26,6 +24,8 @@ from presswork.tree import (
     Strong,
     Text,
 )
+from presswork.exporters.common.highlight import highlight_html, wrap_points
+from presswork.exporters.common.html import HtmlRenderer
 from tests.support.trees import feature_document
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -200,7 +200,7 @@ def test_subclass_overrides_one_node() -> None:
 
 
 def test_link_footnotes_and_nested_notes() -> None:
-    from presswork.tree import Link
+    from presswork.core.tree import Link
 
     inner = Note((Paragraph((Text("inner"),)),))
     outer = Note((Paragraph((Text("outer"), inner)),))

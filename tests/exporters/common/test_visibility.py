@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from presswork.core.tree import Attr, Div, Paragraph, Text
 from presswork.exporters.common.visibility import HIDDEN_CLASSES, is_hidden, outline_blocks
-from presswork.tree import Attr, Div, Paragraph, Text
 
 
 def div(*classes: str, text: str = "x") -> Div:

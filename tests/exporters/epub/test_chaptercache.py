@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from presswork import buildcache
+from presswork.cache import store as buildcache
+from presswork.core.tree import Chapter, Document, Figure, Image, Link, Paragraph, Text
 from presswork.exporters.common.pagination import PageStart
 from presswork.exporters.epub import EpubExporter
 from presswork.exporters.epub.book import XHTML, EpubBook
-from presswork.tree import Chapter, Document, Figure, Image, Link, Paragraph, Text
 from tests.support.renderers import count_chapter_renders
 from tests.support.trees import every_node_document, feature_document, make_context, write_images
 

@@ -14,9 +14,7 @@ import pytest
 from lxml import etree
 from PIL import Image as PILImage
 
-from presswork.exporters.epub import EpubExporter
-from presswork.exporters.epub.meta import book_identifier
-from presswork.tree import (
+from presswork.core.tree import (
     Author,
     Chapter,
     Div,
@@ -31,7 +29,9 @@ from presswork.tree import (
     Text,
     plain_text,
 )
-from presswork.walk import iter_nodes
+from presswork.core.walk import iter_nodes
+from presswork.exporters.epub import EpubExporter
+from presswork.exporters.epub.meta import book_identifier
 from tests.support.epubcheck import available, problems, run_epubcheck
 from tests.support.outputs import assert_same_files, byte_difference
 from tests.support.trees import feature_document, make_context, write_images

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
+from presswork.core.tree import Chapter, Code, CodeBlock, Document, Emphasis, Meta, Paragraph, Text
 from presswork.exporters.common.fonts import face_file
 from presswork.exporters.epub import EpubExporter
 from presswork.exporters.epub.fonts import embedded_fonts, primary_families, subset, used_characters
-from presswork.tree import Chapter, Code, CodeBlock, Document, Emphasis, Meta, Paragraph, Text
 from tests.support import epubcheck
 from tests.support.trees import make_context
 

@@ -13,9 +13,9 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
+from presswork.core.tree import Chapter, CodeBlock, Paragraph, Text
 from presswork.exporters.epub import EpubExporter
 from presswork.exporters.pdf import PdfExporter
-from presswork.tree import Chapter, CodeBlock, Paragraph, Text
 from tests.support.epubcheck import available, problems, run_epubcheck
 from tests.support.trees import feature_document, make_context, write_images
 

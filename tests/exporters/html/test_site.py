@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from presswork.build import build
+from presswork.build.pipeline import build
 from tests.support import BOOKS, REPO
 
 
@@ -114,8 +114,8 @@ def test_theme_colours_dark_mode_and_responsive_rules_in_the_stylesheet(features
 
 
 def test_installed_but_not_built_by_default(tmp_path: Path) -> None:
-    from presswork.build import load_project
-    from presswork.registry import exporter_entry_points
+    from presswork.exporters.registry import exporter_entry_points
+    from presswork.project.load import load_project
 
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "a.md").write_text("# One\n\nText.\n", encoding="utf-8")
@@ -137,7 +137,7 @@ def test_a_rebuild_replaces_the_folder_whole_and_a_failed_one_keeps_it(tmp_path:
     assert not (site / "stale.html").exists()
     assert "Second text." in (site / "ch01-one.html").read_text(encoding="utf-8")
     chapter.write_text("# One\n\n![](missing.png)\n", encoding="utf-8")
-    from presswork.diagnostics import PressworkError
+    from presswork.core.diagnostics import PressworkError
 
     with pytest.raises(PressworkError):
         build(book, formats=["html"], out=out)

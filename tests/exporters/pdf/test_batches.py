@@ -14,7 +14,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from presswork.build import build
+from presswork.build.pipeline import build
+from presswork.core.tree import Chapter, Document, Meta, Paragraph, Text
 from presswork.exporters.pdf import batches
 from presswork.exporters.pdf.batches import (
     BookPieces,
@@ -25,7 +26,6 @@ from presswork.exporters.pdf.batches import (
     plan_batches,
     serial_reasons,
 )
-from presswork.tree import Chapter, Document, Meta, Paragraph, Text
 
 CONFIG = 'title = "Batches"\nauthors = ["A. Writer"]\nlanguage = "en"\ndate = "2025-03-04"\noutput_name = "book"\n'
 PARAGRAPH = (
@@ -125,7 +125,7 @@ def contents_entries(texts: list[str]) -> list[tuple[str, str]]:
 
 def pagination(folder: Path) -> bytes:
     """The cached page starts (the payload: the file is signed under its own name, see buildcache)."""
-    from presswork.buildcache import unseal
+    from presswork.cache.store import unseal
 
     (path,) = (folder / ".presswork-cache").glob("pagination-*.json")
     payload = unseal(path.read_bytes(), path.stem)
@@ -291,7 +291,7 @@ def test_cut_book_keeps_every_byte() -> None:
 
 def test_a_page_reference_into_another_batch_is_detected(tmp_path: Path) -> None:
     """``target-counter()`` to an anchor no document of the batch holds: the book falls back to serial."""
-    from presswork.assets import AssetGate
+    from presswork.project.assets import AssetGate
 
     gate = AssetGate(tmp_path)
     html = '<html><body><div class="mainmatter"><p id="here"><a href="#there">see</a></p></div></body></html>'
@@ -323,7 +323,7 @@ def test_cached_batches_and_page_starts_from_another_user_are_never_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A committed or planted .presswork-cache/ must not put pages into the book: batch PDFs, their facts and
-    the page starts are signed with this user's key (presswork.buildcache)."""
+    the page starts are signed with this user's key (presswork.cache.store)."""
     from presswork.exporters.common import pagination as pages
 
     monkeypatch.setenv("PRESSWORK_CACHE_DIR", str(tmp_path / "user"))

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from presswork import buildcache
+from presswork.cache import store as buildcache
+from presswork.core.tree import Chapter, CodeBlock, Document, Paragraph, RawBlock, Text
 from presswork.exporters.common import chaptercache
 from presswork.exporters.common.breaking import chapter_breaks
 from presswork.exporters.pdf import PdfExporter
 from presswork.exporters.pdf.document import geometry, print_chapters
 from presswork.exporters.pdf.render import PrintRenderer
-from presswork.tree import Chapter, CodeBlock, Document, Paragraph, RawBlock, Text
 from tests.support.renderers import count_chapter_renders
 from tests.support.trees import every_node_document, feature_document, make_context, write_images
 

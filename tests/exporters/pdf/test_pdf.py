@@ -11,9 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from presswork.exporters.pdf import PdfExporter
-from presswork.exporters.pdf.layout import PAGE_GEOMETRY, code_columns
-from presswork.tree import (
+from presswork.core.tree import (
     Chapter,
     Code,
     CodeBlock,
@@ -25,7 +23,9 @@ from presswork.tree import (
     Table,
     Text,
 )
-from presswork.walk import iter_nodes
+from presswork.core.walk import iter_nodes
+from presswork.exporters.pdf import PdfExporter
+from presswork.exporters.pdf.layout import PAGE_GEOMETRY, code_columns
 from tests.support.outputs import assert_same_files
 from tests.support.trees import feature_document, make_context, write_images
 
@@ -242,7 +242,7 @@ def test_handout_theme_and_page_sizes(tmp_path: Path, book) -> None:
 def test_gate_refuses_files_outside_the_project_and_warns_on_glyphs(tmp_path: Path) -> None:
     secret = tmp_path / "secret.png"
     secret.write_bytes((tmp_path.parent / "x").as_posix().encode())  # any file outside the project
-    from presswork.tree import Figure, Image
+    from presswork.core.tree import Figure, Image
 
     fig = Figure(Image(str(secret), "secret"), (Text("outside"),), pos=Pos("01.md", 4))
     odd = Paragraph((Text("Glyph \U000e0100\u0fff test"),), pos=Pos("01.md", 5))
@@ -258,7 +258,7 @@ def test_gate_refuses_files_outside_the_project_and_warns_on_glyphs(tmp_path: Pa
 
 
 def test_ordered_lists_print_their_start_numbers(tmp_path: Path) -> None:
-    from presswork.tree import ListItem, OrderedList, Paragraph, Text
+    from presswork.core.tree import ListItem, OrderedList, Paragraph, Text
 
     items = tuple(ListItem((Paragraph((Text(f"item {w}"),)),)) for w in ("alpha", "beta"))
     chapter = Chapter("c", (Text("Lists"),), "c.md", (OrderedList(items, start=7), OrderedList(items)))
@@ -268,7 +268,7 @@ def test_ordered_lists_print_their_start_numbers(tmp_path: Path) -> None:
 
 
 def test_long_table_repeats_its_header_on_every_page(tmp_path: Path) -> None:
-    from presswork.tree import Paragraph, Table, Text
+    from presswork.core.tree import Paragraph, Table, Text
 
     body = tuple(((Text(f"row{i:03d}"),), (Text(f"value {i}"),)) for i in range(150))
     table = Table((Text("Long table"),), ("left", "right"), (((Text("HeadKey"),), (Text("HeadValue"),)),), body)

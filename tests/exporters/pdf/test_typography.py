@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from presswork.core.tree import Chapter, Code, CodeBlock, Document, Link, Meta, Paragraph, Text
 from presswork.exporters.common.breaking import break_points, chapter_breaks, is_breakable_token
 from presswork.exporters.pdf import PdfExporter
 from presswork.exporters.pdf.labels import Folio, fill_folios, label_ranges, parse_folio, roman_value
 from presswork.exporters.pdf.render import PrintRenderer, breaking_html
-from presswork.tree import Chapter, Code, CodeBlock, Document, Link, Meta, Paragraph, Text
 from tests.support.trees import make_context
 
 URL = "https://example.org/stations/northern-line/timetable_2025.html?day=monday&dir=south"

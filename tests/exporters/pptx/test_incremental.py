@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import presswork.exporters.pptx as pptx_exporter
+from presswork.core.tree import Chapter, CodeBlock, Document, Heading, Link, Note, Paragraph, Pos, RawBlock, Text
 from presswork.exporters.pptx import PptxExporter
-from presswork.tree import Chapter, CodeBlock, Document, Heading, Link, Note, Paragraph, Pos, RawBlock, Text
 from tests.support.outputs import assert_same_files
 from tests.support.trees import P, feature_document, make_context, write_images
 
@@ -214,9 +214,9 @@ def test_package_written_once_equals_python_pptx_save_then_normalise(builds: Bui
 
 
 def test_formula_pictures_come_from_the_user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from presswork.assets import AssetGate
-    from presswork.diagnostics import Reporter
+    from presswork.core.diagnostics import Reporter
     from presswork.exporters.pptx.output import pictures
+    from presswork.project.assets import AssetGate
 
     monkeypatch.setenv("PRESSWORK_CACHE_DIR", str(tmp_path / "user-cache"))
     monkeypatch.setattr(pictures, "_MATH_PNG", pictures.DiskCache("pptx-math", ".png", keep=10))

@@ -13,9 +13,9 @@ import pytest
 from pptx import Presentation
 from pptx.util import Inches
 
+from presswork.core.tree import Figure, Pos, Text
+from presswork.core.walk import iter_nodes, walk
 from presswork.exporters.pptx import PptxExporter
-from presswork.tree import Figure, Pos, Text
-from presswork.walk import iter_nodes, walk
 from tests.support import REPO
 from tests.support.decks import check_font_floors, lost_words, norm
 from tests.support.outputs import assert_same_files
@@ -166,7 +166,7 @@ def test_sample_guide_every_word_visible(tmp_path: Path, template: str) -> None:
     """The sample guide on the default template, a plain 16:9 one and a 4:3 .potx made here."""
     import shutil
 
-    from presswork.build import read_project
+    from presswork.build.pipeline import read_project
 
     project = tmp_path / "sample"
     project.mkdir()

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from presswork.build import load_project, read_project
-from presswork.diagnostics import UsageError
+from presswork.build.pipeline import read_project
+from presswork.commands.watch import watched
+from presswork.core.diagnostics import UsageError
+from presswork.core.tree import Attr, Div, plain_text
 from presswork.exporters.common.visibility import is_hidden
-from presswork.tree import Attr, Div, plain_text
-from presswork.watch import watched
+from presswork.project.load import load_project
 
 BOOK = """# Exercises
 
@@ -86,7 +87,7 @@ def test_watch_rebuilds_for_an_included_file_of_any_suffix(tmp_path: Path) -> No
 
 
 def test_cli_profile_option_reaches_the_configuration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from presswork.cli import main
+    from presswork.commands.cli import main
 
     (tmp_path / "a.md").write_text("# A\n\ntext\n")
     (tmp_path / "presswork.toml").write_text('[profiles.student]\nchapters = ["a.md"]\n')

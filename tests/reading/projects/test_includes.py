@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from presswork.assets import AssetGate
-from presswork.build import read_project
-from presswork.diagnostics import PressworkError, Reporter
+from presswork.build.pipeline import read_project
+from presswork.core.diagnostics import PressworkError, Reporter
+from presswork.core.tree import CodeBlock, Pos, plain_text
+from presswork.core.walk import query
+from presswork.project.assets import AssetGate
 from presswork.reading.includes import expand
 from presswork.reading.variables import autodoc_directives, quarto_cells, substitute
-from presswork.tree import CodeBlock, Pos, plain_text
-from presswork.walk import query
 
 RS = "# #![allow(unused)]\n// ANCHOR: main\nfn main() {\n    let x = 1;\n}\n// ANCHOR_END: main\n// ANCHOR: other\nfn other() {}\n// ANCHOR_END: other\n"
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from presswork.config import Config
+from presswork.core.config import Config
+from presswork.core.tree import Chapter, Document, Meta, Paragraph, Text, from_json, to_json
 from presswork.exporters.common.contents import book_contents, chapter_files, part_openings
 from presswork.exporters.epub.nav import build_toc
-from presswork.transforms import appendix_letter, number
-from presswork.tree import Chapter, Document, Meta, Paragraph, Text, from_json, to_json
+from presswork.transforms.numbering import appendix_letter, number
 
 
 def chapter(ident: str, part: str = "", appendix: bool = False) -> Chapter:

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from presswork.build import load_project, read_project, read_sources
-from presswork.diagnostics import PressworkError, Reporter
-from presswork.reading.projects import detect
-from presswork.reading.projects.summary import parse_summary
-from presswork.tree import Link, plain_text
-from presswork.walk import iter_nodes, query
+from presswork.build.pipeline import read_project
+from presswork.core.diagnostics import PressworkError, Reporter
+from presswork.core.tree import Link, plain_text
+from presswork.core.walk import iter_nodes, query
+from presswork.project.kinds import detect
+from presswork.project.kinds.summary import parse_summary
+from presswork.project.load import load_project
+from presswork.project.sources import read_sources
 
 BOOKS = Path(__file__).resolve().parents[2] / "books"
 
@@ -122,8 +124,9 @@ def test_site_links_resolve_to_chapters_and_others_to_the_site(book: Path) -> No
 def test_site_link_without_site_url_is_text_with_a_warning(book: Path) -> None:
     toml = book / "book.toml"
     toml.write_text(toml.read_text().replace('site-url = "https://example.org/mini/"', ""))
-    from presswork.build import make_gate, read_document
-    from presswork.theme import load_theme
+    from presswork.build.pipeline import read_document
+    from presswork.project.gate import make_gate
+    from presswork.project.theme import load_theme
 
     project = load_project(book)
     reporter = Reporter()

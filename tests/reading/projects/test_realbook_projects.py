@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from presswork.build import build, load_project, make_gate, read_document
-from presswork.diagnostics import Reporter
-from presswork.theme import load_theme
+from presswork.build.pipeline import build, read_document
+from presswork.core.diagnostics import Reporter
+from presswork.project.gate import make_gate
+from presswork.project.load import load_project
+from presswork.project.theme import load_theme
 
 CORPUS = Path(os.environ.get("PRESSWORK_CORPUS", "/work/corpus"))
 BOOKS = {

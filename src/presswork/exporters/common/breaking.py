@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from presswork.tree import Chapter
+from presswork.core.tree import Chapter
 
 ChapterBreak = Literal["auto", "page", "none"]
 

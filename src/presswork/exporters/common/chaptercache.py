@@ -5,7 +5,7 @@ A chapter's XHTML is a function of the chapter's subtree, the renderer's options
 facts the renderer asks for through its callbacks: the URL of each image (print: the gate-resolved
 file, EPUB: its name in the package) and where each internal link points (EPUB: the file that holds
 the id). The key hashes the subtree, the options, the source code of every module that renders
-(:func:`~presswork.buildcache.code_fingerprint`) and the versions of the libraries that highlight
+(:func:`~presswork.cache.store.code_fingerprint`) and the versions of the libraries that highlight
 code and typeset math (:class:`ChapterKey`); the book-wide facts are recorded as the renderer asks
 for them, and a cached chapter is used only when each has the same answer now (:class:`Lookups`). Warnings the renderer emits are stored with the XHTML and replayed
 on a hit, with the same message, position and category.
@@ -19,19 +19,19 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from presswork.buildcache import StageCache, cache_key, code_fingerprint, library_versions
-from presswork.diagnostics import Reporter, Warning_
-from presswork.tree import Chapter
+from presswork.cache.store import StageCache, cache_key, code_fingerprint, library_versions
+from presswork.core.diagnostics import Reporter, Warning_
+from presswork.core.tree import Chapter
 
 #: The modules whose code decides a chapter's XHTML (the renderers and what they call).
 RENDER_MODULES = (
     "presswork.exporters.common",
     "presswork.exporters.pdf.render",
     "presswork.exporters.epub.book",
-    "presswork.tree",
-    "presswork.walk",
-    "presswork.xrefs",
-    "presswork.indexing",
+    "presswork.core.tree",
+    "presswork.core.walk",
+    "presswork.transforms.xrefs",
+    "presswork.transforms.indexing",
 )
 #: Libraries whose version changes the XHTML: code highlighting, math, the index's markup.
 RENDER_LIBRARIES = ("pygments", "ziamath", "latex2mathml", "lxml", "markupsafe")

@@ -6,9 +6,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from presswork.tree import Attr, Chapter, Document, Heading, plain_text
-from presswork.walk import iter_nodes
-
+from presswork.core.tree import Attr, Chapter, Document, Heading, plain_text
+from presswork.core.walk import iter_nodes
 from presswork.exporters.common.visibility import Target, outline_blocks
 
 

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-from presswork.exporters.common.diskcache import DiskCache
+from presswork.cache.usercache import DiskCache
 from presswork.exporters.common.fonts import file_named
 
 #: Cover size in pixels (the 1.6 ratio retailers recommend; 1600x2560 is the usual minimum).
@@ -210,7 +210,7 @@ def render_cover(text: CoverText, options: dict[str, Any], size: tuple[int, int]
     """A PNG cover (deterministic bytes) using theme options ``cover_background`` / ``accent`` and ``cover_highlight``.
 
     Drawing and compressing a cover costs about half a second, and a build of all three formats needs
-    three: the PNG is kept in memory (``watch``) and in the user cache folder (``fonts.cache_dir()/covers``),
+    three: the PNG is kept in memory (``watch``) and in the user cache folder (``covers/`` of :func:`presswork.cache.store.user_cache_dir`),
     keyed by everything its bytes depend on; an unreadable or unwritable cache only costs time.
     """
     key = _cache_key(text, options, size)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from presswork.buildcache import read_cached, user_cache_dir, user_cache_root, write_atomically
+from presswork.cache.store import read_cached, user_cache_dir, user_cache_root, write_atomically
 
 GENERIC_FAMILIES = frozenset(
     {
@@ -174,7 +174,7 @@ _CACHE_FORMAT = 1
 
 
 def cache_dir() -> Path:
-    """Where coverage data is kept across builds (:func:`presswork.buildcache.user_cache_dir`). Installed
+    """Where coverage data is kept across builds (:func:`presswork.cache.store.user_cache_dir`). Installed
     fonts belong to the machine, not to a book, so neither does their coverage."""
     return user_cache_dir()
 

@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable
 from typing import Any, Literal
 
-from presswork import tree as nodes
-from presswork.diagnostics import Reporter
-from presswork.tree import (
+from presswork.core import tree as nodes
+from presswork.core.diagnostics import Reporter
+from presswork.core.tree import (
     Admonition,
     Block,
     BlockNode,
@@ -55,8 +55,7 @@ from presswork.tree import (
     plain_text,
     unhandled,
 )
-from presswork.urls import LINK_SCHEMES, url_scheme
-
+from presswork.core.urls import LINK_SCHEMES, url_scheme
 from presswork.exporters.common.highlight import highlight_html
 from presswork.exporters.common.indexmarkup import INDEX_CLASS, epub_index
 from presswork.exporters.common.mathrender import MathError, tex_to_mathml, tex_to_svg
@@ -364,7 +363,7 @@ class HtmlRenderer:
         )
         if not node.label:
             return pre
-        from presswork.xrefs import listing_caption
+        from presswork.transforms.xrefs import listing_caption
 
         caption = listing_caption(node)
         label = f'<span class="label">{esc(node.label)}</span>' + (f" {esc(caption)}" if caption else "")
@@ -477,7 +476,7 @@ class HtmlRenderer:
         if url.startswith("#"):
             return f"<a{attrs(href=self.link_href(url), title=node.title, class_='internal')}>{text}</a>"
         scheme = url_scheme(url)
-        if scheme not in LINK_SCHEMES:  # the one allow-list (presswork.urls); relative links were resolved before
+        if scheme not in LINK_SCHEMES:  # the one allow-list (presswork.core.urls); relative links were resolved before
             self.warn(f"link {url!r} dropped: only http(s), mailto and internal links are kept", "link")
             return text
         link = f"<a{attrs(href=url, title=node.title, class_='external')}>{text}</a>"
@@ -573,7 +572,7 @@ def _mark_block(html: str, index: int) -> str:
 
 def _block_inlines(block: Block) -> list[Inline]:
     """The inlines of a block's paragraphs and headings, flattened with spaces between (markup kept)."""
-    from presswork.walk import iter_nodes
+    from presswork.core.walk import iter_nodes
 
     out: list[Inline] = []
     for n in iter_nodes(block):

@@ -1,6 +1,6 @@
 """EPUB Indexes 1.0 markup for a generated index: ``epub:type`` on the index's sections, lists, terms and locators.
 
-The index chapter is made of ordinary tree nodes (see :mod:`presswork.indexing`) and rendered by
+The index chapter is made of ordinary tree nodes (see :mod:`presswork.transforms.indexing`) and rendered by
 the shared XHTML renderer; this module rewrites that known, generated fragment (parsed as XML,
 never patched as text) into the vocabulary's structure::
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from presswork.indexing import INDEX_CLASS
+from presswork.transforms.indexing import INDEX_CLASS
 
 __all__ = ["INDEX_CLASS", "epub_index"]
 

@@ -16,8 +16,8 @@ import threading
 import xml.etree.ElementTree as ET
 from importlib.metadata import version
 
-from presswork.urls import is_allowed_url
-from presswork.exporters.common.diskcache import DiskCache
+from presswork.cache.usercache import DiskCache
+from presswork.core.urls import is_allowed_url
 
 _LOCK = threading.Lock()
 #: Print SVGs of formulas (a book rarely has more than a few thousand distinct ones).

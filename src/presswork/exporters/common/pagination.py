@@ -13,7 +13,7 @@ hyphens (U+2010) and code wrap marks; generated content (list markers, footnote 
 print and MathML in EPUB and is skipped on both.
 
 Cache: ``.presswork-cache/pagination-<hash>.json`` under the project root (signed, see
-:mod:`presswork.buildcache`), keyed by a hash
+:mod:`presswork.cache.store`), keyed by a hash
 of the print HTML, stylesheet and WeasyPrint version. The PDF exporter writes it after its
 own layout; the EPUB exporter reads it, or lays the print edition out itself (under a file
 lock, so parallel workers do not race) when it is missing. When the build writes the PDF side
@@ -39,9 +39,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from presswork import files
-from presswork.buildcache import read_cached, seal, unseal, write_atomically
-from presswork.diagnostics import PressworkError
+from presswork.cache.store import read_cached, seal, unseal, write_atomically
+from presswork.core import files
+from presswork.core.diagnostics import PressworkError
 
 #: Characters never counted when locating a page start inside a block.
 IGNORED = frozenset("\u200b\u00ad\u2010\u21aa\u200c\u200d\ufeff")

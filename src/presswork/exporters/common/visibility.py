@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from presswork.tree import Block, Blocks, Div, Inlines, Paragraph, Span
+from presswork.core.tree import Block, Blocks, Div, Inlines, Paragraph, Span
 
 #: An output as far as visibility goes: the printed book, the e-book, the slides.
 Target = Literal["print", "epub", "slides"]

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from presswork.core.files import real_root, write_into
+from presswork.core.tree import Document
 from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.common.visibility import HIDDEN_CLASSES
 from presswork.exporters.common.zips import EPUB_RULES, normalise_zip
-from presswork.files import real_root, write_into
-from presswork.indexing import with_index
-from presswork.tree import Document
-
 from presswork.exporters.epub.book import EpubBook
 from presswork.exporters.epub.options import EpubOptions
 from presswork.exporters.epub.package import patch_package
+from presswork.transforms.indexing import with_index
 
 __all__ = ["EpubExporter", "EpubOptions"]
 

@@ -12,8 +12,9 @@ from typing import Any
 from ebooklib import epub
 from markupsafe import Markup
 
-from presswork.assets import media_type
-from presswork.diagnostics import PressworkError, Reporter
+from presswork.core.diagnostics import PressworkError, Reporter
+from presswork.core.tree import Chapter, Document, Image, Meta, Table, plain_text
+from presswork.core.values import is_language_tag
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.chaptercache import ChapterCache, ChapterKey, Lookups, chapter_bytes
 from presswork.exporters.common.contents import chapter_files, id_index
@@ -21,14 +22,12 @@ from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.highlight import pygments_css
 from presswork.exporters.common.html import HtmlRenderer
 from presswork.exporters.common.pagination import PageStart
-from presswork.tree import Chapter, Document, Image, Meta, Table, plain_text
-from presswork.values import is_language_tag
-
 from presswork.exporters.epub.content import Images, assess, collect_images
 from presswork.exporters.epub.meta import MetadataWriter, book_identifier, w3c_date
 from presswork.exporters.epub.nav import TocEntry, build_toc, ncx_toc
 from presswork.exporters.epub.options import EpubOptions
 from presswork.exporters.epub.pagelist import PageEntry, add_markers, marker_id
+from presswork.project.assets import media_type
 
 CSS_FILE = "styles/book.css"
 NAV_FILE = "nav.xhtml"
@@ -102,7 +101,7 @@ class EpubBook:
         """The print edition's page starts (laid out by the PDF exporter, or taken from its cache)."""
         if not self.opts.page_list:
             return
-        from presswork.config import format_options
+        from presswork.core.config import format_options
         from presswork.exporters.pdf import PdfOptions
         from presswork.exporters.pdf.document import print_edition
 

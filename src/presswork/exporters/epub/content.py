@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from presswork.assets import is_remote, media_type
-from presswork.datauri import is_data_uri
-from presswork.diagnostics import Reporter
+from presswork.core.diagnostics import Reporter
+from presswork.core.tree import Block, Chapter, Document, Heading, Image, Math, MathBlock, Pos, Table
+from presswork.core.walk import children
 from presswork.exporters.common.visibility import is_hidden
-from presswork.tree import Block, Chapter, Document, Heading, Image, Math, MathBlock, Pos, Table
-from presswork.walk import children
-
 from presswork.exporters.epub.meta import Accessibility
+from presswork.project.assets import is_remote, media_type
+from presswork.project.datauri import is_data_uri
 
 #: Image media types every EPUB 3 reading system supports (anything else is converted to PNG).
 CORE_IMAGE_TYPES = {

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from presswork.tree import Author, Meta
+from presswork.core.tree import Author, Meta
 
 #: Namespace of the UUID5 identifiers presswork derives from a book's metadata.
 PRESSWORK_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://presswork.example/epub-identifier")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from presswork.core.tree import Document
 from presswork.exporters.common.contents import ContentsEntry, book_contents
-from presswork.tree import Document
 
 
 @dataclass

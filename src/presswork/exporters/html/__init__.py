@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from presswork.core.tree import Document
 from presswork.exporters.base import BuildContext, Exporter
-from presswork.tree import Document
-
 from presswork.exporters.html.options import HtmlOptions
 from presswork.exporters.html.site import Site
 

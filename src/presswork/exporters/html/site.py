@@ -9,16 +9,15 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from presswork.diagnostics import PressworkError
+from presswork.core.diagnostics import PressworkError
+from presswork.core.files import make_dirs, write_new
+from presswork.core.tree import Chapter, Document, Image, Note, Table, plain_text
+from presswork.core.values import is_language_tag
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.contents import ContentsEntry, book_contents, chapter_files, id_index
 from presswork.exporters.common.highlight import pygments_css
 from presswork.exporters.common.html import EPUB_NS, HtmlRenderer, attr_esc, attrs
 from presswork.exporters.epub.content import Images, collect_images
-from presswork.files import make_dirs, write_new
-from presswork.tree import Chapter, Document, Image, Note, Table, plain_text
-from presswork.values import is_language_tag
-
 from presswork.exporters.html.options import HtmlOptions
 
 CSS_FILE = "assets/site.css"

@@ -11,8 +11,9 @@ import html
 import io
 from typing import Any
 
-from presswork.assets import is_remote
-from presswork.diagnostics import PressworkError, Reporter
+from presswork.core.diagnostics import PressworkError, Reporter
+from presswork.core.tree import Document, Pos
+from presswork.core.urls import is_allowed_url
 from presswork.exporters.common.mathrender import MathError, tex_to_mathml
 from presswork.exporters.epub.content import Images, collect_images
 from presswork.exporters.pptx.model import DeckOptions, Frame, build_deck, highlight
@@ -27,8 +28,7 @@ from presswork.exporters.pptx.model.deck import (
     TableBox,
     TextBox,
 )
-from presswork.tree import Document, Pos
-from presswork.urls import is_allowed_url
+from presswork.project.assets import is_remote
 
 #: Slide size in points (16:9, as the default template).
 SLIDE_W, SLIDE_H = 960.0, 540.0

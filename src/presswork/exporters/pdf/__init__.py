@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from presswork.core.tree import Document
 from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.common.pagination import locked
-from presswork.tree import Document
-
 from presswork.exporters.pdf.batches import merge as merge_batches
 from presswork.exporters.pdf.document import check_glyphs, lay_out_print, pdf_identifier, print_source, write_pdf
 from presswork.exporters.pdf.options import PdfOptions

@@ -83,15 +83,14 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from presswork.buildcache import prune_folder, read_cached, seal, unseal, write_atomically
-from presswork.diagnostics import PressworkError, Reporter, Warning_
+from presswork.cache.store import prune_folder, read_cached, seal, unseal, write_atomically
+from presswork.core.diagnostics import PressworkError, Reporter, Warning_
+from presswork.core.files import cache_root
+from presswork.core.lifeline import Token, bind_to_parent, forking, parent_token
+from presswork.core.tree import Document, blocks_text
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.breaking import chapter_breaks
 from presswork.exporters.common.pagination import CACHE_DIR, PageStart, files_digest, page_starts
-from presswork.files import cache_root
-from presswork.lifeline import Token, bind_to_parent, forking, parent_token
-from presswork.tree import Document, blocks_text
-
 from presswork.exporters.pdf.engine import import_weasyprint
 from presswork.exporters.pdf.floats import settle_floats
 from presswork.exporters.pdf.labels import Folio, fill_folios, folio_text, label_ranges
@@ -672,7 +671,7 @@ def _result_to_json(result: BatchResult) -> dict[str, Any]:
 
 
 def _result_from_json(data: dict[str, Any], pdf: bytes) -> BatchResult:
-    from presswork.tree import Pos
+    from presswork.core.tree import Pos
 
     return BatchResult(
         pdf=pdf,
@@ -991,7 +990,7 @@ def lay_out_batched(
     if opts.batch == "off":
         return None
     try:
-        from presswork.indexing import has_index
+        from presswork.transforms.indexing import has_index
 
         reason = serial_reasons(css_text, opts.pdf_variant, opts.footnotes)
         if not reason and has_index(doc):

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from presswork.datauri import data_uri as image_data_uri
-from presswork.datauri import is_data_uri
-from presswork.diagnostics import PressworkError, Reporter
+from presswork.core.diagnostics import PressworkError, Reporter
+from presswork.core.files import read_text
+from presswork.core.tree import Chapter, Document, Image, Pos, blocks_text, plain_text
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.breaking import chapter_breaks
 from presswork.exporters.common.chaptercache import ChapterCache, ChapterKey, Lookups, Rendered, chapter_bytes
@@ -33,15 +33,14 @@ from presswork.exporters.common.pagination import (
     page_starts,
     store,
 )
-from presswork.files import read_text
-from presswork.tree import Chapter, Document, Image, Pos, blocks_text, plain_text
-
 from presswork.exporters.pdf.engine import import_weasyprint
 from presswork.exporters.pdf.floats import settle_floats
 from presswork.exporters.pdf.labels import folio_text, labels_finisher, page_labels
 from presswork.exporters.pdf.layout import PAGE_GEOMETRY, PageGeometry, code_columns, page_css
 from presswork.exporters.pdf.options import PdfOptions
 from presswork.exporters.pdf.render import PrintRenderer
+from presswork.project.datauri import data_uri as image_data_uri
+from presswork.project.datauri import is_data_uri
 
 if TYPE_CHECKING:  # WeasyPrint is imported when a layout is made (0.9 s), not by the EPUB's page list
     from weasyprint.text.fonts import FontConfiguration

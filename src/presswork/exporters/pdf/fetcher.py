@@ -12,10 +12,9 @@ from typing import Any
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from presswork.assets import AssetGate, media_type
-from presswork.diagnostics import PressworkError, Reporter
-
+from presswork.core.diagnostics import PressworkError, Reporter
 from presswork.exporters.pdf.engine import name_images_within
+from presswork.project.assets import AssetGate, media_type
 
 
 def data_response(url: str) -> URLFetcherResponse:

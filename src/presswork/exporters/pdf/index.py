@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from presswork.core.tree import Document
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.visibility import HIDDEN_CLASSES
-from presswork.indexing import has_index, with_index, without_index
-from presswork.tree import Document
-
 from presswork.exporters.pdf.labels import folio_text, page_labels
 from presswork.exporters.pdf.options import PdfOptions
+from presswork.transforms.indexing import has_index, with_index, without_index
 
 __all__ = ["anchor_folios", "draft", "finish"]
 

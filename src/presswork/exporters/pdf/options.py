@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from presswork.values import PygmentsStyle, Range
+from presswork.core.values import PygmentsStyle, Range
 
 PageSize = Literal["A4", "Letter", "A5", "6x9in"]
 

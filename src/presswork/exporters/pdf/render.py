@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from presswork.core.tree import Chapter, Code, CodeBlock, Paragraph, Text, blocks_text
 from presswork.exporters.common.breaking import RAGGED_RUN, is_breakable_token, longest_run
 from presswork.exporters.common.html import HtmlRenderer, esc
-from presswork.tree import Chapter, Code, CodeBlock, Paragraph, Text, blocks_text
 
 #: Listings of at most this many lines are never split across pages.
 SHORT_LISTING = 12

@@ -10,17 +10,16 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+from presswork.core.files import real_root, write_into
+from presswork.core.tree import Document, Pos
 from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.visibility import HIDDEN_CLASSES
 from presswork.exporters.common.zips import PPTX_RULES, write_zip
-from presswork.files import real_root, write_into
-from presswork.indexing import with_index
-from presswork.tree import Document, Pos
-
 from presswork.exporters.pptx.model import auto_slide_level, book_order, chapter_slides, front_slides, highlight
 from presswork.exporters.pptx.model.deck import Slide, Token
 from presswork.exporters.pptx.options import PptxOptions
+from presswork.transforms.indexing import with_index
 
 __all__ = ["PptxExporter", "PptxOptions"]
 

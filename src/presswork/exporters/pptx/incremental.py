@@ -20,15 +20,14 @@ import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
-from presswork.buildcache import StageCache, cache_key, code_fingerprint, library_versions
-from presswork.diagnostics import PressworkError
+from presswork.cache.store import StageCache, cache_key, code_fingerprint, library_versions
+from presswork.core.diagnostics import PressworkError
+from presswork.core.tree import Chapter, Pos
 from presswork.exporters.common.fonts import installed_faces
-from presswork.tree import Chapter, Pos
-
 from presswork.exporters.pptx.output.kept import KeptRel, WrittenSlide
 
 #: The modules whose source decides a chapter's slides.
-MODULES = ("presswork.exporters.pptx", "presswork.exporters.common", "presswork.tree", "presswork.assets")
+MODULES = ("presswork.exporters.pptx", "presswork.exporters.common", "presswork.core.tree", "presswork.project.assets")
 #: Distributions whose version decides a chapter's slides (layout, XML, highlighting, math, pictures, fonts).
 DISTRIBUTIONS = ("python-pptx", "lxml", "Pygments", "ziamath", "ziafont", "latex2mathml", "resvg-py", "pillow")
 #: The font styles measured for each family of the frame.

@@ -18,8 +18,8 @@ from markdown.extensions.toc import slugify_unicode
 from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
 
-from presswork.diagnostics import PressworkError, Reporter, too_deep
-from presswork.tree import (
+from presswork.core.diagnostics import PressworkError, Reporter, too_deep
+from presswork.core.tree import (
     Admonition,
     Attr,
     Block,
@@ -60,13 +60,13 @@ from presswork.tree import (
 )
 from presswork.reading.attrs import admonition_kind, parse_attr_braces, parse_info, split_heading_attrs
 from presswork.reading.blocks import BlockBuilder, attach_captions, remove_keeping_tail
+from presswork.reading.gfm.nodes import Node, build
+from presswork.reading.gfm.parser import make_parser, nesting_limit
 from presswork.reading.html import html_root, is_unknown
 from presswork.reading.inlines import merge, trim, unwrapped_caption
 from presswork.reading.locate import Locator
 from presswork.reading.sanitize import UNSAFE_TAGS, is_event_attr, is_unsafe_url
 from presswork.reading.shapes import SUMMARY, details
-from presswork.reading.gfm.nodes import Node, build
-from presswork.reading.gfm.parser import make_parser, nesting_limit
 
 __all__ = ["GfmReader"]
 

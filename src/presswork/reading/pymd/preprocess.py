@@ -7,8 +7,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from presswork.diagnostics import too_deep
-from presswork.tree import Pos
+from presswork.core.diagnostics import too_deep
+from presswork.core.tree import Pos
 from presswork.reading.attrs import admonition_kind, parse_info
 
 Warn = Callable[[str, int], None]

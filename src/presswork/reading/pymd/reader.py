@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from presswork.diagnostics import Reporter
-from presswork.tree import Blocks, Pos
+from presswork.core.diagnostics import Reporter
+from presswork.core.tree import Blocks, Pos
 from presswork.reading.blocks import BlockBuilder
 from presswork.reading.html import html_root
 from presswork.reading.locate import Locator

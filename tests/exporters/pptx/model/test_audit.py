@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 import presswork
+from presswork.core.tree import Document, MathBlock, blocks_text, plain_text
+from presswork.core.walk import iter_nodes
 from presswork.exporters.pptx.model import build_deck, highlight
 from presswork.exporters.pptx.model.deck import DeckOptions, Frame, slide_words
 from presswork.exporters.pptx.model.text import tex_to_text
-from presswork.tree import Document, MathBlock, blocks_text, plain_text
-from presswork.walk import iter_nodes
 from tests.support.trees import feature_document
 
 ROOT = Path(__file__).resolve().parents[4]

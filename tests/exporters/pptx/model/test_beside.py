@@ -80,7 +80,7 @@ def test_an_author_may_force_text_beside_a_picture() -> None:
 def deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from PIL import Image
 
-    from presswork.cli import main
+    from presswork.commands.cli import main
 
     book = tmp_path_factory.mktemp("beside")
     Image.new("RGB", (300, 420), "steelblue").save(book / "phone.png")

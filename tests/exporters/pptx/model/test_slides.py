@@ -5,11 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from presswork.exporters.pptx.model import auto_slide_level, build_deck, highlight
-from presswork.exporters.pptx.model.deck import CodeBox, Frame, Para, Run, TableBox, TextBox, slide_words
-from presswork.exporters.pptx.model.deck import DeckOptions as Options
-from presswork.exporters.pptx.model.measure import text_height
-from presswork.tree import (
+from presswork.core.tree import (
     Attr,
     BulletList,
     Chapter,
@@ -25,7 +21,11 @@ from presswork.tree import (
     Table,
     Text,
 )
-from presswork.walk import iter_nodes
+from presswork.core.walk import iter_nodes
+from presswork.exporters.pptx.model import auto_slide_level, build_deck, highlight
+from presswork.exporters.pptx.model.deck import CodeBox, Frame, Para, Run, TableBox, TextBox, slide_words
+from presswork.exporters.pptx.model.deck import DeckOptions as Options
+from presswork.exporters.pptx.model.measure import text_height
 from tests.support.trees import feature_document
 
 FRAME = Frame(width=873.6, height=367.2)

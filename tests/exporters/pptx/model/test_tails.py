@@ -3,6 +3,7 @@ tall wrapped code lines fill a slide's end; cases found in the DjangoGirls tutor
 
 from __future__ import annotations
 
+from presswork.core.tree import CodeBlock
 from presswork.exporters.pptx.model.deck import CodeBox, DeckOptions, Frame, PictureBox, Run, TextBox, Token
 from presswork.exporters.pptx.model.flow import FlowBuilder, FlowItem
 from presswork.exporters.pptx.model.paginate import (
@@ -13,7 +14,6 @@ from presswork.exporters.pptx.model.paginate import (
     paginate,
     with_fixed_sizes,
 )
-from presswork.tree import CodeBlock
 from tests.support.deckmodel import para, words
 
 FRAME = Frame()

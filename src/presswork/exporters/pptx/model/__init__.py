@@ -8,7 +8,15 @@ Pipeline: chapters cut into slide groups (``slides``) -> each group's blocks to 
 from __future__ import annotations
 
 from presswork.exporters.pptx.model.deck import Deck, DeckOptions, Frame
-from presswork.exporters.pptx.model.slides import auto_slide_level, book_order, build_deck, chapter_slides, front_slides, highlight, plain_code
+from presswork.exporters.pptx.model.slides import (
+    auto_slide_level,
+    book_order,
+    build_deck,
+    chapter_slides,
+    front_slides,
+    highlight,
+    plain_code,
+)
 
 __all__ = [
     "Deck",

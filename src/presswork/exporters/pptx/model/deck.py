@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, assert_never
 
-from presswork.tree import Pos
+from presswork.core.tree import Pos
 
 ProseMode = Literal["lead", "slide", "notes"]
 #: Deepest bullet level (0-based): deeper lists flatten onto it.

@@ -7,8 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from presswork.exporters.common.visibility import details_parts, is_hidden
-from presswork.tree import (
+from presswork.core.tree import (
     Admonition,
     Block,
     BlockNode,
@@ -33,7 +32,7 @@ from presswork.tree import (
     plain_text,
     unhandled,
 )
-
+from presswork.exporters.common.visibility import details_parts, is_hidden
 from presswork.exporters.pptx.model.deck import (
     MAX_LEVEL,
     Bullet,
@@ -163,7 +162,7 @@ class FlowBuilder:
                 self.definition(b, level, quote)
             case CodeBlock():
                 if b.label:
-                    from presswork.xrefs import listing_caption
+                    from presswork.transforms.xrefs import listing_caption
 
                     caption = listing_caption(b)
                     label = Run(b.label + (": " if caption else ""), bold=True)

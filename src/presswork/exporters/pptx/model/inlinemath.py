@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 
 from presswork.exporters.common.mathrender import MathError, tex_to_svg
-
 from presswork.exporters.pptx.model import fit as slidefit
 from presswork.exporters.pptx.model.deck import Frame, Para, Run
 from presswork.exporters.pptx.model.fit import Style

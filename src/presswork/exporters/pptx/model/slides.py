@@ -14,13 +14,37 @@ import dataclasses
 import math
 from collections.abc import Iterator, Sequence
 
+from presswork.core.tree import Attr, Block, Chapter, Div, Document, Heading, Pos, plain_text
 from presswork.exporters.common.contents import book_contents, part_id, part_openings
 from presswork.exporters.common.highlight import find_lexer, token_runs
-from presswork.tree import Attr, Block, Chapter, Div, Document, Heading, Pos, plain_text
-
-from presswork.exporters.pptx.model.deck import Deck, DeckOptions, Frame, Para, PictureSizer, Run, Slide, TextBox, Token, Warn
-from presswork.exporters.pptx.model.flow import VISIBLE_ITEMS, Anchor, CodeStyler, FallbackLead, FlowBuilder, FlowItem, SpeakerNote
-from presswork.exporters.pptx.model.layouts import beside_page, comparison_page, forced_layout, picture_page, two_content_page
+from presswork.exporters.pptx.model.deck import (
+    Deck,
+    DeckOptions,
+    Frame,
+    Para,
+    PictureSizer,
+    Run,
+    Slide,
+    TextBox,
+    Token,
+    Warn,
+)
+from presswork.exporters.pptx.model.flow import (
+    VISIBLE_ITEMS,
+    Anchor,
+    CodeStyler,
+    FallbackLead,
+    FlowBuilder,
+    FlowItem,
+    SpeakerNote,
+)
+from presswork.exporters.pptx.model.layouts import (
+    beside_page,
+    comparison_page,
+    forced_layout,
+    picture_page,
+    two_content_page,
+)
 from presswork.exporters.pptx.model.measure import text_height
 from presswork.exporters.pptx.model.paginate import Page, Pager, introduces, paginate, with_fixed_sizes
 from presswork.exporters.pptx.model.text import tex_to_text

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from presswork.tree import (
+from presswork.core.tree import (
     Block,
     Cite,
     Code,
@@ -31,9 +31,8 @@ from presswork.tree import (
     plain_text,
     unhandled,
 )
-from presswork.tree import blocks_text as tree_blocks_text
-from presswork.urls import is_allowed_url
-
+from presswork.core.tree import blocks_text as tree_blocks_text
+from presswork.core.urls import is_allowed_url
 from presswork.exporters.pptx.model.deck import Run
 from presswork.exporters.pptx.model.inlinemath import math_metrics
 

@@ -8,7 +8,6 @@ import re
 from collections.abc import Callable, Iterable
 
 from presswork.exporters.common.fonts import covers, face_coverage, installed_faces, missing_glyphs
-
 from presswork.exporters.pptx.model.fit import METRIC_TWINS
 
 #: Tried in order for a character the theme's fonts lack (then any installed family).

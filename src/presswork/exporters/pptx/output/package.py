@@ -7,8 +7,7 @@ from typing import Any
 
 from lxml import etree
 
-from presswork.tree import Meta
-
+from presswork.core.tree import Meta
 from presswork.exporters.pptx.output import oxml
 
 

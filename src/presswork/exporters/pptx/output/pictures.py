@@ -8,13 +8,13 @@ import math
 import re
 from importlib.metadata import version
 
-from presswork.assets import AssetGate
-from presswork.buildcache import cache_key, code_fingerprint
-from presswork.diagnostics import PressworkError, Reporter
+from presswork.cache.store import cache_key, code_fingerprint
+from presswork.cache.usercache import DiskCache
+from presswork.core.diagnostics import PressworkError, Reporter
+from presswork.core.tree import Pos
 from presswork.exporters.common import mathrender
-from presswork.exporters.common.diskcache import DiskCache
 from presswork.exporters.common.mathrender import MathError, tex_to_svg, tex_to_svg_document
-from presswork.tree import Pos
+from presswork.project.assets import AssetGate
 
 #: Size in points display math is laid out at before it is rasterised.
 MATH_SIZE = 28

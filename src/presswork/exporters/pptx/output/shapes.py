@@ -13,8 +13,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.text.text import _Paragraph, _Run
 from pptx.util import Emu, Pt
 
-from presswork.urls import is_allowed_url
-
+from presswork.core.urls import is_allowed_url
 from presswork.exporters.pptx.model import fit as slidefit
 from presswork.exporters.pptx.model.deck import MAX_LEVEL, CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
 from presswork.exporters.pptx.model.inlinemath import SLOT_CHAR, Atom, has_math, math_lines, place_math

@@ -12,12 +12,11 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu
 
-from presswork.assets import AssetGate
-from presswork.diagnostics import PressworkError
-from presswork.theme import Theme
-
+from presswork.core.diagnostics import PressworkError
 from presswork.exporters.pptx.model.deck import Frame
 from presswork.exporters.pptx.output import oxml
+from presswork.project.assets import AssetGate
+from presswork.project.theme import Theme
 
 EMU_PER_PT = 12700
 #: Body text is never set smaller than this (points), whatever the template says.

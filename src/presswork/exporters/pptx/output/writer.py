@@ -13,13 +13,30 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Pt
 
 from presswork.exporters.pptx.model import fit as slidefit
-from presswork.exporters.pptx.model.deck import COLUMN_GAP, CalloutBox, CodeBox, Deck, Para, PictureBox, Slide, TableBox, TextBox
+from presswork.exporters.pptx.model.deck import (
+    COLUMN_GAP,
+    CalloutBox,
+    CodeBox,
+    Deck,
+    Para,
+    PictureBox,
+    Slide,
+    TableBox,
+    TextBox,
+)
 from presswork.exporters.pptx.model.measure import GAP, text_height, title_height, title_lines, title_size
 from presswork.exporters.pptx.model.paginate import column_width
 from presswork.exporters.pptx.model.text import slide_text
 from presswork.exporters.pptx.output import oxml
 from presswork.exporters.pptx.output.factory import ShapeCopier, SlideFactory
-from presswork.exporters.pptx.output.kept import WrittenSlide, capture, keep_bytes, parse_kept, release, serialize_part_xml
+from presswork.exporters.pptx.output.kept import (
+    WrittenSlide,
+    capture,
+    keep_bytes,
+    parse_kept,
+    release,
+    serialize_part_xml,
+)
 from presswork.exporters.pptx.output.pictures import PictureStore
 from presswork.exporters.pptx.output.shapes import ShapeWriter, rgb, script_fonts, set_insets
 from presswork.exporters.pptx.output.template import (

@@ -1,0 +1,1 @@
+"""Caches for incremental rebuilds: signed, content-addressed values in the project and user cache folders."""

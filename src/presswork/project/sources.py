@@ -1,0 +1,97 @@
+"""A project's chapter files read into source files: includes, variables, plug-in syntax, the reader and its cache."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from presswork.cache.store import StageCache
+from presswork.core import files as files_gate
+from presswork.core.diagnostics import PressworkError, Reporter
+from presswork.core.tree import Pos
+from presswork.core.walk import walk
+from presswork.project.assets import AssetGate
+from presswork.project.load import Project
+from presswork.reading import SourceFile, decode
+from presswork.reading.cache import read_cached
+from presswork.reading.includes import Expanded, expand, has_includes
+from presswork.reading.variables import autodoc_directives, gitbook_tags, quarto_cells, substitute
+
+
+def read_sources(
+    project: Project,
+    reporter: Reporter,
+    drafts: bool = False,
+    gate: AssetGate | None = None,
+    cache: StageCache | None = None,
+) -> list[SourceFile]:
+    """Read every chapter file (size-checked), leaving out drafts unless asked.
+
+    Before a file is read its includes are expanded (through ``gate``, see
+    :mod:`presswork.reading.includes`), its ``{{ name }}`` variables substituted and the plug-in
+    syntax of its project kind handled (:mod:`presswork.reading.variables`); positions in the
+    tree and in warnings then point into the file each line came from. With ``cache``, a text read
+    by an earlier build is not parsed again (:mod:`presswork.reading.cache`).
+    """
+    sources = []
+    config = project.config
+    project.included.clear()
+    for path in project.files:
+        rel = path.relative_to(project.root).as_posix()
+        size = path.stat().st_size
+        if size > config.max_file_bytes:
+            raise PressworkError(f"file is {size:,} bytes, over max_file_bytes ({config.max_file_bytes:,})", Pos(rel))
+        try:
+            data = files_gate.read_bytes(path, [files_gate.real_root(project.root)], rel, Pos(rel))
+        except OSError as exc:
+            raise PressworkError(f"cannot read file: {exc.strerror or exc}", Pos(rel)) from None
+        text = decode(data, rel).removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        expanded: Expanded | None = None
+        if has_includes(text):
+            resolver = gate.resolve if gate is not None else AssetGate(project.root, []).resolve
+            expanded = expand(text, rel, resolver, project.root, config.max_file_bytes)
+            text = expanded.text
+            project.included.extend(expanded.included)
+
+        def where(line: int, rel: str = rel, expanded: Expanded | None = expanded) -> Pos:
+            return (expanded.origin(line) if expanded else None) or Pos(rel, line)
+
+        syntax = project.book.syntax if project.book else set()
+        text = substitute(text, config.variables, where)
+        if "quarto-cells" in syntax or path.suffix.lower() == ".qmd":
+            text = quarto_cells(text, where, reporter)
+        if "mkautodoc" in syntax:
+            text = autodoc_directives(text, where, reporter)
+        if "gitbook-tags" in syntax:
+            text = gitbook_tags(text, where, reporter)
+        since = len(reporter.warnings)
+        source = read_cached(cache, text, rel, reporter, config.max_nesting, config.markdown)
+        if expanded is not None:
+            source = _relocate(source, expanded, reporter, since)
+            if expanded.title and not source.front_matter.get("title"):
+                source = dataclasses.replace(source, front_matter={**source.front_matter, "title": expanded.title})
+        if source.front_matter.get("draft") is True and not (drafts or config.drafts):
+            reporter.warn("draft left out (build with --drafts to include it)", Pos(rel), "draft")
+            continue
+        sources.append(source)
+    return sources
+
+
+def _relocate(source: SourceFile, expanded: Expanded, reporter: Reporter, since: int) -> SourceFile:
+    """Point the positions of blocks and of the warnings given while reading into the files their lines came from."""
+
+    def fix(node: Any) -> Any:
+        pos = getattr(node, "pos", None)
+        if isinstance(pos, Pos) and pos.file == source.path and pos.line:
+            origin = expanded.origin(pos.line)
+            if origin is not None and origin != pos:
+                return dataclasses.replace(node, pos=origin)
+        return node
+
+    for i in range(since, len(reporter.warnings)):
+        warning = reporter.warnings[i]
+        if warning.pos is not None and warning.pos.file == source.path and warning.pos.line:
+            origin = expanded.origin(warning.pos.line)
+            if origin is not None:
+                reporter.warnings[i] = dataclasses.replace(warning, pos=origin)
+    return dataclasses.replace(source, blocks=walk(source.blocks, fix))

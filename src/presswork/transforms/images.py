@@ -1,0 +1,67 @@
+"""Images resolved through the asset gate: checked, made project-relative, or their alt text when remote."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from typing import Any
+
+from presswork.core.diagnostics import Reporter
+from presswork.core.tree import (
+    Attr,
+    Chapter,
+    Figure,
+    Image,
+    Pos,
+    Span,
+    Text,
+)
+from presswork.core.walk import walk, walk_with_positions
+from presswork.project.assets import AssetGate, is_remote
+from presswork.project.datauri import describe, is_data_uri
+
+
+def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter) -> list[Chapter]:
+    """Resolve every image through the gate to a project-relative path, checking that it
+    exists, stays inside the project and is not over the pixel limit. Remote images are kept
+    only when the configuration allows remote resources; otherwise they become their alt text."""
+
+    def fix(node: Any, pos: Pos | None, source: str) -> Any:
+        if not isinstance(node, Image):
+            return node
+        if is_remote(node.src):
+            if gate.allow_remote:
+                return node
+            reporter.warn(
+                f"remote image {node.src!r} not fetched (allow_remote is off); its alt text is shown", pos, "remote"
+            )
+            return Span(Attr(classes=("image-alt",)), (Text(node.alt or node.src),))
+        if is_data_uri(node.src):  # a small image written inline: checked like a file, kept as written
+            gate.image_size(gate.read_bytes(node.src, source, pos), describe(node.src), pos)
+            if not node.alt:
+                reporter.warn(f"image '{describe(node.src)}' has no alt text", pos, "alt-text")
+            return node
+        path = gate.resolve(node.src, source, pos)
+        gate.image_size(gate.read_bytes(node.src, source, pos), node.src, pos)
+        src = gate.relative(path)
+        if not node.alt:  # the EPUB's accessibility check says the same words: one warning, not two
+            reporter.warn(f"image {src!r} has no alt text", pos, "alt-text")
+        return dataclasses.replace(node, src=src)
+
+    out = []
+    for ch in chapters:
+        blocks = walk_with_positions(ch.blocks, functools.partial(fix, source=ch.source))
+        # A figure whose image became alt text is a paragraph of that text.
+        out.append(dataclasses.replace(ch, blocks=_unfigure(blocks)))
+    return out
+
+
+def _unfigure(blocks: Any) -> Any:
+    from presswork.core.tree import Paragraph
+
+    def fix(node: Any) -> Any:
+        if isinstance(node, Figure) and not isinstance(node.image, Image):
+            return Paragraph((node.image,), pos=node.pos)
+        return node
+
+    return walk(blocks, fix)

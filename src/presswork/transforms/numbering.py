@@ -1,0 +1,73 @@
+"""Numbering, in one place: chapters, appendix letters, sections, and the labels of figures, tables, equations
+and listings."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from presswork.core.config import Config
+from presswork.core.tree import Chapter, CodeBlock, Figure, Heading, MathBlock, Pos, Table
+from presswork.core.walk import walk_with_positions
+from presswork.transforms.xrefs import listing_caption
+
+
+def appendix_letter(n: int) -> str:
+    """The letter of the ``n``-th appendix (1-based): A..Z, then AA, AB..."""
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def chapter_numbers(chapters: list[Chapter]) -> list[str]:
+    """The number of each chapter: 1, 2, ... in order, and appendices lettered A, B, ..."""
+    out, main, appendices = [], 0, 0
+    for ch in chapters:
+        if ch.appendix:
+            appendices += 1
+            out.append(appendix_letter(appendices))
+        else:
+            main += 1
+            out.append(str(main))
+    return out
+
+
+def number(chapters: list[Chapter], config: Config) -> list[Chapter]:
+    """Every number of the book, in one pass per chapter: chapter and section numbers
+    (``number_sections``), and the labels of captioned figures and tables ("Figure 2.1"), of
+    equations with an ``eq-`` id ("(2.1)") and of code blocks with an ``lst-`` id or a caption
+    ("Listing 2.1"), per chapter (``number_figures``).
+
+    Appendices are lettered (A, B, ... and sections "A.1") whether or not sections are
+    numbered; the other chapters are numbered 1, 2, ... in order."""
+    return [_number_chapter(ch, n, config) for ch, n in zip(chapters, chapter_numbers(chapters), strict=True)]
+
+
+def _number_chapter(ch: Chapter, n: str, config: Config) -> Chapter:
+    """Number chapter ``n``: its sections "n.1", "n.1.1" and its figures, tables, equations and listings."""
+    counters = [0] * 7
+    labels = {"Figure": 0, "Table": 0, "eq": 0, "lst": 0}
+
+    def fix(node: Any, pos: Pos | None) -> Any:
+        if isinstance(node, Heading) and config.number_sections:
+            counters[node.level] += 1
+            counters[node.level + 1 :] = [0] * (6 - node.level)
+            return dataclasses.replace(node, number=".".join([n, *map(str, counters[2 : node.level + 1])]))
+        if not config.number_figures:
+            return node
+        if isinstance(node, (Figure, Table)) and node.caption:
+            kind = type(node).__name__
+            labels[kind] += 1
+            return dataclasses.replace(node, label=f"{kind} {n}.{labels[kind]}")
+        if isinstance(node, MathBlock) and node.attr.id.startswith("eq-"):
+            labels["eq"] += 1
+            return dataclasses.replace(node, label=f"({n}.{labels['eq']})")
+        if isinstance(node, CodeBlock) and (node.attr.id.startswith("lst-") or listing_caption(node)):
+            labels["lst"] += 1
+            return dataclasses.replace(node, label=f"Listing {n}.{labels['lst']}")
+        return node
+
+    numbered = dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix))
+    return dataclasses.replace(numbered, number=n if config.number_sections or ch.appendix else "")

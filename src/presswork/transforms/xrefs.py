@@ -1,0 +1,123 @@
+"""Cross-references: the targets' ids checked, equations and listings numbered, and every
+``@fig-id``/``@tbl-id``/``@sec-id``/``@eq-id``/``@lst-id`` given its label ("Figure 2.1")."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from presswork.core.diagnostics import PressworkError, Reporter
+from presswork.core.tree import Chapter, CodeBlock, CrossRef, Figure, Heading, MathBlock, Pos, Table, Text, plain_text
+from presswork.core.walk import walk_with_positions
+from presswork.reading.crossrefs import XREF_PREFIXES, is_xref
+
+__all__ = ["LISTING_CAPTION_KEYS", "check_targets", "listing_caption", "resolve_xrefs"]
+
+#: Attributes of a code block that hold its listing caption (``{#lst-x caption="..."}``, Quarto's ``lst-cap``).
+LISTING_CAPTION_KEYS = ("caption", "lst-cap")
+
+
+def _target_id(node: Any) -> str:
+    """The id a cross-reference can name on ``node`` ("" when it is no target)."""
+    if isinstance(node, Figure):
+        return node.attr.id or node.image.attr.id
+    if isinstance(node, (Heading, Table, MathBlock, CodeBlock)):
+        return node.attr.id
+    return ""
+
+
+def listing_caption(node: CodeBlock) -> str:
+    """The caption of a listing (``caption`` or ``lst-cap`` attribute), "" when it has none."""
+    return next((v for k in LISTING_CAPTION_KEYS if (v := node.attr.get(k))), "")
+
+
+def check_targets(chapters: list[Chapter], reporter: Reporter) -> None:
+    """A cross-reference id (``fig-``, ``tbl-``, ``sec-``, ``eq-``, ``lst-``) given twice: an error naming
+    both places when some ``@id`` refers to it (which target would it mean?), else a warning (the second
+    gets a unique id, as any repeated id does); run before ids are made unique, which would hide it."""
+    seen: dict[str, Pos] = {}
+    twice: list[tuple[str, Pos, Pos]] = []
+    used: set[str] = set()
+
+    def claim(ident: str, pos: Pos) -> None:
+        if not is_xref(ident):
+            return
+        if ident in seen:
+            twice.append((ident, seen[ident], pos))
+        else:
+            seen[ident] = pos
+
+    for ch in chapters:
+        claim(ch.id, ch.title_at())
+
+        def visit(node: Any, pos: Pos | None, source: str = ch.source) -> Any:
+            ident = _target_id(node)
+            if ident:
+                claim(ident, pos or Pos(source))
+            if isinstance(node, CrossRef):
+                used.add(node.target)
+            return node
+
+        walk_with_positions(ch.blocks, visit)
+    for ident, first, again in twice:
+        if ident in used:
+            raise PressworkError(f"duplicate id {ident!r}: first given at {first}", again)
+        reporter.warn(f"duplicate id {ident!r}: first given at {first}; nothing refers to it", again, "link")
+
+
+def _labels(chapters: list[Chapter]) -> dict[str, str]:
+    """Every target's final id -> the text a reference to it shows."""
+    labels: dict[str, str] = {}
+    for ch in chapters:
+        labels[ch.id] = f"Chapter {ch.number}" if ch.number else plain_text(ch.title)
+
+        def visit(node: Any, pos: Pos | None) -> Any:
+            ident = _target_id(node)
+            if not ident:
+                return node
+            if isinstance(node, Heading):
+                labels[ident] = f"Section {node.number}" if node.number else plain_text(node.children)
+            elif isinstance(node, (Figure, Table)):
+                kind = "Figure" if isinstance(node, Figure) else "Table"
+                labels[ident] = node.label or f"{kind} \u201c{plain_text(node.caption)}\u201d"
+            elif isinstance(node, MathBlock):
+                labels[ident] = f"Equation {node.label}" if node.label else "the equation"
+            elif isinstance(node, CodeBlock):
+                labels[ident] = node.label or f"Listing \u201c{listing_caption(node)}\u201d"
+            return node
+
+        walk_with_positions(ch.blocks, visit)
+    return labels
+
+
+def resolve_xrefs(chapters: list[Chapter], ids: dict[tuple[str, str], str]) -> list[Chapter]:
+    """Give every CrossRef its target's final id and label; an unknown id is an error at its line.
+
+    ``ids`` maps (source file, id as written) to the book id (see ``transforms.unique_ids``)."""
+    by_written = {written: final for (_source, written), final in ids.items() if is_xref(written)}
+    labels = _labels(chapters)
+    kinds = ", ".join(f"@{p}-" for p in XREF_PREFIXES)
+
+    def fix(node: Any, pos: Pos | None) -> Any:
+        if not isinstance(node, CrossRef):
+            return node
+        final = by_written.get(node.target)
+        if final is None or final not in labels:
+            raise PressworkError(
+                f"cross-reference @{node.target}: no figure, table, section, equation or listing has the id "
+                f"{node.target!r} (cross-references are {kinds}; write the id as {{#{node.target}}} on the target)",
+                pos,
+            )
+        return CrossRef(final, (Text(labels[final]),))
+
+    out = []
+    for ch in chapters:
+        here = Pos(ch.source)
+        out.append(
+            dataclasses.replace(
+                ch,
+                title=walk_with_positions(ch.title, fix, ch.title_at()),
+                blocks=walk_with_positions(ch.blocks, fix, here),
+            )
+        )
+    return out
