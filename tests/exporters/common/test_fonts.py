@@ -50,6 +50,22 @@ def test_missing_glyphs_are_those_no_named_family_covers() -> None:
     assert missing_glyphs("a\U0001d11e", ["No Such Family"]) == ["a", "\U0001d11e"]
 
 
+def test_of_two_versions_of_a_font_the_newer_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Liberation v1 and v2 side by side (Debian's fonts-liberation and fonts-liberation2): fontconfig
+    prefers the higher font version, whatever the folder names sort as, and so do the lookups."""
+    v1 = fonts.FontFace("/fonts/liberation/LiberationSerif-Regular.ttf", 0, ("Liberation Serif",), version=65536)
+    v2 = fonts.FontFace("/fonts/liberation2/LiberationSerif-Regular.ttf", 0, ("Liberation Serif",), version=131072)
+    monkeypatch.setattr(fonts, "installed_faces", lambda: (v1, v2))
+    for cached in (fonts._by_family, fonts.face_file, fonts.file_named):
+        cached.cache_clear()
+    try:
+        assert face_file("Liberation Serif") == v2.file
+        assert file_named(("LiberationSerif-Regular.ttf",)) == v2.file
+    finally:
+        for cached in (fonts._by_family, fonts.face_file, fonts.file_named):
+            cached.cache_clear()
+
+
 def test_css_families_are_read_in_order_without_generics() -> None:
     css = 'body { font-family: "Noto Serif", serif; } code { font-family: var(--mono), DejaVu Sans Mono, monospace }'
     assert css_font_families(css) == ["Noto Serif", "DejaVu Sans Mono"]

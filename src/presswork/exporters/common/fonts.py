@@ -54,7 +54,7 @@ def css_font_families(css: str) -> list[str]:
 class FontFace:
     """One installed font face, as fontconfig lists it: file, face index in the file, family
     names, weight (fontconfig units: 80 regular, 200 bold), slant (0 roman, 100 italic,
-    110 oblique) and width (100 normal)."""
+    110 oblique), width (100 normal) and the font's own version (``head.fontRevision`` × 65536)."""
 
     file: str
     index: int
@@ -62,6 +62,7 @@ class FontFace:
     weight: float = 80
     slant: int = 0
     width: int = 100
+    version: int = 0
 
 
 def _number(text: str, default: float) -> float:
@@ -76,14 +77,14 @@ def installed_faces() -> tuple[FontFace, ...]:
     fc_list = shutil.which("fc-list")
     if not fc_list:
         return ()
-    fmt = "%{file}\t%{index}\t%{family}\t%{weight}\t%{slant}\t%{width}\n"
+    fmt = "%{file}\t%{index}\t%{family}\t%{weight}\t%{slant}\t%{width}\t%{fontversion}\n"
     out = subprocess.run([fc_list, "-f", fmt], capture_output=True, text=True, check=False).stdout
     faces: set[FontFace] = set()
     for line in out.splitlines():
         parts = line.split("\t")
-        if len(parts) != 6 or not parts[0]:
+        if len(parts) != 7 or not parts[0]:
             continue
-        path, index, families, weight, slant, width = parts
+        path, index, families, weight, slant, width, version = parts
         names = tuple(f.strip() for f in families.split(",") if f.strip())
         faces.add(
             FontFace(
@@ -93,6 +94,7 @@ def installed_faces() -> tuple[FontFace, ...]:
                 _number(weight, 80),
                 int(_number(slant, 0)),
                 int(_number(width, 100)),
+                int(_number(version, 0)),
             )
         )
     return tuple(sorted(faces, key=lambda f: (f.file, f.index)))
@@ -115,28 +117,30 @@ def family_faces(family: str) -> tuple[FontFace, ...]:
 @lru_cache(maxsize=256)
 def face_file(family: str, bold: bool = False, italic: bool = False) -> str | None:
     """The file of the installed face of ``family`` closest to the style asked for (as fontconfig
-    matches: slant first, then weight, then normal width), or None when the family is not installed."""
+    matches: slant first, then weight, then normal width, then the newest version of the font, as when
+    Liberation v1 and v2 are both installed), or None when the family is not installed."""
     faces = family_faces(family)
     if not faces:
         return None
     weight = 200 if bold else 80
 
-    def distance(face: FontFace) -> tuple[float, float, int, str]:
+    def distance(face: FontFace) -> tuple[float, float, int, int, str]:
         slant = 0.0 if (face.slant > 0) == italic else 1.0
         if italic and face.slant == 110:  # an italic beats an oblique
             slant = 0.5
-        return (slant, abs(face.weight - weight), abs(face.width - 100), face.file)
+        return (slant, abs(face.weight - weight), abs(face.width - 100), -face.version, face.file)
 
     return min(faces, key=distance).file
 
 
 @lru_cache(maxsize=64)
 def file_named(names: tuple[str, ...]) -> str | None:
-    """The first installed font file whose name is one of ``names`` (tried in order), or None."""
+    """The first installed font file whose name is one of ``names`` (tried in order; of two files with one
+    name, as Liberation v1 and v2 install, the newer version of the font), or None."""
     for name in names:
-        for face in installed_faces():
-            if Path(face.file).name == name:
-                return face.file
+        found = [face for face in installed_faces() if Path(face.file).name == name]
+        if found:
+            return min(found, key=lambda face: (-face.version, face.file)).file
     return None
 
 
