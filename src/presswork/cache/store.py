@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from presswork.cache.closure import import_closure, module_files
 from presswork.core import files
 from presswork.core.diagnostics import PressworkError
 
@@ -115,24 +116,31 @@ _FINGERPRINTS: dict[tuple[str, ...], str] = {}
 
 
 def code_fingerprint(*modules: str) -> str:
-    """A hash of the source of ``modules`` (a package counts with every ``.py`` file under it) and of
-    the presswork version: part of every key, so a changed presswork never reuses a stale value."""
+    """A hash of the source of ``modules`` and of every presswork module they import, directly or not
+    (:func:`~presswork.cache.closure.import_closure`; a package counts with every module under it), and of
+    the presswork version: part of every key, so a changed presswork never reuses a stale value. A module
+    from outside presswork (a reader plug-in) counts with its own source."""
     if modules in _FINGERPRINTS:
         return _FINGERPRINTS[modules]
     from presswork.core.version import __version__
 
     h = hashlib.sha256(__version__.encode())
+    ours = [name for name in modules if name == "presswork" or name.startswith("presswork.")]
+    known = module_files()
+    sources: list[Path] = [known[name] for name in import_closure(*ours)]
     for name in modules:
+        if name in ours:
+            continue
         spec = importlib.util.find_spec(name)
         origin = Path(spec.origin) if spec is not None and spec.origin else None
         if origin is None:
             h.update(f"\0{name}:missing".encode())
             continue
-        files = sorted(origin.parent.rglob("*.py")) if origin.name == "__init__.py" else [origin]
-        for file in files:
-            h.update(b"\0" + file.as_posix().encode())
-            with contextlib.suppress(OSError):
-                h.update(file.read_bytes())
+        sources += sorted(origin.parent.rglob("*.py")) if origin.name == "__init__.py" else [origin]
+    for file in sources:
+        h.update(b"\0" + file.as_posix().encode())
+        with contextlib.suppress(OSError):
+            h.update(file.read_bytes())
     _FINGERPRINTS[modules] = h.hexdigest()
     return _FINGERPRINTS[modules]
 

@@ -28,7 +28,8 @@ class _Reading:
 @functools.cache
 def reader_fingerprint(markdown: str) -> str:
     """Everything besides the text that decides what reader ``markdown`` makes of it: the source of
-    presswork's reading and tree modules, the plug-in's own module and the parsing libraries' versions."""
+    presswork's reading package and everything it imports, the plug-in's own module and the parsing
+    libraries' versions."""
     module = type(get_reader(markdown)).__module__.split(".")[0]
     modules = ("presswork.reading", "presswork.core.tree", "presswork.core.diagnostics")
     own = () if module == "presswork" or module not in sys.modules else (module,)

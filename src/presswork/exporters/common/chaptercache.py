@@ -23,7 +23,8 @@ from presswork.cache.store import StageCache, cache_key, code_fingerprint, libra
 from presswork.core.diagnostics import Reporter, Warning_
 from presswork.core.tree import Chapter
 
-#: The modules whose code decides a chapter's XHTML (the renderers and what they call).
+#: The modules that render a chapter's XHTML; the fingerprint covers them and everything they import
+#: (:func:`~presswork.cache.closure.import_closure`), so this list names only where rendering starts.
 RENDER_MODULES = (
     "presswork.exporters.common",
     "presswork.exporters.pdf.render",

@@ -16,14 +16,13 @@ import threading
 import xml.etree.ElementTree as ET
 from importlib.metadata import version
 
+from presswork.cache.store import code_fingerprint
 from presswork.cache.usercache import DiskCache
 from presswork.core.urls import is_allowed_url
 
 _LOCK = threading.Lock()
 #: Print SVGs of formulas (a book rarely has more than a few thousand distinct ones).
 _SVG_CACHE = DiskCache("math", ".svg", keep=20000)
-#: Bump when the SVG made from the same TeX changes.
-_FORMAT = 1
 #: Font size ziamath lays math out at; the SVG is then scaled to the text with ``em`` units.
 _SIZE = 20.0
 
@@ -40,7 +39,9 @@ def tex_to_svg(tex: str, display: bool) -> str:
     """
     if not tex.strip():
         raise MathError("empty formula")
-    key = hashlib.sha256(f"{_FORMAT}|{_versions()}|{_SIZE}|{display}|{tex}".encode()).hexdigest()[:32]
+    key = hashlib.sha256(f"{code_fingerprint(__name__)}|{_versions()}|{_SIZE}|{display}|{tex}".encode()).hexdigest()[
+        :32
+    ]
     cached = _SVG_CACHE.get(key)
     if cached is not None:
         return cached.decode("utf-8")

@@ -39,15 +39,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from presswork.cache.store import read_cached, seal, unseal, write_atomically
+from presswork.cache.store import code_fingerprint, read_cached, seal, unseal, write_atomically
 from presswork.core import files
 from presswork.core.diagnostics import PressworkError
 
 #: Characters never counted when locating a page start inside a block.
 IGNORED = frozenset("\u200b\u00ad\u2010\u21aa\u200c\u200d\ufeff")
 CACHE_DIR = files.CACHE_DIR
-#: Bump when the meaning of cached page starts changes.
-FORMAT = 1
 #: The project folder whose print layout a PDF worker of this build produces (set before forking).
 _announced: Path | None = None
 #: The open lock file of the PDF worker that is producing the announced layout.
@@ -121,11 +119,11 @@ def page_starts(pages: Sequence[Any], folios: Sequence[str]) -> list[PageStart |
 
 
 def cache_key(html: str, css: str, files: str = "") -> str:
-    """The cache key of a print layout: its HTML, stylesheet, the files they include (:func:`files_digest`)
-    and the layout engine's version."""
+    """The cache key of a print layout: its HTML, stylesheet, the files they include (:func:`files_digest`),
+    the layout engine's version and the code that reads page starts off a layout (its import closure)."""
     from importlib.metadata import version  # not importing WeasyPrint itself (0.9 s)
 
-    digest = hashlib.sha256(f"{FORMAT}|{version('weasyprint')}|".encode())
+    digest = hashlib.sha256(f"{code_fingerprint(__name__)}|{version('weasyprint')}|".encode())
     digest.update(css.encode("utf-8"))
     digest.update(b"\0")
     digest.update(html.encode("utf-8"))

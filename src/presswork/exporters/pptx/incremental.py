@@ -26,7 +26,8 @@ from presswork.core.tree import Chapter, Pos
 from presswork.exporters.common.fonts import installed_faces
 from presswork.exporters.pptx.output.kept import KeptRel, WrittenSlide
 
-#: The modules whose source decides a chapter's slides.
+#: Where writing a chapter's slides starts; the fingerprint covers these and everything they import
+#: (:func:`~presswork.cache.closure.import_closure`).
 MODULES = ("presswork.exporters.pptx", "presswork.exporters.common", "presswork.core.tree", "presswork.project.assets")
 #: Distributions whose version decides a chapter's slides (layout, XML, highlighting, math, pictures, fonts).
 DISTRIBUTIONS = ("python-pptx", "lxml", "Pygments", "ziamath", "ziafont", "latex2mathml", "resvg-py", "pillow")

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from presswork.cache.store import read_cached, sign, verify
+from presswork.cache.store import code_fingerprint, read_cached, sign, verify
 from presswork.core.diagnostics import PressworkError, Reporter
 from presswork.core.files import cache_root, make_dirs, write_atomic
 from presswork.core.tree import Attr, Chapter, CodeBlock, Figure, Image, Pos, Text
@@ -33,8 +33,6 @@ __all__ = [
 LANGUAGES: dict[str, str] = {"dot": "dot", "graphviz": "dot", "mermaid": "mermaid"}
 #: Where rendered diagrams are kept, under the project root (the folder the page-layout cache uses too).
 CACHE_FOLDER = Path(".presswork-cache") / "diagrams"
-#: Bump when the meaning of a cached file changes (e.g. how SVG is normalised).
-FORMAT = 2
 #: Fence attributes that size the picture (``{.dot width="60%"}``), passed to the image.
 _SIZE_KEYS = ("width", "height")
 _CELL_OPTION = re.compile(r"^\s*(?:%%|//)\|\s*([\w-]+)\s*:\s*(.*?)\s*$")
@@ -51,8 +49,9 @@ def diagram_kind(block: CodeBlock) -> str | None:
 
 
 def cache_key(renderer: str, version: str, source: str) -> str:
-    """The content hash naming a diagram's SVG: renderer, its version and options, and the source."""
-    text = f"presswork-diagram {FORMAT}\0{renderer}\0{version}\0{source}"
+    """The content hash naming a diagram's SVG: renderer, its version and options, the source, and the code
+    that renders and normalises it (its import closure)."""
+    text = f"presswork-diagram {code_fingerprint(__name__)}\0{renderer}\0{version}\0{source}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
