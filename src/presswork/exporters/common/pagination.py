@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from presswork.cache.store import code_fingerprint, read_cached, seal, unseal, write_atomically
+from presswork.compat.weasyprint import page_box
 from presswork.core import files
 from presswork.core.diagnostics import PressworkError
 
@@ -107,7 +108,7 @@ def page_starts(pages: Sequence[Any], folios: Sequence[str]) -> list[PageStart |
     out: list[PageStart | None] = []
     for page, folio in zip(pages, folios, strict=True):
         start: PageStart | None = None
-        for chapter, block, text, _leaf in _leaves(page._page_box, "", None):
+        for chapter, block, text, _leaf in _leaves(page_box(page), "", None):
             if not chapter or block is None:
                 continue
             key = (chapter, block)

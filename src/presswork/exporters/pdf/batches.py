@@ -84,6 +84,13 @@ from types import SimpleNamespace
 from typing import Any
 
 from presswork.cache.store import prune_folder, read_cached, seal, unseal, write_atomically
+from presswork.compat.weasyprint import (
+    import_weasyprint,
+    layout_hooks,
+    page_counter,
+    page_type_on_other_side,
+    shift_page_counter,
+)
 from presswork.core.diagnostics import PressworkError, Reporter, Warning_
 from presswork.core.files import cache_root
 from presswork.core.lifeline import Token, bind_to_parent, forking, parent_token
@@ -91,7 +98,6 @@ from presswork.core.tree import Document, blocks_text
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.breaking import chapter_breaks
 from presswork.exporters.common.pagination import CACHE_DIR, PageStart, files_digest, page_starts
-from presswork.exporters.pdf.engine import import_weasyprint
 from presswork.exporters.pdf.floats import settle_floats
 from presswork.exporters.pdf.labels import Folio, fill_folios, folio_text, label_ranges
 from presswork.exporters.pdf.options import PdfOptions
@@ -326,22 +332,6 @@ class BatchResult:
     warnings: list[Warning_] = field(default_factory=list)
 
 
-def _anchor_name(anchor_token: Any, source_box: Any) -> str | None:
-    """The anchor a ``target-*()`` token names (as WeasyPrint's ``lookup_target`` resolves it)."""
-    from weasyprint.css import targets
-    from weasyprint.urls import get_url_tuple
-
-    if anchor_token[0] == "attr()":
-        attr_name, type_, fallback = anchor_token[1]
-        value = source_box.element.get(attr_name, fallback)
-        if type_ == "string":
-            anchor_token = ("string", value)
-        elif type_ == "url":
-            anchor_token = ("url", get_url_tuple(value, source_box.style.base_url))
-    name = targets.anchor_name_from_token(anchor_token)
-    return name if isinstance(name, str) else None
-
-
 @contextlib.contextmanager
 def _hooks(
     externals: dict[str, int], missing: list[str], held: list[tuple[Any, Any, Any, int]], seed: bool
@@ -349,52 +339,19 @@ def _hooks(
     """While laying out one document: answer ``target-*`` lookups of foreign anchors from
     ``externals`` (recording those not there in ``missing``) and hold margin boxes back
     (recording each page's layout context, box and state in ``held``)."""
-    import weasyprint.layout as layout
-    from weasyprint.css.targets import TargetCollector
 
-    original_lookup = TargetCollector.lookup_target
-    original_margins = layout.make_margin_boxes
-    original_init = layout.initialize_page_maker
-
-    def init(context: Any, root_box: Any) -> None:
-        original_init(context, root_box)
-        if seed:
-            state = context.page_maker[0][3]
-            state[1]["page"] = [SEED]
-            state[2][0].add("page")
-
-    def lookup(self: Any, anchor_token: Any, source_box: Any, css_token: Any, parse_again: Any) -> Any:
-        item = original_lookup(self, anchor_token, source_box, css_token, parse_again)
-        if item.state != "undefined":
-            return item
-        name = _anchor_name(anchor_token, source_box)
+    def foreign_page(name: str | None) -> int | None:
         if name is not None and name in externals:
-            box = SimpleNamespace(cached_counter_values={"page": [externals[name]]}, extract_text=lambda style: "")
-            return SimpleNamespace(
-                state="up-to-date", target_box=box, cached_page_counter_values={}, parse_again_functions={}
-            )
+            return externals[name]
         if name is not None:
             missing.append(name)
-        return item
+        return None
 
-    def margins(context: Any, page: Any, state: Any) -> list[Any]:
+    def hold(context: Any, page: Any, state: Any) -> None:
         held.append((context, page, copy.deepcopy(state), context.current_page))
-        return []
 
-    TargetCollector.lookup_target = lookup
-    layout.make_margin_boxes = margins
-    layout.initialize_page_maker = init
-    try:
+    with layout_hooks(foreign_page, hold, SEED if seed else None):
         yield
-    finally:
-        TargetCollector.lookup_target = original_lookup
-        layout.make_margin_boxes = original_margins
-        layout.initialize_page_maker = original_init
-
-
-def _page_counter(state: Any) -> int:
-    values = state[1].get("page") or [0]
-    return int(values[-1])
 
 
 def _find_break(page_box: Any, element_id: str) -> str:
@@ -454,7 +411,7 @@ class _Laid:
         opening = _find_break(first, self.job.first_chapter) if first is not None and self.job.first_chapter else ""
         return LayoutReport(
             pages=len(self.document.pages),
-            counters=[_page_counter(state) for _c, _p, state, _n in self.held],
+            counters=[page_counter(state) for _c, _p, state, _n in self.held],
             sides=[str(page.page_type.side) for _c, page, _s, _n in self.held],
             anchors=[sorted(p.anchors) for p in self.document.pages],
             missing=sorted(set(self.missing)),
@@ -467,12 +424,11 @@ class _Laid:
         from weasyprint.document import Page
         from weasyprint.layout import make_margin_boxes
         from weasyprint.layout.background import layout_backgrounds
-        from weasyprint.layout.page import PageType, set_page_type_computed_styles
 
         from presswork.exporters.pdf.document import font_timestamps
         from presswork.exporters.pdf.labels import page_name, printed_folios
 
-        counters = [_page_counter(state) for _c, _p, state, _n in self.held]
+        counters = [page_counter(state) for _c, _p, state, _n in self.held]
         if place.first_counter is not None:
             if any(b - a != 1 for a, b in zip(counters[1:], counters[2:], strict=False)):
                 raise Fallback("a batch's page counter does not run on")
@@ -485,16 +441,14 @@ class _Laid:
             context.current_page = number  # running heads: the strings set on this page
             if flip:
                 old = page.page_type
-                new = PageType("left" if old.side == "right" else "right", old.blank, old.name, old.index, old.groups)
-                set_page_type_computed_styles(new, self.source, context.style_for)
+                new = page_type_on_other_side(old, self.source, context)
                 before, after = context.style_for(old), context.style_for(new)
                 for key in ("size", "margin_top", "margin_bottom", "margin_left", "margin_right"):
                     if before[key] != after[key]:
                         raise Fallback("left and right pages differ in geometry")
                 page.page_type = new
             if delta:
-                state = copy.deepcopy(state)
-                state[1]["page"] = [v + delta for v in state[1]["page"]]
+                state = shift_page_counter(state, delta)
             root_children = list(page.children)
             page.children = (*root_children, *make_margin_boxes(context, page, state))
             layout_backgrounds(page, context.get_image_from_uri)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from presswork.compat.weasyprint import import_weasyprint
 from presswork.core.diagnostics import PressworkError, Reporter
 from presswork.core.files import read_text
 from presswork.core.tree import Chapter, Document, Image, Pos, blocks_text, plain_text
@@ -33,7 +34,6 @@ from presswork.exporters.common.pagination import (
     page_starts,
     store,
 )
-from presswork.exporters.pdf.engine import import_weasyprint
 from presswork.exporters.pdf.floats import settle_floats
 from presswork.exporters.pdf.labels import folio_text, labels_finisher, page_labels
 from presswork.exporters.pdf.layout import PAGE_GEOMETRY, PageGeometry, code_columns, page_css

@@ -12,8 +12,8 @@ from typing import Any
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from presswork.compat.weasyprint import name_images_within
 from presswork.core.diagnostics import PressworkError, Reporter
-from presswork.exporters.pdf.engine import name_images_within
 from presswork.project.assets import AssetGate, media_type
 
 

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from presswork.compat.weasyprint import page_box
 from presswork.exporters.pdf.listings import split_listing
 
 #: A figure that fits the gap at this fraction of its height or more is scaled to fit.
@@ -174,7 +175,7 @@ def _page_bottom(page_box: Any) -> float:
 def plan_floats(pages: Sequence[Any]) -> FloatPlan:
     """Find figures that moved whole to the next page and left a gap; decide to scale or defer each."""
     plan = FloatPlan()
-    laid = [placed_blocks(p._page_box) for p in pages]
+    laid = [placed_blocks(page_box(p)) for p in pages]
     shown: dict[tuple[str, int, int], int] = {}  # lines of each listing piece on the pages so far
     for i in range(len(pages) - 1):
         here, there = laid[i], laid[i + 1]
@@ -191,20 +192,20 @@ def plan_floats(pages: Sequence[Any]) -> FloatPlan:
             continue
         if any(p.chapter == figure.chapter and p.block == figure.block for p in here):
             continue  # the figure began on this page: not a moved figure
-        page_box = pages[i]._page_box
-        gap = _page_bottom(page_box) - last.bottom
+        box = page_box(pages[i])
+        gap = _page_bottom(box) - last.bottom
         if gap < MIN_GAP:
             continue
         # The figure's box on its new page lost its top margin; it needs it back here.
         others = (figure.bottom - figure.top) - figure.image
-        if figure.top <= float(pages[i + 1]._page_box.content_box_y()) + 0.5:
+        if figure.top <= float(page_box(pages[i + 1]).content_box_y()) + 0.5:
             others += figure.margin_top
         room = gap - others - 2.0
         key = (figure.chapter, figure.block)
         if room >= MIN_SCALE * figure.image:
             plan.scale[key] = max(1.0, room)
             continue
-        text_height = float(page_box.height)
+        text_height = float(box.height)
         if gap <= MAX_GAP * text_height:
             continue
         moved = _followers(laid, i + 1, figure, gap)

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import pydyf
 
+from presswork.compat.weasyprint import page_box
+
 if TYPE_CHECKING:  # WeasyPrint is imported when a layout is made (0.9 s), not by the EPUB's page list
     from weasyprint.formatting_structure.boxes import Box
 
@@ -99,7 +101,7 @@ def printed_folios(pages: Sequence[Any]) -> list[Folio | None]:
 
     out: list[Folio | None] = []
     for page in pages:
-        box = page._page_box  # WeasyPrint keeps the laid-out page box here (no public accessor)
+        box = page_box(page)
         found: Folio | None = None
         for child in box.children:
             if isinstance(child, MarginBox) and child.at_keyword.startswith("@bottom"):
@@ -110,7 +112,7 @@ def printed_folios(pages: Sequence[Any]) -> list[Folio | None]:
 
 def page_name(page: Any) -> str:
     """The CSS page name of a laid-out page ("cover", "front", "main" or "")."""
-    return str(getattr(page._page_box.page_type, "name", "") or "")
+    return str(getattr(page_box(page).page_type, "name", "") or "")
 
 
 def fill_folios(folios: Sequence[Folio | None], names: Sequence[str]) -> list[Folio]:

@@ -19,6 +19,15 @@ from pptx.opc.packuri import PackURI
 from pptx.parts.image import Image, ImagePart
 from pptx.parts.slide import NotesSlidePart, SlidePart
 
+from presswork.compat.pptx import (
+    add_picture_part,
+    add_relationship,
+    append_slide_id,
+    image_parts,
+    next_slide_partname,
+    shape_tree,
+    slide_id_list,
+)
 from presswork.exporters.pptx.output import oxml
 
 #: Part names of notes slides (python-pptx's template for ``Package.next_partname``).
@@ -47,21 +56,21 @@ class SlideFactory:
         proto = self._slides.get(key)
         if proto is None:
             slide = self.prs.slides.add_slide(layout)
-            self._slides[key] = copy.deepcopy(slide._element)
+            self._slides[key] = copy.deepcopy(slide.element)
             self._next_id = None  # python-pptx took one
             return slide
         # python-pptx's PresentationPart.add_slide + SlidePart.new, the placeholders already in the copy
         pres_part = self.prs.part
-        part = SlidePart(pres_part._next_slide_partname, CT.PML_SLIDE, pres_part.package, copy.deepcopy(proto))
+        part = SlidePart(next_slide_partname(pres_part), CT.PML_SLIDE, pres_part.package, copy.deepcopy(proto))
         part.relate_to(layout.part, RT.SLIDE_LAYOUT)
         # relate_to would first look through every relationship of the presentation for one to this new part
-        rid = pres_part.rels._add_relationship(RT.SLIDE, part)
+        rid = add_relationship(pres_part.rels, RT.SLIDE, part)
         self._add_slide_id(rid)
         return part.slide
 
     def _add_slide_id(self, rid: str) -> None:
         """``sldIdLst.add_sldId(rid)`` keeping the next id (one more than the largest) instead of reading all ids."""
-        id_list = self.prs.slides._sldIdLst
+        id_list = slide_id_list(self.prs)
         if self._next_id is None:
             used = [int(v) for v in id_list.xpath("./p:sldId/@id")]
             self._next_id = max([MIN_SLIDE_ID - 1, *used]) + 1
@@ -69,14 +78,14 @@ class SlideFactory:
             id_list.add_sldId(rid)
             self._next_id = None
             return
-        id_list._add_sldId(id=self._next_id, rId=rid)
+        append_slide_id(id_list, self._next_id, rid)
         self._next_id += 1
 
     def notes_slide(self, slide: Any) -> Any:
         """The new notes slide of ``slide`` (as ``slide.notes_slide`` for a slide without notes)."""
         if self._notes is None:
             notes = slide.notes_slide
-            self._notes = copy.deepcopy(notes._element)
+            self._notes = copy.deepcopy(notes.element)
             self._notes_master = notes.part.part_related_by(RT.NOTES_MASTER)
             prefix = NOTES_PARTNAME.split("%", 1)[0]
             self._notes_names = {
@@ -112,7 +121,7 @@ class ShapeCopier:
 
     def add(self, slide: Any, key: Any, build: Callable[[], None]) -> list[Any]:
         """The shape elements ``build`` adds to ``slide`` (run for the first slide of ``key``, copied after)."""
-        tree = slide.shapes._spTree
+        tree = shape_tree(slide)
         made = self._made.get(key)
         if made is None:
             before = list(tree)  # held, so that the proxies (and their ids) stay the same
@@ -158,17 +167,14 @@ class ImageParts:
         """``slide.shapes.add_picture(io.BytesIO(data), left, top, width, height)``: the same XML and parts."""
         part = self.image_part(slide.part.package, data)
         rid = slide.part.relate_to(part, RT.IMAGE)
-        shapes = slide.shapes
-        pic = shapes._add_pic_from_image_part(part, rid, left, top, width, height)
-        shapes._recalculate_extents()
-        return shapes._shape_factory(pic)
+        return add_picture_part(slide.shapes, part, rid, left, top, width, height)
 
     def image_part(self, package: Any, data: bytes) -> Any:
         """The image part of picture ``data``: the one already in the package with its SHA-1, else a new one."""
         image = Image.from_blob(data)
         if self._by_sha1 is None:  # python-pptx's _ImageParts._find_by_sha1: the first part in walk order wins
             self._by_sha1 = {}
-            for part in package._image_parts:
+            for part in image_parts(package):
                 if hasattr(part, "sha1"):  # unknown image types (SVG) have none
                     self._by_sha1.setdefault(part.sha1, part)
             self._numbers = [

@@ -19,6 +19,7 @@ from pptx.opc.oxml import serialize_part_xml
 from pptx.oxml import element_class_lookup
 from pptx.parts.slide import NotesSlidePart, SlidePart
 
+from presswork.compat.pptx import drop_cached, part_element, serialise_as, set_part_element
 from presswork.exporters.pptx.model.deck import Slide
 from presswork.exporters.pptx.output.oxml import A_NS
 
@@ -76,8 +77,7 @@ class KeptNotesPart(NotesSlidePart):
 
 def keep_bytes(part: Any, xml: bytes) -> None:
     """Make a new slide or notes part serialise as ``xml`` (not parsed: the replay only needs the bytes)."""
-    part.__class__ = KeptNotesPart if isinstance(part, NotesSlidePart) else KeptSlidePart
-    part.kept = xml
+    serialise_as(part, KeptNotesPart if isinstance(part, NotesSlidePart) else KeptSlidePart, xml)
 
 
 def release(slide: Any, kept: WrittenSlide, number: int, notes: Any | None) -> None:
@@ -86,19 +86,19 @@ def release(slide: Any, kept: WrittenSlide, number: int, notes: Any | None) -> N
     write. A long deck then holds bytes, not trees: 911 slides took 90 MiB as trees."""
     part = slide.part
     keep_bytes(part, kept.xml(number))
-    part.__dict__.pop("slide", None)  # python-pptx's lazyproperty cache, a proxy holding the tree
-    part._element = None
+    drop_cached(part, "slide")  # python-pptx's lazyproperty cache, a proxy holding the tree
+    set_part_element(part, None)
     if notes is not None and kept.notes is not None:
         keep_bytes(notes.part, kept.notes)
-        notes.part.__dict__.pop("notes_slide", None)
-        notes.part._element = None
+        drop_cached(notes.part, "notes_slide")
+        set_part_element(notes.part, None)
 
 
 def capture(slide: Any, model: Slide, links: list[tuple[Any, Any, str]], number: int) -> WrittenSlide | None:
     """What was written for ``slide`` so far (after its chrome, before its notes), or None when it holds a
     relationship a replay could not make again."""
     part = slide.part
-    root = part._element
+    root = part_element(part)
     rels: list[KeptRel] = []
     layout = ""
     for rid in part.rels:

@@ -18,6 +18,8 @@ from typing import Any, Literal
 from lxml import etree
 from pptx.oxml.ns import qn
 
+from presswork.compat.pptx import paragraph_element, part_element, run_element, slide_id_list
+
 #: Fixed GUID of slide-number fields (PowerPoint wants one; a random one would break reproducibility).
 FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -266,7 +268,7 @@ def set_cell(tc: Any, margins: tuple[int, int], align: str) -> Any:
 def set_end_properties(p: Any, size: float, lang: str = "", latin: str = "") -> None:
     """The end-of-paragraph run properties (``a:endParaRPr``) of paragraph ``p`` (a python-pptx paragraph or
     its ``a:p``): size in points, language and Latin font (an empty paragraph keeps this height in PowerPoint)."""
-    end = getattr(p, "_p", p).get_or_add_endParaRPr()
+    end = paragraph_element(p).get_or_add_endParaRPr()
     end.set("sz", str(int(size * 100)))
     if lang:
         end.set("lang", lang)
@@ -276,7 +278,7 @@ def set_end_properties(p: Any, size: float, lang: str = "", latin: str = "") -> 
 
 def set_char_spacing(r: Any, points: float) -> None:
     """Extra space after each character of run ``r`` (``a:rPr/@spc``, hundredths of a point)."""
-    r._r.get_or_add_rPr().set("spc", str(int(round(points * 100))))
+    run_element(r).get_or_add_rPr().set("spc", str(int(round(points * 100))))
 
 
 def add_slide_jump(run_el: Any, rid: str) -> None:
@@ -287,17 +289,17 @@ def add_slide_jump(run_el: Any, rid: str) -> None:
 
 def set_description(picture: Any, text: str) -> None:
     """The alternative text of a picture (``p:cNvPr/@descr``)."""
-    picture._element.xpath("./p:nvPicPr/p:cNvPr")[0].set("descr", text)
+    picture.element.xpath("./p:nvPicPr/p:cNvPr")[0].set("descr", text)
 
 
 def titles_in_capitals(layout: Any, master: Any) -> bool:
     """True when the layout or its master sets text in capitals (``cap="all"``)."""
-    return b'cap="all"' in etree.tostring(layout._element) + etree.tostring(master._element)
+    return b'cap="all"' in etree.tostring(layout.element) + etree.tostring(master.element)
 
 
 def add_slide_number(p: Any, number: int) -> None:
     """A slide-number field (``a:fld type="slidenum"``) showing ``number`` at the end of paragraph ``p``."""
-    fld = etree.SubElement(p._p, qn("a:fld"), id=FIELD_ID, type="slidenum")
+    fld = etree.SubElement(paragraph_element(p), qn("a:fld"), id=FIELD_ID, type="slidenum")
     etree.SubElement(fld, qn("a:rPr"), lang="en-US", sz="1200")
     etree.SubElement(fld, qn("a:t")).text = str(number)
 
@@ -353,7 +355,7 @@ def shape_names(tree: Any) -> list[str]:
 
 def send_to_back(shape: Any) -> None:
     """Move a shape to the back of its slide (first in ``p:spTree`` after the group's own properties)."""
-    el = shape._element
+    el = shape.element
     tree = el.getparent()
     tree.remove(el)
     tree.insert(2, el)
@@ -361,12 +363,12 @@ def send_to_back(shape: Any) -> None:
 
 def remove_shape(shape: Any) -> None:
     """Delete a shape from its slide."""
-    shape._element.getparent().remove(shape._element)
+    shape.element.getparent().remove(shape.element)
 
 
 def remove_slides(prs: Any) -> None:
     """Drop every slide of a presentation (a template's sample slides) with its relationship."""
-    id_list = prs.slides._sldIdLst
+    id_list = slide_id_list(prs)
     for sld_id in list(id_list):
         prs.part.drop_rel(sld_id.rId)
         id_list.remove(sld_id)
@@ -386,14 +388,15 @@ def theme_fonts(theme_xml: bytes) -> tuple[str, str]:
 
 def title_style_size(master: Any) -> float:
     """The master's title size in points (44 when unset)."""
-    sizes = master._element.xpath(".//p:txStyles/p:titleStyle/a:lvl1pPr/a:defRPr/@sz")
+    sizes = master.element.xpath(".//p:txStyles/p:titleStyle/a:lvl1pPr/a:defRPr/@sz")
     return int(sizes[0]) / 100 if sizes else 44.0
 
 
 def clear_core_properties(core: Any) -> None:
     """Remove every core property (a template's author, dates, title...)."""
-    for child in list(core._element):
-        core._element.remove(child)
+    root = part_element(core)
+    for child in list(root):
+        root.remove(child)
 
 
 def _level_size(el: Any, path: str, level: int) -> float | None:

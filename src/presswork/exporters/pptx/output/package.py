@@ -7,6 +7,7 @@ from typing import Any
 
 from lxml import etree
 
+from presswork.compat.pptx import content_types_xml, has_relationships, package_relationships, relationship_base_uri
 from presswork.core.tree import Meta
 from presswork.exporters.pptx.output import oxml
 
@@ -31,20 +32,18 @@ def set_core_properties(prs: Any, meta: Meta, build_time: datetime) -> None:
 def package_entries(prs: Any) -> list[tuple[str, bytes]]:
     """The zip entries (name, bytes) ``prs.save`` writes, in its order: content types, package relationships,
     then each part and its relationships (saved without the zip, which ``write_zip`` lays out once)."""
-    from pptx.opc.oxml import serialize_part_xml
     from pptx.opc.packuri import PACKAGE_URI
-    from pptx.opc.serialized import _ContentTypesItem
 
     package = prs.part.package
     parts = tuple(package.iter_parts())
     refs: dict[tuple[str, str], str] = {}
     entries = [
-        ("[Content_Types].xml", serialize_part_xml(_ContentTypesItem.xml_for(parts))),
-        (PACKAGE_URI.rels_uri.membername, rels_xml(package._rels, refs)),
+        ("[Content_Types].xml", content_types_xml(parts)),
+        (PACKAGE_URI.rels_uri.membername, rels_xml(package_relationships(package), refs)),
     ]
     for part in parts:
         entries.append((part.partname.membername, part.blob))
-        if part._rels:
+        if has_relationships(part):
             entries.append((part.partname.rels_uri.membername, rels_xml(part.rels, refs)))
     return entries
 
@@ -67,8 +66,9 @@ def rels_xml(rels: Any, refs: dict[tuple[str, str], str]) -> bytes:
         if rel.is_external:
             etree.SubElement(root, tag, Id=rid, Type=rel.reltype, Target=rel.target_ref, TargetMode="External")
             continue
-        key = (rel._base_uri, str(rel.target_partname))
+        base = relationship_base_uri(rel)
+        key = (base, str(rel.target_partname))
         if key not in refs:
-            refs[key] = rel.target_partname.relative_ref(rel._base_uri)
+            refs[key] = rel.target_partname.relative_ref(base)
         etree.SubElement(root, tag, Id=rid, Type=rel.reltype, Target=refs[key])
     return bytes(etree.tostring(root, encoding="UTF-8", standalone=True))

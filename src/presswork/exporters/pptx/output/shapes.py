@@ -10,9 +10,11 @@ from pptx.dml.color import RGBColor
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import PP_ALIGN
-from pptx.text.text import _Paragraph, _Run
 from pptx.util import Emu, Pt
 
+from presswork.compat.pptx import Paragraph as PptxParagraph
+from presswork.compat.pptx import Run as PptxRun
+from presswork.compat.pptx import table_element, text_body, text_frame_shape
 from presswork.core.urls import is_allowed_url
 from presswork.exporters.pptx.model import fit as slidefit
 from presswork.exporters.pptx.model.deck import MAX_LEVEL, CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
@@ -75,10 +77,10 @@ class ShapeWriter:
         ``template_sizes``: the sizes ``tf``'s placeholder resolves, when it is another than the content one."""
         f = frame or self.frame
         fixed_text_frame(tf, ix, iy)
-        body = tf._txBody
+        body = text_body(tf)
         p = oxml.clear_text(body)
         top = 0.0  # where the paragraph starts in the text area (points), as a renderer sets it
-        inner = to_pt(tf._parent.width) - 2 * ix if any(map(has_math, paras)) else 0.0
+        inner = to_pt(text_frame_shape(tf).width) - 2 * ix if any(map(has_math, paras)) else 0.0
         for i, para in enumerate(paras):
             if i:
                 p = oxml.add_paragraph(body)
@@ -101,7 +103,7 @@ class ShapeWriter:
     ) -> float:
         """Write a paragraph (element ``p``) holding inline math line by line (explicit breaks), each formula a
         slot of no-break spaces with its picture placed over it; returns the top of the next paragraph."""
-        shape = tf._parent
+        shape = text_frame_shape(tf)
         left, y0 = to_pt(shape.left) + inset[0], to_pt(shape.top) + inset[1]
         lines = math_lines(para, f, inner)
         for k, line in enumerate(lines):
@@ -115,7 +117,7 @@ class ShapeWriter:
                     groups.append([atom])
             for group in groups:
                 if group[0].run.math:
-                    self.math_slot(_Paragraph(p, tf), group[0].width, line.slot_size, f)
+                    self.math_slot(PptxParagraph(p, tf), group[0].width, line.slot_size, f)
                 else:
                     text = "".join(a.text for a in group)
                     self.add_run(slide, p, dataclasses.replace(group[0].run, text=text), size, para)
@@ -186,7 +188,7 @@ class ShapeWriter:
         if run.url.startswith("#"):
             self.links.append((slide, r, run.url[1:]))
         elif run.url and is_allowed_url(run.url, internal=False):
-            _Run(r, slide.shapes).hyperlink.address = run.url  # the link's relationship is the slide's
+            PptxRun(r, slide.shapes).hyperlink.address = run.url  # the link's relationship is the slide's
 
     # ------------------------------------------------------------- boxes
     def code(self, slide: Any, box: CodeBox, y: float) -> None:
@@ -201,7 +203,7 @@ class ShapeWriter:
         tf = shape.text_frame
         fixed_text_frame(tf, f.callout_inset, f.callout_inset)
         lines = (((tok.text, tok.color or CODE_TEXT, tok.bold, tok.italic) for tok in line or ()) for line in box.lines)
-        oxml.code_lines(tf._txBody, lines, box.size, f.code_font)
+        oxml.code_lines(text_body(tf), lines, box.size, f.code_font)
 
     def table(self, slide: Any, box: TableBox, y: float) -> None:
         """A native table centred at ``y`` points, bold header rows, measured column widths and row heights."""
@@ -215,7 +217,7 @@ class ShapeWriter:
         table.first_row = bool(box.head)
         table.horz_banding = True
         col_emu = [pt(w) for w in box.col_widths]
-        for grid_col, w in zip(oxml.grid_columns(table._tbl), col_emu, strict=False):
+        for grid_col, w in zip(oxml.grid_columns(table_element(table)), col_emu, strict=False):
             grid_col.set("w", str(w))
         if col_emu:  # python-pptx's column width setter makes the frame as wide as the columns
             gframe.width = Emu(sum(col_emu))
@@ -223,7 +225,9 @@ class ShapeWriter:
         align = [{"center": "ctr", "right": "r"}.get(a, "l") for a in box.alignments]
         margins = (pt(f.cell_margin_x), pt(f.cell_margin_y))
         row_emu = [pt(h) for h in heights]
-        for r_i, (tr, row, h) in enumerate(zip(oxml.table_rows(table._tbl), box.head + box.body, row_emu, strict=True)):
+        for r_i, (tr, row, h) in enumerate(
+            zip(oxml.table_rows(table_element(table)), box.head + box.body, row_emu, strict=True)
+        ):
             tr.set("h", str(h))
             for c_i, (tc, cell_runs) in enumerate(zip(oxml.row_cells(tr), row, strict=False)):
                 p = oxml.set_cell(tc, margins, align[c_i])
@@ -308,4 +312,4 @@ def script_fonts(text: str) -> tuple[str, str]:
 
 def fixed_text_frame(tf: Any, x: float, y: float) -> None:
     """Make a text frame wrap, never autofit, anchor at the top, with insets ``x`` and ``y`` (points)."""
-    oxml.fixed_body(tf._txBody.bodyPr, pt(x), pt(y), anchor="t")
+    oxml.fixed_body(text_body(tf).bodyPr, pt(x), pt(y), anchor="t")

@@ -7,11 +7,11 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu
 
+from presswork.compat.pptx import open_presentation, shape_proxy
 from presswork.core.diagnostics import PressworkError
 from presswork.exporters.pptx.model.deck import Frame
 from presswork.exporters.pptx.output import oxml
@@ -65,7 +65,7 @@ def open_template(data: bytes) -> Any:
                     zout.writestr(info.filename, body)
             data = out.getvalue()
     try:
-        prs = Presentation(io.BytesIO(data))
+        prs = open_presentation(io.BytesIO(data))
     except Exception as exc:  # python-pptx raises several types for broken packages
         raise PressworkError(f"cannot open the PowerPoint template: {exc}") from exc
     oxml.remove_slides(prs)
@@ -190,16 +190,16 @@ class Layouts:
         group = TITLE_TYPES if kind in TITLE_TYPES else BODY_TYPES if kind in BODY_TYPES else (kind,)
         for mp in self.prs.slide_master.placeholders:
             if placeholder_type(mp) in group:
-                return mp._element
+                return mp.element
         return None
 
     def resolved_body_sizes(self, layout: Any, body: Any) -> tuple[float, float, float]:
         """The sizes (points) of the first three list levels of the content placeholder, as the template
         resolves them (layout, then master placeholder, then the master's body style); 24/20/18 where unset."""
         found = oxml.resolved_sizes(
-            body._element if body is not None else None,
+            body.element if body is not None else None,
             self.master_placeholder(body),
-            self.prs.slide_master._element,
+            self.prs.slide_master.element,
             "bodyStyle",
         )
         defaults = (24.0, 20.0, 18.0)
@@ -211,10 +211,10 @@ class Layouts:
         (Read from the XML in one pass; python-pptx's proxies for every placeholder cost 10% of a deck.)"""
         wanted = {t.xml_value for t in types}
         best, best_idx = None, 0
-        for el, kind, idx in oxml.placeholder_elements(layout._element):
+        for el, kind, idx in oxml.placeholder_elements(layout.element):
             if kind in wanted and (best is None or idx < best_idx):
                 best, best_idx = el, idx
-        return None if best is None else layout.shapes._shape_factory(best)
+        return None if best is None else shape_proxy(layout.shapes, best)
 
     def frame(self) -> PlacedFrame:
         """The measured geometry of the content layout."""
@@ -241,9 +241,9 @@ class Layouts:
             div_h = max(to_pt(divider.height), div_bottom - to_pt(divider.top))
         sizes = self.resolved_body_sizes(layout, body)
         title_sizes = oxml.resolved_sizes(
-            title._element if title is not None else None,
+            title.element if title is not None else None,
             self.master_placeholder(title),
-            self.prs.slide_master._element,
+            self.prs.slide_master.element,
             "titleStyle",
             levels=1,
         )

@@ -12,6 +12,7 @@ from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Pt
 
+from presswork.compat.pptx import part_element, set_part_element, text_body
 from presswork.exporters.pptx.model import fit as slidefit
 from presswork.exporters.pptx.model.deck import (
     COLUMN_GAP,
@@ -86,7 +87,7 @@ class DeckWriter:
             notes = self.factory.notes_slide(slide)
             notes.notes_text_frame.text = "\n\n".join(model.notes)
             if kept is not None:
-                kept.notes = serialize_part_xml(notes.part._element)
+                kept.notes = serialize_part_xml(part_element(notes.part))
         if kept is not None and not kept.links:
             release(slide, kept, number, notes)
         return kept
@@ -111,7 +112,8 @@ class DeckWriter:
         for a in kept.anchors:
             self.anchors.setdefault(a, part)
         if kept.links:  # its links get their slide jumps in finish(): the XML is parsed
-            part._element = root = parse_kept(kept.xml(number))
+            root = parse_kept(kept.xml(number))
+            set_part_element(part, root)
             wanted = dict(kept.links)
             for k, el in enumerate(root.iter()):
                 if k in wanted:
@@ -382,7 +384,7 @@ class DeckWriter:
         else:
             text_measured = text
         size = title_size(text_measured, frame, lines)
-        body = ph.text_frame._txBody
+        body = text_body(ph.text_frame)
         oxml.fixed_body(body.bodyPr, pt(self.frame.inset_x), pt(self.frame.inset_y))
         shown = slide_text(text)
         east_asian, complex_script = script_fonts(shown)
@@ -450,7 +452,7 @@ class DeckWriter:
     @staticmethod
     def drop_empty(slide: Any) -> None:
         """Remove placeholders left empty (they would show "Click to add text" while editing)."""
-        oxml.remove_empty_placeholders(slide._element)
+        oxml.remove_empty_placeholders(slide.element)
 
 
 #: Colour of the text set on the cover design (which is dark: the theme's accent, darkened).

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from presswork.exporters.pdf import engine
+from presswork.compat import weasyprint as compat_weasyprint
 
 PROBE = """
 import json, subprocess
@@ -22,7 +22,7 @@ subprocess.Popen.__init__ = record
 import sys
 import presswork.exporters.pdf
 early = "weasyprint" in sys.modules
-from presswork.exporters.pdf.engine import import_weasyprint
+from presswork.compat.weasyprint import import_weasyprint
 import_weasyprint()
 import weasyprint.text.ffi as ffi
 print(json.dumps({"runs": runs, "subset": ffi.harfbuzz_subset is not None, "early": early}))
@@ -42,9 +42,9 @@ def test_weasyprint_is_imported_with_one_ldconfig_run_and_no_compiler() -> None:
 
 @pytest.mark.skipif(not hasattr(ctypes.util, "_findSoname_ldconfig"), reason="needs ctypes' ldconfig lookup")
 def test_the_quick_lookup_answers_like_ctypes() -> None:
-    cache = engine._ldconfig_cache()
+    cache = compat_weasyprint._ldconfig_cache()
     assert cache
-    find = engine._finder(cache)
+    find = compat_weasyprint._finder(cache)
     for name in ("pango-1.0", "harfbuzz", "fontconfig", "gobject-2.0", "libpango-1.0-0", "harfbuzz-vector-0.0"):
         assert find(name) == ctypes.util._findSoname_ldconfig(name), name  # type: ignore[attr-defined]
     assert find("pango-1.0") == "libpango-1.0.so.0"
