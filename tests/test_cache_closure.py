@@ -53,9 +53,7 @@ def test_lazy_imports_inside_functions_count() -> None:
     assert "presswork.transforms.xrefs" in import_closure(*incremental.MODULES)
 
 
-def test_editing_a_module_deep_in_the_closure_changes_the_key(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_editing_a_module_deep_in_the_closure_changes_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The bytes of every module in the closure go into the fingerprint: a changed cross-reference module
     gives the deck cache another key."""
     before = store.code_fingerprint(*incremental.MODULES)

@@ -18,10 +18,9 @@ INTERNALS = {"__class__", "__dict__", "__rules__", "__cache__", "__compile__"}
 #: (ctypes: WeasyPrint's library lookup is answered from one ldconfig run).
 GUARDED = ("weasyprint", "pptx", "markdown_it", "ctypes")
 #: Known exceptions: file -> names it may still use, with the reason.
-#: reading/gfm/dispatch.py subclasses markdown-it's Ruler and ParserInline (rule dispatch by character);
-#: compat/markdown_it.py has replace_block_ruler, replace_inline_parser, enabled_rules and compiled_chains
-#: for it, and its ``install`` is to call them when reading/ is next changed.
-EXCEPTIONS = {"reading/gfm/dispatch.py": {"__rules__", "__cache__", "__compile__", "__dict__"}}
+#: reading/gfm/dispatch.py subclasses markdown-it's Ruler and overrides its ``__compile__`` (rule dispatch by
+#: character); every other internal it needs comes from compat/markdown_it.py.
+EXCEPTIONS = {"reading/gfm/dispatch.py": {"__compile__"}}
 
 
 def _root(node: ast.expr) -> ast.expr:

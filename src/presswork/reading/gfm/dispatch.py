@@ -23,6 +23,8 @@ from markdown_it.ruler import Ruler
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 
+from presswork.compat.markdown_it import compiled_chains, enabled_rules, replace_block_ruler, replace_inline_parser
+
 __all__ = ["BLOCK_MARKERS", "INLINE_MARKERS", "install"]
 
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
@@ -67,12 +69,8 @@ INLINE_MARKERS: dict[str, frozenset[str]] = {
 
 def install(md: MarkdownIt) -> None:
     """Make ``md`` dispatch its block and inline rules by character (call after all plug-ins are added)."""
-    block = _DispatchBlockRuler()
-    block.__rules__ = md.block.ruler.__rules__
-    md.block.ruler = block
-    inline = _DispatchInline()
-    inline.__dict__.update(md.inline.__dict__)
-    md.inline = inline
+    replace_block_ruler(md, _DispatchBlockRuler())
+    replace_inline_parser(md, _DispatchInline())
 
 
 class _DispatchBlockRuler(Ruler[BlockRule]):
@@ -80,11 +78,11 @@ class _DispatchBlockRuler(Ruler[BlockRule]):
 
     def __compile__(self) -> None:
         super().__compile__()
-        assert self.__cache__ is not None
-        enabled = [r for r in self.__rules__ if r.enabled]
-        for chain in list(self.__cache__):
+        chains = compiled_chains(self)
+        enabled = enabled_rules(self)
+        for chain in list(chains):
             rules = [(r.fn, r.name) for r in enabled if not chain or chain in r.alt]
-            self.__cache__[chain] = [_block_dispatcher(rules)] if rules else []
+            chains[chain] = [_block_dispatcher(rules)] if rules else []
 
 
 #: Block rules that return False unless the line is indented four columns or more past the block's indent.
@@ -138,7 +136,7 @@ class _DispatchInline(ParserInline):
     def _candidates(self, table: dict[str, tuple[InlineRule, ...]], ch: str) -> tuple[InlineRule, ...]:
         found = table.get(ch)
         if found is None:
-            named = [r for r in self.ruler.__rules__ if r.enabled]
+            named = enabled_rules(self.ruler)
             text_stops = self.terminator_re.match(ch) is not None
             found = table[ch] = tuple(
                 r.fn
