@@ -20,6 +20,7 @@ CACHES = {
     "chapter XHTML": chaptercache.RENDER_MODULES,
     "deck chapters": incremental.MODULES,
     "print layout": ("presswork.exporters.common.pagination",),
+    "PDF batches": ("presswork.exporters.pdf.batches",),
     "formula SVG": ("presswork.exporters.common.mathrender",),
     "diagrams": ("presswork.transforms.diagrams",),
 }

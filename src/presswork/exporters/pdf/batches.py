@@ -83,7 +83,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from presswork.cache.store import prune_folder, read_cached, seal, unseal, write_atomically
+from presswork.cache.store import code_fingerprint, prune_folder, read_cached, seal, unseal, write_atomically
 from presswork.compat.weasyprint import (
     import_weasyprint,
     layout_hooks,
@@ -102,8 +102,6 @@ from presswork.exporters.pdf.floats import settle_floats
 from presswork.exporters.pdf.labels import Folio, fill_folios, folio_text, label_ranges
 from presswork.exporters.pdf.options import PdfOptions
 
-#: Bump when the meaning of cached batches changes.
-FORMAT = 3
 #: Placeholder page number of the front matter's counting layout (wide digits, so never narrower).
 PLACEHOLDER_PAGE = 888
 #: A chapter batch's page counter starts here: a first page below it had its counter reset.
@@ -226,11 +224,11 @@ def serial_reasons(css_text: str, pdf_variant: str, footnotes: str) -> str:
 
 
 def digest(*parts: str) -> str:
-    """A short hash of ``parts`` (with the WeasyPrint version and the cache format; WeasyPrint itself is
-    not imported for it, as for the page starts' key)."""
+    """A short hash of ``parts``, of the WeasyPrint version (WeasyPrint itself is not imported for it, as for
+    the page starts' key) and of the code that lays batches out and reads them back (its import closure)."""
     from importlib.metadata import version
 
-    h = hashlib.sha256(f"{FORMAT}|{version('weasyprint')}".encode())
+    h = hashlib.sha256(f"{code_fingerprint(__name__)}|{version('weasyprint')}".encode())
     for part in parts:
         h.update(b"\0")
         h.update(part.encode("utf-8"))
