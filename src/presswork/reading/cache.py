@@ -5,10 +5,10 @@ from __future__ import annotations
 import functools
 import sys
 from dataclasses import dataclass
-from typing import Any
 
+from presswork.cache.replay import Mark, Told, replay
 from presswork.cache.store import StageCache, cache_key, code_fingerprint, library_versions
-from presswork.core.diagnostics import Reporter, Warning_
+from presswork.core.diagnostics import Reporter
 from presswork.reading import DEFAULT_READER, SourceFile, get_reader, read_markdown
 
 #: The parsing libraries whose versions change what a reader produces.
@@ -20,9 +20,7 @@ class _Reading:
     """What reading one file leaves behind: its tree and what it told the reporter."""
 
     source: SourceFile
-    warnings: tuple[Warning_, ...]
-    removed: tuple[tuple[int, int], ...]
-    audits: tuple[Any, ...]
+    told: Told
 
 
 @functools.cache
@@ -52,22 +50,9 @@ def read_cached(
     key = cache_key(reader_fingerprint(markdown), markdown, path, str(max_nesting), text)
     hit = cache.get(key)
     if isinstance(hit, _Reading):
-        for w in hit.warnings:
-            reporter.warn(w.message, w.pos, w.category)
-        if hit.removed:
-            reporter.removed.setdefault(path, []).extend(hit.removed)
-        reporter.audits.extend(hit.audits)
+        replay(hit.told, reporter)
         return hit.source
-    warned, audited = len(reporter.warnings), len(reporter.audits)
-    removed = len(reporter.removed.get(path, []))
+    mark = Mark(reporter)
     source = read_markdown(text, path, reporter, max_nesting, markdown)
-    cache.put(
-        key,
-        _Reading(
-            source,
-            tuple(reporter.warnings[warned:]),
-            tuple(reporter.removed.get(path, [])[removed:]),
-            tuple(reporter.audits[audited:]),
-        ),
-    )
+    cache.put(key, _Reading(source, mark.told()))
     return source

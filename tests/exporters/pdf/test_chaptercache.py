@@ -52,7 +52,7 @@ def forget(root: Path) -> None:
 def render(doc: Document, ctx: Any) -> list[tuple[str, str, tuple[Any, ...]]]:
     """Each chapter's print XHTML, body and warnings, as the PDF exporter gets them."""
     rendered = print_chapters(doc, ctx, geometry(ctx.options), chapter_breaks(doc.chapters, ctx.options.chapter_break))
-    return [(r.html, r.body, r.warnings) for r in rendered]
+    return [(r.html, r.body, r.told) for r in rendered]
 
 
 @pytest.fixture()

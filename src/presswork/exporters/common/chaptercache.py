@@ -19,8 +19,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from presswork.cache.replay import Told, recorded, replay
 from presswork.cache.store import StageCache, cache_key, code_fingerprint, library_versions
-from presswork.core.diagnostics import Reporter, Warning_
+from presswork.core.diagnostics import Reporter
 from presswork.core.tree import Chapter
 
 #: The modules that render a chapter's XHTML; the fingerprint covers them and everything they import
@@ -88,12 +89,12 @@ class Lookups:
 
 @dataclass(frozen=True)
 class Rendered:
-    """A chapter's XHTML (``html``), its body alone (print: for the float pass), the warnings it gave
+    """A chapter's XHTML (``html``), its body alone (print: for the float pass), what it told the reporter
     and the lookups it made, with their answers."""
 
     html: str
     body: str
-    warnings: tuple[Warning_, ...]
+    told: Told
     asked: tuple[tuple[tuple[str, str], str], ...] = ()
 
 
@@ -117,21 +118,14 @@ class ChapterCache:
         digest = key.digest(self.stage)
         value = self.store.get(digest)
         if not isinstance(value, Rendered) or not lookups.still(value.asked):
-            capture = Reporter()
             lookups.asked.clear()
-            html, body = make(capture, lookups)
-            value = Rendered(html, body, tuple(capture.warnings), tuple(lookups.asked.items()))
+            (html, body), told = recorded(lambda capture: make(capture, lookups))
+            value = Rendered(html, body, told, tuple(lookups.asked.items()))
             self.store.put(digest, value)
             self.rendered += 1
-        replay(value.warnings, reporter)
+        replay(value.told, reporter)
         return value
 
     def prune(self) -> None:
         """Forget the chapters this instance did not ask for (call once, after every chapter)."""
         self.store.prune()
-
-
-def replay(warnings: Iterable[Warning_], reporter: Reporter) -> None:
-    """Report ``warnings`` again, each with its message, position and category."""
-    for w in warnings:
-        reporter.warn(w.message, w.pos, w.category)

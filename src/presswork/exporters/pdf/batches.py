@@ -83,6 +83,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from presswork.cache.replay import Told, replay
 from presswork.cache.store import code_fingerprint, prune_folder, read_cached, seal, unseal, write_atomically
 from presswork.compat.weasyprint import (
     import_weasyprint,
@@ -618,13 +619,11 @@ class BatchedLayout:
 def _result_to_json(result: BatchResult) -> dict[str, Any]:
     data = asdict(result)
     del data["pdf"]
-    data["warnings"] = [[w.message, asdict(w.pos) if w.pos else None, w.category] for w in result.warnings]
+    data["warnings"] = Told(tuple(result.warnings)).to_json()
     return data
 
 
 def _result_from_json(data: dict[str, Any], pdf: bytes) -> BatchResult:
-    from presswork.core.tree import Pos
-
     return BatchResult(
         pdf=pdf,
         pages=data["pages"],
@@ -635,7 +634,7 @@ def _result_from_json(data: dict[str, Any], pdf: bytes) -> BatchResult:
         anchors=data["anchors"],
         starts=[PageStart(**s) if s else None for s in data["starts"]],
         counters=data["counters"],
-        warnings=[Warning_(m, Pos(**p) if p else None, c) for m, p, c in data["warnings"]],
+        warnings=list(Told.from_json(data["warnings"]).warnings),
     )
 
 
@@ -974,8 +973,7 @@ def lay_out_batched(
         return None
     # The layouts of a build: the front matter's counting layout, every batch, the front matter.
     LOG.info("PDF in batches: %d of %d layouts made, the rest cached", layout.laid_out, len(batches) + 2)
-    for w in layout.warnings:
-        ctx.reporter.warn(w.message, w.pos, w.category)
+    replay(Told(tuple(layout.warnings)), ctx.reporter)
     return layout
 
 

@@ -10,6 +10,8 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+from presswork.cache.replay import replay
+from presswork.core.diagnostics import Warning_
 from presswork.core.files import real_root, write_into
 from presswork.core.tree import Document, Pos
 from presswork.exporters.base import BuildContext, Exporter
@@ -98,8 +100,7 @@ class PptxExporter(Exporter[PptxOptions]):
             key = cache.key(ch, counter[0])
             kept = cache.get(key)
             if kept is not None:
-                for message, pos in kept.warnings:
-                    warn(message, pos)
+                replay(kept.told, ctx.reporter)
                 counter[0] = kept.counter
                 items.append(kept)
                 continue
@@ -107,7 +108,7 @@ class PptxExporter(Exporter[PptxOptions]):
             pictures.log = pending.asked
 
             def record(message: str, pos: Pos | None, pending: Pending = pending) -> None:
-                pending.warnings.append((message, pos))
+                pending.warnings.append(Warning_(message, pos, "pptx"))
                 warn(message, pos)
 
             slides = chapter_slides(ch, level, frame, deck_opts, pictures.size, record, counter, style_code)

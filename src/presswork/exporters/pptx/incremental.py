@@ -20,9 +20,10 @@ import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
+from presswork.cache.replay import Told
 from presswork.cache.store import StageCache, cache_key, code_fingerprint, library_versions
-from presswork.core.diagnostics import PressworkError
-from presswork.core.tree import Chapter, Pos
+from presswork.core.diagnostics import PressworkError, Warning_
+from presswork.core.tree import Chapter
 from presswork.exporters.common.fonts import installed_faces
 from presswork.exporters.pptx.output.kept import KeptRel, WrittenSlide
 
@@ -43,8 +44,8 @@ class ChapterDeck:
     counter: int  #: the footnote counter after the chapter
     #: (source, SHA-256 of its bytes) of each picture file the chapter placed.
     pictures: tuple[tuple[str, str], ...]
-    #: The model's warnings (message, position), in order.
-    warnings: tuple[tuple[str, Pos | None], ...]
+    #: What the model told the reporter (its warnings, in order).
+    told: Told
     #: (character, message) of each character the fonts lack, in order of first use (GlyphChecker's log).
     glyphs: tuple[tuple[str, str], ...]
 
@@ -55,7 +56,7 @@ class Pending:
 
     key: str
     counter: int = 0  #: the footnote counter after the chapter
-    warnings: list[tuple[str, Pos | None]] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
     asked: dict[tuple[str, str], None] = field(default_factory=dict)
 
 
@@ -125,7 +126,7 @@ class DeckCache:
         """Keep a chapter computed in this build."""
         files = tuple((src, self.digest(src)) for kind, src in pending.asked if kind in ("image", "svg"))
         slides = [dataclasses.replace(w, rels=tuple(self._by_hash(rel) for rel in w.rels)) for w in slides]
-        entry = ChapterDeck(slides, pending.counter, files, tuple(pending.warnings), tuple(glyphs))
+        entry = ChapterDeck(slides, pending.counter, files, Told(tuple(pending.warnings)), tuple(glyphs))
         self.store.put(pending.key, entry)
 
     def _by_hash(self, rel: KeptRel) -> KeptRel:
