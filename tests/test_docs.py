@@ -27,7 +27,7 @@ def _prose(text: str) -> str:
     """``text`` without fenced code blocks, whose lines are examples rather than links or headings."""
     out, fence = [], ""
     for line in text.splitlines():
-        mark = re.match(r"\s*(`{3,}|~{3,})", line)
+        mark = re.match(r" {0,3}(`{3,}(?=[^`]*$)|~{3,})", line)  # an info string holds no backtick
         if mark and not fence:
             fence = mark.group(1)
         elif mark and line.strip() == fence:
@@ -148,6 +148,9 @@ def test_every_relative_link_resolves(page: Path) -> None:
 
 def test_the_link_checker_sees_a_broken_link(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
-    page.write_text("# Top\n\n## A `code` heading: here\n\n[ok](#top) [x](#a-code-heading-here) [no](#nowhere)\n")
+    page.write_text(
+        "# Top\n\n```` ```dot ```` is code.\n\n## A `code` heading: here\n\n"
+        "```md\n## Not a heading\n[in](#code)\n```\n\n[ok](#top) [x](#a-code-heading-here) [no](#nowhere)\n"
+    )
     assert _anchors(page) == {"top", "a-code-heading-here"}
     assert _links(page) == ["#top", "#a-code-heading-here", "#nowhere"]
