@@ -186,6 +186,7 @@ def test_batched_equals_serial_page_for_page(mode: str, request: pytest.FixtureR
     assert pagination(batched_pdf.parent.parent) == pagination(serial_pdf.parent.parent)
 
 
+@pytest.mark.slow  # among the slowest of the fast tier: its fixture lays a long book out batched and serially, two-sided
 def test_two_sided_batches_open_on_right_hand_pages(two_sided: tuple[Path, Path]) -> None:
     _serial, batched = two_sided
     result = facts(batched)
@@ -307,6 +308,7 @@ def test_a_page_reference_into_another_batch_is_detected(tmp_path: Path) -> None
     assert "see on page 7" in PdfReader(__import__("io").BytesIO(result.pdf)).pages[0].extract_text()
 
 
+@pytest.mark.slow  # among the slowest of the fast tier: its fixture lays a long book out batched and serially
 def test_epub_page_list_comes_from_the_cached_batches(
     screen: tuple[Path, Path], caplog: pytest.LogCaptureFixture
 ) -> None:
