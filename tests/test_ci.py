@@ -76,6 +76,7 @@ def test_every_listed_package_is_installed() -> None:
     assert missing == []
 
 
+@pytest.mark.slow  # among the slowest of the fast tier: asks apt-cache and fc-match about every package and font
 @pytestmark_dpkg
 def test_the_theme_fonts_and_test_tools_come_from_listed_packages() -> None:
     """Every font family the themes name that is installed, and every tool the tests run, belongs to a

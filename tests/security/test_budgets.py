@@ -116,6 +116,7 @@ def _reading_time(lines: int) -> float:
     return time.process_time() - started
 
 
+@pytest.mark.slow  # among the slowest of the fast tier: reads paragraphs of up to a million lines
 def test_reading_time_grows_linearly_with_paragraph_lines() -> None:
     """Four times the lines take about four times the CPU time, not sixteen (a quadratic reader):
     the ratio of two sizes, so that a slow or loaded machine does not fail it."""

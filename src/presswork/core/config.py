@@ -26,7 +26,7 @@ DEFAULT_FORMATS = ("pdf", "epub", "pptx")
 @dataclass(frozen=True)
 class Config:
     """A project's settings. Every field is a configuration key with its default;
-    the README's configuration reference lists them all.
+    docs/configuration.md lists them all (tests/test_docs.py checks it).
 
     Metadata keys left empty are taken from the first chapter's front matter.
     """

@@ -340,7 +340,7 @@ class HorizontalRule(Block):
 @dataclass(frozen=True)
 class Div(Block):
     """Generic block container with attributes: classes ``notes``, ``only-slides``,
-    ``no-slides``, ``slide-break`` steer exporters (see README)."""
+    ``no-slides``, ``slide-break`` steer exporters (see docs/authoring.md)."""
 
     attr: Attr
     blocks: Blocks

@@ -54,6 +54,7 @@ def test_subsets_hold_the_used_glyphs_only_and_are_deterministic() -> None:
     assert len({f.name for f in fonts}) == len(fonts)
 
 
+@pytest.mark.slow  # among the slowest of the fast tier: subsets the fonts of three EPUBs and runs EPUBCheck
 def test_an_epub_with_embedded_fonts(tmp_path: Path) -> None:
     blocks = (
         Paragraph((Text("Bonjour, "), Emphasis((Text("café"),)), Text(" ≠ "), Code("x = 1"))),

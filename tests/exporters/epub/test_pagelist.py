@@ -113,6 +113,7 @@ def test_package_declares_page_navigation_and_its_source(editions) -> None:
     assert refine is not None and refine.get("property") == "source-of" and refine.text == "pagination"
 
 
+@pytest.mark.slow  # among the slowest of the fast tier: EPUBCheck on a whole book
 @pytest.mark.skipif(not available(), reason="EPUBCheck not available")
 def test_epub_with_page_list_passes_epubcheck(editions) -> None:
     bad = problems(run_epubcheck(editions[1]))

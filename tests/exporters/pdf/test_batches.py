@@ -153,6 +153,7 @@ def two_sided(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return serial, batched
 
 
+@pytest.mark.slow  # among the slowest of the fast tier: lays a long book out batched and serially
 @pytest.mark.parametrize("mode", ["screen", "two_sided"])
 def test_batched_equals_serial_page_for_page(mode: str, request: pytest.FixtureRequest) -> None:
     serial_pdf, batched_pdf = request.getfixturevalue(mode)
@@ -185,6 +186,7 @@ def test_batched_equals_serial_page_for_page(mode: str, request: pytest.FixtureR
     assert pagination(batched_pdf.parent.parent) == pagination(serial_pdf.parent.parent)
 
 
+@pytest.mark.slow  # among the slowest of the fast tier: its fixture lays a long book out batched and serially, two-sided
 def test_two_sided_batches_open_on_right_hand_pages(two_sided: tuple[Path, Path]) -> None:
     _serial, batched = two_sided
     result = facts(batched)
@@ -193,6 +195,7 @@ def test_two_sided_batches_open_on_right_hand_pages(two_sided: tuple[Path, Path]
     assert "" in [t.strip() for t in result["texts"]], "no blank verso was needed: the test proves nothing"
 
 
+@pytest.mark.slow  # among the slowest of the fast tier: lays a long book out twice, batched, with the cache
 def test_incremental_rebuild_equals_clean_build(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     folder = make_book(tmp_path / "book", pdf='batch = "on"\nbatch_size = 2')
     build_pdf(folder)
@@ -305,6 +308,7 @@ def test_a_page_reference_into_another_batch_is_detected(tmp_path: Path) -> None
     assert "see on page 7" in PdfReader(__import__("io").BytesIO(result.pdf)).pages[0].extract_text()
 
 
+@pytest.mark.slow  # among the slowest of the fast tier: its fixture lays a long book out batched and serially
 def test_epub_page_list_comes_from_the_cached_batches(
     screen: tuple[Path, Path], caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -267,6 +267,7 @@ def test_ordered_lists_print_their_start_numbers(tmp_path: Path) -> None:
     assert re.search(r"7\.\s+item alpha\s+8\.\s+item beta\s+1\.\s+item alpha\s+2\.\s+item beta", text), text
 
 
+@pytest.mark.slow  # among the slowest of the fast tier: lays out a table of many pages
 def test_long_table_repeats_its_header_on_every_page(tmp_path: Path) -> None:
     from presswork.core.tree import Paragraph, Table, Text
 
@@ -280,6 +281,7 @@ def test_long_table_repeats_its_header_on_every_page(tmp_path: Path) -> None:
     assert all(f"row{i:03d}" in " ".join(pages) for i in range(150))
 
 
+@pytest.mark.slow  # among the slowest of the fast tier: builds a book with a project theme
 def test_a_project_theme_extends_default_and_overrides_one_template_and_css(tmp_path: Path) -> None:
     theme = tmp_path / "proj" / "themes" / "press"
     (theme / "templates" / "pdf").mkdir(parents=True)

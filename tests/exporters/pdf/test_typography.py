@@ -185,6 +185,7 @@ def test_a_paragraph_never_ends_on_a_hyphenated_stub(tmp_path: Path) -> None:
     assert not stubs, f"a paragraph ends on the stub of a hyphenated word: {stubs}"
 
 
+@pytest.mark.slow  # among the slowest of the fast tier: builds the PDF and the EPUB of a book
 def test_one_cover_design_for_pdf_and_epub(tmp_path: Path) -> None:
     import io
     import zipfile

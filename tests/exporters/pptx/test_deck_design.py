@@ -163,6 +163,7 @@ def test_title_slide_on_the_cover_design(deck: tuple[Path, object, Path]) -> Non
     assert first.shapes.title.text == prs.core_properties.title and first.shapes.title.top > Pt(100)
 
 
+@pytest.mark.slow  # among the slowest of the fast tier: renders the deck with LibreOffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is needed")
 def test_every_word_visible_after_a_render(deck: tuple[Path, object, Path]) -> None:
     path, _, tmp = deck
