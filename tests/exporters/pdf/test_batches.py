@@ -20,12 +20,12 @@ from presswork.exporters.pdf import batches
 from presswork.exporters.pdf.batches import (
     BookPieces,
     Fallback,
-    Job,
     auto_reason,
     cut_book,
     plan_batches,
     serial_reasons,
 )
+from presswork.exporters.pdf.batches.worker import Job, Laid, Place
 
 CONFIG = 'title = "Batches"\nauthors = ["A. Writer"]\nlanguage = "en"\ndate = "2025-03-04"\noutput_name = "book"\n'
 PARAGRAPH = (
@@ -300,11 +300,11 @@ def test_a_page_reference_into_another_batch_is_detected(tmp_path: Path) -> None
     html = '<html><body><div class="mainmatter"><p id="here"><a href="#there">see</a></p></div></body></html>'
     css = "a::after { content: ' on page ' target-counter(attr(href), page); }"
     job = Job(0, html, css, tmp_path.as_uri() + "/", tmp_path.as_uri() + "/", gate, externals={})
-    assert batches._Laid(job).report().missing == ["there"]
-    answered = batches._Laid(Job(0, html, css, tmp_path.as_uri() + "/", tmp_path.as_uri() + "/", gate, {"there": 7}))
+    assert Laid(job).report().missing == ["there"]
+    answered = Laid(Job(0, html, css, tmp_path.as_uri() + "/", tmp_path.as_uri() + "/", gate, {"there": 7}))
     report = answered.report()
     assert report.missing == []
-    result = answered.finish(batches.Place(None, True))
+    result = answered.finish(Place(None, True))
     assert "see on page 7" in PdfReader(__import__("io").BytesIO(result.pdf)).pages[0].extract_text()
 
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
-import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +36,7 @@ from presswork.exporters.pdf.labels import folio_text, labels_finisher, page_lab
 from presswork.exporters.pdf.layout import PAGE_GEOMETRY, PageGeometry, code_columns, page_css
 from presswork.exporters.pdf.options import PdfOptions
 from presswork.exporters.pdf.render import PrintRenderer
+from presswork.exporters.pdf.timestamps import font_timestamps
 from presswork.project.datauri import data_uri as image_data_uri
 from presswork.project.datauri import is_data_uri
 
@@ -221,25 +219,6 @@ def document_html(
         two_sided=opts.print,
         runs_on=not all(opens[1:]),
     )
-
-
-@contextlib.contextmanager
-def font_timestamps(when: datetime | None) -> Iterator[None]:
-    """Stamp subset fonts with ``when`` instead of the current time.
-
-    Without HarfBuzz's subsetter (Debian's ``libharfbuzz-subset0``), WeasyPrint subsets
-    fonts with fontTools, which writes the current time into each font's ``head.modified``
-    unless ``SOURCE_DATE_EPOCH`` is set: two builds of a dated book would then differ.
-    ``None`` (a build that is not reproducible) leaves the environment alone.
-    """
-    if when is None or "SOURCE_DATE_EPOCH" in os.environ:
-        yield
-        return
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
-    try:
-        yield
-    finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def render(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: str) -> tuple[Any, FontConfiguration]:

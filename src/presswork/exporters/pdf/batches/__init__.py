@@ -1,0 +1,165 @@
+"""Batched PDF layout: chapters laid out in parallel worker processes, numbered in a second step, merged.
+
+WeasyPrint lays out one HTML document at a time, and a laid-out ``Document`` cannot be sent
+between processes. So the book is cut into documents of its own: the front matter (cover,
+title, copyright, contents) and batches of whole chapters. Each is laid out in a worker
+process that exits when its batch is written (so WeasyPrint's memory goes back to the system).
+
+Why a batch lays out exactly as it does inside the whole book
+  A batch starts with a chapter that opens a page in the serial layout (its computed
+  ``break-before`` is ``page``, ``right`` or ``recto``: checked on the laid-out box, not
+  assumed). Nothing before a page break changes the body of the pages after it, except
+  page-based values: the page side (two-sided margins, left/right running heads), the page
+  counter (folios) and ``target-counter()`` references. Those are exactly what the second
+  step fixes:
+
+Two steps in each worker
+  1. Layout. ``render()`` with margin boxes held back (WeasyPrint's ``make_margin_boxes`` is
+     wrapped to record each page's state instead). The worker reports its page count, the
+     page counter value of each page and the anchors on each page, then waits.
+  2. Numbering and writing. The parent knows where the batch starts in the book once every
+     earlier batch has reported its page count. It sends the batch its first folio and side;
+     the worker renumbers the page counter (the batch's own counter must run without a reset
+     after its first page, checked), swaps the page side where the book's differs (only when
+     both sides have the same page geometry, checked), makes the margin boxes (folios,
+     running heads) and writes its PDF. Batches are started in book order, and a worker
+     waits only for batches started before it, so the pipeline never deadlocks; with two
+     cores, batch N+1 is laid out while batch N is numbered.
+  In two-sided print every chapter opens on a right-hand page: a batch with an odd page
+  count is followed by a blank verso, as the serial layout would insert.
+
+Page numbers across batches (contents, cross-references, index)
+  ``target-counter()`` to an anchor in another document is resolved from an anchor -> page
+  counter map: WeasyPrint's ``TargetCollector.lookup_target`` is wrapped so that an anchor
+  the batch does not hold is answered from the map (the number is set as text at box-building
+  time). The front matter is laid out last, with the map of every chapter anchor, so its
+  contents carry the real page numbers; it is laid out once before (with wide placeholder
+  numbers, cached) only to count its pages, which the chapter batches need for their sides;
+  the two counts must agree (checked). A chapter batch whose ``target-counter()`` or
+  ``target-text()`` points into another chapter batch (``on page N`` cross-references, an
+  index laid out with ``target-counter``) cannot be resolved in one pass: the book is then
+  laid out serially. This is detected automatically (the wrapped lookup records it), never
+  configured. Other automatic serial fallbacks: ``pdf_variant`` (tagged PDF/UA, PDF/A: one
+  structure tree), ``footnotes = "book"`` (a footnote counter across chapters),
+  ``counter(pages)`` in the stylesheet (the total page count), fewer than two batches, a
+  theme template without one ``<div class="mainmatter">``, and any failed check above.
+  Every fallback is exact: it lays out the whole book as one document, as without batching.
+
+The package follows those jobs: ``cutting`` (the book into documents), ``worker`` (the two steps
+in a worker process), ``pool`` (the processes), ``layout`` (the parent: placing and numbering
+batches), ``cache`` (batches kept between builds) and ``merge`` (one PDF).
+
+Merging (pikepdf, that is qpdf)
+  Pages are appended in book order. Internal links keep their named destinations (a batch
+  gets stand-in anchors for targets it does not hold, so WeasyPrint keeps the links); the
+  merged ``/Dests`` name tree takes each name from the batch that holds it, links to names no
+  batch holds are removed (as WeasyPrint removes them). Bookmarks are rebuilt with
+  WeasyPrint's own tree algorithm over the per-page bookmarks of all batches. Page labels
+  are computed over all pages from the printed folios (labels.py). The document information,
+  language and identifier are the front matter's (``pdf_identifier`` of a reproducible build).
+
+Incremental rebuilds (``.presswork-cache/pdf-batches/``)
+  Every batch PDF is cached with its layout facts, keyed by a hash of its HTML, the whole
+  stylesheet, the WeasyPrint version, the cache format and its place in the book (first folio,
+  side; for the front matter, the page numbers it prints). A layout key without the place
+  remembers each batch's page count, so an unchanged batch needs no layout at all: after an
+  edit, only the edited chapter's batch is laid out again, and the batches after it only when
+  its page count changed (their place changed). Themes, configuration and included files reach
+  the key through the HTML and stylesheet they produce, and the bytes of every local file these
+  refer to (images, fonts) are hashed into it too. Outputs are byte-identical to a clean
+  batched build; deleting the folder only costs time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping, Sequence
+
+from presswork.cache.replay import Told, replay
+from presswork.core.tree import Document
+from presswork.exporters.base import BuildContext
+from presswork.exporters.common.breaking import chapter_breaks
+from presswork.exporters.pdf.batches.cache import BatchCache
+from presswork.exporters.pdf.batches.cutting import (
+    BookPieces,
+    Fallback,
+    auto_batch_size,
+    auto_reason,
+    cut_book,
+    plan_batches,
+    serial_reasons,
+)
+from presswork.exporters.pdf.batches.layout import BatchedLayout, Book, lay_out
+from presswork.exporters.pdf.batches.merge import merge
+from presswork.exporters.pdf.options import PdfOptions
+
+LOG = logging.getLogger("presswork.batches")
+
+
+def lay_out_batched(
+    doc: Document,
+    ctx: BuildContext[PdfOptions],
+    html: str,
+    css_text: str,
+    chapter_htmls: Sequence[str],
+    bodies: Mapping[str, str],
+) -> BatchedLayout | None:
+    """The book laid out in batches, or None when it must be laid out serially (``batch = "off"``,
+    or a reason above; ``--verbose`` logs it). ``bodies``: chapter id -> body HTML, as the serial
+    layout gets them, so that each batch places its figures as the serial layout would."""
+    opts = ctx.options
+    if opts.batch == "off":
+        return None
+    try:
+        from presswork.transforms.indexing import has_index
+
+        reason = serial_reasons(css_text, opts.pdf_variant, opts.footnotes)
+        if not reason and has_index(doc):
+            reason = "the book has an index (its page numbers come from a second layout of the whole book)"
+        if reason:
+            raise Fallback(reason)
+        jobs = os.cpu_count() or 1
+        if opts.batch == "auto" and (reason := auto_reason(doc, jobs)):
+            raise Fallback(reason)
+        size = opts.batch_size or auto_batch_size(len(doc.chapters), jobs)
+        batches = plan_batches(chapter_breaks(doc.chapters, opts.chapter_break), size)
+        if len(batches) < 2:
+            raise Fallback("fewer than two batches")
+        book = Book(
+            pieces=cut_book(html, chapter_htmls),
+            batches=batches,
+            chapter_ids=[ch.id for ch in doc.chapters],
+            css=css_text,
+            base_url=ctx.gate.root.as_uri() + "/",
+            css_base_url=ctx.theme.path("pdf/book.css").as_uri(),
+            gate=ctx.gate,
+            two_sided=opts.print,
+            reproducible_epoch=int(ctx.build_time.timestamp()) if ctx.reproducible else None,
+            bodies=dict(bodies),
+        )
+        layout = lay_out(book, jobs, BatchCache(ctx.gate.root))
+    except Fallback as exc:
+        LOG.info("PDF laid out as one document: %s", exc)
+        return None
+    # The layouts of a build: the front matter's counting layout, every batch, the front matter.
+    LOG.info("PDF in batches: %d of %d layouts made, the rest cached", layout.laid_out, len(batches) + 2)
+    replay(Told(tuple(layout.warnings)), ctx.reporter)
+    return layout
+
+
+__all__ = [
+    "BatchCache",
+    "BatchedLayout",
+    "Book",
+    "BookPieces",
+    "Fallback",
+    "auto_batch_size",
+    "auto_reason",
+    "cut_book",
+    "lay_out",
+    "lay_out_batched",
+    "merge",
+    "plan_batches",
+    "serial_reasons",
+]

@@ -1,0 +1,220 @@
+"""The parent side of the batched layout: batches started in book order, placed, numbered and collected."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from presswork.core.diagnostics import Warning_
+from presswork.exporters.common.pagination import PageStart, files_digest
+from presswork.exporters.pdf.batches.cache import BatchCache, digest, result_from_json, result_to_json
+from presswork.exporters.pdf.batches.cutting import PLACEHOLDER_PAGE, SEED, BookPieces, Fallback
+from presswork.exporters.pdf.batches.pool import Pool
+from presswork.exporters.pdf.batches.worker import BatchResult, Job, LayoutReport, Place
+from presswork.exporters.pdf.labels import Folio, fill_folios, folio_text
+
+LOG = logging.getLogger("presswork.batches")
+
+
+@dataclass
+class Part:
+    """One document of the merged book: its PDF and facts, plus a blank verso after it or not."""
+
+    result: BatchResult
+    pad: bool = False
+
+
+@dataclass
+class BatchedLayout:
+    """The whole book laid out in batches: the parts in book order and the facts about all pages."""
+
+    parts: list[Part]
+    labels: list[Folio]
+    starts: list[PageStart | None]
+    warnings: list[Warning_]
+    laid_out: int  # how many documents were laid out (not taken from the cache)
+
+
+@dataclass
+class Book:
+    """What the batched layout needs to know about the book being built."""
+
+    pieces: BookPieces
+    batches: list[list[int]]
+    chapter_ids: list[str]
+    css: str
+    base_url: str
+    css_base_url: str
+    gate: Any
+    two_sided: bool
+    reproducible_epoch: int | None
+    bodies: dict[str, str] = field(default_factory=dict)  # chapter id -> body HTML (for floats)
+
+
+def lay_out(book: Book, jobs: int, cache: BatchCache, in_process: bool = False) -> BatchedLayout:
+    """Lay the book out in batches (raises Fallback when it must be laid out serially)."""
+    pool = Pool(jobs, in_process)
+    try:
+        return _lay_out(book, pool, cache)
+    finally:
+        pool.close()
+
+
+def _job(book: Book, index: int, html: str, **kwargs: Any) -> Job:
+    return Job(
+        index=index,
+        html=html,
+        css=book.css,
+        base_url=book.base_url,
+        css_base_url=book.css_base_url,
+        gate=book.gate,
+        reproducible_epoch=book.reproducible_epoch,
+        **kwargs,
+    )
+
+
+def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
+    # The files the stylesheet and each document include (images, fonts): changed bytes, a new layout.
+    hashes: dict[str, str] = {}
+    css_key = digest(book.css, files_digest(book.css, book.css_base_url, book.gate.is_allowed, css=True, hashes=hashes))
+    front_html = book.pieces.front_document()
+    front_links = sorted(set(re.findall(r'href="#([^"]+)"', front_html)))
+    last = len(book.batches) - 1
+    verso = [book.two_sided and i < last for i in range(len(book.batches))]
+    docs = [book.pieces.batch_document(b, verso[i]) for i, b in enumerate(book.batches)]
+    files = [files_digest(html, book.base_url, book.gate.is_allowed, hashes=hashes) for html in docs]
+    front_files = files_digest(front_html, book.base_url, book.gate.is_allowed, hashes=hashes)
+    layout_keys = [digest(css_key, "layout", html, files[i]) for i, html in enumerate(docs)]
+    keep: set[str] = set(layout_keys)
+    laid_out = 0
+
+    # The front matter's page count (with placeholder numbers): cached, or a counting layout.
+    count_key = digest(css_key, "front-count", front_html, front_files)
+    keep.add(count_key)
+    front_pages = cache.get_json(count_key)
+    if front_pages is None:
+        pool.start(_job(book, -1, front_html, externals=dict.fromkeys(front_links, PLACEHOLDER_PAGE), write=False))
+        laid_out += 1
+
+    results: dict[int, BatchResult] = {}
+    missing: set[str] = set()
+    queued = 0  # batches before this one were started (or found in the cache)
+
+    def start(i: int) -> None:
+        nonlocal laid_out
+        chapter = book.chapter_ids[book.batches[i][0]]
+        ids = [book.chapter_ids[c] for c in book.batches[i]]
+        bodies = {c: book.bodies[c] for c in ids if c in book.bodies}
+        pool.start(
+            _job(book, i, docs[i], externals={}, first_chapter=chapter, seed=True, drop_last=verso[i], bodies=bodies)
+        )
+        laid_out += 1
+
+    def start_more() -> None:
+        # Lay out ahead the batches that were never laid out (a batch laid out before
+        # probably has its PDF cached at its place: it is started only when it has not).
+        nonlocal queued
+        while queued < len(docs) and len(pool.running) < pool.jobs:
+            if queued not in pool.running and cache.get_json(layout_keys[queued]) is None:
+                start(queued)
+            queued += 1
+
+    start_more()
+    if front_pages is None:
+        report = pool.report(-1)
+        pool.finish(-1, None)
+        front_pages = report.pages
+        cache.put(count_key, front_pages)
+        start_more()
+    # The blank verso before the first chapter is added here (a blank page, as the front matter's
+    # theme furniture stops there); the other batches end with theirs (batch_document).
+    front_pad = book.two_sided and int(front_pages) % 2 == 1
+    pages_before = int(front_pages) + front_pad
+    counter_before = 0
+    for i in range(len(docs)):
+        if book.two_sided and pages_before % 2:
+            raise Fallback("a batch does not end before a right-hand page")
+        place = Place(None if i == 0 else counter_before + 1, pages_before % 2 == 0)
+        key = digest(css_key, "final", docs[i], files[i], json.dumps(asdict(place)))
+        keep.add(key)
+        cached = cache.get_json(key) if i not in pool.running else None
+        pdf = cache.get_pdf(key) if cached is not None else None
+        if cached is not None and pdf is not None:
+            results[i] = result_from_json(cached, pdf)
+        else:
+            if i not in pool.running:
+                start(i)  # its place changed: lay it out now (the batches after it wait for it)
+            report = pool.report(i)
+            _check_report(report, book.two_sided, first=i == 0)
+            missing.update(report.missing)
+            cache.put(layout_keys[i], {"pages": report.pages})
+            result = pool.finish(i, place)
+            assert result is not None
+            results[i] = result
+            cache.put(key, result_to_json(result), result.pdf)
+        pages_before += results[i].pages
+        counter_before = results[i].counters[-1] if results[i].counters else counter_before
+        start_more()
+
+    # The page number of every chapter anchor the front matter links to (its contents).
+    externals: dict[str, int] = {}
+    for i in range(len(docs)):
+        for names, counter in zip(results[i].anchors, results[i].counters, strict=True):
+            for name in names:
+                externals.setdefault(name, counter)
+    front_externals = {name: externals[name] for name in front_links if name in externals}
+    front_key = digest(css_key, "front", front_html, front_files, json.dumps(front_externals, sort_keys=True))
+    keep.add(front_key)
+    cached = cache.get_json(front_key)
+    pdf = cache.get_pdf(front_key) if cached is not None else None
+    if cached is not None and pdf is not None:
+        front = result_from_json(cached, pdf)
+    else:
+        pool.start(_job(book, -2, front_html, externals=front_externals))
+        laid_out += 1
+        pool.report(-2)
+        result = pool.finish(-2, Place(None, True))
+        assert result is not None
+        front = result
+        cache.put(front_key, result_to_json(front), front.pdf)
+    if front.pages != front_pages:
+        raise Fallback("the front matter's page count depends on its page numbers")
+    cache.prune(keep)
+    parts = [Part(front, front_pad)] + [Part(results[i]) for i in range(len(docs))]
+    return _assemble(parts, laid_out)
+
+
+def _check_report(report: LayoutReport, two_sided: bool, first: bool) -> None:
+    """Refuse a batch whose layout cannot be placed in the book as it is."""
+    if first and report.counters and report.counters[0] > SEED:
+        raise Fallback("the main matter's page numbers continue the front matter's")
+    if report.missing:
+        raise Fallback(f"page references across batches (#{report.missing[0]})")
+    allowed = {"right", "recto"} if two_sided else {"page", "right", "recto"}
+    if report.opening_break not in allowed:
+        raise Fallback(f"a batch opens with break-before: {report.opening_break or 'auto'}")
+
+
+def _assemble(parts: list[Part], laid_out: int) -> BatchedLayout:
+    folios: list[Folio | None] = []
+    names: list[str] = []
+    starts: list[PageStart | None] = []
+    warnings: list[Warning_] = []
+    for part in parts:
+        folios += part.result.folios
+        names += part.result.names
+        starts += part.result.starts
+        warnings += part.result.warnings
+        if part.pad:
+            folios.append(None)
+            names.append("")
+            starts.append(None)
+    labels = fill_folios(folios, names)
+    starts = [
+        PageStart(folio_text(label), s.chapter, s.block, s.offset) if s is not None else None
+        for s, label in zip(starts, labels, strict=True)
+    ]
+    return BatchedLayout(parts, labels, starts, warnings, laid_out)

@@ -1,0 +1,263 @@
+"""A batch worker: lays one document out, reports its pages, then numbers and writes it where the parent says."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from presswork.compat.weasyprint import (
+    import_weasyprint,
+    layout_hooks,
+    page_counter,
+    page_type_on_other_side,
+    shift_page_counter,
+)
+from presswork.core.diagnostics import PressworkError, Reporter, Warning_
+from presswork.core.lifeline import Token, bind_to_parent
+from presswork.exporters.common.pagination import PageStart, page_starts
+from presswork.exporters.pdf.batches.cutting import SEED, Fallback
+from presswork.exporters.pdf.floats import settle_floats
+from presswork.exporters.pdf.labels import Folio
+
+LOG = logging.getLogger("presswork.batches")
+
+
+@dataclass
+class Job:
+    """One document to lay out in a worker: everything it needs, picklable (spawn-safe)."""
+
+    index: int
+    html: str
+    css: str
+    base_url: str
+    css_base_url: str
+    gate: Any  # AssetGate: the worker's URL fetcher goes through it
+    externals: dict[str, int]  # anchor -> page counter value, for anchors in other documents
+    write: bool = True  # False: lay out and report only (the front matter's counting layout)
+    first_chapter: str = ""  # id of the element that opens the batch (its break is checked)
+    seed: bool = False  # start the page counter at SEED (to tell a reset on the first page)
+    drop_last: bool = False  # the last page is the blank-verso block's own (batch_document)
+    reproducible_epoch: int | None = None
+    bodies: dict[str, str] = field(default_factory=dict)  # chapter id -> body HTML: floats are placed
+
+
+@dataclass
+class LayoutReport:
+    """What a worker tells the parent after step 1."""
+
+    pages: int
+    counters: list[int]  # the page counter of each page
+    sides: list[str]  # "right" / "left"
+    anchors: list[list[str]]  # anchor names per page
+    missing: list[str]  # target-* references to anchors in no document of this worker
+    opening_break: str  # computed break-before of the opening chapter ("" when not checked)
+    warnings: list[Warning_] = field(default_factory=list)
+
+
+@dataclass
+class Place:
+    """Where a batch sits in the book (sent to a worker for step 2): its first page counter value
+    (None: keep its own numbering) and whether its first page is a right-hand page."""
+
+    first_counter: int | None
+    first_right: bool
+
+
+@dataclass
+class BatchResult:
+    """What a worker sends back after step 2: its PDF and the facts the merge needs."""
+
+    pdf: bytes
+    pages: int
+    folios: list[Folio | None]
+    names: list[str]
+    bookmarks: list[list[tuple[int, str, tuple[float, float], str]]]  # per page
+    heights: list[float]
+    anchors: list[list[str]]
+    starts: list[PageStart | None]
+    counters: list[int]
+    warnings: list[Warning_] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def _hooks(
+    externals: dict[str, int], missing: list[str], held: list[tuple[Any, Any, Any, int]], seed: bool
+) -> Iterator[None]:
+    """While laying out one document: answer ``target-*`` lookups of foreign anchors from
+    ``externals`` (recording those not there in ``missing``) and hold margin boxes back
+    (recording each page's layout context, box and state in ``held``)."""
+
+    def foreign_page(name: str | None) -> int | None:
+        if name is not None and name in externals:
+            return externals[name]
+        if name is not None:
+            missing.append(name)
+        return None
+
+    def hold(context: Any, page: Any, state: Any) -> None:
+        held.append((context, page, copy.deepcopy(state), context.current_page))
+
+    with layout_hooks(foreign_page, hold, SEED if seed else None):
+        yield
+
+
+def _find_break(page_box: Any, element_id: str) -> str:
+    """The computed ``break-before`` of the box of element ``element_id`` on this page ("" if absent)."""
+    stack = [page_box]
+    while stack:
+        box = stack.pop()
+        element = getattr(box, "element", None)
+        if element is not None and element.get("id") == element_id and "::" not in str(box.element_tag or ""):
+            return str(box.style["break_before"])
+        stack.extend(reversed(getattr(box, "children", ())))
+    return ""
+
+
+class Laid:
+    """A laid-out document inside a worker, between step 1 and step 2."""
+
+    def __init__(self, job: Job) -> None:
+        import_weasyprint()
+        from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
+
+        from presswork.exporters.pdf.fetcher import GateFetcher
+
+        self.job = job
+        self.reporter = Reporter()
+        fetcher = GateFetcher(job.gate, self.reporter)
+        self.fonts = FontConfiguration()
+        self.held: list[tuple[Any, Any, Any, int]] = []
+        self.missing: list[str] = []
+        logger = logging.getLogger("weasyprint")
+        level = logger.level
+        logger.setLevel(logging.CRITICAL)
+        try:
+            sheet = CSS(string=job.css, base_url=job.css_base_url, url_fetcher=fetcher, font_config=self.fonts)
+
+            def render(html: str) -> Any:
+                self.held.clear()
+                self.missing.clear()
+                self.source = HTML(string=html, base_url=job.base_url, url_fetcher=fetcher)
+                with _hooks(job.externals, self.missing, self.held, job.seed):
+                    return self.source.render(stylesheets=[sheet], font_config=self.fonts)
+
+            # Figures and long listings are placed as in the serial layout (the same pages, so the same plan).
+            self.document = settle_floats(render(job.html), job.html, job.bodies, render)
+        finally:
+            logger.setLevel(level)
+        if len(self.held) != len(self.document.pages):
+            raise Fallback("margin boxes were made outside the layout")
+        if job.drop_last:
+            self.held.pop()
+            self.document.pages.pop()
+
+    def report(self) -> LayoutReport:
+        """Step 1's facts."""
+        first = self.held[0][1] if self.held else None
+        opening = _find_break(first, self.job.first_chapter) if first is not None and self.job.first_chapter else ""
+        return LayoutReport(
+            pages=len(self.document.pages),
+            counters=[page_counter(state) for _c, _p, state, _n in self.held],
+            sides=[str(page.page_type.side) for _c, page, _s, _n in self.held],
+            anchors=[sorted(p.anchors) for p in self.document.pages],
+            missing=sorted(set(self.missing)),
+            opening_break=opening,
+            warnings=list(self.reporter.warnings),
+        )
+
+    def finish(self, place: Place) -> BatchResult:
+        """Step 2: renumber, set sides, make the margin boxes, write the PDF."""
+        from weasyprint.document import Page
+        from weasyprint.layout import make_margin_boxes
+        from weasyprint.layout.background import layout_backgrounds
+
+        from presswork.exporters.pdf.labels import page_name, printed_folios
+        from presswork.exporters.pdf.timestamps import font_timestamps
+
+        counters = [page_counter(state) for _c, _p, state, _n in self.held]
+        if place.first_counter is not None:
+            if any(b - a != 1 for a, b in zip(counters[1:], counters[2:], strict=False)):
+                raise Fallback("a batch's page counter does not run on")
+            shift = [place.first_counter + i - c for i, c in enumerate(counters)]
+        else:
+            shift = [0] * len(counters)
+        flip = (self.held[0][1].page_type.side == "right") != place.first_right if self.held else False
+        pages = []
+        for (context, page, state, number), delta in zip(self.held, shift, strict=True):
+            context.current_page = number  # running heads: the strings set on this page
+            if flip:
+                old = page.page_type
+                new = page_type_on_other_side(old, self.source, context)
+                before, after = context.style_for(old), context.style_for(new)
+                for key in ("size", "margin_top", "margin_bottom", "margin_left", "margin_right"):
+                    if before[key] != after[key]:
+                        raise Fallback("left and right pages differ in geometry")
+                page.page_type = new
+            if delta:
+                state = shift_page_counter(state, delta)
+            root_children = list(page.children)
+            page.children = (*root_children, *make_margin_boxes(context, page, state))
+            layout_backgrounds(page, context.get_image_from_uri)
+            pages.append(page)
+        final = [c + d for c, d in zip(counters, shift, strict=True)]
+        self.document.pages = [Page(page) for page in pages]
+        doc_pages = self.document.pages
+        anchors = [sorted(p.anchors) for p in doc_pages]
+        own = {a for names in anchors for a in names}
+        foreign = {target for p in doc_pages for kind, target, _r, _b in p.links if kind == "internal"} - own
+        if doc_pages and foreign:
+            for name in sorted(foreign):
+                doc_pages[0].anchors[name] = (0, 0, 0, 0)  # a stand-in: WeasyPrint keeps the link
+        starts = page_starts(self.document.pages, [""] * len(doc_pages))
+        folios = printed_folios(doc_pages)
+        names = [page_name(p) for p in doc_pages]
+        bookmarks = [[(lvl, label, (x, y), state) for lvl, label, (x, y), state in p.bookmarks] for p in doc_pages]
+        out = io.BytesIO()
+        stamp = None
+        if self.job.reproducible_epoch is not None:
+            from datetime import UTC, datetime
+
+            stamp = datetime.fromtimestamp(self.job.reproducible_epoch, UTC)
+        with font_timestamps(stamp):
+            self.document.write_pdf(out)
+        return BatchResult(
+            pdf=out.getvalue(),
+            pages=len(doc_pages),
+            folios=folios,
+            names=names,
+            bookmarks=bookmarks,
+            heights=[p.height for p in doc_pages],
+            anchors=anchors,
+            starts=starts,
+            counters=final,
+            warnings=list(self.reporter.warnings),
+        )
+
+
+def worker_main(job: Job, conn: Any, parent: Token) -> None:
+    """A worker process: lay ``job`` out, report, wait for its place, write it, send it back (and end
+    with the process that started it, even on kill -9)."""
+    bind_to_parent(parent)
+    try:
+        laid = Laid(job)
+        conn.send(("report", laid.report()))
+        if not job.write:
+            return
+        message = conn.recv()
+        if message is None:
+            return
+        conn.send(("result", laid.finish(message)))
+    except Fallback as exc:
+        conn.send(("fallback", str(exc)))
+    except PressworkError as exc:
+        conn.send(("error", exc))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as one clear line
+        conn.send(("error", PressworkError(f"PDF layout failed: {type(exc).__name__}: {exc}")))
+    finally:
+        conn.close()
