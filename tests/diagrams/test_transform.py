@@ -235,3 +235,19 @@ def test_a_cached_svg_not_signed_by_this_user_is_rendered_again(
     render_diagrams(chapter(block), tmp_path, Reporter(), {"mermaid": fake})
     assert len(fake.calls) == 2
     assert b"planted" not in svg.read_bytes()
+
+
+def test_changed_diagram_code_renders_again_under_the_same_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The name of a diagram's SVG reaches every output, so it says only what the diagram is; a cached SVG
+    made by other presswork code is not reused (its signature covers the code), but redrawn under that name."""
+    import presswork.transforms.diagrams as diagrams
+
+    block = CodeBlock("graph A", "mermaid", pos=Pos("ch.md", 1))
+    first, again = Fake(), Fake()
+    (before,) = render_diagrams(chapter(block), tmp_path, Reporter(), {"mermaid": first})
+    monkeypatch.setattr(diagrams, "code_fingerprint", lambda *modules: "presswork edited since")
+    (after,) = render_diagrams(chapter(block), tmp_path, Reporter(), {"mermaid": again})
+    assert first.calls == [["graph A"]] and again.calls == [["graph A"]]
+    assert before.blocks[0].image.src == after.blocks[0].image.src  # type: ignore[union-attr]

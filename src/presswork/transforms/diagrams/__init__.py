@@ -48,10 +48,15 @@ def diagram_kind(block: CodeBlock) -> str | None:
     return LANGUAGES.get(block.language.lower())
 
 
+#: How a diagram's SVG is named. The name reaches every output (the EPUB's image file, the site's), so it
+#: says what the diagram is (renderer, its version, source) and never changes with unrelated code;
+#: whether a cached SVG is still good is the signature's business (:func:`_signed`).
+NAME_SCHEME = "presswork-diagram 2"
+
+
 def cache_key(renderer: str, version: str, source: str) -> str:
-    """The content hash naming a diagram's SVG: renderer, its version and options, the source, and the code
-    that renders and normalises it (its import closure)."""
-    text = f"presswork-diagram {code_fingerprint(__name__)}\0{renderer}\0{version}\0{source}"
+    """The content hash naming a diagram's SVG: renderer, its version and options, and the source."""
+    text = f"{NAME_SCHEME}\0{renderer}\0{version}\0{source}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
@@ -160,17 +165,23 @@ def _alt(path: Path, kind: str, root: Path) -> str:
     return f"{name}: {words}" if words else name
 
 
+def _signed_payload(data: bytes) -> bytes:
+    """What a diagram's signature covers: the SVG and the code that rendered and normalised it (the
+    package's import closure), so an SVG made by other code is rendered again, under the same name."""
+    return code_fingerprint(__name__).encode() + b"\0" + data
+
+
 def _signed(path: Path, root: Path) -> bool:
-    """Whether ``path`` is a diagram this user rendered (its signature beside it, see
+    """Whether ``path`` is a diagram this user rendered with this code (its signature beside it, see
     :mod:`presswork.cache.store`): a cached SVG from elsewhere (a committed cache) is rendered again."""
     data, signature = read_cached(path, root), read_cached(path.with_suffix(".sig"), root)
-    return data is not None and signature is not None and verify(data, signature)
+    return data is not None and signature is not None and verify(_signed_payload(data), signature)
 
 
 def _write(path: Path, data: bytes, root: Path) -> None:
     """Write the SVG and its signature into the cache folder ``root``, each atomically (parallel builds of
     one project may render the same diagram); without a signing key the SVG is still written, for this build."""
     make_dirs(path.parent, root, "cache folder")
-    for target, content in ((path, data), (path.with_suffix(".sig"), sign(data))):
+    for target, content in ((path, data), (path.with_suffix(".sig"), sign(_signed_payload(data)))):
         if content is not None:
             write_atomic(target, content, root, durable=False)
