@@ -14,8 +14,9 @@ from presswork.project.assets import AssetGate
 from presswork.project.load import Project
 from presswork.reading import SourceFile, decode
 from presswork.reading.cache import read_cached
+from presswork.reading.cells import quarto_cells
 from presswork.reading.includes import Expanded, expand, has_includes
-from presswork.reading.variables import autodoc_directives, gitbook_tags, quarto_cells, substitute
+from presswork.reading.variables import autodoc_directives, gitbook_tags, substitute
 
 
 def read_sources(

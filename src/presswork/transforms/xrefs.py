@@ -90,10 +90,11 @@ def _labels(chapters: list[Chapter]) -> dict[str, str]:
     return labels
 
 
-def resolve_xrefs(chapters: list[Chapter], ids: dict[tuple[str, str], str]) -> list[Chapter]:
-    """Give every CrossRef its target's final id and label; an unknown id is an error at its line.
+def resolve_xrefs(chapters: list[Chapter], ids: dict[tuple[str, str], str], reporter: Reporter) -> list[Chapter]:
+    """Give every CrossRef its target's final id and label.
 
-    ``ids`` maps (source file, id as written) to the book id (see ``transforms.unique_ids``)."""
+    An unknown id is shown as ``?@id`` (as Quarto shows it) with a warning at its line (an error under
+    ``--strict``). ``ids`` maps (source file, id as written) to the book id (see ``transforms.unique_ids``)."""
     by_written = {written: final for (_source, written), final in ids.items() if is_xref(written)}
     labels = _labels(chapters)
     kinds = ", ".join(f"@{p}-" for p in XREF_PREFIXES)
@@ -103,11 +104,14 @@ def resolve_xrefs(chapters: list[Chapter], ids: dict[tuple[str, str], str]) -> l
             return node
         final = by_written.get(node.target)
         if final is None or final not in labels:
-            raise PressworkError(
+            reporter.warn(
                 f"cross-reference @{node.target}: no figure, table, section, equation or listing has the id "
-                f"{node.target!r} (cross-references are {kinds}; write the id as {{#{node.target}}} on the target)",
+                f"{node.target!r}; shown as ?@{node.target} (cross-references are {kinds}; write the id as "
+                f"{{#{node.target}}} on the target)",
                 pos,
+                "link",
             )
+            return Text(f"?@{node.target}")
         return CrossRef(final, (Text(labels[final]),))
 
     out = []

@@ -535,7 +535,7 @@ class _Converter:
                 attr = self.safe_attr(parse_attr_braces(m.group(1)), "img")
                 out[-1] = Image(
                     prev.src,
-                    prev.alt,
+                    attr.get("fig-alt") or prev.alt,  # Quarto's alt text of a figure (its caption is the brackets)
                     prev.title,
                     Attr(attr.id or prev.attr.id, prev.attr.classes + attr.classes, prev.attr.kv + attr.kv),
                 )

@@ -1,0 +1,139 @@
+"""Quarto books as Quarto shows them: chunk options, pictures of ``include_graphics``, hidden code, inline code."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+from presswork.build.pipeline import build, read_document
+from presswork.core.diagnostics import Reporter
+from presswork.core.tree import Code, CodeBlock, CrossRef, Document, Figure, Text, plain_text
+from presswork.core.walk import query
+from presswork.project.gate import make_gate
+from presswork.project.load import load_project
+from presswork.project.theme import load_theme
+from tests.support.outputs import pdf_text
+
+INTRO = """# Introduction
+
+The cycle is in @fig-ds-diagram.
+
+```{r}
+#| label: fig-ds-diagram
+#| echo: false
+#| fig-cap: |
+#|   In our model of the data science process, you start with data
+#|   import and tidying.
+#| fig-alt: |
+#|   A diagram displaying the data science cycle.
+#| out.width: NULL
+knitr::include_graphics("diagrams/base.png", dpi = 270)
+```
+
+```{r}
+#| label: setup
+#| include: false
+library(hiddenpackage)
+```
+
+```{r}
+#| echo: false
+secretcode(42)
+```
+
+```{r}
+#| eval: false
+install.packages("tidyverse")
+```
+
+```{r pair, echo=FALSE, fig.cap="Two pictures at once"}
+knitr::include_graphics(c("diagrams/base.png", "diagrams/two.png"))
+```
+
+There are `r nrow(mpg)` cars in `r ncol(mpg)` columns.
+"""
+
+
+def _png(path: Path, rgb: tuple[int, int, int]) -> None:
+    """A small solid PNG (written by hand: no image library needed)."""
+    width, height = 40, 20
+    raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    )
+
+
+def _book(root: Path, intro: str = INTRO) -> Path:
+    (root / "diagrams").mkdir(parents=True)
+    _png(root / "diagrams" / "base.png", (70, 130, 180))
+    _png(root / "diagrams" / "two.png", (255, 165, 0))
+    (root / "_quarto.yml").write_text(
+        'project:\n  type: book\nbook:\n  title: "Cells"\n  chapters:\n    - intro.qmd\n', encoding="utf-8"
+    )
+    (root / "intro.qmd").write_text(intro, encoding="utf-8")
+    return root
+
+
+def _read(root: Path) -> tuple[Document, Reporter]:
+    project = load_project(root)
+    reporter = Reporter()
+    doc = read_document(project, make_gate(project.config, load_theme("default", root), reporter), reporter)
+    return doc, reporter
+
+
+def test_include_graphics_chunk_is_a_numbered_figure_named_by_its_label(tmp_path: Path) -> None:
+    doc, reporter = _read(_book(tmp_path))
+    first, *rest = query(doc, Figure)
+    assert first.image.src.endswith("base.png") and first.label == "Figure 1.1"
+    assert plain_text(first.caption) == (
+        "In our model of the data science process, you start with data import and tidying."
+    )
+    assert first.image.alt == "A diagram displaying the data science cycle."
+    [ref] = query(doc, CrossRef)
+    assert plain_text(ref.children) == "Figure 1.1" and ref.target == (first.attr.id or first.image.attr.id)
+    # knitr's header form: two pictures, the caption under the last one (the group's)
+    assert [f.image.src.rsplit("/", 1)[-1] for f in rest] == ["base.png", "two.png"]
+    assert plain_text(rest[-1].caption) == "Two pictures at once" and rest[-1].label == "Figure 1.2"
+
+
+def test_hidden_and_unevaluated_chunks_follow_their_options_without_a_word_lost(tmp_path: Path) -> None:
+    doc, reporter = _read(_book(tmp_path))
+    code = [block.code for block in query(doc, CodeBlock)]
+    assert code == ['install.packages("tidyverse")']  # echo: false and include: false hide their code
+    assert not any("include_graphics" in c or "#|" in c for c in code)
+    # nothing here is a lost output: an author's hidden code, an unevaluated cell, pictures shown
+    assert not [w for w in reporter.warnings if w.category in ("audit", "quarto") and "inline" not in w.message]
+
+
+def test_inline_r_code_is_its_expression_with_one_warning_per_file(tmp_path: Path) -> None:
+    doc, reporter = _read(_book(tmp_path))
+    assert [c.text for c in query(doc, Code)] == ["nrow(mpg)", "ncol(mpg)"]
+    [warning] = [w for w in reporter.warnings if "inline" in w.message]
+    assert str(warning.pos) == "intro.qmd:37" and "2 inline r expression(s)" in warning.message
+
+
+def test_a_chunk_that_draws_a_plot_shows_its_code_and_says_its_figure_is_not_made(tmp_path: Path) -> None:
+    intro = "# A\n\nSee @fig-plot.\n\n```{r}\n#| label: fig-plot\n#| fig-cap: A plot.\nplot(x)\n```\n\nEnd.\n"
+    doc, reporter = _read(_book(tmp_path, intro))
+    assert [b.code for b in query(doc, CodeBlock)] == ["plot(x)"]
+    assert any(isinstance(t, Text) and "?@fig-plot" in t.text for t in query(doc, Text))
+    messages = {str(w.pos): w.message for w in reporter.warnings}
+    assert "figure @fig-plot is not made" in messages["intro.qmd:5"]
+    assert "shown as ?@fig-plot" in messages["intro.qmd:3"]
+
+
+def test_the_pdf_shows_the_figure_and_its_reference_not_the_code(tmp_path: Path) -> None:
+    root = _book(tmp_path)
+    result = build(root, formats=["pdf"])
+    text = " ".join(pdf_text(result.outputs["pdf"]).split())
+    assert "The cycle is in Figure 1.1." in text
+    assert "Figure 1.1 In our model of the data science process" in text
+    assert "Figure 1.2 Two pictures at once" in text
+    for hidden in ("include_graphics", "secretcode", "hiddenpackage", "#|", "`r"):
+        assert hidden not in text
