@@ -137,3 +137,33 @@ def test_the_pdf_shows_the_figure_and_its_reference_not_the_code(tmp_path: Path)
     assert "Figure 1.2 Two pictures at once" in text
     for hidden in ("include_graphics", "secretcode", "hiddenpackage", "#|", "`r"):
         assert hidden not in text
+
+
+def test_a_figure_cell_in_a_list_item_with_markup_in_its_alt_text(tmp_path: Path) -> None:
+    intro = """# A
+
+-   A **left join**, @fig-join-left.
+
+    ```{r}
+    #| label: fig-join-left
+    #| echo: false
+    #| fig-cap: |
+    #|   The left join.
+    #| fig-alt: |
+    #|   How `pivot_longer()` works: "A", "B" and *x* [y] $1.
+    #| eval: !expr "!file.exists('data.csv')"
+    knitr::include_graphics("diagrams/base.png", dpi = 270)
+    ```
+"""
+    doc, reporter = _read(_book(tmp_path, intro))
+    [figure] = query(doc, Figure)
+    assert figure.label == "Figure 1.1" and plain_text(figure.caption) == "The left join."
+    assert figure.image.alt == 'How `pivot_longer()` works: "A", "B" and *x* [y] $1.'
+    [ref] = query(doc, CrossRef)
+    assert plain_text(ref.children) == "Figure 1.1"
+    assert not [w for w in reporter.warnings if w.category in ("audit", "quarto", "link")]
+
+
+def test_a_bare_callout_class_is_not_a_lost_word(tmp_path: Path) -> None:
+    _doc, reporter = _read(_book(tmp_path, "# A\n\n::: callout-note\n## magrittr\n\nText here.\n:::\n"))
+    assert not [w for w in reporter.warnings if w.category == "audit"]

@@ -31,7 +31,7 @@ from presswork.core.tree import Pos
 
 __all__ = ["Cell", "chunk_options", "quarto_cells"]
 
-_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<mark>`{3,}|~{3,})(?P<info>.*)$")
+_FENCE = re.compile(r"^(?P<indent> *)(?P<mark>`{3,}|~{3,})(?P<info>.*)$")
 _CELL = re.compile(r"^\s*\{(?P<engine>[A-Za-z][\w-]*)(?P<rest>[^}]*)\}\s*$")
 #: Quarto cells that are diagrams, not programs: drawn by presswork.transforms.diagrams, left as they are here.
 _DIAGRAM_CELLS = frozenset(("mermaid", "dot"))
@@ -40,6 +40,8 @@ _CODE_SPAN = re.compile(r"(?<!`)(?P<ticks>`+)(?!`)(?P<body>.+?)(?<!`)(?P=ticks)(
 _INLINE_CODE = re.compile(r"^(?:\{(?P<braced>[A-Za-z]\w*)\}|(?P<bare>r))\s+(?P<expr>\S.*)$", re.S)
 _GRAPHICS_CALL = re.compile(r"(?:knitr::)?include_graphics\s*\(")
 _STRING = re.compile(r"\"(?P<dq>(?:[^\"\\]|\\.)*)\"|'(?P<sq>(?:[^'\\]|\\.)*)'")
+#: Characters that would be Markdown in an attribute value (code, emphasis, math...): escaped to stay text.
+_MARKUP = re.compile(r"[\\`*_\[\]<>&~$]")
 _R_VALUES: dict[str, Any] = {"TRUE": True, "T": True, "FALSE": False, "F": False, "NULL": None}
 
 #: Where line ``n`` of the text being processed came from.
@@ -68,12 +70,12 @@ def quarto_cells(text: str, where: Origin, reporter: Reporter) -> str:
     i = 0
     while i < len(lines):
         fence = _FENCE.match(lines[i].rstrip("\n"))
-        if fence is None:
+        cell = _CELL.match(fence.group("info")) if fence else None
+        if fence is None or (cell is None and len(fence.group("indent")) > 3):  # cells may sit in list items
             out.append(_inline_code(lines[i], i + 1, inline, engines))
             i += 1
             continue
         end = _closing(lines, i + 1, fence.group("mark"))
-        cell = _CELL.match(fence.group("info"))
         engine = cell.group("engine") if cell else ""
         if cell is None or engine.lower() in _DIAGRAM_CELLS:
             out.extend(lines[i : end + 1])
@@ -134,11 +136,20 @@ def _read_cell(engine: str, header: str, body: list[str], where: Origin, line: i
     return Cell(engine, options, body[len(yaml_lines) :], len(yaml_lines))
 
 
+class _OptionLoader(BoundedSafeLoader):
+    """The YAML of cell options: ``!expr code`` (a value computed by running code) is read as :data:`_EXPR`."""
+
+
+_EXPR = object()
+_OptionLoader.add_constructor("!expr", lambda _loader, _node: _EXPR)
+
+
 def chunk_options(text: str, pos: Pos, reporter: Reporter) -> dict[str, Any]:
     """Quarto's ``#|`` options (YAML, the ``#|`` removed) as a dict with ``-`` in names (``fig.cap`` is ``fig-cap``);
-    options that are not YAML are a warning and ignored."""
+    options that are not YAML are a warning and ignored, and so is an option computed by code (``!expr``): the
+    code is never run, so the option keeps its default."""
     try:
-        data = yaml.load(text, Loader=BoundedSafeLoader)  # noqa: S506 - a safe loader with budgets
+        data = yaml.load(text, Loader=_OptionLoader)  # noqa: S506 - a safe loader with budgets
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
         reporter.warn(f"cell options ('#|' lines) are not valid YAML ({problem}); they are ignored", pos, "quarto")
@@ -146,7 +157,7 @@ def chunk_options(text: str, pos: Pos, reporter: Reporter) -> dict[str, Any]:
     if not isinstance(data, dict):
         reporter.warn("cell options ('#|' lines) are not 'name: value' pairs; they are ignored", pos, "quarto")
         return {}
-    return {str(k).replace(".", "-"): v for k, v in data.items()}
+    return {str(k).replace(".", "-"): v for k, v in data.items() if v is not _EXPR}
 
 
 def _header_options(header: str) -> dict[str, Any]:
@@ -290,7 +301,7 @@ def _figures(paths: list[str], options: dict[str, Any], indent: str) -> list[str
         target = f"<{path}>" if re.search(r"[\s()<>]", path) else path
         attrs = [f"#{label}"] if last and label and re.fullmatch(r"[\w:.-]+", label) else []
         if alt:
-            alt = alt.replace("{", "(").replace("}", ")")
+            alt = _MARKUP.sub(r"\\\g<0>", alt.replace("{", "(").replace("}", ")"))  # the alt is plain text
             alt = f"'{alt}'" if '"' in alt and "'" not in alt else '"' + alt.replace('"', "'") + '"'
             attrs.append(f"fig-alt={alt}")
         braces = "{" + " ".join(attrs) + "}" if attrs else ""
