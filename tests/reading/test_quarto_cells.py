@@ -8,7 +8,7 @@ from pathlib import Path
 
 from presswork.build.pipeline import build, read_document
 from presswork.core.diagnostics import Reporter
-from presswork.core.tree import Code, CodeBlock, CrossRef, Document, Figure, Text, plain_text
+from presswork.core.tree import Admonition, Code, CodeBlock, CrossRef, Document, Figure, Text, plain_text
 from presswork.core.walk import query
 from presswork.project.gate import make_gate
 from presswork.project.load import load_project
@@ -164,6 +164,28 @@ def test_a_figure_cell_in_a_list_item_with_markup_in_its_alt_text(tmp_path: Path
     assert not [w for w in reporter.warnings if w.category in ("audit", "quarto", "link")]
 
 
-def test_a_bare_callout_class_is_not_a_lost_word(tmp_path: Path) -> None:
-    _doc, reporter = _read(_book(tmp_path, "# A\n\n::: callout-note\n## magrittr\n\nText here.\n:::\n"))
+def test_callout_spellings_lose_no_word(tmp_path: Path) -> None:
+    intro = (
+        "# A\n\n::: callout-note\n## magrittr\n\nText here.\n:::\n\n::: callout\nPlain.\n:::\n\n"
+        '::: {.callout-tip caption="Cancelling commands" appearance="simple"}\nPress Escape.\n:::\n'
+    )
+    doc, reporter = _read(_book(tmp_path, intro))
     assert not [w for w in reporter.warnings if w.category == "audit"]
+    assert [plain_text(a.title) for a in query(doc, Admonition)][-1] == "Cancelling commands"
+
+
+def test_r_markdown_chapters_and_text_engines(tmp_path: Path) -> None:
+    root = _book(tmp_path)
+    (root / "_quarto.yml").write_text(
+        'project:\n  type: book\nbook:\n  title: "Cells"\n  chapters:\n    - intro.qmd\n    - more.Rmd\n',
+        encoding="utf-8",
+    )
+    (root / "more.Rmd").write_text(
+        "# More\n\n```{r, echo=FALSE}\nhidden()\n```\n\n```{cat}\n#| class-source: yaml\nPackage: demo\n```\n",
+        encoding="utf-8",
+    )
+    doc, reporter = _read(root)
+    assert [ch.source for ch in doc.chapters] == ["intro.qmd", "more.Rmd"]
+    blocks = query(doc.chapters[1], CodeBlock)
+    assert [(b.code, b.language) for b in blocks] == [("Package: demo", "yaml")]
+    assert not [w for w in reporter.warnings if w.pos is not None and w.pos.file == "more.Rmd"]

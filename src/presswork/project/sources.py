@@ -59,7 +59,7 @@ def read_sources(
 
         syntax = project.book.syntax if project.book else set()
         text = substitute(text, config.variables, where)
-        if "quarto-cells" in syntax or path.suffix.lower() == ".qmd":
+        if "quarto-cells" in syntax or path.suffix.lower() in (".qmd", ".rmd"):
             text = quarto_cells(text, where, reporter)
         if "mkautodoc" in syntax:
             text = autodoc_directives(text, where, reporter)

@@ -35,6 +35,8 @@ _FENCE = re.compile(r"^(?P<indent> *)(?P<mark>`{3,}|~{3,})(?P<info>.*)$")
 _CELL = re.compile(r"^\s*\{(?P<engine>[A-Za-z][\w-]*)(?P<rest>[^}]*)\}\s*$")
 #: Quarto cells that are diagrams, not programs: drawn by presswork.transforms.diagrams, left as they are here.
 _DIAGRAM_CELLS = frozenset(("mermaid", "dot"))
+#: knitr engines that run nothing: ``verbatim`` shows its text, ``cat`` shows it (and writes it to a file).
+_TEXT_ENGINES = frozenset(("verbatim", "cat"))
 _OPTION_LINE = re.compile(r"^\s*#\|\s?(?P<yaml>.*)$")
 _CODE_SPAN = re.compile(r"(?<!`)(?P<ticks>`+)(?!`)(?P<body>.+?)(?<!`)(?P=ticks)(?!`)")
 _INLINE_CODE = re.compile(r"^(?:\{(?P<braced>[A-Za-z]\w*)\}|(?P<bare>r))\s+(?P<expr>\S.*)$", re.S)
@@ -213,11 +215,18 @@ def _show(cell: Cell, indent: str, mark: str, pos: Pos, reporter: Reporter) -> l
     options = cell.options
     if not _flag(options, "include"):
         return []
+    code = "\n".join(cell.code).strip()
+    if cell.engine.lower() in _TEXT_ENGINES:  # knitr's engines that show their text as it is
+        if not code and "code" in options:
+            reporter.warn(f"Quarto cell {{{cell.engine}}} shows text made by running code; left out", pos, "quarto")
+        language = str(options.get("lang") or options.get("class-source") or "")
+        return (
+            [f"{indent}{mark}{language}\n", *(line + "\n" for line in cell.code), f"{indent}{mark}\n"] if code else []
+        )
     runs = _flag(options, "eval")
     output = runs and _flag(options, "output") and _flag(options, "results")
     pictures = _graphics(cell.code) if output else None
     out: list[str] = []
-    code = "\n".join(cell.code).strip()
     if _flag(options, "echo") and code:
         out += [f"{indent}{mark}{cell.engine}\n", *(line + "\n" for line in cell.code), f"{indent}{mark}\n"]
     if pictures:

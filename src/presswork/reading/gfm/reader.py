@@ -359,7 +359,7 @@ class _Converter:
             self.warn("fenced div ':::' is never closed (closed at the end of its container)", pos.line, "markdown")
         kind = admonition_kind(attr.classes)
         if kind is not None:
-            title = title or (Text(attr.get("title") or kind.capitalize()),)
+            title = title or (Text(attr.get("title") or attr.get("caption") or kind.capitalize()),)  # Quarto: both
             return Admonition(kind, title, body, pos=pos)
         return Div(attr, body, pos=pos)
 
