@@ -189,3 +189,20 @@ def test_r_markdown_chapters_and_text_engines(tmp_path: Path) -> None:
     blocks = query(doc.chapters[1], CodeBlock)
     assert [(b.code, b.language) for b in blocks] == [("Package: demo", "yaml")]
     assert not [w for w in reporter.warnings if w.pos is not None and w.pos.file == "more.Rmd"]
+
+
+def test_unnumbered_chapters_take_no_number_and_number_their_figures_alone(tmp_path: Path) -> None:
+    root = _book(tmp_path, "# Introduction {#sec-intro .unnumbered}\n\n![The cycle](diagrams/base.png){#fig-a}\n")
+    (root / "_quarto.yml").write_text(
+        'project:\n  type: book\nbook:\n  title: "Cells"\n  chapters:\n'
+        "    - index.qmd\n    - intro.qmd\n    - tidy.qmd\n",
+        encoding="utf-8",
+    )
+    (root / "index.qmd").write_text("# Welcome {-}\n\nHello.\n", encoding="utf-8")
+    (root / "tidy.qmd").write_text(
+        "# Tidy data\n\nAs @fig-a and @fig-b show.\n\n![Tidy](diagrams/two.png){#fig-b}\n", encoding="utf-8"
+    )
+    doc, _reporter = _read(root)
+    assert [plain_text(ch.title) for ch in doc.chapters] == ["Welcome", "Introduction", "Tidy data"]
+    assert [f.label for f in query(doc, Figure)] == ["Figure 1", "Figure 1.1"]
+    assert [plain_text(r.children) for r in query(doc.chapters[2], CrossRef)] == ["Figure 1", "Figure 1.1"]
