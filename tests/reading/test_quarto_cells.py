@@ -206,3 +206,12 @@ def test_unnumbered_chapters_take_no_number_and_number_their_figures_alone(tmp_p
     assert [plain_text(ch.title) for ch in doc.chapters] == ["Welcome", "Introduction", "Tidy data"]
     assert [f.label for f in query(doc, Figure)] == ["Figure 1", "Figure 1.1"]
     assert [plain_text(r.children) for r in query(doc.chapters[2], CrossRef)] == ["Figure 1", "Figure 1.1"]
+
+
+def test_a_figure_without_caption_has_no_number_to_refer_to(tmp_path: Path) -> None:
+    intro = "# A\n\nSee @fig-bare.\n\n```{r}\n#| label: fig-bare\n#| echo: false\nknitr::include_graphics('diagrams/base.png')\n```\n"
+    doc, reporter = _read(_book(tmp_path, intro))
+    assert [f.image.attr.id for f in query(doc, Figure)] == ["fig-bare"]
+    assert "See ?@fig-bare." in "".join(t.text for t in query(doc, Text))
+    [warning] = [w for w in reporter.warnings if "@fig-bare" in w.message]
+    assert str(warning.pos) == "intro.qmd:3" and "has no caption" in warning.message

@@ -77,7 +77,7 @@ def _labels(chapters: list[Chapter]) -> dict[str, str]:
                 return node
             if isinstance(node, Heading):
                 labels[ident] = f"Section {node.number}" if node.number else plain_text(node.children)
-            elif isinstance(node, (Figure, Table)):
+            elif isinstance(node, (Figure, Table)) and (node.label or node.caption):  # uncaptioned: no number
                 kind = "Figure" if isinstance(node, Figure) else "Table"
                 labels[ident] = node.label or f"{kind} \u201c{plain_text(node.caption)}\u201d"
             elif isinstance(node, MathBlock):
@@ -104,13 +104,13 @@ def resolve_xrefs(chapters: list[Chapter], ids: dict[tuple[str, str], str], repo
             return node
         final = by_written.get(node.target)
         if final is None or final not in labels:
-            reporter.warn(
-                f"cross-reference @{node.target}: no figure, table, section, equation or listing has the id "
-                f"{node.target!r}; shown as ?@{node.target} (cross-references are {kinds}; write the id as "
-                f"{{#{node.target}}} on the target)",
-                pos,
-                "link",
+            why = (
+                f"the figure or table with the id {node.target!r} has no caption, so it has no number (give it one)"
+                if final is not None
+                else f"no figure, table, section, equation or listing has the id {node.target!r} (cross-references "
+                f"are {kinds}; write the id as {{#{node.target}}} on the target)"
             )
+            reporter.warn(f"cross-reference @{node.target}: {why}; shown as ?@{node.target}", pos, "link")
             return Text(f"?@{node.target}")
         return CrossRef(final, (Text(labels[final]),))
 
