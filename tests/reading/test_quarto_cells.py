@@ -126,6 +126,9 @@ def test_a_chunk_that_draws_a_plot_shows_its_code_and_says_its_figure_is_not_mad
     messages = {str(w.pos): w.message for w in reporter.warnings}
     assert "figure @fig-plot is not made" in messages["intro.qmd:5"]
     assert "shown as ?@fig-plot" in messages["intro.qmd:3"]
+    table = "# A\n\n```{r}\n#| label: tbl-kable\n#| tbl-cap: Cars.\nknitr::kable(mtcars)\n```\n"
+    _doc, reporter = _read(_book(tmp_path / "table", table))
+    assert ["table @tbl-kable is not made" in w.message for w in reporter.warnings] == [True]
 
 
 def test_the_pdf_shows_the_figure_and_its_reference_not_the_code(tmp_path: Path) -> None:

@@ -233,7 +233,8 @@ def _show(cell: Cell, indent: str, mark: str, pos: Pos, reporter: Reporter) -> l
         out += _figures(pictures, options, indent)
     elif output and code:
         label = str(options.get("label") or "")
-        made = f"; figure @{label} is not made" if label.startswith("fig-") else ""
+        kind = {"fig-": "figure", "tbl-": "table"}.get(label[:4], "")
+        made = f"; {kind} @{label} is not made" if kind else ""
         if out:
             reporter.warn(
                 f"executable Quarto cell {{{cell.engine}}} is not run: its code is shown, without its output{made}",
