@@ -218,3 +218,18 @@ def test_a_figure_without_caption_has_no_number_to_refer_to(tmp_path: Path) -> N
     assert "See ?@fig-bare." in "".join(t.text for t in query(doc, Text))
     [warning] = [w for w in reporter.warnings if "@fig-bare" in w.message]
     assert str(warning.pos) == "intro.qmd:3" and "has no caption" in warning.message
+
+
+def test_execute_defaults_of_the_project_and_of_a_file(tmp_path: Path) -> None:
+    root = _book(tmp_path, "# A\n\n```{r}\nhidden_by_project()\n```\n\n```{r}\n#| echo: true\nshown_by_cell()\n```\n")
+    (root / "_quarto.yml").write_text(
+        'project:\n  type: book\nbook:\n  title: "Cells"\n  chapters:\n    - intro.qmd\n    - more.qmd\n'
+        "execute:\n  echo: false\n",
+        encoding="utf-8",
+    )
+    (root / "more.qmd").write_text(
+        "---\nexecute:\n  echo: true\n  eval: false\n---\n\n# B\n\n```{r}\nshown_by_file()\n```\n", encoding="utf-8"
+    )
+    doc, reporter = _read(root)
+    assert [b.code for b in query(doc, CodeBlock)] == ["shown_by_cell()", "shown_by_file()"]
+    assert not [w for w in reporter.warnings if w.pos is not None and w.pos.file == "more.qmd"]  # eval: false

@@ -60,7 +60,7 @@ def read_sources(
         syntax = project.book.syntax if project.book else set()
         text = substitute(text, config.variables, where)
         if "quarto-cells" in syntax or path.suffix.lower() in (".qmd", ".rmd"):
-            text = quarto_cells(text, where, reporter)
+            text = quarto_cells(text, where, reporter, project.book.cell_defaults if project.book else None)
         if "mkautodoc" in syntax:
             text = autodoc_directives(text, where, reporter)
         if "gitbook-tags" in syntax:

@@ -61,10 +61,14 @@ class Cell:
     option_lines: int
 
 
-def quarto_cells(text: str, where: Origin, reporter: Reporter) -> str:
-    """``text`` with its executable cells and inline code turned into what Quarto shows without running them."""
+def quarto_cells(text: str, where: Origin, reporter: Reporter, defaults: dict[str, Any] | None = None) -> str:
+    """``text`` with its executable cells and inline code turned into what Quarto shows without running them.
+
+    Every cell starts from ``defaults`` (the project's ``execute:`` options), then the ``execute:`` of the
+    file's front matter, then its own options."""
     if "`" not in text:
         return text
+    defaults = {**(defaults or {}), **_front_matter_execute(text)}
     lines = text.splitlines(keepends=True)
     out: list[str] = []
     inline: list[int] = []
@@ -83,7 +87,7 @@ def quarto_cells(text: str, where: Origin, reporter: Reporter) -> str:
             out.extend(lines[i : end + 1])
         else:
             body = [line.rstrip("\n") for line in lines[i + 1 : end]]
-            parsed = _read_cell(engine, cell.group("rest"), body, where, i + 1, reporter)
+            parsed = _read_cell(engine, cell.group("rest"), body, where, i + 1, reporter, defaults)
             shown = _show(parsed, fence.group("indent"), fence.group("mark"), where(i + 1), reporter)
             span = end + 1 - i if end < len(lines) else end - i
             out.extend(shown + ["\n"] * max(0, span - len(shown)))
@@ -97,6 +101,24 @@ def quarto_cells(text: str, where: Origin, reporter: Reporter) -> str:
             "quarto",
         )
     return "".join(out)
+
+
+def _front_matter_execute(text: str) -> dict[str, Any]:
+    """The ``execute:`` options of the file's YAML front matter ({} when it has none, or no valid YAML: the
+    reader reports front matter problems)."""
+    if not text.startswith("---\n"):
+        return {}
+    end = text.find("\n---", 3)
+    if end < 0:
+        return {}
+    try:
+        data = yaml.load(text[4:end], Loader=_OptionLoader)  # noqa: S506 - a safe loader with budgets
+    except yaml.YAMLError:
+        return {}
+    execute = data.get("execute") if isinstance(data, dict) else None
+    if not isinstance(execute, dict):
+        return {}
+    return {str(k).replace(".", "-"): v for k, v in execute.items() if v is not _EXPR}
 
 
 def _closing(lines: list[str], start: int, mark: str) -> int:
@@ -127,9 +149,11 @@ def _inline_code(line: str, number: int, found: list[int], engines: set[str]) ->
     return _CODE_SPAN.sub(replace, line)
 
 
-def _read_cell(engine: str, header: str, body: list[str], where: Origin, line: int, reporter: Reporter) -> Cell:
-    """A cell's options (header first, then ``#|`` lines, which win) and its code."""
-    options = _header_options(header)
+def _read_cell(
+    engine: str, header: str, body: list[str], where: Origin, line: int, reporter: Reporter, defaults: dict[str, Any]
+) -> Cell:
+    """A cell's options (``defaults``, then its header, then its ``#|`` lines, which win) and its code."""
+    options = {**defaults, **_header_options(header)}
     yaml_lines: list[str] = []
     while len(yaml_lines) < len(body) and (m := _OPTION_LINE.match(body[len(yaml_lines)])):
         yaml_lines.append(m.group("yaml"))

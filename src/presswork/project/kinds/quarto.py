@@ -36,6 +36,9 @@ def detect(folder: Path) -> BookProject | None:
     if isinstance(book.get("site-url"), str) and book["site-url"].startswith(("http://", "https://")):
         settings["site_url"] = book["site-url"]
     project = BookProject("quarto", file, folder, settings, syntax={"quarto-cells"})
+    execute = data.get("execute")
+    if isinstance(execute, dict):  # Quarto's defaults for every cell (echo, eval, include, output...)
+        project.cell_defaults = {str(k).replace(".", "-"): v for k, v in execute.items()}
     seen: set[Path] = set()
     for key, appendix in (("chapters", False), ("appendices", True)):
         items = book.get(key)
