@@ -233,3 +233,9 @@ def test_execute_defaults_of_the_project_and_of_a_file(tmp_path: Path) -> None:
     doc, reporter = _read(root)
     assert [b.code for b in query(doc, CodeBlock)] == ["shown_by_cell()", "shown_by_file()"]
     assert not [w for w in reporter.warnings if w.pos is not None and w.pos.file == "more.qmd"]  # eval: false
+
+
+def test_watch_rebuilds_when_an_r_markdown_chapter_changes(tmp_path: Path) -> None:
+    from presswork.commands.watch import watched
+
+    assert watched(tmp_path / "intro.Rmd", tmp_path / "output", [tmp_path])
