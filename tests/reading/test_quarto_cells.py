@@ -239,3 +239,14 @@ def test_watch_rebuilds_when_an_r_markdown_chapter_changes(tmp_path: Path) -> No
     from presswork.commands.watch import watched
 
     assert watched(tmp_path / "intro.Rmd", tmp_path / "output", [tmp_path])
+
+
+def test_references_with_their_own_prefix_or_none(tmp_path: Path) -> None:
+    intro = (
+        "# A\n\n## Objects {#sec-objects}\n\n![The cycle](diagrams/base.png){#fig-a}\n\n"
+        "See [Section @sec-objects], [Fig. @fig-a], [-@fig-a] and @fig-a.\n"
+    )
+    (tmp_path / "presswork.toml").write_text("number_sections = true\n", encoding="utf-8")
+    doc, reporter = _read(_book(tmp_path, intro))
+    assert [plain_text(r.children) for r in query(doc, CrossRef)] == ["Section 1.1", "Fig. 1.1", "1.1", "Figure 1.1"]
+    assert not [w for w in reporter.warnings if w.category in ("link", "citation")]

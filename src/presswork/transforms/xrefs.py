@@ -9,7 +9,7 @@ from typing import Any
 from presswork.core.diagnostics import PressworkError, Reporter
 from presswork.core.tree import Chapter, CodeBlock, CrossRef, Figure, Heading, MathBlock, Pos, Table, Text, plain_text
 from presswork.core.walk import walk_with_positions
-from presswork.reading.crossrefs import XREF_PREFIXES, is_xref
+from presswork.reading.crossrefs import XREF_PREFIXES, is_xref, parse_cite
 
 __all__ = ["LISTING_CAPTION_KEYS", "check_targets", "listing_caption", "resolve_xrefs"]
 
@@ -112,7 +112,7 @@ def resolve_xrefs(chapters: list[Chapter], ids: dict[tuple[str, str], str], repo
             )
             reporter.warn(f"cross-reference @{node.target}: {why}; shown as ?@{node.target}", pos, "link")
             return Text(f"?@{node.target}")
-        return CrossRef(final, (Text(labels[final]),))
+        return CrossRef(final, (Text(_as_written(labels[final], plain_text(node.children))),))
 
     out = []
     for ch in chapters:
@@ -125,3 +125,21 @@ def resolve_xrefs(chapters: list[Chapter], ids: dict[tuple[str, str], str], repo
             )
         )
     return out
+
+
+#: The words that open a numbered label ("Figure 1.2"): a reference written with its own prefix replaces them.
+_LABEL_WORDS = ("Figure", "Table", "Section", "Chapter", "Equation", "Listing")
+
+
+def _as_written(label: str, written: str) -> str:
+    """``label`` as the reference asks for it: ``[Fig. @fig-x]`` gives "Fig. 1.2", ``[-@fig-x]`` gives "1.2"
+    (Quarto's own prefix and no prefix); ``@fig-x`` and ``[@fig-x]`` the label itself."""
+    if not written.startswith("["):
+        return label
+    (item,) = parse_cite(written) or (None,)
+    if item is None or not (item.prefix or item.suppress_author):
+        return label
+    word, space, number = label.partition(" ")
+    if not (space and word in _LABEL_WORDS and (number[:1].isalnum() or number.startswith("("))):
+        return label  # not numbered (a caption or a title): shown whole
+    return f"{item.prefix} {number}".strip() if item.prefix else number
