@@ -92,11 +92,18 @@ def test_targets_numbers_and_labels(tmp_path: Path, reader: str) -> None:
     assert from_json(to_json(doc)) == doc  # the new nodes round-trip through the tree JSON
 
 
-def test_unknown_ids_and_duplicate_ids_referred_to_are_errors_with_places(tmp_path: Path) -> None:
+def test_unknown_ids_show_as_quarto_does_and_duplicate_ids_referred_to_are_errors_with_places(tmp_path: Path) -> None:
     root = _book(tmp_path, {"a.md": "# A\n\nText.\n\nSee @fig-missing here.\n"})
-    with pytest.raises(PressworkError) as err:
-        read_project(root)
-    assert str(err.value.pos) == "a.md:5" and "@fig-missing" in str(err.value)
+    project = load_project(root)
+    reporter = Reporter()
+    doc = read_document(project, make_gate(project.config, load_theme("default", root), reporter), reporter)
+    assert "See ?@fig-missing here." in plain_text(doc.chapters[0].blocks[-1].children)  # type: ignore[attr-defined]
+    [warning] = [w for w in reporter.warnings if "@fig-missing" in w.message]
+    assert str(warning.pos) == "a.md:5"
+    from presswork.commands.cli import main
+
+    assert main(["check", str(root)]) == 0
+    assert main(["check", str(root), "--strict"]) == 1  # --strict: the warning is an error
     (root / "a.md").write_text("# A\n\n## X {#sec-x}\n", encoding="utf-8")
     (root / "b.md").write_text("# B\n\nText.\n\n## Y {#sec-x}\n", encoding="utf-8")
     # given twice but never referred to (a real Quarto book does this): a warning naming both places

@@ -212,7 +212,7 @@ def test_quarto_cell_options_give_the_figure_its_id_caption_and_alt(tmp_path: Pa
 
 
 def test_quarto_diagram_cells_are_not_reported_as_unrun_programs() -> None:
-    from presswork.reading.variables import quarto_cells
+    from presswork.reading.cells import quarto_cells
 
     reporter = Reporter()
     text = "```{mermaid}\ngraph LR; A-->B\n```\n\n```{python}\nprint(1)\n```\n"

@@ -13,6 +13,7 @@ WATCHED_SUFFIXES = (
     ".md",
     ".markdown",
     ".qmd",
+    ".rmd",
     ".toml",
     ".yml",
     ".yaml",

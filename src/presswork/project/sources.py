@@ -14,8 +14,9 @@ from presswork.project.assets import AssetGate
 from presswork.project.load import Project
 from presswork.reading import SourceFile, decode
 from presswork.reading.cache import read_cached
+from presswork.reading.cells import quarto_cells
 from presswork.reading.includes import Expanded, expand, has_includes
-from presswork.reading.variables import autodoc_directives, gitbook_tags, quarto_cells, substitute
+from presswork.reading.variables import autodoc_directives, gitbook_tags, substitute
 
 
 def read_sources(
@@ -58,8 +59,8 @@ def read_sources(
 
         syntax = project.book.syntax if project.book else set()
         text = substitute(text, config.variables, where)
-        if "quarto-cells" in syntax or path.suffix.lower() == ".qmd":
-            text = quarto_cells(text, where, reporter)
+        if "quarto-cells" in syntax or path.suffix.lower() in (".qmd", ".rmd"):
+            text = quarto_cells(text, where, reporter, project.book.cell_defaults if project.book else None)
         if "mkautodoc" in syntax:
             text = autodoc_directives(text, where, reporter)
         if "gitbook-tags" in syntax:

@@ -67,7 +67,7 @@ def parse_info(info: str) -> tuple[str, Attr]:
 def split_heading_attrs(text: str) -> tuple[str, Attr | None]:
     """``Title {#id .class}`` -> ("Title", Attr); text without a trailing brace group -> (text, None)."""
     m = _HEADING_ATTRS.search(text)
-    if not m or not re.search(r"[#.]|=", m.group("body")):
+    if not m or not re.search(r"[#.]|=|(?:^|\s)-(?:\s|$)", m.group("body")):  # {-}: Pandoc's short {.unnumbered}
         return text, None
     return text[: m.start()], parse_attr_braces(m.group("body"))
 

@@ -33,6 +33,11 @@ _NOTE_LABEL = re.compile(r"\[\^(?P<label>[^\]\s]+)\]")
 _TASK = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]+)\[[ xX]\]", re.M)
 _CAPTION = re.compile(r"^([ \t]*)Table:", re.M)
 _NUMBER_MARKER = re.compile(r"^((?:[ \t]*>)*[ \t]*)(\d{1,9})(?=[.)](?:[ \t]|$))", re.M)
+#: The ``callout-`` of a Quarto call-out (``::: callout-note``, ``::: {.callout-tip}``): markup, the kind is in the tree.
+_CALLOUT = re.compile(r"^([ \t>]*:{3,}[ \t]*\{?[ \t]*\.?)callout(?=[-\s}]|$)", re.M)
+#: How a Quarto call-out looks (``appearance="simple"``, ``collapse="true"``, ``icon=false``): presentation, not text.
+_CALLOUT_LOOK = re.compile(r"^[ \t>]*:{3,}[ \t]*\{[^}\n]*\}", re.M)
+_LOOK_ATTR = re.compile(r"""\b(?:appearance|collapse|icon)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s}]*)|\bcaption(?=\s*=)""")
 _ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.I)
 
 
@@ -78,6 +83,8 @@ def _clean(body: str) -> str:
     text = _NOTE_LABEL.sub(_blank, text)
     text = _TASK.sub(lambda m: m.group(1) + "   ", text)
     text = _CAPTION.sub(lambda m: m.group(1) + "      ", text)
+    text = _CALLOUT.sub(lambda m: m.group(1) + "       ", text)
+    text = _CALLOUT_LOOK.sub(lambda m: _LOOK_ATTR.sub(_blank, m.group(0)), text)
     text = _NUMBER_MARKER.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)  # list numbers: OrderedList.start
     text = _TAG.sub(_tag_values, text)
     return html.unescape(text) if "&" in text else text

@@ -114,7 +114,7 @@ def _split_text(text: str, keys: Collection[str]) -> list[Inline]:
         if not items or any(not i.key for i in items):
             continue
         plain(m.start())
-        if len(items) == 1 and is_xref(items[0].key) and not items[0].prefix and not items[0].suffix:
+        if len(items) == 1 and is_xref(items[0].key) and not items[0].suffix:  # [@fig-x], [Fig. @fig-x], [-@fig-x]
             out.append(CrossRef(items[0].key, (Text(m.group(0)),)))
         else:
             out.append(Cite(m.group(0), tuple(i.key for i in items), (Text(m.group(0)),)))

@@ -102,6 +102,7 @@ def _chapter(heading: Heading | None, blocks: Blocks, path: str, level: int, fal
         blocks=_shift(blocks, level),
         source_level=heading.level if heading else 1,
         title_pos=heading.pos if heading else None,
+        numbered=not (heading and {"unnumbered", "-"} & set(heading.attr.classes)),
     )
 
 

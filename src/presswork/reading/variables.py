@@ -1,4 +1,4 @@
-"""Text preprocessing before a file is read: ``{{ name }}`` variables, Quarto cells and plug-in directives.
+"""Text preprocessing before a file is read: ``{{ name }}`` variables and plug-in directives (Quarto cells: :mod:`presswork.reading.cells`).
 
 ``{{ name }}`` (and ``{{ extra.name }}`` in MkDocs books) takes its value from ``[variables]`` of
 the configuration (and MkDocs' ``extra``); never in code (fenced blocks and code spans) and never
@@ -19,9 +19,6 @@ from presswork.core.tree import Pos
 _VARIABLE = re.compile(r"(?<![{\\])\{\{\s*(?P<name>[A-Za-z_][\w.-]*)\s*\}\}(?!\})")
 _FENCE = re.compile(r"^ {0,3}(?P<mark>`{3,}|~{3,})(?P<info>.*)$")
 _CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
-_CELL = re.compile(r"^(?P<indent> {0,3})(?P<mark>`{3,})\s*\{(?P<engine>[A-Za-z][\w-]*)(?P<rest>[^}]*)\}\s*$")
-#: Quarto cells that are diagrams, not programs: drawn by presswork.transforms.diagrams, left as they are here.
-_DIAGRAM_CELLS = frozenset(("mermaid", "dot"))
 _AUTODOC = re.compile(r"^:::\s+(?P<ref>[A-Za-z_][\w.]*)\s*$")
 _TAG = re.compile(r"\{%-?\s*(?P<name>\w+)[^%]*?-?%\}")
 _RAW_TAGS = frozenset({"raw", "endraw"})
@@ -124,26 +121,6 @@ def _replace(text: str, variables: dict[str, str], pos: Pos) -> str:
         return variables[name]
 
     return _VARIABLE.sub(value, text)
-
-
-def quarto_cells(text: str, where: Origin, reporter: Reporter) -> str:
-    """Quarto's executable cells (```` ```{r} ````, ```` ```{python} ````) are not run: each is shown as
-    code in its language, with one warning."""
-    if "```" not in text or "{" not in text:
-        return text
-    out: list[str] = []
-    for number, line in enumerate(text.splitlines(keepends=True), start=1):
-        cell = _CELL.match(line.rstrip("\n"))
-        if cell and not cell.group("engine").startswith(".") and cell.group("engine").lower() not in _DIAGRAM_CELLS:
-            engine = cell.group("engine")
-            reporter.warn(
-                f"executable Quarto cell {{{engine}}} is not run: its code is shown, without its output",
-                where(number),
-                "quarto",
-            )
-            line = f"{cell.group('indent')}{cell.group('mark')}{engine}\n"
-        out.append(line)
-    return "".join(out)
 
 
 def autodoc_directives(text: str, where: Origin, reporter: Reporter) -> str:

@@ -39,7 +39,7 @@ def apply_transforms(
     chapters, ids = unique_ids(chapters)
     chapters = resolve_links(chapters, ids, reporter, config.content, config.site_url)
     chapters = number(chapters, config)
-    chapters = resolve_xrefs(chapters, ids)
+    chapters = resolve_xrefs(chapters, ids, reporter)
     chapters = apply_citations(chapters, bibliography, reporter, meta.language)
     chapters = resolve_assets(chapters, gate, reporter)
     chapters = apparatus(chapters, meta.language, config, reporter)  # index marks, glossary links

@@ -22,10 +22,12 @@ def appendix_letter(n: int) -> str:
 
 
 def chapter_numbers(chapters: list[Chapter]) -> list[str]:
-    """The number of each chapter: 1, 2, ... in order, and appendices lettered A, B, ..."""
+    """The number of each chapter: 1, 2, ... in order, and appendices lettered A, B, ...; "" for an unnumbered one."""
     out, main, appendices = [], 0, 0
     for ch in chapters:
-        if ch.appendix:
+        if not ch.numbered:
+            out.append("")
+        elif ch.appendix:
             appendices += 1
             out.append(appendix_letter(appendices))
         else:
@@ -41,7 +43,9 @@ def number(chapters: list[Chapter], config: Config) -> list[Chapter]:
     ("Listing 2.1"), per chapter (``number_figures``).
 
     Appendices are lettered (A, B, ... and sections "A.1") whether or not sections are
-    numbered; the other chapters are numbered 1, 2, ... in order."""
+    numbered; the other chapters are numbered 1, 2, ... in order. An unnumbered chapter
+    (``{.unnumbered}``) takes no number: its sections are not numbered and its figures are
+    "Figure 1", "Figure 2"... (as in Quarto)."""
     return [_number_chapter(ch, n, config) for ch, n in zip(chapters, chapter_numbers(chapters), strict=True)]
 
 
@@ -50,8 +54,11 @@ def _number_chapter(ch: Chapter, n: str, config: Config) -> Chapter:
     counters = [0] * 7
     labels = {"Figure": 0, "Table": 0, "eq": 0, "lst": 0}
 
+    def label(count: int) -> str:
+        return f"{n}.{count}" if n else str(count)
+
     def fix(node: Any, pos: Pos | None) -> Any:
-        if isinstance(node, Heading) and config.number_sections:
+        if isinstance(node, Heading) and config.number_sections and n:
             counters[node.level] += 1
             counters[node.level + 1 :] = [0] * (6 - node.level)
             return dataclasses.replace(node, number=".".join([n, *map(str, counters[2 : node.level + 1])]))
@@ -60,13 +67,13 @@ def _number_chapter(ch: Chapter, n: str, config: Config) -> Chapter:
         if isinstance(node, (Figure, Table)) and node.caption:
             kind = type(node).__name__
             labels[kind] += 1
-            return dataclasses.replace(node, label=f"{kind} {n}.{labels[kind]}")
+            return dataclasses.replace(node, label=f"{kind} {label(labels[kind])}")
         if isinstance(node, MathBlock) and node.attr.id.startswith("eq-"):
             labels["eq"] += 1
-            return dataclasses.replace(node, label=f"({n}.{labels['eq']})")
+            return dataclasses.replace(node, label=f"({label(labels['eq'])})")
         if isinstance(node, CodeBlock) and (node.attr.id.startswith("lst-") or listing_caption(node)):
             labels["lst"] += 1
-            return dataclasses.replace(node, label=f"Listing {n}.{labels['lst']}")
+            return dataclasses.replace(node, label=f"Listing {label(labels['lst'])}")
         return node
 
     numbered = dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix))

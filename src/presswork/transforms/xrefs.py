@@ -9,7 +9,7 @@ from typing import Any
 from presswork.core.diagnostics import PressworkError, Reporter
 from presswork.core.tree import Chapter, CodeBlock, CrossRef, Figure, Heading, MathBlock, Pos, Table, Text, plain_text
 from presswork.core.walk import walk_with_positions
-from presswork.reading.crossrefs import XREF_PREFIXES, is_xref
+from presswork.reading.crossrefs import XREF_PREFIXES, is_xref, parse_cite
 
 __all__ = ["LISTING_CAPTION_KEYS", "check_targets", "listing_caption", "resolve_xrefs"]
 
@@ -77,7 +77,7 @@ def _labels(chapters: list[Chapter]) -> dict[str, str]:
                 return node
             if isinstance(node, Heading):
                 labels[ident] = f"Section {node.number}" if node.number else plain_text(node.children)
-            elif isinstance(node, (Figure, Table)):
+            elif isinstance(node, (Figure, Table)) and (node.label or node.caption):  # uncaptioned: no number
                 kind = "Figure" if isinstance(node, Figure) else "Table"
                 labels[ident] = node.label or f"{kind} \u201c{plain_text(node.caption)}\u201d"
             elif isinstance(node, MathBlock):
@@ -90,10 +90,11 @@ def _labels(chapters: list[Chapter]) -> dict[str, str]:
     return labels
 
 
-def resolve_xrefs(chapters: list[Chapter], ids: dict[tuple[str, str], str]) -> list[Chapter]:
-    """Give every CrossRef its target's final id and label; an unknown id is an error at its line.
+def resolve_xrefs(chapters: list[Chapter], ids: dict[tuple[str, str], str], reporter: Reporter) -> list[Chapter]:
+    """Give every CrossRef its target's final id and label.
 
-    ``ids`` maps (source file, id as written) to the book id (see ``transforms.unique_ids``)."""
+    An unknown id is shown as ``?@id`` (as Quarto shows it) with a warning at its line (an error under
+    ``--strict``). ``ids`` maps (source file, id as written) to the book id (see ``transforms.unique_ids``)."""
     by_written = {written: final for (_source, written), final in ids.items() if is_xref(written)}
     labels = _labels(chapters)
     kinds = ", ".join(f"@{p}-" for p in XREF_PREFIXES)
@@ -103,12 +104,15 @@ def resolve_xrefs(chapters: list[Chapter], ids: dict[tuple[str, str], str]) -> l
             return node
         final = by_written.get(node.target)
         if final is None or final not in labels:
-            raise PressworkError(
-                f"cross-reference @{node.target}: no figure, table, section, equation or listing has the id "
-                f"{node.target!r} (cross-references are {kinds}; write the id as {{#{node.target}}} on the target)",
-                pos,
+            why = (
+                f"the figure or table with the id {node.target!r} has no caption, so it has no number (give it one)"
+                if final is not None
+                else f"no figure, table, section, equation or listing has the id {node.target!r} (cross-references "
+                f"are {kinds}; write the id as {{#{node.target}}} on the target)"
             )
-        return CrossRef(final, (Text(labels[final]),))
+            reporter.warn(f"cross-reference @{node.target}: {why}; shown as ?@{node.target}", pos, "link")
+            return Text(f"?@{node.target}")
+        return CrossRef(final, (Text(_as_written(labels[final], plain_text(node.children))),))
 
     out = []
     for ch in chapters:
@@ -121,3 +125,21 @@ def resolve_xrefs(chapters: list[Chapter], ids: dict[tuple[str, str], str]) -> l
             )
         )
     return out
+
+
+#: The words that open a numbered label ("Figure 1.2"): a reference written with its own prefix replaces them.
+_LABEL_WORDS = ("Figure", "Table", "Section", "Chapter", "Equation", "Listing")
+
+
+def _as_written(label: str, written: str) -> str:
+    """``label`` as the reference asks for it: ``[Fig. @fig-x]`` gives "Fig. 1.2", ``[-@fig-x]`` gives "1.2"
+    (Quarto's own prefix and no prefix); ``@fig-x`` and ``[@fig-x]`` the label itself."""
+    if not written.startswith("["):
+        return label
+    (item,) = parse_cite(written) or (None,)
+    if item is None or not (item.prefix or item.suppress_author):
+        return label
+    word, space, number = label.partition(" ")
+    if not (space and word in _LABEL_WORDS and (number[:1].isalnum() or number.startswith("("))):
+        return label  # not numbered (a caption or a title): shown whole
+    return f"{item.prefix} {number}".strip() if item.prefix else number

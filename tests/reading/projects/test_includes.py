@@ -11,8 +11,9 @@ from presswork.core.diagnostics import PressworkError, Reporter
 from presswork.core.tree import CodeBlock, Pos, plain_text
 from presswork.core.walk import query
 from presswork.project.assets import AssetGate
+from presswork.reading.cells import quarto_cells
 from presswork.reading.includes import expand
-from presswork.reading.variables import autodoc_directives, quarto_cells, substitute
+from presswork.reading.variables import autodoc_directives, substitute
 
 RS = "# #![allow(unused)]\n// ANCHOR: main\nfn main() {\n    let x = 1;\n}\n// ANCHOR_END: main\n// ANCHOR: other\nfn other() {}\n// ANCHOR_END: other\n"
 

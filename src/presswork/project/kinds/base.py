@@ -37,6 +37,8 @@ class BookProject:
     #: Plug-in syntax handled before reading: "quarto-cells" (executable cells), "mkautodoc" (``::: module.Name``),
     #: "gitbook-tags" (``{% raw %}`` and other template tags).
     syntax: set[str] = field(default_factory=set)
+    #: Options every executable cell starts from (Quarto's ``execute: echo: false`` in ``_quarto.yml``).
+    cell_defaults: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

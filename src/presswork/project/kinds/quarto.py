@@ -1,4 +1,4 @@
-"""Quarto books: ``_quarto.yml`` (``book: title, author, chapters, appendices``, parts), chapters in .md or plain .qmd."""
+"""Quarto books: ``_quarto.yml`` (``book: title, author, chapters, appendices``, parts), chapters in .md, .qmd or .Rmd."""
 
 from __future__ import annotations
 
@@ -36,6 +36,9 @@ def detect(folder: Path) -> BookProject | None:
     if isinstance(book.get("site-url"), str) and book["site-url"].startswith(("http://", "https://")):
         settings["site_url"] = book["site-url"]
     project = BookProject("quarto", file, folder, settings, syntax={"quarto-cells"})
+    execute = data.get("execute")
+    if isinstance(execute, dict):  # Quarto's defaults for every cell (echo, eval, include, output...)
+        project.cell_defaults = {str(k).replace(".", "-"): v for k, v in execute.items()}
     seen: set[Path] = set()
     for key, appendix in (("chapters", False), ("appendices", True)):
         items = book.get(key)
@@ -56,7 +59,7 @@ def _add(
     for item in items:
         if isinstance(item, dict) and "chapters" in item:
             title = str(item.get("part") or "")
-            part_file = folder / title if title.endswith((".qmd", ".md")) else None
+            part_file = folder / title if title.lower().endswith((".qmd", ".md", ".rmd")) else None
             if part_file is not None and part_file.is_file():  # a part page: its file opens the part
                 name = title
                 title = _file_title(part_file, folder) or Path(name).stem
@@ -81,8 +84,8 @@ def _add(
             continue
         if not path.is_file():
             raise PressworkError(f"chapter file {item!r} listed in the book does not exist", where())
-        if path.suffix.lower() not in (".md", ".qmd", ".markdown"):
-            project.notes.append((display, 0, f"chapter {item!r} is not Markdown (.md/.qmd); left out"))
+        if path.suffix.lower() not in (".md", ".qmd", ".markdown", ".rmd"):  # R Markdown: Markdown with knitr cells
+            project.notes.append((display, 0, f"chapter {item!r} is not Markdown (.md/.qmd/.Rmd); left out"))
             continue
         seen.add(path)
         project.entries.append(Entry(path, "", part, appendix))

@@ -359,7 +359,7 @@ class _Converter:
             self.warn("fenced div ':::' is never closed (closed at the end of its container)", pos.line, "markdown")
         kind = admonition_kind(attr.classes)
         if kind is not None:
-            title = title or (Text(attr.get("title") or kind.capitalize()),)
+            title = title or (Text(attr.get("title") or attr.get("caption") or kind.capitalize()),)  # Quarto: both
             return Admonition(kind, title, body, pos=pos)
         return Div(attr, body, pos=pos)
 
@@ -535,7 +535,7 @@ class _Converter:
                 attr = self.safe_attr(parse_attr_braces(m.group(1)), "img")
                 out[-1] = Image(
                     prev.src,
-                    prev.alt,
+                    attr.get("fig-alt") or prev.alt,  # Quarto's alt text of a figure (its caption is the brackets)
                     prev.title,
                     Attr(attr.id or prev.attr.id, prev.attr.classes + attr.classes, prev.attr.kv + attr.kv),
                 )

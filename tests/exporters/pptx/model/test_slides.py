@@ -269,3 +269,12 @@ def test_columns_div_makes_one_two_column_box() -> None:
         "Weigh them:",
         "Then decide.",
     ]
+
+
+def test_highlighting_yaml_whose_tokens_no_style_lists() -> None:
+    """Pygments' YAML lexer emits ``Literal.Scalar.Plain``, a subtype no style names: it takes its parent's colours."""
+    from presswork.exporters.pptx.model.slides import highlight
+
+    lines = highlight("Package: demo\nDepends:\n    R (>= 3.5)\n", "yaml")
+    assert "".join(t.text for t in lines[0]) == "Package: demo"
+    assert "".join(t.text for t in lines[2]) == "    R (>= 3.5)"

@@ -486,6 +486,8 @@ def highlight(code: str, language: str, style: str = "friendly") -> list[tuple[T
     st = get_style_by_name(style)
     lines: list[list[Token]] = [[]]
     for ttype, value in token_runs(code.expandtabs(4), language):  # joins to exactly the code
+        while not st.styles_token(ttype) and ttype.parent is not None:  # a subtype no style lists (YAML's
+            ttype = ttype.parent  # Literal.Scalar.Plain) takes its parent's colours
         s = st.style_for_token(ttype)
         for k, part in enumerate(value.split("\n")):
             if k:
