@@ -7,9 +7,13 @@ import re
 import zipfile
 from pathlib import Path
 
-from presswork.build.pipeline import build, read_project
+from presswork.build.pipeline import build, read_document, read_project
+from presswork.core.diagnostics import Reporter
 from presswork.core.tree import CodeBlock, CrossRef, plain_text
 from presswork.core.walk import query
+from presswork.project.gate import make_gate
+from presswork.project.load import load_project
+from presswork.project.theme import load_theme
 from tests.support.outputs import pdf_text, pptx_text
 
 
@@ -71,3 +75,53 @@ def test_mdbook_listing_in_every_format(tmp_path: Path) -> None:
     assert "Listing 1-1: A main function that greets" in deck and "Filename: src/main.rs" in deck
     site = "".join(p.read_text(encoding="utf-8") for p in (out / "fixture-site").glob("*.html"))
     assert 'id="listing-1-1"' in site and "Filename: <code>src/main.rs</code>" in site
+
+
+HIDDEN = """# Hidden
+
+```rust,ignore
+# #![allow(unused)]
+# fn main() {
+#[derive(Debug)]
+struct Shown;
+    # let indented_hidden = 1;
+## [not_an_attribute]
+#
+# }
+```
+
+```python
+~import secret_module
+print("visible")
+```
+
+```python,hidelines=!!!
+!!!local_secret()
+print("also visible")
+```
+"""
+
+
+def test_mdbook_hides_rustdoc_lines_and_configured_prefixes(tmp_path: Path) -> None:
+    book = _mdbook(tmp_path, {"hidden": HIDDEN}, '[output.html.code.hidelines]\npython = "~"\n')
+    build(book, formats=["pdf"])
+    text = pdf_text(book / "output" / "fixture.pdf")
+    assert "#[derive(Debug)]" in text and "struct Shown;" in text and "# [not_an_attribute]" in text
+    for hidden in ("allow(unused)", "fn main", "indented_hidden", "secret_module", "local_secret"):
+        assert hidden not in text
+    assert 'print("visible")' in text and 'print("also visible")' in text
+
+
+def test_hidden_lines_are_not_lost_words_and_other_books_keep_them(tmp_path: Path) -> None:
+    (tmp_path / "m").mkdir()
+    project = load_project(_mdbook(tmp_path / "m", {"hidden": HIDDEN}))
+    reporter = Reporter()
+    doc = read_document(project, make_gate(project.config, load_theme("default", project.root), reporter), reporter)
+    code = query(doc, CodeBlock)[0].code
+    assert "fn main" not in code and code.startswith("#[derive(Debug)]")
+    assert reporter.warnings == []
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "presswork.toml").write_text('title = "Plain"\n', encoding="utf-8")
+    (plain / "a.md").write_text(HIDDEN, encoding="utf-8")
+    assert "# fn main() {" in query(read_project(plain), CodeBlock)[0].code  # outside mdBook it is code
