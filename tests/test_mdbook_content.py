@@ -4,6 +4,7 @@ chosen by language, figures with their captions and EPUB page markers between wo
 from __future__ import annotations
 
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -125,3 +126,61 @@ def test_hidden_lines_are_not_lost_words_and_other_books_keep_them(tmp_path: Pat
     (plain / "presswork.toml").write_text('title = "Plain"\n', encoding="utf-8")
     (plain / "a.md").write_text(HIDDEN, encoding="utf-8")
     assert "# fn main() {" in query(read_project(plain), CodeBlock)[0].code  # outside mdBook it is code
+
+
+def _output(book: Path, ext: str) -> Path:
+    """The one output of ``book`` with extension ``ext``."""
+    (found,) = (book / "output").glob(f"*.{ext}")
+    return found
+
+
+def _pdf_fonts(pdf: Path) -> set[str]:
+    """The base names of the fonts embedded in ``pdf`` (``Noto-Serif-CJK-SC``), subset prefixes dropped."""
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return {line.split()[0].split("+")[-1] for line in out.splitlines()[2:] if line.strip()}
+
+
+CJK_CHAPTER = """# 第一章 直角
+
+这是简体中文的段落：直角、骨、说。日语：<span lang="ja">直角の骨</span>。
+
+## 小节 <span lang="ko">한국어 직각</span>
+
+```
+代码 说明
+```
+"""
+
+
+def test_cjk_faces_follow_the_book_language_and_spans(tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    (tmp_path / "hans").mkdir()
+    book = _mdbook(tmp_path / "hans", {"one": CJK_CHAPTER})
+    (book / "book.toml").write_text('[book]\ntitle = "简体书"\nlanguage = "zh-Hans"\n', encoding="utf-8")
+    build(book, formats=["pdf", "epub", "pptx"])
+    fonts = _pdf_fonts(_output(book, "pdf"))
+    assert {"Noto-Serif-CJK-SC", "Noto-Sans-Mono-CJK-SC", "Noto-Serif-CJK-JP"} <= fonts  # JP: the Japanese span
+    assert "Noto-Sans-CJK-KR-Bold" in fonts  # the Korean span of the heading keeps the heading's face
+    assert not {f for f in fonts if "CJK-JP" in f} - {"Noto-Serif-CJK-JP"}  # the cover and headings are SC
+    with zipfile.ZipFile(_output(book, "epub")) as z:
+        css = next(z.read(n).decode() for n in z.namelist() if n.endswith("book.css"))
+        xhtml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    assert '"Noto Serif CJK SC"' in css and "CJK JP" in css.split("[lang]:lang(ja)")[1]
+    assert '<span lang="ja">直角の骨</span>' in xhtml
+    faces = {}
+    for slide in Presentation(str(_output(book, "pptx"))).slides:
+        for el in slide.element.iter("{*}r"):
+            text = "".join(t.text or "" for t in el.iter("{*}t"))
+            ea = el.find("{*}rPr/{*}ea")
+            if ea is not None:
+                faces[text] = ea.get("typeface")
+    assert faces["直角の骨"] == "Yu Gothic" and faces.get("代码 说明", "Microsoft YaHei") == "Microsoft YaHei"
+    assert {faces[t] for t in faces if "简体中文" in t} == {"Microsoft YaHei"}
+
+    (tmp_path / "hant").mkdir()
+    book = _mdbook(tmp_path / "hant", {"one": "# 第一章\n\n這是繁體中文：直角、骨、說。\n"})
+    (book / "book.toml").write_text('[book]\ntitle = "繁體書"\nlanguage = "zh-TW"\n', encoding="utf-8")
+    build(book, formats=["pdf"])
+    fonts = _pdf_fonts(_output(book, "pdf"))
+    assert "Noto-Serif-CJK-TC" in fonts and not [f for f in fonts if re.search("CJK-(JP|SC|KR)", f)]

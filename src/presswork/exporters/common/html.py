@@ -549,7 +549,8 @@ class HtmlRenderer:
         inner = self.inlines(node.children)
         if "mark" in node.attr.classes:
             return f"<mark{attrs(id=node.attr.id, class_=' '.join(classes))}>{inner}</mark>"
-        return f"<span{attrs(id=node.attr.id, class_=' '.join(classes))}>{inner}</span>"
+        lang = node.attr.get("lang") or ""
+        return f"<span{attrs(id=node.attr.id, class_=' '.join(classes), lang=lang)}>{inner}</span>"
 
     def CrossRef(self, node: CrossRef) -> str:
         href = self.link_href("#" + node.target)

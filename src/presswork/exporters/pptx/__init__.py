@@ -87,7 +87,10 @@ class PptxExporter(Exporter[PptxOptions]):
         # The deck model: book-wide slides made afresh, each chapter's slides kept from an earlier build when
         # its key (incremental.py) is the same, else laid out now (and kept once written).
         cache = DeckCache(
-            ctx.gate.root, ctx.gate, (repr(opts), str(level), footer, hashlib.sha256(template).digest()), frame
+            ctx.gate.root,
+            ctx.gate,
+            (repr(opts), str(level), footer, hashlib.sha256(template).digest(), doc.meta.language or ""),
+            frame,
         )
         items: list[Slide | ChapterDeck | tuple[Pending, list[Slide]]] = list(front_slides(doc, frame, deck_opts))
         counter = [0]
@@ -116,6 +119,7 @@ class PptxExporter(Exporter[PptxOptions]):
         pictures.log = None
 
         writer = DeckWriter(prs, layouts, frame, pictures, deck_cover(doc, ctx, prs))
+        writer.shapes.language = writer.language = doc.meta.language or ""
         number = 0
         for item in items:
             if isinstance(item, Slide):
