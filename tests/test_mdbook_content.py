@@ -184,3 +184,23 @@ def test_cjk_faces_follow_the_book_language_and_spans(tmp_path: Path) -> None:
     build(book, formats=["pdf"])
     fonts = _pdf_fonts(_output(book, "pdf"))
     assert "Noto-Serif-CJK-TC" in fonts and not [f for f in fonts if re.search("CJK-(JP|SC|KR)", f)]
+
+
+def _marked(text: str, offset: int) -> str:
+    """``text`` in a chapter section with a page-break marker at counted character ``offset``, as plain text
+    with the marker shown as ``|``."""
+    from presswork.exporters.common.pagination import PageStart
+    from presswork.exporters.epub.pagelist import add_markers
+
+    section = f'<section xmlns="http://www.w3.org/1999/xhtml"><p data-block="0">{text}</p></section>'
+    xhtml = add_markers(section, [PageStart("7", "ch", 0, offset)])
+    assert 'aria-label="7"' in xhtml
+    return re.sub(r"<span[^>]*pagebreak[^>]*/>|<span[^>]*pagebreak[^>]*></span>", "|", xhtml).split(">", 2)[2]
+
+
+def test_epub_page_markers_fall_between_words() -> None:
+    # "The line in-|tersects": the print page starts inside the hyphenated word
+    assert _marked("The line intersects the circle.", 9).startswith("The line |intersects the")
+    assert _marked("The line intersects the circle.", 15).startswith("The line intersects| the")
+    assert _marked("The line intersects the circle.", 7).startswith("The line |intersects")  # already between
+    assert _marked("直角三角形的斜边", 2).startswith("直角|三角形")  # CJK characters are words of their own
