@@ -10,7 +10,7 @@ from pathlib import Path
 
 from presswork.build.pipeline import build, read_document, read_project
 from presswork.core.diagnostics import Reporter
-from presswork.core.tree import CodeBlock, CrossRef, plain_text
+from presswork.core.tree import CodeBlock, CrossRef, Figure, Span, plain_text
 from presswork.core.walk import query
 from presswork.project.gate import make_gate
 from presswork.project.load import load_project
@@ -204,3 +204,43 @@ def test_epub_page_markers_fall_between_words() -> None:
     assert _marked("The line intersects the circle.", 15).startswith("The line intersects| the")
     assert _marked("The line intersects the circle.", 7).startswith("The line |intersects")  # already between
     assert _marked("直角三角形的斜边", 2).startswith("直角|三角形")  # CJK characters are words of their own
+
+
+def test_image_and_caption_span_are_one_numbered_figure(tmp_path: Path) -> None:
+    from PIL import Image as PILImage
+
+    filler = "\n\n".join(f"Paragraph {i} of words that fill the page before the picture comes." for i in range(30))
+    book = _mdbook(
+        tmp_path,
+        {
+            "one": f"""# One
+
+As Figure 1-1 shows, the square is red.
+
+{filler}
+
+<img alt="A red square" src="img/red.png"
+class="center" style="width: 50%;" />
+
+<span class="caption">Figure 1-1: A red square on the `stack`</span>
+
+After the figure.
+"""
+        },
+    )
+    (book / "src" / "img").mkdir()
+    PILImage.new("RGB", (400, 300), (200, 30, 30)).save(book / "src" / "img" / "red.png")
+    doc = read_project(book)
+    (figure,) = query(doc, Figure)
+    assert (figure.label, figure.attr.id) == ("Figure 1-1", "figure-1-1")
+    assert plain_text(figure.caption) == "A red square on the stack"
+    assert [r.target for r in query(doc, CrossRef)] == ["figure-1-1"]
+    assert not [p for p in query(doc, Span) if "caption" in p.attr.classes]
+    build(book, formats=["pdf"])
+    pdf = _output(book, "pdf")
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    page = int(listing.splitlines()[2].split()[0])
+    text = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Figure 1-1 A red square on the stack" in re.sub(r"\s+", " ", text)  # beside its image, labelled once

@@ -1,19 +1,22 @@
 """mdBook's ``<Listing number="2-1" file-name="src/main.rs" caption="...">`` (the Rust book's listings) read
-as one captioned, numbered code listing: the code block it wraps, with its number, file name and caption."""
+as one captioned, numbered code listing: the code block it wraps, with its number, file name and caption;
+and figures whose caption the author opened with their number ("Figure 4-1: ...") numbered so."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
 
-from presswork.core.tree import Attr, Block, CodeBlock, Inlines
+from presswork.core.tree import Attr, Block, CodeBlock, Figure, Inlines, Text
 
-__all__ = ["LISTING_ELEMENT", "listing_id", "make_listing"]
+__all__ = ["LISTING_ELEMENT", "author_numbered_figure", "listing_id", "make_listing"]
 
 #: The component's name as mdBook books write it (PascalCase; ``<listing>`` is an obsolete HTML element).
 LISTING_ELEMENT = "Listing"
 
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+#: The number an author wrote at the start of a figure's caption ("Figure 4-1: ").
+_FIGURE_NUMBER = re.compile(r"^\s*Figure\s+(\d+(?:[-.]\d+)+)\s*[:.]\s*")
 
 
 def listing_id(number: str) -> str:
@@ -42,3 +45,19 @@ def make_listing(attrs: dict[str, str], blocks: list[Block], caption: Inlines) -
     out = list(blocks)
     out[at] = dataclasses.replace(code, attr=attr, caption=caption or code.caption)
     return out
+
+
+def author_numbered_figure(figure: Figure) -> Figure:
+    """``figure`` numbered as its caption says ("Figure 4-1: The stack" -> number "4-1", id ``figure-4-1``,
+    caption "The stack"); other figures as they are."""
+    first = figure.caption[0] if figure.caption else None
+    m = _FIGURE_NUMBER.match(first.text) if isinstance(first, Text) else None
+    if m is None or figure.attr.get("number"):
+        return figure
+    assert isinstance(first, Text)
+    rest = first.text[m.end() :]
+    caption = ((Text(rest),) if rest else ()) + figure.caption[1:]
+    number = m.group(1)
+    ident = figure.attr.id or ("figure-" + _UNSAFE_ID.sub("-", number))
+    attr = Attr(ident, figure.attr.classes, (*figure.attr.kv, ("number", number)))
+    return dataclasses.replace(figure, caption=caption or figure.caption, attr=attr)

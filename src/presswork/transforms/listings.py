@@ -1,5 +1,5 @@
-"""Mentions of numbered listings in prose ("as Listing 2-1 shows") made cross-references to those listings,
-as mdBook books refer to their ``<Listing number="2-1">`` by text."""
+"""Mentions of numbered listings and figures in prose ("as Listing 2-1 shows", "like Figure 4-2") made
+cross-references to them, as mdBook books refer to their ``<Listing number="2-1">`` and figures by text."""
 
 from __future__ import annotations
 
@@ -7,21 +7,22 @@ import dataclasses
 import re
 from typing import Any
 
-from presswork.core.tree import Chapter, Code, CodeBlock, CrossRef, Heading, Inline, Link, Text, plain_text
+from presswork.core.tree import Chapter, Code, CodeBlock, CrossRef, Figure, Heading, Inline, Link, Text, plain_text
 from presswork.core.walk import iter_nodes, walk
 
 __all__ = ["link_listing_mentions"]
 
-_MENTION = re.compile(r"\bListing (\d+-\d+)\b")
+_MENTION = re.compile(r"\b(Listing|Figure) (\d+-\d+)\b")
 
 
 def link_listing_mentions(chapters: list[Chapter]) -> list[Chapter]:
-    """Every "Listing N-M" of the text (not in code, links or headings) made a CrossRef to the listing the
-    author numbered "N-M" (its final id), when the book has one; other text is left alone."""
+    """Every "Listing N-M" and "Figure N-M" of the text (not in code, links or headings) made a CrossRef to
+    the listing or figure the author numbered "N-M" (its final id), when the book has one; other text is
+    left alone."""
     targets = {
-        number: node.attr.id
+        ("Listing" if isinstance(node, CodeBlock) else "Figure", number): node.attr.id
         for node in iter_nodes(tuple(ch.blocks for ch in chapters))
-        if isinstance(node, CodeBlock) and node.attr.id and (number := node.attr.get("number"))
+        if isinstance(node, (CodeBlock, Figure)) and node.attr.id and (number := node.attr.get("number"))
     }
     if not targets:
         return chapters
@@ -30,7 +31,7 @@ def link_listing_mentions(chapters: list[Chapter]) -> list[Chapter]:
         out: list[Inline] = []
         at = 0
         for m in _MENTION.finditer(text):
-            target = targets.get(m.group(1))
+            target = targets.get((m.group(1), m.group(2)))
             if target is None:
                 continue
             if m.start() > at:
@@ -45,11 +46,17 @@ def link_listing_mentions(chapters: list[Chapter]) -> list[Chapter]:
         if isinstance(node, (Link, CrossRef, Code, Heading, CodeBlock)):
             return _unlinked(node) if isinstance(node, Link) else node
         children = getattr(node, "children", None)
-        if not isinstance(children, tuple) or not any(isinstance(c, Text) and "Listing " in c.text for c in children):
+        if not isinstance(children, tuple) or not any(
+            isinstance(c, Text) and ("Listing " in c.text or "Figure " in c.text) for c in children
+        ):
             return node
         new: list[Inline] = []
         for child in children:
-            new.extend(split(child.text) if isinstance(child, Text) and "Listing " in child.text else [child])
+            new.extend(
+                split(child.text)
+                if isinstance(child, Text) and ("Listing " in child.text or "Figure " in child.text)
+                else [child]
+            )
         return dataclasses.replace(node, children=tuple(new))
 
     return [dataclasses.replace(ch, blocks=walk(ch.blocks, fix)) for ch in chapters]
