@@ -10,7 +10,7 @@ from pathlib import Path
 
 from presswork.build.pipeline import build, read_document, read_project
 from presswork.core.diagnostics import Reporter
-from presswork.core.tree import CodeBlock, CrossRef, Figure, Span, plain_text
+from presswork.core.tree import CodeBlock, CrossRef, Figure, Span, Table, plain_text
 from presswork.core.walk import query
 from presswork.project.gate import make_gate
 from presswork.project.load import load_project
@@ -224,22 +224,44 @@ class="center" style="width: 50%;" />
 
 <span class="caption">Figure 1-1: A red square on the `stack`</span>
 
-After the figure.
+After the figure, Figure 1-2 and Table 1-1.
+
+<img alt="Another `red` square" src="img/red.png" class="center" />
+
+<span class="caption">Figure 1-2: The same square</span>
+
+<figure>
+
+<img src="img/red.png" alt="A third square" />
+
+<figcaption>Figure 1-3: A square in a figure element</figcaption>
+
+</figure>
+
+<span class="caption">Table 1-1: Colours</span>
+
+| Name | Value |
+|------|-------|
+| red  | 200   |
 """
         },
     )
     (book / "src" / "img").mkdir()
     PILImage.new("RGB", (400, 300), (200, 30, 30)).save(book / "src" / "img" / "red.png")
     doc = read_project(book)
-    (figure,) = query(doc, Figure)
+    figure, second, third = query(doc, Figure)
     assert (figure.label, figure.attr.id) == ("Figure 1-1", "figure-1-1")
     assert plain_text(figure.caption) == "A red square on the stack"
-    assert [r.target for r in query(doc, CrossRef)] == ["figure-1-1"]
+    assert (second.label, plain_text(second.caption)) == ("Figure 1-2", "The same square")
+    assert (third.label, plain_text(third.caption)) == ("Figure 1-3", "A square in a figure element")
+    (table,) = query(doc, Table)
+    assert (table.label, table.attr.id, plain_text(table.caption)) == ("Table 1-1", "table-1-1", "Colours")
+    assert [r.target for r in query(doc, CrossRef)] == ["figure-1-1", "figure-1-2", "table-1-1"]
     assert not [p for p in query(doc, Span) if "caption" in p.attr.classes]
     build(book, formats=["pdf"])
     pdf = _output(book, "pdf")
     listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
-    page = int(listing.splitlines()[2].split()[0])
+    page = int(listing.splitlines()[2].split()[0])  # the first figure's image
     text = subprocess.run(
         ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout

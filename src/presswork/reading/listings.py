@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import TypeVar
 
-from presswork.core.tree import Attr, Block, CodeBlock, Figure, Inlines, Text
+from presswork.core.tree import Attr, Block, CodeBlock, Figure, Inlines, Table, Text
 
-__all__ = ["LISTING_ELEMENT", "author_numbered_figure", "listing_id", "make_listing"]
+__all__ = ["LISTING_ELEMENT", "author_numbered", "listing_id", "make_listing"]
+
+N = TypeVar("N", bound=Figure | Table)
 
 #: The component's name as mdBook books write it (PascalCase; ``<listing>`` is an obsolete HTML element).
 LISTING_ELEMENT = "Listing"
 
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
-#: The number an author wrote at the start of a figure's caption ("Figure 4-1: ").
-_FIGURE_NUMBER = re.compile(r"^\s*Figure\s+(\d+(?:[-.]\d+)+)\s*[:.]\s*")
+#: The number an author wrote at the start of a figure's or table's caption ("Figure 4-1: ", "Table B-2: ").
+_AUTHOR_NUMBER = re.compile(r"^\s*(?P<kind>Figure|Table)\s+(?P<number>[0-9A-Z]+(?:[-.]\d+)+)\s*[:.]\s*")
 
 
 def listing_id(number: str) -> str:
@@ -47,17 +50,18 @@ def make_listing(attrs: dict[str, str], blocks: list[Block], caption: Inlines) -
     return out
 
 
-def author_numbered_figure(figure: Figure) -> Figure:
-    """``figure`` numbered as its caption says ("Figure 4-1: The stack" -> number "4-1", id ``figure-4-1``,
-    caption "The stack"); other figures as they are."""
-    first = figure.caption[0] if figure.caption else None
-    m = _FIGURE_NUMBER.match(first.text) if isinstance(first, Text) else None
-    if m is None or figure.attr.get("number"):
-        return figure
+def author_numbered(node: N) -> N:
+    """A figure or table numbered as its caption says ("Figure 4-1: The stack" -> number "4-1", id
+    ``figure-4-1``, caption "The stack"); a caption of another kind ("Table" under a figure) or without a
+    number leaves it as it is."""
+    first = node.caption[0] if node.caption else None
+    m = _AUTHOR_NUMBER.match(first.text) if isinstance(first, Text) else None
+    if m is None or node.attr.get("number") or m.group("kind") != type(node).__name__:
+        return node
     assert isinstance(first, Text)
     rest = first.text[m.end() :]
-    caption = ((Text(rest),) if rest else ()) + figure.caption[1:]
-    number = m.group(1)
-    ident = figure.attr.id or ("figure-" + _UNSAFE_ID.sub("-", number))
-    attr = Attr(ident, figure.attr.classes, (*figure.attr.kv, ("number", number)))
-    return dataclasses.replace(figure, caption=caption or figure.caption, attr=attr)
+    caption = ((Text(rest),) if rest else ()) + node.caption[1:]
+    number = m.group("number")
+    ident = node.attr.id or (f"{m.group('kind').lower()}-" + _UNSAFE_ID.sub("-", number))
+    attr = Attr(ident, node.attr.classes, (*node.attr.kv, ("number", number)))
+    return dataclasses.replace(node, caption=caption or node.caption, attr=attr)

@@ -7,22 +7,35 @@ import dataclasses
 import re
 from typing import Any
 
-from presswork.core.tree import Chapter, Code, CodeBlock, CrossRef, Figure, Heading, Inline, Link, Text, plain_text
+from presswork.core.tree import (
+    Chapter,
+    Code,
+    CodeBlock,
+    CrossRef,
+    Figure,
+    Heading,
+    Inline,
+    Link,
+    Table,
+    Text,
+    plain_text,
+)
 from presswork.core.walk import iter_nodes, walk
 
 __all__ = ["link_listing_mentions"]
 
-_MENTION = re.compile(r"\b(Listing|Figure) (\d+-\d+)\b")
+_MENTIONED = re.compile(r"(?:Listing|Figure|Table) ")
+_MENTION = re.compile(r"\b(Listing|Figure|Table) ([0-9A-Z]+-\d+)\b")
 
 
 def link_listing_mentions(chapters: list[Chapter]) -> list[Chapter]:
-    """Every "Listing N-M" and "Figure N-M" of the text (not in code, links or headings) made a CrossRef to
-    the listing or figure the author numbered "N-M" (its final id), when the book has one; other text is
+    """Every "Listing N-M", "Figure N-M" and "Table N-M" of the text (not in code, links or headings) made a CrossRef to
+    the listing, figure or table the author numbered "N-M" (its final id), when the book has one; other text is
     left alone."""
     targets = {
-        ("Listing" if isinstance(node, CodeBlock) else "Figure", number): node.attr.id
+        ("Listing" if isinstance(node, CodeBlock) else type(node).__name__, number): node.attr.id
         for node in iter_nodes(tuple(ch.blocks for ch in chapters))
-        if isinstance(node, (CodeBlock, Figure)) and node.attr.id and (number := node.attr.get("number"))
+        if isinstance(node, (CodeBlock, Figure, Table)) and node.attr.id and (number := node.attr.get("number"))
     }
     if not targets:
         return chapters
@@ -47,16 +60,12 @@ def link_listing_mentions(chapters: list[Chapter]) -> list[Chapter]:
             return _unlinked(node) if isinstance(node, Link) else node
         children = getattr(node, "children", None)
         if not isinstance(children, tuple) or not any(
-            isinstance(c, Text) and ("Listing " in c.text or "Figure " in c.text) for c in children
+            isinstance(c, Text) and _MENTIONED.search(c.text) for c in children
         ):
             return node
         new: list[Inline] = []
         for child in children:
-            new.extend(
-                split(child.text)
-                if isinstance(child, Text) and ("Listing " in child.text or "Figure " in child.text)
-                else [child]
-            )
+            new.extend(split(child.text) if isinstance(child, Text) and _MENTIONED.search(child.text) else [child])
         return dataclasses.replace(node, children=tuple(new))
 
     return [dataclasses.replace(ch, blocks=walk(ch.blocks, fix)) for ch in chapters]

@@ -59,7 +59,7 @@ from presswork.core.tree import (
     plain_text,
 )
 from presswork.reading.attrs import admonition_kind, parse_attr_braces, parse_info, split_heading_attrs
-from presswork.reading.blocks import BlockBuilder, attach_captions, remove_keeping_tail
+from presswork.reading.blocks import BlockBuilder, attach_captions, figure_of, remove_keeping_tail
 from presswork.reading.gfm.nodes import Node, build
 from presswork.reading.gfm.parser import make_parser, nesting_limit
 from presswork.reading.html import html_root, is_unknown
@@ -494,6 +494,9 @@ class _Converter:
             return
         if lower == "blockquote":
             parent.blocks.append(BlockQuote(blocks, pos=pos))
+            return
+        if lower == "figure" and (figure := figure_of(blocks)) is not None:
+            parent.blocks.append(figure)
             return
         attr = self.html.attr(element) if lower == "div" else self.html.attr(element, extra=(lower,))
         parent.blocks.append(Div(attr, blocks, pos=pos))
