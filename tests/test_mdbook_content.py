@@ -266,3 +266,12 @@ After the figure, Figure 1-2 and Table 1-1.
         ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Figure 1-1 A red square on the stack" in re.sub(r"\s+", " ", text)  # beside its image, labelled once
+
+
+def test_a_chinese_mdbook_without_language_is_set_in_sc(tmp_path: Path) -> None:
+    # mdBook's language defaults to "en"; a Chinese translation that never sets it is still Chinese
+    book = _mdbook(tmp_path, {"one": "# 第一章\n\n这是简体中文的段落：直角、骨、说、这个程序。\n"})
+    (book / "book.toml").write_text('[book]\ntitle = "Rust 程序设计语言"\n', encoding="utf-8")
+    build(book, formats=["pdf"])
+    fonts = _pdf_fonts(_output(book, "pdf"))
+    assert "Noto-Serif-CJK-SC" in fonts and not [f for f in fonts if "CJK-JP" in f]

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from presswork.core.tree import Document, Span
+from presswork.core.tree import Document, Span, Text
 from presswork.core.walk import iter_nodes
 
-__all__ = ["cjk_region", "localize_cjk_css", "span_languages"]
+__all__ = ["book_cjk_language", "cjk_region", "localize_cjk_css", "span_languages"]
 
 #: Traditional-Chinese regions and scripts (``zh-TW``, ``zh-Hant``); other Chinese is Simplified.
 _TRADITIONAL = frozenset({"hant", "tw", "hk", "mo"})
@@ -30,9 +30,37 @@ def cjk_region(lang: str) -> str:
     return {"ja": "JP", "ko": "KR"}.get(parts[0], "")
 
 
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+#: Characters of text looked at to tell the language of a book whose language is not CJK.
+_SAMPLE = 200_000
+
+
+def book_cjk_language(doc: Document) -> str:
+    """The book's language when it is Chinese, Japanese or Korean; else, for a book whose text is mostly
+    CJK although its language says otherwise (an mdBook without ``language`` is "en"), the language its
+    characters show: kana -> "ja", hangul -> "ko", Han alone -> "zh-Hans"; else ""."""
+    language = doc.meta.language or ""
+    if cjk_region(language):
+        return language
+    pieces, size = [], 0
+    for node in iter_nodes(doc):  # a sample of the text is enough to tell
+        if isinstance(node, Text):
+            pieces.append(node.text)
+            size += len(node.text)
+            if size > _SAMPLE:
+                break
+    text = "".join(pieces)
+    han, kana, hangul = (len(p.findall(text)) for p in (_HAN, _KANA, _HANGUL))
+    if han + kana + hangul < len(text) / 10 or not (han or kana or hangul):
+        return ""  # CJK words in a book of another language: the theme's default face
+    return "ja" if kana > han / 20 else "ko" if hangul > han else "zh-Hans"
+
+
 def span_languages(doc: Document) -> set[str]:
     """The languages of the book's spans (``<span lang="ja">``) that need another CJK face than the book's."""
-    book = cjk_region(doc.meta.language or "")
+    book = cjk_region(book_cjk_language(doc))
     found = set()
     for node in iter_nodes(doc):
         if isinstance(node, Span) and (lang := node.attr.get("lang")) and cjk_region(lang) not in ("", book):
