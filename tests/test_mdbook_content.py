@@ -270,7 +270,8 @@ After the figure, Figure 1-2 and Table 1-1.
 
 def test_a_chinese_mdbook_without_language_is_set_in_sc(tmp_path: Path) -> None:
     # mdBook's language defaults to "en"; a Chinese translation that never sets it is still Chinese
-    book = _mdbook(tmp_path, {"one": "# 第一章\n\n这是简体中文的段落：直角、骨、说、这个程序。\n"})
+    long = "\n\n".join("这是简体中文的段落：直角、骨、说、这个程序。" * 6 for _ in range(40))
+    book = _mdbook(tmp_path, {"one": f"# 第一章 直角\n\n{long}\n"})  # pages enough for running heads
     (book / "book.toml").write_text('[book]\ntitle = "Rust 程序设计语言"\n', encoding="utf-8")
     build(book, formats=["pdf"])
     fonts = _pdf_fonts(_output(book, "pdf"))
