@@ -276,3 +276,30 @@ def test_a_chinese_mdbook_without_language_is_set_in_sc(tmp_path: Path) -> None:
     build(book, formats=["pdf"])
     fonts = _pdf_fonts(_output(book, "pdf"))
     assert "Noto-Serif-CJK-SC" in fonts and not [f for f in fonts if "CJK-JP" in f]
+
+
+def test_translated_caption_spans_label_listings_figures_and_tables(tmp_path: Path) -> None:
+    # older mdBook books (and their translations) caption a code block with a span right under it
+    text = """# 一
+
+```rust
+fn main() {}
+```
+
+<span class="caption">示例 4-1：一个变量和其有效的作用域</span>
+
+```rust
+fn other() {}
+```
+
+<span class="caption">リスト2-1：ユーザに予想を入力してもらうコード</span>
+"""
+    doc = read_project(_mdbook(tmp_path, {"one": text}))
+    first, second = query(doc, CodeBlock)
+    assert (first.label, first.attr.id, plain_text(first.caption)) == (
+        "示例 4-1",
+        "listing-4-1",
+        "一个变量和其有效的作用域",
+    )
+    assert (second.label, plain_text(second.caption)) == ("リスト2-1", "ユーザに予想を入力してもらうコード")
+    assert not [p for p in query(doc, Span) if "caption" in p.attr.classes]

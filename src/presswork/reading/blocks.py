@@ -516,7 +516,11 @@ def attach_captions(blocks: list[Block]) -> Blocks:
                 out[i] = block = dataclasses.replace(block, caption=caption)
                 del out[i - 1]
                 i -= 1
-        if isinstance(block, (Figure, Table)) and block.caption:
+        if isinstance(block, CodeBlock) and i + 1 < len(out) and not block.caption and not block.attr.kv:
+            if (caption := _span_caption(out[i + 1])) is not None:  # an older mdBook listing's caption
+                out[i] = block = dataclasses.replace(block, caption=caption)
+                del out[i + 1]
+        if isinstance(block, (Figure, Table, CodeBlock)) and block.caption:
             out[i] = author_numbered(block)
         if isinstance(block, Table) and not block.caption:
             for j in (i + 1, i - 1):

@@ -12,14 +12,16 @@ from presswork.core.tree import Attr, Block, CodeBlock, Figure, Inlines, Table, 
 
 __all__ = ["LISTING_ELEMENT", "author_numbered", "listing_id", "make_listing"]
 
-N = TypeVar("N", bound=Figure | Table)
+N = TypeVar("N", bound=Figure | Table | CodeBlock)
 
 #: The component's name as mdBook books write it (PascalCase; ``<listing>`` is an obsolete HTML element).
 LISTING_ELEMENT = "Listing"
 
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
-#: The number an author wrote at the start of a figure's or table's caption ("Figure 4-1: ", "Table B-2: ").
-_AUTHOR_NUMBER = re.compile(r"^\s*(?P<kind>Figure|Table)\s+(?P<number>[0-9A-Z]+(?:[-.]\d+)+)\s*[:.]\s*")
+#: The label an author wrote at the start of a caption ("Figure 4-1: ", "Table B-2: ", "示例 4-1：").
+_AUTHOR_NUMBER = re.compile(r"^\s*(?P<word>[^\W\d_]+)\s*(?P<number>[0-9A-Z]+(?:[-.]\d+)+)\s*[:：.]\s*")
+#: The English names of numbered things: a caption that names one of them numbers only that kind.
+_KINDS = frozenset({"Figure", "Table", "Listing"})
 
 
 def listing_id(number: str) -> str:
@@ -51,17 +53,19 @@ def make_listing(attrs: dict[str, str], blocks: list[Block], caption: Inlines) -
 
 
 def author_numbered(node: N) -> N:
-    """A figure or table numbered as its caption says ("Figure 4-1: The stack" -> number "4-1", id
-    ``figure-4-1``, caption "The stack"); a caption of another kind ("Table" under a figure) or without a
-    number leaves it as it is."""
+    """A figure, table or code block numbered as its caption says ("Figure 4-1: The stack" -> number "4-1",
+    label "Figure 4-1", id ``figure-4-1``, caption "The stack"; translations too: "示例 4-1：", "リスト2-1：");
+    a caption naming another kind ("Table" under a figure) or without a number leaves it as it is."""
     first = node.caption[0] if node.caption else None
     m = _AUTHOR_NUMBER.match(first.text) if isinstance(first, Text) else None
-    if m is None or node.attr.get("number") or m.group("kind") != type(node).__name__:
+    kind = "Listing" if isinstance(node, CodeBlock) else type(node).__name__
+    if m is None or node.attr.get("number") or (m.group("word") in _KINDS and m.group("word") != kind):
         return node
     assert isinstance(first, Text)
     rest = first.text[m.end() :]
     caption = ((Text(rest),) if rest else ()) + node.caption[1:]
     number = m.group("number")
-    ident = node.attr.id or (f"{m.group('kind').lower()}-" + _UNSAFE_ID.sub("-", number))
-    attr = Attr(ident, node.attr.classes, (*node.attr.kv, ("number", number)))
+    ident = node.attr.id or (f"{kind.lower()}-" + _UNSAFE_ID.sub("-", number))
+    label = m.group(0).strip().rstrip(":：.").strip()
+    attr = Attr(ident, node.attr.classes, (*node.attr.kv, ("number", number), ("label", label)))
     return dataclasses.replace(node, caption=caption or node.caption, attr=attr)
