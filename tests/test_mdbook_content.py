@@ -3,14 +3,17 @@ chosen by language, figures with their captions and EPUB page markers between wo
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from presswork.build.pipeline import build, read_document, read_project
 from presswork.core.diagnostics import Reporter
-from presswork.core.tree import CodeBlock, CrossRef, Figure, Span, Table, plain_text
+from presswork.core.tree import CodeBlock, CrossRef, Figure, Paragraph, Span, Table, plain_text
 from presswork.core.walk import query
 from presswork.project.gate import make_gate
 from presswork.project.load import load_project
@@ -293,8 +296,14 @@ fn other() {}
 ```
 
 <span class="caption">リスト2-1：ユーザに予想を入力してもらうコード</span>
+
+<img alt="浏览器访问 127.0.0.1:8080 时显示一个网页" src="a.png" class="center" />
+
+<span class="caption">图 21-1：我们最后一个共同完成的项目</span>
 """
-    doc = read_project(_mdbook(tmp_path, {"one": text}))
+    book = _mdbook(tmp_path, {"one": text})
+    (book / "src" / "a.png").write_bytes(TINY_PNG)
+    doc = read_project(book)
     first, second = query(doc, CodeBlock)
     assert (first.label, first.attr.id, plain_text(first.caption)) == (
         "示例 4-1",
@@ -302,4 +311,35 @@ fn other() {}
         "一个变量和其有效的作用域",
     )
     assert (second.label, plain_text(second.caption)) == ("リスト2-1", "ユーザに予想を入力してもらうコード")
+    (figure,) = query(doc, Figure)  # an address in the alt text ("访问 127.0.0.1:8080") is no label
+    assert (figure.label, plain_text(figure.caption)) == ("图 21-1", "我们最后一个共同完成的项目")
     assert not [p for p in query(doc, Span) if "caption" in p.attr.classes]
+
+
+#: A 1x1 PNG.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+CORPUS = Path(os.environ.get("PRESSWORK_CORPUS", "/work/corpus"))
+
+
+@pytest.mark.realbooks
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["book", "trpl-zh-cn", "book-ja", "rust-by-example"])
+def test_real_mdbooks_keep_captions_and_hide_rustdoc_lines(name: str) -> None:
+    # rust-lang/book, KaiserY/trpl-zh-cn, rust-lang-ja/book-ja, rust-lang/rust-by-example
+    root = CORPUS / name
+    if not (root / "book.toml").is_file():
+        pytest.skip(f"{root} not present")
+    doc = read_project(root)
+    assert not [p.pos for p in query(doc, Paragraph) if _caption_only(p)]  # every caption joined its block
+    rust = [c for c in query(doc, CodeBlock) if c.language == "rust"]
+    assert not [c.pos for c in rust if re.search(r"^\s*#( |$)", c.code, re.M)]
+    if name == "book":
+        assert sum(1 for c in query(doc, CodeBlock) if c.attr.get("number")) >= 300
+        assert all(f.label.startswith("Figure ") for f in query(doc, Figure))
+
+
+def _caption_only(p: Paragraph) -> bool:
+    return len(p.children) == 1 and isinstance(p.children[0], Span) and "caption" in p.children[0].attr.classes

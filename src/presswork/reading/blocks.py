@@ -520,7 +520,12 @@ def attach_captions(blocks: list[Block]) -> Blocks:
             if (caption := _span_caption(out[i + 1])) is not None:  # an older mdBook listing's caption
                 out[i] = block = dataclasses.replace(block, caption=caption)
                 del out[i + 1]
-        if isinstance(block, (Figure, Table, CodeBlock)) and block.caption:
+        if (
+            isinstance(block, (Table, CodeBlock))
+            and block.caption
+            or isinstance(block, Figure)
+            and not _uncaptioned(block)
+        ):
             out[i] = author_numbered(block)
         if isinstance(block, Table) and not block.caption:
             for j in (i + 1, i - 1):

@@ -19,7 +19,7 @@ LISTING_ELEMENT = "Listing"
 
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
 #: The label an author wrote at the start of a caption ("Figure 4-1: ", "Table B-2: ", "示例 4-1：").
-_AUTHOR_NUMBER = re.compile(r"^\s*(?P<word>[^\W\d_]+)\s*(?P<number>[0-9A-Z]+(?:[-.]\d+)+)\s*[:：.]\s*")
+_AUTHOR_NUMBER = re.compile(r"^\s*(?P<word>[^\W\d_]{1,12})\s*(?P<number>(?:\d{1,3}|[A-Z])[-.]\d{1,3})\s*[:：.]\s*")
 #: The English names of numbered things: a caption that names one of them numbers only that kind.
 _KINDS = frozenset({"Figure", "Table", "Listing"})
 
