@@ -75,8 +75,14 @@ def test_listing_component_is_unwrapped_not_removed(reader: str) -> None:
         "</Listing>\n\nThe end of the chapter.\n"
     )
     blocks = read(text, reader, r)
-    assert CodeBlock("fn main() {}", "rust", Attr(classes=("ignore",))) in nodes(blocks, CodeBlock)
     assert blocks[-1] == Paragraph((Text("The end of the chapter."),))
+    if reader == "gfm":  # read as a listing (tests/test_mdbook_content.py)
+        kv = (("number", "1-1"), ("file-name", "main.rs"))
+        listing = CodeBlock("fn main() {}", "rust", Attr("listing-1-1", ("ignore",), kv), caption=(Text("Hello"),))
+        assert nodes(blocks, CodeBlock) == [listing]
+        assert not r.warnings
+        return
+    assert CodeBlock("fn main() {}", "rust", Attr(classes=("ignore",))) in nodes(blocks, CodeBlock)
     warnings = [(w.message, w.pos.line) for w in r.warnings]
     assert ("unknown HTML element <Listing> unwrapped (its content is kept)", 3) in warnings
     assert "Listing 1-1: Hello" in "".join(t.text for t in nodes(blocks, Text))

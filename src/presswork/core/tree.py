@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Never, NoReturn, cast, get_args
 
 #: Bumped whenever the JSON shape of the tree changes incompatibly.
-FORMAT_VERSION = (
-    "1.3"  # 1.1: Chapter.part and Chapter.appendix; 1.2: CrossRef, Cite, equation/listing labels; 1.3: Chapter.numbered
-)
+FORMAT_VERSION = "1.4"  # 1.1: Chapter.part, Chapter.appendix; 1.2: CrossRef, Cite, equation/listing labels; 1.3: Chapter.numbered; 1.4: CodeBlock.caption
 
 
 @dataclass(frozen=True)
@@ -280,6 +278,7 @@ class CodeBlock(Block):
     language: str = ""
     attr: Attr = NO_ATTR
     label: str = ""  # "Listing 1.3" for a listing (an ``lst-`` id) when numbering is on, else ""
+    caption: Inlines = ()  # a listing's caption with its markup (mdBook ``<Listing caption="...">``), else ()
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,12 @@ from presswork.core.diagnostics import PressworkError, Reporter
 from presswork.core.tree import Pos
 from presswork.core.walk import walk
 from presswork.project.assets import AssetGate
+from presswork.project.hidelines import mdbook_hidelines
 from presswork.project.load import Project
 from presswork.reading import SourceFile, decode
 from presswork.reading.cache import read_cached
 from presswork.reading.cells import quarto_cells
+from presswork.reading.hidelines import hide_code_lines
 from presswork.reading.includes import Expanded, expand, has_includes
 from presswork.reading.variables import autodoc_directives, gitbook_tags, substitute
 
@@ -37,6 +39,7 @@ def read_sources(
     sources = []
     config = project.config
     project.included.clear()
+    hidelines = mdbook_hidelines(project.book, project.root) if project.book else None
     for path in project.files:
         rel = path.relative_to(project.root).as_posix()
         size = path.stat().st_size
@@ -67,6 +70,8 @@ def read_sources(
             text = gitbook_tags(text, where, reporter)
         since = len(reporter.warnings)
         source = read_cached(cache, text, rel, reporter, config.max_nesting, config.markdown)
+        if hidelines is not None:  # after the word audit: hidden lines are not the author's prose
+            source = dataclasses.replace(source, blocks=hide_code_lines(source.blocks, hidelines))
         if expanded is not None:
             source = _relocate(source, expanded, reporter, since)
             if expanded.title and not source.front_matter.get("title"):

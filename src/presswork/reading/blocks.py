@@ -33,6 +33,7 @@ from presswork.core.tree import (
     Paragraph,
     Pos,
     Row,
+    Span,
     Table,
     Text,
     plain_text,
@@ -40,6 +41,7 @@ from presswork.core.tree import (
 from presswork.reading.attrs import admonition_kind
 from presswork.reading.html import html_root
 from presswork.reading.inlines import InlineBuilder, Part, classes_of, parts_of, strip_math, trim
+from presswork.reading.listings import author_numbered
 from presswork.reading.shapes import details
 
 #: Elements that start a block of their own inside mixed content.
@@ -467,12 +469,64 @@ def _caption_of(block: Block) -> Inlines | None:
     return trim(((Text(rest),) if rest else ()) + block.children[1:])
 
 
+def _span_caption(block: Block) -> Inlines | None:
+    """The inlines of a paragraph that is one ``<span class="caption">`` (how mdBook books caption an image)."""
+    if not isinstance(block, Paragraph) or len(block.children) != 1:
+        return None
+    span = block.children[0]
+    return trim(span.children) if isinstance(span, Span) and "caption" in span.attr.classes else None
+
+
+def _uncaptioned(figure: Figure) -> bool:
+    """Whether a figure has no caption but the one its image's alt text gives (an ``<img>`` alone)."""
+    return not figure.caption or _letters(plain_text(figure.caption)) == _letters(figure.image.alt)
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text if c.isalnum())
+
+
+def figure_of(blocks: Blocks) -> Figure | None:
+    """The one figure a ``<figure>`` element written around Markdown holds (an image and a ``<figcaption>``,
+    in either order), its caption taken from the figcaption; None when it holds anything else."""
+    figures = [b for b in blocks if isinstance(b, Figure)]
+    captions = [b for b in blocks if isinstance(b, Div) and b.attr.classes[:1] == ("figcaption",)]
+    if len(figures) != 1 or len(captions) != 1 or len(blocks) != 2 or not _uncaptioned(figures[0]):
+        return None
+    paragraphs = captions[0].blocks
+    if len(paragraphs) != 1 or not isinstance(paragraphs[0], Paragraph):
+        return None
+    return author_numbered(dataclasses.replace(figures[0], caption=paragraphs[0].children))
+
+
 def attach_captions(blocks: list[Block]) -> Blocks:
-    """Move a ``Table: caption`` paragraph right after (or else right before) a table into it."""
+    """Move a ``Table: caption`` paragraph right after (or else right before) a table into it, and a
+    ``<span class="caption">`` paragraph right after an uncaptioned figure into that figure; a caption
+    that opens with the author's "Figure 4-1:" numbers its figure so (``reading.listings``)."""
     out = list(blocks)
     i = 0
     while i < len(out):
         block = out[i]
+        if isinstance(block, Figure) and i + 1 < len(out) and _uncaptioned(block):
+            if (caption := _span_caption(out[i + 1])) is not None:
+                out[i] = block = dataclasses.replace(block, caption=caption)
+                del out[i + 1]
+        if isinstance(block, Table) and not block.caption and i > 0:  # mdBook books caption tables above
+            if (caption := _span_caption(out[i - 1])) is not None:
+                out[i] = block = dataclasses.replace(block, caption=caption)
+                del out[i - 1]
+                i -= 1
+        if isinstance(block, CodeBlock) and i + 1 < len(out) and not block.caption and not block.attr.kv:
+            if (caption := _span_caption(out[i + 1])) is not None:  # an older mdBook listing's caption
+                out[i] = block = dataclasses.replace(block, caption=caption)
+                del out[i + 1]
+        if (
+            isinstance(block, (Table, CodeBlock))
+            and block.caption
+            or isinstance(block, Figure)
+            and not _uncaptioned(block)
+        ):
+            out[i] = author_numbered(block)
         if isinstance(block, Table) and not block.caption:
             for j in (i + 1, i - 1):
                 if 0 <= j < len(out) and (caption := _caption_of(out[j])) is not None:

@@ -16,6 +16,7 @@ from presswork.transforms.ids import unique_ids
 from presswork.transforms.images import resolve_assets
 from presswork.transforms.limits import check_nesting
 from presswork.transforms.links import resolve_links
+from presswork.transforms.listings import link_listing_mentions
 from presswork.transforms.notes import flatten_notes
 from presswork.transforms.numbering import number
 from presswork.transforms.profiles import apply_profile
@@ -40,6 +41,7 @@ def apply_transforms(
     chapters = resolve_links(chapters, ids, reporter, config.content, config.site_url)
     chapters = number(chapters, config)
     chapters = resolve_xrefs(chapters, ids, reporter)
+    chapters = link_listing_mentions(chapters)  # "Listing 2-1" in the text -> the listing the author numbered so
     chapters = apply_citations(chapters, bibliography, reporter, meta.language)
     chapters = resolve_assets(chapters, gate, reporter)
     chapters = apparatus(chapters, meta.language, config, reporter)  # index marks, glossary links

@@ -62,6 +62,10 @@ def _number_chapter(ch: Chapter, n: str, config: Config) -> Chapter:
             counters[node.level] += 1
             counters[node.level + 1 :] = [0] * (6 - node.level)
             return dataclasses.replace(node, number=".".join([n, *map(str, counters[2 : node.level + 1])]))
+        if isinstance(node, (CodeBlock, Figure, Table)) and (given := node.attr.get("number")):
+            kind = "Listing" if isinstance(node, CodeBlock) else type(node).__name__
+            named = node.attr.get("label") or f"{kind} {given}"
+            return dataclasses.replace(node, label=named)  # numbered by its author (mdBook)
         if not config.number_figures:
             return node
         if isinstance(node, (Figure, Table)) and node.caption:

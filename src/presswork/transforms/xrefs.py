@@ -11,7 +11,14 @@ from presswork.core.tree import Chapter, CodeBlock, CrossRef, Figure, Heading, M
 from presswork.core.walk import walk_with_positions
 from presswork.reading.crossrefs import XREF_PREFIXES, is_xref, parse_cite
 
-__all__ = ["LISTING_CAPTION_KEYS", "check_targets", "listing_caption", "resolve_xrefs"]
+__all__ = [
+    "LISTING_CAPTION_KEYS",
+    "check_targets",
+    "is_listing",
+    "listing_caption",
+    "listing_file_name",
+    "resolve_xrefs",
+]
 
 #: Attributes of a code block that hold its listing caption (``{#lst-x caption="..."}``, Quarto's ``lst-cap``).
 LISTING_CAPTION_KEYS = ("caption", "lst-cap")
@@ -29,6 +36,16 @@ def _target_id(node: Any) -> str:
 def listing_caption(node: CodeBlock) -> str:
     """The caption of a listing (``caption`` or ``lst-cap`` attribute), "" when it has none."""
     return next((v for k in LISTING_CAPTION_KEYS if (v := node.attr.get(k))), "")
+
+
+def listing_file_name(node: CodeBlock) -> str:
+    """The file a listing shows (mdBook ``<Listing file-name="src/main.rs">``), "" when it names none."""
+    return node.attr.get("file-name") or ""
+
+
+def is_listing(node: CodeBlock) -> bool:
+    """Whether a code block is set as a listing: numbered, or with a caption or a file name."""
+    return bool(node.label or node.caption or listing_caption(node) or listing_file_name(node))
 
 
 def check_targets(chapters: list[Chapter], reporter: Reporter) -> None:
@@ -83,7 +100,8 @@ def _labels(chapters: list[Chapter]) -> dict[str, str]:
             elif isinstance(node, MathBlock):
                 labels[ident] = f"Equation {node.label}" if node.label else "the equation"
             elif isinstance(node, CodeBlock):
-                labels[ident] = node.label or f"Listing \u201c{listing_caption(node)}\u201d"
+                caption = plain_text(node.caption) or listing_caption(node)
+                labels[ident] = node.label or f"Listing \u201c{caption}\u201d"
             return node
 
         walk_with_positions(ch.blocks, visit)

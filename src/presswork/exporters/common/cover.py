@@ -10,6 +10,7 @@ Display text is wrapped at spaces only, never hyphenated.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import os
@@ -21,6 +22,7 @@ from xml.sax.saxutils import escape
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from presswork.cache.usercache import DiskCache
+from presswork.exporters.common.cjk import cjk_region
 from presswork.exporters.common.fonts import file_named
 
 #: Cover size in pixels (the 1.6 ratio retailers recommend; 1600x2560 is the usual minimum).
@@ -40,17 +42,33 @@ class CoverText:
     subtitle: str = ""
     authors: tuple[str, ...] = ()
     publisher: str = ""
+    language: str = ""  #: The book's language: Han characters are drawn in its CJK face (SC, TC, JP, KR).
 
 
 def _needs_cjk(text: str) -> bool:
     return any(ord(c) >= 0x2E80 for c in text)
 
 
-def _font(text: str, names: tuple[str, ...], cjk: tuple[str, ...], size: int) -> Any:
-    path = file_named(cjk if _needs_cjk(text) else names) or file_named(names)
+def _font(text: str, names: tuple[str, ...], cjk: tuple[str, ...], size: int, region: str = "") -> Any:
+    needs_cjk = _needs_cjk(text)
+    path = file_named(cjk if needs_cjk else names) or file_named(names)
     if path is None:
         return ImageFont.load_default(size=size)
-    return ImageFont.truetype(path, size=size)
+    index = _face_index(path, region) if needs_cjk and region else 0
+    return ImageFont.truetype(path, size=size, index=index)
+
+
+@functools.lru_cache(maxsize=32)
+def _face_index(path: str, region: str) -> int:
+    """The face of a Noto CJK collection for ``region`` ("Noto Serif CJK SC" for "SC"); 0 when it has none."""
+    for index in range(16):
+        try:
+            family = ImageFont.truetype(path, size=12, index=index).getname()[0] or ""
+        except OSError:
+            return 0
+        if family.endswith(f" {region}"):
+            return index
+    return 0
 
 
 def _wrap(text: str, font: Any, width: float) -> list[str]:
@@ -72,12 +90,19 @@ def _wrap(text: str, font: Any, width: float) -> list[str]:
 
 
 def _fit(
-    text: str, names: tuple[str, ...], cjk: tuple[str, ...], width: float, start: int, smallest: int, max_lines: int
+    text: str,
+    names: tuple[str, ...],
+    cjk: tuple[str, ...],
+    width: float,
+    start: int,
+    smallest: int,
+    max_lines: int,
+    region: str = "",
 ) -> tuple[Any, list[str], int]:
     """The largest font size (from ``start`` down) at which ``text`` wraps into ``max_lines`` lines."""
     size = start
     while True:
-        font = _font(text, names, cjk, size)
+        font = _font(text, names, cjk, size, region)
         lines = _wrap(text, font, width)
         widest = max((font.getlength(line) for line in lines), default=0)
         if (len(lines) <= max_lines and widest <= width) or size <= smallest:
@@ -137,14 +162,17 @@ def _design(text: CoverText, options: dict[str, Any], size: tuple[int, int]) -> 
     margin = round(width * 0.1)
     text_width = width - 2 * margin
     scale = min(width / 1600, height / 2560)  # landscape sizes (a title slide) scale by height
+    region = cjk_region(text.language)
 
     title_font, title_lines, title_size = _fit(
-        text.title or "Untitled", _SERIF_BOLD, _CJK_BOLD, text_width, round(200 * scale), round(70 * scale), 5
+        text.title or "Untitled", _SERIF_BOLD, _CJK_BOLD, text_width, round(200 * scale), round(70 * scale), 5, region
     )
     leading = round(title_size * 1.12)
     subtitle = text.subtitle.strip()
     sub_font, sub_lines, sub_size = (
-        _fit(subtitle, _SANS, _CJK, text_width, round(76 * scale), round(40 * scale), 4) if subtitle else (None, [], 0)
+        _fit(subtitle, _SANS, _CJK, text_width, round(76 * scale), round(40 * scale), 4, region)
+        if subtitle
+        else (None, [], 0)
     )
     gap = round(90 * scale)
     rule_gap = round(130 * scale)
@@ -166,7 +194,7 @@ def _design(text: CoverText, options: dict[str, Any], size: tuple[int, int]) -> 
     if names:
         author_text = ", ".join(names)
         font, lines, author_size = _fit(
-            author_text, _SANS_BOLD, _CJK_BOLD, text_width, round(70 * scale), round(36 * scale), 3
+            author_text, _SANS_BOLD, _CJK_BOLD, text_width, round(70 * scale), round(36 * scale), 3, region
         )
         block = len(lines) * round(author_size * 1.3)
         ay = height - round(height * 0.12) - block
@@ -176,7 +204,7 @@ def _design(text: CoverText, options: dict[str, Any], size: tuple[int, int]) -> 
             ay += round(author_size * 1.3)
 
     if text.publisher.strip():
-        pub_font = _font(text.publisher, _SANS, _CJK, round(40 * scale))
+        pub_font = _font(text.publisher, _SANS, _CJK, round(40 * scale), region)
         design.lines.append(
             _Line(
                 margin, height - round(height * 0.06), text.publisher.strip().upper(), pub_font, _mix(base, white, 0.7)

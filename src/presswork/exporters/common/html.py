@@ -356,18 +356,24 @@ class HtmlRenderer:
         lines = node.code.count("\n") + 1
         cls = " ".join(("code", *node.attr.classes))
         code_cls = f"language-{lang}" if lang else ""
-        ident = "" if node.label else node.attr.id
+        from presswork.transforms.xrefs import is_listing, listing_caption, listing_file_name
+
+        listing = is_listing(node)
+        ident = "" if listing else node.attr.id
         pre = (
             f"<pre{attrs(id=ident, class_=cls, data_language=lang, data_lines=lines)}>"
             f"<code{attrs(class_=code_cls)}>{body}</code></pre>\n"
         )
-        if not node.label:
+        if not listing:
             return pre
-        from presswork.transforms.xrefs import listing_caption
-
-        caption = listing_caption(node)
-        label = f'<span class="label">{esc(node.label)}</span>' + (f" {esc(caption)}" if caption else "")
-        return f"<figure{attrs(id=node.attr.id, class_='listing')}>\n<figcaption>{label}</figcaption>\n{pre}</figure>\n"
+        caption = self.inlines(node.caption) if node.caption else esc(listing_caption(node))
+        label = f'<span class="label">{esc(node.label)}</span>' if node.label else ""
+        head = (
+            f"<figcaption>{label}{' ' if label and caption else ''}{caption}</figcaption>\n" if label or caption else ""
+        )
+        name = listing_file_name(node)
+        file_line = f'<p class="file-name">Filename: <code>{esc(name)}</code></p>\n' if name else ""
+        return f"<figure{attrs(id=node.attr.id, class_='listing')}>\n{head}{file_line}{pre}</figure>\n"
 
     def BlockQuote(self, node: BlockQuote) -> str:
         return f"<blockquote>\n{self.blocks(node.blocks)}</blockquote>\n"
@@ -543,7 +549,8 @@ class HtmlRenderer:
         inner = self.inlines(node.children)
         if "mark" in node.attr.classes:
             return f"<mark{attrs(id=node.attr.id, class_=' '.join(classes))}>{inner}</mark>"
-        return f"<span{attrs(id=node.attr.id, class_=' '.join(classes))}>{inner}</span>"
+        lang = node.attr.get("lang") or ""
+        return f"<span{attrs(id=node.attr.id, class_=' '.join(classes), lang=lang)}>{inner}</span>"
 
     def CrossRef(self, node: CrossRef) -> str:
         href = self.link_href("#" + node.target)

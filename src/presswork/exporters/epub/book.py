@@ -17,6 +17,7 @@ from presswork.core.tree import Chapter, Document, Image, Meta, Table, plain_tex
 from presswork.core.values import is_language_tag
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.chaptercache import ChapterCache, ChapterKey, Lookups, chapter_bytes
+from presswork.exporters.common.cjk import book_cjk_language, localize_cjk_css, span_languages
 from presswork.exporters.common.contents import chapter_files, id_index
 from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.highlight import pygments_css
@@ -150,7 +151,9 @@ class EpubBook:
         """The stylesheet (theme CSS and code colours) and every image the chapters show."""
         images = self.images
         css = (
-            self.ctx.theme.render("epub/book.css")
+            localize_cjk_css(
+                self.ctx.theme.render("epub/book.css"), book_cjk_language(self.doc), span_languages(self.doc)
+            )
             + "\n/* code colours */\n"
             + pygments_css(self.opts.code_style, ".code")
             + "\n"
@@ -282,7 +285,8 @@ class EpubBook:
         else:
             authors = tuple(a.name for a in meta.authors if a.name.strip())
             data = render_cover(
-                CoverText(title, meta.subtitle.strip(), authors, meta.publisher), dict(ctx.theme.options)
+                CoverText(title, meta.subtitle.strip(), authors, meta.publisher, book_cjk_language(self.doc)),
+                dict(ctx.theme.options),
             )
             name, media = "images/cover.png", "image/png"
         image = epub.EpubCover(file_name=name)

@@ -7,6 +7,7 @@ XHTML before the same counted character, and the ``page-list`` nav links to it.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +60,25 @@ def _marker(folio: str) -> Any:
     return span
 
 
+def _in_word(ch: str) -> bool:
+    """A letter or digit of a word that a marker must not split (CJK characters stand alone, soft hyphens join)."""
+    return ch in IGNORED or (ch.isalnum() and unicodedata.east_asian_width(ch) not in ("W", "F"))
+
+
+def word_boundary(text: str, i: int) -> int:
+    """``i`` when it falls between words, else the nearer end of the word it splits (its start on a tie): a
+    print page that begins inside a hyphenated word ("in-" / "tersects") puts the EPUB's marker beside it."""
+    if i <= 0 or i >= len(text) or not (_in_word(text[i - 1]) and _in_word(text[i])):
+        return i
+    start = i
+    while start > 0 and _in_word(text[start - 1]):
+        start -= 1
+    end = i
+    while end < len(text) and _in_word(text[end]):
+        end += 1
+    return start if i - start <= end - i else end
+
+
 def _insert(block: Any, offset: int, marker: Any) -> None:
     """Put ``marker`` before the counted character number ``offset`` of ``block`` (0 = before the block)."""
     if offset <= 0:
@@ -71,6 +91,7 @@ def _insert(block: Any, offset: int, marker: Any) -> None:
             if ch.isspace() or ch in IGNORED:
                 continue
             if seen == offset:
+                i = word_boundary(text, i)
                 before, after = text[:i], text[i:]
                 if kind == "text":
                     node.text = before

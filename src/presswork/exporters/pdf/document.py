@@ -18,6 +18,7 @@ from presswork.core.tree import Chapter, Document, Image, Pos, blocks_text, plai
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.breaking import chapter_breaks
 from presswork.exporters.common.chaptercache import ChapterCache, ChapterKey, Lookups, Rendered, chapter_bytes
+from presswork.exporters.common.cjk import book_cjk_language, localize_cjk_css, span_languages
 from presswork.exporters.common.contents import book_contents, part_openings
 from presswork.exporters.common.cover import CoverText, data_uri, svg_for_page
 from presswork.exporters.common.fonts import css_font_families, missing_glyphs
@@ -73,7 +74,7 @@ def stylesheet(doc: Document, ctx: BuildContext[PdfOptions], geo: PageGeometry) 
     parts.append(pygments_css(opts.code_style, "pre.code"))
     if opts.page_refs:
         parts.append(PAGE_REFS_CSS)
-    return "\n".join(parts)
+    return localize_cjk_css("\n".join(parts), book_cjk_language(doc), span_languages(doc))
 
 
 def check_glyphs(doc: Document, ctx: BuildContext[PdfOptions], css_text: str) -> None:
@@ -198,9 +199,8 @@ def document_html(
         except PressworkError as exc:
             ctx.reporter.warn(f"cover not used: {exc.message}", exc.pos or Pos(cover_ref), "asset")
     elif not opts.print and opts.cover == "generated":
-        text = CoverText(
-            meta.title, meta.subtitle.strip(), tuple(a.name for a in meta.authors if a.name.strip()), meta.publisher
-        )
+        authors = tuple(a.name for a in meta.authors if a.name.strip())
+        text = CoverText(meta.title, meta.subtitle.strip(), authors, meta.publisher, book_cjk_language(doc))
         cover = data_uri(svg_for_page(text, dict(ctx.theme.options), geo.width, geo.height), "image/svg+xml")
     stamp = ctx.build_time.strftime("%Y-%m-%dT%H:%M:%SZ")
     return ctx.theme.render(

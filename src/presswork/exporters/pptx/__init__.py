@@ -15,6 +15,7 @@ from presswork.core.diagnostics import Warning_
 from presswork.core.files import real_root, write_into
 from presswork.core.tree import Document, Pos
 from presswork.exporters.base import BuildContext, Exporter
+from presswork.exporters.common.cjk import book_cjk_language
 from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.visibility import HIDDEN_CLASSES
 from presswork.exporters.common.zips import PPTX_RULES, write_zip
@@ -89,7 +90,10 @@ class PptxExporter(Exporter[PptxOptions]):
         # The deck model: book-wide slides made afresh, each chapter's slides kept from an earlier build when
         # its key (incremental.py) is the same, else laid out now (and kept once written).
         cache = DeckCache(
-            ctx.gate.root, ctx.gate, (repr(opts), str(level), footer, hashlib.sha256(template).digest()), frame
+            ctx.gate.root,
+            ctx.gate,
+            (repr(opts), str(level), footer, hashlib.sha256(template).digest(), book_cjk_language(doc)),
+            frame,
         )
         items: list[Slide | ChapterDeck | tuple[Pending, list[Slide]]] = list(front_slides(doc, frame, deck_opts))
         counter = [0]
@@ -117,6 +121,7 @@ class PptxExporter(Exporter[PptxOptions]):
         pictures.log = None
 
         writer = DeckWriter(prs, layouts, frame, pictures, deck_cover(doc, ctx, prs))
+        writer.shapes.language = writer.language = book_cjk_language(doc) or doc.meta.language or ""
         number = 0
         for item in items:
             if isinstance(item, Slide):

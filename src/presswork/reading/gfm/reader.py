@@ -59,11 +59,12 @@ from presswork.core.tree import (
     plain_text,
 )
 from presswork.reading.attrs import admonition_kind, parse_attr_braces, parse_info, split_heading_attrs
-from presswork.reading.blocks import BlockBuilder, attach_captions, remove_keeping_tail
+from presswork.reading.blocks import BlockBuilder, attach_captions, figure_of, remove_keeping_tail
 from presswork.reading.gfm.nodes import Node, build
 from presswork.reading.gfm.parser import make_parser, nesting_limit
 from presswork.reading.html import html_root, is_unknown
 from presswork.reading.inlines import merge, trim, unwrapped_caption
+from presswork.reading.listings import LISTING_ELEMENT, make_listing
 from presswork.reading.locate import Locator
 from presswork.reading.sanitize import UNSAFE_TAGS, is_event_attr, is_unsafe_url
 from presswork.reading.shapes import SUMMARY, details
@@ -459,6 +460,8 @@ class _Converter:
         name = frame.name
         lower = name.lower()
         pos = Pos(self.path, frame.line)
+        if name == LISTING_ELEMENT and self.listing(frame, parent):
+            return
         if is_unknown(name):
             self.warn(f"unknown HTML element <{name}> unwrapped (its content is kept)", frame.line)
             parent.blocks.extend(frame.blocks)
@@ -492,8 +495,23 @@ class _Converter:
         if lower == "blockquote":
             parent.blocks.append(BlockQuote(blocks, pos=pos))
             return
+        if lower == "figure" and (figure := figure_of(blocks)) is not None:
+            parent.blocks.append(figure)
+            return
         attr = self.html.attr(element) if lower == "div" else self.html.attr(element, extra=(lower,))
         parent.blocks.append(Div(attr, blocks, pos=pos))
+
+    def listing(self, frame: _Frame, parent: _Frame) -> bool:
+        """mdBook's ``<Listing>``: its code block becomes a captioned, numbered listing (False when it holds none)."""
+        attrs = {str(k): str(v) for k, v in _opening_element(frame.opening).attrib.items()}
+        caption: Inlines = ()
+        if text := (attrs.get("caption") or "").strip():
+            caption = trim(self.inlines(build(make_parser(self.max_nesting).parseInline(text))[0].children))
+        blocks = make_listing(attrs, frame.blocks, caption)
+        if blocks is None:
+            return False
+        parent.blocks.extend(blocks)
+        return True
 
     # ----------------------------------------------------------------- inlines
 

@@ -28,6 +28,7 @@ class Run:
     baseline: int = 0  # 30 = superscript, -25 = subscript (percent)
     url: str = ""
     math: str = ""  # inline TeX: set as a picture on the baseline; ``text`` is its linear form (for notes)
+    lang: str = ""  # the language of a span in another language than the book's (``<span lang="ja">``), else ""
 
 
 #: The bullet of a list paragraph ("" = none; "done"/"open" = a ticked/unticked task).

@@ -161,12 +161,14 @@ class FlowBuilder:
             case DefinitionItem():
                 self.definition(b, level, quote)
             case CodeBlock():
-                if b.label:
-                    from presswork.transforms.xrefs import listing_caption
+                from presswork.transforms.xrefs import listing_caption, listing_file_name
 
-                    caption = listing_caption(b)
-                    label = Run(b.label + (": " if caption else ""), bold=True)
-                    self.items.append(Para((label, Run(caption)) if caption else (label,), role="caption"))
+                caption = self._runs(b.caption) if b.caption else (Run(c),) if (c := listing_caption(b)) else ()
+                if b.label or caption:
+                    label = (Run(b.label + (": " if caption else ""), bold=True),) if b.label else ()
+                    self.items.append(Para((*label, *caption), role="caption"))
+                if name := listing_file_name(b):
+                    self.items.append(Para((Run("Filename: "), Run(name, code=True)), role="caption"))
                 if b.code.strip():  # an empty block (a notebook's empty cell) would be an empty grey box
                     self.items.append(CodeBox(self.style_code(b.code, b.language), self.frame.code_size, b.language))
             case Table():

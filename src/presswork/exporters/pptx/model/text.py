@@ -81,7 +81,8 @@ class InlineRuns:
                     self.warn(f"link {node.url[:80]!r} dropped: only http(s), mailto and internal links are kept")
                 return list(self.runs(node.children, **{**st, "url": url}))
             case Span():
-                return list(self.runs(node.children, **st))
+                lang = node.attr.get("lang")
+                return list(self.runs(node.children, **({**st, "lang": lang} if lang else st)))
             case CrossRef():
                 return list(self.runs(node.children, **{**st, "url": "#" + node.target}))
             case Cite():

@@ -16,6 +16,7 @@ from presswork.compat.pptx import Paragraph as PptxParagraph
 from presswork.compat.pptx import Run as PptxRun
 from presswork.compat.pptx import table_element, text_body, text_frame_shape
 from presswork.core.urls import is_allowed_url
+from presswork.exporters.common.cjk import cjk_region
 from presswork.exporters.pptx.model import fit as slidefit
 from presswork.exporters.pptx.model.deck import MAX_LEVEL, CalloutBox, CodeBox, Frame, Para, PictureBox, Run, TableBox
 from presswork.exporters.pptx.model.inlinemath import SLOT_CHAR, Atom, has_math, math_lines, place_math
@@ -59,6 +60,8 @@ class ShapeWriter:
         self.images = ImageParts()
         #: Internal links waiting for their target slide: (slide, run element, anchor id).
         self.links: list[tuple[Any, Any, str]] = []
+        #: The book's language: Han characters take its East Asian font (``script_fonts``).
+        self.language = ""
 
     def fill_text(
         self,
@@ -171,7 +174,7 @@ class ShapeWriter:
             sz = oxml.centipoints(self.frame.template_sizes[min(para.level, MAX_LEVEL)] * 0.7)
         else:
             sz = 0
-        east_asian, complex_script = script_fonts(text)
+        east_asian, complex_script = script_fonts(text, run.lang or self.language)
         r = oxml.add_run(
             p,
             text,
@@ -300,13 +303,18 @@ _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _COMPLEX = re.compile(r"[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0e7f]")
 
 
-def script_fonts(text: str) -> tuple[str, str]:
-    """The East Asian and complex-script fonts ``text`` needs ("" = none)."""
-    ea = (
-        ("Yu Gothic" if _KANA.search(text) else "Malgun Gothic" if _HANGUL.search(text) else "Microsoft YaHei")
-        if _CJK.search(text)
-        else ""
-    )
+#: The East Asian font of each CJK region (``exporters.common.cjk``), as PowerPoint names them.
+_EAST_ASIAN = {"SC": "Microsoft YaHei", "TC": "Microsoft JhengHei", "JP": "Yu Gothic", "KR": "Malgun Gothic"}
+
+
+def script_fonts(text: str, lang: str = "") -> tuple[str, str]:
+    """The East Asian and complex-script fonts ``text`` in language ``lang`` needs ("" = none): kana is
+    Japanese and hangul Korean whatever the language; Han characters take the face of ``lang``
+    (Simplified Chinese when it names no CJK language)."""
+    ea = ""
+    if _CJK.search(text):
+        region = "JP" if _KANA.search(text) else "KR" if _HANGUL.search(text) else cjk_region(lang) or "SC"
+        ea = _EAST_ASIAN[region]
     return ea, "Arial" if _COMPLEX.search(text) else ""
 
 

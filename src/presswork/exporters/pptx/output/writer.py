@@ -62,6 +62,8 @@ class DeckWriter:
         #: The book's cover design (PNG, the slide's size, no text): the title slide's background.
         self.cover = cover
         self.shapes = ShapeWriter(frame, pictures)
+        #: The book's language (set by the exporter): the East Asian font of the titles.
+        self.language = ""
         self.factory = SlideFactory(prs)
         self.copier = ShapeCopier()
         self.capitals: dict[str, bool] = {}
@@ -387,7 +389,7 @@ class DeckWriter:
         body = text_body(ph.text_frame)
         oxml.fixed_body(body.bodyPr, pt(self.frame.inset_x), pt(self.frame.inset_y))
         shown = slide_text(text)
-        east_asian, complex_script = script_fonts(shown)
+        east_asian, complex_script = script_fonts(shown, self.language)
         oxml.add_run(
             oxml.clear_text(body),
             shown,
