@@ -71,7 +71,9 @@ def read_document(
     chapters, proposed_title = make_chapters(sources, {rel: e.title for rel, e in entries.items()} if book else None)
     if entries:
         chapters = [
-            dataclasses.replace(ch, part=entries[ch.source].part, appendix=entries[ch.source].appendix)
+            dataclasses.replace(
+                ch, part=entries[ch.source].part, appendix=entries[ch.source].appendix, depth=entries[ch.source].depth
+            )
             if ch.source in entries
             else ch
             for ch in chapters

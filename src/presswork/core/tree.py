@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Never, NoReturn, cast, get_args
 
 #: Bumped whenever the JSON shape of the tree changes incompatibly.
-FORMAT_VERSION = "1.2"  # 1.1: Chapter.part and Chapter.appendix; 1.2: CrossRef, Cite, equation/listing labels
+FORMAT_VERSION = (
+    "1.3"  # 1.1: Chapter.part and Chapter.appendix; 1.2: CrossRef, Cite, equation/listing labels; 1.3: Chapter.depth
+)
 
 
 @dataclass(frozen=True)
@@ -395,6 +397,9 @@ class Chapter:
     number: str = ""  # "3" when chapters are numbered, else "" ("A" for an appendix)
     part: str = ""  # title of the book part the chapter belongs to ("" = none); a part opens at its first chapter
     appendix: bool = False  # an appendix (lettered A, B, ... when chapters are numbered)
+    #: Nesting in the book's outline: 1 for a chapter, 2 for a sub-chapter of the chapter before it
+    #: (a SUMMARY.md entry nested one list deeper), 3 below that...
+    depth: int = 1
     #: Level of the source heading that opened the chapter (1 for ``#``, 2 for ``##`` ...);
     #: 1 for a chapter that is a whole file or has no heading. Exporters decide page breaks by it.
     source_level: int = 1

@@ -38,7 +38,7 @@ def detect(folder: Path) -> BookProject | None:
     if isinstance(data.get("author"), str) and data["author"].strip():
         settings["authors"] = (data["author"].strip(),)
     display = "SUMMARY.md" if root == "." else f"{root}/SUMMARY.md"
-    summary = parse_summary(summary_file, content, display, folder)
+    summary = parse_summary(summary_file, content, display, folder, "honkit")
     project = BookProject(
         "honkit",
         file if file.is_file() else summary_file,
