@@ -189,3 +189,27 @@ def test_parts_never_restart_the_page_numbers(tmp_path: Path) -> None:
     contents = text.split("\f")[next(i for i, page in enumerate(text.split("\f")) if "Contents" in page)]
     numbers = [int(n) for n in re.findall(r"Chapter \d\s*\.+\s*(\d+)", contents)]
     assert len(numbers) == 4 and numbers == sorted(set(numbers)) and numbers[0] > 1
+
+
+def test_the_deck_agenda_nests_sub_chapters(tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    book = mdbook(
+        tmp_path,
+        "# The Book\n\n- [Getting Started](ch01.md)\n  - [Installation](ch01-01.md)\n- [Guessing](ch02.md)\n",
+        {
+            "ch01.md": "# Getting Started\n\nIntro.\n",
+            "ch01-01.md": "# Installation\n\nInstall.\n",
+            "ch02.md": "# Guessing\n\nGuess.\n",
+        },
+    )
+    deck = Presentation(str(build(book, ["pptx"]).outputs["pptx"]))
+    agenda = next(s for s in deck.slides if s.shapes.title is not None and s.shapes.title.text == "Agenda")
+    paragraphs = [
+        (p.text, p.level) for shape in agenda.shapes if shape.has_text_frame for p in shape.text_frame.paragraphs
+    ]
+    assert [p for p in paragraphs if p[0] in {"Getting Started", "Installation", "Guessing"}] == [
+        ("Getting Started", 0),
+        ("Installation", 1),
+        ("Guessing", 0),
+    ]
