@@ -23,7 +23,7 @@ def test_tree_prints_versioned_json(presswork, make_book) -> None:
     result = presswork("tree", book)
     assert result.status == 0, result.err
     data = json.loads(result.out)
-    assert data["presswork-tree"] == "1.4"
+    assert data["presswork-tree"] == "1.5"
     chapter = data["document"]["chapters"][0]
     assert chapter["title"] == [{"t": "Text", "text": "Title"}]
     assert chapter["blocks"][0]["t"] == "Paragraph"

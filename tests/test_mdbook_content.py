@@ -62,6 +62,19 @@ def test_mdbook_listing_is_a_numbered_captioned_listing(tmp_path: Path) -> None:
     assert [(r.target, plain_text(r.children)) for r in refs] == [("listing-1-1", "Listing 1-1")] * 2
 
 
+def test_the_listing_preprocessor_is_not_reported_as_unsupported(tmp_path: Path) -> None:
+    """The Rust book's book.toml names its trpl-listing preprocessor; presswork does its work (``<Listing>``),
+    so only a preprocessor it does not know is reported."""
+    toml = '[preprocessor.trpl-listing]\ncommand = "cargo run"\n[preprocessor.homemade]\ncommand = "x"\n'
+    project = load_project(_mdbook(tmp_path, LISTING_BOOK, toml))
+    reporter = Reporter()
+    read_document(
+        project, make_gate(project.config, load_theme(project.config.theme, project.root), reporter), reporter
+    )
+    unsupported = [w.message for w in reporter.warnings if "is not supported" in w.message]
+    assert unsupported == ["mdBook preprocessor 'homemade' is not supported; its syntax is read as plain Markdown"]
+
+
 def test_mdbook_listing_in_every_format(tmp_path: Path) -> None:
     book = _mdbook(tmp_path, LISTING_BOOK)
     build(book, formats=["pdf", "epub", "pptx", "html"])

@@ -46,7 +46,8 @@ def test_a_chapter_file_builds_with_the_project_settings_into_its_output(
     result = presswork("build", book / "content" / "01-a.md", "--format", "epub")
     assert result.status == 0, result.err
     assert "using the project settings in" in result.err
-    assert (book / "output" / "the-book.epub").is_file()  # the project's output name and folder
+    assert (book / "output" / "01-a.epub").is_file()  # the project's output folder, named after the chapter
+    assert not (book / "output" / "the-book.epub").exists()  # never the whole book's name
     assert not (tmp_path / "output").exists() and not (book / "content" / "output").exists()
     project = load_project(book / "content" / "01-a.md")
     assert project.root == book.resolve() and project.files == [(book / "content" / "01-a.md").resolve()]

@@ -71,7 +71,9 @@ def read_document(
     chapters, proposed_title = make_chapters(sources, {rel: e.title for rel, e in entries.items()} if book else None)
     if entries:
         chapters = [
-            dataclasses.replace(ch, part=entries[ch.source].part, appendix=entries[ch.source].appendix)
+            dataclasses.replace(
+                ch, part=entries[ch.source].part, appendix=entries[ch.source].appendix, depth=entries[ch.source].depth
+            )
             if ch.source in entries
             else ch
             for ch in chapters
@@ -153,7 +155,11 @@ def build(
         check_named_files(project, doc, gate, exporters)
         when, reproducible = build_time(doc)
         where = Pos(config.config_file.name if config.config_file else "presswork.toml")
-        stem = staging.output_stem(config.output_name, slugify(doc.meta.title), reporter, where)
+        stem = (
+            staging.safe_stem(project.chapter_only)
+            if project.chapter_only
+            else staging.output_stem(config.output_name, slugify(doc.meta.title), reporter, where)
+        )
         result = BuildResult(doc, reporter=reporter, project=project)
         planned: list[tuple[str, type[Exporter[Any]], BuildContext[Any]]] = []
         for name in chosen:

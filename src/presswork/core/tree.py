@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Never, NoReturn, cast, get_args
 
 #: Bumped whenever the JSON shape of the tree changes incompatibly.
-FORMAT_VERSION = "1.4"  # 1.1: Chapter.part, Chapter.appendix; 1.2: CrossRef, Cite, equation/listing labels; 1.3: Chapter.numbered; 1.4: CodeBlock.caption
+FORMAT_VERSION = "1.5"  # 1.1: Chapter.part, Chapter.appendix; 1.2: CrossRef, Cite, equation/listing labels; 1.3: Chapter.numbered; 1.4: CodeBlock.caption; 1.5: Chapter.depth
 
 
 @dataclass(frozen=True)
@@ -399,6 +399,9 @@ class Chapter:
     #: False for a chapter whose heading says ``{.unnumbered}`` (or ``{-}``): it takes no number, and its
     #: figures and tables are numbered 1, 2, ... without a chapter number, as Quarto and Pandoc do.
     numbered: bool = True
+    #: Nesting in the book's outline: 1 for a chapter, 2 for a sub-chapter of the chapter before it
+    #: (a SUMMARY.md entry nested one list deeper), 3 below that...
+    depth: int = 1
     #: Level of the source heading that opened the chapter (1 for ``#``, 2 for ``##`` ...);
     #: 1 for a chapter that is a whole file or has no heading. Exporters decide page breaks by it.
     source_level: int = 1

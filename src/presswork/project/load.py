@@ -38,6 +38,9 @@ class Project:
     #: The folder that the default ``out_dir`` must stay inside (links included): the project folder when
     #: ``out`` comes from its settings, else the current folder. ``--out`` is the user's own choice.
     out_base: Path = Path(".")
+    #: The stem of SOURCE when it is one chapter file of a larger project (``02`` for ``content/02.md``):
+    #: its outputs are named after it, so that they never replace the whole book's ("" = the whole book).
+    chapter_only: str = ""
 
 
 def _natural_key(path: Path) -> list[Any]:
@@ -115,8 +118,12 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
     if book is not None:
         note = "; ".join(filter(None, [note, f"{book.name} book ({_display(book.file)})"]))
     content = (root / config.content).resolve()
+    chapter_only = ""
     if single:
         files = [source.resolve()]
+        if file is not None or any(_may_be_book(folder) for folder in (start, *list(start.parents)[:2])):
+            chapter_only = source.stem
+            files = _with_glossary(files, config, content)
     elif start == root or start == content:
         files = _project_files(root, config, source, book)
     else:  # another folder inside the project: its own Markdown files, with the project's settings
@@ -131,7 +138,11 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
                 "chapter file is a link to a file outside the project folder; a build reads only files inside it",
                 Pos(shown),
             )
-    return Project(root, config, files, out_dir, note, book if not single else None, out_base=out_base)
+    if chapter_only:
+        note = "; ".join(filter(None, [note, f"one chapter of the book: its outputs are named {chapter_only}.*"]))
+    return Project(
+        root, config, files, out_dir, note, book if not single else None, out_base=out_base, chapter_only=chapter_only
+    )
 
 
 def _may_be_book(folder: Path) -> bool:
@@ -149,6 +160,24 @@ def _project_files(root: Path, config: Config, source: Path, book: BookProject |
     where = Pos(config.config_file.name if config.config_file else str(source))
     if not content.is_relative_to(root) or not content.is_dir():
         raise PressworkError(f"content folder {config.content!r} does not exist inside the project", where)
+    return _with_glossary(_listed_files(root, config, source, book, content, where), config, content)
+
+
+def _with_glossary(files: list[Path], config: Config, content: Path) -> list[Path]:
+    """``files`` and, at their end, the glossary file the configuration names when they do not list it:
+    a file the configuration names is part of the book."""
+    if not config.glossary:
+        return files
+    glossary = (content / config.glossary).resolve()
+    if glossary.is_file() and glossary.is_relative_to(content) and glossary not in files:
+        return [*files, glossary]
+    return files
+
+
+def _listed_files(
+    root: Path, config: Config, source: Path, book: BookProject | None, content: Path, where: Pos
+) -> list[Path]:
+    """The chapter files the profile, the configuration, the book project or the content folder lists."""
     chapters = config.chapters
     if config.profile and config.profiles.get(config.profile, {}).get("chapters"):
         chapters = config.profiles[config.profile]["chapters"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 from presswork.cache.store import StageCache
@@ -40,16 +41,14 @@ def read_sources(
     config = project.config
     project.included.clear()
     hidelines = mdbook_hidelines(project.book, project.root) if project.book else None
+    # a file the book's summary lists that does not exist: an empty chapter with its title (as mdBook makes it)
+    missing = {e.path: e.title for e in project.book.entries if e.missing} if project.book else {}
     for path in project.files:
         rel = path.relative_to(project.root).as_posix()
-        size = path.stat().st_size
-        if size > config.max_file_bytes:
-            raise PressworkError(f"file is {size:,} bytes, over max_file_bytes ({config.max_file_bytes:,})", Pos(rel))
-        try:
-            data = files_gate.read_bytes(path, [files_gate.real_root(project.root)], rel, Pos(rel))
-        except OSError as exc:
-            raise PressworkError(f"cannot read file: {exc.strerror or exc}", Pos(rel)) from None
-        text = decode(data, rel).removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        if path in missing and not path.exists():
+            text = f"# {missing[path] or path.stem}\n"
+        else:
+            text = _read_text(path, rel, project, config.max_file_bytes)
         expanded: Expanded | None = None
         if has_includes(text):
             resolver = gate.resolve if gate is not None else AssetGate(project.root, []).resolve
@@ -81,6 +80,18 @@ def read_sources(
             continue
         sources.append(source)
     return sources
+
+
+def _read_text(path: Path, rel: str, project: Project, max_bytes: int) -> str:
+    """The text of the chapter file ``path`` (size-checked, through the file gate), with Unix line ends."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise PressworkError(f"file is {size:,} bytes, over max_file_bytes ({max_bytes:,})", Pos(rel))
+    try:
+        data = files_gate.read_bytes(path, [files_gate.real_root(project.root)], rel, Pos(rel))
+    except OSError as exc:
+        raise PressworkError(f"cannot read file: {exc.strerror or exc}", Pos(rel)) from None
+    return decode(data, rel).removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _relocate(source: SourceFile, expanded: Expanded, reporter: Reporter, since: int) -> SourceFile:

@@ -68,6 +68,24 @@ def _opening(blocks: Blocks) -> Blocks:
     return blocks
 
 
+#: At most this many blocks (a language bar, a logo, a line of badges) may stand above a guide's title.
+MAX_ABOVE_TITLE = 3
+
+
+def _title_first(blocks: Blocks) -> Blocks:
+    """``blocks`` of a one-file guide with its title moved to the front: the first heading, when it is the
+    only one of the top level and only a few blocks stand above it (they follow it, kept)."""
+    heads = _top_headings(blocks)
+    if not heads:
+        return blocks
+    first = heads[0]
+    index = blocks.index(first)
+    alone = sum(1 for h in heads if h.level <= first.level) == 1
+    if 0 < index <= MAX_ABOVE_TITLE and alone:
+        return (first, *blocks[:index], *blocks[index + 1 :])
+    return blocks
+
+
 @dataclasses.dataclass(frozen=True)
 class SourceChapters:
     """The chapters cut from one source file, and a book title it proposes (when it has a lone top heading)."""
@@ -124,6 +142,8 @@ def split_file(path: str, blocks: Blocks, front_title: str, single_file: bool) -
     """
     fallback = (Text(front_title),) if front_title else _title_from_path(path)
     blocks = _opening(blocks)
+    if single_file:
+        blocks = _title_first(blocks)
     heads = _top_headings(blocks)
     if not heads:
         return SourceChapters([_chapter(None, blocks, path, 1, fallback)] if blocks else [])

@@ -22,17 +22,33 @@ def appendix_letter(n: int) -> str:
 
 
 def chapter_numbers(chapters: list[Chapter]) -> list[str]:
-    """The number of each chapter: 1, 2, ... in order, and appendices lettered A, B, ...; "" for an unnumbered one."""
-    out, main, appendices = [], 0, 0
+    """The number of each chapter: 1, 2, ... in order, and appendices lettered A, B, ...; "" for an unnumbered
+    one; a sub-chapter (``depth`` 2, 3...) is numbered within the chapter above it, as mdBook numbers its
+    outline: 1.2, 1.2.1."""
+    out: list[str] = []
+    path: list[str] = []  # the numbers of the chapters that enclose the next one, outermost first
+    counts: list[int] = []  # how many sub-chapters each of them has so far
+    main = appendices = 0
     for ch in chapters:
         if not ch.numbered:
             out.append("")
-        elif ch.appendix:
-            appendices += 1
-            out.append(appendix_letter(appendices))
+            continue
+        depth = max(1, min(ch.depth, len(path) + 1))
+        if depth == 1:
+            if ch.appendix:
+                appendices += 1
+                label = appendix_letter(appendices)
+            else:
+                main += 1
+                label = str(main)
+            path, counts = [label], [0]
         else:
-            main += 1
-            out.append(str(main))
+            del path[depth - 1 :], counts[depth - 1 :]
+            counts[depth - 2] += 1
+            label = f"{path[depth - 2]}.{counts[depth - 2]}"
+            path.append(label)
+            counts.append(0)
+        out.append(label)
     return out
 
 

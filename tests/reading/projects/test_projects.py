@@ -141,12 +141,12 @@ def test_draft_chapter_is_left_out_with_a_note(book: Path) -> None:
     assert ("src/SUMMARY.md", 9, "draft chapter 'Draft chapter' (no file) left out") in found.notes
 
 
-def test_summary_listing_a_missing_file_is_an_error_with_its_line(tmp_path: Path) -> None:
+def test_summary_listing_a_missing_file_is_an_empty_chapter_with_a_note_on_its_line(tmp_path: Path) -> None:
     (tmp_path / "SUMMARY.md").write_text("# Summary\n\n* [One](one.md)\n* [Two](two.md)\n")
     (tmp_path / "one.md").write_text("# One\n")
-    with pytest.raises(PressworkError) as err:
-        parse_summary(tmp_path / "SUMMARY.md", tmp_path, "SUMMARY.md")
-    assert str(err.value.pos) == "SUMMARY.md:4" and "two.md" in err.value.message
+    summary = parse_summary(tmp_path / "SUMMARY.md", tmp_path, "SUMMARY.md")
+    assert [(e.title, e.missing) for e in summary.entries] == [("One", False), ("Two", True)]
+    assert [(f, line) for f, line, message in summary.notes if "two.md" in message] == [("SUMMARY.md", 4)]
 
 
 def test_broken_mkdocs_yaml_names_its_line(tmp_path: Path) -> None:

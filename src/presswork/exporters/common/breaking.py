@@ -3,7 +3,8 @@
 Shared by the print and EPUB exporters so that both follow the same rules:
 
 - a chapter opens a new page when it begins a source file or was a ``#`` section; the ``##``
-  sections of a single-file guide run on (``chapter_break = "auto"``);
+  sections of a single-file guide and the sub-chapters of a book's outline (a SUMMARY.md entry
+  nested in another) run on (``chapter_break = "auto"``);
 - URLs and long identifiers may break after ``/ . _ - ? & =`` and nowhere else, and never
   with an added hyphen (a hyphen the reader would type).
 """
@@ -35,18 +36,21 @@ def chapter_breaks(chapters: Sequence[Chapter], mode: ChapterBreak) -> list[bool
 
     ``"page"``: every chapter does; ``"none"``: only the first; ``"auto"``: a chapter that
     begins its source file or came from a top-level (``#``) heading does, so the ``##``
-    sections of a single-file guide run on under the book title.
+    sections of a single-file guide run on under the book title; a sub-chapter of the book's
+    outline (``depth`` 2 or more) runs on after its chapter, unless it opens a book part.
     """
     out: list[bool] = []
-    previous = ""
+    previous, previous_part = "", ""
     for i, ch in enumerate(chapters):
-        if mode == "page" or i == 0:
+        if mode == "page" or i == 0 or (ch.part and ch.part != previous_part):
             out.append(True)
         elif mode == "none":
             out.append(False)
+        elif ch.depth > 1:
+            out.append(False)
         else:
             out.append(ch.source != previous or ch.source_level <= 1)
-        previous = ch.source
+        previous, previous_part = ch.source, ch.part
     return out
 
 

@@ -16,7 +16,8 @@ class ContentsEntry:
     """A book part (level 0), a chapter (level 1) or a section heading (level 2..6) with the entries nested in it.
 
     ``id`` is the book-wide id the entry links to, ``number`` its number ("2.3", "" when
-    unnumbered) and ``title`` its plain text.
+    unnumbered) and ``title`` its plain text. A chapter's children are its sections, then its
+    sub-chapters (chapters too, level 1, with ``depth`` 2 and more).
     """
 
     id: str
@@ -24,6 +25,17 @@ class ContentsEntry:
     title: str
     level: int
     children: list[ContentsEntry] = field(default_factory=list)
+    depth: int = 1  #: A chapter's nesting in the book's outline (1 = top level).
+
+    @property
+    def own_sections(self) -> list[ContentsEntry]:
+        """The sections of this chapter, flat and in document order (not those of its sub-chapters)."""
+        return [e for child in self.children if child.level > 1 for e in (child, *child.sections)]
+
+    @property
+    def subchapters(self) -> list[ContentsEntry]:
+        """The chapters nested in this one."""
+        return [child for child in self.children if child.level == 1]
 
     @property
     def label(self) -> str:
@@ -77,21 +89,30 @@ def part_openings(doc: Document) -> list[str]:
 
 def book_contents(doc: Document, depth: int, target: Target, parts: bool = False) -> list[ContentsEntry]:
     """The contents of the book as ``target`` shows it: one entry per chapter, sections nested down
-    to heading level ``depth`` (1 = chapters only). With ``parts``, the chapters of each book part
-    are nested in an entry of the part (level 0, id :func:`part_id`, numbered by order)."""
-    chapters = [chapter_contents(ch, max(depth, 1), target) for ch in doc.chapters]
-    if not parts or not any(ch.part for ch in doc.chapters):
-        return chapters
+    to heading level ``depth`` (1 = chapters only), sub-chapters nested in their chapter after its
+    sections. With ``parts``, the chapters of each book part are nested in an entry of the part
+    (level 0, id :func:`part_id`, numbered by order)."""
+    with_parts = parts and any(ch.part for ch in doc.chapters)
     out: list[ContentsEntry] = []
+    stack: list[ContentsEntry] = []  # the chapters that enclose the next one
     count = 0
-    for ch, entry, opens in zip(doc.chapters, chapters, part_openings(doc), strict=True):
+    for ch, opens in zip(doc.chapters, part_openings(doc), strict=True):
+        entry = chapter_contents(ch, max(depth, 1), target)
         if opens:
-            count += 1
-            out.append(ContentsEntry(part_id(count), "", opens, 0))
-        if ch.part and out and out[-1].level == 0:
+            stack.clear()  # a part opens at a chapter of the top level
+            if with_parts:
+                count += 1
+                out.append(ContentsEntry(part_id(count), "", opens, 0))
+        while stack and stack[-1].depth >= ch.depth:
+            stack.pop()
+        entry.depth = stack[-1].depth + 1 if stack else 1
+        if stack:
+            stack[-1].children.append(entry)
+        elif with_parts and ch.part and out and out[-1].level == 0:
             out[-1].children.append(entry)
         else:
             out.append(entry)
+        stack.append(entry)
     return out
 
 

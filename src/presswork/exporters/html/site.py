@@ -67,6 +67,7 @@ class Link:
 
 def _links(entries: list[ContentsEntry], pages: dict[str, str], page: str = "") -> list[Link]:
     def link(entry: ContentsEntry, file: str) -> Link:
+        file = pages[entry.id] if entry.level == 1 else file  # a sub-chapter has its own page
         href = file if entry.level == 1 else f"{file}#{entry.id}"
         return Link(
             entry.label or entry.id,

@@ -21,6 +21,9 @@ class Entry:
     title: str = ""  #: The entry's title in SUMMARY.md / nav / chapters ("" = none given).
     part: str = ""  #: Title of the part the chapter belongs to ("" = none).
     appendix: bool = False  #: The chapter is an appendix (lettered A, B, ...).
+    depth: int = 1  #: Nesting in the book's outline (1 = a chapter, 2 = a sub-chapter of the one before...).
+    number: str = ""  #: The project's own number of the chapter ("1.2" in mdBook; "" = none).
+    missing: bool = False  #: The listed file does not exist: the chapter is empty, titled by the entry.
 
 
 @dataclass

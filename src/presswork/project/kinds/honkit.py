@@ -6,10 +6,27 @@ import json
 from pathlib import Path
 from typing import Any
 
+from markdown_it import MarkdownIt
+
 from presswork.core.diagnostics import PressworkError
 from presswork.core.tree import Pos
 from presswork.project.kinds.base import BookProject, read_project_file
-from presswork.project.kinds.summary import parse_summary
+from presswork.project.kinds.summary import parse_summary, plain_title
+
+
+def readme_title(readme: Path, folder: Path) -> str:
+    """The text of the first heading of the book's ``README.md`` ("" when it has none or cannot be read)."""
+    if not readme.is_file():
+        return ""
+    try:
+        text = read_project_file(readme, folder, readme.name)
+    except (OSError, UnicodeDecodeError, PressworkError):
+        return ""
+    tokens = MarkdownIt("commonmark").parse(text)
+    for token, inline in zip(tokens, tokens[1:], strict=False):
+        if token.type == "heading_open":
+            return plain_title(inline.content)
+    return ""
 
 
 def detect(folder: Path) -> BookProject | None:
@@ -37,8 +54,12 @@ def detect(folder: Path) -> BookProject | None:
             settings[name] = data[key].strip()
     if isinstance(data.get("author"), str) and data["author"].strip():
         settings["authors"] = (data["author"].strip(),)
+    if "title" not in settings:
+        title = readme_title(content / "README.md", folder)
+        if title:
+            settings["title"] = title  # as GitBook/HonKit title a book: by its README's first heading
     display = "SUMMARY.md" if root == "." else f"{root}/SUMMARY.md"
-    summary = parse_summary(summary_file, content, display, folder)
+    summary = parse_summary(summary_file, content, display, folder, "honkit")
     project = BookProject(
         "honkit",
         file if file.is_file() else summary_file,

@@ -13,7 +13,9 @@ from presswork.project.kinds.summary import parse_summary
 
 #: Preprocessors that change nothing a book in the source language shows: mdBook's own ``links``
 #: and ``index`` (done here) and ``gettext`` (translations; the source language is built).
-_HARMLESS = frozenset({"links", "index", "gettext"})
+#: Preprocessors whose work presswork does itself: mdBook's built-in links and index, translation, and the
+#: Rust book's trpl-listing (``<Listing>``: reading/listings.py).
+_HARMLESS = frozenset({"links", "index", "gettext", "trpl-listing"})
 
 
 def _read_toml(file: Path, folder: Path, display: str) -> dict[str, Any]:
@@ -59,7 +61,7 @@ def detect(folder: Path) -> BookProject | None:
     for name, spec in sorted(preprocessors.items()):
         renderers = spec.get("renderer") if isinstance(spec, dict) else None
         if name in _HARMLESS or (isinstance(renderers, list) and renderers and set(renderers) <= {"html"}):
-            continue  # built in (links, index), translation only, or for the HTML site only
+            continue  # done by presswork (links, index, listings), translation only, or for the HTML site only
         project.notes.append(
             (where, 0, f"mdBook preprocessor {name!r} is not supported; its syntax is read as plain Markdown")
         )

@@ -418,18 +418,22 @@ def _title_slide(doc: Document) -> Slide:
 
 
 def _agenda(doc: Document, frame: Frame) -> list[Slide]:
-    chapters = book_contents(doc, 1, "slides")
+    # the chapters, each with its sub-chapters one level in (deeper ones are not listed)
+    chapters = [
+        (0 if ch.depth == 1 else 1, ch) for top in book_contents(doc, 1, "slides") for ch in (top, *top.subchapters)
+    ]
 
     def entries(size: float) -> list[Para]:
         return [
             Para(
                 (Run(ch.title, url="#" + ch.id),),
+                level=level,
                 bullet="number" if ch.number.isdigit() else "bullet",
                 number=int(ch.number) if ch.number.isdigit() else 0,
-                size=size,
+                size=size * (0.85 if level else 1.0),
                 space=size * 0.3,
             )
-            for ch in chapters
+            for level, ch in chapters
         ]
 
     for size in (frame.agenda_size, frame.sizes[0], frame.sizes[1]):  # one slide if the type may shrink a little
