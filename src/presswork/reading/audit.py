@@ -33,6 +33,8 @@ _NOTE_LABEL = re.compile(r"\[\^(?P<label>[^\]\s]+)\]")
 _TASK = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]+)\[[ xX]\]", re.M)
 _CAPTION = re.compile(r"^([ \t]*)Table:", re.M)
 _NUMBER_MARKER = re.compile(r"^((?:[ \t]*>)*[ \t]*)(\d{1,9})(?=[.)](?:[ \t]|$))", re.M)
+#: An emoji or icon shortcode (``:smile:``, ``:material-github:``): a picture, not words of the book.
+_SHORTCODE = re.compile(r"(?<![\w:/]):[a-z][a-z0-9_+-]*:(?![\w:/])")
 _ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.I)
 
 
@@ -76,6 +78,7 @@ def _clean(body: str) -> str:
     text = _REF_DEF.sub(_blank, text)
     text = _REF_USE.sub(_blank, text)
     text = _NOTE_LABEL.sub(_blank, text)
+    text = _SHORTCODE.sub(_blank, text)
     text = _TASK.sub(lambda m: m.group(1) + "   ", text)
     text = _CAPTION.sub(lambda m: m.group(1) + "      ", text)
     text = _NUMBER_MARKER.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)  # list numbers: OrderedList.start
