@@ -11,6 +11,7 @@ from typing import Any
 from presswork.core import files
 from presswork.core.diagnostics import PressworkError
 from presswork.core.tree import Pos
+from presswork.reading.snippets import Snippets
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class BookProject:
     #: Plug-in syntax handled before reading: "quarto-cells" (executable cells), "mkautodoc" (``::: module.Name``),
     #: "gitbook-tags" (``{% raw %}`` and other template tags).
     syntax: set[str] = field(default_factory=set)
+    snippets: Snippets | None = None  #: ``pymdownx.snippets`` settings (MkDocs), None when the extension is off.
 
     @property
     def name(self) -> str:
