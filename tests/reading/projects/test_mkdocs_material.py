@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -76,3 +79,28 @@ def test_the_pdf_and_epub_hold_every_word_as_mkdocs_shows_it(book: Path, tmp_pat
     assert re.search(r"<kbd[^>]*>Ctrl</kbd>.*<kbd[^>]*>Alt</kbd>.*<kbd[^>]*>Del</kbd>", chapter, re.S)
     assert re.search(r'<span class="tab-title"><strong>Linux</strong></span>', chapter)
     assert chapter.index("Linux") < chapter.index("penguin") < chapter.index("macOS") < chapter.index("apple")
+
+
+def _side_mkdocs() -> str:
+    """An interpreter with mkdocs and mkdocs-material, kept apart from presswork's (``PRESSWORK_MKDOCS_PYTHON``)."""
+    python = os.environ.get("PRESSWORK_MKDOCS_PYTHON", "")
+    if not python or not Path(python).is_file():
+        pytest.skip("set PRESSWORK_MKDOCS_PYTHON to a Python with mkdocs and mkdocs-material installed")
+    return python
+
+
+@pytest.mark.slow
+def test_every_page_has_the_words_and_headings_mkdocs_shows(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location(
+        "mkdocs_compare", BOOK.parents[2] / "benchmarks" / "mkdocs_compare.py"
+    )
+    assert spec is not None and spec.loader is not None
+    compare_module = importlib.util.module_from_spec(spec)
+    sys.modules["mkdocs_compare"] = compare_module
+    spec.loader.exec_module(compare_module)
+    results = compare_module.compare(BOOK, _side_mkdocs(), tmp_path)
+    assert len(results) == 2
+    assert [r.missing_headings for r in results] == [[], []]
+    # Known gap: a code block's title (``title="later.py"``) is kept in the tree but not printed yet.
+    code_titles = {"code", "block", "with", "title", "bubble_sort", "later", "py"}
+    assert [sorted(set(r.missing_words) - code_titles) for r in results] == [[], []]
