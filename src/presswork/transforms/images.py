@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from pathlib import PurePosixPath
 from typing import Any
 
-from presswork.core.diagnostics import Reporter
+from presswork.core.diagnostics import PressworkError, Reporter
 from presswork.core.tree import (
     Attr,
     Chapter,
@@ -41,6 +42,7 @@ def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter)
             if not node.alt:
                 reporter.warn(f"image '{describe(node.src)}' has no alt text", pos, "alt-text")
             return node
+        source = _image_base(gate, node.src, source, pos)
         path = gate.resolve(node.src, source, pos)
         gate.image_size(gate.read_bytes(node.src, source, pos), node.src, pos)
         src = gate.relative(path)
@@ -54,6 +56,27 @@ def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter)
         # A figure whose image became alt text is a paragraph of that text.
         out.append(dataclasses.replace(ch, blocks=_unfigure(blocks)))
     return out
+
+
+def _image_base(gate: AssetGate, src: str, source: str, pos: Pos | None) -> str:
+    """The file ``src`` is relative to: its page ``source``, or, when the image is not found there, the page's
+    URL as MkDocs serves it (``setup/page.md`` at ``setup/page/``): MkDocs leaves the ``src`` of raw HTML
+    ``<img>`` as written, so its authors write it relative to that URL."""
+    try:
+        gate.resolve(src, source, pos)
+    except PressworkError:
+        page = PurePosixPath(source)
+        if not src.startswith("../") or page.stem.lower() in ("index", "readme"):
+            raise
+        as_url = str(page.with_suffix("") / "index.md")
+        try:
+            gate.resolve(src, as_url, pos)
+        except PressworkError:
+            pass
+        else:
+            return as_url
+        raise
+    return source
 
 
 def _unfigure(blocks: Any) -> Any:

@@ -16,7 +16,7 @@ import pytest
 
 from presswork.build.pipeline import build, read_project
 from presswork.core.diagnostics import Reporter
-from presswork.core.tree import CodeBlock, Link, plain_text
+from presswork.core.tree import CodeBlock, Image, Link, plain_text
 from presswork.core.walk import query
 from presswork.project.load import load_project
 from presswork.project.sources import read_sources
@@ -104,3 +104,8 @@ def test_every_page_has_the_words_and_headings_mkdocs_shows(tmp_path: Path) -> N
     # Known gap: a code block's title (``title="later.py"``) is kept in the tree but not printed yet.
     code_titles = {"code", "block", "with", "title", "bubble_sort", "later", "py"}
     assert [sorted(set(r.missing_words) - code_titles) for r in results] == [[], []]
+
+
+def test_raw_html_images_written_relative_to_the_page_url_are_found(book: Path) -> None:
+    doc = read_project(book)
+    assert [image.src for image in query(doc, Image)] == ["docs/assets/dot.png"]
