@@ -1,6 +1,6 @@
 """Compare an MkDocs project as MkDocs shows it with presswork's EPUB, page by page: words and headings.
 
-usage: python benchmarks/mkdocs_compare.py PROJECT --mkdocs PYTHON [--work DIR] [--show N]
+usage: python benchmarks/mkdocs_compare.py PROJECT --mkdocs PYTHON [--work DIR] [--show N] [--drop EXTENSION]
 
 PYTHON is an interpreter with ``mkdocs`` (and the project's theme, e.g. ``mkdocs-material``)
 installed, kept apart from presswork's own environment. The project is copied to ``DIR`` with its
@@ -53,8 +53,8 @@ class PageResult:
     missing_headings: list[str]
 
 
-def test_copy(project: Path, work: Path) -> Path:
-    """A copy of ``project`` whose mkdocs.yml has no plug-ins or hooks."""
+def test_copy(project: Path, work: Path, drop: tuple[str, ...] = ()) -> Path:
+    """A copy of ``project`` whose mkdocs.yml has no plug-ins or hooks, nor the Markdown extensions ``drop``."""
     target = work / "site-source"
     if target.exists():
         shutil.rmtree(target)
@@ -62,9 +62,18 @@ def test_copy(project: Path, work: Path) -> Path:
     config = next(p for p in (target / "mkdocs.yml", target / "mkdocs.yaml") if p.is_file())
     kept: list[str] = []
     skipping = False
+    dropped_indent: int | None = None
     for line in config.read_text(encoding="utf-8").splitlines():
+        indent = len(line) - len(line.lstrip())
+        if dropped_indent is not None and (not line.strip() or indent > dropped_indent):
+            continue  # the options of a dropped extension
+        dropped_indent = None
         if _TOP_KEY.match(line):
             skipping = line.split(":", 1)[0] in _DROPPED_KEYS
+        item = re.match(r"^\s*-\s*([\w.-]+)\s*:?\s*$", line)
+        if item and item.group(1) in drop:
+            dropped_indent = indent
+            continue
         if skipping:
             continue
         kept.append(line)
@@ -113,9 +122,9 @@ def headings_of(element: lxml_html.HtmlElement) -> list[str]:
     return [" ".join(_WORD.findall(text_of(h))).lower() for h in element.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6")]
 
 
-def compare(project: Path, python: str, work: Path) -> list[PageResult]:
-    """Build both and compare every page presswork reads."""
-    copy = test_copy(project, work)
+def compare(project: Path, python: str, work: Path, drop: tuple[str, ...] = ()) -> list[PageResult]:
+    """Build both and compare every page presswork reads (``drop``: Markdown extensions MkDocs cannot load here)."""
+    copy = test_copy(project, work, drop)
     site = mkdocs_site(copy, python)
     result = build(project, formats=["epub"], out=work / "presswork")
     doc = result.document
@@ -147,9 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mkdocs", required=True, help="a Python interpreter with mkdocs installed")
     parser.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
     parser.add_argument("--show", type=int, default=10, help="pages to list with what they miss")
+    parser.add_argument("--drop", action="append", default=[], help="a Markdown extension to leave out (repeatable)")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="mkdocs-compare-"))
-    results = compare(args.project.resolve(), args.mkdocs, work)
+    results = compare(args.project.resolve(), args.mkdocs, work, tuple(args.drop))
     words = [r for r in results if r.missing_words]
     headings = [r for r in results if r.missing_headings]
     for r in sorted(results, key=lambda r: -len(r.missing_words) - 10 * len(r.missing_headings))[: args.show]:
