@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from presswork import reading
 from presswork.core.diagnostics import Reporter
-from presswork.core.tree import CodeBlock, Div, Kbd, Note, Paragraph, Span, Strong, Text
+from presswork.core.tree import CodeBlock, Div, Kbd, Link, Note, Paragraph, Span, Strong, Text
 from presswork.core.walk import query
 
 
@@ -73,3 +73,12 @@ def test_bracketed_text_before_a_footnote_call_reads_as_text_then_note() -> None
     )
     assert sum(isinstance(c, Note) for c in para.children) == 1
     assert "[" not in texts(para)
+
+
+def test_bracketed_text_that_is_a_defined_reference_stays_a_link_before_its_note() -> None:
+    blocks, _ = read("Its own [schema.json][^1] file.\n\n[^1]: A note.\n\n  [schema.json]: schema.json\n")
+    para = blocks[0]
+    assert isinstance(para, Paragraph)
+    links = [c for c in para.children if isinstance(c, Link)]
+    assert [(texts(link), link.url) for link in links] == [("schema.json", "schema.json")]
+    assert isinstance(para.children[para.children.index(links[0]) + 1], Note)

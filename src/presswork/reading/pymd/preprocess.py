@@ -175,11 +175,18 @@ _ICON = re.compile(r"(?<![\w:]):(?:material|octicons|fontawesome|simple)-[a-z0-9
 _BRACKETED_NOTE = re.compile(r"(?<![\]!\\])\[(?P<text>[^\[\]^][^\[\]]*)\](?=\[\^[^\]\s]+\](?!:))")
 
 
-def _mkdocs_inline(text: str) -> str:
-    """Icon shortcodes dropped and ``[text][^1]`` turned into ``text[^1]`` (outside code spans)."""
+_REF_LABEL = re.compile(r"^[ \t]*\[(?P<label>[^\]^][^\]]*)\]:", re.M)
+
+
+def _mkdocs_inline(text: str, labels: frozenset[str]) -> str:
+    """Icon shortcodes dropped and ``[text][^1]`` turned into ``text[^1]`` unless ``text`` is a defined
+    reference label (``labels``, lower-cased), which stays a link (outside code spans)."""
+
+    def unbracket(m: re.Match[str]) -> str:
+        return m.group(0) if m.group("text").strip().lower() in labels else m.group("text")
 
     def rewrite(part: str) -> str:
-        part = _BRACKETED_NOTE.sub(r"\g<text>", part)
+        part = _BRACKETED_NOTE.sub(unbracket, part)
         return _ICON.sub("", part) if ":" in part else part
 
     return _outside_code_spans(text, rewrite)
@@ -187,10 +194,14 @@ def _mkdocs_inline(text: str) -> str:
 
 def mkdocs_inlines(lines: list[str]) -> list[str]:
     """Material for MkDocs' icon shortcodes dropped: print has no glyph for them and they carry no words
-    (MkDocs itself draws them as SVG with no text); ``[text][^1]`` footnote calls read as ``text[^1]``.
-    Code (fenced or in backticks) is left alone."""
+    (MkDocs itself draws them as SVG with no text); ``[text][^1]`` footnote calls read as ``text[^1]``
+    (as a link and its note when ``[text]: url`` is defined, as in MkDocs). Code (fenced or in backticks)
+    is left alone."""
+    prose = [line for line, _, code in _fenced(lines) if not code]
+    labels = frozenset(m.group("label").strip().lower() for line in prose for m in _REF_LABEL.finditer(line))
     return [
-        _mkdocs_inline(line) if not code and ("[^" in line or ":" in line) else line for line, _, code in _fenced(lines)
+        _mkdocs_inline(line, labels) if not code and ("[^" in line or ":" in line) else line
+        for line, _, code in _fenced(lines)
     ]
 
 
