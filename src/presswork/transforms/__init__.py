@@ -41,6 +41,6 @@ def apply_transforms(
     chapters = number(chapters, config)
     chapters = resolve_xrefs(chapters, ids)
     chapters = apply_citations(chapters, bibliography, reporter, meta.language)
-    chapters = resolve_assets(chapters, gate, reporter)
+    chapters = resolve_assets(chapters, gate, reporter, config.content)
     chapters = apparatus(chapters, meta.language, config, reporter)  # index marks, glossary links
     return Document(meta, tuple(chapters))

@@ -16,7 +16,7 @@ import pytest
 
 from presswork.build.pipeline import build, read_project
 from presswork.core.diagnostics import Reporter
-from presswork.core.tree import CodeBlock, Image, Link, plain_text
+from presswork.core.tree import CodeBlock, Image, Link, Paragraph, plain_text
 from presswork.core.walk import query
 from presswork.project.load import load_project
 from presswork.project.sources import read_sources
@@ -42,8 +42,8 @@ def test_snippets_are_included_from_the_base_paths_with_sections_and_positions(b
     reporter = Reporter()
     sources = read_sources(load_project(book), reporter)
     index, code = sources
-    assert "flamingo" in plain_text(index.blocks[-1].children)  # type: ignore[attr-defined]
-    assert index.blocks[-1].pos is not None and index.blocks[-1].pos.file == "snippets/note.md"
+    shared = next(b for b in query(index.blocks, Paragraph) if "flamingo" in plain_text(b.children))
+    assert shared.pos is not None and shared.pos.file == "snippets/note.md"
     embedded = [b for b in query(code.blocks, CodeBlock) if "greet" in b.code]
     assert [b.code for b in embedded] == ['def greet(name):\n    return f"hello {name}"']
     assert not [w for w in reporter.warnings if "snippet" in w.message]
@@ -55,7 +55,7 @@ def test_a_missing_snippet_is_a_warning_naming_file_and_line(book: Path) -> None
     reporter = Reporter()
     read_sources(load_project(book), reporter)
     assert [(w.pos.file, w.pos.line) for w in reporter.warnings if "nowhere.md" in w.message and w.pos] == [
-        ("docs/index.md", 7)
+        ("docs/index.md", 9)
     ]
 
 
@@ -106,6 +106,8 @@ def test_every_page_has_the_words_and_headings_mkdocs_shows(tmp_path: Path) -> N
     assert [sorted(set(r.missing_words) - code_titles) for r in results] == [[], []]
 
 
-def test_raw_html_images_written_relative_to_the_page_url_are_found(book: Path) -> None:
+def test_images_written_as_the_site_serves_them_are_found(book: Path) -> None:
+    """``/assets/dot.png`` from the site's root (the docs folder) and a raw ``<img src="../assets/dot.png">``
+    relative to the page's URL (``code.md`` is served at ``code/``)."""
     doc = read_project(book)
-    assert [image.src for image in query(doc, Image)] == ["docs/assets/dot.png"]
+    assert [image.src for image in query(doc, Image)] == ["docs/assets/dot.png", "docs/assets/dot.png"]
