@@ -109,9 +109,30 @@ def content(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     return element
 
 
+#: Elements whose text is never part of the word before or after them (tab labels, a code block's title).
+_SEPARATE = frozenset(
+    "address article aside blockquote br dd details div dl dt figcaption figure h1 h2 h3 h4 h5 h6 hr label li "
+    "ol p pre section summary table td th tr ul".split()
+)
+
+
 def text_of(element: lxml_html.HtmlElement) -> str:
-    """The text of ``element``, a space between the texts of elements (tab labels, a code title and its code)."""
-    return " ".join(element.itertext())
+    """The text of ``element``, with a space around block elements, labels and titles but none around inline
+    markup (``2<sup>nd</sup>``, a highlighted token), so that words read as a reader reads them."""
+    parts: list[str] = []
+
+    def walk(el: lxml_html.HtmlElement) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        separate = tag in _SEPARATE or "filename" in (el.get("class") or "").split()
+        parts.append(" " if separate else "")
+        parts.append(el.text or "")
+        for child in el:
+            walk(child)
+            parts.append(child.tail or "")
+        parts.append(" " if separate else "")
+
+    walk(element)
+    return "".join(parts)
 
 
 def words_of(element: lxml_html.HtmlElement) -> set[str]:
