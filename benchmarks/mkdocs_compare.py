@@ -122,7 +122,9 @@ def text_of(element: lxml_html.HtmlElement) -> str:
     parts: list[str] = []
 
     def walk(el: lxml_html.HtmlElement) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
+        if not isinstance(el.tag, str):
+            return  # a comment or processing instruction: no words of the page
+        tag = el.tag
         separate = tag in _SEPARATE or "filename" in (el.get("class") or "").split()
         parts.append(" " if separate else "")
         parts.append(el.text or "")
