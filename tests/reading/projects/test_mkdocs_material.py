@@ -16,7 +16,7 @@ import pytest
 
 from presswork.build.pipeline import build, read_project
 from presswork.core.diagnostics import Reporter
-from presswork.core.tree import CodeBlock, Image, Link, Paragraph, plain_text
+from presswork.core.tree import Code, CodeBlock, Image, Link, Paragraph, plain_text
 from presswork.core.walk import query
 from presswork.project.load import load_project
 from presswork.project.sources import read_sources
@@ -111,3 +111,20 @@ def test_images_written_as_the_site_serves_them_are_found(book: Path) -> None:
     relative to the page's URL (``code.md`` is served at ``code/``)."""
     doc = read_project(book)
     assert [image.src for image in query(doc, Image)] == ["docs/assets/dot.png", "docs/assets/dot.png"]
+
+
+def test_mkdocstrings_directives_show_their_reference_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Api\nplugins:\n  - search\n  - mkdocstrings:\n      handlers: {}\n"
+    )
+    (tmp_path / "docs" / "index.md").write_text(
+        "# API\n\n::: pkg.module.Builder\n    options:\n      show_source: false\n"
+    )
+    reporter = Reporter()
+    (source,) = read_sources(load_project(tmp_path), reporter)
+    assert "pkg.module.Builder" in [c.text for c in query(source.blocks, Code)]
+    assert [(w.pos.file, w.pos.line) for w in reporter.warnings if "pkg.module.Builder" in w.message and w.pos] == [
+        ("docs/index.md", 3)
+    ]
+    assert not [w for w in reporter.warnings if "never closed" in w.message]

@@ -61,6 +61,11 @@ def detect(folder: Path) -> BookProject | None:
             project.syntax.add("mkautodoc")
         if name == "pymdownx.snippets":
             project.snippets = _snippets(ext.get(name) if isinstance(ext, dict) else None)
+    plugins = data.get("plugins")
+    for plugin in plugins if isinstance(plugins, list) else []:
+        name = next(iter(plugin)) if isinstance(plugin, dict) and plugin else plugin
+        if name == "mkdocstrings":  # the same ``::: package.module.Name`` directives as mkautodoc
+            project.syntax.add("mkautodoc")
     nav = data.get("nav")
     if isinstance(nav, list):
         seen: set[Path] = set()
