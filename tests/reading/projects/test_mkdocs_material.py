@@ -113,11 +113,13 @@ def test_images_written_as_the_site_serves_them_are_found(book: Path) -> None:
     assert [image.src for image in query(doc, Image)] == ["docs/assets/dot.png", "docs/assets/dot.png"]
 
 
-def test_mkdocstrings_directives_show_their_reference_with_a_warning(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "plugins",
+    ["  - search\n  - mkdocstrings:\n      handlers: {}\n", "  search: {}\n  mkdocstrings:\n    handlers: {}\n"],
+)
+def test_mkdocstrings_directives_show_their_reference_with_a_warning(tmp_path: Path, plugins: str) -> None:
     (tmp_path / "docs").mkdir()
-    (tmp_path / "mkdocs.yml").write_text(
-        "site_name: Api\nplugins:\n  - search\n  - mkdocstrings:\n      handlers: {}\n"
-    )
+    (tmp_path / "mkdocs.yml").write_text("site_name: Api\nplugins:\n" + plugins)
     (tmp_path / "docs" / "index.md").write_text(
         "# API\n\n::: pkg.module.Builder\n    options:\n      show_source: false\n"
     )

@@ -61,11 +61,8 @@ def detect(folder: Path) -> BookProject | None:
             project.syntax.add("mkautodoc")
         if name == "pymdownx.snippets":
             project.snippets = _snippets(ext.get(name) if isinstance(ext, dict) else None)
-    plugins = data.get("plugins")
-    for plugin in plugins if isinstance(plugins, list) else []:
-        name = next(iter(plugin)) if isinstance(plugin, dict) and plugin else plugin
-        if name == "mkdocstrings":  # the same ``::: package.module.Name`` directives as mkautodoc
-            project.syntax.add("mkautodoc")
+    if "mkdocstrings" in _names(data.get("plugins")):  # the same ``::: package.module.Name`` directives
+        project.syntax.add("mkautodoc")
     nav = data.get("nav")
     if isinstance(nav, list):
         seen: set[Path] = set()
@@ -77,6 +74,15 @@ def detect(folder: Path) -> BookProject | None:
         project.variables = {f"extra.{k}": str(v) for k, v in extra.items() if isinstance(v, (str, int, float))}
         project.variables.update({str(k): str(v) for k, v in extra.items() if isinstance(v, (str, int, float))})
     return project
+
+
+def _names(value: Any) -> list[str]:
+    """The names in a list of plug-ins or extensions, each a name or a one-key mapping, or in a mapping of them
+    (MkDocs accepts both forms)."""
+    if isinstance(value, dict):
+        return [str(k) for k in value]
+    items = value if isinstance(value, list) else []
+    return [str(next(iter(i))) if isinstance(i, dict) and i else str(i) for i in items if i]
 
 
 def _strings(value: Any) -> tuple[str, ...]:
