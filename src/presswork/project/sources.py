@@ -19,6 +19,7 @@ from presswork.reading.cache import read_cached
 from presswork.reading.cells import quarto_cells
 from presswork.reading.hidelines import hide_code_lines
 from presswork.reading.includes import Expanded, expand, has_includes
+from presswork.reading.snippets import expand_snippets, has_snippets
 from presswork.reading.variables import autodoc_directives, gitbook_tags, substitute
 
 
@@ -50,11 +51,27 @@ def read_sources(
         else:
             text = _read_text(path, rel, project, config.max_file_bytes)
         expanded: Expanded | None = None
+        resolver = gate.resolve if gate is not None else AssetGate(project.root, []).resolve
+        snippets = project.book.snippets if project.book else None
+        if snippets is not None and has_snippets(text, snippets):
+            expanded = expand_snippets(
+                text,
+                rel,
+                snippets,
+                resolver,
+                project.root,
+                lambda m, p: reporter.warn(m, p, "include"),
+                config.max_file_bytes,
+            )
+            text = expanded.text
+            project.included.extend(expanded.included)
         if has_includes(text):
-            resolver = gate.resolve if gate is not None else AssetGate(project.root, []).resolve
+            first = expanded
             expanded = expand(text, rel, resolver, project.root, config.max_file_bytes)
             text = expanded.text
             project.included.extend(expanded.included)
+            if first is not None:  # positions through both expansions
+                expanded.origins = [(first.origin(p.line) or p) if p.file == rel else p for p in expanded.origins]
 
         def where(line: int, rel: str = rel, expanded: Expanded | None = expanded) -> Pos:
             return (expanded.origin(line) if expanded else None) or Pos(rel, line)

@@ -38,6 +38,8 @@ _CALLOUT = re.compile(r"^([ \t>]*:{3,}[ \t]*\{?[ \t]*\.?)callout(?=[-\s}]|$)", r
 #: How a Quarto call-out looks (``appearance="simple"``, ``collapse="true"``, ``icon=false``): presentation, not text.
 _CALLOUT_LOOK = re.compile(r"^[ \t>]*:{3,}[ \t]*\{[^}\n]*\}", re.M)
 _LOOK_ATTR = re.compile(r"""\b(?:appearance|collapse|icon)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s}]*)|\bcaption(?=\s*=)""")
+#: An emoji or icon shortcode (``:smile:``, ``:material-github:``): a picture, not words of the book.
+_SHORTCODE = re.compile(r"(?<![\w:/]):[a-z][a-z0-9_+-]*:(?![\w:/])")
 _ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.I)
 
 
@@ -81,6 +83,7 @@ def _clean(body: str) -> str:
     text = _REF_DEF.sub(_blank, text)
     text = _REF_USE.sub(_blank, text)
     text = _NOTE_LABEL.sub(_blank, text)
+    text = _SHORTCODE.sub(_blank, text)
     text = _TASK.sub(lambda m: m.group(1) + "   ", text)
     text = _CAPTION.sub(lambda m: m.group(1) + "      ", text)
     text = _CALLOUT.sub(lambda m: m.group(1) + "       ", text)

@@ -42,7 +42,7 @@ from presswork.reading.attrs import admonition_kind
 from presswork.reading.html import html_root
 from presswork.reading.inlines import InlineBuilder, Part, classes_of, parts_of, strip_math, trim
 from presswork.reading.listings import author_numbered
-from presswork.reading.shapes import details
+from presswork.reading.shapes import TABS, details, tab
 
 #: Elements that start a block of their own inside mixed content.
 BLOCK_TAGS: frozenset[str] = frozenset(
@@ -216,6 +216,8 @@ class BlockBuilder(InlineBuilder):
             return self.math(el)
         if "admonition" in classes:
             return self.admonition(el)
+        if "tabbed-set" in classes:
+            return self.tabs(el)
         elements = [c for c in el if isinstance(c.tag, str)]
         if "highlight" in classes and len(elements) == 1 and elements[0].tag == "pre":
             return self.code(elements[0])
@@ -237,6 +239,28 @@ class BlockBuilder(InlineBuilder):
             title = trim(self.inlines(first))
             remove_keeping_tail(first)
         return Admonition(kind, title, self.blocks(el), pos=self.pos(line))
+
+    def tabs(self, el: HtmlElement) -> Block:
+        """``<div class="tabbed-set">`` (pymdownx.tabbed, alternate style): a Div of class ``tabbed`` holding
+        one ``tab`` Div per tab, its title first (see :func:`presswork.reading.shapes.tab`)."""
+        line = self.locator.find("tab", container=True)
+        pos = self.pos(line)
+        children = [c for c in el if isinstance(c.tag, str)]
+        labels = [label for c in children if "tabbed-labels" in classes_of(c) for label in c if label.tag == "label"]
+        bodies = [
+            block
+            for c in children
+            if "tabbed-content" in classes_of(c)
+            for block in c
+            if isinstance(block.tag, str) and "tabbed-block" in classes_of(block)
+        ]
+        tabs: list[Block] = []
+        for number, body in enumerate(bodies):
+            if number:
+                line = self.locator.find("tab", container=True) or line
+            title = trim(self.inlines(labels[number])) if number < len(labels) else ()
+            tabs.append(tab(title, self.blocks(body), self.pos(line)))
+        return Div(Attr(classes=(TABS,)), tuple(tabs), pos=pos)
 
     def details(self, el: HtmlElement) -> Block:
         """``<details class="KIND"><summary>``: an Admonition (a Div of class ``details`` without a class)."""

@@ -29,6 +29,7 @@ KINDS: dict[str, re.Pattern[str]] = {
     "math": re.compile(r"\$\$|\\\[|\\begin\{"),
     "quote": re.compile(r"^\s*>|<blockquote", re.I),
     "div": re.compile(r"^\s*:::+\s*[^\s:]|<\w", re.I),
+    "tab": re.compile(r"^\s*(?:>\s*)*===[+!]*\s"),
     "any": re.compile(r"\S"),
 }
 

@@ -43,6 +43,6 @@ def apply_transforms(
     chapters = resolve_xrefs(chapters, ids, reporter)
     chapters = link_listing_mentions(chapters)  # "Listing 2-1" in the text -> the listing the author numbered so
     chapters = apply_citations(chapters, bibliography, reporter, meta.language)
-    chapters = resolve_assets(chapters, gate, reporter)
+    chapters = resolve_assets(chapters, gate, reporter, config.content)
     chapters = apparatus(chapters, meta.language, config, reporter)  # index marks, glossary links
     return Document(meta, tuple(chapters))

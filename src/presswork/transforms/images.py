@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from pathlib import PurePosixPath
 from typing import Any
 
-from presswork.core.diagnostics import Reporter
+from presswork.core.diagnostics import PressworkError, Reporter
 from presswork.core.tree import (
     Attr,
     Chapter,
@@ -21,9 +22,10 @@ from presswork.project.assets import AssetGate, is_remote
 from presswork.project.datauri import describe, is_data_uri
 
 
-def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter) -> list[Chapter]:
+def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter, site_root: str = "") -> list[Chapter]:
     """Resolve every image through the gate to a project-relative path, checking that it
-    exists, stays inside the project and is not over the pixel limit. Remote images are kept
+    exists, stays inside the project and is not over the pixel limit (``site_root``: the content folder,
+    which a site serves at ``/``). Remote images are kept
     only when the configuration allows remote resources; otherwise they become their alt text."""
 
     def fix(node: Any, pos: Pos | None, source: str) -> Any:
@@ -41,8 +43,9 @@ def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter)
             if not node.alt:
                 reporter.warn(f"image '{describe(node.src)}' has no alt text", pos, "alt-text")
             return node
-        path = gate.resolve(node.src, source, pos)
-        gate.image_size(gate.read_bytes(node.src, source, pos), node.src, pos)
+        ref, source = _image_ref(gate, node.src, source, site_root, pos)
+        path = gate.resolve(ref, source, pos)
+        gate.image_size(gate.read_bytes(ref, source, pos), node.src, pos)
         src = gate.relative(path)
         if not node.alt:  # the EPUB's accessibility check says the same words: one warning, not two
             reporter.warn(f"image {src!r} has no alt text", pos, "alt-text")
@@ -54,6 +57,30 @@ def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter)
         # A figure whose image became alt text is a paragraph of that text.
         out.append(dataclasses.replace(ch, blocks=_unfigure(blocks)))
     return out
+
+
+def _image_ref(gate: AssetGate, src: str, source: str, site_root: str, pos: Pos | None) -> tuple[str, str]:
+    """The reference and the file it is relative to for the image ``src`` of page ``source``: as written, or,
+    when the image is not found so, as the site serves it: ``/img/x.png`` from the content folder
+    ``site_root`` (the site's root), and ``../x.png`` relative to the page's URL (MkDocs serves
+    ``setup/page.md`` at ``setup/page/`` and leaves the ``src`` of raw HTML ``<img>`` as written)."""
+    try:
+        gate.resolve(src, source, pos)
+    except PressworkError:
+        page = PurePosixPath(source)
+        tries = []
+        if src.startswith("/") and not src.startswith("//"):
+            tries.append((src.lstrip("/"), str(PurePosixPath(site_root or ".") / "index.md")))
+        if src.startswith("../") and page.stem.lower() not in ("index", "readme"):
+            tries.append((src, str(page.with_suffix("") / "index.md")))
+        for ref, base in tries:
+            try:
+                gate.resolve(ref, base, pos)
+            except PressworkError:
+                continue
+            return ref, base
+        raise
+    return src, source
 
 
 def _unfigure(blocks: Any) -> Any:

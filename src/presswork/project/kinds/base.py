@@ -11,6 +11,7 @@ from typing import Any
 from presswork.core import files
 from presswork.core.diagnostics import PressworkError
 from presswork.core.tree import Pos
+from presswork.reading.snippets import Snippets
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class BookProject:
     syntax: set[str] = field(default_factory=set)
     #: Options every executable cell starts from (Quarto's ``execute: echo: false`` in ``_quarto.yml``).
     cell_defaults: dict[str, Any] = field(default_factory=dict)
+    snippets: Snippets | None = None  #: ``pymdownx.snippets`` settings (MkDocs), None when the extension is off.
 
     @property
     def name(self) -> str:

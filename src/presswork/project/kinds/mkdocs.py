@@ -11,6 +11,7 @@ from presswork.core.diagnostics import PressworkError
 from presswork.core.tree import Pos
 from presswork.project.kinds.base import BookProject, Entry, chapter_inside, line_of
 from presswork.project.kinds.yamlfile import read_yaml
+from presswork.reading.snippets import Snippets
 
 _SKIP = re.compile(r"^(\.|_)")
 
@@ -58,6 +59,10 @@ def detect(folder: Path) -> BookProject | None:
         name = next(iter(ext)) if isinstance(ext, dict) and ext else ext
         if name == "mkautodoc":
             project.syntax.add("mkautodoc")
+        if name == "pymdownx.snippets":
+            project.snippets = _snippets(ext.get(name) if isinstance(ext, dict) else None)
+    if "mkdocstrings" in _names(data.get("plugins")):  # the same ``::: package.module.Name`` directives
+        project.syntax.add("mkautodoc")
     nav = data.get("nav")
     if isinstance(nav, list):
         seen: set[Path] = set()
@@ -69,6 +74,27 @@ def detect(folder: Path) -> BookProject | None:
         project.variables = {f"extra.{k}": str(v) for k, v in extra.items() if isinstance(v, (str, int, float))}
         project.variables.update({str(k): str(v) for k, v in extra.items() if isinstance(v, (str, int, float))})
     return project
+
+
+def _names(value: Any) -> list[str]:
+    """The names in a list of plug-ins or extensions, each a name or a one-key mapping, or in a mapping of them
+    (MkDocs accepts both forms)."""
+    if isinstance(value, dict):
+        return [str(k) for k in value]
+    items = value if isinstance(value, list) else []
+    return [str(next(iter(i))) if isinstance(i, dict) and i else str(i) for i in items if i]
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    """A YAML string or list of strings as a tuple of non-empty strings."""
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return tuple(str(v).strip() for v in items if isinstance(v, str) and v.strip())
+
+
+def _snippets(options: Any) -> Snippets:
+    """The ``pymdownx.snippets`` options that decide what a page holds: ``base_path`` and ``auto_append``."""
+    options = options if isinstance(options, dict) else {}
+    return Snippets(_strings(options.get("base_path")) or (".",), _strings(options.get("auto_append")))
 
 
 def _walk_nav(

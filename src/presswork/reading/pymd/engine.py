@@ -6,6 +6,7 @@ from typing import Any
 
 import markdown
 from markdown.extensions.toc import slugify_unicode
+from pymdownx import emoji
 
 from presswork.reading.html import html_root
 
@@ -20,6 +21,9 @@ EXTENSIONS: list[str] = [
     "pymdownx.magiclink",
     "pymdownx.tasklist",
     "pymdownx.details",
+    "pymdownx.tabbed",  # === "Tab" content tabs
+    "pymdownx.keys",  # ++ctrl+alt+del++
+    "pymdownx.emoji",  # :smile: (icon shortcodes such as :octicons-x: are dropped in preprocess)
     "markdown.extensions.admonition",
     "markdown.extensions.toc",
     "markdown.extensions.sane_lists",  # honours start numbers; ol and ul never merge
@@ -29,6 +33,9 @@ EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "pymdownx.highlight": {"use_pygments": False},  # exporters highlight per output format
     "pymdownx.arithmatex": {"generic": True, "smart_dollar": True},
     "pymdownx.tasklist": {"custom_checkbox": False},
+    "pymdownx.tabbed": {"alternate_style": True},
+    # The Unicode character itself (no image): it prints with the emoji font and reaches every format.
+    "pymdownx.emoji": {"emoji_index": emoji.twemoji, "emoji_generator": emoji.to_alt},
     "markdown.extensions.toc": {"marker": "", "slugify": slugify_unicode, "permalink": False},
 }
 

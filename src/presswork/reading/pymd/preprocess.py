@@ -34,6 +34,22 @@ _NOT_A_HEADING = re.compile(r"^([ \t]{0,3})#(?=#{0,5}[^#\s])")
 _SEPARATOR = "<!-- -->"  # keeps two adjacent lists of different kinds apart; dropped later
 
 
+def _fence_closer(fence: str) -> Callable[[str], bool]:
+    """Whether a line closes the code fence opened by ``fence``: the same character, at least as many, no info
+    (so a four-backtick example may hold a three-backtick fence, as in CommonMark and superfences)."""
+
+    def closes(line: str) -> bool:
+        m = _FENCE.match(line)
+        return bool(
+            m
+            and m.group("fence")[0] == fence[0]
+            and len(m.group("fence")) >= len(fence)
+            and not m.group("info").strip()
+        )
+
+    return closes
+
+
 def _indent_width(line: str) -> int:
     """Width of the leading whitespace, tabs counting to the next multiple of 4."""
     stripped = line[: len(line) - len(line.lstrip(" \t"))]
@@ -55,15 +71,8 @@ def _shift(line: str, delta: int) -> str:
 
 def check_nesting(lines: list[str], path: str, max_nesting: int) -> None:
     """Raise when block quotes are nested deeper than ``max_nesting`` on some line."""
-    fence: str | None = None
-    for number, line in enumerate(lines, 1):
-        m = _FENCE.match(line)
-        if fence is not None:
-            if m and m.group("fence").startswith(fence) and not m.group("info").strip():
-                fence = None
-            continue
-        if m:
-            fence = m.group("fence")[0] * 3
+    for number, (line, _, code) in enumerate(_fenced(lines), 1):
+        if code:
             continue
         q = _QUOTE_DEPTH.match(line)
         if q and q.group(0).count(">") > max_nesting:
@@ -77,16 +86,8 @@ def fenced_divs(lines: list[str], warn: Warn) -> list[str]:
     """Turn Pandoc fenced divs (``::: notes`` ... ``:::``) into ``<div class="notes" markdown="1">``, line for line."""
     out: list[str] = []
     opened: list[int] = []
-    fence: str | None = None
-    for number, line in enumerate(lines, 1):
-        fm = _FENCE.match(line)
-        if fence is not None:
-            if fm and fm.group("fence").startswith(fence) and not fm.group("info").strip():
-                fence = None
-            out.append(line)
-            continue
-        if fm:
-            fence = fm.group("fence")[0] * 3
+    for number, (line, _, code) in enumerate(_fenced(lines), 1):
+        if code:
             out.append(line)
             continue
         m = _DIV_FENCE.match(line)
@@ -107,15 +108,15 @@ def fenced_divs(lines: list[str], warn: Warn) -> list[str]:
 def _fenced(lines: list[str]) -> Iterator[tuple[str, re.Match[str] | None, bool]]:
     """Each line with its fence match when it opens a code fence, and whether it is code (inside a
     fence, or the fence's own lines): the one walk over fences that the rewrites below share."""
-    fence: str | None = None
+    closes: Callable[[str], bool] | None = None
     for line in lines:
         m = _FENCE.match(line)
-        if fence is not None:
-            if m and m.group("fence").startswith(fence) and not m.group("info").strip():
-                fence = None
+        if closes is not None:
+            if closes(line):
+                closes = None
             yield line, None, True
         elif m:
-            fence = m.group("fence")[0] * 3
+            closes = _fence_closer(m.group("fence"))
             yield line, m, True
         else:
             yield line, None, False
@@ -140,15 +141,20 @@ _INLINE_DD = re.compile(r"\$\$(?=\S)(.+?)(?<=\S)\$\$")
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 
 
-def _inline_dd(text: str) -> str:
-    """``$$x$$`` inside ``text`` as ``$x$``, code spans left alone."""
+def _outside_code_spans(text: str, rewrite: Callable[[str], str]) -> str:
+    """``text`` with ``rewrite`` applied to every part outside its code spans."""
     parts, last = [], 0
     for span in _CODE_SPAN.finditer(text):
-        parts.append(_INLINE_DD.sub(r"$\1$", text[last : span.start()]))
+        parts.append(rewrite(text[last : span.start()]))
         parts.append(span.group(0))
         last = span.end()
-    parts.append(_INLINE_DD.sub(r"$\1$", text[last:]))
+    parts.append(rewrite(text[last:]))
     return "".join(parts)
+
+
+def _inline_dd(text: str) -> str:
+    """``$$x$$`` inside ``text`` as ``$x$``, code spans left alone."""
+    return _outside_code_spans(text, lambda part: _INLINE_DD.sub(r"$\1$", part))
 
 
 def inline_double_dollars(lines: list[str]) -> list[str]:
@@ -160,6 +166,43 @@ def inline_double_dollars(lines: list[str]) -> list[str]:
         alone = stripped.startswith("$$") and stripped.endswith("$$") and stripped.count("$$") == 2
         out.append(_inline_dd(line) if not code and "$$" in line and not alone else line)
     return out
+
+
+#: An icon shortcode of Material for MkDocs (``:material-github:``, ``:octicons-heart-16:``,
+#: ``:fontawesome-brands-python:``, ``:simple-x:``): a pictogram drawn from an SVG set, not a word.
+_ICON = re.compile(r"(?<![\w:]):(?:material|octicons|fontawesome|simple)-[a-z0-9-]+:(?![\w:])")
+#: ``[text][^1]``: a footnote called from text in brackets (the text, then the note, as MkDocs readers see it).
+_BRACKETED_NOTE = re.compile(r"(?<![\]!\\])\[(?P<text>[^\[\]^][^\[\]]*)\](?=\[\^[^\]\s]+\](?!:))")
+
+
+_REF_LABEL = re.compile(r"^[ \t]*\[(?P<label>[^\]^][^\]]*)\]:", re.M)
+
+
+def _mkdocs_inline(text: str, labels: frozenset[str]) -> str:
+    """Icon shortcodes dropped and ``[text][^1]`` turned into ``text[^1]`` unless ``text`` is a defined
+    reference label (``labels``, lower-cased), which stays a link (outside code spans)."""
+
+    def unbracket(m: re.Match[str]) -> str:
+        return m.group(0) if m.group("text").strip().lower() in labels else m.group("text")
+
+    def rewrite(part: str) -> str:
+        part = _BRACKETED_NOTE.sub(unbracket, part)
+        return _ICON.sub("", part) if ":" in part else part
+
+    return _outside_code_spans(text, rewrite)
+
+
+def mkdocs_inlines(lines: list[str]) -> list[str]:
+    """Material for MkDocs' icon shortcodes dropped: print has no glyph for them and they carry no words
+    (MkDocs itself draws them as SVG with no text); ``[text][^1]`` footnote calls read as ``text[^1]``
+    (as a link and its note when ``[text]: url`` is defined, as in MkDocs). Code (fenced or in backticks)
+    is left alone."""
+    prose = [line for line, _, code in _fenced(lines) if not code]
+    labels = frozenset(m.group("label").strip().lower() for line in prose for m in _REF_LABEL.finditer(line))
+    return [
+        _mkdocs_inline(line, labels) if not code and ("[^" in line or ":" in line) else line
+        for line, _, code in _fenced(lines)
+    ]
 
 
 def _div_open(info: str) -> str:
@@ -211,19 +254,6 @@ class _Verbatim:
 
     closes: Callable[[str], bool]
     delta: int
-
-
-def _fence_closer(fence: str) -> Callable[[str], bool]:
-    def closes(line: str) -> bool:
-        m = _FENCE.match(line)
-        return bool(
-            m
-            and m.group("fence")[0] == fence[0]
-            and len(m.group("fence")) >= len(fence)
-            and not m.group("info").strip()
-        )
-
-    return closes
 
 
 def _math_closes(line: str) -> bool:
@@ -380,4 +410,5 @@ def preprocess(text: str, path: str, max_nesting: int, warn: Warn) -> str:
     lines = fenced_divs(lines, warn)
     lines = fence_infos(lines)
     lines = inline_double_dollars(lines)
+    lines = mkdocs_inlines(lines)
     return "\n".join(ListNormaliser(path, max_nesting).run(lines))
