@@ -45,6 +45,33 @@ def media_type(name: str) -> str:
     return IMAGE_TYPES.get(PurePosixPath(name.lower()).suffix, "application/octet-stream")
 
 
+#: The first bytes of each raster image format an output can carry, and its media type.
+_MAGIC_NUMBERS = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def sniff_image_type(data: bytes) -> str | None:
+    """The media type image bytes declare by their first bytes (PNG, JPEG, GIF, WebP, SVG), or None when
+    they are none of these. A file's extension can lie (a PNG named ``.jpeg``); its bytes cannot."""
+    for magic, kind in _MAGIC_NUMBERS:
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if looks_like_markup(data) and b"<svg" in data[:4096]:
+        return "image/svg+xml"
+    return None
+
+
+def image_media_type(data: bytes, name: str) -> str:
+    """The media type of image ``data`` named ``name``: the one its bytes declare, else the name's."""
+    return sniff_image_type(data) or media_type(name)
+
+
 @contextlib.contextmanager
 def pil_pixel_limit(limit: int | None) -> Iterator[None]:
     """Set Pillow's decompression-bomb limit (``None`` = off) for the duration of the block."""
