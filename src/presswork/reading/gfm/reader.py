@@ -62,7 +62,7 @@ from presswork.reading.attrs import admonition_kind, parse_attr_braces, parse_in
 from presswork.reading.blocks import BlockBuilder, attach_captions, remove_keeping_tail
 from presswork.reading.gfm.nodes import Node, build
 from presswork.reading.gfm.parser import make_parser, nesting_limit
-from presswork.reading.html import html_root, is_unknown
+from presswork.reading.html import TAG_PATTERN, html_root, is_unknown
 from presswork.reading.inlines import merge, trim, unwrapped_caption
 from presswork.reading.locate import Locator
 from presswork.reading.sanitize import UNSAFE_TAGS, is_event_attr, is_unsafe_url
@@ -71,8 +71,7 @@ from presswork.reading.shapes import SUMMARY, details
 __all__ = ["GfmReader"]
 
 _TAG = re.compile(
-    r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9_:.-]*)(?P<rest>(?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?)>"
-    r"|<!--.*?-->|<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>",
+    TAG_PATTERN + r"|<!--.*?-->|<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>",
     re.S,
 )
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
