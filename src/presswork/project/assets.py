@@ -34,6 +34,10 @@ _PIL_LOCK = threading.RLock()
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 
+class MissingFile(PressworkError):
+    """A file named by the book that does not exist (inside the project)."""
+
+
 def is_remote(ref: str) -> bool:
     """True for http(s) URLs (also protocol-relative ``//host/x``), well-formed or not."""
     scheme = _SCHEME.match(ref)
@@ -152,7 +156,7 @@ class AssetGate:
         if not files.within(real, self._roots):
             raise PressworkError(f"{ref!r} is outside the project folder; a build reads only files inside it", pos)
         if not real.is_file():
-            raise PressworkError(f"file not found: {ref!r}", pos)
+            raise MissingFile(f"file not found: {ref!r}", pos)
         return real
 
     def relative(self, path: Path) -> str:

@@ -17,14 +17,15 @@ from presswork.core.tree import (
     Text,
 )
 from presswork.core.walk import walk, walk_with_positions
-from presswork.project.assets import AssetGate, is_remote
+from presswork.project.assets import AssetGate, MissingFile, is_remote
 from presswork.project.datauri import describe, is_data_uri
 
 
 def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter) -> list[Chapter]:
     """Resolve every image through the gate to a project-relative path, checking that it
-    exists, stays inside the project and is not over the pixel limit. Remote images are kept
-    only when the configuration allows remote resources; otherwise they become their alt text."""
+    stays inside the project and is not over the pixel limit. Remote images are kept
+    only when the configuration allows remote resources; otherwise they become their alt text.
+    An image file that does not exist becomes a box naming it, with a warning."""
 
     def fix(node: Any, pos: Pos | None, source: str) -> Any:
         if not isinstance(node, Image):
@@ -41,7 +42,11 @@ def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter)
             if not node.alt:
                 reporter.warn(f"image '{describe(node.src)}' has no alt text", pos, "alt-text")
             return node
-        path = gate.resolve(node.src, source, pos)
+        try:
+            path = gate.resolve(node.src, source, pos)
+        except MissingFile as exc:
+            reporter.warn(f"{exc.message}; a box with its name stands in its place", pos, "image")
+            return missing_image_box(node)
         gate.image_size(gate.read_bytes(node.src, source, pos), node.src, pos)
         src = gate.relative(path)
         if not node.alt:  # the EPUB's accessibility check says the same words: one warning, not two
@@ -54,6 +59,16 @@ def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter)
         # A figure whose image became alt text is a paragraph of that text.
         out.append(dataclasses.replace(ch, blocks=_unfigure(blocks)))
     return out
+
+
+#: The class of the box that stands in for an image file that does not exist.
+MISSING_IMAGE_CLASS = "image-missing"
+
+
+def missing_image_box(image: Image) -> Span:
+    """What shows where an image file is missing: a box naming the file, with the image's alt text."""
+    words = f"missing image: {image.src}" + (f" ({image.alt})" if image.alt.strip() else "")
+    return Span(Attr(classes=(MISSING_IMAGE_CLASS,)), (Text(f"[{words}]"),))
 
 
 def _unfigure(blocks: Any) -> Any:
