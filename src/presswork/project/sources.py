@@ -52,6 +52,13 @@ def read_sources(
             expanded = expand(text, rel, resolver, project.root, config.max_file_bytes)
             text = expanded.text
             project.included.extend(expanded.included)
+            for pos, written in expanded.unknown:
+                reporter.warn(
+                    f"unknown directive {written} kept as written (presswork knows {{{{#include}}}}, "
+                    "{{#rustdoc_include}} and {{#title}})",
+                    pos,
+                    "markdown",
+                )
 
         def where(line: int, rel: str = rel, expanded: Expanded | None = expanded) -> Pos:
             return (expanded.origin(line) if expanded else None) or Pos(rel, line)
