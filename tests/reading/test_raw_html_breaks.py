@@ -46,3 +46,18 @@ def test_the_words_stay_apart_in_the_pdf(presswork, make_book) -> None:
     words = text.split()
     assert "Syncrequires" not in text and "morethan" not in text
     assert {"Sync", "requires", "more", "than", "thereof)"} <= set(words)
+
+
+@pytest.mark.realbooks
+def test_nomicon_phantom_data_table_keeps_its_words_apart() -> None:
+    from tests.reading.test_realbooks import CORPUS
+
+    path = CORPUS / "nomicon" / "src" / "phantom-data.md"
+    if not path.is_file():
+        pytest.skip(f"{path} not present (rust-lang/nomicon, see tests/reading/test_realbooks.py)")
+    reporter = Reporter()
+    source = reading.read_file(path, "src/phantom-data.md", reporter, markdown="gfm")
+    table = next(b for b in source.blocks if isinstance(b, Table))
+    cells = [cell for row in table.body for cell in row]
+    assert any(cell[:3] == (Code("Send + Sync"), LineBreak(), Text("requires")) for cell in cells)
+    assert source.audit is not None and not source.audit.lost
