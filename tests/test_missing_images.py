@@ -47,3 +47,25 @@ def test_a_missing_image_is_an_error_under_strict(presswork, make_book) -> None:
         "(--strict turns warnings into errors)"
     ]
     assert not (book / "output" / "missing.epub").exists()
+
+
+def test_an_image_file_that_is_no_image_is_a_box_too(presswork, make_book) -> None:
+    """yeasy/docker_practice ships a GitHub HTML page named settings-kubernetes.png."""
+    book = make_book(
+        {
+            "01-a.md": "# Bad\n\n![Settings](settings.png)\n\n![Garbage](x.png)\n\nAfter.\n",
+            "settings.png": "<!DOCTYPE html>\n<html><head><meta charset=utf-8></head><body>a page</body></html>\n",
+            "x.png": b"GIF89a garbage",
+        }
+    )
+    result = presswork("build", book, "--format", "epub")
+    assert result.status == 0, result.err
+    warnings = [line for line in result.err.splitlines() if ": warning: " in line]
+    assert len(warnings) == 2 and warnings[0].startswith("01-a.md:3: warning: image 'settings.png': not")
+    assert warnings[1].startswith("01-a.md:5: warning: image 'x.png' cannot be read")
+    assert all(w.endswith("; a box with its name stands in its place") for w in warnings)
+    with zipfile.ZipFile(book / "output" / "bad.epub") as z:
+        chapter = next(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml") and b"After." in z.read(n))
+    assert "[unreadable image: settings.png (Settings)]" in chapter
+    assert "[unreadable image: x.png (Garbage)]" in chapter
+    assert presswork("build", book, "--format", "epub", "--strict").status == 1

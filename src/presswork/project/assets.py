@@ -38,6 +38,10 @@ class MissingFile(PressworkError):
     """A file named by the book that does not exist (inside the project)."""
 
 
+class UnreadableImage(PressworkError):
+    """An image file whose bytes are no image (an HTML page saved as ``.png``, a truncated file)."""
+
+
 def is_remote(ref: str) -> bool:
     """True for http(s) URLs (also protocol-relative ``//host/x``), well-formed or not."""
     scheme = _SCHEME.match(ref)
@@ -208,7 +212,7 @@ class AssetGate:
         try:
             svg = clean_svg(data)
         except SvgError as exc:
-            raise PressworkError(f"image {ref!r}: {exc}", pos) from None
+            raise UnreadableImage(f"image {ref!r}: {exc}", pos) from None
         w, h = svg.size
         if w * h > self.max_image_pixels:
             raise PressworkError(
@@ -289,9 +293,9 @@ class AssetGate:
             with pil_pixel_limit(None), PILImage.open(io.BytesIO(data)) as img:
                 width, height = img.size
         except (OSError, ValueError, SyntaxError) as exc:
-            raise PressworkError(f"image {ref!r} cannot be read: {exc}", pos) from exc
+            raise UnreadableImage(f"image {ref!r} cannot be read: {exc}", pos) from exc
         except Exception as exc:  # noqa: BLE001 - Pillow plug-ins raise assorted errors on hostile files
-            raise PressworkError(f"image {ref!r} cannot be read: {type(exc).__name__}: {exc}", pos) from exc
+            raise UnreadableImage(f"image {ref!r} cannot be read: {type(exc).__name__}: {exc}", pos) from exc
         if width * height > self.max_image_pixels:
             raise PressworkError(
                 f"image {ref!r} has {width}x{height} = {width * height:,} pixels, over max_image_pixels "

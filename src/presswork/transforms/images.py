@@ -17,7 +17,7 @@ from presswork.core.tree import (
     Text,
 )
 from presswork.core.walk import walk, walk_with_positions
-from presswork.project.assets import AssetGate, MissingFile, is_remote
+from presswork.project.assets import AssetGate, MissingFile, UnreadableImage, is_remote
 from presswork.project.datauri import describe, is_data_uri
 
 
@@ -44,10 +44,10 @@ def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter)
             return node
         try:
             path = gate.resolve(node.src, source, pos)
-        except MissingFile as exc:
+            gate.image_size(gate.read_bytes(node.src, source, pos), node.src, pos)
+        except (MissingFile, UnreadableImage) as exc:
             reporter.warn(f"{exc.message}; a box with its name stands in its place", pos, "image")
-            return missing_image_box(node)
-        gate.image_size(gate.read_bytes(node.src, source, pos), node.src, pos)
+            return missing_image_box(node, "missing" if isinstance(exc, MissingFile) else "unreadable")
         src = gate.relative(path)
         if not node.alt:  # the EPUB's accessibility check says the same words: one warning, not two
             reporter.warn(f"image {src!r} has no alt text", pos, "alt-text")
@@ -65,9 +65,10 @@ def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter)
 MISSING_IMAGE_CLASS = "image-missing"
 
 
-def missing_image_box(image: Image) -> Span:
-    """What shows where an image file is missing: a box naming the file, with the image's alt text."""
-    words = f"missing image: {image.src}" + (f" ({image.alt})" if image.alt.strip() else "")
+def missing_image_box(image: Image, why: str = "missing") -> Span:
+    """What shows where an image file is ``why`` (missing, unreadable): a box naming the file, with the
+    image's alt text."""
+    words = f"{why} image: {image.src}" + (f" ({image.alt})" if image.alt.strip() else "")
     return Span(Attr(classes=(MISSING_IMAGE_CLASS,)), (Text(f"[{words}]"),))
 
 
