@@ -71,3 +71,15 @@ def test_unknown_mdbook_directives_are_named(presswork, make_book) -> None:
         "01-a.md:3: warning: unknown directive {{#playground demo.rs}} kept as written (presswork knows "
         "{{#include}}, {{#rustdoc_include}} and {{#title}})"
     ]
+
+
+@pytest.mark.parametrize(
+    ("info", "language"),
+    [("{code-block} python", "python"), ("{note} A title", "note"), ("{versionadded} 0.16.0", "versionadded")],
+)
+def test_a_directive_fence_with_arguments_is_read_not_a_crash(info: str, language: str) -> None:
+    """executablebooks/MyST-Parser's docs: ```{versionadded} 0.16.0 stopped the whole build."""
+    reporter = Reporter()
+    (block,) = reading.read_markdown(f"```{info}\nbody text\n```\n", "t.md", reporter, smart=False).blocks
+    assert isinstance(block, CodeBlock) and block.code == "body text"
+    assert block.language == language

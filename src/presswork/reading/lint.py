@@ -7,7 +7,7 @@ import re
 #: MyST directives (Sphinx's, MyST's own, and sphinx-design's) written as a fence: ```{note}.
 MYST_DIRECTIVES: frozenset[str] = frozenset(
     "admonition attention caution danger error hint important note seealso tip warning "
-    "code-block code-cell sourcecode literalinclude include toctree figure image math list-table csv-table table "
+    "code-cell literalinclude include toctree figure image math list-table csv-table table "
     "glossary eval-rst margin sidebar topic rubric epigraph pull-quote highlights dropdown tab-set tab-item card "
     "grid grid-item grid-item-card button-link button-ref contents only raw versionadded versionchanged "
     "deprecated bibliography embed glue:figure glue:math tabbed panels div iframe".split()
