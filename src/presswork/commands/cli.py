@@ -427,6 +427,8 @@ def _preview(args: argparse.Namespace, err: Console) -> int:
             raise UsageError(f"--formats: unknown format {name!r}; installed formats: {', '.join(available)}")
 
     def report(exc: PressworkError) -> None:
+        for failure in exc.failures if isinstance(exc, FormatsFailed) else []:
+            err.print(f"[red]{escape(str(failure))}[/red]", soft_wrap=True)
         err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
 
     preview = Preview(
