@@ -68,7 +68,7 @@ def test_unknown_date_names_file_and_field(presswork, make_book) -> None:
 
 def test_missing_image_names_file_and_line(presswork, make_book) -> None:
     book = make_book({"01-a.md": "# A\n\nSome text.\n\n![Alt](images/missing.png)\n"})
-    result = presswork("build", book, "--format", "epub")
+    result = presswork("build", book, "--format", "epub", "--strict")
     assert result.status == 1
     assert "01-a.md:5: file not found: 'images/missing.png'" in result.err
 
@@ -163,7 +163,7 @@ def test_watch_rebuilds_when_a_chapter_changes(make_book) -> None:
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=30)
-    assert "01-a.md:3: file not found: 'missing.png'" in err
+    assert "01-a.md:3: warning: file not found: 'missing.png'" in err
     assert "Traceback" not in err
 
 
@@ -365,7 +365,7 @@ def test_an_error_shows_its_source_line_and_a_caret_where_the_column_is_known(pr
     assert lines[at + 1].startswith("   3 | author = 1") or lines[at + 1].startswith("   2 | ")
     assert lines[at + 2].strip().startswith("|") and lines[at + 2].rstrip().endswith("^")
     missing = make_book({"a.md": "# A\n\n![a picture](missing.png)\n"}, name="other")
-    result = presswork("build", missing, "--format", "epub")
+    result = presswork("build", missing, "--format", "epub", "--strict")
     assert "a.md:3: file not found: 'missing.png'" in result.err
     assert "   3 | ![a picture](missing.png)" in result.err.splitlines()
 

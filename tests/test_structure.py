@@ -144,12 +144,15 @@ def test_numbering_of_sections_figures_and_tables(tmp_path: Path) -> None:
     assert heading.number == "2.1" and figure.label == "Figure 2.1" and tbl.label == "Table 2.1"
 
 
-def test_missing_image_is_an_error_naming_file_and_line(tmp_path: Path) -> None:
+def test_missing_image_is_a_box_and_a_warning_naming_file_and_line(tmp_path: Path) -> None:
     fig = Figure(Image("images/nope.png", "alt"), (), pos=Pos("01-a.md", 12))
     chapters, _ = make_chapters([Src("01-a.md", (H(1, "A"), fig))])
-    with pytest.raises(PressworkError) as err:
-        doc_of(chapters, tmp_path, Reporter())
-    assert str(err.value) == "01-a.md:12: file not found: 'images/nope.png'"
+    reporter = Reporter()
+    doc = doc_of(chapters, tmp_path, reporter)
+    assert [str(w) for w in reporter.warnings] == [
+        "01-a.md:12: warning: file not found: 'images/nope.png'; a box with its name stands in its place"
+    ]
+    assert "[missing image: images/nope.png (alt)]" in plain_text(doc.chapters[0].blocks[-1].children)
 
 
 def test_image_outside_the_project_is_refused(tmp_path: Path) -> None:

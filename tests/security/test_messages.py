@@ -54,7 +54,9 @@ def data_png(width: int = 30, height: int = 20) -> str:
 )
 def test_missing_image_in_a_heading_names_its_line(presswork, make_book, title: str) -> None:
     book = make_book({"01-a.md": f"<!-- a comment first -->\n\n{title}\n\ntext\n"})
-    assert_refused(presswork("build", book, "--format", "epub"), "01-a.md:3", "file not found: 'missing.png'")
+    assert_refused(
+        presswork("build", book, "--format", "epub", "--strict"), "01-a.md:3", "file not found: 'missing.png'"
+    )
 
 
 @pytest.mark.parametrize(
@@ -78,7 +80,7 @@ def test_bad_href_names_its_line(presswork, make_book, text: str, where: str, me
 def test_a_long_line_is_shown_around_the_problem(presswork, make_book) -> None:
     line = "word " * 20_000 + "![gone](missing.png) " + "more " * 20_000
     book = make_book({"01-a.md": f"# Long\n\n{line}\n"})
-    result = presswork("build", book, "--format", "epub")
+    result = presswork("build", book, "--format", "epub", "--strict")
     assert_refused(result, "01-a.md:3", "file not found: 'missing.png'")
     shown, caret = result.err.strip().splitlines()[-2:]
     assert "![gone](missing.png)" in shown
@@ -184,7 +186,7 @@ def test_utf16_without_a_bom_is_named(presswork, make_book) -> None:
 def test_utf16_file_with_a_problem_is_shown_decoded(presswork, make_book) -> None:
     text = "# Wide\n\ntext\n\n![gone](missing.png)\n"
     book = make_book({"01-a.md": codecs.BOM_UTF16_LE + text.encode("utf-16-le")})
-    result = presswork("build", book, "--format", "epub")
+    result = presswork("build", book, "--format", "epub", "--strict")
     assert_refused(result, "01-a.md:5", "file not found")
     assert "   5 | ![gone](missing.png)" in result.err
 

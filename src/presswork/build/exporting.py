@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from presswork.build import staging
+from presswork.build.failures import FormatFailed, where_it_failed
 from presswork.core import files as files_gate
 from presswork.core.config import Config, format_options, suggest
 from presswork.core.diagnostics import PressworkError, UsageError
@@ -62,9 +63,11 @@ def output_path(out_dir: Path, stem: str, cls: type[Exporter[Any]], name: str) -
 def run_exporter(
     cls: type[Exporter[Any]], name: str, doc: Document, ctx: BuildContext[Any], target: Path, final: Path | None = None
 ) -> None:
-    """Run one exporter writing ``target`` (the temporary output of ``final``); a failure other than a
-    PressworkError becomes one (the original exception is chained, so ``--verbose`` shows its traceback),
-    and a disk that cannot take the output (full, read-only) is named as such."""
+    """Run one exporter writing ``target`` (the temporary output of ``final``). An unexpected failure (a bug
+    in an exporter or plug-in, a stack or memory running out) becomes a :class:`FormatFailed` naming the
+    source position being written when known (the original exception is chained, so ``--verbose`` shows
+    its traceback): the other formats are still written. A PressworkError (a problem the author must fix)
+    and a disk that cannot take the output (full, read-only) stop the build, as before."""
     try:
         cls().export(doc, ctx, target)
     except PressworkError:
@@ -73,21 +76,25 @@ def run_exporter(
         if files_gate.write_problem(exc) is None:
             raise _exporter_bug(name, exc) from exc
         raise staging.write_error(exc, final or target) from exc
-    except RecursionError:
-        raise PressworkError(
-            f"the {name} exporter ran out of stack on deeply nested content; lower the "
-            f"nesting (max_nesting is {ctx.config.max_nesting})"
+    except RecursionError as exc:
+        raise FormatFailed(
+            name,
+            f"it ran out of stack on deeply nested content; lower the nesting (max_nesting is "
+            f"{ctx.config.max_nesting})",
+            where_it_failed(exc.__traceback__),
         ) from None
-    except MemoryError:
-        raise PressworkError(f"the {name} exporter ran out of memory") from None
+    except MemoryError as exc:
+        raise FormatFailed(name, "it ran out of memory", where_it_failed(exc.__traceback__)) from None
     except Exception as exc:  # a bug in an exporter or plug-in: one clear line, not a traceback
         raise _exporter_bug(name, exc) from exc
 
 
-def _exporter_bug(name: str, exc: Exception) -> PressworkError:
-    return PressworkError(
-        f"the {name} exporter failed: {type(exc).__name__}: {exc} (this is a bug; run with "
-        "--verbose for the traceback and please report it)"
+def _exporter_bug(name: str, exc: Exception) -> FormatFailed:
+    return FormatFailed(
+        name,
+        f"{type(exc).__name__}: {exc} (this is a bug in the {name} exporter; run with --verbose for the "
+        "traceback and please report it)",
+        where_it_failed(exc.__traceback__),
     )
 
 

@@ -6,6 +6,7 @@ import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
+from presswork.build.failures import FormatFailed
 from presswork.core.diagnostics import Reporter, Warning_
 from presswork.core.lifeline import bind_to_parent, forking, parent_token
 
@@ -29,15 +30,16 @@ def can_run_in_parallel() -> bool:
 
 def run_parallel(
     tasks: dict[str, Callable[[], None]], reporter: Reporter, jobs: int, order: Sequence[str] = ()
-) -> None:
+) -> dict[str, FormatFailed]:
     """Run every task in its own forked worker, at most ``jobs`` at once, started in ``order``
     (the tasks it does not name come after, in task order; later ones may wait for what earlier
     ones produce).
 
     The workers exit when all formats are written, so WeasyPrint's memory goes back to
     the system even when presswork runs on (``watch``).
-    Warnings come back to ``reporter`` in task order; the first failure (in task order)
-    is raised here once all workers have stopped.
+    Warnings come back to ``reporter`` in task order. The tasks that failed with a
+    :class:`FormatFailed` are returned by name (the others still ran); any other failure,
+    the first in task order, is raised here once all workers have stopped.
     """
     global _TASKS, _REPORTER
     _TASKS, _REPORTER = dict(tasks), reporter
@@ -55,10 +57,13 @@ def run_parallel(
             submitted = {name: pool.submit(_run, name) for name in started}
         futures = {name: submitted[name] for name in tasks}  # results in task order
         errors = []
-        for future in futures.values():
+        failed: dict[str, FormatFailed] = {}
+        for name, future in futures.items():
             try:
                 for w in future.result():
                     reporter.warn(w.message, w.pos, w.category)
+            except FormatFailed as exc:
+                failed[name] = exc
             except Exception as exc:  # noqa: BLE001 - re-raised below, first in task order
                 errors.append(exc)
     except BaseException:  # Ctrl-C, SIGTERM: stop the workers now rather than wait for their formats
@@ -70,3 +75,4 @@ def run_parallel(
         _TASKS, _REPORTER = {}, Reporter()
     if errors:
         raise errors[0]
+    return failed

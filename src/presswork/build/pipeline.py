@@ -12,6 +12,7 @@ from typing import Any
 
 from presswork.build import staging
 from presswork.build.exporting import check_named_files, open_project, output_path, run_exporter, select_exporters
+from presswork.build.failures import FormatFailed, FormatsFailed
 from presswork.build.limits import build_time, resource_limits
 from presswork.build.parallel import can_run_in_parallel, run_parallel
 from presswork.build.sharing import prefetch_remote, share_print_layout
@@ -121,6 +122,10 @@ def build(
     ``jobs`` > 1 the formats are written side by side in worker processes. ``on_stage``
     hears each stage as it starts ("reading 3 files", "transforming", "writing pdf (1/3)").
     ``profile`` names the edition (``--profile``).
+
+    A format whose exporter fails unexpectedly (:class:`FormatFailed`) does not stop the others:
+    they are written, its previous output is left as it was, and :class:`FormatsFailed` is raised
+    at the end (with the :class:`BuildResult` of what was written).
     """
     if jobs < 1:
         raise UsageError(f"--jobs must be a whole number of 1 or more, not {jobs}")
@@ -180,6 +185,7 @@ def build(
         staging.remove_debris(out_root, list(targets.values()))
         staged: list[staging.Staged] = []
         tasks: dict[str, Callable[[], None]] = {}
+        failed: dict[str, FormatFailed] = {}
         try:
             for name, cls, ctx in planned:
                 item = staging.stage(name, targets[name], cls.folder)
@@ -196,7 +202,7 @@ def build(
                     waiting = [name for name in tasks if exporters[name].uses_print_layout]
                     order = [*first, *(n for n in tasks if n not in first and n not in waiting), *waiting]
                     prefetch_remote(doc, gate)
-                    run_parallel(tasks, reporter, jobs, order)
+                    failed = run_parallel(tasks, reporter, jobs, order)
                 finally:
                     pagination.forget_layout()
                 result.seconds["all"] = time.perf_counter() - started
@@ -204,14 +210,18 @@ def build(
                 for number, (name, task) in enumerate(tasks.items(), 1):
                     stage(f"writing {name} ({number}/{len(tasks)})")
                     started, before = time.perf_counter(), len(reporter.warnings)
-                    task()
+                    try:
+                        task()
+                    except FormatFailed as exc:  # this format only: the others are still written
+                        failed[name] = exc
                     result.seconds[name] = time.perf_counter() - started
                     result.warning_counts[name] = len(reporter.warnings) - before
             _fail_if_strict(reporter, 0)  # every warning of the build, not only the first
-            for item in staged:
+            done = [item for item in staged if item.name not in failed]  # a failed format keeps its old output
+            for item in done:
                 if not item.written():
                     raise PressworkError(f"the {item.name} exporter wrote no file")
-            for item in staged:
+            for item in done:
                 item.commit()
                 result.outputs[item.name] = item.target
         finally:
@@ -220,6 +230,8 @@ def build(
     if on_output:
         for name, target in result.outputs.items():
             on_output(name, target)
+    if failed:
+        raise FormatsFailed([failed[name] for name in tasks if name in failed], list(result.outputs), result)
     return result
 
 

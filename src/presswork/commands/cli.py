@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from presswork.build.failures import FormatsFailed
 from presswork.core.diagnostics import PressworkError, Reporter, StrictError, UsageError
 from presswork.core.excerpt import source_excerpt
 from presswork.core.lifeline import Terminated, sigterm_as_interrupt
@@ -362,24 +363,30 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
 
     def build_once() -> None:
         started = time.perf_counter()
+        failed: FormatsFailed | None = None
         with _progress(err, args.quiet) as stage:
-            result = build(
-                args.source,
-                formats=formats,
-                out=args.out,
-                theme=args.theme,
-                strict=args.strict,
-                drafts=args.drafts,
-                jobs=args.jobs or default_jobs(),
-                on_stage=stage,
-                profile=args.profile,
-            )
+            try:
+                result = build(
+                    args.source,
+                    formats=formats,
+                    out=args.out,
+                    theme=args.theme,
+                    strict=args.strict,
+                    drafts=args.drafts,
+                    jobs=args.jobs or default_jobs(),
+                    on_stage=stage,
+                    profile=args.profile,
+                )
+            except FormatsFailed as exc:  # the other formats were written: report them, then the failures
+                failed, result = exc, exc.result
         if result.project is not None:
             included.clear()
             included.update(result.project.included)
         _print_warnings(err, result.reporter, result.project.root if result.project else None)
         if not args.quiet:
             _print_summary(err, result, time.perf_counter() - started)
+        if failed is not None:
+            raise failed
 
     # usage errors and the project's settings before anything is read
     if args.out:
@@ -420,6 +427,8 @@ def _preview(args: argparse.Namespace, err: Console) -> int:
             raise UsageError(f"--formats: unknown format {name!r}; installed formats: {', '.join(available)}")
 
     def report(exc: PressworkError) -> None:
+        for failure in exc.failures if isinstance(exc, FormatsFailed) else []:
+            err.print(f"[red]{escape(str(failure))}[/red]", soft_wrap=True)
         err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
 
     preview = Preview(
@@ -446,6 +455,9 @@ def _report_problem(err: Console, exc: PressworkError, source: str, verbose: boo
     """Print a build error, or every warning of a ``--strict`` build, each with its source line."""
     if verbose:
         err.file.write(traceback.format_exc())  # as Python prints it: never wrapped
+    if isinstance(exc, FormatsFailed):
+        for failure in exc.failures:
+            err.print(Text.assemble(("presswork: error:", "red"), f" {failure}"), soft_wrap=True)
     if isinstance(exc, StrictError):
         for w in exc.warnings:
             err.print(

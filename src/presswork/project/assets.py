@@ -34,6 +34,14 @@ _PIL_LOCK = threading.RLock()
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 
+class MissingFile(PressworkError):
+    """A file named by the book that does not exist (inside the project)."""
+
+
+class UnreadableImage(PressworkError):
+    """An image file whose bytes are no image (an HTML page saved as ``.png``, a truncated file)."""
+
+
 def is_remote(ref: str) -> bool:
     """True for http(s) URLs (also protocol-relative ``//host/x``), well-formed or not."""
     scheme = _SCHEME.match(ref)
@@ -43,6 +51,33 @@ def is_remote(ref: str) -> bool:
 def media_type(name: str) -> str:
     """The media type of an image file name ("application/octet-stream" when unknown)."""
     return IMAGE_TYPES.get(PurePosixPath(name.lower()).suffix, "application/octet-stream")
+
+
+#: The first bytes of each raster image format an output can carry, and its media type.
+_MAGIC_NUMBERS = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def sniff_image_type(data: bytes) -> str | None:
+    """The media type image bytes declare by their first bytes (PNG, JPEG, GIF, WebP, SVG), or None when
+    they are none of these. A file's extension can lie (a PNG named ``.jpeg``); its bytes cannot."""
+    for magic, kind in _MAGIC_NUMBERS:
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if looks_like_markup(data) and b"<svg" in data[:4096]:
+        return "image/svg+xml"
+    return None
+
+
+def image_media_type(data: bytes, name: str) -> str:
+    """The media type of image ``data`` named ``name``: the one its bytes declare, else the name's."""
+    return sniff_image_type(data) or media_type(name)
 
 
 @contextlib.contextmanager
@@ -125,7 +160,7 @@ class AssetGate:
         if not files.within(real, self._roots):
             raise PressworkError(f"{ref!r} is outside the project folder; a build reads only files inside it", pos)
         if not real.is_file():
-            raise PressworkError(f"file not found: {ref!r}", pos)
+            raise MissingFile(f"file not found: {ref!r}", pos)
         return real
 
     def relative(self, path: Path) -> str:
@@ -177,7 +212,7 @@ class AssetGate:
         try:
             svg = clean_svg(data)
         except SvgError as exc:
-            raise PressworkError(f"image {ref!r}: {exc}", pos) from None
+            raise UnreadableImage(f"image {ref!r}: {exc}", pos) from None
         w, h = svg.size
         if w * h > self.max_image_pixels:
             raise PressworkError(
@@ -258,9 +293,9 @@ class AssetGate:
             with pil_pixel_limit(None), PILImage.open(io.BytesIO(data)) as img:
                 width, height = img.size
         except (OSError, ValueError, SyntaxError) as exc:
-            raise PressworkError(f"image {ref!r} cannot be read: {exc}", pos) from exc
+            raise UnreadableImage(f"image {ref!r} cannot be read: {exc}", pos) from exc
         except Exception as exc:  # noqa: BLE001 - Pillow plug-ins raise assorted errors on hostile files
-            raise PressworkError(f"image {ref!r} cannot be read: {type(exc).__name__}: {exc}", pos) from exc
+            raise UnreadableImage(f"image {ref!r} cannot be read: {type(exc).__name__}: {exc}", pos) from exc
         if width * height > self.max_image_pixels:
             raise PressworkError(
                 f"image {ref!r} has {width}x{height} = {width * height:,} pixels, over max_image_pixels "

@@ -72,6 +72,13 @@ def read_sources(
             project.included.extend(expanded.included)
             if first is not None:  # positions through both expansions
                 expanded.origins = [(first.origin(p.line) or p) if p.file == rel else p for p in expanded.origins]
+            for pos, written in expanded.unknown:
+                reporter.warn(
+                    f"unknown directive {written} kept as written (presswork knows {{{{#include}}}}, "
+                    "{{#rustdoc_include}} and {{#title}})",
+                    pos,
+                    "markdown",
+                )
 
         def where(line: int, rel: str = rel, expanded: Expanded | None = expanded) -> Pos:
             return (expanded.origin(line) if expanded else None) or Pos(rel, line)

@@ -12,6 +12,10 @@ _ATTR = re.compile(
     r"""#(?P<id>[^\s}#.]+)|\.(?P<cls>[^\s}#.=]+)|(?P<key>[\w:.-]+)=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s}]+))"""
     r"""|(?P<word>[^\s{}=]+)"""
 )
+#: A fence info string that is one name in braces, maybe followed by words: ``{python}``, ``{note} Title``.
+_BRACED_NAME = re.compile(r"\{([A-Za-z][\w:.+-]*)\}(?:\s.*)?")
+#: MyST directives whose argument is the language of the code: ```{code-block} python.
+_CODE_DIRECTIVES = frozenset(("code-block", "sourcecode", "code", "code-cell"))
 _HEADING_ATTRS = re.compile(r"\s*\{(?P<body>[^{}]*)\}\s*$")
 
 #: Call-out kinds understood in every spelling (``!!! note``, ``:::tip``, ``::: {.callout-warning}``, ``> [!NOTE]``).
@@ -48,6 +52,10 @@ def parse_info(info: str) -> tuple[str, Attr]:
     info = info.strip()
     if not info:
         return "", Attr()
+    named = _BRACED_NAME.fullmatch(info)
+    if named:  # {python} (Quarto), {note} Title or {code-block} python (MyST directives)
+        words = info[named.end(1) + 1 :].split()
+        return (words[0] if words and named.group(1) in _CODE_DIRECTIVES else named.group(1)), Attr()
     if info.startswith("{") and info.endswith("}"):
         attr = parse_attr_braces(info[1:-1])
         language = attr.classes[0] if attr.classes else ""
@@ -56,7 +64,7 @@ def parse_info(info: str) -> tuple[str, Attr]:
     if "{" in head:
         head, brace, tail = head.partition("{")
         rest = brace + tail + (" " + rest if rest else "")
-    language, *extra = [w for w in head.split(",") if w]
+    language, *extra = [w for w in head.split(",") if w] or [""]
     rest = rest.strip()
     if rest.startswith("{") and rest.endswith("}"):
         rest = rest[1:-1]

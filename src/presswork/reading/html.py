@@ -7,7 +7,7 @@ import re
 import lxml.html
 from lxml.html import HtmlElement
 
-__all__ = ["KNOWN_ELEMENTS", "UNKNOWN_TAG", "html_root", "is_unknown", "mark_unknown", "tag_name_of"]
+__all__ = ["KNOWN_ELEMENTS", "TAG_PATTERN", "UNKNOWN_TAG", "html_root", "is_unknown", "mark_unknown", "tag_name_of"]
 
 #: Standard HTML elements (lower case). Any other name, or a known name written with capitals
 #: (``<Listing>`` of mdBook is not the obsolete ``<listing>``), is an unknown element: its content is
@@ -28,7 +28,10 @@ KNOWN_ELEMENTS: frozenset[str] = frozenset(
 UNKNOWN_TAG = "pw-unknown"
 _NAME_ATTR = "data-pw-name"
 
-_TAG = re.compile(r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9_:.-]*)(?P<rest>(?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?)>")
+#: An opening, closing or self-closing tag; ``rest`` holds its attributes and a closing slash, which may follow
+#: the name directly (``<br/>``, ``<hr/>``).
+TAG_PATTERN = r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9_:.-]*)(?P<rest>(?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?/?)>"
+_TAG = re.compile(TAG_PATTERN)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 #: A declaration (``<!DOCTYPE html>``): no content, and lxml cannot parse a fragment made of one.
 _DECLARATION = re.compile(r"<![A-Za-z][^>]*>")

@@ -26,6 +26,10 @@ from presswork.core.diagnostics import PressworkError
 from presswork.core.tree import Pos
 
 _MDBOOK = re.compile(r"(?P<escape>\\)?\{\{#(?P<kind>include|rustdoc_include|title)\s+(?P<args>[^}]*?)\s*\}\}")
+#: Any ``{{#name ...}}`` directive (the known ones are :data:`_MDBOOK`'s); ``\\{{#`` is an escaped one.
+_ANY_DIRECTIVE = re.compile(r"(?P<escape>\\)?\{\{#(?P<kind>[A-Za-z_][\w-]*)(?P<args>[^}]*)\}\}")
+_KNOWN = frozenset(("include", "rustdoc_include", "title"))
+_FENCE = re.compile(r"^\s*(```|~~~)")
 _SHORTCODE = re.compile(r"\{\{<\s*include\s+(?P<path>[^>]+?)\s*>\}\}")
 _ANCHOR = re.compile(r"\b(ANCHOR|ANCHOR_END):\s*(?P<name>[\w-]+)")
 _HIDDEN = re.compile(r"^\s*#(\s|$)(?!\[)")
@@ -43,6 +47,8 @@ class Expanded:
     included: list[Path] = field(default_factory=list)  #: Every file included (for ``presswork watch``).
     title: str = ""  #: The title given by ``{{#title ...}}`` ("" = none).
     size: int = 0  #: Bytes of expanded text so far (the file's own, and every included part): at most ``max_bytes``.
+    #: Directives ``{{#name}}`` presswork does not know, each (where, as written): kept as written.
+    unknown: list[tuple[Pos, str]] = field(default_factory=list)
     #: The text of each file included so far, by project-relative path: a file included again is not read again.
     loaded: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     split: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)  #: Their lines.
@@ -80,11 +86,16 @@ def _expand(
     with includes expanded, each with its origin."""
     result: list[tuple[str, Pos]] = []
     lines = text.splitlines(keepends=True)
+    in_code = False
     for number, line in zip(numbers or range(1, len(lines) + 1), lines, strict=True):
         pos = Pos(rel, number)
+        if _FENCE.match(line):
+            in_code = not in_code
         if "{{" not in line:
             result.append((line, pos))
             continue
+        if not in_code:
+            out.unknown.extend((pos, m.group(0)) for m in _unknown_directives(line))
         shortcode = _SHORTCODE.search(line)
         if shortcode and not line[: shortcode.start()].strip() and not line[shortcode.end() :].strip():
             target, inner = _load(
@@ -137,6 +148,15 @@ def _expand(
                 continue  # a line holding only {{#title}}
             result.extend((t, pos) for t in text_out.splitlines(keepends=True))
     return result
+
+
+def _unknown_directives(line: str) -> list[re.Match[str]]:
+    """The ``{{#name}}`` directives of ``line`` that presswork does not know, outside code spans."""
+    return [
+        m
+        for m in _ANY_DIRECTIVE.finditer(line)
+        if not m.group("escape") and m.group("kind") not in _KNOWN and line[: m.start()].count("`") % 2 == 0
+    ]
 
 
 def _count(text: str, max_bytes: int, chain: tuple[str, ...], pos: Pos, out: Expanded) -> None:

@@ -298,6 +298,7 @@ INLINE_BUILDERS: dict[str, Callable[[InlineBuilder, HtmlElement], list[Inline]]]
     "samp": lambda b, el: [Code(_code_text(el))],
     "kbd": lambda b, el: [Kbd(el.text_content())],
     "br": lambda b, el: [LineBreak()],
+    "hr": lambda b, el: [LineBreak()],  # a rule inside a line of text: the words on either side stay apart
     "wbr": lambda b, el: [],
     "a": InlineBuilder.link,
     "img": InlineBuilder.image,

@@ -18,7 +18,7 @@ from presswork.core.tree import (
     Text,
 )
 from presswork.core.walk import walk, walk_with_positions
-from presswork.project.assets import AssetGate, is_remote
+from presswork.project.assets import AssetGate, MissingFile, UnreadableImage, is_remote
 from presswork.project.datauri import describe, is_data_uri
 
 
@@ -26,7 +26,8 @@ def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter,
     """Resolve every image through the gate to a project-relative path, checking that it
     exists, stays inside the project and is not over the pixel limit (``site_root``: the content folder,
     which a site serves at ``/``). Remote images are kept
-    only when the configuration allows remote resources; otherwise they become their alt text."""
+    only when the configuration allows remote resources; otherwise they become their alt text.
+    An image file that does not exist becomes a box naming it, with a warning."""
 
     def fix(node: Any, pos: Pos | None, source: str) -> Any:
         if not isinstance(node, Image):
@@ -43,9 +44,13 @@ def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter,
             if not node.alt:
                 reporter.warn(f"image '{describe(node.src)}' has no alt text", pos, "alt-text")
             return node
-        ref, source = _image_ref(gate, node.src, source, site_root, pos)
-        path = gate.resolve(ref, source, pos)
-        gate.image_size(gate.read_bytes(ref, source, pos), node.src, pos)
+        try:
+            ref, source = _image_ref(gate, node.src, source, site_root, pos)
+            path = gate.resolve(ref, source, pos)
+            gate.image_size(gate.read_bytes(ref, source, pos), node.src, pos)
+        except (MissingFile, UnreadableImage) as exc:
+            reporter.warn(f"{exc.message}; a box with its name stands in its place", pos, "image")
+            return missing_image_box(node, "missing" if isinstance(exc, MissingFile) else "unreadable")
         src = gate.relative(path)
         if not node.alt:  # the EPUB's accessibility check says the same words: one warning, not two
             reporter.warn(f"image {src!r} has no alt text", pos, "alt-text")
@@ -81,6 +86,17 @@ def _image_ref(gate: AssetGate, src: str, source: str, site_root: str, pos: Pos 
             return ref, base
         raise
     return src, source
+
+
+#: The class of the box that stands in for an image file that does not exist.
+MISSING_IMAGE_CLASS = "image-missing"
+
+
+def missing_image_box(image: Image, why: str = "missing") -> Span:
+    """What shows where an image file is ``why`` (missing, unreadable): a box naming the file, with the
+    image's alt text."""
+    words = f"{why} image: {image.src}" + (f" ({image.alt})" if image.alt.strip() else "")
+    return Span(Attr(classes=(MISSING_IMAGE_CLASS,)), (Text(f"[{words}]"),))
 
 
 def _unfigure(blocks: Any) -> Any:

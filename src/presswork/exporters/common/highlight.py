@@ -5,12 +5,17 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 from html import escape
+from typing import TYPE_CHECKING
 
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.style import Style
 from pygments.token import STANDARD_TYPES, Text, _TokenType
 from pygments.util import ClassNotFound
+
+if TYPE_CHECKING:
+    from pygments.style import _StyleDict  # in the type stubs only
 
 #: CSS class prefix of highlighted tokens (``<span class="hl-k">``).
 CLASS_PREFIX = "hl-"
@@ -38,12 +43,23 @@ def _lexer(language: str) -> Lexer:
     return TextLexer(stripnl=False, ensurenl=True) if found is None else found
 
 
-def _css_class(ttype: _TokenType) -> str:
+def css_class(ttype: _TokenType) -> str:
+    """The CSS class of a token type: that of its nearest ancestor Pygments names (``hl-s`` for
+    ``Token.Literal.Scalar.Plain``), or "" for plain text."""
     found: _TokenType | None = ttype
     while found is not None and found not in STANDARD_TYPES:
         found = found.parent
     short = STANDARD_TYPES.get(found, "") if found is not None else ""
     return f"{CLASS_PREFIX}{short}" if short else ""
+
+
+def token_style(style: type[Style], ttype: _TokenType) -> _StyleDict:
+    """The colour and weight ``style`` gives a token type: that of its nearest ancestor the style
+    knows (lexers emit subtypes no style lists, such as YAML's ``Token.Literal.Scalar.Plain``)."""
+    found = ttype
+    while not style.styles_token(found) and found.parent is not None:
+        found = found.parent
+    return style.style_for_token(found)
 
 
 def char_width(ch: str) -> int:
@@ -101,7 +117,7 @@ def _tokens(code: str, language: str) -> list[tuple[str, str]]:
     """(css class, text) runs of highlighted code, adjacent runs of one class merged."""
     runs: list[tuple[str, str]] = []
     for ttype, value in token_runs(code, language):
-        cls = _css_class(ttype)
+        cls = css_class(ttype)
         if cls == f"{CLASS_PREFIX}w":
             cls = ""
         if runs and runs[-1][0] == cls:

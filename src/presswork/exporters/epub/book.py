@@ -6,7 +6,6 @@ import dataclasses
 import io
 import posixpath
 from datetime import UTC
-from pathlib import Path
 from typing import Any
 
 from ebooklib import epub
@@ -23,12 +22,12 @@ from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.highlight import pygments_css
 from presswork.exporters.common.html import HtmlRenderer
 from presswork.exporters.common.pagination import PageStart
-from presswork.exporters.epub.content import Images, assess, collect_images
+from presswork.exporters.epub.content import CORE_IMAGE_TYPES, Images, assess, collect_images
 from presswork.exporters.epub.meta import MetadataWriter, book_identifier, w3c_date
 from presswork.exporters.epub.nav import TocEntry, build_toc, ncx_toc
 from presswork.exporters.epub.options import EpubOptions
 from presswork.exporters.epub.pagelist import PageEntry, add_markers, marker_id
-from presswork.project.assets import media_type
+from presswork.project.assets import image_media_type
 
 CSS_FILE = "styles/book.css"
 NAV_FILE = "nav.xhtml"
@@ -277,11 +276,10 @@ class EpubBook:
         if source:
             data = ctx.gate.read_bytes(source)
             ctx.gate.image_size(data, source)
-            suffix = Path(source).suffix.lower()
-            media = media_type(source)
-            if not media.startswith("image/"):
+            media = image_media_type(data, source)  # by its bytes: an extension can lie
+            if media not in CORE_IMAGE_TYPES:
                 raise PressworkError(f"cover {source!r} must be a JPEG, PNG, SVG, WebP or GIF image")
-            name = f"images/cover{'.jpg' if media == 'image/jpeg' else suffix}"
+            name = f"images/cover{CORE_IMAGE_TYPES[media]}"
         else:
             authors = tuple(a.name for a in meta.authors if a.name.strip())
             data = render_cover(

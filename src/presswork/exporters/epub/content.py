@@ -15,7 +15,7 @@ from presswork.core.tree import Block, Chapter, Document, Heading, Image, Math, 
 from presswork.core.walk import children
 from presswork.exporters.common.visibility import is_hidden
 from presswork.exporters.epub.meta import Accessibility
-from presswork.project.assets import is_remote, media_type
+from presswork.project.assets import image_media_type, is_remote
 from presswork.project.datauri import is_data_uri
 
 #: Image media types every EPUB 3 reading system supports (anything else is converted to PNG).
@@ -105,7 +105,7 @@ def collect_images(doc: Document, gate: Any) -> Images:
             continue
         data = gate.read_bytes(node.src, pos=pos)
         gate.image_size(data, node.src, pos)
-        kind = media_type(_slug(node.src) + PurePosixPath(urllib.parse.urlsplit(node.src).path).suffix)
+        kind = image_media_type(data, _slug(node.src) + PurePosixPath(urllib.parse.urlsplit(node.src).path).suffix)
         if kind not in CORE_IMAGE_TYPES:
             kind = _sniff(data)
         if kind not in CORE_IMAGE_TYPES:

@@ -14,7 +14,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from presswork.compat.weasyprint import name_images_within
 from presswork.core.diagnostics import PressworkError, Reporter
-from presswork.project.assets import AssetGate, media_type
+from presswork.project.assets import AssetGate, media_type, sniff_image_type
 
 
 def data_response(url: str) -> URLFetcherResponse:
@@ -68,5 +68,5 @@ class GateFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type
         except PressworkError as exc:
             self.reporter.warn(f"resource not loaded: {exc.message}", exc.pos, "asset")
             raise ValueError(exc.message) from None
-        mime = mimetypes.guess_type(parts.path)[0] or "application/octet-stream"
+        mime = sniff_image_type(data) or mimetypes.guess_type(parts.path)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})

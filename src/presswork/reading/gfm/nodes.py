@@ -21,13 +21,14 @@ __all__ = ["Node", "build"]
 class Node:
     """One node of the tree: a container (an ``_open``/``_close`` pair) or a single token."""
 
-    __slots__ = ("attrs", "children", "content", "info", "map", "meta", "tag", "type")
+    __slots__ = ("attrs", "children", "content", "info", "map", "markup", "meta", "tag", "type")
 
     def __init__(self, kind: str, token: Token, children: list[Node]) -> None:
         self.type = kind
         self.tag = token.tag
         self.map = token.map
         self.info = token.info
+        self.markup = token.markup
         self.content = token.content
         self.attrs: dict[str, Any] = token.attrs
         self.meta: dict[Any, Any] = token.meta

@@ -62,8 +62,9 @@ from presswork.reading.attrs import admonition_kind, parse_attr_braces, parse_in
 from presswork.reading.blocks import BlockBuilder, attach_captions, figure_of, remove_keeping_tail
 from presswork.reading.gfm.nodes import Node, build
 from presswork.reading.gfm.parser import make_parser, nesting_limit
-from presswork.reading.html import html_root, is_unknown
+from presswork.reading.html import TAG_PATTERN, html_root, is_unknown
 from presswork.reading.inlines import merge, trim, unwrapped_caption
+from presswork.reading.lint import fence_closed, myst_directive, myst_role
 from presswork.reading.listings import LISTING_ELEMENT, make_listing
 from presswork.reading.locate import Locator
 from presswork.reading.sanitize import UNSAFE_TAGS, is_event_attr, is_unsafe_url
@@ -72,8 +73,7 @@ from presswork.reading.shapes import SUMMARY, details
 __all__ = ["GfmReader"]
 
 _TAG = re.compile(
-    r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9_:.-]*)(?P<rest>(?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?)>"
-    r"|<!--.*?-->|<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>",
+    TAG_PATTERN + r"|<!--.*?-->|<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>",
     re.S,
 )
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
@@ -269,6 +269,8 @@ class _Converter:
         if kind == "heading":
             return self.heading(node, pos)
         if kind in ("fence", "code_block"):
+            if kind == "fence":
+                self.lint_fence(node, pos)
             language, attr = parse_info(unescapeAll(node.info)) if kind == "fence" else ("", Attr())
             return CodeBlock(_code(node.content), language, attr, pos=pos)
         if kind == "math_block":
@@ -339,6 +341,35 @@ class _Converter:
             else:
                 body.append(child)
         return Admonition(kind, title, self.blocks(body), pos=pos)
+
+    def lint_fence(self, node: Node, pos: Pos) -> None:
+        """Warn about a code fence that is never closed, and one that calls a MyST directive."""
+        name = myst_directive(node.info)
+        if name is not None:
+            self.warn(
+                f"MyST directive ```{{{name}}} is not supported: its content is shown as a code block",
+                pos.line,
+                "markdown",
+            )
+        if node.map and not fence_closed(self.lines, (node.map[0], node.map[1]), node.markup):
+            at_end = not any(line.strip() for line in self.lines[node.map[1] :])
+            rest = "the rest of the file" if at_end else "the rest of its list or quote"
+            self.warn(f"code fence {node.markup} is never closed: {rest} is read as code", pos.line, "markdown")
+
+    def lint_roles(self, nodes: list[Node]) -> None:
+        """Warn about MyST roles (``{term}`reading```): the role name is printed as written."""
+        for node, after in zip(nodes, nodes[1:], strict=False):
+            if node.type == "text" and node.content.endswith("}") and after.type == "code_inline":
+                role = myst_role(node.content)
+                if role is not None:
+                    written = f"{{{role}}}`"
+                    start = max(self.line - 1, 0)
+                    line = next((k + 1 for k in range(start, len(self.lines)) if written in self.lines[k]), self.line)
+                    self.warn(
+                        f"MyST role {{{role}}} is not supported: it is printed as written before `{after.content}`",
+                        line,
+                        "markdown",
+                    )
 
     def fenced_div(self, node: Node, pos: Pos) -> Block:
         """``::: notes``, ``::: {.callout-tip title="T"}``, ``:::note[Title]``: a Div or an Admonition."""
@@ -521,6 +552,7 @@ class _Converter:
         """The inlines of sibling inline nodes; inline HTML tags open and close frames."""
         if not hasattr(self, "image_captions"):
             self.image_captions = {}
+        self.lint_roles(nodes)
         if not any(node.type == "html_inline" for node in nodes):  # the common case: no frames to open
             out: list[Inline] = []
             inline = self.inline

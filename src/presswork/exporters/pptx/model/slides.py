@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 
 from presswork.core.tree import Attr, Block, Chapter, Div, Document, Heading, Pos, plain_text
 from presswork.exporters.common.contents import book_contents, part_id, part_openings
-from presswork.exporters.common.highlight import find_lexer, token_runs
+from presswork.exporters.common.highlight import find_lexer, token_runs, token_style
 from presswork.exporters.pptx.model.deck import (
     Deck,
     DeckOptions,
@@ -490,9 +490,7 @@ def highlight(code: str, language: str, style: str = "friendly") -> list[tuple[T
     st = get_style_by_name(style)
     lines: list[list[Token]] = [[]]
     for ttype, value in token_runs(code.expandtabs(4), language):  # joins to exactly the code
-        while not st.styles_token(ttype) and ttype.parent is not None:  # a subtype no style lists (YAML's
-            ttype = ttype.parent  # Literal.Scalar.Plain) takes its parent's colours
-        s = st.style_for_token(ttype)
+        s = token_style(st, ttype)
         for k, part in enumerate(value.split("\n")):
             if k:
                 lines.append([])
