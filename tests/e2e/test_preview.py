@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from presswork.commands.preview import Preview
+from tests.support.preview import running_preview
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (.ci/run installs it)")
@@ -42,20 +43,8 @@ def book(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def served(book: Path) -> Iterator[tuple[str, Preview]]:
-    stop = threading.Event()
-    ready: list[str] = []
-    lines: list[str] = []
-    preview = Preview(book, port=0, port_explicit=True, say=lines.append, report=lambda exc: lines.append(str(exc)))
-    thread = threading.Thread(target=preview.run, kwargs={"stop": stop, "ready": ready.append}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not ready and time.monotonic() < deadline and thread.is_alive():
-        time.sleep(0.05)
-    assert ready, f"the preview did not start: {lines}"
-    yield ready[0], preview
-    stop.set()
-    thread.join(10)
-    assert not thread.is_alive(), "the preview stops when asked"
+    with running_preview(book) as running:
+        yield running.url, running.preview
 
 
 def _status(url: str) -> dict[str, object]:

@@ -8,43 +8,22 @@ from __future__ import annotations
 import http.client
 import re
 import socket
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 
-from presswork.commands.preview import Preview
-
-
-@dataclass
-class Served:
-    """A running preview: its port and what it printed."""
-
-    port: int
-    lines: list[str]
+from tests.support.preview import Running, running_preview
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     root = tmp_path_factory.mktemp("preview") / "book"
     root.mkdir()
     (root / "presswork.toml").write_text('title = "Hostile Client"\n', encoding="utf-8")
     (root / "01-start.md").write_text("# Start\n\nThe first words.\n", encoding="utf-8")
-    stop = threading.Event()
-    ready: list[str] = []
-    lines: list[str] = []
-    preview = Preview(root, port=0, port_explicit=True, say=lines.append, report=lambda exc: lines.append(str(exc)))
-    thread = threading.Thread(target=preview.run, kwargs={"stop": stop, "ready": ready.append}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not ready and time.monotonic() < deadline and thread.is_alive():
-        time.sleep(0.05)
-    assert ready, f"the preview did not start: {lines}"
-    yield Served(int(ready[0].rsplit(":", 1)[1].strip("/")), lines)
-    stop.set()
-    thread.join(10)
+    with running_preview(root) as running:
+        yield running
 
 
 def raw(port: int, request: bytes, timeout: float = 5.0) -> bytes:
@@ -100,7 +79,7 @@ def get(port: int, target: str, host: str | None = None) -> bytes:
         ("/assets/..%2f..%2f..%2fetc/passwd", {404}),
     ],
 )
-def test_every_bad_path_or_parameter_gets_a_status(served: Served, target: str, expected: set[int]) -> None:
+def test_every_bad_path_or_parameter_gets_a_status(served: Running, target: str, expected: set[int]) -> None:
     response = get(served.port, target)
     assert status_of(response) in expected, f"{target[:60]}: {response[:80]!r}"
     assert b"root:" not in response
@@ -122,7 +101,7 @@ def test_every_bad_path_or_parameter_gets_a_status(served: Served, target: str, 
         "127.1:{port}",
     ],
 )
-def test_a_foreign_host_header_is_refused(served: Served, host: str) -> None:
+def test_a_foreign_host_header_is_refused(served: Running, host: str) -> None:
     """DNS rebinding: a page at evil.example whose name now points to 127.0.0.1 sends its own Host."""
     for target in ("/", "/index.html", "/__presswork/status", "/__presswork/slides", "/__presswork/events?since=0"):
         response = get(served.port, target, host.format(port=served.port))
@@ -131,12 +110,12 @@ def test_a_foreign_host_header_is_refused(served: Served, host: str) -> None:
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}", "[::1]:{port}"])
-def test_the_previews_own_addresses_are_served(served: Served, host: str) -> None:
+def test_the_previews_own_addresses_are_served(served: Running, host: str) -> None:
     response = get(served.port, "/", host.format(port=served.port))
     assert status_of(response) == 200 and b"Hostile Client" in response
 
 
-def test_http_client_sees_statuses_and_a_missing_host_is_a_bad_request(served: Served) -> None:
+def test_http_client_sees_statuses_and_a_missing_host_is_a_bad_request(served: Running) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=5)
     connection.request("GET", "/__presswork/events?since=abc")
     assert connection.getresponse().status == 400
@@ -149,7 +128,7 @@ def test_http_client_sees_statuses_and_a_missing_host_is_a_bad_request(served: S
     assert status_of(no_host) == 400
 
 
-def test_garbage_requests_get_a_status_and_no_traceback(served: Served, capfd: pytest.CaptureFixture[str]) -> None:
+def test_garbage_requests_get_a_status_and_no_traceback(served: Running, capfd: pytest.CaptureFixture[str]) -> None:
     host = f"Host: 127.0.0.1:{served.port}\r\n".encode()
     for request in (
         b"GET /%00 HTTP/1.1\r\n" + host + b"\r\n",

@@ -8,8 +8,6 @@ for ``build`` (pdf, epub, html) and for ``preview``.
 
 from __future__ import annotations
 
-import threading
-import time
 import urllib.request
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from presswork.core.diagnostics import PressworkError
 from presswork.project.theme import load_theme
 from tests.support import REPO
+from tests.support.preview import running_preview
 from tests.support.safety import MARKER, RECORDER, find_in_outputs, plant_secret
 
 #: The template each format renders first, overridden by the hostile theme.
@@ -165,28 +164,14 @@ def test_the_built_in_theme_runs_in_the_same_sandbox(tmp_path: Path) -> None:
 
 
 def test_preview_shows_the_error_and_runs_nothing(make_book, tmp_path: Path) -> None:
-    from presswork.commands.preview import Preview
 
     mark = tmp_path / "pwned"
     payload = ESCAPES["lipsum globals"].replace("MARK", str(mark))
     root = hostile_book(make_book, payload, {"themes/default/templates/html/page.html": f"<p>x</p>\n{payload}\n"})
-    stop = threading.Event()
-    ready: list[str] = []
-    lines: list[str] = []
-    preview = Preview(root, port=0, port_explicit=True, say=lines.append, report=lambda exc: lines.append(str(exc)))
-    thread = threading.Thread(target=preview.run, kwargs={"stop": stop, "ready": ready.append}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 60
-        while not ready and time.monotonic() < deadline and thread.is_alive():
-            time.sleep(0.05)
-        assert ready, f"the preview did not start: {lines}"
-        with urllib.request.urlopen(ready[0]) as response:
+    with running_preview(root) as running:
+        with urllib.request.urlopen(running.url) as response:
             page = response.read().decode("utf-8")
         assert "Build failed" in page and "themes/default/templates/html/" in page, page[:500]
         assert "unsafe" in page
-        assert any("themes/default/templates/html/" in line for line in lines), lines
+        assert any("themes/default/templates/html/" in line for line in running.lines), running.lines
         assert not mark.exists(), "the template ran a command"
-    finally:
-        stop.set()
-        thread.join(10)
