@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,3 +94,29 @@ def test_workers_start_in_the_order_given(tmp_path: Path) -> None:
     tasks = {name: task(name) for name in ("pdf", "epub", "pptx", "html")}
     run_parallel(tasks, Reporter(), 1, ["pdf", "pptx", "html", "epub"])
     assert log.read_text(encoding="utf-8").split() == ["pdf", "pptx", "html", "epub"]
+
+
+def test_the_print_layout_is_shared_by_capability_not_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The format started first and announced as the print layout's maker is the one whose exporter
+    declares ``makes_print_layout``, whatever it is called (a plug-in PDF engine, say)."""
+    from presswork.build.sharing import share_print_layout
+    from presswork.exporters.base import Exporter, NoOptions
+    from presswork.exporters.common import pagination
+
+    class Press(Exporter[NoOptions]):
+        makes_print_layout = True
+
+        def export(self, doc: Any, ctx: Any, target: Path) -> None: ...
+
+    class Other(Exporter[NoOptions]):
+        def export(self, doc: Any, ctx: Any, target: Path) -> None: ...
+
+    events: list[str] = []
+    monkeypatch.setattr(pagination, "expect_layout", lambda root: events.append("announced"))
+    monkeypatch.setattr(pagination, "producing", lambda: events.append("producing"))
+    monkeypatch.setattr(pagination, "layout_done", lambda: events.append("done"))
+    tasks = {"other": lambda: events.append("other"), "press": lambda: events.append("press")}
+    assert share_print_layout(tasks, {"other": Other, "press": Press}, tmp_path) == ("press",)
+    tasks["press"]()
+    assert events == ["announced", "producing", "press", "done"]
+    assert share_print_layout({"other": tasks["other"]}, {"other": Other}, tmp_path) == ()

@@ -196,7 +196,7 @@ def build(
                 stage(f"writing {', '.join(tasks)} side by side")
                 started = time.perf_counter()
                 try:
-                    first = share_print_layout(tasks, gate.root)
+                    first = share_print_layout(tasks, exporters, gate.root)
                     # The print layout first, then the formats that do not wait for it, then those that do
                     # (an EPUB started early would hold a worker idle while the PDF is laid out).
                     waiting = [name for name in tasks if exporters[name].uses_print_layout]

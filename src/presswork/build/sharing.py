@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from presswork.core.diagnostics import PressworkError
 from presswork.core.tree import Document, Image
 from presswork.core.walk import query
+from presswork.exporters.base import Exporter
 from presswork.exporters.common import pagination
 from presswork.project.assets import AssetGate, is_remote
 
@@ -27,21 +29,24 @@ def prefetch_remote(doc: Document, gate: AssetGate) -> None:
             gate.read_bytes(ref)
 
 
-def share_print_layout(tasks: dict[str, Callable[[], None]], root: Path) -> tuple[str, ...]:
-    """With the PDF written side by side with other formats: announce its print layout (the EPUB's page
-    list waits for it rather than laying the book out again) and start it first. Returns the tasks to
-    start first."""
-    if "pdf" not in tasks:
+def share_print_layout(
+    tasks: dict[str, Callable[[], None]], exporters: Mapping[str, type[Exporter[Any]]], root: Path
+) -> tuple[str, ...]:
+    """With the format that makes the print layout (``makes_print_layout``: the PDF) written side by side
+    with others: announce its layout (the EPUB's page list waits for it rather than laying the book out
+    again) and start it first. Returns the tasks to start first."""
+    maker = next((name for name in tasks if exporters[name].makes_print_layout), None)
+    if maker is None:
         return ()
-    pdf = tasks["pdf"]
+    write = tasks[maker]
 
-    def pdf_then_done() -> None:
-        pagination.producing()  # first thing: hold the layout lock the EPUB waits for
+    def write_then_done() -> None:
+        pagination.producing()  # first thing: hold the layout lock the readers of the layout wait for
         try:
-            pdf()
+            write()
         finally:
             pagination.layout_done()  # stored by now, or never will be: nobody waits any longer
 
     pagination.expect_layout(root)
-    tasks["pdf"] = pdf_then_done
-    return ("pdf",)
+    tasks[maker] = write_then_done
+    return (maker,)

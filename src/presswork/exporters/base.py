@@ -64,8 +64,11 @@ class Exporter(ABC, Generic[OptionsT]):
     #: True for an exporter that writes a folder (``<name>-<extension>/``, e.g. a static site)
     #: instead of one file; the build commits the folder as a whole, like a file.
     folder: ClassVar[bool] = False
-    #: True for an exporter that reads the PDF's print layout (the EPUB's page list): a parallel
-    #: build starts it after the formats that do not wait for that layout.
+    #: True for the exporter that lays the book out for print and stores that layout (the PDF): a
+    #: parallel build starts it first and announces the layout, so no other format lays the book out again.
+    makes_print_layout: ClassVar[bool] = False
+    #: True for an exporter that reads the print layout (the EPUB's page list): a parallel build starts it
+    #: after the formats that do not wait for that layout.
     uses_print_layout: ClassVar[bool] = False
     #: One line for ``presswork formats``.
     description: ClassVar[str] = ""

@@ -23,6 +23,7 @@ class PdfExporter(Exporter[PdfOptions]):
     name = "pdf"
     extension = "pdf"
     description = "print-ready PDF (WeasyPrint)"
+    makes_print_layout = True  # it lays the book out for print and stores the layout (pagination.py)
 
     def export(self, doc: Document, ctx: BuildContext[PdfOptions], target: Path) -> None:
         """Render the book to XHTML with the theme, lay it out and write the PDF to ``target``."""
