@@ -3,6 +3,9 @@ short ones, content tabs, keys, emoji and icon shortcodes, ``[text][^1]`` footno
 
 from __future__ import annotations
 
+import zipfile
+from pathlib import Path
+
 from presswork import reading
 from presswork.core.diagnostics import Reporter
 from presswork.core.tree import CodeBlock, Div, Kbd, Link, Note, Paragraph, Span, Strong, Text
@@ -82,3 +85,25 @@ def test_bracketed_text_that_is_a_defined_reference_stays_a_link_before_its_note
     links = [c for c in para.children if isinstance(c, Link)]
     assert [(texts(link), link.url) for link in links] == [("schema.json", "schema.json")]
     assert isinstance(para.children[para.children.index(links[0]) + 1], Note)
+
+
+def test_a_code_title_is_printed_above_its_code_in_every_format(tmp_path: Path) -> None:
+    """Material's ``title="bubble_sort.py"`` shows above the code on the site; it is the author's text and
+    reaches the PDF, the EPUB and the deck too (it was kept in the tree but printed nowhere)."""
+    from presswork.build.pipeline import build
+    from tests.support.outputs import pdf_text, pptx_text
+
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Titles\nmarkdown_extensions:\n  - pymdownx.highlight\n  - pymdownx.superfences\n", encoding="utf-8"
+    )
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(
+        '# Sorting\n\n``` py title="bubble_sort.py"\ndef bubble_sort(items):\n    pass\n```\n', encoding="utf-8"
+    )
+    build(tmp_path, formats=["pdf", "epub", "pptx"])
+    out = tmp_path / "output"
+    assert "bubble_sort.py def bubble_sort(items)" in " ".join(pdf_text(out / "titles.pdf").split())
+    with zipfile.ZipFile(out / "titles.epub") as z:
+        chapter = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    assert '<p class="file-name code-title"><code>bubble_sort.py</code></p>' in chapter
+    assert "bubble_sort.py" in pptx_text(out / "titles.pptx", notes=False)

@@ -14,6 +14,7 @@ from presswork.reading.crossrefs import XREF_PREFIXES, is_xref, parse_cite
 __all__ = [
     "LISTING_CAPTION_KEYS",
     "check_targets",
+    "code_title",
     "is_listing",
     "listing_caption",
     "listing_file_name",
@@ -39,13 +40,19 @@ def listing_caption(node: CodeBlock) -> str:
 
 
 def listing_file_name(node: CodeBlock) -> str:
-    """The file a listing shows (mdBook ``<Listing file-name="src/main.rs">``), "" when it names none."""
-    return node.attr.get("file-name") or ""
+    """The file a listing shows (mdBook ``<Listing file-name="src/main.rs">``, Quarto's ``filename="x.py"``),
+    "" when it names none."""
+    return node.attr.get("file-name") or node.attr.get("filename") or ""
+
+
+def code_title(node: CodeBlock) -> str:
+    """The title written above a code block (MkDocs Material's ``title="bubble_sort.py"``), "" when it has none."""
+    return "" if listing_file_name(node) else node.attr.get("title") or ""
 
 
 def is_listing(node: CodeBlock) -> bool:
-    """Whether a code block is set as a listing: numbered, or with a caption or a file name."""
-    return bool(node.label or node.caption or listing_caption(node) or listing_file_name(node))
+    """Whether a code block is set as a listing: numbered, or with a caption, a file name or a title."""
+    return bool(node.label or node.caption or listing_caption(node) or listing_file_name(node) or code_title(node))
 
 
 def check_targets(chapters: list[Chapter], reporter: Reporter) -> None:

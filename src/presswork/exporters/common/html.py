@@ -356,7 +356,7 @@ class HtmlRenderer:
         lines = node.code.count("\n") + 1
         cls = " ".join(("code", *node.attr.classes))
         code_cls = f"language-{lang}" if lang else ""
-        from presswork.transforms.xrefs import is_listing, listing_caption, listing_file_name
+        from presswork.transforms.xrefs import code_title, is_listing, listing_caption, listing_file_name
 
         listing = is_listing(node)
         ident = "" if listing else node.attr.id
@@ -373,6 +373,8 @@ class HtmlRenderer:
         )
         name = listing_file_name(node)
         file_line = f'<p class="file-name">Filename: <code>{esc(name)}</code></p>\n' if name else ""
+        if title := code_title(node):
+            file_line = f'<p class="file-name code-title"><code>{esc(title)}</code></p>\n'  # MkDocs title="..."
         return f"<figure{attrs(id=node.attr.id, class_='listing')}>\n{head}{file_line}{pre}</figure>\n"
 
     def BlockQuote(self, node: BlockQuote) -> str:

@@ -161,7 +161,7 @@ class FlowBuilder:
             case DefinitionItem():
                 self.definition(b, level, quote)
             case CodeBlock():
-                from presswork.transforms.xrefs import listing_caption, listing_file_name
+                from presswork.transforms.xrefs import code_title, listing_caption, listing_file_name
 
                 caption = self._runs(b.caption) if b.caption else (Run(c),) if (c := listing_caption(b)) else ()
                 if b.label or caption:
@@ -169,6 +169,8 @@ class FlowBuilder:
                     self.items.append(Para((*label, *caption), role="caption"))
                 if name := listing_file_name(b):
                     self.items.append(Para((Run("Filename: "), Run(name, code=True)), role="caption"))
+                elif title := code_title(b):  # MkDocs title="..."
+                    self.items.append(Para((Run(title, code=True),), role="caption"))
                 if b.code.strip():  # an empty block (a notebook's empty cell) would be an empty grey box
                     self.items.append(CodeBox(self.style_code(b.code, b.language), self.frame.code_size, b.language))
             case Table():
