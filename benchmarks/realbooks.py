@@ -100,14 +100,21 @@ def contents_pages(pdf: PdfReader) -> str:
 
 
 def nav_depth(epub: Path) -> int:
-    """The deepest nesting of ``<ol>`` in the EPUB's toc nav."""
+    """The deepest nesting of chapter entries in the EPUB's toc nav (entries that open a file; the
+    sections inside a chapter, linked with ``#``, are not the book's outline)."""
     with zipfile.ZipFile(epub) as z:
         name = next(n for n in z.namelist() if n.endswith("nav.xhtml"))
         tree = etree.fromstring(z.read(name))
     nav = next(n for n in tree.iter(f"{_XHTML}nav") if "toc" in (n.get("{http://www.idpf.org/2007/ops}type") or ""))
 
     def depth(ol: Any) -> int:
-        return 1 + max((depth(inner) for inner in ol.findall(f"{_XHTML}li/{_XHTML}ol")), default=0)
+        deepest = 0
+        for li in ol.findall(f"{_XHTML}li"):
+            link = li.find(f"{_XHTML}a")
+            own = 0 if link is not None and "#" in (link.get("href") or "") else 1
+            inner = li.find(f"{_XHTML}ol")
+            deepest = max(deepest, own + (depth(inner) if inner is not None else 0))
+        return deepest
 
     top = nav.find(f"{_XHTML}ol")
     return depth(top) if top is not None else 0
