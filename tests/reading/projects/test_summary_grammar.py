@@ -213,3 +213,26 @@ def test_the_deck_agenda_nests_sub_chapters(tmp_path: Path) -> None:
         ("Installation", 1),
         ("Guessing", 0),
     ]
+
+
+def test_the_pdf_outline_nests_sub_chapters_as_the_contents_do(tmp_path: Path) -> None:
+    """A viewer's bookmarks show "Installation" under "Getting Started", not beside it."""
+    from pypdf import PdfReader
+
+    book = mdbook(
+        tmp_path,
+        "# The Book\n\n- [Getting Started](ch01.md)\n  - [Installation](ch01-01.md)\n    - [Linux](ch01-01-01.md)\n"
+        "- [Guessing](ch02.md)\n",
+        {
+            "ch01.md": "# Getting Started\n\nIntro.\n",
+            "ch01-01.md": "# Installation\n\nInstall.\n\n## Checking\n\nCheck.\n",
+            "ch01-01-01.md": "# Linux\n\nApt.\n",
+            "ch02.md": "# Guessing\n\nGuess.\n",
+        },
+    )
+    outline = PdfReader(build(book, ["pdf"]).outputs["pdf"]).outline
+
+    def titles(items: list[object]) -> list[object]:
+        return [titles(item) if isinstance(item, list) else item.title for item in items]  # type: ignore[attr-defined]
+
+    assert titles(outline)[-3:] == ["Getting Started", ["Installation", ["Checking", "Linux"]], "Guessing"]

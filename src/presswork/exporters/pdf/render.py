@@ -96,9 +96,12 @@ class PrintRenderer(HtmlRenderer):
         self.bodies: dict[str, str] = {}
 
     def chapter(self, chapter: Chapter, classes: str = "") -> str:
-        """The chapter section; ``run-on`` when the book's chapter breaks say it opens no page."""
+        """The chapter section; ``run-on`` when the book's chapter breaks say it opens no page, ``depth-N``
+        for a sub-chapter (its bookmarks nest under its chapter's, as the contents do)."""
         if not self.breaks.get(chapter.id, True):
             classes = f"{classes} run-on".strip()
+        if chapter.depth > 1:
+            classes = f"{classes} depth-{min(chapter.depth, 6)}".strip()
         return super().chapter(chapter, classes)
 
     def chapter_body(self, chapter: Chapter) -> str:
