@@ -231,7 +231,7 @@ def test_watch_picks_up_an_edit_saved_during_the_first_build(tmp_path: Path) -> 
 def test_watch_prints_a_neutral_status_line_per_rebuild(presswork, make_book, monkeypatch) -> None:
     """The CLI's watch loop: one plain line per rebuild (no red 'changed:'), errors still reported."""
     import presswork.build.pipeline as build_module
-    from presswork.build.pipeline import BuildResult
+    from presswork.build.result import BuildResult
     from presswork.core.diagnostics import PressworkError
 
     book = make_book({"01-a.md": "# A\n\ntext\n"})
@@ -255,7 +255,7 @@ def test_watch_prints_a_neutral_status_line_per_rebuild(presswork, make_book, mo
 def test_watch_strict_lists_every_warning(presswork, make_book, monkeypatch) -> None:
     """A ``--strict`` rebuild in watch prints all its warnings, as ``build --strict`` does."""
     import presswork.build.pipeline as build_module
-    from presswork.build.pipeline import BuildResult
+    from presswork.build.result import BuildResult
     from presswork.core.diagnostics import StrictError, Warning_
     from presswork.core.tree import Pos
 

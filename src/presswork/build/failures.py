@@ -26,7 +26,7 @@ class FormatFailed(PressworkError):
 
 class FormatsFailed(PressworkError):
     """The formats of a build that could not be written, each a :class:`FormatFailed`; ``result`` holds what
-    the build did write (a :class:`~presswork.build.pipeline.BuildResult`)."""
+    the build did write (a :class:`~presswork.build.result.BuildResult`)."""
 
     def __init__(self, failures: list[FormatFailed], written: list[str], result: Any = None) -> None:
         names = ", ".join(f.name for f in failures)

@@ -3,49 +3,32 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from presswork.build import staging
-from presswork.build.exporting import check_named_files, open_project, output_path, run_exporter, select_exporters
-from presswork.build.failures import FormatFailed, FormatsFailed
+from presswork.build.exporting import check_named_files, open_project, output_path, select_exporters
+from presswork.build.failures import FormatsFailed
 from presswork.build.limits import build_time, resource_limits
-from presswork.build.parallel import can_run_in_parallel, run_parallel
-from presswork.build.sharing import prefetch_remote, share_print_layout
+from presswork.build.result import BuildResult
 from presswork.build.staging import check_out_dir
+from presswork.build.writing import write_outputs
 from presswork.cache.store import StageCache
 from presswork.core.config import format_options
-from presswork.core.diagnostics import PressworkError, Reporter, StrictError, UsageError
+from presswork.core.diagnostics import PressworkError, Reporter, UsageError
 from presswork.core.tree import Document, Pos, plain_text
 from presswork.exporters.base import BuildContext, Exporter
-from presswork.exporters.common import pagination
 from presswork.exporters.registry import exporter_entry_points, load_exporter
 from presswork.project.assets import AssetGate
 from presswork.project.gate import make_gate
 from presswork.project.load import Project
 from presswork.project.metadata import build_meta
 from presswork.project.sources import read_sources
-from presswork.project.theme import load_theme
+from presswork.project.theme import Theme, load_theme
 from presswork.reading.structure import make_chapters, slugify
 from presswork.transforms import apply_transforms
-
-
-@dataclass
-class BuildResult:
-    """What a build wrote and what it warned about."""
-
-    document: Document
-    outputs: dict[str, Path] = field(default_factory=dict)
-    reporter: Reporter = field(default_factory=Reporter)
-    project: Project | None = None
-    #: Seconds each format took to write (``"all"`` when they were written side by side).
-    seconds: dict[str, float] = field(default_factory=dict)
-    #: Warnings each format added (not known for formats written side by side).
-    warning_counts: dict[str, int] = field(default_factory=dict)
 
 
 def read_document(
@@ -102,6 +85,84 @@ def read_project(source: Path | str, drafts: bool = False) -> Document:
     return read_document(project, make_gate(project.config, theme, reporter), reporter, drafts)
 
 
+@dataclass
+class Plan:
+    """What a build is asked to make, known before a word is read: the project, where outputs go, the
+    formats' exporters and options, the theme, and the reporter and file gate every stage shares."""
+
+    project: Project
+    out_dir: Path
+    exporters: dict[str, type[Exporter[Any]]]
+    options: dict[str, object]
+    theme: Theme
+    reporter: Reporter
+    gate: AssetGate
+
+
+def plan_build(
+    source: Path | str,
+    formats: Sequence[str] | None,
+    out: Path | str | None,
+    theme: str | None,
+    strict: bool,
+    profile: str | None,
+) -> Plan:
+    """Open the project and check everything a build needs that reading the book does not tell: the output
+    folder and name, the formats and their options (usage errors come before any work)."""
+    if out is not None:
+        check_out_dir(Path(out))
+    available = exporter_entry_points()
+    overrides: dict[str, Any] = {"theme": theme} if theme else {}
+    if profile:
+        overrides["profile"] = profile
+    project = open_project(Path(source), overrides)
+    config = project.config
+    config_pos = Pos(config.config_file.name) if config.config_file else None
+    if out is None:
+        check_out_dir(project.out_dir, config_pos)
+        out_dir = staging.default_out_dir(project.out_dir, project.out_base, config.out, config_pos)
+    else:
+        out_dir = Path(out).resolve()
+    if config.output_name:
+        staging.check_output_name(config.output_name, config_pos or Pos("presswork.toml"))
+    chosen = select_exporters(formats, config, list(available))
+    exporters = {name: load_exporter(available[name]) for name in chosen}
+    options = {name: format_options(config, name, exporters[name].Options) for name in chosen}
+    theme_obj = load_theme(config.theme, project.root)
+    reporter = Reporter(strict=strict)
+    return Plan(project, out_dir, exporters, options, theme_obj, reporter, make_gate(config, theme_obj, reporter))
+
+
+def plan_outputs(plan: Plan, doc: Document) -> dict[str, tuple[Path, BuildContext[Any]]]:
+    """Each format's target file (named after the book, or after the one chapter built) and its context."""
+    config, project = plan.project.config, plan.project
+    when, reproducible = build_time(doc)
+    where = Pos(config.config_file.name if config.config_file else "presswork.toml")
+    stem = (
+        staging.safe_stem(project.chapter_only)
+        if project.chapter_only
+        else staging.output_stem(config.output_name, slugify(doc.meta.title), plan.reporter, where)
+    )
+    out_root = staging.make_out_dir(plan.out_dir)
+    planned = {
+        name: (
+            output_path(out_root, stem, cls, name),
+            BuildContext(
+                config=config,
+                theme=plan.theme,
+                gate=plan.gate,
+                reporter=plan.reporter,
+                build_time=when,
+                reproducible=reproducible,
+                options=plan.options[name],
+            ),
+        )
+        for name, cls in plan.exporters.items()
+    }
+    staging.remove_debris(out_root, [target for target, _ctx in planned.values()])
+    return planned
+
+
 def build(
     source: Path | str = ".",
     formats: Sequence[str] | None = None,
@@ -129,113 +190,19 @@ def build(
     """
     if jobs < 1:
         raise UsageError(f"--jobs must be a whole number of 1 or more, not {jobs}")
-    if out is not None:
-        check_out_dir(Path(out))
-    available = exporter_entry_points()
-    overrides: dict[str, Any] = {"theme": theme} if theme else {}
-    if profile:
-        overrides["profile"] = profile
-    project = open_project(Path(source), overrides)
-    config = project.config
-    if out is None:
-        config_pos = Pos(config.config_file.name) if config.config_file else None
-        check_out_dir(project.out_dir, config_pos)
-        out_dir = staging.default_out_dir(project.out_dir, project.out_base, config.out, config_pos)
-    else:
-        out_dir = Path(out).resolve()
-    if config.output_name:
-        staging.check_output_name(
-            config.output_name, Pos(config.config_file.name if config.config_file else "presswork.toml")
-        )
-    chosen = select_exporters(formats, config, list(available))
-    exporters = {name: load_exporter(available[name]) for name in chosen}
-    chosen_options = {name: format_options(config, name, exporters[name].Options) for name in chosen}  # before reading
-    theme_obj = load_theme(config.theme, project.root)
-    reporter = Reporter(strict=strict)
-    gate = make_gate(config, theme_obj, reporter)
+    plan = plan_build(source, formats, out, theme, strict, profile)
     stage = on_stage or (lambda text: None)
-    with resource_limits(config):
-        stage(f"reading {len(project.files)} {'file' if len(project.files) == 1 else 'files'}")
-        doc = read_document(project, gate, reporter, drafts, on_stage=stage)
-        check_named_files(project, doc, gate, exporters)
-        when, reproducible = build_time(doc)
-        where = Pos(config.config_file.name if config.config_file else "presswork.toml")
-        stem = (
-            staging.safe_stem(project.chapter_only)
-            if project.chapter_only
-            else staging.output_stem(config.output_name, slugify(doc.meta.title), reporter, where)
-        )
-        result = BuildResult(doc, reporter=reporter, project=project)
-        planned: list[tuple[str, type[Exporter[Any]], BuildContext[Any]]] = []
-        for name in chosen:
-            cls = exporters[name]
-            options: object = chosen_options[name]
-            ctx = BuildContext(
-                config=config,
-                theme=theme_obj,
-                gate=gate,
-                reporter=reporter,
-                build_time=when,
-                reproducible=reproducible,
-                options=options,
-            )
-            planned.append((name, cls, ctx))
-        out_root = staging.make_out_dir(out_dir)
-        targets = {name: output_path(out_root, stem, cls, name) for name, cls, _ctx in planned}
-        staging.remove_debris(out_root, list(targets.values()))
-        staged: list[staging.Staged] = []
-        tasks: dict[str, Callable[[], None]] = {}
-        failed: dict[str, FormatFailed] = {}
-        try:
-            for name, cls, ctx in planned:
-                item = staging.stage(name, targets[name], cls.folder)
-                staged.append(item)
-                item.reserve(out_root)
-                tasks[name] = functools.partial(run_exporter, cls, name, doc, ctx, item.tmp, item.target)
-            if jobs > 1 and len(tasks) > 1 and can_run_in_parallel():
-                stage(f"writing {', '.join(tasks)} side by side")
-                started = time.perf_counter()
-                try:
-                    first = share_print_layout(tasks, exporters, gate.root)
-                    # The print layout first, then the formats that do not wait for it, then those that do
-                    # (an EPUB started early would hold a worker idle while the PDF is laid out).
-                    waiting = [name for name in tasks if exporters[name].uses_print_layout]
-                    order = [*first, *(n for n in tasks if n not in first and n not in waiting), *waiting]
-                    prefetch_remote(doc, gate)
-                    failed = run_parallel(tasks, reporter, jobs, order)
-                finally:
-                    pagination.forget_layout()
-                result.seconds["all"] = time.perf_counter() - started
-            else:
-                for number, (name, task) in enumerate(tasks.items(), 1):
-                    stage(f"writing {name} ({number}/{len(tasks)})")
-                    started, before = time.perf_counter(), len(reporter.warnings)
-                    try:
-                        task()
-                    except FormatFailed as exc:  # this format only: the others are still written
-                        failed[name] = exc
-                    result.seconds[name] = time.perf_counter() - started
-                    result.warning_counts[name] = len(reporter.warnings) - before
-            _fail_if_strict(reporter, 0)  # every warning of the build, not only the first
-            done = [item for item in staged if item.name not in failed]  # a failed format keeps its old output
-            for item in done:
-                if not item.written():
-                    raise PressworkError(f"the {item.name} exporter wrote no file")
-            for item in done:
-                item.commit()
-                result.outputs[item.name] = item.target
-        finally:
-            for item in staged:
-                item.discard()
+    with resource_limits(plan.project.config):
+        files = len(plan.project.files)
+        stage(f"reading {files} {'file' if files == 1 else 'files'}")
+        doc = read_document(plan.project, plan.gate, plan.reporter, drafts, on_stage=stage)
+        check_named_files(plan.project, doc, plan.gate, plan.exporters)
+        result = BuildResult(doc, reporter=plan.reporter, project=plan.project)
+        outputs = plan_outputs(plan, doc)
+        failed = write_outputs(doc, plan.exporters, outputs, plan.gate, result, jobs, stage)
     if on_output:
         for name, target in result.outputs.items():
             on_output(name, target)
     if failed:
-        raise FormatsFailed([failed[name] for name in tasks if name in failed], list(result.outputs), result)
+        raise FormatsFailed(failed, list(result.outputs), result)
     return result
-
-
-def _fail_if_strict(reporter: Reporter, since: int) -> None:
-    """With ``--strict``, stop on the warnings reported since ``since``: every one of them is in the error."""
-    if reporter.strict and len(reporter.warnings) > since:
-        raise StrictError(reporter.warnings[since:])

@@ -27,7 +27,7 @@ from presswork.core.tree import Pos
 from presswork.core.version import __version__
 
 if TYPE_CHECKING:
-    from presswork.build.pipeline import BuildResult
+    from presswork.build.result import BuildResult
 
 EXIT_OK, EXIT_BUILD_ERROR, EXIT_USAGE = 0, 1, 2
 
