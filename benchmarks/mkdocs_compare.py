@@ -125,7 +125,12 @@ def text_of(element: lxml_html.HtmlElement) -> str:
         if not isinstance(el.tag, str):
             return  # a comment or processing instruction: no words of the page
         tag = el.tag
-        separate = tag in _SEPARATE or "filename" in (el.get("class") or "").split()
+        classes = set((el.get("class") or "").split())
+        # a footnote mark is no part of the word it follows (MkDocs: sup#fnref:1 > a.footnote-ref; EPUB: a.noteref)
+        note = bool(classes & {"noteref", "footnote-ref"}) or (
+            tag == "sup" and (el.get("id") or "").startswith("fnref")
+        )
+        separate = tag in _SEPARATE or "filename" in classes or note
         parts.append(" " if separate else "")
         parts.append(el.text or "")
         for child in el:

@@ -136,11 +136,11 @@ def test_a_rebuild_replaces_the_folder_whole_and_a_failed_one_keeps_it(tmp_path:
     build(book, formats=["html"], out=out)
     assert not (site / "stale.html").exists()
     assert "Second text." in (site / "ch01-one.html").read_text(encoding="utf-8")
-    chapter.write_text("# One\n\n![](missing.png)\n", encoding="utf-8")
+    chapter.write_text("# One\n\n![](missing.png)\n", encoding="utf-8")  # a warning and a box, under --strict an error
     from presswork.core.diagnostics import PressworkError
 
     with pytest.raises(PressworkError):
-        build(book, formats=["html"], out=out)
+        build(book, formats=["html"], out=out, strict=True)
     assert "Second text." in (site / "ch01-one.html").read_text(encoding="utf-8")
     assert sorted(p.name for p in out.iterdir()) == [site.name]
 
