@@ -239,3 +239,18 @@ def test_both_readers_keep_a_fences_attributes(fence: str) -> None:
         dict(gfm.attr.kv),
     )
     assert gfm.attr.kv or "," in fence
+
+
+def test_adjacent_footnote_references_lose_no_word() -> None:
+    """``process[^11][^12].`` (chiphuyen/ml-interviews-book): both notes are read, and the audit does not take
+    ``][^12]`` for a reference link and report the '11' of the first as a lost word."""
+    from presswork.core.tree import Note
+    from presswork.core.walk import query
+    from presswork.reading import read_markdown
+
+    reporter = Reporter()
+    source = read_markdown(
+        "# T\n\nchip design process[^11][^12].\n\n[^11]: First note.\n[^12]: Second note.\n", "a.md", reporter
+    )
+    assert len(query(source.blocks, Note)) == 2
+    assert [w.message for w in reporter.warnings] == []

@@ -81,8 +81,8 @@ def _clean(body: str) -> str:
     """The body without markup that carries no words of the book (line breaks kept)."""
     text = _COMMENT.sub(_blank, body)
     text = _REF_DEF.sub(_blank, text)
+    text = _NOTE_LABEL.sub(_blank, text)  # before reference uses: in "[^11][^12]" the "][^12]" is no reference
     text = _REF_USE.sub(_blank, text)
-    text = _NOTE_LABEL.sub(_blank, text)
     text = _SHORTCODE.sub(_blank, text)
     text = _TASK.sub(lambda m: m.group(1) + "   ", text)
     text = _CAPTION.sub(lambda m: m.group(1) + "      ", text)
