@@ -62,3 +62,18 @@ def test_page_not_in_the_book_goes_to_site_url_else_text_with_a_warning() -> Non
     reporter = Reporter()
     out = resolve_links(_chapters("guide/other.html"), ids, reporter, "src")
     assert isinstance(_link(out), Span) and len(reporter.warnings) == 1
+
+
+def test_a_site_search_link_keeps_its_query_and_is_well_formed_in_the_epub() -> None:
+    """mkdocs-material links to its own site search (``?q="extends+base"``, also written ``%22``): the query
+    stays on the site address, and the EPUB's href percent-encodes the quotes (EPUBCheck RSC-020 otherwise)."""
+    from presswork.core.urls import well_formed
+
+    ids = {("src/intro.md", "intro"): "intro"}
+    for written in ('?q="extends+base"', "?q=%22extends+base%22"):
+        out = resolve_links(_chapters(written), ids, Reporter(), "src", "https://ex.org/book/")
+        link = _link(out)
+        assert isinstance(link, Link) and link.url == f"https://ex.org/book/{written}"
+        assert well_formed(link.url) == "https://ex.org/book/?q=%22extends+base%22"
+    out = resolve_links(_chapters("other.md?tab=1"), ids, Reporter(), "src", "https://ex.org/book/")
+    assert _link(out) == Link((Text("x"),), "https://ex.org/book/other.html?tab=1")

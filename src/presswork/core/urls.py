@@ -42,3 +42,13 @@ def is_allowed_url(url: str, internal: bool = True, schemes: frozenset[str] = LI
 def allowed_url(url: str, internal: bool = True, schemes: frozenset[str] = LINK_SCHEMES) -> str | None:
     """``url`` if :func:`is_allowed_url` allows it, else None (the caller drops the link and says so)."""
     return url if is_allowed_url(url, internal, schemes) else None
+
+
+#: ASCII characters a URL may not hold as written (RFC 3986): spaces, quotes, angle brackets and the like.
+_NOT_IN_URLS = re.compile(r'[\x20"<>\\^`{|}]')
+
+
+def well_formed(url: str) -> str:
+    """``url`` with the ASCII characters a URL may not hold percent-encoded (``?q="x y"`` ->
+    ``?q=%22x%20y%22``), as a browser sends it; everything else, ``%`` escapes included, as written."""
+    return _NOT_IN_URLS.sub(lambda m: f"%{ord(m.group()):02X}", url)

@@ -93,13 +93,17 @@ def resolve_links(
             reporter.warn(f"link {url!r} removed: {scheme}: links are not allowed", pos, "link")
             return Span(Attr(), node.children)
         path, _, frag = url.partition("#")
+        path, _, query = path.partition("?")  # a query asks the site for something (a search): kept as written
         path = urllib.parse.unquote(path)
+        if query and not path and (address := site_page(source, "./")) is not None:
+            return dataclasses.replace(node, url=f"{address}?{query}" + (f"#{frag}" if frag else ""))
         target_file: str | None = source
         if not path:
             target_file = source
         else:
             target_file = chapter_file(source, path)
             if target_file is None and (address := site_page(source, path)) is not None:
+                address += f"?{query}" if query else ""
                 return dataclasses.replace(node, url=address + (f"#{frag}" if frag else ""))
             if target_file is None:
                 what = "chapter file" if path.lower().endswith((".md", ".markdown")) else "file"

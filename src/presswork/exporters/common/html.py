@@ -55,7 +55,7 @@ from presswork.core.tree import (
     plain_text,
     unhandled,
 )
-from presswork.core.urls import LINK_SCHEMES, url_scheme
+from presswork.core.urls import LINK_SCHEMES, url_scheme, well_formed
 from presswork.exporters.common.highlight import highlight_html
 from presswork.exporters.common.indexmarkup import INDEX_CLASS, epub_index
 from presswork.exporters.common.mathrender import MathError, tex_to_mathml, tex_to_svg
@@ -487,7 +487,7 @@ class HtmlRenderer:
         if scheme not in LINK_SCHEMES:  # the one allow-list (presswork.core.urls); relative links were resolved before
             self.warn(f"link {url!r} dropped: only http(s), mailto and internal links are kept", "link")
             return text
-        link = f"<a{attrs(href=url, title=node.title, class_='external')}>{text}</a>"
+        link = f"<a{attrs(href=well_formed(url), title=node.title, class_='external')}>{text}</a>"
         shown = plain_text(node.children).strip()
         if self.link_footnotes and self.target == "print" and scheme in ("http", "https") and shown != url:
             link += f'<span class="footnote url-note">{esc(url)}</span>'
