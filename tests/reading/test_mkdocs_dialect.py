@@ -107,3 +107,15 @@ def test_a_code_title_is_printed_above_its_code_in_every_format(tmp_path: Path) 
         chapter = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
     assert '<p class="file-name code-title"><code>bubble_sort.py</code></p>' in chapter
     assert "bubble_sort.py" in pptx_text(out / "titles.pptx", notes=False)
+
+
+def test_attribute_lists_and_keys_are_markup_for_the_word_audit() -> None:
+    """``{ .md-button data-toc-label="Version" }`` and ``++arrow-down++`` (printed as a symbol) carry no words
+    of the book; a ``title`` in an attribute list does, and is still counted."""
+    from presswork.reading.audit import source_words
+
+    words = source_words(
+        '### Version { #v data-toc-label="Version" }\n\n[Go][x]{ .md-button title="Try it" }\n++arrow-down++\n'
+    )
+    assert {"data", "toc", "label", "md", "button", "arrow", "down", "v"}.isdisjoint(words)
+    assert {"version", "go", "try", "it"} <= set(words)

@@ -38,6 +38,8 @@ _CALLOUT = re.compile(r"^([ \t>]*:{3,}[ \t]*\{?[ \t]*\.?)callout(?=[-\s}]|$)", r
 #: How a Quarto call-out looks (``appearance="simple"``, ``collapse="true"``, ``icon=false``): presentation, not text.
 _CALLOUT_LOOK = re.compile(r"^[ \t>]*:{3,}[ \t]*\{[^}\n]*\}", re.M)
 _LOOK_ATTR = re.compile(r"""\b(?:appearance|collapse|icon)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s}]*)|\bcaption(?=\s*=)""")
+#: Keys (``++ctrl+alt+del++``, ``++arrow-down++``): printed as key names or symbols (↓, /), not as written.
+_KEYS = re.compile(r"\+\+[\w-]+(?:\+[\w-]+)*\+\+")
 #: An emoji or icon shortcode (``:smile:``, ``:material-github:``): a picture, not words of the book.
 _SHORTCODE = re.compile(r"(?<![\w:/]):[a-z][a-z0-9_+-]*:(?![\w:/])")
 _ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.I)
@@ -77,6 +79,23 @@ def _tag_values(match: re.Match[str]) -> str:
     return " " + values + "\n" * newlines + " "
 
 
+_ATTR_ITEM = r"""(?:[#.][\w:.-]+|[\w:-]+\s*=\s*(?:"[^"\n]*"|'[^'\n]*'|[^\s}"']+))"""
+#: An attribute list (``{ #id .class key="value" }``, Pandoc, Quarto, Python-Markdown's ``attr_list``).
+_ATTR_LIST = re.compile(r"\{:?[ \t]*(" + _ATTR_ITEM + r"(?:[ \t]+" + _ATTR_ITEM + r")*)[ \t]*\}")
+_ATTR_LIST_VALUE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s}"']+))""")
+
+
+def _attr_list_values(match: re.Match[str]) -> str:
+    """An attribute list replaced by the values of its text-carrying attributes (a ``title``), the rest
+    (ids, classes, ``style``, ``data-toc-label``...) being markup: blanked, line length kept."""
+    values = " ".join(
+        next((v for v in m.groups()[1:] if v is not None), "")
+        for m in _ATTR_LIST_VALUE.finditer(match.group(1))
+        if m.group(1).lower() in _TEXT_ATTRIBUTES
+    )
+    return values.ljust(len(match.group(0)))
+
+
 def _clean(body: str) -> str:
     """The body without markup that carries no words of the book (line breaks kept)."""
     text = _COMMENT.sub(_blank, body)
@@ -84,11 +103,13 @@ def _clean(body: str) -> str:
     text = _NOTE_LABEL.sub(_blank, text)  # before reference uses: in "[^11][^12]" the "][^12]" is no reference
     text = _REF_USE.sub(_blank, text)
     text = _SHORTCODE.sub(_blank, text)
+    text = _KEYS.sub(_blank, text)
     text = _TASK.sub(lambda m: m.group(1) + "   ", text)
     text = _CAPTION.sub(lambda m: m.group(1) + "      ", text)
     text = _CALLOUT.sub(lambda m: m.group(1) + "       ", text)
     text = _CALLOUT_LOOK.sub(lambda m: _LOOK_ATTR.sub(_blank, m.group(0)), text)
     text = _NUMBER_MARKER.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)  # list numbers: OrderedList.start
+    text = _ATTR_LIST.sub(_attr_list_values, text)
     text = _TAG.sub(_tag_values, text)
     return html.unescape(text) if "&" in text else text
 
