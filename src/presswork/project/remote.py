@@ -135,23 +135,20 @@ def _watched(base: type[http.client.HTTPConnection], watch: _Watch) -> type[http
     return Watched
 
 
-class _WatchedHTTPHandler(urllib.request.HTTPHandler):
+class _Watching(urllib.request.AbstractHTTPHandler):
+    """A handler whose every connection's sockets are watched (mixed into the ``http:`` and ``https:`` ones)."""
+
+    def __init__(self, watch: _Watch) -> None:
+        super().__init__()
+        self.watch = watch
+
+    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+        return super().do_open(_watched(http_class, self.watch), req, **kwargs)
+
+
+class _WatchedHTTPHandler(_Watching, urllib.request.HTTPHandler):
     """``http:`` with every connection's sockets watched."""
 
-    def __init__(self, watch: _Watch) -> None:
-        super().__init__()
-        self.watch = watch
 
-    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
-        return super().do_open(_watched(http_class, self.watch), req, **kwargs)
-
-
-class _WatchedHTTPSHandler(urllib.request.HTTPSHandler):
+class _WatchedHTTPSHandler(_Watching, urllib.request.HTTPSHandler):
     """``https:`` with every connection's sockets watched."""
-
-    def __init__(self, watch: _Watch) -> None:
-        super().__init__()
-        self.watch = watch
-
-    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
-        return super().do_open(_watched(http_class, self.watch), req, **kwargs)

@@ -68,32 +68,30 @@ _NOT_NEWLINE = re.compile(r"[^\n]")
 _TEXT_ATTRIBUTES = frozenset({"alt", "title", "aria-label", "summary", "label", "href", "src", "cite"})
 
 
-def _tag_values(match: re.Match[str]) -> str:
-    """A tag replaced by the values of its text-carrying attributes (see ``_TEXT_ATTRIBUTES``)."""
-    values = " ".join(
+def _text_values(attributes: str) -> str:
+    """The values of the text-carrying attributes (see ``_TEXT_ATTRIBUTES``) among ``attributes``."""
+    return " ".join(
         next((v for v in m.groups()[1:] if v is not None), "")
-        for m in _ATTR_VALUE.finditer(match.group(1))
+        for m in _ATTR_VALUE.finditer(attributes)
         if m.group(1).lower() in _TEXT_ATTRIBUTES
     )
+
+
+def _tag_values(match: re.Match[str]) -> str:
+    """A tag replaced by the values of its text-carrying attributes."""
     newlines = match.group(0).count("\n")
-    return " " + values + "\n" * newlines + " "
+    return " " + _text_values(match.group(1)) + "\n" * newlines + " "
 
 
 _ATTR_ITEM = r"""(?:[#.][\w:.-]+|[\w:-]+\s*=\s*(?:"[^"\n]*"|'[^'\n]*'|[^\s}"']+))"""
 #: An attribute list (``{ #id .class key="value" }``, Pandoc, Quarto, Python-Markdown's ``attr_list``).
 _ATTR_LIST = re.compile(r"\{:?[ \t]*(" + _ATTR_ITEM + r"(?:[ \t]+" + _ATTR_ITEM + r")*)[ \t]*\}")
-_ATTR_LIST_VALUE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s}"']+))""")
 
 
 def _attr_list_values(match: re.Match[str]) -> str:
     """An attribute list replaced by the values of its text-carrying attributes (a ``title``), the rest
     (ids, classes, ``style``, ``data-toc-label``...) being markup: blanked, line length kept."""
-    values = " ".join(
-        next((v for v in m.groups()[1:] if v is not None), "")
-        for m in _ATTR_LIST_VALUE.finditer(match.group(1))
-        if m.group(1).lower() in _TEXT_ATTRIBUTES
-    )
-    return values.ljust(len(match.group(0)))
+    return _text_values(match.group(1)).ljust(len(match.group(0)))
 
 
 def _clean(body: str) -> str:
