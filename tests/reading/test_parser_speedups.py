@@ -120,8 +120,10 @@ def test_speedups_keep_markdown_its_tokens(extensions: bool) -> None:
 
 def test_every_rule_with_markers_is_known_to_the_parser() -> None:
     """A dispatch entry naming a rule the parser no longer has would silently stop applying (a rename upstream)."""
-    md = make_parser(40, True, fast=False)
-    block = {r.name for r in md.block.ruler.__rules__}
-    inline = {r.name for r in md.inline.ruler.__rules__}
+    from presswork.reading.myst.parser import make_myst_parser
+
+    md, myst = make_parser(40, True, fast=False), make_myst_parser(40)  # the myst reader's rules too
+    block = {r.name for p in (md, myst) for r in p.block.ruler.__rules__}
+    inline = {r.name for p in (md, myst) for r in p.inline.ruler.__rules__}
     assert set(dispatch.BLOCK_MARKERS) | dispatch.INDENTED_ONLY <= block
     assert set(dispatch.INLINE_MARKERS) <= inline

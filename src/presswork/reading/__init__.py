@@ -39,7 +39,11 @@ GROUP = "presswork.readers"
 DEFAULT_READER = "gfm"
 
 #: Built-in readers, used when the package metadata is not installed (a source checkout on sys.path).
-_BUILTIN = {"gfm": "presswork.reading.gfm:GfmReader", "python-markdown": "presswork.reading.pymd:PyMarkdownReader"}
+_BUILTIN = {
+    "gfm": "presswork.reading.gfm:GfmReader",
+    "python-markdown": "presswork.reading.pymd:PyMarkdownReader",
+    "myst": "presswork.reading.myst:MystReader",
+}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -149,6 +153,10 @@ def _read(
         return SourceFile(path, front_matter, ())
     reader = get_reader(markdown)
     body = _CONTROL.sub("", body)
+    if markdown == "myst" and front_matter:
+        from presswork.reading.myst.substitutions import front_matter_substitutions, substitute_known
+
+        body = substitute_known(body, front_matter_substitutions(front_matter))
     try:
         blocks = reader.read(body, path, reporter, max_nesting)
     except PressworkError:
@@ -165,7 +173,7 @@ def _read(
     if audit:
         from presswork.reading.audit import audit_words
 
-        result = audit_words(body, blocks, path, reporter)
+        result = audit_words(body, blocks, path, reporter, markdown)
         reporter.audits.append(result)
     return SourceFile(path, front_matter, blocks, result)
 

@@ -94,8 +94,13 @@ def _attr_list_values(match: re.Match[str]) -> str:
     return _text_values(match.group(1)).ljust(len(match.group(0)))
 
 
-def _clean(body: str) -> str:
-    """The body without markup that carries no words of the book (line breaks kept)."""
+def _clean(body: str, dialect: str = "") -> str:
+    """The body without markup that carries no words of the book (line breaks kept); ``dialect`` is the
+    reader's name (``myst`` markup has names and options of its own)."""
+    if dialect == "myst":
+        from presswork.reading.myst.audit import clean_myst
+
+        body = clean_myst(body)
     text = _COMMENT.sub(_blank, body)
     text = _REF_DEF.sub(_blank, text)
     text = _NOTE_LABEL.sub(_blank, text)  # before reference uses: in "[^11][^12]" the "][^12]" is no reference
@@ -196,9 +201,10 @@ def _block_spans(body: str) -> list[tuple[int, int]]:
     return spans
 
 
-def audit_words(body: str, blocks: Blocks, path: str, reporter: Reporter) -> Audit:
-    """Warn (category ``audit``) about each source line whose words vanished without a warning."""
-    clean = _clean(body).lower()
+def audit_words(body: str, blocks: Blocks, path: str, reporter: Reporter, dialect: str = "") -> Audit:
+    """Warn (category ``audit``) about each source line whose words vanished without a warning
+    (``dialect``: the name of the reader that read ``body``)."""
+    clean = _clean(body, dialect).lower()
     present = tree_words(blocks)
     source = set(_WORD.findall(clean))
     if source <= present:

@@ -17,7 +17,7 @@ diagnostics point into the included file's own lines.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,7 +60,7 @@ class Expanded:
 
 def has_includes(text: str) -> bool:
     """Whether ``text`` may hold an include (a quick test before expanding)."""
-    return "{{#" in text or "{{<" in text
+    return "{{#" in text or "{{<" in text or "{include}" in text
 
 
 def expand(text: str, rel: str, resolve: Resolver, root: Path, max_bytes: int = 10_000_000) -> Expanded:
@@ -87,8 +87,24 @@ def _expand(
     result: list[tuple[str, Pos]] = []
     lines = text.splitlines(keepends=True)
     in_code = False
-    for number, line in zip(numbers or range(1, len(lines) + 1), lines, strict=True):
+    numbered = iter(zip(numbers or range(1, len(lines) + 1), lines, strict=True))
+    for number, line in numbered:
         pos = Pos(rel, number)
+        myst = None if in_code else _MYST_INCLUDE.match(line)
+        if myst is not None:
+            options = _myst_options(myst.group("mark"), numbered)
+            target, inner = _load(myst.group("path").strip(), rel, resolve, root, max_bytes, chain, pos, out)
+            inner = _myst_part(inner, options)
+            _count(inner, max_bytes, chain, pos, out)
+            if "literal" in options or "code" in options:
+                fence = "`" * max(3, *(len(m) + 1 for m in re.findall(r"`{3,}", inner)))
+                body = inner if inner.endswith("\n") or not inner else inner + "\n"
+                result.extend((t, pos) for t in f"{fence}{options.get('code', '')}\n{body}{fence}\n".splitlines(True))
+                continue
+            result.extend(_expand(inner, target, resolve, root, max_bytes, (*chain, target), out))
+            if result and not result[-1][0].endswith("\n"):
+                result[-1] = (result[-1][0] + "\n", result[-1][1])
+            continue
         if _FENCE.match(line):
             in_code = not in_code
         if "{{" not in line:
@@ -167,6 +183,37 @@ def _count(text: str, max_bytes: int, chain: tuple[str, ...], pos: Pos, out: Exp
             f"includes make {chain[0]} larger than max_file_bytes ({max_bytes:,} bytes): {out.size:,} bytes so far",
             pos,
         )
+
+
+#: MyST's include directive: ```` ```{include} path ```` or ``:::{include} path``, options on the lines below.
+_MYST_INCLUDE = re.compile(r"^\s*(?P<mark>`{3,}|:{3,})\{include\}\s+(?P<path>\S.*?)\s*$")
+_MYST_OPTION = re.compile(r"^\s*:(?P<key>[\w-]+):\s*(?P<value>.*?)\s*$")
+
+
+def _myst_options(mark: str, lines: Iterator[tuple[int, str]]) -> dict[str, str]:
+    """The options of a MyST include up to its closing fence (the lines are consumed)."""
+    options: dict[str, str] = {}
+    for _number, line in lines:
+        stripped = line.strip()
+        if len(stripped) >= len(mark) and set(stripped) == {mark[0]}:
+            break
+        if m := _MYST_OPTION.match(line):
+            options[m.group("key")] = m.group("value")
+    return options
+
+
+def _myst_part(text: str, options: dict[str, str]) -> str:
+    """The part of an included text a MyST include asks for (``:start-line:``, ``:end-line:``,
+    ``:start-after:``, ``:end-before:``)."""
+    if after := options.get("start-after"):
+        text = text.split(after, 1)[1] if after in text else text
+    if before := options.get("end-before"):
+        text = text.split(before, 1)[0]
+    lines = text.splitlines(keepends=True)
+    start, end = options.get("start-line", ""), options.get("end-line", "")
+    first = int(start) if start.lstrip("-").isdigit() else None
+    last = int(end) if end.lstrip("-").isdigit() else None
+    return "".join(lines[first:last])
 
 
 def _split_args(args: str) -> tuple[str, str]:

@@ -43,6 +43,11 @@ BLOCK_MARKERS: dict[str, frozenset[str]] = {
     "admonition": frozenset("!?"),
     "container_div": frozenset(":"),
     "footnote_def": frozenset("["),
+    # MyST (the myst reader's parser)
+    "myst_colon_fence": frozenset(":"),
+    "myst_line_comment": frozenset("%"),
+    "myst_block_break": frozenset("+"),
+    "myst_target": frozenset("("),
 }
 
 #: Inline rules that return False unless the character at the position is one of these.
@@ -64,6 +69,7 @@ INLINE_MARKERS: dict[str, frozenset[str]] = {
     "gfm_autolink_www": frozenset("w"),
     "gfm_autolink_protocol": frozenset(":"),
     "gfm_autolink_email": frozenset("@"),
+    "myst_role": frozenset("{"),  # MyST (the myst reader's parser)
 }
 
 

@@ -1,0 +1,159 @@
+"""The ``myst`` reader: the gfm reader's converter, taught MyST's directives, roles, targets and comments.
+
+Each directive maps onto a node presswork already has (see docs/myst.md for the table); a directive
+or role presswork does not know keeps its text, with one warning naming its file and line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from presswork.core.diagnostics import Reporter
+from presswork.core.tree import (
+    Attr,
+    Block,
+    Blocks,
+    CodeBlock,
+    Div,
+    Figure,
+    Heading,
+    Inline,
+    Inlines,
+    MathBlock,
+    Pos,
+    Table,
+    Text,
+)
+from presswork.reading.crossrefs import is_xref
+from presswork.reading.gfm.nodes import Node, build
+from presswork.reading.gfm.reader import _check_nesting, _Converter
+from presswork.reading.inlines import trim
+from presswork.reading.myst.directives import Directive, directive_name, split_directive
+from presswork.reading.myst.parser import make_myst_parser
+from presswork.reading.myst.roles import role_inlines
+from presswork.reading.myst.shapes import ANCHOR, MystShapes
+
+__all__ = ["MystReader"]
+
+
+class MystReader:
+    """MyST Markdown (the dialect of Jupyter Book and Sphinx's ``myst-parser``), built on the gfm reader."""
+
+    name = "myst"
+
+    def read(self, body: str, path: str, reporter: Reporter, max_nesting: int) -> Blocks:
+        """The blocks of ``body`` (front matter already blanked, so lines are the file's lines)."""
+        env: dict[str, object] = {}
+        tokens = make_myst_parser(max_nesting).parse(body, env)
+        _check_nesting(tokens, path, max_nesting)
+        converter = _MystConverter(path, reporter, body.split("\n"), max_nesting)
+        blocks = converter.document(tokens)
+        converter.unused_footnotes(env)
+        return blocks
+
+
+class _MystConverter(_Converter, MystShapes):
+    """The gfm converter with MyST's block and inline syntax."""
+
+    def __init__(self, path: str, reporter: Reporter, lines: list[str], max_nesting: int) -> None:
+        super().__init__(path, reporter, lines, max_nesting)
+        self.toctrees: list[Directive] = []
+
+    def block(self, node: Node) -> Block | None:
+        """One block node: a directive fence, a target, a comment or a block break, else as gfm."""
+        kind = node.type
+        if kind == "fence" and directive_name(node.info) is not None or kind == "colon_fence":
+            pos = self.pos(node)
+            return self.directive(split_directive(node.info, node.content, pos.line), pos)
+        if kind == "myst_target":
+            return _anchor(node.content.strip(), self.pos(node))
+        if kind in ("myst_line_comment", "myst_block_break"):
+            return None  # a comment, or a notebook cell boundary (its metadata): not words of the book
+        return super().block(node)
+
+    def blocks(self, nodes: list[Node]) -> Blocks:
+        """The blocks of sibling nodes; a ``(label)=`` target gives its label to the block after it."""
+        return _attach_targets(super().blocks(nodes))
+
+    def inline(self, node: Node) -> list[Inline]:
+        """One inline node; a ``{role}`content``` becomes the node the role stands for."""
+        if node.type != "myst_role":
+            return super().inline(node)
+        name = str(node.meta.get("name", ""))
+        found = role_inlines(name, node.content)
+        if found is not None:
+            return found
+        written = f"{{{name}}}`"
+        start = max(self.line - 1, 0)
+        line = next((k + 1 for k in range(start, len(self.lines)) if written in self.lines[k]), self.line)
+        self.warn(f"unknown MyST role {{{name}}}: its text is kept as written", line, "markdown")
+        return [Text(node.content)]
+
+    def parse_body(self, text: str, first_line: int) -> Blocks:
+        """A directive's body (starting on line ``first_line`` of the file), read as MyST Markdown."""
+        if not text.strip():
+            return ()
+        saved = self.line
+        tokens = make_myst_parser(self.max_nesting).parse(text)
+        for token in tokens:
+            if token.map:
+                token.map = [token.map[0] + first_line - 1, token.map[1] + first_line - 1]
+        blocks = self.blocks(build(tokens))
+        self.line = saved
+        return blocks
+
+    def parse_inlines(self, text: str) -> Inlines:
+        """A title or caption written on one line, read as MyST inline Markdown."""
+        if not text.strip():
+            return ()
+        tokens = make_myst_parser(self.max_nesting).parseInline(text.strip())
+        return trim(self.inlines(build(tokens)[0].children))
+
+    def directive(self, d: Directive, pos: Pos) -> Block | None:
+        """A directive as the node it stands for (see :class:`MystShapes`)."""
+        return self.shape(d, pos)
+
+
+def _anchor(label: str, pos: Pos) -> Block:
+    """A ``(label)=`` target: an empty anchor until it is given to the block after it."""
+    return Div(Attr(label, (ANCHOR,)), (), pos=pos)
+
+
+def _attach_targets(blocks: Blocks) -> Blocks:
+    """Give each ``(label)=`` anchor's label to the heading, figure, table, equation or code block that
+    follows it; an anchor before anything else stays an anchor (a link to it still lands there)."""
+    if not any(isinstance(b, Div) and b.attr.classes == (ANCHOR,) for b in blocks):
+        return blocks
+    out: list[Block] = []
+    pending: Div | None = None
+    for block in blocks:
+        if pending is not None:
+            labelled = _labelled(block, pending.attr.id)
+            if labelled is not None:
+                out.append(labelled)
+                pending = None
+                continue
+            out.append(pending)
+            pending = None
+        if isinstance(block, Div) and block.attr.classes == (ANCHOR,) and not block.blocks:
+            pending = block
+            continue
+        out.append(block)
+    if pending is not None:
+        out.append(pending)
+    return tuple(out)
+
+
+def _labelled(block: Block, label: str) -> Block | None:
+    """``block`` with the id ``label``, or None when it is no target or already has an id of its own."""
+    if isinstance(block, Heading):
+        return dataclasses.replace(block, attr=Attr(label, block.attr.classes, block.attr.kv))
+    if isinstance(block, Figure) and not block.image.attr.id:
+        image = dataclasses.replace(block.image, attr=Attr(label, block.image.attr.classes, block.image.attr.kv))
+        return dataclasses.replace(block, image=image)
+    if isinstance(block, (Table, CodeBlock)) and not block.attr.id:
+        return dataclasses.replace(block, attr=Attr(label, block.attr.classes, block.attr.kv))
+    if isinstance(block, MathBlock) and not block.attr.id:
+        ident = label if is_xref(label) else f"eq-{label}"
+        return dataclasses.replace(block, attr=Attr(ident, block.attr.classes, block.attr.kv))
+    return None

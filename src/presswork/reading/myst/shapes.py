@@ -1,0 +1,379 @@
+"""What each MyST directive becomes: admonitions, figures, code, math, tables, glossaries, asides..."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from presswork.core.tree import (
+    Admonition,
+    Attr,
+    Block,
+    BlockQuote,
+    Blocks,
+    BulletList,
+    Code,
+    CodeBlock,
+    DefinitionItem,
+    DefinitionList,
+    Div,
+    Figure,
+    Image,
+    Inline,
+    Inlines,
+    MathBlock,
+    OrderedList,
+    Paragraph,
+    Pos,
+    Row,
+    Span,
+    Strong,
+    Table,
+    Text,
+)
+from presswork.reading.attrs import ADMONITION_KINDS
+from presswork.reading.html import html_root
+from presswork.reading.myst.directives import Directive
+from presswork.reading.sanitize import is_unsafe_url
+from presswork.reading.shapes import details
+
+__all__ = ["ANCHOR", "KNOWN_DIRECTIVES", "MystShapes"]
+
+#: The class of the empty Div a ``(label)=`` target leaves where nothing can take its label.
+ANCHOR = "myst-target"
+
+#: Admonition directives and the title each shows.
+ADMONITIONS = {
+    "note": "Note",
+    "warning": "Warning",
+    "tip": "Tip",
+    "important": "Important",
+    "caution": "Caution",
+    "seealso": "See also",
+    "hint": "Hint",
+    "danger": "Danger",
+    "attention": "Attention",
+    "error": "Error",
+}
+_VERSIONS = {
+    "versionadded": "New in version",
+    "versionchanged": "Changed in version",
+    "deprecated": "Deprecated since version",
+}
+_CODE = frozenset({"code-block", "code", "sourcecode", "code-cell"})
+_QUOTES = frozenset({"epigraph", "pull-quote", "highlights", "blockquote"})
+_ASIDES = frozenset({"margin", "sidebar", "aside", "topic"})
+_TITLED_DIVS = frozenset({"tab-item", "card", "grid-item-card", "tab"})
+_DIVS = frozenset({"tab-set", "grid", "grid-item", "card-carousel", "div", "container", "only", "cssclass", "centered"})
+#: Directives that only ask for something presswork makes itself (a table of contents, the bibliography).
+_GENERATED = frozenset({"contents", "tableofcontents", "bibliography", "toctree"})
+#: Pygments has no ``ipython3`` lexer without IPython installed: notebook cells are Python.
+_LANGUAGES = {"ipython3": "python", "ipython": "python", "ipython2": "python", "python3": "python"}
+_CARD_RULE = re.compile(r"^\s*\^{3,}\s*$", re.M)
+
+KNOWN_DIRECTIVES = (
+    frozenset(ADMONITIONS)
+    | frozenset(_VERSIONS)
+    | _CODE
+    | _QUOTES
+    | _ASIDES
+    | _TITLED_DIVS
+    | _DIVS
+    | _GENERATED
+    | frozenset(
+        "admonition dropdown figure image math table list-table csv-table glossary index include "
+        "eval-rst raw rubric mermaid".split()
+    )
+)
+
+
+class MystShapes:
+    """Directive -> node, mixed into the converter (which gives ``parse_body``, ``parse_inlines`` and ``warn``)."""
+
+    path: str
+    toctrees: list[Directive]
+
+    def parse_body(self, text: str, first_line: int) -> Blocks:
+        raise NotImplementedError
+
+    def parse_inlines(self, text: str) -> Inlines:
+        raise NotImplementedError
+
+    def warn(self, message: str, line: int, category: str = "html") -> None:
+        raise NotImplementedError
+
+    def body(self, d: Directive) -> Blocks:
+        return self.parse_body(d.body, d.body_line)
+
+    def shape(self, d: Directive, pos: Pos) -> Block | None:
+        """The node directive ``d`` stands for (None when it leaves nothing in the text)."""
+        name = d.name.lower()
+        if name in ADMONITIONS:
+            text = f"{d.argument}\n{d.body}" if d.argument else d.body
+            blocks = self.parse_body(text, d.body_line - 1 if d.argument else d.body_line)
+            return Admonition(name, (Text(ADMONITIONS[name]),), blocks, pos=pos)
+        if name == "admonition":
+            kind = next((c for c in d.options.get("class", "").split() if c in ADMONITION_KINDS), "note")
+            title = self.parse_inlines(d.argument) or (Text(kind.capitalize()),)
+            return Admonition(kind, title, self.body(d), pos=pos)
+        if name == "dropdown":
+            return details(self.parse_inlines(d.argument), self.body(d), pos)
+        if name in _VERSIONS:
+            version, _, rest = d.argument.partition(" ")
+            text = f"{rest}\n{d.body}" if rest else d.body
+            title = (Text(f"{_VERSIONS[name]} {version}".strip()),)
+            return Admonition("note", title, self.parse_body(text, d.body_line - 1 if rest else d.body_line), pos=pos)
+        if name in ("figure", "image"):
+            return self.figure(d, pos)
+        if name in _CODE:
+            return self.code(d, pos)
+        if name == "mermaid":
+            return CodeBlock(d.body, "mermaid", pos=pos)
+        if name == "math":
+            label = d.options.get("label") or d.options.get("name") or ""
+            ident = label if not label or label.startswith("eq-") else f"eq-{label}"
+            return MathBlock(d.body.strip(), Attr(ident), pos=pos)
+        if name == "table":
+            return self.table_directive(d, pos)
+        if name == "list-table":
+            return self.list_table(d, pos)
+        if name == "csv-table":
+            return self.csv_table(d, pos)
+        if name == "glossary":
+            return self.glossary(d, pos)
+        if name == "index":
+            return self.index(d, pos)
+        if name in _QUOTES:
+            return BlockQuote(self.body(d), pos=pos)
+        if name in _ASIDES:
+            head = (Paragraph((Strong(self.parse_inlines(d.argument)),), pos=pos),) if d.argument else ()
+            return Div(Attr(d.options.get("name", ""), ("aside", name)), head + self.body(d), pos=pos)
+        if name in _TITLED_DIVS:
+            head = (Paragraph((Strong(self.parse_inlines(d.argument)),), pos=pos),) if d.argument else ()
+            body = _CARD_RULE.sub("", d.body)
+            return Div(Attr(classes=(name,)), head + self.parse_body(body, d.body_line), pos=pos)
+        if name in _DIVS:
+            return Div(Attr(classes=(name,)), self.body(d), pos=pos)
+        if name == "toctree":
+            self.toctrees.append(d)
+            return None
+        if name in _GENERATED:
+            return None
+        if name == "rubric":
+            return Paragraph((Strong(self.parse_inlines(d.argument)),), pos=pos)
+        if name == "include":
+            self.warn(
+                f"MyST include of {d.argument!r} is not expanded here: its path is kept as text", pos.line, "include"
+            )
+            return Paragraph((Text(d.argument),), pos=pos)
+        if name == "raw" and d.argument.strip().lower() == "html":
+            return self.raw_html(d, pos)
+        if name in ("eval-rst", "raw"):
+            what = "reStructuredText" if name == "eval-rst" else f"raw {d.argument or 'text'}"
+            self.warn(f"MyST {{{name}}} block: its {what} is kept as written, not rendered", pos.line, "markdown")
+            return CodeBlock(d.body, "rst" if name == "eval-rst" else "", pos=pos)
+        return self.unknown(d, pos)
+
+    def unknown(self, d: Directive, pos: Pos) -> Block:
+        """A directive presswork does not know: its argument and body kept as text, with one warning."""
+        self.warn(f"unknown MyST directive {{{d.name}}}: its text is kept, not its meaning", pos.line, "markdown")
+        head = (Paragraph(self.parse_inlines(d.argument), pos=pos),) if d.argument else ()
+        options = tuple(
+            Paragraph((Text(f"{key}: {value}"),), pos=pos) for key, value in d.options.items() if value.strip()
+        )
+        return Div(Attr(classes=("myst-" + d.name.replace(":", "-"),)), head + options + self.body(d), pos=pos)
+
+    def figure(self, d: Directive, pos: Pos) -> Block:
+        """``{figure}`` (its first paragraph is the caption, the rest a legend) or ``{image}``."""
+        src = d.argument.strip()
+        alt = d.options.get("alt", "")
+        if is_unsafe_url(src):
+            self.warn(f"removed unsafe URL '{src[:40]}' from a figure", pos.line)
+            return Paragraph((Text(alt),), pos=pos) if alt else Div(Attr(), (), pos=pos)
+        kv = tuple((k, d.options[k]) for k in ("width", "height") if d.options.get(k))
+        classes = tuple(d.options.get("class", "").split())
+        image = Image(src, alt, "", Attr(d.options.get("name", ""), classes, kv))
+        blocks = self.body(d) if d.name.lower() == "figure" else ()
+        caption: Inlines = ()
+        if blocks and isinstance(blocks[0], Paragraph):
+            caption, blocks = blocks[0].children, blocks[1:]
+        figure = Figure(image, caption, pos=pos)
+        if not blocks:
+            return figure
+        return Div(Attr(classes=("figure-legend",)), (figure, *blocks), pos=pos)
+
+    def code(self, d: Directive, pos: Pos) -> Block:
+        """``{code-block}``/``{code-cell}``: the language, a caption and a name; line numbers and emphasis are
+        presentation presswork leaves to its theme."""
+        language = d.argument.split()[0] if d.argument.strip() else ""
+        language = _LANGUAGES.get(language.lower(), language)
+        caption = d.options.get("caption", "")
+        kv = (("caption", caption),) if caption else ()
+        return CodeBlock(d.body, language, Attr(d.options.get("name", ""), (), kv), pos=pos)
+
+    def table_directive(self, d: Directive, pos: Pos) -> Block:
+        """``{table} Caption`` around a Markdown table."""
+        blocks = self.body(d)
+        caption = self.parse_inlines(d.argument)
+        out: list[Block] = []
+        done = False
+        for block in blocks:
+            if isinstance(block, Table) and not done:
+                block = Table(
+                    caption or block.caption,
+                    block.alignments,
+                    block.head,
+                    block.body,
+                    Attr(d.options.get("name", "") or block.attr.id, block.attr.classes, block.attr.kv),
+                    pos=block.pos,
+                )
+                done = True
+            out.append(block)
+        if not done:
+            self.warn("MyST {table} holds no table: its content is kept as it is", pos.line, "markdown")
+            out[:0] = [Paragraph(caption, pos=pos)] if caption else []
+        return out[0] if len(out) == 1 else Div(Attr(), tuple(out), pos=pos)
+
+    def list_table(self, d: Directive, pos: Pos) -> Block:
+        """``{list-table}``: a list of rows, each a list of cells; ``:header-rows:`` of them are the head."""
+        blocks = self.body(d)
+        lists = [b for b in blocks if isinstance(b, BulletList)]
+        if len(lists) != 1 or len(blocks) != 1:
+            self.warn("MyST {list-table} is not one list of lists: its content is kept as a list", pos.line, "markdown")
+            return Div(Attr(), blocks, pos=pos)
+        rows: list[Row] = []
+        for item in lists[0].items:
+            inner = [b for b in item.blocks if isinstance(b, BulletList)]
+            cells = inner[0].items if inner else ()
+            rows.append(tuple(_cell_inlines(c.blocks) for c in cells))
+        width = max((len(r) for r in rows), default=0)
+        rows = [r + ((),) * (width - len(r)) for r in rows]
+        head = int(d.options.get("header-rows", "0") or 0) if d.options.get("header-rows", "0").isdigit() else 0
+        return Table(
+            self.parse_inlines(d.argument),
+            ("",) * width,
+            tuple(rows[:head]),
+            tuple(rows[head:]),
+            Attr(d.options.get("name", "")),
+            pos=pos,
+        )
+
+    def csv_table(self, d: Directive, pos: Pos) -> Block:
+        """``{csv-table}`` with its data in the body (``:file:`` and ``:url:`` are not read)."""
+        if not d.body.strip():
+            return self.unknown(d, pos)
+        rows = [
+            tuple(self.parse_inlines(cell) for cell in row)
+            for row in csv.reader(io.StringIO(d.body.strip()), skipinitialspace=True)
+        ]
+        header = d.options.get("header", "")
+        head_rows = (
+            [tuple(self.parse_inlines(c) for c in next(csv.reader([header], skipinitialspace=True)))] if header else []
+        )
+        count = d.options.get("header-rows", "0")
+        n = int(count) if count.isdigit() else 0
+        head_rows += rows[:n]
+        rows = rows[n:]
+        width = max((len(r) for r in head_rows + rows), default=0)
+        pad = lambda r: r + ((),) * (width - len(r))  # noqa: E731
+        return Table(
+            self.parse_inlines(d.argument),
+            ("",) * width,
+            tuple(map(pad, head_rows)),
+            tuple(map(pad, rows)),
+            Attr(d.options.get("name", "")),
+            pos=pos,
+        )
+
+    def glossary(self, d: Directive, pos: Pos) -> Block:
+        """Sphinx's ``{glossary}``: terms on their own lines, each definition indented below."""
+        items: list[DefinitionItem] = []
+        terms: list[tuple[str, int]] = []
+        definition: list[str] = []
+        start = 0
+
+        def close() -> None:
+            if terms:
+                text = "\n".join(line[_indent(definition) :] for line in definition)
+                term: Inlines = ()
+                for i, (t, _) in enumerate(terms):
+                    term += ((Text(", "),) if i else ()) + self.parse_inlines(t)
+                items.append(DefinitionItem(term, (self.parse_body(text, start),), pos=Pos(self.path, terms[0][1])))
+
+        for offset, line in enumerate(d.body.split("\n")):
+            number = d.body_line + offset
+            if line.strip() and not line[:1].isspace():
+                if definition and any(x.strip() for x in definition):
+                    close()
+                    terms, definition = [], []
+                terms.append((line.strip(), number))
+                start = number + 1
+            elif terms:
+                definition.append(line)
+        close()
+        return DefinitionList(tuple(items), pos=pos)
+
+    def index(self, d: Directive, pos: Pos) -> Block:
+        """``{index}``: index entries (``single: term; sub``, ``pair: a; b``, ``see: a; b`` or ``a, b``) as marks."""
+        marks: list[Inline] = []
+        for line in [d.argument, *d.body.split("\n")]:
+            kind, colon, entries = line.partition(":")
+            if not colon or " " in kind.strip():
+                kind, entries = "single", line
+            kind = kind.strip().lower()
+            if kind == "single" and not colon:
+                parts = [[e.strip()] for e in entries.split(",") if e.strip()]
+            else:
+                parts = [[p.strip() for p in entries.split(";") if p.strip()]]
+            for part in parts:
+                if not part:
+                    continue
+                kv: tuple[tuple[str, str], ...] = (("term", part[0].lstrip("!")),)
+                if kind in ("see", "seealso") and len(part) > 1:
+                    kv += ((kind, part[1]),)
+                elif len(part) > 1:
+                    kv += (("sub", part[1]),)
+                marks.append(Span(Attr(classes=("idx",), kv=kv), ()))
+        return Div(Attr(classes=("index-marks",)), (Paragraph(tuple(marks), pos=pos),) if marks else (), pos=pos)
+
+    def raw_html(self, d: Directive, pos: Pos) -> Block:
+        """``{raw} html``: read as the HTML presswork reads elsewhere (sanitised, unknown elements unwrapped)."""
+        builder = self.html  # type: ignore[attr-defined]
+        return Div(Attr(), builder.blocks(html_root(d.body)), pos=pos)
+
+
+def _indent(lines: list[str]) -> int:
+    return min((len(x) - len(x.lstrip()) for x in lines if x.strip()), default=0)
+
+
+def _cell_inlines(blocks: Blocks) -> Inlines:
+    """A list-table cell's inlines: its paragraphs joined with spaces."""
+    out: list[Inline] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            children: Inlines = block.children
+        elif isinstance(block, CodeBlock):
+            children = (Code(block.code),)
+        elif isinstance(block, (BulletList, OrderedList)):
+            children = tuple(
+                x
+                for i, item in enumerate(block.items)
+                for x in ((Text("; "),) if i else ()) + _cell_inlines(item.blocks)
+            )
+        else:
+            children = (Text(" ".join(_strings(block))),)
+        if children:
+            if out:
+                out.append(Text(" "))
+            out.extend(children)
+    return tuple(out)
+
+
+def _strings(block: Block) -> list[str]:
+    """The texts of a block that has no inline form, as words (a last resort: nothing is lost)."""
+    from presswork.reading.audit import _strings as collect
+
+    out: list[str] = []
+    collect(block, out)
+    return out
