@@ -60,7 +60,7 @@ class Config:
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)  #: ``[profiles.NAME]``: ``chapters`` per edition.
     bibliography: str = ""  #: BibTeX (.bib) or CSL-JSON (.json) file of the works cited (``[@key]``); "" = none.
     csl: str = "apa"  #: Citation style: a CSL style name ("apa", "ieee", ...) or a project .csl file.
-    markdown: str = "gfm"  #: Markdown reader (plug-in): "gfm" (CommonMark + GitHub) or "python-markdown" (MkDocs).
+    markdown: str = "gfm"  #: Markdown reader (plug-in): "gfm" (CommonMark + GitHub), "python-markdown" (MkDocs) or "myst" (Jupyter Book).
     glossary: str = (
         ""  #: Glossary file (definition lists), in the content folder; "" = ``glossary.md`` if there is one.
     )

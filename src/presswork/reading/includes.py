@@ -60,7 +60,7 @@ class Expanded:
 
 def has_includes(text: str) -> bool:
     """Whether ``text`` may hold an include (a quick test before expanding)."""
-    return "{{#" in text or "{{<" in text or "{include}" in text
+    return "{{#" in text or "{{<" in text or "include}" in text
 
 
 def expand(text: str, rel: str, resolve: Resolver, root: Path, max_bytes: int = 10_000_000) -> Expanded:
@@ -96,10 +96,8 @@ def _expand(
             target, inner = _load(myst.group("path").strip(), rel, resolve, root, max_bytes, chain, pos, out)
             inner = _myst_part(inner, options)
             _count(inner, max_bytes, chain, pos, out)
-            if "literal" in options or "code" in options:
-                fence = "`" * max(3, *(len(m) + 1 for m in re.findall(r"`{3,}", inner)))
-                body = inner if inner.endswith("\n") or not inner else inner + "\n"
-                result.extend((t, pos) for t in f"{fence}{options.get('code', '')}\n{body}{fence}\n".splitlines(True))
+            if myst.group("kind") == "literalinclude" or "literal" in options or "code" in options:
+                result.extend((t, pos) for t in _myst_code(inner, options).splitlines(keepends=True))
                 continue
             result.extend(_expand(inner, target, resolve, root, max_bytes, (*chain, target), out))
             if result and not result[-1][0].endswith("\n"):
@@ -186,7 +184,7 @@ def _count(text: str, max_bytes: int, chain: tuple[str, ...], pos: Pos, out: Exp
 
 
 #: MyST's include directive: ```` ```{include} path ```` or ``:::{include} path``, options on the lines below.
-_MYST_INCLUDE = re.compile(r"^\s*(?P<mark>`{3,}|:{3,})\{include\}\s+(?P<path>\S.*?)\s*$")
+_MYST_INCLUDE = re.compile(r"^\s*(?P<mark>`{3,}|:{3,})\{(?P<kind>include|literalinclude)\}\s+(?P<path>\S.*?)\s*$")
 _MYST_OPTION = re.compile(r"^\s*:(?P<key>[\w-]+):\s*(?P<value>.*?)\s*$")
 
 
@@ -202,6 +200,17 @@ def _myst_options(mark: str, lines: Iterator[tuple[int, str]]) -> dict[str, str]
     return options
 
 
+def _myst_code(text: str, options: dict[str, str]) -> str:
+    """An included file shown as code (``{literalinclude}``, or ``{include}`` with ``:literal:``/``:code:``):
+    a code block in the file's language, with its ``:caption:``."""
+    language = options.get("language") or options.get("code") or ""
+    fence = "`" * max([3, *(len(m) + 1 for m in re.findall(r"`{3,}", text))])
+    body = text if text.endswith("\n") or not text else text + "\n"
+    caption = options.get("caption", "")
+    head = f"{fence}{{code-block}} {language}\n:caption: {caption}\n\n" if caption else f"{fence}{language}\n"
+    return f"{head}{body}{fence}\n"
+
+
 def _myst_part(text: str, options: dict[str, str]) -> str:
     """The part of an included text a MyST include asks for (``:start-line:``, ``:end-line:``,
     ``:start-after:``, ``:end-before:``)."""
@@ -210,10 +219,23 @@ def _myst_part(text: str, options: dict[str, str]) -> str:
     if before := options.get("end-before"):
         text = text.split(before, 1)[0]
     lines = text.splitlines(keepends=True)
+    if wanted := options.get("lines", ""):  # literalinclude's ":lines: 1-3,8" (1-based, inclusive)
+        lines = [lines[n - 1] for n in _line_numbers(wanted, len(lines))]
     start, end = options.get("start-line", ""), options.get("end-line", "")
     first = int(start) if start.lstrip("-").isdigit() else None
     last = int(end) if end.lstrip("-").isdigit() else None
     return "".join(lines[first:last])
+
+
+def _line_numbers(spec: str, count: int) -> list[int]:
+    """The 1-based line numbers a ``:lines:`` option names (``1-3,8,10-``), within ``count`` lines."""
+    numbers: list[int] = []
+    for part in spec.split(","):
+        first, dash, last = part.strip().partition("-")
+        a = int(first) if first.isdigit() else 1
+        b = (int(last) if last.isdigit() else count) if dash else a
+        numbers.extend(n for n in range(a, b + 1) if 1 <= n <= count)
+    return numbers
 
 
 def _split_args(args: str) -> tuple[str, str]:

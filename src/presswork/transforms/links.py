@@ -105,6 +105,8 @@ def resolve_links(
             if target_file is None and (address := site_page(source, path)) is not None:
                 address += f"?{query}" if query else ""
                 return dataclasses.replace(node, url=address + (f"#{frag}" if frag else ""))
+            if target_file is None and not frag and path in book_ids:  # MyST's [text](label): a target's label
+                return dataclasses.replace(node, url="#" + path)
             if target_file is None:
                 what = "chapter file" if path.lower().endswith((".md", ".markdown")) else "file"
                 reporter.warn(

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 
+from presswork.reading.myst.roles import ICON_ROLES
+
 __all__ = ["clean_myst"]
 
 _OPEN = re.compile(r"^(?P<lead>[ \t>]*)(?P<mark>`{3,}|~{3,}|:{3,})(?P<name>\{[A-Za-z][\w:.+-]*\})")
 _OPTION = re.compile(r"^(?P<lead>[ \t>]*):(?P<key>[A-Za-z][\w-]*):(?P<value>.*)$")
 _YAML_OPTION = re.compile(r"^(?P<lead>[ \t>]*)(?P<key>[A-Za-z][\w-]*):(?P<value>.*)$")
 _ROLE = re.compile(r"\{[A-Za-z0-9_+:-]+\}(?=`)")
+#: An icon role and its content (``{octicon}`book;1em```): a picture, not words.
+_ICON = re.compile(r"\{(?:" + "|".join(sorted(ICON_ROLES)) + r")\}`[^`\n]*`")
 _COMMENT = re.compile(r"^[ \t]*%.*$")
 _BREAK = re.compile(r"^[ \t]*\+{3}.*$")
 _INDEX_KIND = re.compile(r"\b(?:single|pair|triple|see|seealso):")
@@ -52,7 +56,9 @@ def clean_myst(text: str) -> str:
                 i += 1
             continue
         i = _blank_options(lines, i)
-    return _ROLE.sub(lambda x: " " * len(x.group(0)), "\n".join(lines))
+    cleaned = "\n".join(lines)
+    cleaned = _ICON.sub(lambda x: " " * len(x.group(0)), cleaned)
+    return _ROLE.sub(lambda x: " " * len(x.group(0)), cleaned)
 
 
 def _closes(line: str, mark: str) -> bool:

@@ -47,6 +47,7 @@ class MystReader:
         tokens = make_myst_parser(max_nesting).parse(body, env)
         _check_nesting(tokens, path, max_nesting)
         converter = _MystConverter(path, reporter, body.split("\n"), max_nesting)
+        converter.env = env
         blocks = converter.document(tokens)
         converter.unused_footnotes(env)
         return blocks
@@ -58,6 +59,7 @@ class _MystConverter(_Converter, MystShapes):
     def __init__(self, path: str, reporter: Reporter, lines: list[str], max_nesting: int) -> None:
         super().__init__(path, reporter, lines, max_nesting)
         self.toctrees: list[Directive] = []
+        self.env: dict[str, object] = {}  # the file's parse environment (footnotes), shared by directive bodies
 
     def block(self, node: Node) -> Block | None:
         """One block node: a directive fence, a target, a comment or a block break, else as gfm."""
@@ -94,11 +96,18 @@ class _MystConverter(_Converter, MystShapes):
         if not text.strip():
             return ()
         saved = self.line
-        tokens = make_myst_parser(self.max_nesting).parse(text)
+        tokens = make_myst_parser(self.max_nesting).parse(text, self.env)
         for token in tokens:
             if token.map:
                 token.map = [token.map[0] + first_line - 1, token.map[1] + first_line - 1]
-        blocks = self.blocks(build(tokens))
+        nodes = []
+        for node in build(tokens):
+            if node.type == "footnote_block":  # footnotes defined in a directive: called wherever in the file
+                for note in node.children:
+                    self.footnotes.setdefault(str(note.meta.get("label", note.meta.get("id"))), note)
+            else:
+                nodes.append(node)
+        blocks = self.blocks(nodes)
         self.line = saved
         return blocks
 

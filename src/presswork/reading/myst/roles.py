@@ -21,7 +21,7 @@ from presswork.core.tree import (
 )
 from presswork.reading.crossrefs import is_xref
 
-__all__ = ["KNOWN_ROLES", "role_inlines", "split_title"]
+__all__ = ["ICON_ROLES", "KNOWN_ROLES", "role_inlines", "split_title"]
 
 _TITLED = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
 _ABBR = re.compile(r"^(?P<short>.*?)\s*\((?P<long>[^()]*)\)$", re.S)
@@ -84,6 +84,8 @@ def role_inlines(name: str, content: str) -> list[Inline] | None:
         return [Emphasis((Text(content),))]
     if role in ("strong", "guilabel", "menuselection"):
         return [Strong((Text(content.replace("-->", "\u2192")),))]
+    if role in ICON_ROLES:
+        return []  # a picture (an icon), not words of the book
     if role in ("pep", "rfc"):
         return [Text(f"{role.upper()} {content.strip()}")]
     return None
@@ -114,6 +116,11 @@ def _citation(name: str, content: str) -> list[Inline]:
         return [Text("; ".join(f"@{k}" for k in keys))]
     return [Text("[" + "; ".join(f"@{k}" for k in keys) + "]")]
 
+
+#: sphinx-design's icon roles (``{octicon}`book;1em```): decoration, left out.
+ICON_ROLES = frozenset(
+    "octicon fa fab fas far material-regular material-outlined material-round material-sharp".split()
+)
 
 #: Roles presswork maps onto its own nodes (a Sphinx domain prefix, ``py:``, is ignored).
 KNOWN_ROLES = (

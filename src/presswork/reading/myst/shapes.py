@@ -22,6 +22,8 @@ from presswork.core.tree import (
     Image,
     Inline,
     Inlines,
+    LineBreak,
+    Link,
     MathBlock,
     OrderedList,
     Paragraph,
@@ -83,7 +85,7 @@ KNOWN_DIRECTIVES = (
     | _GENERATED
     | frozenset(
         "admonition dropdown figure image math table list-table csv-table glossary index include "
-        "eval-rst raw rubric mermaid".split()
+        "eval-rst raw rubric mermaid button-ref button-link figure-md line-block literalinclude".split()
     )
 )
 
@@ -126,6 +128,13 @@ class MystShapes:
             return Admonition("note", title, self.parse_body(text, d.body_line - 1 if rest else d.body_line), pos=pos)
         if name in ("figure", "image"):
             return self.figure(d, pos)
+        if name == "figure-md":
+            return self.markdown_figure(d, pos)
+        if name == "line-block":
+            lines = [self.parse_inlines(x) for x in d.body.split("\n")]
+            return Paragraph(
+                tuple(x for i, line in enumerate(lines) for x in ((LineBreak(),) if i else ()) + line), pos=pos
+            )
         if name in _CODE:
             return self.code(d, pos)
         if name == "mermaid":
@@ -160,11 +169,15 @@ class MystShapes:
             return None
         if name in _GENERATED:
             return None
+        if name in ("button-ref", "button-link"):
+            target = d.argument.strip()
+            shown = self.parse_inlines(" ".join(d.body.split())) or (Text(target),)
+            return Paragraph((Link(shown, target if name == "button-link" else f"#{target}"),), pos=pos)
         if name == "rubric":
             return Paragraph((Strong(self.parse_inlines(d.argument)),), pos=pos)
-        if name == "include":
+        if name in ("include", "literalinclude"):
             self.warn(
-                f"MyST include of {d.argument!r} is not expanded here: its path is kept as text", pos.line, "include"
+                f"MyST {name} of {d.argument!r} is not expanded here: its path is kept as text", pos.line, "include"
             )
             return Paragraph((Text(d.argument),), pos=pos)
         if name == "raw" and d.argument.strip().lower() == "html":
@@ -202,6 +215,23 @@ class MystShapes:
         if not blocks:
             return figure
         return Div(Attr(classes=("figure-legend",)), (figure, *blocks), pos=pos)
+
+    def markdown_figure(self, d: Directive, pos: Pos) -> Block:
+        """``{figure-md}``: a Markdown image, then its caption."""
+        blocks = list(self.body(d))
+        first = blocks[0] if blocks else None
+        if isinstance(first, Figure):
+            caption: Inlines = first.caption
+            second = blocks[1] if len(blocks) > 1 else None
+            if isinstance(second, Paragraph):
+                caption = second.children
+                del blocks[1]
+            image = first.image
+            name = d.options.get("name", "") or d.argument.strip()
+            if name and not image.attr.id:
+                image = Image(image.src, image.alt, image.title, Attr(name, image.attr.classes, image.attr.kv))
+            blocks[0] = Figure(image, caption, first.attr, pos=pos)
+        return blocks[0] if len(blocks) == 1 else Div(Attr(classes=("figure-legend",)), tuple(blocks), pos=pos)
 
     def code(self, d: Directive, pos: Pos) -> Block:
         """``{code-block}``/``{code-cell}``: the language, a caption and a name; line numbers and emphasis are
