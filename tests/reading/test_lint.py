@@ -51,9 +51,9 @@ def test_closed_fences_and_quarto_cells_say_nothing(text: str) -> None:
 def test_myst_directives_and_roles_are_named() -> None:
     text = "# A\n\n```{note}\nA note.\n```\n\nSee {term}`reading`\nand {py:func}`f`.\n"
     assert warnings_of(text) == [
-        "t.md:3: warning: MyST directive ```{note} is not supported: its content is shown as a code block",
-        "t.md:7: warning: MyST role {term} is not supported: it is printed as written before `reading`",
-        "t.md:8: warning: MyST role {py:func} is not supported: it is printed as written before `f`",
+        't.md:3: warning: MyST directive ```{note} is not supported by this reader (markdown = "myst" reads MyST): its content is shown as a code block',
+        't.md:7: warning: MyST role {term} is not supported by this reader (markdown = "myst" reads MyST): it is printed as written before `reading`',
+        't.md:8: warning: MyST role {py:func} is not supported by this reader (markdown = "myst" reads MyST): it is printed as written before `f`',
     ]
 
 

@@ -347,7 +347,8 @@ class _Converter:
         name = myst_directive(node.info)
         if name is not None:
             self.warn(
-                f"MyST directive ```{{{name}}} is not supported: its content is shown as a code block",
+                f'MyST directive ```{{{name}}} is not supported by this reader (markdown = "myst" reads MyST): '
+                "its content is shown as a code block",
                 pos.line,
                 "markdown",
             )
@@ -366,7 +367,8 @@ class _Converter:
                     start = max(self.line - 1, 0)
                     line = next((k + 1 for k in range(start, len(self.lines)) if written in self.lines[k]), self.line)
                     self.warn(
-                        f"MyST role {{{role}}} is not supported: it is printed as written before `{after.content}`",
+                        f'MyST role {{{role}}} is not supported by this reader (markdown = "myst" reads MyST): '
+                        f"it is printed as written before `{after.content}`",
                         line,
                         "markdown",
                     )
