@@ -8,7 +8,9 @@ from presswork.reading.myst.roles import ICON_ROLES
 
 __all__ = ["clean_myst"]
 
-_OPEN = re.compile(r"^(?P<lead>[ \t>]*)(?P<mark>`{3,}|~{3,}|:{3,})(?P<name>\{[A-Za-z][\w:.+-]*\})")
+_OPEN = re.compile(
+    r"^(?P<lead>[ \t>]*)(?P<mark>`{3,}|~{3,}|:{3,})(?P<name>\{[A-Za-z][\w:.+-]*(?:\s[^}\n]*)?\})(?P<argument>.*)"
+)
 _OPTION = re.compile(r"^(?P<lead>[ \t>]*):(?P<key>[A-Za-z][\w-]*):(?P<value>.*)$")
 _YAML_OPTION = re.compile(r"^(?P<lead>[ \t>]*)(?P<key>[A-Za-z][\w-]*):(?P<value>.*)$")
 _ROLE = re.compile(r"\{[A-Za-z0-9_+:-]+\}(?=`)")
@@ -23,10 +25,11 @@ LOOK_OPTIONS = frozenset(
     "class width height align scale figwidth figclass linenos lineno-start emphasize-lines dedent force "
     "header-rows stub-columns widths tags sync selected open color icon gutter columns margin padding shadow "
     "class-container class-title class-body class-header class-footer class-card class-item link-type "
-    "maxdepth hidden numbered titlesonly glob reversed name label number-lines language".split()
+    "maxdepth hidden numbered titlesonly glob reversed name label number-lines language ref-type child-align "
+    "child-direction outline text-align img-top img-bottom img-background shadow sync-group chip".split()
 )
 #: Directives whose whole content is instructions (a table of contents, a bibliography), not text.
-_INSTRUCTIONS = frozenset("{toctree} {contents} {tableofcontents} {bibliography}".split())
+_INSTRUCTIONS = frozenset("{toctree} {contents} {tableofcontents} {bibliography} {toc}".split())
 
 
 def clean_myst(text: str) -> str:
@@ -44,6 +47,8 @@ def clean_myst(text: str) -> str:
         name = m.group("name")
         lines[i] = line[: m.start("name")] + " " * len(name) + line[m.end("name") :]
         mark = m.group("mark")
+        if name in ("{grid}", "{div}", "{container}"):  # a grid's column counts, a div's classes: layout
+            lines[i] = lines[i][: m.start("argument")]
         if name == "{index}":  # the kinds of entries (single: pair: see:) are markup, the terms are marks
             k = i
             while k < len(lines) and (k == i or not _closes(lines[k], mark)):

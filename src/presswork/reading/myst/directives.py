@@ -9,7 +9,7 @@ import yaml
 
 __all__ = ["Directive", "directive_name", "split_directive"]
 
-_INFO = re.compile(r"^\{(?P<name>[A-Za-z][\w:.+-]*)\}\s*(?P<argument>.*)$")
+_INFO = re.compile(r"^\{(?P<name>[A-Za-z][\w:.+-]*)(?P<attrs>\s[^}]*)?\}\s*(?P<argument>.*)$")
 _OPTION = re.compile(r"^\s*:(?P<key>[A-Za-z][\w-]*):(?:\s+(?P<value>.*?))?\s*$")
 
 
@@ -38,6 +38,7 @@ def split_directive(info: str, content: str, line: int) -> Directive:
     lines; the body is the rest (a blank line after the options is skipped)."""
     m = _INFO.match(info.strip())
     name, argument = (m.group("name"), m.group("argument").strip()) if m else (info.strip(), "")
+    classes = [w[1:] for w in (m.group("attrs") or "").split() if w.startswith(".")] if m else []
     lines = content.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -55,6 +56,8 @@ def split_directive(info: str, content: str, line: int) -> Directive:
     if start < len(lines) and not lines[start].strip() and start > 0:
         start += 1
     body = "\n".join(lines[start:])
+    if classes:  # mystmd's ``:::{note .dropdown}``: classes written in the braces
+        options["class"] = " ".join([*options.get("class", "").split(), *classes])
     return Directive(name, argument, options, body, line, line + 1 + start)
 
 

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import dataclasses
 
+from markdown_it.token import Token
+
 from presswork.core.diagnostics import Reporter
 from presswork.core.tree import (
     Attr,
     Block,
     Blocks,
     CodeBlock,
+    CrossRef,
     Div,
     Figure,
     Heading,
     Inline,
     Inlines,
+    Link,
     MathBlock,
     Pos,
     Table,
@@ -29,7 +33,7 @@ from presswork.reading.gfm.nodes import Node, build
 from presswork.reading.gfm.reader import _check_nesting, _Converter
 from presswork.reading.inlines import trim
 from presswork.reading.myst.directives import Directive, directive_name, split_directive
-from presswork.reading.myst.parser import make_myst_parser
+from presswork.reading.myst.parser import FOOTNOTES, make_myst_parser
 from presswork.reading.myst.roles import role_inlines
 from presswork.reading.myst.shapes import ANCHOR, MystShapes
 
@@ -48,6 +52,7 @@ class MystReader:
         _check_nesting(tokens, path, max_nesting)
         converter = _MystConverter(path, reporter, body.split("\n"), max_nesting)
         converter.env = env
+        converter.keep_footnotes()
         blocks = converter.document(tokens)
         converter.unused_footnotes(env)
         return blocks
@@ -73,12 +78,24 @@ class _MystConverter(_Converter, MystShapes):
             return None  # a comment, or a notebook cell boundary (its metadata): not words of the book
         return super().block(node)
 
+    def keep_footnotes(self) -> None:
+        """Every footnote definition of the file, for calls from directive bodies (see ``parser.FOOTNOTES``)."""
+        kept = self.env.get(FOOTNOTES)
+        if isinstance(kept, dict):
+            for label, tokens in kept.items():
+                self.footnotes.setdefault(label, Node("footnote", Token("footnote_open", "", 1), build(tokens)))
+
     def blocks(self, nodes: list[Node]) -> Blocks:
         """The blocks of sibling nodes; a ``(label)=`` target gives its label to the block after it."""
         return _attach_targets(super().blocks(nodes))
 
     def inline(self, node: Node) -> list[Inline]:
         """One inline node; a ``{role}`content``` becomes the node the role stands for."""
+        if node.type == "link" and not node.children and str(node.attrs.get("href", "")).startswith("#"):
+            target = str(node.attrs["href"])[1:]  # MyST's [](#label): the target's own text
+            return (
+                [CrossRef(target, (Text(f"@{target}"),))] if is_xref(target) else [Link((Text(target),), f"#{target}")]
+            )
         if node.type != "myst_role":
             return super().inline(node)
         name = str(node.meta.get("name", ""))
@@ -162,7 +179,8 @@ def _labelled(block: Block, label: str) -> Block | None:
         return dataclasses.replace(block, image=image)
     if isinstance(block, (Table, CodeBlock)) and not block.attr.id:
         return dataclasses.replace(block, attr=Attr(label, block.attr.classes, block.attr.kv))
-    if isinstance(block, MathBlock) and not block.attr.id:
+    if isinstance(block, MathBlock) and not block.attr.id:  # numbered as eq-label, reachable as label too
         ident = label if is_xref(label) else f"eq-{label}"
-        return dataclasses.replace(block, attr=Attr(ident, block.attr.classes, block.attr.kv))
+        math = dataclasses.replace(block, attr=Attr(ident, block.attr.classes, block.attr.kv))
+        return math if ident == label else Div(Attr(), (Div(Attr(label, (ANCHOR,)), (), pos=block.pos), math))
     return None

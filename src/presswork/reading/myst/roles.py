@@ -14,6 +14,7 @@ from presswork.core.tree import (
     Link,
     Math,
     Span,
+    Strikethrough,
     Strong,
     Subscript,
     Superscript,
@@ -84,6 +85,13 @@ def role_inlines(name: str, content: str) -> list[Inline] | None:
         return [Emphasis((Text(content),))]
     if role in ("strong", "guilabel", "menuselection"):
         return [Strong((Text(content.replace("-->", "\u2192")),))]
+    if role in ("u", "underline", "sc", "smallcaps"):
+        return [Span(Attr(classes=("underline" if role.startswith("u") else "smallcaps",)), (Text(content),))]
+    if role in ("del", "strike"):
+        return [Strikethrough((Text(content),))]
+    if role == "button":
+        title, target = split_title(content)
+        return [Link((Text(title or target),), target)]
     if role in ICON_ROLES:
         return []  # a picture (an icon), not words of the book
     if role in ("pep", "rfc"):
@@ -126,7 +134,7 @@ ICON_ROLES = frozenset(
 KNOWN_ROLES = (
     frozenset(
         "ref numref eq doc download any term index cite math abbr sub subscript sup superscript kbd code "
-        "dfn emphasis strong guilabel menuselection pep rfc".split()
+        "dfn emphasis strong guilabel menuselection pep rfc u underline sc smallcaps del strike button".split()
     )
     | _LITERAL
 )

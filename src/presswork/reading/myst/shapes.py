@@ -69,7 +69,12 @@ _ASIDES = frozenset({"margin", "sidebar", "aside", "topic"})
 _TITLED_DIVS = frozenset({"tab-item", "card", "grid-item-card", "tab"})
 _DIVS = frozenset({"tab-set", "grid", "grid-item", "card-carousel", "div", "container", "only", "cssclass", "centered"})
 #: Directives that only ask for something presswork makes itself (a table of contents, the bibliography).
-_GENERATED = frozenset({"contents", "tableofcontents", "bibliography", "toctree"})
+_GENERATED = frozenset({"contents", "tableofcontents", "bibliography", "toctree", "toc"})
+#: sphinx-proof (``prf:``) and mystmd (``proof:``) statements, and sphinx-exercise's exercises: titled call-outs.
+_STATEMENTS = frozenset(
+    "theorem lemma definition remark conjecture corollary algorithm example property observation proposition "
+    "assumption axiom criterion notation".split()
+)
 #: Pygments has no ``ipython3`` lexer without IPython installed: notebook cells are Python.
 _LANGUAGES = {"ipython3": "python", "ipython": "python", "ipython2": "python", "python3": "python"}
 _CARD_RULE = re.compile(r"^\s*\^{3,}\s*$", re.M)
@@ -85,7 +90,7 @@ KNOWN_DIRECTIVES = (
     | _GENERATED
     | frozenset(
         "admonition dropdown figure image math table list-table csv-table glossary index include "
-        "eval-rst raw rubric mermaid button-ref button-link figure-md line-block literalinclude".split()
+        "eval-rst raw rubric mermaid iframe proof exercise solution button-ref button-link figure-md line-block literalinclude".split()
     )
 )
 
@@ -121,6 +126,12 @@ class MystShapes:
             return Admonition(kind, title, self.body(d), pos=pos)
         if name == "dropdown":
             return details(self.parse_inlines(d.argument), self.body(d), pos)
+        if name.partition(":")[0] in ("prf", "proof") or name in ("proof", "exercise", "solution"):
+            return self.statement(d, pos)
+        if name == "iframe":
+            url = d.argument.strip()  # the page is not embedded: a link to it
+            shown: Blocks = () if is_unsafe_url(url) else (Paragraph((Link((Text(url),), url),), pos=pos),)
+            return Div(Attr(classes=("iframe",)), shown + self.body(d), pos=pos)
         if name in _VERSIONS:
             version, _, rest = d.argument.partition(" ")
             text = f"{rest}\n{d.body}" if rest else d.body
@@ -142,7 +153,11 @@ class MystShapes:
         if name == "math":
             label = d.options.get("label") or d.options.get("name") or ""
             ident = label if not label or label.startswith("eq-") else f"eq-{label}"
-            return MathBlock(d.body.strip(), Attr(ident), pos=pos)
+            math = MathBlock(d.body.strip(), Attr(ident), pos=pos)
+            if ident == label:
+                return math
+            # numbered as eq-label ({eq}), and an anchor with the label as written ({ref}, {numref}, [](#label))
+            return Div(Attr(), (Div(Attr(label, (ANCHOR,)), (), pos=pos), math), pos=pos)
         if name == "table":
             return self.table_directive(d, pos)
         if name == "list-table":
@@ -159,11 +174,17 @@ class MystShapes:
             head = (Paragraph((Strong(self.parse_inlines(d.argument)),), pos=pos),) if d.argument else ()
             return Div(Attr(d.options.get("name", ""), ("aside", name)), head + self.body(d), pos=pos)
         if name in _TITLED_DIVS:
-            head = (Paragraph((Strong(self.parse_inlines(d.argument)),), pos=pos),) if d.argument else ()
+            title = self.parse_inlines(d.argument)
+            url = d.options.get("link", "")
+            if url and not is_unsafe_url(url):  # a card that links: its title is the link
+                titled: Blocks = (Paragraph((Link(title or (Text(url),), url),), pos=pos),)
+            else:
+                titled = (Paragraph((Strong(title),), pos=pos),) if title else ()
             body = _CARD_RULE.sub("", d.body)
-            return Div(Attr(classes=(name,)), head + self.parse_body(body, d.body_line), pos=pos)
+            return Div(Attr(classes=(name,)), titled + self.parse_body(body, d.body_line), pos=pos)
         if name in _DIVS:
-            return Div(Attr(classes=(name,)), self.body(d), pos=pos)
+            extra = tuple(d.argument.split()) if name in ("div", "container") else ()  # {div} its-classes
+            return Div(Attr(classes=(name, *extra)), self.body(d), pos=pos)
         if name == "toctree":
             self.toctrees.append(d)
             return None
@@ -171,8 +192,11 @@ class MystShapes:
             return None
         if name in ("button-ref", "button-link"):
             target = d.argument.strip()
-            shown = self.parse_inlines(" ".join(d.body.split())) or (Text(target),)
-            return Paragraph((Link(shown, target if name == "button-link" else f"#{target}"),), pos=pos)
+            label_text = self.parse_inlines(" ".join(d.body.split())) or (Text(target),)
+            if name == "button-ref":
+                doc = d.options.get("ref-type") == "doc"
+                target = (target if "." in target.rsplit("/", 1)[-1] else f"{target}.md") if doc else f"#{target}"
+            return Paragraph((Link(label_text, target),), pos=pos)
         if name == "rubric":
             return Paragraph((Strong(self.parse_inlines(d.argument)),), pos=pos)
         if name in ("include", "literalinclude"):
@@ -187,6 +211,18 @@ class MystShapes:
             self.warn(f"MyST {{{name}}} block: its {what} is kept as written, not rendered", pos.line, "markdown")
             return CodeBlock(d.body, "rst" if name == "eval-rst" else "", pos=pos)
         return self.unknown(d, pos)
+
+    def statement(self, d: Directive, pos: Pos) -> Block:
+        """A theorem, proof, exercise or solution: a call-out titled with its kind and its argument."""
+        kind = d.name.lower().partition(":")[2] or d.name.lower()
+        if kind not in _STATEMENTS and kind not in ("proof", "exercise", "solution"):
+            kind = "proof"
+        title: Inlines = (Text(kind.capitalize()),)
+        if d.argument and kind != "solution":
+            title += (Text(" ("),) + self.parse_inlines(d.argument) + (Text(")"),)
+        elif d.argument:
+            title += (Text(" to "),) + self.parse_inlines(d.argument)
+        return Admonition("note", title, self.body(d), pos=pos)
 
     def unknown(self, d: Directive, pos: Pos) -> Block:
         """A directive presswork does not know: its argument and body kept as text, with one warning."""
@@ -238,8 +274,7 @@ class MystShapes:
         presentation presswork leaves to its theme."""
         language = d.argument.split()[0] if d.argument.strip() else ""
         language = _LANGUAGES.get(language.lower(), language)
-        caption = d.options.get("caption", "")
-        kv = (("caption", caption),) if caption else ()
+        kv = tuple((key, d.options[key]) for key in ("caption", "filename") if d.options.get(key))
         return CodeBlock(d.body, language, Attr(d.options.get("name", ""), (), kv), pos=pos)
 
     def table_directive(self, d: Directive, pos: Pos) -> Block:
