@@ -25,7 +25,7 @@ LOOK_OPTIONS = frozenset(
     "class width height align scale figwidth figclass linenos lineno-start emphasize-lines dedent force "
     "header-rows stub-columns widths tags sync selected open color icon gutter columns margin padding shadow "
     "class-container class-title class-body class-header class-footer class-card class-item link-type "
-    "maxdepth hidden numbered titlesonly glob reversed name label number-lines language ref-type child-align "
+    "maxdepth hidden numbered enumerated nonumber titlesonly glob reversed name label number-lines language ref-type child-align "
     "child-direction outline text-align img-top img-bottom img-background shadow sync-group chip".split()
 )
 #: Directives whose whole content is instructions (a table of contents, a bibliography), not text.

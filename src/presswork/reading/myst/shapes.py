@@ -419,7 +419,8 @@ def _cell_inlines(blocks: Blocks) -> Inlines:
         if isinstance(block, Paragraph):
             children: Inlines = block.children
         elif isinstance(block, CodeBlock):
-            children = (Code(block.code),)
+            code = Code(block.code)
+            children = (Span(Attr(classes=(f"language-{block.language}",)), (code,)),) if block.language else (code,)
         elif isinstance(block, (BulletList, OrderedList)):
             children = tuple(
                 x
