@@ -35,7 +35,7 @@ from presswork.reading.inlines import trim
 from presswork.reading.myst.directives import Directive, directive_name, split_directive
 from presswork.reading.myst.parser import FOOTNOTES, make_myst_parser
 from presswork.reading.myst.roles import role_inlines
-from presswork.reading.myst.shapes import ANCHOR, MystShapes
+from presswork.reading.myst.shapes import ANCHOR, EMBED, MystShapes
 
 __all__ = ["MystReader"]
 
@@ -96,6 +96,10 @@ class _MystConverter(_Converter, MystShapes):
             return (
                 [CrossRef(target, (Text(f"@{target}"),))] if is_xref(target) else [Link((Text(target),), f"#{target}")]
             )
+        if node.type == "image" and EMBED.match(src := str(node.attrs.get("src", ""))):
+            # mystmd's ![](#label) and ![](xref:project#label) embed a labelled block: a link to it here
+            self.warn(f"MyST embed ![]({src}) is shown as a link to its target", self.line, "markdown")
+            return [Link(self.inlines(node.children) or (Text(src.lstrip("#")),), src)]
         if node.type != "myst_role":
             return super().inline(node)
         name = str(node.meta.get("name", ""))

@@ -40,7 +40,10 @@ from presswork.reading.myst.directives import Directive
 from presswork.reading.sanitize import is_unsafe_url
 from presswork.reading.shapes import details
 
-__all__ = ["ANCHOR", "KNOWN_DIRECTIVES", "MystShapes"]
+__all__ = ["ANCHOR", "EMBED", "KNOWN_DIRECTIVES", "MystShapes"]
+
+#: A source that names a labelled block (``#label``, ``xref:book#label``) rather than a picture: mystmd embeds it.
+EMBED = re.compile(r"^(?:#|(?!https?:|data:)[a-z][a-z0-9+.-]*:(?!//))", re.I)
 
 #: The class of the empty Div a ``(label)=`` target leaves where nothing can take its label.
 ANCHOR = "myst-target"
@@ -237,6 +240,10 @@ class MystShapes:
         """``{figure}`` (its first paragraph is the caption, the rest a legend) or ``{image}``."""
         src = d.argument.strip()
         alt = d.options.get("alt", "")
+        if EMBED.match(src):  # mystmd: a figure of a labelled block (a notebook's output), not of a file
+            self.warn(f"MyST figure of {src} is shown as a link to its target, with its caption", pos.line, "markdown")
+            link = Paragraph((Link((Text(alt or src.lstrip("#")),), src),), pos=pos)
+            return Div(Attr(d.options.get("name", ""), ("figure-legend",)), (link, *self.body(d)), pos=pos)
         if is_unsafe_url(src):
             self.warn(f"removed unsafe URL '{src[:40]}' from a figure", pos.line)
             return Paragraph((Text(alt),), pos=pos) if alt else Div(Attr(), (), pos=pos)
