@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from presswork.core.diagnostics import Reporter
-from presswork.core.tree import Admonition, CrossRef, Div, Link, MathBlock, Note, Paragraph, plain_text
+from presswork.core.tree import Admonition, CrossRef, DefinitionList, Div, Link, MathBlock, Note, Paragraph, plain_text
 from presswork.core.walk import iter_nodes
 from presswork.reading import SourceFile, read_markdown
 
@@ -71,3 +71,16 @@ def test_sphinx_design_layout_is_not_text() -> None:
     links = {plain_text(n.children): n.url for n in iter_nodes(source.blocks) if isinstance(n, Link)}
     assert links == {"Quick start": "intro.md", "Get Started": "intro.md"}
     assert not reporter.warnings and source.audit is not None and source.audit.lost == ()
+
+
+def test_field_lists_are_definition_lists_and_substitutions_nest() -> None:
+    text = (
+        "---\nmyst:\n  substitutions:\n    key1: inner words\n    key2: 'outer {{ key1 }}'\n---\n"
+        ":heading-offset: Offset all the *headings*\n:encoding: The text encoding\n\nSee {{ key2 }}.\n"
+    )
+    source, reporter = read(text)
+    fields, para = source.blocks
+    assert isinstance(fields, DefinitionList)
+    assert [plain_text(i.term) for i in fields.items] == ["heading-offset", "encoding"]
+    assert plain_text(fields.items[0].definitions[0][0].children) == "Offset all the headings"
+    assert plain_text(para.children) == "See outer inner words."

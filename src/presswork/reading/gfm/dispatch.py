@@ -48,6 +48,7 @@ BLOCK_MARKERS: dict[str, frozenset[str]] = {
     "myst_line_comment": frozenset("%"),
     "myst_block_break": frozenset("+"),
     "myst_target": frozenset("("),
+    "fieldlist": frozenset(":"),
 }
 
 #: Inline rules that return False unless the character at the position is one of these.

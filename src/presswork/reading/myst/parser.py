@@ -10,6 +10,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from mdit_py_plugins.colon_fence import colon_fence_plugin
+from mdit_py_plugins.field_list import fieldlist_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
 
@@ -22,11 +23,13 @@ __all__ = ["FOOTNOTES", "make_myst_parser"]
 @functools.lru_cache(maxsize=8)
 def make_myst_parser(max_nesting: int = 40) -> MarkdownIt:
     """A fresh gfm parser (never the cached one of the gfm reader) with MyST's syntax added:
-    ``{role}`content``` roles, ``(label)=`` targets, ``%`` comments, ``+++`` block breaks and
+    ``{role}`content``` roles, ``(label)=`` targets, ``%`` comments, ``+++`` block breaks, ``:name: body``
+    field lists and
     ``:::{directive}`` colon fences (a ``:::`` fence without braces stays a fenced div)."""
     md = make_parser.__wrapped__(max_nesting)
     md.use(myst_role_plugin)
     md.use(myst_block_plugin)
+    md.use(fieldlist_plugin)
     colon_fence_plugin(md)
     colon = next(rule.fn for rule in enabled_rules(md.block.ruler) if rule.name == "colon_fence")
     md.block.ruler.disable("colon_fence")

@@ -17,6 +17,8 @@ from presswork.core.tree import (
     Blocks,
     CodeBlock,
     CrossRef,
+    DefinitionItem,
+    DefinitionList,
     Div,
     Figure,
     Heading,
@@ -74,9 +76,23 @@ class _MystConverter(_Converter, MystShapes):
             return self.directive(split_directive(node.info, node.content, pos.line), pos)
         if kind == "myst_target":
             return _anchor(node.content.strip(), self.pos(node))
+        if kind == "field_list":  # :name: body (Sphinx field lists): a definition list
+            return self.field_list(node, self.pos(node))
         if kind in ("myst_line_comment", "myst_block_break"):
             return None  # a comment, or a notebook cell boundary (its metadata): not words of the book
         return super().block(node)
+
+    def field_list(self, node: Node, pos: Pos) -> Block:
+        """A field list: each ``:name:`` a term, its text the definition."""
+        items: list[DefinitionItem] = []
+        for child in node.children:
+            if child.type == "fieldlist_name":
+                term = trim(self.inlines(child.children[0].children if child.children else []))
+                items.append(DefinitionItem(term, (), pos=self.pos(child)))
+            elif child.type == "fieldlist_body" and items:
+                last = items[-1]
+                items[-1] = DefinitionItem(last.term, (*last.definitions, self.blocks(child.children)), pos=last.pos)
+        return DefinitionList(tuple(items), pos=pos)
 
     def keep_footnotes(self) -> None:
         """Every footnote definition of the file, for calls from directive bodies (see ``parser.FOOTNOTES``)."""

@@ -37,6 +37,8 @@ def substitute_known(text: str, values: dict[str, str]) -> str:
     """``text`` with each ``{{ name }}`` of ``values`` replaced, outside code blocks and code spans."""
     if not values or "{{" not in text:
         return text
+    for _ in range(5):  # substitutions may use each other ({{ key1 }} inside key2); a cycle stops here
+        values = {k: _replace(v, values) for k, v in values.items()}
     out: list[str] = []
     for line, code in _lines(text):
         if code or "{{" not in line:
