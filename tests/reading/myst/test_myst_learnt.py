@@ -84,3 +84,9 @@ def test_field_lists_are_definition_lists_and_substitutions_nest() -> None:
     assert [plain_text(i.term) for i in fields.items] == ["heading-offset", "encoding"]
     assert plain_text(fields.items[0].definitions[0][0].children) == "Offset all the headings"
     assert plain_text(para.children) == "See outer inner words."
+
+
+def test_mystmd_link_schemes_become_web_addresses() -> None:
+    source, _ = read("Read [the paper](doi:10.1000/xyz) and [Markdown](wiki:Markdown) or {delete}`old`.\n")
+    links = [n.url for n in iter_nodes(source.blocks) if isinstance(n, Link)]
+    assert links == ["https://doi.org/10.1000/xyz", "https://en.wikipedia.org/wiki/Markdown"]

@@ -36,7 +36,7 @@ from presswork.reading.gfm.reader import _check_nesting, _Converter
 from presswork.reading.inlines import trim
 from presswork.reading.myst.directives import Directive, directive_name, split_directive
 from presswork.reading.myst.parser import FOOTNOTES, make_myst_parser
-from presswork.reading.myst.roles import role_inlines
+from presswork.reading.myst.roles import role_inlines, scheme_url
 from presswork.reading.myst.shapes import ANCHOR, EMBED, MystShapes
 
 __all__ = ["MystReader"]
@@ -116,6 +116,8 @@ class _MystConverter(_Converter, MystShapes):
             # mystmd's ![](#label) and ![](xref:project#label) embed a labelled block: a link to it here
             self.warn(f"MyST embed ![]({src}) is shown as a link to its target", self.line, "markdown")
             return [Link(self.inlines(node.children) or (Text(src.lstrip("#")),), src)]
+        if node.type == "link" and (href := str(node.attrs.get("href", ""))) != scheme_url(href):
+            node.attrs["href"] = scheme_url(href)  # [text](doi:10.1000/x): the address it stands for
         if node.type != "myst_role":
             return super().inline(node)
         name = str(node.meta.get("name", ""))

@@ -22,7 +22,7 @@ from presswork.core.tree import (
 )
 from presswork.reading.crossrefs import is_xref
 
-__all__ = ["ICON_ROLES", "KNOWN_ROLES", "role_inlines", "split_title"]
+__all__ = ["ICON_ROLES", "KNOWN_ROLES", "LINK_SCHEMES", "scheme_url", "role_inlines", "split_title"]
 
 _TITLED = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
 _ABBR = re.compile(r"^(?P<short>.*?)\s*\((?P<long>[^()]*)\)$", re.S)
@@ -40,6 +40,22 @@ def split_title(content: str) -> tuple[str, str]:
     if m and m.group("title"):
         return m.group("title").strip(), m.group("target").strip()
     return "", content.strip().lstrip("!~")
+
+
+#: mystmd's link schemes that name a page of a well-known site (``doi:10.1000/x``, ``wiki:Markdown``).
+LINK_SCHEMES = {
+    "doi": "https://doi.org/",
+    "wiki": "https://en.wikipedia.org/wiki/",
+    "rrid": "https://scicrunch.org/resolver/",
+    "ror": "https://ror.org/",
+}
+
+
+def scheme_url(url: str) -> str:
+    """``url`` with a mystmd link scheme (``doi:``, ``wiki:``...) written as the web address it stands for."""
+    scheme, colon, rest = url.partition(":")
+    base = LINK_SCHEMES.get(scheme.lower()) if colon and rest and not rest.startswith("//") else None
+    return base + rest.replace(" ", "_") if base else url
 
 
 def _domain_free(name: str) -> str:
@@ -87,7 +103,7 @@ def role_inlines(name: str, content: str) -> list[Inline] | None:
         return [Strong((Text(content.replace("-->", "\u2192")),))]
     if role in ("u", "underline", "sc", "smallcaps"):
         return [Span(Attr(classes=("underline" if role.startswith("u") else "smallcaps",)), (Text(content),))]
-    if role in ("del", "strike"):
+    if role in ("del", "delete", "strike"):
         return [Strikethrough((Text(content),))]
     if role == "button":
         title, target = split_title(content)
@@ -134,7 +150,7 @@ ICON_ROLES = frozenset(
 KNOWN_ROLES = (
     frozenset(
         "ref numref eq doc download any term index cite math abbr sub subscript sup superscript kbd code "
-        "dfn emphasis strong guilabel menuselection pep rfc u underline sc smallcaps del strike button".split()
+        "dfn emphasis strong guilabel menuselection pep rfc u underline sc smallcaps del delete strike button".split()
     )
     | _LITERAL
 )
