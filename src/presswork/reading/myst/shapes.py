@@ -175,7 +175,7 @@ class MystShapes:
             return BlockQuote(self.body(d), pos=pos)
         if name in _ASIDES:
             head = (Paragraph((Strong(self.parse_inlines(d.argument)),), pos=pos),) if d.argument else ()
-            return Div(Attr(d.options.get("name", ""), ("aside", name)), head + self.body(d), pos=pos)
+            return Div(Attr(_name(d), ("aside", name)), head + self.body(d), pos=pos)
         if name in _TITLED_DIVS:
             title = self.parse_inlines(d.argument)
             url = d.options.get("link", "")
@@ -240,16 +240,19 @@ class MystShapes:
         """``{figure}`` (its first paragraph is the caption, the rest a legend) or ``{image}``."""
         src = d.argument.strip()
         alt = d.options.get("alt", "")
+        if not src:  # mystmd's subfigures: the images are in the body, the caption is its last paragraph
+            blocks = self.body(d)
+            return Div(Attr(_name(d), ("figure-legend",)), blocks, pos=pos)
         if EMBED.match(src):  # mystmd: a figure of a labelled block (a notebook's output), not of a file
             self.warn(f"MyST figure of {src} is shown as a link to its target, with its caption", pos.line, "markdown")
             link = Paragraph((Link((Text(alt or src.lstrip("#")),), src),), pos=pos)
-            return Div(Attr(d.options.get("name", ""), ("figure-legend",)), (link, *self.body(d)), pos=pos)
+            return Div(Attr(_name(d), ("figure-legend",)), (link, *self.body(d)), pos=pos)
         if is_unsafe_url(src):
             self.warn(f"removed unsafe URL '{src[:40]}' from a figure", pos.line)
             return Paragraph((Text(alt),), pos=pos) if alt else Div(Attr(), (), pos=pos)
         kv = tuple((k, d.options[k]) for k in ("width", "height") if d.options.get(k))
         classes = tuple(d.options.get("class", "").split())
-        image = Image(src, alt, "", Attr(d.options.get("name", ""), classes, kv))
+        image = Image(src, alt, "", Attr(_name(d), classes, kv))
         blocks = self.body(d) if d.name.lower() == "figure" else ()
         caption: Inlines = ()
         if blocks and isinstance(blocks[0], Paragraph):
@@ -270,7 +273,7 @@ class MystShapes:
                 caption = second.children
                 del blocks[1]
             image = first.image
-            name = d.options.get("name", "") or d.argument.strip()
+            name = _name(d) or d.argument.strip()
             if name and not image.attr.id:
                 image = Image(image.src, image.alt, image.title, Attr(name, image.attr.classes, image.attr.kv))
             blocks[0] = Figure(image, caption, first.attr, pos=pos)
@@ -282,7 +285,7 @@ class MystShapes:
         language = d.argument.split()[0] if d.argument.strip() else ""
         language = _LANGUAGES.get(language.lower(), language)
         kv = tuple((key, d.options[key]) for key in ("caption", "filename") if d.options.get(key))
-        return CodeBlock(d.body, language, Attr(d.options.get("name", ""), (), kv), pos=pos)
+        return CodeBlock(d.body, language, Attr(_name(d), (), kv), pos=pos)
 
     def table_directive(self, d: Directive, pos: Pos) -> Block:
         """``{table} Caption`` around a Markdown table."""
@@ -297,7 +300,7 @@ class MystShapes:
                     block.alignments,
                     block.head,
                     block.body,
-                    Attr(d.options.get("name", "") or block.attr.id, block.attr.classes, block.attr.kv),
+                    Attr(_name(d) or block.attr.id, block.attr.classes, block.attr.kv),
                     pos=block.pos,
                 )
                 done = True
@@ -327,7 +330,7 @@ class MystShapes:
             ("",) * width,
             tuple(rows[:head]),
             tuple(rows[head:]),
-            Attr(d.options.get("name", "")),
+            Attr(_name(d)),
             pos=pos,
         )
 
@@ -354,7 +357,7 @@ class MystShapes:
             ("",) * width,
             tuple(map(pad, head_rows)),
             tuple(map(pad, rows)),
-            Attr(d.options.get("name", "")),
+            Attr(_name(d)),
             pos=pos,
         )
 
@@ -413,6 +416,11 @@ class MystShapes:
         """``{raw} html``: read as the HTML presswork reads elsewhere (sanitised, unknown elements unwrapped)."""
         builder = self.html  # type: ignore[attr-defined]
         return Div(Attr(), builder.blocks(html_root(d.body)), pos=pos)
+
+
+def _name(d: Directive) -> str:
+    """The id a directive gives its node: ``:name:`` (Sphinx) or ``:label:`` (mystmd)."""
+    return d.options.get("name", "") or d.options.get("label", "")
 
 
 def _indent(lines: list[str]) -> int:
