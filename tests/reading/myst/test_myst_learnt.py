@@ -90,3 +90,16 @@ def test_mystmd_link_schemes_become_web_addresses() -> None:
     source, _ = read("Read [the paper](doi:10.1000/xyz) and [Markdown](wiki:Markdown) or {delete}`old`.\n")
     links = [n.url for n in iter_nodes(source.blocks) if isinstance(n, Link)]
     assert links == ["https://doi.org/10.1000/xyz", "https://en.wikipedia.org/wiki/Markdown"]
+
+
+def test_a_reference_to_a_heading_of_the_file_shows_its_title() -> None:
+    source, _ = read(
+        "(setup)=\n## Setting up\n\nSee {ref}`setup`, [](#setup), {ref}`this part <setup>` and {ref}`elsewhere`.\n"
+    )
+    links = [(plain_text(n.children), n.url) for n in iter_nodes(source.blocks) if isinstance(n, Link)]
+    assert links == [
+        ("Setting up", "#setup"),
+        ("Setting up", "#setup"),
+        ("this part", "#setup"),
+        ("elsewhere", "#elsewhere"),
+    ]

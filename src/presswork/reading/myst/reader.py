@@ -30,6 +30,7 @@ from presswork.core.tree import (
     Table,
     Text,
 )
+from presswork.core.walk import iter_nodes, walk
 from presswork.reading.crossrefs import is_xref
 from presswork.reading.gfm.nodes import Node, build
 from presswork.reading.gfm.reader import _check_nesting, _Converter
@@ -57,7 +58,7 @@ class MystReader:
         converter.keep_footnotes()
         blocks = converter.document(tokens)
         converter.unused_footnotes(env)
-        return blocks
+        return _titled_references(blocks)
 
 
 class _MystConverter(_Converter, MystShapes):
@@ -160,6 +161,23 @@ class _MystConverter(_Converter, MystShapes):
     def directive(self, d: Directive, pos: Pos) -> Block | None:
         """A directive as the node it stands for (see :class:`MystShapes`)."""
         return self.shape(d, pos)
+
+
+def _titled_references(blocks: Blocks) -> Blocks:
+    """A ``{ref}`label``` (or ``[](#label)``) to a heading of the same file shows the heading's text, as
+    MyST shows it (a reference to another file keeps its label: the reader sees one file)."""
+    titles = {n.attr.id: n.children for n in iter_nodes(blocks) if isinstance(n, Heading) and n.attr.id}
+    if not titles:
+        return blocks
+
+    def title(node: object) -> object:
+        if isinstance(node, Link) and node.url.startswith("#") and node.url[1:] in titles:
+            if node.children == (Text(node.url[1:]),):
+                return Link(titles[node.url[1:]], node.url, node.title)
+        return node
+
+    result: Blocks = walk(blocks, title)
+    return result
 
 
 def _anchor(label: str, pos: Pos) -> Block:

@@ -121,7 +121,7 @@ def _reference(role: str, content: str) -> list[Inline]:
     if role == "eq":
         ident = target if is_xref(target) else f"eq-{target}"
         return [CrossRef(ident, (Text(title or f"@{ident}"),))]
-    if role == "numref" and is_xref(target) and not title:
+    if role == "numref" and is_xref(target):  # its own "Fig. %s" template gives way to presswork's label
         return [CrossRef(target, (Text(f"@{target}"),))]
     if role in ("doc", "download"):
         url = target if role == "download" or "." in target.rsplit("/", 1)[-1] else f"{target}.md"
