@@ -24,6 +24,11 @@ class Directive:
     line: int
     body_line: int
 
+    @property
+    def ident(self) -> str:
+        """The id it gives its node: ``:name:`` (Sphinx) or ``:label:`` (mystmd), "" for none."""
+        return self.options.get("name", "") or self.options.get("label", "")
+
 
 def directive_name(info: str) -> str | None:
     """The directive a fence's info string calls (``{note} Title`` -> ``note``), else None (a language)."""

@@ -22,7 +22,7 @@ from presswork.core.tree import (
 )
 from presswork.reading.crossrefs import is_xref
 
-__all__ = ["ICON_ROLES", "KNOWN_ROLES", "LINK_SCHEMES", "scheme_url", "role_inlines", "split_title"]
+__all__ = ["ICON_ROLES", "LINK_SCHEMES", "scheme_url", "role_inlines", "split_title"]
 
 _TITLED = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
 _ABBR = re.compile(r"^(?P<short>.*?)\s*\((?P<long>[^()]*)\)$", re.S)
@@ -144,13 +144,4 @@ def _citation(name: str, content: str) -> list[Inline]:
 #: sphinx-design's icon roles (``{octicon}`book;1em```): decoration, left out.
 ICON_ROLES = frozenset(
     "octicon fa fab fas far material-regular material-outlined material-round material-sharp".split()
-)
-
-#: Roles presswork maps onto its own nodes (a Sphinx domain prefix, ``py:``, is ignored).
-KNOWN_ROLES = (
-    frozenset(
-        "ref numref eq doc download any term index cite math abbr sub subscript sup superscript kbd code "
-        "dfn emphasis strong guilabel menuselection pep rfc u underline sc smallcaps del delete strike button".split()
-    )
-    | _LITERAL
 )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from presswork.core.tree import (
@@ -12,8 +10,6 @@ from presswork.core.tree import (
     Block,
     BlockQuote,
     Blocks,
-    BulletList,
-    Code,
     CodeBlock,
     DefinitionItem,
     DefinitionList,
@@ -25,22 +21,20 @@ from presswork.core.tree import (
     LineBreak,
     Link,
     MathBlock,
-    OrderedList,
     Paragraph,
     Pos,
-    Row,
     Span,
     Strong,
-    Table,
     Text,
 )
 from presswork.reading.attrs import ADMONITION_KINDS
 from presswork.reading.html import html_root
 from presswork.reading.myst.directives import Directive
+from presswork.reading.myst.tables import MystTables
 from presswork.reading.sanitize import is_unsafe_url
 from presswork.reading.shapes import details
 
-__all__ = ["ANCHOR", "EMBED", "KNOWN_DIRECTIVES", "MystShapes"]
+__all__ = ["ANCHOR", "EMBED", "MystShapes"]
 
 #: A source that names a labelled block (``#label``, ``xref:book#label``) rather than a picture: mystmd embeds it.
 EMBED = re.compile(r"^(?:#|(?!https?:|data:)[a-z][a-z0-9+.-]*:(?!//))", re.I)
@@ -82,23 +76,8 @@ _STATEMENTS = frozenset(
 _LANGUAGES = {"ipython3": "python", "ipython": "python", "ipython2": "python", "python3": "python"}
 _CARD_RULE = re.compile(r"^\s*\^{3,}\s*$", re.M)
 
-KNOWN_DIRECTIVES = (
-    frozenset(ADMONITIONS)
-    | frozenset(_VERSIONS)
-    | _CODE
-    | _QUOTES
-    | _ASIDES
-    | _TITLED_DIVS
-    | _DIVS
-    | _GENERATED
-    | frozenset(
-        "admonition dropdown figure image math table list-table csv-table glossary index include "
-        "eval-rst raw rubric mermaid iframe proof exercise solution button-ref button-link figure-md line-block literalinclude".split()
-    )
-)
 
-
-class MystShapes:
+class MystShapes(MystTables):
     """Directive -> node, mixed into the converter (which gives ``parse_body``, ``parse_inlines`` and ``warn``)."""
 
     path: str
@@ -112,9 +91,6 @@ class MystShapes:
 
     def warn(self, message: str, line: int, category: str = "html") -> None:
         raise NotImplementedError
-
-    def body(self, d: Directive) -> Blocks:
-        return self.parse_body(d.body, d.body_line)
 
     def shape(self, d: Directive, pos: Pos) -> Block | None:
         """The node directive ``d`` stands for (None when it leaves nothing in the text)."""
@@ -175,7 +151,7 @@ class MystShapes:
             return BlockQuote(self.body(d), pos=pos)
         if name in _ASIDES:
             head = (Paragraph((Strong(self.parse_inlines(d.argument)),), pos=pos),) if d.argument else ()
-            return Div(Attr(_name(d), ("aside", name)), head + self.body(d), pos=pos)
+            return Div(Attr(d.ident, ("aside", name)), head + self.body(d), pos=pos)
         if name in _TITLED_DIVS:
             title = self.parse_inlines(d.argument)
             url = d.options.get("link", "")
@@ -242,17 +218,17 @@ class MystShapes:
         alt = d.options.get("alt", "")
         if not src:  # mystmd's subfigures: the images are in the body, the caption is its last paragraph
             blocks = self.body(d)
-            return Div(Attr(_name(d), ("figure-legend",)), blocks, pos=pos)
+            return Div(Attr(d.ident, ("figure-legend",)), blocks, pos=pos)
         if EMBED.match(src):  # mystmd: a figure of a labelled block (a notebook's output), not of a file
             self.warn(f"MyST figure of {src} is shown as a link to its target, with its caption", pos.line, "markdown")
             link = Paragraph((Link((Text(alt or src.lstrip("#")),), src),), pos=pos)
-            return Div(Attr(_name(d), ("figure-legend",)), (link, *self.body(d)), pos=pos)
+            return Div(Attr(d.ident, ("figure-legend",)), (link, *self.body(d)), pos=pos)
         if is_unsafe_url(src):
             self.warn(f"removed unsafe URL '{src[:40]}' from a figure", pos.line)
             return Paragraph((Text(alt),), pos=pos) if alt else Div(Attr(), (), pos=pos)
         kv = tuple((k, d.options[k]) for k in ("width", "height") if d.options.get(k))
         classes = tuple(d.options.get("class", "").split())
-        image = Image(src, alt, "", Attr(_name(d), classes, kv))
+        image = Image(src, alt, "", Attr(d.ident, classes, kv))
         blocks = self.body(d) if d.name.lower() == "figure" else ()
         caption: Inlines = ()
         if blocks and isinstance(blocks[0], Paragraph):
@@ -273,7 +249,7 @@ class MystShapes:
                 caption = second.children
                 del blocks[1]
             image = first.image
-            name = _name(d) or d.argument.strip()
+            name = d.ident or d.argument.strip()
             if name and not image.attr.id:
                 image = Image(image.src, image.alt, image.title, Attr(name, image.attr.classes, image.attr.kv))
             blocks[0] = Figure(image, caption, first.attr, pos=pos)
@@ -285,81 +261,7 @@ class MystShapes:
         language = d.argument.split()[0] if d.argument.strip() else ""
         language = _LANGUAGES.get(language.lower(), language)
         kv = tuple((key, d.options[key]) for key in ("caption", "filename") if d.options.get(key))
-        return CodeBlock(d.body, language, Attr(_name(d), (), kv), pos=pos)
-
-    def table_directive(self, d: Directive, pos: Pos) -> Block:
-        """``{table} Caption`` around a Markdown table."""
-        blocks = self.body(d)
-        caption = self.parse_inlines(d.argument)
-        out: list[Block] = []
-        done = False
-        for block in blocks:
-            if isinstance(block, Table) and not done:
-                block = Table(
-                    caption or block.caption,
-                    block.alignments,
-                    block.head,
-                    block.body,
-                    Attr(_name(d) or block.attr.id, block.attr.classes, block.attr.kv),
-                    pos=block.pos,
-                )
-                done = True
-            out.append(block)
-        if not done:
-            self.warn("MyST {table} holds no table: its content is kept as it is", pos.line, "markdown")
-            out[:0] = [Paragraph(caption, pos=pos)] if caption else []
-        return out[0] if len(out) == 1 else Div(Attr(), tuple(out), pos=pos)
-
-    def list_table(self, d: Directive, pos: Pos) -> Block:
-        """``{list-table}``: a list of rows, each a list of cells; ``:header-rows:`` of them are the head."""
-        blocks = self.body(d)
-        lists = [b for b in blocks if isinstance(b, BulletList)]
-        if len(lists) != 1 or len(blocks) != 1:
-            self.warn("MyST {list-table} is not one list of lists: its content is kept as a list", pos.line, "markdown")
-            return Div(Attr(), blocks, pos=pos)
-        rows: list[Row] = []
-        for item in lists[0].items:
-            inner = [b for b in item.blocks if isinstance(b, BulletList)]
-            cells = inner[0].items if inner else ()
-            rows.append(tuple(_cell_inlines(c.blocks) for c in cells))
-        width = max((len(r) for r in rows), default=0)
-        rows = [r + ((),) * (width - len(r)) for r in rows]
-        head = int(d.options.get("header-rows", "0") or 0) if d.options.get("header-rows", "0").isdigit() else 0
-        return Table(
-            self.parse_inlines(d.argument),
-            ("",) * width,
-            tuple(rows[:head]),
-            tuple(rows[head:]),
-            Attr(_name(d)),
-            pos=pos,
-        )
-
-    def csv_table(self, d: Directive, pos: Pos) -> Block:
-        """``{csv-table}`` with its data in the body (``:file:`` and ``:url:`` are not read)."""
-        if not d.body.strip():
-            return self.unknown(d, pos)
-        rows = [
-            tuple(self.parse_inlines(cell) for cell in row)
-            for row in csv.reader(io.StringIO(d.body.strip()), skipinitialspace=True)
-        ]
-        header = d.options.get("header", "")
-        head_rows = (
-            [tuple(self.parse_inlines(c) for c in next(csv.reader([header], skipinitialspace=True)))] if header else []
-        )
-        count = d.options.get("header-rows", "0")
-        n = int(count) if count.isdigit() else 0
-        head_rows += rows[:n]
-        rows = rows[n:]
-        width = max((len(r) for r in head_rows + rows), default=0)
-        pad = lambda r: r + ((),) * (width - len(r))  # noqa: E731
-        return Table(
-            self.parse_inlines(d.argument),
-            ("",) * width,
-            tuple(map(pad, head_rows)),
-            tuple(map(pad, rows)),
-            Attr(_name(d)),
-            pos=pos,
-        )
+        return CodeBlock(d.body, language, Attr(d.ident, (), kv), pos=pos)
 
     def glossary(self, d: Directive, pos: Pos) -> Block:
         """Sphinx's ``{glossary}``: terms on their own lines, each definition indented below."""
@@ -418,43 +320,5 @@ class MystShapes:
         return Div(Attr(), builder.blocks(html_root(d.body)), pos=pos)
 
 
-def _name(d: Directive) -> str:
-    """The id a directive gives its node: ``:name:`` (Sphinx) or ``:label:`` (mystmd)."""
-    return d.options.get("name", "") or d.options.get("label", "")
-
-
 def _indent(lines: list[str]) -> int:
     return min((len(x) - len(x.lstrip()) for x in lines if x.strip()), default=0)
-
-
-def _cell_inlines(blocks: Blocks) -> Inlines:
-    """A list-table cell's inlines: its paragraphs joined with spaces."""
-    out: list[Inline] = []
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            children: Inlines = block.children
-        elif isinstance(block, CodeBlock):
-            code = Code(block.code)
-            children = (Span(Attr(classes=(f"language-{block.language}",)), (code,)),) if block.language else (code,)
-        elif isinstance(block, (BulletList, OrderedList)):
-            children = tuple(
-                x
-                for i, item in enumerate(block.items)
-                for x in ((Text("; "),) if i else ()) + _cell_inlines(item.blocks)
-            )
-        else:
-            children = (Text(" ".join(_strings(block))),)
-        if children:
-            if out:
-                out.append(Text(" "))
-            out.extend(children)
-    return tuple(out)
-
-
-def _strings(block: Block) -> list[str]:
-    """The texts of a block that has no inline form, as words (a last resort: nothing is lost)."""
-    from presswork.reading.audit import _strings as collect
-
-    out: list[str] = []
-    collect(block, out)
-    return out
