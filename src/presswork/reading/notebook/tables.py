@@ -1,0 +1,63 @@
+"""HTML tables of notebook outputs (pandas DataFrames) as real table nodes."""
+
+from __future__ import annotations
+
+import lxml.html
+from lxml.html import HtmlElement
+
+from presswork.core.tree import Row, Table, Text
+
+__all__ = ["html_tables"]
+
+
+def html_tables(html: str) -> tuple[Table, ...] | None:
+    """The tables of ``html`` when it is nothing but tables (a DataFrame's ``<div><style>...<table>...</div>``,
+    with pandas' shape line such as "5 rows x 3 columns"), else None: other HTML is read as raw HTML."""
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for junk in root.xpath(".//style"):
+        junk.drop_tree()
+    tables = root.xpath(".//table")
+    if not tables or any(t.xpath(".//table") for t in tables):
+        return None
+    rest = root.text_content()
+    for table in tables:
+        rest = rest.replace(table.text_content(), "", 1)
+    if len(rest.split()) > 8:  # prose around the table: not a DataFrame, read it as HTML
+        return None
+    found = []
+    for n, table in enumerate(tables):
+        head = tuple(_row(tr) for tr in table.xpath("./thead/tr"))
+        body = tuple(_row(tr) for tr in table.xpath("./tbody/tr | ./tr"))
+        if not head and body:
+            head, body = body[:1], body[1:]
+        width = max((len(r) for r in (*head, *body)), default=0)
+        if not width:
+            continue
+        caption = rest.strip() if n == len(tables) - 1 else ""
+        found.append(
+            Table(
+                (Text(" ".join(caption.split())),) if caption else (),
+                tuple("" for _ in range(width)),
+                tuple(_pad(r, width) for r in head),
+                tuple(_pad(r, width) for r in body),
+            )
+        )
+    return tuple(found) or None
+
+
+def _row(tr: HtmlElement) -> Row:
+    """The cells of a table row; a cell spanning several columns repeats as empty cells after it."""
+    cells: list[tuple[Text, ...]] = []
+    for cell in tr.xpath("./th | ./td"):
+        text = " ".join(cell.text_content().split())
+        cells.append((Text(text),) if text else ())
+        span = cell.get("colspan", "1")
+        cells.extend(() for _ in range(min(int(span) if span.isdigit() else 1, 50) - 1))
+    return tuple(cells)
+
+
+def _pad(row: Row, width: int) -> Row:
+    return row + tuple(() for _ in range(width - len(row)))
