@@ -151,7 +151,18 @@ def _may_be_book(folder: Path) -> bool:
     """Whether ``folder`` holds the project file of another tool (cheap test before parsing it)."""
     return any(
         (folder / n).is_file()
-        for n in ("book.toml", "book.json", "mkdocs.yml", "mkdocs.yaml", "_quarto.yml", "_quarto.yaml")
+        for n in (
+            "book.toml",
+            "book.json",
+            "mkdocs.yml",
+            "mkdocs.yaml",
+            "_quarto.yml",
+            "_quarto.yaml",
+            "_toc.yml",
+            "_toc.yaml",
+            "myst.yml",
+            "myst.yaml",
+        )
     )
 
 
