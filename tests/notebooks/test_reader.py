@@ -106,3 +106,13 @@ def test_an_invalid_notebook_is_a_clear_error(text: str, message: str) -> None:
         read_notebook(text, "bad.ipynb")
     assert caught.value.pos is not None and caught.value.pos.file == "bad.ipynb"
     assert message in caught.value.message and "Traceback" not in str(caught.value)
+
+
+def test_long_code_and_long_outputs_stay_off_the_slides() -> None:
+    long_code = "\n".join(f"x{i} = {i}" for i in range(14))
+    long_out = new_output("stream", name="stdout", text="".join(f"row {i}\n" for i in range(30)))
+    blocks = read_notebook(
+        _notebook(new_code_cell(long_code, outputs=[long_out]), new_code_cell("y = 1")), "l.ipynb"
+    ).blocks
+    assert [b.attr.classes for b in blocks if isinstance(b, Div)] == [("no-slides",), ("no-slides",)]
+    assert isinstance(blocks[-1], CodeBlock) and blocks[-1].code == "y = 1"  # short code stays on the slide

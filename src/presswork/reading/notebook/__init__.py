@@ -26,6 +26,9 @@ __all__ = ["NOTEBOOK_SUFFIX", "markdown_reader_for", "read_notebook"]
 NOTEBOOK_SUFFIX = ".ipynb"
 #: The class of the Div around a ``hide-input`` cell's code: printed, folded in the HTML site.
 HIDDEN_INPUT_CLASS = "hide-input"
+#: Longest code or text output (in lines) kept on a slide: a longer one is in print and the e-book, and goes to
+#: the speaker notes of the deck (a ``no-slides`` div), so that slides show the notebook's prose and pictures.
+MAX_SLIDE_LINES = 10
 _ATTACHMENT = re.compile(r"attachment:([^\s)\"'>]+)")
 
 
@@ -93,14 +96,24 @@ def _code_cell(
         block: Block = CodeBlock(code, language, Attr(classes=("cell-input",)), pos=pos)
         if options.hide_input:
             block = Div(Attr(classes=(HIDDEN_INPUT_CLASS,)), (block,), pos=pos)
-        blocks.append(block)
+        blocks.append(_short_on_slides(block))
     if options.show_output:
 
         def read(text: str) -> Blocks:
             return _markdown(text, path, number, reporter, max_nesting, markdown, audit=False)
 
-        blocks.extend(output_blocks(list(cell.get("outputs") or ()), options, number, pos, reporter, read))
+        outputs = output_blocks(list(cell.get("outputs") or ()), options, number, pos, reporter, read)
+        blocks.extend(_short_on_slides(b) for b in outputs)
     return blocks
+
+
+def _short_on_slides(block: Block) -> Block:
+    """``block``, kept off the slides (in a ``no-slides`` div, whose text the deck puts in the notes) when it is
+    code or a text output longer than :data:`MAX_SLIDE_LINES`."""
+    code = block.blocks[0] if isinstance(block, Div) and len(block.blocks) == 1 else block
+    if isinstance(code, CodeBlock) and code.code.count("\n") >= MAX_SLIDE_LINES:
+        return Div(Attr(classes=("no-slides",)), (block,), pos=block.pos)
+    return block
 
 
 def _raw_cell(
