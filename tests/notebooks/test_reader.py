@@ -116,3 +116,15 @@ def test_long_code_and_long_outputs_stay_off_the_slides() -> None:
     ).blocks
     assert [b.attr.classes for b in blocks if isinstance(b, Div)] == [("no-slides",), ("no-slides",)]
     assert isinstance(blocks[-1], CodeBlock) and blocks[-1].code == "y = 1"  # short code stays on the slide
+
+
+def test_keys_a_cell_may_not_have_are_dropped_with_a_warning() -> None:
+    """A Markdown cell with ``outputs`` (its type changed from code): Jupyter shows it; so does presswork."""
+    cell = {"cell_type": "markdown", "metadata": {}, "source": "Kept words.", "outputs": [], "execution_count": None}
+    text = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 4})
+    reporter = Reporter()
+    blocks = read_notebook(text, "m.ipynb", reporter).blocks
+    assert "Kept words." in str(blocks)
+    assert [str(w) for w in reporter.warnings] == [
+        "m.ipynb:cell 1:1: warning: markdown cell has 'execution_count', 'outputs', which Jupyter ignores; ignored"
+    ]

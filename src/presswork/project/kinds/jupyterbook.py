@@ -10,6 +10,7 @@ reader reads them when it is installed.
 from __future__ import annotations
 
 import glob as globbing
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,8 @@ def _settings(config: dict[str, Any], folder: Path) -> dict[str, Any]:
     if isinstance(config.get("title"), str) and config["title"].strip():
         settings["title"] = config["title"].strip()
     author = config.get("author")
+    if isinstance(author, str):  # HTML is allowed there (a link to the author's site): its text is the name
+        author = re.sub(r"<[^>]*>", "", author)
     if isinstance(author, str) and author.strip():
         settings["authors"] = tuple(a.strip() for a in author.replace(" and ", ",").split(",") if a.strip())
     elif authors := names(author):

@@ -48,7 +48,7 @@ def read_notebook(
     valid notebook.
     """
     reporter = reporter if reporter is not None else Reporter()
-    notebook = open_notebook(text, path)
+    notebook = open_notebook(text, path, reporter)
     metadata = dict(notebook.get("metadata") or {})
     language = _language(metadata)
     front: dict[str, Any] = {}
