@@ -29,6 +29,8 @@ _LINK_TARGET = re.compile(r"\]\([^)]*\)|^\s*\[[^\]]+\]:.*$", re.M)
 _TAG = re.compile(r"<[^>]+>")
 #: A Quarto cross-reference (``@fig-x``): the reader sees its label ("Figure 3.1"), not its name.
 _XREF = re.compile(r"@(?:fig|tbl|sec|eq|lst)-[\w-]+")
+#: A code fence's opening line: its language names no word of the text.
+_FENCE = re.compile(r"^\s*(```+|~~~+).*$", re.M)
 _OPTION = re.compile(r"^\s*#\|.*$", re.M)
 _PICTURES = ("image/png", "image/jpeg", "image/svg+xml")
 
@@ -51,7 +53,7 @@ def notebook_words(path: Path) -> Counter[str]:
         if "remove-cell" in tags:
             continue
         if cell.get("cell_type") == "markdown":
-            source = _XREF.sub(" ", re.sub(r"\(attachment:[^)]*\)", "", source))
+            source = _FENCE.sub(" ", _XREF.sub(" ", re.sub(r"\(attachment:[^)]*\)", "", source)))
             words.update(_words(_TAG.sub(" ", _LINK_TARGET.sub("]", source))))
         elif cell.get("cell_type") == "code":
             if "remove-input" not in tags:
@@ -76,7 +78,7 @@ def _output_text(output: dict[str, Any]) -> str:
         tree = lxml_html.fromstring(html)
         for style in tree.xpath("//style"):
             style.drop_tree()
-        return str(tree.text_content())
+        return " ".join(tree.itertext())
     if "text/markdown" in data or "text/latex" in data or html:
         return ""  # read as Markdown or math: their words are the author's markup, not checked here
     return _ANSI.sub("", _text(data.get("text/plain")))
@@ -88,7 +90,7 @@ def epub_words(epub: Path) -> Counter[str]:
     with zipfile.ZipFile(epub) as z:
         for name in z.namelist():
             if name.endswith(".xhtml"):
-                words.update(_words(str(lxml_html.fromstring(z.read(name)).text_content())))
+                words.update(_words(" ".join(lxml_html.fromstring(z.read(name)).itertext())))  # cells apart
     return words
 
 

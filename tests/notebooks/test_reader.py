@@ -128,3 +128,18 @@ def test_keys_a_cell_may_not_have_are_dropped_with_a_warning() -> None:
     assert [str(w) for w in reporter.warnings] == [
         "m.ipynb:cell 1:1: warning: markdown cell has 'execution_count', 'outputs', which Jupyter ignores; ignored"
     ]
+
+
+def test_tables_side_by_side_keep_each_its_own_caption() -> None:
+    """Python Data Science Handbook's ``display`` class: several DataFrames, each under its name."""
+    frame = '<div><style scoped>.x {}</style><table class="dataframe"><thead><tr><th></th><th>{0}</th></tr></thead>'
+    frame += "<tbody><tr><th>0</th><td>{0} value</td></tr></tbody></table></div>"
+    html = "".join(
+        f'<div style="float: left"><p style="font-family:monospace">{name}</p>{frame.replace("{0}", name)}</div>'
+        for name in ("df3", "df4", "pd.merge(df3, df4)")
+    )
+    out = new_output("execute_result", {"text/html": html, "text/plain": "x"}, execution_count=1)
+    blocks = read_notebook(_notebook(new_code_cell("display()", outputs=[out])), "t.ipynb").blocks
+    tables = [b for b in blocks if isinstance(b, Table)]
+    assert [str(t.caption[0].text) for t in tables] == ["df3", "df4", "pd.merge(df3, df4)"]  # type: ignore[attr-defined]
+    assert [t.body[0][1] for t in tables][2][0].text == "pd.merge(df3, df4) value"  # type: ignore[attr-defined]

@@ -22,13 +22,13 @@ def html_tables(html: str) -> tuple[Table, ...] | None:
     tables = root.xpath(".//table")
     if not tables or any(t.xpath(".//table") for t in tables):
         return None
-    rest = root.text_content()
-    for table in tables:
-        rest = rest.replace(table.text_content(), "", 1)
-    if len(rest.split()) > 8:  # prose around the table: not a DataFrame, read it as HTML
-        return None
+    captions, rest = _texts_before(root)
+    if sum(len(c.split()) for c in captions) + len(rest.split()) > 8 * len(tables):
+        return None  # prose around the tables: not DataFrames, read it as HTML
+    if rest.strip():  # text after the last table (pandas' "5 rows x 3 columns") belongs to it
+        captions[-1] = f"{captions[-1]} {rest}"
     found = []
-    for n, table in enumerate(tables):
+    for table, caption in zip(tables, captions, strict=True):
         head = tuple(_row(tr) for tr in table.xpath("./thead/tr"))
         body = tuple(_row(tr) for tr in table.xpath("./tbody/tr | ./tr"))
         if not head and body:
@@ -36,16 +36,37 @@ def html_tables(html: str) -> tuple[Table, ...] | None:
         width = max((len(r) for r in (*head, *body)), default=0)
         if not width:
             continue
-        caption = rest.strip() if n == len(tables) - 1 else ""
+        caption = " ".join(caption.split())
         found.append(
             Table(
-                (Text(" ".join(caption.split())),) if caption else (),
+                (Text(caption),) if caption else (),
                 tuple("" for _ in range(width)),
                 tuple(_pad(r, width) for r in head),
                 tuple(_pad(r, width) for r in body),
             )
         )
     return tuple(found) or None
+
+
+def _texts_before(root: HtmlElement) -> tuple[list[str], str]:
+    """The text before each table of ``root`` (since the table before it), and the text after the last one."""
+    captions: list[str] = []
+    pending: list[str] = []
+
+    def visit(element: HtmlElement) -> None:
+        if not isinstance(element.tag, str):  # a comment: no text of the page
+            return
+        if element.tag == "table":
+            captions.append(" ".join(pending))
+            pending.clear()
+            return
+        pending.append(element.text or "")
+        for child in element:
+            visit(child)
+            pending.append(child.tail or "")
+
+    visit(root)
+    return captions, " ".join(pending)
 
 
 def _row(tr: HtmlElement) -> Row:
