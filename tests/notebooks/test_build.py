@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import zipfile
@@ -54,3 +55,16 @@ def test_a_notebook_file_alone_is_a_book(presswork, make_book) -> None:
     book = make_book({"alone.ipynb": nb})
     result = presswork("build", book / "alone.ipynb", "--format", "epub")
     assert result.status == 0, result.err
+
+
+def test_a_message_in_a_notebook_shows_the_line_of_its_cell(presswork, make_book) -> None:
+    cell = {
+        "cell_type": "markdown",
+        "metadata": {},
+        "source": "# Title\n\nSee the plot:\n\n![Plot](../../outside.png)\n",
+    }
+    nb = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 4})
+    book = make_book({"nb.ipynb": nb})
+    result = presswork("build", book, "--format", "epub")
+    assert "nb.ipynb:cell 1:5: " in result.err
+    assert "   5 | ![Plot](../../outside.png)" in result.err  # the cell's line, not the JSON file's fifth line
