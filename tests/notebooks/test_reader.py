@@ -59,7 +59,7 @@ def test_tags_and_quarto_options_choose_what_is_shown() -> None:
     codes = [n.code for n in iter_nodes(blocks) if isinstance(n, CodeBlock)]
     assert codes == ["printed", "b = 2", "d = 4", "printed", "f = 6"]
     hidden = next(b for b in blocks if isinstance(b, Div))
-    assert hidden.attr.classes == ("hide-input",)
+    assert hidden.attr.classes == ("details", "hide-input")  # folded in the e-book and site, printed, in the notes
 
 
 def test_language_comes_from_the_kernel() -> None:

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from presswork.core.diagnostics import Reporter
-from presswork.core.tree import Attr, Block, Blocks, CodeBlock, Div, Pos
+from presswork.core.tree import Attr, Block, Blocks, CodeBlock, Div, Paragraph, Pos, Span, Text
 from presswork.core.walk import walk
 from presswork.reading import DEFAULT_READER, SourceFile, available_readers, read_markdown
 from presswork.reading.frontmatter import split_front_matter
@@ -24,7 +24,7 @@ from presswork.reading.notebook.outputs import output_blocks
 __all__ = ["NOTEBOOK_SUFFIX", "markdown_reader_for", "read_notebook"]
 
 NOTEBOOK_SUFFIX = ".ipynb"
-#: The class of the Div around a ``hide-input`` cell's code: printed, folded in the HTML site.
+#: The class of the ``<details>`` Div around a ``hide-input`` cell's code: printed, folded in the e-book and the site.
 HIDDEN_INPUT_CLASS = "hide-input"
 #: Longest code or text output (in lines) kept on a slide: a longer one is in print and the e-book, and goes to
 #: the speaker notes of the deck (a ``no-slides`` div), so that slides show the notebook's prose and pictures.
@@ -94,8 +94,9 @@ def _code_cell(
     code = code.strip("\n")
     if options.show_input and code.strip():
         block: Block = CodeBlock(code, language, Attr(classes=("cell-input",)), pos=pos)
-        if options.hide_input:
-            block = Div(Attr(classes=(HIDDEN_INPUT_CLASS,)), (block,), pos=pos)
+        if options.hide_input:  # a <details>: folded in the e-book and the site, expanded in print, in the notes
+            summary = Paragraph((Span(Attr(classes=("summary",)), (Text("Code"),)),), pos=pos)
+            block = Div(Attr(classes=("details", HIDDEN_INPUT_CLASS)), (summary, block), pos=pos)
         blocks.append(_short_on_slides(block))
     if options.show_output:
 
@@ -110,7 +111,7 @@ def _code_cell(
 def _short_on_slides(block: Block) -> Block:
     """``block``, kept off the slides (in a ``no-slides`` div, whose text the deck puts in the notes) when it is
     code or a text output longer than :data:`MAX_SLIDE_LINES`."""
-    code = block.blocks[0] if isinstance(block, Div) and len(block.blocks) == 1 else block
+    code = block.blocks[-1] if isinstance(block, Div) and block.blocks else block
     if isinstance(code, CodeBlock) and code.code.count("\n") >= MAX_SLIDE_LINES:
         return Div(Attr(classes=("no-slides",)), (block,), pos=block.pos)
     return block
