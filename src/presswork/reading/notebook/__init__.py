@@ -15,13 +15,13 @@ from typing import Any
 from presswork.core.diagnostics import Reporter
 from presswork.core.tree import Attr, Block, Blocks, CodeBlock, Div, Paragraph, Pos, Span, Text
 from presswork.core.walk import walk
-from presswork.reading import DEFAULT_READER, SourceFile, available_readers, read_markdown
+from presswork.reading import DEFAULT_READER, SourceFile, read_markdown
 from presswork.reading.frontmatter import split_front_matter
 from presswork.reading.notebook.load import open_notebook
 from presswork.reading.notebook.options import cell_options
 from presswork.reading.notebook.outputs import output_blocks
 
-__all__ = ["NOTEBOOK_SUFFIX", "markdown_reader_for", "read_notebook"]
+__all__ = ["NOTEBOOK_SUFFIX", "read_notebook"]
 
 NOTEBOOK_SUFFIX = ".ipynb"
 #: The class of the ``<details>`` Div around a ``hide-input`` cell's code: printed, folded in the e-book and the site.
@@ -30,12 +30,6 @@ HIDDEN_INPUT_CLASS = "hide-input"
 #: the speaker notes of the deck (a ``no-slides`` div), so that slides show the notebook's prose and pictures.
 MAX_SLIDE_LINES = 10
 _ATTACHMENT = re.compile(r"attachment:([^\s)\"'>]+)")
-
-
-def markdown_reader_for(markdown: str, prefer: str = "") -> str:
-    """The Markdown reader for cells: ``prefer`` (``myst`` for Jupyter Book projects) when it is installed,
-    else ``markdown`` (the book's reader)."""
-    return prefer if prefer and prefer in available_readers() else markdown
 
 
 def read_notebook(
