@@ -32,6 +32,7 @@ def test_the_sample_notebook_reads_into_code_table_figure_and_outputs() -> None:
     assert isinstance(blocks[0], Heading)
     tables = [b for b in blocks if isinstance(b, Table)]
     assert len(tables) == 1 and len(tables[0].body) == 4  # the DataFrame, as a real table
+    assert tables[0].alignments == ("right", "", "right", "right")  # numbers right, as pandas shows them
     figure = next(b for b in blocks if isinstance(b, Figure))
     assert figure.attr.id == "fig-accuracy" and figure.image.src.startswith("data:image/png;base64,")
     assert "accuracy" in str(figure.caption)

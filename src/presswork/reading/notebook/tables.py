@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 from lxml.html import HtmlElement
 
@@ -37,12 +39,13 @@ def html_tables(html: str) -> tuple[Table, ...] | None:
         if not width:
             continue
         caption = " ".join(caption.split())
+        body = tuple(_pad(r, width) for r in body)
         found.append(
             Table(
                 (Text(caption),) if caption else (),
-                tuple("" for _ in range(width)),
+                tuple("right" if _numeric(body, column) else "" for column in range(width)),
                 tuple(_pad(r, width) for r in head),
-                tuple(_pad(r, width) for r in body),
+                body,
             )
         )
     return tuple(found) or None
@@ -78,6 +81,16 @@ def _row(tr: HtmlElement) -> Row:
         span = cell.get("colspan", "1")
         cells.extend(() for _ in range(min(int(span) if span.isdigit() else 1, 50) - 1))
     return tuple(cells)
+
+
+_NUMBER = re.compile(r"[-+]?(\d[\d,_]*\.?\d*|\.\d+)([eE][-+]?\d+)?%?|NaN|nan|None|NaT|<NA>|inf|-inf")
+
+
+def _numeric(body: tuple[Row, ...], column: int) -> bool:
+    """Whether every filled cell of ``column`` is a number (or a missing value): pandas aligns those right."""
+    texts = ["".join(t.text for t in row[column] if isinstance(t, Text)) for row in body]
+    filled = [t for t in texts if t]
+    return bool(filled) and all(_NUMBER.fullmatch(t) for t in filled)
 
 
 def _pad(row: Row, width: int) -> Row:
