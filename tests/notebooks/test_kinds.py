@@ -130,3 +130,18 @@ def test_a_jupyter_book_builds_with_its_notebooks(presswork, tmp_path: Path) -> 
     result = presswork("build", root, "--format", "epub")
     assert result.status == 0, result.err
     assert "Jupyter Book" in result.out + result.err
+
+
+def test_myst_image_targets_that_name_no_file_warn_and_the_book_builds(presswork, tmp_path: Path) -> None:
+    """jupyter-book's own docs: ``![](xref:guide#subfigure)`` and ``![](#label)`` (MyST embeds) stopped the build."""
+    root = _write(
+        tmp_path,
+        {
+            "myst.yml": "version: 1\nproject:\n  title: G\n  toc:\n    - file: index.md\n",
+            "index.md": "# I\n\nSee:\n\n![A figure](xref:guide#subfigure)\n\n![](#lookout)\n",
+        },
+    )
+    result = presswork("build", root, "--format", "epub")
+    assert result.status == 0, result.err
+    assert "index.md:5: warning: image 'xref:guide#subfigure': xref: URLs name no file" in result.err
+    assert "index.md:7: warning: image '#lookout' names a place, not a picture file" in result.err
