@@ -6,8 +6,9 @@ For each book (a folder of CORPUS, optionally a subfolder of it such as ``docs``
 exit status and time of ``presswork build`` (PDF, EPUB and deck), words the audit lost, EPUBCheck
 errors and warnings, whether the PDF's page labels rise strictly through the body (arabic folios),
 how many top-level contents entries there are and how many distinct pages they name, the depth of
-the EPUB's nav against the depth of the book's own table of contents (SUMMARY.md, mkdocs.yml ``nav``
-or _quarto.yml ``chapters``), and the warnings by kind. Needs the test extra (pypdf, epubcheck) and Java.
+the EPUB's nav against the depth of the book's own table of contents (SUMMARY.md, mkdocs.yml ``nav``,
+_quarto.yml ``chapters``, _toc.yml or myst.yml ``toc``), and the warnings by kind. Needs the test extra
+(pypdf, epubcheck) and Java.
 """
 
 from __future__ import annotations
@@ -154,6 +155,32 @@ def toc_depth(book: Path) -> int | None:
             return 1
 
         return depth(nav) if nav else None
+    if (book / "_toc.yml").is_file():  # Jupyter Book 1: parts, chapters, nested sections
+        toc = _yaml(book / "_toc.yml") or {}
+
+        def toc_levels(items: Any) -> int:
+            if not isinstance(items, list):
+                return 0
+            return max(
+                (1 + max(toc_levels(i.get(k)) for k in ("sections", "chapters")) for i in items if isinstance(i, dict)),
+                default=0,
+            )
+
+        parts = toc.get("parts") or []
+        if parts:
+            return 1 + max(
+                (toc_levels(p.get("chapters") or p.get("sections")) for p in parts if isinstance(p, dict)), default=0
+            )
+        return toc_levels(toc.get("chapters") or toc.get("sections")) or 1
+    if (book / "myst.yml").is_file():  # mystmd: project.toc with children
+        toc = ((_yaml(book / "myst.yml") or {}).get("project") or {}).get("toc")
+
+        def children(items: Any) -> int:
+            if not isinstance(items, list):
+                return 0
+            return max((1 + children(i.get("children")) for i in items if isinstance(i, dict)), default=0)
+
+        return children(toc) or None
     if (book / "_quarto.yml").is_file():
         chapters = ((_yaml(book / "_quarto.yml") or {}).get("book") or {}).get("chapters") or []
         return 2 if any(isinstance(c, dict) and "part" in c for c in chapters) else 1

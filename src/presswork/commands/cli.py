@@ -181,6 +181,7 @@ def _parser() -> argparse.ArgumentParser:
     n = add("new", "start a new book in DIR: configuration, example chapters, .gitignore")
     n.add_argument("folder", metavar="DIR", help="folder for the book (must not exist or be empty)")
     n.add_argument("--title", help="the book's title (default: made from the folder name)")
+    n.add_argument("--notebook", action="store_true", help="add a chapter that is a Jupyter notebook with its outputs")
 
     add("formats", "list the installed exporters")
     add("themes", "list the built-in themes")
@@ -321,7 +322,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.command == "new":
         from presswork.commands.new import new_project
 
-        written = new_project(Path(args.folder), args.title)
+        written = new_project(Path(args.folder), args.title, notebook=args.notebook)
         _say(
             out,
             f"created {args.folder} ({_plural(len(written), 'file')}); build it with: presswork build {args.folder}",

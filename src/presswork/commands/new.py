@@ -43,9 +43,10 @@ def _copy(source: Traversable, target: Path, title: str, written: list[Path]) ->
             written.append(dest)
 
 
-def new_project(folder: Path, title: str | None = None) -> list[Path]:
+def new_project(folder: Path, title: str | None = None, notebook: bool = False) -> list[Path]:
     """Write a new book into ``folder`` (created; it must not exist or be empty) and return the
-    files written. The title defaults to one made from the folder's name."""
+    files written. The title defaults to one made from the folder's name; ``notebook`` adds a chapter
+    that is a Jupyter notebook (``scaffold/_notebook/``)."""
     folder = Path(folder)
     if folder.exists():
         if not folder.is_dir():
@@ -57,5 +58,23 @@ def new_project(folder: Path, title: str | None = None) -> list[Path]:
     except OSError as exc:
         raise UsageError(f"{folder}: cannot create the folder: {exc.strerror or exc}") from None
     written: list[Path] = []
-    _copy(files("presswork").joinpath("scaffold"), folder, title or title_from_folder(folder.resolve()), written)
+    scaffold = files("presswork").joinpath("scaffold")
+    title = title or title_from_folder(folder.resolve())
+    _copy(scaffold, folder, title, written)
+    if notebook:
+        _copy_into(scaffold.joinpath("_notebook"), folder, title, written)
     return written
+
+
+def _copy_into(source: Traversable, target: Path, title: str, written: list[Path]) -> None:
+    """Copy the tree ``source`` into the existing folder ``target``, into its existing sub-folders too."""
+    for item in sorted(source.iterdir(), key=lambda t: t.name):
+        dest = target / item.name
+        if item.is_dir() and dest.is_dir():
+            _copy_into(item, dest, title, written)
+        elif item.is_dir():
+            dest.mkdir()
+            _copy(item, dest, title, written)
+        else:
+            dest.write_bytes(item.read_bytes())
+            written.append(dest)

@@ -82,9 +82,9 @@ class Reporter:
         return sorted(self.warnings, key=warning_order)
 
 
-def warning_order(w: Warning_) -> tuple[str, int]:
-    """Sort key of a warning: its file, then its line."""
-    return (w.pos.file, w.pos.line) if w.pos else ("", 0)
+def warning_order(w: Warning_) -> tuple[str, int, int]:
+    """Sort key of a warning: its file, then its notebook cell, then its line."""
+    return (w.pos.file, w.pos.cell, w.pos.line) if w.pos else ("", 0, 0)
 
 
 class StrictError(PressworkError):

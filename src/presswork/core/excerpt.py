@@ -28,6 +28,8 @@ def source_excerpt(root: Path, pos: Pos | None, column: int = 0, message: str = 
     except (OSError, PressworkError):
         return []
     text = data.decode(text_encoding(data), "replace").removeprefix("\ufeff")
+    if pos.cell:  # a notebook: the line is a line of that cell's source
+        text = _cell_source(text, pos.cell)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # as the reader numbers lines
     if lines[-1] == "":
         lines.pop()  # the end of the last line is not one more line
@@ -70,3 +72,14 @@ def _quoted_on_line(message: str, line: str) -> tuple[int, int]:
         if found >= 0:
             return found + 1, len(quoted)
     return 0, 1
+
+
+def _cell_source(text: str, cell: int) -> str:
+    """The source of the 1-based ``cell`` of the notebook ``text`` ("" when it is not one)."""
+    import json
+
+    try:
+        source = json.loads(text)["cells"][cell - 1]["source"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return ""
+    return "".join(source) if isinstance(source, list) else str(source)

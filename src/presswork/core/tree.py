@@ -20,13 +20,16 @@ FORMAT_VERSION = "1.5"  # 1.1: Chapter.part, Chapter.appendix; 1.2: CrossRef, Ci
 
 @dataclass(frozen=True)
 class Pos:
-    """Where a block came from: a project-relative file path and a 1-based line (0 = unknown)."""
+    """Where a block came from: a project-relative file path and a 1-based line (0 = unknown);
+    in a notebook, ``cell`` is the 1-based cell and ``line`` a line of that cell (0 = not a notebook)."""
 
     file: str
     line: int = 0
+    cell: int = 0
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}" if self.line else self.file
+        where = f"{self.file}:cell {self.cell}" if self.cell else self.file
+        return f"{where}:{self.line}" if self.line else where
 
 
 @dataclass(frozen=True)
@@ -594,7 +597,7 @@ def _encode(value: Any) -> Any:
         out: dict[str, Any] = {"t": value.tag, **body}
         pos = getattr(value, "pos", None)
         if pos is not None:
-            out["pos"] = [pos.file, pos.line]
+            out["pos"] = [pos.file, pos.line, pos.cell] if pos.cell else [pos.file, pos.line]
         return out
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {
@@ -624,7 +627,7 @@ def _decode(value: Any) -> Any:
         if cls is Attr:
             kwargs["kv"] = tuple(tuple(p) for p in kwargs.get("kv", ()))
         if "pos" in value:
-            kwargs["pos"] = Pos(value["pos"][0], value["pos"][1])
+            kwargs["pos"] = Pos(*value["pos"][:3])
         return cls(**kwargs)
     return value
 

@@ -17,6 +17,8 @@ from presswork.core.tree import Pos
 from presswork.project.kinds import BookProject, detect
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+#: Chapter files a folder of chapters may hold: Markdown, and Jupyter notebooks (read with their stored outputs).
+CHAPTER_SUFFIXES = (*MARKDOWN_SUFFIXES, ".ipynb")
 
 
 @dataclass
@@ -48,13 +50,13 @@ def _natural_key(path: Path) -> list[Any]:
 
 
 def _markdown_files(folder: Path) -> list[Path]:
-    """The chapter files of a folder: its Markdown files in natural order (README.md, hidden
+    """The chapter files of a folder: its Markdown files and notebooks in natural order (README.md, hidden
     and ``_`` files left out)."""
     return sorted(
         (
             p
             for p in folder.iterdir()
-            if p.suffix.lower() in MARKDOWN_SUFFIXES
+            if p.suffix.lower() in CHAPTER_SUFFIXES
             and p.is_file()
             and not p.name.startswith((".", "_"))
             and p.name.lower() != "readme.md"
@@ -82,8 +84,8 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
     if not source.exists():
         raise UsageError(f"{source}: no such file or folder")
     single = source.is_file()
-    if single and source.suffix.lower() not in MARKDOWN_SUFFIXES:
-        raise UsageError(f"{source}: not a Markdown file (expected .md)")
+    if single and source.suffix.lower() not in CHAPTER_SUFFIXES:
+        raise UsageError(f"{source}: not a Markdown file (expected .md) or a notebook (.ipynb)")
     start = (source.parent if single else source).resolve()
     file, table = discover_config(start)
     root = file.parent if file else start
@@ -149,7 +151,18 @@ def _may_be_book(folder: Path) -> bool:
     """Whether ``folder`` holds the project file of another tool (cheap test before parsing it)."""
     return any(
         (folder / n).is_file()
-        for n in ("book.toml", "book.json", "mkdocs.yml", "mkdocs.yaml", "_quarto.yml", "_quarto.yaml")
+        for n in (
+            "book.toml",
+            "book.json",
+            "mkdocs.yml",
+            "mkdocs.yaml",
+            "_quarto.yml",
+            "_quarto.yaml",
+            "_toc.yml",
+            "_toc.yaml",
+            "myst.yml",
+            "myst.yaml",
+        )
     )
 
 

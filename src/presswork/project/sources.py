@@ -19,8 +19,12 @@ from presswork.reading.cache import read_cached
 from presswork.reading.cells import quarto_cells
 from presswork.reading.hidelines import hide_code_lines
 from presswork.reading.includes import Expanded, expand, has_includes
+from presswork.reading.notebook import NOTEBOOK_SUFFIX, read_notebook
 from presswork.reading.snippets import expand_snippets, has_snippets
 from presswork.reading.variables import autodoc_directives, gitbook_tags, substitute
+
+#: A notebook may be this many times ``max_file_bytes``: its pictures are stored inside it, as base64 text.
+NOTEBOOK_BYTES_FACTOR = 10
 
 
 def read_sources(
@@ -46,6 +50,12 @@ def read_sources(
     missing = {e.path: e.title for e in project.book.entries if e.missing} if project.book else {}
     for path in project.files:
         rel = path.relative_to(project.root).as_posix()
+        if path.suffix.lower() == NOTEBOOK_SUFFIX and not (path in missing and not path.exists()):
+            text = _read_text(path, rel, project, config.max_file_bytes * NOTEBOOK_BYTES_FACTOR)
+            source = read_notebook(text, rel, reporter, config.max_nesting, config.markdown)
+            if _kept(source, rel, reporter, drafts or config.drafts):
+                sources.append(source)
+            continue
         if path in missing and not path.exists():
             text = f"# {missing[path] or path.stem}\n"
         else:
@@ -99,11 +109,17 @@ def read_sources(
             source = _relocate(source, expanded, reporter, since)
             if expanded.title and not source.front_matter.get("title"):
                 source = dataclasses.replace(source, front_matter={**source.front_matter, "title": expanded.title})
-        if source.front_matter.get("draft") is True and not (drafts or config.drafts):
-            reporter.warn("draft left out (build with --drafts to include it)", Pos(rel), "draft")
-            continue
-        sources.append(source)
+        if _kept(source, rel, reporter, drafts or config.drafts):
+            sources.append(source)
     return sources
+
+
+def _kept(source: SourceFile, rel: str, reporter: Reporter, drafts: bool) -> bool:
+    """Whether ``source`` is part of the build: a draft is left out, with a warning, unless ``drafts``."""
+    if source.front_matter.get("draft") is True and not drafts:
+        reporter.warn("draft left out (build with --drafts to include it)", Pos(rel), "draft")
+        return False
+    return True
 
 
 def _read_text(path: Path, rel: str, project: Project, max_bytes: int) -> str:

@@ -39,6 +39,20 @@ def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter,
                 f"remote image {node.src!r} not fetched (allow_remote is off); its alt text is shown", pos, "remote"
             )
             return Span(Attr(classes=("image-alt",)), (Text(node.alt or node.src),))
+        if node.src.startswith("#"):  # MyST's embed of a labelled block (``![](#label)``): no file
+            reporter.warn(
+                f"image {node.src!r} names a place, not a picture file; a box with its name stands in its place",
+                pos,
+                "image",
+            )
+            return missing_image_box(node)
+        if scheme := _foreign_scheme(node.src):  # MyST's xref:, doi:...: names no file; file: stays an error
+            reporter.warn(
+                f"image {node.src!r}: {scheme}: URLs name no file; a box with its name stands in its place",
+                pos,
+                "image",
+            )
+            return missing_image_box(node)
         if is_data_uri(node.src):  # a small image written inline: checked like a file, kept as written
             gate.image_size(gate.read_bytes(node.src, source, pos), describe(node.src), pos)
             if not node.alt:
@@ -90,6 +104,15 @@ def _image_ref(gate: AssetGate, src: str, source: str, site_root: str, pos: Pos 
 
 #: The class of the box that stands in for an image file that does not exist.
 MISSING_IMAGE_CLASS = "image-missing"
+
+
+def _foreign_scheme(src: str) -> str:
+    """The URL scheme of an image that is neither a file, a remote URL nor a ``data:`` URL (``xref``), else ""."""
+    scheme, colon, _ = src.partition(":")
+    scheme = scheme.lower()
+    if not colon or len(scheme) < 2 or not scheme.isalpha() or scheme in ("file", "data", "http", "https", "ftp"):
+        return ""
+    return scheme
 
 
 def missing_image_box(image: Image, why: str = "missing") -> Span:

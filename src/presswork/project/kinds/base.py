@@ -31,7 +31,7 @@ class Entry:
 class BookProject:
     """What a project file of another tool says about a book."""
 
-    kind: str  #: "mdbook", "honkit", "mkdocs" or "quarto".
+    kind: str  #: "mdbook", "honkit", "mkdocs", "quarto", "jupyterbook" or "mystmd".
     file: Path  #: The project file (book.toml, book.json, SUMMARY.md, mkdocs.yml, _quarto.yml).
     content: Path  #: The folder of the chapter files.
     settings: dict[str, Any] = field(default_factory=dict)  #: presswork configuration keys it supplies.
@@ -48,7 +48,14 @@ class BookProject:
     @property
     def name(self) -> str:
         """The tool's name for messages ("mdBook")."""
-        return {"mdbook": "mdBook", "honkit": "GitBook/HonKit", "mkdocs": "MkDocs", "quarto": "Quarto"}[self.kind]
+        return {
+            "mdbook": "mdBook",
+            "honkit": "GitBook/HonKit",
+            "mkdocs": "MkDocs",
+            "quarto": "Quarto",
+            "jupyterbook": "Jupyter Book",
+            "mystmd": "MyST (Jupyter Book 2)",
+        }[self.kind]
 
 
 def read_project_file(file: Path, folder: Path, display: str) -> str:

@@ -84,8 +84,10 @@ def _add(
             continue
         if not path.is_file():
             raise PressworkError(f"chapter file {item!r} listed in the book does not exist", where())
-        if path.suffix.lower() not in (".md", ".qmd", ".markdown", ".rmd"):  # R Markdown: Markdown with knitr cells
-            project.notes.append((display, 0, f"chapter {item!r} is not Markdown (.md/.qmd/.Rmd); left out"))
+        if path.suffix.lower() not in (".md", ".qmd", ".markdown", ".rmd", ".ipynb"):  # .Rmd: Markdown + knitr cells
+            project.notes.append(
+                (display, 0, f"chapter {item!r} is not Markdown (.md/.qmd/.Rmd) or a notebook; left out")
+            )
             continue
         seen.add(path)
         project.entries.append(Entry(path, "", part, appendix))
