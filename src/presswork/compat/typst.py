@@ -32,7 +32,10 @@ def _typst() -> Any:
 
 
 def _error(exc: Exception) -> OutputFailed:
-    text = " ".join(str(exc).split())
+    """The error of a failed compile: Typst's message with the place in the source it names."""
+    diagnostic = str(getattr(exc, "diagnostic", "") or exc)
+    lines = [line.strip() for line in diagnostic.splitlines() if line.strip() and set(line.strip()) - set("│┌─^ ")]
+    text = " ".join(lines[:4])
     return OutputFailed(f"the Typst engine could not compile the book: {text[:600]}")
 
 

@@ -8,13 +8,14 @@ real page numbers -> the PDF (tagged, page labels from the page numbering).
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from presswork.compat.typst import TypstBook
 from presswork.core import files
-from presswork.core.diagnostics import PressworkError
+from presswork.core.diagnostics import OutputFailed, PressworkError
 from presswork.core.tree import Document, Pos
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.breaking import chapter_breaks
@@ -23,7 +24,7 @@ from presswork.exporters.common.cover import CoverText, svg_for_page
 from presswork.exporters.common.visibility import HIDDEN_CLASSES
 from presswork.exporters.pdf.options import PdfOptions
 from presswork.exporters.pdf.typst.assets import RootFolder
-from presswork.exporters.pdf.typst.book import book_source, element_ids
+from presswork.exporters.pdf.typst.book import book_source
 from presswork.exporters.pdf.typst.context import WriterContext
 from presswork.exporters.pdf.typst.unsupported import warn_unsupported
 from presswork.transforms.indexing import has_index, with_index, without_index
@@ -41,7 +42,7 @@ def _cover(doc: Document, ctx: BuildContext[PdfOptions], root: RootFolder, width
         return None  # a print interior has no cover: it is printed separately
     if meta.cover:
         try:
-            return root.image(meta.cover, Pos(meta.cover))
+            return root.image(meta.cover, Pos(meta.cover))[0]
         except PressworkError as exc:
             ctx.reporter.warn(f"cover not used: {exc.message}", exc.pos or Pos(meta.cover), "asset")
             return None
@@ -84,7 +85,8 @@ def write_typst_pdf(doc: Document, ctx: BuildContext[PdfOptions], target: Path) 
             writer_ctx = WriterContext(
                 reporter=ctx.reporter,
                 root=root,
-                anchors=element_ids(book),
+                measure_pt=geo.measure / 25.4 * 72,
+                max_image_pt=geo.text_height * 0.62 / 25.4 * 72,
                 code_style=opts.code_style,
                 page_refs=opts.page_refs,
                 link_footnotes=opts.link_footnotes,
@@ -109,14 +111,27 @@ def write_typst_pdf(doc: Document, ctx: BuildContext[PdfOptions], target: Path) 
         main = source(book)
         compiled = TypstBook(main, folder, font_paths=())
         standards = {"pdf/ua-1": ("ua-1",), "pdf/a-3u": ("a-3u",)}.get(opts.pdf_variant, ())
-        pdf = compiled.pdf(ctx.build_time if ctx.reproducible else None, standards)
-        if has_index(base):
-            folios = mark_folios(compiled)
-            source(with_index(base, ctx.config.index_title, folios, hidden))
+        try:
             pdf = compiled.pdf(ctx.build_time if ctx.reproducible else None, standards)
+            if has_index(base):
+                folios = mark_folios(compiled)
+                source(with_index(base, ctx.config.index_title, folios, hidden))
+                pdf = compiled.pdf(ctx.build_time if ctx.reproducible else None, standards)
+        except OutputFailed as exc:
+            kept = keep_failed_source(folder, ctx.gate.root)
+            raise OutputFailed(f"{exc.message} (the generated source is kept in {kept})") from None
         files.write_into(target, pdf, files.real_root(target.parent), durable=False)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def keep_failed_source(folder: Path, project: Path) -> str:
+    """Keep the compile folder whose source did not compile (``.presswork-cache/typst/last-failed/``),
+    for a theme author to read; the path of its main file relative to the project."""
+    kept = folder.parent / "last-failed"
+    shutil.rmtree(kept, ignore_errors=True)
+    os.replace(folder, kept)
+    return (kept / "book.typ").relative_to(files.real_root(project)).as_posix()
 
 
 def mark_folios(compiled: TypstBook) -> dict[str, str]:

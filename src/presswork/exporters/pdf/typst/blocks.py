@@ -47,10 +47,21 @@ class BlockWriter(InlineWriter):
     heading_shift = 0
     #: How deep in containers (lists, quotes, callouts, footnotes) the writer is: 0 at a chapter's top level.
     depth = 0
-    _labelled: set[str]
+    #: Listings written so far (each gets its own number, for its line labels).
+    listings = 0
+    #: The index of the top-level block being written in its chapter.
+    block_index = 0
 
     def blocks(self, nodes: Blocks) -> str:
         return "".join(self.block(b) for b in nodes)
+
+    def chapter_blocks(self, nodes: Blocks) -> str:
+        """A chapter's top-level blocks."""
+        out = []
+        for i, node in enumerate(nodes):
+            self.block_index = i
+            out.append(self.block(node))
+        return "".join(out)
 
     def nested(self, nodes: Blocks) -> str:
         """Blocks inside a container (list item, quote, callout)."""
@@ -73,11 +84,9 @@ class BlockWriter(InlineWriter):
 
     def labelled(self, anchor: str) -> str:
         """A label for ``anchor``, once per book (a repeated id is linked to its first place)."""
-        if not hasattr(self, "_labelled"):
-            self._labelled = set()
-        if not anchor or anchor in self._labelled:
+        if not anchor or anchor in self.ctx.labelled:
             return ""
-        self._labelled.add(anchor)
+        self.ctx.labelled.add(anchor)
         return " " + label(anchor)
 
     def b_Heading(self, node: Heading) -> str:
@@ -112,7 +121,9 @@ class BlockWriter(InlineWriter):
         lines = highlighted(node.code, node.language, self.ctx.code_style)
         caption = self.content(node.caption) if node.caption else "none"
         number = string(node.label) if node.label else "none"
-        return f"#pw-listing({lines}, caption: {caption}, number: {number}){self.labelled(node.attr.id)}"
+        self.listings += 1
+        listing = f"#pw-listing({lines}, caption: {caption}, number: {number}, id: {self.listings})"
+        return listing + self.labelled(node.attr.id)
 
     def b_BlockQuote(self, node: BlockQuote) -> str:
         return f"#pw-quote[{self.nested(node.blocks)}]"
@@ -129,7 +140,7 @@ class BlockWriter(InlineWriter):
             image = f"[{image}]"
         caption = self.content(node.caption) if node.caption else "none"
         number = string(node.label) if node.label else "none"
-        floats = "true" if self.depth == 0 else "false"
+        floats = "none" if self.depth else ("bottom" if self.block_index < 4 else "auto")
         return (
             f"#pw-figure({image}, caption: {caption}, number: {number}, float: {floats}){self.labelled(node.attr.id)}"
         )

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from presswork.core.tree import Chapter, Document, Heading, plain_text
-from presswork.core.walk import iter_nodes
+from presswork.core.tree import Chapter, Document, plain_text
 from presswork.exporters.common.contents import part_openings
 from presswork.exporters.pdf.layout import PageGeometry
 from presswork.exporters.pdf.typst.blocks import BlockWriter
-from presswork.exporters.pdf.typst.context import WriterContext
+from presswork.exporters.pdf.typst.context import WriterContext, settle_links
 from presswork.exporters.pdf.typst.markup import string
 
-__all__ = ["BookPage", "book_source", "element_ids"]
+__all__ = ["BookPage", "book_source"]
 
 #: Typst paper names of the page sizes (others are given by width and height).
 _PAPER = {"A4": "a4", "Letter": "us-letter", "A5": "a5"}
@@ -47,22 +46,11 @@ class BookPage:
         self.copyright = lines
 
 
-def element_ids(doc: Document) -> frozenset[str]:
-    """Every element id of the book (chapter ids too): the targets a link may name."""
-    ids = {ch.id for ch in doc.chapters}
-    for ch in doc.chapters:
-        for node in iter_nodes(ch.blocks):
-            attr = getattr(node, "attr", None)
-            if attr is not None and attr.id:
-                ids.add(attr.id)
-    return frozenset(ids)
-
-
 def _none_or(value: str) -> str:
     return string(value) if value else "none"
 
 
-def _front(page: BookPage, cover: str | None, toc_depth: int, contents_title: str) -> list[str]:
+def _front(page: BookPage, cover: str | None, toc_depth: int, contents_title: str, two_sided: bool) -> list[str]:
     out = ['#set page(numbering: "i")']
     if cover:
         out.append(f"#pw-cover({string(cover)})")
@@ -74,7 +62,7 @@ def _front(page: BookPage, cover: str | None, toc_depth: int, contents_title: st
     out.append("#pw-copyright[" + "".join(f"#block({string(line)})\n" for line in page.copyright) + "]")
     out.append(f"#pw-contents({string(contents_title)}, {toc_depth})")
     out.append('#set page(numbering: "1")')
-    out.append("#pw-main-matter()")
+    out.append(f"#pw-main-matter(to-odd: {'true' if two_sided else 'false'})")
     return out
 
 
@@ -89,7 +77,7 @@ def _chapter(writer: BlockWriter, ch: Chapter, opens: bool, to_odd: bool, per_ch
         f"level: {min(6, ch.depth)}, footnotes-reset: {'true' if per_chapter_notes else 'false'}"
     )
     head = f"#pw-chapter({args}){writer.labelled(ch.id)}\n\n"
-    return head + writer.blocks(ch.blocks)
+    return head + writer.chapter_blocks(ch.blocks)
 
 
 def book_source(
@@ -112,25 +100,17 @@ def book_source(
     setup = (
         f"#show: pw-book.with(title: {string(doc.meta.title)}, lang: {string(doc.meta.language or 'en')}, {paper}, "
         f"top: {geo.top}mm, bottom: {geo.bottom}mm, inner: {geo.inner}mm, outer: {geo.outer}mm, "
-        f"size: {geo.body_pt}pt, text-height: {geo.text_height}mm, two-sided: {'true' if two_sided else 'false'})"
+        f"size: {geo.body_pt}pt, two-sided: {'true' if two_sided else 'false'})"
     )
     out = [f"#import {string(template)}: *", setup]
-    out += _front(BookPage(doc, build_date), cover, toc_depth, contents_title)
+    out += _front(BookPage(doc, build_date), cover, toc_depth, contents_title, two_sided)
     writer = BlockWriter(ctx)
     parts = part_openings(doc)
     number = 0
     for ch, opens_page, part in zip(doc.chapters, opens, parts, strict=True):
         if part:
             number += 1
-            out.append(f"#pw-part({string(f'Part {number}')}, {string(part)})")
+            to_odd = "true" if two_sided else "false"
+            out.append(f"#pw-part({string(f'Part {number}')}, {string(part)}, to-odd: {to_odd})")
         out.append(_chapter(writer, ch, opens_page, two_sided, per_chapter_notes))
-    return "\n".join(out) + "\n"
-
-
-def outline_titles(doc: Document) -> list[str]:
-    """The plain titles of the chapters and their sections, in order (what the PDF outline should hold)."""
-    titles = []
-    for ch in doc.chapters:
-        titles.append(plain_text(ch.title))
-        titles += [plain_text(h.children) for h in iter_nodes(ch.blocks) if isinstance(h, Heading) and h.level <= 3]
-    return titles
+    return settle_links("\n".join(out) + "\n", ctx)

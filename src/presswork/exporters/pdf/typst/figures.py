@@ -12,24 +12,38 @@ from presswork.exporters.pdf.typst.markup import string, text
 __all__ = ["image_markup"]
 
 
-def _size(node: Image) -> str:
-    """Typst ``width:``/``height:`` arguments from the author's size in px or %."""
-    args = []
+def _size(node: Image, natural: tuple[float, float], measure: float, max_height: float, inline: bool) -> str:
+    """Typst ``width:``/``height:`` arguments: the author's size in px or % of the text width, else the
+    natural size; never wider than the text, a figure never taller than ``max_height`` (points)."""
+    width, height = natural
+    asked = {}
     for key in ("width", "height"):
         value = (node.attr.get(key) or "").strip().lower()
         if m := re.fullmatch(r"(\d+(?:\.\d+)?)\s*(px|%)?", value):
             number = float(m.group(1))
-            args.append(f"{key}: {min(number, 100):g}%" if m.group(2) == "%" else f"{key}: {number * 0.75:g}pt")
-    return "".join(f", {a}" for a in args)
+            asked[key] = min(number, 100) / 100 * measure if m.group(2) == "%" else number * 0.75
+    if "width" in asked and "height" in asked:
+        width, height = asked["width"], asked["height"]
+    elif "width" in asked:
+        width, height = asked["width"], (height * asked["width"] / width if width else 0)
+    elif "height" in asked:
+        width, height = (width * asked["height"] / height if height else 0), asked["height"]
+    elif inline:
+        return ""
+    if not width or not height:
+        return ", width: 100%" if not inline and not asked else ""
+    scale = min(1.0, measure / width, (max_height / height) if not inline else 1.0)
+    return f", width: {width * scale:.1f}pt"
 
 
 def image_markup(node: Image, ctx: WriterContext, inline: bool) -> str:
     """An image: a figure image fills at most the text width; an inline one sits in the line."""
     try:
-        path = ctx.root.image(node.src, ctx.pos)
+        path, natural = ctx.root.image(node.src, ctx.pos)
     except PressworkError as exc:
         ctx.reporter.warn(f"image not included: {exc.message}", exc.pos or ctx.pos, "asset")
         return text(f"[{node.alt or node.src}]")
     alt = f", alt: {string(node.alt)}" if node.alt else ""
-    call = f"pw-image({string(path)}{_size(node)}{alt}, inline: {'true' if inline else 'false'})"
+    size = _size(node, natural, ctx.measure_pt, ctx.max_image_pt, inline)
+    call = f"pw-image({string(path)}{size}{alt}, inline: {'true' if inline else 'false'})"
     return f"#{call};" if inline else call

@@ -30,7 +30,7 @@ from presswork.exporters.common.mathrender import MathError
 from presswork.exporters.pdf.typst.code import inline_code
 from presswork.exporters.pdf.typst.context import WriterContext
 from presswork.exporters.pdf.typst.figures import image_markup
-from presswork.exporters.pdf.typst.markup import label_ref, string, text
+from presswork.exporters.pdf.typst.markup import string, text
 from presswork.exporters.pdf.typst.mathsvg import math_image
 
 __all__ = ["InlineWriter"]
@@ -102,10 +102,7 @@ class InlineWriter:
         inner = self.content(node.children)
         url = node.url
         if url.startswith("#"):
-            anchor = url[1:]
-            if anchor in self.ctx.anchors:
-                return f"#link({label_ref(anchor)}){inner};"
-            return inner[1:-1]
+            return f"#{self.ctx.link_to(url[1:])}{inner};"
         if url_scheme(url) not in LINK_SCHEMES:
             self.ctx.warn(f"link {url!r} dropped: only http(s), mailto and internal links are kept", "link")
             return inner[1:-1]
@@ -116,7 +113,7 @@ class InlineWriter:
         return link
 
     def i_Image(self, node: Image) -> str:
-        return image_markup(node, self.ctx, inline=True)
+        return image_markup(node, self.ctx, inline=True) + self.labelled(node.attr.id)
 
     def i_Math(self, node: Math) -> str:
         try:
@@ -138,12 +135,9 @@ class InlineWriter:
         return inner
 
     def i_CrossRef(self, node: CrossRef) -> str:
-        inner = self.content(node.children)
-        if node.target not in self.ctx.anchors:
-            return inner[1:-1]
-        out = f"#link({label_ref(node.target)}){inner};"
+        out = f"#{self.ctx.link_to(node.target)}{self.content(node.children)};"
         if self.ctx.page_refs:
-            out += f"#pw-on-page({label_ref(node.target)});"
+            out += self.ctx.page_of(node.target)
         return out
 
     def i_Cite(self, node: Cite) -> str:
