@@ -22,6 +22,7 @@ from presswork.exporters.common.breaking import chapter_breaks
 from presswork.exporters.common.cjk import book_cjk_language
 from presswork.exporters.common.cover import CoverText, svg_for_page
 from presswork.exporters.common.visibility import HIDDEN_CLASSES
+from presswork.exporters.pdf.layout import code_columns
 from presswork.exporters.pdf.options import PdfOptions
 from presswork.exporters.pdf.typst.assets import RootFolder
 from presswork.exporters.pdf.typst.book import book_source
@@ -88,6 +89,7 @@ def write_typst_pdf(doc: Document, ctx: BuildContext[PdfOptions], target: Path) 
                 measure_pt=geo.measure / 25.4 * 72,
                 max_image_pt=geo.text_height * 0.62 / 25.4 * 72,
                 code_style=opts.code_style,
+                code_columns=code_columns(geo, opts.print),
                 page_refs=opts.page_refs,
                 link_footnotes=opts.link_footnotes,
             )

@@ -95,7 +95,7 @@ class BlockWriter(InlineWriter):
         return f"#heading(level: {level})[{number}{self.inlines(node.children)}]{self.labelled(node.attr.id)}"
 
     def b_Paragraph(self, node: Paragraph) -> str:
-        return self.inlines(node.children) or ""
+        return self.paragraph(node.children)
 
     def _item(self, item: ListItem) -> str:
         box = {True: "#pw-task(true);", False: "#pw-task(false);", None: ""}[item.checked]
@@ -118,7 +118,7 @@ class BlockWriter(InlineWriter):
         return f"#pw-terms({', '.join(items)})"
 
     def b_CodeBlock(self, node: CodeBlock) -> str:
-        lines = highlighted(node.code, node.language, self.ctx.code_style)
+        lines = highlighted(node.code, node.language, self.ctx.code_style, self.ctx.code_columns)
         caption = self.content(node.caption) if node.caption else "none"
         number = string(node.label) if node.label else "none"
         self.listings += 1

@@ -22,6 +22,7 @@ class WriterContext:
     measure_pt: float = 440.0  #: width of the text block in points
     max_image_pt: float = 440.0  #: the tallest a figure's picture may be, in points
     code_style: str = "default"
+    code_columns: int = 0  #: columns of code that fit the measure (longer lines are wrapped; 0: never)
     page_refs: bool = False
     link_footnotes: bool = False
     pos: Pos | None = field(default=None)  #: where the block being written came from

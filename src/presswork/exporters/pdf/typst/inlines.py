@@ -74,6 +74,16 @@ class InlineWriter:
     def i_Text(self, node: Text) -> str:
         return text(node.text)
 
+    def paragraph(self, nodes: Inlines) -> str:
+        """A paragraph's inlines, its last word never hyphenated (no stub of a word on the last line)."""
+        if not nodes or not isinstance(nodes[-1], Text):
+            return self.inlines(nodes)
+        head, _, last = nodes[-1].text.rpartition(" ")
+        if not last:
+            return self.inlines(nodes)
+        before = self.inlines(nodes[:-1]) + (text(head + " ") if head or " " in nodes[-1].text else "")
+        return f"{before}#pw-last-word[{text(last)}];"
+
     def i_Emphasis(self, node: Emphasis) -> str:
         return f"#emph{self.content(node.children)};"
 
