@@ -155,3 +155,73 @@ def test_a_failing_typst_compile_names_the_format_and_other_formats_are_written(
     assert "Traceback" not in result.stderr
     out = typst_features / "output"
     assert (out / "features.pptx").is_file() and not (out / "features.pdf").exists()
+
+
+@pytest.fixture
+def typst_apparatus(tmp_path: Path) -> Path:
+    book = tmp_path / "apparatus"
+    shutil.copytree(REPO / "tests" / "books" / "apparatus", book, ignore=shutil.ignore_patterns("output"))
+    use_typst(book / "presswork.toml")
+    return book
+
+
+def page_texts(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")
+
+
+def folio_of(page: str) -> str:
+    lines = [line.strip() for line in page.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def test_index_and_page_references_name_the_pages_where_their_targets_print(typst_apparatus: Path) -> None:
+    result = build(typst_apparatus)
+    assert result.returncode == 0, result.stderr
+    pages = page_texts(typst_apparatus / "output" / "apparatus.pdf")
+    where = {}
+    for page in pages:
+        if "zebra," in page:
+            continue  # the index itself
+        for word in ("graphics processor", "zebra", "Table 1.1 Build costs"):
+            if word in page:
+                where.setdefault(word, []).append(folio_of(page))
+    body = "\n".join(pages)
+    # "Table 1.1 on page N": N is the folio of the page the table prints on
+    match = re.search(r"Table 1\.1 on page (\d+)", body)
+    assert match and match.group(1) == where["Table 1.1 Build costs"][0]
+    index = next(p for p in pages if re.search(r"^\s*Index\s*$", p, re.M) and "zebra," in p)
+    zebra = re.search(r"zebra, ([\d–, ]+)", index)
+    assert zebra, index
+    numbers = {int(n) for n in re.findall(r"\d+", zebra.group(1))}
+    first, last = min(numbers), max(numbers)
+    marked = {int(f) for f in where["zebra"] if f.isdigit()}
+    assert marked and min(marked) >= first and max(marked) <= last, (zebra.group(1), marked)
+
+
+def test_print_mode_opens_chapters_on_right_hand_pages_after_blank_pages_without_heads(typst_apparatus: Path) -> None:
+    config = typst_apparatus / "presswork.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('engine = "typst"', 'engine = "typst"\nprint = true'))
+    result = build(typst_apparatus)
+    assert result.returncode == 0, result.stderr
+    pages = page_texts(typst_apparatus / "output" / "apparatus.pdf")
+    openers = [i for i, p in enumerate(pages) if re.search(r"^\s*CHAPTER \d", p, re.M)]
+    assert len(openers) >= 4
+    assert all(i % 2 == 0 for i in openers), openers  # page i+1 is odd: a right-hand page
+    blanks = [p for p in pages[:-1] if not p.strip()]
+    assert blanks  # the left-hand pages before some openers are left blank: no head, no folio
+
+
+def test_a_long_listing_split_over_pages_says_it_continues(tmp_path: Path) -> None:
+    book = tmp_path / "listing"
+    book.mkdir()
+    code = "\n".join(f"let value_{i} = compute({i});" for i in range(120))
+    (book / "book.md").write_text(f"# Code\n\nA long listing.\n\n```rust\n{code}\n```\n\nAfter it.\n", encoding="utf-8")
+    (book / "presswork.toml").write_text('title = "Listing"\n[pdf]\nengine = "typst"\n', encoding="utf-8")
+    result = build(book)
+    assert result.returncode == 0, result.stderr
+    pages = page_texts(next((book / "output").glob("*.pdf")))
+    holding = [p for p in pages if "compute(" in p]
+    assert len(holding) >= 2
+    assert "(continued)" not in holding[0] and all("(continued)" in p for p in holding[1:])
+    assert all(f"value_{i} = compute({i});" in "".join(pages) for i in range(120))

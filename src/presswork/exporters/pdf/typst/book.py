@@ -61,8 +61,8 @@ def _front(page: BookPage, cover: str | None, toc_depth: int, contents_title: st
     )
     out.append("#pw-copyright[" + "".join(f"#block({string(line)})\n" for line in page.copyright) + "]")
     out.append(f"#pw-contents({string(contents_title)}, {toc_depth})")
-    out.append('#set page(numbering: "1")')
     out.append(f"#pw-main-matter(to-odd: {'true' if two_sided else 'false'})")
+    out.append('#set page(numbering: "1")')
     return out
 
 
