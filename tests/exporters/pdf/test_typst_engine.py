@@ -13,7 +13,6 @@ from pypdf import PdfReader
 
 from tests.support.outputs import markdown_words, pdf_text, words
 
-pytest.importorskip("typst")
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 REPO = Path(__file__).resolve().parents[3]

@@ -7,11 +7,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import typst
 
 from presswork.exporters.pdf.typst.markup import string as typst_string
 from presswork.exporters.pdf.typst.markup import text
-
-typst = pytest.importorskip("typst")
 
 NASTY = [
     string.punctuation.replace("'", "").replace('"', ""),
