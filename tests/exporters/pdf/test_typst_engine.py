@@ -87,6 +87,11 @@ def test_features_book_prints_every_word_with_outline_labels_and_tags(typst_feat
     ).stdout
     assert re.search(r"Getting Started\W*\.{3,}\W*1\b", first_page)
     assert re.search(r"^\s*iii?\s*$", first_page, re.M)
+    # a dated book builds to the same bytes again, and leaves no compile folder behind
+    first = pdf.read_bytes()
+    assert build(typst_features).returncode == 0
+    assert pdf.read_bytes() == first
+    assert not any((typst_features / ".presswork-cache" / "typst").iterdir())
 
 
 def test_sample_book_builds_with_typst(tmp_path: Path) -> None:
