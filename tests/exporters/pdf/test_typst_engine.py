@@ -229,3 +229,16 @@ def test_a_long_listing_split_over_pages_says_it_continues(tmp_path: Path) -> No
     assert len(holding) >= 2
     assert "(continued)" not in holding[0] and all("(continued)" in p for p in holding[1:])
     assert all(f"value_{i} = compute({i});" in "".join(pages) for i in range(120))
+
+
+def test_pdf_ua_variant_builds_with_every_picture_described(typst_features: Path) -> None:
+    config = typst_features / "presswork.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('engine = "typst"', 'engine = "typst"\npdf_variant = "pdf/ua-1"')
+    )
+    result = build(typst_features)
+    assert result.returncode == 0, result.stderr
+    info = subprocess.run(
+        ["pdfinfo", str(typst_features / "output" / "features.pdf")], capture_output=True, text=True
+    ).stdout
+    assert re.search(r"Tagged:\s+yes", info)

@@ -53,7 +53,7 @@ def _none_or(value: str) -> str:
 def _front(page: BookPage, cover: str | None, toc_depth: int, contents_title: str, two_sided: bool) -> list[str]:
     out = ['#set page(numbering: "i")']
     if cover:
-        out.append(f"#pw-cover({string(cover)})")
+        out.append(f"#pw-cover({string(cover)}, alt: {string('Cover: ' + page.title)})")
     people = "(" + "".join(f"{string(a)}, " for a in page.authors) + ")"
     others = "(" + "".join(f"{string(c)}, " for c in page.contributors) + ")"
     out.append(

@@ -43,7 +43,11 @@ def image_markup(node: Image, ctx: WriterContext, inline: bool) -> str:
     except PressworkError as exc:
         ctx.reporter.warn(f"image not included: {exc.message}", exc.pos or ctx.pos, "asset")
         return text(f"[{node.alt or node.src}]")
-    alt = f", alt: {string(node.alt)}" if node.alt else ""
+    # every picture has a text alternative (PDF/UA requires one): the author's, else the title or file name
+    described = (
+        node.alt or node.title or ("image" if node.src.startswith("data:") else node.src.rsplit("/", 1)[-1][:80])
+    )
+    alt = f", alt: {string(described)}" if described else ""
     size = _size(node, natural, ctx.measure_pt, ctx.max_image_pt, inline)
     call = f"pw-image({string(path)}{size}{alt}, inline: {'true' if inline else 'false'})"
     return f"#{call};" if inline else call
