@@ -10,7 +10,7 @@ from presswork.build import staging
 from presswork.build.failures import FormatFailed, where_it_failed
 from presswork.core import files as files_gate
 from presswork.core.config import Config, format_options, suggest
-from presswork.core.diagnostics import PressworkError, UsageError
+from presswork.core.diagnostics import OutputFailed, PressworkError, UsageError
 from presswork.core.tree import Document, Pos
 from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.registry import exporter_entry_points, load_exporter
@@ -70,6 +70,8 @@ def run_exporter(
     and a disk that cannot take the output (full, read-only) stop the build, as before."""
     try:
         cls().export(doc, ctx, target)
+    except OutputFailed as exc:
+        raise FormatFailed(name, exc.message, exc.pos) from None
     except PressworkError:
         raise
     except OSError as exc:

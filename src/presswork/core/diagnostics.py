@@ -38,6 +38,11 @@ def too_deep(max_nesting: int, what: str, depth: int, pos: Pos | None, at_least:
     )
 
 
+class OutputFailed(PressworkError):
+    """An exporter could not make its output from this book (e.g. a compiler it runs rejected the
+    generated source): that format fails, the other formats are still written."""
+
+
 class UsageError(PressworkError):
     """A wrong command-line choice (unknown format, theme, option); exit status 2."""
 

@@ -1,6 +1,7 @@
 """The PDF exporter: theme templates + the shared XHTML renderer, laid out by WeasyPrint.
 
-Pipeline: page geometry -> stylesheet -> glyph check -> XHTML of the book -> WeasyPrint -> PDF.
+The Typst engine (``engine = "typst"``) lives in ``exporters/pdf/typst/``.
+Pipeline (WeasyPrint): page geometry -> stylesheet -> glyph check -> XHTML of the book -> WeasyPrint -> PDF.
 """
 
 from __future__ import annotations
@@ -26,7 +27,13 @@ class PdfExporter(Exporter[PdfOptions]):
     makes_print_layout = True  # it lays the book out for print and stores the layout (pagination.py)
 
     def export(self, doc: Document, ctx: BuildContext[PdfOptions], target: Path) -> None:
-        """Render the book to XHTML with the theme, lay it out and write the PDF to ``target``."""
+        """Render the book to XHTML with the theme, lay it out and write the PDF to ``target``
+        (or, with ``engine = "typst"``, write it as Typst markup and compile it)."""
+        if ctx.options.engine == "typst":
+            from presswork.exporters.pdf.typst import write_typst_pdf
+
+            write_typst_pdf(doc, ctx, target)
+            return
         src = print_source(doc, ctx)  # with its index, if it has index marks (pdf/index.py)
         check_glyphs(src.doc, ctx, src.css)
         # Under the layout's lock, so an EPUB built in parallel waits for this layout's page

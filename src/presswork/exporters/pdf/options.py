@@ -14,6 +14,9 @@ PageSize = Literal["A4", "Letter", "A5", "6x9in"]
 class PdfOptions:
     """PDF options (``[tool.presswork.pdf]``)."""
 
+    engine: Literal["weasyprint", "typst"] = (
+        "weasyprint"  #: Layout engine: "weasyprint" (the CSS themes, the default) or "typst" (fast; the theme's typst/book.typ).
+    )
     page_size: PageSize = "A4"  #: Page size: "A4", "Letter", "A5" or "6x9in" (margins and type size follow).
     chapter_break: Literal["auto", "page", "none"] = (
         "auto"  #: "auto": a file or `#` section opens a page, `##` sections of a one-file guide run on; "page": every chapter; "none": run on.

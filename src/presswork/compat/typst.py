@@ -1,0 +1,71 @@
+"""The ``typst`` compiler (PyPI ``typst``, 0.15.x) behind one class: compile a book to PDF, query where its labels landed.
+
+Typst compiles in-process from a main file inside ``root``; it reads nothing outside ``root``
+(the PDF exporter makes ``root`` a private folder holding only the book's generated source, the
+theme's template and the files the gate let through) and fetches no packages. Errors come back
+as ``typst.TypstError``; they are turned into :class:`~presswork.core.diagnostics.PressworkError`
+naming the engine and the place in the generated source.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from presswork.compat.versions import Range
+from presswork.core.diagnostics import OutputFailed
+
+__all__ = ["RANGE", "TypstBook"]
+
+#: The typst versions this module was written for (pyproject.toml bounds the same).
+RANGE = Range("typst", "0.15", "0.16")
+
+
+def _typst() -> Any:
+    RANGE.require()
+    import typst
+
+    return typst
+
+
+def _error(exc: Exception) -> OutputFailed:
+    """The error of a failed compile: Typst's message with the place in the source it names."""
+    diagnostic = str(getattr(exc, "diagnostic", "") or exc)
+    lines = [line.strip() for line in diagnostic.splitlines() if line.strip() and set(line.strip()) - set("│┌─^ ")]
+    text = " ".join(lines[:4])
+    return OutputFailed(f"the Typst engine could not compile the book: {text[:600]}")
+
+
+class TypstBook:
+    """One book's Typst source compiled once (a ``typst.Compiler``); its labels queried from the same layout."""
+
+    def __init__(self, main: Path, root: Path, font_paths: Sequence[Path]) -> None:
+        typst = _typst()
+        self._error_type: type[Exception] = typst.TypstError
+        self._compiler = typst.Compiler(str(main), root=str(root), font_paths=[str(p) for p in font_paths])
+
+    def pdf(self, timestamp: datetime | None, standards: Sequence[str] = ()) -> bytes:
+        """The PDF (tagged), dated ``timestamp`` when the build is reproducible, conforming to
+        ``standards`` (Typst's names: "ua-1", "a-3u"...)."""
+        try:
+            out = self._compiler.compile(
+                format="pdf",
+                timestamp=int(timestamp.timestamp()) if timestamp is not None else None,
+                pdf_tags=True,
+                pdf_standards=list(standards),
+            )
+        except self._error_type as exc:
+            raise _error(exc) from exc
+        return bytes(out)
+
+    def query(self, selector: str, field: str | None = None) -> list[Any]:
+        """What ``selector`` (e.g. ``<pw-mark>``) matches in the laid-out document, as JSON values."""
+        try:
+            out = self._compiler.query(selector, field=field)
+        except self._error_type as exc:
+            raise _error(exc) from exc
+        found = json.loads(out)
+        return found if isinstance(found, list) else []

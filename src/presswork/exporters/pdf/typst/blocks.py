@@ -1,0 +1,180 @@
+"""Block nodes as Typst markup: each a call of the theme template's functions, author text only ever in string literals."""
+
+from __future__ import annotations
+
+import re
+
+from presswork.core.tree import (
+    Admonition,
+    Block,
+    BlockQuote,
+    Blocks,
+    BulletList,
+    CodeBlock,
+    DefinitionList,
+    Div,
+    Figure,
+    Heading,
+    HorizontalRule,
+    ListItem,
+    MathBlock,
+    OrderedList,
+    Paragraph,
+    RawBlock,
+    Table,
+    plain_text,
+)
+from presswork.exporters.common.mathrender import MathError
+from presswork.exporters.common.visibility import HIDDEN_CLASSES, details_parts
+from presswork.exporters.pdf.typst.code import highlighted
+from presswork.exporters.pdf.typst.figures import image_markup
+from presswork.exporters.pdf.typst.inlines import InlineWriter
+from presswork.exporters.pdf.typst.markup import label, string, text
+from presswork.exporters.pdf.typst.mathsvg import math_image
+from presswork.exporters.pdf.typst.tables import table_markup
+from presswork.transforms.indexing import INDEX_CLASS
+
+__all__ = ["BlockWriter"]
+
+_HIDDEN = HIDDEN_CLASSES["print"]
+
+
+class BlockWriter(InlineWriter):
+    """Writes block nodes (and, inherited, inlines); one method per node type, named after it.
+
+    ``heading_shift`` is added to every heading level (a sub-chapter's sections sit deeper)."""
+
+    heading_shift = 0
+    #: How deep in containers (lists, quotes, callouts, footnotes) the writer is: 0 at a chapter's top level.
+    depth = 0
+    #: Listings written so far (each gets its own number, for its line labels).
+    listings = 0
+    #: The index of the top-level block being written in its chapter.
+    block_index = 0
+
+    def blocks(self, nodes: Blocks) -> str:
+        return "".join(self.block(b) for b in nodes)
+
+    def chapter_blocks(self, nodes: Blocks) -> str:
+        """A chapter's top-level blocks."""
+        out = []
+        for i, node in enumerate(nodes):
+            self.block_index = i
+            out.append(self.block(node))
+        return "".join(out)
+
+    def nested(self, nodes: Blocks) -> str:
+        """Blocks inside a container (list item, quote, callout)."""
+        self.depth += 1
+        try:
+            return self.blocks(nodes)
+        finally:
+            self.depth -= 1
+
+    def block(self, node: Block) -> str:
+        """The markup of one block, ending in a paragraph break."""
+        if node.pos is not None:
+            self.ctx.pos = node.pos
+        method = getattr(self, f"b_{node.tag}", None)
+        if method is None:
+            self.ctx.warn(f"{node.tag} is not printed by the Typst engine; its text is kept", "typst")
+            return text(plain_text(()) or "") + "\n\n"
+        out: str = method(node)
+        return out + "\n\n"
+
+    def labelled(self, anchor: str) -> str:
+        """A label for ``anchor``, once per book (a repeated id is linked to its first place)."""
+        if not anchor or anchor in self.ctx.labelled:
+            return ""
+        self.ctx.labelled.add(anchor)
+        return " " + label(anchor)
+
+    def b_Heading(self, node: Heading) -> str:
+        level = min(6, node.level + self.heading_shift)
+        number = f"#pw-section-number({string(node.number)});" if node.number else ""
+        return f"#heading(level: {level})[{number}{self.inlines(node.children)}]{self.labelled(node.attr.id)}"
+
+    def b_Paragraph(self, node: Paragraph) -> str:
+        return self.paragraph(node.children)
+
+    def _item(self, item: ListItem) -> str:
+        box = {True: "#pw-task(true);", False: "#pw-task(false);", None: ""}[item.checked]
+        return f"[{box}{self.nested(item.blocks).strip()}]"
+
+    def b_BulletList(self, node: BulletList) -> str:
+        tight = all(len(i.blocks) <= 1 for i in node.items)
+        return f"#list(tight: {'true' if tight else 'false'}, {', '.join(self._item(i) for i in node.items)})"
+
+    def b_OrderedList(self, node: OrderedList) -> str:
+        tight = all(len(i.blocks) <= 1 for i in node.items)
+        items = ", ".join(self._item(i) for i in node.items)
+        return f"#enum(start: {node.start}, tight: {'true' if tight else 'false'}, {items})"
+
+    def b_DefinitionList(self, node: DefinitionList) -> str:
+        items = []
+        for item in node.items:
+            defs = "".join(f"[{self.nested(d).strip()}]" for d in item.definitions) or "[]"
+            items.append(f"pw-term({self.content(item.term)}, {defs})")
+        return f"#pw-terms({', '.join(items)})"
+
+    def b_CodeBlock(self, node: CodeBlock) -> str:
+        lines = highlighted(node.code, node.language, self.ctx.code_style, self.ctx.code_columns)
+        caption = self.content(node.caption) if node.caption else "none"
+        number = string(node.label) if node.label else "none"
+        self.listings += 1
+        listing = f"#pw-listing({lines}, caption: {caption}, number: {number}, id: {self.listings})"
+        return listing + self.labelled(node.attr.id)
+
+    def b_BlockQuote(self, node: BlockQuote) -> str:
+        return f"#pw-quote[{self.nested(node.blocks)}]"
+
+    def b_Table(self, node: Table) -> str:
+        body = table_markup(node, self.content)
+        caption = self.content(node.caption) if node.caption else "none"
+        number = string(node.label) if node.label else "none"
+        return f"#pw-table-figure({body}, caption: {caption}, number: {number}){self.labelled(node.attr.id)}"
+
+    def b_Figure(self, node: Figure) -> str:
+        image = image_markup(node.image, self.ctx, inline=False)
+        if not image.startswith("pw-image"):
+            image = f"[{image}]"
+        caption = self.content(node.caption) if node.caption else "none"
+        number = string(node.label) if node.label else "none"
+        floats = "none" if self.depth else ("bottom" if self.block_index < 4 else "auto")
+        return (
+            f"#pw-figure({image}, caption: {caption}, number: {number}, float: {floats}){self.labelled(node.attr.id)}"
+        )
+
+    def b_Admonition(self, node: Admonition) -> str:
+        kind = re.sub(r"[^a-z0-9-]", "", node.kind.lower()) or "note"
+        title = self.content(node.title) if node.title else f"[{text(kind.capitalize())}]"
+        return f"#pw-callout({string(kind)}, {title})[{self.nested(node.blocks)}]"
+
+    def b_MathBlock(self, node: MathBlock) -> str:
+        number = string(node.label) if node.label else "none"
+        try:
+            image = math_image(node.tex, True, self.ctx.root)
+        except MathError as exc:
+            self.ctx.warn(f"cannot typeset TeX {node.tex!r} ({exc}); shown as code", "math")
+            image = f"#pw-listing(([#{string(node.tex)};],), caption: none, number: none);"
+        return f"#pw-equation([{image}], number: {number}){self.labelled(node.attr.id)}"
+
+    def b_HorizontalRule(self, node: HorizontalRule) -> str:
+        return "#pw-rule()"
+
+    def b_Div(self, node: Div) -> str:
+        if not _HIDDEN.isdisjoint(node.attr.classes):
+            return ""
+        mark = ""
+        if node.attr.id:
+            mark = f"#pw-mark({string(node.attr.id)}){self.labelled(node.attr.id)};"
+        summary, body = details_parts(node)
+        head = f"#pw-details-summary{self.content(summary)}\n\n" if summary is not None else ""
+        inner = head + self.blocks(body)
+        if INDEX_CLASS in node.attr.classes:
+            return f"{mark}#pw-index[{inner}]"
+        return mark + inner
+
+    def b_RawBlock(self, node: RawBlock) -> str:
+        self.ctx.warn("raw HTML dropped", "html")
+        return ""
