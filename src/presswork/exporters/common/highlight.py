@@ -11,7 +11,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.style import Style
-from pygments.token import STANDARD_TYPES, Text, _TokenType
+from pygments.token import STANDARD_TYPES, Comment, Text, _TokenType
 from pygments.util import ClassNotFound
 
 if TYPE_CHECKING:
@@ -167,4 +167,9 @@ def pygments_css(style: str = "default", scope: str = ".code") -> str:
     formatter = HtmlFormatter(style=style, classprefix=CLASS_PREFIX)
     rules: str = formatter.get_style_defs(scope)  # type: ignore[no-untyped-call]
     # Keep token colours only: the theme owns the block's background and line height.
-    return "\n".join(line for line in rules.splitlines() if line.startswith(f"{scope} .{CLASS_PREFIX}"))
+    kept = [line for line in rules.splitlines() if line.startswith(f"{scope} .{CLASS_PREFIX}")]
+    # The wrap marker takes the comments' colour, which the palette gives enough contrast.
+    comment = token_style(formatter.style, Comment)["color"]
+    if comment:
+        kept.append(f"{scope} .wrap-mark {{ color: #{comment}; opacity: 1 }}")
+    return "\n".join(kept)

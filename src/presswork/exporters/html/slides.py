@@ -219,7 +219,7 @@ def render_slides(
         opts,
         sizer,
         lambda msg, pos: reporter.warn(msg, pos, "pptx"),
-        lambda code, lang: highlight(code, lang, str(deck_table.get("code_style", "friendly"))),
+        lambda code, lang: highlight(code, lang, str(deck_table.get("code_style", "presswork"))),
     )
     view = SlideView(frame, images)
     total = len(deck.slides)
