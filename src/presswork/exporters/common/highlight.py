@@ -162,6 +162,25 @@ def highlight_html(code: str, language: str, wrap: int = 0) -> str:
     return "".join(out)
 
 
+def highlight_lines_html(code: str, language: str) -> str:
+    """The code as escaped HTML, each source line in a ``<span class="line">`` that ends with its newline.
+
+    For screens of unknown width: a stylesheet wraps long lines with a hanging indent and marks the
+    continuation rows (``.line::after``), so one record never reads as two lines. Tokens that span
+    lines (docstrings, block comments) are closed at each line's end and opened again on the next.
+    """
+    lines: list[list[str]] = [[]]
+    for cls, value in _tokens(code.expandtabs(TAB_SIZE), language):
+        for k, part in enumerate(value.split("\n")):
+            if k:
+                lines.append([])
+            if part:
+                text = escape(part, quote=False)
+                lines[-1].append(f'<span class="{cls}">{text}</span>' if cls else text)
+    ends = ["\n"] * (len(lines) - 1) + [""]
+    return "".join(f'<span class="line">{"".join(parts)}{end}</span>' for parts, end in zip(lines, ends, strict=True))
+
+
 def pygments_css(style: str = "default", scope: str = ".code") -> str:
     """Stylesheet rules for the token classes of Pygments style ``style``, scoped to ``scope``."""
     formatter = HtmlFormatter(style=style, classprefix=CLASS_PREFIX)
@@ -171,5 +190,5 @@ def pygments_css(style: str = "default", scope: str = ".code") -> str:
     # The wrap marker takes the comments' colour, which the palette gives enough contrast.
     comment = token_style(formatter.style, Comment)["color"]
     if comment:
-        kept.append(f"{scope} .wrap-mark {{ color: #{comment}; opacity: 1 }}")
+        kept.append(f"{scope} .wrap-mark, {scope} .line::after {{ color: #{comment}; opacity: 1 }}")
     return "\n".join(kept)
