@@ -69,6 +69,18 @@ def test_wide_tables_scroll_in_a_region_a_keyboard_reaches_and_a_screen_reader_n
     assert wraps[0].get("aria-label") == "Table 1.1 Plans and prices"
 
 
+def test_display_math_that_may_scroll_is_reachable_by_keyboard(tmp_path: Path) -> None:
+    path, _ = build(tmp_path, page_list=False)  # the feature document has display math
+    book = Book(path)
+    maths = [
+        div
+        for name in book.chapter_files()
+        for div in book.xml(name).iter(f"{H}div")
+        if "math" in (div.get("class") or "").split() and "display" in (div.get("class") or "").split()
+    ]
+    assert maths and all(div.get("tabindex") == "0" for div in maths)
+
+
 def test_code_comes_line_by_line_for_the_stylesheet_to_wrap_and_mark(a11y_epub: Path) -> None:
     book = Book(a11y_epub)
     pre = book.xml(book.chapter_files()[0]).find(".//h:pre[@class='code']", NS)

@@ -115,6 +115,11 @@ def scroll_region(node: Table, html: str) -> str:
     return f'<div class="table-wrap" tabindex="0" role="region"{attrs(aria_label=name)}>\n{html}</div>\n'
 
 
+def scrollable_math(html: str) -> str:
+    """Rendered display math that a keyboard can reach (``tabindex="0"``): a wide equation scrolls sideways."""
+    return html.replace(' class="math display', ' tabindex="0" class="math display', 1)
+
+
 class HtmlRenderer:
     """Renders tree nodes to XHTML strings; one method per node type, named after it (a subclass overrides one).
 

@@ -12,7 +12,7 @@ from ebooklib import epub
 from markupsafe import Markup
 
 from presswork.core.diagnostics import PressworkError, Reporter
-from presswork.core.tree import Chapter, Document, Image, Meta, Table, plain_text
+from presswork.core.tree import Chapter, Document, Image, MathBlock, Meta, Table, plain_text
 from presswork.core.values import is_language_tag
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.chaptercache import ChapterCache, ChapterKey, Lookups, chapter_bytes
@@ -20,7 +20,7 @@ from presswork.exporters.common.cjk import book_cjk_language, localize_cjk_css, 
 from presswork.exporters.common.contents import chapter_files, id_index
 from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.highlight import pygments_css
-from presswork.exporters.common.html import HtmlRenderer, scroll_region
+from presswork.exporters.common.html import HtmlRenderer, scroll_region, scrollable_math
 from presswork.exporters.common.pagination import PageStart
 from presswork.exporters.epub.content import CORE_IMAGE_TYPES, Images, assess, collect_images
 from presswork.exporters.epub.meta import MetadataWriter, book_identifier, w3c_date
@@ -48,6 +48,9 @@ class EpubRenderer(HtmlRenderer):
 
     def Table(self, node: Table) -> str:
         return scroll_region(node, super().Table(node))
+
+    def MathBlock(self, node: MathBlock) -> str:
+        return scrollable_math(super().MathBlock(node))
 
 
 def _relative(href: str, from_file: str) -> str:
