@@ -45,7 +45,7 @@ def test_the_sample_meets_many_lexers_and_subtypes_no_table_lists() -> None:
     assert any(t not in STANDARD_TYPES for t in types)
 
 
-@pytest.mark.parametrize("style", ["friendly", "default", "monokai", "github-dark"])
+@pytest.mark.parametrize("style", ["presswork", "presswork-dark", "friendly", "default", "monokai", "github-dark"])
 def test_every_token_type_has_a_deck_colour(style: str) -> None:
     st = get_style_by_name(style)
     for ttype, alias in emitted_token_types().items():

@@ -11,7 +11,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.style import Style
-from pygments.token import STANDARD_TYPES, Text, _TokenType
+from pygments.token import STANDARD_TYPES, Comment, Text, _TokenType
 from pygments.util import ClassNotFound
 
 if TYPE_CHECKING:
@@ -162,9 +162,33 @@ def highlight_html(code: str, language: str, wrap: int = 0) -> str:
     return "".join(out)
 
 
+def highlight_lines_html(code: str, language: str) -> str:
+    """The code as escaped HTML, each source line in a ``<span class="line">`` that ends with its newline.
+
+    For screens of unknown width: a stylesheet wraps long lines with a hanging indent and marks the
+    continuation rows (``.line::after``), so one record never reads as two lines. Tokens that span
+    lines (docstrings, block comments) are closed at each line's end and opened again on the next.
+    """
+    lines: list[list[str]] = [[]]
+    for cls, value in _tokens(code.expandtabs(TAB_SIZE), language):
+        for k, part in enumerate(value.split("\n")):
+            if k:
+                lines.append([])
+            if part:
+                text = escape(part, quote=False)
+                lines[-1].append(f'<span class="{cls}">{text}</span>' if cls else text)
+    ends = ["\n"] * (len(lines) - 1) + [""]
+    return "".join(f'<span class="line">{"".join(parts)}{end}</span>' for parts, end in zip(lines, ends, strict=True))
+
+
 def pygments_css(style: str = "default", scope: str = ".code") -> str:
     """Stylesheet rules for the token classes of Pygments style ``style``, scoped to ``scope``."""
     formatter = HtmlFormatter(style=style, classprefix=CLASS_PREFIX)
     rules: str = formatter.get_style_defs(scope)  # type: ignore[no-untyped-call]
     # Keep token colours only: the theme owns the block's background and line height.
-    return "\n".join(line for line in rules.splitlines() if line.startswith(f"{scope} .{CLASS_PREFIX}"))
+    kept = [line for line in rules.splitlines() if line.startswith(f"{scope} .{CLASS_PREFIX}")]
+    # The wrap marker takes the comments' colour, which the palette gives enough contrast.
+    comment = token_style(formatter.style, Comment)["color"]
+    if comment:
+        kept.append(f"{scope} .wrap-mark, {scope} .line::after {{ color: #{comment}; opacity: 1 }}")
+    return "\n".join(kept)

@@ -56,7 +56,7 @@ from presswork.core.tree import (
     unhandled,
 )
 from presswork.core.urls import LINK_SCHEMES, url_scheme, well_formed
-from presswork.exporters.common.highlight import highlight_html
+from presswork.exporters.common.highlight import highlight_html, highlight_lines_html
 from presswork.exporters.common.indexmarkup import INDEX_CLASS, epub_index
 from presswork.exporters.common.mathrender import MathError, tex_to_mathml, tex_to_svg
 from presswork.exporters.common.visibility import details_parts, is_hidden
@@ -108,6 +108,18 @@ def image_size_style(node: Image) -> str:
     return "; ".join([*rules, "max-width: 100%"])
 
 
+def scroll_region(node: Table, html: str) -> str:
+    """A table's HTML in a wrapper that scrolls sideways on narrow screens, which a keyboard can reach
+    (``tabindex="0"``) and a screen reader names after the table's number and caption."""
+    name = " ".join(part for part in (node.label, plain_text(node.caption)) if part) or "Table"
+    return f'<div class="table-wrap" tabindex="0" role="region"{attrs(aria_label=name)}>\n{html}</div>\n'
+
+
+def scrollable_math(html: str) -> str:
+    """Rendered display math that a keyboard can reach (``tabindex="0"``): a wide equation scrolls sideways."""
+    return html.replace(' class="math display', ' tabindex="0" class="math display', 1)
+
+
 class HtmlRenderer:
     """Renders tree nodes to XHTML strings; one method per node type, named after it (a subclass overrides one).
 
@@ -138,6 +150,8 @@ class HtmlRenderer:
         self.reporter = reporter if reporter is not None else Reporter()
         self.chapter_id = chapter_id
         self.code_wrap = code_wrap
+        #: Code as one ``<span class="line">`` per source line (for screens: CSS wraps and marks continuations).
+        self.code_lines = False
         self.link_footnotes = link_footnotes
         self._pos: Pos | None = None
         #: Mark each top-level block of a chapter with ``data-block="i"`` (its index in ``chapter.blocks``),
@@ -352,7 +366,10 @@ class HtmlRenderer:
 
     def CodeBlock(self, node: CodeBlock) -> str:
         lang = node.language.lower()
-        body = highlight_html(node.code, lang, wrap=self.code_wrap)
+        if self.code_lines and not self.code_wrap:
+            body = highlight_lines_html(node.code, lang)
+        else:
+            body = highlight_html(node.code, lang, wrap=self.code_wrap)
         lines = node.code.count("\n") + 1
         cls = " ".join(("code", *node.attr.classes))
         code_cls = f"language-{lang}" if lang else ""

@@ -12,7 +12,7 @@ from ebooklib import epub
 from markupsafe import Markup
 
 from presswork.core.diagnostics import PressworkError, Reporter
-from presswork.core.tree import Chapter, Document, Image, Meta, Table, plain_text
+from presswork.core.tree import Chapter, Document, Image, MathBlock, Meta, Table, plain_text
 from presswork.core.values import is_language_tag
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.chaptercache import ChapterCache, ChapterKey, Lookups, chapter_bytes
@@ -20,7 +20,7 @@ from presswork.exporters.common.cjk import book_cjk_language, localize_cjk_css, 
 from presswork.exporters.common.contents import chapter_files, id_index
 from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.highlight import pygments_css
-from presswork.exporters.common.html import HtmlRenderer
+from presswork.exporters.common.html import HtmlRenderer, scroll_region, scrollable_math
 from presswork.exporters.common.pagination import PageStart
 from presswork.exporters.epub.content import CORE_IMAGE_TYPES, Images, assess, collect_images
 from presswork.exporters.epub.meta import MetadataWriter, book_identifier, w3c_date
@@ -39,10 +39,18 @@ RTL_LANGUAGES = frozenset({"ar", "arc", "dv", "fa", "he", "ks", "ku", "ps", "sd"
 
 
 class EpubRenderer(HtmlRenderer):
-    """The shared XHTML renderer with EPUB tweaks: tables scroll sideways inside a wrapper on narrow screens."""
+    """The shared XHTML renderer with EPUB tweaks: tables scroll sideways inside a focusable wrapper on
+    narrow screens; code comes line by line, for the stylesheet to wrap with a hanging indent and a marker."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.code_lines = True
 
     def Table(self, node: Table) -> str:
-        return f'<div class="table-wrap">\n{super().Table(node)}</div>\n'
+        return scroll_region(node, super().Table(node))
+
+    def MathBlock(self, node: MathBlock) -> str:
+        return scrollable_math(super().MathBlock(node))
 
 
 def _relative(href: str, from_file: str) -> str:
@@ -134,13 +142,14 @@ class EpubBook:
         meta = self.doc.meta
         a11y = assess(self.doc, self.ctx.reporter)
         a11y = dataclasses.replace(
-            a11y, summary=self.opts.accessibility_summary, certified_by=self.opts.certified_by or meta.publisher
+            a11y,
+            summary=self.opts.accessibility_summary,
+            certified_by=self.opts.certified_by or meta.publisher,
+            has_page_list=bool(self.print_pages),
         )
         writer = MetadataWriter(self.book)
         writer.write(meta, self.title, book_identifier(meta), a11y)
         if self.print_pages:
-            writer.meta("schema:accessibilityFeature", "pageBreakMarkers")
-            writer.meta("schema:accessibilityFeature", "pageNavigation")
             writer.dc("source", self.print_source, id="print-source")
             writer.meta("source-of", "pagination", refines="print-source")
         if self.direction:

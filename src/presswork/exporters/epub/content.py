@@ -134,7 +134,9 @@ def assess(doc: Document, reporter: Reporter) -> Accessibility:
             has_math = True
         elif isinstance(node, Table):
             has_tables = True
-            headless = headless or not node.head
+            if not node.head:
+                headless = True
+                reporter.warn("table has no header row (a screen reader cannot name its columns)", pos, "table")
         elif isinstance(node, Heading):
             level = previous.get(ch.id, 1)
             if node.level > level + 1:

@@ -27,13 +27,15 @@ class Accessibility:
     has_tables: bool = False
     tables_have_headers: bool = True
     headings_in_order: bool = True
+    has_page_list: bool = False
     summary: str = ""  # "" = generate one
     certified_by: str = ""
 
     @property
     def conforms(self) -> bool:
-        """True when the book meets WCAG 2.2 AA as far as presswork can tell."""
-        return self.images_without_alt == 0 and self.headings_in_order
+        """True when the book meets WCAG 2.2 AA as far as presswork can tell: none of the author errors
+        presswork checks for (images without alt text, skipped heading levels, tables without header rows)."""
+        return self.images_without_alt == 0 and self.headings_in_order and self.tables_have_headers
 
 
 def book_identifier(meta: Meta) -> str:
@@ -139,6 +141,8 @@ class MetadataWriter:
             features.append("alternativeText")
         if a11y.has_math:
             features.append("MathML")
+        if a11y.has_page_list:
+            features += ["pageBreakMarkers", "pageNavigation"]
         for feature in features:
             self.meta("schema:accessibilityFeature", feature)
         self.meta("schema:accessibilityHazard", "none")
@@ -162,8 +166,10 @@ def default_summary(a11y: Accessibility) -> str:
         )
     if a11y.has_math:
         parts.append("Mathematics is given as MathML.")
-    if a11y.has_tables and a11y.tables_have_headers:
-        parts.append("Tables have header rows.")
+    if a11y.has_tables:
+        parts.append("Tables have header rows." if a11y.tables_have_headers else "Some tables lack header rows.")
+    if a11y.has_page_list:
+        parts.append("Page breaks of the print edition are marked in the text and listed in a page list.")
     if a11y.conforms:
         parts.append(f"It aims to meet {CONFORMANCE}.")
     return " ".join(parts)

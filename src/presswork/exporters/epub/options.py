@@ -23,9 +23,11 @@ class EpubOptions:
     page_list: bool = (
         True  #: Page list and invisible page-break markers from the print edition (lays the PDF out, cached).
     )
-    code_style: Annotated[str, PygmentsStyle()] = "default"  #: Pygments style of code colours.
+    code_style: Annotated[str, PygmentsStyle()] = (
+        "presswork"  #: Pygments style of code colours ("presswork" passes WCAG AA).
+    )
     code_style_dark: Annotated[str, PygmentsStyle(optional=True)] = (
-        "github-dark"  #: Pygments style of code colours in night mode (prefers-color-scheme: dark); "" = none.
+        "presswork-dark"  #: Pygments style of code colours in night mode (prefers-color-scheme: dark); "" = none.
     )
     embed_fonts: bool = (
         False  #: Embed the theme's fonts (WOFF2, subset to the book's characters) so the book looks as designed.

@@ -16,6 +16,6 @@ class HtmlOptions:
         0  #: Heading depth of the contents sidebar (1 = chapters only); 0 = the book's ``toc_depth``.
     )
     toc_title: str = "Contents"  #: Heading of the contents sidebar and of the index page's contents.
-    code_style: Annotated[str, PygmentsStyle()] = "default"  #: Pygments style of code colours in light mode.
-    code_style_dark: Annotated[str, PygmentsStyle()] = "monokai"  #: Pygments style of code colours in dark mode.
+    code_style: Annotated[str, PygmentsStyle()] = "presswork"  #: Pygments style of code colours in light mode.
+    code_style_dark: Annotated[str, PygmentsStyle()] = "presswork-dark"  #: Pygments style of code colours in dark mode.
     skip_link: str = "Skip to content"  #: Text of the skip link (the first thing a keyboard reaches).

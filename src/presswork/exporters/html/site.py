@@ -11,12 +11,12 @@ from markupsafe import Markup
 
 from presswork.core.diagnostics import PressworkError
 from presswork.core.files import make_dirs, write_new
-from presswork.core.tree import Chapter, Document, Image, Note, Table, plain_text
+from presswork.core.tree import Chapter, Document, Image, MathBlock, Note, Table, plain_text
 from presswork.core.values import is_language_tag
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.contents import ContentsEntry, book_contents, chapter_files, id_index
 from presswork.exporters.common.highlight import pygments_css
-from presswork.exporters.common.html import EPUB_NS, HtmlRenderer, attr_esc, attrs
+from presswork.exporters.common.html import EPUB_NS, HtmlRenderer, attr_esc, attrs, scroll_region, scrollable_math
 from presswork.exporters.epub.content import Images, collect_images
 from presswork.exporters.html.options import HtmlOptions
 
@@ -33,6 +33,7 @@ class SiteRenderer(HtmlRenderer):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(target="epub", **kwargs)  # type: ignore[arg-type]
+        self.code_lines = True
 
     def chapter(self, chapter: Chapter, classes: str = "") -> str:
         role = "appendix" if chapter.appendix else "chapter"
@@ -46,7 +47,10 @@ class SiteRenderer(HtmlRenderer):
         return super().Note(node).replace('<a epub:type="noteref" ', "<a ", 1)
 
     def Table(self, node: Table) -> str:
-        return f'<div class="table-wrap" tabindex="0" role="region" aria-label="Table">\n{super().Table(node)}</div>\n'
+        return scroll_region(node, super().Table(node))
+
+    def MathBlock(self, node: MathBlock) -> str:
+        return scrollable_math(super().MathBlock(node))
 
     def _img(self, node: Image, cls: str) -> str:
         return (

@@ -185,7 +185,7 @@ details.notes { margin-top: 0.4rem; font-family: "Noto Sans", sans-serif; font-s
 a { color: %(accent)s; }
 :focus-visible { outline: 3px solid %(accent)s; outline-offset: 2px; }
 @media (prefers-color-scheme: dark) {
-  body { background: #16181d; color: #e6e8eb; } header p { color: #aab2bd; }
+  body { background: #16181d; color: #e6e8eb; } header p { color: #aab2bd; } header a { color: #9cc3ea; }
   .slide { color: #1d1d1f; }
 }
 """
@@ -219,7 +219,7 @@ def render_slides(
         opts,
         sizer,
         lambda msg, pos: reporter.warn(msg, pos, "pptx"),
-        lambda code, lang: highlight(code, lang, str(deck_table.get("code_style", "friendly"))),
+        lambda code, lang: highlight(code, lang, str(deck_table.get("code_style", "presswork"))),
     )
     view = SlideView(frame, images)
     total = len(deck.slides)

@@ -22,7 +22,7 @@ class PptxOptions:
     template: str = ""  #: A .pptx/.potx template (project-relative); "" = the theme's pptx/reference.pptx.
     agenda: bool = True  #: Add an agenda slide listing the chapters.
     code_style: Annotated[str, PygmentsStyle()] = (
-        "friendly"  #: Pygments style for code colours (a light-background style).
+        "presswork"  #: Pygments style for code colours (a light-background style).
     )
     index: bool = False  #: Add the book's index (entries marked ``{.idx}``) as slides at the end.
     handout: bool = False  #: Also write "<name>-handout.pdf": each slide with its speaker notes (needs LibreOffice).
