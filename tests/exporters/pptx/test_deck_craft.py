@@ -12,6 +12,10 @@ from pptx.util import Pt
 
 from presswork.commands.cli import main
 from tests.support import REPO
+from tests.support.deckcontrast import run_contrasts
+
+#: Least contrast of slide text on its background (WCAG 2 AA).
+AA = 4.5
 
 BOOK = REPO / "tests" / "books" / "deck-craft"
 #: A first line that starts inside a block: indented, or closing a bracket (as the shared deck_talk check reads it).
@@ -66,3 +70,23 @@ def test_compiler_output_is_14_pt_or_more_and_each_part_starts_a_message(deck: P
     assert all(s >= 14 for _, sizes in console for s in sizes)
     for lines, _ in console:
         assert re.match(r"^(\$ |error|For more|…$)", lines[0]), lines[0]
+
+
+@pytest.fixture(scope="module")
+def features_deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("features") / "book"
+    shutil.copytree(REPO / "tests" / "books" / "features", root)
+    assert main(["build", str(root), "--format", "pptx"]) == 0
+    return next((root / "output").glob("*.pptx"))
+
+
+def test_every_slide_text_has_aa_contrast_on_its_background(deck: Path, features_deck: Path) -> None:
+    """Body, titles, tables, callouts, code and compiler output: 4.5:1 or more against the fill behind them,
+    computed from the theme's colours."""
+    low = [
+        (path.name, n, text[:20], fg, bg, round(ratio, 2))
+        for path in (deck, features_deck)
+        for n, text, fg, bg, ratio in run_contrasts(str(path))
+        if ratio < AA
+    ]
+    assert low == []

@@ -386,6 +386,22 @@ def theme_fonts(theme_xml: bytes) -> tuple[str, str]:
     return major, minor
 
 
+def theme_colours(theme_xml: bytes) -> dict[str, str]:
+    """The colour slots of a theme part ("dk1", "lt1", "accent1"...) as "RRGGBB" ({} when unreadable)."""
+    try:
+        root = etree.fromstring(theme_xml)
+    except etree.XMLSyntaxError:
+        return {}
+    out: dict[str, str] = {}
+    scheme = root.find(f".//{{{A_NS}}}clrScheme")
+    for slot in scheme if scheme is not None else []:
+        colour = slot[0] if len(slot) else None
+        value = None if colour is None else colour.get("lastClr") or colour.get("val")
+        if value and len(value) == 6:
+            out[etree.QName(slot.tag).localname] = value.upper()
+    return out
+
+
 def title_style_size(master: Any) -> float:
     """The master's title size in points (44 when unset)."""
     sizes = master.element.xpath(".//p:txStyles/p:titleStyle/a:lvl1pPr/a:defRPr/@sz")

@@ -48,6 +48,7 @@ from presswork.exporters.pptx.output.template import (
     footer_row_limit,
     placeholder_type,
     pt,
+    theme_colours,
     to_pt,
 )
 
@@ -62,6 +63,7 @@ class DeckWriter:
         #: The book's cover design (PNG, the slide's size, no text): the title slide's background.
         self.cover = cover
         self.shapes = ShapeWriter(frame, pictures)
+        self.shapes.colours = theme_colours(prs)
         #: The book's language (set by the exporter): the East Asian font of the titles.
         self.language = ""
         self.factory = SlideFactory(prs)
