@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import shutil
 from pathlib import Path
@@ -24,11 +26,18 @@ MONO = re.compile(r"mono|consol|courier|code|menlo", re.I)
 
 
 @pytest.fixture(scope="module")
-def deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     root = tmp_path_factory.mktemp("craft") / "book"
     shutil.copytree(BOOK, root)
-    assert main(["build", str(root), "--format", "pptx"]) == 0
-    return root / "output" / "craft.pptx"
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors):
+        assert main(["build", str(root), "--format", "pptx"]) == 0
+    return root / "output" / "craft.pptx", errors.getvalue()
+
+
+@pytest.fixture(scope="module")
+def deck(built: tuple[Path, str]) -> Path:
+    return built[0]
 
 
 def code_shapes(path: Path) -> list[tuple[int, list[str], list[float]]]:
@@ -90,3 +99,36 @@ def test_every_slide_text_has_aa_contrast_on_its_background(deck: Path, features
         if ratio < AA
     ]
     assert low == []
+
+
+def decorative(shape: object) -> bool:
+    return bool(shape.element.xpath(".//*[local-name()='decorative' and @val='1']"))  # type: ignore[attr-defined]
+
+
+def test_every_slide_has_a_unique_title_read_first(deck: Path, features_deck: Path) -> None:
+    """Screen readers and PowerPoint's accessibility checker list slides by title and read a slide in
+    shape-tree order: each title is unique (two chapters' "Summary" sections too) and comes first."""
+    for path in (deck, features_deck):
+        titles, late = [], []
+        for n, slide in enumerate(Presentation(str(path)).slides, 1):
+            title = slide.shapes.title
+            assert title is not None and title.text_frame.text.strip(), (path.name, n)
+            titles.append(" ".join(title.text_frame.text.split()).casefold())
+            read = [sh for sh in slide.shapes if not decorative(sh)]
+            if read[0].shape_id != title.shape_id:
+                late.append(n)
+        assert len(titles) == len(set(titles)), sorted(t for t in titles if titles.count(t) > 1)
+        assert late == [], (path.name, late)
+
+
+def test_pictures_carry_alt_text_and_a_missing_one_is_reported(built: tuple[Path, str], features_deck: Path) -> None:
+    path, err = built
+    descr = {}
+    for path_ in (path, features_deck):
+        for slide in Presentation(str(path_)).slides:
+            for shape in slide.shapes:
+                if shape.shape_type == 13 and not decorative(shape):
+                    descr.setdefault(path_.name, []).append(shape.element.xpath("./p:nvPicPr/p:cNvPr/@descr")[0])
+    assert "A bar chart of build times per format" in descr["craft.pptx"]
+    assert all(descr[features_deck.name])  # every picture of the feature book has its alt text or caption
+    assert re.search(r"02-pictures\.md:13.*no alt text", err), err

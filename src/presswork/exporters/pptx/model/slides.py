@@ -48,6 +48,7 @@ from presswork.exporters.pptx.model.layouts import (
 from presswork.exporters.pptx.model.measure import text_height
 from presswork.exporters.pptx.model.paginate import Page, Pager, introduces, paginate, with_fixed_sizes
 from presswork.exporters.pptx.model.text import tex_to_text
+from presswork.exporters.pptx.model.titles import unique_titles
 
 
 def auto_slide_level(doc: Document) -> int:
@@ -79,6 +80,7 @@ def build_deck(
             slides.append(item)
         else:
             slides.extend(chapter_slides(item, level, frame, opts, sizer, warn, counter, style_code))
+    unique_titles(slides)
     return Deck(slides, doc.meta.title)
 
 

@@ -85,6 +85,7 @@ class DeckWriter:
         for a in model.anchors:
             self.anchors.setdefault(a, slide.part)
         self.chrome(slide, model, footer, number)
+        oxml.title_first(slide)  # screen readers and PowerPoint's accessibility checker read the title first
         kept = capture(slide, model, self.shapes.links[links:], number) if keep else None
         notes = None
         if model.notes:
@@ -325,7 +326,7 @@ class DeckWriter:
         w, h = to_pt(self.prs.slide_width), to_pt(self.prs.slide_height)
         pic = self.shapes.images.add_picture(slide, self.cover, 0, 0, self.prs.slide_width, self.prs.slide_height)
         pic.name = "Cover"
-        oxml.set_description(pic, "")
+        oxml.mark_decorative(pic)
         oxml.send_to_back(pic)
         left, top = cover_text_origin(self.cover, w, h)
         width = w - 2 * left
