@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from pptx import Presentation
+from pptx.enum.text import PP_ALIGN
 from pptx.util import Pt
 
 from presswork.commands.cli import main
@@ -132,3 +133,19 @@ def test_pictures_carry_alt_text_and_a_missing_one_is_reported(built: tuple[Path
     assert "A bar chart of build times per format" in descr["craft.pptx"]
     assert all(descr[features_deck.name])  # every picture of the feature book has its alt text or caption
     assert re.search(r"02-pictures\.md:13.*no alt text", err), err
+
+
+def test_a_slide_of_one_sentence_is_a_large_centred_statement(deck: Path) -> None:
+    """Not one line at the top of an 80% empty slide: set large, centred across and down the content area."""
+    prs = Presentation(str(deck))
+    found = []
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame and shape.text_frame.text.startswith("Every chapter has a summary"):
+                found.append(shape)
+    (shape,) = found
+    paragraph = shape.text_frame.paragraphs[0]
+    assert paragraph.alignment == PP_ALIGN.CENTER
+    assert all(r.font.size is not None and r.font.size >= Pt(28) for r in paragraph.runs)
+    middle = shape.top + shape.height / 2
+    assert 0.35 * prs.slide_height < middle < 0.65 * prs.slide_height

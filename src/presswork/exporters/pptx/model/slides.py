@@ -43,6 +43,7 @@ from presswork.exporters.pptx.model.layouts import (
     comparison_page,
     forced_layout,
     picture_page,
+    statement_page,
     two_content_page,
 )
 from presswork.exporters.pptx.model.measure import text_height
@@ -246,7 +247,8 @@ def _special_page(items: list[FlowItem], forced: str, frame: Frame, sizer: Pictu
         page = two_content_page(items, frame)
         if page is not None:
             return "two-content", page
-    return None
+    page = statement_page(items, frame) if not forced else None
+    return ("statement", page) if page is not None else None
 
 
 def _carry_leadins(groups: list[Group]) -> list[Group]:

@@ -138,6 +138,19 @@ class DeckWriter:
             oxml.add_slide_jump(r_el, rid)
 
     # ------------------------------------------------------------- slides
+    def statement_slide(self, model: Slide, box: TextBox) -> Any:
+        """A statement: its title, and one short paragraph set large and centred in the content area."""
+        slide = self.factory.add_slide(self.layouts.title_only)
+        f = self.frame
+        self.set_title(slide, model.title, f.title_width, f.title_height, f.title_size)
+        y = f.top + (f.height - box.height) / 2
+        shape = slide.shapes.add_textbox(pt(f.left), pt(y), pt(f.width), pt(box.height))
+        shape.name = "Statement"
+        self.shapes.fill_text(slide, shape.text_frame, box.paras, f.inset_x, f.inset_y)
+        for p in shape.text_frame.paragraphs:
+            p.alignment = PP_ALIGN.CENTER
+        return slide
+
     def slide(self, model: Slide) -> Any:
         """Add the slide of ``model`` on its layout and return it."""
         if model.kind == "title" and self.cover:
@@ -154,6 +167,8 @@ class DeckWriter:
             return self.picture_slide(model, self.layouts.picture)
         if model.layout == "two-content" and len(model.boxes) == 2 and any(isinstance(b, TextBox) for b in model.boxes):
             return self.beside_slide(model)
+        if model.layout == "statement" and len(model.boxes) == 1 and isinstance(model.boxes[0], TextBox):
+            return self.statement_slide(model, model.boxes[0])
         only_text = len(model.boxes) == 1 and isinstance(model.boxes[0], TextBox)
         # Text in two columns (perhaps under a line that introduces it) goes in the Two Content placeholders.
         columns = (
