@@ -205,7 +205,8 @@ def _group_slides(
             pending_notes.extend(it.text for it in items if isinstance(it, SpeakerNote))
             pending_ids.extend(anchors + [it.id for it in items if isinstance(it, Anchor)])
             continue
-        titled = layout_group(items, gtitle, frame, sizer)
+        statement = None if forced else statement_page(items, frame)
+        titled = [(gtitle, statement)] if statement else layout_group(items, gtitle, frame, sizer)
         for i, (t, (boxes, notes, ids)) in enumerate(titled):
             first = i == 0
             slides.append(
@@ -215,7 +216,7 @@ def _group_slides(
                     boxes,
                     notes=(pending_notes if first else []) + notes,
                     anchors=(pending_ids + list(anchors) if first else []) + ids,
-                    layout="title-only" if forced == "title-only" else "",
+                    layout="statement" if statement else "title-only" if forced == "title-only" else "",
                 )
             )
             if first:
@@ -247,8 +248,7 @@ def _special_page(items: list[FlowItem], forced: str, frame: Frame, sizer: Pictu
         page = two_content_page(items, frame)
         if page is not None:
             return "two-content", page
-    page = statement_page(items, frame) if not forced else None
-    return ("statement", page) if page is not None else None
+    return None
 
 
 def _carry_leadins(groups: list[Group]) -> list[Group]:
