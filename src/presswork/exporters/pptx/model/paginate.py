@@ -126,6 +126,19 @@ MIN_CODE_PART = 0.25
 MAX_HEADER_LINES = 3
 
 
+def enclosing_lines(lines: list[Line], opened: list[int], language: str) -> list[Line]:
+    """The lines that open the blocks around a cut, to head the part after it: the outermost one and the
+    innermost ones (MAX_HEADER_LINES in all), never a line that starts by closing a block ("} else {")."""
+    heads = [
+        i
+        for i in sorted(set(opened))
+        if opens_block(lines[i], language) and line_text(lines[i]).lstrip()[:1] not in ")]}"
+    ]
+    if len(heads) > MAX_HEADER_LINES:
+        heads = heads[:1] + heads[len(heads) - MAX_HEADER_LINES + 1 :]
+    return [lines[i] for i in heads]
+
+
 def _trim_blank(lines: list[Line]) -> list[Line]:
     """``lines`` without the blank lines at their end."""
     end = len(lines)
@@ -471,8 +484,7 @@ class Pager:
                 break
             header = []
             if costs[cut] >= INSIDE // 2:  # cut inside a block or a message: say where the next part is
-                enclosing = [lines[i] for i in sorted(set(opened[cut])) if opens_block(lines[i], box.language)]
-                header = [] if is_console(box.language) else enclosing[-MAX_HEADER_LINES:]
+                header = [] if is_console(box.language) else enclosing_lines(lines, opened[cut], box.language)
                 if header or is_console(box.language) or line_text(lines[cut])[:1].isspace():
                     header.append(elision(lines, box.language, cut))
                 if header and not noted:
