@@ -21,6 +21,7 @@ from presswork.exporters.common.visibility import HIDDEN_CLASSES
 from presswork.exporters.common.zips import PPTX_RULES, write_zip
 from presswork.exporters.pptx.model import auto_slide_level, book_order, chapter_slides, front_slides, highlight
 from presswork.exporters.pptx.model.deck import Slide, Token
+from presswork.exporters.pptx.model.titles import TitleBook
 from presswork.exporters.pptx.options import PptxOptions
 from presswork.transforms.indexing import with_index
 
@@ -96,16 +97,20 @@ class PptxExporter(Exporter[PptxOptions]):
             frame,
         )
         items: list[Slide | ChapterDeck | tuple[Pending, list[Slide]]] = list(front_slides(doc, frame, deck_opts))
+        titles = TitleBook()
+        titles.add([it for it in items if isinstance(it, Slide)])
         counter = [0]
         for ch in book_order(doc):
             if isinstance(ch, Slide):  # a part's divider
+                titles.add([ch])
                 items.append(ch)
                 continue
-            key = cache.key(ch, counter[0])
+            key = cache.key(ch, counter[0], titles.digest())
             kept = cache.get(key)
             if kept is not None:
                 replay(kept.told, ctx.reporter)
                 counter[0] = kept.counter
+                titles.seen.update(kept.titles)
                 items.append(kept)
                 continue
             pending = Pending(key)
@@ -116,6 +121,7 @@ class PptxExporter(Exporter[PptxOptions]):
                 warn(message, pos)
 
             slides = chapter_slides(ch, level, frame, deck_opts, pictures.size, record, counter, style_code)
+            pending.titles = titles.add(slides)
             pending.counter = counter[0]
             items.append((pending, slides))
         pictures.log = None

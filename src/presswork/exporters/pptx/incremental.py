@@ -48,6 +48,8 @@ class ChapterDeck:
     told: Told
     #: (character, message) of each character the fonts lack, in order of first use (GlyphChecker's log).
     glyphs: tuple[tuple[str, str], ...]
+    #: The titles of its slides (later chapters keep their titles unique against them).
+    titles: tuple[str, ...] = ()
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Pending:
     counter: int = 0  #: the footnote counter after the chapter
     warnings: list[Warning_] = field(default_factory=list)
     asked: dict[tuple[str, str], None] = field(default_factory=dict)
+    titles: tuple[str, ...] = ()  #: the titles of the chapter's slides
 
 
 def _fonts(frame: Any) -> str:
@@ -94,9 +97,10 @@ class DeckCache:
             code_fingerprint(*MODULES), library_versions(*DISTRIBUTIONS), _fonts(frame), repr(frame), *base
         )
 
-    def key(self, chapter: Chapter, counter: int) -> str:
-        """The key of ``chapter``'s slides when its footnotes start after number ``counter``."""
-        return cache_key(self.base, str(counter), pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
+    def key(self, chapter: Chapter, counter: int, titles: str = "") -> str:
+        """The key of ``chapter``'s slides when its footnotes start after number ``counter`` and the slides
+        before it have ``titles`` (a digest: its repeated titles are made unique against them)."""
+        return cache_key(self.base, str(counter), titles, pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
 
     def get(self, key: str) -> ChapterDeck | None:
         """The kept chapter under ``key`` when every picture it placed still has the same bytes."""
@@ -126,7 +130,9 @@ class DeckCache:
         """Keep a chapter computed in this build."""
         files = tuple((src, self.digest(src)) for kind, src in pending.asked if kind in ("image", "svg"))
         slides = [dataclasses.replace(w, rels=tuple(self._by_hash(rel) for rel in w.rels)) for w in slides]
-        entry = ChapterDeck(slides, pending.counter, files, Told(tuple(pending.warnings)), tuple(glyphs))
+        entry = ChapterDeck(
+            slides, pending.counter, files, Told(tuple(pending.warnings)), tuple(glyphs), pending.titles
+        )
         self.store.put(pending.key, entry)
 
     def _by_hash(self, rel: KeptRel) -> KeptRel:

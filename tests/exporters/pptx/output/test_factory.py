@@ -14,10 +14,11 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 
 from presswork.exporters.pptx.model.deck import CodeBox, Token
+from presswork.exporters.pptx.output.contrast import legible
 from presswork.exporters.pptx.output.factory import ImageParts, ShapeCopier, SlideFactory
 from presswork.exporters.pptx.output.oxml import add_slide_number, set_slide_number
 from presswork.exporters.pptx.output.pictures import PictureStore
-from presswork.exporters.pptx.output.shapes import CODE_TEXT, ShapeWriter
+from presswork.exporters.pptx.output.shapes import CODE_FILL, CODE_TEXT, ShapeWriter
 from presswork.exporters.pptx.output.template import Layouts
 
 #: Layouts of python-pptx's default template used in turn: Title and Content, Title Only, Title and Content again.
@@ -96,7 +97,7 @@ def test_code_runs_carry_the_models_colours_styles_font_and_size() -> None:
         for r, tok in zip(runs, line, strict=True):
             rpr = r.find(qn("a:rPr"))
             colour = rpr.find(f"{qn('a:solidFill')}/{qn('a:srgbClr')}").get("val")
-            assert colour == (tok.color or CODE_TEXT).upper()
+            assert colour == legible(tok.color or CODE_TEXT, CODE_FILL)  # the model's colour, darkened to 4.5:1
             assert (rpr.get("b") == "1", rpr.get("i") == "1") == (tok.bold, tok.italic)
             assert rpr.find(qn("a:latin")).get("typeface") == frame.code_font
             assert rpr.get("sz") == "1550"

@@ -172,7 +172,7 @@ class Frame:
     title_size: float = 36.0
     min_title_size: float = 24.0
     code_size: float = 16.0
-    min_code_size: float = 12.0
+    min_code_size: float = 14.0  #: code and console output stay legible from the back of a room
     table_size: float = 18.0
     min_table_size: float = 12.0
     inset_x: float = 7.2  #: text box left/right inset

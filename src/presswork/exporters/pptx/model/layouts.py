@@ -152,6 +152,33 @@ def _ids(items: list[FlowItem]) -> list[str]:
     return [it.id for it in items if isinstance(it, Anchor)]
 
 
+#: Most words of a lone paragraph set as a statement (large, centred) rather than at the top of an empty slide.
+MAX_STATEMENT_WORDS = 70
+#: How much larger than body text a statement is set (points), and the least it is set at.
+STATEMENT_STEP, MIN_STATEMENT_SIZE = 8.0, 32.0
+
+
+def statement_page(items: list[FlowItem], frame: Frame) -> Page | None:
+    """A group showing one short plain paragraph (a sentence or three) as a statement: set large and centred
+    on its slide instead of filling its top line or two; None for anything else or when it does not fit."""
+    shown = [it for it in items if isinstance(it, VISIBLE_ITEMS)]
+    if len(shown) != 1 or not isinstance(shown[0], Para):
+        return None
+    para = shown[0]
+    if para.bullet or para.level or para.role not in ("body", "lead") or _words(para) > MAX_STATEMENT_WORDS:
+        return None
+    if any(r.math for r in para.runs) or introduces(para):
+        return None
+    size = max(MIN_STATEMENT_SIZE, frame.sizes[0] + STATEMENT_STEP)
+    while size >= frame.sizes[0]:
+        big = dataclasses.replace(para, size=size, role="body")
+        height = text_height([big], frame, frame.width)
+        if height <= frame.height * 0.8:
+            return [TextBox([big], height)], _notes(items), _ids(items)
+        size -= 2
+    return None
+
+
 #: Most lines of code set beside text (a longer listing needs the slide's whole width).
 MAX_BESIDE_CODE_LINES = 14
 #: A picture goes beside the text, on a slide the stacked layout fits too, when it comes out this much larger.

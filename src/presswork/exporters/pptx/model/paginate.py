@@ -6,6 +6,17 @@ import copy
 import dataclasses
 import re
 
+from presswork.exporters.pptx.model.codecut import (
+    INSIDE,
+    Line,
+    cut_costs,
+    dedent,
+    elision,
+    is_console,
+    line_text,
+    open_lines,
+    opens_block,
+)
 from presswork.exporters.pptx.model.deck import (
     COLUMN_GAP,
     Box,
@@ -18,7 +29,6 @@ from presswork.exporters.pptx.model.deck import (
     Run,
     TableBox,
     TextBox,
-    Token,
 )
 from presswork.exporters.pptx.model.flow import VISIBLE_ITEMS, Anchor, FlowItem, SlideBreak, SpeakerNote
 from presswork.exporters.pptx.model.measure import GAP, code_line_heights, code_size, split_tall_code_lines, text_height
@@ -108,30 +118,46 @@ def _two_columns(items: list[FlowItem], frame: Frame) -> Page | None:
     return [*boxes, TextBox(fixed, best[0], split=best[1])], notes, ids
 
 
-def _opens_block(line: tuple[Token, ...]) -> bool:
-    return "".join(t.text for t in line).rstrip().endswith((":", "{", "(", "["))
-
-
 #: Fewer than 3 lines of code start or end a slide only when they are at least this share of a slide tall.
 MIN_CODE_PART = 0.25
 
 
-#: Most lines a code slide ends early so as not to end on a line that opens a block.
-MAX_CODE_BACKOFF = 6
+#: Most lines of enclosing context repeated above a part of a listing cut inside a block.
+MAX_HEADER_LINES = 3
 
 
-def _indent(line: tuple[Token, ...]) -> int | None:
-    text = "".join(t.text for t in line)
-    return len(text) - len(text.lstrip()) if text.strip() else None
+def enclosing_lines(lines: list[Line], opened: list[int], language: str) -> list[Line]:
+    """The lines that open the blocks around a cut, to head the part after it: the outermost one and the
+    innermost ones (MAX_HEADER_LINES in all), never a line that starts by closing a block ("} else {")."""
+    heads = [
+        i
+        for i in sorted(set(opened))
+        if opens_block(lines[i], language) and line_text(lines[i]).lstrip()[:1] not in ")]}"
+    ]
+    if len(heads) > MAX_HEADER_LINES:
+        heads = heads[:1] + heads[len(heads) - MAX_HEADER_LINES + 1 :]
+    return [lines[i] for i in heads]
 
 
-def _opens_block_at(lines: list[tuple[Token, ...]], k: int) -> bool:
-    """True when code line ``k`` opens a block: it ends in ":", "{", "(" or "[", or the next line is indented
-    deeper (Rust's "where", a wrapped call)."""
-    if _opens_block(lines[k]):
-        return True
-    here, after = _indent(lines[k]), _indent(lines[k + 1]) if k + 1 < len(lines) else None
-    return here is not None and after is not None and after > here
+def _trim_blank(lines: list[Line]) -> list[Line]:
+    """``lines`` without the blank lines at their end."""
+    end = len(lines)
+    while end > 1 and not line_text(lines[end - 1]).strip():
+        end -= 1
+    return lines[:end]
+
+
+def _code_on_one_slide(box: CodeBox, f: Frame) -> CodeBox | None:
+    """``box`` at the largest size (down to ``min_code_size``) at which it fits an empty slide, or None."""
+    size = box.size
+    while size >= f.min_code_size:
+        trial = CodeBox(box.lines, size, box.language)
+        height = sum(code_line_heights(trial, f)) + 2 * f.callout_inset
+        if height <= f.height:
+            trial.height = height
+            return trial
+        size -= 1
+    return None
 
 
 def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[Page]:
@@ -404,36 +430,70 @@ class Pager:
         self.place(box)
 
     def code(self, box: CodeBox) -> None:
+        """A listing on one slide when it fits there at 14 pt or more; else cut between top-level items (or
+        console messages), a part cut inside a block opening with the lines that enclose it and an elision
+        mark, and the whole listing in the notes."""
         f = self.frame
+        inset = 2 * f.callout_inset
+        box.lines = dedent(box.lines)
         box.size = code_size(box, f)
         box.lines = split_tall_code_lines(box, f, MIN_CODE_PART)  # a tall wrapped line may fill a slide's end
         heights = code_line_heights(box, f)
-        start = 0
-        while start < len(box.lines):
-            room = self.room() - 2 * f.callout_inset
+        if sum(heights) + inset > self.room():
+            whole = _code_on_one_slide(box, f)
+            if whole is not None:
+                if self.boxes and whole.height > self.room():
+                    self.break_page()
+                self.place(whole)
+                return
+        else:
+            box.height = sum(heights) + inset
+            self.place(box)
+            return
+        self._code_parts(box, heights)
+
+    def _code_parts(self, box: CodeBox, heights: list[float]) -> None:
+        f = self.frame
+        inset = 2 * f.callout_inset
+        lines, costs = box.lines, cut_costs(box.lines, box.language)
+        opened = open_lines(lines, box.language)
+        line_h = min(heights, default=0.0)
+        header: list[Line] = []
+        start, noted = 0, False
+        if self.boxes and self.room() - inset < MIN_CODE_PART * f.height:
+            self.break_page()
+        while start < len(lines):
+            avail = self.room() - inset - line_h * len(header)
             n, used = 0, 0.0
-            while start + n < len(box.lines) and used + heights[start + n] <= room:
+            while start + n < len(lines) and used + heights[start + n] <= avail:
                 used += heights[start + n]
                 n += 1
-            few = n < min(3, len(box.lines) - start) and used < MIN_CODE_PART * f.height
-            if (few or n == 0) and self.boxes:
-                if start == 0:
-                    self.break_page()
-                else:
-                    self.new_page()
+            if start + n >= len(lines):
+                cut = len(lines)
+            elif n == 0 and self.boxes:
+                self.new_page()
                 continue
-            n = max(n, 1)
-            back = 0
-            while (
-                1 < n < len(box.lines) - start and back < MAX_CODE_BACKOFF and _opens_block_at(box.lines, start + n - 1)
-            ):
-                n -= 1  # do not end a slide on a line that opens a block ("...:", "{", Rust's "where")
-                back += 1
-            used = sum(heights[start : start + n])
-            part = CodeBox(box.lines[start : start + n], box.size, box.language, used + 2 * f.callout_inset)
-            self.place(part)
-            start += n
-            if start < len(box.lines):
+            else:
+                options = range(start + 1, start + max(n, 1) + 1)
+                full = [k for k in options if sum(heights[start:k]) >= MIN_CODE_PART * avail] or list(options)
+                cut = min(full, key=lambda k: (costs[k] if k < len(lines) else 0, -k))
+            own = _trim_blank(lines[start:cut])
+            height = line_h * len(header) + sum(heights[start : start + len(own)]) + inset
+            self.place(CodeBox(header + own, box.size, box.language, height))
+            if cut >= len(lines):
+                break
+            header = []
+            if costs[cut] >= INSIDE // 2:  # cut inside a block or a message: say where the next part is
+                header = [] if is_console(box.language) else enclosing_lines(lines, opened[cut], box.language)
+                if header or is_console(box.language) or line_text(lines[cut])[:1].isspace():
+                    header.append(elision(lines, box.language, cut))
+                if header and not noted:
+                    self.pages[-1][1].append("Whole listing:\n" + "\n".join(line_text(ln) for ln in lines))
+                    noted = True
+            start = cut
+            while start < len(lines) and not line_text(lines[start]).strip():
+                start += 1
+            if start < len(lines):
                 self.new_page()
 
     def table(self, box: TableBox) -> None:

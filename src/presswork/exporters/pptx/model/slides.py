@@ -43,11 +43,13 @@ from presswork.exporters.pptx.model.layouts import (
     comparison_page,
     forced_layout,
     picture_page,
+    statement_page,
     two_content_page,
 )
 from presswork.exporters.pptx.model.measure import text_height
 from presswork.exporters.pptx.model.paginate import Page, Pager, introduces, paginate, with_fixed_sizes
 from presswork.exporters.pptx.model.text import tex_to_text
+from presswork.exporters.pptx.model.titles import unique_titles
 
 
 def auto_slide_level(doc: Document) -> int:
@@ -79,6 +81,7 @@ def build_deck(
             slides.append(item)
         else:
             slides.extend(chapter_slides(item, level, frame, opts, sizer, warn, counter, style_code))
+    unique_titles(slides)
     return Deck(slides, doc.meta.title)
 
 
@@ -202,7 +205,8 @@ def _group_slides(
             pending_notes.extend(it.text for it in items if isinstance(it, SpeakerNote))
             pending_ids.extend(anchors + [it.id for it in items if isinstance(it, Anchor)])
             continue
-        titled = layout_group(items, gtitle, frame, sizer)
+        statement = None if forced else statement_page(items, frame)
+        titled = [(gtitle, statement)] if statement else layout_group(items, gtitle, frame, sizer)
         for i, (t, (boxes, notes, ids)) in enumerate(titled):
             first = i == 0
             slides.append(
@@ -212,7 +216,7 @@ def _group_slides(
                     boxes,
                     notes=(pending_notes if first else []) + notes,
                     anchors=(pending_ids + list(anchors) if first else []) + ids,
-                    layout="title-only" if forced == "title-only" else "",
+                    layout="statement" if statement else "title-only" if forced == "title-only" else "",
                 )
             )
             if first:

@@ -353,6 +353,41 @@ def shape_names(tree: Any) -> list[str]:
     return [str(n) for n in tree.xpath("//p:cNvPr/@name")]
 
 
+#: The extension that marks a picture as decorative (PowerPoint's accessibility checker then skips it).
+DECORATIVE_URI = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+
+def mark_decorative(picture: Any) -> None:
+    """Mark a picture as decorative (no alt text needed: screen readers skip it), as PowerPoint writes it."""
+    c_nv_pr = picture.element.xpath("./p:nvPicPr/p:cNvPr")[0]
+    c_nv_pr.set("descr", "")
+    ext_lst = etree.SubElement(c_nv_pr, f"{{{A_NS}}}extLst")
+    ext = etree.SubElement(ext_lst, f"{{{A_NS}}}ext", uri=DECORATIVE_URI)
+    etree.SubElement(ext, f"{{{DECORATIVE_NS}}}decorative", nsmap={"adec": DECORATIVE_NS}, val="1")
+
+
+def is_decorative(el: Any) -> bool:
+    """True for a shape element marked decorative."""
+    return bool(el.xpath(".//*[local-name()='decorative' and @val='1']"))
+
+
+def title_first(slide: Any) -> None:
+    """Move the slide's title to the front of its reading order (``p:spTree`` order), after decorative
+    pictures only (which stay behind it)."""
+    title = slide.shapes.title
+    if title is None:
+        return
+    el = title.element
+    tree = el.getparent()
+    shapes = [child for child in tree if child.tag != f"{{{P_NS}}}nvGrpSpPr" and child.tag != f"{{{P_NS}}}grpSpPr"]
+    first = next((child for child in shapes if not is_decorative(child)), None)
+    if first is None or first is el:
+        return
+    tree.remove(el)
+    first.addprevious(el)
+
+
 def send_to_back(shape: Any) -> None:
     """Move a shape to the back of its slide (first in ``p:spTree`` after the group's own properties)."""
     el = shape.element
@@ -384,6 +419,22 @@ def theme_fonts(theme_xml: bytes) -> tuple[str, str]:
     major = str(root.xpath("string(.//a:majorFont/a:latin/@typeface)", namespaces=ns)) or "Calibri"
     minor = str(root.xpath("string(.//a:minorFont/a:latin/@typeface)", namespaces=ns)) or "Calibri"
     return major, minor
+
+
+def theme_colours(theme_xml: bytes) -> dict[str, str]:
+    """The colour slots of a theme part ("dk1", "lt1", "accent1"...) as "RRGGBB" ({} when unreadable)."""
+    try:
+        root = etree.fromstring(theme_xml)
+    except etree.XMLSyntaxError:
+        return {}
+    out: dict[str, str] = {}
+    scheme = root.find(f".//{{{A_NS}}}clrScheme")
+    for slot in scheme if scheme is not None else []:
+        colour = slot[0] if len(slot) else None
+        value = None if colour is None else colour.get("lastClr") or colour.get("val")
+        if value and len(value) == 6:
+            out[etree.QName(slot.tag).localname] = value.upper()
+    return out
 
 
 def title_style_size(master: Any) -> float:

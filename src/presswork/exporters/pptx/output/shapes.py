@@ -23,6 +23,7 @@ from presswork.exporters.pptx.model.inlinemath import SLOT_CHAR, Atom, has_math,
 from presswork.exporters.pptx.model.measure import para_height
 from presswork.exporters.pptx.model.text import slide_text
 from presswork.exporters.pptx.output import oxml
+from presswork.exporters.pptx.output.contrast import DARKER, legible, legible_brightness
 from presswork.exporters.pptx.output.factory import ImageParts
 from presswork.exporters.pptx.output.glyphs import GlyphChecker
 from presswork.exporters.pptx.output.pictures import PictureStore
@@ -43,6 +44,8 @@ CALLOUT_ACCENTS = {
     "bug": MSO_THEME_COLOR.ACCENT_6,
 }
 CODE_FILL = "F4F6F9"
+#: Brightness of a callout's fill: its accent colour, lightened to a pale tint.
+CALLOUT_TINT = 0.85
 #: Colour of code text the highlighter leaves uncoloured.
 CODE_TEXT = "1D1D1F"
 #: Bullet characters and their fonts. Task boxes use Wingdings (shipped with Office, and mapped to
@@ -60,6 +63,8 @@ class ShapeWriter:
         self.images = ImageParts()
         #: Internal links waiting for their target slide: (slide, run element, anchor id).
         self.links: list[tuple[Any, Any, str]] = []
+        #: The theme's colour slots ("accent1": "RRGGBB"), to keep callout titles legible on their tint.
+        self.colours: dict[str, str] = {}
         #: The book's language: Han characters take its East Asian font (``script_fonts``).
         self.language = ""
 
@@ -205,7 +210,10 @@ class ShapeWriter:
         shape.shadow.inherit = False
         tf = shape.text_frame
         fixed_text_frame(tf, f.callout_inset, f.callout_inset)
-        lines = (((tok.text, tok.color or CODE_TEXT, tok.bold, tok.italic) for tok in line or ()) for line in box.lines)
+        lines = (
+            ((tok.text, legible(tok.color or CODE_TEXT, CODE_FILL), tok.bold, tok.italic) for tok in line or ())
+            for line in box.lines
+        )
         oxml.code_lines(text_body(tf), lines, box.size, f.code_font)
 
     def table(self, slide: Any, box: TableBox, y: float) -> None:
@@ -272,7 +280,7 @@ class ShapeWriter:
         accent = CALLOUT_ACCENTS.get(box.kind.lower(), MSO_THEME_COLOR.ACCENT_1)
         shape.fill.solid()
         shape.fill.fore_color.theme_color = accent
-        shape.fill.fore_color.brightness = 0.85
+        shape.fill.fore_color.brightness = CALLOUT_TINT
         shape.line.color.theme_color = accent
         shape.line.width = Pt(1.5)
         shape.shadow.inherit = False
@@ -280,9 +288,11 @@ class ShapeWriter:
         for p in shape.text_frame.paragraphs:
             for r in p.runs:
                 r.font.color.theme_color = MSO_THEME_COLOR.TEXT_1
+        slot = f"accent{int(accent) - MSO_THEME_COLOR.ACCENT_1 + 1}"
+        darker = legible_brightness(self.colours[slot], CALLOUT_TINT) if slot in self.colours else DARKER[0]
         for r in shape.text_frame.paragraphs[0].runs:
             r.font.color.theme_color = accent
-            r.font.color.brightness = -0.25
+            r.font.color.brightness = darker
 
 
 def rgb(hex_colour: str) -> RGBColor:

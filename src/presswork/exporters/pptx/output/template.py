@@ -285,6 +285,15 @@ class PlacedFrame(Frame):
     template_sizes: tuple[float, float, float] = (24.0, 20.0, 18.0)
 
 
+def theme_colours(prs: Any) -> dict[str, str]:
+    """The theme's colour slots ("accent1"...) as "RRGGBB" ({} without a theme)."""
+    try:
+        part = prs.slide_master.part.part_related_by(RT.THEME)
+    except KeyError:
+        return {}
+    return oxml.theme_colours(part.blob)
+
+
 def theme_fonts(prs: Any) -> tuple[str, str]:
     """The theme's (major, minor) Latin typefaces ("Calibri" when unset)."""
     try:

@@ -48,6 +48,7 @@ from presswork.exporters.pptx.output.template import (
     footer_row_limit,
     placeholder_type,
     pt,
+    theme_colours,
     to_pt,
 )
 
@@ -62,6 +63,7 @@ class DeckWriter:
         #: The book's cover design (PNG, the slide's size, no text): the title slide's background.
         self.cover = cover
         self.shapes = ShapeWriter(frame, pictures)
+        self.shapes.colours = theme_colours(prs)
         #: The book's language (set by the exporter): the East Asian font of the titles.
         self.language = ""
         self.factory = SlideFactory(prs)
@@ -83,6 +85,7 @@ class DeckWriter:
         for a in model.anchors:
             self.anchors.setdefault(a, slide.part)
         self.chrome(slide, model, footer, number)
+        oxml.title_first(slide)  # screen readers and PowerPoint's accessibility checker read the title first
         kept = capture(slide, model, self.shapes.links[links:], number) if keep else None
         notes = None
         if model.notes:
@@ -135,6 +138,19 @@ class DeckWriter:
             oxml.add_slide_jump(r_el, rid)
 
     # ------------------------------------------------------------- slides
+    def statement_slide(self, model: Slide, box: TextBox) -> Any:
+        """A statement: its title, and one short paragraph set large and centred in the content area."""
+        slide = self.factory.add_slide(self.layouts.title_only)
+        f = self.frame
+        self.set_title(slide, model.title, f.title_width, f.title_height, f.title_size)
+        y = f.top + (f.height - box.height) / 2
+        shape = slide.shapes.add_textbox(pt(f.left), pt(y), pt(f.width), pt(box.height))
+        shape.name = "Statement"
+        self.shapes.fill_text(slide, shape.text_frame, box.paras, f.inset_x, f.inset_y)
+        for p in shape.text_frame.paragraphs:
+            p.alignment = PP_ALIGN.CENTER
+        return slide
+
     def slide(self, model: Slide) -> Any:
         """Add the slide of ``model`` on its layout and return it."""
         if model.kind == "title" and self.cover:
@@ -151,6 +167,8 @@ class DeckWriter:
             return self.picture_slide(model, self.layouts.picture)
         if model.layout == "two-content" and len(model.boxes) == 2 and any(isinstance(b, TextBox) for b in model.boxes):
             return self.beside_slide(model)
+        if model.layout == "statement" and len(model.boxes) == 1 and isinstance(model.boxes[0], TextBox):
+            return self.statement_slide(model, model.boxes[0])
         only_text = len(model.boxes) == 1 and isinstance(model.boxes[0], TextBox)
         # Text in two columns (perhaps under a line that introduces it) goes in the Two Content placeholders.
         columns = (
@@ -323,7 +341,7 @@ class DeckWriter:
         w, h = to_pt(self.prs.slide_width), to_pt(self.prs.slide_height)
         pic = self.shapes.images.add_picture(slide, self.cover, 0, 0, self.prs.slide_width, self.prs.slide_height)
         pic.name = "Cover"
-        oxml.set_description(pic, "")
+        oxml.mark_decorative(pic)
         oxml.send_to_back(pic)
         left, top = cover_text_origin(self.cover, w, h)
         width = w - 2 * left
