@@ -7,7 +7,7 @@ import typing
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from presswork.core.tree import Block, Chapter, Document, Node, Pos
+from presswork.core.tree import Attr, Block, Chapter, Document, Node, Pos
 
 N = TypeVar("N")
 
@@ -123,3 +123,32 @@ def walk_with_positions(root: Any, fn: Callable[[Any, Pos | None], Any], pos: Po
     if isinstance(root, Document):
         return dataclasses.replace(root, chapters=tuple(walk_with_positions(c, fn, pos) for c in root.chapters))
     return root
+
+
+#: What ``collect_strings`` does with a value of each type: "str", "tuple", or the names of the fields to visit.
+_KINDS: dict[type, str | tuple[str, ...]] = {str: "str", tuple: "tuple"}
+
+
+def _kind(value: Any) -> str | tuple[str, ...]:
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, tuple):
+        return "tuple"
+    if isinstance(value, (Node, Attr)) or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
+        return tuple(f.name for f in dataclasses.fields(type(value)) if f.name != "pos")  # type: ignore[arg-type]
+    return ()
+
+
+def collect_strings(value: Any, out: list[str]) -> None:
+    """Append to ``out`` every string held by a node (text, code, URLs, attributes), recursively."""
+    kind = _KINDS.get(type(value))
+    if kind is None:
+        kind = _KINDS[type(value)] = _kind(value)
+    if kind == "str":
+        out.append(value)
+    elif kind == "tuple":
+        for v in value:
+            collect_strings(v, out)
+    else:
+        for name in kind:
+            collect_strings(getattr(value, name), out)

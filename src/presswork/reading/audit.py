@@ -12,11 +12,11 @@ import html
 import re
 import urllib.parse
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, is_dataclass
-from typing import Any
+from dataclasses import dataclass
 
 from presswork.core.diagnostics import Reporter
-from presswork.core.tree import Attr, Blocks, Node, Pos
+from presswork.core.tree import Blocks, Pos
+from presswork.core.walk import collect_strings
 
 __all__ = ["Audit", "audit_words", "source_words", "tree_words"]
 
@@ -126,35 +126,6 @@ def source_words(body: str) -> dict[str, int]:
     return words
 
 
-#: What ``_strings`` does with a value of each type: "str", "tuple", or the names of the fields to visit.
-_KINDS: dict[type, str | tuple[str, ...]] = {str: "str", tuple: "tuple"}
-
-
-def _kind(value: Any) -> str | tuple[str, ...]:
-    if isinstance(value, str):
-        return "str"
-    if isinstance(value, tuple):
-        return "tuple"
-    if isinstance(value, (Node, Attr)) or (is_dataclass(value) and not isinstance(value, type)):
-        return tuple(f.name for f in fields(type(value)) if f.name != "pos")  # type: ignore[arg-type]
-    return ()
-
-
-def _strings(value: Any, out: list[str]) -> None:
-    """Collect every string held by a node (text, code, URLs, attributes), recursively."""
-    kind = _KINDS.get(type(value))
-    if kind is None:
-        kind = _KINDS[type(value)] = _kind(value)
-    if kind == "str":
-        out.append(value)
-    elif kind == "tuple":
-        for v in value:
-            _strings(v, out)
-    else:
-        for name in kind:
-            _strings(getattr(value, name), out)
-
-
 def tree_words(blocks: Blocks) -> set[str]:
     """The words of a tree (lower case).
 
@@ -162,7 +133,7 @@ def tree_words(blocks: Blocks) -> set[str]:
     its words are also taken as written (non-ASCII characters decoded, ``%20`` kept) and fully decoded
     (``%5B`` for ``[`` too), so that a working link is never counted as lost words."""
     out: list[str] = []
-    _strings(blocks, out)
+    collect_strings(blocks, out)
     text = "\n".join(out)
     if "%" in text:
         text += "\n" + _HIGH_ESCAPES.sub(_unquote, text) + "\n" + urllib.parse.unquote(text)

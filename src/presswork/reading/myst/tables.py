@@ -23,6 +23,7 @@ from presswork.core.tree import (
     Table,
     Text,
 )
+from presswork.core.walk import collect_strings
 from presswork.reading.myst.directives import Directive
 
 __all__ = ["MystTables"]
@@ -148,8 +149,6 @@ def _cell_inlines(blocks: Blocks) -> Inlines:
 
 def _strings(block: Block) -> list[str]:
     """The texts of a block that has no inline form, as words (a last resort: nothing is lost)."""
-    from presswork.reading.audit import _strings as collect
-
     out: list[str] = []
-    collect(block, out)
+    collect_strings(block, out)
     return out
