@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: Where the lead installs Ace (``npm install --ignore-scripts @daisy/ace`` with PUPPETEER_SKIP_DOWNLOAD=1).
-ACE_DIR = Path(os.environ.get("PRESSWORK_ACE_DIR", "/work/tools/ace"))
+ACE_DIR = Path(os.environ.get("PRESSWORK_ACE_DIR", Path(__file__).resolve().parents[2] / ".tools" / "ace"))
 CHROMIUM = Path("/usr/bin/chromium")
 
 
