@@ -28,6 +28,7 @@ class PdfOptions:
     page_refs: bool = False  #: Cross-references also say where their target is: "Figure 2.1 on page 14".
     link_footnotes: bool = False  #: Also print the URL of each external link as a footnote (for paper).
     pdf_variant: Literal["", "pdf/ua-1", "pdf/a-3u"] = ""  #: PDF variant passed to WeasyPrint ("" = plain PDF).
+    tagged: bool = True  #: Tagged PDF for screen readers (headings, lists, tables with header cells, figures with alt text, reading order; running heads and folios as artifacts); false: an untagged PDF.
     code_style: Annotated[str, PygmentsStyle()] = "default"  #: Pygments style of code highlighting.
     batch: Literal["auto", "on", "off"] = (
         "auto"  #: "auto": a long book (from 15,000 words) is laid out in batches of chapters in parallel worker processes, cached in .presswork-cache/; "on": batches for any book that allows them; "off": one document.

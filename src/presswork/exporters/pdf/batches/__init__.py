@@ -136,6 +136,7 @@ def lay_out_batched(
             gate=ctx.gate,
             two_sided=opts.print,
             reproducible_epoch=int(ctx.build_time.timestamp()) if ctx.reproducible else None,
+            tagged=opts.tagged,
             bodies=dict(bodies),
         )
         layout = lay_out(book, jobs, BatchCache(ctx.gate.root))
