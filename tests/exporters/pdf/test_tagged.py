@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -169,3 +171,23 @@ def test_artifact_content_is_balanced_marked_content() -> None:
     wrapped = artifact_content(b"BT (7) Tj ET\n", "Footer")
     assert wrapped.startswith(b"/Artifact << /Type /Pagination /Subtype /Footer >> BDC\nq\n")
     assert wrapped.endswith(b"\nQ\nEMC\n")
+
+
+CORPUS = Path(os.environ.get("PRESSWORK_CORPUS", "/work/corpus"))
+
+
+@pytest.mark.realbooks
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["nomicon", "book"])  # rust-lang/nomicon, rust-lang/book: batched (long books)
+def test_real_books_are_tagged_with_a_valid_tree(name: str, tmp_path: Path) -> None:
+    if not (CORPUS / name / "book.toml").is_file():
+        pytest.skip(f"{CORPUS / name} not present")
+    copy = tmp_path / name
+    shutil.copytree(CORPUS / name, copy, ignore=shutil.ignore_patterns(".git", "output", ".presswork-cache"))
+    pdf = build_pdf(copy)
+    assert "Tagged:          yes" in pdfinfo(pdf)
+    report = check_tagged(pdf)
+    assert report.problems == []
+    assert report.roles["H1"] > 40 and report.roles["Link"] > 100 and report.roles["TH"] > 0
+    pdfua = pytest.importorskip("pdfua")
+    assert [f for f in pdfua.validate(str(pdf)).findings if f.severity == pdfua.Severity.ERROR] == []
