@@ -2,6 +2,7 @@
 
 usage: python benchmarks/run.py [--chapters 1 25 50 100 200] [--quick] [--quality]
                                 [--json FILE] [--plot FILE] [--repeat R]
+       python benchmarks/run.py --tagging [--chapters 25 100] [--repeat R]   (tagged vs untagged PDF)
        python benchmarks/run.py --from-json FILE [--plot FILE]     (table and plot of a saved run)
 
 Books: the sample guide (content/ with the repository's pyproject configuration) and generated
@@ -164,9 +165,9 @@ def admonitions_for_pandoc(text: str) -> str:
     return re.sub(r'^!!! (\w+)(?: "([^"]*)")?\n((?:    .*\n|\n(?=    ))+)', div, text, flags=re.M)
 
 
-def generated_book(folder: Path, chapters: int, pdf_batch: str = "") -> Book:
+def generated_book(folder: Path, chapters: int, pdf_batch: str = "", tagged: bool = True) -> Book:
     """A project of ``chapters`` copies of the template chapter, and its Pandoc twin (``pdf_batch``:
-    the PDF option ``batch``, "" for the default)."""
+    the PDF option ``batch``, "" for the default; ``tagged``: the PDF option ``tagged``)."""
     template = (TEMPLATE / "chapter.md").read_text(encoding="utf-8")
     title = f"The Pipeline Book ({chapters} chapters)"
     for side in ("presswork", "pandoc"):
@@ -180,7 +181,9 @@ def generated_book(folder: Path, chapters: int, pdf_batch: str = "") -> Book:
             (root / "chapters" / f"{n:03d}-chapter.md").write_text(text, encoding="utf-8")
     (folder / "presswork" / "presswork.toml").write_text(
         f'title = "{title}"\nauthors = ["presswork benchmark"]\nlanguage = "en"\ndate = "2025-03-04"\n'
-        'content = "chapters"\noutput_name = "book"\n' + (f'\n[pdf]\nbatch = "{pdf_batch}"\n' if pdf_batch else ""),
+        'content = "chapters"\noutput_name = "book"\n\n[pdf]\n'
+        + (f'batch = "{pdf_batch}"\n' if pdf_batch else "")
+        + ("" if tagged else "tagged = false\n"),
         encoding="utf-8",
     )
     inputs = [f"{n:03d}-chapter.md" for n in range(1, chapters + 1)]
@@ -420,6 +423,53 @@ def bench_incremental(book: Book, work: Path) -> dict[str, Any]:
         "rebuild": asdict(rebuild),
         "ratio": {"wall": ratio(rebuild.wall, clean.wall)},
     }
+
+
+def bench_tagging(chapters: list[int], work: Path, repeat: int, pdf_batch: str) -> list[dict[str, Any]]:
+    """The PDF of each generated book, tagged (the default) and untagged (``tagged = false``), clean
+    builds alternating so that a change of load hits both alike: what tagging costs."""
+    rows: list[dict[str, Any]] = []
+    for n in chapters:
+        books = {
+            tagged: generated_book(work / f"tagging-{n}-{'on' if tagged else 'off'}", n, pdf_batch, tagged)
+            for tagged in (True, False)
+        }
+        runs: dict[bool, list[Run]] = {True: [], False: []}
+        for i in range(repeat):
+            for tagged, book in books.items():
+                shutil.rmtree(book.project / ".presswork-cache", ignore_errors=True)
+                name = f"tagging-{n}-{'tagged' if tagged else 'untagged'}-{i}"
+                runs[tagged].append(presswork_build(book, "pdf", work / name, work / f"{name}.log"))
+        on, off = best(runs[True]), best(runs[False])
+        rows.append(
+            {
+                "chapters": n,
+                "tagged": asdict(on),
+                "untagged": asdict(off),
+                "ratio": {"wall": ratio(on.wall, off.wall), "cpu": ratio(on.cpu, off.cpu)},
+            }
+        )
+        print(
+            f"  {n:>4} ch. pdf: tagged {on.wall:7.2f} s ({on.cpu:.2f} s CPU) | "
+            f"untagged {off.wall:7.2f} s ({off.cpu:.2f} s CPU)",
+            file=sys.stderr,
+        )
+    return rows
+
+
+def tagging_markdown(rows: list[dict[str, Any]]) -> str:
+    """The tagged/untagged comparison as a Markdown table."""
+    lines = [
+        "| book | tagged wall s | untagged wall s | tagged CPU s | untagged CPU s | CPU tagged/untagged |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for r in rows:
+        on, off, cpu = r["tagged"], r["untagged"], r["ratio"]["cpu"]
+        lines.append(
+            f"| {r['chapters']} ch. | {on['wall']:.2f} | {off['wall']:.2f} | {on['cpu']:.2f} | {off['cpu']:.2f} | "
+            f"{'-' if cpu is None else f'{cpu:.2f}'} |"
+        )
+    return "\n".join(lines)
 
 
 def _child_env() -> dict[str, str]:
@@ -763,7 +813,21 @@ def main(argv: list[str] | None = None) -> int:
         default="",
         help="the PDF option batch of the generated books (default: presswork's default)",
     )
+    parser.add_argument(
+        "--tagging",
+        action="store_true",
+        help="measure only what tagging costs: the PDF of each generated book, tagged and untagged, side by side",
+    )
     args = parser.parse_args(argv)
+    if args.tagging:
+        with tempfile.TemporaryDirectory(prefix="presswork-bench-") as tmp:
+            work = args.keep or Path(tmp)
+            work.mkdir(parents=True, exist_ok=True)
+            tagging = bench_tagging(sorted(set(args.chapters)), work, args.repeat, args.pdf_batch)
+        if args.json:
+            args.json.write_text(json.dumps({"tagging": tagging}, indent=2) + "\n", encoding="utf-8")
+        print(tagging_markdown(tagging))
+        return 0 if all(r[k]["ok"] for r in tagging for k in ("tagged", "untagged")) else 1
     if args.from_json:
         saved = json.loads(args.from_json.read_text(encoding="utf-8"))
         saved["scaling"] = scaling(saved["rows"])  # judged again, with this version's rules

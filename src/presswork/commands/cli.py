@@ -171,7 +171,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--theme", "-t", help=f"theme: a built-in one ({theme_list}) or a path")
     v.add_argument("--open", action="store_true", help="open the site in the web browser")
 
-    c = add("check", "read and check the book without writing outputs")
+    c = add("check", "read and check the book without writing outputs (lost words, accessibility)")
     common(c)
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
@@ -342,6 +342,10 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         theme = load_theme(project.config.theme, project.root)
         with resource_limits(project.config):
             doc = read_document(project, make_gate(project.config, theme, reporter), reporter, args.drafts)
+        if args.command == "check":
+            from presswork.reading.accessibility import audit_accessibility
+
+            audit_accessibility(doc, reporter)
         _print_warnings(err, reporter, project.root)
         if args.command == "tree":
             sys.stdout.write(to_json(doc) + "\n")

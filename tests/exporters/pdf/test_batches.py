@@ -257,7 +257,7 @@ def test_books_that_need_one_document_are_laid_out_serially() -> None:
     assert serial_reasons("a::after { content: counter(page) }", "", "chapter") == ""
     assert "total page count" in serial_reasons("@page { @bottom-center { content: counter(pages) } }", "", "chapter")
     assert "through the book" in serial_reasons("", "", "book")
-    assert "structure tree" in serial_reasons("", "pdf/ua-1", "chapter")
+    assert "conformance metadata" in serial_reasons("", "pdf/ua-1", "chapter")
     with pytest.raises(Fallback):
         cut_book("<html><body><p>no main matter</p></body></html>", ["<p>no main matter</p>"])
 

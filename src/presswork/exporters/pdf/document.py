@@ -37,6 +37,7 @@ from presswork.exporters.pdf.labels import folio_text, labels_finisher, page_lab
 from presswork.exporters.pdf.layout import PAGE_GEOMETRY, PageGeometry, code_columns, page_css
 from presswork.exporters.pdf.options import PdfOptions
 from presswork.exporters.pdf.render import PrintRenderer
+from presswork.exporters.pdf.tagging import tagging_finisher
 from presswork.exporters.pdf.timestamps import font_timestamps
 from presswork.project.datauri import data_uri as image_data_uri
 from presswork.project.datauri import is_data_uri
@@ -281,12 +282,17 @@ def write_pdf(doc: Document, ctx: BuildContext[PdfOptions], laid_out: Any, targe
     options: dict[str, Any] = {}
     if opts.pdf_variant:
         options["pdf_variant"] = opts.pdf_variant
-    if opts.pdf_variant == "pdf/ua-1":
+    if opts.tagged or opts.pdf_variant == "pdf/ua-1":
         options["pdf_tags"] = True
     identifier = pdf_identifier(doc, ctx)
     if identifier is not None:
         options["pdf_identifier"] = identifier
-    finisher = labels_finisher(page_labels(laid_out.pages))
+    labels = labels_finisher(page_labels(laid_out.pages))
+
+    def finisher(document: Any, pdf: Any) -> None:
+        labels(document, pdf)
+        tagging_finisher(document, pdf)
+
     try:
         with font_timestamps(ctx.build_time if ctx.reproducible else None):
             laid_out.write_pdf(target, finisher=finisher, **options)

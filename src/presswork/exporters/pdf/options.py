@@ -34,6 +34,7 @@ class PdfOptions:
     code_style: Annotated[str, PygmentsStyle()] = (
         "presswork"  #: Pygments style of code highlighting ("presswork" passes WCAG AA).
     )
+    tagged: bool = True  #: Tagged PDF for screen readers (headings, lists, tables with header cells, figures with alt text, reading order; running heads and folios as artifacts); false: an untagged PDF.
     batch: Literal["auto", "on", "off"] = (
         "auto"  #: "auto": a long book (from 15,000 words) is laid out in batches of chapters in parallel worker processes, cached in .presswork-cache/; "on": batches for any book that allows them; "off": one document.
     )

@@ -39,8 +39,8 @@ Page numbers across batches (contents, cross-references, index)
   ``target-text()`` points into another chapter batch (``on page N`` cross-references, an
   index laid out with ``target-counter``) cannot be resolved in one pass: the book is then
   laid out serially. This is detected automatically (the wrapped lookup records it), never
-  configured. Other automatic serial fallbacks: ``pdf_variant`` (tagged PDF/UA, PDF/A: one
-  structure tree), ``footnotes = "book"`` (a footnote counter across chapters),
+  configured. Other automatic serial fallbacks: ``pdf_variant`` (PDF/UA, PDF/A: conformance
+  metadata of one document), ``footnotes = "book"`` (a footnote counter across chapters),
   ``counter(pages)`` in the stylesheet (the total page count), fewer than two batches, a
   theme template without one ``<div class="mainmatter">``, and any failed check above.
   Every fallback is exact: it lays out the whole book as one document, as without batching.
@@ -55,7 +55,8 @@ Merging (pikepdf, that is qpdf)
   merged ``/Dests`` name tree takes each name from the batch that holds it, links to names no
   batch holds are removed (as WeasyPrint removes them). Bookmarks are rebuilt with
   WeasyPrint's own tree algorithm over the per-page bookmarks of all batches. Page labels
-  are computed over all pages from the printed folios (labels.py). The document information,
+  are computed over all pages from the printed folios (labels.py). A tagged book's structure
+  trees become one (structure.py: parent tree renumbered over all pages and annotations). The document information,
   language and identifier are the front matter's (``pdf_identifier`` of a reproducible build).
 
 Incremental rebuilds (``.presswork-cache/pdf-batches/``)
@@ -136,6 +137,7 @@ def lay_out_batched(
             gate=ctx.gate,
             two_sided=opts.print,
             reproducible_epoch=int(ctx.build_time.timestamp()) if ctx.reproducible else None,
+            tagged=opts.tagged,
             bodies=dict(bodies),
         )
         layout = lay_out(book, jobs, BatchCache(ctx.gate.root))

@@ -119,7 +119,7 @@ def auto_reason(doc: Document, jobs: int) -> str:
 def serial_reasons(css_text: str, pdf_variant: str, footnotes: str) -> str:
     """Why this book must be laid out serially whatever its content ("" when it may be batched)."""
     if pdf_variant:
-        return f"pdf_variant {pdf_variant} needs one structure tree"
+        return f"pdf_variant {pdf_variant} writes its conformance metadata for one document"
     if footnotes == "book":
         return "footnotes are numbered through the book"
     if re.search(r"counter\(\s*pages\s*[,)]", css_text):

@@ -51,6 +51,7 @@ class Book:
     gate: Any
     two_sided: bool
     reproducible_epoch: int | None
+    tagged: bool = False  # write tagged PDFs
     bodies: dict[str, str] = field(default_factory=dict)  # chapter id -> body HTML (for floats)
 
 
@@ -72,6 +73,7 @@ def _job(book: Book, index: int, html: str, **kwargs: Any) -> Job:
         css_base_url=book.css_base_url,
         gate=book.gate,
         reproducible_epoch=book.reproducible_epoch,
+        tagged=book.tagged,
         **kwargs,
     )
 
@@ -79,7 +81,11 @@ def _job(book: Book, index: int, html: str, **kwargs: Any) -> Job:
 def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     # The files the stylesheet and each document include (images, fonts): changed bytes, a new layout.
     hashes: dict[str, str] = {}
-    css_key = digest(book.css, files_digest(book.css, book.css_base_url, book.gate.is_allowed, css=True, hashes=hashes))
+    css_key = digest(
+        book.css,
+        files_digest(book.css, book.css_base_url, book.gate.is_allowed, css=True, hashes=hashes),
+        "tagged" if book.tagged else "untagged",
+    )
     front_html = book.pieces.front_document()
     front_links = sorted(set(re.findall(r'href="#([^"]+)"', front_html)))
     last = len(book.batches) - 1

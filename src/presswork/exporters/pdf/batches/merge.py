@@ -1,4 +1,4 @@
-"""Merging laid-out batch PDFs into one book: pages, named destinations, bookmarks and page labels."""
+"""Merging laid-out batch PDFs into one book: pages, named destinations, structure trees, bookmarks and page labels."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from presswork.compat.weasyprint import (
     import_weasyprint,
 )
 from presswork.exporters.pdf.batches.layout import BatchedLayout
+from presswork.exporters.pdf.batches.structure import merge_structure
 from presswork.exporters.pdf.labels import label_ranges
 
 LOG = logging.getLogger("presswork.batches")
@@ -34,10 +35,12 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
     dests: dict[str, tuple[int, Any, Any]] = {}
     bookmark_pages: list[Any] = []
     sources: list[Any] = []  # open until the merged file is written (qpdf copies objects lazily)
+    starts: list[tuple[Any, int]] = []  # each source and the index of its first page (structure trees)
     for part in layout.parts:
         src = pikepdf.Pdf.open(io.BytesIO(part.result.pdf))
         sources.append(src)
         base = len(pdf.pages)
+        starts.append((src, base))
         page_index: dict[Any, int] = {page.objgen: n for n, page in enumerate(src.pages)}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # named destinations: rebuilt below
@@ -69,6 +72,7 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
         annots = page.obj.get("/Annots")
         if annots is not None:
             page.obj.Annots = Array([a for a in annots if "/Dest" not in a or str(a.Dest) in dests])
+    merge_structure(pdf, starts)
     # Bookmarks: WeasyPrint's tree over all pages.
     root: list[Any] = []
     skipped: list[int] = []

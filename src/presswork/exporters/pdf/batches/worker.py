@@ -23,6 +23,7 @@ from presswork.exporters.common.pagination import PageStart, page_starts
 from presswork.exporters.pdf.batches.cutting import SEED, Fallback
 from presswork.exporters.pdf.floats import settle_floats
 from presswork.exporters.pdf.labels import Folio
+from presswork.exporters.pdf.tagging import tagging_finisher
 
 LOG = logging.getLogger("presswork.batches")
 
@@ -43,6 +44,7 @@ class Job:
     seed: bool = False  # start the page counter at SEED (to tell a reset on the first page)
     drop_last: bool = False  # the last page is the blank-verso block's own (batch_document)
     reproducible_epoch: int | None = None
+    tagged: bool = False  # a tagged PDF (its structure trees are merged: structure.py)
     bodies: dict[str, str] = field(default_factory=dict)  # chapter id -> body HTML: floats are placed
 
 
@@ -225,7 +227,7 @@ class Laid:
 
             stamp = datetime.fromtimestamp(self.job.reproducible_epoch, UTC)
         with font_timestamps(stamp):
-            self.document.write_pdf(out)
+            self.document.write_pdf(out, pdf_tags=self.job.tagged, finisher=tagging_finisher)
         return BatchResult(
             pdf=out.getvalue(),
             pages=len(doc_pages),
