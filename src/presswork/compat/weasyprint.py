@@ -250,3 +250,16 @@ def page_type_on_other_side(page_type: Any, source: Any, context: Any) -> Any:
     new = PageType(side, page_type.blank, page_type.name, page_type.index, page_type.groups)
     set_page_type_computed_styles(new, source, context.style_for)
     return new
+
+
+def page_type_like(fields: Any, flip: bool, source: Any, context: Any) -> Any:
+    """A ``PageType`` from its recorded ``fields`` (side, blank, name, index, groups), on the other
+    side when ``flip``, its computed styles set."""
+    from weasyprint.layout.page import PageType, set_page_type_computed_styles
+
+    side, blank, name, index, groups = fields
+    if flip:
+        side = "left" if side == "right" else "right"
+    new = PageType(side, blank, name, index, groups)
+    set_page_type_computed_styles(new, source, context.style_for)
+    return new

@@ -142,8 +142,8 @@ def lay_out_batched(
     except Fallback as exc:
         LOG.info("PDF laid out as one document: %s", exc)
         return None
-    # The layouts of a build: the front matter's counting layout, every batch, the front matter.
-    LOG.info("PDF in batches: %d of %d layouts made, the rest cached", layout.laid_out, len(batches) + 2)
+    # The layouts of a build: the front matter's counting layout, every batch, the furniture, the front matter.
+    LOG.info("PDF in batches: %d of %d layouts made, the rest cached", layout.laid_out, len(batches) + 3)
     replay(Told(tuple(layout.warnings)), ctx.reporter)
     return layout
 

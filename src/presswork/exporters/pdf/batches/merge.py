@@ -31,12 +31,15 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
     from weasyprint.matrix import Matrix
 
     pdf = pikepdf.Pdf.new()
+    furniture = pikepdf.Pdf.open(io.BytesIO(layout.furniture)) if layout.furniture else None
     dests: dict[str, tuple[int, Any, Any]] = {}
     bookmark_pages: list[Any] = []
     sources: list[Any] = []  # open until the merged file is written (qpdf copies objects lazily)
     for part in layout.parts:
         src = pikepdf.Pdf.open(io.BytesIO(part.result.pdf))
         sources.append(src)
+        if part.stamped is not None and furniture is not None:
+            stamp_furniture(src, furniture, part.stamped)
         base = len(pdf.pages)
         page_index: dict[Any, int] = {page.objgen: n for n, page in enumerate(src.pages)}
         with warnings.catch_warnings():
@@ -116,3 +119,24 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
         fix_metadata_version=False,
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
     )
+
+
+def stamp_furniture(src: Any, furniture: Any, first: int) -> None:
+    """Draw the furniture PDF's pages from ``first`` on over the pages of ``src``, one each, as
+    artifacts (marked content outside the structure tree: folios and running heads are page
+    furniture, not the book's text)."""
+    from pikepdf import Dictionary, Name
+
+    name = Name("/PressworkFurniture")
+    for n, page in enumerate(src.pages):
+        form = src.copy_foreign(furniture.pages[first + n].as_form_xobject())
+        # The page's own resources (WeasyPrint's pages may share theirs), then its own XObject names.
+        shared = page.obj.get("/Resources", Dictionary())
+        resources = Dictionary({key: value for key, value in shared.items()})
+        xobjects = resources.get("/XObject", Dictionary())
+        resources.XObject = Dictionary({key: value for key, value in xobjects.items()})
+        resources.XObject[name] = form
+        page.obj.Resources = resources
+        # The body's graphics state is restored first (WeasyPrint leaves its page transform set).
+        page.contents_add(src.make_stream(b"q\n"), prepend=True)
+        page.contents_add(src.make_stream(b"Q\n/Artifact BMC q " + name.unparse() + b" Do Q EMC\n"))

@@ -21,10 +21,15 @@ from presswork.core.diagnostics import PressworkError, Reporter, Warning_
 from presswork.core.lifeline import Token, bind_to_parent
 from presswork.exporters.common.pagination import PageStart, page_starts
 from presswork.exporters.pdf.batches.cutting import SEED, Fallback
+from presswork.exporters.pdf.batches.furniture import PageFurniture, record
 from presswork.exporters.pdf.floats import settle_floats
 from presswork.exporters.pdf.labels import Folio
 
 LOG = logging.getLogger("presswork.batches")
+
+
+#: The message that asks a worker for its batch's body (step 2 without a place).
+BODY = "body"
 
 
 @dataclass
@@ -81,6 +86,22 @@ class BatchResult:
     anchors: list[list[str]]
     starts: list[PageStart | None]
     counters: list[int]
+    warnings: list[Warning_] = field(default_factory=list)
+
+
+@dataclass
+class BatchBody:
+    """What a chapter batch's worker sends back: its pages without furniture (their PDF and facts, which
+    do not depend on where the batch sits in the book) and each page's furniture inputs."""
+
+    pdf: bytes
+    pages: int
+    names: list[str]
+    bookmarks: list[list[tuple[int, str, tuple[float, float], str]]]  # per page
+    heights: list[float]
+    anchors: list[list[str]]
+    starts: list[PageStart | None]
+    furniture: list[PageFurniture]
     warnings: list[Warning_] = field(default_factory=list)
 
 
@@ -171,6 +192,50 @@ class Laid:
             warnings=list(self.reporter.warnings),
         )
 
+    def body(self) -> BatchBody:
+        """Step 2 of a chapter batch: write its pages without margin boxes, record their furniture inputs."""
+        from presswork.exporters.pdf.labels import page_name
+
+        furniture = [record(context, page, state, number) for context, page, state, number in self.held]
+        doc_pages = self.document.pages
+        anchors = self._stand_ins()
+        return BatchBody(
+            pdf=self._write(),
+            pages=len(doc_pages),
+            names=[page_name(p) for p in doc_pages],
+            bookmarks=[[(lvl, label, (x, y), state) for lvl, label, (x, y), state in p.bookmarks] for p in doc_pages],
+            heights=[p.height for p in doc_pages],
+            anchors=anchors,
+            starts=page_starts(doc_pages, [""] * len(doc_pages)),
+            furniture=furniture,
+            warnings=list(self.reporter.warnings),
+        )
+
+    def _stand_ins(self) -> list[list[str]]:
+        """Each page's anchors; links to anchors elsewhere get a stand-in on the first page (WeasyPrint keeps them)."""
+        doc_pages = self.document.pages
+        anchors = [sorted(p.anchors) for p in doc_pages]
+        own = {a for names in anchors for a in names}
+        foreign = {target for p in doc_pages for kind, target, _r, _b in p.links if kind == "internal"} - own
+        if doc_pages and foreign:
+            for name in sorted(foreign):
+                doc_pages[0].anchors[name] = (0, 0, 0, 0)
+        return anchors
+
+    def _write(self) -> bytes:
+        """The laid-out document as PDF (fonts dated by the reproducible build's time)."""
+        from presswork.exporters.pdf.timestamps import font_timestamps
+
+        out = io.BytesIO()
+        stamp = None
+        if self.job.reproducible_epoch is not None:
+            from datetime import UTC, datetime
+
+            stamp = datetime.fromtimestamp(self.job.reproducible_epoch, UTC)
+        with font_timestamps(stamp):
+            self.document.write_pdf(out)
+        return out.getvalue()
+
     def finish(self, place: Place) -> BatchResult:
         """Step 2: renumber, set sides, make the margin boxes, write the PDF."""
         from weasyprint.document import Page
@@ -178,7 +243,6 @@ class Laid:
         from weasyprint.layout.background import layout_backgrounds
 
         from presswork.exporters.pdf.labels import page_name, printed_folios
-        from presswork.exporters.pdf.timestamps import font_timestamps
 
         counters = [page_counter(state) for _c, _p, state, _n in self.held]
         if place.first_counter is not None:
@@ -208,26 +272,13 @@ class Laid:
         final = [c + d for c, d in zip(counters, shift, strict=True)]
         self.document.pages = [Page(page) for page in pages]
         doc_pages = self.document.pages
-        anchors = [sorted(p.anchors) for p in doc_pages]
-        own = {a for names in anchors for a in names}
-        foreign = {target for p in doc_pages for kind, target, _r, _b in p.links if kind == "internal"} - own
-        if doc_pages and foreign:
-            for name in sorted(foreign):
-                doc_pages[0].anchors[name] = (0, 0, 0, 0)  # a stand-in: WeasyPrint keeps the link
+        anchors = self._stand_ins()
         starts = page_starts(self.document.pages, [""] * len(doc_pages))
         folios = printed_folios(doc_pages)
         names = [page_name(p) for p in doc_pages]
         bookmarks = [[(lvl, label, (x, y), state) for lvl, label, (x, y), state in p.bookmarks] for p in doc_pages]
-        out = io.BytesIO()
-        stamp = None
-        if self.job.reproducible_epoch is not None:
-            from datetime import UTC, datetime
-
-            stamp = datetime.fromtimestamp(self.job.reproducible_epoch, UTC)
-        with font_timestamps(stamp):
-            self.document.write_pdf(out)
         return BatchResult(
-            pdf=out.getvalue(),
+            pdf=self._write(),
             pages=len(doc_pages),
             folios=folios,
             names=names,
@@ -252,7 +303,7 @@ def worker_main(job: Job, conn: Any, parent: Token) -> None:
         message = conn.recv()
         if message is None:
             return
-        conn.send(("result", laid.finish(message)))
+        conn.send(("result", laid.body() if message == BODY else laid.finish(message)))
     except Fallback as exc:
         conn.send(("fallback", str(exc)))
     except PressworkError as exc:
