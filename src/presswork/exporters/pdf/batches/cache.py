@@ -1,4 +1,4 @@
-"""Cached batch PDFs and their layout facts, keyed by their HTML, stylesheet, files, place and code."""
+"""Cached batch pages, their layout facts and the furniture stamped on them, keyed by HTML, stylesheet, files and code."""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
-"""The parent side of the batched layout: batches started in book order, placed, numbered and collected."""
+"""The parent side of the batched layout: batches laid out ahead in book order, placed, stamped and collected."""
 
 from __future__ import annotations
 
 import json
 import logging
 import re
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -171,6 +172,7 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     keep.add(furniture_key)
     furniture = _cached_furniture(cache, furniture_key)
     if furniture is None:
+        began = time.perf_counter()
         furniture = make_furniture(
             book.pieces.furniture_head(),
             book.css,
@@ -181,6 +183,7 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
             book.reproducible_epoch,
         )
         laid_out += 1
+        LOG.info("PDF furniture: %d pages stamped in %.2f s", len(furniture.folios), time.perf_counter() - began)
         cache.put(furniture_key, [asdict(f) if f else None for f in furniture.folios], furniture.pdf)
     results: dict[int, BatchResult] = {}
     at = 0

@@ -1,4 +1,4 @@
-"""A batch worker: lays one document out, reports its pages, then numbers and writes it where the parent says."""
+"""A batch worker: lays one document out, reports its pages, then writes them (a chapter batch without its furniture)."""
 
 from __future__ import annotations
 
