@@ -71,7 +71,7 @@ Incremental rebuilds (``.presswork-cache/pdf-batches/``)
   in the book. The furniture is cached keyed by every page's furniture inputs and every batch's
   place; the front matter by the page numbers it prints. After an edit only the edited chapter's
   batch is laid out again, whatever its page count does; when its page count changed, the
-  furniture (empty pages, about 40 a second here) and the front matter are made again too. Themes,
+  furniture (one layout of empty pages) and the front matter are made again too. Themes,
   configuration and included files reach the key through the HTML and stylesheet they produce,
   and the bytes of every local file these refer to (images, fonts) are hashed into it too.
   Outputs are byte-identical to a clean batched build; deleting the folder only costs time.
