@@ -280,6 +280,28 @@ def test_a_page_count_change_in_the_middle_lays_out_only_its_batch(
     assert edited == clean
 
 
+@pytest.mark.slow  # lays a 16-page book out
+def test_on_page_references_inside_a_batch_print_the_books_page_numbers(tmp_path: Path) -> None:
+    """Each chapter refers to its own last section "on page N" (``page_refs``), inside its batch: the
+    printed N is the page the contents give that section, in every batch (not the batch's own count)."""
+    folder = tmp_path / "book"
+    folder.mkdir()
+    for n in range(1, 7):
+        body = "\n\n".join(f"{PARAGRAPH * 4} Paragraph {n}.{k}." for k in range(8))
+        (folder / f"{n:02d}-chapter.md").write_text(
+            f"# Chapter {n} {{#sec-c{n}}}\n\nSee @sec-end{n}.\n\n{body}\n\n## The end of {n} {{#sec-end{n}}}\n\nDone.\n",
+            encoding="utf-8",
+        )
+    (folder / "presswork.toml").write_text(
+        CONFIG + '\n[pdf]\npage_refs = true\nbatch = "on"\nbatch_size = 2\n', encoding="utf-8"
+    )
+    texts = facts.__wrapped__(build_pdf(folder))["texts"]
+    contents = dict(contents_entries(texts))
+    said = dict(re.findall(r"See (The end of \d) on page (\d+)", "\n".join(texts)))
+    assert len(said) == 6
+    assert said == {title: contents[title] for title in said}
+
+
 # --------------------------------------------------------------------------- units
 
 

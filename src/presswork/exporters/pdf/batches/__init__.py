@@ -42,7 +42,8 @@ Page numbers across batches (contents, cross-references, index)
   which the chapter batches need for their sides; the two counts must agree (checked). A chapter
   batch whose ``target-counter()`` or ``target-text()`` points into another chapter batch
   (``on page N`` cross-references, an index laid out with ``target-counter``) cannot be resolved
-  in one pass: the book is then laid out serially. This is detected automatically (the wrapped
+  in one pass, nor one that points into itself (its pages are numbered before its first folio is
+  known, so its own numbers are not the book's): the book is then laid out serially. This is detected automatically (the wrapped
   lookup records it), never configured. Other automatic serial fallbacks: ``pdf_variant``
   (tagged PDF/UA, PDF/A: one structure tree), ``footnotes = "book"`` (a footnote counter across
   chapters), ``counter(pages)`` in the stylesheet (the total page count), margin boxes that show

@@ -263,6 +263,9 @@ def _check_report(report: LayoutReport, two_sided: bool, first: bool) -> None:
         raise Fallback("the main matter's page numbers continue the front matter's")
     if report.missing:
         raise Fallback(f"page references across batches (#{report.missing[0]})")
+    if report.own:
+        # A chapter batch is laid out before its first folio is known: its own page numbers are not the book's.
+        raise Fallback(f"page references inside a batch (#{report.own[0]})")
     allowed = {"right", "recto"} if two_sided else {"page", "right", "recto"}
     if report.opening_break not in allowed:
         raise Fallback(f"a batch opens with break-before: {report.opening_break or 'auto'}")

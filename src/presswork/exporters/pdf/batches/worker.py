@@ -62,6 +62,7 @@ class LayoutReport:
     missing: list[str]  # target-* references to anchors in no document of this worker
     opening_break: str  # computed break-before of the opening chapter ("" when not checked)
     warnings: list[Warning_] = field(default_factory=list)
+    own: list[str] = field(default_factory=list)  # target-* references to anchors of this document
 
 
 @dataclass
@@ -107,11 +108,15 @@ class BatchBody:
 
 @contextlib.contextmanager
 def _hooks(
-    externals: dict[str, int], missing: list[str], held: list[tuple[Any, Any, Any, int]], seed: bool
+    externals: dict[str, int],
+    missing: list[str],
+    held: list[tuple[Any, Any, Any, int]],
+    seed: bool,
+    own: list[str],
 ) -> Iterator[None]:
     """While laying out one document: answer ``target-*`` lookups of foreign anchors from
-    ``externals`` (recording those not there in ``missing``) and hold margin boxes back
-    (recording each page's layout context, box and state in ``held``)."""
+    ``externals`` (recording those not there in ``missing``, and those of its own anchors in
+    ``own``) and hold margin boxes back (recording each page's layout context, box and state in ``held``)."""
 
     def foreign_page(name: str | None) -> int | None:
         if name is not None and name in externals:
@@ -123,7 +128,11 @@ def _hooks(
     def hold(context: Any, page: Any, state: Any) -> None:
         held.append((context, page, copy.deepcopy(state), context.current_page))
 
-    with layout_hooks(foreign_page, hold, SEED if seed else None):
+    def own_page(name: str | None) -> None:
+        if name is not None:
+            own.append(name)
+
+    with layout_hooks(foreign_page, hold, SEED if seed else None, own_page):
         yield
 
 
@@ -155,6 +164,7 @@ class Laid:
         self.fonts = FontConfiguration()
         self.held: list[tuple[Any, Any, Any, int]] = []
         self.missing: list[str] = []
+        self.own: list[str] = []
         logger = logging.getLogger("weasyprint")
         level = logger.level
         logger.setLevel(logging.CRITICAL)
@@ -164,8 +174,9 @@ class Laid:
             def render(html: str) -> Any:
                 self.held.clear()
                 self.missing.clear()
+                self.own.clear()
                 self.source = HTML(string=html, base_url=job.base_url, url_fetcher=fetcher)
-                with _hooks(job.externals, self.missing, self.held, job.seed):
+                with _hooks(job.externals, self.missing, self.held, job.seed, self.own):
                     return self.source.render(stylesheets=[sheet], font_config=self.fonts)
 
             # Figures and long listings are placed as in the serial layout (the same pages, so the same plan).
@@ -190,6 +201,7 @@ class Laid:
             missing=sorted(set(self.missing)),
             opening_break=opening,
             warnings=list(self.reporter.warnings),
+            own=sorted(set(self.own)),
         )
 
     def body(self) -> BatchBody:
