@@ -73,7 +73,7 @@ VISIBLE_WORDS = next(
 )
 FORMATS = ("pdf", "epub", "pptx")
 ALL = "all three"
-#: About a third of a page of running text: appended three times, it changes a chapter's page count.
+#: About a third of a page of running text: appended nine times (about two pages), it changes a chapter's page count.
 PAGE_OF_TEXT = " ".join(
     ["Every stage of a publishing pipeline turns one representation into the next, and each one has a price."] * 6
 )
@@ -527,7 +527,7 @@ def bench_incremental(book: Book, work: Path) -> dict[str, Any]:
     rebuild = presswork_build(book, ",".join(FORMATS), out, work / "incremental-rebuild.log")
     pages_before = pdf_pages(out / "book.pdf")
     with middle.open("a", encoding="utf-8") as f:
-        f.write("".join(f"\n{PAGE_OF_TEXT} ({k})\n" for k in range(3)))
+        f.write("".join(f"\n{PAGE_OF_TEXT} ({k})\n" for k in range(9)))
     grown = presswork_build(book, ",".join(FORMATS), out, work / "incremental-pages.log")
     pages_after = pdf_pages(out / "book.pdf")
     print(
