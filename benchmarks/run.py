@@ -15,18 +15,25 @@ package, ``pip install -e '.[bench]'``) runs its three commands: Markdown -> EPU
 and Markdown -> standalone HTML followed by ``python -m weasyprint`` for the PDF. Pandoc reads the
 same text; only the admonition is written in Pandoc's own syntax (a fenced div).
 
+Pandoc + Typst is a second reference for the PDF when the ``typst`` package (the bench extra) is
+installed: Pandoc writes Typst markup (``-t typst``), then a fresh Python process compiles it with
+``typst.compile``; Pandoc's conversion is included. ``--pdf-engine ENGINE`` also measures the
+generated books with presswork's PDF option ``engine = ENGINE`` (rows labelled with the engine).
+
 Every command runs in a fresh process, started with ``Popen`` and reaped with ``os.wait4``, which
 returns the rusage of that child including every descendant it reaped (presswork's ``--jobs``
-workers, WeasyPrint): ru_maxrss is then the peak resident memory of the largest single process of
-the tree (not a sum), and ru_utime + ru_stime is the CPU time of the whole tree. No polling, so
-short peaks are not missed and the measuring costs nothing. Wall time is measured around the
-child. A chain of commands (Pandoc's HTML then WeasyPrint; Pandoc's three commands for "all three",
-run right after presswork's build of all three) adds wall and CPU times and takes the largest peak.
+workers, WeasyPrint): ru_utime + ru_stime is the CPU time of the whole tree. Memory is the peak
+of the summed PSS (``/proc/<pid>/smaps_rollup``) of the child and all its descendants, sampled
+every 50 ms in a thread, so forked workers count (their shared pages split between them);
+ru_maxrss, the peak of the largest single process, is kept beside it (``peak_mib``). Wall time is
+measured around the child. A chain of commands (Pandoc's HTML then WeasyPrint; Pandoc's three
+commands for "all three", run right after presswork's build of all three) adds wall and CPU times
+and takes the largest peak.
 
 It prints a Markdown table per book and format (wall s, CPU s, peak MiB for each tool and the
 ratio presswork/Pandoc of each), the scaling over N, an incremental rebuild (one chapter of the
-largest book up to 100 chapters edited, then rebuilt into the same output folder), and whether
-each target of issue 15 is met. ``--json`` writes every measurement, ``--plot`` time and memory
+largest book up to 100 chapters edited, then rebuilt into the same output folder; then edited
+again so that its page count changes), and whether each target is met. ``--json`` writes every measurement, ``--plot`` time and memory
 against N (needs matplotlib, in the same extra).
 """
 
@@ -67,6 +74,10 @@ VISIBLE_WORDS = next(
 )
 FORMATS = ("pdf", "epub", "pptx")
 ALL = "all three"
+#: About a third of a page of running text: appended nine times (about two pages), it changes a chapter's page count.
+PAGE_OF_TEXT = " ".join(
+    ["Every stage of a publishing pipeline turns one representation into the next, and each one has a price."] * 6
+)
 TIMEOUT = 3600.0
 
 
@@ -76,9 +87,10 @@ class Run:
 
     wall: float
     cpu: float
-    peak_mib: float
+    peak_mib: float  # ru_maxrss: the largest single process of the tree
     ok: bool
     error: str = ""
+    tree_mib: float = 0.0  # the peak of the whole process tree's summed PSS (forked workers count)
 
     @staticmethod
     def chain(runs: list[Run]) -> Run:
@@ -89,7 +101,60 @@ class Run:
             peak_mib=max(r.peak_mib for r in runs),
             ok=all(r.ok for r in runs),
             error="; ".join(r.error for r in runs if r.error),
+            tree_mib=max(r.tree_mib for r in runs),
         )
+
+
+def _children() -> dict[int, list[int]]:
+    """Every process's children, from /proc/<pid>/stat (ppid is the field after the command's ")")."""
+    tree: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
+
+
+def tree_pss_kib(root: int) -> int:
+    """The summed PSS (KiB) of ``root`` and all its descendants (shared pages counted once, split)."""
+    tree = _children()
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        stack.extend(tree.get(pid, ()))
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            continue  # gone, or a zombie
+        found = re.search(r"^Pss:\s+(\d+) kB", rollup, flags=re.M)
+        total += int(found.group(1)) if found else 0
+    return total
+
+
+class TreeMemory:
+    """Samples the process tree under a pid every ``interval`` seconds in a thread; keeps the peak sum of PSS."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self.pid, self.interval, self.peak_kib = pid, interval, 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.done.is_set():
+            self.peak_kib = max(self.peak_kib, tree_pss_kib(self.pid))
+            self.done.wait(self.interval)
+
+    def stop(self) -> float:
+        """Stop sampling; the peak in MiB."""
+        self.done.set()
+        self.thread.join()
+        return self.peak_kib / 1024
 
 
 def measure(cmd: list[str], cwd: Path, log: Path) -> Run:
@@ -109,10 +174,15 @@ def measure(cmd: list[str], cwd: Path, log: Path) -> Run:
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
         timer = threading.Timer(TIMEOUT, proc.kill)
         timer.start()
+        sampler = TreeMemory(proc.pid)
         try:
+            # Wait without reaping (the tree's memory can be sampled to the end), then reap for the rusage.
+            os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
+            tree_mib = sampler.stop()
             _, status, usage = os.wait4(proc.pid, 0)
         finally:
             timer.cancel()
+            sampler.stop()
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: stop Popen from waiting again
     ok = proc.returncode == 0
@@ -123,7 +193,13 @@ def measure(cmd: list[str], cwd: Path, log: Path) -> Run:
         + " | ".join(log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:])
     )
     # ru_maxrss is in KiB on Linux.
-    return Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_mib=usage.ru_maxrss / 1024, ok=ok, error=error)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(wall=wall, cpu=cpu, peak_mib=usage.ru_maxrss / 1024, ok=ok, error=error, tree_mib=tree_mib)
+
+
+def memory(run: dict[str, Any]) -> float:
+    """A measured run's peak memory in MiB: the process tree's summed PSS (ru_maxrss in results saved before it)."""
+    return float(run.get("tree_mib") or run["peak_mib"])
 
 
 def best(runs: list[Run]) -> Run:
@@ -136,6 +212,7 @@ def best(runs: list[Run]) -> Run:
         peak_mib=statistics.median(r.peak_mib for r in runs),
         ok=all(r.ok for r in runs),
         error="; ".join(r.error for r in runs if r.error),
+        tree_mib=statistics.median(r.tree_mib for r in runs),
     )
 
 
@@ -165,9 +242,12 @@ def admonitions_for_pandoc(text: str) -> str:
     return re.sub(r'^!!! (\w+)(?: "([^"]*)")?\n((?:    .*\n|\n(?=    ))+)', div, text, flags=re.M)
 
 
-def generated_book(folder: Path, chapters: int, pdf_batch: str = "", tagged: bool = True) -> Book:
+def generated_book(
+    folder: Path, chapters: int, pdf_batch: str = "", pdf_engine: str = "", tagged: bool = True
+) -> Book:
     """A project of ``chapters`` copies of the template chapter, and its Pandoc twin (``pdf_batch``:
-    the PDF option ``batch``, "" for the default; ``tagged``: the PDF option ``tagged``)."""
+    the PDF option ``batch``, ``pdf_engine`` the PDF option ``engine``, "" for the defaults;
+    ``tagged``: the PDF option ``tagged``)."""
     template = (TEMPLATE / "chapter.md").read_text(encoding="utf-8")
     title = f"The Pipeline Book ({chapters} chapters)"
     for side in ("presswork", "pandoc"):
@@ -179,16 +259,19 @@ def generated_book(folder: Path, chapters: int, pdf_batch: str = "", tagged: boo
             if side == "pandoc":
                 text = admonitions_for_pandoc(text)
             (root / "chapters" / f"{n:03d}-chapter.md").write_text(text, encoding="utf-8")
+    pdf_options = (
+        (f'batch = "{pdf_batch}"\n' if pdf_batch else "")
+        + (f'engine = "{pdf_engine}"\n' if pdf_engine else "")
+        + ("" if tagged else "tagged = false\n")
+    )
     (folder / "presswork" / "presswork.toml").write_text(
         f'title = "{title}"\nauthors = ["presswork benchmark"]\nlanguage = "en"\ndate = "2025-03-04"\n'
-        'content = "chapters"\noutput_name = "book"\n\n[pdf]\n'
-        + (f'batch = "{pdf_batch}"\n' if pdf_batch else "")
-        + ("" if tagged else "tagged = false\n"),
+        'content = "chapters"\noutput_name = "book"\n' + (f"\n[pdf]\n{pdf_options}" if pdf_options else ""),
         encoding="utf-8",
     )
     inputs = [f"{n:03d}-chapter.md" for n in range(1, chapters + 1)]
     return Book(
-        label=f"{chapters} ch.",
+        label=f"{chapters} ch." + (f" ({pdf_engine})" if pdf_engine else ""),
         chapters=chapters,
         project=folder / "presswork",
         pandoc_dir=folder / "pandoc" / "chapters",
@@ -250,6 +333,30 @@ def pandoc_build(pandoc: str, book: Book, fmt: str, out: Path, log: Path) -> Run
     return Run.chain([first, second])
 
 
+def has_typst() -> bool:
+    """Whether the ``typst`` package (the bench extra) is importable: Pandoc + Typst is measured then."""
+    import importlib.util
+
+    return importlib.util.find_spec("typst") is not None
+
+
+def pandoc_typst_build(pandoc: str, book: Book, out: Path, log: Path) -> Run:
+    """Pandoc + Typst, the fastest peer's PDF: Markdown -> Typst markup (Pandoc), then the ``typst``
+    package's compiler in a fresh Python process; Pandoc's conversion counts."""
+    out.mkdir(parents=True, exist_ok=True)
+    # Written beside the chapters: Typst resolves the images from the markup's folder.
+    markup = book.pandoc_dir / "_pandoc-book.typ"
+    common = [pandoc, *book.pandoc_inputs, "--standalone", "--toc", "--metadata", f"title={book.title}"]
+    first = measure([*common, "-t", "typst", "-o", str(markup)], book.pandoc_dir, log)
+    compile_ = "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2])"
+    second = measure(
+        [sys.executable, "-c", compile_, str(markup), str(out / "book.pdf")],
+        book.pandoc_dir,
+        log.with_suffix(".typst.log"),
+    )
+    return Run.chain([first, second])
+
+
 def versions(pandoc: str) -> dict[str, str]:
     """Versions of everything measured, for the record."""
 
@@ -273,6 +380,7 @@ def versions(pandoc: str) -> dict[str, str]:
         "pandoc": out([pandoc, "--version"]).splitlines()[0] if pandoc else "n/a",
         "pypandoc-binary": pkg("pypandoc-binary"),
         "weasyprint": pkg("weasyprint"),
+        "typst": pkg("typst"),
         "python": platform.python_version(),
     }
 
@@ -380,9 +488,19 @@ def bench_book(book: Book, pandoc: str, work: Path, repeat: int, with_quality: b
             "ratio": {
                 "wall": ratio(pw.wall, pd.wall),
                 "cpu": ratio(pw.cpu, pd.cpu),
-                "peak": ratio(pw.peak_mib, pd.peak_mib),
+                "peak": ratio(memory(asdict(pw)), memory(asdict(pd))),
             },
         }
+        if fmt == "pdf" and has_typst():
+            typst_runs = [
+                pandoc_typst_build(pandoc, book, work / f"{slug}-typst-{i}", work / f"{slug}-typst-{i}.log")
+                for i in range(repeat)
+            ]
+            typst = best(typst_runs)
+            row["pandoc_typst"] = asdict(typst)
+            row["ratio"]["wall_vs_typst"] = ratio(pw.wall, typst.wall)
+            if not typst.ok:
+                print(f"  ! {book.label} pdf pandoc+typst failed: {typst.error}", file=sys.stderr)
         if with_quality and fmt != ALL:
             ext = f"*.{fmt}"
             row["quality"] = {
@@ -394,8 +512,9 @@ def bench_book(book: Book, pandoc: str, work: Path, repeat: int, with_quality: b
             if not run.ok:
                 print(f"  ! {book.label} {fmt} {side} failed: {run.error}", file=sys.stderr)
         print(
-            f"  {book.label:>13} {fmt:>9}: presswork {pw.wall:7.2f} s {pw.peak_mib:6.0f} MiB | "
-            f"pandoc {pd.wall:7.2f} s {pd.peak_mib:6.0f} MiB",
+            f"  {book.label:>13} {fmt:>9}: presswork {pw.wall:7.2f} s {pw.tree_mib:6.0f} MiB | "
+            f"pandoc {pd.wall:7.2f} s {pd.tree_mib:6.0f} MiB"
+            + (f" | pandoc+typst {row['pandoc_typst']['wall']:7.2f} s" if row.get("pandoc_typst") else ""),
             file=sys.stderr,
         )
         rows.append(row)
@@ -403,7 +522,8 @@ def bench_book(book: Book, pandoc: str, work: Path, repeat: int, with_quality: b
 
 
 def bench_incremental(book: Book, work: Path) -> dict[str, Any]:
-    """Clean build of all three formats, then one chapter edited and the book rebuilt into the same folder."""
+    """Clean build of all three formats, then one chapter edited and the book rebuilt into the same folder:
+    first one sentence appended, then whole paragraphs, so that the chapter's page count changes."""
     out = work / "incremental"
     shutil.rmtree(book.project / ".presswork-cache", ignore_errors=True)
     clean = presswork_build(book, ",".join(FORMATS), out, work / "incremental-clean.log")
@@ -411,8 +531,14 @@ def bench_incremental(book: Book, work: Path) -> dict[str, Any]:
     with middle.open("a", encoding="utf-8") as f:
         f.write("\nAn added sentence, written after the first build.\n")
     rebuild = presswork_build(book, ",".join(FORMATS), out, work / "incremental-rebuild.log")
+    pages_before = pdf_pages(out / "book.pdf")
+    with middle.open("a", encoding="utf-8") as f:
+        f.write("".join(f"\n{PAGE_OF_TEXT} ({k})\n" for k in range(9)))
+    grown = presswork_build(book, ",".join(FORMATS), out, work / "incremental-pages.log")
+    pages_after = pdf_pages(out / "book.pdf")
     print(
-        f"  incremental ({book.label}): clean {clean.wall:.2f} s, rebuild after one edit {rebuild.wall:.2f} s",
+        f"  incremental ({book.label}): clean {clean.wall:.2f} s, rebuild after one edit {rebuild.wall:.2f} s, "
+        f"after an edit that changes the page count ({pages_before} -> {pages_after} pages) {grown.wall:.2f} s",
         file=sys.stderr,
     )
     return {
@@ -421,7 +547,8 @@ def bench_incremental(book: Book, work: Path) -> dict[str, Any]:
         "edited": middle.name,
         "clean": asdict(clean),
         "rebuild": asdict(rebuild),
-        "ratio": {"wall": ratio(rebuild.wall, clean.wall)},
+        "ratio": {"wall": ratio(rebuild.wall, clean.wall), "pages_changed_wall": ratio(grown.wall, clean.wall)},
+        "pages_changed": {"rebuild": asdict(grown), "pages_before": pages_before, "pages_after": pages_after},
     }
 
 
@@ -431,7 +558,7 @@ def bench_tagging(chapters: list[int], work: Path, repeat: int, pdf_batch: str) 
     rows: list[dict[str, Any]] = []
     for n in chapters:
         books = {
-            tagged: generated_book(work / f"tagging-{n}-{'on' if tagged else 'off'}", n, pdf_batch, tagged)
+            tagged: generated_book(work / f"tagging-{n}-{'on' if tagged else 'off'}", n, pdf_batch, tagged=tagged)
             for tagged in (True, False)
         }
         runs: dict[bool, list[Run]] = {True: [], False: []}
@@ -553,10 +680,10 @@ def scaling(rows: list[dict[str, Any]]) -> dict[str, Any]:
             r["chapters"],
             r["presswork"]["wall"],
             r["presswork"]["cpu"],
-            r["presswork"]["peak_mib"],
+            memory(r["presswork"]),
             r["pandoc"]["wall"],
             r["pandoc"]["cpu"],
-            r["pandoc"]["peak_mib"],
+            memory(r["pandoc"]),
         )
         for r in rows
         if r["format"] == ALL and r["chapters"] is not None
@@ -624,7 +751,7 @@ def targets(
     )
     check(
         "100 chapters, all three formats, peak memory vs Pandoc+WeasyPrint's",
-        ratio(every["presswork"]["peak_mib"], pdf["pandoc"]["peak_mib"]) if every and pdf else None,
+        ratio(memory(every["presswork"]), memory(pdf["pandoc"])) if every and pdf else None,
         0.5,
     )
     found.append(
@@ -650,6 +777,21 @@ def targets(
         0.1,
     )
     check(
+        "incremental rebuild of the 100-chapter book after an edit that changes a chapter's page count",
+        inc["ratio"].get("pages_changed_wall") if inc else None,
+        0.1,
+    )
+    typst = row("100 ch.", "pdf")
+    if typst and typst.get("pandoc_typst"):
+        found.append(
+            {
+                "target": "reference: 100 chapters, PDF alone, wall time vs Pandoc + Typst (Pandoc's conversion included)",
+                "value": typst["ratio"].get("wall_vs_typst"),
+                "limit": "1.0 with the Typst engine",
+                "met": None,
+            }
+        )
+    check(
         "presswork watch: the sample's three formats rebuilt after a one-word edit (seconds, median)",
         watch["median"] if watch else None,
         1.0,
@@ -663,9 +805,9 @@ def targets(
 def markdown(result: dict[str, Any]) -> str:
     """The results as Markdown tables."""
     lines = [
-        "| book | format | presswork s | CPU s | MiB | Pandoc s | CPU s | MiB | wall ratio | CPU ratio | "
-        "memory ratio |" + (" quality (presswork / Pandoc) |" if result["quality"] else ""),
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|" + ("---|" if result["quality"] else ""),
+        "| book | format | presswork s | CPU s | MiB | Pandoc s | CPU s | MiB | Pandoc + Typst s | wall ratio | "
+        "CPU ratio | memory ratio |" + (" quality (presswork / Pandoc) |" if result["quality"] else ""),
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|" + ("---|" if result["quality"] else ""),
     ]
 
     def num(value: float | None, digits: int = 2) -> str:
@@ -679,10 +821,11 @@ def markdown(result: dict[str, Any]) -> str:
             r["format"],
             num(pw["wall"]) + fail["presswork"],
             num(pw["cpu"]),
-            num(pw["peak_mib"], 0),
+            num(memory(pw), 0),
             num(pd["wall"]) + fail["pandoc"],
             num(pd["cpu"]),
-            num(pd["peak_mib"], 0),
+            num(memory(pd), 0),
+            num(r["pandoc_typst"]["wall"]) if r.get("pandoc_typst") else "",
             num(q["wall"]),
             num(q["cpu"]),
             num(q["peak"]),
@@ -702,6 +845,13 @@ def markdown(result: dict[str, Any]) -> str:
             f"{inc['clean']['wall']:.2f} s, rebuild {inc['rebuild']['wall']:.2f} s "
             f"({num(inc['ratio']['wall'])} of the clean build).",
         ]
+        changed = inc.get("pages_changed")
+        if changed:
+            lines.append(
+                f"After an edit of the same chapter that changes its page count ({changed['pages_before']} -> "
+                f"{changed['pages_after']} pages): rebuild {changed['rebuild']['wall']:.2f} s "
+                f"({num(inc['ratio']['pages_changed_wall'])} of the clean build)."
+            )
     watched = result.get("watch")
     if watched:
         lines += [
@@ -733,7 +883,7 @@ def plot(result: dict[str, Any], dest: Path) -> None:
             continue
         for side in ("presswork", "pandoc"):
             series.setdefault((side, r["format"]), []).append(
-                (r["chapters"], r[side]["wall"], r[side]["cpu"], r[side]["peak_mib"])
+                (r["chapters"], r[side]["wall"], r[side]["cpu"], memory(r[side]))
             )
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.4), dpi=110)
     style = {"presswork": {"color": "#1f5fa8"}, "pandoc": {"color": "#c0504d"}}
@@ -749,7 +899,7 @@ def plot(result: dict[str, Any], dest: Path) -> None:
             ax.plot(n, [p[index] for p in points], line, marker="o", label=label, **style[side])
     axes[0].set(xlabel="chapters", ylabel="seconds", title="Wall time")
     axes[1].set(xlabel="chapters", ylabel="seconds (user + system, whole process tree)", title="CPU time")
-    axes[2].set(xlabel="chapters", ylabel="MiB (largest process)", title="Peak memory")
+    axes[2].set(xlabel="chapters", ylabel="MiB (summed PSS of the process tree)", title="Peak memory")
     for ax in axes:
         ax.grid(True, alpha=0.3)
         ax.set_xlim(left=0)
@@ -808,6 +958,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep", type=Path, metavar="DIR", help="build in DIR and keep the outputs and logs")
     parser.add_argument(
+        "--pdf-engine",
+        action="append",
+        default=[],
+        metavar="ENGINE",
+        help="also measure the generated books with the PDF option engine = ENGINE (rows labelled so; repeatable)",
+    )
+    parser.add_argument(
         "--pdf-batch",
         choices=["off", "auto", "on"],
         default="",
@@ -851,8 +1008,9 @@ def main(argv: list[str] | None = None) -> int:
             "load_before": [round(x, 2) for x in os.getloadavg()],
             "versions": versions(pandoc),
             "repeat": args.repeat,
-            "memory_method": "os.wait4 rusage: ru_maxrss of the largest process "
-            "of the tree, CPU = ru_utime + ru_stime of the tree",
+            "memory_method": "peak of the summed PSS (/proc/<pid>/smaps_rollup) of the child and all its "
+            "descendants, sampled every 50 ms (tree_mib); ru_maxrss of the largest process (peak_mib); "
+            "CPU = ru_utime + ru_stime of the tree (os.wait4)",
         },
         "quality": args.quality,
         "rows": [],
@@ -864,6 +1022,11 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         books = [] if args.no_sample else [sample_book(work / "sample-pandoc")]
         books += [generated_book(work / f"book-{n}", n, args.pdf_batch) for n in chapters]
+        books += [
+            generated_book(work / f"book-{n}-{engine}", n, args.pdf_batch, engine)
+            for n in chapters
+            for engine in args.pdf_engine
+        ]
         if books:
             # Unmeasured: a first build writes Python's bytecode and presswork's font-coverage cache
             # (as any install does once), and brings Pandoc's binary into the page cache.

@@ -54,6 +54,24 @@ def test_peak_memory_is_the_largest_process_of_the_tree(tmp_path: Path) -> None:
     assert run.wall >= run.cpu * 0.5
 
 
+def test_tree_memory_sums_forked_workers_alive_together(tmp_path: Path) -> None:
+    """Two forked workers of 160 MiB each, alive together: the tree's peak PSS counts both (ru_maxrss one)."""
+    child = (
+        "import os, time\n"
+        "pids = []\n"
+        "for _ in range(2):\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        b = bytearray(160 * 2**20); b[::4096] = b'x' * len(b[::4096]); time.sleep(1.0); os._exit(0)\n"
+        "    pids.append(pid)\n"
+        "for pid in pids: os.waitpid(pid, 0)\n"
+    )
+    run = bench.measure([sys.executable, "-c", child], tmp_path, tmp_path / "log")
+    assert run.ok, run.error
+    assert run.tree_mib >= 300, run.tree_mib
+    assert run.tree_mib > 1.6 * min(run.peak_mib, 250)
+
+
 def test_a_failing_command_is_reported_with_its_output(tmp_path: Path) -> None:
     run = bench.measure(
         [sys.executable, "-c", "import sys; print('broken input'); sys.exit(3)"], tmp_path, tmp_path / "log"

@@ -202,12 +202,13 @@ def layout_hooks(
     foreign_page: Callable[[str | None], int | None],
     hold_margins: Callable[[Any, Any, Any], None],
     first_counter: int | None = None,
+    own_lookup: Callable[[str | None], None] | None = None,
 ) -> Iterator[None]:
     """While laying out one document: a ``target-*()`` lookup of an anchor the document does not hold
     asks ``foreign_page(name)`` for its page counter (None: undefined, as WeasyPrint leaves it);
     margin boxes are not made but ``hold_margins(context, page, state)`` is called instead (each
     page's layout context, box and page maker state); ``first_counter`` starts the first page's
-    ``page`` counter there."""
+    ``page`` counter there; ``own_lookup(name)`` is told of each lookup of an anchor the document holds."""
     import weasyprint.layout as layout
     from weasyprint.css.targets import TargetCollector
 
@@ -223,6 +224,8 @@ def layout_hooks(
     def lookup(self: Any, anchor_token: Any, source_box: Any, css_token: Any, parse_again: Any) -> Any:
         item = original_lookup(self, anchor_token, source_box, css_token, parse_again)
         if item.state != "undefined":
+            if own_lookup is not None:
+                own_lookup(anchor_name(anchor_token, source_box))
             return item
         page = foreign_page(anchor_name(anchor_token, source_box))
         return item if page is None else _answered(page)
@@ -248,5 +251,18 @@ def page_type_on_other_side(page_type: Any, source: Any, context: Any) -> Any:
 
     side = "left" if page_type.side == "right" else "right"
     new = PageType(side, page_type.blank, page_type.name, page_type.index, page_type.groups)
+    set_page_type_computed_styles(new, source, context.style_for)
+    return new
+
+
+def page_type_like(fields: Any, flip: bool, source: Any, context: Any) -> Any:
+    """A ``PageType`` from its recorded ``fields`` (side, blank, name, index, groups), on the other
+    side when ``flip``, its computed styles set."""
+    from weasyprint.layout.page import PageType, set_page_type_computed_styles
+
+    side, blank, name, index, groups = fields
+    if flip:
+        side = "left" if side == "right" else "right"
+    new = PageType(side, blank, name, index, groups)
     set_page_type_computed_styles(new, source, context.style_for)
     return new

@@ -204,31 +204,32 @@ def test_incremental_rebuild_equals_clean_build(tmp_path: Path, caplog: pytest.L
     path.write_text(path.read_text(encoding="utf-8").replace("It starts here.", "It begins here."), encoding="utf-8")
     with caplog.at_level(logging.INFO, logger="presswork.batches"):
         output = build_pdf(folder)
-    assert "1 of 5 layouts made" in caplog.text
+    assert "1 of 6 layouts made" in caplog.text
     texts = facts.__wrapped__(output)["texts"]
     assert any(t.startswith("Chapter 3: The pipeline") and "It begins here." in t for t in texts)
-    # A longer chapter 1 moves every later page: the batches after it are renumbered (laid out again),
-    # and so is the front matter (its contents numbers changed).
+    # A longer chapter 1 moves every later page: its batch is laid out again, the furniture of the
+    # batches after it is stamped anew (they are not laid out again), and the front matter is laid
+    # out again (its contents numbers changed).
     path = folder / "01-chapter.md"
     path.write_text(path.read_text(encoding="utf-8") + ("\n\n" + PARAGRAPH * 6) * 8, encoding="utf-8")
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="presswork.batches"):
         edited = build_pdf(folder).read_bytes()
-    assert "4 of 5 layouts made" in caplog.text
+    assert "3 of 6 layouts made" in caplog.text
     # New bytes of an included image (same name, same size): the batch that shows it is laid out again.
     before = edited
     Image.new("RGB", (600, 700), (160, 40, 30)).save(folder / "tall.png")
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="presswork.batches"):
         edited = build_pdf(folder).read_bytes()
-    assert "1 of 5 layouts made" in caplog.text
+    assert "1 of 6 layouts made" in caplog.text
     assert edited != before
     # The same bytes as a clean build; the cache is safe to delete.
     shutil.rmtree(folder / ".presswork-cache")
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="presswork.batches"):
         clean = build_pdf(folder).read_bytes()
-    assert "5 of 5 layouts made" in caplog.text
+    assert "6 of 6 layouts made" in caplog.text
     assert edited == clean
     # A theme change (a project theme restyling the body) invalidates every batch.
     theme = folder / "themes" / "mine"
@@ -240,8 +241,65 @@ def test_incremental_rebuild_equals_clean_build(tmp_path: Path, caplog: pytest.L
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="presswork.batches"):
         restyled = build_pdf(folder).read_bytes()
-    assert "5 of 5 layouts made" in caplog.text
+    assert "6 of 6 layouts made" in caplog.text
     assert restyled != clean
+
+
+@pytest.mark.slow  # lays a long book out three times, batched, with the cache
+@pytest.mark.parametrize("pdf", ['batch = "on"\nbatch_size = 2', 'print = true\nbatch = "on"\nbatch_size = 2'])
+def test_a_page_count_change_in_the_middle_lays_out_only_its_batch(
+    pdf: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Chapter 3 (the middle batch of three) grows by pages: only its batch, the furniture and the
+    front matter are laid out again; the later batches' pages are stamped with their new folios
+    and running heads, and the book is byte for byte a clean build's."""
+    folder = make_book(tmp_path / "book", pdf=pdf)
+    before = facts.__wrapped__(build_pdf(folder))
+    path = folder / "03-chapter.md"
+    path.write_text(path.read_text(encoding="utf-8") + ("\n\n" + PARAGRAPH * 6) * 9, encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="presswork.batches"):
+        edited = build_pdf(folder).read_bytes()
+    assert "3 of 6 layouts made" in caplog.text
+    after = facts.__wrapped__(folder / "output" / "book.pdf")
+    grown = len(after["texts"]) - len(before["texts"])
+    assert grown >= 2
+    # Chapter 6 (the last batch, not laid out again) moved: its folios and contents number follow it.
+    opening = {t: p for d, t, p in after["outline"] if d == 0}["Chapter 6: The pipeline"]
+    assert opening == {t: p for d, t, p in before["outline"] if d == 0}["Chapter 6: The pipeline"] + grown
+    assert dict(contents_entries(after["texts"]))["Chapter 6: The pipeline"] == after["labels"][opening]
+    last = after["texts"][-1].split()
+    assert last[-1] == after["labels"][-1] or last[0] == after["labels"][-1], "the folio printed on the last page"
+    assert int(after["labels"][-1]) == int(before["labels"][-1]) + grown
+    # The same bytes as a clean build.
+    shutil.rmtree(folder / ".presswork-cache")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="presswork.batches"):
+        clean = build_pdf(folder).read_bytes()
+    assert "6 of 6 layouts made" in caplog.text
+    assert edited == clean
+
+
+@pytest.mark.slow  # lays a 16-page book out
+def test_on_page_references_inside_a_batch_print_the_books_page_numbers(tmp_path: Path) -> None:
+    """Each chapter refers to its own last section "on page N" (``page_refs``), inside its batch: the
+    printed N is the page the contents give that section, in every batch (not the batch's own count)."""
+    folder = tmp_path / "book"
+    folder.mkdir()
+    for n in range(1, 7):
+        body = "\n\n".join(f"{PARAGRAPH * 4} Paragraph {n}.{k}." for k in range(8))
+        (folder / f"{n:02d}-chapter.md").write_text(
+            f"# Chapter {n} {{#sec-c{n}}}\n\nSee @sec-end{n}.\n\n{body}\n\n## The end of {n} {{#sec-end{n}}}\n\nDone.\n",
+            encoding="utf-8",
+        )
+    (folder / "presswork.toml").write_text(
+        CONFIG + '\n[pdf]\npage_refs = true\nbatch = "on"\nbatch_size = 2\n', encoding="utf-8"
+    )
+    texts = facts.__wrapped__(build_pdf(folder))["texts"]
+    contents = dict(contents_entries(texts))
+    said = dict(re.findall(r"See (The end of \d) on page (\d+)", "\n".join(texts)))
+    assert len(said) == 6
+    assert said == {title: contents[title] for title in said}
 
 
 # --------------------------------------------------------------------------- units
@@ -319,7 +377,7 @@ def test_epub_page_list_comes_from_the_cached_batches(
         path.unlink()
     with caplog.at_level(logging.INFO, logger="presswork.batches"):
         build(folder, formats=["epub"], out=folder / "output")
-    assert "0 of 5 layouts made" in caplog.text
+    assert "0 of 6 layouts made" in caplog.text
     assert pagination(folder) == saved
 
 

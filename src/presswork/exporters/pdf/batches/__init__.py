@@ -1,4 +1,4 @@
-"""Batched PDF layout: chapters laid out in parallel worker processes, numbered in a second step, merged.
+"""Batched PDF layout: chapters laid out once in parallel worker processes, their page furniture stamped afterwards, merged.
 
 WeasyPrint lays out one HTML document at a time, and a laid-out ``Document`` cannot be sent
 between processes. So the book is cut into documents of its own: the front matter (cover,
@@ -10,65 +10,74 @@ Why a batch lays out exactly as it does inside the whole book
   ``break-before`` is ``page``, ``right`` or ``recto``: checked on the laid-out box, not
   assumed). Nothing before a page break changes the body of the pages after it, except
   page-based values: the page side (two-sided margins, left/right running heads), the page
-  counter (folios) and ``target-counter()`` references. Those are exactly what the second
-  step fixes:
+  counter (folios) and ``target-counter()`` references. The body of a batch's pages never
+  shows the first two (only margin boxes do), so a batch is laid out without margin boxes:
 
-Two steps in each worker
+Laid out once, stamped afterwards (no cascade)
   1. Layout. ``render()`` with margin boxes held back (WeasyPrint's ``make_margin_boxes`` is
      wrapped to record each page's state instead). The worker reports its page count, the
-     page counter value of each page and the anchors on each page, then waits.
-  2. Numbering and writing. The parent knows where the batch starts in the book once every
-     earlier batch has reported its page count. It sends the batch its first folio and side;
-     the worker renumbers the page counter (the batch's own counter must run without a reset
-     after its first page, checked), swaps the page side where the book's differs (only when
-     both sides have the same page geometry, checked), makes the margin boxes (folios,
-     running heads) and writes its PDF. Batches are started in book order, and a worker
-     waits only for batches started before it, so the pipeline never deadlocks; with two
-     cores, batch N+1 is laid out while batch N is numbered.
-  In two-sided print every chapter opens on a right-hand page: a batch with an odd page
-  count is followed by a blank verso, as the serial layout would insert.
+     page counter value of each page and the anchors on each page, then writes its pages
+     without margin boxes, and records for each page what its margin boxes are made of
+     (``furniture.PageFurniture``: the page type, the page maker state, the named strings set
+     on it). None of this depends on the other batches, so no batch waits for another.
+  2. Stamping. Once every batch's page count is known the parent places the batches (first
+     folio, side) and makes the margin boxes of every chapter page in one cheap layout of empty
+     pages with the same stylesheet (``furniture.make_furniture``): each page gets its recorded
+     page type (on the other side where the book's side differs: only when both sides have the
+     same page geometry, checked), its state renumbered (a batch's own counter must run without a
+     reset after its first page, checked) and its strings. The merge draws each furniture page
+     over its batch page as ``/Artifact`` marked content (outside a structure tree).
+  In two-sided print every chapter opens on a right-hand page: a batch with an odd page count
+  is followed by a blank verso, as the serial layout would insert; every batch then starts on a
+  right-hand page, so a page-count change never flips the sides of later batches (one-sided
+  print may flip them: the furniture is made on the book's side, the body is the same).
 
 Page numbers across batches (contents, cross-references, index)
   ``target-counter()`` to an anchor in another document is resolved from an anchor -> page
   counter map: WeasyPrint's ``TargetCollector.lookup_target`` is wrapped so that an anchor
   the batch does not hold is answered from the map (the number is set as text at box-building
   time). The front matter is laid out last, with the map of every chapter anchor, so its
-  contents carry the real page numbers; it is laid out once before (with wide placeholder
-  numbers, cached) only to count its pages, which the chapter batches need for their sides;
-  the two counts must agree (checked). A chapter batch whose ``target-counter()`` or
-  ``target-text()`` points into another chapter batch (``on page N`` cross-references, an
-  index laid out with ``target-counter``) cannot be resolved in one pass: the book is then
-  laid out serially. This is detected automatically (the wrapped lookup records it), never
-  configured. Other automatic serial fallbacks: ``pdf_variant`` (PDF/UA, PDF/A: conformance
-  metadata of one document), ``footnotes = "book"`` (a footnote counter across chapters),
-  ``counter(pages)`` in the stylesheet (the total page count), fewer than two batches, a
-  theme template without one ``<div class="mainmatter">``, and any failed check above.
+  contents carry the real page numbers (it is laid out again whenever one changed: it is short);
+  it is laid out once before (with wide placeholder numbers, cached) only to count its pages,
+  which the chapter batches need for their sides; the two counts must agree (checked). A chapter
+  batch whose ``target-counter()`` or ``target-text()`` points into another chapter batch
+  (``on page N`` cross-references, an index laid out with ``target-counter``) cannot be resolved
+  in one pass, nor one that points into itself (its pages are numbered before its first folio is
+  known, so its own numbers are not the book's): the book is then laid out serially. This is detected automatically (the wrapped
+  lookup records it), never configured. Other automatic serial fallbacks: ``pdf_variant``
+  (PDF/UA, PDF/A: conformance metadata of one document), ``footnotes = "book"`` (a footnote counter across
+  chapters), ``counter(pages)`` in the stylesheet (the total page count), margin boxes that show
+  running elements or ``string(name, start)`` (they depend on the page's body), fewer than two
+  batches, a theme template without one ``<div class="mainmatter">``, and any failed check above.
   Every fallback is exact: it lays out the whole book as one document, as without batching.
 
-The package follows those jobs: ``cutting`` (the book into documents), ``worker`` (the two steps
-in a worker process), ``pool`` (the processes), ``layout`` (the parent: placing and numbering
-batches), ``cache`` (batches kept between builds) and ``merge`` (one PDF).
+The package follows those jobs: ``cutting`` (the book into documents), ``worker`` (the layout
+in a worker process), ``pool`` (the processes), ``layout`` (the parent: placing batches),
+``furniture`` (the margin boxes stamped afterwards), ``cache`` (batches kept between builds)
+and ``merge`` (one PDF).
 
 Merging (pikepdf, that is qpdf)
-  Pages are appended in book order. Internal links keep their named destinations (a batch
-  gets stand-in anchors for targets it does not hold, so WeasyPrint keeps the links); the
-  merged ``/Dests`` name tree takes each name from the batch that holds it, links to names no
-  batch holds are removed (as WeasyPrint removes them). Bookmarks are rebuilt with
-  WeasyPrint's own tree algorithm over the per-page bookmarks of all batches. Page labels
-  are computed over all pages from the printed folios (labels.py). A tagged book's structure
-  trees become one (structure.py: parent tree renumbered over all pages and annotations). The document information,
-  language and identifier are the front matter's (``pdf_identifier`` of a reproducible build).
+  Pages are appended in book order, each with its furniture drawn over it. Internal links keep
+  their named destinations (a batch gets stand-in anchors for targets it does not hold, so
+  WeasyPrint keeps the links); the merged ``/Dests`` name tree takes each name from the batch
+  that holds it, links to names no batch holds are removed (as WeasyPrint removes them).
+  Bookmarks are rebuilt with WeasyPrint's own tree algorithm over the per-page bookmarks of all
+  batches. Page labels are computed over all pages from the printed folios (labels.py, read from
+  the furniture's margin boxes). A tagged book's structure trees become one (structure.py: parent
+  tree renumbered over all pages and annotations; the stamped furniture is artifact content
+  outside the tree). The document information, language and identifier are the front
+  matter's (``pdf_identifier`` of a reproducible build).
 
 Incremental rebuilds (``.presswork-cache/pdf-batches/``)
-  Every batch PDF is cached with its layout facts, keyed by a hash of its HTML, the whole
-  stylesheet, the WeasyPrint version, the cache format and its place in the book (first folio,
-  side; for the front matter, the page numbers it prints). A layout key without the place
-  remembers each batch's page count, so an unchanged batch needs no layout at all: after an
-  edit, only the edited chapter's batch is laid out again, and the batches after it only when
-  its page count changed (their place changed). Themes, configuration and included files reach
-  the key through the HTML and stylesheet they produce, and the bytes of every local file these
-  refer to (images, fonts) are hashed into it too. Outputs are byte-identical to a clean
-  batched build; deleting the folder only costs time.
+  Every batch's pages are cached with their layout facts and furniture inputs, keyed by a hash of
+  its HTML, the whole stylesheet, the WeasyPrint version and the cache format, not by its place
+  in the book. The furniture is cached keyed by every page's furniture inputs and every batch's
+  place; the front matter by the page numbers it prints. After an edit only the edited chapter's
+  batch is laid out again, whatever its page count does; when its page count changed, the
+  furniture (one layout of empty pages) and the front matter are made again too. Themes,
+  configuration and included files reach the key through the HTML and stylesheet they produce,
+  and the bytes of every local file these refer to (images, fonts) are hashed into it too.
+  Outputs are byte-identical to a clean batched build; deleting the folder only costs time.
 """
 
 from __future__ import annotations
@@ -144,8 +153,8 @@ def lay_out_batched(
     except Fallback as exc:
         LOG.info("PDF laid out as one document: %s", exc)
         return None
-    # The layouts of a build: the front matter's counting layout, every batch, the front matter.
-    LOG.info("PDF in batches: %d of %d layouts made, the rest cached", layout.laid_out, len(batches) + 2)
+    # The layouts of a build: the front matter's counting layout, every batch, the furniture, the front matter.
+    LOG.info("PDF in batches: %d of %d layouts made, the rest cached", layout.laid_out, len(batches) + 3)
     replay(Told(tuple(layout.warnings)), ctx.reporter)
     return layout
 

@@ -1,4 +1,4 @@
-"""Cached batch PDFs and their layout facts, keyed by their HTML, stylesheet, files, place and code."""
+"""Cached batch pages, their layout facts and the furniture stamped on them, keyed by HTML, stylesheet, files and code."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from presswork.cache.replay import Told
 from presswork.cache.store import code_fingerprint, prune_folder, read_cached, seal, unseal, write_atomically
 from presswork.core.files import cache_root
 from presswork.exporters.common.pagination import CACHE_DIR, PageStart
-from presswork.exporters.pdf.batches.worker import BatchResult
+from presswork.exporters.pdf.batches.furniture import furniture_from_json
+from presswork.exporters.pdf.batches.worker import BatchBody, BatchResult
 from presswork.exporters.pdf.labels import Folio
 
 LOG = logging.getLogger("presswork.batches")
@@ -84,5 +85,26 @@ def result_from_json(data: dict[str, Any], pdf: bytes) -> BatchResult:
         anchors=data["anchors"],
         starts=[PageStart(**s) if s else None for s in data["starts"]],
         counters=data["counters"],
+        warnings=list(Told.from_json(data["warnings"]).warnings),
+    )
+
+
+def body_to_json(body: BatchBody) -> dict[str, Any]:
+    data = asdict(body)
+    del data["pdf"]
+    data["warnings"] = Told(tuple(body.warnings)).to_json()
+    return data
+
+
+def body_from_json(data: dict[str, Any], pdf: bytes) -> BatchBody:
+    return BatchBody(
+        pdf=pdf,
+        pages=data["pages"],
+        names=data["names"],
+        bookmarks=[[(b[0], b[1], (b[2][0], b[2][1]), b[3]) for b in page] for page in data["bookmarks"]],
+        heights=data["heights"],
+        anchors=data["anchors"],
+        starts=[PageStart(**s) if s else None for s in data["starts"]],
+        furniture=[furniture_from_json(f) for f in data["furniture"]],
         warnings=list(Told.from_json(data["warnings"]).warnings),
     )

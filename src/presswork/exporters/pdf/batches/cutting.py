@@ -45,6 +45,10 @@ class BookPieces:
         """The front matter alone (the main matter's closing ``</div>`` dropped from the tail)."""
         return self.head + self.front + self.tail.replace("</div>", "", 1)
 
+    def furniture_head(self) -> str:
+        """The document head up to ``<body ...>``, date-free (the head of the furniture's empty pages)."""
+        return _DATES.sub("", self.head)
+
     def batch_document(self, indices: Sequence[int], blank_verso: bool = False) -> str:
         """The chapters ``indices`` alone, inside the main matter, with a date-free head. With
         ``blank_verso``, an empty block that opens a right-hand page ends the document: WeasyPrint
@@ -124,4 +128,6 @@ def serial_reasons(css_text: str, pdf_variant: str, footnotes: str) -> str:
         return "footnotes are numbered through the book"
     if re.search(r"counter\(\s*pages\s*[,)]", css_text):
         return "the stylesheet prints the total page count"
+    if re.search(r"\belement\(|\brunning\(|string\([^)]*,\s*start\s*\)", css_text):
+        return "the page furniture shows running elements or string(..., start) (they depend on the page's body)"
     return ""

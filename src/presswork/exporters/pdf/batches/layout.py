@@ -1,19 +1,28 @@
-"""The parent side of the batched layout: batches started in book order, placed, numbered and collected."""
+"""The parent side of the batched layout: batches laid out ahead in book order, placed, stamped and collected."""
 
 from __future__ import annotations
 
 import json
 import logging
 import re
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from presswork.core.diagnostics import Warning_
 from presswork.exporters.common.pagination import PageStart, files_digest
-from presswork.exporters.pdf.batches.cache import BatchCache, digest, result_from_json, result_to_json
+from presswork.exporters.pdf.batches.cache import (
+    BatchCache,
+    body_from_json,
+    body_to_json,
+    digest,
+    result_from_json,
+    result_to_json,
+)
 from presswork.exporters.pdf.batches.cutting import PLACEHOLDER_PAGE, SEED, BookPieces, Fallback
+from presswork.exporters.pdf.batches.furniture import Furniture, Stamp, counters, make_furniture
 from presswork.exporters.pdf.batches.pool import Pool
-from presswork.exporters.pdf.batches.worker import BatchResult, Job, LayoutReport, Place
+from presswork.exporters.pdf.batches.worker import BatchBody, BatchResult, Job, LayoutReport, Place
 from presswork.exporters.pdf.labels import Folio, fill_folios, folio_text
 
 LOG = logging.getLogger("presswork.batches")
@@ -25,6 +34,7 @@ class Part:
 
     result: BatchResult
     pad: bool = False
+    stamped: int | None = None  # its furniture: the furniture PDF's pages from this index on (None: drawn in)
 
 
 @dataclass
@@ -36,6 +46,7 @@ class BatchedLayout:
     starts: list[PageStart | None]
     warnings: list[Warning_]
     laid_out: int  # how many documents were laid out (not taken from the cache)
+    furniture: bytes = b""  # the margin boxes of the stamped parts' pages, one page each
 
 
 @dataclass
@@ -93,8 +104,8 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     docs = [book.pieces.batch_document(b, verso[i]) for i, b in enumerate(book.batches)]
     files = [files_digest(html, book.base_url, book.gate.is_allowed, hashes=hashes) for html in docs]
     front_files = files_digest(front_html, book.base_url, book.gate.is_allowed, hashes=hashes)
-    layout_keys = [digest(css_key, "layout", html, files[i]) for i, html in enumerate(docs)]
-    keep: set[str] = set(layout_keys)
+    body_keys = [digest(css_key, "body", html, files[i]) for i, html in enumerate(docs)]
+    keep: set[str] = set(body_keys)
     laid_out = 0
 
     # The front matter's page count (with placeholder numbers): cached, or a counting layout.
@@ -105,7 +116,7 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         pool.start(_job(book, -1, front_html, externals=dict.fromkeys(front_links, PLACEHOLDER_PAGE), write=False))
         laid_out += 1
 
-    results: dict[int, BatchResult] = {}
+    bodies: dict[int, BatchBody] = {}
     missing: set[str] = set()
     queued = 0  # batches before this one were started (or found in the cache)
 
@@ -113,18 +124,18 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         nonlocal laid_out
         chapter = book.chapter_ids[book.batches[i][0]]
         ids = [book.chapter_ids[c] for c in book.batches[i]]
-        bodies = {c: book.bodies[c] for c in ids if c in book.bodies}
+        floats = {c: book.bodies[c] for c in ids if c in book.bodies}
         pool.start(
-            _job(book, i, docs[i], externals={}, first_chapter=chapter, seed=True, drop_last=verso[i], bodies=bodies)
+            _job(book, i, docs[i], externals={}, first_chapter=chapter, seed=True, drop_last=verso[i], bodies=floats)
         )
         laid_out += 1
 
     def start_more() -> None:
-        # Lay out ahead the batches that were never laid out (a batch laid out before
-        # probably has its PDF cached at its place: it is started only when it has not).
+        # Lay out ahead the batches whose pages are not cached (none waits for another: their places
+        # in the book only reach the furniture, made afterwards).
         nonlocal queued
         while queued < len(docs) and len(pool.running) < pool.jobs:
-            if queued not in pool.running and cache.get_json(layout_keys[queued]) is None:
+            if queued not in pool.running and cache.get_json(body_keys[queued]) is None:
                 start(queued)
             queued += 1
 
@@ -135,35 +146,56 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         front_pages = report.pages
         cache.put(count_key, front_pages)
         start_more()
-    # The blank verso before the first chapter is added here (a blank page, as the front matter's
-    # theme furniture stops there); the other batches end with theirs (batch_document).
-    front_pad = book.two_sided and int(front_pages) % 2 == 1
-    pages_before = int(front_pages) + front_pad
-    counter_before = 0
     for i in range(len(docs)):
-        if book.two_sided and pages_before % 2:
-            raise Fallback("a batch does not end before a right-hand page")
-        place = Place(None if i == 0 else counter_before + 1, pages_before % 2 == 0)
-        key = digest(css_key, "final", docs[i], files[i], json.dumps(asdict(place)))
-        keep.add(key)
-        cached = cache.get_json(key) if i not in pool.running else None
-        pdf = cache.get_pdf(key) if cached is not None else None
-        if cached is not None and pdf is not None:
-            results[i] = result_from_json(cached, pdf)
-        else:
+        body = _cached_body(cache, body_keys[i]) if i not in pool.running else None
+        if body is None:
             if i not in pool.running:
-                start(i)  # its place changed: lay it out now (the batches after it wait for it)
+                start(i)
             report = pool.report(i)
             _check_report(report, book.two_sided, first=i == 0)
             missing.update(report.missing)
-            cache.put(layout_keys[i], {"pages": report.pages})
-            result = pool.finish(i, place)
-            assert result is not None
-            results[i] = result
-            cache.put(key, result_to_json(result), result.pdf)
-        pages_before += results[i].pages
-        counter_before = results[i].counters[-1] if results[i].counters else counter_before
+            body = pool.body(i)
+            cache.put(body_keys[i], body_to_json(body), body.pdf)
+        bodies[i] = body
         start_more()
+
+    # Each batch's place: its first page counter and side (the blank verso before the first chapter
+    # is added here, as the front matter's theme furniture stops there; the other batches end with theirs).
+    front_pad = book.two_sided and int(front_pages) % 2 == 1
+    pages_before = int(front_pages) + front_pad
+    counter_before = 0
+    stamps: list[Stamp] = []
+    numbers: list[list[int]] = []
+    for i in range(len(docs)):
+        if book.two_sided and pages_before % 2:
+            raise Fallback("a batch does not end before a right-hand page")
+        stamp = Stamp(bodies[i].furniture, None if i == 0 else counter_before + 1, pages_before % 2 == 0)
+        stamps.append(stamp)
+        numbers.append(counters(stamp))
+        pages_before += bodies[i].pages
+        counter_before = numbers[i][-1] if numbers[i] else counter_before
+    furniture_key = digest(css_key, "furniture", book.pieces.furniture_head(), _stamps_json(stamps))
+    keep.add(furniture_key)
+    furniture = _cached_furniture(cache, furniture_key)
+    if furniture is None:
+        began = time.perf_counter()
+        furniture = make_furniture(
+            book.pieces.furniture_head(),
+            book.css,
+            book.base_url,
+            book.css_base_url,
+            book.gate,
+            stamps,
+            book.reproducible_epoch,
+        )
+        laid_out += 1
+        LOG.info("PDF furniture: %d pages stamped in %.2f s", len(furniture.folios), time.perf_counter() - began)
+        cache.put(furniture_key, [asdict(f) if f else None for f in furniture.folios], furniture.pdf)
+    results: dict[int, BatchResult] = {}
+    at = 0
+    for i in range(len(docs)):
+        results[i] = _stamped(bodies[i], furniture.folios[at : at + bodies[i].pages], numbers[i])
+        at += bodies[i].pages
 
     # The page number of every chapter anchor the front matter links to (its contents).
     externals: dict[str, int] = {}
@@ -189,8 +221,46 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     if front.pages != front_pages:
         raise Fallback("the front matter's page count depends on its page numbers")
     cache.prune(keep)
-    parts = [Part(front, front_pad)] + [Part(results[i]) for i in range(len(docs))]
-    return _assemble(parts, laid_out)
+    parts = [Part(front, front_pad)]
+    at = 0
+    for i in range(len(docs)):
+        parts.append(Part(results[i], stamped=at))
+        at += results[i].pages
+    return _assemble(parts, laid_out, furniture.pdf)
+
+
+def _cached_body(cache: BatchCache, key: str) -> BatchBody | None:
+    data = cache.get_json(key)
+    pdf = cache.get_pdf(key) if data is not None else None
+    return body_from_json(data, pdf) if data is not None and pdf is not None else None
+
+
+def _cached_furniture(cache: BatchCache, key: str) -> Furniture | None:
+    data = cache.get_json(key)
+    pdf = cache.get_pdf(key) if data is not None else None
+    if data is None or pdf is None:
+        return None
+    return Furniture(pdf, [Folio(**f) if f else None for f in data])
+
+
+def _stamps_json(stamps: list[Stamp]) -> str:
+    return json.dumps([[[asdict(p) for p in s.pages], s.first_counter, s.first_right] for s in stamps], sort_keys=True)
+
+
+def _stamped(body: BatchBody, folios: list[Folio | None], numbers: list[int]) -> BatchResult:
+    """A batch's pages with the folios its furniture prints and its page counters in the book."""
+    return BatchResult(
+        pdf=body.pdf,
+        pages=body.pages,
+        folios=folios,
+        names=body.names,
+        bookmarks=body.bookmarks,
+        heights=body.heights,
+        anchors=body.anchors,
+        starts=body.starts,
+        counters=numbers,
+        warnings=body.warnings,
+    )
 
 
 def _check_report(report: LayoutReport, two_sided: bool, first: bool) -> None:
@@ -199,12 +269,15 @@ def _check_report(report: LayoutReport, two_sided: bool, first: bool) -> None:
         raise Fallback("the main matter's page numbers continue the front matter's")
     if report.missing:
         raise Fallback(f"page references across batches (#{report.missing[0]})")
+    if report.own:
+        # A chapter batch is laid out before its first folio is known: its own page numbers are not the book's.
+        raise Fallback(f"page references inside a batch (#{report.own[0]})")
     allowed = {"right", "recto"} if two_sided else {"page", "right", "recto"}
     if report.opening_break not in allowed:
         raise Fallback(f"a batch opens with break-before: {report.opening_break or 'auto'}")
 
 
-def _assemble(parts: list[Part], laid_out: int) -> BatchedLayout:
+def _assemble(parts: list[Part], laid_out: int, furniture: bytes) -> BatchedLayout:
     folios: list[Folio | None] = []
     names: list[str] = []
     starts: list[PageStart | None] = []
@@ -223,4 +296,4 @@ def _assemble(parts: list[Part], laid_out: int) -> BatchedLayout:
         PageStart(folio_text(label), s.chapter, s.block, s.offset) if s is not None else None
         for s, label in zip(starts, labels, strict=True)
     ]
-    return BatchedLayout(parts, labels, starts, warnings, laid_out)
+    return BatchedLayout(parts, labels, starts, warnings, laid_out, furniture)

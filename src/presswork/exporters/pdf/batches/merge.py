@@ -1,4 +1,4 @@
-"""Merging laid-out batch PDFs into one book: pages, named destinations, structure trees, bookmarks and page labels."""
+"""Merging laid-out batch PDFs into one book: pages with their furniture, named destinations, structure trees, bookmarks and page labels."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
     from weasyprint.matrix import Matrix
 
     pdf = pikepdf.Pdf.new()
+    furniture = pikepdf.Pdf.open(io.BytesIO(layout.furniture)) if layout.furniture else None
     dests: dict[str, tuple[int, Any, Any]] = {}
     bookmark_pages: list[Any] = []
     sources: list[Any] = []  # open until the merged file is written (qpdf copies objects lazily)
@@ -45,6 +46,8 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # named destinations: rebuilt below
             pdf.pages.extend(src.pages)
+        if part.stamped is not None and furniture is not None:
+            stamp_furniture(pdf, range(base, len(pdf.pages)), furniture, part.stamped)
         own = {a for names in part.result.anchors for a in names}
         names_tree = src.Root.get("/Names")
         if names_tree is not None and "/Dests" in names_tree:
@@ -120,3 +123,25 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
         fix_metadata_version=False,
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
     )
+
+
+def stamp_furniture(pdf: Any, pages: range, furniture: Any, first: int) -> None:
+    """Draw the furniture PDF's pages from ``first`` on over ``pages`` of ``pdf``, one each, as
+    artifacts (marked content outside the structure tree: folios and running heads are page
+    furniture, not the book's text). The furniture's fonts are copied into ``pdf`` once."""
+    from pikepdf import Dictionary, Name
+
+    name = Name("/PressworkFurniture")
+    for n, index in enumerate(pages):
+        page = pdf.pages[index]
+        form = pdf.copy_foreign(furniture.pages[first + n].as_form_xobject())
+        # The page's own resources (WeasyPrint's pages may share theirs), then its own XObject names.
+        shared = page.obj.get("/Resources", Dictionary())
+        resources = Dictionary({key: value for key, value in shared.items()})
+        xobjects = resources.get("/XObject", Dictionary())
+        resources.XObject = Dictionary({key: value for key, value in xobjects.items()})
+        resources.XObject[name] = form
+        page.obj.Resources = resources
+        # The body's graphics state is restored first (WeasyPrint leaves its page transform set).
+        page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+        page.contents_add(pdf.make_stream(b"Q\n/Artifact BMC q " + name.unparse() + b" Do Q EMC\n"))

@@ -11,7 +11,16 @@ from typing import Any
 from presswork.core.diagnostics import PressworkError
 from presswork.core.lifeline import forking, parent_token
 from presswork.exporters.pdf.batches.cutting import Fallback
-from presswork.exporters.pdf.batches.worker import BatchResult, Job, Laid, LayoutReport, Place, worker_main
+from presswork.exporters.pdf.batches.worker import (
+    BODY,
+    BatchBody,
+    BatchResult,
+    Job,
+    Laid,
+    LayoutReport,
+    Place,
+    worker_main,
+)
 
 LOG = logging.getLogger("presswork.batches")
 
@@ -71,6 +80,20 @@ class Pool:
             run.conn.send(place)
             result = self._receive(run, "result")
             assert isinstance(result, BatchResult)
+            return result
+        finally:
+            run.conn.close()
+            run.process.join()
+
+    def body(self, index: int) -> BatchBody:
+        """Step 2 of chapter batch ``index`` without a place: its pages without furniture; the job is over afterwards."""
+        run = self.running.pop(index)
+        if self.in_process:
+            return self.local.pop(index).body()
+        try:
+            run.conn.send(BODY)
+            result = self._receive(run, "result")
+            assert isinstance(result, BatchBody)
             return result
         finally:
             run.conn.close()

@@ -1,4 +1,4 @@
-"""A batch worker: lays one document out, reports its pages, then numbers and writes it where the parent says."""
+"""A batch worker: lays one document out, reports its pages, then writes them (a chapter batch without its furniture)."""
 
 from __future__ import annotations
 
@@ -21,11 +21,16 @@ from presswork.core.diagnostics import PressworkError, Reporter, Warning_
 from presswork.core.lifeline import Token, bind_to_parent
 from presswork.exporters.common.pagination import PageStart, page_starts
 from presswork.exporters.pdf.batches.cutting import SEED, Fallback
+from presswork.exporters.pdf.batches.furniture import PageFurniture, record
 from presswork.exporters.pdf.floats import settle_floats
 from presswork.exporters.pdf.labels import Folio
 from presswork.exporters.pdf.tagging import tagging_finisher
 
 LOG = logging.getLogger("presswork.batches")
+
+
+#: The message that asks a worker for its batch's body (step 2 without a place).
+BODY = "body"
 
 
 @dataclass
@@ -59,6 +64,7 @@ class LayoutReport:
     missing: list[str]  # target-* references to anchors in no document of this worker
     opening_break: str  # computed break-before of the opening chapter ("" when not checked)
     warnings: list[Warning_] = field(default_factory=list)
+    own: list[str] = field(default_factory=list)  # target-* references to anchors of this document
 
 
 @dataclass
@@ -86,13 +92,33 @@ class BatchResult:
     warnings: list[Warning_] = field(default_factory=list)
 
 
+@dataclass
+class BatchBody:
+    """What a chapter batch's worker sends back: its pages without furniture (their PDF and facts, which
+    do not depend on where the batch sits in the book) and each page's furniture inputs."""
+
+    pdf: bytes
+    pages: int
+    names: list[str]
+    bookmarks: list[list[tuple[int, str, tuple[float, float], str]]]  # per page
+    heights: list[float]
+    anchors: list[list[str]]
+    starts: list[PageStart | None]
+    furniture: list[PageFurniture]
+    warnings: list[Warning_] = field(default_factory=list)
+
+
 @contextlib.contextmanager
 def _hooks(
-    externals: dict[str, int], missing: list[str], held: list[tuple[Any, Any, Any, int]], seed: bool
+    externals: dict[str, int],
+    missing: list[str],
+    held: list[tuple[Any, Any, Any, int]],
+    seed: bool,
+    own: list[str],
 ) -> Iterator[None]:
     """While laying out one document: answer ``target-*`` lookups of foreign anchors from
-    ``externals`` (recording those not there in ``missing``) and hold margin boxes back
-    (recording each page's layout context, box and state in ``held``)."""
+    ``externals`` (recording those not there in ``missing``, and those of its own anchors in
+    ``own``) and hold margin boxes back (recording each page's layout context, box and state in ``held``)."""
 
     def foreign_page(name: str | None) -> int | None:
         if name is not None and name in externals:
@@ -104,7 +130,11 @@ def _hooks(
     def hold(context: Any, page: Any, state: Any) -> None:
         held.append((context, page, copy.deepcopy(state), context.current_page))
 
-    with layout_hooks(foreign_page, hold, SEED if seed else None):
+    def own_page(name: str | None) -> None:
+        if name is not None:
+            own.append(name)
+
+    with layout_hooks(foreign_page, hold, SEED if seed else None, own_page):
         yield
 
 
@@ -136,6 +166,7 @@ class Laid:
         self.fonts = FontConfiguration()
         self.held: list[tuple[Any, Any, Any, int]] = []
         self.missing: list[str] = []
+        self.own: list[str] = []
         logger = logging.getLogger("weasyprint")
         level = logger.level
         logger.setLevel(logging.CRITICAL)
@@ -145,8 +176,9 @@ class Laid:
             def render(html: str) -> Any:
                 self.held.clear()
                 self.missing.clear()
+                self.own.clear()
                 self.source = HTML(string=html, base_url=job.base_url, url_fetcher=fetcher)
-                with _hooks(job.externals, self.missing, self.held, job.seed):
+                with _hooks(job.externals, self.missing, self.held, job.seed, self.own):
                     return self.source.render(stylesheets=[sheet], font_config=self.fonts)
 
             # Figures and long listings are placed as in the serial layout (the same pages, so the same plan).
@@ -171,7 +203,52 @@ class Laid:
             missing=sorted(set(self.missing)),
             opening_break=opening,
             warnings=list(self.reporter.warnings),
+            own=sorted(set(self.own)),
         )
+
+    def body(self) -> BatchBody:
+        """Step 2 of a chapter batch: write its pages without margin boxes, record their furniture inputs."""
+        from presswork.exporters.pdf.labels import page_name
+
+        furniture = [record(context, page, state, number) for context, page, state, number in self.held]
+        doc_pages = self.document.pages
+        anchors = self._stand_ins()
+        return BatchBody(
+            pdf=self._write(),
+            pages=len(doc_pages),
+            names=[page_name(p) for p in doc_pages],
+            bookmarks=[[(lvl, label, (x, y), state) for lvl, label, (x, y), state in p.bookmarks] for p in doc_pages],
+            heights=[p.height for p in doc_pages],
+            anchors=anchors,
+            starts=page_starts(doc_pages, [""] * len(doc_pages)),
+            furniture=furniture,
+            warnings=list(self.reporter.warnings),
+        )
+
+    def _stand_ins(self) -> list[list[str]]:
+        """Each page's anchors; links to anchors elsewhere get a stand-in on the first page (WeasyPrint keeps them)."""
+        doc_pages = self.document.pages
+        anchors = [sorted(p.anchors) for p in doc_pages]
+        own = {a for names in anchors for a in names}
+        foreign = {target for p in doc_pages for kind, target, _r, _b in p.links if kind == "internal"} - own
+        if doc_pages and foreign:
+            for name in sorted(foreign):
+                doc_pages[0].anchors[name] = (0, 0, 0, 0)
+        return anchors
+
+    def _write(self) -> bytes:
+        """The laid-out document as PDF (fonts dated by the reproducible build's time)."""
+        from presswork.exporters.pdf.timestamps import font_timestamps
+
+        out = io.BytesIO()
+        stamp = None
+        if self.job.reproducible_epoch is not None:
+            from datetime import UTC, datetime
+
+            stamp = datetime.fromtimestamp(self.job.reproducible_epoch, UTC)
+        with font_timestamps(stamp):
+            self.document.write_pdf(out, pdf_tags=self.job.tagged, finisher=tagging_finisher)
+        return out.getvalue()
 
     def finish(self, place: Place) -> BatchResult:
         """Step 2: renumber, set sides, make the margin boxes, write the PDF."""
@@ -180,7 +257,6 @@ class Laid:
         from weasyprint.layout.background import layout_backgrounds
 
         from presswork.exporters.pdf.labels import page_name, printed_folios
-        from presswork.exporters.pdf.timestamps import font_timestamps
 
         counters = [page_counter(state) for _c, _p, state, _n in self.held]
         if place.first_counter is not None:
@@ -210,26 +286,13 @@ class Laid:
         final = [c + d for c, d in zip(counters, shift, strict=True)]
         self.document.pages = [Page(page) for page in pages]
         doc_pages = self.document.pages
-        anchors = [sorted(p.anchors) for p in doc_pages]
-        own = {a for names in anchors for a in names}
-        foreign = {target for p in doc_pages for kind, target, _r, _b in p.links if kind == "internal"} - own
-        if doc_pages and foreign:
-            for name in sorted(foreign):
-                doc_pages[0].anchors[name] = (0, 0, 0, 0)  # a stand-in: WeasyPrint keeps the link
+        anchors = self._stand_ins()
         starts = page_starts(self.document.pages, [""] * len(doc_pages))
         folios = printed_folios(doc_pages)
         names = [page_name(p) for p in doc_pages]
         bookmarks = [[(lvl, label, (x, y), state) for lvl, label, (x, y), state in p.bookmarks] for p in doc_pages]
-        out = io.BytesIO()
-        stamp = None
-        if self.job.reproducible_epoch is not None:
-            from datetime import UTC, datetime
-
-            stamp = datetime.fromtimestamp(self.job.reproducible_epoch, UTC)
-        with font_timestamps(stamp):
-            self.document.write_pdf(out, pdf_tags=self.job.tagged, finisher=tagging_finisher)
         return BatchResult(
-            pdf=out.getvalue(),
+            pdf=self._write(),
             pages=len(doc_pages),
             folios=folios,
             names=names,
@@ -254,7 +317,7 @@ def worker_main(job: Job, conn: Any, parent: Token) -> None:
         message = conn.recv()
         if message is None:
             return
-        conn.send(("result", laid.finish(message)))
+        conn.send(("result", laid.body() if message == BODY else laid.finish(message)))
     except Fallback as exc:
         conn.send(("fallback", str(exc)))
     except PressworkError as exc:
