@@ -242,9 +242,7 @@ def admonitions_for_pandoc(text: str) -> str:
     return re.sub(r'^!!! (\w+)(?: "([^"]*)")?\n((?:    .*\n|\n(?=    ))+)', div, text, flags=re.M)
 
 
-def generated_book(
-    folder: Path, chapters: int, pdf_batch: str = "", pdf_engine: str = "", tagged: bool = True
-) -> Book:
+def generated_book(folder: Path, chapters: int, pdf_batch: str = "", pdf_engine: str = "", tagged: bool = True) -> Book:
     """A project of ``chapters`` copies of the template chapter, and its Pandoc twin (``pdf_batch``:
     the PDF option ``batch``, ``pdf_engine`` the PDF option ``engine``, "" for the defaults;
     ``tagged``: the PDF option ``tagged``)."""

@@ -17,7 +17,12 @@ from tests.support.preview import running_preview
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 #: Where the lead installs axe-core (``npm install axe-core`` in that folder).
-AXE = Path(os.environ.get("PRESSWORK_AXE_DIR", Path(__file__).resolve().parents[2] / ".tools" / "axe")) / "node_modules" / "axe-core" / "axe.min.js"
+AXE = (
+    Path(os.environ.get("PRESSWORK_AXE_DIR", Path(__file__).resolve().parents[2] / ".tools" / "axe"))
+    / "node_modules"
+    / "axe-core"
+    / "axe.min.js"
+)
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (.ci/run installs it)"),
