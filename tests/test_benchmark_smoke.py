@@ -56,14 +56,23 @@ def test_peak_memory_is_the_largest_process_of_the_tree(tmp_path: Path) -> None:
 
 def test_tree_memory_sums_forked_workers_alive_together(tmp_path: Path) -> None:
     """Two forked workers of 160 MiB each, alive together: the tree's peak PSS counts both (ru_maxrss one)."""
+    # Both workers hold their memory at once (a barrier, not a sleep: the machine may be busy) while the
+    # parent waits a second for the sampler to see them together.
     child = (
         "import os, time\n"
+        "ready_r, ready_w = os.pipe()\n"
+        "go_r, go_w = os.pipe()\n"
         "pids = []\n"
         "for _ in range(2):\n"
         "    pid = os.fork()\n"
         "    if pid == 0:\n"
-        "        b = bytearray(160 * 2**20); b[::4096] = b'x' * len(b[::4096]); time.sleep(1.0); os._exit(0)\n"
+        "        b = bytearray(160 * 2**20); b[::4096] = b'x' * len(b[::4096])\n"
+        "        os.write(ready_w, b'r'); os.read(go_r, 1); os._exit(0)\n"
         "    pids.append(pid)\n"
+        "got = b''\n"
+        "while len(got) < 2: got += os.read(ready_r, 2)\n"
+        "time.sleep(1.0)\n"
+        "os.write(go_w, b'gg')\n"
         "for pid in pids: os.waitpid(pid, 0)\n"
     )
     run = bench.measure([sys.executable, "-c", child], tmp_path, tmp_path / "log")
@@ -174,6 +183,6 @@ def test_quick_benchmark_runs_both_tools_end_to_end(tmp_path: Path) -> None:
     assert every["cpu"] == pytest.approx(sum(p["cpu"] for p in parts), rel=0.5)
     assert result["meta"]["versions"]["pandoc"].startswith("pandoc 3.")
     assert result["incremental"]["rebuild"]["ok"]
-    assert len(result["targets"]) == 9
+    assert len(result["targets"]) == 10
     assert result["watch"] is None  # --quick leaves out the watch measurement (its target: "not measured")
     assert "| 1 ch. | all three |" in proc.stdout and "| target | measured | limit | met |" in proc.stdout
