@@ -19,7 +19,14 @@ from presswork.exporters.common.cjk import book_cjk_language
 from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.visibility import HIDDEN_CLASSES
 from presswork.exporters.common.zips import PPTX_RULES, write_zip
-from presswork.exporters.pptx.model import auto_slide_level, book_order, chapter_slides, front_slides, highlight
+from presswork.exporters.pptx.model import (
+    auto_slide_level,
+    book_order,
+    budgets,
+    chapter_slides,
+    front_slides,
+    highlight,
+)
 from presswork.exporters.pptx.model.deck import Slide, Token
 from presswork.exporters.pptx.options import PptxOptions
 from presswork.transforms.indexing import with_index
@@ -79,7 +86,7 @@ class PptxExporter(Exporter[PptxOptions]):
         layouts = Layouts(prs)
         frame = layouts.frame()
         pictures = PictureStore(ctx.gate, ctx.reporter)
-        deck_opts = opts.deck()
+        deck_opts = opts.model_options()
         style_code = memo_highlight(opts.code_style)
         level = deck_opts.slide_level or auto_slide_level(doc)
         footer = doc.meta.title
@@ -96,12 +103,13 @@ class PptxExporter(Exporter[PptxOptions]):
             frame,
         )
         items: list[Slide | ChapterDeck | tuple[Pending, list[Slide]]] = list(front_slides(doc, frame, deck_opts))
+        shares = budgets(doc, deck_opts, len(items), opts.budget(doc))
         counter = [0]
         for ch in book_order(doc):
             if isinstance(ch, Slide):  # a part's divider
                 items.append(ch)
                 continue
-            key = cache.key(ch, counter[0])
+            key = cache.key(ch, counter[0], repr(shares[ch.id]))
             kept = cache.get(key)
             if kept is not None:
                 replay(kept.told, ctx.reporter)
@@ -115,7 +123,9 @@ class PptxExporter(Exporter[PptxOptions]):
                 pending.warnings.append(Warning_(message, pos, "pptx"))
                 warn(message, pos)
 
-            slides = chapter_slides(ch, level, frame, deck_opts, pictures.size, record, counter, style_code)
+            slides = chapter_slides(
+                ch, level, frame, deck_opts, pictures.size, record, counter, style_code, shares[ch.id]
+            )
             pending.counter = counter[0]
             items.append((pending, slides))
         pictures.log = None

@@ -94,9 +94,10 @@ class DeckCache:
             code_fingerprint(*MODULES), library_versions(*DISTRIBUTIONS), _fonts(frame), repr(frame), *base
         )
 
-    def key(self, chapter: Chapter, counter: int) -> str:
-        """The key of ``chapter``'s slides when its footnotes start after number ``counter``."""
-        return cache_key(self.base, str(counter), pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
+    def key(self, chapter: Chapter, counter: int, share: str = "") -> str:
+        """The key of ``chapter``'s slides when its footnotes start after number ``counter`` and its place in
+        the book is ``share`` (its part of a talk's slide budget, whether it opens sub-chapters)."""
+        return cache_key(self.base, str(counter), share, pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
 
     def get(self, key: str) -> ChapterDeck | None:
         """The kept chapter under ``key`` when every picture it placed still has the same bytes."""
