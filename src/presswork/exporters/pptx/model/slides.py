@@ -52,6 +52,7 @@ from presswork.exporters.pptx.model.talk import (
     NO_BUDGET,
     TALK_STEPS,
     Budget,
+    Point,
     chapter_budgets,
     dropped_notes,
     structure,
@@ -107,6 +108,9 @@ def front_slides(doc: Document, frame: Frame, opts: DeckOptions) -> list[Slide]:
     slides: list[Slide] = [_title_slide(doc)]
     if opts.agenda and len(doc.chapters) > 1:
         slides.extend(_agenda(doc, frame))
+    if opts.deck == "talk":
+        for slide in slides[1:]:
+            talk_notes(slide)
     return slides
 
 
@@ -507,7 +511,9 @@ def _capped(pages: list[tuple[str, Page]], cap: int) -> list[tuple[str, Page]]:
     kept = pages[:cap]
     title, (boxes, notes, ids) = kept[-1]
     notes, ids = list(notes), list(ids)
-    for _, (more, more_notes, more_ids) in pages[cap:]:
+    for more_title, (more, more_notes, more_ids) in pages[cap:]:
+        if more_title != title:  # a sub-section's title (its subheading was dropped for it)
+            notes.append(Point(more_title))
         notes += dropped_notes(more)
         notes += more_notes
         ids += more_ids

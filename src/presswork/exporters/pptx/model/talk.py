@@ -31,6 +31,8 @@ FULL_TEXT = "Full text"
 SLIDES_PER_MINUTE = 0.9
 #: Source words a talk slide stands for at least (a short book makes a short deck).
 WORDS_PER_SLIDE = 30
+#: The fewest slides the words of a book bring a talk down to (a short talk still shows its figures).
+MIN_SLIDES = 12
 #: Condensing steps tried in turn until a chapter meets its share of the budget:
 #: (step, most slides per section (0 = no limit), sections one heading level deeper share slides).
 #: Step 1: every paragraph shows its lead sentence and code up to CODE_LINES[0] lines; step 2: a
@@ -38,7 +40,7 @@ WORDS_PER_SLIDE = 30
 #: CODE_LINES[1] lines. Merged sections become sub-sections that share a slide when they fit.
 TALK_STEPS = ((1, 0, False), (2, 0, False), (2, 2, False), (2, 1, False), (2, 0, True), (2, 2, True), (2, 1, True))
 #: Longest code shown whole on a talk slide, per step.
-CODE_LINES = (14, 10)
+CODE_LINES = (12, 8)
 #: An elision mark closing code cut short on a slide.
 ELISION = "…"
 
@@ -66,7 +68,7 @@ def deck_budget(doc: Document, minutes: int, slides: int) -> int:
     if slides:
         return slides
     words = sum(chapter_words(ch) for ch in doc.chapters)
-    return max(1, min(round(minutes * SLIDES_PER_MINUTE), math.ceil(words / WORDS_PER_SLIDE)))
+    return max(1, min(round(minutes * SLIDES_PER_MINUTE), max(MIN_SLIDES, math.ceil(words / WORDS_PER_SLIDE))))
 
 
 def chapter_words(ch: Chapter) -> int:
@@ -133,10 +135,10 @@ def code_head(code: str, limit: int) -> str | None:
 
 def talk_notes(slide: Slide) -> None:
     """Rewrite a talk slide's notes: the points to say first, then the full text under :data:`FULL_TEXT`;
-    a content slide without notes gets the text it shows, so the speaker has every slide's words."""
+    a content or agenda slide without notes gets the text it shows, so the speaker has every slide's words."""
     points = [str(n) for n in slide.notes if isinstance(n, Point)]
     full = [n for n in slide.notes if not isinstance(n, Point)]
-    if not full and slide.kind == "content":
+    if not full and slide.kind in ("content", "agenda"):
         full = [
             " ".join(box_texts(box)) if not isinstance(box, CodeBox) else "\n".join(box_texts(box))
             for box in slide.boxes
