@@ -153,6 +153,7 @@ class FlowBuilder:
             case Heading():  # inline math in a subheading: its linear form (a subheading is one line)
                 runs = tuple(dataclasses.replace(r, math="") for r in self._runs(b.children))
                 self.items.append(Para(runs, role="subhead"))
+                self.paragraphs = 0  # a talk deck shows the first paragraph of each sub-section
             case BulletList() | OrderedList():
                 self.list_(b, level, quote)
             case ListItem():
@@ -272,7 +273,8 @@ class FlowBuilder:
         if head is None:
             self.items.append(CodeBox(self.style_code(code, language), self.frame.code_size, language))
             return
-        lines = self.style_code(head, language) + [(Token(ELISION),)]
+        lines = self.style_code(head, language)
+        lines[-1] = (*lines[-1], Token(f"  {ELISION}"))  # on the last line: never a slide of its own
         self.items.append(CodeBox(lines, self.frame.code_size, language))
         self.items.append(SpeakerNote(code))
 
@@ -285,8 +287,8 @@ class FlowBuilder:
         lvl = min(max(quote, 0) if quote >= 0 else level, MAX_LEVEL)
         text = "".join(r.text for r in runs)
         words = len(text.split())
-        if self.opts.deck == "talk" and level == 0 and quote < 0:
-            self.talk_paragraph(runs, text, inline_text(p.children), start)
+        if self.opts.deck == "talk" and level == 0:
+            self.talk_paragraph(runs, text, inline_text(p.children), start, role, lvl)
             return
         mode = self.opts.prose
         if level == 0 and quote < 0 and mode != "slide" and (mode == "notes" or words > LEAD_WORDS):
@@ -298,7 +300,9 @@ class FlowBuilder:
             return
         self.items.append(Para(runs, level=lvl, role=role))
 
-    def talk_paragraph(self, runs: tuple[Run, ...], text: str, full: str, start: int) -> None:
+    def talk_paragraph(
+        self, runs: tuple[Run, ...], text: str, full: str, start: int, role: Role = "lead", level: int = 0
+    ) -> None:
         """A talk deck's paragraph: its lead on the slide (the first sentence, cut at a clear lead clause),
         the sentences after it as points to say and the whole paragraph as full text in the notes. From
         step 2 on, a section's later paragraphs go wholly to the notes when something else shows."""
@@ -313,7 +317,7 @@ class FlowBuilder:
             return
         if rest:
             self.items.append(SpeakerNote(Point(rest)))
-        self.items.append(Para(self._lead(runs, cut, text), role="lead"))
+        self.items.append(Para(self._lead(runs, cut, text), level=level, role="lead" if role == "body" else role))
 
     @staticmethod
     def _lead(runs: tuple[Run, ...], cut: int, text: str) -> tuple[Run, ...]:

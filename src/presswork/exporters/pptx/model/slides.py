@@ -507,18 +507,30 @@ def layout_group(
 
 
 def _capped(pages: list[tuple[str, Page]], cap: int) -> list[tuple[str, Page]]:
-    """The first ``cap`` pages; the boxes, notes and ids of the others join the notes and ids of the last."""
-    kept = pages[:cap]
-    title, (boxes, notes, ids) = kept[-1]
-    notes, ids = list(notes), list(ids)
-    for more_title, (more, more_notes, more_ids) in pages[cap:]:
-        if more_title != title:  # a sub-section's title (its subheading was dropped for it)
-            notes.append(Point(more_title))
-        notes += dropped_notes(more)
-        notes += more_notes
-        ids += more_ids
-    kept[-1] = (title, (boxes, notes, ids))
-    return kept
+    """The ``cap`` fullest pages, in order; the boxes, notes and ids of each other page join the notes and ids
+    of the kept page before it (of the first kept page for those before it)."""
+
+    def fill(page: tuple[str, Page]) -> float:
+        return sum(box.height for box in page[1][0])
+
+    keep = sorted(sorted(range(len(pages)), key=lambda k: -fill(pages[k]))[:cap])
+    out: list[tuple[str, Page]] = []
+    for k in keep:
+        title, (boxes, notes, ids) = pages[k]
+        out.append((title, (boxes, list(notes), list(ids))))
+    for k, (more_title, (more, more_notes, more_ids)) in enumerate(pages):
+        if k in keep:
+            continue
+        host = max((i for i, kk in enumerate(keep) if kk < k), default=0)
+        title, (boxes, notes, ids) = out[host]
+        moved: list[str] = [Point(more_title)] if more_title != title else []  # a sub-section's title
+        moved += dropped_notes(more) + more_notes
+        if keep[host] > k:  # before the kept page: its notes come first
+            notes[:0], ids[:0] = moved, list(more_ids)
+        else:
+            notes += moved
+            ids += more_ids
+    return out
 
 
 def _fits_divider(visible: Sequence[FlowItem], already: list[Para], frame: Frame) -> bool:

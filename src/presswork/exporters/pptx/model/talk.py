@@ -127,8 +127,8 @@ def code_head(code: str, limit: int) -> str | None:
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         if outer and (not line.strip() or not nxt.startswith((" ", "\t", ")", "]", "}"))):
             cut = i + 1
-    if cut == 0:
-        cut = limit - 1  # one top-level item longer than the slide: its head, then the elision mark
+    if cut < limit // 3:  # the next top-level item is longer than the slide: its head too, then the elision
+        cut = limit - 1
     head = "\n".join(lines[:cut]).rstrip()
     return head or None
 
