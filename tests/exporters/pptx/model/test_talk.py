@@ -144,3 +144,14 @@ def test_no_divider_is_followed_by_a_slide_of_its_own_title() -> None:
         for a, b in zip(slides, slides[1:], strict=False):
             if a.kind == "section":
                 assert re.sub(r" \(\d+/\d+\)$", "", b.title) != a.title, (opts.deck, a.title)
+
+
+def test_a_listing_that_fits_a_slide_of_its_own_is_not_cut() -> None:
+    lead = P("Request and response extensions provide an untyped space where more information may be added.")
+    code = "\n".join(f"x{k} = {k}" for k in range(11))
+    more = "\n".join(f"y{k} = {k}" for k in range(5))
+    blocks = (lead, CodeBlock(code, "python"), CodeBlock(more, "python"))
+    for opts in (TALK, Options(deck="full")):
+        deck = deck_of(Chapter("c", (Text("Code"),), "c.md", blocks), opts=opts)
+        boxes = [b for s in deck.slides for b in s.boxes if isinstance(b, CodeBox)]
+        assert [len(b.lines) for b in boxes] == [11, 5], opts.deck  # was cut 7 + 4 over two slides

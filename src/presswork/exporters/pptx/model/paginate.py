@@ -409,7 +409,7 @@ class Pager:
         box.lines = split_tall_code_lines(box, f, MIN_CODE_PART)  # a tall wrapped line may fill a slide's end
         heights = code_line_heights(box, f)
         whole = sum(heights) + 2 * f.callout_inset
-        if self.boxes and whole > self.room() and whole <= self.height:  # fits a slide of its own: not cut
+        if self.boxes and whole > self.room() and whole <= self.frame.height:  # fits a slide of its own: not cut
             self.break_page()
         start = 0
         while start < len(box.lines):
