@@ -140,7 +140,9 @@ def talk_notes(slide: Slide) -> None:
     full = [n for n in slide.notes if not isinstance(n, Point)]
     if not full and slide.kind in ("content", "agenda"):
         full = [
-            " ".join(box_texts(box)) if not isinstance(box, CodeBox) else "\n".join(box_texts(box))
+            "\n".join(box_texts(box))
+            if isinstance(box, CodeBox)
+            else " ".join((box.alt, *box_texts(box)) if isinstance(box, PictureBox) else box_texts(box))
             for box in slide.boxes
         ]
         full = [t for t in full if t.strip()]
