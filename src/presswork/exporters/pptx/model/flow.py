@@ -287,7 +287,7 @@ class FlowBuilder:
         lvl = min(max(quote, 0) if quote >= 0 else level, MAX_LEVEL)
         text = "".join(r.text for r in runs)
         words = len(text.split())
-        if self.opts.deck == "talk" and level == 0:
+        if self.opts.deck == "talk" and level == 0 and (quote < 0 or words > LEAD_WORDS):  # a short quote: whole
             self.talk_paragraph(runs, text, inline_text(p.children), start, role, lvl)
             return
         mode = self.opts.prose
