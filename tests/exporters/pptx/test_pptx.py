@@ -175,7 +175,7 @@ def test_sample_guide_every_word_visible(tmp_path: Path, template: str) -> None:
     if template:
         make_template(project / template, wide=template.startswith("wide"), potx=template.endswith(".potx"))
     doc = read_project(project)
-    ctx = make_context(project, PptxExporter, template=template)
+    ctx = make_context(project, PptxExporter, template=template, deck="full")  # every word on the slides
     deck = tmp_path / "sample.pptx"
     PptxExporter().export(doc, ctx, deck)
     total, lost, detail = lost_words(deck, tmp_path)
