@@ -59,3 +59,22 @@ def test_sample_pdf_embeds_no_cjk_font(sample_outputs: dict[str, Path]) -> None:
     assert any("Noto-Serif" in n for n in names), out
     assert not [n for n in names if "CJK" in n], out
     assert any("Symbols" in n for n in names), out  # where the nested-list bullet now comes from
+
+
+def test_the_sample_deck_is_a_talk_with_notes_on_every_content_slide(sample_outputs: dict[str, Path]) -> None:
+    import re
+
+    from pptx import Presentation
+
+    slides = list(Presentation(str(sample_outputs["pptx"])).slides)
+    assert len(slides) <= 20  # was 23: a talk, not the book cut into slides
+    titles = [s.shapes.title.text_frame.text if s.shapes.title is not None else "" for s in slides]
+    layouts = [s.slide_layout.name for s in slides]
+    for k in range(1, len(slides) - 1):
+        if layouts[k] == "Section Header":  # no divider followed by a slide of its own title
+            assert re.sub(r" \(\d+/\d+\)$", "", titles[k + 1]) != titles[k]
+    for slide, layout in zip(slides, layouts, strict=True):
+        if layout in ("Title Slide", "Section Header"):
+            continue
+        notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+        assert "Full text" in notes.split("\n"), slide.shapes.title.text_frame.text

@@ -94,7 +94,7 @@ def deck(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object, Path]:
     write_images(tmp)
     (tmp / "book.md").write_text(BOOK, encoding="utf-8")
     doc = presswork.read(str(tmp / "book.md"))
-    ctx = make_context(tmp, PptxExporter)
+    ctx = make_context(tmp, PptxExporter, deck="full")  # the design of the deck that shows every word
     target = tmp / "design.pptx"
     PptxExporter().export(doc, ctx, target)
     return target, ctx, tmp

@@ -74,6 +74,8 @@ class Builds:
         self.laid_out: list[str] = []  # chapter ids laid out again (not taken from the cache)
 
     def export(self, root: Path, doc: Document, **options: object) -> tuple[Path, Warnings]:
+        # a full deck: in a talk deck every chapter's share of the slide budget follows the whole book's words
+        options.setdefault("deck", "full")
         ctx = make_context(root, PptxExporter, **options)
         target = root / "deck.pptx"
         PptxExporter().export(doc, ctx, target)
@@ -230,3 +232,9 @@ def test_formula_pictures_come_from_the_user_cache(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(pictures, "_MATH_PNG", pictures.DiskCache("pptx-math", ".png", keep=10))  # from disk
     again = pictures.PictureStore(AssetGate(tmp_path, []), Reporter()).get("math", r"x^2 + \frac{1}{y}", None)
     assert again == first
+
+
+def test_a_talk_deck_is_kept_and_byte_identical_to_a_clean_build(builds: Builds) -> None:
+    doc = book(long_opening=True, notes=2)
+    builds.export(builds.root, doc, deck="talk")
+    assert builds.check(doc, deck="talk") == []

@@ -30,6 +30,7 @@ needs_soffice = pytest.mark.skipif(
 
 def build(tmp: Path, doc=None, name: str = "deck.pptx", **options: object) -> tuple[Path, object]:
     write_images(tmp)
+    options.setdefault("deck", "full")  # these tests read the book's every word on the slides
     ctx = make_context(tmp, PptxExporter, **options)
     target = tmp / name
     PptxExporter().export(doc or feature_document(), ctx, target)
@@ -123,7 +124,7 @@ def test_missing_image_is_a_warning_with_position(tmp_path: Path) -> None:
         feature_document(),
         lambda n: dataclasses.replace(n, pos=Pos("02-reference.md", 40)) if isinstance(n, Figure) else n,
     )
-    ctx = make_context(tmp_path, PptxExporter)
+    ctx = make_context(tmp_path, PptxExporter, deck="full")
     PptxExporter().export(doc, ctx, tmp_path / "x.pptx")
     assert [w.category for w in ctx.reporter.warnings] == ["pptx"]
     assert "photo.jpg" in ctx.reporter.warnings[0].message
@@ -174,7 +175,7 @@ def test_sample_guide_every_word_visible(tmp_path: Path, template: str) -> None:
     if template:
         make_template(project / template, wide=template.startswith("wide"), potx=template.endswith(".potx"))
     doc = read_project(project)
-    ctx = make_context(project, PptxExporter, template=template)
+    ctx = make_context(project, PptxExporter, template=template, deck="full")  # every word on the slides
     deck = tmp_path / "sample.pptx"
     PptxExporter().export(doc, ctx, deck)
     total, lost, detail = lost_words(deck, tmp_path)

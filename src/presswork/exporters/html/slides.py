@@ -28,6 +28,7 @@ from presswork.exporters.pptx.model.deck import (
     TableBox,
     TextBox,
 )
+from presswork.exporters.pptx.options import PptxOptions
 from presswork.project.assets import is_remote
 
 #: Slide size in points (16:9, as the default template).
@@ -201,6 +202,12 @@ def render_slides(
     frame = Frame()
     known = {f.name for f in dataclasses.fields(DeckOptions)}
     opts = DeckOptions(**{k: v for k, v in deck_table.items() if k in known})
+    pptx = PptxOptions(  # the kind of deck and its budget, as the PPTX exporter reads them
+        deck=deck_table.get("deck", PptxOptions.deck),
+        talk_minutes=int(deck_table.get("talk_minutes", PptxOptions.talk_minutes)),
+        slides=int(deck_table.get("slides", PptxOptions.slides)),
+    )
+    opts = dataclasses.replace(opts, deck=pptx.deck)
 
     def sizer(kind: str, src: str, pos: Pos | None) -> tuple[float, float] | None:
         if kind == "math":
@@ -220,6 +227,7 @@ def render_slides(
         sizer,
         lambda msg, pos: reporter.warn(msg, pos, "pptx"),
         lambda code, lang: highlight(code, lang, str(deck_table.get("code_style", "presswork"))),
+        pptx.budget(doc),
     )
     view = SlideView(frame, images)
     total = len(deck.slides)

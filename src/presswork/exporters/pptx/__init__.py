@@ -19,7 +19,14 @@ from presswork.exporters.common.cjk import book_cjk_language
 from presswork.exporters.common.cover import CoverText, render_cover
 from presswork.exporters.common.visibility import HIDDEN_CLASSES
 from presswork.exporters.common.zips import PPTX_RULES, write_zip
-from presswork.exporters.pptx.model import auto_slide_level, book_order, chapter_slides, front_slides, highlight
+from presswork.exporters.pptx.model import (
+    auto_slide_level,
+    book_order,
+    budgets,
+    chapter_slides,
+    front_slides,
+    highlight,
+)
 from presswork.exporters.pptx.model.deck import Slide, Token
 from presswork.exporters.pptx.model.titles import TitleBook
 from presswork.exporters.pptx.options import PptxOptions
@@ -80,7 +87,7 @@ class PptxExporter(Exporter[PptxOptions]):
         layouts = Layouts(prs)
         frame = layouts.frame()
         pictures = PictureStore(ctx.gate, ctx.reporter)
-        deck_opts = opts.deck()
+        deck_opts = opts.model_options()
         style_code = memo_highlight(opts.code_style)
         level = deck_opts.slide_level or auto_slide_level(doc)
         footer = doc.meta.title
@@ -99,13 +106,14 @@ class PptxExporter(Exporter[PptxOptions]):
         items: list[Slide | ChapterDeck | tuple[Pending, list[Slide]]] = list(front_slides(doc, frame, deck_opts))
         titles = TitleBook()
         titles.add([it for it in items if isinstance(it, Slide)])
+        shares = budgets(doc, deck_opts, len(items), opts.budget(doc))
         counter = [0]
         for ch in book_order(doc):
             if isinstance(ch, Slide):  # a part's divider
                 titles.add([ch])
                 items.append(ch)
                 continue
-            key = cache.key(ch, counter[0], titles.digest())
+            key = cache.key(ch, counter[0], titles.digest(), repr(shares[ch.id]))
             kept = cache.get(key)
             if kept is not None:
                 replay(kept.told, ctx.reporter)
@@ -120,7 +128,9 @@ class PptxExporter(Exporter[PptxOptions]):
                 pending.warnings.append(Warning_(message, pos, "pptx"))
                 warn(message, pos)
 
-            slides = chapter_slides(ch, level, frame, deck_opts, pictures.size, record, counter, style_code)
+            slides = chapter_slides(
+                ch, level, frame, deck_opts, pictures.size, record, counter, style_code, shares[ch.id]
+            )
             pending.titles = titles.add(slides)
             pending.counter = counter[0]
             items.append((pending, slides))

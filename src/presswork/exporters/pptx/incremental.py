@@ -97,10 +97,13 @@ class DeckCache:
             code_fingerprint(*MODULES), library_versions(*DISTRIBUTIONS), _fonts(frame), repr(frame), *base
         )
 
-    def key(self, chapter: Chapter, counter: int, titles: str = "") -> str:
-        """The key of ``chapter``'s slides when its footnotes start after number ``counter`` and the slides
-        before it have ``titles`` (a digest: its repeated titles are made unique against them)."""
-        return cache_key(self.base, str(counter), titles, pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
+    def key(self, chapter: Chapter, counter: int, titles: str = "", share: str = "") -> str:
+        """The key of ``chapter``'s slides when its footnotes start after number ``counter``, the slides
+        before it have ``titles`` (a digest: its repeated titles are made unique against them) and its place
+        in the book is ``share`` (its part of a talk's slide budget, whether it opens sub-chapters)."""
+        return cache_key(
+            self.base, str(counter), titles, share, pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL)
+        )
 
     def get(self, key: str) -> ChapterDeck | None:
         """The kept chapter under ``key`` when every picture it placed still has the same bytes."""

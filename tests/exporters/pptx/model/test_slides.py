@@ -245,7 +245,8 @@ def test_short_subsections_share_a_slide_titled_by_them() -> None:
 
 def test_a_one_slide_chapter_gets_no_divider() -> None:
     one = Chapter("one", (Text("Short"),), "a.md", (P("Only this."), BulletList((ListItem((P("a"),)),))))
-    two = Chapter("two", (Text("Long"),), "b.md", tuple(P(f"Para {i} " + "word " * 30) for i in range(12)))
+    paras = tuple(P(f"Para {i} " + "word " * 30) for i in range(12))
+    two = Chapter("two", (Text("Long"),), "b.md", (*paras, Heading(2, (Text("Section"),)), *paras))
     deck, _ = deck_of(chapters=(one, two), opts=Options(prose="slide"))
     sections = [s.title for s in deck.slides if s.kind == "section"]
     assert sections == ["Long"]

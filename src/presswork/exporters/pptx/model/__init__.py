@@ -11,6 +11,7 @@ from presswork.exporters.pptx.model.deck import Deck, DeckOptions, Frame
 from presswork.exporters.pptx.model.slides import (
     auto_slide_level,
     book_order,
+    budgets,
     build_deck,
     chapter_slides,
     front_slides,
@@ -24,6 +25,7 @@ __all__ = [
     "Frame",
     "auto_slide_level",
     "book_order",
+    "budgets",
     "build_deck",
     "chapter_slides",
     "front_slides",

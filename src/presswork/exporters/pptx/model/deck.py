@@ -9,6 +9,8 @@ from typing import Literal, assert_never
 from presswork.core.tree import Pos
 
 ProseMode = Literal["lead", "slide", "notes"]
+#: A presentation ("talk") or every word on the slides ("full").
+DeckKind = Literal["talk", "full"]
 #: Deepest bullet level (0-based): deeper lists flatten onto it.
 MAX_LEVEL = 2
 #: Paragraph roles set in bold and in italics throughout.
@@ -249,6 +251,9 @@ class DeckOptions:
     slide_level: int = 0
     prose: ProseMode = "lead"
     agenda: bool = True
+    deck: DeckKind = "full"  #: "talk": key content on slides, the rest in the notes (:mod:`talk`)
+    step: int = 1  #: how hard a talk deck condenses (see ``talk.TALK_STEPS``)
+    cap: int = 0  #: most slides per section in a talk deck (0 = no limit)
 
 
 def box_texts(box: Box | Para) -> list[str]:

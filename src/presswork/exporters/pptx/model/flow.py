@@ -50,6 +50,7 @@ from presswork.exporters.pptx.model.deck import (
     Warn,
 )
 from presswork.exporters.pptx.model.measure import measure_table
+from presswork.exporters.pptx.model.talk import CODE_LINES, ELISION, Point, code_head, lead_length
 from presswork.exporters.pptx.model.text import InlineRuns, blocks_text, first_sentence, inline_text, runs_head
 
 #: Paragraphs longer than this many words are shown as their first sentence in "lead" mode.
@@ -120,6 +121,7 @@ class FlowBuilder:
         self.style_code = style_code
         self.items: list[FlowItem] = []
         self.pos: Pos | None = None  # where the block being converted starts (for warnings)
+        self.paragraphs = 0  # top-level paragraphs met so far (a talk deck shows the first ones)
 
     def _runs(self, inlines: tuple[Inline, ...], **st: Any) -> tuple[Run, ...]:
         """The runs of ``inlines``; their footnotes go to the notes."""
@@ -151,6 +153,7 @@ class FlowBuilder:
             case Heading():  # inline math in a subheading: its linear form (a subheading is one line)
                 runs = tuple(dataclasses.replace(r, math="") for r in self._runs(b.children))
                 self.items.append(Para(runs, role="subhead"))
+                self.paragraphs = 0  # a talk deck shows the first paragraph of each sub-section
             case BulletList() | OrderedList():
                 self.list_(b, level, quote)
             case ListItem():
@@ -172,7 +175,7 @@ class FlowBuilder:
                 elif title := code_title(b):  # MkDocs title="..."
                     self.items.append(Para((Run(title, code=True),), role="caption"))
                 if b.code.strip():  # an empty block (a notebook's empty cell) would be an empty grey box
-                    self.items.append(CodeBox(self.style_code(b.code, b.language), self.frame.code_size, b.language))
+                    self.code(b.code, b.language)
             case Table():
                 self.table(b)
             case Figure():
@@ -261,6 +264,20 @@ class FlowBuilder:
                 self.items.append(SpeakerNote(blocks_text(b.blocks)))
         self.items.append(CalloutBox(b.kind, paras))
 
+    def code(self, code: str, language: str) -> None:
+        """A code block; in a talk deck a long one shows its first top-level items and an elision mark,
+        the whole listing going to the notes."""
+        head = None
+        if self.opts.deck == "talk":
+            head = code_head(code, CODE_LINES[min(self.opts.step, len(CODE_LINES)) - 1])
+        if head is None:
+            self.items.append(CodeBox(self.style_code(code, language), self.frame.code_size, language))
+            return
+        lines = self.style_code(head, language)
+        lines[-1] = (*lines[-1], Token(f"  {ELISION}"))  # on the last line: never a slide of its own
+        self.items.append(CodeBox(lines, self.frame.code_size, language))
+        self.items.append(SpeakerNote(code))
+
     def paragraph(self, p: Paragraph, level: int, quote: int) -> None:
         start = len(self.items)  # its footnotes go to the notes from here
         runs = self._runs(p.children)
@@ -270,6 +287,9 @@ class FlowBuilder:
         lvl = min(max(quote, 0) if quote >= 0 else level, MAX_LEVEL)
         text = "".join(r.text for r in runs)
         words = len(text.split())
+        if self.opts.deck == "talk" and level == 0 and (quote < 0 or words > LEAD_WORDS):  # a short quote: whole
+            self.talk_paragraph(runs, text, inline_text(p.children), start, role, lvl)
+            return
         mode = self.opts.prose
         if level == 0 and quote < 0 and mode != "slide" and (mode == "notes" or words > LEAD_WORDS):
             self.items.insert(start, SpeakerNote(inline_text(p.children)))  # the notes read it before its footnotes
@@ -279,6 +299,33 @@ class FlowBuilder:
                 self.items.append(FallbackLead(runs_head(runs, len(first_sentence(text)))))
             return
         self.items.append(Para(runs, level=lvl, role=role))
+
+    def talk_paragraph(
+        self, runs: tuple[Run, ...], text: str, full: str, start: int, role: Role = "lead", level: int = 0
+    ) -> None:
+        """A talk deck's paragraph: its lead on the slide (the first sentence, cut at a clear lead clause),
+        the sentences after it as points to say and the whole paragraph as full text in the notes. From
+        step 2 on, a section's later paragraphs go wholly to the notes when something else shows."""
+        cut = lead_length(text, len(first_sentence(text)))
+        rest = text[cut:].strip()
+        later = self.opts.step >= 2 and self.paragraphs > 0
+        self.paragraphs += 1
+        self.items.insert(start, SpeakerNote(full))
+        if later:
+            self.items.append(SpeakerNote(Point(text.strip())))
+            self.items.append(FallbackLead(self._lead(runs, cut, text)))
+            return
+        if rest:
+            self.items.append(SpeakerNote(Point(rest)))
+        self.items.append(Para(self._lead(runs, cut, text), level=level, role="lead" if role == "body" else role))
+
+    @staticmethod
+    def _lead(runs: tuple[Run, ...], cut: int, text: str) -> tuple[Run, ...]:
+        """The first ``cut`` characters of ``runs``, with an elision mark when a sentence was cut short."""
+        head = runs_head(runs, cut)
+        if cut < len(text) and not text[:cut].rstrip().endswith((".", "!", "?", ":")):
+            return (*head, Run(ELISION))
+        return head
 
     def list_(self, lst: BulletList | OrderedList, level: int, quote: int) -> None:
         lvl = min(level, MAX_LEVEL)

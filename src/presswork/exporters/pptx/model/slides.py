@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Iterator, Sequence
 
 from presswork.core.tree import Attr, Block, Chapter, Div, Document, Heading, Pos, plain_text
@@ -48,6 +49,16 @@ from presswork.exporters.pptx.model.layouts import (
 )
 from presswork.exporters.pptx.model.measure import text_height
 from presswork.exporters.pptx.model.paginate import Page, Pager, introduces, paginate, with_fixed_sizes
+from presswork.exporters.pptx.model.talk import (
+    NO_BUDGET,
+    TALK_STEPS,
+    Budget,
+    Point,
+    chapter_budgets,
+    dropped_notes,
+    structure,
+    talk_notes,
+)
 from presswork.exporters.pptx.model.text import tex_to_text
 from presswork.exporters.pptx.model.titles import unique_titles
 
@@ -70,19 +81,29 @@ def build_deck(
     sizer: PictureSizer,
     warn: Warn,
     style_code: CodeStyler | None = None,
+    slides_budget: int = 0,
 ) -> Deck:
     """Derive the deck model of ``doc``: title, agenda, a divider per chapter and measured content slides."""
     style_code = style_code or plain_code
     slides = front_slides(doc, frame, opts)
     level = opts.slide_level or auto_slide_level(doc)
     counter = [0]
+    shares = budgets(doc, opts, len(slides), slides_budget)
     for item in book_order(doc):
         if isinstance(item, Slide):
             slides.append(item)
         else:
-            slides.extend(chapter_slides(item, level, frame, opts, sizer, warn, counter, style_code))
+            slides.extend(chapter_slides(item, level, frame, opts, sizer, warn, counter, style_code, shares[item.id]))
     unique_titles(slides)
     return Deck(slides, doc.meta.title)
+
+
+def budgets(doc: Document, opts: DeckOptions, front: int, total: int) -> dict[str, Budget]:
+    """Each chapter's share of a talk deck's ``total`` slides (after ``front`` slides) and whether it opens
+    sub-chapters; a full deck has no budget."""
+    if opts.deck == "talk" and total:
+        return chapter_budgets(doc, total, front)
+    return structure(doc)
 
 
 def front_slides(doc: Document, frame: Frame, opts: DeckOptions) -> list[Slide]:
@@ -90,6 +111,9 @@ def front_slides(doc: Document, frame: Frame, opts: DeckOptions) -> list[Slide]:
     slides: list[Slide] = [_title_slide(doc)]
     if opts.agenda and len(doc.chapters) > 1:
         slides.extend(_agenda(doc, frame))
+    if opts.deck == "talk":
+        for slide in slides[1:]:
+            talk_notes(slide)
     return slides
 
 
@@ -116,9 +140,55 @@ def chapter_slides(
     warn: Warn,
     counter: list[int],
     style_code: CodeStyler,
+    budget: Budget = NO_BUDGET,
 ) -> list[Slide]:
-    """A chapter's slides: a section divider only when the chapter has at least two content slides (a
-    short opening sits on the divider), else the content slides alone, the first holding the chapter's id."""
+    """A chapter's slides. In a talk deck, condensed step by step (:data:`TALK_STEPS`) until they meet the
+    chapter's share of the budget; every talk slide's notes give the points to say, then the full text."""
+    if opts.deck != "talk":
+        return _chapter_slides(ch, level, frame, opts, sizer, warn, counter, style_code, budget.parent)
+    start = counter[0]
+    slides: list[Slide] = []
+    for k, (step, cap, merge) in enumerate(TALK_STEPS):
+        last = k == len(TALK_STEPS) - 1
+        if merge and level <= 1:  # no deeper sections to merge
+            continue
+        counter[0] = start
+        told: list[tuple[str, Pos | None]] = []
+        trial = dataclasses.replace(opts, step=step, cap=cap)
+        at = level - 1 if merge else level
+        slides = _chapter_slides(ch, at, frame, trial, sizer, _teller(told), counter, style_code, budget.parent)
+        if last or not budget.slides or len(slides) <= budget.slides:
+            break
+    for message, pos in told:  # the warnings of the trial kept, once
+        warn(message, pos)
+    for slide in slides:
+        talk_notes(slide)
+    return slides
+
+
+def _teller(told: list[tuple[str, Pos | None]]) -> Warn:
+    """A warn function that keeps the warnings in ``told`` (those of one trial)."""
+
+    def keep(message: str, pos: Pos | None) -> None:
+        told.append((message, pos))
+
+    return keep
+
+
+def _chapter_slides(
+    ch: Chapter,
+    level: int,
+    frame: Frame,
+    opts: DeckOptions,
+    sizer: PictureSizer,
+    warn: Warn,
+    counter: list[int],
+    style_code: CodeStyler,
+    parent: bool,
+) -> list[Slide]:
+    """A chapter's slides: a section divider for a chapter that opens sub-chapters or has at least two
+    content slides under more than its own title (a short opening sits on the divider), never for a
+    sub-chapter; else the content slides alone, the first holding the chapter's id."""
     title = plain_text(ch.title, math=tex_to_text)
     groups: list[Group] = []
     for gtitle, blocks, anchors, is_divider in _groups(ch, level, title):
@@ -132,16 +202,56 @@ def chapter_slides(
     if ch.number:
         section.subtitle = [Para((Run(f"{'Appendix' if ch.appendix else 'Chapter'} {ch.number}"),))]
     problems: dict[str, None] = {}  # both trials below meet the same ones: reported once
-    with_divider = _group_slides(groups, title, section, frame, sizer, problems)
-    if sum(s.kind == "content" for s in with_divider) >= 2:
-        return with_divider
-    alone = _group_slides(groups, title, None, frame, sizer, problems)
+    if ch.depth == 1:
+        with_divider = _group_slides(groups, title, section, frame, sizer, problems, opts.cap)
+        content = [s for s in with_divider if s.kind == "content"]
+        own = all(_base_title(s.title) == title for s in with_divider[1:])  # nothing but the chapter's title
+        if parent or (len(content) >= 2 and not own):
+            for message in problems:
+                warn(message, Pos(ch.source) if ch.source else None)
+            return _no_repeated_title(with_divider)
+    alone = _group_slides(_no_dividers(groups), title, None, frame, sizer, problems, opts.cap)
     for message in problems:
         warn(message, Pos(ch.source) if ch.source else None)
     if not alone:
-        return with_divider
+        return [section]
     alone[0].anchors.insert(0, ch.id)
     return alone
+
+
+#: The title a chapter's opening slides take when a divider of the chapter's title comes before them.
+OPENING_TITLE = "Overview"
+
+
+def _base_title(title: str) -> str:
+    """A slide title without its "(k/n)" count."""
+    return re.sub(r"\s*\(\d+/\d+\)$", "", title)
+
+
+def _no_repeated_title(slides: list[Slide]) -> list[Slide]:
+    """Slides in which no divider is followed by a slide of its own title: such opening slides are
+    titled :data:`OPENING_TITLE` (their count kept)."""
+    for k, slide in enumerate(slides[:-1]):
+        if slide.kind != "section":
+            continue
+        j = k + 1
+        while j < len(slides) and slides[j].kind == "content" and _base_title(slides[j].title) == slide.title:
+            slides[j].title = OPENING_TITLE + slides[j].title[len(slide.title) :]
+            j += 1
+    return slides
+
+
+def _no_dividers(groups: list[Group]) -> list[Group]:
+    """The groups of a chapter without a divider: a section that would have been a divider (it holds only
+    sub-sections) titles the slides of its first sub-section instead ("Section › Sub")."""
+    out: list[Group] = []
+    for k, (gtitle, items, anchors, divider) in enumerate(groups):
+        if divider and k + 1 < len(groups) and not groups[k + 1][3]:
+            nxt = groups[k + 1]
+            groups[k + 1] = (_sub_title(gtitle, [nxt[0]]), [*(Anchor(a) for a in anchors), *nxt[1]], nxt[2], False)
+            continue
+        out.append((gtitle, items, anchors, False) if divider else (gtitle, items, anchors, divider))
+    return out
 
 
 def _group_slides(
@@ -151,8 +261,10 @@ def _group_slides(
     frame: Frame,
     sizer: PictureSizer,
     problems: dict[str, None],
+    cap: int = 0,
 ) -> list[Slide]:
-    """The slides of a chapter's groups, after its divider ``section`` (None: no divider)."""
+    """The slides of a chapter's groups, after its divider ``section`` (None: no divider); ``cap`` > 0: at
+    most that many slides per group (what is left over goes to the notes of its last one)."""
     slides: list[Slide] = []
     pending_notes: list[str] = []
     pending_ids: list[str] = []
@@ -206,7 +318,7 @@ def _group_slides(
             pending_ids.extend(anchors + [it.id for it in items if isinstance(it, Anchor)])
             continue
         statement = None if forced else statement_page(items, frame)
-        titled = [(gtitle, statement)] if statement else layout_group(items, gtitle, frame, sizer)
+        titled = [(gtitle, statement)] if statement else layout_group(items, gtitle, frame, sizer, cap)
         for i, (t, (boxes, notes, ids)) in enumerate(titled):
             first = i == 0
             slides.append(
@@ -322,9 +434,12 @@ def _ends_with_leadin(seg: list[FlowItem]) -> bool:
     return bool(shown) and isinstance(shown[-1], Para) and introduces(shown[-1])
 
 
-def layout_group(items: list[FlowItem], title: str, frame: Frame, sizer: PictureSizer) -> list[tuple[str, Page]]:
+def layout_group(
+    items: list[FlowItem], title: str, frame: Frame, sizer: PictureSizer, cap: int = 0
+) -> list[tuple[str, Page]]:
     """Lay a slide group out: sub-sections that fit together share a slide; a slide that starts with a
-    sub-section is titled by it ("Group › Sub"); "(k/n)" counts the slides of one title."""
+    sub-section is titled by it ("Group › Sub"); "(k/n)" counts the slides of one title. ``cap`` > 0: at
+    most that many slides, the boxes of the others going to the notes of the last."""
 
     def fits_one(part: list[FlowItem]) -> bool:
         return len(Pager(frame, sizer).lay(with_fixed_sizes(part, frame))) == 1
@@ -381,6 +496,8 @@ def layout_group(items: list[FlowItem], title: str, frame: Frame, sizer: Picture
             flush(cur)
             cur = []
     flush(cur)
+    if cap and len(out) > cap:
+        out = _capped(out, cap)
     numbered: list[tuple[str, Page]] = []
     i = 0
     while i < len(out):
@@ -391,6 +508,33 @@ def layout_group(items: list[FlowItem], title: str, frame: Frame, sizer: Picture
         numbered.extend((t if n == 1 else f"{t} ({k + 1}/{n})", page) for k, (t, page) in enumerate(out[i:j]))
         i = j
     return numbered
+
+
+def _capped(pages: list[tuple[str, Page]], cap: int) -> list[tuple[str, Page]]:
+    """The ``cap`` fullest pages, in order; the boxes, notes and ids of each other page join the notes and ids
+    of the kept page before it (of the first kept page for those before it)."""
+
+    def fill(page: tuple[str, Page]) -> float:
+        return sum(box.height for box in page[1][0])
+
+    keep = sorted(sorted(range(len(pages)), key=lambda k: -fill(pages[k]))[:cap])
+    out: list[tuple[str, Page]] = []
+    for k in keep:
+        title, (boxes, notes, ids) = pages[k]
+        out.append((title, (boxes, list(notes), list(ids))))
+    for k, (more_title, (more, more_notes, more_ids)) in enumerate(pages):
+        if k in keep:
+            continue
+        host = max((i for i, kk in enumerate(keep) if kk < k), default=0)
+        title, (boxes, notes, ids) = out[host]
+        moved: list[str] = [Point(more_title)] if more_title != title else []  # a sub-section's title
+        moved += dropped_notes(more) + more_notes
+        if keep[host] > k:  # before the kept page: its notes come first
+            notes[:0], ids[:0] = moved, list(more_ids)
+        else:
+            notes += moved
+            ids += more_ids
+    return out
 
 
 def _fits_divider(visible: Sequence[FlowItem], already: list[Para], frame: Frame) -> bool:
