@@ -127,7 +127,9 @@ def test_slides_moved_by_an_earlier_chapter_keep_their_numbers_links_and_media(b
     # chapter 1 gains a slide: the kept chapters after it get new slide numbers and part names, and the links
     # between chapters (1 -> 2 and 2 -> 1) must point at the slides where their targets now are
     builds.export(builds.root, book())
-    assert builds.check(book(long_opening=True)) == ["getting-started"]
+    # The longer opening becomes slides of their own ("Overview (1/2)"): a title the next chapter's titles are
+    # made unique against, so that chapter is laid out again too; the ones after it are kept.
+    assert builds.check(book(long_opening=True)) == ["getting-started", "reference"]
     with zipfile.ZipFile(builds.root / "deck.pptx") as z:
         assert any(n.startswith("ppt/media/") for n in z.namelist())
         assert any(b"hlinksldjump" in z.read(n) for n in z.namelist() if n.startswith("ppt/slides/slide"))
