@@ -77,8 +77,7 @@ def test_tree_memory_sums_forked_workers_alive_together(tmp_path: Path) -> None:
     )
     run = bench.measure([sys.executable, "-c", child], tmp_path, tmp_path / "log")
     assert run.ok, run.error
-    assert run.tree_mib >= 300, run.tree_mib
-    assert run.tree_mib > 1.6 * min(run.peak_mib, 250)
+    assert run.tree_mib >= 300, run.tree_mib  # one worker alone is about 175 MiB
 
 
 def test_a_failing_command_is_reported_with_its_output(tmp_path: Path) -> None:
