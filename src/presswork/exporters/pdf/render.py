@@ -58,7 +58,19 @@ def _split_points(token: str) -> list[str]:
 
 
 _PIECES = re.compile(r"(<[^>]*>)")
-_LAST_WORD = re.compile(r"(\S*[^\W\d_]{4,}\S*)(\s*)$")
+_SPACES = re.compile(r"\s+")
+_FOUR_LETTERS = re.compile(r"[^\W\d_]{4}")
+
+
+def _last_word(piece: str) -> tuple[str, str, str] | None:
+    """``piece`` as (text before its last word, the word, the spaces after it) when that word has four
+    letters in a row, else None. Linear in the length of ``piece``: a pattern such as
+    ``(\\S*[a-z]{4,}\\S*)\\s*$`` backtracks for minutes on one 400-letter word."""
+    stripped = piece.rstrip()
+    word = _SPACES.split(stripped)[-1] if stripped else ""
+    if not _FOUR_LETTERS.search(word):
+        return None
+    return stripped[: len(stripped) - len(word)], word, piece[len(stripped) :]
 
 
 def keep_last_word_whole(html: str) -> str:
@@ -73,13 +85,13 @@ def keep_last_word_whole(html: str) -> str:
             continue
         if pieces[i - 1 : i] and re.match(r'<span class="token">', pieces[i - 1]):
             return html  # the last word is a URL or identifier: never hyphenated anyway
-        match = _LAST_WORD.search(piece)
-        if match is None:
+        found = _last_word(piece)
+        if found is None:
             if re.search(r"[^\W\d_]", piece):
                 return html  # the last word is too short to hyphenate
             continue  # spaces, punctuation or a footnote call's number: look further back
-        word, space = match.groups()
-        pieces[i] = piece[: match.start()] + f'<span class="last-word">{word}</span>' + space
+        before, word, space = found
+        pieces[i] = before + f'<span class="last-word">{word}</span>' + space
         return "".join(pieces)
     return html
 
