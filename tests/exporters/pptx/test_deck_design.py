@@ -82,6 +82,23 @@ Most teams that build machine learning systems in production ask for a few of th
 
 Text.
 
+## Further reading
+
+For those who want more, here are some valuable resources:
+
+1. Courses:
+   - Deep Learning Specialization
+   - Fast.ai Courses
+   - Machine Learning Crash Course
+2. Books:
+   - "Hands-On Machine Learning with Scikit-Learn, Keras, and TensorFlow"
+   - "Deep Learning" by Ian Goodfellow
+   - "The Hundred-Page Machine Learning Book"
+3. Communities:
+   - Kaggle
+   - Machine Learning subreddit
+   - Papers with Code
+
 # Second chapter
 
 The end.
@@ -138,6 +155,18 @@ def test_intro_line_spans_the_two_columns(deck: tuple[Path, object, Path]) -> No
     assert columns[0].top == columns[1].top and columns[0].left != columns[1].left
     for c in columns:  # the placeholders' own sizes apply: no explicit size on their runs
         assert all(r.font.size is None for p in c.text_frame.paragraphs for r in p.runs)
+
+
+def test_a_list_of_short_groups_runs_in_two_columns_rather_than_spilling(deck: tuple[Path, object, Path]) -> None:
+    """Nine resources under three headings: one slide in two columns, even though one book's title wraps
+    to two lines in a column (it once made "(1/2)" with one group and "(2/2)" with the rest)."""
+    prs = Presentation(str(deck[0]))
+    titles = [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
+    assert "Further reading" in titles and not any(t.startswith("Further reading (") for t in titles)
+    slide = slide_by_title(prs, "Further reading")
+    bodies = [s for s in slide.shapes if s.has_text_frame and s.text_frame.text]
+    columns = [s for s in bodies if "Courses:" in s.text_frame.text or "Communities:" in s.text_frame.text]
+    assert len(columns) == 2 and columns[0].top == columns[1].top and columns[0].left != columns[1].left
 
 
 def test_inline_math_is_a_picture_on_the_baseline(deck: tuple[Path, object, Path]) -> None:

@@ -94,8 +94,10 @@ def _two_columns(items: list[FlowItem], frame: Frame) -> Page | None:
     if len(fixed) < MIN_COLUMN_ITEMS or not all(p.bullet or p.level > 0 for p in fixed):
         return None
     col = column_width(frame)
-    for p in fixed:  # short items only: each stays on one line in a column
-        if text_height([p], frame, col) > text_height([p], frame, 10_000.0) + 0.01:
+    for p in fixed:  # short items only: each stays on one line in a column (a nested one on two at most)
+        one_line = text_height([p], frame, 10_000.0)
+        lines_allowed = 2 if p.level > 0 else 1
+        if text_height([p], frame, col) > lines_allowed * one_line + 0.01:
             return None
     above = text_height(intro, frame, frame.width) + GAP if intro else 0.0
     best: tuple[float, int] | None = None
