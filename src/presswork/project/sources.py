@@ -82,6 +82,8 @@ def read_sources(
             project.included.extend(expanded.included)
             if first is not None:  # positions through both expansions
                 expanded.origins = [(first.origin(p.line) or p) if p.file == rel else p for p in expanded.origins]
+            for pos, why in expanded.skipped:
+                reporter.warn(f"{why}; the include is left out", pos, "include")
             for pos, written in expanded.unknown:
                 reporter.warn(
                     f"unknown directive {written} kept as written (presswork knows {{{{#include}}}}, "

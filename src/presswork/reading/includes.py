@@ -7,9 +7,11 @@ mdBook forms: ``{{#include path}}``, ``{{#include path:anchor}}`` (the lines bet
 the same arguments and drops rustdoc's hidden lines (``# ``). Anchor lines never show.
 ``\\{{#include ...}}`` is kept as written (without the backslash).
 
-Every file is read through the asset gate (inside the project only). A missing file, a file
-outside the project, an include cycle, or includes that make the text larger than ``max_file_bytes``
-(the same file included 300 times counts 300 times) is an error at the ``file:line`` of the directive.
+Every file is read through the asset gate (inside the project only). A missing or unreadable file,
+or a file outside the project (never read), is left out with a warning at the ``file:line`` of the
+directive (an error under ``--strict``), so that one include never takes the book down. An include
+cycle, or includes that make the text larger than ``max_file_bytes`` (the same file included 300 times
+counts 300 times) is an error there.
 The result keeps, for every line of the expanded text, the file and line it came from, so that
 diagnostics point into the included file's own lines.
 """
@@ -38,6 +40,10 @@ _HIDDEN = re.compile(r"^\s*#(\s|$)(?!\[)")
 Resolver = Callable[[str, str, Pos], Path]
 
 
+class NotRead(PressworkError):
+    """An included file that cannot be read: missing, unreadable, or outside the project (never read)."""
+
+
 @dataclass
 class Expanded:
     """A file's text with its includes expanded, and where each of its lines came from."""
@@ -49,6 +55,8 @@ class Expanded:
     size: int = 0  #: Bytes of expanded text so far (the file's own, and every included part): at most ``max_bytes``.
     #: Directives ``{{#name}}`` presswork does not know, each (where, as written): kept as written.
     unknown: list[tuple[Pos, str]] = field(default_factory=list)
+    #: Includes left out, each (where, why): a missing file, an unreadable one or one outside the project.
+    skipped: list[tuple[Pos, str]] = field(default_factory=list)
     #: The text of each file included so far, by project-relative path: a file included again is not read again.
     loaded: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     split: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)  #: Their lines.
@@ -93,7 +101,11 @@ def _expand(
         myst = None if in_code else _MYST_INCLUDE.match(line)
         if myst is not None:
             options = _myst_options(myst.group("mark"), numbered)
-            target, inner = _load(myst.group("path").strip(), rel, resolve, root, max_bytes, chain, pos, out)
+            try:
+                target, inner = _load(myst.group("path").strip(), rel, resolve, root, max_bytes, chain, pos, out)
+            except NotRead as exc:
+                out.skipped.append((pos, exc.message))
+                continue
             inner = _myst_part(inner, options)
             _count(inner, max_bytes, chain, pos, out)
             if myst.group("kind") == "literalinclude" or "literal" in options or "code" in options:
@@ -112,9 +124,13 @@ def _expand(
             out.unknown.extend((pos, m.group(0)) for m in _unknown_directives(line))
         shortcode = _SHORTCODE.search(line)
         if shortcode and not line[: shortcode.start()].strip() and not line[shortcode.end() :].strip():
-            target, inner = _load(
-                shortcode.group("path").strip().strip("\"'"), rel, resolve, root, max_bytes, chain, pos, out
-            )
+            try:
+                target, inner = _load(
+                    shortcode.group("path").strip().strip("\"'"), rel, resolve, root, max_bytes, chain, pos, out
+                )
+            except NotRead as exc:
+                out.skipped.append((pos, exc.message))
+                continue
             _count(inner, max_bytes, chain, pos, out)
             result.extend(_expand(inner, target, resolve, root, max_bytes, (*chain, target), out))
             if result and not result[-1][0].endswith("\n"):
@@ -138,7 +154,11 @@ def _expand(
                 out.title = args
                 continue
             path, selector = _split_args(args)
-            target, inner = _load(path, rel, resolve, root, max_bytes, chain, pos, out)
+            try:
+                target, inner = _load(path, rel, resolve, root, max_bytes, chain, pos, out)
+            except NotRead as exc:
+                out.skipped.append((pos, exc.message))
+                continue
             chosen = _select(_lines(inner, target, out), selector, kind == "rustdoc_include", target, pos)
             _count("".join(t for t, _ in chosen), max_bytes, chain, pos, out)
             nested = _expand(
@@ -250,9 +270,14 @@ def _load(
     """The project-relative path and text of the file ``ref`` included at ``pos`` of ``rel``."""
     if not ref:
         raise PressworkError("include without a file name", pos)
-    path = resolve(ref, rel, pos)
+    try:
+        path = resolve(ref, rel, pos)
+    except NotRead:
+        raise
+    except PressworkError as exc:  # missing, or outside the project: the gate never reads it
+        raise NotRead(exc.message, pos) from None
     if not path.resolve().is_relative_to(root):
-        raise PressworkError(f"included file {ref!r} is outside the project folder", pos)
+        raise NotRead(f"included file {ref!r} is outside the project folder", pos)
     target = path.resolve().relative_to(root).as_posix()
     if target in chain:
         cycle = " -> ".join((*chain[chain.index(target) :], target))
@@ -263,8 +288,10 @@ def _load(
         return target, out.loaded[target]
     try:
         data = files.read_bytes(path, [root], ref, pos)
+    except files.Refused as exc:  # a link planted to a file outside: never read
+        raise NotRead(exc.message, pos) from None
     except OSError as exc:
-        raise PressworkError(f"cannot read included file {ref!r}: {exc.strerror or exc}", pos) from None
+        raise NotRead(f"cannot read included file {ref!r}: {exc.strerror or exc}", pos) from None
     if len(data) > max_bytes:
         raise PressworkError(f"included file {ref!r} is {len(data):,} bytes, over max_file_bytes ({max_bytes:,})", pos)
     from presswork.reading import decode

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from presswork.core.diagnostics import PressworkError
 from presswork.project.assets import AssetGate
 from presswork.reading.includes import expand
 
@@ -33,11 +30,20 @@ def test_literalinclude_is_code_in_its_language_with_its_caption(tmp_path: Path)
     )
 
 
-def test_include_outside_the_project_is_an_error_at_its_line(tmp_path: Path) -> None:
-    (tmp_path / "book").mkdir()
-    with pytest.raises(PressworkError) as err:
-        run(tmp_path / "book", "Text\n\n```{include} ../../secret.md\n```\n", {})
-    assert err.value.pos is not None and str(err.value.pos) == "ch.md:3"
+def test_include_outside_the_project_is_left_out_with_a_warning(presswork, tmp_path: Path) -> None:
+    """jupyter-book's docs include ``../../RELEASE.md``: never read, and the book still builds (not under --strict)."""
+    book = tmp_path / "book"
+    book.mkdir()
+    (tmp_path / "RELEASE.md").write_text("Secret release notes\n")
+    (book / "presswork.toml").write_text('title = "T"\nmarkdown = "myst"\n')
+    (book / "01-a.md").write_text("# A\n\nText\n\n```{include} ../RELEASE.md\n```\n\nAfter.\n")
+    result = presswork("build", book, "--format", "epub")
+    assert result.status == 0, result.err
+    assert "01-a.md:5: warning: '../RELEASE.md' is outside the project folder" in result.err
+    assert "the include is left out" in result.err
+    assert b"Secret" not in (book / "output" / "t.epub").read_bytes()
+    strict = presswork("build", book, "--format", "epub", "--strict")
+    assert strict.status == 1
 
 
 def test_an_include_shown_as_code_is_not_expanded(tmp_path: Path) -> None:

@@ -75,10 +75,12 @@ def test_quarto_include_shortcode_nests(tmp_path: Path) -> None:
     assert text == "A\nB\n" and origins == ["_a.md:1", "sub/_b.md:1"]
 
 
-def test_missing_file_is_an_error_at_the_directive(tmp_path: Path) -> None:
-    with pytest.raises(PressworkError) as err:
-        run(tmp_path, "x\n\n{{#include nope.rs}}\n")
-    assert str(err.value.pos) == "ch.md:3" and "nope.rs" in err.value.message
+def test_a_missing_file_is_left_out_with_a_warning_at_the_directive(tmp_path: Path) -> None:
+    root = tmp_path.resolve()
+    result = expand("x\n\n{{#include nope.rs}}\nafter\n", "ch.md", AssetGate(root, []).resolve, root)
+    assert result.text == "x\n\nafter\n"
+    [(pos, why)] = result.skipped
+    assert str(pos) == "ch.md:3" and "nope.rs" in why
 
 
 def test_cycle_is_an_error_in_the_included_file(tmp_path: Path) -> None:
@@ -87,12 +89,18 @@ def test_cycle_is_an_error_in_the_included_file(tmp_path: Path) -> None:
     assert str(err.value.pos) == "b.md:3" and "a.md -> b.md -> a.md" in err.value.message
 
 
-def test_include_outside_the_project_is_refused(tmp_path: Path) -> None:
+def test_include_outside_the_project_is_never_read_and_left_out(tmp_path: Path) -> None:
     (tmp_path / "book").mkdir()
     (tmp_path / "secret.md").write_text("secret\n")
+    (tmp_path / "book" / "link.md").symlink_to(tmp_path / "secret.md")
     root = (tmp_path / "book").resolve()
-    with pytest.raises(PressworkError):
-        expand("{{#include ../secret.md}}\n", "ch.md", AssetGate(root, []).resolve, root)
+    text = "{{#include ../secret.md}}\n{{< include link.md >}}\nend\n"
+    result = expand(text, "ch.md", AssetGate(root, []).resolve, root)
+    assert "secret" not in result.text and result.text == "end\n"
+    assert [(str(p), "outside the project folder" in why) for p, why in result.skipped] == [
+        ("ch.md:1", True),
+        ("ch.md:2", True),
+    ]
 
 
 def test_missing_anchor_names_it(tmp_path: Path) -> None:
