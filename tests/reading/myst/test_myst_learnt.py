@@ -103,3 +103,17 @@ def test_a_reference_to_a_heading_of_the_file_shows_its_title() -> None:
         ("this part", "#setup"),
         ("elsewhere", "#elsewhere"),
     ]
+
+
+def test_a_code_cells_language_and_a_bibliographys_file_are_markup(tmp_path: Path) -> None:
+    """executablebooks/quantecon-mini-example: ```{code-cell} ipython3 and ```{bibliography} ../refs.bib were
+    reported as words lost."""
+    from presswork.core.diagnostics import Reporter
+    from presswork.reading import read_markdown
+
+    reporter = Reporter()
+    text = (
+        "# T\n\nSome code:\n\n```{code-cell} ipython3\nimport numpy as np\n```\n\n```{bibliography} ../refs.bib\n```\n"
+    )
+    read_markdown(text, "a.md", reporter, markdown="myst")
+    assert [w.message for w in reporter.warnings if "missing from the book" in w.message] == []

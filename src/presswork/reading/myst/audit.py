@@ -28,6 +28,8 @@ LOOK_OPTIONS = frozenset(
     "maxdepth hidden numbered enumerated nonumber titlesonly glob reversed name label number-lines language ref-type child-align "
     "child-direction outline text-align img-top img-bottom img-background shadow sync-group chip".split()
 )
+#: Directives whose argument is a code language or a file name, never shown as words of the book.
+_MARKUP_ARGUMENT = frozenset("{code-cell} {code-block} {code} {sourcecode} {bibliography}".split())
 #: Directives whose whole content is instructions (a table of contents, a bibliography), not text.
 _INSTRUCTIONS = frozenset("{toctree} {contents} {tableofcontents} {bibliography} {toc}".split())
 
@@ -47,7 +49,8 @@ def clean_myst(text: str) -> str:
         name = m.group("name")
         lines[i] = line[: m.start("name")] + " " * len(name) + line[m.end("name") :]
         mark = m.group("mark")
-        if name in ("{grid}", "{div}", "{container}"):  # a grid's column counts, a div's classes: layout
+        if name in ("{grid}", "{div}", "{container}") or name in _MARKUP_ARGUMENT:
+            # a grid's column counts, a div's classes (layout); a listing's language, a bibliography's file
             lines[i] = lines[i][: m.start("argument")]
         if name == "{index}":  # the kinds of entries (single: pair: see:) are markup, the terms are marks
             k = i
