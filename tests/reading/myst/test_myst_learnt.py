@@ -105,7 +105,7 @@ def test_a_reference_to_a_heading_of_the_file_shows_its_title() -> None:
     ]
 
 
-def test_a_code_cells_language_and_a_bibliographys_file_are_markup(tmp_path: Path) -> None:
+def test_a_code_cells_language_and_a_bibliographys_file_are_markup() -> None:
     """executablebooks/quantecon-mini-example: ```{code-cell} ipython3 and ```{bibliography} ../refs.bib were
     reported as words lost."""
     from presswork.core.diagnostics import Reporter
