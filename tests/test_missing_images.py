@@ -69,3 +69,19 @@ def test_an_image_file_that_is_no_image_is_a_box_too(presswork, make_book) -> No
     assert "[unreadable image: settings.png (Settings)]" in chapter
     assert "[unreadable image: x.png (Garbage)]" in chapter
     assert presswork("build", book, "--format", "epub", "--strict").status == 1
+
+
+EPS = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\nnewpath 10 10 moveto 90 90 lineto stroke\nshowpage\n"
+
+
+def test_an_eps_figure_is_a_box_with_a_warning_not_a_failed_format(presswork, make_book) -> None:
+    """mystmd's docs: an ``.eps`` figure made the EPUB fail ("Unable to locate Ghostscript"): Pillow reads its
+    header but needs an outside program to draw it, which presswork never runs."""
+    book = make_book({"01-a.md": "# Figures\n\n![A line](fig.eps)\n\nText after.\n"})
+    (book / "fig.eps").write_bytes(EPS)
+    result = presswork("build", book, "--format", "pdf,epub,pptx")
+    assert result.status == 0, result.err
+    assert "01-a.md:3: warning: image 'fig.eps' is PostScript (EPS)" in result.err
+    with zipfile.ZipFile(book / "output" / "figures.epub") as epub:
+        text = " ".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
+    assert "fig.eps" in text and "Text after." in text

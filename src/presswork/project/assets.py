@@ -62,6 +62,10 @@ _MAGIC_NUMBERS = (
 )
 
 
+#: Image formats Pillow reads only through an outside program (Ghostscript), which presswork never runs.
+_NEEDS_A_PROGRAM = {"EPS": "PostScript (EPS)"}
+
+
 def sniff_image_type(data: bytes) -> str | None:
     """The media type image bytes declare by their first bytes (PNG, JPEG, GIF, WebP, SVG), or None when
     they are none of these. A file's extension can lie (a PNG named ``.jpeg``); its bytes cannot."""
@@ -292,10 +296,17 @@ class AssetGate:
         try:
             with pil_pixel_limit(None), PILImage.open(io.BytesIO(data)) as img:
                 width, height = img.size
+                kind = img.format
         except (OSError, ValueError, SyntaxError) as exc:
             raise UnreadableImage(f"image {ref!r} cannot be read: {exc}", pos) from exc
         except Exception as exc:  # noqa: BLE001 - Pillow plug-ins raise assorted errors on hostile files
             raise UnreadableImage(f"image {ref!r} cannot be read: {type(exc).__name__}: {exc}", pos) from exc
+        if kind in _NEEDS_A_PROGRAM:
+            raise UnreadableImage(
+                f"image {ref!r} is {_NEEDS_A_PROGRAM[kind]}, which only an outside program can draw; "
+                "convert it to SVG or PNG",
+                pos,
+            )
         if width * height > self.max_image_pixels:
             raise PressworkError(
                 f"image {ref!r} has {width}x{height} = {width * height:,} pixels, over max_image_pixels "
