@@ -75,15 +75,15 @@ def test_a_markdown_error_shows_in_the_page_with_file_and_line_then_goes_away(br
     page.goto(url + "ch02-more.html")
     page.wait_for_timeout(300)
     chapter = book / "content" / "02-more.md"
-    # an include of a file that does not exist is an error (a missing image is only a warning and a box)
-    chapter.write_text("# More\n\nSecond chapter.\n\n{{#include missing.rs}}\n", encoding="utf-8")
-    page.wait_for_function("document.body.innerText.includes('Build failed')", timeout=5000)
+    # an include cycle is an error (a missing include or image is only a warning)
+    chapter.write_text("# More\n\nSecond chapter.\n\n{{#include 02-more.md}}\n", encoding="utf-8")
+    page.wait_for_function("document.body.innerText.includes('Build failed')", timeout=20_000)
     text = page.inner_text("body")
-    assert "content/02-more.md:5" in text and "missing.rs" in text
-    assert "{{#include missing.rs}}" in text, "the source line is shown"
+    assert "content/02-more.md:5" in text and "include cycle" in text
+    assert "{{#include 02-more.md}}" in text, "the source line is shown"
     assert _status(url)["error"]
     chapter.write_text("# More\n\nRepaired chapter.\n", encoding="utf-8")
-    page.wait_for_function("document.body.innerText.includes('Repaired chapter.')", timeout=5000)
+    page.wait_for_function("document.body.innerText.includes('Repaired chapter.')", timeout=20_000)
     page.close()
 
 

@@ -310,7 +310,7 @@ def build_markdown(root: Path, first: str, second: str, formats: tuple[str, ...]
 
 @pytest.mark.slow
 @settings(
-    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(first=MARKDOWN, second=MARKDOWN, export=st.integers(0, 9))
 def test_generated_markdown_builds_or_fails_cleanly(fuzz_root: Path, first: str, second: str, export: int) -> None:
