@@ -356,3 +356,26 @@ def test_real_mdbooks_keep_captions_and_hide_rustdoc_lines(name: str) -> None:
 
 def _caption_only(p: Paragraph) -> bool:
     return len(p.children) == 1 and isinstance(p.children[0], Span) and "caption" in p.children[0].attr.classes
+
+
+DOLLARS = (
+    "# Install\n\nThe directory will be *$HOME/.cargo/bin*. Ensure that\n"
+    "this directory is in your `$PATH` to run programs; it costs $5 or $10.\n"
+)
+
+
+@pytest.mark.parametrize("katex", [False, True])
+def test_mdbook_dollars_are_prose_unless_a_math_preprocessor_is_on(tmp_path: Path, katex: bool) -> None:
+    # The Rust book's "*$HOME/.cargo/bin* ... `$PATH`" was read as inline math: mdBook has no dollar
+    # math, only mdbook-katex adds it.
+    from presswork.core.tree import Code, Emphasis, Math
+
+    doc = read_project(_mdbook(tmp_path, {"install": DOLLARS}, "[preprocessor.katex]\n" if katex else ""))
+    (para,) = query(doc, Paragraph)
+    if katex:
+        assert query(doc, Math), "with mdbook-katex, $...$ is math"
+        return
+    assert not query(doc, Math)
+    assert [plain_text(e.children) for e in query(doc, Emphasis)] == ["$HOME/.cargo/bin"]
+    assert [c.text for c in query(doc, Code)] == ["$PATH"]
+    assert plain_text(para.children).endswith("it costs $5 or $10.")

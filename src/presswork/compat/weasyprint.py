@@ -30,6 +30,7 @@ import contextlib
 import copy
 import ctypes.util
 import hashlib
+import logging
 import os
 import re
 import subprocess
@@ -133,6 +134,9 @@ def import_weasyprint() -> ModuleType:
     """The ``weasyprint`` module, imported (once) with the quick library lookup and stable image names
     (raises PressworkError when the installed WeasyPrint is outside :data:`RANGE`)."""
     RANGE.require()
+    # WeasyPrint logs what presswork reports itself, with the file and line (refused resources,
+    # images without alt text in a tagged PDF): its own lines would reach the terminal bare.
+    logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
     if "weasyprint" not in sys.modules:
         with _quick_library_lookup():
             import weasyprint  # noqa: F401 - imported for sys.modules

@@ -52,3 +52,17 @@ def well_formed(url: str) -> str:
     """``url`` with the ASCII characters a URL may not hold percent-encoded (``?q="x y"`` ->
     ``?q=%22x%20y%22``), as a browser sends it; everything else, ``%`` escapes included, as written."""
     return _NOT_IN_URLS.sub(lambda m: f"%{ord(m.group()):02X}", url)
+
+
+#: The warning for an external link whose scheme is refused (the exporter keeps its text).
+DROPPED_LINK = "link {url!r} dropped: only http(s), mailto and internal links are kept"
+
+
+def outgoing_link(url: str, shown: str, footnotes: bool) -> tuple[str, bool] | None:
+    """How an exporter writes the external link ``url`` whose text reads ``shown``: its well-formed
+    address, and whether print adds the address as a footnote (``footnotes`` on, a web address the
+    text does not already show); None when the scheme is refused (warn with :data:`DROPPED_LINK`)."""
+    scheme = url_scheme(url)
+    if scheme not in LINK_SCHEMES:
+        return None
+    return well_formed(url), footnotes and scheme in ("http", "https") and shown.strip() != url

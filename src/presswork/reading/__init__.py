@@ -41,6 +41,7 @@ DEFAULT_READER = "gfm"
 #: Built-in readers, used when the package metadata is not installed (a source checkout on sys.path).
 _BUILTIN = {
     "gfm": "presswork.reading.gfm:GfmReader",
+    "mdbook": "presswork.reading.gfm:MdbookReader",
     "python-markdown": "presswork.reading.pymd:PyMarkdownReader",
     "myst": "presswork.reading.myst:MystReader",
 }

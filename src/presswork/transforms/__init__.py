@@ -33,7 +33,7 @@ def apply_transforms(
     chapters = apply_profile(chapters, config.profile)
     chapters = flatten_notes(chapters, reporter)
     chapters = render_diagrams(chapters, config.root, reporter)  # diagram code -> SVG figures, before ids and numbers
-    bibliography = load_bibliography(config, gate, meta.language)
+    bibliography = load_bibliography(config, gate, meta.language, reporter)
     chapters = mark_chapters(chapters, bibliography.keys if bibliography else frozenset())
     check_targets(chapters, reporter)
     chapters = glossary_last(chapters, config)  # back matter: numbered last, then set apart (apparatus.py)

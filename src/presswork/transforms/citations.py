@@ -14,12 +14,12 @@ import dataclasses
 import html
 import json
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from presswork.compat.citeproc import read_bibtex
 from presswork.core import files
 from presswork.core.config import Config
 from presswork.core.diagnostics import PressworkError, Reporter
@@ -34,6 +34,7 @@ from presswork.core.tree import (
     Link,
     Paragraph,
     Pos,
+    Span,
     Strong,
     Text,
 )
@@ -66,6 +67,8 @@ class Bibliography:
     source: Any
     style: Any
     where: Pos
+    path: str = ""  #: the bibliography file, as the configuration names it
+    skipped: frozenset[str] = frozenset()  #: keys of entries left out because they could not be read (lower case)
 
     @property
     def keys(self) -> frozenset[str]:
@@ -92,41 +95,53 @@ def sentence_case(text: str, first: bool = True) -> str:
     return "".join(out)
 
 
-def _bibtex_source(path: Path) -> Any:
-    """citeproc-py's BibTeX source with titles in sentence case (braced words kept as written)."""
-    from citeproc.source.bibtex import BibTeX
+def _sentence_case_title(value: Any) -> Any:
+    """A BibTeX title in sentence case, its braced words kept as written."""
     from citeproc.string import MixedString, NoCase, String
 
-    class SentenceCaseBibTeX(BibTeX):  # type: ignore[misc]
-        def _bibtex_to_csl(self, bibtex_entry: Any) -> Any:
-            fields = super()._bibtex_to_csl(bibtex_entry)
-            for name in ("title",):
-                value = fields.get(name)
-                if isinstance(value, MixedString):
-                    parts, start = MixedString(), True
-                    for part in value:
-                        if isinstance(part, NoCase) or not isinstance(part, String):
-                            parts += part
-                        else:
-                            parts += String(sentence_case(str(part), first=start))
-                        start = False
-                    fields[name] = parts
-            return fields
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "Unsupported BibTeX field" for fields no style uses (url, isbn...)
-        return SentenceCaseBibTeX(str(path), encoding="utf-8")
+    if not isinstance(value, MixedString):
+        return value
+    parts, start = MixedString(), True
+    for part in value:
+        if isinstance(part, NoCase) or not isinstance(part, String):
+            parts += part
+        else:
+            parts += String(sentence_case(str(part), first=start))
+        start = False
+    return parts
 
 
-def load_bibliography(config: Config, gate: AssetGate, language: str = "en") -> Bibliography | None:
-    """The bibliography and style of the configuration (None without ``bibliography``)."""
+def _bibtex_source(path: Path, display: str, gate: AssetGate, reporter: Reporter | None) -> tuple[Any, frozenset[str]]:
+    """citeproc-py's BibTeX source with titles in sentence case, and the keys of the entries it
+    cannot read, left out each with a warning at its line of the .bib file."""
+    text = files.read_bytes(path, gate.allowed_dirs(), display).decode("utf-8", errors="replace")
+    source, skipped = read_bibtex(path, text, _sentence_case_title)
+    for entry in skipped:
+        if reporter is None:
+            raise PressworkError(
+                f"cannot read bibliography entry {entry.key!r}: {entry.reason}", Pos(display, entry.line)
+            )
+        reporter.warn(
+            f"bibliography entry {entry.key!r} left out: citeproc-py cannot read it ({entry.reason})",
+            Pos(display, entry.line),
+            "citation",
+        )
+    return source, frozenset(entry.key.lower() for entry in skipped)
+
+
+def load_bibliography(
+    config: Config, gate: AssetGate, language: str = "en", reporter: Reporter | None = None
+) -> Bibliography | None:
+    """The bibliography and style of the configuration (None without ``bibliography``). An entry
+    that cannot be read is a warning at its line with a ``reporter``, an error without one."""
     if not config.bibliography:
         return None
     where = Pos(config.config_file.name if config.config_file else "presswork.toml")
     path = gate.resolve(config.bibliography, "", where)
+    skipped: frozenset[str] = frozenset()
     try:
         if path.suffix.lower() == ".bib":
-            source = _bibtex_source(path)
+            source, skipped = _bibtex_source(path, config.bibliography, gate, reporter)
         elif path.suffix.lower() == ".json":
             from citeproc.source.json import CiteProcJSON
 
@@ -142,7 +157,7 @@ def load_bibliography(config: Config, gate: AssetGate, language: str = "en") -> 
         raise PressworkError(
             f"cannot read bibliography {config.bibliography!r}: {type(exc).__name__}: {exc}", where
         ) from None
-    return Bibliography(source, _style(config, gate, where, language), where)
+    return Bibliography(source, _style(config, gate, where, language), where, config.bibliography, skipped)
 
 
 def _style(config: Config, gate: AssetGate, where: Pos, language: str) -> Any:
@@ -339,7 +354,7 @@ def apply_citations(
 ) -> list[Chapter]:
     """Format every Cite, and add the references (at ``::: {#refs}``, else as a last chapter).
 
-    A cited key missing from the bibliography is an error at its line. Without a bibliography,
+    A cited key missing from the bibliography is a warning at its line (a DOI key becomes its link). Without a bibliography,
     citations stay as written, with a warning each (``[@name]`` may be a mention, not a citation)."""
     cites: list[tuple[Cite, Pos | None]] = []
 
@@ -356,15 +371,19 @@ def apply_citations(
         return chapters
     if bib is None:
         return _as_written(chapters, cites, reporter)
+    # Citations that cannot be formatted stay in the text: a DOI becomes its link, anything else
+    # is left as written; each with a warning at its line (an error under --strict).
+    replaced: dict[int, Inlines] = {}
     fmt = _Formatter(bib)
-    keys = bib.keys
     registered = []
     for node, pos in cites:
         items = parse_cite(node.source)
-        for item in items:
-            if item.key.lower() not in keys:
-                raise PressworkError(f"citation key {item.key!r} is not in the bibliography {bib.where.file}", pos)
+        unknown = [i.key for i in items if i.key.lower() not in bib.keys]
+        if unknown:
+            replaced[id(node)] = _unformatted(node, items, unknown, bib, pos, reporter)
+            continue
         registered.append((fmt.register(items), items))
+    cites = [(node, pos) for node, pos in cites if id(node) not in replaced]
     fmt.processor.sort()
     american = _locale(language).startswith("en")
     entries = fmt.entries()
@@ -377,6 +396,8 @@ def apply_citations(
         rendered[id(node)] = (link, refs)
 
     def fix(node: Any, pos: Pos | None) -> Any:
+        if isinstance(node, Cite) and id(node) in replaced:
+            return Span(Attr("", ("citation-unresolved",)), replaced[id(node)])
         if isinstance(node, Cite) and id(node) in rendered:
             children, refs = rendered[id(node)]
             return dataclasses.replace(node, children=children, references=refs)
@@ -394,6 +415,35 @@ def apply_citations(
     chapter_id = next(c for c in ("references", *(f"references-{n}" for n in range(2, len(out) + 3))) if c not in taken)
     refs_div = Div(Attr(REFS_ID, ("references",)), blocks)
     return [*out, Chapter(chapter_id, (Text("References"),), out[-1].source, (refs_div,))]
+
+
+#: A citation key that is a DOI (MyST's ``[@https://doi.org/10.1000/x]``, ``[@doi:10.1000/x]``).
+_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)?(?P<doi>10\.\d{4,9}/\S+)$", re.I)
+
+
+def _unformatted(
+    node: Cite, items: tuple[CiteItem, ...], unknown: list[str], bib: Bibliography, pos: Pos | None, reporter: Reporter
+) -> Inlines:
+    """What stands for a citation that cannot be formatted: the links of DOI keys, else the text
+    as written; with a warning saying why."""
+    dois = [m.group("doi") for i in items if (m := _DOI.match(i.key))]
+    if len(dois) == len(items):
+        reporter.warn(
+            f"citation {node.source}: DOIs missing from the bibliography {bib.path} are shown as links "
+            "(presswork does not fetch their metadata from the network)",
+            pos,
+            "citation",
+        )
+        links: list[Inline] = [Text("(")]
+        for n, doi in enumerate(dois):
+            links += [*([Text("; ")] if n else []), Link((Text(f"doi:{doi}"),), f"https://doi.org/{doi}")]
+        return (*links, Text(")"))
+    read = "could not be read" if all(k.lower() in bib.skipped for k in unknown) else "is not in"
+    names = ", ".join(repr(k) for k in unknown)
+    reporter.warn(
+        f"citation {node.source} left as written: {names} {read} the bibliography {bib.path}", pos, "citation"
+    )
+    return (Text(node.source),)
 
 
 def _as_written(chapters: list[Chapter], cites: list[tuple[Cite, Pos | None]], reporter: Reporter) -> list[Chapter]:

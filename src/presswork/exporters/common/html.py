@@ -55,7 +55,7 @@ from presswork.core.tree import (
     plain_text,
     unhandled,
 )
-from presswork.core.urls import LINK_SCHEMES, url_scheme, well_formed
+from presswork.core.urls import DROPPED_LINK, outgoing_link
 from presswork.exporters.common.highlight import highlight_html, highlight_lines_html
 from presswork.exporters.common.indexmarkup import INDEX_CLASS, epub_index
 from presswork.exporters.common.mathrender import MathError, tex_to_mathml, tex_to_svg
@@ -500,13 +500,14 @@ class HtmlRenderer:
         url = node.url
         if url.startswith("#"):
             return f"<a{attrs(href=self.link_href(url), title=node.title, class_='internal')}>{text}</a>"
-        scheme = url_scheme(url)
-        if scheme not in LINK_SCHEMES:  # the one allow-list (presswork.core.urls); relative links were resolved before
-            self.warn(f"link {url!r} dropped: only http(s), mailto and internal links are kept", "link")
+        # the one allow-list (presswork.core.urls); relative links were resolved before
+        outgoing = outgoing_link(url, plain_text(node.children), self.link_footnotes and self.target == "print")
+        if outgoing is None:
+            self.warn(DROPPED_LINK.format(url=url), "link")
             return text
-        link = f"<a{attrs(href=well_formed(url), title=node.title, class_='external')}>{text}</a>"
-        shown = plain_text(node.children).strip()
-        if self.link_footnotes and self.target == "print" and scheme in ("http", "https") and shown != url:
+        href, note = outgoing
+        link = f"<a{attrs(href=href, title=node.title, class_='external')}>{text}</a>"
+        if note:
             link += f'<span class="footnote url-note">{esc(url)}</span>'
         return link
 

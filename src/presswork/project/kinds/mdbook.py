@@ -10,12 +10,15 @@ from presswork.core.diagnostics import PressworkError
 from presswork.core.tree import Pos
 from presswork.project.kinds.base import BookProject, read_project_file
 from presswork.project.kinds.summary import parse_summary
+from presswork.reading import available_readers
 
 #: Preprocessors that change nothing a book in the source language shows: mdBook's own ``links``
 #: and ``index`` (done here) and ``gettext`` (translations; the source language is built).
 #: Preprocessors whose work presswork does itself: mdBook's built-in links and index, translation, and the
 #: Rust book's trpl-listing (``<Listing>``: reading/listings.py).
 _HARMLESS = frozenset({"links", "index", "gettext", "trpl-listing"})
+#: Preprocessors that give mdBook dollar math (``$x$``, ``$$x$$``), which presswork reads itself.
+_DOLLAR_MATH = frozenset({"katex", "mathjax", "mathpunct"})
 
 
 def _read_toml(file: Path, folder: Path, display: str) -> dict[str, Any]:
@@ -58,7 +61,12 @@ def detect(folder: Path) -> BookProject | None:
         "mdbook", file if file.is_file() else summary_file, content, settings, summary.entries, notes=summary.notes
     )
     preprocessors = table.get("preprocessor", {}) if isinstance(table.get("preprocessor"), dict) else {}
+    # mdBook itself has no dollar math ("$HOME" and "$PATH" are prose) unless a preprocessor adds it.
+    if not _DOLLAR_MATH & set(preprocessors) and "mdbook" in available_readers():
+        settings["markdown"] = "mdbook"
     for name, spec in sorted(preprocessors.items()):
+        if name in _DOLLAR_MATH:
+            continue
         renderers = spec.get("renderer") if isinstance(spec, dict) else None
         if name in _HARMLESS or (isinstance(renderers, list) and renderers and set(renderers) <= {"html"}):
             continue  # done by presswork (links, index, listings), translation only, or for the HTML site only

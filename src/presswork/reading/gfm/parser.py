@@ -30,14 +30,17 @@ def nesting_limit(max_nesting: int) -> int:
 
 
 @functools.lru_cache(maxsize=8)
-def make_parser(max_nesting: int = 40, extensions: bool = True, fast: bool = True) -> MarkdownIt:
+def make_parser(
+    max_nesting: int = 40, extensions: bool = True, fast: bool = True, dollar_math: bool = True
+) -> MarkdownIt:
     """A parser for GitHub Flavored Markdown (tables, strikethrough, autolinks, task lists, alerts,
-    footnotes) and presswork's extensions (math, definition lists, ``!!!`` admonitions, ``:::`` fenced
-    divs, ``~sub~`` and ``^sup^``). ``extensions=False`` gives plain GFM (used by the conformance tests).
+        footnotes) and presswork's extensions (math, definition lists, ``!!!`` admonitions, ``:::`` fenced
+        divs, ``~sub~`` and ``^sup^``). ``extensions=False`` gives plain GFM (used by the conformance tests).
 
-    ``fast`` (the default) dispatches rules by character (dispatch.py), replaces five markdown-it rules
-    by faster equivalents (rules.py) and caches URL normalisation; ``fast=False`` gives markdown-it's own
-    machinery, which the tests use to prove that both produce the same tokens."""
+        ``fast`` (the default) dispatches rules by character (dispatch.py), replaces five markdown-it rules
+        by faster equivalents (rules.py) and caches URL normalisation; ``fast=False`` gives markdown-it's own
+        machinery, which the tests use to prove that both produce the same tokens. ``dollar_math=False`` leaves
+    ``$...$`` and ``$$...$$`` as text (mdBook has no dollar math: ``$HOME`` and ``$PATH`` are prose)."""
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": nesting_limit(max_nesting)})
     md.core.ruler.at("inline", _inline_with_limit)
     md.enable(["table", "strikethrough"])
@@ -48,6 +51,7 @@ def make_parser(max_nesting: int = 40, extensions: bool = True, fast: bool = Tru
     md.validateLink = lambda url: True  # type: ignore[method-assign] # the reader removes unsafe URLs itself, with a warning
     if extensions:
         md.use(deflist_plugin)
+    if extensions and dollar_math:
         md.use(
             dollarmath_plugin,
             allow_labels=False,
@@ -59,6 +63,7 @@ def make_parser(max_nesting: int = 40, extensions: bool = True, fast: bool = Tru
         md.block.ruler.at(
             "math_block", _math_block, {"alt": ["paragraph", "reference", "blockquote", "list", "footnote_def"]}
         )
+    if extensions:
         md.use(admon_plugin)
         md.use(container_plugin, name="div", validate=lambda params, *args: bool(params.strip()))
         md.use(sub_plugin)

@@ -89,13 +89,15 @@ class GfmReader:
     """CommonMark 0.31 + GitHub Flavored Markdown on markdown-it-py (the default reader)."""
 
     name = "gfm"
+    dollar_math = True  #: ``$x$`` and ``$$x$$`` are math
 
     def read(self, body: str, path: str, reporter: Reporter, max_nesting: int) -> Blocks:
         """The blocks of ``body`` (front matter already blanked, so lines are the file's lines)."""
         env: dict[str, object] = {}
-        tokens = make_parser(max_nesting).parse(body, env)
+        tokens = make_parser(max_nesting, dollar_math=self.dollar_math).parse(body, env)
         _check_nesting(tokens, path, max_nesting)
         converter = _Converter(path, reporter, body.split("\n"), max_nesting)
+        converter.dollar_math = self.dollar_math
         blocks = converter.document(tokens)
         converter.unused_footnotes(env)
         return blocks
@@ -175,6 +177,8 @@ class _Frame:
 
 class _Converter:
     """Turns the syntax tree of one file into blocks."""
+
+    dollar_math = True  #: the parser reads ``$x$`` as math (the reader's setting)
 
     def __init__(self, path: str, reporter: Reporter, lines: list[str], max_nesting: int) -> None:
         self.path = path
@@ -471,7 +475,7 @@ class _Converter:
             return
         frame = stack[-1]
         if frame.markdown:
-            tokens = make_parser(self.max_nesting).parse(html)
+            tokens = make_parser(self.max_nesting, dollar_math=self.dollar_math).parse(html)
             for token in tokens:
                 if token.map:
                     token.map = [token.map[0] + line - 1, token.map[1] + line - 1]
@@ -500,7 +504,7 @@ class _Converter:
             parent.blocks.extend(frame.blocks)
             caption = unwrapped_caption(name, dict(_opening_element(frame.opening).attrib))
             if caption:
-                tokens = make_parser(self.max_nesting).parseInline(caption)
+                tokens = make_parser(self.max_nesting, dollar_math=self.dollar_math).parseInline(caption)
                 inlines = trim(self.inlines(build(tokens)[0].children))
                 parent.blocks.append(Paragraph((Span(Attr(classes=("caption",)), inlines),), pos=pos))
             return
@@ -539,7 +543,11 @@ class _Converter:
         attrs = {str(k): str(v) for k, v in _opening_element(frame.opening).attrib.items()}
         caption: Inlines = ()
         if text := (attrs.get("caption") or "").strip():
-            caption = trim(self.inlines(build(make_parser(self.max_nesting).parseInline(text))[0].children))
+            caption = trim(
+                self.inlines(
+                    build(make_parser(self.max_nesting, dollar_math=self.dollar_math).parseInline(text))[0].children
+                )
+            )
         blocks = make_listing(attrs, frame.blocks, caption)
         if blocks is None:
             return False
@@ -818,3 +826,10 @@ def _first_line(node: Node) -> int:
 
 def _search(lines: list[str], needle: str) -> int:
     return next((i + 1 for i, line in enumerate(lines) if needle in line), 0)
+
+
+class MdbookReader(GfmReader):
+    """mdBook's Markdown: the ``gfm`` reader without dollar math, which mdBook does not have (``$PATH`` is prose)."""
+
+    name = "mdbook"
+    dollar_math = False
