@@ -122,3 +122,20 @@ def test_a_failed_compile_does_not_end_the_session(book: Path, tmp_path: Path) -
         result = build(book, out=out, formats=["pdf"])
         assert "quick brown fox" in pdf_text(result.outputs["pdf"])
         assert session.started == 2
+
+
+def test_the_theme_is_kept_until_one_of_its_files_changes(book: Path) -> None:
+    """In a session the theme (and the Jinja templates it compiled) is reused while its folders are unchanged;
+    a file added to it makes the next build load it afresh. Outside a session every build loads its own."""
+    from presswork.build.pipeline import plan_build
+
+    def theme() -> object:
+        return plan_build(book, None, None, "themes/mine", False, None).theme
+
+    shutil.copytree(Path(__file__).parents[1] / "themes" / "default", book / "themes" / "mine")
+    assert theme() is not theme()
+    with rebuild_session(book):
+        first = theme()
+        assert theme() is first
+        (book / "themes" / "mine" / "extra.css").write_text("p { color: red }\n")
+        assert theme() is not first
