@@ -139,3 +139,22 @@ def test_the_theme_is_kept_until_one_of_its_files_changes(book: Path) -> None:
         assert theme() is first
         (book / "themes" / "mine" / "extra.css").write_text("p { color: red }\n")
         assert theme() is not first
+
+
+def test_a_killed_watchers_folder_is_removed_by_the_next_session(book: Path) -> None:
+    """A watcher killed with -9 leaves its session folder; the next session of the project removes it,
+    and leaves the folder of a watcher that still runs."""
+    import os
+    import subprocess
+    import sys
+
+    typst_dir = book / ".presswork-cache" / "typst"
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = typst_dir / f"session-{int(gone.stdout)}"
+    living = typst_dir / f"session-{os.getppid()}"
+    for folder in (dead, living):
+        (folder / "theme").mkdir(parents=True)
+        (folder / "book.typ").write_text("= Old\n")
+    with rebuild_session(book):
+        assert not dead.exists()
+        assert living.is_dir()

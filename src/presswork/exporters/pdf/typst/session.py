@@ -24,7 +24,7 @@ from presswork.core import files
 from presswork.exporters.pdf.typst.assets import RootFolder
 from presswork.project.assets import AssetGate
 
-__all__ = ["SessionRoot", "TypstSession", "current", "kept"]
+__all__ = ["SessionRoot", "TypstSession", "current", "kept", "remove_stale"]
 
 #: The open sessions of this process, by the real path of their project.
 _open: dict[Path, TypstSession] = {}
@@ -104,9 +104,32 @@ def kept(project: Path) -> Iterator[TypstSession]:
     if session is not None and session.pid == os.getpid():
         yield session  # nested: the outer block owns it
         return
+    remove_stale(key)
     session = _open[key] = TypstSession(key)
     try:
         yield session
     finally:
         _open.pop(key, None)
         session.close()
+
+
+def remove_stale(project: Path) -> None:
+    """Remove the session folders left by watchers of ``project`` that were killed (their process is gone)."""
+    parent = files.cache_root(project) / "typst"
+    if not parent.is_dir():
+        return
+    for folder in parent.glob("session-*"):
+        pid = folder.name.removeprefix("session-")
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """True when a process ``pid`` exists (or may: one we cannot signal)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
