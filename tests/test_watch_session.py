@@ -158,3 +158,32 @@ def test_a_killed_watchers_folder_is_removed_by_the_next_session(book: Path) -> 
     with rebuild_session(book):
         assert not dead.exists()
         assert living.is_dir()
+
+
+@pytest.mark.slow
+def test_presswork_watch_rebuilds_with_one_compiler(presswork, book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``presswork watch`` itself: its rebuild after an edit compiles with the compiler of its first build,
+    in its own process though ``--jobs 2`` is asked, and the session is closed when the watch ends."""
+    import presswork.build.pipeline as build_module
+
+    real_build = build_module.build
+    seen: list[tuple[int, int, set[str]]] = []
+
+    def build_and_edit(*args, **kwargs):
+        result = real_build(*args, **kwargs)
+        session = typst_session.current(book)
+        assert session is not None
+        seen.append((session.started, session.reused, set(result.seconds)))
+        if len(seen) == 1:
+            (book / "02-second.md").write_text(CHAPTERS["02-second.md"].replace("touch", "reach"))
+        else:
+            raise KeyboardInterrupt  # the author presses Ctrl-C after the rebuild
+        return result
+
+    monkeypatch.setattr(build_module, "build", build_and_edit)
+    result = presswork("watch", book, "--jobs", "2", "--quiet")
+    assert result.status == 130, result.err
+    assert seen == [(1, 0, {"pdf", "epub", "pptx"}), (1, 1, {"pdf", "epub", "pptx"})]
+    assert typst_session.current(book) is None
+    assert not list((book / ".presswork-cache" / "typst").glob("session-*"))
+    assert "reach" in pdf_text(book / "output" / "session-book.pdf")
