@@ -7,13 +7,14 @@ only the files whose content changed are rewritten, and Typst's own memoization 
 an edit touched. The compiler reads the files again on every compile, so its output equals a fresh
 compile's byte for byte.
 
-A session belongs to the process (and thread group) that opened it: a forked worker sees none, so
+A session belongs to the process that opened it: a forked worker sees none, so
 it compiles the old way. The builds of a session run one at a time (watch and preview build serially).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -32,18 +33,21 @@ _open: dict[Path, TypstSession] = {}
 
 class SessionRoot(RootFolder):
     """The session's compile root: a file is rewritten only when its content changed (a stable
-    name such as the theme's template or the cover can change between builds)."""
+    name such as the theme's template or the cover can change between builds). ``written`` is the
+    session's record of what each name holds (a digest), kept from build to build."""
+
+    def __init__(self, root: Path, gate: AssetGate, written: dict[str, str]) -> None:
+        super().__init__(root, gate)
+        self.written = written
 
     def write(self, name: str, data: bytes) -> str:
         """Write ``data`` as ``name`` under the root unless it already holds exactly that; its path for Typst."""
         path = self.root / name
-        try:
-            same = path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
-        except OSError:
-            same = False
-        if not same:
+        digest = hashlib.sha256(data).hexdigest()
+        if self.written.get(name) != digest or not path.is_file():
             files.make_dirs(path.parent, self.root, "Typst compile folder")
             files.write_into(path, data, self.root, durable=False)
+            self.written[name] = digest
         return "/" + name
 
 
@@ -55,6 +59,7 @@ class TypstSession:
         self.pid = os.getpid()
         self._book: TypstBook | None = None
         self._main: Path | None = None
+        self._written: dict[str, str] = {}
         #: How many builds made a new compiler, and how many reused it (for tests and ``--verbose``).
         self.started = 0
         self.reused = 0
@@ -69,11 +74,12 @@ class TypstSession:
         if not folder.is_dir():
             files.make_dirs(folder, files.real_root(self.project), "cache folder")
             self._book = None
+            self._written.clear()
         return folder
 
     def root(self, gate: AssetGate) -> RootFolder:
         """The compile root for one build: files written only when changed."""
-        return SessionRoot(self.folder, gate)
+        return SessionRoot(self.folder, gate, self._written)
 
     def book(self, main: Path, root: Path) -> TypstBook:
         """The session's compiler for ``main`` in ``root`` (made on first use, kept after)."""
