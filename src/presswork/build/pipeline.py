@@ -13,6 +13,7 @@ from presswork.build.exporting import check_named_files, open_project, output_pa
 from presswork.build.failures import FormatsFailed
 from presswork.build.limits import build_time, resource_limits
 from presswork.build.result import BuildResult
+from presswork.build.session import in_process, reuse_theme
 from presswork.build.staging import check_out_dir
 from presswork.build.writing import write_outputs
 from presswork.cache.store import StageCache
@@ -128,7 +129,7 @@ def plan_build(
     chosen = select_exporters(formats, config, list(available))
     exporters = {name: load_exporter(available[name]) for name in chosen}
     options = {name: format_options(config, name, exporters[name].Options) for name in chosen}
-    theme_obj = load_theme(config.theme, project.root)
+    theme_obj = reuse_theme(project.root, load_theme(config.theme, project.root))
     reporter = Reporter(strict=strict)
     return Plan(project, out_dir, exporters, options, theme_obj, reporter, make_gate(config, theme_obj, reporter))
 
@@ -191,6 +192,8 @@ def build(
     if jobs < 1:
         raise UsageError(f"--jobs must be a whole number of 1 or more, not {jobs}")
     plan = plan_build(source, formats, out, theme, strict, profile)
+    if jobs > 1 and in_process(plan.project.root, plan.options):
+        jobs = 1  # watch/preview with the Typst engine: the compiler stays warm in this process
     stage = on_stage or (lambda text: None)
     with resource_limits(plan.project.config):
         files = len(plan.project.files)

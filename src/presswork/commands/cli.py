@@ -403,20 +403,22 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.command == "build":
         build_once()
         return EXIT_OK
+    from presswork.build.session import rebuild_session
     from presswork.commands.watch import watch
 
     out_dir = Path(args.out).resolve() if args.out else project.out_dir
     theme = load_theme(args.theme or project.config.theme, project.root)
     folders = [project.root, *(d for d in theme.dirs if not d.is_relative_to(project.root))]
     _say(err, f"watching {project.root} (Ctrl-C to stop)")
-    watch(
-        folders,
-        out_dir,
-        build_once,
-        lambda exc: _report_problem(err, exc, args.source),
-        status=lambda message: _say(err, message),
-        included=included,
-    )
+    with rebuild_session(project.root):
+        watch(
+            folders,
+            out_dir,
+            build_once,
+            lambda exc: _report_problem(err, exc, args.source),
+            status=lambda message: _say(err, message),
+            included=included,
+        )
     return EXIT_OK
 
 

@@ -389,6 +389,7 @@ class Preview:
         open_browser: bool = False,
     ) -> None:
         """Serve and rebuild until interrupted (or until ``stop`` is set)."""
+        from presswork.build.session import rebuild_session
         from presswork.commands.watch import watch
         from presswork.project.theme import load_theme
 
@@ -412,7 +413,8 @@ class Preview:
                     webbrowser.open(server.url)
 
         try:
-            watch(folders, self.project.out_dir, rebuild, self.report, status=self.say, stop_event=stop)
+            with rebuild_session(self.project.root):
+                watch(folders, self.project.out_dir, rebuild, self.report, status=self.say, stop_event=stop)
         finally:
             self._stopping.set()
             self.state.close()

@@ -24,6 +24,7 @@ from presswork.exporters.common.cover import CoverText, svg_for_page
 from presswork.exporters.common.visibility import HIDDEN_CLASSES
 from presswork.exporters.pdf.layout import code_columns
 from presswork.exporters.pdf.options import PdfOptions
+from presswork.exporters.pdf.typst import session as typst_session
 from presswork.exporters.pdf.typst.assets import RootFolder
 from presswork.exporters.pdf.typst.book import book_source
 from presswork.exporters.pdf.typst.context import WriterContext
@@ -73,9 +74,10 @@ def write_typst_pdf(doc: Document, ctx: BuildContext[PdfOptions], target: Path) 
     opts = ctx.options
     geo = geometry(opts)
     warn_unsupported(doc, ctx)
-    folder = compile_folder(ctx.gate.root)
+    session = typst_session.current(ctx.gate.root)  # watch/preview: one folder and compiler kept between builds
+    folder = session.folder if session else compile_folder(ctx.gate.root)
     try:
-        root = RootFolder(folder, ctx.gate)
+        root = session.root(ctx.gate) if session else RootFolder(folder, ctx.gate)
         template = _template(ctx, root)
         cover = _cover(doc, ctx, root, geo.width, geo.height)
         hidden = HIDDEN_CLASSES["print"]
@@ -111,7 +113,7 @@ def write_typst_pdf(doc: Document, ctx: BuildContext[PdfOptions], target: Path) 
             return main
 
         main = source(book)
-        compiled = TypstBook(main, folder, font_paths=())
+        compiled = session.book(main, folder) if session else TypstBook(main, folder, font_paths=())
         standards = {"pdf/ua-1": ("ua-1",), "pdf/a-3u": ("a-3u",)}.get(opts.pdf_variant, ())
         try:
             pdf = compiled.pdf(ctx.build_time if ctx.reproducible else None, standards)
@@ -124,7 +126,8 @@ def write_typst_pdf(doc: Document, ctx: BuildContext[PdfOptions], target: Path) 
             raise OutputFailed(f"{exc.message} (the generated source is kept in {kept})") from None
         files.write_into(target, pdf, files.real_root(target.parent), durable=False)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if session is None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def keep_failed_source(folder: Path, project: Path) -> str:
