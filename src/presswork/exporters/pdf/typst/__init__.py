@@ -2,8 +2,8 @@
 
 Recipe: a private compile folder under ``.presswork-cache/`` -> the theme's ``typst/book.typ``
 and the book's images (through the gate) copied in -> the book's Typst source -> compile ->
-when the book has an index, ask the layout where each mark landed and compile again with the
-real page numbers -> the PDF (tagged, page labels from the page numbering).
+compile once (the index's page numbers are asked of the layout inside the same compile,
+see ``indexrefs.py``) -> the PDF (tagged, page labels from the page numbering).
 """
 
 from __future__ import annotations
@@ -115,10 +115,6 @@ def write_typst_pdf(doc: Document, ctx: BuildContext[PdfOptions], target: Path) 
         standards = {"pdf/ua-1": ("ua-1",), "pdf/a-3u": ("a-3u",)}.get(opts.pdf_variant, ())
         try:
             pdf = compiled.pdf(ctx.build_time if ctx.reproducible else None, standards)
-            if has_index(base):
-                folios = mark_folios(compiled)
-                source(with_index(base, ctx.config.index_title, folios, hidden))
-                pdf = compiled.pdf(ctx.build_time if ctx.reproducible else None, standards)
         except OutputFailed as exc:
             kept = keep_failed_source(folder, ctx.gate.root)
             raise OutputFailed(f"{exc.message} (the generated source is kept in {kept})") from None
@@ -134,12 +130,3 @@ def keep_failed_source(folder: Path, project: Path) -> str:
     shutil.rmtree(kept, ignore_errors=True)
     os.replace(folder, kept)
     return (kept / "book.typ").relative_to(files.real_root(project)).as_posix()
-
-
-def mark_folios(compiled: TypstBook) -> dict[str, str]:
-    """The printed folio of the page each index mark (``idx-...``) landed on."""
-    out: dict[str, str] = {}
-    for found in compiled.query("<pw-folio>", field="value"):
-        if isinstance(found, dict) and str(found.get("id", "")).startswith("idx-"):
-            out.setdefault(str(found["id"]), str(found.get("folio", "")))
-    return out

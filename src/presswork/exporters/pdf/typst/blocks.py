@@ -28,6 +28,7 @@ from presswork.exporters.common.mathrender import MathError
 from presswork.exporters.common.visibility import HIDDEN_CLASSES, details_parts
 from presswork.exporters.pdf.typst.code import highlighted
 from presswork.exporters.pdf.typst.figures import image_markup
+from presswork.exporters.pdf.typst.indexrefs import locators_call, split_locators
 from presswork.exporters.pdf.typst.inlines import InlineWriter
 from presswork.exporters.pdf.typst.markup import label, string, text
 from presswork.exporters.pdf.typst.mathsvg import math_image
@@ -95,6 +96,10 @@ class BlockWriter(InlineWriter):
         return f"#heading(level: {level})[{number}{self.inlines(node.children)}]{self.labelled(node.attr.id)}"
 
     def b_Paragraph(self, node: Paragraph) -> str:
+        split = split_locators(node.children)
+        if split is not None:  # an index entry: its page numbers from this layout
+            before, anchors, after = split
+            return self.inlines(before) + locators_call(anchors) + self.inlines(after)
         return self.paragraph(node.children)
 
     def _item(self, item: ListItem) -> str:
