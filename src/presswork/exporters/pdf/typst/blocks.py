@@ -32,6 +32,7 @@ from presswork.exporters.pdf.typst.indexrefs import locators_call, split_locator
 from presswork.exporters.pdf.typst.inlines import InlineWriter
 from presswork.exporters.pdf.typst.markup import label, string, text
 from presswork.exporters.pdf.typst.mathsvg import math_image
+from presswork.exporters.pdf.typst.pagestarts import BLOCK_END, block_mark
 from presswork.exporters.pdf.typst.tables import table_markup
 from presswork.transforms.indexing import INDEX_CLASS
 
@@ -57,11 +58,12 @@ class BlockWriter(InlineWriter):
         return "".join(self.block(b) for b in nodes)
 
     def chapter_blocks(self, nodes: Blocks) -> str:
-        """A chapter's top-level blocks."""
+        """A chapter's top-level blocks, each after its mark (where the pages begin, see pagestarts.py)."""
         out = []
         for i, node in enumerate(nodes):
             self.block_index = i
-            out.append(self.block(node))
+            out.append(block_mark(i) + self.block(node))
+        out.append(block_mark(BLOCK_END) + "\n\n")
         return "".join(out)
 
     def nested(self, nodes: Blocks) -> str:
@@ -118,7 +120,7 @@ class BlockWriter(InlineWriter):
     def b_DefinitionList(self, node: DefinitionList) -> str:
         items = []
         for item in node.items:
-            defs = "".join(f"[{self.nested(d).strip()}]" for d in item.definitions) or "[]"
+            defs = ", ".join(f"[{self.nested(d).strip()}]" for d in item.definitions) or "[]"
             items.append(f"pw-term({self.content(item.term)}, {defs})")
         return f"#pw-terms({', '.join(items)})"
 
