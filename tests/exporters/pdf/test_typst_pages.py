@@ -161,9 +161,13 @@ def test_an_epub_alone_takes_its_page_list_from_typst_never_weasyprint(tmp_path:
         document.render = original
     entries = page_list(epub)
     assert len(entries) >= 8 and entries[0][0] == "1"
-    if available():
-        bad = problems(run_epubcheck(epub))
-        assert not bad, "\n".join(map(str, bad))
+
+
+@pytest.mark.slow  # EPUBCheck on a whole book
+@pytest.mark.skipif(not available(), reason="EPUBCheck not available")
+def test_epub_with_the_typst_page_list_passes_epubcheck(typst_editions) -> None:
+    bad = problems(run_epubcheck(typst_editions[1]))
+    assert not bad, "\n".join(map(str, bad))
 
 
 def test_index_prints_the_pages_where_its_marks_land_after_one_compile(
