@@ -81,6 +81,7 @@ class TypstSource:
     main: Path
     doc: Document  #: the book as written (with its index chapter)
     geo: PageGeometry
+    owned: bool = True  #: whether the folder is this compile's own (removed afterwards), not a kept one
 
     def key(self) -> str:
         """The cache key of this source's layout: every file of the compile folder, the typst version and this code."""
@@ -99,19 +100,21 @@ class TypstSource:
         return page_starts(value.get("places", []), int(value.get("pages", 0)), top, bottom, block_chars(self.doc))
 
     def remove(self) -> None:
-        """Remove the compile folder."""
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Remove the compile folder (unless it is kept by its owner)."""
+        if self.owned:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def typst_source(doc: Document, ctx: BuildContext[PdfOptions]) -> TypstSource:
-    """The book written as Typst source, with the template, cover and images, in a fresh compile folder."""
+def typst_source(doc: Document, ctx: BuildContext[PdfOptions], kept: RootFolder | None = None) -> TypstSource:
+    """The book written as Typst source, with the template, cover and images, in a fresh compile folder
+    (or into ``kept``, a compile folder its owner keeps between builds)."""
     from presswork.exporters.pdf.document import geometry
 
     opts = ctx.options
     geo = geometry(opts)
-    folder = compile_folder(ctx.gate.root)
+    folder = kept.root if kept is not None else compile_folder(ctx.gate.root)
     try:
-        root = RootFolder(folder, ctx.gate)
+        root = kept if kept is not None else RootFolder(folder, ctx.gate)
         template = _template(ctx, root)
         cover = _cover(doc, ctx, root, geo.width, geo.height)
         base = without_index(doc)
@@ -143,9 +146,10 @@ def typst_source(doc: Document, ctx: BuildContext[PdfOptions]) -> TypstSource:
         files.write_into(main, text.encode("utf-8"), folder, durable=False)
         del text  # the compiler reads the file: no second copy of the source held while it lays out
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        if kept is None:
+            shutil.rmtree(folder, ignore_errors=True)
         raise
-    return TypstSource(folder, main, book, geo)
+    return TypstSource(folder, main, book, geo, owned=kept is None)
 
 
 def write_typst_pdf(doc: Document, ctx: BuildContext[PdfOptions], target: Path) -> None:
