@@ -278,13 +278,28 @@ def generated_book(folder: Path, chapters: int, pdf_batch: str = "", pdf_engine:
     )
 
 
-def sample_book(folder: Path) -> Book:
-    """The sample guide with the repository's own configuration; Pandoc works on a copy of content/."""
+def sample_book(folder: Path, pdf_engine: str = "") -> Book:
+    """The sample guide with the repository's own configuration; Pandoc works on a copy of content/.
+    With ``pdf_engine`` presswork builds a copy of content/ and pyproject.toml whose PDF option
+    ``engine`` is set so."""
     shutil.copytree(REPO / "content", folder, dirs_exist_ok=True)  # its HTML must not land in the repository
+    project = REPO
+    if pdf_engine:
+        project = folder.parent / f"{folder.name}-presswork"
+        shutil.copytree(REPO / "content", project / "content", dirs_exist_ok=True)
+        config = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+        section = "[tool.presswork.pdf]"
+        setting = f'engine = "{pdf_engine}"'
+        config = (
+            config.replace(section, f"{section}\n{setting}", 1)
+            if section in config
+            else config + f"\n{section}\n{setting}\n"
+        )
+        (project / "pyproject.toml").write_text(config, encoding="utf-8")
     return Book(
-        label="sample guide",
+        label="sample guide" + (f" ({pdf_engine})" if pdf_engine else ""),
         chapters=None,
-        project=REPO,
+        project=project,
         pandoc_dir=folder,
         pandoc_inputs=["ai-engineering-guide.md"],
         title="AI Engineering",
@@ -451,11 +466,16 @@ def ratio(a: float, b: float) -> float | None:
     return round(a / b, 3) if b else None
 
 
-def bench_book(book: Book, pandoc: str, work: Path, repeat: int, with_quality: bool) -> list[dict[str, Any]]:
-    """Measure both tools on every format of ``book``, and all three formats together."""
+def bench_book(
+    book: Book, pandoc: str, work: Path, repeat: int, with_quality: bool, only: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """Measure both tools on every format of ``book`` (or those in ``only``: "pdf", "epub", "pptx",
+    "all"), and all three formats together."""
     rows: list[dict[str, Any]] = []
     slug = re.sub(r"\W+", "-", book.label).strip("-")
     for fmt in (*FORMATS, ALL):
+        if only and ("all" if fmt == ALL else fmt) not in only:
+            continue
         formats = ",".join(FORMATS) if fmt == ALL else fmt
         tag = "all" if fmt == ALL else fmt
         pw_runs, pd_runs = [], []
@@ -789,12 +809,47 @@ def targets(
                 "met": None,
             }
         )
+    for engine in sorted({r["book"].partition(" (")[2].rstrip(")") for r in rows if " (" in r["book"]}):
+        _engine_targets(engine, row, check)
     check(
         "presswork watch: the sample's three formats rebuilt after a one-word edit (seconds, median)",
         watch["median"] if watch else None,
         1.0,
     )
     return found
+
+
+def _engine_targets(engine: str, row: Any, check: Any) -> None:
+    """The targets of a PDF engine's rows (``--pdf-engine``), measured beside the same run's Pandoc."""
+    pdf, every = row(f"100 ch. ({engine})", "pdf"), row(f"100 ch. ({engine})", ALL)
+    sample = row(f"sample guide ({engine})", ALL)
+    if pdf and pdf.get("pandoc_typst"):
+        check(
+            f"100 chapters, PDF alone with {engine}, wall time vs Pandoc + Typst (Pandoc's conversion included)",
+            pdf["ratio"].get("wall_vs_typst"),
+            1.0,
+        )
+    if every:
+        check(
+            f"100 chapters, all three formats with {engine}, wall time vs Pandoc",
+            every["ratio"]["wall"],
+            0.5,
+            every["ratio"]["cpu"],
+        )
+    if sample:
+        check(
+            f"sample guide, all three formats with {engine}, wall time vs Pandoc",
+            sample["ratio"]["wall"],
+            0.8,
+            sample["ratio"]["cpu"],
+        )
+    for name, measured in (("PDF alone", pdf), ("all three formats", every)):
+        if measured:
+            check(
+                f"100 chapters, {name} with {engine}, peak tree memory vs Pandoc's",
+                measured["ratio"]["peak"],
+                1.0,
+            )
 
 
 # --------------------------------------------------------------------------- reporting
@@ -963,6 +1018,17 @@ def main(argv: list[str] | None = None) -> int:
         help="also measure the generated books with the PDF option engine = ENGINE (rows labelled so; repeatable)",
     )
     parser.add_argument(
+        "--formats",
+        default="",
+        metavar="LIST",
+        help="measure only these rows, comma-separated: pdf, epub, pptx, all (default: every one)",
+    )
+    parser.add_argument(
+        "--engine-only",
+        action="store_true",
+        help="with --pdf-engine: leave out the books built with the default engine (the sample and generated books)",
+    )
+    parser.add_argument(
         "--pdf-batch",
         choices=["off", "auto", "on"],
         default="",
@@ -996,6 +1062,8 @@ def main(argv: list[str] | None = None) -> int:
     chapters = [1] if args.quick else sorted(set(args.chapters))
     if any(n < 1 for n in chapters) or args.repeat < 1:
         parser.error("chapter counts and --repeat must be at least 1")
+    if set(args.formats.replace(" ", "").split(",")) - {"", *FORMATS, "all"}:
+        parser.error(f"--formats takes a comma-separated list of {', '.join(FORMATS)} and all")
     pandoc = find_pandoc(args.pandoc)
     result: dict[str, Any] = {
         "meta": {
@@ -1018,8 +1086,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="presswork-bench-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        books = [] if args.no_sample else [sample_book(work / "sample-pandoc")]
-        books += [generated_book(work / f"book-{n}", n, args.pdf_batch) for n in chapters]
+        default = not (args.engine_only and args.pdf_engine)
+        books = [sample_book(work / "sample-pandoc")] if default and not args.no_sample else []
+        books += [generated_book(work / f"book-{n}", n, args.pdf_batch) for n in chapters] if default else []
+        books += [] if args.no_sample else [sample_book(work / f"sample-{e}", e) for e in args.pdf_engine]
         books += [
             generated_book(work / f"book-{n}-{engine}", n, args.pdf_batch, engine)
             for n in chapters
@@ -1032,7 +1102,8 @@ def main(argv: list[str] | None = None) -> int:
             presswork_build(warm, "pdf", work / "warm-up-presswork", work / "warm-up-presswork.log")
             pandoc_build(pandoc, warm, "epub", work / "warm-up-pandoc", work / "warm-up-pandoc.log")
         for book in books:
-            result["rows"] += bench_book(book, pandoc, work, args.repeat, args.quality)
+            only = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+            result["rows"] += bench_book(book, pandoc, work, args.repeat, args.quality, only)
             save(result, args.json)  # a long run interrupted later keeps what it measured
         if not args.no_incremental:
             size = 100 if 100 in chapters else max(chapters)

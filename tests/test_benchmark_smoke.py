@@ -185,3 +185,26 @@ def test_quick_benchmark_runs_both_tools_end_to_end(tmp_path: Path) -> None:
     assert len(result["targets"]) == 10
     assert result["watch"] is None  # --quick leaves out the watch measurement (its target: "not measured")
     assert "| 1 ch. | all three |" in proc.stdout and "| target | measured | limit | met |" in proc.stdout
+
+
+def test_a_pdf_engines_rows_are_judged_against_pandoc_and_pandoc_typst(tmp_path: Path) -> None:
+    def measured(book: str, fmt: str, wall: float, peak: float, typst: float | None = None) -> dict:
+        out = {"book": book, "format": fmt, "ratio": {"wall": wall, "cpu": wall, "peak": peak}}
+        if typst is not None:
+            out["pandoc_typst"] = {"wall": 1.0}
+            out["ratio"]["wall_vs_typst"] = typst
+        return out
+
+    rows = [
+        measured("100 ch. (typst)", "pdf", 0.2, 0.9, typst=0.95),
+        measured("100 ch. (typst)", bench.ALL, 0.6, 1.1),
+        measured("sample guide (typst)", bench.ALL, 0.7, 0.5),
+    ]
+    judged = {t["target"]: t["met"] for t in bench.targets(rows, {}, None)}
+    assert judged["100 chapters, PDF alone with typst, wall time vs Pandoc + Typst (Pandoc's conversion included)"]
+    assert judged["100 chapters, all three formats with typst, wall time vs Pandoc"] is False
+    assert judged["sample guide, all three formats with typst, wall time vs Pandoc"] is True
+    assert judged["100 chapters, PDF alone with typst, peak tree memory vs Pandoc's"] is True
+    assert judged["100 chapters, all three formats with typst, peak tree memory vs Pandoc's"] is False
+    sample = bench.sample_book(tmp_path / "sample", "typst")
+    assert sample.project != REPO and 'engine = "typst"' in (sample.project / "pyproject.toml").read_text()

@@ -85,7 +85,8 @@ def test_features_book_prints_every_word_with_outline_labels_and_tags(typst_feat
     first_page = subprocess.run(
         ["pdftotext", "-f", "1", "-l", "8", "-layout", str(pdf), "-"], capture_output=True, text=True
     ).stdout
-    assert re.search(r"Getting Started\W*\.{3,}\W*1\b", first_page)
+    # (the dot leaders are drawn, one dotted rule per entry: not text a screen reader would read out)
+    assert re.search(r"Getting Started\W*1\b", first_page)
     assert re.search(r"^\s*iii?\s*$", first_page, re.M)
     # a dated book builds to the same bytes again, and leaves no compile folder behind
     first = pdf.read_bytes()

@@ -125,7 +125,12 @@ class EpubBook:
             options=pdf_options,
         )
         try:
-            starts = print_edition(self.doc, quiet)
+            if pdf_options.engine == "typst":  # the Typst layout's pages (never a second, WeasyPrint, layout)
+                from presswork.exporters.pdf.typst import typst_print_edition
+
+                starts = typst_print_edition(self.doc, quiet)
+            else:
+                starts = print_edition(self.doc, quiet)
         except PressworkError as exc:
             self.ctx.reporter.warn(
                 f"no page list: the print edition could not be laid out ({exc.message})", None, "epub"

@@ -1,19 +1,24 @@
 """The Typst PDF engine (``[pdf] engine = "typst"``): the tree written as Typst markup, compiled in-process with the theme's template.
 
 Recipe: a private compile folder under ``.presswork-cache/`` -> the theme's ``typst/book.typ``
-and the book's images (through the gate) copied in -> the book's Typst source -> compile ->
-when the book has an index, ask the layout where each mark landed and compile again with the
-real page numbers -> the PDF (tagged, page labels from the page numbering).
+and the book's images (through the gate) copied in -> the book's Typst source -> compile once (the
+index's page numbers are asked of the layout inside the same compile, see ``indexrefs.py``) -> the
+PDF (tagged, page labels from the page numbering), and where its pages begin stored for the EPUB's
+page list (``pagestarts.py``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from presswork.compat.typst import TypstBook
+from presswork.cache.store import code_fingerprint
+from presswork.compat.typst import RANGE, TypstBook
+from presswork.compat.versions import installed_version
 from presswork.core import files
 from presswork.core.diagnostics import OutputFailed, PressworkError
 from presswork.core.tree import Document, Pos
@@ -21,17 +26,19 @@ from presswork.exporters.base import BuildContext
 from presswork.exporters.common.breaking import chapter_breaks
 from presswork.exporters.common.cjk import book_cjk_language
 from presswork.exporters.common.cover import CoverText, svg_for_page
+from presswork.exporters.common.pagination import PageStart, load, locked, store
 from presswork.exporters.common.visibility import HIDDEN_CLASSES
-from presswork.exporters.pdf.layout import code_columns
+from presswork.exporters.pdf.layout import PageGeometry, code_columns
 from presswork.exporters.pdf.options import PdfOptions
 from presswork.exporters.pdf.typst import session as typst_session
 from presswork.exporters.pdf.typst.assets import RootFolder
 from presswork.exporters.pdf.typst.book import book_source
 from presswork.exporters.pdf.typst.context import WriterContext
+from presswork.exporters.pdf.typst.pagestarts import block_chars, page_starts
 from presswork.exporters.pdf.typst.unsupported import warn_unsupported
 from presswork.transforms.indexing import has_index, with_index, without_index
 
-__all__ = ["TEMPLATE", "write_typst_pdf"]
+__all__ = ["TEMPLATE", "TypstSource", "typst_print_edition", "typst_source", "write_typst_pdf"]
 
 #: The theme file that holds the Typst template.
 TEMPLATE = "typst/book.typ"
@@ -67,67 +74,126 @@ def compile_folder(project: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix="compile-", dir=parent))
 
 
-def write_typst_pdf(doc: Document, ctx: BuildContext[PdfOptions], target: Path) -> None:
-    """Write the book to ``target`` with the Typst engine."""
+@dataclass(frozen=True)
+class TypstSource:
+    """A book written as Typst source into a private compile folder (removed by :meth:`remove`)."""
+
+    folder: Path
+    main: Path
+    doc: Document  #: the book as written (with its index chapter)
+    geo: PageGeometry
+    owned: bool = True  #: whether the folder is this compile's own (removed afterwards), not a kept one
+
+    def key(self) -> str:
+        """The cache key of this source's layout: every file of the compile folder, the typst version and this code."""
+        digest = hashlib.sha256(f"{code_fingerprint(__name__)}|{installed_version(RANGE.distribution)}|".encode())
+        for path in sorted(p for p in self.folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(self.folder).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        return digest.hexdigest()[:32]
+
+    def starts(self, compiled: TypstBook) -> list[PageStart | None]:
+        """Where each page of ``compiled`` begins (for the EPUB's page list)."""
+        found = compiled.query("<pw-block-places>", field="value")
+        value = found[0] if found and isinstance(found[0], dict) else {}
+        pt = 72 / 25.4
+        top, bottom = self.geo.top * pt, (self.geo.height - self.geo.bottom) * pt
+        return page_starts(value.get("places", []), int(value.get("pages", 0)), top, bottom, block_chars(self.doc))
+
+    def remove(self) -> None:
+        """Remove the compile folder (unless it is kept by its owner)."""
+        if self.owned:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def typst_source(doc: Document, ctx: BuildContext[PdfOptions], kept: RootFolder | None = None) -> TypstSource:
+    """The book written as Typst source, with the template, cover and images, in a fresh compile folder
+    (or into ``kept``, a compile folder its owner keeps between builds)."""
     from presswork.exporters.pdf.document import geometry
 
     opts = ctx.options
     geo = geometry(opts)
-    warn_unsupported(doc, ctx)
-    session = typst_session.current(ctx.gate.root)  # watch/preview: one folder and compiler kept between builds
-    folder = session.folder if session else compile_folder(ctx.gate.root)
+    folder = kept.root if kept is not None else compile_folder(ctx.gate.root)
     try:
-        root = session.root(ctx.gate) if session else RootFolder(folder, ctx.gate)
+        root = kept if kept is not None else RootFolder(folder, ctx.gate)
         template = _template(ctx, root)
         cover = _cover(doc, ctx, root, geo.width, geo.height)
-        hidden = HIDDEN_CLASSES["print"]
         base = without_index(doc)
-        book = with_index(base, ctx.config.index_title, hidden=hidden) if has_index(base) else base
+        book = with_index(base, ctx.config.index_title, hidden=HIDDEN_CLASSES["print"]) if has_index(base) else base
+        writer_ctx = WriterContext(
+            reporter=ctx.reporter,
+            root=root,
+            measure_pt=geo.measure / 25.4 * 72,
+            max_image_pt=geo.text_height * 0.62 / 25.4 * 72,
+            code_style=opts.code_style,
+            code_columns=code_columns(geo, opts.print),
+            page_refs=opts.page_refs,
+            link_footnotes=opts.link_footnotes,
+        )
+        text = book_source(
+            book,
+            writer_ctx,
+            geo,
+            chapter_breaks(book.chapters, opts.chapter_break),
+            page_size=opts.page_size,
+            template=template,
+            cover=cover,
+            build_date=ctx.build_time.strftime("%Y-%m-%d"),
+            toc_depth=max(1, ctx.config.toc_depth),
+            two_sided=opts.print,
+            per_chapter_notes=opts.footnotes == "chapter",
+        )
+        main = folder / "book.typ"
+        files.write_into(main, text.encode("utf-8"), folder, durable=False)
+        del text  # the compiler reads the file: no second copy of the source held while it lays out
+    except BaseException:
+        if kept is None:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return TypstSource(folder, main, book, geo, owned=kept is None)
 
-        def source(book: Document) -> Path:
-            writer_ctx = WriterContext(
-                reporter=ctx.reporter,
-                root=root,
-                measure_pt=geo.measure / 25.4 * 72,
-                max_image_pt=geo.text_height * 0.62 / 25.4 * 72,
-                code_style=opts.code_style,
-                code_columns=code_columns(geo, opts.print),
-                page_refs=opts.page_refs,
-                link_footnotes=opts.link_footnotes,
-            )
-            text = book_source(
-                book,
-                writer_ctx,
-                geo,
-                chapter_breaks(book.chapters, opts.chapter_break),
-                page_size=opts.page_size,
-                template=template,
-                cover=cover,
-                build_date=ctx.build_time.strftime("%Y-%m-%d"),
-                toc_depth=max(1, ctx.config.toc_depth),
-                two_sided=opts.print,
-                per_chapter_notes=opts.footnotes == "chapter",
-            )
-            main = folder / "book.typ"
-            files.write_into(main, text.encode("utf-8"), folder, durable=False)
-            return main
 
-        main = source(book)
-        compiled = session.book(main, folder) if session else TypstBook(main, folder, font_paths=())
-        standards = {"pdf/ua-1": ("ua-1",), "pdf/a-3u": ("a-3u",)}.get(opts.pdf_variant, ())
+def write_typst_pdf(doc: Document, ctx: BuildContext[PdfOptions], target: Path) -> None:
+    """Write the book to ``target`` with the Typst engine; store where its pages begin (the EPUB's page list)."""
+    warn_unsupported(doc, ctx)
+    session = typst_session.current(ctx.gate.root)  # watch/preview: one folder and compiler kept between builds
+    src = typst_source(doc, ctx, session.root(ctx.gate) if session else None)
+    try:
+        compiled = session.book(src.main, src.folder) if session else TypstBook(src.main, src.folder, font_paths=())
+        standards = {"pdf/ua-1": ("ua-1",), "pdf/a-3u": ("a-3u",)}.get(ctx.options.pdf_variant, ())
         try:
             pdf = compiled.pdf(ctx.build_time if ctx.reproducible else None, standards)
-            if has_index(base):
-                folios = mark_folios(compiled)
-                source(with_index(base, ctx.config.index_title, folios, hidden))
-                pdf = compiled.pdf(ctx.build_time if ctx.reproducible else None, standards)
+            starts = src.starts(compiled)
         except OutputFailed as exc:
-            kept = keep_failed_source(folder, ctx.gate.root)
+            kept = keep_failed_source(src.folder, ctx.gate.root)
             raise OutputFailed(f"{exc.message} (the generated source is kept in {kept})") from None
+        del compiled  # the layout's memory goes before the PDF is written out
         files.write_into(target, pdf, files.real_root(target.parent), durable=False)
+        store(ctx.gate.root, src.key(), starts)
     finally:
-        if session is None:
-            shutil.rmtree(folder, ignore_errors=True)
+        src.remove()
+
+
+def typst_print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStart | None]:
+    """The page starts of the book laid out by Typst: from the cache when the PDF (or an earlier build)
+    compiled this exact source, else laid out now without writing a PDF (once, under a lock) and cached."""
+    session = typst_session.current(ctx.gate.root)
+    src = typst_source(doc, ctx, session.root(ctx.gate) if session else None)
+    try:
+        key = src.key()
+        cached = load(ctx.gate.root, key)
+        if cached is not None:
+            return cached
+        with locked(ctx.gate.root, key):
+            cached = load(ctx.gate.root, key)
+            if cached is not None:
+                return cached
+            compiled = session.book(src.main, src.folder) if session else TypstBook(src.main, src.folder, font_paths=())
+            starts = src.starts(compiled)
+            store(ctx.gate.root, key, starts)
+            return starts
+    finally:
+        src.remove()
 
 
 def keep_failed_source(folder: Path, project: Path) -> str:
@@ -137,12 +203,3 @@ def keep_failed_source(folder: Path, project: Path) -> str:
     shutil.rmtree(kept, ignore_errors=True)
     os.replace(folder, kept)
     return (kept / "book.typ").relative_to(files.real_root(project)).as_posix()
-
-
-def mark_folios(compiled: TypstBook) -> dict[str, str]:
-    """The printed folio of the page each index mark (``idx-...``) landed on."""
-    out: dict[str, str] = {}
-    for found in compiled.query("<pw-folio>", field="value"):
-        if isinstance(found, dict) and str(found.get("id", "")).startswith("idx-"):
-            out.setdefault(str(found["id"]), str(found.get("folio", "")))
-    return out

@@ -28,9 +28,11 @@ from presswork.exporters.common.mathrender import MathError
 from presswork.exporters.common.visibility import HIDDEN_CLASSES, details_parts
 from presswork.exporters.pdf.typst.code import highlighted
 from presswork.exporters.pdf.typst.figures import image_markup
+from presswork.exporters.pdf.typst.indexrefs import locators_call, split_locators
 from presswork.exporters.pdf.typst.inlines import InlineWriter
 from presswork.exporters.pdf.typst.markup import label, string, text
 from presswork.exporters.pdf.typst.mathsvg import math_image
+from presswork.exporters.pdf.typst.pagestarts import BLOCK_END, block_mark
 from presswork.exporters.pdf.typst.tables import table_markup
 from presswork.transforms.indexing import INDEX_CLASS
 
@@ -56,11 +58,12 @@ class BlockWriter(InlineWriter):
         return "".join(self.block(b) for b in nodes)
 
     def chapter_blocks(self, nodes: Blocks) -> str:
-        """A chapter's top-level blocks."""
+        """A chapter's top-level blocks, each after its mark (where the pages begin, see pagestarts.py)."""
         out = []
         for i, node in enumerate(nodes):
             self.block_index = i
-            out.append(self.block(node))
+            out.append(block_mark(i) + self.block(node))
+        out.append(block_mark(BLOCK_END) + "\n\n")
         return "".join(out)
 
     def nested(self, nodes: Blocks) -> str:
@@ -95,6 +98,10 @@ class BlockWriter(InlineWriter):
         return f"#heading(level: {level})[{number}{self.inlines(node.children)}]{self.labelled(node.attr.id)}"
 
     def b_Paragraph(self, node: Paragraph) -> str:
+        split = split_locators(node.children)
+        if split is not None:  # an index entry: its page numbers from this layout
+            before, anchors, after = split
+            return self.inlines(before) + locators_call(anchors) + self.inlines(after)
         return self.paragraph(node.children)
 
     def _item(self, item: ListItem) -> str:
@@ -113,7 +120,7 @@ class BlockWriter(InlineWriter):
     def b_DefinitionList(self, node: DefinitionList) -> str:
         items = []
         for item in node.items:
-            defs = "".join(f"[{self.nested(d).strip()}]" for d in item.definitions) or "[]"
+            defs = ", ".join(f"[{self.nested(d).strip()}]" for d in item.definitions) or "[]"
             items.append(f"pw-term({self.content(item.term)}, {defs})")
         return f"#pw-terms({', '.join(items)})"
 

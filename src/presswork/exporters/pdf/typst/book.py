@@ -74,7 +74,7 @@ def _chapter(writer: BlockWriter, ch: Chapter, opens: bool, to_odd: bool, per_ch
     args = (
         f"{title}, {string(plain_text(ch.title))}, number: {_none_or(ch.number)}, word: {string(word)}, "
         f"opens: {'true' if opens else 'false'}, to-odd: {'true' if to_odd else 'false'}, "
-        f"level: {min(6, ch.depth)}, footnotes-reset: {'true' if per_chapter_notes else 'false'}"
+        f"level: {min(6, ch.depth)}, footnotes-reset: {'true' if per_chapter_notes else 'false'}, id: {string(ch.id)}"
     )
     head = f"#pw-chapter({args}){writer.labelled(ch.id)}\n\n"
     return head + writer.chapter_blocks(ch.blocks)

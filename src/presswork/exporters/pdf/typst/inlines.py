@@ -35,6 +35,9 @@ from presswork.exporters.pdf.typst.mathsvg import math_image
 
 __all__ = ["InlineWriter"]
 
+#: The shortest word Typst can hyphenate (at least two letters on each side of a hyphen).
+_HYPHENABLE = 4
+
 
 class InlineWriter:
     """Writes inline nodes; one method per node type, named after it."""
@@ -79,8 +82,8 @@ class InlineWriter:
         if not nodes or not isinstance(nodes[-1], Text):
             return self.inlines(nodes)
         head, _, last = nodes[-1].text.rpartition(" ")
-        if not last:
-            return self.inlines(nodes)
+        if sum(c.isalpha() for c in last) < _HYPHENABLE:
+            return self.inlines(nodes)  # too short for Typst to hyphenate: no call needed
         before = self.inlines(nodes[:-1]) + (text(head + " ") if head or " " in nodes[-1].text else "")
         return f"{before}#pw-last-word[{text(last)}];"
 
