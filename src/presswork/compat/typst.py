@@ -59,7 +59,7 @@ class TypstBook:
             )
         except self._error_type as exc:
             raise _error(exc) from exc
-        return bytes(out)
+        return without_false_suspects(bytes(out))
 
     def query(self, selector: str, field: str | None = None) -> list[Any]:
         """What ``selector`` (e.g. ``<pw-mark>``) matches in the laid-out document, as JSON values."""
@@ -69,3 +69,14 @@ class TypstBook:
             raise _error(exc) from exc
         found = json.loads(out)
         return found if isinstance(found, list) else []
+
+
+#: Typst 0.15 writes ``/MarkInfo<</Marked true/Suspects false>>``: valid, and the default, but poppler
+#: 22 (Debian 12's pdftotext, pdfinfo, pdftoppm) prints "Syntax Error: Suspects object is wrong type
+#: (boolean)" for it on every run.
+_FALSE_SUSPECTS = b"/MarkInfo<</Marked true/Suspects false>>"
+
+
+def without_false_suspects(pdf: bytes) -> bytes:
+    """``pdf`` with the catalog's ``/Suspects false`` blanked out (same length, so every offset holds)."""
+    return pdf.replace(_FALSE_SUSPECTS, b"/MarkInfo<</Marked true" + b" " * len(b"/Suspects false") + b">>", 1)
