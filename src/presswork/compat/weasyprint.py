@@ -316,3 +316,60 @@ def _install_single_box_leaders() -> None:
     handle_leader.presswork = True  # type: ignore[attr-defined]
     handle_leader.original = original  # type: ignore[attr-defined]
     inline.handle_leader = handle_leader
+
+
+# --------------------------------------------------------------------------- page styles (furniture layers)
+
+#: Page-level properties that change a page's counters, not what its margin boxes look like.
+_COUNTER_PROPERTIES = frozenset({"counter_reset", "counter_increment", "counter_set"})
+
+
+def page_style_rules(style_for: Any) -> list[tuple[Any, str | None, bool]]:
+    """Every ``@page`` selector of ``style_for``'s stylesheets in cascade order: (selector type,
+    margin box or None, whether its declarations only set counters)."""
+    rules = []
+    for sheet, _origin, _specificity in style_for._sheets:
+        for _rule, selectors, declarations in sheet.page_rules:
+            counters_only = all(name in _COUNTER_PROPERTIES for name, _values, _importance in declarations)
+            for _specificity_of, pseudo_type, selector_type in selectors:
+                rules.append((selector_type, pseudo_type, counters_only))
+    return rules
+
+
+def page_style_signature(rules: Sequence[tuple[Any, str | None, bool]], page_type: Any) -> tuple[int, ...]:
+    """Which of ``rules`` apply to ``page_type`` and can change how its margin boxes look (rules that
+    only set counters left out): two page types with the same signature draw the same margin boxes
+    from the same counters and strings."""
+    from weasyprint.css import StyleFor
+
+    return tuple(
+        n
+        for n, (selector_type, pseudo_type, counters_only) in enumerate(rules)
+        if not (counters_only and pseudo_type is None) and StyleFor._page_type_match(selector_type, page_type)
+    )
+
+
+def margin_contents(style_for: Any, html: Any, page_type: Any, at_keywords: Sequence[str]) -> dict[str, Any]:
+    """The computed ``content`` of each margin box of ``page_type`` that has one (a list of items, not
+    ``normal``, ``none`` or ``inhibit``)."""
+    from weasyprint.layout.page import set_page_type_computed_styles
+
+    set_page_type_computed_styles(page_type, html, style_for)
+    out = {}
+    for at_keyword in at_keywords:
+        style = style_for(page_type, at_keyword)
+        content = style["content"] if style is not None else "normal"
+        if not isinstance(content, str):
+            out[at_keyword] = content
+    return out
+
+
+def resolve_string(strings: Any, number: int, name: str, keyword: str) -> tuple[str, ...]:
+    """``string(name, keyword)`` on page ``number`` of a document whose named strings are ``strings``
+    (name -> page -> values), as WeasyPrint resolves it in a margin box."""
+    from weasyprint.layout import LayoutContext
+
+    resolved = LayoutContext.get_string_or_element_for(
+        SimpleNamespace(current_page=number), strings, None, name, keyword
+    )
+    return tuple(resolved)

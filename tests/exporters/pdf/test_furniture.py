@@ -31,7 +31,8 @@ def text_pdf(lines: list[tuple[float, float, str]], shift: bool = False) -> pike
 def test_furniture_is_drawn_over_each_page_as_an_artifact(tmp_path: Path) -> None:
     body = text_pdf([(40, 100, "Body one"), (40, 100, "Body two")], shift=True)
     furniture = text_pdf([(0, 0, "unused"), (250, 20, "17"), (40, 20, "18")])
-    stamp_furniture(body, range(0, 2), furniture, 1)
+    for index in (0, 1):
+        stamp_furniture(body, index, [body.copy_foreign(furniture.pages[index + 1].as_form_xobject())])
     out = tmp_path / "stamped.pdf"
     body.save(out)
     reopened = pikepdf.Pdf.open(out)
@@ -56,7 +57,7 @@ def test_furniture_is_drawn_over_each_page_as_an_artifact(tmp_path: Path) -> Non
     assert ymin > 360, "the folio is drawn at the foot of the page (400 pt high)"
     # Two pages that shared their resources keep their own furniture.
     assert (
-        reopened.pages[0].Resources.XObject.PressworkFurniture != reopened.pages[1].Resources.XObject.PressworkFurniture
+        reopened.pages[0].Resources.XObject.PressworkFurniture0 != reopened.pages[1].Resources.XObject.PressworkFurniture0
     )
 
 
