@@ -121,10 +121,13 @@ class PageStyles:
         self.html = html
         self.rules = page_style_rules(style_for)
         self.uses: dict[tuple[int, ...], dict[str, EdgeUse]] = {}
+        self.signatures: dict[Any, tuple[int, ...]] = {}
 
     def signature(self, page_type: Any) -> tuple[int, ...]:
         """The rules that decide how ``page_type``'s margin boxes look."""
-        return page_style_signature(self.rules, page_type)
+        if page_type not in self.signatures:
+            self.signatures[page_type] = page_style_signature(self.rules, page_type)
+        return self.signatures[page_type]
 
     def edges(self, page_type: Any, signature: tuple[int, ...]) -> dict[str, EdgeUse]:
         """What each edge of a page of ``signature`` shows (``page_type`` is one such page)."""
