@@ -364,6 +364,19 @@ def margin_contents(style_for: Any, html: Any, page_type: Any, at_keywords: Sequ
     return out
 
 
+#: The computed page properties that place a page's body.
+_GEOMETRY = ("size", "margin_top", "margin_bottom", "margin_left", "margin_right")
+
+
+def page_geometry(style_for: Any, html: Any, page_type: Any) -> tuple[Any, ...]:
+    """The size and margins of a page of ``page_type`` (what places its body)."""
+    from weasyprint.layout.page import set_page_type_computed_styles
+
+    set_page_type_computed_styles(page_type, html, style_for)
+    style = style_for(page_type)
+    return tuple(str(style[key]) for key in _GEOMETRY)
+
+
 def resolve_string(strings: Any, number: int, name: str, keyword: str) -> tuple[str, ...]:
     """``string(name, keyword)`` on page ``number`` of a document whose named strings are ``strings``
     (name -> page -> values), as WeasyPrint resolves it in a margin box."""

@@ -142,3 +142,32 @@ def test_a_folio_and_a_head_in_one_margin_box_are_one_layer(
         clean = build_pdf(folder).read_bytes()
     assert f"{pages} pages, " in caplog.text
     assert edited == clean
+
+
+@pytest.mark.slow  # lays a six-chapter book out twice
+def test_a_batch_on_its_other_side_with_other_margins_is_laid_out_as_in_the_book(tmp_path: Path) -> None:
+    """One-sided print with wider inner margins on left pages: a batch laid out from a right-hand page
+    that lands on a left-hand one would keep the right-hand margins, so the book is laid out as one
+    document. Its body sits where the serial layout puts it, page for page."""
+    from tests.exporters.pdf.test_batches import build_pdf, make_book
+
+    positions = {}
+    for mode in ("on", "off"):
+        folder = make_book(tmp_path / mode, pdf=f'batch = "{mode}"\nbatch_size = 2')
+        theme = folder / "themes" / "mine"
+        (theme / "pdf").mkdir(parents=True)
+        (theme / "theme.toml").write_text('name = "mine"\nextends = "default"\n', encoding="utf-8")
+        (theme / "pdf" / "book.css").write_text(
+            "@page :left { margin-left: 40mm; margin-right: 12mm; }\n"
+            "@page :right { margin-left: 12mm; margin-right: 40mm; }\n",
+            encoding="utf-8",
+        )
+        config = folder / "presswork.toml"
+        text = config.read_text(encoding="utf-8").replace("[pdf]", 'theme = "mine"\n\n[pdf]')
+        config.write_text(text, encoding="utf-8")
+        boxes = subprocess.run(
+            ["pdftotext", "-bbox", str(build_pdf(folder)), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        positions[mode] = [re.findall(r'word xMin="([\d.]+)"[^>]*>Every<', page)[:1] for page in boxes.split("<page ")]
+    assert sum(1 for p in positions["off"] if p) > 8
+    assert positions["on"] == positions["off"]

@@ -109,9 +109,11 @@ def counters(stamp: Stamp) -> list[int]:
     return [stamp.first_counter + i for i in range(len(own))]
 
 
-def placed_pages(stamps: Sequence[Stamp]) -> list[PageLayers]:
+def placed_pages(stamps: Sequence[Stamp], geometry: Any = None) -> list[PageLayers]:
     """Every stamped page with its margin boxes' inputs where it sits in the book: its page type on
-    the book's side, its state renumbered, its batch's strings."""
+    the book's side, its state renumbered, its batch's strings. A batch on the other side than it was
+    laid out on must have the same page geometry on both sides (``geometry(page_type)``: its size and
+    margins), else its body would sit in the other side's margins: raises Fallback."""
     from presswork.compat.weasyprint import shift_page_counter
 
     out = []
@@ -124,7 +126,10 @@ def placed_pages(stamps: Sequence[Stamp]) -> list[PageLayers]:
         for n, furniture in enumerate(stamp.pages):
             fields = list(decode(furniture.page_type))
             if flip:
+                laid = tuple(fields)
                 fields[0] = "left" if fields[0] == "right" else "right"
+                if geometry is not None and geometry(_page_type(laid)) != geometry(_page_type(tuple(fields))):
+                    raise Fallback("left and right pages differ in geometry")
             state = decode(furniture.state)
             if book[n] != own[n]:
                 state = shift_page_counter(state, book[n] - own[n])
@@ -172,7 +177,7 @@ class Furnisher:
     def furnish(self, stamps: Sequence[Stamp], digest: Any, cache: Any, keep: set[str]) -> Furniture:
         """The furniture of ``stamps`` (``digest`` hashes a key's parts with the stylesheet's; chunk keys
         go into ``keep``)."""
-        pages = placed_pages(stamps)
+        pages = placed_pages(stamps, self.styles.geometry)
         plan_layers(self.styles, pages, digest, _counter_value, _page_type)
         members: dict[str, set[str]] = defaultdict(set)
         for page in pages:

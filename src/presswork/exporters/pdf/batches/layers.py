@@ -26,6 +26,7 @@ from typing import Any
 
 from presswork.compat.weasyprint import (
     margin_contents,
+    page_geometry,
     page_style_rules,
     page_style_signature,
     resolve_string,
@@ -122,6 +123,13 @@ class PageStyles:
         self.rules = page_style_rules(style_for)
         self.uses: dict[tuple[int, ...], dict[str, EdgeUse]] = {}
         self.signatures: dict[Any, tuple[int, ...]] = {}
+        self.geometries: dict[Any, tuple[Any, ...]] = {}
+
+    def geometry(self, page_type: Any) -> tuple[Any, ...]:
+        """The size and margins of a page of ``page_type``."""
+        if page_type not in self.geometries:
+            self.geometries[page_type] = page_geometry(self.style_for, self.html, page_type)
+        return self.geometries[page_type]
 
     def signature(self, page_type: Any) -> tuple[int, ...]:
         """The rules that decide how ``page_type``'s margin boxes look."""
