@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pytest
 from PIL import Image
 from pypdf import PdfReader
@@ -264,6 +265,18 @@ def test_a_page_count_change_in_the_middle_lays_out_only_its_batch(
     after = facts.__wrapped__(folder / "output" / "book.pdf")
     grown = len(after["texts"]) - len(before["texts"])
     assert grown >= 2
+    # Of the furniture only the chunk(s) holding the new last folios are laid out; the running heads
+    # and the other folios come from the cache, and pages that show the same head share one form.
+    made = re.search(r"PDF furniture: (\d+) pages, (\d+) of (\d+) chunks laid out", caplog.text)
+    assert made is not None and 0 < int(made[2]) <= 2 < int(made[3]), made
+    with pikepdf.open(folder / "output" / "book.pdf") as pdf:
+        forms = [
+            xobject.objgen
+            for page in pdf.pages
+            for name, xobject in page.Resources.get("/XObject", {}).items()
+            if name.startswith("/PressworkFurniture")
+        ]
+    assert len(forms) >= int(made[1]) and len(set(forms)) < len(forms) * 3 // 4
     # Chapter 6 (the last batch, not laid out again) moved: its folios and contents number follow it.
     opening = {t: p for d, t, p in after["outline"] if d == 0}["Chapter 6: The pipeline"]
     assert opening == {t: p for d, t, p in before["outline"] if d == 0}["Chapter 6: The pipeline"] + grown

@@ -21,12 +21,17 @@ Laid out once, stamped afterwards (no cascade)
      (``furniture.PageFurniture``: the page type, the page maker state, the named strings set
      on it). None of this depends on the other batches, so no batch waits for another.
   2. Stamping. Once every batch's page count is known the parent places the batches (first
-     folio, side) and makes the margin boxes of every chapter page in one cheap layout of empty
-     pages with the same stylesheet (``furniture.make_furniture``): each page gets its recorded
-     page type (on the other side where the book's side differs: only when both sides have the
-     same page geometry, checked), its state renumbered (a batch's own counter must run without a
-     reset after its first page, checked) and its strings. The merge draws each furniture page
-     over its batch page as ``/Artifact`` marked content (outside a structure tree).
+     folio, side) and makes the margin boxes of every chapter page from its recorded inputs
+     (``furniture.Furnisher``): its page type (on the other side where the book's side differs:
+     only when both sides have the same page geometry, checked), its state renumbered (a batch's
+     own counter must run without a reset after its first page, checked) and its strings. The
+     margin boxes are cut into layers by edge (``layers``): the folio layer (counters), the head
+     layer (named strings, fixed text) and, for an edge that mixes them, the page layer, each
+     keyed by only what it shows, so that pages share layers (every left-hand page with the book's
+     title in its head draws one form) and a page-number shift finds all but the new numbers'
+     folios in the cache. The layers that are not cached are made in one layout of empty pages
+     with the same stylesheet. The merge draws each page's layers over it as ``/Artifact`` marked
+     content (outside a structure tree).
   In two-sided print every chapter opens on a right-hand page: a batch with an odd page count
   is followed by a blank verso, as the serial layout would insert; every batch then starts on a
   right-hand page, so a page-count change never flips the sides of later batches (one-sided
@@ -71,12 +76,15 @@ Merging (pikepdf, that is qpdf)
 Incremental rebuilds (``.presswork-cache/pdf-batches/``)
   Every batch's pages are cached with their layout facts and furniture inputs, keyed by a hash of
   its HTML, the whole stylesheet, the WeasyPrint version and the cache format, not by its place
-  in the book. The furniture is cached keyed by every page's furniture inputs and every batch's
-  place; the front matter by the page numbers it prints. After an edit only the edited chapter's
-  batch is laid out again, whatever its page count does; when its page count changed, the
-  furniture (one layout of empty pages) and the front matter are made again too. Themes,
-  configuration and included files reach the key through the HTML and stylesheet they produce,
-  and the bytes of every local file these refer to (images, fonts) are hashed into it too.
+  in the book. Furniture layers are stored in chunk PDFs (folio and page layers by sixteen page
+  numbers, head layers in sixteen chunks by their strings), each keyed by the layers it holds and
+  written from those layers alone, so a chunk's bytes never depend on which build made it; the
+  front matter by the page numbers it prints. After an edit only the edited chapter's batch is
+  laid out again, whatever its page count does; when its page count changed, the chunks holding
+  new layers (the last folios, a chapter opening on its other side) and the front matter are made
+  again too. Themes, configuration and included files reach the key through the HTML and
+  stylesheet they produce, and the bytes of every local file these refer to (images, fonts) are
+  hashed into it too.
   Outputs are byte-identical to a clean batched build; deleting the folder only costs time.
 """
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -23,13 +24,19 @@ LOG = logging.getLogger("presswork.batches")
 def digest(*parts: str) -> str:
     """A short hash of ``parts``, of the WeasyPrint version (WeasyPrint itself is not imported for it, as for
     the page starts' key) and of the code that lays batches out and reads them back (its import closure)."""
-    from importlib.metadata import version
-
-    h = hashlib.sha256(f"{code_fingerprint('presswork.exporters.pdf.batches')}|{version('weasyprint')}".encode())
+    h = _salted().copy()
     for part in parts:
         h.update(b"\0")
         h.update(part.encode("utf-8"))
-    return h.hexdigest()[:32]
+    return str(h.hexdigest()[:32])
+
+
+@functools.cache
+def _salted() -> Any:
+    """The hash every key starts from (the furniture asks for one key per layer: looked up once)."""
+    from importlib.metadata import version
+
+    return hashlib.sha256(f"{code_fingerprint('presswork.exporters.pdf.batches')}|{version('weasyprint')}".encode())
 
 
 class BatchCache:

@@ -15,12 +15,13 @@ import io
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from presswork.compat.weasyprint import import_weasyprint, layout_hooks, page_type_like, shift_page_counter
+from presswork.compat.weasyprint import import_weasyprint, layout_hooks, page_type_like
 from presswork.core.diagnostics import Reporter
 from presswork.exporters.pdf.batches.cutting import Fallback
+from presswork.exporters.pdf.batches.layers import PageLayers, PageStyles, batch_strings, plan_layers
 from presswork.exporters.pdf.labels import Folio, printed_folios
 
 LOG = logging.getLogger("presswork.batches")
@@ -86,21 +87,14 @@ class Stamp:
 
 @dataclass
 class Furniture:
-    """The margin boxes of every page of the stamped batches, one PDF page each, and the folios they print."""
+    """The margin boxes of every stamped page, as layers: the chunk PDFs that hold them (one page per
+    layer), the layers of each page in drawing order (chunk key, page of the chunk) and the folio each
+    page prints."""
 
-    pdf: bytes
+    chunks: dict[str, bytes]
+    pages: list[list[tuple[str, int]]]
     folios: list[Folio | None]
-
-
-def _skeleton(head: str, stamps: Sequence[Stamp]) -> str:
-    """One empty page per stamped page, each on its own named page (so its geometry is its page's)."""
-    divs = []
-    for stamp in stamps:
-        for page in stamp.pages:
-            name = decode(page.page_type)[2]
-            style = "break-before: page" + (f"; page: {name}" if name else "")
-            divs.append(f'<div style="{style}"></div>')
-    return head + "".join(divs) + "</body></html>"
+    made: int = 0  # how many chunks were laid out (not taken from the cache)
 
 
 def counters(stamp: Stamp) -> list[int]:
@@ -115,80 +109,198 @@ def counters(stamp: Stamp) -> list[int]:
     return [stamp.first_counter + i for i in range(len(own))]
 
 
-def make_furniture(
-    head: str, css: str, base_url: str, css_base_url: str, gate: Any, stamps: Sequence[Stamp], epoch: int | None
-) -> Furniture:
-    """The margin boxes of every page of ``stamps``, laid out on empty pages with the book's stylesheet."""
-    import_weasyprint()
-    from weasyprint import CSS, HTML
-    from weasyprint.document import Page
-    from weasyprint.layout import make_margin_boxes
-    from weasyprint.layout.background import layout_backgrounds
-    from weasyprint.text.fonts import FontConfiguration
+def placed_pages(stamps: Sequence[Stamp], geometry: Any = None) -> list[PageLayers]:
+    """Every stamped page with its margin boxes' inputs where it sits in the book: its page type on
+    the book's side, its state renumbered, its batch's strings. A batch on the other side than it was
+    laid out on must have the same page geometry on both sides (``geometry(page_type)``: its size and
+    margins), else its body would sit in the other side's margins: raises Fallback."""
+    from presswork.compat.weasyprint import shift_page_counter
 
-    from presswork.exporters.pdf.fetcher import GateFetcher
-    from presswork.exporters.pdf.timestamps import font_timestamps
+    out = []
+    for stamp in stamps:
+        own = counters(Stamp(stamp.pages, None, True))
+        book = counters(stamp)
+        first_type = decode(stamp.pages[0].page_type) if stamp.pages else None
+        flip = first_type is not None and (first_type[0] == "right") != stamp.first_right
+        strings = batch_strings(stamp.pages)
+        for n, furniture in enumerate(stamp.pages):
+            fields = list(decode(furniture.page_type))
+            if flip:
+                laid = tuple(fields)
+                fields[0] = "left" if fields[0] == "right" else "right"
+                if geometry is not None and geometry(_page_type(laid)) != geometry(_page_type(tuple(fields))):
+                    raise Fallback("left and right pages differ in geometry")
+            state = decode(furniture.state)
+            if book[n] != own[n]:
+                state = shift_page_counter(state, book[n] - own[n])
+            out.append(PageLayers(tuple(fields), state, strings, n + 1))
+    return out
 
-    fetcher = GateFetcher(gate, Reporter())
-    fonts = FontConfiguration()
-    held: list[tuple[Any, Any, Any, int]] = []
 
-    def hold(context: Any, page: Any, state: Any) -> None:
-        held.append((context, page, state, context.current_page))
+def _counter_value(state: Any, name: str, every: bool = False) -> Any:
+    values = state[1].get(name) or [0]
+    return list(values) if every else int(values[-1])
 
-    logger = logging.getLogger("weasyprint")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        sheet = CSS(string=css, base_url=css_base_url, url_fetcher=fetcher, font_config=fonts)
-        source = HTML(string=_skeleton(head, stamps), base_url=base_url, url_fetcher=fetcher)
-        with layout_hooks(lambda name: None, hold, None):
-            document = source.render(stylesheets=[sheet], font_config=fonts)
-        total = sum(len(s.pages) for s in stamps)
-        if len(held) != total or len(document.pages) != total:
-            raise Fallback("the furniture's empty pages did not lay out one to one")
-        boxes = []
-        at = 0
-        for stamp in stamps:
-            own = counters(Stamp(stamp.pages, None, True))
-            book = counters(stamp)
-            first_type = decode(stamp.pages[0].page_type) if stamp.pages else None
-            flip = first_type is not None and (first_type[0] == "right") != stamp.first_right
-            for n, furniture in enumerate(stamp.pages):
-                context, page, _state, number = held[at + n]
-                page_type = page_type_like(decode(furniture.page_type), flip, source, context)
+
+def _page_type(fields: Any) -> Any:
+    from weasyprint.layout.page import PageType
+
+    return PageType(*fields)
+
+
+class Furnisher:
+    """Makes the furniture of a book's stamped pages, taking every chunk it can from the cache."""
+
+    def __init__(self, head: str, css: str, base_url: str, css_base_url: str, gate: Any, epoch: int | None) -> None:
+        import_weasyprint()
+        from weasyprint import CSS, HTML
+        from weasyprint.css import get_all_computed_styles
+        from weasyprint.text.fonts import FontConfiguration
+
+        from presswork.exporters.pdf.fetcher import GateFetcher
+
+        self.head = head
+        self.base_url = base_url
+        self.epoch = epoch
+        self.fetcher = GateFetcher(gate, Reporter())
+        self.fonts = FontConfiguration()
+        logger = logging.getLogger("weasyprint")
+        level = logger.level
+        logger.setLevel(logging.CRITICAL)
+        try:
+            self.sheet = CSS(string=css, base_url=css_base_url, url_fetcher=self.fetcher, font_config=self.fonts)
+            html = HTML(string=head + "</body></html>", base_url=base_url, url_fetcher=self.fetcher)
+            self.styles = PageStyles(get_all_computed_styles(html, [self.sheet], font_config=self.fonts), html)
+        finally:
+            logger.setLevel(level)
+
+    def furnish(self, stamps: Sequence[Stamp], digest: Any, cache: Any, keep: set[str]) -> Furniture:
+        """The furniture of ``stamps`` (``digest`` hashes a key's parts with the stylesheet's; chunk keys
+        go into ``keep``)."""
+        pages = placed_pages(stamps, self.styles.geometry)
+        plan_layers(self.styles, pages, digest, _counter_value, _page_type)
+        members: dict[str, set[str]] = defaultdict(set)
+        for page in pages:
+            for layer in page.layers:
+                members[layer.chunk].add(layer.key)
+        chunks: dict[str, tuple[str, list[str]]] = {}  # chunk name -> its key and its layer keys in order
+        for name, keys in sorted(members.items()):
+            ordered = sorted(keys)
+            chunks[name] = (digest("chunk", name, *ordered), ordered)
+        keep.update(key for key, _keys in chunks.values())
+        found: dict[str, tuple[bytes, list[Folio | None]]] = {}
+        for key, _keys in chunks.values():
+            data = cache.get_json(key)
+            pdf = cache.get_pdf(key) if data is not None else None
+            if data is not None and pdf is not None:
+                found[key] = (pdf, [Folio(**f) if f else None for f in data])
+        missing = {name: value for name, value in chunks.items() if value[0] not in found}
+        if missing:
+            made = self._make(pages, missing)
+            for key, (pdf, printed) in made.items():
+                cache.put(key, [asdict(f) if f else None for f in printed], pdf)
+            found.update(made)
+        index = {name: {k: n for n, k in enumerate(keys)} for name, (_key, keys) in chunks.items()}
+        out_pages: list[list[tuple[str, int]]] = []
+        folios: list[Folio | None] = []
+        for page in pages:
+            drawn = []
+            folio = None
+            for layer in page.layers:
+                key = chunks[layer.chunk][0]
+                at = index[layer.chunk][layer.key]
+                drawn.append((key, at))
+                folio = folio or found[key][1][at]
+            out_pages.append(drawn)
+            folios.append(folio)
+        return Furniture({key: found[key][0] for key, _keys in chunks.values()}, out_pages, folios, len(missing))
+
+    def _make(
+        self, pages: Sequence[PageLayers], missing: dict[str, tuple[str, list[str]]]
+    ) -> dict[str, tuple[bytes, list[Folio | None]]]:
+        """Lay out the layers of the ``missing`` chunks on empty pages, one chunk PDF each."""
+        from weasyprint import HTML
+        from weasyprint.document import Page
+        from weasyprint.layout import make_margin_boxes
+        from weasyprint.layout.background import layout_backgrounds
+
+        from presswork.exporters.pdf.timestamps import font_timestamps
+
+        wanted = {k for _key, keys in missing.values() for k in keys}
+        exemplars: list[PageLayers] = []
+        for page in pages:
+            if any(layer.key in wanted for layer in page.layers):
+                exemplars.append(page)
+                wanted -= {layer.key for layer in page.layers}
+        # One empty page per exemplar, on the exemplar's side (an empty filler page between when not).
+        slots: list[PageLayers | None] = []
+        for page in exemplars:
+            if (len(slots) % 2 == 0) != (page.page_type[0] == "right"):
+                slots.append(None)
+            slots.append(page)
+        held: list[tuple[Any, Any, Any, int]] = []
+
+        def hold(context: Any, page: Any, state: Any) -> None:
+            held.append((context, page, state, context.current_page))
+
+        logger = logging.getLogger("weasyprint")
+        level = logger.level
+        logger.setLevel(logging.CRITICAL)
+        try:
+            source = HTML(string=_skeleton(self.head, slots), base_url=self.base_url, url_fetcher=self.fetcher)
+            with layout_hooks(lambda name: None, hold, None):
+                document = source.render(stylesheets=[self.sheet], font_config=self.fonts)
+            if len(held) != len(slots) or len(document.pages) != len(slots):
+                raise Fallback("the furniture's empty pages did not lay out one to one")
+            boxes: dict[str, Any] = {}
+            for slot, (context, page, _state, number) in zip(slots, held, strict=True):
+                if slot is None:
+                    continue
+                page_type = page_type_like(slot.page_type, False, source, context)
                 before, after = context.style_for(page.page_type), context.style_for(page_type)
                 for key in ("size", "margin_top", "margin_bottom", "margin_left", "margin_right"):
                     if before[key] != after[key]:
                         raise Fallback("left and right pages differ in geometry")
                 page.page_type = page_type
-                state = decode(furniture.state)
-                if book[n] != own[n]:
-                    state = shift_page_counter(state, book[n] - own[n])
                 strings: Any = defaultdict(lambda: defaultdict(list))
-                for k, other in enumerate(stamp.pages):
-                    for name, values in other.strings.items():
-                        strings[name][number - n + k] = list(values)
+                for name, by_page in slot.strings.items():
+                    for k, values in by_page.items():
+                        strings[name][number - slot.number + k] = list(values)
                 context.string_set = strings  # only this batch's strings, as in its own layout
                 context.current_page = number
-                margins = tuple(make_margin_boxes(context, page, copy.deepcopy(state)))
+                margins = tuple(make_margin_boxes(context, page, copy.deepcopy(slot.state)))
                 page.children = (page.children[0], *margins)
                 layout_backgrounds(page, context.get_image_from_uri)
                 # The batch page draws the page's background and body; the furniture only its margin boxes.
-                page.children = margins
                 page.background = None
                 page.canvas_background = None
-                boxes.append(page)
-            at += len(stamp.pages)
-        document.pages = [Page(page) for page in boxes]
-        out = io.BytesIO()
-        stamp_time = None
-        if epoch is not None:
-            from datetime import UTC, datetime
+                for layer in slot.layers:
+                    if layer.key not in boxes:
+                        boxes[layer.key] = page.copy_with_children(
+                            [m for m in margins if m.at_keyword in layer.at_keywords]
+                        )
+            stamp_time = None
+            if self.epoch is not None:
+                from datetime import UTC, datetime
 
-            stamp_time = datetime.fromtimestamp(epoch, UTC)
-        with font_timestamps(stamp_time):
-            document.write_pdf(out)
-    finally:
-        logger.setLevel(level)
-    return Furniture(out.getvalue(), printed_folios(document.pages))
+                stamp_time = datetime.fromtimestamp(self.epoch, UTC)
+            made = {}
+            for key, keys in missing.values():
+                chunk_pages = [Page(boxes[k]) for k in keys]
+                out = io.BytesIO()
+                with font_timestamps(stamp_time):
+                    document.copy(chunk_pages).write_pdf(out)
+                made[key] = (out.getvalue(), printed_folios(chunk_pages))
+        finally:
+            logger.setLevel(level)
+        return made
+
+
+def _skeleton(head: str, slots: Sequence[PageLayers | None]) -> str:
+    """One empty page per slot, each on its own named page (so its geometry is its page's)."""
+    divs = []
+    for slot in slots:
+        name = slot.page_type[2] if slot is not None else None
+        style = "break-before: page" + (f"; page: {name}" if name else "")
+        divs.append(f'<div style="{style}"></div>')
+    return head + "".join(divs) + "</body></html>"

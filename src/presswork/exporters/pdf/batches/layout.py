@@ -6,7 +6,7 @@ import json
 import logging
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from presswork.core.diagnostics import Warning_
@@ -20,7 +20,7 @@ from presswork.exporters.pdf.batches.cache import (
     result_to_json,
 )
 from presswork.exporters.pdf.batches.cutting import PLACEHOLDER_PAGE, SEED, BookPieces, Fallback
-from presswork.exporters.pdf.batches.furniture import Furniture, Stamp, counters, make_furniture
+from presswork.exporters.pdf.batches.furniture import Furnisher, Furniture, Stamp, counters
 from presswork.exporters.pdf.batches.pool import Pool
 from presswork.exporters.pdf.batches.worker import BatchBody, BatchResult, Job, LayoutReport, Place
 from presswork.exporters.pdf.labels import Folio, fill_folios, folio_text
@@ -46,7 +46,7 @@ class BatchedLayout:
     starts: list[PageStart | None]
     warnings: list[Warning_]
     laid_out: int  # how many documents were laid out (not taken from the cache)
-    furniture: bytes = b""  # the margin boxes of the stamped parts' pages, one page each
+    furniture: Furniture | None = None  # the margin boxes of the stamped parts' pages, in layers
 
 
 @dataclass
@@ -174,23 +174,18 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         numbers.append(counters(stamp))
         pages_before += bodies[i].pages
         counter_before = numbers[i][-1] if numbers[i] else counter_before
-    furniture_key = digest(css_key, "furniture", book.pieces.furniture_head(), _stamps_json(stamps))
-    keep.add(furniture_key)
-    furniture = _cached_furniture(cache, furniture_key)
-    if furniture is None:
-        began = time.perf_counter()
-        furniture = make_furniture(
-            book.pieces.furniture_head(),
-            book.css,
-            book.base_url,
-            book.css_base_url,
-            book.gate,
-            stamps,
-            book.reproducible_epoch,
-        )
-        laid_out += 1
-        LOG.info("PDF furniture: %d pages stamped in %.2f s", len(furniture.folios), time.perf_counter() - began)
-        cache.put(furniture_key, [asdict(f) if f else None for f in furniture.folios], furniture.pdf)
+    began = time.perf_counter()
+    head = book.pieces.furniture_head()
+    furnisher = Furnisher(head, book.css, book.base_url, book.css_base_url, book.gate, book.reproducible_epoch)
+    furniture = furnisher.furnish(stamps, lambda *parts: digest(css_key, head, *parts), cache, keep)
+    laid_out += 1 if furniture.made else 0
+    LOG.info(
+        "PDF furniture: %d pages, %d of %d chunks laid out, in %.2f s",
+        len(furniture.pages),
+        furniture.made,
+        len(furniture.chunks),
+        time.perf_counter() - began,
+    )
     results: dict[int, BatchResult] = {}
     at = 0
     for i in range(len(docs)):
@@ -226,25 +221,13 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     for i in range(len(docs)):
         parts.append(Part(results[i], stamped=at))
         at += results[i].pages
-    return _assemble(parts, laid_out, furniture.pdf)
+    return _assemble(parts, laid_out, furniture)
 
 
 def _cached_body(cache: BatchCache, key: str) -> BatchBody | None:
     data = cache.get_json(key)
     pdf = cache.get_pdf(key) if data is not None else None
     return body_from_json(data, pdf) if data is not None and pdf is not None else None
-
-
-def _cached_furniture(cache: BatchCache, key: str) -> Furniture | None:
-    data = cache.get_json(key)
-    pdf = cache.get_pdf(key) if data is not None else None
-    if data is None or pdf is None:
-        return None
-    return Furniture(pdf, [Folio(**f) if f else None for f in data])
-
-
-def _stamps_json(stamps: list[Stamp]) -> str:
-    return json.dumps([[[asdict(p) for p in s.pages], s.first_counter, s.first_right] for s in stamps], sort_keys=True)
 
 
 def _stamped(body: BatchBody, folios: list[Folio | None], numbers: list[int]) -> BatchResult:
@@ -277,7 +260,7 @@ def _check_report(report: LayoutReport, two_sided: bool, first: bool) -> None:
         raise Fallback(f"a batch opens with break-before: {report.opening_break or 'auto'}")
 
 
-def _assemble(parts: list[Part], laid_out: int, furniture: bytes) -> BatchedLayout:
+def _assemble(parts: list[Part], laid_out: int, furniture: Furniture) -> BatchedLayout:
     folios: list[Folio | None] = []
     names: list[str] = []
     starts: list[PageStart | None] = []

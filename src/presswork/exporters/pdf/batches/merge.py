@@ -32,7 +32,7 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
     from weasyprint.matrix import Matrix
 
     pdf = pikepdf.Pdf.new()
-    furniture = pikepdf.Pdf.open(io.BytesIO(layout.furniture)) if layout.furniture else None
+    forms = FurnitureForms(pdf, layout.furniture.chunks if layout.furniture else {})
     dests: dict[str, tuple[int, Any, Any]] = {}
     bookmark_pages: list[Any] = []
     sources: list[Any] = []  # open until the merged file is written (qpdf copies objects lazily)
@@ -46,8 +46,10 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # named destinations: rebuilt below
             pdf.pages.extend(src.pages)
-        if part.stamped is not None and furniture is not None:
-            stamp_furniture(pdf, range(base, len(pdf.pages)), furniture, part.stamped)
+        if part.stamped is not None and layout.furniture is not None:
+            for n, index in enumerate(range(base, len(pdf.pages))):
+                layers = layout.furniture.pages[part.stamped + n]
+                stamp_furniture(pdf, index, [forms.form(chunk, at) for chunk, at in layers])
         own = {a for names in part.result.anchors for a in names}
         names_tree = src.Root.get("/Names")
         if names_tree is not None and "/Dests" in names_tree:
@@ -125,23 +127,46 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
     )
 
 
-def stamp_furniture(pdf: Any, pages: range, furniture: Any, first: int) -> None:
-    """Draw the furniture PDF's pages from ``first`` on over ``pages`` of ``pdf``, one each, as
-    artifacts (marked content outside the structure tree: folios and running heads are page
-    furniture, not the book's text). The furniture's fonts are copied into ``pdf`` once."""
+class FurnitureForms:
+    """The furniture's layers as form XObjects of ``pdf``, each copied from its chunk PDF once (pages that
+    share a layer, such as every left-hand page's running head, draw the same form)."""
+
+    def __init__(self, pdf: Any, chunks: dict[str, bytes]) -> None:
+        self.pdf = pdf
+        self.chunks = chunks
+        self.open: dict[str, Any] = {}  # open until the merged file is written (qpdf copies lazily)
+        self.forms: dict[tuple[str, int], Any] = {}
+
+    def form(self, chunk: str, page: int) -> Any:
+        """The form XObject of page ``page`` of chunk ``chunk``."""
+        import pikepdf
+
+        if (chunk, page) not in self.forms:
+            if chunk not in self.open:
+                self.open[chunk] = pikepdf.Pdf.open(io.BytesIO(self.chunks[chunk]))
+            self.forms[chunk, page] = self.pdf.copy_foreign(self.open[chunk].pages[page].as_form_xobject())
+        return self.forms[chunk, page]
+
+
+def stamp_furniture(pdf: Any, index: int, forms: list[Any]) -> None:
+    """Draw ``forms`` (form XObjects of ``pdf``) over page ``index`` of ``pdf``, in order, as artifacts
+    (marked content outside the structure tree: folios and running heads are page furniture, not the
+    book's text)."""
     from pikepdf import Dictionary, Name
 
-    name = Name("/PressworkFurniture")
-    for n, index in enumerate(pages):
-        page = pdf.pages[index]
-        form = pdf.copy_foreign(furniture.pages[first + n].as_form_xobject())
-        # The page's own resources (WeasyPrint's pages may share theirs), then its own XObject names.
-        shared = page.obj.get("/Resources", Dictionary())
-        resources = Dictionary({key: value for key, value in shared.items()})
-        xobjects = resources.get("/XObject", Dictionary())
-        resources.XObject = Dictionary({key: value for key, value in xobjects.items()})
+    if not forms:
+        return
+    page = pdf.pages[index]
+    # The page's own resources (WeasyPrint's pages may share theirs), then its own XObject names.
+    shared = page.obj.get("/Resources", Dictionary())
+    resources = Dictionary({key: value for key, value in shared.items()})
+    xobjects = resources.get("/XObject", Dictionary())
+    resources.XObject = Dictionary({key: value for key, value in xobjects.items()})
+    names = [Name(f"/PressworkFurniture{n}") for n in range(len(forms))]
+    for name, form in zip(names, forms, strict=True):
         resources.XObject[name] = form
-        page.obj.Resources = resources
-        # The body's graphics state is restored first (WeasyPrint leaves its page transform set).
-        page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
-        page.contents_add(pdf.make_stream(b"Q\n/Artifact BMC q " + name.unparse() + b" Do Q EMC\n"))
+    page.obj.Resources = resources
+    # The body's graphics state is restored first (WeasyPrint leaves its page transform set).
+    draw = b"".join(b"q " + name.unparse() + b" Do Q " for name in names)
+    page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+    page.contents_add(pdf.make_stream(b"Q\n/Artifact BMC " + draw + b"EMC\n"))
