@@ -25,7 +25,7 @@ from presswork.core.tree import (
     Text,
     plain_text,
 )
-from presswork.core.urls import LINK_SCHEMES, url_scheme, well_formed
+from presswork.core.urls import DROPPED_LINK, outgoing_link
 from presswork.exporters.common.mathrender import MathError
 from presswork.exporters.pdf.typst.code import inline_code
 from presswork.exporters.pdf.typst.context import WriterContext
@@ -116,12 +116,13 @@ class InlineWriter:
         url = node.url
         if url.startswith("#"):
             return f"#{self.ctx.link_to(url[1:])}{inner};"
-        if url_scheme(url) not in LINK_SCHEMES:
-            self.ctx.warn(f"link {url!r} dropped: only http(s), mailto and internal links are kept", "link")
+        outgoing = outgoing_link(url, plain_text(node.children), self.ctx.link_footnotes)
+        if outgoing is None:
+            self.ctx.warn(DROPPED_LINK.format(url=url), "link")
             return inner[1:-1]
-        link = f"#link({string(well_formed(url))}){inner};"
-        shown = plain_text(node.children).strip()
-        if self.ctx.link_footnotes and url_scheme(url) in ("http", "https") and shown != url:
+        href, note = outgoing
+        link = f"#link({string(href)}){inner};"
+        if note:
             link += f"#footnote[#pw-url({string(url)})];"
         return link
 
