@@ -74,44 +74,34 @@ class BatchCache:
         prune_folder(self.folder, self.root, lambda name: name.split(".", 1)[0] in keep)
 
 
-def result_to_json(result: BatchResult) -> dict[str, Any]:
-    data = asdict(result)
+def facts_to_json(facts: BatchResult | BatchBody) -> dict[str, Any]:
+    """A batch's facts as JSON (its PDF is stored beside them)."""
+    data = asdict(facts)
     del data["pdf"]
-    data["warnings"] = Told(tuple(result.warnings)).to_json()
+    data["warnings"] = Told(tuple(facts.warnings)).to_json()
     return data
+
+
+def _shared_from_json(data: dict[str, Any], pdf: bytes) -> dict[str, Any]:
+    """The fields a result and a body share, read back from :func:`facts_to_json`'s JSON."""
+    return {
+        "pdf": pdf,
+        "pages": data["pages"],
+        "names": data["names"],
+        "bookmarks": [[(b[0], b[1], (b[2][0], b[2][1]), b[3]) for b in page] for page in data["bookmarks"]],
+        "heights": data["heights"],
+        "anchors": data["anchors"],
+        "starts": [PageStart(**s) if s else None for s in data["starts"]],
+        "warnings": list(Told.from_json(data["warnings"]).warnings),
+    }
 
 
 def result_from_json(data: dict[str, Any], pdf: bytes) -> BatchResult:
-    return BatchResult(
-        pdf=pdf,
-        pages=data["pages"],
-        folios=[Folio(**f) if f else None for f in data["folios"]],
-        names=data["names"],
-        bookmarks=[[(b[0], b[1], (b[2][0], b[2][1]), b[3]) for b in page] for page in data["bookmarks"]],
-        heights=data["heights"],
-        anchors=data["anchors"],
-        starts=[PageStart(**s) if s else None for s in data["starts"]],
-        counters=data["counters"],
-        warnings=list(Told.from_json(data["warnings"]).warnings),
-    )
-
-
-def body_to_json(body: BatchBody) -> dict[str, Any]:
-    data = asdict(body)
-    del data["pdf"]
-    data["warnings"] = Told(tuple(body.warnings)).to_json()
-    return data
+    """A serial-folio batch's result read back from its JSON and PDF."""
+    folios = [Folio(**f) if f else None for f in data["folios"]]
+    return BatchResult(**_shared_from_json(data, pdf), folios=folios, counters=data["counters"])
 
 
 def body_from_json(data: dict[str, Any], pdf: bytes) -> BatchBody:
-    return BatchBody(
-        pdf=pdf,
-        pages=data["pages"],
-        names=data["names"],
-        bookmarks=[[(b[0], b[1], (b[2][0], b[2][1]), b[3]) for b in page] for page in data["bookmarks"]],
-        heights=data["heights"],
-        anchors=data["anchors"],
-        starts=[PageStart(**s) if s else None for s in data["starts"]],
-        furniture=[furniture_from_json(f) for f in data["furniture"]],
-        warnings=list(Told.from_json(data["warnings"]).warnings),
-    )
+    """A chapter batch's body read back from its JSON and PDF."""
+    return BatchBody(**_shared_from_json(data, pdf), furniture=[furniture_from_json(f) for f in data["furniture"]])

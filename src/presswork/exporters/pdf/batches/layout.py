@@ -14,10 +14,9 @@ from presswork.exporters.common.pagination import PageStart, files_digest
 from presswork.exporters.pdf.batches.cache import (
     BatchCache,
     body_from_json,
-    body_to_json,
     digest,
+    facts_to_json,
     result_from_json,
-    result_to_json,
 )
 from presswork.exporters.pdf.batches.cutting import PLACEHOLDER_PAGE, SEED, BookPieces, Fallback
 from presswork.exporters.pdf.batches.furniture import Furnisher, Furniture, Stamp, counters
@@ -155,7 +154,7 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
             _check_report(report, book.two_sided, first=i == 0)
             missing.update(report.missing)
             body = pool.body(i)
-            cache.put(body_keys[i], body_to_json(body), body.pdf)
+            cache.put(body_keys[i], facts_to_json(body), body.pdf)
         bodies[i] = body
         start_more()
 
@@ -212,7 +211,7 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         result = pool.finish(-2, Place(None, True))
         assert result is not None
         front = result
-        cache.put(front_key, result_to_json(front), front.pdf)
+        cache.put(front_key, facts_to_json(front), front.pdf)
     if front.pages != front_pages:
         raise Fallback("the front matter's page count depends on its page numbers")
     cache.prune(keep)
