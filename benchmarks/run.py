@@ -570,6 +570,32 @@ def bench_incremental(book: Book, work: Path) -> dict[str, Any]:
     }
 
 
+def num(value: float | None, digits: int = 2) -> str:
+    """A measured number for a table, "n/a" when missing."""
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def incremental_lines(inc: dict[str, Any], label: str = "") -> list[str]:
+    """The incremental measurement as sentences: each rebuild against the clean build, wall and CPU."""
+
+    def share(run: dict[str, Any]) -> str:
+        cpu = ratio(run["cpu"], inc["clean"]["cpu"])
+        return f"{num(ratio(run['wall'], inc['clean']['wall']))} of the clean build's wall time, {num(cpu)} of its CPU"
+
+    lines = [
+        f"Incremental rebuild ({label}{inc['book']}, {inc['edited']} edited): clean build "
+        f"{inc['clean']['wall']:.2f} s ({inc['clean']['cpu']:.1f} CPU s), rebuild {inc['rebuild']['wall']:.2f} s "
+        f"({share(inc['rebuild'])})."
+    ]
+    changed = inc.get("pages_changed")
+    if changed:
+        lines.append(
+            f"After an edit of the same chapter that changes its page count ({changed['pages_before']} -> "
+            f"{changed['pages_after']} pages): rebuild {changed['rebuild']['wall']:.2f} s ({share(changed['rebuild'])})."
+        )
+    return lines
+
+
 def bench_tagging(chapters: list[int], work: Path, repeat: int, pdf_batch: str) -> list[dict[str, Any]]:
     """The PDF of each generated book, tagged (the default) and untagged (``tagged = false``), clean
     builds alternating so that a change of load hits both alike: what tagging costs."""
@@ -863,9 +889,6 @@ def markdown(result: dict[str, Any]) -> str:
         "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|" + ("---|" if result["quality"] else ""),
     ]
 
-    def num(value: float | None, digits: int = 2) -> str:
-        return "n/a" if value is None else f"{value:.{digits}f}"
-
     for r in result["rows"]:
         pw, pd, q = r["presswork"], r["pandoc"], r["ratio"]
         fail = {side: "" if r[side]["ok"] else " (failed)" for side in ("presswork", "pandoc")}
@@ -890,21 +913,12 @@ def markdown(result: dict[str, Any]) -> str:
             }
             cells.append(f"{qual['measure']}: {shown['presswork']} / {shown['pandoc']}" if qual else "")
         lines.append("| " + " | ".join(cells) + " |")
-    inc = result.get("incremental")
-    if inc:
-        lines += [
-            "",
-            f"Incremental rebuild ({inc['book']}, {inc['edited']} edited): clean build "
-            f"{inc['clean']['wall']:.2f} s, rebuild {inc['rebuild']['wall']:.2f} s "
-            f"({num(inc['ratio']['wall'])} of the clean build).",
-        ]
-        changed = inc.get("pages_changed")
-        if changed:
-            lines.append(
-                f"After an edit of the same chapter that changes its page count ({changed['pages_before']} -> "
-                f"{changed['pages_after']} pages): rebuild {changed['rebuild']['wall']:.2f} s "
-                f"({num(inc['ratio']['pages_changed_wall'])} of the clean build)."
-            )
+    labelled = [("", result.get("incremental"))] + [
+        (f"engine = {engine}, ", inc) for engine, inc in (result.get("incremental_engines") or {}).items()
+    ]
+    for label, inc in labelled:
+        if inc:
+            lines += ["", *incremental_lines(inc, label)]
     watched = result.get("watch")
     if watched:
         lines += [
@@ -1107,8 +1121,14 @@ def main(argv: list[str] | None = None) -> int:
             save(result, args.json)  # a long run interrupted later keeps what it measured
         if not args.no_incremental:
             size = 100 if 100 in chapters else max(chapters)
-            book = generated_book(work / f"incremental-book-{size}", size, args.pdf_batch)
-            result["incremental"] = bench_incremental(book, work)
+            if not args.engine_only:
+                book = generated_book(work / f"incremental-book-{size}", size, args.pdf_batch)
+                result["incremental"] = bench_incremental(book, work)
+            for engine in args.pdf_engine:  # the same edits with each other PDF engine
+                book = generated_book(work / f"incremental-book-{size}-{engine}", size, args.pdf_batch, engine)
+                engine_work = work / f"incremental-{engine}"
+                engine_work.mkdir(parents=True, exist_ok=True)
+                result.setdefault("incremental_engines", {})[engine] = bench_incremental(book, engine_work)
         if not args.no_watch and not args.quick:
             result["watch"] = bench_watch(work)
     save(result, args.json)
