@@ -82,3 +82,11 @@ def test_listings_stay_at_14_pt_or_more(deck: Path) -> None:
                     for r in p.runs:
                         if r.font.name and MONO.search(r.font.name) and r.font.size is not None:
                             assert r.font.size >= Pt(14)
+
+
+def test_a_thin_last_slide_of_a_section_takes_the_next_sub_section(deck: Path) -> None:
+    """Before, the sentence after the author's rule sat alone on "Owning a value (2/2)" (9% full) and the
+    sub-section after it started a slide of its own. Now the sub-section joins it under its subheading."""
+    title, body, _ = slide_with(deck, "But this rule can sometimes lead to overly restrictive code.")
+    assert title == "Owning a value (2/2)"
+    assert "An exception in the standard library" in body and "may dangle when it runs" in body

@@ -194,8 +194,8 @@ def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[P
                 lo = mid
     if len(pages) > 1 and page_fill(pages[-1]) < THIN * frame.height:
         pages = _mend_thin_tail(items, frame, sizer, pages)
-    if len(pages) > 1 and _thin_pages(pages, frame):
-        pages = _mend_thin_pages(items, frame, sizer, pages)
+    if len(pages) > 1 and thin_pages(pages, frame):
+        pages = _mendthin_pages(items, frame, sizer, pages)
     return pages
 
 
@@ -216,7 +216,7 @@ MEND_REACH = 2
 MEND_STEPS = (0.9, 0.8, 0.7, 0.6, 0.5, 0.4)
 
 
-def _thin_pages(pages: list[Page], frame: Frame) -> list[int]:
+def thin_pages(pages: list[Page], frame: Frame) -> list[int]:
     """The slides of a group that hold text only and fill less than THIN of the frame (pictures and tables,
     which fill a slide however tall they are, aside)."""
     return [
@@ -228,7 +228,7 @@ def _thin_pages(pages: list[Page], frame: Frame) -> list[int]:
     ]
 
 
-def _mend_thin_pages(items: list[FlowItem], frame: Frame, sizer: PictureSizer, pages: list[Page]) -> list[Page]:
+def _mendthin_pages(items: list[FlowItem], frame: Frame, sizer: PictureSizer, pages: list[Page]) -> list[Page]:
     """Slides left thin in a group (a listing moved on whole, a short tail after a listing) mended, as long
     as the group takes no more slides: the slides before a thin one end earlier (their balancing limits
     lowered, one or two slides back) so that content flows onto it; a listing beside it is set at
@@ -239,7 +239,7 @@ def _mend_thin_pages(items: list[FlowItem], frame: Frame, sizer: PictureSizer, p
     first = Pager(frame, sizer)
     first.lay(with_fixed_sizes(items, frame))
     best, best_score = pages, _mend_score(pages, frame)
-    for k in _thin_pages(pages, frame):
+    for k in thin_pages(pages, frame):
         back = [j for j in range(k - MEND_REACH, k) if j >= 0]
         near = frozenset(o for o, at in enumerate(first.code_pages) if k - 1 <= at <= k + 1)
         trials: list[Pager] = []
@@ -259,15 +259,15 @@ def _mend_thin_pages(items: list[FlowItem], frame: Frame, sizer: PictureSizer, p
                 best, best_score = trial, score
         if best is not pages:
             break  # one thin slide mended at a time: the next search starts from the new layout
-    if best is not pages and _thin_pages(best, frame):
-        return _mend_thin_pages(items, frame, sizer, best)
+    if best is not pages and thin_pages(best, frame):
+        return _mendthin_pages(items, frame, sizer, best)
     return best
 
 
 def _mend_score(pages: list[Page], frame: Frame) -> tuple[int, int, float]:
     """How thin a group's slides are, lower is better: thin slides, slides ending with a lead-in (what it
     introduces is on the next slide), and the fill of the thinnest."""
-    thin = _thin_pages(pages, frame)
+    thin = thin_pages(pages, frame)
     leadins = sum(1 for page in pages[:-1] if page[0] and _ends_with_leadin(page[0][-1]))
     return (len(thin), leadins, -min((page_fill(pages[k]) for k in thin), default=frame.height))
 
