@@ -90,3 +90,13 @@ def test_a_thin_last_slide_of_a_section_takes_the_next_sub_section(deck: Path) -
     title, body, _ = slide_with(deck, "But this rule can sometimes lead to overly restrictive code.")
     assert title == "Owning a value (2/2)"
     assert "An exception in the standard library" in body and "may dangle when it runs" in body
+
+
+def test_a_lead_in_too_tall_to_join_its_whole_listing_opens_the_listings_first_part(deck: Path) -> None:
+    """Before, "Here is a simple implementation of it:" sat alone on "Push all (1/2)" (18% full) and the
+    listing filled the next slide. Now the listing starts below it and goes on, cut inside the impl with
+    its opening line repeated, on the next slide."""
+    title, _, code = slide_with(deck, "Here is a simple implementation of it:")
+    assert title == "Push all (1/2)" and code.startswith("impl<T: Clone> Vec<T> {")
+    rest = [s for s in slides(deck) if s[0] == "Push all (2/2)"]
+    assert rest and rest[0][2].startswith("impl<T: Clone> Vec<T> {") and "fn push_one" in rest[0][2]

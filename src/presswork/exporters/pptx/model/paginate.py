@@ -547,6 +547,9 @@ class Pager:
                     if shared is not None:
                         self.place(shared)
                         return
+                    if self._holds_only_keeps():  # its lead-in alone on a slide: the listing starts below it
+                        self._code_parts(box, heights, between_messages=True)
+                        return
                     self.break_page()
                     self.code_pages[-1] = len(self.pages) - 1
                     if self.boxes and whole.height > self.room():  # below the lead-in carried along
@@ -562,6 +565,11 @@ class Pager:
             self.place(box)
             return
         self._code_parts(box, heights, between_messages=whole is not None)
+
+    def _holds_only_keeps(self) -> bool:
+        """True when the current slide holds nothing but lead-ins (what they introduce cannot join them)."""
+        box = self.boxes[-1] if len(self.boxes) == 1 else None
+        return isinstance(box, TextBox) and bool(self.keeps) and len(box.paras) == len(self.keeps)
 
     def _code_beside_text(self, box: CodeBox, always: bool = False) -> CodeBox | None:
         """``box`` a size or two smaller (never below ``min_code_size``) so that it stays on the current slide,
