@@ -67,7 +67,7 @@ from presswork.exporters.pptx.model.talk import (
     talk_notes,
 )
 from presswork.exporters.pptx.model.text import tex_to_text
-from presswork.exporters.pptx.model.titles import unique_titles
+from presswork.exporters.pptx.model.titles import TitleBook
 
 
 def auto_slide_level(doc: Document) -> int:
@@ -96,12 +96,16 @@ def build_deck(
     level = opts.slide_level or auto_slide_level(doc)
     counter = [0]
     shares = budgets(doc, opts, len(slides), slides_budget)
+    titles = TitleBook()
+    titles.add(slides)
     for item in book_order(doc):
         if isinstance(item, Slide):
+            titles.add([item])
             slides.append(item)
         else:
-            slides.extend(chapter_slides(item, level, frame, opts, sizer, warn, counter, style_code, shares[item.id]))
-    unique_titles(slides)
+            own = chapter_slides(item, level, frame, opts, sizer, warn, counter, style_code, shares[item.id])
+            titles.add(own, plain_text(item.title, math=tex_to_text))
+            slides.extend(own)
     return Deck(slides, doc.meta.title)
 
 
