@@ -540,7 +540,12 @@ class Pager:
         heights = code_line_heights(box, f)
         if sum(heights) + inset > self.room():
             whole = _code_on_one_slide(box, f)
-            chosen_cut = ordinal in self.cut_console and is_console(box.language) and bool(self.boxes)
+            chosen_cut = (
+                ordinal in self.cut_console
+                and is_console(box.language)
+                and bool(self.boxes)
+                and self._message_cut_fits(box, heights)
+            )
             if whole is not None and not chosen_cut:
                 if self.boxes and whole.height > self.room():
                     shared = self._code_beside_text(box)
@@ -565,6 +570,20 @@ class Pager:
             self.place(box)
             return
         self._code_parts(box, heights, between_messages=whole is not None)
+
+    def _message_cut_fits(self, box: CodeBox, heights: list[float]) -> bool:
+        """True when console output can be cut between two of its messages with a fair first part (at least
+        MIN_CODE_PART of the room) on the current slide."""
+        avail = self.room() - 2 * self.frame.callout_inset
+        costs = cut_costs(box.lines, box.language)
+        used = 0.0
+        for k in range(1, len(box.lines)):
+            used += heights[k - 1]
+            if used > avail:
+                return False
+            if costs[k] <= MESSAGE_START and used >= MIN_CODE_PART * avail:
+                return True
+        return False
 
     def _holds_only_keeps(self) -> bool:
         """True when the current slide holds nothing but lead-ins (what they introduce cannot join them)."""
@@ -615,8 +634,9 @@ class Pager:
             else:
                 options = range(start + 1, start + max(n, 1) + 1)
                 full = [k for k in options if sum(heights[start:k]) >= MIN_CODE_PART * avail] or list(options)
-                if between_messages:
-                    full = [k for k in full if k < len(lines) and costs[k] <= MESSAGE_START] or full
+                if between_messages:  # a short part rather than a message cut in two
+                    clean = [k for k in options if k < len(lines) and costs[k] <= MESSAGE_START]
+                    full = [k for k in full if k in clean] or clean or full
                 cut = min(full, key=lambda k: (costs[k] if k < len(lines) else 0, -k))
             own = _trim_blank(lines[start:cut])
             height = line_h * len(header) + sum(heights[start : start + len(own)]) + inset
