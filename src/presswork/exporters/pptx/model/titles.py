@@ -48,10 +48,7 @@ class TitleBook:
             if title.strip() and title_key(title) in self.seen:
                 own_divider = i > 0 and slides[i - 1].kind == "section" and title_key(given[i - 1]) == title_key(title)
                 named = content_title(slide) if own_divider or title_key(title) == self.cover else ""
-                if named and title_key(named) not in self.seen:
-                    slide.title = named
-                else:
-                    slide.title = self._unique(title, "" if own_divider else context)
+                slide.title = self._unique(title, "" if own_divider else context, named)
             elif slide.kind == "title":
                 self.cover = title_key(title)
             self.seen.add(title_key(slide.title))
@@ -59,7 +56,9 @@ class TitleBook:
                 context = self.divider = COUNTER.sub("", title)
         return tuple(title_key(s.title) for s in slides)
 
-    def _unique(self, title: str, context: str) -> str:
+    def _unique(self, title: str, context: str, named: str = "") -> str:
+        """``title`` made unique: after the title of its part, else ``named`` (taken from its content), else
+        numbered."""
         base = COUNTER.sub("", title)
         count = title[len(base) :]
         for part in dict.fromkeys((context, self.divider if context else "")):
@@ -67,6 +66,8 @@ class TitleBook:
                 crumb = f"{part}{CRUMB}{title}"
                 if title_key(crumb) not in self.seen:
                     return crumb
+        if named and title_key(named) not in self.seen:
+            return named
         n = 2
         while title_key(f"{base} ({n}){count}") in self.seen:
             n += 1
