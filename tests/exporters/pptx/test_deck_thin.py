@@ -100,3 +100,18 @@ def test_a_lead_in_too_tall_to_join_its_whole_listing_opens_the_listings_first_p
     assert title == "Push all (1/2)" and code.startswith("impl<T: Clone> Vec<T> {")
     rest = [s for s in slides(deck) if s[0] == "Push all (2/2)"]
     assert rest and rest[0][2].startswith("impl<T: Clone> Vec<T> {") and "fn push_one" in rest[0][2]
+
+
+@pytest.fixture(scope="module")
+def features_deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("features") / "book"
+    shutil.copytree(REPO / "tests" / "books" / "features", root)
+    with contextlib.redirect_stderr(io.StringIO()):
+        assert main(["build", str(root), "--format", "pptx"]) == 0
+    return root / "output" / "features.pptx"
+
+
+def test_a_quotation_with_a_nested_one_is_not_split_between_slides(features_deck: Path) -> None:
+    """Before, "A quotation." ended "1.1 Installing (2/5)" and its nested quotation opened (3/5)."""
+    _, body, _ = slide_with(features_deck, "A quotation.")
+    assert "A nested quotation." in body

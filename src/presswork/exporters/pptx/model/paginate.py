@@ -386,6 +386,7 @@ class Pager:
                     self.new_page()
             elif isinstance(item, Para):
                 self._keep_item_together(items, i)
+                self._keep_quote_together(items, i)
                 parent = bool(item.bullet) and isinstance(nxt, Para) and nxt.level > item.level
                 keep = item.role in ("subhead", "term") or parent or introduces(item)
                 self.para(item, keep_next=keep and any(isinstance(it, VISIBLE_ITEMS) for it in items[i + 1 :]))
@@ -413,6 +414,32 @@ class Pager:
             if not (isinstance(nxt, Para) and nxt.level > item.level):
                 break
             block.append(nxt)
+        if len(block) < 2:
+            return
+        h = text_height(block, self.frame, self.frame.width)
+        box = self.boxes[-1]
+        if isinstance(box, TextBox) and not box.split:
+            extra = text_height(box.paras + block, self.frame, self.frame.width) - box.height
+        else:
+            extra = h + GAP
+        if self.used + extra > self.height and h <= self.frame.height * 0.8:
+            self.break_page()
+
+    def _keep_quote_together(self, items: list[FlowItem], i: int) -> None:
+        """Start a new slide before a quotation (with the quotations nested in it) that would otherwise be
+        split between slides, when it fits most of a slide."""
+        item = items[i]
+        if not (isinstance(item, Para) and item.role == "quote") or not self.boxes:
+            return
+        before = next((it for it in reversed(items[:i]) if isinstance(it, VISIBLE_ITEMS)), None)
+        if isinstance(before, Para) and before.role == "quote":
+            return  # not the quotation's first paragraph
+        block = [item]
+        for nxt in items[i + 1 :]:
+            if isinstance(nxt, Para) and nxt.role == "quote":
+                block.append(nxt)
+            elif isinstance(nxt, VISIBLE_ITEMS):
+                break
         if len(block) < 2:
             return
         h = text_height(block, self.frame, self.frame.width)
