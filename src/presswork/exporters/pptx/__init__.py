@@ -13,7 +13,7 @@ from pathlib import Path
 from presswork.cache.replay import replay
 from presswork.core.diagnostics import Warning_
 from presswork.core.files import real_root, write_into
-from presswork.core.tree import Document, Pos
+from presswork.core.tree import Document, Pos, plain_text
 from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.common.cjk import book_cjk_language
 from presswork.exporters.common.cover import CoverText, render_cover
@@ -28,6 +28,7 @@ from presswork.exporters.pptx.model import (
     highlight,
 )
 from presswork.exporters.pptx.model.deck import Slide, Token
+from presswork.exporters.pptx.model.text import tex_to_text
 from presswork.exporters.pptx.model.titles import TitleBook
 from presswork.exporters.pptx.options import PptxOptions
 from presswork.transforms.indexing import with_index
@@ -131,7 +132,7 @@ class PptxExporter(Exporter[PptxOptions]):
             slides = chapter_slides(
                 ch, level, frame, deck_opts, pictures.size, record, counter, style_code, shares[ch.id]
             )
-            pending.titles = titles.add(slides)
+            pending.titles = titles.add(slides, plain_text(ch.title, math=tex_to_text))
             pending.counter = counter[0]
             items.append((pending, slides))
         pictures.log = None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from presswork.exporters.pptx.model.deck import Slide
+from presswork.exporters.pptx.model.deck import Para, Slide, TextBox
 from presswork.exporters.pptx.model.titles import TitleBook, unique_titles
+from tests.support.deckmodel import para
 
 
 def test_a_repeated_title_takes_its_dividers_title_or_a_number() -> None:
@@ -41,3 +42,41 @@ def test_chapters_added_one_by_one_stay_unique_against_the_earlier_ones() -> Non
     assert book.digest() != before  # a later chapter's kept slides depend on the titles before it
     book.add(second)
     assert second[1].title == "Advanced › Summary"
+
+
+def content(title: str, *paras: Para) -> Slide:
+    return Slide("content", title, [TextBox(list(paras))])
+
+
+def test_a_sub_chapters_repeated_title_takes_the_sub_chapters_or_the_last_dividers_title() -> None:
+    """The Rust book: "Summary" closes several sub-chapters (no divider of their own), once "Summary (2)"
+    and "Summary (3)"; the nomicon: a sub-chapter "Layout" whose section "Layout" repeats an earlier one."""
+    book = TitleBook()
+    book.add([Slide("section", "Common Concepts"), content("Summary", para("One."))], "Common Concepts")
+    assert book.add([content("Summary", para("Two."))], "Control Flow") == ("control flow › summary",)
+    book.add([Slide("section", "Implementing Vec"), content("Layout", para("Vec."))], "Implementing Vec")
+    book.add([Slide("section", "Implementing Arc")], "Implementing Arc")
+    assert book.add([content("Layout", para("Arc."))], "Layout") == ("implementing arc › layout",)
+
+
+def test_a_repeated_continuation_keeps_its_count_at_the_end() -> None:
+    book = TitleBook()
+    book.add([content("Deref (1/2)"), content("Deref (2/2)")], "Implementing Vec")
+    again = [content("Deref (1/2)"), content("Deref (2/2)")]
+    book.add(again, "Implementing Arc")
+    assert [s.title for s in again] == ["Implementing Arc › Deref (1/2)", "Implementing Arc › Deref (2/2)"]
+
+
+def test_a_chapter_named_like_the_book_is_titled_by_its_content() -> None:
+    """The Rust book's title page and the nomicon's opening chapter repeat the book's title: "The
+    Rustonomicon (2)" said nothing. Now such a slide takes its first subheading or the start of its text."""
+    book = TitleBook()
+    book.add([Slide("title", "The Rustonomicon"), Slide("agenda", "Agenda")])
+    dark = [content("The Rustonomicon", para("The Dark Arts of Unsafe Rust", role="subhead"), para("Text."))]
+    book.add(dark, "The Rustonomicon")
+    assert dark[0].title == "The Dark Arts of Unsafe Rust"
+    other = TitleBook()
+    other.add([Slide("title", "The Book")])
+    long = [content("The Book", para("by Ada Writer and Ed Itor, with contributions from many readers. More."))]
+    other.add(long, "The Book")
+    assert long[0].title == "by Ada Writer and Ed Itor, with contributions…"

@@ -22,6 +22,8 @@ HASH_COMMENTS = frozenset(
 INDENT_BLOCKS = frozenset({"python", "py", "python3", "yaml", "yml", "haskell", "nim", "coffee", "fsharp"})
 #: Cost of a cut at a top-level item after a blank line; others cost more.
 BEST = 0
+#: Cost of a cut before a line that starts a message of console output ("help:", "Compiling ...").
+MESSAGE_START = 1
 #: Cost of a cut that splits a message or a block: only when there is no better one.
 INSIDE = 10
 #: Cost of a cut before a line that closes a block (a slide would start with "}").
@@ -31,7 +33,9 @@ NEVER = 100
 ELISION_COLOUR = "595959"
 
 _OPEN, _CLOSE = "([{", ")]}"
-_MESSAGE = re.compile(r"^(\$ |> |error|warning|For more information|Some errors|thread '|\s{0,12}[A-Z][a-z]+ \S)")
+_MESSAGE = re.compile(
+    r"^(\$ |> |error|warning|help:|note:|For more information|Some errors|thread '|\s{0,12}[A-Z][a-z]+ \S)"
+)
 _INSIDE_MESSAGE = re.compile(r"^\s*(\||-->|=|\d+\s*\||\.\.\.|\^)")
 
 
@@ -110,7 +114,7 @@ def _console_cost(texts: list[str], k: int) -> int:
         return BEST
     if _INSIDE_MESSAGE.match(text):
         return INSIDE
-    return 1 if _MESSAGE.match(text) else INSIDE // 2
+    return MESSAGE_START if _MESSAGE.match(text) else INSIDE // 2
 
 
 def elision(lines: list[Line], language: str, at: int) -> Line:

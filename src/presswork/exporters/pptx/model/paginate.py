@@ -8,6 +8,7 @@ import re
 
 from presswork.exporters.pptx.model.codecut import (
     INSIDE,
+    MESSAGE_START,
     Line,
     cut_costs,
     dedent,
@@ -167,6 +168,11 @@ def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[P
     18 pt, when that saves a slide), balanced so continuation slides are evenly filled."""
     pictures = any(isinstance(it, PictureBox) for it in items)
     pages = Pager(frame, sizer).lay(with_fixed_sizes(items, frame))
+    if len(pages) > 1 and frame.code_size > frame.min_code_size and any(isinstance(it, CodeBox) for it in items):
+        smaller_code = dataclasses.replace(frame, code_size=frame.min_code_size)  # listings at 14 pt: a slide saved
+        trial = Pager(smaller_code, sizer).lay(with_fixed_sizes(items, smaller_code))
+        if len(trial) < len(pages):
+            frame, pages = smaller_code, trial
     small = dataclasses.replace(frame, sizes=tuple(max(MIN_BODY, s - 2) for s in frame.sizes))  # type: ignore[arg-type]
     if len(pages) > 1:  # the next size step down (body never below MIN_BODY) when it saves a slide
         if small.sizes != frame.sizes:
@@ -188,6 +194,8 @@ def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[P
                 lo = mid
     if len(pages) > 1 and page_fill(pages[-1]) < THIN * frame.height:
         pages = _mend_thin_tail(items, frame, sizer, pages)
+    if len(pages) > 1 and thin_pages(pages, frame):
+        pages = _mendthin_pages(items, frame, sizer, pages)
     return pages
 
 
@@ -197,6 +205,83 @@ THIN = 0.35
 MIN_PICTURE_SHARE = 0.6
 #: Lowest balancing limit tried for the slide before a thin last one (share of the frame's height).
 MIN_LIMIT = 0.4
+
+
+#: A slide filled less than this share of the frame when a listing that does not fit below its text moves on
+#: keeps the listing, set a size or two smaller (never below ``min_code_size``), when it fits that way.
+THIN_BEFORE_CODE = 0.4
+#: Most slides back from a thin slide whose balancing limits are lowered to send content onto it.
+MEND_REACH = 2
+#: Balancing limits tried per slide when mending a thin slide (shares of the frame's height, high to low).
+MEND_STEPS = (0.9, 0.8, 0.7, 0.6, 0.5, 0.4)
+
+
+def thin_pages(pages: list[Page], frame: Frame) -> list[int]:
+    """The slides of a group that hold text only and fill less than THIN of the frame (pictures and tables,
+    which fill a slide however tall they are, aside)."""
+    return [
+        k
+        for k, page in enumerate(pages)
+        if page[0]
+        and page_fill(page) < THIN * frame.height
+        and not any(isinstance(b, PictureBox | TableBox) for b in page[0])
+    ]
+
+
+def _mendthin_pages(items: list[FlowItem], frame: Frame, sizer: PictureSizer, pages: list[Page]) -> list[Page]:
+    """Slides left thin in a group (a listing moved on whole, a short tail after a listing) mended, as long
+    as the group takes no more slides: the slides before a thin one end earlier (their balancing limits
+    lowered, one or two slides back) so that content flows onto it; a listing beside it is set at
+    ``min_code_size``; console output before it is cut between messages rather than moved on whole. The
+    layout with the fewest thin slides, then the fewest ending with a lead-in, then the fullest thinnest
+    slide wins."""
+    fixed = with_fixed_sizes(items, frame)
+    first = Pager(frame, sizer)
+    first.lay(with_fixed_sizes(items, frame))
+    best, best_score = pages, _mend_score(pages, frame)
+    for k in thin_pages(pages, frame):
+        back = [j for j in range(k - MEND_REACH, k) if j >= 0]
+        near = frozenset(o for o, at in enumerate(first.code_pages) if k - 1 <= at <= k + 1)
+        trials: list[Pager] = []
+        for steps in _limit_combinations(len(back)):
+            limits = {j: frame.height * share for j, share in zip(back, steps, strict=True) if share < 1.0}
+            if limits:
+                trials.append(Pager(frame, sizer, limits=limits))
+            for o in near:
+                trials.append(Pager(frame, sizer, limits=limits, small_code=frozenset({o})))
+                trials.append(Pager(frame, sizer, limits=limits, cut_console=frozenset({o})))
+            if near and len(near) > 1:
+                trials.append(Pager(frame, sizer, limits=limits, small_code=near))
+        for pager in trials:
+            trial = pager.lay(with_fixed_sizes(fixed, frame))
+            score = _mend_score(trial, frame)
+            if len(trial) <= len(pages) and score < best_score:
+                best, best_score = trial, score
+        if best is not pages:
+            break  # one thin slide mended at a time: the next search starts from the new layout
+    if best is not pages and thin_pages(best, frame):
+        return _mendthin_pages(items, frame, sizer, best)
+    return best
+
+
+def _mend_score(pages: list[Page], frame: Frame) -> tuple[int, int, float]:
+    """How thin a group's slides are, lower is better: thin slides, slides ending with a lead-in (what it
+    introduces is on the next slide), and the fill of the thinnest."""
+    thin = thin_pages(pages, frame)
+    leadins = sum(1 for page in pages[:-1] if page[0] and _ends_with_leadin(page[0][-1]))
+    return (len(thin), leadins, -min((page_fill(pages[k]) for k in thin), default=frame.height))
+
+
+def _ends_with_leadin(box: Box) -> bool:
+    return isinstance(box, TextBox) and bool(box.paras) and introduces(box.paras[-1])
+
+
+def _limit_combinations(n: int) -> list[tuple[float, ...]]:
+    """Balancing limits for ``n`` consecutive slides: each one of MEND_STEPS or none (1.0)."""
+    combos: list[tuple[float, ...]] = [()]
+    for _ in range(n):
+        combos = [(*c, share) for c in combos for share in (1.0, *MEND_STEPS)]
+    return combos
 
 
 def page_fill(page: Page) -> float:
@@ -240,8 +325,16 @@ class Pager:
         sizer: PictureSizer,
         limits: dict[int, float] | None = None,
         reserve: dict[int, float] | None = None,
+        small_code: frozenset[int] = frozenset(),
+        cut_console: frozenset[int] = frozenset(),
     ) -> None:
         self.frame, self.sizer = frame, sizer
+        #: Listing ordinals set at ``min_code_size`` (so that what is around them shares their slides).
+        self.small_code = small_code
+        #: Ordinals of console output cut between messages where it does not fit, not moved on whole.
+        self.cut_console = cut_console
+        #: Slide index of each listing placed (its first part), by ordinal.
+        self.code_pages: list[int] = []
         #: Slide index -> how far flowing content may fill that slide (less than the frame: a balanced slide).
         self.limits = limits or {}
         #: Picture ordinal -> room kept free below that picture (it shrinks so that what follows fits beside it).
@@ -293,6 +386,7 @@ class Pager:
                     self.new_page()
             elif isinstance(item, Para):
                 self._keep_item_together(items, i)
+                self._keep_quote_together(items, i)
                 parent = bool(item.bullet) and isinstance(nxt, Para) and nxt.level > item.level
                 keep = item.role in ("subhead", "term") or parent or introduces(item)
                 self.para(item, keep_next=keep and any(isinstance(it, VISIBLE_ITEMS) for it in items[i + 1 :]))
@@ -320,6 +414,32 @@ class Pager:
             if not (isinstance(nxt, Para) and nxt.level > item.level):
                 break
             block.append(nxt)
+        if len(block) < 2:
+            return
+        h = text_height(block, self.frame, self.frame.width)
+        box = self.boxes[-1]
+        if isinstance(box, TextBox) and not box.split:
+            extra = text_height(box.paras + block, self.frame, self.frame.width) - box.height
+        else:
+            extra = h + GAP
+        if self.used + extra > self.height and h <= self.frame.height * 0.8:
+            self.break_page()
+
+    def _keep_quote_together(self, items: list[FlowItem], i: int) -> None:
+        """Start a new slide before a quotation (with the quotations nested in it) that would otherwise be
+        split between slides, when it fits most of a slide."""
+        item = items[i]
+        if not (isinstance(item, Para) and item.role == "quote") or not self.boxes:
+            return
+        before = next((it for it in reversed(items[:i]) if isinstance(it, VISIBLE_ITEMS)), None)
+        if isinstance(before, Para) and before.role == "quote":
+            return  # not the quotation's first paragraph
+        block = [item]
+        for nxt in items[i + 1 :]:
+            if isinstance(nxt, Para) and nxt.role == "quote":
+                block.append(nxt)
+            elif isinstance(nxt, VISIBLE_ITEMS):
+                break
         if len(block) < 2:
             return
         h = text_height(block, self.frame, self.frame.width)
@@ -436,6 +556,10 @@ class Pager:
         console messages), a part cut inside a block opening with the lines that enclose it and an elision
         mark, and the whole listing in the notes."""
         f = self.frame
+        ordinal = len(self.code_pages)
+        self.code_pages.append(len(self.pages) - 1)
+        if ordinal in self.small_code:
+            f = dataclasses.replace(f, code_size=f.min_code_size)
         inset = 2 * f.callout_inset
         box.lines = dedent(box.lines)
         box.size = code_size(box, f)
@@ -443,18 +567,77 @@ class Pager:
         heights = code_line_heights(box, f)
         if sum(heights) + inset > self.room():
             whole = _code_on_one_slide(box, f)
-            if whole is not None:
+            chosen_cut = (
+                ordinal in self.cut_console
+                and is_console(box.language)
+                and bool(self.boxes)
+                and self._message_cut_fits(box, heights)
+            )
+            if whole is not None and not chosen_cut:
                 if self.boxes and whole.height > self.room():
+                    shared = self._code_beside_text(box)
+                    if shared is not None:
+                        self.place(shared)
+                        return
+                    if self._holds_only_keeps():  # its lead-in alone on a slide: the listing starts below it
+                        self._code_parts(box, heights, between_messages=True)
+                        return
                     self.break_page()
+                    self.code_pages[-1] = len(self.pages) - 1
+                    if self.boxes and whole.height > self.room():  # below the lead-in carried along
+                        shared = self._code_beside_text(box, always=True)
+                        if shared is None:
+                            self._code_parts(box, heights, between_messages=True)
+                            return
+                        whole = shared
                 self.place(whole)
                 return
         else:
             box.height = sum(heights) + inset
             self.place(box)
             return
-        self._code_parts(box, heights)
+        self._code_parts(box, heights, between_messages=whole is not None)
 
-    def _code_parts(self, box: CodeBox, heights: list[float]) -> None:
+    def _message_cut_fits(self, box: CodeBox, heights: list[float]) -> bool:
+        """True when console output can be cut between two of its messages with a fair first part (at least
+        MIN_CODE_PART of the room) on the current slide."""
+        avail = self.room() - 2 * self.frame.callout_inset
+        costs = cut_costs(box.lines, box.language)
+        used = 0.0
+        for k in range(1, len(box.lines)):
+            used += heights[k - 1]
+            if used > avail:
+                return False
+            if costs[k] <= MESSAGE_START and used >= MIN_CODE_PART * avail:
+                return True
+        return False
+
+    def _holds_only_keeps(self) -> bool:
+        """True when the current slide holds nothing but lead-ins (what they introduce cannot join them)."""
+        box = self.boxes[-1] if len(self.boxes) == 1 else None
+        return isinstance(box, TextBox) and bool(self.keeps) and len(box.paras) == len(self.keeps)
+
+    def _code_beside_text(self, box: CodeBox, always: bool = False) -> CodeBox | None:
+        """``box`` a size or two smaller (never below ``min_code_size``) so that it stays on the current slide,
+        when moving it to the next would leave this one thin or end it with a lead-in (``always``: in any
+        case); else None."""
+        f = self.frame
+        if not always and self.used >= THIN_BEFORE_CODE * self.height and not self.keeps:
+            return None
+        room = self.room()
+        size = box.size - 1
+        while size >= f.min_code_size:
+            trial = CodeBox(box.lines, size, box.language)
+            height = sum(code_line_heights(trial, f)) + 2 * f.callout_inset
+            if height <= room:
+                trial.height = height
+                return trial
+            size -= 1
+        return None
+
+    def _code_parts(self, box: CodeBox, heights: list[float], between_messages: bool = False) -> None:
+        """``box`` over as many slides as it needs, from the current one, cut where it costs least
+        (``between_messages``: console output that would fit a slide, cut only between its messages)."""
         f = self.frame
         inset = 2 * f.callout_inset
         lines, costs = box.lines, cut_costs(box.lines, box.language)
@@ -478,6 +661,9 @@ class Pager:
             else:
                 options = range(start + 1, start + max(n, 1) + 1)
                 full = [k for k in options if sum(heights[start:k]) >= MIN_CODE_PART * avail] or list(options)
+                if between_messages:  # a short part rather than a message cut in two
+                    clean = [k for k in options if k < len(lines) and costs[k] <= MESSAGE_START]
+                    full = [k for k in full if k in clean] or clean or full
                 cut = min(full, key=lambda k: (costs[k] if k < len(lines) else 0, -k))
             own = _trim_blank(lines[start:cut])
             height = line_h * len(header) + sum(heights[start : start + len(own)]) + inset

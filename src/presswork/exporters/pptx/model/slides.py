@@ -48,7 +48,14 @@ from presswork.exporters.pptx.model.layouts import (
     two_content_page,
 )
 from presswork.exporters.pptx.model.measure import text_height
-from presswork.exporters.pptx.model.paginate import Page, Pager, introduces, paginate, with_fixed_sizes
+from presswork.exporters.pptx.model.paginate import (
+    Page,
+    Pager,
+    introduces,
+    paginate,
+    thin_pages,
+    with_fixed_sizes,
+)
 from presswork.exporters.pptx.model.talk import (
     NO_BUDGET,
     TALK_STEPS,
@@ -60,7 +67,7 @@ from presswork.exporters.pptx.model.talk import (
     talk_notes,
 )
 from presswork.exporters.pptx.model.text import tex_to_text
-from presswork.exporters.pptx.model.titles import unique_titles
+from presswork.exporters.pptx.model.titles import TitleBook
 
 
 def auto_slide_level(doc: Document) -> int:
@@ -89,12 +96,16 @@ def build_deck(
     level = opts.slide_level or auto_slide_level(doc)
     counter = [0]
     shares = budgets(doc, opts, len(slides), slides_budget)
+    titles = TitleBook()
+    titles.add(slides)
     for item in book_order(doc):
         if isinstance(item, Slide):
+            titles.add([item])
             slides.append(item)
         else:
-            slides.extend(chapter_slides(item, level, frame, opts, sizer, warn, counter, style_code, shares[item.id]))
-    unique_titles(slides)
+            own = chapter_slides(item, level, frame, opts, sizer, warn, counter, style_code, shares[item.id])
+            titles.add(own, plain_text(item.title, math=tex_to_text))
+            slides.extend(own)
     return Deck(slides, doc.meta.title)
 
 
@@ -485,14 +496,29 @@ def layout_group(
             segments[-1] = segments[-1] + seg
         else:
             segments.append(seg)
+
+    def thin_count(segs: list[list[FlowItem]]) -> int:
+        """Thin slides among the slides of ``segs`` laid out together."""
+        return len(thin_pages(paginate([it for s in segs for it in s], frame, sizer), frame))
+
+    def joins(cur: list[list[FlowItem]], seg: list[FlowItem]) -> bool:
+        """True when ``seg`` shares the slides of ``cur``: they fit one slide, or ``cur`` runs over several
+        and ends thin, and laying them out together leaves fewer thin slides."""
+        if fits_one([it for s in [*cur, seg] for it in s]):
+            return True
+        if fits_one([it for s in cur for it in s]):
+            return False
+        alone = thin_count(cur)
+        return alone > 0 and thin_count([*cur, seg]) < alone + thin_count([seg])
+
     cur: list[list[FlowItem]] = []
-    for seg in segments:
-        if cur and fits_one([it for s in cur + [seg] for it in s]):
+    for k, seg in enumerate(segments):
+        if cur and joins(cur, seg):
             cur.append(seg)
             continue
         flush(cur)
         cur = [seg]
-        if not fits_one(seg):
+        if not fits_one(seg) and not (k + 1 < len(segments) and joins(cur, segments[k + 1])):
             flush(cur)
             cur = []
     flush(cur)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from presswork.exporters.pptx.model.deck import Slide
+from presswork.exporters.pptx.model.deck import CalloutBox, Slide, TextBox
 
 #: A continuation's counter at the end of a title: "(2/3)".
 COUNTER = re.compile(r"\s*\(\d+/\d+\)\s*$")
@@ -24,6 +24,10 @@ class TitleBook:
 
     def __init__(self) -> None:
         self.seen: set[str] = set()
+        #: The title slide's title: a chapter named like the book takes a title from its content.
+        self.cover = ""
+        #: The title of the last divider so far (a sub-chapter's repeated title takes it before its own).
+        self.divider = ""
 
     def digest(self) -> str:
         """A digest of the titles so far, continuation counters aside (a chapter's kept slides depend on them;
@@ -31,32 +35,64 @@ class TitleBook:
         bases = sorted({COUNTER.sub("", t) for t in self.seen})
         return hashlib.sha256("\n".join(bases).encode()).hexdigest()
 
-    def add(self, slides: list[Slide]) -> tuple[str, ...]:
+    def add(self, slides: list[Slide], chapter: str = "") -> tuple[str, ...]:
         """Make the titles of ``slides`` (consecutive slides, such as a chapter's) unique and note them: a
-        repeated title is prefixed with the title of the divider it comes under ("Hello, Cargo! › Summary")
-        when that makes it unique, or else numbered ("Summary (2)"). The first slide of a title keeps it;
-        continuations "(k/n)" are already unique. Returns the titles the slides end up with."""
-        context = ""
+        repeated title is prefixed with the title of the divider it comes under, or of its ``chapter``
+        before any divider ("Hello, Cargo! › Summary"), when that makes it unique, or else numbered
+        ("Summary (2)"); a continuation keeps its count at the end ("Arc › Deref (1/2)"). The first slide
+        of a title keeps it. Returns the titles the slides end up with."""
+        context = chapter
         given = [s.title for s in slides]  # as the source names them, before any is made unique
         for i, slide in enumerate(slides):
             title = slide.title
             if title.strip() and title_key(title) in self.seen:
                 own_divider = i > 0 and slides[i - 1].kind == "section" and title_key(given[i - 1]) == title_key(title)
-                slide.title = self._unique(title, "" if own_divider else context)
+                named = content_title(slide) if own_divider or title_key(title) == self.cover else ""
+                slide.title = self._unique(title, "" if own_divider else context, named)
+            elif slide.kind == "title":
+                self.cover = title_key(title)
             self.seen.add(title_key(slide.title))
             if slide.kind == "section":
-                context = COUNTER.sub("", title)
+                context = self.divider = COUNTER.sub("", title)
         return tuple(title_key(s.title) for s in slides)
 
-    def _unique(self, title: str, context: str) -> str:
-        if context and title_key(context) != title_key(COUNTER.sub("", title)):
-            crumb = f"{context}{CRUMB}{title}"
-            if title_key(crumb) not in self.seen:
-                return crumb
+    def _unique(self, title: str, context: str, named: str = "") -> str:
+        """``title`` made unique: after the title of its part, else ``named`` (taken from its content), else
+        numbered."""
+        base = COUNTER.sub("", title)
+        count = title[len(base) :]
+        for part in dict.fromkeys((context, self.divider if context else "")):
+            if part and title_key(part) != title_key(base):
+                crumb = f"{part}{CRUMB}{title}"
+                if title_key(crumb) not in self.seen:
+                    return crumb
+        if named and title_key(named) not in self.seen:
+            return named
         n = 2
-        while title_key(f"{title} ({n})") in self.seen:
+        while title_key(f"{base} ({n}){count}") in self.seen:
             n += 1
-        return f"{title} ({n})"
+        return f"{base} ({n}){count}"
+
+
+#: Most words of a title taken from a slide's opening sentence.
+CONTENT_TITLE_WORDS = 8
+
+
+def content_title(slide: Slide) -> str:
+    """A title for a content slide from what it shows: its first subheading, or the start of its first
+    paragraph ("" for another kind of slide, a continuation, or one that opens with no text)."""
+    if slide.kind != "content" or COUNTER.search(slide.title):
+        return ""
+    first = next((b for b in slide.boxes if isinstance(b, TextBox | CalloutBox) and b.paras), None)
+    if first is None or slide.boxes.index(first) > 0:
+        return ""
+    para = first.paras[0]
+    text = " ".join("".join(r.text for r in para.runs).split())
+    if para.role == "subhead":
+        return text
+    sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0].rstrip(".:")
+    words = sentence.split()
+    return sentence if len(words) <= CONTENT_TITLE_WORDS else " ".join(words[:CONTENT_TITLE_WORDS]).rstrip(",;") + "…"
 
 
 def unique_titles(slides: list[Slide]) -> None:
