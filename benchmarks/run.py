@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import json
 import os
 import platform
@@ -649,56 +650,16 @@ def _child_env() -> dict[str, str]:
 
 def bench_watch(work: Path, edits: int = 5) -> dict[str, Any]:
     """``presswork watch`` on a copy of the sample project, as a writer uses it: the seconds from saving
-    a one-word edit until all three outputs are replaced (the watcher's debounce included)."""
-    project = work / "watch-sample"
-    shutil.copytree(REPO / "content", project / "content", dirs_exist_ok=True)
-    shutil.copy2(REPO / "pyproject.toml", project / "pyproject.toml")
-    out = work / "watch-out"
-    source = project / "content" / "ai-engineering-guide.md"
-    text = source.read_text(encoding="utf-8")
-    match = re.search(r"(?m)^[A-Z][^\n]* ([a-z]{7,}) ", text.split("\n---\n", 1)[-1])
-    assert match, "the sample has a paragraph with a long word"
-    word = match.group(1)
-    cmd = [
-        sys.executable,
-        "-m",
-        "presswork",
-        "watch",
-        str(project),
-        "--out",
-        str(out),
-    ]  # its log (watch.log) times each build
-    times: list[float] = []
-    with (work / "watch.log").open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=_child_env())
-        try:
-
-            def outputs() -> dict[Path, int]:
-                return {p: p.stat().st_mtime_ns for p in out.glob("*") if p.suffix in (".pdf", ".epub", ".pptx")}
-
-            deadline = time.monotonic() + 300
-            while len(outputs()) < 3:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"presswork watch did not build the sample (see {work / 'watch.log'})")
-                time.sleep(0.05)
-            time.sleep(2.0)  # the first build's workers are gone; the watcher waits
-            for i in range(edits):
-                before = outputs()
-                edited = text.replace(f" {word} ", f" {word}{'s' if i % 2 == 0 else 'ed'} ", 1)
-                start = time.perf_counter()
-                source.write_text(edited, encoding="utf-8")
-                deadline = time.monotonic() + 120
-                while any(outputs().get(p) == mtime for p, mtime in before.items()):
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"presswork watch did not rebuild (see {work / 'watch.log'})")
-                    time.sleep(0.005)
-                times.append(time.perf_counter() - start)
-                time.sleep(1.0)
-        finally:
-            proc.terminate()
-            proc.wait(30)
+    a one-word edit (each a text not seen before) until all three outputs are replaced, the watcher's
+    debounce included; measured by ``watch_edit.py``'s own loop."""
+    spec = importlib.util.spec_from_file_location("presswork_watch_edit", Path(__file__).with_name("watch_edit.py"))
+    assert spec and spec.loader
+    watch_edit = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(watch_edit)
+    row = watch_edit.watch_row(work, "weasyprint", edits)  # the default engine, set explicitly
+    times = row["edits"]
     print(f"  watch (sample guide): rebuilt after an edit in {', '.join(f'{t:.2f}' for t in times)} s", file=sys.stderr)
-    return {"edits": [round(t, 3) for t in times], "median": round(statistics.median(times), 3)}
+    return {"edits": times, "median": round(statistics.median(times), 3)}
 
 
 def scaling(rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -416,6 +416,10 @@ class Pager:
             block.append(nxt)
         if len(block) < 2:
             return
+        self._break_before(block)
+
+    def _break_before(self, block: list[Para]) -> None:
+        """Start a new slide before ``block`` when it would not fit on this one but fits most of a slide."""
         h = text_height(block, self.frame, self.frame.width)
         box = self.boxes[-1]
         if isinstance(box, TextBox) and not box.split:
@@ -442,14 +446,7 @@ class Pager:
                 break
         if len(block) < 2:
             return
-        h = text_height(block, self.frame, self.frame.width)
-        box = self.boxes[-1]
-        if isinstance(box, TextBox) and not box.split:
-            extra = text_height(box.paras + block, self.frame, self.frame.width) - box.height
-        else:
-            extra = h + GAP
-        if self.used + extra > self.height and h <= self.frame.height * 0.8:
-            self.break_page()
+        self._break_before(block)
 
     def para(self, para: Para, keep_next: bool = False) -> None:
         f = self.frame
