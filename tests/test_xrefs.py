@@ -164,11 +164,12 @@ def test_bibliography_entries_citeproc_cannot_read_are_left_out_with_a_warning(t
         "  journal = {Nature}, year = {2020}}\n"
         "@online{site, author = {Roe, Richard}, title = {A web page}, url = {https://example.org}, year = {2022}}\n"
         "@strange{odd, author = {Poe, Ann}, title = {Unknown type}, year = {2001}}\n"
+        "@manual{carto, author = {{Met Office}}, title = {Cartopy}, year = {2010 - 2025}}\n"
     )
     root = _book(
         tmp_path,
         {
-            "a.md": "# A\n\nAs [@picus], [@site] and [@odd] say; see [@https://doi.org/10.25080/hwcj9957].\n",
+            "a.md": "# A\n\nAs [@picus], [@site], [@carto] and [@odd] say; see [@https://doi.org/10.25080/hwcj9957].\n",
             "refs.bib": bib,
         },
         'bibliography = "refs.bib"\n',
@@ -176,8 +177,15 @@ def test_bibliography_entries_citeproc_cannot_read_are_left_out_with_a_warning(t
     reporter = Reporter()
     doc = read_document(load_project(root), make_gate(load_project(root).config, load_theme("default", root)), reporter)
     text = plain_text(query(doc, Paragraph)[0].children)
-    assert text == "As (Harris & Picus, 2020), (Roe, 2022) and [@odd] say; see (doi:10.25080/hwcj9957)."
+    assert (
+        text
+        == "As (Harris & Picus, 2020), (Roe, 2022), (Met Office, 2010–2025) and [@odd] say; see (doi:10.25080/hwcj9957)."
+    )
     assert [link.url for link in query(doc, Link)][-1] == "https://doi.org/10.25080/hwcj9957"
     warned = [(str(w.pos), w.message) for w in reporter.warnings if w.category == "citation"]
     assert [p for p, _ in warned] == ["refs.bib:5", "a.md:3", "a.md:3"]
-    assert "'odd'" in warned[0][1] and "'odd' could not be read" in warned[1][1] and "shown as links" in warned[2][1]
+    assert (
+        "'odd'" in warned[0][1]
+        and "'odd' could not be read from the bibliography refs.bib" in warned[1][1]
+        and "shown as links" in warned[2][1]
+    )

@@ -22,6 +22,9 @@ __all__ = ["RANGE", "SkippedEntry", "read_bibtex"]
 #: The citeproc-py versions this module was written for (pyproject.toml bounds the same).
 RANGE = Range("citeproc-py", "0.11", "0.12")
 
+#: A year range written with a hyphen or a dash and spaces ("2010 - 2025").
+_YEAR_RANGE = re.compile(r"^\s*(\d{4})\s*(?:-+|\u2013|\u2014)\s*(\d{4})\s*$")
+
 #: BibTeX fields that hold ``and``-separated names.
 _NAME_FIELDS = ("author", "editor", "translator", "bookauthor")
 
@@ -80,6 +83,12 @@ def read_bibtex(path: Path, text: str, title_case: Callable[[Any], Any]) -> tupl
                     self.add(self.create_reference(key, entry))
                 except Exception as exc:  # noqa: BLE001 - one unreadable entry is reported, not fatal
                     self.skipped.append(SkippedEntry(key, lines.get(key.lower(), 0), f"{type(exc).__name__}: {exc}"))
+
+        def _parse_year(self, year: Any) -> Any:
+            # "2010 - 2025" (a hyphen, spaces) as the en dash range citeproc-py reads ("2010--2025")
+            if isinstance(year, str) and (found := _YEAR_RANGE.match(year)):
+                year = f"{found.group(1)}--{found.group(2)}"
+            return super()._parse_year(year)
 
         def _bibtex_to_csl(self, bibtex_entry: Any) -> Any:
             for name in _NAME_FIELDS:

@@ -438,7 +438,7 @@ def _unformatted(
         for n, doi in enumerate(dois):
             links += [*([Text("; ")] if n else []), Link((Text(f"doi:{doi}"),), f"https://doi.org/{doi}")]
         return (*links, Text(")"))
-    read = "could not be read" if all(k.lower() in bib.skipped for k in unknown) else "is not in"
+    read = "could not be read from" if all(k.lower() in bib.skipped for k in unknown) else "is not in"
     names = ", ".join(repr(k) for k in unknown)
     reporter.warn(
         f"citation {node.source} left as written: {names} {read} the bibliography {bib.path}", pos, "citation"
