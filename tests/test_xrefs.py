@@ -189,3 +189,15 @@ def test_bibliography_entries_citeproc_cannot_read_are_left_out_with_a_warning(t
         and "'odd' could not be read from the bibliography refs.bib" in warned[1][1]
         and "shown as links" in warned[2][1]
     )
+
+
+def test_a_book_citing_only_unknown_keys_gets_no_empty_references_chapter(tmp_path: Path) -> None:
+    root = _book(
+        tmp_path,
+        {"a.md": "# A\n\nSee [@https://doi.org/10.25080/hwcj9957] and [@nokey].\n", "refs.bib": BIB},
+        'bibliography = "refs.bib"\n',
+    )
+    reporter = Reporter()
+    doc = read_document(load_project(root), make_gate(load_project(root).config, load_theme("default", root)), reporter)
+    assert [ch.id for ch in doc.chapters] == ["a"]
+    assert plain_text(query(doc, Paragraph)[0].children) == "See (doi:10.25080/hwcj9957) and [@nokey]."

@@ -408,6 +408,8 @@ def apply_citations(
         dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix), title=walk_with_positions(ch.title, fix))
         for ch in chapters
     ]
+    if not entries and not has_refs_div:
+        return out  # nothing was formatted (every key unknown): no empty "References" chapter
     blocks = _reference_blocks(entries, bib.numeric, american)
     if has_refs_div:
         return [_fill_refs(ch, blocks) for ch in out]
