@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,9 +232,6 @@ def render(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: st
     fetcher = GateFetcher(ctx.gate, ctx.reporter)
     fonts = FontConfiguration()
     theme_css = ctx.theme.path("pdf/book.css")
-    logger = logging.getLogger("weasyprint")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)  # the fetcher reports refused resources itself
     try:
         sheet = CSS(string=css_text, base_url=theme_css.as_uri(), url_fetcher=fetcher, font_config=fonts)
         source = HTML(string=html, base_url=ctx.gate.root.as_uri() + "/", url_fetcher=fetcher)
@@ -244,8 +240,6 @@ def render(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: st
         raise
     except Exception as exc:  # WeasyPrint errors are not ours to show as tracebacks
         raise PressworkError(f"PDF layout failed: {type(exc).__name__}: {exc}") from exc
-    finally:
-        logger.setLevel(level)
 
 
 def lay_out(doc: Document, ctx: BuildContext[PdfOptions], html: str, css_text: str, bodies: dict[str, str]) -> Any:

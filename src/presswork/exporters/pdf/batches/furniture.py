@@ -164,15 +164,9 @@ class Furnisher:
         self.epoch = epoch
         self.fetcher = GateFetcher(gate, Reporter())
         self.fonts = FontConfiguration()
-        logger = logging.getLogger("weasyprint")
-        level = logger.level
-        logger.setLevel(logging.CRITICAL)
-        try:
-            self.sheet = CSS(string=css, base_url=css_base_url, url_fetcher=self.fetcher, font_config=self.fonts)
-            html = HTML(string=head + "</body></html>", base_url=base_url, url_fetcher=self.fetcher)
-            self.styles = PageStyles(get_all_computed_styles(html, [self.sheet], font_config=self.fonts), html)
-        finally:
-            logger.setLevel(level)
+        self.sheet = CSS(string=css, base_url=css_base_url, url_fetcher=self.fetcher, font_config=self.fonts)
+        html = HTML(string=head + "</body></html>", base_url=base_url, url_fetcher=self.fetcher)
+        self.styles = PageStyles(get_all_computed_styles(html, [self.sheet], font_config=self.fonts), html)
 
     def furnish(self, stamps: Sequence[Stamp], digest: Any, cache: Any, keep: set[str]) -> Furniture:
         """The furniture of ``stamps`` (``digest`` hashes a key's parts with the stylesheet's; chunk keys
@@ -243,56 +237,50 @@ class Furnisher:
         def hold(context: Any, page: Any, state: Any) -> None:
             held.append((context, page, state, context.current_page))
 
-        logger = logging.getLogger("weasyprint")
-        level = logger.level
-        logger.setLevel(logging.CRITICAL)
-        try:
-            source = HTML(string=_skeleton(self.head, slots), base_url=self.base_url, url_fetcher=self.fetcher)
-            with layout_hooks(lambda name: None, hold, None):
-                document = source.render(stylesheets=[self.sheet], font_config=self.fonts)
-            if len(held) != len(slots) or len(document.pages) != len(slots):
-                raise Fallback("the furniture's empty pages did not lay out one to one")
-            boxes: dict[str, Any] = {}
-            for slot, (context, page, _state, number) in zip(slots, held, strict=True):
-                if slot is None:
-                    continue
-                page_type = page_type_like(slot.page_type, False, source, context)
-                before, after = context.style_for(page.page_type), context.style_for(page_type)
-                for key in ("size", "margin_top", "margin_bottom", "margin_left", "margin_right"):
-                    if before[key] != after[key]:
-                        raise Fallback("left and right pages differ in geometry")
-                page.page_type = page_type
-                strings: Any = defaultdict(lambda: defaultdict(list))
-                for name, by_page in slot.strings.items():
-                    for k, values in by_page.items():
-                        strings[name][number - slot.number + k] = list(values)
-                context.string_set = strings  # only this batch's strings, as in its own layout
-                context.current_page = number
-                margins = tuple(make_margin_boxes(context, page, copy.deepcopy(slot.state)))
-                page.children = (page.children[0], *margins)
-                layout_backgrounds(page, context.get_image_from_uri)
-                # The batch page draws the page's background and body; the furniture only its margin boxes.
-                page.background = None
-                page.canvas_background = None
-                for layer in slot.layers:
-                    if layer.key not in boxes:
-                        boxes[layer.key] = page.copy_with_children(
-                            [m for m in margins if m.at_keyword in layer.at_keywords]
-                        )
-            stamp_time = None
-            if self.epoch is not None:
-                from datetime import UTC, datetime
+        source = HTML(string=_skeleton(self.head, slots), base_url=self.base_url, url_fetcher=self.fetcher)
+        with layout_hooks(lambda name: None, hold, None):
+            document = source.render(stylesheets=[self.sheet], font_config=self.fonts)
+        if len(held) != len(slots) or len(document.pages) != len(slots):
+            raise Fallback("the furniture's empty pages did not lay out one to one")
+        boxes: dict[str, Any] = {}
+        for slot, (context, page, _state, number) in zip(slots, held, strict=True):
+            if slot is None:
+                continue
+            page_type = page_type_like(slot.page_type, False, source, context)
+            before, after = context.style_for(page.page_type), context.style_for(page_type)
+            for key in ("size", "margin_top", "margin_bottom", "margin_left", "margin_right"):
+                if before[key] != after[key]:
+                    raise Fallback("left and right pages differ in geometry")
+            page.page_type = page_type
+            strings: Any = defaultdict(lambda: defaultdict(list))
+            for name, by_page in slot.strings.items():
+                for k, values in by_page.items():
+                    strings[name][number - slot.number + k] = list(values)
+            context.string_set = strings  # only this batch's strings, as in its own layout
+            context.current_page = number
+            margins = tuple(make_margin_boxes(context, page, copy.deepcopy(slot.state)))
+            page.children = (page.children[0], *margins)
+            layout_backgrounds(page, context.get_image_from_uri)
+            # The batch page draws the page's background and body; the furniture only its margin boxes.
+            page.background = None
+            page.canvas_background = None
+            for layer in slot.layers:
+                if layer.key not in boxes:
+                    boxes[layer.key] = page.copy_with_children(
+                        [m for m in margins if m.at_keyword in layer.at_keywords]
+                    )
+        stamp_time = None
+        if self.epoch is not None:
+            from datetime import UTC, datetime
 
-                stamp_time = datetime.fromtimestamp(self.epoch, UTC)
-            made = {}
-            for key, keys in missing.values():
-                chunk_pages = [Page(boxes[k]) for k in keys]
-                out = io.BytesIO()
-                with font_timestamps(stamp_time):
-                    document.copy(chunk_pages).write_pdf(out)
-                made[key] = (out.getvalue(), printed_folios(chunk_pages))
-        finally:
-            logger.setLevel(level)
+            stamp_time = datetime.fromtimestamp(self.epoch, UTC)
+        made = {}
+        for key, keys in missing.values():
+            chunk_pages = [Page(boxes[k]) for k in keys]
+            out = io.BytesIO()
+            with font_timestamps(stamp_time):
+                document.copy(chunk_pages).write_pdf(out)
+            made[key] = (out.getvalue(), printed_folios(chunk_pages))
         return made
 
 

@@ -167,24 +167,18 @@ class Laid:
         self.held: list[tuple[Any, Any, Any, int]] = []
         self.missing: list[str] = []
         self.own: list[str] = []
-        logger = logging.getLogger("weasyprint")
-        level = logger.level
-        logger.setLevel(logging.CRITICAL)
-        try:
-            sheet = CSS(string=job.css, base_url=job.css_base_url, url_fetcher=fetcher, font_config=self.fonts)
+        sheet = CSS(string=job.css, base_url=job.css_base_url, url_fetcher=fetcher, font_config=self.fonts)
 
-            def render(html: str) -> Any:
-                self.held.clear()
-                self.missing.clear()
-                self.own.clear()
-                self.source = HTML(string=html, base_url=job.base_url, url_fetcher=fetcher)
-                with _hooks(job.externals, self.missing, self.held, job.seed, self.own):
-                    return self.source.render(stylesheets=[sheet], font_config=self.fonts)
+        def render(html: str) -> Any:
+            self.held.clear()
+            self.missing.clear()
+            self.own.clear()
+            self.source = HTML(string=html, base_url=job.base_url, url_fetcher=fetcher)
+            with _hooks(job.externals, self.missing, self.held, job.seed, self.own):
+                return self.source.render(stylesheets=[sheet], font_config=self.fonts)
 
-            # Figures and long listings are placed as in the serial layout (the same pages, so the same plan).
-            self.document = settle_floats(render(job.html), job.html, job.bodies, render)
-        finally:
-            logger.setLevel(level)
+        # Figures and long listings are placed as in the serial layout (the same pages, so the same plan).
+        self.document = settle_floats(render(job.html), job.html, job.bodies, render)
         if len(self.held) != len(self.document.pages):
             raise Fallback("margin boxes were made outside the layout")
         if job.drop_last:
