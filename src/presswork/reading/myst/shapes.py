@@ -83,15 +83,6 @@ class MystShapes(MystTables):
     path: str
     toctrees: list[Directive]
 
-    def parse_body(self, text: str, first_line: int) -> Blocks:
-        raise NotImplementedError
-
-    def parse_inlines(self, text: str) -> Inlines:
-        raise NotImplementedError
-
-    def warn(self, message: str, line: int, category: str = "html") -> None:
-        raise NotImplementedError
-
     def shape(self, d: Directive, pos: Pos) -> Block | None:
         """The node directive ``d`` stands for (None when it leaves nothing in the text)."""
         name = d.name.lower()
