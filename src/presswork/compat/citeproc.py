@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +39,13 @@ _BIBLATEX_TYPES = {
 }  # fmt: skip
 
 
+@dataclass(frozen=True)
 class SkippedEntry:
     """One BibTeX entry citeproc-py could not read: its key, the line of its ``@type{key``, and why."""
 
-    def __init__(self, key: str, line: int, reason: str) -> None:
-        self.key, self.line, self.reason = key, line, reason
+    key: str
+    line: int
+    reason: str
 
 
 def _entry_lines(text: str) -> dict[str, int]:

@@ -10,7 +10,6 @@ from presswork.core.diagnostics import PressworkError
 from presswork.core.tree import Pos
 from presswork.project.kinds.base import BookProject, read_project_file
 from presswork.project.kinds.summary import parse_summary
-from presswork.reading import available_readers
 
 #: Preprocessors that change nothing a book in the source language shows: mdBook's own ``links``
 #: and ``index`` (done here) and ``gettext`` (translations; the source language is built).
@@ -62,7 +61,7 @@ def detect(folder: Path) -> BookProject | None:
     )
     preprocessors = table.get("preprocessor", {}) if isinstance(table.get("preprocessor"), dict) else {}
     # mdBook itself has no dollar math ("$HOME" and "$PATH" are prose) unless a preprocessor adds it.
-    if not _DOLLAR_MATH & set(preprocessors) and "mdbook" in available_readers():
+    if not _DOLLAR_MATH & set(preprocessors):
         settings["markdown"] = "mdbook"
     for name, spec in sorted(preprocessors.items()):
         if name in _DOLLAR_MATH:
