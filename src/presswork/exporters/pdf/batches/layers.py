@@ -18,6 +18,7 @@ When a page number moves, only the folio layers of numbers no page had before ar
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -172,7 +173,9 @@ def plan_layers(
                 inputs["all strings"] = _prefix(page.strings, page.number)
             key = digest("layer", json.dumps(signature), kind, json.dumps(inputs, sort_keys=True))
             if kind == "head":
-                chunk = f"head-{int(digest(json.dumps(inputs['strings'], sort_keys=True)), 16) % HEAD_CHUNKS}"
+                # Unsalted, so a head keeps its chunk whatever the code version or install path.
+                shown = hashlib.sha256(json.dumps(inputs["strings"], sort_keys=True).encode()).hexdigest()
+                chunk = f"head-{int(shown, 16) % HEAD_CHUNKS}"
             else:
                 chunk = f"{kind}-{number // CHUNK_NUMBERS}"
             page.layers.append(Layer(kind, tuple(by_kind[kind]), key, chunk))
