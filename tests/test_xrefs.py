@@ -201,3 +201,26 @@ def test_a_book_citing_only_unknown_keys_gets_no_empty_references_chapter(tmp_pa
     doc = read_document(load_project(root), make_gate(load_project(root).config, load_theme("default", root)), reporter)
     assert [ch.id for ch in doc.chapters] == ["a"]
     assert plain_text(query(doc, Paragraph)[0].children) == "See (doi:10.25080/hwcj9957) and [@nokey]."
+
+
+def test_a_bibliography_that_cannot_be_read_is_a_warning_at_its_own_file(tmp_path: Path) -> None:
+    # A MyST book names its bibliography in myst.yml: there is no presswork.toml to point at, and one
+    # broken file must not take the whole book down. The citations stay as the author wrote them.
+    root = tmp_path / "book"
+    root.mkdir()
+    (root / "myst.yml").write_text(
+        "version: 1\nproject:\n  title: T\n  bibliography: [refs.json]\n  toc:\n    - file: a.md\n", encoding="utf-8"
+    )
+    (root / "a.md").write_text("# A\n\nAs [@doe2020] says.\n", encoding="utf-8")
+    (root / "refs.json").write_text('[{"id": "doe2020", "title": ', encoding="utf-8")
+    project = load_project(root)
+    reporter = Reporter()
+    doc = read_document(project, make_gate(project.config, load_theme("default", root)), reporter)
+    assert "doe2020" in plain_text(query(doc, Paragraph)[0].children)
+    warned = [w for w in reporter.warnings if w.category == "citation" and "cannot read bibliography" in w.message]
+    assert len(warned) == 1 and str(warned[0].pos) == "refs.json", [str(w) for w in reporter.warnings]
+    assert "left as written" in warned[0].message
+    from presswork.commands.cli import main
+
+    assert main(["check", str(root)]) == 0
+    assert main(["check", str(root), "--strict"]) == 1

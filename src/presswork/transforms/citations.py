@@ -133,10 +133,23 @@ def load_bibliography(
     config: Config, gate: AssetGate, language: str = "en", reporter: Reporter | None = None
 ) -> Bibliography | None:
     """The bibliography and style of the configuration (None without ``bibliography``). An entry
-    that cannot be read is a warning at its line with a ``reporter``, an error without one."""
+    that cannot be read is a warning at its line with a ``reporter``, an error without one; so is a
+    bibliography that cannot be read at all (then None: the citations stay as written)."""
     if not config.bibliography:
         return None
-    where = Pos(config.config_file.name if config.config_file else "presswork.toml")
+    try:
+        return _bibliography(config, gate, language, reporter)
+    except PressworkError as exc:
+        if reporter is None:
+            raise
+        reporter.warn(f"{exc.message}; the citations are left as written", exc.pos, "citation")
+        return None
+
+
+def _bibliography(config: Config, gate: AssetGate, language: str, reporter: Reporter | None) -> Bibliography:
+    # Set by a book's own project file (myst.yml, _quarto.yml) there is no presswork.toml to name:
+    # a problem with the bibliography is then placed in the bibliography file itself.
+    where = Pos(config.config_file.name if config.config_file else config.bibliography)
     path = gate.resolve(config.bibliography, "", where)
     skipped: frozenset[str] = frozenset()
     try:
