@@ -220,6 +220,8 @@ def test_a_bibliography_that_cannot_be_read_is_a_warning_at_its_own_file(tmp_pat
     warned = [w for w in reporter.warnings if w.category == "citation" and "cannot read bibliography" in w.message]
     assert len(warned) == 1 and str(warned[0].pos) == "refs.json", [str(w) for w in reporter.warnings]
     assert "left as written" in warned[0].message
+    [cited] = [w for w in reporter.warnings if "[@doe2020]" in w.message]
+    assert str(cited.pos) == "a.md:3" and "the bibliography refs.json could not be read" in cited.message
     from presswork.commands.cli import main
 
     assert main(["check", str(root)]) == 0

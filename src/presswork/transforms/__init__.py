@@ -42,7 +42,7 @@ def apply_transforms(
     chapters = number(chapters, config)
     chapters = resolve_xrefs(chapters, ids, reporter)
     chapters = link_listing_mentions(chapters)  # "Listing 2-1" in the text -> the listing the author numbered so
-    chapters = apply_citations(chapters, bibliography, reporter, meta.language)
+    chapters = apply_citations(chapters, bibliography, reporter, meta.language, config.bibliography)
     chapters = resolve_assets(chapters, gate, reporter, config.content)
     chapters = apparatus(chapters, meta.language, config, reporter)  # index marks, glossary links
     return Document(meta, tuple(chapters))

@@ -363,12 +363,13 @@ def _quote_punctuation(text: str) -> str:
 
 
 def apply_citations(
-    chapters: list[Chapter], bib: Bibliography | None, reporter: Reporter, language: str = "en"
+    chapters: list[Chapter], bib: Bibliography | None, reporter: Reporter, language: str = "en", configured: str = ""
 ) -> list[Chapter]:
     """Format every Cite, and add the references (at ``::: {#refs}``, else as a last chapter).
 
     A cited key missing from the bibliography is a warning at its line (a DOI key becomes its link). Without a bibliography,
-    citations stay as written, with a warning each (``[@name]`` may be a mention, not a citation)."""
+    citations stay as written, with a warning each (``[@name]`` may be a mention, not a citation); ``configured``
+    names the bibliography file set but not readable."""
     cites: list[tuple[Cite, Pos | None]] = []
 
     def collect(node: Any, pos: Pos | None) -> Any:
@@ -383,7 +384,7 @@ def apply_citations(
     if not cites and not has_refs_div:
         return chapters
     if bib is None:
-        return _as_written(chapters, cites, reporter)
+        return _as_written(chapters, cites, reporter, configured)
     # Citations that cannot be formatted stay in the text: a DOI becomes its link, anything else
     # is left as written; each with a warning at its line (an error under --strict).
     replaced: dict[int, Inlines] = {}
@@ -461,14 +462,16 @@ def _unformatted(
     return (Text(node.source),)
 
 
-def _as_written(chapters: list[Chapter], cites: list[tuple[Cite, Pos | None]], reporter: Reporter) -> list[Chapter]:
+def _as_written(
+    chapters: list[Chapter], cites: list[tuple[Cite, Pos | None]], reporter: Reporter, configured: str
+) -> list[Chapter]:
+    why = (
+        f"the bibliography {configured} could not be read"
+        if configured
+        else 'no bibliography is configured (set bibliography = "refs.bib" in the configuration)'
+    )
     for node, pos in cites:
-        reporter.warn(
-            f"citation {node.source} left as written: no bibliography is configured "
-            '(set bibliography = "refs.bib" in the configuration)',
-            pos,
-            "citation",
-        )
+        reporter.warn(f"citation {node.source} left as written: {why}", pos, "citation")
 
     def fix(node: Any) -> Any:
         return Text(node.source) if isinstance(node, Cite) else node
