@@ -115,3 +115,12 @@ def test_a_quotation_with_a_nested_one_is_not_split_between_slides(features_deck
     """Before, "A quotation." ended "1.1 Installing (2/5)" and its nested quotation opened (3/5)."""
     _, body, _ = slide_with(features_deck, "A quotation.")
     assert "A nested quotation." in body
+
+
+def test_a_lead_in_and_its_file_name_open_the_listing_they_introduce(deck: Path) -> None:
+    """The Rust book: "…adding a ``break`` statement:" and "Filename: src/main.rs" sat alone on "Quitting
+    After a Correct Guess (1/2)" (20% full), the listing on the next slide. Now the listing starts below
+    the file name, as it does below a lead-in alone."""
+    title, body, code = slide_with(deck, "adding a break statement:")
+    assert body.rstrip().endswith("Filename: src/main.rs") and title.endswith("(1/2)")
+    assert code.lstrip().startswith("// --snip--"), f"{title!r} holds only its lead-in and the file name"

@@ -388,7 +388,7 @@ class Pager:
                 self._keep_item_together(items, i)
                 self._keep_quote_together(items, i)
                 parent = bool(item.bullet) and isinstance(nxt, Para) and nxt.level > item.level
-                keep = item.role in ("subhead", "term") or parent or introduces(item)
+                keep = item.role in ("subhead", "term") or parent or introduces(item) or self._heads_code(items, i)
                 self.para(item, keep_next=keep and any(isinstance(it, VISIBLE_ITEMS) for it in items[i + 1 :]))
             elif isinstance(item, TextBox):
                 self.columns(item)
@@ -403,6 +403,17 @@ class Pager:
         if not self.boxes and len(self.pages) > 1 and not self.pages[-1][1] and not self.pages[-1][2]:
             self.pages.pop()
         return self.pages
+
+    def _heads_code(self, items: list[FlowItem], i: int) -> bool:
+        """True for a paragraph between a lead-in that opens the slide and the listing it introduces: a
+        caption, or one line ("Filename: src/main.rs" under "…adding a ``break`` statement:"), so that the
+        listing starts below them rather than leave them alone on the slide."""
+        item = items[i]
+        nxt = next((it for it in items[i + 1 :] if isinstance(it, VISIBLE_ITEMS)), None)
+        if not isinstance(item, Para) or not isinstance(nxt, CodeBox) or not self._holds_only_keeps():
+            return False
+        f = self.frame
+        return item.role == "caption" or text_height([item], f, f.width) <= text_height([item], f, 10_000.0) + 0.01
 
     def _keep_item_together(self, items: list[FlowItem], i: int) -> None:
         """Start a new slide before a list item whose sub-items would otherwise be split from it."""
