@@ -316,6 +316,17 @@ def _mend_thin_tail(items: list[FlowItem], frame: Frame, sizer: PictureSizer, pa
     return best
 
 
+def callout_title(box: CalloutBox) -> Para:
+    """The title of a call-out as a paragraph of its own (it heads each further part of a call-out taller
+    than a slide), also when it is set in before the text of the first."""
+    first = box.paras[0]
+    if not box.title_chars:
+        return first
+    runs = runs_head(first.runs, box.title_chars)
+    title = "".join(r.text for r in runs).rstrip().removesuffix(":")
+    return Para(runs_head(runs, len(title)), role="callout-title")
+
+
 class Pager:
     """Lays a flow out on as many slides as it needs."""
 
@@ -750,6 +761,7 @@ class Pager:
                 return
         head = box.paras[:1]
         rest = box.paras[1:]
+        title_chars = box.title_chars
         while rest:  # split a callout taller than a slide by paragraphs
             take = head[:]
             while rest and text_height(take + rest[:1], f, f.width, inset=f.callout_inset) <= self.room():
@@ -759,8 +771,8 @@ class Pager:
                 continue
             if len(take) == len(head):
                 take.append(rest.pop(0))
-            part = CalloutBox(box.kind, take, text_height(take, f, f.width, inset=f.callout_inset))
+            part = CalloutBox(box.kind, take, text_height(take, f, f.width, inset=f.callout_inset), title_chars)
             self.place(part)
-            head = [box.paras[0]]
+            head, title_chars = [callout_title(box)], 0
             if rest:
                 self.new_page()
