@@ -82,8 +82,18 @@ def opens_block(line: Line, language: str) -> bool:
 
 def cut_costs(lines: list[Line], language: str) -> list[int]:
     """Cost of starting a slide at each line (index 0 unused): BEST between top-level items after a blank
-    line, higher inside a block or a message, NEVER at a blank line or a line that closes a block."""
+    line, higher inside a block or a message, NEVER at a line that closes a block. A cut at a blank line
+    costs what a cut at the next line that is not blank does (a part leaves its blank lines out)."""
     texts = [line_text(line) for line in lines]
+    costs = _line_costs(texts, lines, language)
+    for k in range(len(texts) - 1, 0, -1):
+        if not texts[k].strip():
+            costs[k] = costs[k + 1] if k + 1 < len(texts) else NEVER
+    return costs
+
+
+def _line_costs(texts: list[str], lines: list[Line], language: str) -> list[int]:
+    """Cost of starting a slide at each line, NEVER at a blank one."""
     if is_console(language):
         return [_console_cost(texts, k) for k in range(len(texts))]
     opened = open_lines(lines, language)

@@ -7,6 +7,7 @@ import dataclasses
 import re
 
 from presswork.exporters.pptx.model.codecut import (
+    BEST,
     INSIDE,
     MESSAGE_START,
     Line,
@@ -125,6 +126,12 @@ def _two_columns(items: list[FlowItem], frame: Frame) -> Page | None:
 MIN_CODE_PART = 0.25
 
 
+#: A listing's part is at least this share of the room on its slide when a cut no dearer than ITEM_IN_BLOCK
+#: allows it: a short top-level item ("pub struct Vec<T> {…}") shares its slide with the next item's start.
+FULL_CODE_PART = 0.5
+#: Cost of a cut between two items or statements one block deep (see :func:`codecut.cut_costs`).
+ITEM_IN_BLOCK = INSIDE // 2 + 4
+
 #: Most lines of enclosing context repeated above a part of a listing cut inside a block.
 MAX_HEADER_LINES = 3
 
@@ -173,6 +180,12 @@ def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[P
         trial = Pager(smaller_code, sizer).lay(with_fixed_sizes(items, smaller_code))
         if len(trial) < len(pages):
             frame, pages = smaller_code, trial
+    code = [it for it in items if isinstance(it, CodeBox)]
+    cuttable = frozenset(k for k, box in enumerate(code) if not is_console(box.language))
+    if len(pages) > 1 and cuttable:  # listings cut between top-level items where they do not fit: a slide saved
+        trial = Pager(frame, sizer, cut_console=cuttable).lay(with_fixed_sizes(items, frame))
+        if len(trial) < len(pages):
+            pages = trial
     small = dataclasses.replace(frame, sizes=tuple(max(MIN_BODY, s - 2) for s in frame.sizes))  # type: ignore[arg-type]
     if len(pages) > 1:  # the next size step down (body never below MIN_BODY) when it saves a slide
         if small.sizes != frame.sizes:
@@ -418,11 +431,14 @@ class Pager:
     def _heads_code(self, items: list[FlowItem], i: int) -> bool:
         """True for a paragraph between a lead-in that opens the slide and the listing it introduces: a
         caption, or one line ("Filename: src/main.rs" under "…adding a ``break`` statement:"), so that the
-        listing starts below them rather than leave them alone on the slide."""
+        listing starts below them rather than leave them alone on the slide, when it has top-level items to
+        be cut between."""
         item = items[i]
         nxt = next((it for it in items[i + 1 :] if isinstance(it, VISIBLE_ITEMS)), None)
         if not isinstance(item, Para) or not isinstance(nxt, CodeBox) or not self._holds_only_keeps():
             return False
+        if BEST not in cut_costs(dedent(nxt.lines), nxt.language)[1:]:
+            return False  # one item ("fn main() {…}") or code from inside a block ("// --snip--"): kept whole
         f = self.frame
         return item.role == "caption" or text_height([item], f, f.width) <= text_height([item], f, 10_000.0) + 0.01
 
@@ -586,12 +602,7 @@ class Pager:
         heights = code_line_heights(box, f)
         if sum(heights) + inset > self.room():
             whole = _code_on_one_slide(box, f)
-            chosen_cut = (
-                ordinal in self.cut_console
-                and is_console(box.language)
-                and bool(self.boxes)
-                and self._message_cut_fits(box, heights)
-            )
+            chosen_cut = ordinal in self.cut_console and bool(self.boxes) and self._message_cut_fits(box, heights)
             if whole is not None and not chosen_cut:
                 if self.boxes and whole.height > self.room():
                     shared = self._code_beside_text(box)
@@ -615,19 +626,21 @@ class Pager:
             box.height = sum(heights) + inset
             self.place(box)
             return
-        self._code_parts(box, heights, between_messages=whole is not None)
+        self._code_parts(box, heights, between_messages=whole is not None, fitted=chosen_cut)
 
     def _message_cut_fits(self, box: CodeBox, heights: list[float]) -> bool:
-        """True when console output can be cut between two of its messages with a fair first part (at least
-        MIN_CODE_PART of the room) on the current slide."""
+        """True when console output can be cut between two of its messages, or code between two top-level
+        items set apart by a blank line, with a fair first part (at least MIN_CODE_PART of the room) on the
+        current slide."""
         avail = self.room() - 2 * self.frame.callout_inset
         costs = cut_costs(box.lines, box.language)
+        clean = MESSAGE_START if is_console(box.language) else BEST
         used = 0.0
         for k in range(1, len(box.lines)):
             used += heights[k - 1]
             if used > avail:
                 return False
-            if costs[k] <= MESSAGE_START and used >= MIN_CODE_PART * avail:
+            if costs[k] <= clean and used >= MIN_CODE_PART * avail:
                 return True
         return False
 
@@ -654,7 +667,9 @@ class Pager:
             size -= 1
         return None
 
-    def _code_parts(self, box: CodeBox, heights: list[float], between_messages: bool = False) -> None:
+    def _code_parts(
+        self, box: CodeBox, heights: list[float], between_messages: bool = False, fitted: bool = False
+    ) -> None:
         """``box`` over as many slides as it needs, from the current one, cut where it costs least
         (``between_messages``: console output that would fit a slide, cut only between its messages)."""
         f = self.frame
@@ -664,7 +679,7 @@ class Pager:
         line_h = min(heights, default=0.0)
         header: list[Line] = []
         start, noted = 0, False
-        if self.boxes and self.room() - inset < MIN_CODE_PART * f.height:
+        if self.boxes and self.room() - inset < MIN_CODE_PART * f.height and not fitted:
             self.break_page()
         while start < len(lines):
             avail = self.room() - inset - line_h * len(header)
@@ -681,8 +696,14 @@ class Pager:
                 options = range(start + 1, start + max(n, 1) + 1)
                 full = [k for k in options if sum(heights[start:k]) >= MIN_CODE_PART * avail] or list(options)
                 if between_messages:  # a short part rather than a message cut in two
-                    clean = [k for k in options if k < len(lines) and costs[k] <= MESSAGE_START]
+                    most = BEST if fitted and not is_console(box.language) else MESSAGE_START
+                    clean = [k for k in options if k < len(lines) and costs[k] <= most]
                     full = [k for k in full if k in clean] or clean or full
+                if not is_console(box.language):  # a fuller part when a cut between a block's items allows it
+                    cheapest = min(costs[k] if k < len(lines) else 0 for k in full)
+                    limit = max(cheapest, ITEM_IN_BLOCK)
+                    fuller = [k for k in full if sum(heights[start:k]) >= FULL_CODE_PART * avail and costs[k] <= limit]
+                    full = fuller or full
                 cut = min(full, key=lambda k: (costs[k] if k < len(lines) else 0, -k))
             own = _trim_blank(lines[start:cut])
             height = line_h * len(header) + sum(heights[start : start + len(own)]) + inset
@@ -690,10 +711,13 @@ class Pager:
             if cut >= len(lines):
                 break
             header = []
+            nxt = cut  # the next part's first line (it leaves the blank lines at the cut out)
+            while nxt < len(lines) - 1 and not line_text(lines[nxt]).strip():
+                nxt += 1
             if costs[cut] >= INSIDE // 2:  # cut inside a block or a message: say where the next part is
-                header = [] if is_console(box.language) else enclosing_lines(lines, opened[cut], box.language)
-                if header or is_console(box.language) or line_text(lines[cut])[:1].isspace():
-                    header.append(elision(lines, box.language, cut))
+                header = [] if is_console(box.language) else enclosing_lines(lines, opened[nxt], box.language)
+                if header or is_console(box.language) or line_text(lines[nxt])[:1].isspace():
+                    header.append(elision(lines, box.language, nxt))
                 if header and not noted:
                     self.pages[-1][1].append("Whole listing:\n" + "\n".join(line_text(ln) for ln in lines))
                     noted = True
