@@ -63,3 +63,11 @@ def test_a_listing_of_two_items_is_cut_between_them_when_that_saves_a_slide() ->
     first = [b for b in pages[0][0] if isinstance(b, CodeBox)]
     assert first and code_text(first[0]).startswith("fn get_str") and "fn main" not in code_text(first[0])
     assert isinstance(pages[0][0][0], TextBox)
+
+
+def test_a_statement_going_on_over_the_next_line_is_not_cut() -> None:
+    """The nomicon's "Representing opaque structs": a slide ended with ``_marker:``, the field's type on the
+    next slide. A cut after a line that leaves a statement unfinished now costs more than one after a field."""
+    code = "pub struct Foo {\n    _data: (),\n    _marker:\n        PhantomData<(*mut u8, PhantomPinned)>,\n}"
+    costs = cut_costs(listing(code).lines, "rust")
+    assert costs[3] > costs[2], costs  # after "_marker:" (3) vs after "_data: ()," (2)

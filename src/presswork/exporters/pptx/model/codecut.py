@@ -29,6 +29,9 @@ INSIDE = 10
 #: Cost of a cut before a line that closes a block (a slide would start with "}").
 NEVER = 100
 
+#: Line ends that leave a statement or expression unfinished (a field's type, a value, an operand to come).
+CONTINUED = (":", "=", "(", "[", "\\", "+", "-", "*", "/", "&&", "||", "->", "=>", ".")
+
 #: Colour of an elision mark: muted, yet 5:1 on the code box's pale fill.
 ELISION_COLOUR = "595959"
 
@@ -112,6 +115,9 @@ def _line_costs(texts: list[str], lines: list[Line], language: str) -> list[int]
         cost = (2 + 2 * depth if depth else 1) - (1 if blank_before else 0)
         if prev.rstrip().endswith((":", "{", "(", "[", ",", "\\", "=")) or prev.lstrip().startswith(("#[", "@")):
             cost += 2  # the line before opens or heads what this line continues
+        if _code_part(prev, language).rstrip().endswith(CONTINUED) and not prev.rstrip().endswith("::"):
+            cost += 2  # a statement or expression goes on over this line ("_marker:", "let x ="): never cut it
+
         costs.append(max(BEST, cost) if depth == 0 else max(INSIDE // 2, cost + INSIDE // 2))
     return costs
 
