@@ -88,3 +88,8 @@ def test_a_chapter_named_like_the_book_is_titled_by_its_subheading_or_as_the_boo
     parts = [content("The Book (1/2)", byline), content("The Book (2/2)", para("More."))]
     full.add(parts, "The Book")
     assert [s.title for s in parts] == ["About This Book (1/2)", "About This Book (2/2)"]
+    opener = TitleBook()  # the nomicon's full deck: a divider "The Rustonomicon (2)" before its sections
+    opener.add([Slide("title", "The Rustonomicon")])
+    divided = [Slide("section", "The Rustonomicon"), content("The Dark Arts of Unsafe Rust (1/2)")]
+    opener.add(divided, "The Rustonomicon")
+    assert [s.title for s in divided] == ["About This Book", "The Dark Arts of Unsafe Rust (1/2)"]

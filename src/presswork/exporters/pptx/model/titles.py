@@ -50,7 +50,7 @@ class TitleBook:
         for i, slide in enumerate(slides):
             title = slide.title
             base = COUNTER.sub("", title)
-            if slide.kind == "content" and self.cover and title_key(base) == self.cover:
+            if slide.kind in ("content", "section") and self.cover and title_key(base) == self.cover:
                 name = heading_title(slide) or ABOUT_TITLE
                 about = about or (self._unique(name, "") if title_key(name) in self.seen else name)
                 slide.title = about + title[len(base) :]
