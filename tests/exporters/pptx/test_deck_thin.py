@@ -115,3 +115,16 @@ def test_a_quotation_with_a_nested_one_is_not_split_between_slides(features_deck
     """Before, "A quotation." ended "1.1 Installing (2/5)" and its nested quotation opened (3/5)."""
     _, body, _ = slide_with(features_deck, "A quotation.")
     assert "A nested quotation." in body
+
+
+def test_a_lead_in_and_its_file_name_open_the_listing_they_introduce(deck: Path) -> None:
+    """The Rust book: a lead-in and "Filename: src/main.rs" sat alone on a slide (20% full), the listing on
+    the next. Now a listing of several top-level items starts below them, as it does below a lead-in alone;
+    a listing of one item is not cut for it ("fn main() {" and one line would open the program)."""
+    title, body, code = slide_with(deck, "then use that type in our program:")
+    assert body.rstrip().endswith("Filename: src/main.rs") and title == "A guess in range (1/2)"
+    assert code.startswith("struct Guess {"), f"{title!r} holds only its lead-in and the file name"
+    rest = [s for s in slides(deck) if s[0] == "A guess in range (2/2)"]
+    assert rest and rest[0][2].startswith("impl Guess {") and "fn main()" in rest[0][2]
+    whole = [s for s in slides(deck) if s[2].startswith("fn main() {\n    let number = 6;")]
+    assert whole and whole[0][2].rstrip().endswith("}") and "not divisible by 4, 3, or 2" in whole[0][2]

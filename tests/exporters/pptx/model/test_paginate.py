@@ -12,7 +12,7 @@ from presswork.exporters.pptx.model.deck import (
     TextBox,
     Token,
 )
-from presswork.exporters.pptx.model.flow import Anchor, FlowItem, SlideBreak, SpeakerNote
+from presswork.exporters.pptx.model.flow import Anchor, FlowItem, SlideBreak, SpeakerNote, run_in_title
 from presswork.exporters.pptx.model.measure import GAP, measure_table, text_height
 from presswork.exporters.pptx.model.paginate import Pager, paginate, with_fixed_sizes
 from tests.support.deckmodel import para, words
@@ -112,6 +112,20 @@ def test_a_callout_taller_than_a_slide_splits_by_paragraphs_keeping_its_title() 
     parts = [b for boxes, _, _ in pages for b in boxes]
     assert len(parts) > 1 and all(isinstance(p, CalloutBox) and p.paras[0].role == "callout-title" for p in parts)
     assert all(p.height == text_height(p.paras, FRAME, FRAME.width, inset=FRAME.callout_inset) for p in parts)  # type: ignore[union-attr]
+
+
+def test_a_callout_with_its_title_set_in_repeats_only_the_title_on_its_further_parts() -> None:
+    box = run_in_title(
+        CalloutBox("note", [para("Title", role="callout-title"), *(para(words(40, i * 40)) for i in range(8))])
+    )
+    assert box.paras[0].runs[0].text == "Title" and box.title_chars == len("Title: ")
+    parts = [b for boxes, _, _ in Pager(FRAME, no_pictures).lay([box]) for b in boxes]
+    assert len(parts) > 1 and isinstance(parts[0], CalloutBox) and parts[0].paras[0].runs[-1].text == words(40)
+    for part in parts[1:]:
+        assert isinstance(part, CalloutBox) and part.title_chars == 0
+        assert [r.text for r in part.paras[0].runs] == ["Title"] and part.paras[0].role == "callout-title"
+    shown = " ".join(r.text for p in parts if isinstance(p, CalloutBox) for q in p.paras for r in q.runs)
+    assert shown.count(words(40)) == 1, "the first paragraph is repeated on a further part"
 
 
 def test_a_long_list_of_short_items_takes_two_balanced_columns_not_a_continuation() -> None:

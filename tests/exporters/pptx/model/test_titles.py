@@ -67,9 +67,11 @@ def test_a_repeated_continuation_keeps_its_count_at_the_end() -> None:
     assert [s.title for s in again] == ["Implementing Arc › Deref (1/2)", "Implementing Arc › Deref (2/2)"]
 
 
-def test_a_chapter_named_like_the_book_is_titled_by_its_content() -> None:
+def test_a_chapter_named_like_the_book_is_titled_by_its_subheading_or_as_the_books_front_matter() -> None:
     """The Rust book's title page and the nomicon's opening chapter repeat the book's title: "The
-    Rustonomicon (2)" said nothing. Now such a slide takes its first subheading or the start of its text."""
+    Rustonomicon (2)" said nothing, nor did the title page's byline ("by Steve Klabnik, …") or "The Rust
+    Programming Language (1/2)" in the full deck. Such a slide takes its first subheading, else "About
+    This Book", its continuations too."""
     book = TitleBook()
     book.add([Slide("title", "The Rustonomicon"), Slide("agenda", "Agenda")])
     dark = [content("The Rustonomicon", para("The Dark Arts of Unsafe Rust", role="subhead"), para("Text."))]
@@ -77,6 +79,17 @@ def test_a_chapter_named_like_the_book_is_titled_by_its_content() -> None:
     assert dark[0].title == "The Dark Arts of Unsafe Rust"
     other = TitleBook()
     other.add([Slide("title", "The Book")])
-    long = [content("The Book", para("by Ada Writer and Ed Itor, with contributions from many readers. More."))]
-    other.add(long, "The Book")
-    assert long[0].title == "by Ada Writer and Ed Itor, with contributions…"
+    byline = para("by Ada Writer and Ed Itor, with contributions from many readers. More.")
+    talk = [content("The Book", byline)]
+    other.add(talk, "The Book")
+    assert talk[0].title == "About This Book", f"the byline titled the slide: {talk[0].title!r}"
+    full = TitleBook()
+    full.add([Slide("title", "The Book")])
+    parts = [content("The Book (1/2)", byline), content("The Book (2/2)", para("More."))]
+    full.add(parts, "The Book")
+    assert [s.title for s in parts] == ["About This Book (1/2)", "About This Book (2/2)"]
+    opener = TitleBook()  # the nomicon's full deck: a divider "The Rustonomicon (2)" before its sections
+    opener.add([Slide("title", "The Rustonomicon")])
+    divided = [Slide("section", "The Rustonomicon"), content("The Dark Arts of Unsafe Rust (1/2)")]
+    opener.add(divided, "The Rustonomicon")
+    assert [s.title for s in divided] == ["About This Book", "The Dark Arts of Unsafe Rust (1/2)"]

@@ -29,6 +29,9 @@ INSIDE = 10
 #: Cost of a cut before a line that closes a block (a slide would start with "}").
 NEVER = 100
 
+#: Line ends that leave a statement or expression unfinished (a field's type, a value, an operand to come).
+CONTINUED = (":", "=", "(", "[", "\\", "+", "-", "*", "/", "&&", "||", "->", "=>", ".")
+
 #: Colour of an elision mark: muted, yet 5:1 on the code box's pale fill.
 ELISION_COLOUR = "595959"
 
@@ -82,8 +85,18 @@ def opens_block(line: Line, language: str) -> bool:
 
 def cut_costs(lines: list[Line], language: str) -> list[int]:
     """Cost of starting a slide at each line (index 0 unused): BEST between top-level items after a blank
-    line, higher inside a block or a message, NEVER at a blank line or a line that closes a block."""
+    line, higher inside a block or a message, NEVER at a line that closes a block. A cut at a blank line
+    costs what a cut at the next line that is not blank does (a part leaves its blank lines out)."""
     texts = [line_text(line) for line in lines]
+    costs = _line_costs(texts, lines, language)
+    for k in range(len(texts) - 1, 0, -1):
+        if not texts[k].strip():
+            costs[k] = costs[k + 1] if k + 1 < len(texts) else NEVER
+    return costs
+
+
+def _line_costs(texts: list[str], lines: list[Line], language: str) -> list[int]:
+    """Cost of starting a slide at each line, NEVER at a blank one."""
     if is_console(language):
         return [_console_cost(texts, k) for k in range(len(texts))]
     opened = open_lines(lines, language)
@@ -102,6 +115,9 @@ def cut_costs(lines: list[Line], language: str) -> list[int]:
         cost = (2 + 2 * depth if depth else 1) - (1 if blank_before else 0)
         if prev.rstrip().endswith((":", "{", "(", "[", ",", "\\", "=")) or prev.lstrip().startswith(("#[", "@")):
             cost += 2  # the line before opens or heads what this line continues
+        if _code_part(prev, language).rstrip().endswith(CONTINUED) and not prev.rstrip().endswith("::"):
+            cost += 2  # a statement or expression goes on over this line ("_marker:", "let x ="): never cut it
+
         costs.append(max(BEST, cost) if depth == 0 else max(INSIDE // 2, cost + INSIDE // 2))
     return costs
 

@@ -126,11 +126,14 @@ class PictureBox:
 
 @dataclass
 class CalloutBox:
-    """An admonition: a coloured rounded box with a title paragraph and body paragraphs."""
+    """An admonition: a coloured rounded box with its title and body paragraphs."""
 
     kind: str
     paras: list[Para]
     height: float = 0.0
+    #: Characters of the first paragraph that are the title, set in before the text ("Tip: Use…"); 0 when
+    #: the title is a paragraph of its own (role "callout-title").
+    title_chars: int = 0
 
 
 Box = TextBox | CodeBox | TableBox | PictureBox | CalloutBox

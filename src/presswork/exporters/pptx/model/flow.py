@@ -110,6 +110,27 @@ LAYOUT_CLASSES = ("two-content", "comparison", "picture-caption", "title-only", 
 VISIBLE_ITEMS = (Para, TextBox, CodeBox, TableBox, PictureBox, CalloutBox)
 #: Colours code for a language: (code, language) -> lines of tokens.
 CodeStyler = Callable[[str, str], list[tuple[Token, ...]]]
+#: A call-out's title that ends with one of these is set in before its text without a colon.
+CLOSED_TITLE = ".:!?…"
+
+
+def run_in_title(box: CalloutBox) -> CalloutBox:
+    """``box`` with its title set in bold before the text of its first paragraph ("Tip: Use…"), a line
+    shorter, when that paragraph is plain text; the title keeps a line of its own before a list or none.
+    A title on a line of its own read as a subheading of the slide."""
+    title, first = box.paras[0], box.paras[1] if len(box.paras) > 1 else None
+    if first is None or first.role not in ("body", "lead") or first.bullet or first.level:
+        return box
+    label = [dataclasses.replace(r, bold=True) for r in title.runs]
+    text = "".join(r.text for r in label).rstrip()
+    if not text:
+        return box
+    if not text.endswith(tuple(CLOSED_TITLE)):
+        label.append(Run(":", bold=True))
+    label.append(Run(" "))
+    merged = dataclasses.replace(first, runs=(*label, *first.runs), role="body")
+    chars = sum(len(r.text) for r in label)
+    return CalloutBox(box.kind, [merged, *box.paras[2:]], box.height, chars)
 
 
 class FlowBuilder:
@@ -262,7 +283,7 @@ class FlowBuilder:
                 self.items.append(it)
             elif not isinstance(it, Anchor):
                 self.items.append(SpeakerNote(blocks_text(b.blocks)))
-        self.items.append(CalloutBox(b.kind, paras))
+        self.items.append(run_in_title(CalloutBox(b.kind, paras)))
 
     def code(self, code: str, language: str) -> None:
         """A code block; in a talk deck a long one shows its first top-level items and an elision mark,

@@ -7,6 +7,7 @@ import dataclasses
 import re
 
 from presswork.exporters.pptx.model.codecut import (
+    BEST,
     INSIDE,
     MESSAGE_START,
     Line,
@@ -125,6 +126,12 @@ def _two_columns(items: list[FlowItem], frame: Frame) -> Page | None:
 MIN_CODE_PART = 0.25
 
 
+#: A listing's part is at least this share of the room on its slide when a cut no dearer than ITEM_IN_BLOCK
+#: allows it: a short top-level item ("pub struct Vec<T> {…}") shares its slide with the next item's start.
+FULL_CODE_PART = 0.5
+#: Cost of a cut between two items or statements one block deep (see :func:`codecut.cut_costs`).
+ITEM_IN_BLOCK = INSIDE // 2 + 4
+
 #: Most lines of enclosing context repeated above a part of a listing cut inside a block.
 MAX_HEADER_LINES = 3
 
@@ -173,6 +180,12 @@ def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[P
         trial = Pager(smaller_code, sizer).lay(with_fixed_sizes(items, smaller_code))
         if len(trial) < len(pages):
             frame, pages = smaller_code, trial
+    code = [it for it in items if isinstance(it, CodeBox)]
+    cuttable = frozenset(k for k, box in enumerate(code) if not is_console(box.language))
+    if len(pages) > 1 and cuttable:  # listings cut between top-level items where they do not fit: a slide saved
+        trial = Pager(frame, sizer, cut_console=cuttable).lay(with_fixed_sizes(items, frame))
+        if len(trial) < len(pages):
+            pages = trial
     small = dataclasses.replace(frame, sizes=tuple(max(MIN_BODY, s - 2) for s in frame.sizes))  # type: ignore[arg-type]
     if len(pages) > 1:  # the next size step down (body never below MIN_BODY) when it saves a slide
         if small.sizes != frame.sizes:
@@ -316,6 +329,17 @@ def _mend_thin_tail(items: list[FlowItem], frame: Frame, sizer: PictureSizer, pa
     return best
 
 
+def callout_title(box: CalloutBox) -> Para:
+    """The title of a call-out as a paragraph of its own (it heads each further part of a call-out taller
+    than a slide), also when it is set in before the text of the first."""
+    first = box.paras[0]
+    if not box.title_chars:
+        return first
+    runs = runs_head(first.runs, box.title_chars)
+    title = "".join(r.text for r in runs).rstrip().removesuffix(":")
+    return Para(runs_head(runs, len(title)), role="callout-title")
+
+
 class Pager:
     """Lays a flow out on as many slides as it needs."""
 
@@ -388,7 +412,7 @@ class Pager:
                 self._keep_item_together(items, i)
                 self._keep_quote_together(items, i)
                 parent = bool(item.bullet) and isinstance(nxt, Para) and nxt.level > item.level
-                keep = item.role in ("subhead", "term") or parent or introduces(item)
+                keep = item.role in ("subhead", "term") or parent or introduces(item) or self._heads_code(items, i)
                 self.para(item, keep_next=keep and any(isinstance(it, VISIBLE_ITEMS) for it in items[i + 1 :]))
             elif isinstance(item, TextBox):
                 self.columns(item)
@@ -403,6 +427,20 @@ class Pager:
         if not self.boxes and len(self.pages) > 1 and not self.pages[-1][1] and not self.pages[-1][2]:
             self.pages.pop()
         return self.pages
+
+    def _heads_code(self, items: list[FlowItem], i: int) -> bool:
+        """True for a paragraph between a lead-in that opens the slide and the listing it introduces: a
+        caption, or one line ("Filename: src/main.rs" under "…adding a ``break`` statement:"), so that the
+        listing starts below them rather than leave them alone on the slide, when it has top-level items to
+        be cut between."""
+        item = items[i]
+        nxt = next((it for it in items[i + 1 :] if isinstance(it, VISIBLE_ITEMS)), None)
+        if not isinstance(item, Para) or not isinstance(nxt, CodeBox) or not self._holds_only_keeps():
+            return False
+        if BEST not in cut_costs(dedent(nxt.lines), nxt.language)[1:]:
+            return False  # one item ("fn main() {…}") or code from inside a block ("// --snip--"): kept whole
+        f = self.frame
+        return item.role == "caption" or text_height([item], f, f.width) <= text_height([item], f, 10_000.0) + 0.01
 
     def _keep_item_together(self, items: list[FlowItem], i: int) -> None:
         """Start a new slide before a list item whose sub-items would otherwise be split from it."""
@@ -564,12 +602,7 @@ class Pager:
         heights = code_line_heights(box, f)
         if sum(heights) + inset > self.room():
             whole = _code_on_one_slide(box, f)
-            chosen_cut = (
-                ordinal in self.cut_console
-                and is_console(box.language)
-                and bool(self.boxes)
-                and self._message_cut_fits(box, heights)
-            )
+            chosen_cut = ordinal in self.cut_console and bool(self.boxes) and self._message_cut_fits(box, heights)
             if whole is not None and not chosen_cut:
                 if self.boxes and whole.height > self.room():
                     shared = self._code_beside_text(box)
@@ -593,19 +626,21 @@ class Pager:
             box.height = sum(heights) + inset
             self.place(box)
             return
-        self._code_parts(box, heights, between_messages=whole is not None)
+        self._code_parts(box, heights, between_messages=whole is not None, fitted=chosen_cut)
 
     def _message_cut_fits(self, box: CodeBox, heights: list[float]) -> bool:
-        """True when console output can be cut between two of its messages with a fair first part (at least
-        MIN_CODE_PART of the room) on the current slide."""
+        """True when console output can be cut between two of its messages, or code between two top-level
+        items set apart by a blank line, with a fair first part (at least MIN_CODE_PART of the room) on the
+        current slide."""
         avail = self.room() - 2 * self.frame.callout_inset
         costs = cut_costs(box.lines, box.language)
+        clean = MESSAGE_START if is_console(box.language) else BEST
         used = 0.0
         for k in range(1, len(box.lines)):
             used += heights[k - 1]
             if used > avail:
                 return False
-            if costs[k] <= MESSAGE_START and used >= MIN_CODE_PART * avail:
+            if costs[k] <= clean and used >= MIN_CODE_PART * avail:
                 return True
         return False
 
@@ -632,7 +667,9 @@ class Pager:
             size -= 1
         return None
 
-    def _code_parts(self, box: CodeBox, heights: list[float], between_messages: bool = False) -> None:
+    def _code_parts(
+        self, box: CodeBox, heights: list[float], between_messages: bool = False, fitted: bool = False
+    ) -> None:
         """``box`` over as many slides as it needs, from the current one, cut where it costs least
         (``between_messages``: console output that would fit a slide, cut only between its messages)."""
         f = self.frame
@@ -642,7 +679,7 @@ class Pager:
         line_h = min(heights, default=0.0)
         header: list[Line] = []
         start, noted = 0, False
-        if self.boxes and self.room() - inset < MIN_CODE_PART * f.height:
+        if self.boxes and self.room() - inset < MIN_CODE_PART * f.height and not fitted:
             self.break_page()
         while start < len(lines):
             avail = self.room() - inset - line_h * len(header)
@@ -659,8 +696,14 @@ class Pager:
                 options = range(start + 1, start + max(n, 1) + 1)
                 full = [k for k in options if sum(heights[start:k]) >= MIN_CODE_PART * avail] or list(options)
                 if between_messages:  # a short part rather than a message cut in two
-                    clean = [k for k in options if k < len(lines) and costs[k] <= MESSAGE_START]
+                    most = BEST if fitted and not is_console(box.language) else MESSAGE_START
+                    clean = [k for k in options if k < len(lines) and costs[k] <= most]
                     full = [k for k in full if k in clean] or clean or full
+                if not is_console(box.language):  # a fuller part when a cut between a block's items allows it
+                    cheapest = min(costs[k] if k < len(lines) else 0 for k in full)
+                    limit = max(cheapest, ITEM_IN_BLOCK)
+                    fuller = [k for k in full if sum(heights[start:k]) >= FULL_CODE_PART * avail and costs[k] <= limit]
+                    full = fuller or full
                 cut = min(full, key=lambda k: (costs[k] if k < len(lines) else 0, -k))
             own = _trim_blank(lines[start:cut])
             height = line_h * len(header) + sum(heights[start : start + len(own)]) + inset
@@ -668,10 +711,13 @@ class Pager:
             if cut >= len(lines):
                 break
             header = []
+            nxt = cut  # the next part's first line (it leaves the blank lines at the cut out)
+            while nxt < len(lines) - 1 and not line_text(lines[nxt]).strip():
+                nxt += 1
             if costs[cut] >= INSIDE // 2:  # cut inside a block or a message: say where the next part is
-                header = [] if is_console(box.language) else enclosing_lines(lines, opened[cut], box.language)
-                if header or is_console(box.language) or line_text(lines[cut])[:1].isspace():
-                    header.append(elision(lines, box.language, cut))
+                header = [] if is_console(box.language) else enclosing_lines(lines, opened[nxt], box.language)
+                if header or is_console(box.language) or line_text(lines[nxt])[:1].isspace():
+                    header.append(elision(lines, box.language, nxt))
                 if header and not noted:
                     self.pages[-1][1].append("Whole listing:\n" + "\n".join(line_text(ln) for ln in lines))
                     noted = True
@@ -739,6 +785,7 @@ class Pager:
                 return
         head = box.paras[:1]
         rest = box.paras[1:]
+        title_chars = box.title_chars
         while rest:  # split a callout taller than a slide by paragraphs
             take = head[:]
             while rest and text_height(take + rest[:1], f, f.width, inset=f.callout_inset) <= self.room():
@@ -748,8 +795,8 @@ class Pager:
                 continue
             if len(take) == len(head):
                 take.append(rest.pop(0))
-            part = CalloutBox(box.kind, take, text_height(take, f, f.width, inset=f.callout_inset))
+            part = CalloutBox(box.kind, take, text_height(take, f, f.width, inset=f.callout_inset), title_chars)
             self.place(part)
-            head = [box.paras[0]]
+            head, title_chars = [callout_title(box)], 0
             if rest:
                 self.new_page()

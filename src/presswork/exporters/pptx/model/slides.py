@@ -656,7 +656,9 @@ def plain_code(code: str, language: str) -> list[tuple[Token, ...]]:
 
 
 def highlight(code: str, language: str, style: str = "friendly") -> list[tuple[Token, ...]]:
-    """Code lines as Pygments-coloured tokens (colours of ``style``)."""
+    """Code lines as Pygments-coloured tokens (colours and italics of ``style``, never bold: on a slide a
+    line of one bold keyword, such as ``[dependencies]`` or ``where``, reads as a subheading, and the
+    colour already marks it)."""
     from pygments.styles import get_style_by_name
 
     if find_lexer(language) is None:
@@ -669,5 +671,5 @@ def highlight(code: str, language: str, style: str = "friendly") -> list[tuple[T
             if k:
                 lines.append([])
             if part:
-                lines[-1].append(Token(part, s["color"] or "", bool(s["bold"]), bool(s["italic"])))
+                lines[-1].append(Token(part, s["color"] or "", italic=bool(s["italic"])))
     return [tuple(line) for line in lines]

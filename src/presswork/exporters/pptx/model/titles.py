@@ -11,6 +11,8 @@ from presswork.exporters.pptx.model.deck import CalloutBox, Slide, TextBox
 COUNTER = re.compile(r"\s*\(\d+/\d+\)\s*$")
 #: Between the part's title and a repeated title, as in the deck's sub-section titles.
 CRUMB = " › "
+#: Title of a chapter named like the book (a title page) that opens with no subheading to name it.
+ABOUT_TITLE = "About This Book"
 
 
 def title_key(title: str) -> str:
@@ -40,14 +42,21 @@ class TitleBook:
         repeated title is prefixed with the title of the divider it comes under, or of its ``chapter``
         before any divider ("Hello, Cargo! › Summary"), when that makes it unique, or else numbered
         ("Summary (2)"); a continuation keeps its count at the end ("Arc › Deref (1/2)"). The first slide
-        of a title keeps it. Returns the titles the slides end up with."""
+        of a title keeps it. Slides titled like the book (a title page) take their first subheading, else
+        ABOUT_TITLE. Returns the titles the slides end up with."""
         context = chapter
         given = [s.title for s in slides]  # as the source names them, before any is made unique
+        about = ""  # the title of this run's slides that repeat the book's title
         for i, slide in enumerate(slides):
             title = slide.title
-            if title.strip() and title_key(title) in self.seen:
+            base = COUNTER.sub("", title)
+            if slide.kind in ("content", "section") and self.cover and title_key(base) == self.cover:
+                name = heading_title(slide) or ABOUT_TITLE
+                about = about or (self._unique(name, "") if title_key(name) in self.seen else name)
+                slide.title = about + title[len(base) :]
+            elif title.strip() and title_key(title) in self.seen:
                 own_divider = i > 0 and slides[i - 1].kind == "section" and title_key(given[i - 1]) == title_key(title)
-                named = content_title(slide) if own_divider or title_key(title) == self.cover else ""
+                named = content_title(slide) if own_divider else ""
                 slide.title = self._unique(title, "" if own_divider else context, named)
             elif slide.kind == "title":
                 self.cover = title_key(title)
@@ -93,6 +102,14 @@ def content_title(slide: Slide) -> str:
     sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0].rstrip(".:")
     words = sentence.split()
     return sentence if len(words) <= CONTENT_TITLE_WORDS else " ".join(words[:CONTENT_TITLE_WORDS]).rstrip(",;") + "…"
+
+
+def heading_title(slide: Slide) -> str:
+    """The subheading a content slide opens with, as a title ("" when it opens otherwise)."""
+    first = slide.boxes[0] if slide.boxes else None
+    if not isinstance(first, TextBox | CalloutBox) or not first.paras or first.paras[0].role != "subhead":
+        return ""
+    return " ".join("".join(r.text for r in first.paras[0].runs).split())
 
 
 def unique_titles(slides: list[Slide]) -> None:

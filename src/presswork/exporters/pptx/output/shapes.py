@@ -290,9 +290,14 @@ class ShapeWriter:
                 r.font.color.theme_color = MSO_THEME_COLOR.TEXT_1
         slot = f"accent{int(accent) - MSO_THEME_COLOR.ACCENT_1 + 1}"
         darker = legible_brightness(self.colours[slot], CALLOUT_TINT) if slot in self.colours else DARKER[0]
+        title_left = box.title_chars or None  # characters of the first paragraph that are the title
         for r in shape.text_frame.paragraphs[0].runs:
+            if title_left is not None and title_left <= 0:
+                break
             r.font.color.theme_color = accent
             r.font.color.brightness = darker
+            if title_left is not None:
+                title_left -= len(r.text)
 
 
 def rgb(hex_colour: str) -> RGBColor:
