@@ -14,13 +14,17 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 
-def merge_structure(pdf: Any, parts: Sequence[tuple[Any, int]]) -> None:
+def merge_structure(pdf: Any, parts: Sequence[tuple[Any, int]], counts: Sequence[int] | None = None) -> None:
     """Give ``pdf`` (the merged book) one structure tree from the tagged ``parts``: each a batch's
-    source PDF and the index of its first page in ``pdf``. Untagged parts add nothing; a book whose
+    source PDF and the index of its first page in ``pdf``; ``counts``: how many of each source's pages
+    are in ``pdf`` (default: all of them, from its first). Untagged parts add nothing; a book whose
     parts are all untagged stays untagged."""
     from pikepdf import Array, Dictionary, Name, String
 
-    tagged = [(src, base) for src, base in parts if "/StructTreeRoot" in src.Root]
+    sizes = counts if counts is not None else [len(src.pages) for src, _ in parts]
+    tagged = [
+        (src, base, size) for (src, base), size in zip(parts, sizes, strict=True) if "/StructTreeRoot" in src.Root
+    ]
     if not tagged:
         return
     root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
@@ -31,10 +35,10 @@ def merge_structure(pdf: Any, parts: Sequence[tuple[Any, int]]) -> None:
     role_map = Dictionary()
     kept_annots = {a.objgen for page in pdf.pages for a in page.obj.get("/Annots", Array())}
     next_key = 0
-    for number, (src, base) in enumerate(tagged):
+    for number, (src, base, size) in enumerate(tagged):
         copied = pdf.copy_foreign(src.Root.StructTreeRoot)
         renumbered: dict[int, int] = {}
-        for page in pdf.pages[base : base + len(src.pages)]:
+        for page in pdf.pages[base : base + size]:
             holders = [page.obj, *page.obj.get("/Annots", Array())]
             for holder, key in ((page.obj, "/StructParents"), *((a, "/StructParent") for a in holders[1:])):
                 if key in holder:
