@@ -18,7 +18,7 @@ from typing import Any
 from presswork.compat.versions import Range
 from presswork.core.diagnostics import OutputFailed
 
-__all__ = ["RANGE", "TypstBook"]
+__all__ = ["RANGE", "TypstBook", "serve"]
 
 #: The typst versions this module was written for (pyproject.toml bounds the same).
 RANGE = Range("typst", "0.15", "0.16")
@@ -80,3 +80,24 @@ _FALSE_SUSPECTS = b"/MarkInfo<</Marked true/Suspects false>>"
 def without_false_suspects(pdf: bytes) -> bytes:
     """``pdf`` with the catalog's ``/Suspects false`` blanked out (same length, so every offset holds)."""
     return pdf.replace(_FALSE_SUSPECTS, b"/MarkInfo<</Marked true" + b" " * len(b"/Suspects false") + b">>", 1)
+
+
+def serve(conn: Any) -> None:
+    """A compile worker's loop (a spawned process: a forked one could inherit a lock held by one of the
+    parent's compiler threads): each job ``(number, main, root, selectors)`` read from ``conn`` is compiled
+    to a PDF (tagged) and queried, and ``(number, "ok", (pdf, [values per selector]))`` or ``(number,
+    "error", message)`` sent back. It ends when ``conn`` is closed (also when the parent dies) or sends None."""
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        number, main, root, selectors = job
+        try:
+            book = TypstBook(Path(main), Path(root), font_paths=())
+            result = (book.pdf(None), [book.query(selector, field="value") for selector in selectors])
+            conn.send((number, "ok", result))
+        except Exception as exc:  # noqa: BLE001 - the parent reports it
+            conn.send((number, "error", getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"))

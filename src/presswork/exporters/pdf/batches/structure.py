@@ -14,10 +14,13 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 
-def merge_structure(pdf: Any, parts: Sequence[tuple[Any, int]], counts: Sequence[int] | None = None) -> None:
+def merge_structure(
+    pdf: Any, parts: Sequence[tuple[Any, int]], counts: Sequence[int] | None = None, links_kept: bool = False
+) -> None:
     """Give ``pdf`` (the merged book) one structure tree from the tagged ``parts``: each a batch's
     source PDF and the index of its first page in ``pdf``; ``counts``: how many of each source's pages
-    are in ``pdf`` (default: all of them, from its first). Untagged parts add nothing; a book whose
+    are in ``pdf`` (default: all of them, from its first); ``links_kept``: no link annotation of the parts
+    was left out (none of their references is checked). Untagged parts add nothing; a book whose
     parts are all untagged stays untagged."""
     from pikepdf import Array, Dictionary, Name, String
 
@@ -61,7 +64,7 @@ def merge_structure(pdf: Any, parts: Sequence[tuple[Any, int]], counts: Sequence
             for attributes in _kids(element.get("/A")):
                 if isinstance(attributes, Dictionary) and "/Headers" in attributes:
                     attributes.Headers = Array([String(prefix + str(h)) for h in attributes.Headers])
-            kids = element.get("/K")
+            kids = None if links_kept else element.get("/K")
             if isinstance(kids, Array):
                 dangling = [k for k in kids if _is_objr(k) and k.Obj.objgen not in kept_annots]
                 if dangling:

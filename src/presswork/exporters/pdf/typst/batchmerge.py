@@ -134,6 +134,7 @@ def merge_book(
         pdf,
         [(skeleton, 0), *((src, front + first) for src, first in zip(sources, starts, strict=True))],
         counts=[front, *(len(src.pages) for src in sources)],
+        links_kept=True,
     )
     bookmarks = _outline(skeleton, 0)
     for src, first in zip(sources, starts, strict=True):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import multiprocessing
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,8 +15,8 @@ from presswork.cache.store import code_fingerprint, prune_folder, read_cached, s
 from presswork.compat.typst import RANGE, TypstBook
 from presswork.compat.versions import installed_version
 from presswork.core import files
-from presswork.core.diagnostics import PressworkError
-from presswork.core.lifeline import bind_to_parent, forking, parent_token
+from presswork.core.diagnostics import OutputFailed, PressworkError
+from presswork.core.lifeline import forking
 from presswork.exporters.common.pagination import CACHE_DIR
 from presswork.exporters.pdf.typst.batches import Batch, Fallback, LaidBatch
 
@@ -78,28 +78,22 @@ class BatchStore:
         prune_folder(self.folder, self.root, lambda name: name.split(".", 1)[0] in keep)
 
 
-def compile_batch(main: Path, folder: Path) -> LaidBatch:
-    """Lay out one batch source and read back its facts."""
-    book = TypstBook(main, folder, font_paths=())
-    pdf = book.pdf(None)
-    found = book.query("<pw-batch-facts>", field="value")
-    places = book.query("<pw-block-places>", field="value")
-    if not found or not isinstance(found[0], dict) or not places or not isinstance(places[0], dict):
+#: What a batch is asked after its layout: its marks and labels, and where its blocks landed (the EPUB's page list).
+SELECTORS = ("<pw-batch-facts>", "<pw-block-places>")
+
+
+def read_facts(pdf: bytes, found: Sequence[Any]) -> LaidBatch:
+    """A laid-out batch from its PDF and the values of :data:`SELECTORS`."""
+    facts, places = (values[0] if values and isinstance(values[0], dict) else None for values in found)
+    if facts is None or places is None:
         raise Fallback("a batch did not report its layout")
-    facts = found[0]
-    return LaidBatch(pdf, int(facts["pages"]), facts["events"], facts["labels"], places[0].get("places", []))
+    return LaidBatch(pdf, int(facts["pages"]), facts["events"], facts["labels"], places.get("places", []))
 
 
-def _worker(main: Path, folder: Path, conn: Any, token: Any) -> None:
-    """A worker process: compile one batch and send back its result (or the error)."""
-    bind_to_parent(token)
-    try:
-        conn.send(("ok", compile_batch(main, folder)))
-    except BaseException as exc:  # noqa: BLE001 - the parent reports it
-        conn.send(("error", exc if isinstance(exc, PressworkError | Fallback) else PressworkError(str(exc))))
-    finally:
-        conn.close()
-        os._exit(0)
+def compile_batch(main: Path, folder: Path) -> LaidBatch:
+    """Lay out one batch source in this process and read back its facts."""
+    book = TypstBook(main, folder, font_paths=())
+    return read_facts(book.pdf(None), [book.query(selector, field="value") for selector in SELECTORS])
 
 
 def lay_out_batches(batches: Sequence[Batch], folder: Path, project: Path, jobs: int) -> list[LaidBatch]:
@@ -119,7 +113,7 @@ def lay_out_batches(batches: Sequence[Batch], folder: Path, project: Path, jobs:
     for n in todo:
         mains[n] = folder / f"batch-{n}.typ"
         files.write_into(mains[n], batches[n].source.encode("utf-8"), folder, durable=False)
-    if len(todo) == 1 or jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(todo) == 1 or jobs < 2:
         for n in todo:
             laid[n] = compile_batch(mains[n], folder)
             store.put(keys[n], laid[n])
@@ -130,45 +124,53 @@ def lay_out_batches(batches: Sequence[Batch], folder: Path, project: Path, jobs:
 
 
 def _in_workers(
-    todo: list[int],
-    mains: dict[int, Path],
-    folder: Path,
-    jobs: int,
-    laid: dict[int, LaidBatch],
-    done: Any,
+    todo: list[int], mains: dict[int, Path], folder: Path, jobs: int, laid: dict[int, LaidBatch], done: Any
 ) -> None:
-    """Compile the batches ``todo`` in worker processes, at most ``jobs`` at once, in book order."""
+    """Compile the batches ``todo`` in ``jobs`` spawned worker processes (``compat.typst.serve``), each
+    taking the next batch in book order when it is free."""
     from multiprocessing.connection import wait
 
-    context = multiprocessing.get_context("fork")
+    from presswork.compat.typst import serve
+
+    context = multiprocessing.get_context("spawn")
     waiting = list(todo)
-    running: dict[Any, tuple[int, Any]] = {}
+    workers: list[tuple[Any, Any]] = []
     try:
-        while waiting or running:
-            while waiting and len(running) < jobs:
+        for _ in range(min(jobs, len(todo))):
+            parent, child = context.Pipe()
+            process = context.Process(target=serve, args=(child,), daemon=True)
+            with forking():
+                process.start()
+            child.close()
+            workers.append((parent, process))
+        busy: dict[Any, int] = {}
+        for free, _ in workers:
+            if waiting:
                 n = waiting.pop(0)
-                parent, child = context.Pipe(duplex=False)
-                process = context.Process(target=_worker, args=(mains[n], folder, child, parent_token()))
-                with forking():
-                    process.start()
-                child.close()
-                running[parent] = (n, process)
-            for ready in wait(list(running)):
+                free.send((n, str(mains[n]), str(folder), SELECTORS))
+                busy[free] = n
+        while busy:
+            for ready in wait(list(busy)):
                 conn: Any = ready
-                n, process = running.pop(conn)
+                del busy[conn]
                 try:
-                    tag, value = conn.recv()
+                    n, tag, value = conn.recv()
                 except EOFError:
                     raise PressworkError("a Typst batch worker stopped unexpectedly") from None
-                finally:
-                    conn.close()
-                    process.join()
                 if tag != "ok":
-                    raise value
-                laid[n] = value
+                    raise OutputFailed(str(value))
+                laid[n] = read_facts(*value)
                 done(n)
+                if waiting:
+                    n = waiting.pop(0)
+                    conn.send((n, str(mains[n]), str(folder), SELECTORS))
+                    busy[conn] = n
     finally:
-        for conn, (_, process) in running.items():
-            conn.close()
-            process.kill()
-            process.join()
+        for pipe, process in workers:
+            with contextlib.suppress(OSError):
+                pipe.send(None)
+            pipe.close()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
