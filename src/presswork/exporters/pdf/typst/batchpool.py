@@ -6,7 +6,9 @@ import contextlib
 import functools
 import hashlib
 import json
-import multiprocessing
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,6 @@ from presswork.compat.typst import RANGE, TypstBook
 from presswork.compat.versions import installed_version
 from presswork.core import files
 from presswork.core.diagnostics import OutputFailed, PressworkError
-from presswork.core.lifeline import forking
 from presswork.exporters.common.pagination import CACHE_DIR
 from presswork.exporters.pdf.typst.batches import Batch, Fallback, LaidBatch
 
@@ -109,68 +110,93 @@ def lay_out_batches(batches: Sequence[Batch], folder: Path, project: Path, jobs:
             todo.append(n)
         else:
             laid[n] = hit
-    mains = {}
-    for n in todo:
-        mains[n] = folder / f"batch-{n}.typ"
-        files.write_into(mains[n], batches[n].source.encode("utf-8"), folder, durable=False)
     if len(todo) == 1 or jobs < 2:
         for n in todo:
-            laid[n] = compile_batch(mains[n], folder)
+            main = folder / f"batch-{n}.typ"
+            files.write_into(main, batches[n].source.encode("utf-8"), folder, durable=False)
+            laid[n] = compile_batch(main, folder)
             store.put(keys[n], laid[n])
     else:
-        _in_workers(todo, mains, folder, jobs, laid, lambda n: store.put(keys[n], laid[n]))
+        sources = {n: batches[n].source for n in todo}
+        _in_workers(todo, sources, folder, jobs, laid, lambda n: store.put(keys[n], laid[n]))
     store.prune(set(keys))
     return [laid[n] for n in range(len(batches))]
 
 
+#: A compile worker: a new interpreter running ``compat.typst.serve`` on two inherited pipe ends (not
+#: multiprocessing's spawn, which would import the parent's main script again).
+_WORKER = "import sys; from presswork.compat.typst import serve_fds; serve_fds(int(sys.argv[1]), int(sys.argv[2]))"
+
+
+class Worker:
+    """One compile worker process and the two ends of its pipes."""
+
+    def __init__(self) -> None:
+        from multiprocessing.connection import Connection
+
+        to_child, from_parent = os.pipe()
+        to_parent, from_child = os.pipe()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        try:
+            self.process = subprocess.Popen(  # noqa: S603 - this interpreter running presswork's own worker
+                [sys.executable, "-c", _WORKER, str(to_child), str(from_child)],
+                pass_fds=(to_child, from_child),
+                env=env,
+                stdin=subprocess.DEVNULL,
+            )
+        finally:
+            os.close(to_child)
+            os.close(from_child)
+        self.jobs = Connection(from_parent, readable=False)
+        self.results = Connection(to_parent, writable=False)
+
+    def close(self) -> None:
+        """Tell the worker to end, and wait for it (killed if it does not)."""
+        with contextlib.suppress(OSError):
+            self.jobs.send(None)
+        self.jobs.close()
+        self.results.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
 def _in_workers(
-    todo: list[int], mains: dict[int, Path], folder: Path, jobs: int, laid: dict[int, LaidBatch], done: Any
+    todo: list[int], sources: dict[int, str], folder: Path, jobs: int, laid: dict[int, LaidBatch], done: Any
 ) -> None:
-    """Compile the batches ``todo`` in ``jobs`` spawned worker processes (``compat.typst.serve``), each
-    taking the next batch in book order when it is free."""
+    """Compile the batches ``todo`` in ``jobs`` worker processes, each taking the next batch in book order
+    when it is free."""
     from multiprocessing.connection import wait
 
-    from presswork.compat.typst import serve
-
-    context = multiprocessing.get_context("spawn")
     waiting = list(todo)
-    workers: list[tuple[Any, Any]] = []
+    workers: list[Worker] = []
     try:
         for _ in range(min(jobs, len(todo))):
-            parent, child = context.Pipe()
-            process = context.Process(target=serve, args=(child,), daemon=True)
-            with forking():
-                process.start()
-            child.close()
-            workers.append((parent, process))
-        busy: dict[Any, int] = {}
-        for free, _ in workers:
+            workers.append(Worker())
+        busy: dict[Any, tuple[Worker, int]] = {}
+
+        def give(worker: Worker) -> None:
             if waiting:
                 n = waiting.pop(0)
-                free.send((n, str(mains[n]), str(folder), SELECTORS))
-                busy[free] = n
+                worker.jobs.send((n, str(folder), sources[n], SELECTORS))
+                busy[worker.results] = (worker, n)
+
+        for worker in workers:
+            give(worker)
         while busy:
             for ready in wait(list(busy)):
-                conn: Any = ready
-                del busy[conn]
+                worker, _ = busy.pop(ready)
                 try:
-                    n, tag, value = conn.recv()
+                    n, tag, value = worker.results.recv()
                 except EOFError:
                     raise PressworkError("a Typst batch worker stopped unexpectedly") from None
                 if tag != "ok":
                     raise OutputFailed(str(value))
                 laid[n] = read_facts(*value)
                 done(n)
-                if waiting:
-                    n = waiting.pop(0)
-                    conn.send((n, str(mains[n]), str(folder), SELECTORS))
-                    busy[conn] = n
+                give(worker)
     finally:
-        for pipe, process in workers:
-            with contextlib.suppress(OSError):
-                pipe.send(None)
-            pipe.close()
-            process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
-                process.join()
+        for worker in workers:
+            worker.close()
