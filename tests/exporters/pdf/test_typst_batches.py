@@ -14,6 +14,8 @@ import pytest
 
 from presswork.commands.cli import main
 
+REPO = Path(__file__).resolve().parents[3]
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed"),
@@ -77,7 +79,10 @@ def read_back(pdf_path: Path) -> dict[str, Any]:
     with pikepdf.open(pdf_path) as pdf:
         page_of = {page.objgen: n for n, page in enumerate(pdf.pages)}
         nums = pdf.Root.PageLabels.Nums
-        labels = [(int(nums[i]), str(nums[i + 1].get("/S", "")), int(nums[i + 1].get("/St", 1))) for i in range(0, len(nums), 2)]
+        labels = [
+            (int(nums[i]), str(nums[i + 1].get("/S", "")), int(nums[i + 1].get("/St", 1)))
+            for i in range(0, len(nums), 2)
+        ]
 
         def outline(items: Any, depth: int = 0) -> list[Any]:
             out: list[Any] = []
@@ -90,7 +95,9 @@ def read_back(pdf_path: Path) -> dict[str, Any]:
         with pdf.open_outline() as tree:
             bookmarks = outline(tree.root)
         flat = pdf.Root.Names.Dests.Names
-        names = {str(flat[i]): (page_of[flat[i + 1][0].objgen], round(float(flat[i + 1][3]))) for i in range(0, len(flat), 2)}
+        names = {
+            str(flat[i]): (page_of[flat[i + 1][0].objgen], round(float(flat[i + 1][3]))) for i in range(0, len(flat), 2)
+        }
         links = []
         for n, page in enumerate(pdf.pages):
             for annot in page.obj.get("/Annots", []):
@@ -172,3 +179,20 @@ def test_on_page_references_compile_the_whole_book(tmp_path: Path) -> None:
     text = subprocess.run(["pdftotext", str(build(folder)), "-"], capture_output=True, text=True, check=True).stdout
     assert " on page " in text, "the cross-reference has no page number"
     assert not batches_cached(folder), "a book with ' on page N' was laid out in batches"
+
+
+def test_a_theme_template_without_batch_functions_compiles_the_whole_book(tmp_path: Path) -> None:
+    folder = make_book(tmp_path / "book")
+    theme = folder / "themes" / "older"
+    (theme / "typst").mkdir(parents=True)
+    (theme / "theme.toml").write_text('name = "older"\nextends = "default"\n', encoding="utf-8")
+    template = (REPO / "themes" / "default" / "typst" / "book.typ").read_text(encoding="utf-8")
+    assert "#let pw-batch-facts(" in template
+    (theme / "typst" / "book.typ").write_text(
+        template.replace("#let pw-batch-facts(", "#let pw-older("), encoding="utf-8"
+    )
+    config = folder / "presswork.toml"
+    config.write_text('theme = "older"\n' + config.read_text(encoding="utf-8"), encoding="utf-8")
+    text = subprocess.run(["pdftotext", str(build(folder)), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Paragraph 2." in text and "Chapter 5" in text, "the book's text is missing"
+    assert not batches_cached(folder), "a template without the batch functions was used for batches"

@@ -197,6 +197,9 @@ def _write_batched(src: TypstSource, ctx: BuildContext[PdfOptions], target: Path
     except Fallback as exc:
         LOG.info("Typst: the book is compiled whole: %s", exc)
         return False
+    except PressworkError as exc:  # a batch that does not compile: the whole compile reports it, or succeeds
+        LOG.info("Typst: the book is compiled whole: a batch failed: %s", exc.message)
+        return False
     store(ctx.gate.root, key, starts)
     return True
 

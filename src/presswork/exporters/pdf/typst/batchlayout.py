@@ -35,6 +35,9 @@ __all__ = ["BatchedBook", "lay_out_batched"]
 
 LOG = logging.getLogger("presswork.typst")
 
+#: What the theme's template must define for batches (an older theme's template is compiled whole).
+_TEMPLATE_NEEDS = ("#let pw-batch-facts(", "#let pw-ghost(", "furniture: true")
+
 
 @dataclass(frozen=True)
 class BatchedBook:
@@ -106,6 +109,11 @@ def lay_out_batched(
     reason = _reason(doc, opts, pieces, index)
     if reason:
         raise Fallback(reason)
+    template = files.read_bytes(folder / "theme" / "book.typ", [folder], "the Typst template").decode(
+        "utf-8", "replace"
+    )
+    if not all(name in template for name in _TEMPLATE_NEEDS):
+        raise Fallback("the theme's Typst template has no batch functions (pw-batch-facts, pw-ghost, furniture)")
     groups = plan(pieces.chapters, opts.batch_size or BATCH_CHAPTERS)
     if len(groups) < 2:
         raise Fallback("fewer than two batches")
