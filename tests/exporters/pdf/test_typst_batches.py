@@ -57,7 +57,9 @@ def make_book(folder: Path, options: str = "") -> Path:
 
 
 def build(folder: Path, formats: str = "pdf") -> Path:
-    assert main(["build", str(folder), "-f", formats, "-q"]) == 0, f"the build of {folder.name} failed"
+    # -j1: formats one after another in this process (a format forked from a test process that has run
+    # Typst's thread pool could wait forever on it); the batches still compile in their own workers
+    assert main(["build", str(folder), "-f", formats, "-q", "-j1"]) == 0, f"the build of {folder.name} failed"
     return folder / "output" / "batches.pdf"
 
 
@@ -138,23 +140,38 @@ def page_list(epub: Path) -> list[str]:
     return [line.strip() for line in part.splitlines() if "<a " in line]
 
 
-@pytest.mark.parametrize("two_sided", [False, True], ids=["one-sided", "print"])
-def test_batched_book_reads_back_as_the_whole_book(tmp_path: Path, two_sided: bool) -> None:
-    folder = make_book(tmp_path / "book", "print = true\n" if two_sided else "")
-    batched = read_back(build(folder, "pdf,epub"))
-    assert len(batches_cached(folder)) == 3, "the book was not laid out in three batches"
-    batched_pages = page_list(folder / "output" / "batches.epub")
+def assert_reads_as_whole(folder: Path, batches: int) -> None:
+    """Build ``folder`` (PDF and EPUB) in batches and whole, and compare what a reader gets."""
+    build(folder, "pdf,epub")
+    assert len(batches_cached(folder)) == batches, f"the book was not laid out in {batches} batches"
+    pdf, epub = next((folder / "output").glob("*.pdf")), next((folder / "output").glob("*.epub"))
+    batched, batched_pages = read_back(pdf), page_list(epub)
     set_batch(folder, "off")
-    whole = read_back(build(folder, "pdf,epub"))
+    build(folder, "pdf,epub")
+    whole = read_back(pdf)
     assert batched["tagged"] and whole["tagged"], "the PDF is not tagged"
     assert len(batched["text"]) == len(whole["text"]), "the batched book has another page count"
     for n, (a, b) in enumerate(zip(batched["text"], whole["text"], strict=True)):
         assert a == b, f"page {n + 1} reads differently batched:\n{a[:300]}\n--- whole:\n{b[:300]}"
     for key in ("labels", "outline", "names", "links", "structure"):
         assert batched[key] == whole[key], f"the batched book's {key} differ from the whole book's"
-    assert any(isinstance(link[1], int) and link[1] != link[0] for link in batched["links"]), "no link was read"
-    assert batched_pages == page_list(folder / "output" / "batches.epub"), "the EPUB's page list differs"
-    assert len(batched_pages) >= 10, "the EPUB has no page list"
+    assert batched_pages == page_list(epub), "the EPUB's page list differs"
+    assert batched_pages, "the EPUB has no page list"
+
+
+@pytest.mark.parametrize("two_sided", [False, True], ids=["one-sided", "print"])
+def test_batched_book_reads_back_as_the_whole_book(tmp_path: Path, two_sided: bool) -> None:
+    folder = make_book(tmp_path / "book", "print = true\n" if two_sided else "")
+    assert_reads_as_whole(folder, 3)
+    links = read_back(folder / "output" / "batches.pdf")["links"]
+    assert any(isinstance(link[1], int) and link[1] != link[0] for link in links), "no link was read"
+
+
+def test_parts_in_print_read_back_as_the_whole_book(tmp_path: Path) -> None:
+    folder = tmp_path / "mdbook"
+    shutil.copytree(REPO / "tests" / "books" / "mdbook-mini", folder, ignore=shutil.ignore_patterns("output"))
+    (folder / "presswork.toml").write_text('[pdf]\nengine = "typst"\nbatch = "on"\nbatch_size = 1\nprint = true\n')
+    assert_reads_as_whole(folder, 4)  # a part's title page has no head or folio, batched or not
 
 
 def test_page_count_edit_rebuilds_one_batch_byte_for_byte(tmp_path: Path) -> None:

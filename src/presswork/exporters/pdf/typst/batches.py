@@ -12,7 +12,7 @@ The skeleton
   One more source: the book's front matter (cover, title, copyright, contents), then one empty page
   per body page carrying only what the heads, folios and contents need, each where the batch laid it
   out: chapter starts and ends, a long listing's first and last lines, and a hidden copy of every
-  outlined heading. Typst then sets the contents (its own outline of those copies: the same entries
+  outlined heading; a page the batch set without heads or folios (a part's title page) is one too. Typst then sets the contents (its own outline of those copies: the same entries
   and folios as the whole book's), the page labels and, on each body page, the head and folio from
   the same marks, exactly as in the whole book. The merge (``batchmerge.py``) keeps the front pages and
   draws each skeleton body page over its batch page as furniture.
@@ -139,6 +139,7 @@ def skeleton_source(
     """The front matter and one page per body page (``starts``: each batch's first body page, from 0) with
     the marks the heads, folios and contents need, where the batches laid them out."""
     per_page: list[list[str]] = [[] for _ in range(body_pages)]
+    bare: set[int] = set()  # pages without heads or folios (a part's title page)
     previous_end = 0
     for batch, facts, first in zip(batches, laid, starts, strict=True):
         headings = [h for i in batch.chapters for h in pieces.chapters[i].headings if h[0] <= _OUTLINED]
@@ -164,8 +165,14 @@ def skeleton_source(
                 per_page[at].append(f"#[#metadata({_value(value)}) <pw-chapter-start>]")
             elif kind in ("pw-chapter-end", "pw-listing-start", "pw-listing-end"):
                 per_page[at].append(f"#[#metadata(none) <{kind}>]")
+            elif kind == "pw-bare-page":
+                bare.add(at)
             else:
                 raise Fallback(f"an unknown mark {kind!r}")
         previous_end = first + facts.pages - 1
-    body = "\n#pagebreak()\n".join("\n".join(marks) for marks in per_page)
+    pages = (
+        ("#page(header: none, footer: none)[" if n in bare else "#page[") + "\n".join(marks) + "]"
+        for n, marks in enumerate(per_page)
+    )
+    body = "\n".join(pages)
     return "\n".join([*pieces.head, *pieces.front, body]) + "\n"
