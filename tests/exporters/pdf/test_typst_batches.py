@@ -12,6 +12,7 @@ from typing import Any
 import pikepdf
 import pytest
 
+import presswork.exporters.pdf.typst as typst_engine
 from presswork.commands.cli import main
 
 REPO = Path(__file__).resolve().parents[3]
@@ -140,8 +141,9 @@ def page_list(epub: Path) -> list[str]:
     return [line.strip() for line in part.splitlines() if "<a " in line]
 
 
-def assert_reads_as_whole(folder: Path, batches: int) -> None:
-    """Build ``folder`` (PDF and EPUB) in batches and whole, and compare what a reader gets."""
+def assert_reads_as_whole(folder: Path, batches: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Build ``folder`` (PDF and EPUB) in batches and whole, and compare what a reader gets; then the EPUB
+    alone, whose page list comes from the batches, not from a whole compile."""
     build(folder, "pdf,epub")
     assert len(batches_cached(folder)) == batches, f"the book was not laid out in {batches} batches"
     pdf, epub = next((folder / "output").glob("*.pdf")), next((folder / "output").glob("*.epub"))
@@ -157,21 +159,34 @@ def assert_reads_as_whole(folder: Path, batches: int) -> None:
         assert batched[key] == whole[key], f"the batched book's {key} differ from the whole book's"
     assert batched_pages == page_list(epub), "the EPUB's page list differs"
     assert batched_pages, "the EPUB has no page list"
+    set_batch(folder, "on")
+    epub.unlink()
+    for cached in (folder / ".presswork-cache").glob("pagination-*.json"):
+        cached.unlink()
+
+    def whole_compile(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the EPUB's page list was laid out by a whole compile")
+
+    monkeypatch.setattr(typst_engine, "TypstBook", whole_compile)
+    build(folder, "epub")  # alone: its page list from the batches (cached), not from a whole compile
+    assert page_list(epub) == batched_pages, "the EPUB alone has another page list"
 
 
 @pytest.mark.parametrize("two_sided", [False, True], ids=["one-sided", "print"])
-def test_batched_book_reads_back_as_the_whole_book(tmp_path: Path, two_sided: bool) -> None:
+def test_batched_book_reads_back_as_the_whole_book(
+    tmp_path: Path, two_sided: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = make_book(tmp_path / "book", "print = true\n" if two_sided else "")
-    assert_reads_as_whole(folder, 3)
+    assert_reads_as_whole(folder, 3, monkeypatch)
     links = read_back(folder / "output" / "batches.pdf")["links"]
     assert any(isinstance(link[1], int) and link[1] != link[0] for link in links), "no link was read"
 
 
-def test_parts_in_print_read_back_as_the_whole_book(tmp_path: Path) -> None:
+def test_parts_in_print_read_back_as_the_whole_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "mdbook"
     shutil.copytree(REPO / "tests" / "books" / "mdbook-mini", folder, ignore=shutil.ignore_patterns("output"))
     (folder / "presswork.toml").write_text('[pdf]\nengine = "typst"\nbatch = "on"\nbatch_size = 1\nprint = true\n')
-    assert_reads_as_whole(folder, 4)  # a part's title page has no head or folio, batched or not
+    assert_reads_as_whole(folder, 4, monkeypatch)  # a part's title page has no head or folio, batched or not
 
 
 def test_page_count_edit_rebuilds_one_batch_byte_for_byte(tmp_path: Path) -> None:

@@ -204,6 +204,22 @@ def _write_batched(src: TypstSource, ctx: BuildContext[PdfOptions], target: Path
     return True
 
 
+def _batched_starts(src: TypstSource, ctx: BuildContext[PdfOptions]) -> list[PageStart | None] | None:
+    """The page starts of the book laid out in batches (the cached ones reused, no PDF merged), or None when
+    it is compiled whole."""
+    from presswork.exporters.pdf.typst.batchlayout import lay_out_batched
+
+    if src.pieces is None:
+        return None
+    try:
+        book = lay_out_batched(src.doc, ctx, src.pieces, src.folder, has_index(src.doc))
+    except (Fallback, PressworkError) as exc:
+        LOG.info("Typst: the page list is laid out whole: %s", exc)
+        return None
+    pt = 72 / 25.4
+    return book.page_starts(src.doc, src.geo.top * pt, (src.geo.height - src.geo.bottom) * pt)
+
+
 def _identifier(doc: Document, ctx: BuildContext[PdfOptions]) -> bytes | None:
     """The PDF's file identifier of a reproducible build (from the book's metadata), else None."""
     if not ctx.reproducible:
@@ -226,6 +242,10 @@ def typst_print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[Pa
             cached = load(ctx.gate.root, key)
             if cached is not None:
                 return cached
+            batched = _batched_starts(src, ctx) if session is None else None
+            if batched is not None:
+                store(ctx.gate.root, key, batched)
+                return batched
             compiled = session.book(src.main, src.folder) if session else TypstBook(src.main, src.folder, font_paths=())
             starts = src.starts(compiled)
             store(ctx.gate.root, key, starts)
