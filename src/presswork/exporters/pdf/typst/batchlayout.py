@@ -92,9 +92,10 @@ def place(laid: Sequence[LaidBatch], two_sided: bool) -> tuple[list[int], int]:
 
 
 def _skeleton_key(source: str, folder: Path, timestamp: str) -> str:
-    """The skeleton's cache key: its source, the files it may read (not the batch sources), the build date."""
+    """The skeleton's cache key: its source, every file it may read (the template, the cover, images; not the
+    Typst sources beside it), the build date."""
     digest = hashlib.sha256(batch_key(source, folder).encode() + timestamp.encode())
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.parent != folder):
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not (p.parent == folder and p.suffix == ".typ")):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:32]
