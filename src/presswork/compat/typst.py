@@ -18,7 +18,7 @@ from typing import Any
 from presswork.compat.versions import Range
 from presswork.core.diagnostics import OutputFailed
 
-__all__ = ["RANGE", "TypstBook"]
+__all__ = ["RANGE", "TypstBook", "serve", "serve_fds"]
 
 #: The typst versions this module was written for (pyproject.toml bounds the same).
 RANGE = Range("typst", "0.15", "0.16")
@@ -80,3 +80,58 @@ _FALSE_SUSPECTS = b"/MarkInfo<</Marked true/Suspects false>>"
 def without_false_suspects(pdf: bytes) -> bytes:
     """``pdf`` with the catalog's ``/Suspects false`` blanked out (same length, so every offset holds)."""
     return pdf.replace(_FALSE_SUSPECTS, b"/MarkInfo<</Marked true" + b" " * len(b"/Suspects false") + b">>", 1)
+
+
+def serve(conn: Any) -> None:
+    """A compile worker's loop (a process of its own, not forked: a forked one could inherit a lock held by
+    one of the parent's compiler threads): each job ``(number, root, source, selectors)`` read from ``conn``
+    is written as this worker's main file in ``root``, compiled to a PDF (tagged) and queried, and
+    ``(number, "ok", (pdf, [values per selector]))`` or ``(number, "error", message)`` sent back. One
+    compiler serves every job in a root (fonts are loaded once, and what earlier jobs laid out is
+    remembered; Typst's memoization never changes a result). It ends when ``conn`` is closed (also when
+    the parent dies) or sends None."""
+    import os
+
+    from presswork.core import files
+
+    compilers: dict[str, tuple[TypstBook, Path]] = {}
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        number, root, source, selectors = job
+        try:
+            if root not in compilers:
+                main = Path(root) / f"worker-{os.getpid()}.typ"
+                files.write_into(main, source.encode("utf-8"), Path(root), durable=False)
+                compilers[root] = (TypstBook(main, Path(root), font_paths=()), main)
+            book, main = compilers[root]
+            files.write_into(main, source.encode("utf-8"), Path(root), durable=False)
+            result = (book.pdf(None), [book.query(selector, field="value") for selector in selectors])
+            conn.send((number, "ok", result))
+        except Exception as exc:  # noqa: BLE001 - the parent reports it
+            conn.send((number, "error", getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"))
+
+
+class _Pipes:
+    """Two one-way connections used as one (what :func:`serve` reads and writes)."""
+
+    def __init__(self, read_fd: int, write_fd: int) -> None:
+        from multiprocessing.connection import Connection
+
+        self._in = Connection(read_fd, writable=False)
+        self._out = Connection(write_fd, readable=False)
+
+    def recv(self) -> Any:
+        return self._in.recv()
+
+    def send(self, value: Any) -> None:
+        self._out.send(value)
+
+
+def serve_fds(read_fd: int, write_fd: int) -> None:
+    """:func:`serve` on the pipe ends a parent passed to a new interpreter (``python -c``)."""
+    serve(_Pipes(read_fd, write_fd))

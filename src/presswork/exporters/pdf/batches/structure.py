@@ -14,13 +14,20 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 
-def merge_structure(pdf: Any, parts: Sequence[tuple[Any, int]]) -> None:
+def merge_structure(
+    pdf: Any, parts: Sequence[tuple[Any, int]], counts: Sequence[int] | None = None, links_kept: bool = False
+) -> None:
     """Give ``pdf`` (the merged book) one structure tree from the tagged ``parts``: each a batch's
-    source PDF and the index of its first page in ``pdf``. Untagged parts add nothing; a book whose
+    source PDF and the index of its first page in ``pdf``; ``counts``: how many of each source's pages
+    are in ``pdf`` (default: all of them, from its first); ``links_kept``: no link annotation of the parts
+    was left out (none of their references is checked). Untagged parts add nothing; a book whose
     parts are all untagged stays untagged."""
     from pikepdf import Array, Dictionary, Name, String
 
-    tagged = [(src, base) for src, base in parts if "/StructTreeRoot" in src.Root]
+    sizes = counts if counts is not None else [len(src.pages) for src, _ in parts]
+    tagged = [
+        (src, base, size) for (src, base), size in zip(parts, sizes, strict=True) if "/StructTreeRoot" in src.Root
+    ]
     if not tagged:
         return
     root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
@@ -31,10 +38,10 @@ def merge_structure(pdf: Any, parts: Sequence[tuple[Any, int]]) -> None:
     role_map = Dictionary()
     kept_annots = {a.objgen for page in pdf.pages for a in page.obj.get("/Annots", Array())}
     next_key = 0
-    for number, (src, base) in enumerate(tagged):
+    for number, (src, base, size) in enumerate(tagged):
         copied = pdf.copy_foreign(src.Root.StructTreeRoot)
         renumbered: dict[int, int] = {}
-        for page in pdf.pages[base : base + len(src.pages)]:
+        for page in pdf.pages[base : base + size]:
             holders = [page.obj, *page.obj.get("/Annots", Array())]
             for holder, key in ((page.obj, "/StructParents"), *((a, "/StructParent") for a in holders[1:])):
                 if key in holder:
@@ -57,7 +64,7 @@ def merge_structure(pdf: Any, parts: Sequence[tuple[Any, int]]) -> None:
             for attributes in _kids(element.get("/A")):
                 if isinstance(attributes, Dictionary) and "/Headers" in attributes:
                     attributes.Headers = Array([String(prefix + str(h)) for h in attributes.Headers])
-            kids = element.get("/K")
+            kids = None if links_kept else element.get("/K")
             if isinstance(kids, Array):
                 dangling = [k for k in kids if _is_objr(k) and k.Obj.objgen not in kept_annots]
                 if dangling:

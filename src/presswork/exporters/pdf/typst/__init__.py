@@ -10,6 +10,7 @@ page list (``pagestarts.py``).
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -32,11 +33,14 @@ from presswork.exporters.pdf.layout import PageGeometry, code_columns
 from presswork.exporters.pdf.options import PdfOptions
 from presswork.exporters.pdf.typst import session as typst_session
 from presswork.exporters.pdf.typst.assets import RootFolder
-from presswork.exporters.pdf.typst.book import book_source
+from presswork.exporters.pdf.typst.batches import Fallback
+from presswork.exporters.pdf.typst.book import BookPieces, book_pieces
 from presswork.exporters.pdf.typst.context import WriterContext
 from presswork.exporters.pdf.typst.pagestarts import block_chars, page_starts
 from presswork.exporters.pdf.typst.unsupported import warn_unsupported
 from presswork.transforms.indexing import has_index, with_index, without_index
+
+LOG = logging.getLogger("presswork.typst")
 
 __all__ = ["TEMPLATE", "TypstSource", "typst_print_edition", "typst_source", "write_typst_pdf"]
 
@@ -83,6 +87,7 @@ class TypstSource:
     doc: Document  #: the book as written (with its index chapter)
     geo: PageGeometry
     owned: bool = True  #: whether the folder is this compile's own (removed afterwards), not a kept one
+    pieces: BookPieces | None = None  #: the source in pieces (for the batched layout)
 
     def key(self) -> str:
         """The cache key of this source's layout: every file of the compile folder, the typst version and this code."""
@@ -130,7 +135,7 @@ def typst_source(doc: Document, ctx: BuildContext[PdfOptions], kept: RootFolder 
             page_refs=opts.page_refs,
             link_footnotes=opts.link_footnotes,
         )
-        text = book_source(
+        pieces = book_pieces(
             book,
             writer_ctx,
             geo,
@@ -144,21 +149,24 @@ def typst_source(doc: Document, ctx: BuildContext[PdfOptions], kept: RootFolder 
             per_chapter_notes=opts.footnotes == "chapter",
         )
         main = folder / "book.typ"
-        files.write_into(main, text.encode("utf-8"), folder, durable=False)
-        del text  # the compiler reads the file: no second copy of the source held while it lays out
+        files.write_into(main, pieces.whole().encode("utf-8"), folder, durable=False)
     except BaseException:
         if kept is None:
             shutil.rmtree(folder, ignore_errors=True)
         raise
-    return TypstSource(folder, main, book, geo, owned=kept is None)
+    return TypstSource(folder, main, book, geo, owned=kept is None, pieces=pieces)
 
 
 def write_typst_pdf(doc: Document, ctx: BuildContext[PdfOptions], target: Path) -> None:
-    """Write the book to ``target`` with the Typst engine; store where its pages begin (the EPUB's page list)."""
+    """Write the book to ``target`` with the Typst engine; store where its pages begin (the EPUB's page list).
+    A long book is laid out in batches of chapters (``batchlayout.py``) unless a watch or preview keeps a
+    session, or the book needs its whole layout at once (then it is compiled whole, as without batches)."""
     warn_unsupported(doc, ctx)
     session = typst_session.current(ctx.gate.root)  # watch/preview: one folder and compiler kept between builds
     src = typst_source(doc, ctx, session.root(ctx.gate) if session else None)
     try:
+        if session is None and src.pieces is not None and _write_batched(src, ctx, target):
+            return
         compiled = session.book(src.main, src.folder) if session else TypstBook(src.main, src.folder, font_paths=())
         standards = {"pdf/ua-1": ("ua-1",), "pdf/a-3u": ("a-3u",)}.get(ctx.options.pdf_variant, ())
         try:
@@ -172,6 +180,52 @@ def write_typst_pdf(doc: Document, ctx: BuildContext[PdfOptions], target: Path) 
         store(ctx.gate.root, src.key(), starts)
     finally:
         src.remove()
+
+
+def _write_batched(src: TypstSource, ctx: BuildContext[PdfOptions], target: Path) -> bool:
+    """Write the book laid out in batches (True), or nothing when it must be compiled whole (False, the
+    reason logged). The page starts are stored under the whole source's key, as a whole compile's are."""
+    from presswork.exporters.pdf.typst.batchlayout import lay_out_batched
+
+    assert src.pieces is not None
+    key = src.key()  # before the batch sources are written into the folder
+    try:
+        book = lay_out_batched(src.doc, ctx, src.pieces, src.folder, has_index(src.doc))
+        book.write(target, _identifier(src.doc, ctx))
+        pt = 72 / 25.4
+        starts = book.page_starts(src.doc, src.geo.top * pt, (src.geo.height - src.geo.bottom) * pt)
+    except Fallback as exc:
+        LOG.info("Typst: the book is compiled whole: %s", exc)
+        return False
+    except PressworkError as exc:  # a batch that does not compile: the whole compile reports it, or succeeds
+        LOG.info("Typst: the book is compiled whole: a batch failed: %s", exc.message)
+        return False
+    store(ctx.gate.root, key, starts)
+    return True
+
+
+def _batched_starts(src: TypstSource, ctx: BuildContext[PdfOptions]) -> list[PageStart | None] | None:
+    """The page starts of the book laid out in batches (the cached ones reused, no PDF merged), or None when
+    it is compiled whole."""
+    from presswork.exporters.pdf.typst.batchlayout import lay_out_batched
+
+    if src.pieces is None:
+        return None
+    try:
+        book = lay_out_batched(src.doc, ctx, src.pieces, src.folder, has_index(src.doc))
+    except (Fallback, PressworkError) as exc:
+        LOG.info("Typst: the page list is laid out whole: %s", exc)
+        return None
+    pt = 72 / 25.4
+    return book.page_starts(src.doc, src.geo.top * pt, (src.geo.height - src.geo.bottom) * pt)
+
+
+def _identifier(doc: Document, ctx: BuildContext[PdfOptions]) -> bytes | None:
+    """The PDF's file identifier of a reproducible build (from the book's metadata), else None."""
+    if not ctx.reproducible:
+        return None
+    seed = f"{doc.meta.identifier}|{doc.meta.title}|{ctx.build_time.isoformat()}"
+    return hashlib.md5(seed.encode()).hexdigest().encode("ascii")
 
 
 def typst_print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStart | None]:
@@ -188,6 +242,10 @@ def typst_print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[Pa
             cached = load(ctx.gate.root, key)
             if cached is not None:
                 return cached
+            batched = _batched_starts(src, ctx) if session is None else None
+            if batched is not None:
+                store(ctx.gate.root, key, batched)
+                return batched
             compiled = session.book(src.main, src.folder) if session else TypstBook(src.main, src.folder, font_paths=())
             starts = src.starts(compiled)
             store(ctx.gate.root, key, starts)

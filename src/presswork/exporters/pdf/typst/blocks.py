@@ -95,7 +95,10 @@ class BlockWriter(InlineWriter):
     def b_Heading(self, node: Heading) -> str:
         level = min(6, node.level + self.heading_shift)
         number = f"#pw-section-number({string(node.number)});" if node.number else ""
-        return f"#heading(level: {level})[{number}{self.inlines(node.children)}]{self.labelled(node.attr.id)}"
+        body = f"[{number}{self.inlines(node.children)}]"
+        mark = self.labelled(node.attr.id)
+        self.ctx.headings.append((level, body, mark))
+        return f"#heading(level: {level}){body}{mark}"
 
     def b_Paragraph(self, node: Paragraph) -> str:
         split = split_locators(node.children)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from presswork.core.tree import Chapter, Document, plain_text
 from presswork.exporters.common.contents import part_openings
@@ -11,7 +12,7 @@ from presswork.exporters.pdf.typst.blocks import BlockWriter
 from presswork.exporters.pdf.typst.context import WriterContext, settle_links
 from presswork.exporters.pdf.typst.markup import string
 
-__all__ = ["BookPage", "book_source"]
+__all__ = ["BookPage", "BookPieces", "ChapterPiece", "book_pieces", "book_source"]
 
 #: Typst paper names of the page sizes (others are given by width and height).
 _PAPER = {"A4": "a4", "Letter": "us-letter", "A5": "a5"}
@@ -70,6 +71,7 @@ def _chapter(writer: BlockWriter, ch: Chapter, opens: bool, to_odd: bool, per_ch
     writer.heading_shift = max(0, ch.depth - 1)
     writer.ctx.pos = ch.title_at()
     title = writer.content(ch.title)
+    writer.ctx.headings.append((min(6, ch.depth), title, ""))
     word = "Appendix" if ch.appendix else "Chapter"
     args = (
         f"{title}, {string(plain_text(ch.title))}, number: {_none_or(ch.number)}, word: {string(word)}, "
@@ -78,6 +80,34 @@ def _chapter(writer: BlockWriter, ch: Chapter, opens: bool, to_odd: bool, per_ch
     )
     head = f"#pw-chapter({args}){writer.labelled(ch.id)}\n\n"
     return head + writer.chapter_blocks(ch.blocks)
+
+
+@dataclass(frozen=True)
+class ChapterPiece:
+    """One chapter's Typst source (with the part opening before it, if any) and what it links and labels."""
+
+    text: str
+    chapter: Chapter
+    opens: bool  #: whether it opens a page
+    defines: frozenset[str]  #: the anchors labelled in it
+    refers: frozenset[str]  #: the labelled anchors its links point at
+    page_refs: bool  #: whether it prints " on page N" of a labelled anchor
+    headings: tuple[
+        tuple[int, str, str], ...
+    ]  #: its headings in order: level, body (a content expression), label markup
+
+
+@dataclass(frozen=True)
+class BookPieces:
+    """The book's Typst source in pieces: the set-up lines, the front matter's lines and each chapter."""
+
+    head: list[str]
+    front: list[str]
+    chapters: list[ChapterPiece] = field(default_factory=list)
+
+    def whole(self) -> str:
+        """The whole book as one Typst source."""
+        return "\n".join([*self.head, *self.front, *(c.text for c in self.chapters)]) + "\n"
 
 
 def book_source(
@@ -96,21 +126,70 @@ def book_source(
     contents_title: str = "Contents",
 ) -> str:
     """The main Typst file of the book (``template`` is the theme template's path under the root)."""
+    return book_pieces(
+        doc,
+        ctx,
+        geo,
+        opens,
+        page_size=page_size,
+        template=template,
+        cover=cover,
+        build_date=build_date,
+        toc_depth=toc_depth,
+        two_sided=two_sided,
+        per_chapter_notes=per_chapter_notes,
+        contents_title=contents_title,
+    ).whole()
+
+
+def book_pieces(
+    doc: Document,
+    ctx: WriterContext,
+    geo: PageGeometry,
+    opens: Sequence[bool],
+    *,
+    page_size: str,
+    template: str,
+    cover: str | None,
+    build_date: str,
+    toc_depth: int,
+    two_sided: bool,
+    per_chapter_notes: bool,
+    contents_title: str = "Contents",
+) -> BookPieces:
+    """The book's Typst source in pieces (:meth:`BookPieces.whole` joins them into the main file)."""
     paper = f'paper: "{_PAPER[page_size]}"' if page_size in _PAPER else f"width: {geo.width}mm, height: {geo.height}mm"
     setup = (
         f"#show: pw-book.with(title: {string(doc.meta.title)}, lang: {string(doc.meta.language or 'en')}, {paper}, "
         f"top: {geo.top}mm, bottom: {geo.bottom}mm, inner: {geo.inner}mm, outer: {geo.outer}mm, "
         f"size: {geo.body_pt}pt, two-sided: {'true' if two_sided else 'false'})"
     )
-    out = [f"#import {string(template)}: *", setup]
-    out += _front(BookPage(doc, build_date), cover, toc_depth, contents_title, two_sided)
+    head = [f"#import {string(template)}: *", setup]
+    front = _front(BookPage(doc, build_date), cover, toc_depth, contents_title, two_sided)
     writer = BlockWriter(ctx)
     parts = part_openings(doc)
     number = 0
+    raw: list[tuple[str, Chapter, bool, set[str], int, int]] = []
     for ch, opens_page, part in zip(doc.chapters, opens, parts, strict=True):
+        before, first_target, first_heading = set(ctx.labelled), len(ctx.targets), len(ctx.headings)
+        lines = []
         if part:
             number += 1
             to_odd = "true" if two_sided else "false"
-            out.append(f"#pw-part({string(f'Part {number}')}, {string(part)}, to-odd: {to_odd})")
-        out.append(_chapter(writer, ch, opens_page, two_sided, per_chapter_notes))
-    return settle_links("\n".join(out) + "\n", ctx)
+            lines.append(f"#pw-part({string(f'Part {number}')}, {string(part)}, to-odd: {to_odd})")
+        lines.append(_chapter(writer, ch, opens_page, two_sided, per_chapter_notes))
+        raw.append(("\n".join(lines), ch, opens_page, ctx.labelled - before, first_target, first_heading))
+    pieces = BookPieces(head, [settle_links(line, ctx) for line in front])
+    ends = [r[4] for r in raw[1:]] + [len(ctx.targets)]
+    heading_ends = [r[5] for r in raw[1:]] + [len(ctx.headings)]
+    for (text, ch, opens_page, defines, first, first_heading), end, heading_end in zip(
+        raw, ends, heading_ends, strict=True
+    ):
+        settled = settle_links(text, ctx)
+        refers = frozenset(a for a in ctx.targets[first:end] if a in ctx.labelled)
+        page_refs = "#pw-on-page(" in settled and "\x03" in text
+        headings = tuple(
+            (level, settle_links(body, ctx), mark) for level, body, mark in ctx.headings[first_heading:heading_end]
+        )
+        pieces.chapters.append(ChapterPiece(settled, ch, opens_page, frozenset(defines), refers, page_refs, headings))
+    return pieces

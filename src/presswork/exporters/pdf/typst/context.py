@@ -30,6 +30,9 @@ class WriterContext:
     targets: list[str] = field(default_factory=list)
     #: The anchors that got a label in the source written so far.
     labelled: set[str] = field(default_factory=set)
+    #: Every heading written so far, in order: its level, its body as a content expression and its label
+    #: markup ("" for none); the batched layout sets hidden copies of them for the contents (``batches.py``).
+    headings: list[tuple[int, str, str]] = field(default_factory=list)
 
     def link_to(self, anchor: str) -> str:
         """A placeholder for the link target ``anchor`` (settled by :func:`settle_links` once the whole

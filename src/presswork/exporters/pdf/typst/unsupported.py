@@ -18,7 +18,3 @@ def warn_unsupported(doc: Document, ctx: BuildContext[PdfOptions]) -> None:
             None,
             "typst",
         )
-    if opts.batch == "on" or opts.batch_size:
-        ctx.reporter.warn(
-            "pdf batch options apply to the WeasyPrint engine; Typst lays the book out at once", None, "typst"
-        )

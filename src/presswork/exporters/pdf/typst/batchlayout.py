@@ -1,0 +1,146 @@
+"""The Typst book laid out in batches of whole chapters: cut, compiled in workers (cached), placed, the skeleton set over them, merged; or a :class:`Fallback` saying why the whole book must be compiled at once."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from presswork.compat.typst import TypstBook
+from presswork.core import files
+from presswork.core.tree import Document, blocks_text
+from presswork.exporters.base import BuildContext
+from presswork.exporters.common.pagination import PageStart
+from presswork.exporters.pdf.options import PdfOptions
+from presswork.exporters.pdf.typst.batches import (
+    BATCH_CHAPTERS,
+    Fallback,
+    LaidBatch,
+    batch_source,
+    plan,
+    serial_reason,
+    skeleton_source,
+)
+from presswork.exporters.pdf.typst.batchmerge import merge_book
+from presswork.exporters.pdf.typst.batchpool import BatchStore, batch_key, lay_out_batches
+from presswork.exporters.pdf.typst.book import BookPieces
+from presswork.exporters.pdf.typst.pagestarts import block_chars, page_starts
+
+__all__ = ["BatchedBook", "lay_out_batched"]
+
+LOG = logging.getLogger("presswork.typst")
+
+#: The shortest book ``batch = "auto"`` lays out in batches, in words. Measured (PDF alone, 2 cores): the
+#: Rustonomicon (45,000 words, 151 pages) builds clean in 3.2 s batched against 2.0 s whole and rebuilds after
+#: an edit in 1.6 s against 1.8 s; the 100-chapter benchmark book (72,000 words) in 5.3 s against 4.5 s, rebuilt
+#: in 2.7 s against 4 s; the Rust book (189,000 words, 541 pages) in 10.6 s against 8.5 s, rebuilt in 4.3 s
+#: against 7.8 s. Below this a whole compile is quick enough that the skeleton and the merge do not pay.
+AUTO_MIN_WORDS = 60_000
+
+#: What the theme's template must define for batches (an older theme's template is compiled whole).
+_TEMPLATE_NEEDS = ("#let pw-batch-facts(", "#let pw-ghost(", "furniture: true")
+
+
+@dataclass(frozen=True)
+class BatchedBook:
+    """The book laid out in batches: its skeleton PDF, the batches and where each starts among the body pages."""
+
+    skeleton: bytes
+    laid: list[LaidBatch]
+    starts: list[int]
+    body_pages: int
+
+    def write(self, target: Path, identifier: bytes | None) -> None:
+        """Merge the book into ``target``."""
+        merge_book(self.skeleton, self.laid, self.starts, self.body_pages, target, identifier)
+
+    def page_starts(self, doc: Document, top: float, bottom: float) -> list[PageStart | None]:
+        """Where each page of the merged book begins (the EPUB's page list), as the whole book's layout tells it."""
+        import io
+
+        import pikepdf
+
+        with pikepdf.Pdf.open(io.BytesIO(self.skeleton)) as skeleton:
+            pages = len(skeleton.pages)
+        front = pages - self.body_pages
+        places: list[Any] = []
+        for facts, first in zip(self.laid, self.starts, strict=True):
+            for mark, page, y, folio, style in facts.places:
+                places.append([mark, front + first + int(page), y, first + int(folio), style])
+        return page_starts(places, pages, top, bottom, block_chars(doc))
+
+
+def _reason(doc: Document, opts: PdfOptions, pieces: BookPieces, index: bool) -> str:
+    if opts.batch == "off":
+        return "batch = 'off'"
+    if opts.batch == "auto" and not opts.batch_size:
+        words = sum(len(blocks_text(ch.blocks).split()) for ch in doc.chapters)
+        if words < AUTO_MIN_WORDS:
+            return f"a short book ({words} words; batch = 'auto' batches from {AUTO_MIN_WORDS})"
+    return serial_reason(pieces, index=index, footnotes=opts.footnotes, pdf_variant=opts.pdf_variant)
+
+
+def place(laid: Sequence[LaidBatch], two_sided: bool) -> tuple[list[int], int]:
+    """Each batch's first body page (from 0) and the number of body pages: in two-sided print a batch starts
+    on a right-hand page (an odd folio), after a blank verso when the pages before it are odd in number."""
+    starts: list[int] = []
+    at = 0
+    for facts in laid:
+        if two_sided and at % 2:
+            at += 1
+        starts.append(at)
+        at += facts.pages
+    return starts, at
+
+
+def _skeleton_key(source: str, folder: Path, timestamp: str) -> str:
+    """The skeleton's cache key: its source, every file it may read (the template, the cover, images; not the
+    Typst sources beside it), the build date."""
+    digest = hashlib.sha256(batch_key(source, folder).encode() + timestamp.encode())
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not (p.parent == folder and p.suffix == ".typ")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:32]
+
+
+def lay_out_batched(
+    doc: Document, ctx: BuildContext[PdfOptions], pieces: BookPieces, folder: Path, index: bool
+) -> BatchedBook:
+    """The book of ``pieces`` (written into the compile folder ``folder``) laid out in batches; raises
+    :class:`Fallback` when it cannot be, exactly."""
+    opts = ctx.options
+    reason = _reason(doc, opts, pieces, index)
+    if reason:
+        raise Fallback(reason)
+    template = files.read_bytes(folder / "theme" / "book.typ", [folder], "the Typst template").decode(
+        "utf-8", "replace"
+    )
+    if not all(name in template for name in _TEMPLATE_NEEDS):
+        raise Fallback("the theme's Typst template has no batch functions (pw-batch-facts, pw-ghost, furniture)")
+    groups = plan(pieces.chapters, opts.batch_size or BATCH_CHAPTERS)
+    if len(groups) < 2:
+        raise Fallback("fewer than two batches")
+    batches = [batch_source(pieces, n, group) for n, group in enumerate(groups)]
+    jobs = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+    laid = lay_out_batches(batches, folder, ctx.gate.root, jobs)
+    starts, body_pages = place(laid, opts.print)
+    source = skeleton_source(pieces, batches, laid, starts, body_pages)
+    timestamp = ctx.build_time if ctx.reproducible else None
+    store = BatchStore(ctx.gate.root, "typst-skeleton")
+    key = _skeleton_key(source, folder, timestamp.isoformat() if timestamp else "now")
+    cached = store.get(key) if timestamp is not None else None
+    if cached is not None:
+        skeleton = cached.pdf
+    else:
+        main = folder / "skeleton.typ"
+        files.write_into(main, source.encode("utf-8"), folder, durable=False)
+        skeleton = TypstBook(main, folder, font_paths=()).pdf(timestamp)
+        if timestamp is not None:
+            store.put(key, LaidBatch(skeleton, 0, [], {}, []))
+            store.prune({key})
+    LOG.info("Typst: %d batches, skeleton %s", len(batches), "from the cache" if cached else "set")
+    return BatchedBook(skeleton, laid, starts, body_pages)

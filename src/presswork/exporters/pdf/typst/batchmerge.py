@@ -1,0 +1,199 @@
+"""The Typst book merged from its laid-out batches and its skeleton (pikepdf): front pages, body pages with the skeleton's heads and folios drawn over them, links, named destinations, bookmarks, page labels and one structure tree.
+
+The skeleton PDF has exactly the book's pages (front matter, then one page per body page), so a page's
+index in it is its index in the book: its links (the contents), bookmarks and page labels hold as they
+are. A batch's page ``p`` is the book's page ``front + start + p``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from presswork.exporters.pdf.batches.stamp import stamp_furniture
+from presswork.exporters.pdf.batches.structure import merge_structure
+from presswork.exporters.pdf.typst.batches import XREF, Fallback, LaidBatch
+
+__all__ = ["merge_book"]
+
+_PAGE_IN_CONTENTS = re.compile(r"page \d+$")
+#: How far above a link's target Typst's explicit destinations point (points).
+_ABOVE = 10.0
+
+
+def _index_dests(src: Any, offset: int) -> None:
+    """In ``src``, every link's explicit destination page made the index of that page in the book (an
+    integer, made a page of the merged book again once its pages are copied)."""
+    from pikepdf import Array
+
+    index = {page.objgen: n for n, page in enumerate(src.pages)}
+    for page in src.pages:
+        for annot in page.obj.get("/Annots", Array()):
+            dest = annot.get("/Dest")
+            if isinstance(dest, Array) and len(dest) and not isinstance(dest[0], int) and dest[0].objgen in index:
+                annot.Dest = Array([offset + index[dest[0].objgen], *list(dest)[1:]])  # a new array: one may be shared
+
+
+def _outline(src: Any, offset: int) -> list[Any]:
+    """The bookmarks of ``src`` as new items whose pages are the book's."""
+    from pikepdf import Array, OutlineItem
+
+    index = {page.objgen: n for n, page in enumerate(src.pages)}
+
+    def items(tree: Sequence[Any]) -> list[Any]:
+        out = []
+        for item in tree:
+            dest = item.destination
+            if not isinstance(dest, Array) or not len(dest) or dest[0].objgen not in index:
+                raise Fallback("a bookmark without a page destination")
+            left, top = (float(dest[2]), float(dest[3])) if len(dest) >= 4 else (0.0, 0.0)
+            new = OutlineItem(item.title, offset + index[dest[0].objgen], "XYZ", left=left, top=top, zoom=0)
+            new.is_closed = item.is_closed
+            new.children.extend(items(item.children))
+            out.append(new)
+        return out
+
+    with src.open_outline() as outline:
+        return items(outline.root)
+
+
+def merge_book(
+    skeleton_pdf: bytes,
+    laid: Sequence[LaidBatch],
+    starts: Sequence[int],
+    body_pages: int,
+    target: Path,
+    identifier: bytes | None,
+) -> None:
+    """Write the book to ``target``: the skeleton's front pages, then each batch's pages (``starts``: their
+    first body page) with the skeleton's body page drawn over each, and the skeleton's blank versos between."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    skeleton = pikepdf.Pdf.open(io.BytesIO(skeleton_pdf))
+    front = len(skeleton.pages) - body_pages
+    if front < 1:
+        raise Fallback("the skeleton has fewer pages than the body")
+    sources = [pikepdf.Pdf.open(io.BytesIO(b.pdf)) for b in laid]
+    _index_dests(skeleton, 0)
+    for src, first in zip(sources, starts, strict=True):
+        _index_dests(src, front + first)
+    pdf = pikepdf.Pdf.new()
+    owner: list[int | None] = [None] * body_pages  # the batch of each body page (None: a blank verso)
+    for k, (src, first) in enumerate(zip(sources, starts, strict=True)):
+        owner[first : first + len(src.pages)] = [k] * len(src.pages)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # named destinations: rebuilt below
+        pdf.pages.extend(skeleton.pages[:front])
+        b = 0
+        while b < body_pages:
+            held = owner[b]
+            if held is None:
+                pdf.pages.append(skeleton.pages[front + b])
+                page = pdf.pages[-1].obj
+                if "/StructParents" in page:
+                    del page["/StructParents"]  # a blank page: nothing of it is tagged
+                b += 1
+                continue
+            pdf.pages.extend(sources[held].pages)
+            b += len(sources[held].pages)
+    if len(pdf.pages) != len(skeleton.pages):
+        raise Fallback("the batches do not fill the skeleton's body pages")
+    for b, batch in enumerate(owner):
+        if batch is not None:
+            form = pdf.copy_foreign(skeleton.pages[front + b].as_form_xobject())
+            stamp_furniture(pdf, front + b, [form])
+    # Named destinations: each batch's own (every label in a batch is its own).
+    dests: dict[str, tuple[int, Any, Any]] = {}
+    for src, first in zip(sources, starts, strict=True):
+        at: dict[Any, int] = {p.objgen: n for n, p in enumerate(src.pages)}
+        names = src.Root.get("/Names")
+        if names is not None and "/Dests" in names:
+            flat = names.Dests.get("/Names", Array())
+            for n in range(0, len(flat), 2):
+                array = flat[n + 1]
+                dests.setdefault(str(flat[n]), (front + first + at[array[0].objgen], array[2], array[3]))
+    places: dict[str, tuple[int, float, float]] = {}
+    for facts, first in zip(laid, starts, strict=True):
+        for name, (on, x, y) in facts.labels.items():
+            places.setdefault(name, (front + first + int(on) - 1, float(x), float(y)))
+    for number, merged in enumerate(pdf.pages):
+        for annot in merged.obj.get("/Annots", Array()):
+            _settle_link(pdf, annot, number, front, dests, places)
+    name_array = Array()
+    for name in sorted(dests):
+        n, x, y = dests[name]
+        name_array.extend([String(name), Array([pdf.pages[n].obj, Name.XYZ, x, y, 0])])
+    pdf.Root.Names = Dictionary(Dests=Dictionary(Names=name_array))
+    merge_structure(
+        pdf,
+        [(skeleton, 0), *((src, front + first) for src, first in zip(sources, starts, strict=True))],
+        counts=[front, *(len(src.pages) for src in sources)],
+        links_kept=True,
+    )
+    bookmarks = _outline(skeleton, 0)
+    for src, first in zip(sources, starts, strict=True):
+        bookmarks.extend(_outline(src, front + first))
+    with pdf.open_outline() as outline:
+        outline.root.extend(bookmarks)
+    if "/PageLabels" in skeleton.Root:
+        labels = skeleton.Root.PageLabels
+        pdf.Root.PageLabels = pdf.copy_foreign(labels if labels.is_indirect else skeleton.make_indirect(labels))
+    for key, value in skeleton.docinfo.items():
+        pdf.docinfo[key] = value
+    if "/Lang" in skeleton.Root:
+        pdf.Root.Lang = String(str(skeleton.Root.Lang))
+    if "/Metadata" in skeleton.Root:
+        pdf.Root.Metadata = pdf.copy_foreign(skeleton.Root.Metadata)
+    ident = identifier or hashlib.md5(skeleton_pdf + b"".join(b.pdf for b in laid)).hexdigest().encode("ascii")
+    pdf.trailer.ID = Array([String(ident), String(ident)])
+    pdf.save(
+        target, deterministic_id=True, fix_metadata_version=False, object_stream_mode=pikepdf.ObjectStreamMode.generate
+    )
+
+
+def _settle_link(
+    pdf: Any,
+    annot: Any,
+    number: int,
+    front: int,
+    dests: dict[str, tuple[int, Any, Any]],
+    places: dict[str, tuple[int, float, float]],
+) -> None:
+    """One link annotation of page ``number`` pointed at its page of the book: an explicit destination's page
+    index made the page, a link to another batch's anchor (:data:`XREF`) made a destination, and the page
+    number Typst names in the link's description ("page 3" of its batch) made the book's folio."""
+    from pikepdf import Array, Name, String
+
+    target: int | None = None
+    dest = annot.get("/Dest")
+    if isinstance(dest, Array) and len(dest) and isinstance(dest[0], int):
+        target = int(dest[0])
+        annot.Dest = Array([pdf.pages[target].obj, *list(dest)[1:]])
+    elif dest is not None and str(dest) in dests:
+        target = dests[str(dest)][0]
+    action = annot.get("/A")
+    uri = str(action.get("/URI", "")) if action is not None else ""
+    if uri.startswith(XREF):
+        name = "pw:" + uri[len(XREF) :]
+        if name in dests:  # a heading's label, as Typst links it: by name
+            target = dests[name][0]
+            annot.Dest = String(name)
+            described = "Section, page"
+        elif name in places:  # any other label: its place, shown from a little above it, as Typst does
+            target, x, y = places[name]
+            height = float(pdf.pages[target].mediabox[3])
+            annot.Dest = Array([pdf.pages[target].obj, Name.XYZ, x, height - y + _ABOVE, 0])
+            described = "page"
+        else:
+            raise Fallback(f"a link to {name!r}, which no batch holds")
+        del annot["/A"]
+        annot.Contents = String(f"{described} {target - front + 1}")
+        return
+    if target is not None and target >= front and number >= front and "/Contents" in annot:
+        annot.Contents = String(_PAGE_IN_CONTENTS.sub(f"page {target - front + 1}", str(annot.Contents)))

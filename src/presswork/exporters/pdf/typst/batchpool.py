@@ -1,0 +1,202 @@
+"""Typst batches compiled in worker processes (at most one per job slot) and cached in ``.presswork-cache/typst-batches/`` by their own source, template, fonts and typst version."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from presswork.cache.store import code_fingerprint, prune_folder, read_cached, seal, unseal, write_atomically
+from presswork.compat.typst import RANGE, TypstBook
+from presswork.compat.versions import installed_version
+from presswork.core import files
+from presswork.core.diagnostics import OutputFailed, PressworkError
+from presswork.exporters.common.pagination import CACHE_DIR
+from presswork.exporters.pdf.typst.batches import Batch, Fallback, LaidBatch
+
+__all__ = ["BatchStore", "batch_key", "lay_out_batches"]
+
+
+@functools.cache
+def _salt() -> str:
+    """What every batch key holds besides its own files: this code, the typst version and the installed fonts."""
+    from presswork.exporters.common.fonts import installed_faces
+
+    fonts = hashlib.sha256(repr(installed_faces()).encode()).hexdigest()
+    return f"{code_fingerprint(__name__)}|{installed_version(RANGE.distribution)}|{fonts}"
+
+
+def batch_key(source: str, folder: Path) -> str:
+    """The cache key of a batch: its source, every file of the compile folder it may read (the template, and
+    images named by their content hash in the source), the typst version, fonts and code. Not its place in the
+    book, nor the build's date (a batch's own document information is not kept by the merge)."""
+    digest = hashlib.sha256(f"{_salt()}|".encode())
+    digest.update(source.encode())
+    template = folder / "theme" / "book.typ"
+    digest.update(hashlib.sha256(template.read_bytes()).digest() if template.is_file() else b"-")
+    return digest.hexdigest()[:32]
+
+
+class BatchStore:
+    """Laid-out batches under ``<project>/.presswork-cache/typst-batches/`` (best effort: a read-only
+    project simply caches nothing)."""
+
+    def __init__(self, project: Path, name: str = "typst-batches") -> None:
+        self.folder = project / CACHE_DIR / name
+        self.root = files.cache_root(project)
+
+    def get(self, key: str) -> LaidBatch | None:
+        """The batch laid out under ``key``, or None."""
+        pdf, facts = (read_cached(self.folder / f"{key}.{ext}", self.root) for ext in ("pdf", "json"))
+        if pdf is None or facts is None:
+            return None
+        pdf_bytes, data = unseal(pdf, f"{key}.pdf"), unseal(facts, f"{key}.json")
+        if pdf_bytes is None or data is None:
+            return None
+        try:
+            value = json.loads(data)
+            return LaidBatch(pdf_bytes, int(value["pages"]), value["events"], value["labels"], value["places"])
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, laid: LaidBatch) -> None:
+        """Keep ``laid`` under ``key`` (each file signed and written atomically)."""
+        facts = {"pages": laid.pages, "events": laid.events, "labels": laid.labels, "places": laid.places}
+        for name, data in ((f"{key}.pdf", laid.pdf), (f"{key}.json", json.dumps(facts).encode())):
+            sealed = seal(data, name)
+            if sealed is not None:
+                write_atomically(self.folder / name, sealed, self.root)
+
+    def prune(self, keep: set[str]) -> None:
+        """Remove every cached batch not in ``keep`` (the folder holds one book's batches)."""
+        prune_folder(self.folder, self.root, lambda name: name.split(".", 1)[0] in keep)
+
+
+#: What a batch is asked after its layout: its marks and labels, and where its blocks landed (the EPUB's page list).
+SELECTORS = ("<pw-batch-facts>", "<pw-block-places>")
+
+
+def read_facts(pdf: bytes, found: Sequence[Any]) -> LaidBatch:
+    """A laid-out batch from its PDF and the values of :data:`SELECTORS`."""
+    facts, places = (values[0] if values and isinstance(values[0], dict) else None for values in found)
+    if facts is None or places is None:
+        raise Fallback("a batch did not report its layout")
+    return LaidBatch(pdf, int(facts["pages"]), facts["events"], facts["labels"], places.get("places", []))
+
+
+def compile_batch(main: Path, folder: Path) -> LaidBatch:
+    """Lay out one batch source in this process and read back its facts."""
+    book = TypstBook(main, folder, font_paths=())
+    return read_facts(book.pdf(None), [book.query(selector, field="value") for selector in SELECTORS])
+
+
+def lay_out_batches(batches: Sequence[Batch], folder: Path, project: Path, jobs: int) -> list[LaidBatch]:
+    """Every batch laid out: from the cache, else compiled (each in a worker process, at most ``jobs`` at
+    once; in this process when only one needs compiling) and cached."""
+    store = BatchStore(project)
+    keys = [batch_key(b.source, folder) for b in batches]
+    laid: dict[int, LaidBatch] = {}
+    todo: list[int] = []
+    for n, key in enumerate(keys):
+        hit = store.get(key)
+        if hit is None:
+            todo.append(n)
+        else:
+            laid[n] = hit
+    if len(todo) == 1 or jobs < 2:
+        for n in todo:
+            main = folder / f"batch-{n}.typ"
+            files.write_into(main, batches[n].source.encode("utf-8"), folder, durable=False)
+            laid[n] = compile_batch(main, folder)
+            store.put(keys[n], laid[n])
+    else:
+        sources = {n: batches[n].source for n in todo}
+        _in_workers(todo, sources, folder, jobs, laid, lambda n: store.put(keys[n], laid[n]))
+    store.prune(set(keys))
+    return [laid[n] for n in range(len(batches))]
+
+
+#: A compile worker: a new interpreter running ``compat.typst.serve`` on two inherited pipe ends (not
+#: multiprocessing's spawn, which would import the parent's main script again).
+_WORKER = "import sys; from presswork.compat.typst import serve_fds; serve_fds(int(sys.argv[1]), int(sys.argv[2]))"
+
+
+class Worker:
+    """One compile worker process and the two ends of its pipes."""
+
+    def __init__(self) -> None:
+        from multiprocessing.connection import Connection
+
+        to_child, from_parent = os.pipe()
+        to_parent, from_child = os.pipe()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        try:
+            self.process = subprocess.Popen(  # noqa: S603 - this interpreter running presswork's own worker
+                [sys.executable, "-c", _WORKER, str(to_child), str(from_child)],
+                pass_fds=(to_child, from_child),
+                env=env,
+                stdin=subprocess.DEVNULL,
+            )
+        finally:
+            os.close(to_child)
+            os.close(from_child)
+        self.jobs = Connection(from_parent, readable=False)
+        self.results = Connection(to_parent, writable=False)
+
+    def close(self) -> None:
+        """Tell the worker to end, and wait for it (killed if it does not)."""
+        with contextlib.suppress(OSError):
+            self.jobs.send(None)
+        self.jobs.close()
+        self.results.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _in_workers(
+    todo: list[int], sources: dict[int, str], folder: Path, jobs: int, laid: dict[int, LaidBatch], done: Any
+) -> None:
+    """Compile the batches ``todo`` in ``jobs`` worker processes, each taking the next batch in book order
+    when it is free."""
+    from multiprocessing.connection import wait
+
+    waiting = list(todo)
+    workers: list[Worker] = []
+    try:
+        for _ in range(min(jobs, len(todo))):
+            workers.append(Worker())
+        busy: dict[Any, tuple[Worker, int]] = {}
+
+        def give(worker: Worker) -> None:
+            if waiting:
+                n = waiting.pop(0)
+                worker.jobs.send((n, str(folder), sources[n], SELECTORS))
+                busy[worker.results] = (worker, n)
+
+        for worker in workers:
+            give(worker)
+        while busy:
+            for ready in wait(list(busy)):
+                worker, _ = busy.pop(ready)
+                try:
+                    n, tag, value = worker.results.recv()
+                except EOFError:
+                    raise PressworkError("a Typst batch worker stopped unexpectedly") from None
+                if tag != "ok":
+                    raise OutputFailed(str(value))
+                laid[n] = read_facts(*value)
+                done(n)
+                give(worker)
+    finally:
+        for worker in workers:
+            worker.close()
