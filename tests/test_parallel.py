@@ -120,3 +120,34 @@ def test_the_print_layout_is_shared_by_capability_not_by_name(tmp_path: Path, mo
     tasks["press"]()
     assert events == ["announced", "producing", "press", "done"]
     assert share_print_layout({"other": tasks["other"]}, {"other": Other}, tmp_path) == ()
+
+
+def test_a_process_that_ran_typst_writes_its_formats_without_forking(tmp_path: Path) -> None:
+    """Typst's thread pool does not survive a fork: a long-lived process (a test run, watch) that has
+    compiled Typst once and then forked a format that compiles Typst waited forever. Run in a fresh
+    interpreter, with a timeout, so that a regression fails instead of hanging the suite."""
+    import subprocess
+    import sys
+
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "01-a.md").write_text("# One\n\nText one.\n", encoding="utf-8")
+    (book / "02-b.md").write_text("# Two\n\nText two.\n", encoding="utf-8")
+    (book / "presswork.toml").write_text('title = "T"\n[pdf]\nengine = "typst"\n', encoding="utf-8")
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom presswork.build.pipeline import build\n"
+        "from presswork.build.parallel import can_run_in_parallel\n"
+        "book = Path(sys.argv[1])\nassert can_run_in_parallel()\n"
+        "build(book, formats=['pdf'], out=book / 'a', jobs=1)\nassert not can_run_in_parallel()\n"
+        "(book / '01-a.md').write_text('# One\\n\\nText one, edited.\\n')\n"
+        "print(sorted(build(book, formats=['pdf', 'epub'], out=book / 'b', jobs=2).outputs))\n"
+    )
+    try:
+        run = subprocess.run(
+            [sys.executable, "-c", script, str(book)], capture_output=True, text=True, timeout=120, check=False
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the second build waited forever in a forked worker")
+    assert run.returncode == 0 and run.stdout.strip() == "['epub', 'pdf']", run.stderr[-400:]
+    [pdf] = (book / "b").glob("*.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF-")

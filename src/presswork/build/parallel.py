@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from presswork.build.failures import FormatFailed
+from presswork.compat.typst import threads_started as typst_threads_started
 from presswork.core.diagnostics import Reporter, Warning_
 from presswork.core.lifeline import bind_to_parent, forking, parent_token
 
@@ -24,8 +25,9 @@ def _run(name: str) -> list[Warning_]:
 
 
 def can_run_in_parallel() -> bool:
-    """True where worker processes can be forked (not on Windows)."""
-    return "fork" in multiprocessing.get_all_start_methods()
+    """True where worker processes can be forked (not on Windows), and safely: not once this process
+    has run Typst's threads (a forked format that compiles Typst could then wait forever)."""
+    return "fork" in multiprocessing.get_all_start_methods() and not typst_threads_started()
 
 
 def run_parallel(

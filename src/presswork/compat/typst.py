@@ -18,10 +18,20 @@ from typing import Any
 from presswork.compat.versions import Range
 from presswork.core.diagnostics import OutputFailed
 
-__all__ = ["RANGE", "TypstBook", "serve", "serve_fds"]
+__all__ = ["RANGE", "TypstBook", "serve", "serve_fds", "threads_started"]
 
 #: The typst versions this module was written for (pyproject.toml bounds the same).
 RANGE = Range("typst", "0.15", "0.16")
+
+
+#: Set once this process has made a Typst compiler (see :func:`threads_started`).
+_STARTED = [False]
+
+
+def threads_started() -> bool:
+    """True once this process has made a Typst compiler: its thread pool does not survive a fork, so a
+    child forked afterwards that compiles Typst can wait forever (a long-lived process: a test run, watch)."""
+    return _STARTED[0]
 
 
 def _typst() -> Any:
@@ -45,6 +55,7 @@ class TypstBook:
     def __init__(self, main: Path, root: Path, font_paths: Sequence[Path]) -> None:
         typst = _typst()
         self._error_type: type[Exception] = typst.TypstError
+        _STARTED[0] = True
         self._compiler = typst.Compiler(str(main), root=str(root), font_paths=[str(p) for p in font_paths])
 
     def pdf(self, timestamp: datetime | None, standards: Sequence[str] = ()) -> bytes:
