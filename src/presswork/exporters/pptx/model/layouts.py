@@ -17,7 +17,16 @@ import dataclasses
 from presswork.exporters.pptx.model.deck import Box, CodeBox, Frame, Para, PictureBox, PictureSizer, TextBox
 from presswork.exporters.pptx.model.flow import LAYOUT_CLASSES, VISIBLE_ITEMS, Anchor, FlowItem, LayoutHint, SpeakerNote
 from presswork.exporters.pptx.model.measure import code_line_heights, code_size, split_tall_code_lines, text_height
-from presswork.exporters.pptx.model.paginate import Page, Pager, column_width, introduces, paginate, with_fixed_sizes
+from presswork.exporters.pptx.model.paginate import (
+    THIN,
+    Page,
+    Pager,
+    column_width,
+    introduces,
+    page_fill,
+    paginate,
+    with_fixed_sizes,
+)
 
 #: The layouts an author may force with a class ``layout-<name>`` on a section heading or a div.
 LAYOUT_NAMES = LAYOUT_CLASSES
@@ -165,16 +174,44 @@ def statement_page(items: list[FlowItem], frame: Frame) -> Page | None:
     if len(shown) != 1 or not isinstance(shown[0], Para):
         return None
     para = shown[0]
-    if para.bullet or para.level or para.role not in ("body", "lead") or _words(para) > MAX_STATEMENT_WORDS:
+    if _words(para) > MAX_STATEMENT_WORDS:
         return None
-    if any(r.math for r in para.runs) or introduces(para):
+    box = _statement([para], frame)
+    return None if box is None else ([box], _notes(items), _ids(items))
+
+
+#: Most paragraphs of a thin slide of a longer group set as a statement.
+MAX_STATEMENT_PARAS = 2
+
+
+def thin_statement(page: Page, frame: Frame) -> Page | None:
+    """A slide of a longer group that holds only a paragraph or two of plain text and fills less than THIN of
+    the frame (a closing remark after a listing that fills the slide before it: "On balance this is an ok
+    choice.") set as a statement, large and centred, like a group of one short paragraph; else None."""
+    boxes, notes, ids = page
+    if len(boxes) != 1 or not isinstance(boxes[0], TextBox) or boxes[0].split or page_fill(page) >= THIN * frame.height:
         return None
+    paras = boxes[0].paras
+    if not paras or len(paras) > MAX_STATEMENT_PARAS or sum(map(_words, paras)) > MAX_STATEMENT_WORDS:
+        return None
+    box = _statement(paras, frame)
+    return None if box is None else ([box], notes, ids)
+
+
+def _statement(paras: list[Para], frame: Frame) -> TextBox | None:
+    """Plain paragraphs set large (down to body size) so that they take at most 0.8 of the frame, or None for
+    anything but plain text (a list item, a lead-in, a caption, a subheading, math)."""
+    for para in paras:
+        if para.bullet or para.level or para.role not in ("body", "lead") or introduces(para):
+            return None
+        if any(r.math for r in para.runs):
+            return None
     size = max(MIN_STATEMENT_SIZE, frame.sizes[0] + STATEMENT_STEP)
     while size >= frame.sizes[0]:
-        big = dataclasses.replace(para, size=size, role="body")
-        height = text_height([big], frame, frame.width)
+        big = [dataclasses.replace(para, size=size, role="body") for para in paras]
+        height = text_height(big, frame, frame.width)
         if height <= frame.height * 0.8:
-            return [TextBox([big], height)], _notes(items), _ids(items)
+            return TextBox(big, height)
         size -= 2
     return None
 
