@@ -92,3 +92,33 @@ def test_a_listing_does_not_start_with_a_line_or_two_at_a_slides_foot() -> None:
     first = [b for b in pages[0][0] if isinstance(b, CodeBox)]
     assert not first, f"the listing starts at the first slide's foot:\n{code_text(first[0])}"
     assert code_text(pages[1][0][0]).startswith("fn main() {\n    let mut count = 0;\n    'counting_up: loop {")
+
+
+CHECK_OUTPUT = """$ cargo check
+    Checking async-rust v0.1.0 (file:///projects/async-rust)
+warning: unused implementer of `std::future::Future` that must be used
+  --> src/main.rs:12:9
+   |
+12 |         handle_connection(stream);
+   |         ^^^^^^^^^^^^^^^^^^^^^^^^^
+   |
+   = note: `#[warn(unused_must_use)]` on by default
+   = note: futures do nothing unless you `.await` or poll them"""
+
+
+def test_output_stays_whole_when_the_text_after_it_can_be_a_statement() -> None:
+    """The async book's "Running Asynchronous Code": the mending cut the compiler output after its first two
+    lines (a slide 28% full, the two lines at its foot) so that the two closing sentences would not sit
+    alone. They are set as a statement now, so the output stays whole below its lead-in."""
+    out = CodeBox([(Token(line),) for line in CHECK_OUTPUT.split("\n")], FRAME.code_size, "console")
+    items: list[FlowItem] = [
+        para(words(5)),
+        para("If we try to compile this, the compiler warns us that it will not work:"),
+        out,
+        para(words(6, 100) + "."),
+        para(words(6, 200) + "."),
+    ]
+    pages = paginate(items, FRAME, no_pictures)
+    codes = [b for page in pages for b in page[0] if isinstance(b, CodeBox)]
+    assert len(codes) == 1, [code_text(b)[:40] for b in codes]
+    assert code_text(codes[0]) == CHECK_OUTPUT

@@ -25,6 +25,7 @@ from presswork.exporters.pptx.model.paginate import (
     introduces,
     page_fill,
     paginate,
+    statement_text,
     with_fixed_sizes,
 )
 
@@ -161,8 +162,6 @@ def _ids(items: list[FlowItem]) -> list[str]:
     return [it.id for it in items if isinstance(it, Anchor)]
 
 
-#: Most words of a lone paragraph set as a statement (large, centred) rather than at the top of an empty slide.
-MAX_STATEMENT_WORDS = 70
 #: How much larger than body text a statement is set (points), and the least it is set at.
 STATEMENT_STEP, MIN_STATEMENT_SIZE = 8.0, 32.0
 
@@ -173,39 +172,24 @@ def statement_page(items: list[FlowItem], frame: Frame) -> Page | None:
     shown = [it for it in items if isinstance(it, VISIBLE_ITEMS)]
     if len(shown) != 1 or not isinstance(shown[0], Para):
         return None
-    para = shown[0]
-    if _words(para) > MAX_STATEMENT_WORDS:
-        return None
-    box = _statement([para], frame)
+    paras = statement_text(([TextBox([shown[0]])], [], []))[:1]
+    box = _statement(paras, frame) if paras else None
     return None if box is None else ([box], _notes(items), _ids(items))
-
-
-#: Most paragraphs of a thin slide of a longer group set as a statement.
-MAX_STATEMENT_PARAS = 2
 
 
 def thin_statement(page: Page, frame: Frame) -> Page | None:
     """A slide of a longer group that holds only a paragraph or two of plain text and fills less than THIN of
     the frame (a closing remark after a listing that fills the slide before it: "On balance this is an ok
     choice.") set as a statement, large and centred, like a group of one short paragraph; else None."""
-    boxes, notes, ids = page
-    if len(boxes) != 1 or not isinstance(boxes[0], TextBox) or boxes[0].split or page_fill(page) >= THIN * frame.height:
-        return None
-    paras = boxes[0].paras
-    if not paras or len(paras) > MAX_STATEMENT_PARAS or sum(map(_words, paras)) > MAX_STATEMENT_WORDS:
+    paras = statement_text(page)
+    if not paras or page_fill(page) >= THIN * frame.height:
         return None
     box = _statement(paras, frame)
-    return None if box is None else ([box], notes, ids)
+    return None if box is None else ([box], page[1], page[2])
 
 
 def _statement(paras: list[Para], frame: Frame) -> TextBox | None:
-    """Plain paragraphs set large (down to body size) so that they take at most 0.8 of the frame, or None for
-    anything but plain text (a list item, a lead-in, a caption, a subheading, math)."""
-    for para in paras:
-        if para.bullet or para.level or para.role not in ("body", "lead") or introduces(para):
-            return None
-        if any(r.math for r in para.runs):
-            return None
+    """The paragraphs set large (down to body size) so that they take at most 0.8 of the frame, or None."""
     size = max(MIN_STATEMENT_SIZE, frame.sizes[0] + STATEMENT_STEP)
     while size >= frame.sizes[0]:
         big = [dataclasses.replace(para, size=size, role="body") for para in paras]

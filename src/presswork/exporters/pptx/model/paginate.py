@@ -279,12 +279,39 @@ def _mendthin_pages(items: list[FlowItem], frame: Frame, sizer: PictureSizer, pa
     return best
 
 
-def _mend_score(pages: list[Page], frame: Frame) -> tuple[int, int, float]:
-    """How thin a group's slides are, lower is better: thin slides, slides ending with a lead-in (what it
-    introduces is on the next slide), and the fill of the thinnest."""
+def _mend_score(pages: list[Page], frame: Frame) -> tuple[int, int, int, float]:
+    """How thin a group's slides are, lower is better: thin slides that cannot be set as a statement, slides
+    ending with a lead-in (what it introduces is on the next slide), thin slides set as statements, and the
+    fill of the thinnest."""
     thin = thin_pages(pages, frame)
+    said = sum(1 for k in thin if statement_text(pages[k]))
     leadins = sum(1 for page in pages[:-1] if page[0] and _ends_with_leadin(page[0][-1]))
-    return (len(thin), leadins, -min((page_fill(pages[k]) for k in thin), default=frame.height))
+    return (len(thin) - said, leadins, said, -min((page_fill(pages[k]) for k in thin), default=frame.height))
+
+
+#: Most words of text set as a statement (large, centred) rather than at the top of an empty slide.
+MAX_STATEMENT_WORDS = 70
+#: Most paragraphs of a thin slide of a longer group set as a statement.
+MAX_STATEMENT_PARAS = 2
+
+
+def statement_text(page: Page) -> list[Para]:
+    """The paragraphs of a slide that holds only a paragraph or two of plain text (no list item, lead-in,
+    caption, subheading or math; MAX_STATEMENT_WORDS at most), which a thin slide shows as a statement;
+    else an empty list."""
+    boxes = page[0]
+    if len(boxes) != 1 or not isinstance(boxes[0], TextBox) or boxes[0].split:
+        return []
+    paras = boxes[0].paras
+    words = sum(len("".join(r.text for r in p.runs).split()) for p in paras)
+    if not paras or len(paras) > MAX_STATEMENT_PARAS or words > MAX_STATEMENT_WORDS:
+        return []
+    for para in paras:
+        if para.bullet or para.level or para.role not in ("body", "lead") or introduces(para):
+            return []
+        if any(r.math for r in para.runs):
+            return []
+    return paras
 
 
 def _ends_with_leadin(box: Box) -> bool:
@@ -707,7 +734,7 @@ class Pager:
                     fuller = [k for k in full if sum(heights[start:k]) >= FULL_CODE_PART * avail and costs[k] <= limit]
                     full = fuller or full
                 cut = min(full, key=lambda k: (costs[k] if k < len(lines) else 0, -k))
-            if start == 0 and not (fitted or moved) and self._short_first_part(lines, heights, cut):
+            if start == 0 and not moved and self._short_first_part(lines, heights, cut):
                 self.break_page()  # a line or two of a listing at a slide's foot: the listing starts on the next
                 self.code_pages[-1] = len(self.pages) - 1
                 moved = True
