@@ -143,7 +143,12 @@ def elision(lines: list[Line], language: str, at: int) -> Line:
 
 
 def dedent(lines: list[Line]) -> list[Line]:
-    """The lines without the indentation they all share (console output indented as a whole)."""
+    """The lines without the blank lines before and after them (an included snippet that opens with one
+    would show an empty box as its first part) and the indentation they all share (console output indented
+    as a whole)."""
+    filled = [k for k, line in enumerate(lines) if line_text(line).strip()]
+    if filled:
+        lines = lines[filled[0] : filled[-1] + 1]
     texts = [line_text(line) for line in lines]
     common = min((_indent(t) for t in texts if t.strip()), default=0)
     if not common:

@@ -17,7 +17,17 @@ import dataclasses
 from presswork.exporters.pptx.model.deck import Box, CodeBox, Frame, Para, PictureBox, PictureSizer, TextBox
 from presswork.exporters.pptx.model.flow import LAYOUT_CLASSES, VISIBLE_ITEMS, Anchor, FlowItem, LayoutHint, SpeakerNote
 from presswork.exporters.pptx.model.measure import code_line_heights, code_size, split_tall_code_lines, text_height
-from presswork.exporters.pptx.model.paginate import Page, Pager, column_width, introduces, paginate, with_fixed_sizes
+from presswork.exporters.pptx.model.paginate import (
+    THIN,
+    Page,
+    Pager,
+    column_width,
+    introduces,
+    page_fill,
+    paginate,
+    statement_text,
+    with_fixed_sizes,
+)
 
 #: The layouts an author may force with a class ``layout-<name>`` on a section heading or a div.
 LAYOUT_NAMES = LAYOUT_CLASSES
@@ -152,8 +162,6 @@ def _ids(items: list[FlowItem]) -> list[str]:
     return [it.id for it in items if isinstance(it, Anchor)]
 
 
-#: Most words of a lone paragraph set as a statement (large, centred) rather than at the top of an empty slide.
-MAX_STATEMENT_WORDS = 70
 #: How much larger than body text a statement is set (points), and the least it is set at.
 STATEMENT_STEP, MIN_STATEMENT_SIZE = 8.0, 32.0
 
@@ -164,17 +172,30 @@ def statement_page(items: list[FlowItem], frame: Frame) -> Page | None:
     shown = [it for it in items if isinstance(it, VISIBLE_ITEMS)]
     if len(shown) != 1 or not isinstance(shown[0], Para):
         return None
-    para = shown[0]
-    if para.bullet or para.level or para.role not in ("body", "lead") or _words(para) > MAX_STATEMENT_WORDS:
+    paras = statement_text(([TextBox([shown[0]])], [], []))[:1]
+    box = _statement(paras, frame) if paras else None
+    return None if box is None else ([box], _notes(items), _ids(items))
+
+
+def thin_statement(page: Page, frame: Frame) -> Page | None:
+    """A slide of a longer group that holds only a paragraph or two of plain text and fills less than THIN of
+    the frame (a closing remark after a listing that fills the slide before it: "On balance this is an ok
+    choice.") set as a statement, large and centred, like a group of one short paragraph; else None."""
+    paras = statement_text(page)
+    if not paras or page_fill(page) >= THIN * frame.height:
         return None
-    if any(r.math for r in para.runs) or introduces(para):
-        return None
+    box = _statement(paras, frame)
+    return None if box is None else ([box], page[1], page[2])
+
+
+def _statement(paras: list[Para], frame: Frame) -> TextBox | None:
+    """The paragraphs set large (down to body size) so that they take at most 0.8 of the frame, or None."""
     size = max(MIN_STATEMENT_SIZE, frame.sizes[0] + STATEMENT_STEP)
     while size >= frame.sizes[0]:
-        big = dataclasses.replace(para, size=size, role="body")
-        height = text_height([big], frame, frame.width)
+        big = [dataclasses.replace(para, size=size, role="body") for para in paras]
+        height = text_height(big, frame, frame.width)
         if height <= frame.height * 0.8:
-            return [TextBox([big], height)], _notes(items), _ids(items)
+            return TextBox(big, height)
         size -= 2
     return None
 

@@ -18,6 +18,10 @@ TableRow = tuple[tuple[Run, ...], ...]
 GAP = 14.0
 #: Heights are multiplied by this before they are compared with the room on a slide.
 HEIGHT_SAFETY = 1.06
+#: The same for code lines: a listing's lines are set in single spacing, one font, no wrapping inside a word,
+#: and measured at ``line_factor`` (at least 1.22 of the size) they already take more than LibreOffice draws
+#: (1.20 of the size for DejaVu Sans Mono standing in for Consolas), so they get no further margin.
+CODE_HEIGHT_SAFETY = 1.0
 
 
 def run_pieces(
@@ -134,14 +138,14 @@ def code_size(box: CodeBox, f: Frame) -> float:
 
 
 def code_line_heights(box: CodeBox, f: Frame) -> list[float]:
-    """Height of each code line of ``box`` at its size (wrapped lines count several), with the safety factor."""
+    """Height of each code line of ``box`` at its size (wrapped lines count several), with the code safety factor."""
     lf = slidefit.line_factor(f.code_font)
     inner = f.width - 2 * f.callout_inset
     return [
         slidefit.wrap_count([("".join(t.text for t in line) or " ", Style(f.code_font, box.size))], inner)
         * box.size
         * lf
-        * HEIGHT_SAFETY
+        * CODE_HEIGHT_SAFETY
         for line in box.lines
     ]
 

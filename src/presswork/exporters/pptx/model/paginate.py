@@ -124,6 +124,8 @@ def _two_columns(items: list[FlowItem], frame: Frame) -> Page | None:
 
 #: Fewer than 3 lines of code start or end a slide only when they are at least this share of a slide tall.
 MIN_CODE_PART = 0.25
+#: Fewest lines of a listing's first part below other content on a slide (unless MIN_CODE_PART of a slide tall).
+MIN_CODE_LINES = 3
 
 
 #: A listing's part is at least this share of the room on its slide when a cut no dearer than ITEM_IN_BLOCK
@@ -277,12 +279,39 @@ def _mendthin_pages(items: list[FlowItem], frame: Frame, sizer: PictureSizer, pa
     return best
 
 
-def _mend_score(pages: list[Page], frame: Frame) -> tuple[int, int, float]:
-    """How thin a group's slides are, lower is better: thin slides, slides ending with a lead-in (what it
-    introduces is on the next slide), and the fill of the thinnest."""
+def _mend_score(pages: list[Page], frame: Frame) -> tuple[int, int, int, float]:
+    """How thin a group's slides are, lower is better: thin slides that cannot be set as a statement, slides
+    ending with a lead-in (what it introduces is on the next slide), thin slides set as statements, and the
+    fill of the thinnest."""
     thin = thin_pages(pages, frame)
+    said = sum(1 for k in thin if statement_text(pages[k]))
     leadins = sum(1 for page in pages[:-1] if page[0] and _ends_with_leadin(page[0][-1]))
-    return (len(thin), leadins, -min((page_fill(pages[k]) for k in thin), default=frame.height))
+    return (len(thin) - said, leadins, said, -min((page_fill(pages[k]) for k in thin), default=frame.height))
+
+
+#: Most words of text set as a statement (large, centred) rather than at the top of an empty slide.
+MAX_STATEMENT_WORDS = 70
+#: Most paragraphs of a thin slide of a longer group set as a statement.
+MAX_STATEMENT_PARAS = 2
+
+
+def statement_text(page: Page) -> list[Para]:
+    """The paragraphs of a slide that holds only a paragraph or two of plain text (no list item, lead-in,
+    caption, subheading or math; MAX_STATEMENT_WORDS at most), which a thin slide shows as a statement;
+    else an empty list."""
+    boxes = page[0]
+    if len(boxes) != 1 or not isinstance(boxes[0], TextBox) or boxes[0].split:
+        return []
+    paras = boxes[0].paras
+    words = sum(len("".join(r.text for r in p.runs).split()) for p in paras)
+    if not paras or len(paras) > MAX_STATEMENT_PARAS or words > MAX_STATEMENT_WORDS:
+        return []
+    for para in paras:
+        if para.bullet or para.level or para.role not in ("body", "lead") or introduces(para):
+            return []
+        if any(r.math for r in para.runs):
+            return []
+    return paras
 
 
 def _ends_with_leadin(box: Box) -> bool:
@@ -678,7 +707,7 @@ class Pager:
         opened = open_lines(lines, box.language)
         line_h = min(heights, default=0.0)
         header: list[Line] = []
-        start, noted = 0, False
+        start, noted, moved = 0, False, False
         if self.boxes and self.room() - inset < MIN_CODE_PART * f.height and not fitted:
             self.break_page()
         while start < len(lines):
@@ -705,6 +734,11 @@ class Pager:
                     fuller = [k for k in full if sum(heights[start:k]) >= FULL_CODE_PART * avail and costs[k] <= limit]
                     full = fuller or full
                 cut = min(full, key=lambda k: (costs[k] if k < len(lines) else 0, -k))
+            if start == 0 and not moved and self._short_first_part(lines, heights, cut):
+                self.break_page()  # a line or two of a listing at a slide's foot: the listing starts on the next
+                self.code_pages[-1] = len(self.pages) - 1
+                moved = True
+                continue
             own = _trim_blank(lines[start:cut])
             height = line_h * len(header) + sum(heights[start : start + len(own)]) + inset
             self.place(CodeBox(header + own, box.size, box.language, height))
@@ -726,6 +760,14 @@ class Pager:
                 start += 1
             if start < len(lines):
                 self.new_page()
+
+    def _short_first_part(self, lines: list[Line], heights: list[float], cut: int) -> bool:
+        """True when a listing's first part, below other content (not only its lead-in), would hold fewer than
+        MIN_CODE_LINES lines and less than MIN_CODE_PART of a slide ("fn main() {" and one line at the foot)."""
+        if cut >= len(lines) or not self.boxes or self._holds_only_keeps():
+            return False
+        shown = [ln for ln in lines[:cut] if line_text(ln).strip()]
+        return len(shown) < MIN_CODE_LINES and sum(heights[:cut]) < MIN_CODE_PART * self.frame.height
 
     def table(self, box: TableBox) -> None:
         head_h = sum(box.head_heights)

@@ -45,6 +45,7 @@ from presswork.exporters.pptx.model.layouts import (
     forced_layout,
     picture_page,
     statement_page,
+    thin_statement,
     two_content_page,
 )
 from presswork.exporters.pptx.model.measure import text_height
@@ -330,8 +331,10 @@ def _group_slides(
             continue
         statement = None if forced else statement_page(items, frame)
         titled = [(gtitle, statement)] if statement else layout_group(items, gtitle, frame, sizer, cap)
-        for i, (t, (boxes, notes, ids)) in enumerate(titled):
+        for i, (t, page) in enumerate(titled):
             first = i == 0
+            thin = thin_statement(page, frame) if len(titled) > 1 and not forced else None
+            boxes, notes, ids = thin or page
             slides.append(
                 Slide(
                     "content",
@@ -339,7 +342,7 @@ def _group_slides(
                     boxes,
                     notes=(pending_notes if first else []) + notes,
                     anchors=(pending_ids + list(anchors) if first else []) + ids,
-                    layout="statement" if statement else "title-only" if forced == "title-only" else "",
+                    layout="statement" if statement or thin else "title-only" if forced == "title-only" else "",
                 )
             )
             if first:
