@@ -42,8 +42,8 @@ class TitleBook:
         repeated title is prefixed with the title of the divider it comes under, or of its ``chapter``
         before any divider ("Hello, Cargo! › Summary"), when that makes it unique, or else numbered
         ("Summary (2)"); a continuation keeps its count at the end ("Arc › Deref (1/2)"). The first slide
-        of a title keeps it. Slides titled like the book (a title page) take their first subheading, else
-        ABOUT_TITLE. Returns the titles the slides end up with."""
+        of a title keeps it. Slides titled like the book take their part's title in front, or outside any
+        part (a title page) their first subheading, else ABOUT_TITLE. Returns the titles the slides end up with."""
         context = chapter
         given = [s.title for s in slides]  # as the source names them, before any is made unique
         about = ""  # the title of this run's slides that repeat the book's title
@@ -51,7 +51,9 @@ class TitleBook:
             title = slide.title
             base = COUNTER.sub("", title)
             if slide.kind in ("content", "section") and self.cover and title_key(base) == self.cover:
-                name = heading_title(slide) or ABOUT_TITLE
+                # Inside a part it is no title page: the part's title goes in front, as for any repeat.
+                part = next((p for p in (context, self.divider) if p and title_key(p) != title_key(base)), "")
+                name = f"{part}{CRUMB}{base}" if part else heading_title(slide) or ABOUT_TITLE
                 about = about or (self._unique(name, "") if title_key(name) in self.seen else name)
                 slide.title = about + title[len(base) :]
             elif title.strip() and title_key(title) in self.seen:
