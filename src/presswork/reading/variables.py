@@ -123,21 +123,41 @@ def _replace(text: str, variables: dict[str, str], pos: Pos) -> str:
     return _VARIABLE.sub(value, text)
 
 
+#: A directive's option line under it (mkautodoc's ``:docstring:``, mkdocstrings' indented YAML).
+_AUTODOC_OPTION = re.compile(r"^[ \t]+\S")
+#: What a reader sees for a directive: its reference in code, then a note on what stands there.
+AUTODOC_NOTE = "*(API reference generated from the code by a MkDocs plug-in, not included)*"
+
+
 def autodoc_directives(text: str, where: Origin, reporter: Reporter) -> str:
-    """MkDocs ``mkautodoc`` directives (``::: httpx.Client``) are not run: each becomes its reference
-    in code, with one warning."""
+    """MkDocs ``mkautodoc`` directives (``::: httpx.Client`` and the option lines indented under it,
+    such as ``:docstring:``) are not run: each becomes a paragraph of its reference in code and a note
+    that its documentation is generated from the code, with one warning naming the options left out."""
     if ":::" not in text:
         return text
+    lines = text.splitlines(keepends=True)
     out: list[str] = []
-    for number, line in enumerate(text.splitlines(keepends=True), start=1):
-        found = _AUTODOC.match(line.rstrip("\n"))
-        if found:
-            ref = found.group("ref")
-            reporter.warn(
-                f"mkautodoc directive '::: {ref}' is not run (it documents Python code); its reference is shown",
-                where(number),
-                "plugin",
-            )
-            line = f"`{ref}`\n"
-        out.append(line)
+    k = 0
+    while k < len(lines):
+        found = _AUTODOC.match(lines[k].rstrip("\n"))
+        if not found:
+            out.append(lines[k])
+            k += 1
+            continue
+        number, ref = k + 1, found.group("ref")
+        k += 1
+        options: list[str] = []
+        while k < len(lines) and _AUTODOC_OPTION.match(lines[k]):
+            options.append(lines[k].strip())
+            k += 1
+        left_out = f"; its options are left out: {' '.join(options)}" if options else ""
+        reporter.warn(
+            f"mkautodoc directive '::: {ref}' is not run (it documents Python code): its reference is shown "
+            f"with a note{left_out}",
+            where(number),
+            "plugin",
+        )
+        out.append(f"`{ref}` {AUTODOC_NOTE}\n")
+        if k < len(lines) and lines[k].strip():
+            out.append("\n")  # the note stays a paragraph of its own
     return "".join(out)
