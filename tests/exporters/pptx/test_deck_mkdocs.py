@@ -53,6 +53,13 @@ def test_the_slides_under_a_bold_line_are_titled_by_it(built: tuple[Path, str]) 
     assert not [t for t, paras in deck if len(paras) > 1 and paras[-1][1]], "a slide ends with a bold line"
 
 
+def test_a_bold_line_under_a_subheading_is_titled_under_it(built: tuple[Path, str]) -> None:
+    """A bold line in a sub-section ('Tracing') names its slides after that sub-section's name, as the source
+    nests them, not after the section's alone ('Usage › Establishing the connection')."""
+    [title] = [t for t, paras in slides(built[0]) if any("connect_tcp" in p for p, _ in paras)]
+    assert title == "Usage › Tracing › Establishing the connection", title
+
+
 def test_autodoc_directives_show_their_reference_and_a_note_not_their_options(built: tuple[Path, str]) -> None:
     """Before, '::: httpx.delete' and its ':docstring:' option read as one line ending in ':' (a lead-in)."""
     deck, errors = built

@@ -327,7 +327,7 @@ class FlowBuilder:
         text = "".join(r.text for r in runs)
         words = len(text.split())
         if level == 0 and quote < 0 and bold_line(p, text):  # a bold line used as a heading reads as one
-            self.items.append(Para(tuple(dataclasses.replace(r, math="") for r in runs), role="subhead"))
+            self.items.append(Para(tuple(dataclasses.replace(r, math="") for r in runs), role="subhead", minor=True))
             self.paragraphs = 0
             return
         if self.opts.deck == "talk" and level == 0 and (quote < 0 or words > LEAD_WORDS):  # a short quote: whole
