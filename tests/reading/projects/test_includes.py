@@ -13,7 +13,7 @@ from presswork.core.walk import query
 from presswork.project.assets import AssetGate
 from presswork.reading.cells import quarto_cells
 from presswork.reading.includes import expand
-from presswork.reading.variables import autodoc_directives, substitute
+from presswork.reading.variables import AUTODOC_NOTE, autodoc_directives, substitute
 
 RS = "# #![allow(unused)]\n// ANCHOR: main\nfn main() {\n    let x = 1;\n}\n// ANCHOR_END: main\n// ANCHOR: other\nfn other() {}\n// ANCHOR_END: other\n"
 
@@ -142,5 +142,19 @@ def test_without_variables_braces_stay() -> None:
 def test_quarto_cells_and_autodoc_warn_once_each() -> None:
     reporter = Reporter()
     assert quarto_cells("```{r}\n1 + 1\n```\n", at, reporter) == "```r\n1 + 1\n```\n"
-    assert autodoc_directives("::: httpx.Client\n", at, reporter) == "`httpx.Client`\n"
+    assert autodoc_directives("::: httpx.Client\n", at, reporter) == f"`httpx.Client` {AUTODOC_NOTE}\n"
     assert [str(w.pos) for w in reporter.warnings] == ["ch.md:1", "ch.md:1"]
+
+
+def test_autodoc_options_are_left_out_with_a_warning_and_the_reference_is_a_paragraph_of_its_own() -> None:
+    """Before, ``:docstring:`` under ``::: httpx.get`` joined the reference's paragraph ("httpx.get :docstring:",
+    read as a lead-in) and the next directive's line ran into it."""
+    reporter = Reporter()
+    text = "::: httpx.get\n    :docstring:\n::: httpx.Client\n    :docstring:\n    :members: get post\nText.\n"
+    out = autodoc_directives(text, at, reporter)
+    assert out == f"`httpx.get` {AUTODOC_NOTE}\n\n`httpx.Client` {AUTODOC_NOTE}\n\nText.\n", out
+    assert ":docstring:" not in out
+    assert [(str(w.pos), w.message.split("left out: ")[-1]) for w in reporter.warnings] == [
+        ("ch.md:1", ":docstring:"),
+        ("ch.md:3", ":docstring: :members: get post"),
+    ]

@@ -50,6 +50,7 @@ class Para:
     role: Role = "body"
     size: float = 0.0  # explicit font size in points (0 = by level and role)
     space: float = -1.0  # explicit space before in points (-1 = by level and role)
+    minor: bool = False  # a subheading one level under the subheading before it (an author's bold line)
 
     @property
     def role_bold(self) -> bool:

@@ -27,7 +27,9 @@ from presswork.core.tree import (
     Paragraph,
     Pos,
     RawBlock,
+    Strong,
     Table,
+    Text,
     block_node,
     plain_text,
     unhandled,
@@ -131,6 +133,22 @@ def run_in_title(box: CalloutBox) -> CalloutBox:
     merged = dataclasses.replace(first, runs=(*label, *first.runs), role="body")
     chars = sum(len(r.text) for r in label)
     return CalloutBox(box.kind, [merged, *box.paras[2:]], box.height, chars)
+
+
+#: Most words of a bold line that reads as a subheading.
+BOLD_LINE_WORDS = 8
+
+
+def bold_line(p: Paragraph, text: str) -> bool:
+    """True for a paragraph of bold text only, short and not a sentence ("**Extra features**"): an author's
+    subheading, which keeps with what follows it and names the slides it continues on."""
+    shown = [c for c in p.children if not (isinstance(c, Text) and not c.text.strip())]
+    return (
+        len(shown) == 1
+        and isinstance(shown[0], Strong)
+        and 0 < len(text.split()) <= BOLD_LINE_WORDS
+        and not text.rstrip().endswith(tuple(".:;!?,"))
+    )
 
 
 class FlowBuilder:
@@ -308,6 +326,10 @@ class FlowBuilder:
         lvl = min(max(quote, 0) if quote >= 0 else level, MAX_LEVEL)
         text = "".join(r.text for r in runs)
         words = len(text.split())
+        if level == 0 and quote < 0 and bold_line(p, text):  # a bold line used as a heading reads as one
+            self.items.append(Para(tuple(dataclasses.replace(r, math="") for r in runs), role="subhead", minor=True))
+            self.paragraphs = 0
+            return
         if self.opts.deck == "talk" and level == 0 and (quote < 0 or words > LEAD_WORDS):  # a short quote: whole
             self.talk_paragraph(runs, text, inline_text(p.children), start, role, lvl)
             return

@@ -443,6 +443,22 @@ def _sub_title(title: str, heads: list[str]) -> str:
     return title
 
 
+def _minor_parents(items: list[FlowItem]) -> dict[str, str]:
+    """Name of each minor subheading (an author's bold line) -> the name of the subheading it comes under
+    (the last one before it that is not minor), when there is one and only one (the pager lays out
+    copies of the paragraphs, so they are known by name)."""
+    found: dict[str, set[str]] = {}
+    parent = ""
+    for it in items:
+        if isinstance(it, Para) and it.role == "subhead":
+            name = "".join(r.text for r in it.runs).strip()
+            if not it.minor:
+                parent = name
+            else:
+                found.setdefault(name, set()).add(parent)
+    return {name: next(iter(ps)) for name, ps in found.items() if len(ps) == 1 and "" not in ps}
+
+
 def _ends_with_leadin(seg: list[FlowItem]) -> bool:
     shown = [it for it in seg if isinstance(it, VISIBLE_ITEMS)]
     return bool(shown) and isinstance(shown[-1], Para) and introduces(shown[-1])
@@ -459,6 +475,13 @@ def layout_group(
         return len(Pager(frame, sizer).lay(with_fixed_sizes(part, frame))) == 1
 
     out: list[tuple[str, Page]] = []
+    parents = _minor_parents(items)
+
+    def head_name(head: Para) -> str:
+        """A subheading's name in a title: a minor one after the subheading it comes under ("A › x")."""
+        name = "".join(r.text for r in head.runs).strip()
+        parent = parents.get(name, "") if head.minor else ""
+        return f"{parent} › {name}" if parent else name
 
     def flush(segs: list[list[FlowItem]]) -> None:
         if not segs:
@@ -467,7 +490,7 @@ def layout_group(
         heads = [h for h in map(_heading_of, segs) if h is not None]
         t = title
         if heads and _heading_of(segs[0]) is not None:
-            t = _sub_title(title, ["".join(r.text for r in h.runs).strip() for h in heads])
+            t = _sub_title(title, [head_name(h) for h in heads])
             if len(segs) == 1:  # the title says it: no subheading repeats it
                 part = [it for it in part if it is not heads[0]]
         pages = paginate(part, frame, sizer)
@@ -479,7 +502,7 @@ def layout_group(
             boxes = page[0]
             first = boxes[0] if boxes else None
             if isinstance(first, TextBox) and not first.split and first.paras and first.paras[0].role == "subhead":
-                current = _sub_title(title, ["".join(r.text for r in first.paras[0].runs).strip()])
+                current = _sub_title(title, [head_name(first.paras[0])])
                 if len(first.paras) > 1 or len(boxes) > 1:  # the title says it
                     del first.paras[0]
                     if not first.paras:
@@ -491,7 +514,7 @@ def layout_group(
                 if isinstance(box, TextBox):
                     for para in box.paras:
                         if para.role == "subhead":
-                            current = _sub_title(title, ["".join(r.text for r in para.runs).strip()])
+                            current = _sub_title(title, [head_name(para)])
 
     segments: list[list[FlowItem]] = []
     for seg in _segments(items):  # a sub-section introduced by a lead-in ("...:") stays with it
