@@ -228,3 +228,44 @@ def test_a_theme_template_without_batch_functions_compiles_the_whole_book(tmp_pa
     text = subprocess.run(["pdftotext", str(build(folder)), "-"], capture_output=True, text=True, check=True).stdout
     assert "Paragraph 2." in text and "Chapter 5" in text, "the book's text is missing"
     assert not batches_cached(folder), "a template without the batch functions was used for batches"
+
+
+def test_clean_build_starts_its_workers_while_the_source_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from presswork.exporters.pdf.typst import batchlayout, batchpool
+
+    events: list[str] = []
+    workers: list[batchpool.Worker] = []
+
+    class Spy(batchpool.Worker):
+        def __init__(self) -> None:
+            events.append("worker")
+            super().__init__()
+            workers.append(self)
+
+    real_source = typst_engine.typst_source
+
+    def source(*args: Any, **kwargs: Any) -> Any:
+        events.append("source")
+        return real_source(*args, **kwargs)
+
+    monkeypatch.setattr(batchpool, "Worker", Spy)
+    monkeypatch.setattr(typst_engine, "typst_source", source)
+    monkeypatch.setattr(batchlayout, "_jobs", lambda: 2)
+    folder = make_book(tmp_path / "book")
+    build(folder)
+    assert events == ["worker", "worker", "source"], f"clean build: workers and source in the order {events}"
+    assert all(w.process.poll() is not None for w in workers), "a batch worker outlived the build"
+    events.clear()
+    (folder / "03.md").write_text(chapter(2, 4), encoding="utf-8")
+    build(folder)  # one batch to compile, in this process: no worker
+    assert events == ["source"], f"a rebuild from the cache started workers: {events}"
+    whole = make_book(tmp_path / "whole", "page_refs = true\n")
+    (whole / "01.md").write_text(chapter(0, 2) + "\nAs @sec-gamma-4 shows.\n", encoding="utf-8")
+    (whole / "05.md").write_text(chapter(4, 2).replace("{#gamma-4}", "{#sec-gamma-4}"), encoding="utf-8")
+    events.clear()
+    build(whole)
+    assert not batches_cached(whole), "a book with ' on page N' was laid out in batches"
+    assert events[0] == "worker", f"the whole book's build started no worker first: {events}"
+    assert all(w.process.poll() is not None for w in workers), "an untaken worker outlived the whole compile"

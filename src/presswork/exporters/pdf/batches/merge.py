@@ -67,12 +67,12 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
             pdf.add_blank_page(page_size=(box[2] - box[0], box[3] - box[1]))
             bookmark_pages.append(SimpleNamespace(bookmarks=[], height=0))
     # Named destinations: each name from the document that holds it.
-    name_array = Array()
+    pages = [page.obj for page in pdf.pages]  # once: each ``pdf.pages[n]`` costs a lookup
+    name_array: list[Any] = []  # one array made at once: appending to a pikepdf array item by item is slow
     for name in sorted(dests):
         n, x, y = dests[name]
-        name_array.append(String(name))
-        name_array.append(Array([pdf.pages[n].obj, Name.XYZ, x, y, 0]))
-    pdf.Root.Names = Dictionary(Dests=Dictionary(Names=name_array))
+        name_array.extend([String(name), Array([pages[n], Name.XYZ, x, y, 0])])
+    pdf.Root.Names = Dictionary(Dests=Dictionary(Names=Array(name_array)))
     # Links to names no document holds are removed, as WeasyPrint removes them.
     for page in pdf.pages:
         annots = page.obj.get("/Annots")

@@ -33,10 +33,11 @@ def merge_structure(
     root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
     document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array()))
     root.K = Array([document])
+    top_level: list[Any] = []  # the document's kids, made one array at the end
     nums: list[tuple[int, Any]] = []
     ids: list[tuple[str, Any]] = []
     role_map = Dictionary()
-    kept_annots = {a.objgen for page in pdf.pages for a in page.obj.get("/Annots", Array())}
+    kept_annots = set() if links_kept else {a.objgen for page in pdf.pages for a in page.obj.get("/Annots", Array())}
     next_key = 0
     for number, (src, base, size) in enumerate(tagged):
         copied = pdf.copy_foreign(src.Root.StructTreeRoot)
@@ -55,32 +56,33 @@ def merge_structure(
             for element in _kids(top.K) if top.get("/S") == Name.Document else [top]:
                 if isinstance(element, Dictionary):
                     element.P = document
-                    document.K.append(element)
+                    top_level.append(element)
         prefix = f"b{number}-"
-        for element in _elements(copied.get("/K")):
-            if "/ID" in element:
+        for element, keys in _elements(copied.get("/K")):
+            if "/ID" in keys:
                 element.ID = String(prefix + str(element.ID))
                 ids.append((str(element.ID), element))
-            for attributes in _kids(element.get("/A")):
+            for attributes in _kids(element.A) if "/A" in keys else []:
                 if isinstance(attributes, Dictionary) and "/Headers" in attributes:
                     attributes.Headers = Array([String(prefix + str(h)) for h in attributes.Headers])
-            kids = None if links_kept else element.get("/K")
+            kids = element.K if not links_kept and "/K" in keys else None
             if isinstance(kids, Array):
                 dangling = [k for k in kids if _is_objr(k) and k.Obj.objgen not in kept_annots]
                 if dangling:
                     element.K = Array([k for k in kids if not (_is_objr(k) and k.Obj.objgen not in kept_annots)])
         for role, standard in copied.get("/RoleMap", Dictionary()).items():
             role_map[role] = standard
+    document.K = Array(top_level)
     flat: list[Any] = []
     for number_key, value in sorted(nums, key=lambda kv: kv[0]):
         flat.extend([number_key, value])
     root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(flat)))
     root.ParentTreeNextKey = next_key
     if ids:
-        names = Array()
+        names: list[Any] = []  # one array made at once: extending a pikepdf array item by item is slow
         for name, element in sorted(ids, key=lambda ie: ie[0]):
             names.extend([String(name), element])
-        root.IDTree = Dictionary(Names=names)
+        root.IDTree = Dictionary(Names=Array(names))
     if role_map:
         root.RoleMap = role_map
     pdf.Root.StructTreeRoot = root
@@ -104,17 +106,22 @@ def _is_objr(kid: Any) -> bool:
     return isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR
 
 
-def _elements(kids: Any) -> Iterator[Any]:
-    """Every structure element under ``kids`` (depth first; marked-content ids and references skipped)."""
-    from pikepdf import Dictionary, Name
+def _elements(kids: Any) -> Iterator[tuple[Any, set[str]]]:
+    """Every structure element under ``kids`` with its keys (depth first; marked-content ids and references
+    skipped). The keys are read once: each lookup in a pikepdf dictionary costs a call into qpdf."""
+    from pikepdf import Dictionary
 
     stack = _kids(kids)
     while stack:
         element = stack.pop()
-        if not isinstance(element, Dictionary) or element.get("/Type") in (Name.OBJR, Name.MCR):
+        if not isinstance(element, Dictionary):
             continue
-        yield element
-        stack.extend(_kids(element.get("/K")))
+        keys = set(element.keys())
+        if "/Type" in keys and str(element.Type) in ("/OBJR", "/MCR"):
+            continue
+        yield element, keys
+        if "/K" in keys:
+            stack.extend(_kids(element.K))
 
 
 def _number_tree(node: Any) -> Iterator[tuple[int, Any]]:

@@ -163,6 +163,22 @@ def write_typst_pdf(doc: Document, ctx: BuildContext[PdfOptions], target: Path) 
     session, or the book needs its whole layout at once (then it is compiled whole, as without batches)."""
     warn_unsupported(doc, ctx)
     session = typst_session.current(ctx.gate.root)  # watch/preview: one folder and compiler kept between builds
+    if session is None:
+        from presswork.exporters.pdf.typst.batchlayout import close_spares, prestart_workers
+
+        prestart_workers(doc, ctx)
+        try:
+            _write_typst_pdf(doc, ctx, target, session)
+        finally:
+            close_spares()
+    else:
+        _write_typst_pdf(doc, ctx, target, session)
+
+
+def _write_typst_pdf(
+    doc: Document, ctx: BuildContext[PdfOptions], target: Path, session: typst_session.TypstSession | None
+) -> None:
+    """:func:`write_typst_pdf` once its workers are started (or a session is kept)."""
     src = typst_source(doc, ctx, session.root(ctx.gate) if session else None)
     try:
         if session is None and src.pieces is not None and _write_batched(src, ctx, target):

@@ -26,11 +26,11 @@ from presswork.exporters.pdf.typst.batches import (
     skeleton_source,
 )
 from presswork.exporters.pdf.typst.batchmerge import merge_book
-from presswork.exporters.pdf.typst.batchpool import BatchStore, batch_key, lay_out_batches
+from presswork.exporters.pdf.typst.batchpool import BatchStore, batch_key, close_spares, lay_out_batches, prestart
 from presswork.exporters.pdf.typst.book import BookPieces
 from presswork.exporters.pdf.typst.pagestarts import block_chars, page_starts
 
-__all__ = ["BatchedBook", "lay_out_batched"]
+__all__ = ["BatchedBook", "close_spares", "lay_out_batched", "prestart_workers"]
 
 LOG = logging.getLogger("presswork.typst")
 
@@ -74,14 +74,35 @@ class BatchedBook:
         return page_starts(places, pages, top, bottom, block_chars(doc))
 
 
-def _reason(doc: Document, opts: PdfOptions, pieces: BookPieces, index: bool) -> str:
+def _options_reason(doc: Document, opts: PdfOptions) -> str:
+    """Why the options keep the book whole ("" when they let it be batched)."""
     if opts.batch == "off":
         return "batch = 'off'"
     if opts.batch == "auto" and not opts.batch_size:
         words = sum(len(blocks_text(ch.blocks).split()) for ch in doc.chapters)
         if words < AUTO_MIN_WORDS:
             return f"a short book ({words} words; batch = 'auto' batches from {AUTO_MIN_WORDS})"
-    return serial_reason(pieces, index=index, footnotes=opts.footnotes, pdf_variant=opts.pdf_variant)
+    return ""
+
+
+def _reason(doc: Document, opts: PdfOptions, pieces: BookPieces, index: bool) -> str:
+    return _options_reason(doc, opts) or serial_reason(
+        pieces, index=index, footnotes=opts.footnotes, pdf_variant=opts.pdf_variant
+    )
+
+
+def _jobs() -> int:
+    """How many batches compile at once: one per CPU this process may run on."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def prestart_workers(doc: Document, ctx: BuildContext[PdfOptions]) -> None:
+    """Start the compile workers before the book's source is written, when the options batch the book and no
+    batch is cached (a clean build, where every batch is compiled in a worker); :func:`close_spares` ends those
+    a book compiled whole, or from its cache, leaves untaken."""
+    jobs = _jobs()
+    if jobs >= 2 and BatchStore(ctx.gate.root).empty() and not _options_reason(doc, ctx.options):
+        prestart(jobs)
 
 
 def place(laid: Sequence[LaidBatch], two_sided: bool) -> tuple[list[int], int]:
@@ -125,8 +146,7 @@ def lay_out_batched(
     if len(groups) < 2:
         raise Fallback("fewer than two batches")
     batches = [batch_source(pieces, n, group) for n, group in enumerate(groups)]
-    jobs = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-    laid = lay_out_batches(batches, folder, ctx.gate.root, jobs)
+    laid = lay_out_batches(batches, folder, ctx.gate.root, _jobs())
     starts, body_pages = place(laid, opts.print)
     source = skeleton_source(pieces, batches, laid, starts, body_pages)
     timestamp = ctx.build_time if ctx.reproducible else None

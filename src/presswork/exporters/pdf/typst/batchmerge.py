@@ -122,14 +122,15 @@ def merge_book(
     for facts, first in zip(laid, starts, strict=True):
         for name, (on, x, y) in facts.labels.items():
             places.setdefault(name, (front + first + int(on) - 1, float(x), float(y)))
-    for number, merged in enumerate(pdf.pages):
-        for annot in merged.obj.get("/Annots", Array()):
-            _settle_link(pdf, annot, number, front, dests, places)
-    name_array = Array()
+    pages = [page.obj for page in pdf.pages]  # once: each ``pdf.pages[n]`` costs a lookup
+    for number, page in enumerate(pages):
+        for annot in page.get("/Annots", Array()):
+            _settle_link(pages, annot, number, front, dests, places)
+    named: list[Any] = []  # one array made at once: appending to a pikepdf array one item at a time is slow
     for name in sorted(dests):
         n, x, y = dests[name]
-        name_array.extend([String(name), Array([pdf.pages[n].obj, Name.XYZ, x, y, 0])])
-    pdf.Root.Names = Dictionary(Dests=Dictionary(Names=name_array))
+        named.extend([String(name), Array([pages[n], Name.XYZ, x, y, 0])])
+    pdf.Root.Names = Dictionary(Dests=Dictionary(Names=Array(named)))
     merge_structure(
         pdf,
         [(skeleton, 0), *((src, front + first) for src, first in zip(sources, starts, strict=True))],
@@ -158,7 +159,7 @@ def merge_book(
 
 
 def _settle_link(
-    pdf: Any,
+    pages: Sequence[Any],
     annot: Any,
     number: int,
     front: int,
@@ -168,13 +169,13 @@ def _settle_link(
     """One link annotation of page ``number`` pointed at its page of the book: an explicit destination's page
     index made the page, a link to another batch's anchor (:data:`XREF`) made a destination, and the page
     number Typst names in the link's description ("page 3" of its batch) made the book's folio."""
-    from pikepdf import Array, Name, String
+    from pikepdf import Array, Name, Page, String
 
     target: int | None = None
     dest = annot.get("/Dest")
     if isinstance(dest, Array) and len(dest) and isinstance(dest[0], int):
         target = int(dest[0])
-        annot.Dest = Array([pdf.pages[target].obj, *list(dest)[1:]])
+        annot.Dest = Array([pages[target], *list(dest)[1:]])
     elif dest is not None and str(dest) in dests:
         target = dests[str(dest)][0]
     action = annot.get("/A")
@@ -187,8 +188,8 @@ def _settle_link(
             described = "Section, page"
         elif name in places:  # any other label: its place, shown from a little above it, as Typst does
             target, x, y = places[name]
-            height = float(pdf.pages[target].mediabox[3])
-            annot.Dest = Array([pdf.pages[target].obj, Name.XYZ, x, height - y + _ABOVE, 0])
+            height = float(Page(pages[target]).mediabox[3])
+            annot.Dest = Array([pages[target], Name.XYZ, x, height - y + _ABOVE, 0])
             described = "page"
         else:
             raise Fallback(f"a link to {name!r}, which no batch holds")

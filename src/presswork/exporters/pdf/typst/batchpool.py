@@ -21,7 +21,7 @@ from presswork.core.diagnostics import OutputFailed, PressworkError
 from presswork.exporters.common.pagination import CACHE_DIR
 from presswork.exporters.pdf.typst.batches import Batch, Fallback, LaidBatch
 
-__all__ = ["BatchStore", "batch_key", "lay_out_batches"]
+__all__ = ["BatchStore", "batch_key", "close_spares", "lay_out_batches", "prestart"]
 
 
 @functools.cache
@@ -73,6 +73,13 @@ class BatchStore:
             sealed = seal(data, name)
             if sealed is not None:
                 write_atomically(self.folder / name, sealed, self.root)
+
+    def empty(self) -> bool:
+        """Whether no batch is cached (a clean build)."""
+        try:
+            return not any(self.folder.iterdir())
+        except OSError:
+            return True
 
     def prune(self, keep: set[str]) -> None:
         """Remove every cached batch not in ``keep`` (the folder holds one book's batches)."""
@@ -163,6 +170,24 @@ class Worker:
             self.process.wait()
 
 
+#: Workers started before the batches are known (:func:`prestart`), taken by the first batches to compile.
+_SPARES: list[Worker] = []
+
+
+def prestart(jobs: int) -> None:
+    """Start up to ``jobs`` compile workers now, while the book's source is still being written: a new
+    interpreter takes about 0.3 s to import Typst, which then overlaps the writing instead of following it.
+    The caller closes those left untaken with :func:`close_spares`."""
+    while len(_SPARES) < jobs:
+        _SPARES.append(Worker())
+
+
+def close_spares() -> None:
+    """End every worker started by :func:`prestart` and not taken."""
+    while _SPARES:
+        _SPARES.pop().close()
+
+
 def _in_workers(
     todo: list[int], sources: dict[int, str], folder: Path, jobs: int, laid: dict[int, LaidBatch], done: Any
 ) -> None:
@@ -174,7 +199,7 @@ def _in_workers(
     workers: list[Worker] = []
     try:
         for _ in range(min(jobs, len(todo))):
-            workers.append(Worker())
+            workers.append(_SPARES.pop() if _SPARES else Worker())
         busy: dict[Any, tuple[Worker, int]] = {}
 
         def give(worker: Worker) -> None:
