@@ -12,7 +12,7 @@ from presswork.exporters.pdf.typst.blocks import BlockWriter
 from presswork.exporters.pdf.typst.context import WriterContext, settle_links
 from presswork.exporters.pdf.typst.markup import string
 
-__all__ = ["BookPage", "BookPieces", "ChapterPiece", "book_pieces", "book_source"]
+__all__ = ["BookPage", "BookPieces", "ChapterPiece", "book_pieces"]
 
 #: Typst paper names of the page sizes (others are given by width and height).
 _PAPER = {"A4": "a4", "Letter": "us-letter", "A5": "a5"}
@@ -108,38 +108,6 @@ class BookPieces:
     def whole(self) -> str:
         """The whole book as one Typst source."""
         return "\n".join([*self.head, *self.front, *(c.text for c in self.chapters)]) + "\n"
-
-
-def book_source(
-    doc: Document,
-    ctx: WriterContext,
-    geo: PageGeometry,
-    opens: Sequence[bool],
-    *,
-    page_size: str,
-    template: str,
-    cover: str | None,
-    build_date: str,
-    toc_depth: int,
-    two_sided: bool,
-    per_chapter_notes: bool,
-    contents_title: str = "Contents",
-) -> str:
-    """The main Typst file of the book (``template`` is the theme template's path under the root)."""
-    return book_pieces(
-        doc,
-        ctx,
-        geo,
-        opens,
-        page_size=page_size,
-        template=template,
-        cover=cover,
-        build_date=build_date,
-        toc_depth=toc_depth,
-        two_sided=two_sided,
-        per_chapter_notes=per_chapter_notes,
-        contents_title=contents_title,
-    ).whole()
 
 
 def book_pieces(
