@@ -144,7 +144,11 @@ def measure(path: str) -> Metrics:
                 m.code_split += 1
                 break
         filled = sum(filled_area(sh) for sh in body)
-        statement = "statement" in slide.slide_layout.name.lower()
+        # A statement is set on the template's Title Only layout when it has no Statement layout: its box is
+        # named so.
+        statement = "statement" in slide.slide_layout.name.lower() or any(
+            getattr(sh, "name", "") == "Statement" for sh in body
+        )
         if not pictures and not statement and filled < 0.25 * area:
             m.under_25 += 1
         words = " ".join(sh.text_frame.text for sh in texts).strip()  # type: ignore[attr-defined]
@@ -162,7 +166,10 @@ def book_words(book: str) -> int:
 
 
 def main(argv: list[str]) -> None:
-    """Print the metrics of each deck given."""
+    """Print the metrics of each deck given (the usage and exit 2 without a deck, or with -h/--help)."""
+    if not argv or argv[0] in ("-h", "--help"):
+        print(__doc__)
+        raise SystemExit(0 if argv else 2)
     k = 0
     while k < len(argv):
         path = argv[k]
