@@ -6,6 +6,7 @@ import copy
 import dataclasses
 import re
 
+from presswork.exporters.pptx.model.codecontext import part_header
 from presswork.exporters.pptx.model.codecut import (
     BEST,
     INSIDE,
@@ -13,11 +14,9 @@ from presswork.exporters.pptx.model.codecut import (
     Line,
     cut_costs,
     dedent,
-    elision,
     is_console,
     line_text,
     open_lines,
-    opens_block,
 )
 from presswork.exporters.pptx.model.deck import (
     COLUMN_GAP,
@@ -133,22 +132,6 @@ MIN_CODE_LINES = 3
 FULL_CODE_PART = 0.5
 #: Cost of a cut between two items or statements one block deep (see :func:`codecut.cut_costs`).
 ITEM_IN_BLOCK = INSIDE // 2 + 4
-
-#: Most lines of enclosing context repeated above a part of a listing cut inside a block.
-MAX_HEADER_LINES = 3
-
-
-def enclosing_lines(lines: list[Line], opened: list[int], language: str) -> list[Line]:
-    """The lines that open the blocks around a cut, to head the part after it: the outermost one and the
-    innermost ones (MAX_HEADER_LINES in all), never a line that starts by closing a block ("} else {")."""
-    heads = [
-        i
-        for i in sorted(set(opened))
-        if opens_block(lines[i], language) and line_text(lines[i]).lstrip()[:1] not in ")]}"
-    ]
-    if len(heads) > MAX_HEADER_LINES:
-        heads = heads[:1] + heads[len(heads) - MAX_HEADER_LINES + 1 :]
-    return [lines[i] for i in heads]
 
 
 def _trim_blank(lines: list[Line]) -> list[Line]:
@@ -748,13 +731,11 @@ class Pager:
             nxt = cut  # the next part's first line (it leaves the blank lines at the cut out)
             while nxt < len(lines) - 1 and not line_text(lines[nxt]).strip():
                 nxt += 1
-            if costs[cut] >= INSIDE // 2:  # cut inside a block or a message: say where the next part is
-                header = [] if is_console(box.language) else enclosing_lines(lines, opened[nxt], box.language)
-                if header or is_console(box.language) or line_text(lines[nxt])[:1].isspace():
-                    header.append(elision(lines, box.language, nxt))
-                if header and not noted:
-                    self.pages[-1][1].append("Whole listing:\n" + "\n".join(line_text(ln) for ln in lines))
-                    noted = True
+            # a part that starts inside a block or a message opens with where it is, then an elision mark
+            header = part_header(lines, nxt, opened[nxt], box.language, costs[cut] >= INSIDE // 2)
+            if header and not noted:
+                self.pages[-1][1].append("Whole listing:\n" + "\n".join(line_text(ln) for ln in lines))
+                noted = True
             start = cut
             while start < len(lines) and not line_text(lines[start]).strip():
                 start += 1
