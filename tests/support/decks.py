@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import html
+import io
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import zipfile
@@ -16,6 +19,20 @@ from pptx.util import Pt
 
 #: One LibreOffice profile per test process: parallel test workers never share (and lock) one.
 _PROFILE = "-env:UserInstallation=" + Path(tempfile.gettempdir(), f"presswork-tests-lo-{os.getpid()}").as_uri()
+
+
+def build_fixture_deck(book: Path, tmp: Path) -> tuple[Path, str]:
+    """A copy of the fixture ``book`` in ``tmp`` built into its deck by the command line (exit 0 asserted):
+    the deck, and what the build printed on stderr."""
+    from presswork.commands.cli import main
+
+    root = tmp / "book"
+    shutil.copytree(book, root)
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors):
+        assert main(["build", str(root), "--format", "pptx"]) == 0
+    [deck] = (root / "output").glob("*.pptx")
+    return deck, errors.getvalue()
 
 
 def norm(word: str) -> str:

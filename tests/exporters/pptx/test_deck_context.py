@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from presswork.commands.cli import main
 from tests.exporters.pptx.test_deck_craft import INSIDE_BLOCK, code_shapes
 from tests.support import REPO
+from tests.support.decks import build_fixture_deck
 
 BOOK = REPO / "tests" / "books" / "deck-context"
 
@@ -16,10 +14,8 @@ BOOK = REPO / "tests" / "books" / "deck-context"
 @pytest.fixture(scope="module")
 def parts(tmp_path_factory: pytest.TempPathFactory) -> list[list[str]]:
     """The lines of every code box of the fixture deck, reopened."""
-    root = tmp_path_factory.mktemp("context") / "book"
-    shutil.copytree(BOOK, root)
-    assert main(["build", str(root), "--format", "pptx"]) == 0
-    return [lines for _, lines, _ in code_shapes(root / "output" / "context.pptx")]
+    deck, _ = build_fixture_deck(BOOK, tmp_path_factory.mktemp("context"))
+    return [lines for _, lines, _ in code_shapes(deck)]
 
 
 def later_parts(parts: list[list[str]], word: str) -> list[list[str]]:

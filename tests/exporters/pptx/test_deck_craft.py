@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 import shutil
 from pathlib import Path
@@ -16,6 +14,7 @@ from pptx.util import Pt
 from presswork.commands.cli import main
 from tests.support import REPO
 from tests.support.deckcontrast import run_contrasts
+from tests.support.decks import build_fixture_deck
 
 #: Least contrast of slide text on its background (WCAG 2 AA).
 AA = 4.5
@@ -28,12 +27,7 @@ MONO = re.compile(r"mono|consol|courier|code|menlo", re.I)
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    root = tmp_path_factory.mktemp("craft") / "book"
-    shutil.copytree(BOOK, root)
-    errors = io.StringIO()
-    with contextlib.redirect_stderr(errors):
-        assert main(["build", str(root), "--format", "pptx"]) == 0
-    return root / "output" / "craft.pptx", errors.getvalue()
+    return build_fixture_deck(BOOK, tmp_path_factory.mktemp("craft"))
 
 
 @pytest.fixture(scope="module")

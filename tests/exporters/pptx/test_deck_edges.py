@@ -5,8 +5,6 @@ measured as tall as LibreOffice draws them, no taller, and never overflow their 
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 import shutil
 import subprocess
@@ -16,9 +14,9 @@ import pytest
 from pptx import Presentation
 from pptx.enum.text import PP_ALIGN
 
-from presswork.commands.cli import main
 from tests.exporters.pptx.test_deck_thin import slides
 from tests.support import REPO
+from tests.support.decks import build_fixture_deck
 
 BOOK = REPO / "tests" / "books" / "deck-edges"
 EMU_PER_PT = 12700
@@ -26,11 +24,7 @@ EMU_PER_PT = 12700
 
 @pytest.fixture(scope="module")
 def deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("edges") / "book"
-    shutil.copytree(BOOK, root)
-    with contextlib.redirect_stderr(io.StringIO()):
-        assert main(["build", str(root), "--format", "pptx"]) == 0
-    return root / "output" / "edges.pptx"
+    return build_fixture_deck(BOOK, tmp_path_factory.mktemp("edges"))[0]
 
 
 def test_no_code_box_opens_or_ends_with_a_blank_line(deck: Path) -> None:

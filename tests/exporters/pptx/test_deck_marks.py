@@ -3,27 +3,20 @@ or ``where`` read as a heading), found in the Rust book's and the nomicon's deck
 
 from __future__ import annotations
 
-import contextlib
-import io
-import shutil
 from pathlib import Path
 
 import pytest
 from pptx import Presentation
 
-from presswork.commands.cli import main
 from tests.support import REPO
+from tests.support.decks import build_fixture_deck
 
 BOOK = REPO / "tests" / "books" / "deck-marks"
 
 
 @pytest.fixture(scope="module")
 def deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("marks") / "book"
-    shutil.copytree(BOOK, root)
-    with contextlib.redirect_stderr(io.StringIO()):
-        assert main(["build", str(root), "--format", "pptx"]) == 0
-    return root / "output" / "marks.pptx"
+    return build_fixture_deck(BOOK, tmp_path_factory.mktemp("marks"))[0]
 
 
 def test_no_listing_line_is_set_in_bold(deck: Path) -> None:

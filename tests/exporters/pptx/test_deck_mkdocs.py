@@ -3,28 +3,20 @@ continue on, and mkautodoc directives read as their reference and a note (found 
 
 from __future__ import annotations
 
-import contextlib
-import io
-import shutil
 from pathlib import Path
 
 import pytest
 from pptx import Presentation
 
-from presswork.commands.cli import main
 from tests.support import REPO
+from tests.support.decks import build_fixture_deck
 
 BOOK = REPO / "tests" / "books" / "deck-mkdocs"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    root = tmp_path_factory.mktemp("mkdocs-deck") / "book"
-    shutil.copytree(BOOK, root)
-    errors = io.StringIO()
-    with contextlib.redirect_stderr(errors):
-        assert main(["build", str(root), "--format", "pptx"]) == 0
-    return root / "output" / "bold.pptx", errors.getvalue()
+    return build_fixture_deck(BOOK, tmp_path_factory.mktemp("mkdocs-deck"))
 
 
 def slides(path: Path) -> list[tuple[str, list[tuple[str, bool]]]]:

@@ -15,6 +15,7 @@ from pptx.util import Pt
 
 from presswork.commands.cli import main
 from tests.support import REPO
+from tests.support.decks import build_fixture_deck
 
 BOOK = REPO / "tests" / "books" / "deck-thin"
 MONO = re.compile(r"mono|consol|courier|code|menlo", re.I)
@@ -22,11 +23,7 @@ MONO = re.compile(r"mono|consol|courier|code|menlo", re.I)
 
 @pytest.fixture(scope="module")
 def deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("thin") / "book"
-    shutil.copytree(BOOK, root)
-    with contextlib.redirect_stderr(io.StringIO()):
-        assert main(["build", str(root), "--format", "pptx"]) == 0
-    return root / "output" / "thin.pptx"
+    return build_fixture_deck(BOOK, tmp_path_factory.mktemp("thin"))[0]
 
 
 def slides(path: Path) -> list[tuple[str, str, str]]:
