@@ -139,6 +139,7 @@ def test_a_process_that_ran_typst_writes_its_formats_without_forking(tmp_path: P
         "from presswork.build.parallel import can_run_in_parallel\n"
         "book = Path(sys.argv[1])\nassert can_run_in_parallel()\n"
         "build(book, formats=['pdf'], out=book / 'a', jobs=1)\nassert not can_run_in_parallel()\n"
+        "assert can_run_in_parallel(compiles_typst=False)\n"  # a WeasyPrint book still forks its formats
         "(book / '01-a.md').write_text('# One\\n\\nText one, edited.\\n')\n"
         "print(sorted(build(book, formats=['pdf', 'epub'], out=book / 'b', jobs=2).outputs))\n"
     )

@@ -24,10 +24,11 @@ def _run(name: str) -> list[Warning_]:
     return _REPORTER.warnings[before:]
 
 
-def can_run_in_parallel() -> bool:
-    """True where worker processes can be forked (not on Windows), and safely: not once this process
-    has run Typst's threads (a forked format that compiles Typst could then wait forever)."""
-    return "fork" in multiprocessing.get_all_start_methods() and not typst_threads_started()
+def can_run_in_parallel(compiles_typst: bool = True) -> bool:
+    """True where worker processes can be forked (not on Windows), and safely: when the formats compile
+    Typst (``compiles_typst``), not once this process has run Typst's threads (a forked format that
+    compiles Typst could then wait forever)."""
+    return "fork" in multiprocessing.get_all_start_methods() and not (compiles_typst and typst_threads_started())
 
 
 def run_parallel(

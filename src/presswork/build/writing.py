@@ -48,7 +48,9 @@ def write_outputs(
             staged.append(item)
             item.reserve(out_root)
             tasks[name] = functools.partial(run_exporter, cls, name, doc, ctx, item.tmp, item.target)
-        if jobs > 1 and len(tasks) > 1 and can_run_in_parallel():
+        # The PDF, and the EPUB's page list, compile Typst with the Typst engine.
+        typst = any(ctx.config.format_options.get("pdf", {}).get("engine") == "typst" for _, ctx in outputs.values())
+        if jobs > 1 and len(tasks) > 1 and can_run_in_parallel(compiles_typst=typst):
             failed = _side_by_side(doc, exporters, tasks, gate, reporter, result, jobs, stage)
         else:
             failed = _one_by_one(tasks, reporter, result, stage)
