@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from presswork.exporters.pptx.model.codecut import Line, elision, is_console, line_text, opens_block
+from presswork.exporters.pptx.model.codecut import CLOSERS, Line, elision, indent_of, is_console, line_text, opens_block
 
 #: Most lines of enclosing context repeated above a part of a listing cut inside a block.
 MAX_HEADER_LINES = 3
-
-_CLOSERS = ")]}"
-
-
-def _indent(text: str) -> int:
-    return len(text) - len(text.lstrip())
 
 
 def _keep(heads: list[int]) -> list[int]:
@@ -27,7 +21,7 @@ def enclosing_lines(lines: list[Line], opened: list[int], language: str) -> list
     heads = [
         i
         for i in sorted(set(opened))
-        if opens_block(lines[i], language) and line_text(lines[i]).lstrip()[:1] not in _CLOSERS
+        if opens_block(lines[i], language) and line_text(lines[i]).lstrip()[:1] not in CLOSERS
     ]
     return [lines[i] for i in _keep(heads)]
 
@@ -35,14 +29,14 @@ def enclosing_lines(lines: list[Line], opened: list[int], language: str) -> list
 def outer_lines(lines: list[Line], at: int) -> list[int]:
     """Indices of the nearest less-indented lines above line ``at``, outermost first, down to the listing's
     outer level (never a line that starts by closing a block)."""
-    level = _indent(line_text(lines[at]))
+    level = indent_of(line_text(lines[at]))
     heads: list[int] = []
     for i in range(at - 1, -1, -1):
         text = line_text(lines[i])
-        if not text.strip() or _indent(text) >= level or text.lstrip()[:1] in _CLOSERS:
+        if not text.strip() or indent_of(text) >= level or text.lstrip()[:1] in CLOSERS:
             continue
         heads.append(i)
-        level = _indent(text)
+        level = indent_of(text)
         if not level:
             break
     return heads[::-1]

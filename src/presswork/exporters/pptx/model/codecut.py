@@ -35,7 +35,7 @@ CONTINUED = (":", "=", "(", "[", "\\", "+", "-", "*", "/", "&&", "||", "->", "=>
 #: Colour of an elision mark: muted, yet 5:1 on the code box's pale fill.
 ELISION_COLOUR = "595959"
 
-_OPEN, _CLOSE = "([{", ")]}"
+OPENERS, CLOSERS = "([{", ")]}"
 _MESSAGE = re.compile(
     r"^(\$ |> |error|warning|help:|note:|For more information|Some errors|thread '|\s{0,12}[A-Z][a-z]+ \S)"
 )
@@ -52,7 +52,8 @@ def is_console(language: str) -> bool:
     return language.lower() in CONSOLE_LANGUAGES
 
 
-def _indent(text: str) -> int:
+def indent_of(text: str) -> int:
+    """How many leading spaces ``text`` has."""
     return len(text) - len(text.lstrip())
 
 
@@ -71,16 +72,16 @@ def open_lines(lines: list[Line], language: str) -> list[list[int]]:
     for k, line in enumerate(lines):
         out.append(list(stack))
         for ch in _code_part(line_text(line), language):
-            if ch in _OPEN:
+            if ch in OPENERS:
                 stack.append(k)
-            elif ch in _CLOSE and stack:
+            elif ch in CLOSERS and stack:
                 stack.pop()
     return out
 
 
 def opens_block(line: Line, language: str) -> bool:
     """True when ``line`` ends by opening a block ("{", "(", "[" or ":"), comments aside."""
-    return _code_part(line_text(line), language).rstrip().endswith((":", *_OPEN))
+    return _code_part(line_text(line), language).rstrip().endswith((":", *OPENERS))
 
 
 def cut_costs(lines: list[Line], language: str) -> list[int]:
@@ -100,16 +101,16 @@ def _line_costs(texts: list[str], lines: list[Line], language: str) -> list[int]
     if is_console(language):
         return [_console_cost(texts, k) for k in range(len(texts))]
     opened = open_lines(lines, language)
-    base = min((_indent(t) for t in texts if t.strip()), default=0)
+    base = min((indent_of(t) for t in texts if t.strip()), default=0)
     indented = language.lower() in INDENT_BLOCKS
     costs = []
     for k, text in enumerate(texts):
-        if k == 0 or not text.strip() or text.lstrip()[:1] in _CLOSE:
+        if k == 0 or not text.strip() or text.lstrip()[:1] in CLOSERS:
             costs.append(NEVER)
             continue
         depth = len(set(opened[k]))  # lines whose brackets are still open at line k
         if indented or not opened[k]:
-            depth = max(depth, 1 if _indent(text) > base else 0)
+            depth = max(depth, 1 if indent_of(text) > base else 0)
         blank_before = not texts[k - 1].strip()
         prev = next((t for t in reversed(texts[:k]) if t.strip()), "")
         cost = (2 + 2 * depth if depth else 1) - (1 if blank_before else 0)
@@ -138,7 +139,7 @@ def elision(lines: list[Line], language: str, at: int) -> Line:
     text = line_text(lines[at]) if at < len(lines) else ""
     lang = language.lower()
     mark = "…" if not lang or is_console(lang) else "# …" if lang in HASH_COMMENTS else "// …"
-    indent = 0 if mark == "…" else _indent(text)
+    indent = 0 if mark == "…" else indent_of(text)
     return (Token(" " * indent + mark, ELISION_COLOUR, italic=True),)
 
 
@@ -150,7 +151,7 @@ def dedent(lines: list[Line]) -> list[Line]:
     if filled:
         lines = lines[filled[0] : filled[-1] + 1]
     texts = [line_text(line) for line in lines]
-    common = min((_indent(t) for t in texts if t.strip()), default=0)
+    common = min((indent_of(t) for t in texts if t.strip()), default=0)
     if not common:
         return lines
     out: list[Line] = []
