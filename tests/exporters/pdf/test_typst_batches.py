@@ -259,8 +259,9 @@ def test_clean_build_starts_its_workers_while_the_source_is_written(
     assert all(w.process.poll() is not None for w in workers), "a batch worker outlived the build"
     events.clear()
     (folder / "03.md").write_text(chapter(2, 4), encoding="utf-8")
-    build(folder)  # one batch to compile, in this process: no worker
-    assert events == ["source"], f"a rebuild from the cache started workers: {events}"
+    build(folder)  # one batch and the skeleton to compile: one worker, started before the source is written
+    assert events == ["worker", "source"], f"a rebuild from the cache: workers and source in the order {events}"
+    assert all(w.process.poll() is not None for w in workers), "the rebuild's worker outlived the build"
     whole = make_book(tmp_path / "whole", "page_refs = true\n")
     (whole / "01.md").write_text(chapter(0, 2) + "\nAs @sec-gamma-4 shows.\n", encoding="utf-8")
     (whole / "05.md").write_text(chapter(4, 2).replace("{#gamma-4}", "{#sec-gamma-4}"), encoding="utf-8")

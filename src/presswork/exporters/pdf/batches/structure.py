@@ -22,72 +22,104 @@ def merge_structure(
     are in ``pdf`` (default: all of them, from its first); ``links_kept``: no link annotation of the parts
     was left out (none of their references is checked). Untagged parts add nothing; a book whose
     parts are all untagged stays untagged."""
-    from pikepdf import Array, Dictionary, Name, String
-
     sizes = counts if counts is not None else [len(src.pages) for src, _ in parts]
-    tagged = [
-        (src, base, size) for (src, base), size in zip(parts, sizes, strict=True) if "/StructTreeRoot" in src.Root
-    ]
-    if not tagged:
-        return
-    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array()))
-    root.K = Array([document])
-    top_level: list[Any] = []  # the document's kids, made one array at the end
-    nums: list[tuple[int, Any]] = []
-    ids: list[tuple[str, Any]] = []
-    role_map = Dictionary()
-    kept_annots = set() if links_kept else {a.objgen for page in pdf.pages for a in page.obj.get("/Annots", Array())}
-    next_key = 0
-    for number, (src, base, size) in enumerate(tagged):
-        copied = pdf.copy_foreign(src.Root.StructTreeRoot)
+    merge = StructureMerge(pdf, links_kept)
+    for (src, base), size in zip(parts, sizes, strict=True):
+        merge.add(src, [page.obj for page in pdf.pages[base : base + size]])
+    merge.finish()
+
+
+class StructureMerge:
+    """One structure tree built for ``pdf`` from the trees of the sources its pages were copied from, added
+    one source at a time (:meth:`add`), then written into the catalog (:meth:`finish`)."""
+
+    def __init__(self, pdf: Any, links_kept: bool = False) -> None:
+        from pikepdf import Array, Dictionary, Name
+
+        self.pdf = pdf
+        self.root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+        self.document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=self.root, K=Array()))
+        self.root.K = Array([self.document])
+        self.top_level: list[Any] = []  # the document's kids, made one array at the end
+        self.nums: list[tuple[int, Any]] = []
+        self.ids: list[tuple[str, Any]] = []
+        self.role_map = Dictionary()
+        self.links_kept = links_kept
+        self.kept_annots: set[Any] | None = None
+        self.next_key = 0
+        self.parts = 0
+
+    def add(self, src: Any, pages: Sequence[Any], first: bool = False) -> None:
+        """Add the tree of ``src`` (nothing when it is untagged), whose pages in ``pdf`` are the page objects
+        ``pages`` (copied from ``src``); ``first``: its elements open the document (else they follow the
+        elements added so far)."""
+        from pikepdf import Array, Dictionary, Name, String
+
+        if "/StructTreeRoot" not in src.Root:
+            return
+        if not self.links_kept and self.kept_annots is None:
+            self.kept_annots = {a.objgen for page in self.pdf.pages for a in page.obj.get("/Annots", Array())}
+        copied = self.pdf.copy_foreign(src.Root.StructTreeRoot)
         renumbered: dict[int, int] = {}
-        for page in pdf.pages[base : base + size]:
-            holders = [page.obj, *page.obj.get("/Annots", Array())]
-            for holder, key in ((page.obj, "/StructParents"), *((a, "/StructParent") for a in holders[1:])):
+        for page in pages:
+            holders = [page, *page.get("/Annots", Array())]
+            for holder, key in ((page, "/StructParents"), *((a, "/StructParent") for a in holders[1:])):
                 if key in holder:
-                    renumbered[int(holder[key])] = next_key
-                    holder[key] = next_key
-                    next_key += 1
+                    renumbered[int(holder[key])] = self.next_key
+                    holder[key] = self.next_key
+                    self.next_key += 1
         for old, value in _number_tree(copied.get("/ParentTree")):
             if old in renumbered:
-                nums.append((renumbered[old], value))
+                self.nums.append((renumbered[old], value))
+        elements: list[Any] = []
         for top in _kids(copied.get("/K")):
             for element in _kids(top.K) if top.get("/S") == Name.Document else [top]:
                 if isinstance(element, Dictionary):
-                    element.P = document
-                    top_level.append(element)
-        prefix = f"b{number}-"
+                    element.P = self.document
+                    elements.append(element)
+        self.top_level = [*elements, *self.top_level] if first else [*self.top_level, *elements]
+        prefix = f"b{self.parts}-"
+        self.parts += 1
         for element, keys in _elements(copied.get("/K")):
             if "/ID" in keys:
                 element.ID = String(prefix + str(element.ID))
-                ids.append((str(element.ID), element))
+                self.ids.append((str(element.ID), element))
             for attributes in _kids(element.A) if "/A" in keys else []:
                 if isinstance(attributes, Dictionary) and "/Headers" in attributes:
                     attributes.Headers = Array([String(prefix + str(h)) for h in attributes.Headers])
-            kids = element.K if not links_kept and "/K" in keys else None
-            if isinstance(kids, Array):
-                dangling = [k for k in kids if _is_objr(k) and k.Obj.objgen not in kept_annots]
+            kept = self.kept_annots
+            kids = element.K if kept is not None and "/K" in keys else None
+            if kept is not None and isinstance(kids, Array):
+                dangling = [k for k in kids if _is_objr(k) and k.Obj.objgen not in kept]
                 if dangling:
-                    element.K = Array([k for k in kids if not (_is_objr(k) and k.Obj.objgen not in kept_annots)])
+                    element.K = Array([k for k in kids if not (_is_objr(k) and k.Obj.objgen not in kept)])
         for role, standard in copied.get("/RoleMap", Dictionary()).items():
-            role_map[role] = standard
-    document.K = Array(top_level)
-    flat: list[Any] = []
-    for number_key, value in sorted(nums, key=lambda kv: kv[0]):
-        flat.extend([number_key, value])
-    root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(flat)))
-    root.ParentTreeNextKey = next_key
-    if ids:
-        names: list[Any] = []  # one array made at once: extending a pikepdf array item by item is slow
-        for name, element in sorted(ids, key=lambda ie: ie[0]):
-            names.extend([String(name), element])
-        root.IDTree = Dictionary(Names=Array(names))
-    if role_map:
-        root.RoleMap = role_map
-    pdf.Root.StructTreeRoot = root
-    pdf.Root.MarkInfo = Dictionary(Marked=True)
-    pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+            self.role_map[role] = standard
+
+    def finish(self) -> None:
+        """Write the tree into ``pdf``'s catalog, with the entries of a tagged PDF (nothing when no source
+        added was tagged)."""
+        from pikepdf import Array, Dictionary, String
+
+        if not self.parts:
+            return
+        pdf, root = self.pdf, self.root
+        self.document.K = Array(self.top_level)
+        flat: list[Any] = []
+        for number_key, value in sorted(self.nums, key=lambda kv: kv[0]):
+            flat.extend([number_key, value])
+        root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(flat)))
+        root.ParentTreeNextKey = self.next_key
+        if self.ids:
+            names: list[Any] = []  # one array made at once: extending a pikepdf array item by item is slow
+            for name, element in sorted(self.ids, key=lambda ie: ie[0]):
+                names.extend([String(name), element])
+            root.IDTree = Dictionary(Names=Array(names))
+        if self.role_map:
+            root.RoleMap = self.role_map
+        pdf.Root.StructTreeRoot = root
+        pdf.Root.MarkInfo = Dictionary(Marked=True)
+        pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
 
 
 def _kids(value: Any) -> list[Any]:

@@ -250,24 +250,35 @@ def typst_print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[Pa
     session = typst_session.current(ctx.gate.root)
     src = typst_source(doc, ctx, session.root(ctx.gate) if session else None)
     try:
-        key = src.key()
+        return _print_edition(src, ctx, session)
+    finally:
+        src.remove()
+        if session is None:
+            from presswork.exporters.pdf.typst.batchlayout import close_spares
+
+            close_spares()
+
+
+def _print_edition(
+    src: TypstSource, ctx: BuildContext[PdfOptions], session: typst_session.TypstSession | None
+) -> list[PageStart | None]:
+    """:func:`typst_print_edition` once the source is written."""
+    key = src.key()
+    cached = load(ctx.gate.root, key)
+    if cached is not None:
+        return cached
+    with locked(ctx.gate.root, key):
         cached = load(ctx.gate.root, key)
         if cached is not None:
             return cached
-        with locked(ctx.gate.root, key):
-            cached = load(ctx.gate.root, key)
-            if cached is not None:
-                return cached
-            batched = _batched_starts(src, ctx) if session is None else None
-            if batched is not None:
-                store(ctx.gate.root, key, batched)
-                return batched
-            compiled = session.book(src.main, src.folder) if session else TypstBook(src.main, src.folder, font_paths=())
-            starts = src.starts(compiled)
-            store(ctx.gate.root, key, starts)
-            return starts
-    finally:
-        src.remove()
+        batched = _batched_starts(src, ctx) if session is None else None
+        if batched is not None:
+            store(ctx.gate.root, key, batched)
+            return batched
+        compiled = session.book(src.main, src.folder) if session else TypstBook(src.main, src.folder, font_paths=())
+        starts = src.starts(compiled)
+        store(ctx.gate.root, key, starts)
+        return starts
 
 
 def keep_failed_source(folder: Path, project: Path) -> str:

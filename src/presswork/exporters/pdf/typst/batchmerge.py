@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from presswork.exporters.pdf.batches.stamp import stamp_furniture
-from presswork.exporters.pdf.batches.structure import merge_structure
+from presswork.exporters.pdf.batches.structure import StructureMerge
 from presswork.exporters.pdf.typst.batches import XREF, Fallback, LaidBatch
 
-__all__ = ["merge_book"]
+__all__ = ["BodyMerge"]
 
 _PAGE_IN_CONTENTS = re.compile(r"page \d+$")
 #: How far above a link's target Typst's explicit destinations point (points).
@@ -62,100 +62,112 @@ def _outline(src: Any, offset: int) -> list[Any]:
         return items(outline.root)
 
 
-def merge_book(
-    skeleton_pdf: bytes,
-    laid: Sequence[LaidBatch],
-    starts: Sequence[int],
-    body_pages: int,
-    target: Path,
-    identifier: bytes | None,
-) -> None:
-    """Write the book to ``target``: the skeleton's front pages, then each batch's pages (``starts``: their
-    first body page) with the skeleton's body page drawn over each, and the skeleton's blank versos between."""
-    import pikepdf
-    from pikepdf import Array, Dictionary, Name, String
+class BodyMerge:
+    """The book's merge in two steps: the batches' pages, names and structure at once (while the skeleton is
+    still being set in a worker), then :meth:`finish` with the skeleton: its front pages and blank versos,
+    the heads and folios drawn over each body page, links, bookmarks, page labels, and the file written."""
 
-    skeleton = pikepdf.Pdf.open(io.BytesIO(skeleton_pdf))
-    front = len(skeleton.pages) - body_pages
-    if front < 1:
-        raise Fallback("the skeleton has fewer pages than the body")
-    sources = [pikepdf.Pdf.open(io.BytesIO(b.pdf)) for b in laid]
-    _index_dests(skeleton, 0)
-    for src, first in zip(sources, starts, strict=True):
-        _index_dests(src, front + first)
-    pdf = pikepdf.Pdf.new()
-    owner: list[int | None] = [None] * body_pages  # the batch of each body page (None: a blank verso)
-    for k, (src, first) in enumerate(zip(sources, starts, strict=True)):
-        owner[first : first + len(src.pages)] = [k] * len(src.pages)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # named destinations: rebuilt below
-        pdf.pages.extend(skeleton.pages[:front])
-        b = 0
-        while b < body_pages:
-            held = owner[b]
-            if held is None:
-                pdf.pages.append(skeleton.pages[front + b])
-                page = pdf.pages[-1].obj
+    def __init__(self, laid: Sequence[LaidBatch], starts: Sequence[int], body_pages: int) -> None:
+        import pikepdf
+        from pikepdf import Array
+
+        self.laid, self.starts, self.body_pages = laid, starts, body_pages
+        self.sources = [pikepdf.Pdf.open(io.BytesIO(b.pdf)) for b in laid]
+        for src, first in zip(self.sources, starts, strict=True):
+            _index_dests(src, first)  # body pages, from 0: the front matter's length is the skeleton's
+        self.pdf = pikepdf.Pdf.new()
+        self.owner: list[int | None] = [None] * body_pages  # the batch of each body page (None: a blank verso)
+        for k, (src, first) in enumerate(zip(self.sources, starts, strict=True)):
+            self.owner[first : first + len(src.pages)] = [k] * len(src.pages)
+        if len(self.owner) != body_pages:
+            raise Fallback("the batches do not fill the body pages")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # named destinations: rebuilt below
+            for src in self.sources:
+                self.pdf.pages.extend(src.pages)
+        self.structure = StructureMerge(self.pdf, links_kept=True)
+        at = 0
+        for src in self.sources:
+            self.structure.add(src, [page.obj for page in self.pdf.pages[at : at + len(src.pages)]])
+            at += len(src.pages)
+        # Named destinations: each batch's own (every label in a batch is its own), at body pages from 0.
+        self.dests: dict[str, tuple[int, Any, Any]] = {}
+        for src, first in zip(self.sources, starts, strict=True):
+            where: dict[Any, int] = {p.objgen: n for n, p in enumerate(src.pages)}
+            names = src.Root.get("/Names")
+            if names is not None and "/Dests" in names:
+                flat = names.Dests.get("/Names", Array())
+                for n in range(0, len(flat), 2):
+                    array = flat[n + 1]
+                    self.dests.setdefault(str(flat[n]), (first + where[array[0].objgen], array[2], array[3]))
+
+    def finish(self, skeleton_pdf: bytes, target: Path, identifier: bytes | None) -> None:
+        """Write the book to ``target``: the skeleton's front pages, the batches' pages with the skeleton's body
+        page drawn over each, and the skeleton's blank versos between them."""
+        import pikepdf
+        from pikepdf import Array, Dictionary, Name, String
+
+        pdf, owner, laid, starts = self.pdf, self.owner, self.laid, self.starts
+        skeleton = pikepdf.Pdf.open(io.BytesIO(skeleton_pdf))
+        front = len(skeleton.pages) - self.body_pages
+        if front < 1:
+            raise Fallback("the skeleton has fewer pages than the body")
+        _index_dests(skeleton, 0)
+        versos = {front + b for b, held in enumerate(owner) if held is None}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+            for n in range(front):
+                pdf.pages.insert(n, skeleton.pages[n])
+            for n in sorted(versos):
+                pdf.pages.insert(n, skeleton.pages[n])
+                page = pdf.pages[n].obj
                 if "/StructParents" in page:
                     del page["/StructParents"]  # a blank page: nothing of it is tagged
-                b += 1
-                continue
-            pdf.pages.extend(sources[held].pages)
-            b += len(sources[held].pages)
-    if len(pdf.pages) != len(skeleton.pages):
-        raise Fallback("the batches do not fill the skeleton's body pages")
-    for b, batch in enumerate(owner):
-        if batch is not None:
-            form = pdf.copy_foreign(skeleton.pages[front + b].as_form_xobject())
-            stamp_furniture(pdf, front + b, [form])
-    # Named destinations: each batch's own (every label in a batch is its own).
-    dests: dict[str, tuple[int, Any, Any]] = {}
-    for src, first in zip(sources, starts, strict=True):
-        at: dict[Any, int] = {p.objgen: n for n, p in enumerate(src.pages)}
-        names = src.Root.get("/Names")
-        if names is not None and "/Dests" in names:
-            flat = names.Dests.get("/Names", Array())
-            for n in range(0, len(flat), 2):
-                array = flat[n + 1]
-                dests.setdefault(str(flat[n]), (front + first + at[array[0].objgen], array[2], array[3]))
-    places: dict[str, tuple[int, float, float]] = {}
-    for facts, first in zip(laid, starts, strict=True):
-        for name, (on, x, y) in facts.labels.items():
-            places.setdefault(name, (front + first + int(on) - 1, float(x), float(y)))
-    pages = [page.obj for page in pdf.pages]  # once: each ``pdf.pages[n]`` costs a lookup
-    for number, page in enumerate(pages):
-        for annot in page.get("/Annots", Array()):
-            _settle_link(pages, annot, number, front, dests, places)
-    named: list[Any] = []  # one array made at once: appending to a pikepdf array one item at a time is slow
-    for name in sorted(dests):
-        n, x, y = dests[name]
-        named.extend([String(name), Array([pages[n], Name.XYZ, x, y, 0])])
-    pdf.Root.Names = Dictionary(Dests=Dictionary(Names=Array(named)))
-    merge_structure(
-        pdf,
-        [(skeleton, 0), *((src, front + first) for src, first in zip(sources, starts, strict=True))],
-        counts=[front, *(len(src.pages) for src in sources)],
-        links_kept=True,
-    )
-    bookmarks = _outline(skeleton, 0)
-    for src, first in zip(sources, starts, strict=True):
-        bookmarks.extend(_outline(src, front + first))
-    with pdf.open_outline() as outline:
-        outline.root.extend(bookmarks)
-    if "/PageLabels" in skeleton.Root:
-        labels = skeleton.Root.PageLabels
-        pdf.Root.PageLabels = pdf.copy_foreign(labels if labels.is_indirect else skeleton.make_indirect(labels))
-    for key, value in skeleton.docinfo.items():
-        pdf.docinfo[key] = value
-    if "/Lang" in skeleton.Root:
-        pdf.Root.Lang = String(str(skeleton.Root.Lang))
-    if "/Metadata" in skeleton.Root:
-        pdf.Root.Metadata = pdf.copy_foreign(skeleton.Root.Metadata)
-    ident = identifier or hashlib.md5(skeleton_pdf + b"".join(b.pdf for b in laid)).hexdigest().encode("ascii")
-    pdf.trailer.ID = Array([String(ident), String(ident)])
-    pdf.save(
-        target, deterministic_id=True, fix_metadata_version=False, object_stream_mode=pikepdf.ObjectStreamMode.generate
-    )
+        if len(pdf.pages) != len(skeleton.pages):
+            raise Fallback("the batches do not fill the skeleton's body pages")
+        for b, batch in enumerate(owner):
+            if batch is not None:
+                form = pdf.copy_foreign(skeleton.pages[front + b].as_form_xobject())
+                stamp_furniture(pdf, front + b, [form])
+        dests = {name: (front + n, x, y) for name, (n, x, y) in self.dests.items()}
+        places: dict[str, tuple[int, float, float]] = {}
+        for facts, first in zip(laid, starts, strict=True):
+            for name, (on, x, y) in facts.labels.items():
+                places.setdefault(name, (front + first + int(on) - 1, float(x), float(y)))
+        pages = [page.obj for page in pdf.pages]  # once: each ``pdf.pages[n]`` costs a lookup
+        for number, page in enumerate(pages):
+            shift = front if number >= front and number not in versos else 0  # a batch's page indices are its body's
+            for annot in page.get("/Annots", Array()):
+                _settle_link(pages, annot, number, front, shift, dests, places)
+        named: list[Any] = []  # one array made at once: appending to a pikepdf array one item at a time is slow
+        for name in sorted(dests):
+            n, x, y = dests[name]
+            named.extend([String(name), Array([pages[n], Name.XYZ, x, y, 0])])
+        pdf.Root.Names = Dictionary(Dests=Dictionary(Names=Array(named)))
+        self.structure.add(skeleton, pages[:front], first=True)
+        self.structure.finish()
+        bookmarks = _outline(skeleton, 0)
+        for src, first in zip(self.sources, starts, strict=True):
+            bookmarks.extend(_outline(src, front + first))
+        with pdf.open_outline() as outline:
+            outline.root.extend(bookmarks)
+        if "/PageLabels" in skeleton.Root:
+            labels = skeleton.Root.PageLabels
+            pdf.Root.PageLabels = pdf.copy_foreign(labels if labels.is_indirect else skeleton.make_indirect(labels))
+        for key, value in skeleton.docinfo.items():
+            pdf.docinfo[key] = value
+        if "/Lang" in skeleton.Root:
+            pdf.Root.Lang = String(str(skeleton.Root.Lang))
+        if "/Metadata" in skeleton.Root:
+            pdf.Root.Metadata = pdf.copy_foreign(skeleton.Root.Metadata)
+        ident = identifier or hashlib.md5(skeleton_pdf + b"".join(b.pdf for b in laid)).hexdigest().encode("ascii")
+        pdf.trailer.ID = Array([String(ident), String(ident)])
+        pdf.save(
+            target,
+            deterministic_id=True,
+            fix_metadata_version=False,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
 
 
 def _settle_link(
@@ -163,18 +175,20 @@ def _settle_link(
     annot: Any,
     number: int,
     front: int,
+    shift: int,
     dests: dict[str, tuple[int, Any, Any]],
     places: dict[str, tuple[int, float, float]],
 ) -> None:
     """One link annotation of page ``number`` pointed at its page of the book: an explicit destination's page
-    index made the page, a link to another batch's anchor (:data:`XREF`) made a destination, and the page
-    number Typst names in the link's description ("page 3" of its batch) made the book's folio."""
+    index (plus ``shift``: the front matter's length on a batch's page) made the page, a link to another
+    batch's anchor (:data:`XREF`) made a destination, and the page number Typst names in the link's
+    description ("page 3" of its batch) made the book's folio."""
     from pikepdf import Array, Name, Page, String
 
     target: int | None = None
     dest = annot.get("/Dest")
     if isinstance(dest, Array) and len(dest) and isinstance(dest[0], int):
-        target = int(dest[0])
+        target = int(dest[0]) + shift
         annot.Dest = Array([pages[target], *list(dest)[1:]])
     elif dest is not None and str(dest) in dests:
         target = dests[str(dest)][0]

@@ -9,19 +9,20 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from presswork.cache.store import code_fingerprint, prune_folder, read_cached, seal, unseal, write_atomically
-from presswork.compat.typst import RANGE, TypstBook
+from presswork.compat.typst import RANGE
 from presswork.compat.versions import installed_version
 from presswork.core import files
 from presswork.core.diagnostics import OutputFailed, PressworkError
 from presswork.exporters.common.pagination import CACHE_DIR
 from presswork.exporters.pdf.typst.batches import Batch, Fallback, LaidBatch
 
-__all__ = ["BatchStore", "batch_key", "close_spares", "lay_out_batches", "prestart"]
+__all__ = ["BatchStore", "batch_key", "close_spares", "compile_later", "lay_out_batches", "prestart"]
 
 
 @functools.cache
@@ -98,15 +99,10 @@ def read_facts(pdf: bytes, found: Sequence[Any]) -> LaidBatch:
     return LaidBatch(pdf, int(facts["pages"]), facts["events"], facts["labels"], places.get("places", []))
 
 
-def compile_batch(main: Path, folder: Path) -> LaidBatch:
-    """Lay out one batch source in this process and read back its facts."""
-    book = TypstBook(main, folder, font_paths=())
-    return read_facts(book.pdf(None), [book.query(selector, field="value") for selector in SELECTORS])
-
-
 def lay_out_batches(batches: Sequence[Batch], folder: Path, project: Path, jobs: int) -> list[LaidBatch]:
-    """Every batch laid out: from the cache, else compiled (each in a worker process, at most ``jobs`` at
-    once; in this process when only one needs compiling) and cached."""
+    """Every batch laid out: from the cache, else compiled in worker processes (at most ``jobs`` at once) and
+    cached. The main process never compiles: a worker's compiler keeps its fonts for the skeleton after, and a
+    process that ran Typst could not fork the formats that follow (see ``compat.typst.threads_started``)."""
     store = BatchStore(project)
     keys = [batch_key(b.source, folder) for b in batches]
     laid: dict[int, LaidBatch] = {}
@@ -117,15 +113,9 @@ def lay_out_batches(batches: Sequence[Batch], folder: Path, project: Path, jobs:
             todo.append(n)
         else:
             laid[n] = hit
-    if len(todo) == 1 or jobs < 2:
-        for n in todo:
-            main = folder / f"batch-{n}.typ"
-            files.write_into(main, batches[n].source.encode("utf-8"), folder, durable=False)
-            laid[n] = compile_batch(main, folder)
-            store.put(keys[n], laid[n])
-    else:
+    if todo:
         sources = {n: batches[n].source for n in todo}
-        _in_workers(todo, sources, folder, jobs, laid, lambda n: store.put(keys[n], laid[n]))
+        _in_workers(todo, sources, folder, max(1, jobs), laid, lambda n: store.put(keys[n], laid[n]))
     store.prune(set(keys))
     return [laid[n] for n in range(len(batches))]
 
@@ -197,6 +187,7 @@ def _in_workers(
 
     waiting = list(todo)
     workers: list[Worker] = []
+    ended = False
     try:
         for _ in range(min(jobs, len(todo))):
             workers.append(_SPARES.pop() if _SPARES else Worker())
@@ -205,7 +196,7 @@ def _in_workers(
         def give(worker: Worker) -> None:
             if waiting:
                 n = waiting.pop(0)
-                worker.jobs.send((n, str(folder), sources[n], SELECTORS))
+                worker.jobs.send((n, str(folder), sources[n], SELECTORS, None))
                 busy[worker.results] = (worker, n)
 
         for worker in workers:
@@ -222,6 +213,36 @@ def _in_workers(
                 laid[n] = read_facts(*value)
                 done(n)
                 give(worker)
+        ended = True
     finally:
         for worker in workers:
+            if ended:
+                _SPARES.append(worker)  # kept for the skeleton (ended by :func:`close_spares`)
+            else:
+                worker.close()
+
+
+def compile_later(folder: Path, source: str, timestamp: datetime | None) -> Callable[[], bytes]:
+    """Start compiling ``source`` (in the compile folder ``folder``) to a PDF dated ``timestamp`` in a worker
+    process, and return what waits for it: the PDF, or :class:`OutputFailed`. The caller does other work in
+    between (the merge of the batches while the skeleton is set)."""
+    worker = _SPARES.pop() if _SPARES else Worker()
+    try:
+        worker.jobs.send((-1, str(folder), source, (), timestamp))
+    except OSError:
+        worker.close()
+        raise PressworkError("a Typst worker stopped unexpectedly") from None
+
+    def result() -> bytes:
+        try:
+            _, tag, value = worker.results.recv()
+        except (EOFError, OSError):
             worker.close()
+            raise PressworkError("a Typst worker stopped unexpectedly") from None
+        _SPARES.append(worker)
+        if tag != "ok":
+            raise OutputFailed(str(value))
+        pdf: bytes = value[0]
+        return pdf
+
+    return result
