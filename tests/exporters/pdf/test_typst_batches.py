@@ -270,3 +270,29 @@ def test_clean_build_starts_its_workers_while_the_source_is_written(
     assert not batches_cached(whole), "a book with ' on page N' was laid out in batches"
     assert events[0] == "worker", f"the whole book's build started no worker first: {events}"
     assert all(w.process.poll() is not None for w in workers), "an untaken worker outlived the whole compile"
+
+
+def test_a_batched_build_compiles_nothing_in_its_own_process(tmp_path: Path) -> None:
+    """Batches and the skeleton compile in workers, clean and after an edit: the building process never
+    starts Typst's threads, so it can still fork the formats that come after (a fork of a process that ran
+    Typst can hang). Run in a fresh interpreter: this test process may have run Typst already."""
+    import sys
+
+    folder = make_book(tmp_path / "book")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from presswork.commands.cli import main\n"
+        "from presswork.compat.typst import threads_started\n"
+        "book = Path(sys.argv[1])\n"
+        "assert main(['build', str(book), '-f', 'pdf', '-q', '-j1']) == 0\n"
+        "(book / '03.md').write_text((book / '03.md').read_text() + '\\n\\nOne more sentence.\\n')\n"
+        "assert main(['build', str(book), '-f', 'pdf', '-q', '-j1']) == 0\n"
+        "print('typst in this process:', threads_started())\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(folder)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert run.returncode == 0, f"the builds failed: {run.stderr[-800:]}"
+    assert len(batches_cached(folder)) == 3, "the book was not laid out in batches"
+    assert "typst in this process: False" in run.stdout, f"the building process compiled Typst: {run.stdout!r}"

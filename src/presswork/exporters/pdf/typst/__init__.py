@@ -228,7 +228,7 @@ def _batched_starts(src: TypstSource, ctx: BuildContext[PdfOptions]) -> list[Pag
     if src.pieces is None:
         return None
     try:
-        book = lay_out_batched(src.doc, ctx, src.pieces, src.folder, has_index(src.doc))
+        book = lay_out_batched(src.doc, ctx, src.pieces, src.folder, has_index(src.doc), merge=False)
     except (Fallback, PressworkError) as exc:
         LOG.info("Typst: the page list is laid out whole: %s", exc)
         return None

@@ -60,6 +60,7 @@ class BatchedBook:
     laid: list[LaidBatch]
     starts: list[int]
     body_pages: int
+    body: BodyMerge | None = None  #: the batches merged so far (None: none yet)
     _skeleton: bytes | None = None
 
     def skeleton(self) -> bytes:
@@ -70,8 +71,13 @@ class BatchedBook:
 
     def write(self, target: Path, identifier: bytes | None) -> None:
         """Merge the book into ``target``: the batches first, while the skeleton is set, then the skeleton."""
-        body = BodyMerge(self.laid, self.starts, self.body_pages)
-        body.finish(self.skeleton(), target, identifier)
+        body = self.body
+        if body is None:
+            body = BodyMerge()
+            for laid, first in zip(self.laid, self.starts, strict=True):
+                body.add(laid, first)
+        self.body = None  # the merge's pages are written once
+        body.finish(self.skeleton(), self.body_pages, target, identifier)
 
     def page_starts(self, doc: Document, top: float, bottom: float) -> list[PageStart | None]:
         """Where each page of the merged book begins (the EPUB's page list), as the whole book's layout tells it."""
@@ -126,11 +132,14 @@ def place(laid: Sequence[LaidBatch], two_sided: bool) -> tuple[list[int], int]:
     starts: list[int] = []
     at = 0
     for facts in laid:
-        if two_sided and at % 2:
-            at += 1
-        starts.append(at)
-        at += facts.pages
+        starts.append(opening(at, two_sided))
+        at = starts[-1] + facts.pages
     return starts, at
+
+
+def opening(at: int, two_sided: bool) -> int:
+    """The body page (from 0) a batch starts on when ``at`` body pages come before it."""
+    return at + 1 if two_sided and at % 2 else at
 
 
 def _skeleton_key(source: str, folder: Path, timestamp: str) -> str:
@@ -144,10 +153,11 @@ def _skeleton_key(source: str, folder: Path, timestamp: str) -> str:
 
 
 def lay_out_batched(
-    doc: Document, ctx: BuildContext[PdfOptions], pieces: BookPieces, folder: Path, index: bool
+    doc: Document, ctx: BuildContext[PdfOptions], pieces: BookPieces, folder: Path, index: bool, merge: bool = True
 ) -> BatchedBook:
     """The book of ``pieces`` (written into the compile folder ``folder``) laid out in batches; raises
-    :class:`Fallback` when it cannot be, exactly."""
+    :class:`Fallback` when it cannot be, exactly. ``merge``: the PDF will be written, so each batch is merged
+    as soon as it and those before it are laid out, while the rest compile."""
     opts = ctx.options
     reason = _reason(doc, opts, pieces, index)
     if reason:
@@ -161,7 +171,13 @@ def lay_out_batched(
     if len(groups) < 2:
         raise Fallback("fewer than two batches")
     batches = [batch_source(pieces, n, group) for n, group in enumerate(groups)]
-    laid = lay_out_batches(batches, folder, ctx.gate.root, _jobs())
+    body = BodyMerge() if merge else None
+
+    def ready(n: int, facts: LaidBatch) -> None:
+        if body is not None:
+            body.add(facts, opening(body.end(), opts.print))
+
+    laid = lay_out_batches(batches, folder, ctx.gate.root, _jobs(), ready)
     starts, body_pages = place(laid, opts.print)
     source = skeleton_source(pieces, batches, laid, starts, body_pages)
     timestamp = ctx.build_time if ctx.reproducible else None
@@ -170,8 +186,16 @@ def lay_out_batched(
     cached = store.get(key) if timestamp is not None else None
     LOG.info("Typst: %d batches, skeleton %s", len(batches), "from the cache" if cached else "set")
     if cached is not None:
-        return BatchedBook(lambda: cached.pdf, laid, starts, body_pages)
-    compiling = compile_later(folder, source, timestamp)
+        compiling: Callable[[], bytes] = lambda: cached.pdf  # noqa: E731 - a constant "future"
+    else:
+        compiling = compile_later(folder, source, timestamp)
+    if body is not None:  # the batches not merged yet, while the skeleton is set
+        for n in range(len(body.laid), len(laid)):
+            body.add(laid[n], starts[n])
+        if body.starts != starts:
+            raise Fallback("the batches were merged at other pages than the skeleton's")
+    if cached is not None:
+        return BatchedBook(compiling, laid, starts, body_pages, body)
 
     def pending() -> bytes:
         skeleton = compiling()
@@ -180,4 +204,4 @@ def lay_out_batched(
             store.prune({key})
         return skeleton
 
-    return BatchedBook(pending, laid, starts, body_pages)
+    return BatchedBook(pending, laid, starts, body_pages, body)

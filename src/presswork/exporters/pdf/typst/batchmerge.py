@@ -67,49 +67,58 @@ class BodyMerge:
     still being set in a worker), then :meth:`finish` with the skeleton: its front pages and blank versos,
     the heads and folios drawn over each body page, links, bookmarks, page labels, and the file written."""
 
-    def __init__(self, laid: Sequence[LaidBatch], starts: Sequence[int], body_pages: int) -> None:
+    def __init__(self) -> None:
+        import pikepdf
+
+        self.laid: list[LaidBatch] = []
+        self.starts: list[int] = []
+        self.sources: list[Any] = []
+        self.pdf = pikepdf.Pdf.new()
+        self.structure = StructureMerge(self.pdf, links_kept=True)
+        #: Named destinations: each batch's own (every label in a batch is its own), at body pages from 0.
+        self.dests: dict[str, tuple[int, Any, Any]] = {}
+
+    def end(self) -> int:
+        """The body page (from 0) after the batches added so far."""
+        return self.starts[-1] + self.laid[-1].pages if self.laid else 0
+
+    def add(self, laid: LaidBatch, first: int) -> None:
+        """Add the next batch in book order, whose first page is body page ``first`` (from 0)."""
         import pikepdf
         from pikepdf import Array
 
-        self.laid, self.starts, self.body_pages = laid, starts, body_pages
-        self.sources = [pikepdf.Pdf.open(io.BytesIO(b.pdf)) for b in laid]
-        for src, first in zip(self.sources, starts, strict=True):
-            _index_dests(src, first)  # body pages, from 0: the front matter's length is the skeleton's
-        self.pdf = pikepdf.Pdf.new()
-        self.owner: list[int | None] = [None] * body_pages  # the batch of each body page (None: a blank verso)
-        for k, (src, first) in enumerate(zip(self.sources, starts, strict=True)):
-            self.owner[first : first + len(src.pages)] = [k] * len(src.pages)
-        if len(self.owner) != body_pages:
-            raise Fallback("the batches do not fill the body pages")
+        src = pikepdf.Pdf.open(io.BytesIO(laid.pdf))
+        _index_dests(src, first)  # body pages, from 0: the front matter's length is the skeleton's
+        at = len(self.pdf.pages)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # named destinations: rebuilt below
-            for src in self.sources:
-                self.pdf.pages.extend(src.pages)
-        self.structure = StructureMerge(self.pdf, links_kept=True)
-        at = 0
-        for src in self.sources:
-            self.structure.add(src, [page.obj for page in self.pdf.pages[at : at + len(src.pages)]])
-            at += len(src.pages)
-        # Named destinations: each batch's own (every label in a batch is its own), at body pages from 0.
-        self.dests: dict[str, tuple[int, Any, Any]] = {}
-        for src, first in zip(self.sources, starts, strict=True):
-            where: dict[Any, int] = {p.objgen: n for n, p in enumerate(src.pages)}
-            names = src.Root.get("/Names")
-            if names is not None and "/Dests" in names:
-                flat = names.Dests.get("/Names", Array())
-                for n in range(0, len(flat), 2):
-                    array = flat[n + 1]
-                    self.dests.setdefault(str(flat[n]), (first + where[array[0].objgen], array[2], array[3]))
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # named destinations: rebuilt in finish
+            self.pdf.pages.extend(src.pages)
+        self.structure.add(src, [page.obj for page in self.pdf.pages[at:]])
+        where: dict[Any, int] = {p.objgen: n for n, p in enumerate(src.pages)}
+        names = src.Root.get("/Names")
+        if names is not None and "/Dests" in names:
+            flat = names.Dests.get("/Names", Array())
+            for n in range(0, len(flat), 2):
+                array = flat[n + 1]
+                self.dests.setdefault(str(flat[n]), (first + where[array[0].objgen], array[2], array[3]))
+        self.laid.append(laid)
+        self.starts.append(first)
+        self.sources.append(src)
 
-    def finish(self, skeleton_pdf: bytes, target: Path, identifier: bytes | None) -> None:
+    def finish(self, skeleton_pdf: bytes, body_pages: int, target: Path, identifier: bytes | None) -> None:
         """Write the book to ``target``: the skeleton's front pages, the batches' pages with the skeleton's body
-        page drawn over each, and the skeleton's blank versos between them."""
+        page drawn over each (``body_pages`` in all), and the skeleton's blank versos between them."""
         import pikepdf
         from pikepdf import Array, Dictionary, Name, String
 
-        pdf, owner, laid, starts = self.pdf, self.owner, self.laid, self.starts
+        pdf, laid, starts = self.pdf, self.laid, self.starts
+        owner: list[int | None] = [None] * body_pages  # the batch of each body page (None: a blank verso)
+        for k, (src, first) in enumerate(zip(self.sources, starts, strict=True)):
+            owner[first : first + len(src.pages)] = [k] * len(src.pages)
+        if len(owner) != body_pages:
+            raise Fallback("the batches do not fill the body pages")
         skeleton = pikepdf.Pdf.open(io.BytesIO(skeleton_pdf))
-        front = len(skeleton.pages) - self.body_pages
+        front = len(skeleton.pages) - body_pages
         if front < 1:
             raise Fallback("the skeleton has fewer pages than the body")
         _index_dests(skeleton, 0)

@@ -99,10 +99,19 @@ def read_facts(pdf: bytes, found: Sequence[Any]) -> LaidBatch:
     return LaidBatch(pdf, int(facts["pages"]), facts["events"], facts["labels"], places.get("places", []))
 
 
-def lay_out_batches(batches: Sequence[Batch], folder: Path, project: Path, jobs: int) -> list[LaidBatch]:
+def lay_out_batches(
+    batches: Sequence[Batch],
+    folder: Path,
+    project: Path,
+    jobs: int,
+    ready: Callable[[int, LaidBatch], None] = lambda n, laid: None,
+) -> list[LaidBatch]:
     """Every batch laid out: from the cache, else compiled in worker processes (at most ``jobs`` at once) and
-    cached. The main process never compiles: a worker's compiler keeps its fonts for the skeleton after, and a
-    process that ran Typst could not fork the formats that follow (see ``compat.typst.threads_started``)."""
+    cached. While batches compile, ``ready`` is called with each batch in book order as soon as it and those
+    before it are laid out (the merge goes on meanwhile); the caller has the rest once this returns (the
+    skeleton, which needs every batch, starts before them). The main process never compiles: a worker's compiler
+    keeps its fonts for the skeleton after, and a process that ran Typst could not fork the formats that
+    follow (see ``compat.typst.threads_started``)."""
     store = BatchStore(project)
     keys = [batch_key(b.source, folder) for b in batches]
     laid: dict[int, LaidBatch] = {}
@@ -113,9 +122,23 @@ def lay_out_batches(batches: Sequence[Batch], folder: Path, project: Path, jobs:
             todo.append(n)
         else:
             laid[n] = hit
+    given = 0  # how many batches ``ready`` has had, in book order
+
+    def deliver() -> None:
+        nonlocal given
+        while given in laid:
+            ready(given, laid[given])
+            given += 1
+
     if todo:
         sources = {n: batches[n].source for n in todo}
-        _in_workers(todo, sources, folder, max(1, jobs), laid, lambda n: store.put(keys[n], laid[n]))
+
+        def done(n: int) -> None:
+            store.put(keys[n], laid[n])
+            if len(laid) < len(batches):
+                deliver()
+
+        _in_workers(todo, sources, folder, max(1, jobs), laid, done, deliver)
     store.prune(set(keys))
     return [laid[n] for n in range(len(batches))]
 
@@ -179,10 +202,17 @@ def close_spares() -> None:
 
 
 def _in_workers(
-    todo: list[int], sources: dict[int, str], folder: Path, jobs: int, laid: dict[int, LaidBatch], done: Any
+    todo: list[int],
+    sources: dict[int, str],
+    folder: Path,
+    jobs: int,
+    laid: dict[int, LaidBatch],
+    done: Callable[[int], None],
+    started: Callable[[], None],
 ) -> None:
     """Compile the batches ``todo`` in ``jobs`` worker processes, each taking the next batch in book order
-    when it is free."""
+    when it is free; ``started`` is called once every worker has its first batch, ``done`` with each batch
+    laid out once the worker that laid it out has its next one (both do the main process's work meanwhile)."""
     from multiprocessing.connection import wait
 
     waiting = list(todo)
@@ -201,6 +231,7 @@ def _in_workers(
 
         for worker in workers:
             give(worker)
+        started()
         while busy:
             for ready in wait(list(busy)):
                 worker, _ = busy.pop(ready)
@@ -211,8 +242,8 @@ def _in_workers(
                 if tag != "ok":
                     raise OutputFailed(str(value))
                 laid[n] = read_facts(*value)
-                done(n)
                 give(worker)
+                done(n)
         ended = True
     finally:
         for worker in workers:
