@@ -467,3 +467,12 @@ def test_on_a_terminal_the_summary_is_a_table(tmp_path: Path) -> None:
         assert heading in text
     assert "a-site/" in text and "2 pages" in text and "built 1 output in 1.0 s, 0 warnings" in text
     assert "wrote " not in text, "a table, not the plain lines"
+
+
+def test_verbose_says_how_the_pdf_was_laid_out(presswork, make_book) -> None:
+    book = make_book({"a.md": "# A\n\nText.\n", "presswork.toml": 'title = "T"\n[pdf]\nengine = "typst"\n'})
+    result = presswork("build", book, "--format", "pdf", "--verbose")
+    assert result.status == 0, result.err
+    assert "note: Typst: the book is compiled whole: a short book (" in result.err, result.err
+    quiet = presswork("build", book, "--format", "pdf")
+    assert "note:" not in quiet.err, "notes printed without --verbose after a verbose build"

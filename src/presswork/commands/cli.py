@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import signal
 import sys
@@ -126,7 +127,12 @@ def _parser() -> argparse.ArgumentParser:
             "source", nargs="?", default=".", help="project folder, folder of Markdown files, or one .md file"
         )
         sp.add_argument("--drafts", action="store_true", help="include files whose front matter says draft: true")
-        sp.add_argument("--verbose", "-v", action="store_true", help="show tracebacks of errors")
+        sp.add_argument(
+            "--verbose",
+            "-v",
+            action="store_true",
+            help="show tracebacks of errors, and how each format was made (e.g. why a PDF was laid out whole)",
+        )
 
     for command, text in (("build", "build the book"), ("watch", "build, then rebuild whenever a source changes")):
         b = add(command, text)
@@ -493,6 +499,28 @@ def _report_problem(err: Console, exc: PressworkError, source: str, verbose: boo
     _print_excerpt(err, _root_of(source, exc.pos), exc.pos, exc.column, exc.message)
 
 
+class _Notes(logging.Handler):
+    """presswork's notes on how it builds, printed dimmed on the error console (``--verbose``)."""
+
+    def __init__(self, err: Console) -> None:
+        super().__init__(logging.INFO)
+        self.err = err
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.err.print(Text(f"note: {record.getMessage()}", style="dim"), soft_wrap=True)
+
+
+def _show_notes(err: Console, verbose: bool) -> None:
+    """With ``--verbose``, print presswork's notes on how it builds (its loggers' INFO messages: the PDF laid
+    out whole or in batches, and why) on ``err``; without, none (also after an earlier call in this process)."""
+    logger = logging.getLogger("presswork")
+    for handler in [h for h in logger.handlers if isinstance(h, _Notes)]:
+        logger.removeHandler(handler)
+    if verbose:
+        logger.addHandler(_Notes(err))
+    logger.setLevel(logging.INFO if verbose else logging.NOTSET)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``presswork`` console script; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -501,6 +529,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     err = Console(stderr=True, highlight=False, emoji=False, color_system=color_system)
     out = Console(highlight=False, emoji=False, color_system=color_system)
     verbose = getattr(args, "verbose", False)
+    _show_notes(err, verbose)
     try:
         with sigterm_as_interrupt():  # `kill` stops a build as Ctrl-C does: temporary files removed
             return _run(args, out, err)
