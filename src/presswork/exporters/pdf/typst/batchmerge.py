@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from presswork.exporters.pdf.batches.saving import save_merged
 from presswork.exporters.pdf.batches.stamp import stamp_furniture
 from presswork.exporters.pdf.batches.structure import StructureMerge
 from presswork.exporters.pdf.typst.batches import XREF, Fallback, LaidBatch
@@ -163,20 +164,10 @@ class BodyMerge:
         if "/PageLabels" in skeleton.Root:
             labels = skeleton.Root.PageLabels
             pdf.Root.PageLabels = pdf.copy_foreign(labels if labels.is_indirect else skeleton.make_indirect(labels))
-        for key, value in skeleton.docinfo.items():
-            pdf.docinfo[key] = value
-        if "/Lang" in skeleton.Root:
-            pdf.Root.Lang = String(str(skeleton.Root.Lang))
         if "/Metadata" in skeleton.Root:
             pdf.Root.Metadata = pdf.copy_foreign(skeleton.Root.Metadata)
         ident = identifier or hashlib.md5(skeleton_pdf + b"".join(b.pdf for b in laid)).hexdigest().encode("ascii")
-        pdf.trailer.ID = Array([String(ident), String(ident)])
-        pdf.save(
-            target,
-            deterministic_id=True,
-            fix_metadata_version=False,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        )
+        save_merged(pdf, skeleton, ident, target)
 
 
 def _settle_link(
