@@ -56,11 +56,32 @@ def para_height(para: Para, frame: Frame, width: float, first: bool = False) -> 
     return frame.space_of(para, first) + lines * size * slidefit.line_factor(frame.body_font)
 
 
+#: (id of the paragraph, id of the frame, width, first) -> (paragraph, frame, height): para_height by identity.
+_BY_IDENTITY: dict[tuple[int, int, float, bool], tuple[Para, Frame, float]] = {}
+#: Entries _BY_IDENTITY holds before it starts afresh (it keeps its paragraphs alive: their ids stay theirs).
+_BY_IDENTITY_LIMIT = 1 << 16
+
+
+def _measured(para: Para, frame: Frame, width: float, first: bool) -> float:
+    """:func:`para_height`, first looked up by the identity of the paragraph and frame: the pager measures a
+    text box again after each paragraph it adds, and hashing a paragraph and a frame by value (as the
+    cache of para_height does) costs more than the look-up saves."""
+    key = (id(para), id(frame), width, first)
+    got = _BY_IDENTITY.get(key)
+    if got is not None and got[0] is para and got[1] is frame:
+        return got[2]
+    height = para_height(para, frame, width, first)
+    if len(_BY_IDENTITY) >= _BY_IDENTITY_LIMIT:
+        _BY_IDENTITY.clear()
+    _BY_IDENTITY[key] = (para, frame, height)
+    return height
+
+
 def text_height(paras: list[Para], frame: Frame, width: float, inset: float | None = None) -> float:
     """Height of a text box holding ``paras`` (insets included), with the safety factor."""
     ix = frame.inset_x if inset is None else inset
     iy = frame.inset_y if inset is None else inset
-    inner = sum(para_height(p, frame, width - 2 * ix, i == 0) for i, p in enumerate(paras))
+    inner = sum(_measured(p, frame, width - 2 * ix, i == 0) for i, p in enumerate(paras))
     return inner * HEIGHT_SAFETY + 2 * iy
 
 
