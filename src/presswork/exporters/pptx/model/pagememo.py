@@ -26,7 +26,8 @@ class PageMemo:
 
     def __init__(self) -> None:
         self._pages: dict[Key, list[Page]] = {}
-        self._slides: dict[Key, int] = {}
+        #: The plain layouts the one-slide checks made (pagination starts from them).
+        self._plain: dict[Key, Pager] = {}
 
     def paginate(self, items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[Page]:
         """:func:`paginate`'s slides of ``items``, the caller's own copy (it may edit them)."""
@@ -39,17 +40,21 @@ class PageMemo:
     def fits_one(self, items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> bool:
         """True when the pager, at the frame's own sizes, lays ``items`` out on one slide."""
         key = (frame, sizer, content_key(items))
-        slides = self._slides.get(key)
-        if slides is None:
-            slides = self._slides[key] = len(Pager(frame, sizer).lay(with_fixed_sizes(items, frame)))
-        return slides == 1
+        pages = self._pages.get(key)
+        if pages is not None and len(pages) > 1:  # pagination never takes more slides than the plain layout
+            return False
+        plain = self._plain.get(key)
+        if plain is None:
+            plain = self._plain[key] = Pager(frame, sizer)
+            plain.lay(with_fixed_sizes(items, frame))
+        return len(plain.pages) == 1
 
     def _paginated(self, items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[Page]:
         """The remembered slides of ``items`` (not to be edited)."""
         key = (frame, sizer, content_key(items))
         pages = self._pages.get(key)
         if pages is None:
-            pages = self._pages[key] = paginate(items, frame, sizer)
+            pages = self._pages[key] = paginate(items, frame, sizer, self._plain.get(key))
         return pages
 
 
@@ -59,8 +64,9 @@ def content_key(items: list[FlowItem]) -> tuple[Hashable, ...]:
 
 
 def _item_key(item: FlowItem) -> Hashable:
-    # every field, lists as tuples; a string keeps its type (a note that is a point to say is not a plain note)
-    return (type(item), *(_value(getattr(item, f.name)) for f in dataclasses.fields(item)))
+    # every attribute (a flow item is a plain dataclass: its fields), lists as tuples; a string keeps its
+    # type (a note that is a point to say is not a plain note)
+    return (type(item), *map(_value, vars(item).values()))
 
 
 def _value(value: object) -> Hashable:

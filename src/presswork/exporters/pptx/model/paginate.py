@@ -177,9 +177,10 @@ def _code_on_one_slide(box: CodeBox, f: Frame) -> CodeBox | None:
     return None
 
 
-def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[Page]:
+def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer, laid: Pager | None = None) -> list[Page]:
     """Lay a group out in the template's sizes on as few slides as needed (one size step smaller, never below
-    18 pt, when that saves a slide), balanced so continuation slides are evenly filled."""
+    18 pt, when that saves a slide), balanced so continuation slides are evenly filled. ``laid``: a plain
+    ``Pager(frame, sizer)`` that has laid ``items`` out already (its slides are not edited here)."""
     pictures = any(isinstance(it, PictureBox) for it in items)
     fixed: dict[Frame, list[FlowItem]] = {}
 
@@ -189,8 +190,11 @@ def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[P
             fixed[f] = with_fixed_sizes(items, f)
         return with_fixed_sizes(fixed[f], f)
 
-    plain = Pager(frame, sizer)  # the plain layout at each frame tried (the mending below starts from it)
-    pages = plain.lay(sized(frame))
+    if laid is None:
+        laid = Pager(frame, sizer)
+        laid.lay(sized(frame))
+    plain = laid  # the plain layout at each frame tried (the mending below starts from it)
+    pages = plain.pages
     if len(pages) > 1 and frame.code_size > frame.min_code_size and any(isinstance(it, CodeBox) for it in items):
         smaller_code = dataclasses.replace(frame, code_size=frame.min_code_size)  # listings at 14 pt: a slide saved
         smaller = Pager(smaller_code, sizer)
@@ -384,6 +388,28 @@ def callout_title(box: CalloutBox) -> Para:
     runs = runs_head(first.runs, box.title_chars)
     title = "".join(r.text for r in runs).rstrip().removesuffix(":")
     return Para(runs_head(runs, len(title)), role="callout-title")
+
+
+#: (id of a listing's lines, frame) -> (those lines, size, lines as laid out, their heights): what
+#: Pager.code measures, which each trial of a group measures again for the same listing.
+_CODE_MEASURES: dict[tuple[int, Frame], tuple[list[Line], float, list[Line], list[float]]] = {}
+#: Entries _CODE_MEASURES holds before it starts afresh (it keeps the lines alive: their ids stay theirs).
+_CODE_MEASURES_LIMIT = 1 << 12
+
+
+def _measure_code(lines: list[Line], f: Frame) -> tuple[float, list[Line], list[float]]:
+    """A listing's size in ``f``, its lines as laid out (dedented; a line that wraps taller than MIN_CODE_PART
+    of a slide cut into pieces, to fill a slide's end) and their heights; each a fresh list."""
+    key = (id(lines), f)
+    got = _CODE_MEASURES.get(key)
+    if got is None or got[0] is not lines:
+        probe = CodeBox(dedent(lines), 0.0)
+        probe.size = code_size(probe, f)
+        probe.lines = split_tall_code_lines(probe, f, MIN_CODE_PART)
+        if len(_CODE_MEASURES) >= _CODE_MEASURES_LIMIT:
+            _CODE_MEASURES.clear()
+        got = _CODE_MEASURES[key] = (lines, probe.size, probe.lines, code_line_heights(probe, f))
+    return got[1], list(got[2]), list(got[3])
 
 
 class Pager:
@@ -642,10 +668,7 @@ class Pager:
         if ordinal in self.small_code:
             f = dataclasses.replace(f, code_size=f.min_code_size)
         inset = 2 * f.callout_inset
-        box.lines = dedent(box.lines)
-        box.size = code_size(box, f)
-        box.lines = split_tall_code_lines(box, f, MIN_CODE_PART)  # a tall wrapped line may fill a slide's end
-        heights = code_line_heights(box, f)
+        box.size, box.lines, heights = _measure_code(box.lines, f)
         if sum(heights) + inset > self.room():
             whole = _code_on_one_slide(box, f)
             chosen_cut = ordinal in self.cut_console and bool(self.boxes) and self._message_cut_fits(box, heights)
