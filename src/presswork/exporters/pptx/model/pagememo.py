@@ -17,17 +17,34 @@ from presswork.exporters.pptx.model.deck import Box, Frame, Para, PictureSizer
 from presswork.exporters.pptx.model.flow import FlowItem
 from presswork.exporters.pptx.model.paginate import Page, Pager, paginate, thin_pages, with_fixed_sizes
 
-#: What a pagination depends on: the frame, the picture sizer and the items' content.
-Key = tuple[Frame, PictureSizer, tuple[Hashable, ...]]
+#: What a pagination depends on: the frame, the picture sizer and the items' content (as interned numbers).
+Key = tuple[Frame, PictureSizer, tuple[int, ...]]
 
 
 class PageMemo:
-    """Paginations (and one-slide checks) of flows, by content; meant to live as long as one chapter's layout."""
+    """Paginations (and one-slide checks) of flows, by content; meant to live as long as one chapter's layout.
+
+    Each item's content is numbered once, when the memo first meets the item (flow items are not edited
+    once built: the pager lays out copies), so that a key is hashed and compared as a tuple of numbers."""
 
     def __init__(self) -> None:
         self._pages: dict[Key, list[Page]] = {}
         #: The plain layouts the one-slide checks made (pagination starts from them).
         self._plain: dict[Key, Pager] = {}
+        #: Content key of an item -> its number.
+        self._numbers: dict[Hashable, int] = {}
+        #: id of an item met -> (the item, kept so that its id stays its own; its number).
+        self._met: dict[int, tuple[FlowItem, int]] = {}
+
+    def _key(self, items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> Key:
+        numbers = []
+        for it in items:
+            met = self._met.get(id(it))
+            if met is None or met[0] is not it:
+                number = self._numbers.setdefault(item_key(it), len(self._numbers))
+                met = self._met[id(it)] = (it, number)
+            numbers.append(met[1])
+        return frame, sizer, tuple(numbers)
 
     def paginate(self, items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[Page]:
         """:func:`paginate`'s slides of ``items``, the caller's own copy (it may edit them)."""
@@ -39,7 +56,7 @@ class PageMemo:
 
     def fits_one(self, items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> bool:
         """True when the pager, at the frame's own sizes, lays ``items`` out on one slide."""
-        key = (frame, sizer, content_key(items))
+        key = self._key(items, frame, sizer)
         pages = self._pages.get(key)
         if pages is not None and len(pages) > 1:  # pagination never takes more slides than the plain layout
             return False
@@ -51,19 +68,17 @@ class PageMemo:
 
     def _paginated(self, items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[Page]:
         """The remembered slides of ``items`` (not to be edited)."""
-        key = (frame, sizer, content_key(items))
+        key = self._key(items, frame, sizer)
         pages = self._pages.get(key)
         if pages is None:
             pages = self._pages[key] = paginate(items, frame, sizer, self._plain.get(key))
         return pages
 
 
-def content_key(items: list[FlowItem]) -> tuple[Hashable, ...]:
-    """A hashable key equal for two flows exactly when their items are of the same types with equal fields."""
-    return tuple(it if isinstance(it, Para) else _item_key(it) for it in items)
-
-
-def _item_key(item: FlowItem) -> Hashable:
+def item_key(item: FlowItem) -> Hashable:
+    """A hashable key equal for two flow items exactly when they are of the same type with equal fields."""
+    if isinstance(item, Para):  # frozen: hashed and compared by its fields
+        return item
     # every attribute (a flow item is a plain dataclass: its fields), lists as tuples; a string keeps its
     # type (a note that is a point to say is not a plain note)
     return (type(item), *map(_value, vars(item).values()))

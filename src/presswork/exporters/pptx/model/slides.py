@@ -151,6 +151,7 @@ def chapter_slides(
     """A chapter's slides. In a talk deck, condensed step by step (:data:`TALK_STEPS`) until they meet the
     chapter's share of the budget; every talk slide's notes give the points to say, then the full text."""
     memo = PageMemo()  # the trials below (and a chapter's layouts with and without its divider) share it
+    flows: Flows = {}  # the trials that differ only in their cap build the same flows
     if opts.deck != "talk":
         return _chapter_slides(ch, level, frame, opts, sizer, warn, counter, style_code, budget.parent, memo)
     start = counter[0]
@@ -163,7 +164,9 @@ def chapter_slides(
         told: list[tuple[str, Pos | None]] = []
         trial = dataclasses.replace(opts, step=step, cap=cap)
         at = level - 1 if merge else level
-        slides = _chapter_slides(ch, at, frame, trial, sizer, _teller(told), counter, style_code, budget.parent, memo)
+        slides = _chapter_slides(
+            ch, at, frame, trial, sizer, _teller(told), counter, style_code, budget.parent, memo, flows
+        )
         if last or not budget.slides or len(slides) <= budget.slides:
             break
     for message, pos in told:  # the warnings of the trial kept, once
@@ -193,19 +196,13 @@ def _chapter_slides(
     style_code: CodeStyler,
     parent: bool,
     memo: PageMemo | None = None,
+    flows: Flows | None = None,
 ) -> list[Slide]:
     """A chapter's slides: a section divider for a chapter that opens sub-chapters or has at least two
     content slides under more than its own title (a short opening sits on the divider), never for a
     sub-chapter; else the content slides alone, the first holding the chapter's id."""
     title = plain_text(ch.title, math=tex_to_text)
-    groups: list[Group] = []
-    for gtitle, blocks, anchors, is_divider in _groups(ch, level, title):
-        flow = FlowBuilder(frame, opts, warn, counter, style_code)
-        flow.blocks(blocks)
-        shown = any(isinstance(it, VISIBLE_ITEMS) for it in flow.items)
-        items = [it for it in flow.items if not (shown and isinstance(it, FallbackLead))]
-        items = [Para(it.runs, role="lead") if isinstance(it, FallbackLead) else it for it in items]
-        groups.append((gtitle, items, anchors, is_divider))
+    groups = _flows(ch, level, title, frame, opts, warn, counter, style_code, {} if flows is None else flows)
     section = Slide("section", title, anchors=[ch.id])
     if ch.number:
         section.subtitle = [Para((Run(f"{'Appendix' if ch.appendix else 'Chapter'} {ch.number}"),))]
@@ -226,6 +223,50 @@ def _chapter_slides(
         return [section]
     alone[0].anchors.insert(0, ch.id)
     return alone
+
+
+#: A chapter's groups as flows, by (slide level, options but the cap, counter at the start): the groups, the
+#: counter after them and the warnings building them gave.
+Flows = dict[tuple[int, DeckOptions, int], tuple[list[Group], int, list[tuple[str, Pos | None]]]]
+
+
+def _flows(
+    ch: Chapter,
+    level: int,
+    title: str,
+    frame: Frame,
+    opts: DeckOptions,
+    warn: Warn,
+    counter: list[int],
+    style_code: CodeStyler,
+    flows: Flows,
+) -> list[Group]:
+    """The chapter's slide groups as flows of items (the caller's own lists): built, or the flows an earlier
+    trial built with the same options but the cap (which acts on laid-out slides only), their warnings given
+    again and the counter set as building them set it."""
+    key = (level, dataclasses.replace(opts, cap=0), counter[0])
+    kept = flows.get(key)
+    if kept is None:
+        told: list[tuple[str, Pos | None]] = []
+
+        def tell(message: str, pos: Pos | None) -> None:
+            told.append((message, pos))
+            warn(message, pos)
+
+        groups: list[Group] = []
+        for gtitle, blocks, anchors, is_divider in _groups(ch, level, title):
+            flow = FlowBuilder(frame, opts, tell, counter, style_code)
+            flow.blocks(blocks)
+            shown = any(isinstance(it, VISIBLE_ITEMS) for it in flow.items)
+            items = [it for it in flow.items if not (shown and isinstance(it, FallbackLead))]
+            items = [Para(it.runs, role="lead") if isinstance(it, FallbackLead) else it for it in items]
+            groups.append((gtitle, items, anchors, is_divider))
+        kept = flows[key] = (groups, counter[0], told)
+    else:
+        for message, pos in kept[2]:
+            warn(message, pos)
+        counter[0] = kept[1]
+    return [(gtitle, list(items), list(anchors), divider) for gtitle, items, anchors, divider in kept[0]]
 
 
 #: The title a chapter's opening slides take when a divider of the chapter's title comes before them.
