@@ -175,12 +175,19 @@ def code_line_heights(box: CodeBox, f: Frame) -> list[float]:
     lf = slidefit.line_factor(f.code_font)
     inner = f.width - 2 * f.callout_inset
     return [
-        slidefit.wrap_count([("".join(t.text for t in line) or " ", Style(f.code_font, box.size))], inner)
+        _code_line_count("".join(t.text for t in line) or " ", f.code_font, box.size, inner)
         * box.size
         * lf
         * CODE_HEIGHT_SAFETY
         for line in box.lines
     ]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _code_line_count(text: str, font: str, size: float, width: float) -> int:
+    """Lines a line of code takes in ``width`` points; cached by plain values (a listing is measured at each
+    size tried, on each trial of its group), cheaper to hash than the styled pieces wrap_count caches."""
+    return slidefit.wrap_count([(text, Style(font, size))], width)
 
 
 def split_tall_code_lines(box: CodeBox, f: Frame, share: float = 1.0) -> list[tuple[Token, ...]]:
