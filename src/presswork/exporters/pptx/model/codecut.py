@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
 from presswork.exporters.pptx.model.deck import Token
@@ -88,12 +89,18 @@ def cut_costs(lines: list[Line], language: str) -> list[int]:
     """Cost of starting a slide at each line (index 0 unused): BEST between top-level items after a blank
     line, higher inside a block or a message, NEVER at a line that closes a block. A cut at a blank line
     costs what a cut at the next line that is not blank does (a part leaves its blank lines out)."""
+    return list(_cut_costs(tuple(lines), language))
+
+
+@functools.lru_cache(maxsize=1024)
+def _cut_costs(lines: tuple[Line, ...], language: str) -> tuple[int, ...]:
+    """:func:`cut_costs`, cached: each trial of a group cuts the same listings."""
     texts = [line_text(line) for line in lines]
-    costs = _line_costs(texts, lines, language)
+    costs = _line_costs(texts, list(lines), language)
     for k in range(len(texts) - 1, 0, -1):
         if not texts[k].strip():
             costs[k] = costs[k + 1] if k + 1 < len(texts) else NEVER
-    return costs
+    return tuple(costs)
 
 
 def _line_costs(texts: list[str], lines: list[Line], language: str) -> list[int]:

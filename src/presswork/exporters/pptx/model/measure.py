@@ -56,11 +56,32 @@ def para_height(para: Para, frame: Frame, width: float, first: bool = False) -> 
     return frame.space_of(para, first) + lines * size * slidefit.line_factor(frame.body_font)
 
 
+#: (id of the paragraph, id of the frame, width, first) -> (paragraph, frame, height): para_height by identity.
+_BY_IDENTITY: dict[tuple[int, int, float, bool], tuple[Para, Frame, float]] = {}
+#: Entries _BY_IDENTITY holds before it starts afresh (it keeps its paragraphs alive: their ids stay theirs).
+_BY_IDENTITY_LIMIT = 1 << 16
+
+
 def text_height(paras: list[Para], frame: Frame, width: float, inset: float | None = None) -> float:
-    """Height of a text box holding ``paras`` (insets included), with the safety factor."""
+    """Height of a text box holding ``paras`` (insets included), with the safety factor.
+
+    Each paragraph's :func:`para_height` is first looked up by the identity of the paragraph and frame: the
+    pager measures a text box again after each paragraph it adds, on each of its trials, and hashing a
+    paragraph and a frame by value (as the cache of para_height does) costs more than the look-up saves."""
     ix = frame.inset_x if inset is None else inset
     iy = frame.inset_y if inset is None else inset
-    inner = sum(para_height(p, frame, width - 2 * ix, i == 0) for i, p in enumerate(paras))
+    inner_width = width - 2 * ix
+    frame_id = id(frame)
+    heights: list[float] = []
+    for i, p in enumerate(paras):
+        key = (id(p), frame_id, inner_width, i == 0)
+        got = _BY_IDENTITY.get(key)
+        if got is None or got[0] is not p or got[1] is not frame:
+            if len(_BY_IDENTITY) >= _BY_IDENTITY_LIMIT:
+                _BY_IDENTITY.clear()
+            got = _BY_IDENTITY[key] = (p, frame, para_height(p, frame, inner_width, i == 0))
+        heights.append(got[2])
+    inner = sum(heights)
     return inner * HEIGHT_SAFETY + 2 * iy
 
 
@@ -87,13 +108,29 @@ def title_size(title: str, frame: Frame, lines: int = 2) -> float:
 
 def measure_table(head: list[TableRow], body: list[TableRow], aligns: tuple[str, ...], frame: Frame) -> TableBox:
     """A table box with type size, column widths and row heights that fit the frame's width."""
+    size, widths, head_heights, row_heights = _table_metrics(tuple(head), tuple(body), aligns, frame)
+    box = TableBox(head, body, aligns, list(widths), list(head_heights), list(row_heights), size)
+    box.height = sum(box.head_heights) + sum(box.row_heights)
+    return box
+
+
+#: A table's type size, column widths, header row heights and body row heights.
+TableMetrics = tuple[float, tuple[float, ...], tuple[float, ...], tuple[float, ...]]
+
+
+@functools.lru_cache(maxsize=1024)
+def _table_metrics(
+    head: tuple[TableRow, ...], body: tuple[TableRow, ...], aligns: tuple[str, ...], frame: Frame
+) -> TableMetrics:
+    """What :func:`measure_table` measures; cached (a talk deck builds a section's flow once per condensing
+    step, each time with the same tables)."""
     ncols = len(aligns)
     width = frame.width
     size = frame.table_size
     while True:
         natural = [0.0] * ncols
         minimal = [0.0] * ncols
-        for row_i, row in enumerate(head + body):
+        for row_i, row in enumerate((*head, *body)):
             for c, cell in enumerate(row):
                 pieces = run_pieces(cell, frame, size, bold=row_i < len(head))
                 natural[c] = max(natural[c], slidefit.max_width(pieces) + 2 * frame.cell_margin_x + 2)
@@ -120,11 +157,7 @@ def measure_table(head: list[TableRow], body: list[TableRow], aligns: tuple[str,
         )
         return lines * size * slidefit.line_factor(frame.body_font) * HEIGHT_SAFETY + 2 * frame.cell_margin_y + 2
 
-    box = TableBox(
-        head, body, aligns, widths, [row_height(r, True) for r in head], [row_height(r, False) for r in body], size
-    )
-    box.height = sum(box.head_heights) + sum(box.row_heights)
-    return box
+    return size, tuple(widths), tuple(row_height(r, True) for r in head), tuple(row_height(r, False) for r in body)
 
 
 def code_size(box: CodeBox, f: Frame) -> float:
@@ -142,12 +175,19 @@ def code_line_heights(box: CodeBox, f: Frame) -> list[float]:
     lf = slidefit.line_factor(f.code_font)
     inner = f.width - 2 * f.callout_inset
     return [
-        slidefit.wrap_count([("".join(t.text for t in line) or " ", Style(f.code_font, box.size))], inner)
+        _code_line_count("".join(t.text for t in line) or " ", f.code_font, box.size, inner)
         * box.size
         * lf
         * CODE_HEIGHT_SAFETY
         for line in box.lines
     ]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _code_line_count(text: str, font: str, size: float, width: float) -> int:
+    """Lines a line of code takes in ``width`` points; cached by plain values (a listing is measured at each
+    size tried, on each trial of its group), cheaper to hash than the styled pieces wrap_count caches."""
+    return slidefit.wrap_count([(text, Style(font, size))], width)
 
 
 def split_tall_code_lines(box: CodeBox, f: Frame, share: float = 1.0) -> list[tuple[Token, ...]]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import re
+from typing import TypeVar
 
 from presswork.exporters.pptx.model.codecontext import part_header
 from presswork.exporters.pptx.model.codecut import (
@@ -47,13 +47,35 @@ def with_fixed_sizes(items: list[FlowItem], frame: Frame) -> list[FlowItem]:
     out: list[FlowItem] = []
     for it in items:
         if isinstance(it, Para):
-            it = dataclasses.replace(it, size=frame.size_of(it))
+            it = _sized(it, frame.size_of(it))
         else:
-            it = copy.copy(it)
+            it = _shallow_copy(it)
             if isinstance(it, CalloutBox | TextBox):
-                it.paras = [dataclasses.replace(p, size=frame.size_of(p)) for p in it.paras]
+                it.paras = [_sized(p, frame.size_of(p)) for p in it.paras]
         out.append(it)
     return out
+
+
+def _sized(para: Para, size: float) -> Para:
+    """``dataclasses.replace(para, size=size)`` at a fraction of its cost (Para is a plain frozen dataclass,
+    every field set by ``__init__``), or ``para`` itself when it has that size: the trials of a group lay out
+    the same sized paragraphs, which the measuring then knows by identity."""
+    if para.size == size:
+        return para
+    new = object.__new__(Para)
+    new.__dict__.update(para.__dict__)
+    new.__dict__["size"] = size
+    return new
+
+
+_Item = TypeVar("_Item")
+
+
+def _shallow_copy(item: _Item) -> _Item:
+    """``copy.copy(item)`` for a flow item (a plain dataclass) at a fraction of its cost."""
+    new = object.__new__(type(item))
+    new.__dict__.update(item.__dict__)
+    return new
 
 
 def introduces(para: Para) -> bool:
@@ -155,28 +177,43 @@ def _code_on_one_slide(box: CodeBox, f: Frame) -> CodeBox | None:
     return None
 
 
-def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[Page]:
+def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer, laid: Pager | None = None) -> list[Page]:
     """Lay a group out in the template's sizes on as few slides as needed (one size step smaller, never below
-    18 pt, when that saves a slide), balanced so continuation slides are evenly filled."""
+    18 pt, when that saves a slide), balanced so continuation slides are evenly filled. ``laid``: a plain
+    ``Pager(frame, sizer)`` that has laid ``items`` out already (its slides are not edited here)."""
     pictures = any(isinstance(it, PictureBox) for it in items)
-    pages = Pager(frame, sizer).lay(with_fixed_sizes(items, frame))
+    fixed: dict[Frame, list[FlowItem]] = {}
+
+    def sized(f: Frame) -> list[FlowItem]:
+        """Fresh copies of the items to lay out at ``f``'s sizes (the paragraphs sized once, shared by trials)."""
+        if f not in fixed:
+            fixed[f] = with_fixed_sizes(items, f)
+        return with_fixed_sizes(fixed[f], f)
+
+    if laid is None:
+        laid = Pager(frame, sizer)
+        laid.lay(sized(frame))
+    plain = laid  # the plain layout at each frame tried (the mending below starts from it)
+    pages = plain.pages
     if len(pages) > 1 and frame.code_size > frame.min_code_size and any(isinstance(it, CodeBox) for it in items):
         smaller_code = dataclasses.replace(frame, code_size=frame.min_code_size)  # listings at 14 pt: a slide saved
-        trial = Pager(smaller_code, sizer).lay(with_fixed_sizes(items, smaller_code))
+        smaller = Pager(smaller_code, sizer)
+        trial = smaller.lay(sized(smaller_code))
         if len(trial) < len(pages):
-            frame, pages = smaller_code, trial
+            frame, pages, plain = smaller_code, trial, smaller
     code = [it for it in items if isinstance(it, CodeBox)]
     cuttable = frozenset(k for k, box in enumerate(code) if not is_console(box.language))
     if len(pages) > 1 and cuttable:  # listings cut between top-level items where they do not fit: a slide saved
-        trial = Pager(frame, sizer, cut_console=cuttable).lay(with_fixed_sizes(items, frame))
+        trial = Pager(frame, sizer, cut_console=cuttable).lay(sized(frame))
         if len(trial) < len(pages):
             pages = trial
     small = dataclasses.replace(frame, sizes=tuple(max(MIN_BODY, s - 2) for s in frame.sizes))  # type: ignore[arg-type]
     if len(pages) > 1:  # the next size step down (body never below MIN_BODY) when it saves a slide
         if small.sizes != frame.sizes:
-            trial = Pager(small, sizer).lay(with_fixed_sizes(items, small))
+            smaller = Pager(small, sizer)
+            trial = smaller.lay(sized(small))
             if len(trial) < len(pages):
-                frame, pages = small, trial
+                frame, pages, plain = small, trial, smaller
     if len(pages) > 1:  # a long list of short items: two columns on one slide rather than a continuation
         page = two_columns(items, frame)
         if page is not None:
@@ -185,15 +222,15 @@ def paginate(items: list[FlowItem], frame: Frame, sizer: PictureSizer) -> list[P
         lo, hi = frame.height * 0.4, frame.height
         for _ in range(7):
             mid = (lo + hi) / 2
-            trial = Pager(dataclasses.replace(frame, height=mid), sizer).lay(with_fixed_sizes(items, frame))
+            trial = Pager(dataclasses.replace(frame, height=mid), sizer).lay(sized(frame))
             if len(trial) <= len(pages):
                 pages, hi = trial, mid
             else:
                 lo = mid
     if len(pages) > 1 and page_fill(pages[-1]) < THIN * frame.height:
-        pages = _mend_thin_tail(items, frame, sizer, pages)
+        pages = _mend_thin_tail(sized(frame), frame, sizer, pages, plain)
     if len(pages) > 1 and thin_pages(pages, frame):
-        pages = _mendthin_pages(items, frame, sizer, pages)
+        pages = _mendthin_pages(sized(frame), frame, sizer, pages, plain)
     return pages
 
 
@@ -226,16 +263,16 @@ def thin_pages(pages: list[Page], frame: Frame) -> list[int]:
     ]
 
 
-def _mendthin_pages(items: list[FlowItem], frame: Frame, sizer: PictureSizer, pages: list[Page]) -> list[Page]:
+def _mendthin_pages(
+    fixed: list[FlowItem], frame: Frame, sizer: PictureSizer, pages: list[Page], first: Pager
+) -> list[Page]:
     """Slides left thin in a group (a listing moved on whole, a short tail after a listing) mended, as long
     as the group takes no more slides: the slides before a thin one end earlier (their balancing limits
     lowered, one or two slides back) so that content flows onto it; a listing beside it is set at
     ``min_code_size``; console output before it is cut between messages rather than moved on whole. The
     layout with the fewest thin slides, then the fewest ending with a lead-in, then the fullest thinnest
-    slide wins."""
-    fixed = with_fixed_sizes(items, frame)
-    first = Pager(frame, sizer)
-    first.lay(with_fixed_sizes(items, frame))
+    slide wins. ``fixed``: the group's items at ``frame``'s sizes; ``first``: their plain layout (where its
+    listings start)."""
     best, best_score = pages, _mend_score(pages, frame)
     for k in thin_pages(pages, frame):
         back = [j for j in range(k - MEND_REACH, k) if j >= 0]
@@ -258,7 +295,7 @@ def _mendthin_pages(items: list[FlowItem], frame: Frame, sizer: PictureSizer, pa
         if best is not pages:
             break  # one thin slide mended at a time: the next search starts from the new layout
     if best is not pages and thin_pages(best, frame):
-        return _mendthin_pages(items, frame, sizer, best)
+        return _mendthin_pages(fixed, frame, sizer, best, first)
     return best
 
 
@@ -315,17 +352,18 @@ def page_fill(page: Page) -> float:
     return sum(b.height for b in boxes) + GAP * max(0, len(boxes) - 1)
 
 
-def _mend_thin_tail(items: list[FlowItem], frame: Frame, sizer: PictureSizer, pages: list[Page]) -> list[Page]:
+def _mend_thin_tail(
+    fixed: list[FlowItem], frame: Frame, sizer: PictureSizer, pages: list[Page], first: Pager
+) -> list[Page]:
     """A thin last slide (a line or two after a full slide) mended: the last picture shrinks a little (never
     below MIN_PICTURE_SHARE of its size) so that the line joins it, or else the slide before it ends earlier
-    (its limit lowered step by step, earlier slides untouched) so that the two share their content evenly."""
+    (its limit lowered step by step, earlier slides untouched) so that the two share their content evenly.
+    ``fixed``: the group's items at ``frame``'s sizes; ``first``: their plain layout (the pictures it places)."""
     n = len(pages)
-    first = Pager(frame, sizer)
-    first.lay(with_fixed_sizes(items, frame))
     if first.placed_pictures and not any(isinstance(b, PictureBox) for b in pages[-1][0]):
         k = len(first.placed_pictures) - 1
         shrink = Pager(frame, sizer, reserve={k: page_fill(pages[-1]) + GAP + 1.0})
-        trial = shrink.lay(with_fixed_sizes(items, frame))
+        trial = shrink.lay(with_fixed_sizes(fixed, frame))
         was, now = first.placed_pictures[k], shrink.placed_pictures[k] if len(shrink.placed_pictures) > k else None
         kept = now is not None and now.height - now.caption_height >= MIN_PICTURE_SHARE * (
             was.height - was.caption_height
@@ -335,7 +373,7 @@ def _mend_thin_tail(items: list[FlowItem], frame: Frame, sizer: PictureSizer, pa
     best, score = pages, page_fill(pages[-1])
     for step in range(1, 13):
         limit = frame.height * (1 - step * (1 - MIN_LIMIT) / 12)
-        trial = Pager(frame, sizer, limits={n - 2: limit}).lay(with_fixed_sizes(items, frame))
+        trial = Pager(frame, sizer, limits={n - 2: limit}).lay(with_fixed_sizes(fixed, frame))
         if len(trial) == n and min(page_fill(trial[-2]), page_fill(trial[-1])) > score:
             best, score = trial, min(page_fill(trial[-2]), page_fill(trial[-1]))
     return best
@@ -350,6 +388,28 @@ def callout_title(box: CalloutBox) -> Para:
     runs = runs_head(first.runs, box.title_chars)
     title = "".join(r.text for r in runs).rstrip().removesuffix(":")
     return Para(runs_head(runs, len(title)), role="callout-title")
+
+
+#: (id of a listing's lines, frame) -> (those lines, size, lines as laid out, their heights): what
+#: Pager.code measures, which each trial of a group measures again for the same listing.
+_CODE_MEASURES: dict[tuple[int, Frame], tuple[list[Line], float, list[Line], list[float]]] = {}
+#: Entries _CODE_MEASURES holds before it starts afresh (it keeps the lines alive: their ids stay theirs).
+_CODE_MEASURES_LIMIT = 1 << 12
+
+
+def _measure_code(lines: list[Line], f: Frame) -> tuple[float, list[Line], list[float]]:
+    """A listing's size in ``f``, its lines as laid out (dedented; a line that wraps taller than MIN_CODE_PART
+    of a slide cut into pieces, to fill a slide's end) and their heights; each a fresh list."""
+    key = (id(lines), f)
+    got = _CODE_MEASURES.get(key)
+    if got is None or got[0] is not lines:
+        probe = CodeBox(dedent(lines), 0.0)
+        probe.size = code_size(probe, f)
+        probe.lines = split_tall_code_lines(probe, f, MIN_CODE_PART)
+        if len(_CODE_MEASURES) >= _CODE_MEASURES_LIMIT:
+            _CODE_MEASURES.clear()
+        got = _CODE_MEASURES[key] = (lines, probe.size, probe.lines, code_line_heights(probe, f))
+    return got[1], list(got[2]), list(got[3])
 
 
 class Pager:
@@ -608,10 +668,7 @@ class Pager:
         if ordinal in self.small_code:
             f = dataclasses.replace(f, code_size=f.min_code_size)
         inset = 2 * f.callout_inset
-        box.lines = dedent(box.lines)
-        box.size = code_size(box, f)
-        box.lines = split_tall_code_lines(box, f, MIN_CODE_PART)  # a tall wrapped line may fill a slide's end
-        heights = code_line_heights(box, f)
+        box.size, box.lines, heights = _measure_code(box.lines, f)
         if sum(heights) + inset > self.room():
             whole = _code_on_one_slide(box, f)
             chosen_cut = ordinal in self.cut_console and bool(self.boxes) and self._message_cut_fits(box, heights)

@@ -49,14 +49,8 @@ from presswork.exporters.pptx.model.layouts import (
     two_content_page,
 )
 from presswork.exporters.pptx.model.measure import text_height
-from presswork.exporters.pptx.model.paginate import (
-    Page,
-    Pager,
-    introduces,
-    paginate,
-    thin_pages,
-    with_fixed_sizes,
-)
+from presswork.exporters.pptx.model.pagememo import PageMemo
+from presswork.exporters.pptx.model.paginate import Page, introduces
 from presswork.exporters.pptx.model.talk import (
     NO_BUDGET,
     TALK_STEPS,
@@ -156,8 +150,10 @@ def chapter_slides(
 ) -> list[Slide]:
     """A chapter's slides. In a talk deck, condensed step by step (:data:`TALK_STEPS`) until they meet the
     chapter's share of the budget; every talk slide's notes give the points to say, then the full text."""
+    memo = PageMemo()  # the trials below (and a chapter's layouts with and without its divider) share it
+    flows: Flows = {}  # the trials that differ only in their cap build the same flows
     if opts.deck != "talk":
-        return _chapter_slides(ch, level, frame, opts, sizer, warn, counter, style_code, budget.parent)
+        return _chapter_slides(ch, level, frame, opts, sizer, warn, counter, style_code, budget.parent, memo)
     start = counter[0]
     slides: list[Slide] = []
     for k, (step, cap, merge) in enumerate(TALK_STEPS):
@@ -168,7 +164,9 @@ def chapter_slides(
         told: list[tuple[str, Pos | None]] = []
         trial = dataclasses.replace(opts, step=step, cap=cap)
         at = level - 1 if merge else level
-        slides = _chapter_slides(ch, at, frame, trial, sizer, _teller(told), counter, style_code, budget.parent)
+        slides = _chapter_slides(
+            ch, at, frame, trial, sizer, _teller(told), counter, style_code, budget.parent, memo, flows
+        )
         if last or not budget.slides or len(slides) <= budget.slides:
             break
     for message, pos in told:  # the warnings of the trial kept, once
@@ -197,38 +195,78 @@ def _chapter_slides(
     counter: list[int],
     style_code: CodeStyler,
     parent: bool,
+    memo: PageMemo | None = None,
+    flows: Flows | None = None,
 ) -> list[Slide]:
     """A chapter's slides: a section divider for a chapter that opens sub-chapters or has at least two
     content slides under more than its own title (a short opening sits on the divider), never for a
     sub-chapter; else the content slides alone, the first holding the chapter's id."""
     title = plain_text(ch.title, math=tex_to_text)
-    groups: list[Group] = []
-    for gtitle, blocks, anchors, is_divider in _groups(ch, level, title):
-        flow = FlowBuilder(frame, opts, warn, counter, style_code)
-        flow.blocks(blocks)
-        shown = any(isinstance(it, VISIBLE_ITEMS) for it in flow.items)
-        items = [it for it in flow.items if not (shown and isinstance(it, FallbackLead))]
-        items = [Para(it.runs, role="lead") if isinstance(it, FallbackLead) else it for it in items]
-        groups.append((gtitle, items, anchors, is_divider))
+    groups = _flows(ch, level, title, frame, opts, warn, counter, style_code, {} if flows is None else flows)
     section = Slide("section", title, anchors=[ch.id])
     if ch.number:
         section.subtitle = [Para((Run(f"{'Appendix' if ch.appendix else 'Chapter'} {ch.number}"),))]
     problems: dict[str, None] = {}  # both trials below meet the same ones: reported once
+    memo = memo or PageMemo()
     if ch.depth == 1:
-        with_divider = _group_slides(groups, title, section, frame, sizer, problems, opts.cap)
+        with_divider = _group_slides(groups, title, section, frame, sizer, problems, opts.cap, memo)
         content = [s for s in with_divider if s.kind == "content"]
         own = all(_base_title(s.title) == title for s in with_divider[1:])  # nothing but the chapter's title
         if parent or (len(content) >= 2 and not own):
             for message in problems:
                 warn(message, Pos(ch.source) if ch.source else None)
             return _no_repeated_title(with_divider)
-    alone = _group_slides(_no_dividers(groups), title, None, frame, sizer, problems, opts.cap)
+    alone = _group_slides(_no_dividers(groups), title, None, frame, sizer, problems, opts.cap, memo)
     for message in problems:
         warn(message, Pos(ch.source) if ch.source else None)
     if not alone:
         return [section]
     alone[0].anchors.insert(0, ch.id)
     return alone
+
+
+#: A chapter's groups as flows, by (slide level, options but the cap, counter at the start): the groups, the
+#: counter after them and the warnings building them gave.
+Flows = dict[tuple[int, DeckOptions, int], tuple[list[Group], int, list[tuple[str, Pos | None]]]]
+
+
+def _flows(
+    ch: Chapter,
+    level: int,
+    title: str,
+    frame: Frame,
+    opts: DeckOptions,
+    warn: Warn,
+    counter: list[int],
+    style_code: CodeStyler,
+    flows: Flows,
+) -> list[Group]:
+    """The chapter's slide groups as flows of items (the caller's own lists): built, or the flows an earlier
+    trial built with the same options but the cap (which acts on laid-out slides only), their warnings given
+    again and the counter set as building them set it."""
+    key = (level, dataclasses.replace(opts, cap=0), counter[0])
+    kept = flows.get(key)
+    if kept is None:
+        told: list[tuple[str, Pos | None]] = []
+
+        def tell(message: str, pos: Pos | None) -> None:
+            told.append((message, pos))
+            warn(message, pos)
+
+        groups: list[Group] = []
+        for gtitle, blocks, anchors, is_divider in _groups(ch, level, title):
+            flow = FlowBuilder(frame, opts, tell, counter, style_code)
+            flow.blocks(blocks)
+            shown = any(isinstance(it, VISIBLE_ITEMS) for it in flow.items)
+            items = [it for it in flow.items if not (shown and isinstance(it, FallbackLead))]
+            items = [Para(it.runs, role="lead") if isinstance(it, FallbackLead) else it for it in items]
+            groups.append((gtitle, items, anchors, is_divider))
+        kept = flows[key] = (groups, counter[0], told)
+    else:
+        for message, pos in kept[2]:
+            warn(message, pos)
+        counter[0] = kept[1]
+    return [(gtitle, list(items), list(anchors), divider) for gtitle, items, anchors, divider in kept[0]]
 
 
 #: The title a chapter's opening slides take when a divider of the chapter's title comes before them.
@@ -274,6 +312,7 @@ def _group_slides(
     sizer: PictureSizer,
     problems: dict[str, None],
     cap: int = 0,
+    memo: PageMemo | None = None,
 ) -> list[Slide]:
     """The slides of a chapter's groups, after its divider ``section`` (None: no divider); ``cap`` > 0: at
     most that many slides per group (what is left over goes to the notes of its last one)."""
@@ -330,7 +369,7 @@ def _group_slides(
             pending_ids.extend(anchors + [it.id for it in items if isinstance(it, Anchor)])
             continue
         statement = None if forced else statement_page(items, frame)
-        titled = [(gtitle, statement)] if statement else layout_group(items, gtitle, frame, sizer, cap)
+        titled = [(gtitle, statement)] if statement else layout_group(items, gtitle, frame, sizer, cap, memo)
         for i, (t, page) in enumerate(titled):
             first = i == 0
             thin = thin_statement(page, frame) if len(titled) > 1 and not forced else None
@@ -465,14 +504,16 @@ def _ends_with_leadin(seg: list[FlowItem]) -> bool:
 
 
 def layout_group(
-    items: list[FlowItem], title: str, frame: Frame, sizer: PictureSizer, cap: int = 0
+    items: list[FlowItem], title: str, frame: Frame, sizer: PictureSizer, cap: int = 0, memo: PageMemo | None = None
 ) -> list[tuple[str, Page]]:
     """Lay a slide group out: sub-sections that fit together share a slide; a slide that starts with a
     sub-section is titled by it ("Group › Sub"); "(k/n)" counts the slides of one title. ``cap`` > 0: at
-    most that many slides, the boxes of the others going to the notes of the last."""
+    most that many slides, the boxes of the others going to the notes of the last. The search below lays the
+    same runs of segments out again and again: ``memo`` (the chapter's) lays each out once."""
+    paged = memo or PageMemo()
 
     def fits_one(part: list[FlowItem]) -> bool:
-        return len(Pager(frame, sizer).lay(with_fixed_sizes(part, frame))) == 1
+        return paged.fits_one(part, frame, sizer)
 
     out: list[tuple[str, Page]] = []
     parents = _minor_parents(items)
@@ -493,7 +534,7 @@ def layout_group(
             t = _sub_title(title, [head_name(h) for h in heads])
             if len(segs) == 1:  # the title says it: no subheading repeats it
                 part = [it for it in part if it is not heads[0]]
-        pages = paginate(part, frame, sizer)
+        pages = paged.paginate(part, frame, sizer)
         if len(pages) == 1:
             out.append((t, pages[0]))
             return
@@ -525,7 +566,7 @@ def layout_group(
 
     def thin_count(segs: list[list[FlowItem]]) -> int:
         """Thin slides among the slides of ``segs`` laid out together."""
-        return len(thin_pages(paginate([it for s in segs for it in s], frame, sizer), frame))
+        return paged.thin_count([it for s in segs for it in s], frame, sizer)
 
     def joins(cur: list[list[FlowItem]], seg: list[FlowItem]) -> bool:
         """True when ``seg`` shares the slides of ``cur``: they fit one slide, or ``cur`` runs over several

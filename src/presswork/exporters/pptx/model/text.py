@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -171,6 +172,7 @@ def slide_text(text: str) -> str:
     return unbreakable_hyphens(text)
 
 
+@functools.lru_cache(maxsize=4096)
 def tex_to_text(tex: str) -> str:
     """A readable linear rendering of simple TeX (fractions, roots, powers, Greek letters) for speaker notes
     and table cells; a fraction's compound parts keep their grouping: "(T₂ − T₁)/(R₂ − R₁)"."""
