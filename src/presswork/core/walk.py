@@ -79,50 +79,100 @@ def query(root: Any, kind: type[N]) -> list[N]:
     return [n for n in iter_nodes(root) if isinstance(n, kind)]
 
 
-def walk(root: Any, fn: Callable[[Any], Any]) -> Any:
+def walk(root: Any, fn: Callable[[Any], Any], kinds: tuple[type, ...] | None = None) -> Any:
     """Rebuild ``root`` bottom-up, replacing each node by ``fn(node)`` (return the node to keep it).
 
-    Works on nodes, tuples of nodes, Chapters and Documents; source positions are kept.
+    Works on nodes, tuples of nodes, Chapters and Documents; source positions are kept. With
+    ``kinds``, ``fn`` sees only the nodes of those types (see :func:`walk_with_positions`).
     """
-    return walk_with_positions(root, lambda node, _pos: fn(node))
+    return walk_with_positions(root, lambda node, _pos: fn(node), kinds=kinds)
 
 
-def walk_with_positions(root: Any, fn: Callable[[Any, Pos | None], Any], pos: Pos | None = None) -> Any:
+def walk_with_positions(
+    root: Any, fn: Callable[[Any, Pos | None], Any], pos: Pos | None = None, kinds: tuple[type, ...] | None = None
+) -> Any:
     """Like :func:`walk`, but ``fn`` also gets the position of the nearest enclosing block
     (``pos`` outside any block, a Chapter's blocks start at their file).
 
     A tuple or node none of whose children changed is kept as it is (the same object), so an
-    unchanged subtree costs no copy.
+    unchanged subtree costs no copy. With ``kinds``, ``fn`` is called only for nodes of those
+    types (every other node is kept as it is, and a node with no children of other types is not
+    even entered): for a ``fn`` that returns every other node unchanged, the same result, sooner.
     """
     if isinstance(root, Node):
-        here = root.pos if isinstance(root, Block) and root.pos is not None else pos
-        changes = None
-        for name in _child_fields(type(root)):
-            value = getattr(root, name)
-            if isinstance(value, (Node, tuple)):
-                new = walk_with_positions(value, fn, here)
-                if new is not value:
-                    if changes is None:
-                        changes = {}
-                    changes[name] = new
-        node = dataclasses.replace(root, **changes) if changes else root  # type: ignore[type-var]
-        return fn(node, here)
+        return _walk_node(root, fn, pos, kinds)
     if isinstance(root, tuple):
-        items = tuple([walk_with_positions(v, fn, pos) for v in root])
-        for old, new in zip(root, items, strict=True):
-            if old is not new:
-                return items
-        return root
+        return _walk_tuple(root, fn, pos, kinds)
     if isinstance(root, Chapter):
         here = pos or Pos(root.source)
         return dataclasses.replace(
             root,
-            title=walk_with_positions(root.title, fn, root.title_pos or here),
-            blocks=walk_with_positions(root.blocks, fn, here),
+            title=walk_with_positions(root.title, fn, root.title_pos or here, kinds),
+            blocks=walk_with_positions(root.blocks, fn, here, kinds),
         )
     if isinstance(root, Document):
-        return dataclasses.replace(root, chapters=tuple(walk_with_positions(c, fn, pos) for c in root.chapters))
+        return dataclasses.replace(
+            root, chapters=tuple(walk_with_positions(c, fn, pos, kinds) for c in root.chapters)
+        )
     return root
+
+
+#: Per node class: the fields that can hold nodes (see :func:`_child_fields`) and whether it is a Block.
+_SHAPES: dict[type, tuple[tuple[str, ...], bool]] = {}
+
+
+def _shape(cls: type) -> tuple[tuple[str, ...], bool]:
+    shape = _SHAPES[cls] = (_child_fields(cls), issubclass(cls, Block))
+    return shape
+
+
+# The two functions below run for every node of every walk of every transform: they look the
+# class's fields up once and test the common cases (a tuple, a node) first, without a generic call.
+
+
+def _walk_node(node: Any, fn: Callable[[Any, Pos | None], Any], pos: Pos | None, kinds: tuple[type, ...] | None) -> Any:
+    """:func:`walk_with_positions` of one node."""
+    fields, is_block = _SHAPES.get(type(node)) or _shape(type(node))
+    here = pos
+    if is_block and node.pos is not None:
+        here = node.pos
+    changes: dict[str, Any] | None = None
+    for name in fields:
+        value = getattr(node, name)
+        if isinstance(value, tuple):
+            new = _walk_tuple(value, fn, here, kinds)
+        elif isinstance(value, Node):
+            new = _walk_node(value, fn, here, kinds)
+        else:
+            continue
+        if new is not value:
+            if changes is None:
+                changes = {}
+            changes[name] = new
+    if changes:
+        node = dataclasses.replace(node, **changes)
+    if kinds is None or isinstance(node, kinds):
+        return fn(node, here)
+    return node
+
+
+def _walk_tuple(
+    items: tuple[Any, ...], fn: Callable[[Any, Pos | None], Any], pos: Pos | None, kinds: tuple[type, ...] | None
+) -> tuple[Any, ...]:
+    """:func:`walk_with_positions` of a tuple: ``items`` itself when no item changed."""
+    out: list[Any] | None = None
+    for i, item in enumerate(items):
+        new = item
+        if isinstance(item, Node):
+            if kinds is None or isinstance(item, kinds) or (_SHAPES.get(type(item)) or _shape(type(item)))[0]:
+                new = _walk_node(item, fn, pos, kinds)
+        elif isinstance(item, (tuple, Chapter, Document)):
+            new = walk_with_positions(item, fn, pos, kinds)
+        if out is not None:
+            out.append(new)
+        elif new is not item:
+            out = [*items[:i], new]
+    return items if out is None else tuple(out)
 
 
 #: What ``collect_strings`` does with a value of each type: "str", "tuple", or the names of the fields to visit.
