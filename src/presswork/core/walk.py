@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from presswork.core.tree import Attr, Block, Chapter, Document, Node, Pos
+from presswork.core.tree import NODE_TYPES, Attr, Block, Chapter, Document, Node, Pos
 
 N = TypeVar("N")
 
@@ -41,29 +42,37 @@ def _may_hold_nodes(hint: Any) -> bool:
 
 def children(node: Any) -> Iterator[Any]:
     """The direct child nodes of ``node`` (nodes nested in tuple fields, in order)."""
-    for name in _child_fields(type(node)):
-        yield from _nodes_in(getattr(node, name))
+    out: list[Any] = []
+    for name in (_SHAPES.get(type(node)) or _shape(type(node)))[0]:
+        value = getattr(node, name)
+        if isinstance(value, Node):
+            out.append(value)
+        elif isinstance(value, tuple) and value:
+            _nodes_in(value, out)
+    return iter(out)
 
 
-def _nodes_in(value: Any) -> Iterator[Any]:
-    if isinstance(value, Node):
-        yield value
-    elif isinstance(value, tuple):
-        for v in value:
-            yield from _nodes_in(v)
+def _nodes_in(items: tuple[Any, ...], out: list[Any]) -> None:
+    """Append the nodes of ``items`` (and of the tuples in it) to ``out``, in order."""
+    for v in items:
+        if isinstance(v, Node):
+            out.append(v)
+        elif isinstance(v, tuple):
+            _nodes_in(v, out)
 
 
 def iter_nodes(root: Any) -> Iterator[Any]:
     """Every node below ``root`` (a node, a tuple of nodes, a Chapter or a Document), depth first, in document order."""
     stack = [root]  # popped from the end: what comes first in the document is pushed last
     pop, push = stack.pop, stack.append
+    shapes = _SHAPES
     while stack:
         item = pop()
         if isinstance(item, Node):
             yield item
-            for name in reversed(_child_fields(type(item))):
+            for name in (shapes.get(type(item)) or _shape(type(item)))[2]:
                 value = getattr(item, name)
-                if isinstance(value, (Node, tuple)):
+                if isinstance(value, Node) or (isinstance(value, tuple) and value):  # an empty tuple holds nothing
                     push(value)
         elif isinstance(item, tuple):
             stack.extend(reversed(item))
@@ -111,19 +120,37 @@ def walk_with_positions(
             blocks=walk_with_positions(root.blocks, fn, here, kinds),
         )
     if isinstance(root, Document):
-        return dataclasses.replace(
-            root, chapters=tuple(walk_with_positions(c, fn, pos, kinds) for c in root.chapters)
-        )
+        return dataclasses.replace(root, chapters=tuple(walk_with_positions(c, fn, pos, kinds) for c in root.chapters))
     return root
 
 
-#: Per node class: the fields that can hold nodes (see :func:`_child_fields`) and whether it is a Block.
-_SHAPES: dict[type, tuple[tuple[str, ...], bool]] = {}
+@functools.cache
+def types_with_fields(*names: str) -> tuple[type, ...]:
+    """Every node type with a field of one of ``names``: the ``kinds`` of a walk whose function
+    looks only at those fields."""
+    return tuple(cls for cls in NODE_TYPES.values() if any(f.name in names for f in dataclasses.fields(cls)))
 
 
-def _shape(cls: type) -> tuple[tuple[str, ...], bool]:
-    shape = _SHAPES[cls] = (_child_fields(cls), issubclass(cls, Block))
+#: Per node class: the fields that can hold nodes (see :func:`_child_fields`), whether it is a
+#: Block, and those fields in reverse order.
+_SHAPES: dict[type, tuple[tuple[str, ...], bool, tuple[str, ...]]] = {}
+
+
+def _shape(cls: type) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
+    fields = _child_fields(cls)
+    shape = _SHAPES[cls] = (fields, issubclass(cls, Block), fields[::-1])
     return shape
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """The names of the fields of the dataclass ``cls``, in order (``dataclasses.fields``, looked up once)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 # The two functions below run for every node of every walk of every transform: they look the
@@ -132,7 +159,7 @@ def _shape(cls: type) -> tuple[tuple[str, ...], bool]:
 
 def _walk_node(node: Any, fn: Callable[[Any, Pos | None], Any], pos: Pos | None, kinds: tuple[type, ...] | None) -> Any:
     """:func:`walk_with_positions` of one node."""
-    fields, is_block = _SHAPES.get(type(node)) or _shape(type(node))
+    fields, is_block, _ = _SHAPES.get(type(node)) or _shape(type(node))
     here = pos
     if is_block and node.pos is not None:
         here = node.pos
@@ -140,6 +167,8 @@ def _walk_node(node: Any, fn: Callable[[Any, Pos | None], Any], pos: Pos | None,
     for name in fields:
         value = getattr(node, name)
         if isinstance(value, tuple):
+            if not value:
+                continue
             new = _walk_tuple(value, fn, here, kinds)
         elif isinstance(value, Node):
             new = _walk_node(value, fn, here, kinds)

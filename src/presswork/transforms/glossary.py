@@ -52,7 +52,7 @@ from presswork.core.tree import (
     Text,
     plain_text,
 )
-from presswork.core.walk import iter_nodes
+from presswork.core.walk import field_names, iter_nodes
 from presswork.transforms.indexing import sort_key
 
 __all__ = ["GLOSSARY_FIRST", "Glossary", "add_glossary", "link_terms", "split_glossary"]
@@ -234,23 +234,23 @@ def link_terms(
         if isinstance(node, Note):
             return Note(_walk_blocks(node.blocks, fix, pos or Pos(chapter.source)))
         changes: dict[str, Any] = {}
-        for f in dataclasses.fields(node):
-            value = getattr(node, f.name)
-            if f.name == "children" and isinstance(value, tuple):
-                changes[f.name] = inlines(value, pos, plain)
+        for name in field_names(type(node)):
+            value = getattr(node, name)
+            if name == "children" and isinstance(value, tuple):
+                changes[name] = inlines(value, pos, plain)
         return dataclasses.replace(node, **changes) if changes else node
 
     def fix(node: Any, pos: Pos | None) -> Any:
         if isinstance(node, Heading):
             return dataclasses.replace(node, children=inlines(node.children, pos, True))
         changes: dict[str, Any] = {}
-        for f in dataclasses.fields(node):
-            value = getattr(node, f.name)
-            if f.name in ("children", "term", "caption") and isinstance(value, tuple) and value:
+        for name in field_names(type(node)):
+            value = getattr(node, name)
+            if name in ("children", "term", "caption") and isinstance(value, tuple) and value:
                 if all(isinstance(v, Inline) for v in value):
-                    changes[f.name] = inlines(value, pos, False)
-            elif f.name in ("head", "body") and isinstance(node, Table):
-                changes[f.name] = tuple(tuple(inlines(cell, pos, False) for cell in row) for row in value)
+                    changes[name] = inlines(value, pos, False)
+            elif name in ("head", "body") and isinstance(node, Table):
+                changes[name] = tuple(tuple(inlines(cell, pos, False) for cell in row) for row in value)
         return dataclasses.replace(node, **changes) if changes else node
 
     blocks = _walk_blocks(chapter.blocks, fix, Pos(chapter.source))
@@ -272,13 +272,13 @@ def _walk_blocks(blocks: tuple[Block, ...], fn: Any, pos: Pos) -> tuple[Block, .
         here = block.pos or pos
         new = fn(block, here)
         changes: dict[str, Any] = {}
-        for f in dataclasses.fields(new):
-            value = getattr(new, f.name)
-            if f.name == "pos" or not isinstance(value, tuple) or not value:
+        for name in field_names(type(new)):
+            value = getattr(new, name)
+            if name == "pos" or not isinstance(value, tuple) or not value:
                 continue
             if all(isinstance(v, Block) for v in value):
-                changes[f.name] = _walk_blocks(value, fn, here)
+                changes[name] = _walk_blocks(value, fn, here)
             elif all(isinstance(v, tuple) and all(isinstance(b, Block) for b in v) for v in value):
-                changes[f.name] = tuple(_walk_blocks(v, fn, here) for v in value)
+                changes[name] = tuple(_walk_blocks(v, fn, here) for v in value)
         out.append(dataclasses.replace(new, **changes) if changes else new)
     return tuple(out)

@@ -122,7 +122,7 @@ def render_diagrams(
         path = done.get((kind, node.code))
         return _figure(node, path, kind, gate_root) if path is not None else node
 
-    return [dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix)) for ch in chapters]
+    return [dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix, kinds=(CodeBlock,))) for ch in chapters]
 
 
 def cell_options(code: str) -> tuple[dict[str, str], str]:
