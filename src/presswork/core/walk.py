@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import typing
@@ -108,10 +109,11 @@ def walk_with_positions(
     types (every other node is kept as it is, and a node with no children of other types is not
     even entered): for a ``fn`` that returns every other node unchanged, the same result, sooner.
     """
+    want = _wanted(kinds) if kinds is not None and _MASKS is not None else None
     if isinstance(root, Node):
-        return _walk_node(root, fn, pos, kinds)
+        return root if want is not None and not _mask(root) & want else _walk_node(root, fn, pos, kinds, want)
     if isinstance(root, tuple):
-        return _walk_tuple(root, fn, pos, kinds)
+        return root if want is not None and not _mask(root) & want else _walk_tuple(root, fn, pos, kinds, want)
     if isinstance(root, Chapter):
         here = pos or Pos(root.source)
         return dataclasses.replace(
@@ -153,12 +155,78 @@ def field_names(cls: type) -> tuple[str, ...]:
     return names
 
 
+#: While :func:`shared_walks` is on: id -> (node or tuple, the bits of the node types in it). The
+#: value is kept too, so that its id is not given to another object meanwhile.
+_MASKS: dict[int, tuple[Any, int]] | None = None
+_BITS: dict[type, int] = {cls: 1 << i for i, cls in enumerate(NODE_TYPES.values())}
+_OTHER = 1 << len(_BITS)  # any other node class (none in the closed set); never skipped
+_ALL = -1  # a Chapter or Document inside a tuple: never skipped
+_WANTED: dict[tuple[type, ...], int] = {}
+
+
+@contextlib.contextmanager
+def shared_walks() -> Iterator[None]:
+    """Within this context, walks with ``kinds`` remember which node types each subtree holds and
+    skip those that hold none of theirs: the transforms walk the same trees again and again, and
+    most subtrees come out of one transform unchanged (the same objects) into the next."""
+    global _MASKS
+    outer = _MASKS
+    if outer is None:
+        _MASKS = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _MASKS = None
+
+
+def _wanted(kinds: tuple[type, ...]) -> int:
+    """The bits of the node types a walk with ``kinds`` calls its function for."""
+    want = _WANTED.get(kinds)
+    if want is None:
+        want = _WANTED[kinds] = _OTHER | sum(bit for cls, bit in _BITS.items() if issubclass(cls, kinds))
+    return want
+
+
+def _mask(value: Any) -> int:
+    """The bits of the node types in ``value`` (a node or tuple, itself included), remembered in ``_MASKS``."""
+    masks = _MASKS
+    if masks is None:
+        return _ALL
+    hit = masks.get(id(value))
+    if hit is not None:
+        return hit[1]
+    if isinstance(value, Node):
+        bits = _BITS.get(type(value), _OTHER)
+        for name in (_SHAPES.get(type(value)) or _shape(type(value)))[0]:
+            v = getattr(value, name)
+            if isinstance(v, Node) or (isinstance(v, tuple) and v):
+                bits |= _mask(v)
+    elif isinstance(value, tuple):
+        bits = 0
+        for v in value:
+            if isinstance(v, (Node, tuple)):
+                bits |= _mask(v)
+            elif isinstance(v, (Chapter, Document)):
+                bits = _ALL
+    else:
+        return 0
+    masks[id(value)] = (value, bits)
+    return bits
+
+
 # The two functions below run for every node of every walk of every transform: they look the
 # class's fields up once and test the common cases (a tuple, a node) first, without a generic call.
 
 
-def _walk_node(node: Any, fn: Callable[[Any, Pos | None], Any], pos: Pos | None, kinds: tuple[type, ...] | None) -> Any:
-    """:func:`walk_with_positions` of one node."""
+def _walk_node(
+    node: Any,
+    fn: Callable[[Any, Pos | None], Any],
+    pos: Pos | None,
+    kinds: tuple[type, ...] | None,
+    want: int | None,
+) -> Any:
+    """:func:`walk_with_positions` of one node (``want``: the bits of ``kinds`` while walks are shared, else None)."""
     fields, is_block, _ = _SHAPES.get(type(node)) or _shape(type(node))
     here = pos
     if is_block and node.pos is not None:
@@ -167,11 +235,13 @@ def _walk_node(node: Any, fn: Callable[[Any, Pos | None], Any], pos: Pos | None,
     for name in fields:
         value = getattr(node, name)
         if isinstance(value, tuple):
-            if not value:
+            if not value or (want is not None and not _mask(value) & want):
                 continue
-            new = _walk_tuple(value, fn, here, kinds)
+            new = _walk_tuple(value, fn, here, kinds, want)
         elif isinstance(value, Node):
-            new = _walk_node(value, fn, here, kinds)
+            if want is not None and not _mask(value) & want:
+                continue
+            new = _walk_node(value, fn, here, kinds, want)
         else:
             continue
         if new is not value:
@@ -186,16 +256,26 @@ def _walk_node(node: Any, fn: Callable[[Any, Pos | None], Any], pos: Pos | None,
 
 
 def _walk_tuple(
-    items: tuple[Any, ...], fn: Callable[[Any, Pos | None], Any], pos: Pos | None, kinds: tuple[type, ...] | None
+    items: tuple[Any, ...],
+    fn: Callable[[Any, Pos | None], Any],
+    pos: Pos | None,
+    kinds: tuple[type, ...] | None,
+    want: int | None,
 ) -> tuple[Any, ...]:
     """:func:`walk_with_positions` of a tuple: ``items`` itself when no item changed."""
     out: list[Any] | None = None
     for i, item in enumerate(items):
         new = item
         if isinstance(item, Node):
-            if kinds is None or isinstance(item, kinds) or (_SHAPES.get(type(item)) or _shape(type(item)))[0]:
-                new = _walk_node(item, fn, pos, kinds)
-        elif isinstance(item, (tuple, Chapter, Document)):
+            if want is not None:
+                if _mask(item) & want:
+                    new = _walk_node(item, fn, pos, kinds, want)
+            elif kinds is None or isinstance(item, kinds) or (_SHAPES.get(type(item)) or _shape(type(item)))[0]:
+                new = _walk_node(item, fn, pos, kinds, want)
+        elif isinstance(item, tuple):
+            if item and (want is None or _mask(item) & want):
+                new = _walk_tuple(item, fn, pos, kinds, want)
+        elif isinstance(item, (Chapter, Document)):
             new = walk_with_positions(item, fn, pos, kinds)
         if out is not None:
             out.append(new)
