@@ -62,8 +62,13 @@ def _nodes_in(items: tuple[Any, ...], out: list[Any]) -> None:
             _nodes_in(v, out)
 
 
-def iter_nodes(root: Any) -> Iterator[Any]:
-    """Every node below ``root`` (a node, a tuple of nodes, a Chapter or a Document), depth first, in document order."""
+def iter_nodes(root: Any, kinds: tuple[type, ...] | None = None) -> Iterator[Any]:
+    """Every node below ``root`` (a node, a tuple of nodes, a Chapter or a Document), depth first, in
+    document order; with ``kinds``, only the nodes of those types (in :func:`shared_walks`, a subtree
+    without any is not entered)."""
+    if kinds is not None:
+        yield from _iter_kinds(root, kinds)
+        return
     stack = [root]  # popped from the end: what comes first in the document is pushed last
     pop, push = stack.pop, stack.append
     shapes = _SHAPES
@@ -84,9 +89,38 @@ def iter_nodes(root: Any) -> Iterator[Any]:
             stack.extend(reversed(item.chapters))
 
 
+def _iter_kinds(root: Any, kinds: tuple[type, ...]) -> Iterator[Any]:
+    """:func:`iter_nodes` with ``kinds``."""
+    want = _wanted(kinds) if _MASKS is not None else None
+    for node in iter_nodes(root) if want is None else _iter_wanted(root, want):
+        if isinstance(node, kinds):
+            yield node
+
+
+def _iter_wanted(root: Any, want: int) -> Iterator[Any]:
+    """The nodes below ``root`` in document order, leaving out the subtrees none of whose node types is in ``want``."""
+    stack = [root]
+    pop, push = stack.pop, stack.append
+    while stack:
+        item = pop()
+        if isinstance(item, Node):
+            yield item
+            for name in (_SHAPES.get(type(item)) or _shape(type(item)))[2]:
+                value = getattr(item, name)
+                if (isinstance(value, Node) or (isinstance(value, tuple) and value)) and _mask(value) & want:
+                    push(value)
+        elif isinstance(item, tuple):
+            stack.extend(v for v in reversed(item) if not isinstance(v, (Node, tuple)) or _mask(v) & want)
+        elif isinstance(item, Chapter):
+            push(item.blocks)
+            push(item.title)
+        elif isinstance(item, Document):
+            stack.extend(reversed(item.chapters))
+
+
 def query(root: Any, kind: type[N]) -> list[N]:
     """All nodes of type ``kind`` below ``root``, in document order."""
-    return [n for n in iter_nodes(root) if isinstance(n, kind)]
+    return list(iter_nodes(root, (kind,)))
 
 
 def walk(root: Any, fn: Callable[[Any], Any], kinds: tuple[type, ...] | None = None) -> Any:

@@ -155,9 +155,9 @@ def add_glossary(
         if isinstance(attr, Attr) and attr.id:
             used.add(attr.id)
     ids = _entry_ids(glossary, used, reporter) if glossary else {}
-    chapters = [link_terms(ch, ids, glossary is not None, first == "mark", reporter) for ch in chapters]
-    if glossary is None:
-        return chapters
+    if glossary is None:  # then only the gls spans change (they are unwrapped, with a warning)
+        return [link_terms(ch, ids, False, first == "mark", reporter) if _has_gls(ch) else ch for ch in chapters]
+    chapters = [link_terms(ch, ids, True, first == "mark", reporter) for ch in chapters]
     items = []
     done: set[str] = set()
     for item in sorted(glossary.items, key=lambda it: sort_key(plain_text(it.term).strip(), language)):
@@ -255,6 +255,11 @@ def link_terms(
 
     blocks = _walk_blocks(chapter.blocks, fix, Pos(chapter.source))
     return dataclasses.replace(chapter, blocks=blocks)
+
+
+def _has_gls(chapter: Chapter) -> bool:
+    """Whether ``chapter``'s blocks hold a glossary reference span (``[term]{.gls}``)."""
+    return any("gls" in span.attr.classes for span in iter_nodes(chapter.blocks, (Span,)))
 
 
 def _is_done(span: Span) -> bool:

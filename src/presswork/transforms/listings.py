@@ -34,7 +34,7 @@ def link_listing_mentions(chapters: list[Chapter]) -> list[Chapter]:
     left alone."""
     targets = {
         ("Listing" if isinstance(node, CodeBlock) else type(node).__name__, number): node.attr.id
-        for node in iter_nodes(tuple(ch.blocks for ch in chapters))
+        for node in iter_nodes(tuple(ch.blocks for ch in chapters), (CodeBlock, Figure, Table))
         if isinstance(node, (CodeBlock, Figure, Table)) and node.attr.id and (number := node.attr.get("number"))
     }
     if not targets:

@@ -70,7 +70,7 @@ def render_diagrams(
     quoting the renderer. A fence's ``#id`` and ``caption="..."`` give the figure its id and caption."""
     found: dict[str, list[tuple[CodeBlock, Pos | None]]] = {}
     for ch in chapters:
-        for node in iter_nodes(ch.blocks):
+        for node in iter_nodes(ch.blocks, (CodeBlock,)):
             if isinstance(node, CodeBlock) and (kind := diagram_kind(node)) is not None:
                 found.setdefault(kind, []).append((node, node.pos or Pos(ch.source)))
     if not found:
