@@ -43,6 +43,11 @@ def _may_hold_nodes(hint: Any) -> bool:
 
 def children(node: Any) -> Iterator[Any]:
     """The direct child nodes of ``node`` (nodes nested in tuple fields, in order)."""
+    return iter(child_list(node))
+
+
+def child_list(node: Any) -> list[Any]:
+    """:func:`children` as a list."""
     out: list[Any] = []
     for name in (_SHAPES.get(type(node)) or _shape(type(node)))[0]:
         value = getattr(node, name)
@@ -50,7 +55,7 @@ def children(node: Any) -> Iterator[Any]:
             out.append(value)
         elif isinstance(value, tuple) and value:
             _nodes_in(value, out)
-    return iter(out)
+    return out
 
 
 def _nodes_in(items: tuple[Any, ...], out: list[Any]) -> None:
