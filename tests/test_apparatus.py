@@ -24,7 +24,7 @@ from presswork.core.tree import (
     plain_text,
 )
 from presswork.core.walk import query
-from presswork.transforms.glossary import link_terms
+from presswork.transforms.glossary import add_glossary, link_terms
 from presswork.transforms.indexing import (
     Locator,
     collapse_pages,
@@ -202,3 +202,15 @@ def test_marks_in_content_an_output_leaves_out_get_no_locator() -> None:
     doc = Document(Meta(), tuple(mark_index([chapter], Reporter())))
     assert [len(e.locators) for e in collect(doc).values()] == [2, 1]
     assert [len(e.locators) for e in collect(doc, frozenset({"only-slides"})).values()] == [1, 1]
+
+
+def test_without_a_glossary_only_chapters_with_a_reference_span_change() -> None:
+    plain = Chapter("a", (Text("A"),), "a.md", (Paragraph((Text("no {Term} here"),), pos=Pos("a.md", 1)),))
+    marked = Chapter(
+        "b", (Text("B"),), "b.md", (Paragraph((Span(Attr(classes=("gls",)), (Text("Term"),)),), pos=Pos("b.md", 2)),)
+    )
+    reporter = Reporter()
+    out = add_glossary([plain, marked], None, "en", "none", reporter)
+    assert out[0] is plain  # nothing to do: the same chapter
+    assert out[1].blocks == (Paragraph((Text("Term"),)),)
+    assert [w.message for w in reporter.warnings] == ["glossary: 'Term' is not a glossary term; it stays as written"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import typing
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from presswork.core.tree import Attr, Block, Chapter, Document, Node, Pos
+from presswork.core.tree import NODE_TYPES, Attr, Block, Chapter, Document, Node, Pos
 
 N = TypeVar("N")
 
@@ -41,29 +43,47 @@ def _may_hold_nodes(hint: Any) -> bool:
 
 def children(node: Any) -> Iterator[Any]:
     """The direct child nodes of ``node`` (nodes nested in tuple fields, in order)."""
-    for name in _child_fields(type(node)):
-        yield from _nodes_in(getattr(node, name))
+    return iter(child_list(node))
 
 
-def _nodes_in(value: Any) -> Iterator[Any]:
-    if isinstance(value, Node):
-        yield value
-    elif isinstance(value, tuple):
-        for v in value:
-            yield from _nodes_in(v)
+def child_list(node: Any) -> list[Any]:
+    """:func:`children` as a list."""
+    out: list[Any] = []
+    for name in (_SHAPES.get(type(node)) or _shape(type(node)))[0]:
+        value = getattr(node, name)
+        if isinstance(value, Node):
+            out.append(value)
+        elif isinstance(value, tuple) and value:
+            _nodes_in(value, out)
+    return out
 
 
-def iter_nodes(root: Any) -> Iterator[Any]:
-    """Every node below ``root`` (a node, a tuple of nodes, a Chapter or a Document), depth first, in document order."""
+def _nodes_in(items: tuple[Any, ...], out: list[Any]) -> None:
+    """Append the nodes of ``items`` (and of the tuples in it) to ``out``, in order."""
+    for v in items:
+        if isinstance(v, Node):
+            out.append(v)
+        elif isinstance(v, tuple):
+            _nodes_in(v, out)
+
+
+def iter_nodes(root: Any, kinds: tuple[type, ...] | None = None) -> Iterator[Any]:
+    """Every node below ``root`` (a node, a tuple of nodes, a Chapter or a Document), depth first, in
+    document order; with ``kinds``, only the nodes of those types (in :func:`shared_walks`, a subtree
+    without any is not entered)."""
+    if kinds is not None:
+        yield from _iter_kinds(root, kinds)
+        return
     stack = [root]  # popped from the end: what comes first in the document is pushed last
     pop, push = stack.pop, stack.append
+    shapes = _SHAPES
     while stack:
         item = pop()
         if isinstance(item, Node):
             yield item
-            for name in reversed(_child_fields(type(item))):
+            for name in (shapes.get(type(item)) or _shape(type(item)))[2]:
                 value = getattr(item, name)
-                if isinstance(value, (Node, tuple)):
+                if isinstance(value, Node) or (isinstance(value, tuple) and value):  # an empty tuple holds nothing
                     push(value)
         elif isinstance(item, tuple):
             stack.extend(reversed(item))
@@ -74,55 +94,233 @@ def iter_nodes(root: Any) -> Iterator[Any]:
             stack.extend(reversed(item.chapters))
 
 
+def _iter_kinds(root: Any, kinds: tuple[type, ...]) -> Iterator[Any]:
+    """:func:`iter_nodes` with ``kinds``."""
+    want = _wanted(kinds) if _MASKS is not None else None
+    for node in iter_nodes(root) if want is None else _iter_wanted(root, want):
+        if isinstance(node, kinds):
+            yield node
+
+
+def _iter_wanted(root: Any, want: int) -> Iterator[Any]:
+    """The nodes below ``root`` in document order, leaving out the subtrees none of whose node types is in ``want``."""
+    stack = [root]
+    pop, push = stack.pop, stack.append
+    while stack:
+        item = pop()
+        if isinstance(item, Node):
+            yield item
+            for name in (_SHAPES.get(type(item)) or _shape(type(item)))[2]:
+                value = getattr(item, name)
+                if (isinstance(value, Node) or (isinstance(value, tuple) and value)) and _mask(value) & want:
+                    push(value)
+        elif isinstance(item, tuple):
+            stack.extend(v for v in reversed(item) if not isinstance(v, (Node, tuple)) or _mask(v) & want)
+        elif isinstance(item, Chapter):
+            push(item.blocks)
+            push(item.title)
+        elif isinstance(item, Document):
+            stack.extend(reversed(item.chapters))
+
+
 def query(root: Any, kind: type[N]) -> list[N]:
     """All nodes of type ``kind`` below ``root``, in document order."""
-    return [n for n in iter_nodes(root) if isinstance(n, kind)]
+    return list(iter_nodes(root, (kind,)))
 
 
-def walk(root: Any, fn: Callable[[Any], Any]) -> Any:
+def walk(root: Any, fn: Callable[[Any], Any], kinds: tuple[type, ...] | None = None) -> Any:
     """Rebuild ``root`` bottom-up, replacing each node by ``fn(node)`` (return the node to keep it).
 
-    Works on nodes, tuples of nodes, Chapters and Documents; source positions are kept.
+    Works on nodes, tuples of nodes, Chapters and Documents; source positions are kept. With
+    ``kinds``, ``fn`` sees only the nodes of those types (see :func:`walk_with_positions`).
     """
-    return walk_with_positions(root, lambda node, _pos: fn(node))
+    return walk_with_positions(root, lambda node, _pos: fn(node), kinds=kinds)
 
 
-def walk_with_positions(root: Any, fn: Callable[[Any, Pos | None], Any], pos: Pos | None = None) -> Any:
+def walk_with_positions(
+    root: Any, fn: Callable[[Any, Pos | None], Any], pos: Pos | None = None, kinds: tuple[type, ...] | None = None
+) -> Any:
     """Like :func:`walk`, but ``fn`` also gets the position of the nearest enclosing block
     (``pos`` outside any block, a Chapter's blocks start at their file).
 
     A tuple or node none of whose children changed is kept as it is (the same object), so an
-    unchanged subtree costs no copy.
+    unchanged subtree costs no copy. With ``kinds``, ``fn`` is called only for nodes of those
+    types (every other node is kept as it is, and a node with no children of other types is not
+    even entered): for a ``fn`` that returns every other node unchanged, the same result, sooner.
     """
+    want = _wanted(kinds) if kinds is not None and _MASKS is not None else None
     if isinstance(root, Node):
-        here = root.pos if isinstance(root, Block) and root.pos is not None else pos
-        changes = None
-        for name in _child_fields(type(root)):
-            value = getattr(root, name)
-            if isinstance(value, (Node, tuple)):
-                new = walk_with_positions(value, fn, here)
-                if new is not value:
-                    if changes is None:
-                        changes = {}
-                    changes[name] = new
-        node = dataclasses.replace(root, **changes) if changes else root  # type: ignore[type-var]
-        return fn(node, here)
+        return root if want is not None and not _mask(root) & want else _walk_node(root, fn, pos, kinds, want)
     if isinstance(root, tuple):
-        items = tuple([walk_with_positions(v, fn, pos) for v in root])
-        for old, new in zip(root, items, strict=True):
-            if old is not new:
-                return items
-        return root
+        return root if want is not None and not _mask(root) & want else _walk_tuple(root, fn, pos, kinds, want)
     if isinstance(root, Chapter):
         here = pos or Pos(root.source)
         return dataclasses.replace(
             root,
-            title=walk_with_positions(root.title, fn, root.title_pos or here),
-            blocks=walk_with_positions(root.blocks, fn, here),
+            title=walk_with_positions(root.title, fn, root.title_pos or here, kinds),
+            blocks=walk_with_positions(root.blocks, fn, here, kinds),
         )
     if isinstance(root, Document):
-        return dataclasses.replace(root, chapters=tuple(walk_with_positions(c, fn, pos) for c in root.chapters))
+        return dataclasses.replace(root, chapters=tuple(walk_with_positions(c, fn, pos, kinds) for c in root.chapters))
     return root
+
+
+@functools.cache
+def types_with_fields(*names: str) -> tuple[type, ...]:
+    """Every node type with a field of one of ``names``: the ``kinds`` of a walk whose function
+    looks only at those fields."""
+    return tuple(cls for cls in NODE_TYPES.values() if any(f.name in names for f in dataclasses.fields(cls)))
+
+
+#: Per node class: the fields that can hold nodes (see :func:`_child_fields`), whether it is a
+#: Block, and those fields in reverse order.
+_SHAPES: dict[type, tuple[tuple[str, ...], bool, tuple[str, ...]]] = {}
+
+
+def _shape(cls: type) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
+    fields = _child_fields(cls)
+    shape = _SHAPES[cls] = (fields, issubclass(cls, Block), fields[::-1])
+    return shape
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """The names of the fields of the dataclass ``cls``, in order (``dataclasses.fields``, looked up once)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+#: While :func:`shared_walks` is on: id -> (node or tuple, the bits of the node types in it). The
+#: value is kept too, so that its id is not given to another object meanwhile.
+_MASKS: dict[int, tuple[Any, int]] | None = None
+_BITS: dict[type, int] = {cls: 1 << i for i, cls in enumerate(NODE_TYPES.values())}
+_OTHER = 1 << len(_BITS)  # any other node class (none in the closed set); never skipped
+_ALL = -1  # a Chapter or Document inside a tuple: never skipped
+_WANTED: dict[tuple[type, ...], int] = {}
+
+
+@contextlib.contextmanager
+def shared_walks() -> Iterator[None]:
+    """Within this context, walks with ``kinds`` remember which node types each subtree holds and
+    skip those that hold none of theirs: the transforms walk the same trees again and again, and
+    most subtrees come out of one transform unchanged (the same objects) into the next."""
+    global _MASKS
+    outer = _MASKS
+    if outer is None:
+        _MASKS = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _MASKS = None
+
+
+def _wanted(kinds: tuple[type, ...]) -> int:
+    """The bits of the node types a walk with ``kinds`` calls its function for."""
+    want = _WANTED.get(kinds)
+    if want is None:
+        want = _WANTED[kinds] = _OTHER | sum(bit for cls, bit in _BITS.items() if issubclass(cls, kinds))
+    return want
+
+
+def _mask(value: Any) -> int:
+    """The bits of the node types in ``value`` (a node or tuple, itself included), remembered in ``_MASKS``."""
+    masks = _MASKS
+    if masks is None:
+        return _ALL
+    hit = masks.get(id(value))
+    if hit is not None:
+        return hit[1]
+    if isinstance(value, Node):
+        bits = _BITS.get(type(value), _OTHER)
+        for name in (_SHAPES.get(type(value)) or _shape(type(value)))[0]:
+            v = getattr(value, name)
+            if isinstance(v, Node) or (isinstance(v, tuple) and v):
+                bits |= _mask(v)
+    elif isinstance(value, tuple):
+        bits = 0
+        for v in value:
+            if isinstance(v, (Node, tuple)):
+                bits |= _mask(v)
+            elif isinstance(v, (Chapter, Document)):
+                bits = _ALL
+    else:
+        return 0
+    masks[id(value)] = (value, bits)
+    return bits
+
+
+# The two functions below run for every node of every walk of every transform: they look the
+# class's fields up once and test the common cases (a tuple, a node) first, without a generic call.
+
+
+def _walk_node(
+    node: Any,
+    fn: Callable[[Any, Pos | None], Any],
+    pos: Pos | None,
+    kinds: tuple[type, ...] | None,
+    want: int | None,
+) -> Any:
+    """:func:`walk_with_positions` of one node (``want``: the bits of ``kinds`` while walks are shared, else None)."""
+    fields, is_block, _ = _SHAPES.get(type(node)) or _shape(type(node))
+    here = pos
+    if is_block and node.pos is not None:
+        here = node.pos
+    changes: dict[str, Any] | None = None
+    for name in fields:
+        value = getattr(node, name)
+        if isinstance(value, tuple):
+            if not value or (want is not None and not _mask(value) & want):
+                continue
+            new = _walk_tuple(value, fn, here, kinds, want)
+        elif isinstance(value, Node):
+            if want is not None and not _mask(value) & want:
+                continue
+            new = _walk_node(value, fn, here, kinds, want)
+        else:
+            continue
+        if new is not value:
+            if changes is None:
+                changes = {}
+            changes[name] = new
+    if changes:
+        node = dataclasses.replace(node, **changes)
+    if kinds is None or isinstance(node, kinds):
+        return fn(node, here)
+    return node
+
+
+def _walk_tuple(
+    items: tuple[Any, ...],
+    fn: Callable[[Any, Pos | None], Any],
+    pos: Pos | None,
+    kinds: tuple[type, ...] | None,
+    want: int | None,
+) -> tuple[Any, ...]:
+    """:func:`walk_with_positions` of a tuple: ``items`` itself when no item changed."""
+    out: list[Any] | None = None
+    for i, item in enumerate(items):
+        new = item
+        if isinstance(item, Node):
+            if want is not None:
+                if _mask(item) & want:
+                    new = _walk_node(item, fn, pos, kinds, want)
+            elif kinds is None or isinstance(item, kinds) or (_SHAPES.get(type(item)) or _shape(type(item)))[0]:
+                new = _walk_node(item, fn, pos, kinds, want)
+        elif isinstance(item, tuple):
+            if item and (want is None or _mask(item) & want):
+                new = _walk_tuple(item, fn, pos, kinds, want)
+        elif isinstance(item, (Chapter, Document)):
+            new = walk_with_positions(item, fn, pos, kinds)
+        if out is not None:
+            out.append(new)
+        elif new is not item:
+            out = [*items[:i], new]
+    return items if out is None else tuple(out)
 
 
 #: What ``collect_strings`` does with a value of each type: "str", "tuple", or the names of the fields to visit.

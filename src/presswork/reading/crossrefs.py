@@ -31,7 +31,7 @@ from presswork.core.tree import (
     Table,
     Text,
 )
-from presswork.core.walk import walk
+from presswork.core.walk import types_with_fields, walk
 from presswork.reading.attrs import parse_attr_braces
 
 __all__ = [
@@ -274,6 +274,6 @@ def mark_chapters(chapters: list[Chapter], keys: Collection[str]) -> list[Chapte
     """Read cross-reference and citation syntax in ``chapters`` (``keys``: the bibliography's keys)."""
     out = []
     for ch in chapters:
-        blocks = walk(_targets(ch.blocks), lambda n: _mark_node(n, keys))
+        blocks = walk(_targets(ch.blocks), lambda n: _mark_node(n, keys), types_with_fields(*_INLINE_FIELDS, "blocks"))
         out.append(dataclasses.replace(ch, blocks=blocks, title=_scan(ch.title, keys)))
     return out

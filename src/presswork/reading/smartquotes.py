@@ -4,6 +4,7 @@ math or URLs (shared by both readers)."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from presswork.core.tree import (
@@ -40,6 +41,9 @@ from presswork.core.tree import (
 
 __all__ = ["smarten", "smarten_inlines", "smarten_text"]
 
+#: What smart punctuation replaces, longest first (``---`` before ``--``), as the text is scanned left to right.
+_MARKS = re.compile(r'---|--|\.\.\.|["\']')
+
 _OPENERS = frozenset(" \t\n\u00a0([{\u2014\u2013-/\u201c\u2018<")
 
 
@@ -53,32 +57,26 @@ class _State:
 def smarten_text(text: str, state: _State | None = None) -> str:
     """``text`` with typographic quotes, dashes and ellipses; ``state`` carries the preceding character."""
     state = state or _State()
-    if not any(c in text for c in "\"'.-"):
-        if text:
-            state.prev = text[-1]
-        return text
     out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        prev = out[-1] if out else state.prev
-        nxt = text[i + 1] if i + 1 < n else ""
-        if c == "-" and text.startswith("---", i):
+    done = 0  # text[:done] is in out
+    # only the marks change; the text between them is copied in one piece, not character by character
+    for m in _MARKS.finditer(text):
+        i = m.start()
+        if i > done:
+            out.append(text[done:i])
+        mark = m.group()
+        prev = out[-1][-1] if out else state.prev
+        if mark == "---":
             out.append("\u2014")
-            i += 3
-            continue
-        if c == "-" and text.startswith("--", i):
+        elif mark == "--":
             out.append("\u2013")
-            i += 2
-            continue
-        if c == "." and text.startswith("...", i):
+        elif mark == "...":
             out.append("\u2026")
-            i += 3
-            continue
-        if c == '"':
-            out.append("\u201c" if (not prev or prev in _OPENERS) and nxt not in ("", " ") else "\u201d")
-        elif c == "'":
-            if prev and prev.isalnum():
+        else:
+            nxt = text[i + 1 : i + 2]
+            if mark == '"':
+                out.append("\u201c" if (not prev or prev in _OPENERS) and nxt not in ("", " ") else "\u201d")
+            elif prev and prev.isalnum():
                 out.append("\u2019")  # apostrophe or closing quote: don't, the students'
             elif (not prev or prev in _OPENERS) and nxt.isdigit():
                 out.append("\u2019")  # elided digits: '90s
@@ -86,9 +84,12 @@ def smarten_text(text: str, state: _State | None = None) -> str:
                 out.append("\u2018")
             else:
                 out.append("\u2019")
-        else:
-            out.append(c)
-        i += 1
+        done = m.end()
+    if not out:
+        if text:
+            state.prev = text[-1]
+        return text
+    out.append(text[done:])
     result = "".join(out)
     if result:
         state.prev = result[-1]

@@ -7,6 +7,7 @@ from typing import Any
 from presswork.core.config import Config
 from presswork.core.diagnostics import PressworkError, Reporter
 from presswork.core.tree import Chapter, Document
+from presswork.core.walk import shared_walks
 from presswork.project.assets import AssetGate
 from presswork.reading.crossrefs import mark_chapters
 from presswork.transforms.apparatus import apparatus, glossary_last
@@ -29,6 +30,12 @@ def apply_transforms(
     """Run every transform in order and return the finished document."""
     if not chapters:
         raise PressworkError("the book has no content: no chapter file has any text")
+    with shared_walks():  # each transform walks the trees the one before left, mostly unchanged
+        return _transform(chapters, meta, config, gate, reporter)
+
+
+def _transform(chapters: list[Chapter], meta: Any, config: Config, gate: AssetGate, reporter: Reporter) -> Document:
+    """The transforms of :func:`apply_transforms`, in their order."""
     check_nesting(chapters, config.max_nesting)
     chapters = apply_profile(chapters, config.profile)
     chapters = flatten_notes(chapters, reporter)

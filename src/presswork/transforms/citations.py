@@ -378,8 +378,8 @@ def apply_citations(
         return node
 
     for ch in chapters:
-        walk_with_positions(ch.blocks, collect, Pos(ch.source))
-        walk_with_positions(ch.title, collect, ch.title_at())
+        walk_with_positions(ch.blocks, collect, Pos(ch.source), (Cite,))
+        walk_with_positions(ch.title, collect, ch.title_at(), (Cite,))
     has_refs_div = any(_refs_div(ch) for ch in chapters)
     if not cites and not has_refs_div:
         return chapters
@@ -419,7 +419,11 @@ def apply_citations(
 
     # id(node) is stable: the nodes collected above are the ones walked here (fix runs before any rebuild).
     out = [
-        dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix), title=walk_with_positions(ch.title, fix))
+        dataclasses.replace(
+            ch,
+            blocks=walk_with_positions(ch.blocks, fix, kinds=(Cite,)),
+            title=walk_with_positions(ch.title, fix, kinds=(Cite,)),
+        )
         for ch in chapters
     ]
     if not entries and not has_refs_div:
@@ -478,7 +482,10 @@ def _as_written(
 
     from presswork.core.walk import walk
 
-    return [dataclasses.replace(ch, blocks=walk(ch.blocks, fix), title=walk(ch.title, fix)) for ch in chapters]
+    return [
+        dataclasses.replace(ch, blocks=walk(ch.blocks, fix, (Cite,)), title=walk(ch.title, fix, (Cite,)))
+        for ch in chapters
+    ]
 
 
 def _safe(key: str) -> str:

@@ -52,7 +52,7 @@ from presswork.core.tree import (
     Text,
     plain_text,
 )
-from presswork.core.walk import iter_nodes
+from presswork.core.walk import field_names, iter_nodes
 from presswork.transforms.indexing import sort_key
 
 __all__ = ["GLOSSARY_FIRST", "Glossary", "add_glossary", "link_terms", "split_glossary"]
@@ -155,9 +155,9 @@ def add_glossary(
         if isinstance(attr, Attr) and attr.id:
             used.add(attr.id)
     ids = _entry_ids(glossary, used, reporter) if glossary else {}
-    chapters = [link_terms(ch, ids, glossary is not None, first == "mark", reporter) for ch in chapters]
-    if glossary is None:
-        return chapters
+    if glossary is None:  # then only the gls spans change (they are unwrapped, with a warning)
+        return [link_terms(ch, ids, False, first == "mark", reporter) if _has_gls(ch) else ch for ch in chapters]
+    chapters = [link_terms(ch, ids, True, first == "mark", reporter) for ch in chapters]
     items = []
     done: set[str] = set()
     for item in sorted(glossary.items, key=lambda it: sort_key(plain_text(it.term).strip(), language)):
@@ -234,27 +234,32 @@ def link_terms(
         if isinstance(node, Note):
             return Note(_walk_blocks(node.blocks, fix, pos or Pos(chapter.source)))
         changes: dict[str, Any] = {}
-        for f in dataclasses.fields(node):
-            value = getattr(node, f.name)
-            if f.name == "children" and isinstance(value, tuple):
-                changes[f.name] = inlines(value, pos, plain)
+        for name in field_names(type(node)):
+            value = getattr(node, name)
+            if name == "children" and isinstance(value, tuple):
+                changes[name] = inlines(value, pos, plain)
         return dataclasses.replace(node, **changes) if changes else node
 
     def fix(node: Any, pos: Pos | None) -> Any:
         if isinstance(node, Heading):
             return dataclasses.replace(node, children=inlines(node.children, pos, True))
         changes: dict[str, Any] = {}
-        for f in dataclasses.fields(node):
-            value = getattr(node, f.name)
-            if f.name in ("children", "term", "caption") and isinstance(value, tuple) and value:
+        for name in field_names(type(node)):
+            value = getattr(node, name)
+            if name in ("children", "term", "caption") and isinstance(value, tuple) and value:
                 if all(isinstance(v, Inline) for v in value):
-                    changes[f.name] = inlines(value, pos, False)
-            elif f.name in ("head", "body") and isinstance(node, Table):
-                changes[f.name] = tuple(tuple(inlines(cell, pos, False) for cell in row) for row in value)
+                    changes[name] = inlines(value, pos, False)
+            elif name in ("head", "body") and isinstance(node, Table):
+                changes[name] = tuple(tuple(inlines(cell, pos, False) for cell in row) for row in value)
         return dataclasses.replace(node, **changes) if changes else node
 
     blocks = _walk_blocks(chapter.blocks, fix, Pos(chapter.source))
     return dataclasses.replace(chapter, blocks=blocks)
+
+
+def _has_gls(chapter: Chapter) -> bool:
+    """Whether ``chapter``'s blocks hold a glossary reference span (``[term]{.gls}``)."""
+    return any("gls" in span.attr.classes for span in iter_nodes(chapter.blocks, (Span,)))
 
 
 def _is_done(span: Span) -> bool:
@@ -272,13 +277,13 @@ def _walk_blocks(blocks: tuple[Block, ...], fn: Any, pos: Pos) -> tuple[Block, .
         here = block.pos or pos
         new = fn(block, here)
         changes: dict[str, Any] = {}
-        for f in dataclasses.fields(new):
-            value = getattr(new, f.name)
-            if f.name == "pos" or not isinstance(value, tuple) or not value:
+        for name in field_names(type(new)):
+            value = getattr(new, name)
+            if name == "pos" or not isinstance(value, tuple) or not value:
                 continue
             if all(isinstance(v, Block) for v in value):
-                changes[f.name] = _walk_blocks(value, fn, here)
+                changes[name] = _walk_blocks(value, fn, here)
             elif all(isinstance(v, tuple) and all(isinstance(b, Block) for b in v) for v in value):
-                changes[f.name] = tuple(_walk_blocks(v, fn, here) for v in value)
+                changes[name] = tuple(_walk_blocks(v, fn, here) for v in value)
         out.append(dataclasses.replace(new, **changes) if changes else new)
     return tuple(out)

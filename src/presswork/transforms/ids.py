@@ -12,8 +12,11 @@ from presswork.core.tree import (
     Pos,
     plain_text,
 )
-from presswork.core.walk import walk_with_positions
+from presswork.core.walk import types_with_fields, walk_with_positions
 from presswork.reading.structure import slugify
+
+#: The node types that can carry an id (the only ones :func:`unique_ids` changes).
+_WITH_ATTR = types_with_fields("attr")
 
 
 def unique_ids(chapters: list[Chapter]) -> tuple[list[Chapter], dict[tuple[str, str], str]]:
@@ -47,5 +50,5 @@ def unique_ids(chapters: list[Chapter]) -> tuple[list[Chapter], dict[tuple[str, 
                 return dataclasses.replace(node, attr=dataclasses.replace(attr, id=claim(source, attr.id)))
             return node
 
-        out.append(dataclasses.replace(ch, id=ch_id, blocks=walk_with_positions(ch.blocks, fix)))
+        out.append(dataclasses.replace(ch, id=ch_id, blocks=walk_with_positions(ch.blocks, fix, kinds=_WITH_ATTR)))
     return out, mapping

@@ -72,7 +72,7 @@ def resolve_assets(chapters: list[Chapter], gate: AssetGate, reporter: Reporter,
 
     out = []
     for ch in chapters:
-        blocks = walk_with_positions(ch.blocks, functools.partial(fix, source=ch.source))
+        blocks = walk_with_positions(ch.blocks, functools.partial(fix, source=ch.source), kinds=(Image,))
         # A figure whose image became alt text is a paragraph of that text.
         out.append(dataclasses.replace(ch, blocks=_unfigure(blocks)))
     return out
@@ -130,4 +130,4 @@ def _unfigure(blocks: Any) -> Any:
             return Paragraph((node.image,), pos=node.pos)
         return node
 
-    return walk(blocks, fix)
+    return walk(blocks, fix, (Figure,))

@@ -140,7 +140,7 @@ def mark_index(chapters: list[Chapter], reporter: Reporter) -> list[Chapter]:
         used.add(ident)
         return dataclasses.replace(node, attr=dataclasses.replace(node.attr, id=ident))
 
-    return [walk_with_positions(ch, fix) for ch in chapters]
+    return [walk_with_positions(ch, fix, kinds=(Span,)) for ch in chapters]
 
 
 def has_index(doc: Document) -> bool:
@@ -346,7 +346,7 @@ def check_xrefs(doc: Document, reporter: Reporter) -> None:
                         reporter.warn(f"index: {key}='{target}' names no indexed term", pos)
             return node
 
-        walk_with_positions(ch, visit)
+        walk_with_positions(ch, visit, kinds=(Span,))
 
 
 def without_index(doc: Document) -> Document:

@@ -15,7 +15,7 @@ from presswork.core.tree import (
     Paragraph,
     Pos,
 )
-from presswork.core.walk import children
+from presswork.core.walk import child_list
 
 #: Nodes that hold others without adding a level a reader would count (an item of a list,
 #: a paragraph's or heading's words).
@@ -29,6 +29,8 @@ def check_nesting(chapters: list[Chapter], max_nesting: int) -> None:
     Runs iteratively (no recursion), before any transform or exporter that recurses.
     """
     for ch in chapters:
+        if _deepest(ch) <= max_nesting:  # the usual case, found sooner; else the walk below names the place
+            continue
         stack: list[tuple[Any, int, Pos | None]] = [(n, 0, ch.title_at()) for n in ch.title]
         stack += [(n, 0, Pos(ch.source)) for n in ch.blocks]
         first: Pos | None = None  # the first block found too deep; the error names the deepest level
@@ -38,7 +40,7 @@ def check_nesting(chapters: list[Chapter], max_nesting: int) -> None:
             if not isinstance(node, Node):
                 continue
             here = node.pos if isinstance(node, Block) and node.pos is not None else pos
-            kids = list(children(node))
+            kids = child_list(node)
             level = depth + (1 if kids and not isinstance(node, _NOT_A_LEVEL) else 0)
             deepest = max(deepest, level)
             if level > max_nesting and first is None:
@@ -46,3 +48,22 @@ def check_nesting(chapters: list[Chapter], max_nesting: int) -> None:
             stack.extend((kid, level, here) for kid in kids)
         if first is not None:
             raise too_deep(max_nesting, "lists, quotes, notes and inline markup (counted together)", deepest, first)
+
+
+def _deepest(chapter: Chapter) -> int:
+    """The deepest level of ``chapter``, counted as :func:`check_nesting` counts it (without positions)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(n, 0) for n in chapter.title]
+    stack += [(n, 0) for n in chapter.blocks]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        node, depth = pop()
+        if not isinstance(node, Node):
+            continue
+        kids = child_list(node)
+        if kids:  # a node without children is as deep as the level it is in
+            level = depth if isinstance(node, _NOT_A_LEVEL) else depth + 1
+            if level > deepest:
+                deepest = level
+            extend([(kid, level) for kid in kids])
+    return deepest

@@ -126,7 +126,9 @@ def resolve_links(
 
     return [
         dataclasses.replace(
-            ch, blocks=walk_with_positions(ch.blocks, functools.partial(fix, source=ch.source)), title=ch.title
+            ch,
+            blocks=walk_with_positions(ch.blocks, functools.partial(fix, source=ch.source), kinds=(Link,)),
+            title=ch.title,
         )
         for ch in chapters
     ]

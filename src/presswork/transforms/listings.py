@@ -20,7 +20,7 @@ from presswork.core.tree import (
     Text,
     plain_text,
 )
-from presswork.core.walk import iter_nodes, walk
+from presswork.core.walk import iter_nodes, types_with_fields, walk
 
 __all__ = ["link_listing_mentions"]
 
@@ -34,7 +34,7 @@ def link_listing_mentions(chapters: list[Chapter]) -> list[Chapter]:
     left alone."""
     targets = {
         ("Listing" if isinstance(node, CodeBlock) else type(node).__name__, number): node.attr.id
-        for node in iter_nodes(tuple(ch.blocks for ch in chapters))
+        for node in iter_nodes(tuple(ch.blocks for ch in chapters), (CodeBlock, Figure, Table))
         if isinstance(node, (CodeBlock, Figure, Table)) and node.attr.id and (number := node.attr.get("number"))
     }
     if not targets:
@@ -68,7 +68,7 @@ def link_listing_mentions(chapters: list[Chapter]) -> list[Chapter]:
             new.extend(split(child.text) if isinstance(child, Text) and _MENTIONED.search(child.text) else [child])
         return dataclasses.replace(node, children=tuple(new))
 
-    return [dataclasses.replace(ch, blocks=walk(ch.blocks, fix)) for ch in chapters]
+    return [dataclasses.replace(ch, blocks=walk(ch.blocks, fix, types_with_fields("children"))) for ch in chapters]
 
 
 def _unlinked(link: Link) -> Link:
@@ -77,4 +77,4 @@ def _unlinked(link: Link) -> Link:
     def plain(node: Any) -> Any:
         return Text(plain_text(node.children)) if isinstance(node, CrossRef) else node
 
-    return walk(link, plain)  # type: ignore[no-any-return]
+    return walk(link, plain, (CrossRef,))  # type: ignore[no-any-return]

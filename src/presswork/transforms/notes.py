@@ -31,7 +31,7 @@ def flatten_notes(chapters: list[Chapter], reporter: Reporter) -> list[Chapter]:
                 return Span(Attr(), ())
             return n
 
-        blocks = walk(node.blocks, lift)
+        blocks = walk(node.blocks, lift, (Note,))
         if not inner:
             return node
         reporter.warn(
@@ -42,6 +42,10 @@ def flatten_notes(chapters: list[Chapter], reporter: Reporter) -> list[Chapter]:
         return dataclasses.replace(node, blocks=blocks + tuple(b for n in inner for b in n.blocks))
 
     return [
-        dataclasses.replace(ch, title=walk_with_positions(ch.title, fix), blocks=walk_with_positions(ch.blocks, fix))
+        dataclasses.replace(
+            ch,
+            title=walk_with_positions(ch.title, fix, kinds=(Note,)),
+            blocks=walk_with_positions(ch.blocks, fix, kinds=(Note,)),
+        )
         for ch in chapters
     ]

@@ -96,5 +96,7 @@ def _number_chapter(ch: Chapter, n: str, config: Config) -> Chapter:
             return dataclasses.replace(node, label=f"Listing {label(labels['lst'])}")
         return node
 
-    numbered = dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix))
+    numbered = dataclasses.replace(
+        ch, blocks=walk_with_positions(ch.blocks, fix, kinds=(Heading, CodeBlock, Figure, Table, MathBlock))
+    )
     return dataclasses.replace(numbered, number=n if config.number_sections or ch.appendix else "")

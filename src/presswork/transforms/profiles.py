@@ -21,9 +21,15 @@ def apply_profile(chapters: list[Chapter], profile: str) -> list[Chapter]:
     keeps its content only in that edition, ``::: no-profile-NAME`` in every other one. A div
     kept is opened (its blocks take its place, unless it has other classes or an id)."""
 
+    empty = False  # whether a div equal to _EMPTY is in the tree (only a div can be)
+
     def fix(node: Any) -> Any:
-        if not isinstance(node, Div):
-            return node
+        nonlocal empty
+        new = _settle(node)
+        empty = empty or new == _EMPTY
+        return new
+
+    def _settle(node: Div) -> Div:
         rules = [m for m in map(_PROFILE_CLASS.match, node.attr.classes) if m]
         if not rules:
             return node
@@ -35,8 +41,9 @@ def apply_profile(chapters: list[Chapter], profile: str) -> list[Chapter]:
 
     out = []
     for ch in chapters:
-        blocks = walk(ch.blocks, fix)
-        out.append(dataclasses.replace(ch, blocks=_drop_empty(blocks)))
+        empty = False
+        blocks = walk(ch.blocks, fix, (Div,))  # every div of the result went through fix
+        out.append(dataclasses.replace(ch, blocks=_drop_empty(blocks) if empty else blocks))
     return out
 
 

@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from presswork.core.tree import Attr, Chapter, Inline, Span, Table, Text
-from presswork.core.walk import walk
+from presswork.core.walk import field_names, types_with_fields, walk
 from presswork.reading.attrs import parse_attr_braces
 
 __all__ = ["APPARATUS_CLASSES", "parse_spans", "span_marks"]
@@ -143,16 +143,16 @@ def span_marks(root: Any) -> Any:
 
     def fix(node: Any) -> Any:
         changes: dict[str, Any] = {}
-        for f in dataclasses.fields(node):
-            value = getattr(node, f.name)
-            if f.name in ("children", "term", "title", "caption") and isinstance(value, tuple) and value:
+        for name in field_names(type(node)):
+            value = getattr(node, name)
+            if name in ("children", "term", "title", "caption") and isinstance(value, tuple) and value:
                 if all(isinstance(v, Inline) for v in value) and _has_braces(value):
-                    changes[f.name] = parse_spans(value)
-            elif f.name in ("head", "body") and isinstance(node, Table):
-                changes[f.name] = tuple(tuple(parse_spans(c) if _has_braces(c) else c for c in row) for row in value)
+                    changes[name] = parse_spans(value)
+            elif name in ("head", "body") and isinstance(node, Table):
+                changes[name] = tuple(tuple(parse_spans(c) if _has_braces(c) else c for c in row) for row in value)
         return dataclasses.replace(node, **changes) if changes else node
 
-    out = walk(root, fix)
+    out = walk(root, fix, types_with_fields("children", "term", "title", "caption", "head", "body"))
     if isinstance(out, Chapter) and _has_braces(out.title):  # walk does not hand the title tuple to fix
         out = dataclasses.replace(out, title=parse_spans(out.title))
     return out

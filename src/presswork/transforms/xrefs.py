@@ -25,6 +25,10 @@ __all__ = [
 LISTING_CAPTION_KEYS = ("caption", "lst-cap")
 
 
+#: The node types that can be the target of a cross-reference (see :func:`_target_id`).
+_TARGETS = (Figure, Heading, Table, MathBlock, CodeBlock)
+
+
 def _target_id(node: Any) -> str:
     """The id a cross-reference can name on ``node`` ("" when it is no target)."""
     if isinstance(node, Figure):
@@ -82,7 +86,7 @@ def check_targets(chapters: list[Chapter], reporter: Reporter) -> None:
                 used.add(node.target)
             return node
 
-        walk_with_positions(ch.blocks, visit)
+        walk_with_positions(ch.blocks, visit, kinds=(*_TARGETS, CrossRef))
     for ident, first, again in twice:
         if ident in used:
             raise PressworkError(f"duplicate id {ident!r}: first given at {first}", again)
@@ -111,7 +115,7 @@ def _labels(chapters: list[Chapter]) -> dict[str, str]:
                 labels[ident] = node.label or f"Listing \u201c{caption}\u201d"
             return node
 
-        walk_with_positions(ch.blocks, visit)
+        walk_with_positions(ch.blocks, visit, kinds=_TARGETS)
     return labels
 
 
@@ -145,8 +149,8 @@ def resolve_xrefs(chapters: list[Chapter], ids: dict[tuple[str, str], str], repo
         out.append(
             dataclasses.replace(
                 ch,
-                title=walk_with_positions(ch.title, fix, ch.title_at()),
-                blocks=walk_with_positions(ch.blocks, fix, here),
+                title=walk_with_positions(ch.title, fix, ch.title_at(), kinds=(CrossRef,)),
+                blocks=walk_with_positions(ch.blocks, fix, here, kinds=(CrossRef,)),
             )
         )
     return out

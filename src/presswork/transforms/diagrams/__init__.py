@@ -70,7 +70,7 @@ def render_diagrams(
     quoting the renderer. A fence's ``#id`` and ``caption="..."`` give the figure its id and caption."""
     found: dict[str, list[tuple[CodeBlock, Pos | None]]] = {}
     for ch in chapters:
-        for node in iter_nodes(ch.blocks):
+        for node in iter_nodes(ch.blocks, (CodeBlock,)):
             if isinstance(node, CodeBlock) and (kind := diagram_kind(node)) is not None:
                 found.setdefault(kind, []).append((node, node.pos or Pos(ch.source)))
     if not found:
@@ -122,7 +122,7 @@ def render_diagrams(
         path = done.get((kind, node.code))
         return _figure(node, path, kind, gate_root) if path is not None else node
 
-    return [dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix)) for ch in chapters]
+    return [dataclasses.replace(ch, blocks=walk_with_positions(ch.blocks, fix, kinds=(CodeBlock,))) for ch in chapters]
 
 
 def cell_options(code: str) -> tuple[dict[str, str], str]:
