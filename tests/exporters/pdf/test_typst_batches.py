@@ -255,11 +255,13 @@ def test_clean_build_starts_its_workers_while_the_source_is_written(
     monkeypatch.setattr(batchlayout, "_jobs", lambda: 2)
     folder = make_book(tmp_path / "book")
     build(folder)
-    assert events == ["worker", "worker", "source"], f"clean build: workers and source in the order {events}"
+    # two workers before the source; once they have compiled every batch they end (they hold what they
+    # laid out), and a fresh one sets the skeleton
+    assert events == ["worker", "worker", "source", "worker"], f"clean build: workers and source in the order {events}"
     assert all(w.process.poll() is not None for w in workers), "a batch worker outlived the build"
     events.clear()
     (folder / "03.md").write_text(chapter(2, 4), encoding="utf-8")
-    build(folder)  # one batch and the skeleton to compile: one worker, started before the source is written
+    build(folder)  # one batch, then the skeleton, in one worker started before the source is written
     assert events == ["worker", "source"], f"a rebuild from the cache: workers and source in the order {events}"
     assert all(w.process.poll() is not None for w in workers), "the rebuild's worker outlived the build"
     whole = make_book(tmp_path / "whole", "page_refs = true\n")

@@ -107,11 +107,16 @@ def lay_out_batches(
     ready: Callable[[int, LaidBatch], None] = lambda n, laid: None,
 ) -> list[LaidBatch]:
     """Every batch laid out: from the cache, else compiled in worker processes (at most ``jobs`` at once) and
-    cached. While batches compile, ``ready`` is called with each batch in book order as soon as it and those
-    before it are laid out (the merge goes on meanwhile); the caller has the rest once this returns (the
-    skeleton, which needs every batch, starts before them). The main process never compiles: a worker's compiler
-    keeps its fonts for the skeleton after, and a process that ran Typst could not fork the formats that
-    follow (see ``compat.typst.threads_started``)."""
+    cached. The main process never compiles (a process that ran Typst could not fork the formats that follow,
+    see ``compat.typst.threads_started``).
+
+    When fewer batches compile than there are processors (a rebuild), a processor is free: ``ready`` is called
+    with each batch in book order as soon as it and those before it are laid out, so the merge goes on while
+    the rest compile, and the worker is kept for the skeleton (its fonts loaded). Otherwise every processor
+    compiles, and merging alongside would only hold the merge's memory while the workers hold theirs: the
+    workers end (each keeps what it laid out, about 160 MiB on the 100-chapter book) and a fresh one sets
+    the skeleton (its start overlaps the merge). The caller merges whatever ``ready`` did not
+    get once this returns (the skeleton, which needs every batch, starts before that)."""
     store = BatchStore(project)
     keys = [batch_key(b.source, folder) for b in batches]
     laid: dict[int, LaidBatch] = {}
@@ -123,10 +128,11 @@ def lay_out_batches(
         else:
             laid[n] = hit
     given = 0  # how many batches ``ready`` has had, in book order
+    early = len(todo) < jobs  # a processor is free while the batches compile
 
     def deliver() -> None:
         nonlocal given
-        while given in laid:
+        while early and given in laid:
             ready(given, laid[given])
             given += 1
 
@@ -138,7 +144,7 @@ def lay_out_batches(
             if len(laid) < len(batches):
                 deliver()
 
-        _in_workers(todo, sources, folder, max(1, jobs), laid, done, deliver)
+        _in_workers(todo, sources, folder, max(1, jobs), laid, done, deliver, keep=early)
     store.prune(set(keys))
     return [laid[n] for n in range(len(batches))]
 
@@ -209,10 +215,12 @@ def _in_workers(
     laid: dict[int, LaidBatch],
     done: Callable[[int], None],
     started: Callable[[], None],
+    keep: bool,
 ) -> None:
     """Compile the batches ``todo`` in ``jobs`` worker processes, each taking the next batch in book order
     when it is free; ``started`` is called once every worker has its first batch, ``done`` with each batch
-    laid out once the worker that laid it out has its next one (both do the main process's work meanwhile)."""
+    laid out once the worker that laid it out has its next one (both do the main process's work meanwhile).
+    ``keep``: the workers are kept as spares afterwards (else they end)."""
     from multiprocessing.connection import wait
 
     waiting = list(todo)
@@ -247,7 +255,7 @@ def _in_workers(
         ended = True
     finally:
         for worker in workers:
-            if ended:
+            if ended and keep:
                 _SPARES.append(worker)  # kept for the skeleton (ended by :func:`close_spares`)
             else:
                 worker.close()
