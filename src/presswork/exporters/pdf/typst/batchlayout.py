@@ -156,8 +156,8 @@ def lay_out_batched(
     doc: Document, ctx: BuildContext[PdfOptions], pieces: BookPieces, folder: Path, index: bool, merge: bool = True
 ) -> BatchedBook:
     """The book of ``pieces`` (written into the compile folder ``folder``) laid out in batches; raises
-    :class:`Fallback` when it cannot be, exactly. ``merge``: the PDF will be written, so each batch is merged
-    as soon as it and those before it are laid out, while the rest compile."""
+    :class:`Fallback` when it cannot be, exactly. ``merge``: the PDF will be written, so the batches are merged
+    while the skeleton is set (and, when a processor is free, while the rest compile: see ``lay_out_batches``)."""
     opts = ctx.options
     reason = _reason(doc, opts, pieces, index)
     if reason:
@@ -185,6 +185,8 @@ def lay_out_batched(
     key = _skeleton_key(source, folder, timestamp.isoformat() if timestamp else "now")
     cached = store.get(key) if timestamp is not None else None
     LOG.info("Typst: %d batches, skeleton %s", len(batches), "from the cache" if cached else "set")
+    if body is not None and body.starts != starts[: len(body.starts)]:
+        raise Fallback("the batches were merged at other pages than the skeleton's")
     if cached is not None:
         compiling: Callable[[], bytes] = lambda: cached.pdf  # noqa: E731 - a constant "future"
     else:
@@ -192,8 +194,6 @@ def lay_out_batched(
     if body is not None:  # the batches not merged yet, while the skeleton is set
         for n in range(len(body.laid), len(laid)):
             body.add(laid[n], starts[n])
-        if body.starts != starts:
-            raise Fallback("the batches were merged at other pages than the skeleton's")
     if cached is not None:
         return BatchedBook(compiling, laid, starts, body_pages, body)
 
