@@ -63,8 +63,9 @@ def _sized(para: Para, size: float) -> Para:
     if para.size == size:
         return para
     new = object.__new__(Para)
-    new.__dict__.update(para.__dict__)
-    new.__dict__["size"] = size
+    fields = vars(new)  # presswork's own dataclass: its attributes are its fields
+    fields.update(vars(para))
+    fields["size"] = size
     return new
 
 
@@ -74,7 +75,7 @@ _Item = TypeVar("_Item")
 def _shallow_copy(item: _Item) -> _Item:
     """``copy.copy(item)`` for a flow item (a plain dataclass) at a fraction of its cost."""
     new = object.__new__(type(item))
-    new.__dict__.update(item.__dict__)
+    vars(new).update(vars(item))
     return new
 
 
