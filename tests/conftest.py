@@ -98,3 +98,28 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where every check must run: {report.longrepr}"
+
+
+#: Test files that each run for half a minute or more on one worker. With ``--dist loadfile`` a worker takes
+#: the next file in collection order, so these start first: left at the end of the order, one of them ran
+#: alone on one core while the other had nothing left to do.
+LONG_FILES = (
+    "tests/test_benchmark_smoke.py",
+    "tests/security/test_fuzz_config.py",
+    "tests/e2e/test_robustness.py",
+    "tests/exporters/pdf/test_batches.py",
+    "tests/exporters/pdf/test_furniture.py",
+    "tests/exporters/epub/test_epub.py",
+    "tests/test_build.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The long files first (see :data:`LONG_FILES`); every other test keeps its order."""
+    root = Path(str(config.rootpath))
+
+    def rank(item: pytest.Item) -> int:
+        rel = Path(str(item.path)).relative_to(root).as_posix() if Path(str(item.path)).is_relative_to(root) else ""
+        return LONG_FILES.index(rel) if rel in LONG_FILES else len(LONG_FILES)
+
+    items.sort(key=rank)
