@@ -3,6 +3,7 @@ valid outputs), and a property-based test feeds generated Markdown through the p
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -310,7 +311,9 @@ def build_markdown(root: Path, first: str, second: str, formats: tuple[str, ...]
 
 @pytest.mark.slow
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=int(os.environ.get("PRESSWORK_FUZZ_EXAMPLES", "0")) or 75,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(first=MARKDOWN, second=MARKDOWN, export=st.integers(0, 9))
 def test_generated_markdown_builds_or_fails_cleanly(fuzz_root: Path, first: str, second: str, export: int) -> None:

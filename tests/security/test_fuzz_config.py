@@ -30,7 +30,7 @@ from tests.support.cli import problem_lines
 
 pytestmark = pytest.mark.slow
 
-#: Examples per test: bounded so that the pass takes about half a minute; raise it for a longer campaign
+#: Examples per test: bounded so that the pass takes about a quarter of a minute; raise it for a longer campaign
 #: (``PRESSWORK_FUZZ_EXAMPLES=5000 pytest tests/security/test_fuzz_config.py``).
 EXAMPLES = int(os.environ.get("PRESSWORK_FUZZ_EXAMPLES", "0")) or None
 
@@ -171,7 +171,7 @@ def book(tmp_path: Path) -> Path:
 
 
 @settings(
-    max_examples=EXAMPLES or 120,
+    max_examples=EXAMPLES or 60,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -211,7 +211,7 @@ RAW_FRONT = st.sampled_from(
 
 
 @settings(
-    max_examples=EXAMPLES or 90,
+    max_examples=EXAMPLES or 45,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
