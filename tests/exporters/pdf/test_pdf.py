@@ -215,7 +215,19 @@ def test_reproducible_bytes_with_the_fonttools_subsetter(tmp_path: Path, monkeyp
 
     monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    doc = feature_document()
+    # A short chapter in the body and code fonts: fontTools subsets large fonts slowly.
+    pos = Pos("01-one.md", 1)
+    chapter = Chapter(
+        "one",
+        (Text("One"),),
+        "01-one.md",
+        (
+            Paragraph((Text("A paragraph and "), Code("code()"), Text(".")), pos=pos),
+            CodeBlock("x = 1\n", "python", pos=pos),
+        ),
+        number="1",
+    )
+    doc = dataclasses.replace(feature_document(), chapters=(chapter,))
     assert doc.meta.date  # the book's date makes the build reproducible
     a, _ = export(tmp_path, doc, "a.pdf")
     time.sleep(1.1)  # fontTools' time stamps have a resolution of one second
