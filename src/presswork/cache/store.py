@@ -236,6 +236,10 @@ class StageCache:
         self.memory[key] = value
         return value
 
+    def has(self, key: str) -> bool:
+        """Whether a value may be stored under ``key`` (without reading it; :meth:`get` still decides)."""
+        return key in self.memory or (self.folder / f"{key}.pickle").is_file()
+
     def put(self, key: str, value: Any) -> None:
         """Store ``value`` under ``key`` (written atomically, signed)."""
         self.used.add(key)

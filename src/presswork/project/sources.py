@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,9 @@ from presswork.core.walk import walk
 from presswork.project.assets import AssetGate
 from presswork.project.hidelines import mdbook_hidelines
 from presswork.project.load import Project
+from presswork.project.readahead import ReadAhead, read_ahead
 from presswork.reading import SourceFile, decode
-from presswork.reading.cache import read_cached
+from presswork.reading.cache import fill_cache, read_cached
 from presswork.reading.cells import quarto_cells
 from presswork.reading.hidelines import hide_code_lines
 from presswork.reading.includes import Expanded, expand, has_includes
@@ -42,15 +44,42 @@ def read_sources(
     tree and in warnings then point into the file each line came from. With ``cache``, a text read
     by an earlier build is not parsed again (:mod:`presswork.reading.cache`).
     """
+    project.included.clear()
+    ahead = None
+    if cache is not None:
+        ahead = read_ahead(
+            project.files, lambda files: _read(project, files, Reporter(), drafts, gate, cache, fill=True)
+        )
+    try:
+        return _read(project, project.files, reporter, drafts, gate, cache, ahead)
+    finally:
+        if ahead is not None:
+            ahead.stop()
+
+
+def _read(
+    project: Project,
+    paths: Sequence[Path],
+    reporter: Reporter,
+    drafts: bool,
+    gate: AssetGate | None,
+    cache: StageCache | None,
+    ahead: ReadAhead | None = None,
+    fill: bool = False,
+) -> list[SourceFile]:
+    """The source files of ``paths``; ``fill``: only read them into ``cache`` (the read-ahead child's work)."""
     sources = []
     config = project.config
-    project.included.clear()
     hidelines = mdbook_hidelines(project.book, project.root) if project.book else None
     # a file the book's summary lists that does not exist: an empty chapter with its title (as mdBook makes it)
     missing = {e.path: e.title for e in project.book.entries if e.missing} if project.book else {}
-    for path in project.files:
+    for index, path in enumerate(paths):
+        if ahead is not None and index == ahead.first:
+            ahead.wait()  # the rest is in the cache now, as far as the read-ahead got
         rel = path.relative_to(project.root).as_posix()
         if path.suffix.lower() == NOTEBOOK_SUFFIX and not (path in missing and not path.exists()):
+            if fill:
+                continue  # (notebooks are not cached)
             text = _read_text(path, rel, project, config.max_file_bytes * NOTEBOOK_BYTES_FACTOR)
             source = read_notebook(text, rel, reporter, config.max_nesting, config.markdown)
             if _kept(source, rel, reporter, drafts or config.drafts):
@@ -103,6 +132,10 @@ def read_sources(
             text = autodoc_directives(text, where, reporter)
         if "gitbook-tags" in syntax:
             text = gitbook_tags(text, where, reporter)
+        if fill:
+            assert cache is not None
+            fill_cache(cache, text, rel, config.max_nesting, config.markdown)
+            continue
         since = len(reporter.warnings)
         source = read_cached(cache, text, rel, reporter, config.max_nesting, config.markdown)
         if hidelines is not None:  # after the word audit: hidden lines are not the author's prose

@@ -47,7 +47,7 @@ def read_cached(
     to ``reporter`` again, so a rebuild reports exactly what a clean build does."""
     if cache is None:
         return read_markdown(text, path, reporter, max_nesting, markdown)
-    key = cache_key(reader_fingerprint(markdown), markdown, path, str(max_nesting), text)
+    key = _key(text, path, max_nesting, markdown)
     hit = cache.get(key)
     if isinstance(hit, _Reading):
         replay(hit.told, reporter)
@@ -56,3 +56,19 @@ def read_cached(
     source = read_markdown(text, path, reporter, max_nesting, markdown)
     cache.put(key, _Reading(source, mark.told()))
     return source
+
+
+def fill_cache(cache: StageCache, text: str, path: str, max_nesting: int = 40, markdown: str = DEFAULT_READER) -> None:
+    """Read ``text`` into ``cache`` unless it is there already, recording its warnings for the build that
+    asks :func:`read_cached` for it next (the read-ahead's step: :mod:`presswork.project.readahead`)."""
+    key = _key(text, path, max_nesting, markdown)
+    if cache.has(key):
+        return
+    reporter = Reporter()
+    mark = Mark(reporter)
+    source = read_markdown(text, path, reporter, max_nesting, markdown)
+    cache.put(key, _Reading(source, mark.told()))
+
+
+def _key(text: str, path: str, max_nesting: int, markdown: str) -> str:
+    return cache_key(reader_fingerprint(markdown), markdown, path, str(max_nesting), text)
