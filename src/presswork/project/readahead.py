@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from presswork.compat.typst import threads_started as typst_threads_started
 from presswork.core.lifeline import Token, bind_to_parent, forking, parent_token
 
 #: Read ahead only a book of at least this many files and bytes: below, the fork and the second reading
@@ -73,13 +74,15 @@ def _child(fill: Callable[[Sequence[Path]], object], files: list[Path], token: T
 
 def _may_fork() -> bool:
     """A second processor is free to this process, and forking it is safe: only the main thread runs (a
-    watch or preview session's threads may hold locks the child would wait on forever), and it is not
-    itself a daemonic worker (which may not have children)."""
+    watch or preview session's threads may hold locks the child would wait on forever), no Typst compiler
+    has started its threads here (a watch session's), and it is not itself a daemonic worker (which may
+    not have children)."""
     processors = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return (
         processors > 1
         and "fork" in multiprocessing.get_all_start_methods()
         and threading.active_count() == 1
+        and not typst_threads_started()
         and not multiprocessing.current_process().daemon
     )
 
