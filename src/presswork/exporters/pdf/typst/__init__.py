@@ -35,6 +35,7 @@ from presswork.exporters.pdf.typst import session as typst_session
 from presswork.exporters.pdf.typst.assets import RootFolder
 from presswork.exporters.pdf.typst.batches import Fallback
 from presswork.exporters.pdf.typst.book import BookPieces, book_pieces
+from presswork.exporters.pdf.typst.codecache import CodeCache
 from presswork.exporters.pdf.typst.context import WriterContext
 from presswork.exporters.pdf.typst.pagestarts import block_chars, page_starts
 from presswork.exporters.pdf.typst.unsupported import warn_unsupported
@@ -125,6 +126,7 @@ def typst_source(doc: Document, ctx: BuildContext[PdfOptions], kept: RootFolder 
         cover = _cover(doc, ctx, root, geo.width, geo.height)
         base = without_index(doc)
         book = with_index(base, ctx.config.index_title, hidden=HIDDEN_CLASSES["print"]) if has_index(base) else base
+        code_cache = CodeCache(ctx.gate.root)
         writer_ctx = WriterContext(
             reporter=ctx.reporter,
             root=root,
@@ -134,6 +136,7 @@ def typst_source(doc: Document, ctx: BuildContext[PdfOptions], kept: RootFolder 
             code_columns=code_columns(geo, opts.print),
             page_refs=opts.page_refs,
             link_footnotes=opts.link_footnotes,
+            code_cache=code_cache,
         )
         pieces = book_pieces(
             book,
@@ -148,6 +151,7 @@ def typst_source(doc: Document, ctx: BuildContext[PdfOptions], kept: RootFolder 
             two_sided=opts.print,
             per_chapter_notes=opts.footnotes == "chapter",
         )
+        code_cache.prune()
         main = folder / "book.typ"
         files.write_into(main, pieces.whole().encode("utf-8"), folder, durable=False)
     except BaseException:
