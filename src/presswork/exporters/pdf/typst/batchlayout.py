@@ -6,7 +6,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +14,11 @@ from presswork.core import files
 from presswork.core.tree import Document, blocks_text
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.pagination import PageStart
+from presswork.exporters.pdf.batches.structure import Marked
 from presswork.exporters.pdf.options import PdfOptions
 from presswork.exporters.pdf.typst.batches import (
     BATCH_CHAPTERS,
+    Batch,
     Fallback,
     LaidBatch,
     batch_source,
@@ -152,6 +154,17 @@ def _skeleton_key(source: str, folder: Path, timestamp: str) -> str:
     return digest.hexdigest()[:32]
 
 
+def _keep_marked(
+    batches: Sequence[Batch], laid: Sequence[LaidBatch], marked: Sequence[Marked | None], folder: Path, project: Path
+) -> None:
+    """Keep with each batch laid out now the structure elements its merge renamed: the next build's merge
+    finds them without walking the batch's structure tree."""
+    store = BatchStore(project)
+    for batch, facts, found in zip(batches, laid, marked, strict=True):
+        if facts.marked is None and found is not None:
+            store.put_facts(batch_key(batch.source, folder), replace(facts, marked=found))
+
+
 def lay_out_batched(
     doc: Document, ctx: BuildContext[PdfOptions], pieces: BookPieces, folder: Path, index: bool, merge: bool = True
 ) -> BatchedBook:
@@ -194,6 +207,7 @@ def lay_out_batched(
     if body is not None:  # the batches not merged yet, while the skeleton is set
         for n in range(len(body.laid), len(laid)):
             body.add(laid[n], starts[n])
+        _keep_marked(batches, laid, body.marked, folder, ctx.gate.root)
     if cached is not None:
         return BatchedBook(compiling, laid, starts, body_pages, body)
 

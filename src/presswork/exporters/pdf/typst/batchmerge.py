@@ -76,6 +76,8 @@ class BodyMerge:
         self.sources: list[Any] = []
         self.pdf = pikepdf.Pdf.new()
         self.structure = StructureMerge(self.pdf, links_kept=True)
+        #: The structure elements renamed in each batch added (``LaidBatch.marked``; kept with a batch laid out now).
+        self.marked: list[list[tuple[int, int]] | None] = []
         #: Named destinations: each batch's own (every label in a batch is its own), at body pages from 0.
         self.dests: dict[str, tuple[int, Any, Any]] = {}
 
@@ -94,7 +96,7 @@ class BodyMerge:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # named destinations: rebuilt in finish
             self.pdf.pages.extend(src.pages)
-        self.structure.add(src, [page.obj for page in self.pdf.pages[at:]])
+        self.marked.append(self.structure.add(src, [page.obj for page in self.pdf.pages[at:]], marked=laid.marked))
         where: dict[Any, int] = {p.objgen: n for n, p in enumerate(src.pages)}
         names = src.Root.get("/Names")
         if names is not None and "/Dests" in names:
