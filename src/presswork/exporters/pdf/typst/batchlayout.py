@@ -64,6 +64,7 @@ class BatchedBook:
     body_pages: int
     body: BodyMerge | None = None  #: the batches merged so far (None: none yet)
     _skeleton: bytes | None = None
+    _pages: int | None = None  #: the book's pages, once the merge has counted them
 
     def skeleton(self) -> bytes:
         """The skeleton's PDF (waited for once)."""
@@ -79,7 +80,7 @@ class BatchedBook:
             for laid, first in zip(self.laid, self.starts, strict=True):
                 body.add(laid, first)
         self.body = None  # the merge's pages are written once
-        body.finish(self.skeleton(), self.body_pages, target, identifier)
+        self._pages = body.finish(self.skeleton(), self.body_pages, target, identifier)
 
     def page_starts(self, doc: Document, top: float, bottom: float) -> list[PageStart | None]:
         """Where each page of the merged book begins (the EPUB's page list), as the whole book's layout tells it."""
@@ -87,8 +88,10 @@ class BatchedBook:
 
         import pikepdf
 
-        with pikepdf.Pdf.open(io.BytesIO(self.skeleton())) as skeleton:
-            pages = len(skeleton.pages)
+        pages = self._pages
+        if pages is None:  # no PDF merged (the EPUB's page list alone): the skeleton's pages are the book's
+            with pikepdf.Pdf.open(io.BytesIO(self.skeleton())) as skeleton:
+                pages = len(skeleton.pages)
         front = pages - self.body_pages
         places: list[Any] = []
         for facts, first in zip(self.laid, self.starts, strict=True):

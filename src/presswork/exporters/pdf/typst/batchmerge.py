@@ -108,9 +108,10 @@ class BodyMerge:
         self.starts.append(first)
         self.sources.append(src)
 
-    def finish(self, skeleton_pdf: bytes, body_pages: int, target: Path, identifier: bytes | None) -> None:
+    def finish(self, skeleton_pdf: bytes, body_pages: int, target: Path, identifier: bytes | None) -> int:
         """Write the book to ``target``: the skeleton's front pages, the batches' pages with the skeleton's body
-        page drawn over each (``body_pages`` in all), and the skeleton's blank versos between them."""
+        page drawn over each (``body_pages`` in all), and the skeleton's blank versos between them. Returns the
+        number of pages written."""
         import pikepdf
         from pikepdf import Array, Dictionary, Name, String
 
@@ -170,6 +171,7 @@ class BodyMerge:
             pdf.Root.Metadata = pdf.copy_foreign(skeleton.Root.Metadata)
         ident = identifier or hashlib.md5(skeleton_pdf + b"".join(b.pdf for b in laid)).hexdigest().encode("ascii")
         save_merged(pdf, skeleton, ident, target)
+        return len(skeleton.pages)
 
 
 def _settle_link(
