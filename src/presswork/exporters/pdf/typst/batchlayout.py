@@ -161,10 +161,10 @@ def _keep_marked(
     batches: Sequence[Batch], laid: Sequence[LaidBatch], marked: Sequence[Marked | None], folder: Path, project: Path
 ) -> None:
     """Keep with each batch laid out now the structure elements its merge renamed: the next build's merge
-    finds them without walking the batch's structure tree."""
+    finds them without walking the batch's structure tree (and marks that named other objects are replaced)."""
     store = BatchStore(project)
     for batch, facts, found in zip(batches, laid, marked, strict=True):
-        if facts.marked is None and found is not None:
+        if found is not None and found != facts.marked:
             store.put_facts(batch_key(batch.source, folder), replace(facts, marked=found))
 
 
