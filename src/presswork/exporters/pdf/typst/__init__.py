@@ -89,6 +89,8 @@ class TypstSource:
     geo: PageGeometry
     owned: bool = True  #: whether the folder is this compile's own (removed afterwards), not a kept one
     pieces: BookPieces | None = None  #: the source in pieces (for the batched layout)
+    #: Whether the book has index marks (the index chapter keeps the marks it is made from: the same for ``doc``).
+    indexed: bool = False
 
     def key(self) -> str:
         """The cache key of this source's layout: every file of the compile folder, the typst version and this code."""
@@ -125,7 +127,8 @@ def typst_source(doc: Document, ctx: BuildContext[PdfOptions], kept: RootFolder 
         template = _template(ctx, root)
         cover = _cover(doc, ctx, root, geo.width, geo.height)
         base = without_index(doc)
-        book = with_index(base, ctx.config.index_title, hidden=HIDDEN_CLASSES["print"]) if has_index(base) else base
+        indexed = has_index(base)
+        book = with_index(base, ctx.config.index_title, hidden=HIDDEN_CLASSES["print"]) if indexed else base
         code_cache = CodeCache(ctx.gate.root)
         writer_ctx = WriterContext(
             reporter=ctx.reporter,
@@ -158,7 +161,7 @@ def typst_source(doc: Document, ctx: BuildContext[PdfOptions], kept: RootFolder 
         if kept is None:
             shutil.rmtree(folder, ignore_errors=True)
         raise
-    return TypstSource(folder, main, book, geo, owned=kept is None, pieces=pieces)
+    return TypstSource(folder, main, book, geo, owned=kept is None, pieces=pieces, indexed=indexed)
 
 
 def write_typst_pdf(doc: Document, ctx: BuildContext[PdfOptions], target: Path) -> None:
@@ -210,7 +213,7 @@ def _write_batched(src: TypstSource, ctx: BuildContext[PdfOptions], target: Path
     assert src.pieces is not None
     key = src.key()  # before the batch sources are written into the folder
     try:
-        book = lay_out_batched(src.doc, ctx, src.pieces, src.folder, has_index(src.doc))
+        book = lay_out_batched(src.doc, ctx, src.pieces, src.folder, src.indexed)
         book.write(target, _identifier(src.doc, ctx))
         pt = 72 / 25.4
         starts = book.page_starts(src.doc, src.geo.top * pt, (src.geo.height - src.geo.bottom) * pt)
@@ -232,7 +235,7 @@ def _batched_starts(src: TypstSource, ctx: BuildContext[PdfOptions]) -> list[Pag
     if src.pieces is None:
         return None
     try:
-        book = lay_out_batched(src.doc, ctx, src.pieces, src.folder, has_index(src.doc), merge=False)
+        book = lay_out_batched(src.doc, ctx, src.pieces, src.folder, src.indexed, merge=False)
     except (Fallback, PressworkError) as exc:
         LOG.info("Typst: the page list is laid out whole: %s", exc)
         return None
