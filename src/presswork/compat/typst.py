@@ -15,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from presswork.compat.objstreams import packed
 from presswork.compat.versions import Range
 from presswork.core.diagnostics import OutputFailed
 
@@ -96,10 +95,9 @@ def without_false_suspects(pdf: bytes) -> bytes:
 
 def serve(conn: Any) -> None:
     """A compile worker's loop (a process of its own, not forked: a forked one could inherit a lock held by
-    one of the parent's compiler threads): each job ``(number, root, source, selectors, timestamp[, pack])``
-    read from ``conn`` is written as this worker's main file in ``root``, compiled to a PDF (tagged, dated
-    ``timestamp``: a datetime, or None for now; with ``pack`` true, its objects packed in object streams:
-    see ``objstreams.py``) and queried, and
+    one of the parent's compiler threads): each job ``(number, root, source, selectors, timestamp)`` read
+    from ``conn`` is written as this worker's main file in ``root``, compiled to a PDF (tagged, dated
+    ``timestamp``: a datetime, or None for now) and queried, and
     ``(number, "ok", (pdf, [values per selector]))`` or ``(number, "error", message)`` sent back. One
     compiler serves every job in a root (fonts are loaded once, and what earlier jobs laid out is
     remembered; Typst's memoization never changes a result). It ends when ``conn`` is closed (also when
@@ -116,7 +114,7 @@ def serve(conn: Any) -> None:
             return
         if job is None:
             return
-        number, root, source, selectors, timestamp, *rest = job
+        number, root, source, selectors, timestamp = job
         try:
             if root not in compilers:
                 main = Path(root) / f"worker-{os.getpid()}.typ"
@@ -124,9 +122,7 @@ def serve(conn: Any) -> None:
                 compilers[root] = (TypstBook(main, Path(root), font_paths=()), main)
             book, main = compilers[root]
             files.write_into(main, source.encode("utf-8"), Path(root), durable=False)
-            pdf = book.pdf(timestamp)
-            found = [book.query(selector, field="value") for selector in selectors]
-            result = (packed(pdf) if rest and rest[0] else pdf, found)
+            result = (book.pdf(timestamp), [book.query(selector, field="value") for selector in selectors])
             conn.send((number, "ok", result))
         except Exception as exc:  # noqa: BLE001 - the parent reports it
             conn.send((number, "error", getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"))

@@ -253,7 +253,7 @@ def _in_workers(
         def give(worker: Worker) -> None:
             if waiting:
                 n = waiting.pop(0)
-                worker.jobs.send((n, str(folder), sources[n], SELECTORS, None, True))  # packed: merged quicker
+                worker.jobs.send((n, str(folder), sources[n], SELECTORS, None))
                 busy[worker.results] = (worker, n)
 
         for worker in workers:
@@ -281,12 +281,12 @@ def _in_workers(
 
 
 def compile_later(folder: Path, source: str, timestamp: datetime | None) -> Callable[[], bytes]:
-    """Start compiling ``source`` (in the compile folder ``folder``) to a PDF dated ``timestamp`` (its objects
-    packed in object streams) in a worker process, and return what waits for it: the PDF, or :class:`OutputFailed`. The caller does other work in
+    """Start compiling ``source`` (in the compile folder ``folder``) to a PDF dated ``timestamp`` in a worker
+    process, and return what waits for it: the PDF, or :class:`OutputFailed`. The caller does other work in
     between (the merge of the batches while the skeleton is set)."""
     worker = _SPARES.pop() if _SPARES else Worker()
     try:
-        worker.jobs.send((-1, str(folder), source, (), timestamp, True))  # packed: the merge reads it quicker
+        worker.jobs.send((-1, str(folder), source, (), timestamp))
     except OSError:
         worker.close()
         raise PressworkError("a Typst worker stopped unexpectedly") from None
