@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 from pathlib import Path
 from typing import Any
 
-import pikepdf
 import pytest
 
 from presswork.cache import store as buildcache
 from presswork.commands.cli import main
-from presswork.compat.objstreams import packed
 from presswork.exporters.pdf.batches import structure
 from presswork.exporters.pdf.typst import code
 from presswork.exporters.pdf.typst.batches import LaidBatch
@@ -154,15 +151,3 @@ def test_cached_marks_that_name_no_structure_element_are_walked_instead(
     walked.clear()
     assert _build(folder) == clean
     assert len(walked) == 1, "the marks found by the walk replaced the wrong ones"
-
-
-def test_packing_keeps_every_object(tmp_path: Path) -> None:
-    pdf = pikepdf.new()
-    pdf.add_blank_page()
-    pdf.Root.Extra = pdf.make_indirect(pikepdf.Dictionary(Name=pikepdf.String("kept")))
-    out = tmp_path / "plain.pdf"
-    pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable)
-    data = packed(out.read_bytes())
-    assert data == packed(out.read_bytes()), "packing is deterministic"
-    with pikepdf.open(out) as before, pikepdf.Pdf.open(io.BytesIO(data)) as after:
-        assert str(after.Root.Extra.Name) == "kept" and len(after.pages) == len(before.pages)

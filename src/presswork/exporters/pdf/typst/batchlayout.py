@@ -26,7 +26,7 @@ from presswork.exporters.pdf.typst.batches import (
     serial_reason,
     skeleton_source,
 )
-from presswork.exporters.pdf.typst.batchmerge import BodyMerge
+from presswork.exporters.pdf.typst.batchmerge import MERGE_FOLDER, BodyMerge
 from presswork.exporters.pdf.typst.batchpool import (
     BatchStore,
     batch_key,
@@ -166,9 +166,14 @@ def opening(at: int, two_sided: bool) -> int:
 
 def _skeleton_key(source: str, folder: Path, timestamp: str) -> str:
     """The skeleton's cache key: its source, every file it may read (the template, the cover, images; not the
-    Typst sources beside it), the build date."""
+    Typst sources beside it, nor the PDFs the merge reads), the build date."""
     digest = hashlib.sha256(batch_key(source, folder).encode() + timestamp.encode())
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not (p.parent == folder and p.suffix == ".typ")):
+    merging = folder / MERGE_FOLDER
+    for path in sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not (p.parent == folder and p.suffix == ".typ") and not p.is_relative_to(merging)
+    ):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:32]
@@ -209,7 +214,7 @@ def lay_out_batched(
     def ready(n: int, facts: LaidBatch) -> None:
         if merge:
             if not merging:
-                merging.append(BodyMerge())
+                merging.append(BodyMerge(folder))
             merging[0].add(facts, opening(merging[0].end(), opts.print))
 
     laid = lay_out_batches(batches, folder, ctx.gate.root, _jobs(), ready)
@@ -226,7 +231,7 @@ def lay_out_batched(
         compiling: Callable[[], bytes] = lambda: cached.pdf  # noqa: E731 - a constant "future"
     else:
         compiling = compile_later(folder, source, timestamp)
-    body = (merging[0] if merging else BodyMerge()) if merge else None
+    body = (merging[0] if merging else BodyMerge(folder)) if merge else None
     if body is not None:  # the batches not merged yet, while the skeleton is set
         for n in range(len(body.laid), len(laid)):
             body.add(laid[n], starts[n])
