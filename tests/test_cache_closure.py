@@ -12,6 +12,7 @@ import pytest
 from presswork.cache import closure, store
 from presswork.cache.closure import import_closure, imported_by
 from presswork.exporters.common import chaptercache
+from presswork.exporters.pdf.typst import codecache
 from presswork.exporters.pptx import incremental
 
 #: Where each cached value is computed (the roots its fingerprint is taken over).
@@ -23,6 +24,7 @@ CACHES = {
     "PDF batches": ("presswork.exporters.pdf.batches",),
     "formula SVG": ("presswork.exporters.common.mathrender",),
     "diagrams": ("presswork.transforms.diagrams",),
+    "Typst listings": (codecache.MODULE,),
 }
 
 

@@ -49,14 +49,16 @@ class StructureMerge:
         self.next_key = 0
         self.parts = 0
 
-    def add(self, src: Any, pages: Sequence[Any], first: bool = False) -> None:
+    def add(self, src: Any, pages: Sequence[Any], first: bool = False, marked: Marked | None = None) -> Marked | None:
         """Add the tree of ``src`` (nothing when it is untagged), whose pages in ``pdf`` are the page objects
         ``pages`` (copied from ``src``); ``first``: its elements open the document (else they follow the
-        elements added so far)."""
-        from pikepdf import Array, Dictionary, Name, String
+        elements added so far); ``marked``: :func:`marked_elements` of ``src`` when known (kept with a cached
+        batch: its tree is then not walked). Returns the marked elements of ``src`` used (None: the tree was
+        walked), for the caller to keep."""
+        from pikepdf import Array, Dictionary, Name
 
         if "/StructTreeRoot" not in src.Root:
-            return
+            return None
         if not self.links_kept and self.kept_annots is None:
             self.kept_annots = {a.objgen for page in self.pdf.pages for a in page.obj.get("/Annots", Array())}
         copied = self.pdf.copy_foreign(src.Root.StructTreeRoot)
@@ -80,13 +82,16 @@ class StructureMerge:
         self.top_level = [*elements, *self.top_level] if first else [*self.top_level, *elements]
         prefix = f"b{self.parts}-"
         self.parts += 1
-        for element, keys in _elements(copied.get("/K")):
-            if "/ID" in keys:
-                element.ID = String(prefix + str(element.ID))
-                self.ids.append((str(element.ID), element))
-            for attributes in _kids(element.A) if "/A" in keys else []:
-                if isinstance(attributes, Dictionary) and "/Headers" in attributes:
-                    attributes.Headers = Array([String(prefix + str(h)) for h in attributes.Headers])
+        known = None
+        if self.kept_annots is None:  # no link left out: only the elements that change are visited
+            known = _copies(self.pdf, src, marked) if marked is not None else None
+            if known is None:
+                marked = marked_elements(src)  # its objects already read by the copy: as quick as walking that
+                known = _copies(self.pdf, src, marked) if marked is not None else None
+        for element in known or ():
+            self._rename(element, set(element.keys()), prefix)
+        for element, keys in _elements(copied.get("/K")) if known is None else ():
+            self._rename(element, keys, prefix)
             kept = self.kept_annots
             kids = element.K if kept is not None and "/K" in keys else None
             if kept is not None and isinstance(kids, Array):
@@ -95,6 +100,18 @@ class StructureMerge:
                     element.K = Array([k for k in kids if not (_is_objr(k) and k.Obj.objgen not in kept)])
         for role, standard in copied.get("/RoleMap", Dictionary()).items():
             self.role_map[role] = standard
+        return marked if known is not None else None
+
+    def _rename(self, element: Any, keys: set[str], prefix: str) -> None:
+        """Give ``element`` (with ``keys``) its id and its headers' ids with the prefix of its source."""
+        from pikepdf import Array, Dictionary, String
+
+        if "/ID" in keys:
+            element.ID = String(prefix + str(element.ID))
+            self.ids.append((str(element.ID), element))
+        for attributes in _kids(element.A) if "/A" in keys else []:
+            if isinstance(attributes, Dictionary) and "/Headers" in attributes:
+                attributes.Headers = Array([String(prefix + str(h)) for h in attributes.Headers])
 
     def finish(self) -> None:
         """Write the tree into ``pdf``'s catalog, with the entries of a tagged PDF (nothing when no source
@@ -120,6 +137,43 @@ class StructureMerge:
         pdf.Root.StructTreeRoot = root
         pdf.Root.MarkInfo = Dictionary(Marked=True)
         pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+
+
+#: The object numbers (number, generation) of a source's structure elements that the merge changes.
+Marked = list[tuple[int, int]]
+
+
+def marked_elements(src: Any) -> Marked | None:
+    """The object numbers in ``src`` of the structure elements the merge changes (those with an ``/ID`` or with
+    attributes naming ``/Headers``), in the order it changes them; None when ``src`` is untagged or one of
+    them is a direct object (no number finds it again: the merge then walks the tree)."""
+    from pikepdf import Dictionary
+
+    if "/StructTreeRoot" not in src.Root:
+        return None
+    found: Marked = []
+    for element, keys in _elements(src.Root.StructTreeRoot.get("/K")):
+        headers = "/A" in keys and any(isinstance(a, Dictionary) and "/Headers" in a for a in _kids(element.A))
+        if "/ID" in keys or headers:
+            if not element.is_indirect:
+                return None
+            found.append(element.objgen)
+    return found
+
+
+def _copies(pdf: Any, src: Any, marked: Marked) -> list[Any] | None:
+    """The copies in ``pdf`` of the elements of ``src`` numbered ``marked`` (its tree already copied: qpdf
+    gives back the copy it made), or None when a number does not name a structure element of ``src`` (an
+    entry of another file: the tree is walked instead)."""
+    from pikepdf import Dictionary, Name
+
+    try:
+        found = [src.get_object(tuple(objgen)) for objgen in marked]
+    except Exception:  # noqa: BLE001 - no such object: walked instead
+        return None
+    if not all(isinstance(e, Dictionary) and e.get("/Type") == Name.StructElem for e in found):
+        return None
+    return [pdf.copy_foreign(element) for element in found]
 
 
 def _kids(value: Any) -> list[Any]:

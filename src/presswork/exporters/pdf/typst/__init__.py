@@ -35,6 +35,7 @@ from presswork.exporters.pdf.typst import session as typst_session
 from presswork.exporters.pdf.typst.assets import RootFolder
 from presswork.exporters.pdf.typst.batches import Fallback
 from presswork.exporters.pdf.typst.book import BookPieces, book_pieces
+from presswork.exporters.pdf.typst.codecache import CodeCache
 from presswork.exporters.pdf.typst.context import WriterContext
 from presswork.exporters.pdf.typst.pagestarts import block_chars, page_starts
 from presswork.exporters.pdf.typst.unsupported import warn_unsupported
@@ -88,6 +89,8 @@ class TypstSource:
     geo: PageGeometry
     owned: bool = True  #: whether the folder is this compile's own (removed afterwards), not a kept one
     pieces: BookPieces | None = None  #: the source in pieces (for the batched layout)
+    #: Whether the book has index marks (the index chapter keeps the marks it is made from: the same for ``doc``).
+    indexed: bool = False
 
     def key(self) -> str:
         """The cache key of this source's layout: every file of the compile folder, the typst version and this code."""
@@ -124,7 +127,9 @@ def typst_source(doc: Document, ctx: BuildContext[PdfOptions], kept: RootFolder 
         template = _template(ctx, root)
         cover = _cover(doc, ctx, root, geo.width, geo.height)
         base = without_index(doc)
-        book = with_index(base, ctx.config.index_title, hidden=HIDDEN_CLASSES["print"]) if has_index(base) else base
+        indexed = has_index(base)
+        book = with_index(base, ctx.config.index_title, hidden=HIDDEN_CLASSES["print"]) if indexed else base
+        code_cache = CodeCache(ctx.gate.root)
         writer_ctx = WriterContext(
             reporter=ctx.reporter,
             root=root,
@@ -134,6 +139,7 @@ def typst_source(doc: Document, ctx: BuildContext[PdfOptions], kept: RootFolder 
             code_columns=code_columns(geo, opts.print),
             page_refs=opts.page_refs,
             link_footnotes=opts.link_footnotes,
+            code_cache=code_cache,
         )
         pieces = book_pieces(
             book,
@@ -148,13 +154,14 @@ def typst_source(doc: Document, ctx: BuildContext[PdfOptions], kept: RootFolder 
             two_sided=opts.print,
             per_chapter_notes=opts.footnotes == "chapter",
         )
+        code_cache.prune()
         main = folder / "book.typ"
         files.write_into(main, pieces.whole().encode("utf-8"), folder, durable=False)
     except BaseException:
         if kept is None:
             shutil.rmtree(folder, ignore_errors=True)
         raise
-    return TypstSource(folder, main, book, geo, owned=kept is None, pieces=pieces)
+    return TypstSource(folder, main, book, geo, owned=kept is None, pieces=pieces, indexed=indexed)
 
 
 def write_typst_pdf(doc: Document, ctx: BuildContext[PdfOptions], target: Path) -> None:
@@ -206,7 +213,7 @@ def _write_batched(src: TypstSource, ctx: BuildContext[PdfOptions], target: Path
     assert src.pieces is not None
     key = src.key()  # before the batch sources are written into the folder
     try:
-        book = lay_out_batched(src.doc, ctx, src.pieces, src.folder, has_index(src.doc))
+        book = lay_out_batched(src.doc, ctx, src.pieces, src.folder, src.indexed)
         book.write(target, _identifier(src.doc, ctx))
         pt = 72 / 25.4
         starts = book.page_starts(src.doc, src.geo.top * pt, (src.geo.height - src.geo.bottom) * pt)
@@ -228,7 +235,7 @@ def _batched_starts(src: TypstSource, ctx: BuildContext[PdfOptions]) -> list[Pag
     if src.pieces is None:
         return None
     try:
-        book = lay_out_batched(src.doc, ctx, src.pieces, src.folder, has_index(src.doc), merge=False)
+        book = lay_out_batched(src.doc, ctx, src.pieces, src.folder, src.indexed, merge=False)
     except (Fallback, PressworkError) as exc:
         LOG.info("Typst: the page list is laid out whole: %s", exc)
         return None

@@ -62,6 +62,8 @@ class LaidBatch:
     events: list[Any]  #: (kind, page, x, y, value) of every mark and outlined heading, in reading order
     labels: dict[str, Any]  #: label -> (page, x, y)
     places: list[Any]  #: ``<pw-block-places>``'s places (the EPUB's page list)
+    #: The structure elements the merge renames (``structure.marked_elements``; None: the merge walks the tree).
+    marked: list[tuple[int, int]] | None = None
 
 
 def serial_reason(pieces: BookPieces, *, index: bool, footnotes: str, pdf_variant: str) -> str:

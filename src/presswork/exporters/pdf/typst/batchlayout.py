@@ -6,17 +6,19 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from presswork.core import files
-from presswork.core.tree import Document, blocks_text
+from presswork.core.tree import Chapter, Document, blocks_text
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.pagination import PageStart
+from presswork.exporters.pdf.batches.structure import Marked
 from presswork.exporters.pdf.options import PdfOptions
 from presswork.exporters.pdf.typst.batches import (
     BATCH_CHAPTERS,
+    Batch,
     Fallback,
     LaidBatch,
     batch_source,
@@ -24,7 +26,7 @@ from presswork.exporters.pdf.typst.batches import (
     serial_reason,
     skeleton_source,
 )
-from presswork.exporters.pdf.typst.batchmerge import BodyMerge
+from presswork.exporters.pdf.typst.batchmerge import MERGE_FOLDER, BodyMerge
 from presswork.exporters.pdf.typst.batchpool import (
     BatchStore,
     batch_key,
@@ -62,6 +64,7 @@ class BatchedBook:
     body_pages: int
     body: BodyMerge | None = None  #: the batches merged so far (None: none yet)
     _skeleton: bytes | None = None
+    _pages: int | None = None  #: the book's pages, once the merge has counted them
 
     def skeleton(self) -> bytes:
         """The skeleton's PDF (waited for once)."""
@@ -77,7 +80,7 @@ class BatchedBook:
             for laid, first in zip(self.laid, self.starts, strict=True):
                 body.add(laid, first)
         self.body = None  # the merge's pages are written once
-        body.finish(self.skeleton(), self.body_pages, target, identifier)
+        self._pages = body.finish(self.skeleton(), self.body_pages, target, identifier)
 
     def page_starts(self, doc: Document, top: float, bottom: float) -> list[PageStart | None]:
         """Where each page of the merged book begins (the EPUB's page list), as the whole book's layout tells it."""
@@ -85,8 +88,10 @@ class BatchedBook:
 
         import pikepdf
 
-        with pikepdf.Pdf.open(io.BytesIO(self.skeleton())) as skeleton:
-            pages = len(skeleton.pages)
+        pages = self._pages
+        if pages is None:  # no PDF merged (the EPUB's page list alone): the skeleton's pages are the book's
+            with pikepdf.Pdf.open(io.BytesIO(self.skeleton())) as skeleton:
+                pages = len(skeleton.pages)
         front = pages - self.body_pages
         places: list[Any] = []
         for facts, first in zip(self.laid, self.starts, strict=True):
@@ -95,12 +100,29 @@ class BatchedBook:
         return page_starts(places, pages, top, bottom, block_chars(doc))
 
 
+#: Words of the chapters counted last (by id, with the chapter itself: an id is only unique while its object
+#: lives): a build asks twice, before and after writing the Typst source, of the same chapter objects.
+_COUNTED: dict[int, tuple[Chapter, int]] = {}
+
+
+def _words(chapter: Chapter) -> int:
+    """The words of ``chapter`` (counted once per chapter object)."""
+    known = _COUNTED.get(id(chapter))
+    if known is not None and known[0] is chapter:
+        return known[1]
+    if len(_COUNTED) > 10_000:  # a long watch session: only the last book's chapters are worth keeping
+        _COUNTED.clear()
+    words = len(blocks_text(chapter.blocks).split())
+    _COUNTED[id(chapter)] = (chapter, words)
+    return words
+
+
 def _options_reason(doc: Document, opts: PdfOptions) -> str:
     """Why the options keep the book whole ("" when they let it be batched)."""
     if opts.batch == "off":
         return "batch = 'off'"
     if opts.batch == "auto" and not opts.batch_size:
-        words = sum(len(blocks_text(ch.blocks).split()) for ch in doc.chapters)
+        words = sum(_words(ch) for ch in doc.chapters)
         if words < AUTO_MIN_WORDS:
             return f"a short book ({words} words; batch = 'auto' batches from {AUTO_MIN_WORDS})"
     return ""
@@ -144,12 +166,28 @@ def opening(at: int, two_sided: bool) -> int:
 
 def _skeleton_key(source: str, folder: Path, timestamp: str) -> str:
     """The skeleton's cache key: its source, every file it may read (the template, the cover, images; not the
-    Typst sources beside it), the build date."""
+    Typst sources beside it, nor the PDFs the merge reads), the build date."""
     digest = hashlib.sha256(batch_key(source, folder).encode() + timestamp.encode())
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not (p.parent == folder and p.suffix == ".typ")):
+    merging = folder / MERGE_FOLDER
+    for path in sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not (p.parent == folder and p.suffix == ".typ") and not p.is_relative_to(merging)
+    ):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:32]
+
+
+def _keep_marked(
+    batches: Sequence[Batch], laid: Sequence[LaidBatch], marked: Sequence[Marked | None], folder: Path, project: Path
+) -> None:
+    """Keep with each batch laid out now the structure elements its merge renamed: the next build's merge
+    finds them without walking the batch's structure tree (and marks that named other objects are replaced)."""
+    store = BatchStore(project)
+    for batch, facts, found in zip(batches, laid, marked, strict=True):
+        if found is not None and found != facts.marked:
+            store.put_facts(batch_key(batch.source, folder), replace(facts, marked=found))
 
 
 def lay_out_batched(
@@ -171,11 +209,13 @@ def lay_out_batched(
     if len(groups) < 2:
         raise Fallback("fewer than two batches")
     batches = [batch_source(pieces, n, group) for n, group in enumerate(groups)]
-    body = BodyMerge() if merge else None
+    merging: list[BodyMerge] = []  # made by the first batch merged: pikepdf's import waits for a free moment
 
     def ready(n: int, facts: LaidBatch) -> None:
-        if body is not None:
-            body.add(facts, opening(body.end(), opts.print))
+        if merge:
+            if not merging:
+                merging.append(BodyMerge(folder))
+            merging[0].add(facts, opening(merging[0].end(), opts.print))
 
     laid = lay_out_batches(batches, folder, ctx.gate.root, _jobs(), ready)
     starts, body_pages = place(laid, opts.print)
@@ -185,15 +225,17 @@ def lay_out_batched(
     key = _skeleton_key(source, folder, timestamp.isoformat() if timestamp else "now")
     cached = store.get(key) if timestamp is not None else None
     LOG.info("Typst: %d batches, skeleton %s", len(batches), "from the cache" if cached else "set")
-    if body is not None and body.starts != starts[: len(body.starts)]:
+    if merging and merging[0].starts != starts[: len(merging[0].starts)]:
         raise Fallback("the batches were merged at other pages than the skeleton's")
     if cached is not None:
         compiling: Callable[[], bytes] = lambda: cached.pdf  # noqa: E731 - a constant "future"
     else:
         compiling = compile_later(folder, source, timestamp)
+    body = (merging[0] if merging else BodyMerge(folder)) if merge else None
     if body is not None:  # the batches not merged yet, while the skeleton is set
         for n in range(len(body.laid), len(laid)):
             body.add(laid[n], starts[n])
+        _keep_marked(batches, laid, body.marked, folder, ctx.gate.root)
     if cached is not None:
         return BatchedBook(compiling, laid, starts, body_pages, body)
 

@@ -15,12 +15,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from presswork.core import files
 from presswork.exporters.pdf.batches.saving import save_merged
 from presswork.exporters.pdf.batches.stamp import stamp_furniture
 from presswork.exporters.pdf.batches.structure import StructureMerge
 from presswork.exporters.pdf.typst.batches import XREF, Fallback, LaidBatch
 
-__all__ = ["BodyMerge"]
+__all__ = ["MERGE_FOLDER", "BodyMerge"]
+
+#: The folder of the compile folder the merge reads its PDFs from (nothing Typst reads).
+MERGE_FOLDER = "merge"
 
 _PAGE_IN_CONTENTS = re.compile(r"page \d+$")
 #: How far above a link's target Typst's explicit destinations point (points).
@@ -68,14 +72,19 @@ class BodyMerge:
     still being set in a worker), then :meth:`finish` with the skeleton: its front pages and blank versos,
     the heads and folios drawn over each body page, links, bookmarks, page labels, and the file written."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
         import pikepdf
 
+        #: Where the PDFs merged are written to be read from: :data:`MERGE_FOLDER` of the private compile folder
+        #: ``folder`` (None: read from memory).
+        self.folder = folder / MERGE_FOLDER if folder is not None else None
         self.laid: list[LaidBatch] = []
         self.starts: list[int] = []
         self.sources: list[Any] = []
         self.pdf = pikepdf.Pdf.new()
         self.structure = StructureMerge(self.pdf, links_kept=True)
+        #: The structure elements renamed in each batch added (``LaidBatch.marked``; kept with a batch laid out now).
+        self.marked: list[list[tuple[int, int]] | None] = []
         #: Named destinations: each batch's own (every label in a batch is its own), at body pages from 0.
         self.dests: dict[str, tuple[int, Any, Any]] = {}
 
@@ -88,13 +97,13 @@ class BodyMerge:
         import pikepdf
         from pikepdf import Array
 
-        src = pikepdf.Pdf.open(io.BytesIO(laid.pdf))
+        src = self._open(laid.pdf, f"merge-{len(self.laid)}.pdf")
         _index_dests(src, first)  # body pages, from 0: the front matter's length is the skeleton's
         at = len(self.pdf.pages)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # named destinations: rebuilt in finish
             self.pdf.pages.extend(src.pages)
-        self.structure.add(src, [page.obj for page in self.pdf.pages[at:]])
+        self.marked.append(self.structure.add(src, [page.obj for page in self.pdf.pages[at:]], marked=laid.marked))
         where: dict[Any, int] = {p.objgen: n for n, p in enumerate(src.pages)}
         names = src.Root.get("/Names")
         if names is not None and "/Dests" in names:
@@ -106,9 +115,22 @@ class BodyMerge:
         self.starts.append(first)
         self.sources.append(src)
 
-    def finish(self, skeleton_pdf: bytes, body_pages: int, target: Path, identifier: bytes | None) -> None:
+    def _open(self, pdf: bytes, name: str) -> Any:
+        """``pdf`` opened for the merge: from a file in :attr:`folder` when there is one, which qpdf reads itself
+        (twice as quick as through a Python stream: it reads every object of a batch, one at a time)."""
+        import pikepdf
+
+        if self.folder is None:
+            return pikepdf.Pdf.open(io.BytesIO(pdf))
+        path = self.folder / name
+        files.make_dirs(self.folder, self.folder.parent, "Typst compile folder")
+        files.write_into(path, pdf, self.folder, durable=False)
+        return pikepdf.Pdf.open(path)  # kept open until the merged file is written (qpdf reads lazily)
+
+    def finish(self, skeleton_pdf: bytes, body_pages: int, target: Path, identifier: bytes | None) -> int:
         """Write the book to ``target``: the skeleton's front pages, the batches' pages with the skeleton's body
-        page drawn over each (``body_pages`` in all), and the skeleton's blank versos between them."""
+        page drawn over each (``body_pages`` in all), and the skeleton's blank versos between them. Returns the
+        number of pages written."""
         import pikepdf
         from pikepdf import Array, Dictionary, Name, String
 
@@ -118,7 +140,7 @@ class BodyMerge:
             owner[first : first + len(src.pages)] = [k] * len(src.pages)
         if len(owner) != body_pages:
             raise Fallback("the batches do not fill the body pages")
-        skeleton = pikepdf.Pdf.open(io.BytesIO(skeleton_pdf))
+        skeleton = self._open(skeleton_pdf, "merge-skeleton.pdf")
         front = len(skeleton.pages) - body_pages
         if front < 1:
             raise Fallback("the skeleton has fewer pages than the body")
@@ -168,6 +190,7 @@ class BodyMerge:
             pdf.Root.Metadata = pdf.copy_foreign(skeleton.Root.Metadata)
         ident = identifier or hashlib.md5(skeleton_pdf + b"".join(b.pdf for b in laid)).hexdigest().encode("ascii")
         save_merged(pdf, skeleton, ident, target)
+        return len(skeleton.pages)
 
 
 def _settle_link(

@@ -63,17 +63,26 @@ class BatchStore:
             return None
         try:
             value = json.loads(data)
-            return LaidBatch(pdf_bytes, int(value["pages"]), value["events"], value["labels"], value["places"])
+            pages, events, labels, places = int(value["pages"]), value["events"], value["labels"], value["places"]
+            return LaidBatch(pdf_bytes, pages, events, labels, places, _marked(value.get("marked")))
         except (ValueError, KeyError, TypeError):
             return None
 
     def put(self, key: str, laid: LaidBatch) -> None:
         """Keep ``laid`` under ``key`` (each file signed and written atomically)."""
+        sealed = seal(laid.pdf, f"{key}.pdf")
+        if sealed is not None:
+            write_atomically(self.folder / f"{key}.pdf", sealed, self.root)
+        self.put_facts(key, laid)
+
+    def put_facts(self, key: str, laid: LaidBatch) -> None:
+        """Keep the facts of ``laid`` under ``key`` again, its PDF already kept (the merge found more of them)."""
         facts = {"pages": laid.pages, "events": laid.events, "labels": laid.labels, "places": laid.places}
-        for name, data in ((f"{key}.pdf", laid.pdf), (f"{key}.json", json.dumps(facts).encode())):
-            sealed = seal(data, name)
-            if sealed is not None:
-                write_atomically(self.folder / name, sealed, self.root)
+        if laid.marked is not None:
+            facts["marked"] = laid.marked
+        sealed = seal(json.dumps(facts).encode(), f"{key}.json")
+        if sealed is not None:
+            write_atomically(self.folder / f"{key}.json", sealed, self.root)
 
     def empty(self) -> bool:
         """Whether no batch is cached (a clean build)."""
@@ -85,6 +94,16 @@ class BatchStore:
     def prune(self, keep: set[str]) -> None:
         """Remove every cached batch not in ``keep`` (the folder holds one book's batches)."""
         prune_folder(self.folder, self.root, lambda name: name.split(".", 1)[0] in keep)
+
+
+def _marked(value: Any) -> list[tuple[int, int]] | None:
+    """A batch's cached structure elements to rename (object numbers), or None when absent or not such a list
+    (the merge then walks the batch's structure tree)."""
+    if not isinstance(value, list):
+        return None
+    if not all(isinstance(v, list) and len(v) == 2 and all(type(n) is int for n in v) for v in value):
+        return None
+    return [(v[0], v[1]) for v in value]
 
 
 #: What a batch is asked after its layout: its marks and labels, and where its blocks landed (the EPUB's page list).

@@ -128,7 +128,11 @@ class BlockWriter(InlineWriter):
         return f"#pw-terms({', '.join(items)})"
 
     def b_CodeBlock(self, node: CodeBlock) -> str:
-        lines = highlighted(node.code, node.language, self.ctx.code_style, self.ctx.code_columns)
+        cache, style, wrap = self.ctx.code_cache, self.ctx.code_style, self.ctx.code_columns
+        if cache is not None:
+            lines = cache.highlighted(node.code, node.language, style, wrap)
+        else:
+            lines = highlighted(node.code, node.language, style, wrap)
         caption = self.content(node.caption) if node.caption else "none"
         number = string(node.label) if node.label else "none"
         self.listings += 1

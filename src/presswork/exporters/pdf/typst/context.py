@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from presswork.core.diagnostics import Reporter
 from presswork.core.tree import Pos
 from presswork.exporters.pdf.typst.assets import RootFolder
+from presswork.exporters.pdf.typst.codecache import CodeCache
 from presswork.exporters.pdf.typst.markup import label_ref
 
 __all__ = ["WriterContext", "settle_links"]
@@ -25,6 +26,7 @@ class WriterContext:
     code_columns: int = 0  #: columns of code that fit the measure (longer lines are wrapped; 0: never)
     page_refs: bool = False
     link_footnotes: bool = False
+    code_cache: CodeCache | None = None  #: listings highlighted in earlier builds (None: highlight every one)
     pos: Pos | None = field(default=None)  #: where the block being written came from
     #: The anchors links point at, by number (links are written as placeholders, see :meth:`link_to`).
     targets: list[str] = field(default_factory=list)
