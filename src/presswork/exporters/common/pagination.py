@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from presswork.cache.store import code_fingerprint, read_cached, seal, unseal, write_atomically
+from presswork.cache.store import code_fingerprint, prune_folder, read_cached, seal, unseal, write_atomically
 from presswork.compat.weasyprint import page_box
 from presswork.core import files
 from presswork.core.diagnostics import PressworkError
@@ -271,10 +271,22 @@ def load(root: Path, key: str) -> list[PageStart | None] | None:
 
 
 def store(root: Path, key: str, starts: Sequence[PageStart | None]) -> None:
-    """Cache the page starts of layout ``key`` (written atomically; a read-only project just skips it)."""
+    """Cache the page starts of layout ``key`` (written atomically; a read-only project just skips it), and
+    forget those of other layouts: the cache holds the book's current state, not one file per edit."""
     try:
         sealed = seal(json.dumps([asdict(s) if s else None for s in starts]).encode(), f"pagination-{key}")
-        if sealed is not None:
-            write_atomically(_path(root, key), sealed, files.cache_root(root))
+        if sealed is not None and write_atomically(_path(root, key), sealed, files.cache_root(root)):
+            _prune(root, key)
     finally:
         layout_done()
+
+
+def _prune(root: Path, key: str) -> None:
+    """Remove the page starts and lock files of layouts other than ``key`` (another build that holds such a
+    lock only loses the guard against laying its book out twice; its layout still comes out right)."""
+    ours = (f"pagination-{key}.json", f"pagination-{key}.lock")
+    prune_folder(
+        root / CACHE_DIR,
+        files.cache_root(root),
+        lambda name: name in ours or not (name.startswith("pagination-") and name.endswith((".json", ".lock"))),
+    )
