@@ -75,11 +75,15 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
         name_array.extend([String(name), Array([pages[n], Name.XYZ, x, y, 0])])
     pdf.Root.Names = Dictionary(Dests=Dictionary(Names=Array(name_array)))
     # Links to names no document holds are removed, as WeasyPrint removes them.
+    removed = 0
     for page in pdf.pages:
         annots = page.obj.get("/Annots")
         if annots is not None:
-            page.obj.Annots = Array([a for a in annots if "/Dest" not in a or str(a.Dest) in dests])
-    merge_structure(pdf, starts)
+            kept = [a for a in annots if "/Dest" not in a or str(a.Dest) in dests]
+            removed += len(annots) - len(kept)
+            page.obj.Annots = Array(kept)
+    # (With every link kept no structure element refers to a removed one: the trees are not searched for them.)
+    merge_structure(pdf, starts, links_kept=not removed)
     # Bookmarks: WeasyPrint's tree over all pages.
     root: list[Any] = []
     skipped: list[int] = []

@@ -13,6 +13,23 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+#: pikepdf's classes, bound by :func:`_bind` at the first merge: importing pikepdf (60 ms) is left to the builds
+#: that merge, and the walks below use them for every element (an import statement per call cost 0.5 s of a
+#: 400-page book's merge).
+_Array: Any = None
+_Dictionary: Any = None
+_String: Any = None
+_OBJR: Any = None
+
+
+def _bind() -> None:
+    """Bind pikepdf's classes for the walks (once)."""
+    global _Array, _Dictionary, _String, _OBJR
+    if _Array is None:
+        from pikepdf import Array, Dictionary, Name, String
+
+        _Array, _Dictionary, _String, _OBJR = Array, Dictionary, String, Name.OBJR
+
 
 def merge_structure(
     pdf: Any, parts: Sequence[tuple[Any, int]], counts: Sequence[int] | None = None, links_kept: bool = False
@@ -36,6 +53,7 @@ class StructureMerge:
     def __init__(self, pdf: Any, links_kept: bool = False) -> None:
         from pikepdf import Array, Dictionary, Name
 
+        _bind()
         self.pdf = pdf
         self.root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
         self.document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=self.root, K=Array()))
@@ -104,14 +122,12 @@ class StructureMerge:
 
     def _rename(self, element: Any, keys: set[str], prefix: str) -> None:
         """Give ``element`` (with ``keys``) its id and its headers' ids with the prefix of its source."""
-        from pikepdf import Array, Dictionary, String
-
         if "/ID" in keys:
-            element.ID = String(prefix + str(element.ID))
+            element.ID = _String(prefix + str(element.ID))
             self.ids.append((str(element.ID), element))
         for attributes in _kids(element.A) if "/A" in keys else []:
-            if isinstance(attributes, Dictionary) and "/Headers" in attributes:
-                attributes.Headers = Array([String(prefix + str(h)) for h in attributes.Headers])
+            if isinstance(attributes, _Dictionary) and "/Headers" in attributes:
+                attributes.Headers = _Array([_String(prefix + str(h)) for h in attributes.Headers])
 
     def finish(self) -> None:
         """Write the tree into ``pdf``'s catalog, with the entries of a tagged PDF (nothing when no source
@@ -147,13 +163,12 @@ def marked_elements(src: Any) -> Marked | None:
     """The object numbers in ``src`` of the structure elements the merge changes (those with an ``/ID`` or with
     attributes naming ``/Headers``), in the order it changes them; None when ``src`` is untagged or one of
     them is a direct object (no number finds it again: the merge then walks the tree)."""
-    from pikepdf import Dictionary
-
+    _bind()
     if "/StructTreeRoot" not in src.Root:
         return None
     found: Marked = []
     for element, keys in _elements(src.Root.StructTreeRoot.get("/K")):
-        headers = "/A" in keys and any(isinstance(a, Dictionary) and "/Headers" in a for a in _kids(element.A))
+        headers = "/A" in keys and any(isinstance(a, _Dictionary) and "/Headers" in a for a in _kids(element.A))
         if "/ID" in keys or headers:
             if not element.is_indirect:
                 return None
@@ -178,29 +193,23 @@ def _copies(pdf: Any, src: Any, marked: Marked) -> list[Any] | None:
 
 def _kids(value: Any) -> list[Any]:
     """``value`` as a list (a ``/K`` or ``/A`` entry is one object or an array of them)."""
-    from pikepdf import Array
-
     if value is None:
         return []
-    return list(value) if isinstance(value, Array) else [value]
+    return list(value) if isinstance(value, _Array) else [value]
 
 
 def _is_objr(kid: Any) -> bool:
     """Whether ``kid`` (of a ``/K`` array) is an object reference to an annotation."""
-    from pikepdf import Dictionary, Name
-
-    return isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR
+    return isinstance(kid, _Dictionary) and kid.get("/Type") == _OBJR
 
 
 def _elements(kids: Any) -> Iterator[tuple[Any, set[str]]]:
     """Every structure element under ``kids`` with its keys (depth first; marked-content ids and references
     skipped). The keys are read once: each lookup in a pikepdf dictionary costs a call into qpdf."""
-    from pikepdf import Dictionary
-
     stack = _kids(kids)
     while stack:
         element = stack.pop()
-        if not isinstance(element, Dictionary):
+        if not isinstance(element, _Dictionary):
             continue
         keys = set(element.keys())
         if "/Type" in keys and str(element.Type) in ("/OBJR", "/MCR"):
