@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-import pytest
-
-import presswork.project.readahead as readahead
-import presswork.project.sources as sources
-from presswork.build.pipeline import build
-from presswork.build.result import BuildResult
 from tests.support.outputs import assert_same_files
 
 PARAGRAPH = "The pipeline reads each chapter, checks its links and writes every format from one tree. " * 15
@@ -32,36 +28,50 @@ def long_book(root: Path) -> Path:
     return root
 
 
-def test_a_read_ahead_build_warns_and_writes_exactly_as_a_serial_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    started: list[int] = []
-    real = readahead.read_ahead
+#: Builds the book in argv[1] into argv[2] with the read-ahead counted, then (argv[3] == "serial") with it
+#: off; prints where the child started (-1: none) and the warnings. A fresh interpreter, as a build runs:
+#: a test process may have started threads (or a Typst compiler) that rightly keep the read-ahead off.
+BUILD = """
+import json, sys
+import presswork.project.readahead as readahead
+import presswork.project.sources as sources
+from presswork.build.pipeline import build
 
-    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
-        ahead = real(*args, **kwargs)
-        started.append(ahead.first if ahead is not None else -1)
-        return ahead
+started = []
+real = readahead.read_ahead
+def counted(*args, **kwargs):
+    ahead = real(*args, **kwargs)
+    started.append(ahead.first if ahead is not None else -1)
+    return ahead
+sources.read_ahead = counted
+if sys.argv[3] == "serial":
+    readahead.MIN_FILES = 10**6
+result = build(sys.argv[1], formats=["html"], out=sys.argv[2])
+warnings = [f"{w.pos.file}:{w.pos.line}: {w.message}" for w in result.reporter.warnings if w.pos]
+print(json.dumps({"started": started, "warnings": warnings, "site": str(result.outputs["html"])}))
+"""
 
-    monkeypatch.setattr(sources, "read_ahead", counted)
-    ahead_book = long_book(tmp_path / "ahead")
-    with_child = build(ahead_book, formats=["html"], out=tmp_path / "out-ahead")
-    assert started and 1 < started[0] < 12, f"no read-ahead child was started: {started}"
 
-    monkeypatch.setattr(readahead, "MIN_FILES", 10**6)
-    serial_book = long_book(tmp_path / "serial")
-    serial = build(serial_book, formats=["html"], out=tmp_path / "out-serial")
-    assert started[-1] == -1
+def _build(book: Path, out: Path, mode: str) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "SOURCE_DATE_EPOCH": "1700000000"}
+    proc = subprocess.run(
+        [sys.executable, "-c", BUILD, str(book), str(out), mode], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result: dict[str, Any] = json.loads(proc.stdout.splitlines()[-1])
+    return result
 
-    def told(result: BuildResult) -> list[str]:
-        return [f"{w.pos.file}:{w.pos.line}: {w.message}" for w in result.reporter.warnings if w.pos]
 
-    assert told(with_child) == told(serial)
-    assert [w.split(":")[0] for w in told(serial)] == [f"{n:02d}-chapter.md" for n in range(1, 13)]
-    site, other = with_child.outputs["html"], serial.outputs["html"]
+def test_a_read_ahead_build_warns_and_writes_exactly_as_a_serial_one(tmp_path: Path) -> None:
+    ahead = _build(long_book(tmp_path / "ahead"), tmp_path / "out-ahead", "ahead")
+    assert len(ahead["started"]) == 1 and 1 < ahead["started"][0] < 12, f"no read-ahead child: {ahead['started']}"
+    serial = _build(long_book(tmp_path / "serial"), tmp_path / "out-serial", "serial")
+    assert serial["started"] == [-1]
+    assert ahead["warnings"] == serial["warnings"]
+    assert [w.split(":")[0] for w in serial["warnings"]] == [f"{n:02d}-chapter.md" for n in range(1, 13)]
+    site, other = Path(ahead["site"]), Path(serial["site"])
     pages = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
-    assert pages == sorted(p.relative_to(other) for p in other.rglob("*") if p.is_file())
+    assert pages and pages == sorted(p.relative_to(other) for p in other.rglob("*") if p.is_file())
     for page in pages:
         assert_same_files(site / page, other / page)
 
