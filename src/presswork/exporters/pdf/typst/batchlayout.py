@@ -100,21 +100,23 @@ class BatchedBook:
         return page_starts(places, pages, top, bottom, block_chars(doc))
 
 
-#: Words of the chapters counted last (by id, with the chapter itself: an id is only unique while its object
+#: The words of the last book's chapters (by id, with the chapter itself: an id is only unique while its object
 #: lives): a build asks twice, before and after writing the Typst source, of the same chapter objects.
 _COUNTED: dict[int, tuple[Chapter, int]] = {}
 
 
-def _words(chapter: Chapter) -> int:
-    """The words of ``chapter`` (counted once per chapter object)."""
-    known = _COUNTED.get(id(chapter))
-    if known is not None and known[0] is chapter:
-        return known[1]
-    if len(_COUNTED) > 10_000:  # a long watch session: only the last book's chapters are worth keeping
-        _COUNTED.clear()
-    words = len(blocks_text(chapter.blocks).split())
-    _COUNTED[id(chapter)] = (chapter, words)
-    return words
+def _book_words(doc: Document) -> int:
+    """The words of ``doc``, each chapter counted once; only this book's counts are kept (a watch session's
+    earlier trees are not held)."""
+    global _COUNTED
+    counted: dict[int, tuple[Chapter, int]] = {}
+    for chapter in doc.chapters:
+        known = _COUNTED.get(id(chapter))
+        if known is None or known[0] is not chapter:
+            known = (chapter, len(blocks_text(chapter.blocks).split()))
+        counted[id(chapter)] = known
+    _COUNTED = counted
+    return sum(words for _, words in counted.values())
 
 
 def _options_reason(doc: Document, opts: PdfOptions) -> str:
@@ -122,7 +124,7 @@ def _options_reason(doc: Document, opts: PdfOptions) -> str:
     if opts.batch == "off":
         return "batch = 'off'"
     if opts.batch == "auto" and not opts.batch_size:
-        words = sum(_words(ch) for ch in doc.chapters)
+        words = _book_words(doc)
         if words < AUTO_MIN_WORDS:
             return f"a short book ({words} words; batch = 'auto' batches from {AUTO_MIN_WORDS})"
     return ""
@@ -209,13 +211,13 @@ def lay_out_batched(
     if len(groups) < 2:
         raise Fallback("fewer than two batches")
     batches = [batch_source(pieces, n, group) for n, group in enumerate(groups)]
-    merging: list[BodyMerge] = []  # made by the first batch merged: pikepdf's import waits for a free moment
+    early: BodyMerge | None = None  # made by the first batch merged: pikepdf's import waits for a free moment
 
     def ready(n: int, facts: LaidBatch) -> None:
+        nonlocal early
         if merge:
-            if not merging:
-                merging.append(BodyMerge(folder))
-            merging[0].add(facts, opening(merging[0].end(), opts.print))
+            early = early or BodyMerge(folder)
+            early.add(facts, opening(early.end(), opts.print))
 
     laid = lay_out_batches(batches, folder, ctx.gate.root, _jobs(), ready)
     starts, body_pages = place(laid, opts.print)
@@ -225,13 +227,13 @@ def lay_out_batched(
     key = _skeleton_key(source, folder, timestamp.isoformat() if timestamp else "now")
     cached = store.get(key) if timestamp is not None else None
     LOG.info("Typst: %d batches, skeleton %s", len(batches), "from the cache" if cached else "set")
-    if merging and merging[0].starts != starts[: len(merging[0].starts)]:
+    if early is not None and early.starts != starts[: len(early.starts)]:
         raise Fallback("the batches were merged at other pages than the skeleton's")
     if cached is not None:
         compiling: Callable[[], bytes] = lambda: cached.pdf  # noqa: E731 - a constant "future"
     else:
         compiling = compile_later(folder, source, timestamp)
-    body = (merging[0] if merging else BodyMerge(folder)) if merge else None
+    body = (early or BodyMerge(folder)) if merge else None
     if body is not None:  # the batches not merged yet, while the skeleton is set
         for n in range(len(body.laid), len(laid)):
             body.add(laid[n], starts[n])
