@@ -62,6 +62,49 @@ def test_mdbook_listing_is_a_numbered_captioned_listing(tmp_path: Path) -> None:
     assert [(r.target, plain_text(r.children)) for r in refs] == [("listing-1-1", "Listing 1-1")] * 2
 
 
+FILE_NAME_BOOK = {
+    "one": """# One
+
+<span class="filename">Filename: src/main.rs</span>
+
+```rust
+fn main() {}
+```
+
+<span class="filename">文件名：src/lib.rs</span>
+
+```rust
+pub fn f() {}
+```
+
+<span class="filename">Filename: two words</span>
+
+```rust
+fn g() {}
+```
+
+<span class="filename">Filename: src/alone.rs</span>
+
+Not a listing.
+""",
+}
+
+
+def test_a_filename_span_above_a_code_block_names_that_listings_file(tmp_path: Path) -> None:
+    """The older Rust book chapters head a listing with a ``<span class="filename">`` paragraph: it becomes
+    the listing's file name with the author's label (so every format keeps it with the code); a span that
+    is not a label and one word, or heads no code block, stays the paragraph it was."""
+    doc = read_project(_mdbook(tmp_path, FILE_NAME_BOOK))
+    listings = query(doc, CodeBlock)
+    assert [(c.attr.get("file-label"), c.attr.get("file-name")) for c in listings] == [
+        ("Filename:", "src/main.rs"),
+        ("文件名：", "src/lib.rs"),
+        (None, None),
+    ]
+    paragraphs = [plain_text(p.children) for p in query(doc, Paragraph)]
+    assert paragraphs == ["Filename: two words", "Filename: src/alone.rs", "Not a listing."]
+
+
 def test_the_listing_preprocessor_is_not_reported_as_unsupported(tmp_path: Path) -> None:
     """The Rust book's book.toml names its trpl-listing preprocessor; presswork does its work (``<Listing>``),
     so only a preprocessor it does not know is reported."""

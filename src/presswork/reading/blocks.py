@@ -501,6 +501,27 @@ def _span_caption(block: Block) -> Inlines | None:
     return trim(span.children) if isinstance(span, Span) and "caption" in span.attr.classes else None
 
 
+#: The text of an mdBook ``<span class="filename">`` above a listing: a short label ending in a colon
+#: ("Filename:", a translation's "文件名：") and the file's name, one word.
+_FILE_NAME = re.compile(r"^\s*(?P<label>[^\s:：][^:：]{0,40}[:：])\s*(?P<name>\S+)\s*$")
+
+
+def _span_file_name(block: Block, code: Block) -> tuple[str, str] | None:
+    """The label and the file a paragraph that is one ``<span class="filename">Filename: src/main.rs</span>``
+    names, when the code block after it names none itself (how older Rust book chapters head a listing)."""
+    if not isinstance(code, CodeBlock) or code.attr.get("file-name") or code.attr.get("filename"):
+        return None
+    if not isinstance(block, Paragraph) or len(block.children) != 1:
+        return None
+    span = block.children[0]
+    if not isinstance(span, Span) or "filename" not in span.attr.classes:
+        return None
+    if not all(isinstance(c, Text) for c in span.children):
+        return None
+    found = _FILE_NAME.match("".join(c.text for c in span.children if isinstance(c, Text)))
+    return (found["label"], found["name"]) if found else None
+
+
 def _uncaptioned(figure: Figure) -> bool:
     """Whether a figure has no caption but the one its image's alt text gives (an ``<img>`` alone)."""
     return not figure.caption or _letters(plain_text(figure.caption)) == _letters(figure.image.alt)
@@ -524,13 +545,20 @@ def figure_of(blocks: Blocks) -> Figure | None:
 
 
 def attach_captions(blocks: list[Block]) -> Blocks:
-    """Move a ``Table: caption`` paragraph right after (or else right before) a table into it, and a
-    ``<span class="caption">`` paragraph right after an uncaptioned figure into that figure; a caption
+    """Move a ``Table: caption`` paragraph right after (or else right before) a table into it, a
+    ``<span class="caption">`` paragraph right after an uncaptioned figure into that figure, and a
+    ``<span class="filename">Filename: ...</span>`` paragraph into the code block after it; a caption
     that opens with the author's "Figure 4-1:" numbers its figure so (``reading.listings``)."""
     out = list(blocks)
     i = 0
     while i < len(out):
         block = out[i]
+        if i + 1 < len(out) and (named := _span_file_name(block, out[i + 1])):  # the listing names its file
+            code = out[i + 1]
+            assert isinstance(code, CodeBlock)
+            attr = dataclasses.replace(code.attr, kv=(*code.attr.kv, ("file-label", named[0]), ("file-name", named[1])))
+            out[i] = block = dataclasses.replace(code, attr=attr)
+            del out[i + 1]
         if isinstance(block, Figure) and i + 1 < len(out) and _uncaptioned(block):
             if (caption := _span_caption(out[i + 1])) is not None:
                 out[i] = block = dataclasses.replace(block, caption=caption)

@@ -49,6 +49,13 @@ def listing_file_name(node: CodeBlock) -> str:
     return node.attr.get("file-name") or node.attr.get("filename") or ""
 
 
+def listing_file_label(node: CodeBlock) -> str:
+    """What is printed before a listing's file name, with the space after it: the author's own words when
+    the reader kept them (``file-label``: "Filename:", "文件名："), else "Filename: "."""
+    label = node.attr.get("file-label") or "Filename:"
+    return label if label.endswith(("：", " ")) else label + " "
+
+
 def code_title(node: CodeBlock) -> str:
     """The title written above a code block (MkDocs Material's ``title="bubble_sort.py"``), "" when it has none."""
     return "" if listing_file_name(node) else node.attr.get("title") or ""

@@ -244,3 +244,78 @@ def test_pdf_ua_variant_builds_with_every_picture_described(typst_features: Path
         ["pdfinfo", str(typst_features / "output" / "features.pdf")], capture_output=True, text=True
     ).stdout
     assert re.search(r"Tagged:\s+yes", info)
+
+
+LISTING_HEADS = """# Heads
+
+<Listing number="1-1" file-name="src/main.rs" caption="Printing a greeting">
+
+```rust
+fn main() {}
+```
+
+</Listing>
+
+<span class="filename">Filename: src/lib.rs</span>
+
+```rust
+pub fn lib_function() {}
+```
+
+```{.python title="bubble_sort.py"}
+def bubble_sort(): pass
+```
+
+```{.python filename="quarto_cell.py" lst-cap="A captioned cell"}
+quarto_value = 1
+```
+"""
+
+
+def _listing_heads_book(root: Path, theme: str = "") -> Path:
+    book = root / "heads"
+    (book / "src").mkdir(parents=True)
+    (book / "book.toml").write_text('[book]\ntitle = "Heads"\n', encoding="utf-8")
+    (book / "presswork.toml").write_text(f'{theme}[pdf]\nengine = "typst"\n', encoding="utf-8")
+    (book / "src" / "SUMMARY.md").write_text("# Summary\n\n- [Heads](heads.md)\n", encoding="utf-8")
+    (book / "src" / "heads.md").write_text(LISTING_HEADS, encoding="utf-8")
+    return book
+
+
+def _heads_printed(book: Path) -> list[str]:
+    result = build(book)
+    assert result.returncode == 0, result.stderr
+    assert "warning:" not in result.stderr, result.stderr
+    text = pdf_text(next((book / "output").glob("*.pdf")))
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def test_a_listings_file_name_title_and_caption_print_above_its_code(tmp_path: Path) -> None:
+    """A listing's file name (mdBook's ``file-name``, the Rust book's filename span, Quarto's ``filename``), a
+    code block's title (MkDocs Material) and a caption given as an attribute print above the code, as in
+    every other format (the Typst engine used to leave them out, silently)."""
+    lines = _heads_printed(_listing_heads_book(tmp_path))
+    for head, code in [
+        ("Filename: src/main.rs", "fn main() {}"),
+        ("Filename: src/lib.rs", "pub fn lib_function() {}"),
+        ("bubble_sort.py", "def bubble_sort(): pass"),
+        ("Filename: quarto_cell.py", "quarto_value = 1"),
+    ]:
+        assert head in lines and lines[lines.index(head) + 1] == code, (head, lines)
+    assert lines[lines.index("Filename: src/main.rs") - 1] == "Listing 1-1 Printing a greeting"
+    assert lines[lines.index("Filename: quarto_cell.py") - 1].endswith(" A captioned cell")
+
+
+def test_a_theme_template_without_listing_files_still_prints_them(tmp_path: Path) -> None:
+    """A theme's own Typst template written before ``pw-listing`` took ``file:``: the file name is set on its
+    own line above the listing instead of failing the compile."""
+    theme = tmp_path / "mytheme"
+    shutil.copytree(REPO / "themes" / "default", theme)
+    template = theme / "typst" / "book.typ"
+    source = template.read_text(encoding="utf-8")
+    older = source.replace(", file: none) = {", ") = {", 1)
+    older = re.sub(r"\n  if file != none \{.*?\n  \}\n", "\n", older, count=1, flags=re.S)
+    assert "file !=" not in older and "file: none" not in older
+    template.write_text(older, encoding="utf-8")
+    lines = _heads_printed(_listing_heads_book(tmp_path, f'theme = "{theme.as_posix()}"\n'))
+    assert "Filename: src/main.rs" in lines and "Filename: src/lib.rs" in lines and "bubble_sort.py" in lines

@@ -373,7 +373,13 @@ class HtmlRenderer:
         lines = node.code.count("\n") + 1
         cls = " ".join(("code", *node.attr.classes))
         code_cls = f"language-{lang}" if lang else ""
-        from presswork.transforms.xrefs import code_title, is_listing, listing_caption, listing_file_name
+        from presswork.transforms.xrefs import (
+            code_title,
+            is_listing,
+            listing_caption,
+            listing_file_label,
+            listing_file_name,
+        )
 
         listing = is_listing(node)
         ident = "" if listing else node.attr.id
@@ -389,7 +395,8 @@ class HtmlRenderer:
             f"<figcaption>{label}{' ' if label and caption else ''}{caption}</figcaption>\n" if label or caption else ""
         )
         name = listing_file_name(node)
-        file_line = f'<p class="file-name">Filename: <code>{esc(name)}</code></p>\n' if name else ""
+        label = esc(listing_file_label(node))
+        file_line = f'<p class="file-name">{label}<code>{esc(name)}</code></p>\n' if name else ""
         if title := code_title(node):
             file_line = f'<p class="file-name code-title"><code>{esc(title)}</code></p>\n'  # MkDocs title="..."
         return f"<figure{attrs(id=node.attr.id, class_='listing')}>\n{head}{file_line}{pre}</figure>\n"

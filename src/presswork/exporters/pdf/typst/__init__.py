@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -71,6 +72,12 @@ def _template(ctx: BuildContext[PdfOptions], root: RootFolder) -> str:
     if not path.is_file():
         raise PressworkError(f"theme {ctx.theme.name!r} has no {TEMPLATE} (needed by the Typst engine)")
     return root.write("theme/book.typ", files.read_bytes(path, ctx.gate.allowed_dirs(), TEMPLATE))
+
+
+def _takes_file(template: Path) -> bool:
+    """Whether the template's ``pw-listing`` takes ``file:`` (a theme's own template may be older)."""
+    found = re.search(r"#let pw-listing\(([^)]*)\)", template.read_text("utf-8", "replace"))
+    return found is not None and "file:" in found.group(1)
 
 
 def compile_folder(project: Path) -> Path:
@@ -140,6 +147,7 @@ def typst_source(doc: Document, ctx: BuildContext[PdfOptions], kept: RootFolder 
             page_refs=opts.page_refs,
             link_footnotes=opts.link_footnotes,
             code_cache=code_cache,
+            listing_files=_takes_file(root.root / template.lstrip("/")),
         )
         pieces = book_pieces(
             book,

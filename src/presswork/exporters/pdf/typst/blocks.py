@@ -26,7 +26,7 @@ from presswork.core.tree import (
 )
 from presswork.exporters.common.mathrender import MathError
 from presswork.exporters.common.visibility import HIDDEN_CLASSES, details_parts
-from presswork.exporters.pdf.typst.code import highlighted
+from presswork.exporters.pdf.typst.code import highlighted, inline_code
 from presswork.exporters.pdf.typst.figures import image_markup
 from presswork.exporters.pdf.typst.indexrefs import locators_call, split_locators
 from presswork.exporters.pdf.typst.inlines import InlineWriter
@@ -35,6 +35,7 @@ from presswork.exporters.pdf.typst.mathsvg import math_image
 from presswork.exporters.pdf.typst.pagestarts import BLOCK_END, block_mark
 from presswork.exporters.pdf.typst.tables import table_markup
 from presswork.transforms.indexing import INDEX_CLASS
+from presswork.transforms.xrefs import code_title, listing_caption, listing_file_label, listing_file_name
 
 __all__ = ["BlockWriter"]
 
@@ -133,11 +134,26 @@ class BlockWriter(InlineWriter):
             lines = cache.highlighted(node.code, node.language, style, wrap)
         else:
             lines = highlighted(node.code, node.language, style, wrap)
-        caption = self.content(node.caption) if node.caption else "none"
+        if node.caption:
+            caption = self.content(node.caption)
+        else:  # a caption given as an attribute (Quarto's ``lst-cap``), printed as written
+            caption = f"[{text(attr_caption)}]" if (attr_caption := listing_caption(node)) else "none"
         number = string(node.label) if node.label else "none"
         self.listings += 1
-        listing = f"#pw-listing({lines}, caption: {caption}, number: {number}, id: {self.listings})"
-        return listing + self.labelled(node.attr.id)
+        file, before = self.listing_file(node), ""
+        if file and not self.ctx.listing_files:  # a theme template written before listings named their files
+            before, file = f"#block(sticky: true, below: 0.3em, text(size: 0.85em, {file}))\n\n", ""
+        args = f"caption: {caption}, number: {number}, id: {self.listings}" + (f", file: {file}" if file else "")
+        return before + f"#pw-listing({lines}, {args})" + self.labelled(node.attr.id)
+
+    def listing_file(self, node: CodeBlock) -> str:
+        """The line above a listing that names its file ("Filename: src/main.rs", as in every format), or
+        the title written above a code block (MkDocs Material's ``title="x.py"``); "" for neither."""
+        if name := listing_file_name(node):
+            return f"[{text(listing_file_label(node))}{inline_code(name)}]"
+        if title := code_title(node):
+            return f"[{inline_code(title)}]"
+        return ""
 
     def b_BlockQuote(self, node: BlockQuote) -> str:
         return f"#pw-quote[{self.nested(node.blocks)}]"

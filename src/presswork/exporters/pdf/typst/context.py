@@ -27,6 +27,8 @@ class WriterContext:
     page_refs: bool = False
     link_footnotes: bool = False
     code_cache: CodeCache | None = None  #: listings highlighted in earlier builds (None: highlight every one)
+    #: Whether the theme's ``pw-listing`` takes ``file:`` (the line naming a listing's file); else it is set above.
+    listing_files: bool = True
     pos: Pos | None = field(default=None)  #: where the block being written came from
     #: The anchors links point at, by number (links are written as placeholders, see :meth:`link_to`).
     targets: list[str] = field(default_factory=list)

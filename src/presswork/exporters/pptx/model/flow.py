@@ -203,14 +203,19 @@ class FlowBuilder:
             case DefinitionItem():
                 self.definition(b, level, quote)
             case CodeBlock():
-                from presswork.transforms.xrefs import code_title, listing_caption, listing_file_name
+                from presswork.transforms.xrefs import (
+                    code_title,
+                    listing_caption,
+                    listing_file_label,
+                    listing_file_name,
+                )
 
                 caption = self._runs(b.caption) if b.caption else (Run(c),) if (c := listing_caption(b)) else ()
                 if b.label or caption:
                     label = (Run(b.label + (": " if caption else ""), bold=True),) if b.label else ()
                     self.items.append(Para((*label, *caption), role="caption"))
                 if name := listing_file_name(b):
-                    self.items.append(Para((Run("Filename: "), Run(name, code=True)), role="caption"))
+                    self.items.append(Para((Run(listing_file_label(b)), Run(name, code=True)), role="caption"))
                 elif title := code_title(b):  # MkDocs title="..."
                     self.items.append(Para((Run(title, code=True),), role="caption"))
                 if b.code.strip():  # an empty block (a notebook's empty cell) would be an empty grey box
