@@ -58,6 +58,7 @@ from presswork.core.tree import (
 from presswork.core.urls import DROPPED_LINK, outgoing_link
 from presswork.exporters.common.highlight import highlight_html, highlight_lines_html
 from presswork.exporters.common.indexmarkup import INDEX_CLASS, epub_index
+from presswork.exporters.common.leadins import introduces
 from presswork.exporters.common.mathrender import MathError, tex_to_mathml, tex_to_svg
 from presswork.exporters.common.visibility import details_parts, is_hidden
 
@@ -159,6 +160,7 @@ class HtmlRenderer:
         self.mark_blocks = False
         self._notes: list[tuple[int, Note]] = []
         self._note_count = 0
+        self._lead_in = False  #: the paragraph about to be rendered introduces the block after it
 
     # ------------------------------------------------------------------ entry points
     def chapter(self, chapter: Chapter, classes: str = "") -> str:
@@ -186,11 +188,19 @@ class HtmlRenderer:
         """The XHTML of a chapter's blocks (each marked with its index when ``mark_blocks`` is set)."""
         if not self.mark_blocks:
             return self.blocks(chapter.blocks)
-        return "".join(_mark_block(self.render(b), i) for i, b in enumerate(chapter.blocks))
+        return "".join(_mark_block(html, i) for i, html in enumerate(self._each(chapter.blocks)))
 
     def blocks(self, blocks: Blocks) -> str:
         """The XHTML of a block sequence, one block per line."""
-        return "".join(self.render(b) for b in blocks)
+        return "".join(self._each(blocks))
+
+    def _each(self, blocks: Blocks) -> list[str]:
+        """The XHTML of each block of a sequence, a lead-in marked as one (``class="lead-in"``, see ``leadins.py``)."""
+        out = []
+        for i, block in enumerate(blocks):
+            self._lead_in = introduces(block, blocks[i + 1] if i + 1 < len(blocks) else None)
+            out.append(self.render(block))
+        return out
 
     def inlines(self, inlines: Inlines) -> str:
         """The XHTML of an inline sequence."""
@@ -311,11 +321,16 @@ class HtmlRenderer:
         return f'<div class="footnotes">\n{"".join(out)}</div>\n' if out else ""
 
     # ------------------------------------------------------------------ blocks
-    def _para(self, node: Paragraph, prefix: str = "", suffix: str = "") -> str:
-        return f"<p>{prefix}{self.inlines(node.children)}{suffix}</p>\n"
+    def _para(self, node: Paragraph, prefix: str = "", suffix: str = "", cls: str = "") -> str:
+        return f"<p{attrs(class_=cls)}>{prefix}{self.inlines(node.children)}{suffix}</p>\n"
 
     def Paragraph(self, node: Paragraph) -> str:
-        return self._para(node)
+        return self._para(node, cls=self.lead_in_class())
+
+    def lead_in_class(self) -> str:
+        """``lead-in`` when the paragraph being rendered introduces the block after it, else "" (asked once)."""
+        lead_in, self._lead_in = self._lead_in, False
+        return "lead-in" if lead_in else ""
 
     def Heading(self, node: Heading) -> str:
         level = min(max(node.level, 1), 6)

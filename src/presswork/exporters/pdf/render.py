@@ -129,10 +129,10 @@ class PrintRenderer(HtmlRenderer):
         return f"<code>{breaking_html(node.text)}</code>"
 
     def Paragraph(self, node: Paragraph) -> str:
-        html = keep_last_word_whole(self._para(node))
+        classes = [self.lead_in_class()]
         if longest_run(blocks_text((node,))) >= RAGGED_RUN:
-            return '<p class="ragged">' + html[len("<p>") :]
-        return html
+            classes.append("ragged")
+        return keep_last_word_whole(self._para(node, cls=" ".join(c for c in classes if c)))
 
     def CodeBlock(self, node: CodeBlock) -> str:
         html = super().CodeBlock(node)

@@ -74,9 +74,9 @@ def _template(ctx: BuildContext[PdfOptions], root: RootFolder) -> str:
     return root.write("theme/book.typ", files.read_bytes(path, ctx.gate.allowed_dirs(), TEMPLATE))
 
 
-def _takes_file(template: Path) -> bool:
+def _takes_file(template: str) -> bool:
     """Whether the template's ``pw-listing`` takes ``file:`` (a theme's own template may be older)."""
-    found = re.search(r"#let pw-listing\(([^)]*)\)", template.read_text("utf-8", "replace"))
+    found = re.search(r"#let pw-listing\(([^)]*)\)", template)
     return found is not None and "file:" in found.group(1)
 
 
@@ -132,6 +132,7 @@ def typst_source(doc: Document, ctx: BuildContext[PdfOptions], kept: RootFolder 
     try:
         root = kept if kept is not None else RootFolder(folder, ctx.gate)
         template = _template(ctx, root)
+        template_text = (root.root / template.lstrip("/")).read_text("utf-8", "replace")
         cover = _cover(doc, ctx, root, geo.width, geo.height)
         base = without_index(doc)
         indexed = has_index(base)
@@ -147,7 +148,8 @@ def typst_source(doc: Document, ctx: BuildContext[PdfOptions], kept: RootFolder 
             page_refs=opts.page_refs,
             link_footnotes=opts.link_footnotes,
             code_cache=code_cache,
-            listing_files=_takes_file(root.root / template.lstrip("/")),
+            listing_files=_takes_file(template_text),
+            lead_ins="#let pw-lead-in(" in template_text,
         )
         pieces = book_pieces(
             book,

@@ -24,6 +24,7 @@ from presswork.core.tree import (
     Table,
     plain_text,
 )
+from presswork.exporters.common.leadins import LEAD_IN_CHARS, introduces
 from presswork.exporters.common.mathrender import MathError
 from presswork.exporters.common.visibility import HIDDEN_CLASSES, details_parts
 from presswork.exporters.pdf.typst.code import highlighted, inline_code
@@ -55,15 +56,31 @@ class BlockWriter(InlineWriter):
     #: The index of the top-level block being written in its chapter.
     block_index = 0
 
+    #: The paragraph about to be written introduces the block after it (``leadins.py``): it is kept with it.
+    lead_in = False
+    #: The block before the one being written, in its sequence (a paragraph after a paragraph is indented).
+    previous: Block | None = None
+
     def blocks(self, nodes: Blocks) -> str:
-        return "".join(self.block(b) for b in nodes)
+        return "".join(self._each(nodes))
+
+    def _each(self, nodes: Blocks, top: bool = False) -> list[str]:
+        """The markup of each block of a sequence, knowing the blocks beside it (``top``: a chapter's own blocks)."""
+        out = []
+        for i, node in enumerate(nodes):
+            if top:
+                self.block_index = i
+            following = nodes[i + 1] if i + 1 < len(nodes) else None
+            self.lead_in = self.ctx.lead_ins and introduces(node, following, LEAD_IN_CHARS)
+            self.previous = nodes[i - 1] if i else None
+            out.append(self.block(node))
+        return out
 
     def chapter_blocks(self, nodes: Blocks) -> str:
         """A chapter's top-level blocks, each after its mark (where the pages begin, see pagestarts.py)."""
         out = []
-        for i, node in enumerate(nodes):
-            self.block_index = i
-            out.append(block_mark(i) + self.block(node))
+        for i, markup in enumerate(self._each(nodes, top=True)):
+            out.append(block_mark(i) + markup)
         out.append(block_mark(BLOCK_END) + "\n\n")
         return "".join(out)
 
@@ -106,6 +123,10 @@ class BlockWriter(InlineWriter):
         if split is not None:  # an index entry: its page numbers from this layout
             before, anchors, after = split
             return self.inlines(before) + locators_call(anchors) + self.inlines(after)
+        lead_in, self.lead_in = self.lead_in, False
+        if lead_in:
+            indent = "true" if isinstance(self.previous, Paragraph) else "false"
+            return f"#pw-lead-in(indent: {indent})[{self.paragraph(node.children)}]"
         return self.paragraph(node.children)
 
     def _item(self, item: ListItem) -> str:

@@ -29,6 +29,8 @@ class WriterContext:
     code_cache: CodeCache | None = None  #: listings highlighted in earlier builds (None: highlight every one)
     #: Whether the theme's ``pw-listing`` takes ``file:`` (the line naming a listing's file); else it is set above.
     listing_files: bool = True
+    #: Whether the theme's template defines ``pw-lead-in`` (a lead-in kept with what it introduces).
+    lead_ins: bool = True
     pos: Pos | None = field(default=None)  #: where the block being written came from
     #: The anchors links point at, by number (links are written as placeholders, see :meth:`link_to`).
     targets: list[str] = field(default_factory=list)
