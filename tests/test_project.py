@@ -96,12 +96,46 @@ def test_a_plain_folder_builds_into_output_of_the_current_folder(
     assert not (book / "output").exists()
 
 
-def test_a_folder_whose_chapters_are_in_content_gets_a_hint(presswork, make_book) -> None:
-    book = make_book({"content/01-a.md": "# A\n\ntext\n", "notes.txt": "x"})
+def test_a_plain_folder_reads_its_subfolders_in_order_each_opened_by_its_index(make_book) -> None:
+    """A docs set kept in folders (tokio's ``topics/`` and ``tutorial/``) is read whole: each subfolder where
+    its name falls, its index first; the repository's README, hidden and ``_`` folders, ``output/`` and
+    ``node_modules/`` are not chapters."""
+    book = make_book(
+        {
+            "README.md": "# The repository\n",
+            "index.md": "# Home\n",
+            "glossary.md": "# Glossary\n",
+            "tutorial/10-streams.md": "# Streams\n",
+            "tutorial/2-spawning.md": "# Spawning\n",
+            "tutorial/index.md": "# Tutorial\n",
+            "topics/README.md": "# Topics\n",
+            "topics/testing.md": "# Testing\n",
+            "topics/deep/er/one.md": "# Deeper\n",
+            ".github/issue.md": "# Not a chapter\n",
+            "_drafts/x.md": "# Not a chapter\n",
+            "output/old.md": "# Not a chapter\n",
+            "node_modules/pkg/README.md": "# Not a chapter\n",
+            "notes.txt": "x",
+        }
+    )
+    project = load_project(book)
+    assert [p.relative_to(book).as_posix() for p in project.files] == [
+        "index.md",
+        "glossary.md",
+        "topics/README.md",
+        "topics/deep/er/one.md",
+        "topics/testing.md",
+        "tutorial/index.md",
+        "tutorial/2-spawning.md",
+        "tutorial/10-streams.md",
+    ]
+
+
+def test_a_folder_without_markdown_files_is_an_error(presswork, make_book) -> None:
+    book = make_book({"notes.txt": "x", "empty/also.txt": "y"})
     result = presswork("build", book, "--format", "epub")
     assert result.status == 1
     assert "no Markdown files (*.md) in '.'" in result.err
-    assert "the chapters seem to be in content" in result.err and 'content = "content"' in result.err
 
 
 def test_out_naming_an_existing_file_is_a_usage_error_found_first(presswork, make_book) -> None:

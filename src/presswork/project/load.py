@@ -49,20 +49,36 @@ def _natural_key(path: Path) -> list[Any]:
     return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", path.name)]
 
 
-def _markdown_files(folder: Path) -> list[Path]:
-    """The chapter files of a folder: its Markdown files and notebooks in natural order (README.md, hidden
-    and ``_`` files left out)."""
-    return sorted(
-        (
-            p
-            for p in folder.iterdir()
-            if p.suffix.lower() in CHAPTER_SUFFIXES
-            and p.is_file()
-            and not p.name.startswith((".", "_"))
-            and p.name.lower() != "readme.md"
-        ),
-        key=_natural_key,
-    )
+#: Subfolders of a plain folder that hold no chapters: the build's own output, installed packages.
+_NOT_CHAPTERS = frozenset({"output", "node_modules"})
+
+#: The file that opens its folder's chapters (a docs set's landing or section page).
+_FOLDER_OPENERS = ("index", "readme")
+
+
+def _markdown_files(folder: Path, depth: int = 0) -> list[Path]:
+    """The chapter files of a folder: its Markdown files and notebooks in natural order, and those of its
+    subfolders where the subfolder's name falls (a docs set's ``tutorial/``); each folder's ``index.md`` first
+    (a subfolder's ``README.md`` too). The top folder's README.md (the repository's), hidden and ``_`` files and
+    folders, ``output/`` and ``node_modules/`` are left out; a folder linked from elsewhere is not followed."""
+    found: list[tuple[list[Any], list[Path]]] = []
+    for p in folder.iterdir():
+        if p.name.startswith((".", "_")):
+            continue
+        if p.is_dir() and not p.is_symlink() and p.name.lower() not in _NOT_CHAPTERS and depth < _DEPTH:
+            inner = _markdown_files(p, depth + 1)
+            if inner:
+                found.append((_natural_key(p), inner))
+        elif (
+            p.suffix.lower() in CHAPTER_SUFFIXES and p.is_file() and not (depth == 0 and p.name.lower() == "readme.md")
+        ):
+            opener = p.stem.lower() in _FOLDER_OPENERS
+            found.append(([] if opener else _natural_key(p), [p]))
+    return [path for _, paths in sorted(found, key=lambda item: item[0]) for path in paths]
+
+
+#: How deep a plain folder's subfolders are searched for chapters.
+_DEPTH = 8
 
 
 def _display(path: Path) -> str:
@@ -210,12 +226,5 @@ def _listed_files(
         return files
     files = _markdown_files(content)
     if not files:
-        hint = ""
-        nested = content / "content"
-        if config.config_file is None and nested.is_dir() and _markdown_files(nested):
-            hint = (
-                f"; the chapters seem to be in {_display(nested)}: build that folder, or set "
-                'content = "content" in a presswork.toml here'
-            )
-        raise PressworkError(f"no Markdown files (*.md) in {config.content!r}{hint}", where)
+        raise PressworkError(f"no Markdown files (*.md) in {config.content!r}", where)
     return files
