@@ -85,3 +85,24 @@ def test_an_eps_figure_is_a_box_with_a_warning_not_a_failed_format(presswork, ma
     with zipfile.ZipFile(book / "output" / "figures.epub") as epub:
         text = " ".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
     assert "fig.eps" in text and "Text after." in text
+
+
+def test_a_missing_picture_named_from_the_sites_root_is_a_box_not_a_failed_build(presswork, make_book) -> None:
+    """A docs page's ``/img/x.png`` names a picture from the site's root (tokio's docs keep them in the site's
+    ``public/``, outside the book): missing, it is a box and a warning, as a relative one is; the other
+    images of the book are still read."""
+    book = make_book(
+        {
+            "01-a.md": "# Site paths\n\n![A trace](/img/traces/first.png)\n\nAfter.\n",
+            "02-b.md": "# Next\n\nThe end.\n",
+        }
+    )
+    result = presswork("build", book, "--format", "epub")
+    assert result.status == 0, result.err
+    assert (
+        "01-a.md:3: warning: file not found: '/img/traces/first.png' (a path from the site's root); "
+        "a box with its name stands in its place"
+    ) in result.err
+    with zipfile.ZipFile(next((book / "output").glob("*.epub"))) as z:
+        text = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    assert "[missing image: /img/traces/first.png (A trace)]" in text and "The end." in text

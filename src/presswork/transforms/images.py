@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from pathlib import PurePosixPath
+import urllib.parse
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from presswork.core.diagnostics import PressworkError, Reporter
@@ -98,8 +99,20 @@ def _image_ref(gate: AssetGate, src: str, source: str, site_root: str, pos: Pos 
             except PressworkError:
                 continue
             return ref, base
+        if tries and src.startswith("/") and not _exists(src):
+            # a site path (``/img/x.png``) whose picture is in no folder the book has: a missing image, as a
+            # relative one would be; a file that does exist outside the project stays refused
+            raise MissingFile(f"file not found: {src!r} (a path from the site's root)", pos) from None
         raise
     return src, source
+
+
+def _exists(src: str) -> bool:
+    """Whether the file system has ``src`` read as an absolute path (without following it into the file)."""
+    try:
+        return Path(urllib.parse.unquote(src.split("#", 1)[0].split("?", 1)[0])).exists()
+    except (OSError, ValueError):
+        return True  # unreadable as a path: refused as before
 
 
 #: The class of the box that stands in for an image file that does not exist.
