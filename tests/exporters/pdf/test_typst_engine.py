@@ -319,3 +319,18 @@ def test_a_theme_template_without_listing_files_still_prints_them(tmp_path: Path
     template.write_text(older, encoding="utf-8")
     lines = _heads_printed(_listing_heads_book(tmp_path, f'theme = "{theme.as_posix()}"\n'))
     assert "Filename: src/main.rs" in lines and "Filename: src/lib.rs" in lines and "bubble_sort.py" in lines
+
+
+def test_long_inline_code_breaks_at_its_spaces_instead_of_running_off_the_page(tmp_path: Path) -> None:
+    """A span of inline code longer than a line (TypeScript Deep Dive's ``declare module JSX { ... }``) breaks
+    at its spaces, as in the WeasyPrint engine: its last words are on the page, not cut off at its edge."""
+    book = tmp_path / "code"
+    book.mkdir()
+    span = "declare module JSX { interface ElementAttributesProperty { props: {}; } } " * 3 + "final_token_here"
+    text = f"# Code\n\n- Nested:\n    - You can control which property is used by customizing the `{span}` declaration.\n"
+    (book / "book.md").write_text(text, encoding="utf-8")
+    (book / "presswork.toml").write_text('title = "Code"\n[pdf]\nengine = "typst"\n', encoding="utf-8")
+    result = build(book)
+    assert result.returncode == 0, result.stderr
+    printed = " ".join(pdf_text(next((book / "output").glob("*.pdf"))).split())
+    assert "final_token_here declaration." in printed, printed[-300:]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import re
 from functools import lru_cache
 
 from pygments.styles import get_style_by_name
 from pygments.token import _TokenType
 
 from presswork.exporters.common.highlight import TAB_SIZE, WRAP_MARK, token_runs, token_style, wrap_points
-from presswork.exporters.pdf.typst.markup import code_string
+from presswork.exporters.pdf.typst.markup import code_string, string
 
 __all__ = ["highlighted", "inline_code"]
 
@@ -66,7 +67,14 @@ def highlighted(code: str, language: str, style_name: str, wrap: int = 0) -> str
     return "(" + "".join(f"[{''.join(line)}]," for line in lines) + ")"
 
 
+#: Two spaces or more in inline code: the first may break a line, the others keep the run's width.
+_SPACE_RUN = re.compile(r" {2,}")
+_NBSP = "\u00a0"
+
+
 def inline_code(text: str) -> str:
     """Inline code: the text in the theme's code face (never hyphenated; no zero-width spaces either:
-    Typst writes them into the text layer, where they would break copying and searching)."""
-    return f"#pw-code-inline({code_string(text)});"
+    Typst writes them into the text layer, where they would break copying and searching). A line may break
+    at a space of it, as in the WeasyPrint engine: a long span (``declare module JSX { interface ... }``)
+    would run off the page, or stretch its line's other spaces; a run of spaces keeps its width."""
+    return f"#pw-code-inline({string(_SPACE_RUN.sub(lambda m: ' ' + _NBSP * (len(m.group()) - 1), text))});"
