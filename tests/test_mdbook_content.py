@@ -13,7 +13,7 @@ import pytest
 
 from presswork.build.pipeline import build, read_document, read_project
 from presswork.core.diagnostics import Reporter
-from presswork.core.tree import CodeBlock, CrossRef, Figure, Paragraph, Span, Table, plain_text
+from presswork.core.tree import CodeBlock, CrossRef, Figure, Heading, Link, Paragraph, Span, Table, plain_text
 from presswork.core.walk import query
 from presswork.project.gate import make_gate
 from presswork.project.load import load_project
@@ -103,6 +103,23 @@ def test_a_filename_span_above_a_code_block_names_that_listings_file(tmp_path: P
     ]
     paragraphs = [plain_text(p.children) for p in query(doc, Paragraph)]
     assert paragraphs == ["Filename: two words", "Filename: src/alone.rs", "Not a listing."]
+
+
+def test_an_anchor_kept_for_old_links_does_not_keep_the_heading_from_titling_its_chapter(tmp_path: Path) -> None:
+    """The Rust book opens 18 chapters with ``<a id="old-name"></a>`` above their ``##`` heading: the heading
+    is still the chapter's title (not printed a second time under it), and the old anchor still works."""
+    chapters = {
+        "m": "<!-- Old headings. Do not remove or links may break. -->\n\n"
+        '<a id="the-match-control-flow-operator"></a>\n\n## The `match` Construct\n\nText.\n',
+        "n": "# Next\n\nSee [the old name](m.md#the-match-control-flow-operator).\n",
+    }
+    doc = read_project(_mdbook(tmp_path, chapters))
+    first = doc.chapters[0]
+    assert plain_text(first.title) == "The match Construct"
+    assert not [h for h in query(first.blocks, Heading) if plain_text(h.children) == "The match Construct"]
+    assert [s.attr.id for s in query(first.blocks, Span)] == ["the-match-control-flow-operator"]
+    (link,) = query(doc.chapters[1].blocks, Link)
+    assert link.url == "#the-match-control-flow-operator", link.url
 
 
 def test_the_listing_preprocessor_is_not_reported_as_unsupported(tmp_path: Path) -> None:

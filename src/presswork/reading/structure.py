@@ -21,6 +21,7 @@ from presswork.core.tree import (
     Link,
     Paragraph,
     RawBlock,
+    Span,
     Text,
     plain_text,
 )
@@ -39,7 +40,8 @@ def _top_headings(blocks: Blocks) -> list[Heading]:
 
 def _is_badge(block: Block) -> bool:
     """A block of badges or a logo above a page's title (``[![Open In Colab](badge.svg)](url)``): pictures
-    and links to pictures only, no words of prose."""
+    and links to pictures only, no words of prose; or an anchor kept for old links (the Rust book's
+    ``<a id="the-match-control-flow-operator"></a>`` above a chapter's heading)."""
     if isinstance(block, RawBlock):
         return True
     if isinstance(block, Figure):
@@ -53,13 +55,15 @@ def _is_badge(block: Block) -> bool:
             continue
         if isinstance(node, Link) and node.children and all(isinstance(c, Image) for c in node.children):
             continue
+        if isinstance(node, Span) and node.attr.id and not node.children:
+            continue
         return False
     return True
 
 
 def _opening(blocks: Blocks) -> Blocks:
-    """``blocks`` with a title heading that only badges precede moved to the front (the badges follow it):
-    a page that opens with its badges, then its ``#`` title, opens with that title."""
+    """``blocks`` with a title heading that only badges or anchors precede moved to the front (they follow
+    it): a page that opens with its badges, then its ``#`` title, opens with that title."""
     for index, block in enumerate(blocks):
         if isinstance(block, Heading):
             return (block, *blocks[:index], *blocks[index + 1 :]) if index else blocks
