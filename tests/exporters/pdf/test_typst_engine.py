@@ -327,7 +327,9 @@ def test_long_inline_code_breaks_at_its_spaces_instead_of_running_off_the_page(t
     book = tmp_path / "code"
     book.mkdir()
     span = "declare module JSX { interface ElementAttributesProperty { props: {}; } } " * 3 + "final_token_here"
-    text = f"# Code\n\n- Nested:\n    - You can control which property is used by customizing the `{span}` declaration.\n"
+    text = (
+        f"# Code\n\n- Nested:\n    - You can control which property is used by customizing the `{span}` declaration.\n"
+    )
     (book / "book.md").write_text(text, encoding="utf-8")
     (book / "presswork.toml").write_text('title = "Code"\n[pdf]\nengine = "typst"\n', encoding="utf-8")
     result = build(book)
