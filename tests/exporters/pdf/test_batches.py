@@ -293,6 +293,32 @@ def test_a_page_count_change_in_the_middle_lays_out_only_its_batch(
     assert edited == clean
 
 
+@pytest.mark.slow  # lays a short book out in batches
+def test_the_front_matter_is_laid_out_while_the_furniture_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The front matter's contents need the chapters' page counters, not their furniture: its job is
+    started before the furniture is made, so that its worker lays it out meanwhile."""
+    from presswork.exporters.pdf.batches.furniture import Furnisher
+    from presswork.exporters.pdf.batches.pool import Pool
+
+    events: list[str] = []
+    start, furnish = Pool.start, Furnisher.furnish
+
+    def spied_start(pool: Pool, job: Job) -> None:
+        events.append(f"start {job.index}")
+        start(pool, job)
+
+    def spied_furnish(furnisher: Furnisher, *args: Any, **kwargs: Any) -> Any:
+        events.append("furnish")
+        return furnish(furnisher, *args, **kwargs)
+
+    monkeypatch.setattr(Pool, "start", spied_start)
+    monkeypatch.setattr(Furnisher, "furnish", spied_furnish)
+    build_pdf(make_book(tmp_path / "book", chapters=4, pdf='batch = "on"\nbatch_size = 2'))
+    assert events.index("start -2") < events.index("furnish"), events
+
+
 @pytest.mark.slow  # lays a 16-page book out
 def test_on_page_references_inside_a_batch_print_the_books_page_numbers(tmp_path: Path) -> None:
     """Each chapter refers to its own last section "on page N" (``page_refs``), inside its batch: the
