@@ -139,6 +139,9 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
             queued += 1
 
     start_more()
+    # The furniture's stylesheet is read while the workers lay out (it needs nothing of their pages).
+    head = book.pieces.furniture_head()
+    furnisher = Furnisher(head, book.css, book.base_url, book.css_base_url, book.gate, book.reproducible_epoch)
     if front_pages is None:
         report = pool.report(-1)
         pool.finish(-1, None)
@@ -183,8 +186,6 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         pool.start(_job(book, -2, front_html, externals=front_externals))
         laid_out += 1
     began = time.perf_counter()
-    head = book.pieces.furniture_head()
-    furnisher = Furnisher(head, book.css, book.base_url, book.css_base_url, book.gate, book.reproducible_epoch)
     furniture = furnisher.furnish(stamps, lambda *parts: digest(css_key, head, *parts), cache, keep)
     laid_out += 1 if furniture.made else 0
     LOG.info(
