@@ -293,6 +293,55 @@ def test_a_page_count_change_in_the_middle_lays_out_only_its_batch(
     assert edited == clean
 
 
+@pytest.mark.slow  # lays a short book out in batches
+def test_the_front_matter_is_laid_out_while_the_furniture_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The front matter's contents need the chapters' page counters, not their furniture: its job is
+    started before the furniture is made, so that its worker lays it out meanwhile."""
+    from presswork.exporters.pdf.batches.furniture import Furnisher
+    from presswork.exporters.pdf.batches.pool import Pool
+
+    events: list[str] = []
+    start, furnish = Pool.start, Furnisher.furnish
+
+    def spied_start(pool: Pool, job: Job) -> None:
+        events.append(f"start {job.index}")
+        start(pool, job)
+
+    def spied_furnish(furnisher: Furnisher, *args: Any, **kwargs: Any) -> Any:
+        events.append("furnish")
+        return furnish(furnisher, *args, **kwargs)
+
+    monkeypatch.setattr(Pool, "start", spied_start)
+    monkeypatch.setattr(Furnisher, "furnish", spied_furnish)
+    build_pdf(make_book(tmp_path / "book", chapters=4, pdf='batch = "on"\nbatch_size = 2'))
+    assert events.index("start -2") < events.index("furnish"), events
+
+
+@pytest.mark.slow  # lays a short book out in batches, then its furniture again
+def test_a_running_head_chunk_made_alone_equals_the_clean_builds(tmp_path: Path) -> None:
+    """A rebuild makes only the furniture chunks it misses, on a few empty pages: a running head set
+    on an earlier page of its batch than the page showing it is still found there (a chunk's bytes
+    never depend on which build made it)."""
+    from presswork.exporters.pdf.batches.cache import BatchCache
+
+    folder = make_book(tmp_path / "book", pdf='batch = "on"\nbatch_size = 2')
+    clean = build_pdf(folder).read_bytes()
+    cache = BatchCache(folder)
+    heads = [path for path in cache.folder.glob("*.json") if _is_head_chunk(cache.get_json(path.stem))]
+    assert heads, "no running-head chunk in the cache"
+    largest = max(heads, key=lambda path: path.with_suffix(".pdf").stat().st_size)
+    largest.unlink()
+    largest.with_suffix(".pdf").unlink()
+    assert build_pdf(folder).read_bytes() == clean
+
+
+def _is_head_chunk(facts: Any) -> bool:
+    """A furniture chunk's facts are its layers' printed folios: none, for running heads."""
+    return isinstance(facts, list) and bool(facts) and all(folio is None for folio in facts)
+
+
 @pytest.mark.slow  # lays a 16-page book out
 def test_on_page_references_inside_a_batch_print_the_books_page_numbers(tmp_path: Path) -> None:
     """Each chapter refers to its own last section "on page N" (``page_refs``), inside its batch: the

@@ -41,8 +41,9 @@ Page numbers across batches (contents, cross-references, index)
   ``target-counter()`` to an anchor in another document is resolved from an anchor -> page
   counter map: WeasyPrint's ``TargetCollector.lookup_target`` is wrapped so that an anchor
   the batch does not hold is answered from the map (the number is set as text at box-building
-  time). The front matter is laid out last, with the map of every chapter anchor, so its
-  contents carry the real page numbers (it is laid out again whenever one changed: it is short);
+  time). The front matter is laid out last (in a worker, while the parent makes the furniture),
+  with the map of every chapter anchor, so its contents carry the real page numbers (it is laid
+  out again whenever one changed: it is short);
   it is laid out once before (with wide placeholder numbers, cached) only to count its pages,
   which the chapter batches need for their sides; the two counts must agree (checked). A chapter
   batch whose ``target-counter()`` or ``target-text()`` points into another chapter batch

@@ -232,10 +232,10 @@ class Furnisher:
             if (len(slots) % 2 == 0) != (page.page_type[0] == "right"):
                 slots.append(None)
             slots.append(page)
-        held: list[tuple[Any, Any, Any, int]] = []
+        held: list[tuple[Any, Any, Any]] = []
 
         def hold(context: Any, page: Any, state: Any) -> None:
-            held.append((context, page, state, context.current_page))
+            held.append((context, page, state))
 
         source = HTML(string=_skeleton(self.head, slots), base_url=self.base_url, url_fetcher=self.fetcher)
         with layout_hooks(lambda name: None, hold, None):
@@ -243,7 +243,7 @@ class Furnisher:
         if len(held) != len(slots) or len(document.pages) != len(slots):
             raise Fallback("the furniture's empty pages did not lay out one to one")
         boxes: dict[str, Any] = {}
-        for slot, (context, page, _state, number) in zip(slots, held, strict=True):
+        for slot, (context, page, _state) in zip(slots, held, strict=True):
             if slot is None:
                 continue
             page_type = page_type_like(slot.page_type, False, source, context)
@@ -255,9 +255,11 @@ class Furnisher:
             strings: Any = defaultdict(lambda: defaultdict(list))
             for name, by_page in slot.strings.items():
                 for k, values in by_page.items():
-                    strings[name][number - slot.number + k] = list(values)
-            context.string_set = strings  # only this batch's strings, as in its own layout
-            context.current_page = number
+                    strings[name][k] = list(values)
+            # Only this batch's strings, at their pages in its own layout, and this page at its own: a string set on
+            # an earlier page of the batch is found whatever this empty page's place (WeasyPrint looks back to page 1).
+            context.string_set = strings
+            context.current_page = slot.number
             margins = tuple(make_margin_boxes(context, page, copy.deepcopy(slot.state)))
             page.children = (page.children[0], *margins)
             layout_backgrounds(page, context.get_image_from_uri)

@@ -139,6 +139,9 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
             queued += 1
 
     start_more()
+    # The furniture's stylesheet is read while the workers lay out (it needs nothing of their pages).
+    head = book.pieces.furniture_head()
+    furnisher = Furnisher(head, book.css, book.base_url, book.css_base_url, book.gate, book.reproducible_epoch)
     if front_pages is None:
         report = pool.report(-1)
         pool.finish(-1, None)
@@ -173,9 +176,16 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         numbers.append(counters(stamp))
         pages_before += bodies[i].pages
         counter_before = numbers[i][-1] if numbers[i] else counter_before
+    # The front matter's contents print the page counters of the chapter anchors it links to, known
+    # before the furniture: laid out (when not cached) in a worker while the furniture is made here.
+    front_externals = _front_externals(front_links, bodies, numbers)
+    front_key = digest(css_key, "front", front_html, front_files, json.dumps(front_externals, sort_keys=True))
+    keep.add(front_key)
+    front = _cached_result(cache, front_key)
+    if front is None:
+        pool.start(_job(book, -2, front_html, externals=front_externals))
+        laid_out += 1
     began = time.perf_counter()
-    head = book.pieces.furniture_head()
-    furnisher = Furnisher(head, book.css, book.base_url, book.css_base_url, book.gate, book.reproducible_epoch)
     furniture = furnisher.furnish(stamps, lambda *parts: digest(css_key, head, *parts), cache, keep)
     laid_out += 1 if furniture.made else 0
     LOG.info(
@@ -190,27 +200,10 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     for i in range(len(docs)):
         results[i] = _stamped(bodies[i], furniture.folios[at : at + bodies[i].pages], numbers[i])
         at += bodies[i].pages
-
-    # The page number of every chapter anchor the front matter links to (its contents).
-    externals: dict[str, int] = {}
-    for i in range(len(docs)):
-        for names, counter in zip(results[i].anchors, results[i].counters, strict=True):
-            for name in names:
-                externals.setdefault(name, counter)
-    front_externals = {name: externals[name] for name in front_links if name in externals}
-    front_key = digest(css_key, "front", front_html, front_files, json.dumps(front_externals, sort_keys=True))
-    keep.add(front_key)
-    cached = cache.get_json(front_key)
-    pdf = cache.get_pdf(front_key) if cached is not None else None
-    if cached is not None and pdf is not None:
-        front = result_from_json(cached, pdf)
-    else:
-        pool.start(_job(book, -2, front_html, externals=front_externals))
-        laid_out += 1
+    if front is None:
         pool.report(-2)
-        result = pool.finish(-2, Place(None, True))
-        assert result is not None
-        front = result
+        front = pool.finish(-2, Place(None, True))
+        assert front is not None
         cache.put(front_key, facts_to_json(front), front.pdf)
     if front.pages != front_pages:
         raise Fallback("the front matter's page count depends on its page numbers")
@@ -221,6 +214,22 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         parts.append(Part(results[i], stamped=at))
         at += results[i].pages
     return _assemble(parts, laid_out, furniture)
+
+
+def _front_externals(links: list[str], bodies: dict[int, BatchBody], numbers: list[list[int]]) -> dict[str, int]:
+    """The page counter of every chapter anchor the front matter links to (its first page's, for an anchor on several)."""
+    externals: dict[str, int] = {}
+    for i in range(len(bodies)):
+        for names, counter in zip(bodies[i].anchors, numbers[i], strict=True):
+            for name in names:
+                externals.setdefault(name, counter)
+    return {name: externals[name] for name in links if name in externals}
+
+
+def _cached_result(cache: BatchCache, key: str) -> BatchResult | None:
+    data = cache.get_json(key)
+    pdf = cache.get_pdf(key) if data is not None else None
+    return result_from_json(data, pdf) if data is not None and pdf is not None else None
 
 
 def _cached_body(cache: BatchCache, key: str) -> BatchBody | None:
