@@ -545,11 +545,14 @@ def bench_book(
 
 
 def bench_incremental(book: Book, work: Path) -> dict[str, Any]:
-    """Clean build of all three formats, then one chapter edited and the book rebuilt into the same folder:
-    first one sentence appended, then whole paragraphs, so that the chapter's page count changes."""
+    """Clean build of all three formats, then the book rebuilt into the same folder with nothing changed (the
+    floor of any rebuild: a fresh process, reading from the cache, the transforms, writing the outputs), then
+    one chapter edited and rebuilt: first one sentence appended, then whole paragraphs, so that the chapter's
+    page count changes."""
     out = work / "incremental"
     shutil.rmtree(book.project / ".presswork-cache", ignore_errors=True)
     clean = presswork_build(book, ",".join(FORMATS), out, work / "incremental-clean.log")
+    unchanged = presswork_build(book, ",".join(FORMATS), out, work / "incremental-unchanged.log")
     middle = sorted((book.project / "chapters").glob("*.md"))[(book.chapters or 1) // 2]
     with middle.open("a", encoding="utf-8") as f:
         f.write("\nAn added sentence, written after the first build.\n")
@@ -560,7 +563,8 @@ def bench_incremental(book: Book, work: Path) -> dict[str, Any]:
     grown = presswork_build(book, ",".join(FORMATS), out, work / "incremental-pages.log")
     pages_after = pdf_pages(out / "book.pdf")
     print(
-        f"  incremental ({book.label}): clean {clean.wall:.2f} s, rebuild after one edit {rebuild.wall:.2f} s, "
+        f"  incremental ({book.label}): clean {clean.wall:.2f} s, nothing changed {unchanged.wall:.2f} s, "
+        f"rebuild after one edit {rebuild.wall:.2f} s, "
         f"after an edit that changes the page count ({pages_before} -> {pages_after} pages) {grown.wall:.2f} s",
         file=sys.stderr,
     )
@@ -569,8 +573,15 @@ def bench_incremental(book: Book, work: Path) -> dict[str, Any]:
         "chapters": book.chapters,
         "edited": middle.name,
         "clean": asdict(clean),
+        "unchanged": asdict(unchanged),
         "rebuild": asdict(rebuild),
-        "ratio": {"wall": ratio(rebuild.wall, clean.wall), "pages_changed_wall": ratio(grown.wall, clean.wall)},
+        "ratio": {
+            "wall": ratio(rebuild.wall, clean.wall),
+            "pages_changed_wall": ratio(grown.wall, clean.wall),
+            "unchanged_wall": ratio(unchanged.wall, clean.wall),
+            # what a page-count edit adds to the floor, against what a one-sentence edit adds: 1.0 is no cascade
+            "cascade": ratio(grown.wall - unchanged.wall, max(rebuild.wall - unchanged.wall, 0.01)),
+        },
         "pages_changed": {"rebuild": asdict(grown), "pages_before": pages_before, "pages_after": pages_after},
     }
 
@@ -592,6 +603,12 @@ def incremental_lines(inc: dict[str, Any], label: str = "") -> list[str]:
         f"{inc['clean']['wall']:.2f} s ({inc['clean']['cpu']:.1f} CPU s), rebuild {inc['rebuild']['wall']:.2f} s "
         f"({share(inc['rebuild'])})."
     ]
+    unchanged = inc.get("unchanged")
+    if unchanged:
+        lines.append(
+            f"Rebuilt with nothing changed (the floor of a rebuild in a fresh process): {unchanged['wall']:.2f} s "
+            f"({share(unchanged)})."
+        )
     changed = inc.get("pages_changed")
     if changed:
         lines.append(
