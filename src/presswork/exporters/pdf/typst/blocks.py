@@ -119,11 +119,11 @@ class BlockWriter(InlineWriter):
         return f"#heading(level: {level}){body}{mark}"
 
     def b_Paragraph(self, node: Paragraph) -> str:
+        lead_in, self.lead_in = self.lead_in, False  # asked once: a footnote's paragraphs are not lead-ins
         split = split_locators(node.children)
         if split is not None:  # an index entry: its page numbers from this layout
             before, anchors, after = split
             return self.inlines(before) + locators_call(anchors) + self.inlines(after)
-        lead_in, self.lead_in = self.lead_in, False
         if lead_in:
             indent = "true" if isinstance(self.previous, Paragraph) else "false"
             return f"#pw-lead-in(indent: {indent})[{self.paragraph(node.children)}]"
