@@ -98,8 +98,8 @@ def test_a_plain_folder_builds_into_output_of_the_current_folder(
 
 def test_a_plain_folder_reads_its_subfolders_in_order_each_opened_by_its_index(make_book) -> None:
     """A docs set kept in folders (tokio's ``topics/`` and ``tutorial/``) is read whole: each subfolder where
-    its name falls, its index first; the repository's README, hidden and ``_`` folders, ``output/`` and
-    ``node_modules/`` are not chapters."""
+    its name falls, its index first; the repository's README, hidden and ``_`` folders, ``output/``,
+    ``node_modules/`` and a virtual environment are not chapters."""
     book = make_book(
         {
             "README.md": "# The repository\n",
@@ -115,6 +115,8 @@ def test_a_plain_folder_reads_its_subfolders_in_order_each_opened_by_its_index(m
             "_drafts/x.md": "# Not a chapter\n",
             "output/old.md": "# Not a chapter\n",
             "node_modules/pkg/README.md": "# Not a chapter\n",
+            "venv/pyvenv.cfg": "home = /usr/bin\n",
+            "venv/lib/python3.11/site-packages/pkg-1.0.dist-info/LICENSE.md": "# Not a chapter\n",
             "notes.txt": "x",
         }
     )

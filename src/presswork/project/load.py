@@ -50,22 +50,38 @@ def _natural_key(path: Path) -> list[Any]:
 
 
 #: Subfolders of a plain folder that hold no chapters: the build's own output, installed packages.
-_NOT_CHAPTERS = frozenset({"output", "node_modules"})
+_NOT_CHAPTERS = frozenset({"output", "node_modules", "site-packages"})
 
 #: The file that opens its folder's chapters (a docs set's landing or section page).
 _FOLDER_OPENERS = ("index", "readme")
+
+
+def _may_hold_chapters(folder: Path) -> bool:
+    """Whether a subfolder of a plain folder may hold chapters: not the build's output, nor installed
+    packages (``node_modules/``, ``site-packages/``, a virtual environment such as ``venv/``)."""
+    return folder.name.lower() not in _NOT_CHAPTERS and not (folder / "pyvenv.cfg").is_file()
+
+
+#: How deep a plain folder's subfolders are searched for chapters.
+_DEPTH = 8
 
 
 def _markdown_files(folder: Path, depth: int = 0) -> list[Path]:
     """The chapter files of a folder: its Markdown files and notebooks in natural order, and those of its
     subfolders where the subfolder's name falls (a docs set's ``tutorial/``); each folder's ``index.md`` first
     (a subfolder's ``README.md`` too). The top folder's README.md (the repository's), hidden and ``_`` files and
-    folders, ``output/`` and ``node_modules/`` are left out; a folder linked from elsewhere is not followed."""
+    folders, ``output/`` and installed packages are left out; a folder linked from elsewhere is not followed."""
     found: list[tuple[list[Any], list[Path]]] = []
-    for p in folder.iterdir():
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        if depth == 0:
+            raise
+        return []  # a subfolder this user may not read holds no chapters of theirs
+    for p in entries:
         if p.name.startswith((".", "_")):
             continue
-        if p.is_dir() and not p.is_symlink() and p.name.lower() not in _NOT_CHAPTERS and depth < _DEPTH:
+        if p.is_dir() and not p.is_symlink() and _may_hold_chapters(p) and depth < _DEPTH:
             inner = _markdown_files(p, depth + 1)
             if inner:
                 found.append((_natural_key(p), inner))
@@ -75,10 +91,6 @@ def _markdown_files(folder: Path, depth: int = 0) -> list[Path]:
             opener = p.stem.lower() in _FOLDER_OPENERS
             found.append(([] if opener else _natural_key(p), [p]))
     return [path for _, paths in sorted(found, key=lambda item: item[0]) for path in paths]
-
-
-#: How deep a plain folder's subfolders are searched for chapters.
-_DEPTH = 8
 
 
 def _display(path: Path) -> str:
