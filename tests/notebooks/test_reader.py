@@ -131,6 +131,20 @@ def test_keys_a_cell_may_not_have_are_dropped_with_a_warning() -> None:
     ]
 
 
+def test_cell_ids_in_a_notebook_older_than_4_5_do_not_stop_the_build() -> None:
+    """Python Data Science Handbook's 01.01: nbformat 4.4, whose schema has no cell ids, with ids a newer
+    Jupyter wrote. Jupyter opens it; presswork reads it, without a warning (an id is no word of the book)."""
+    cells = [
+        {"cell_type": "markdown", "id": "intro-1", "metadata": {}, "source": "# Getting Started\n\nKept words."},
+        {"cell_type": "code", "id": "c2", "metadata": {}, "source": "x = 1", "outputs": [], "execution_count": None},
+    ]
+    text = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 4})
+    reporter = Reporter()
+    blocks = read_notebook(text, "n.ipynb", reporter).blocks
+    assert "Kept words." in str(blocks) and any(isinstance(b, CodeBlock) and b.code == "x = 1" for b in blocks)
+    assert not reporter.warnings
+
+
 def test_tables_side_by_side_keep_each_its_own_caption() -> None:
     """Python Data Science Handbook's ``display`` class: several DataFrames, each under its name."""
     frame = '<div><style scoped>.x {}</style><table class="dataframe"><thead><tr><th></th><th>{0}</th></tr></thead>'

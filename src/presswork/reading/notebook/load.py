@@ -38,6 +38,7 @@ def open_notebook(text: str, path: str, reporter: Reporter | None = None) -> Any
         raise PressworkError("not a Jupyter notebook: the JSON has no 'cells'", Pos(path))
     if data.get("nbformat") == 4 and isinstance(data.get("cells"), list):
         _drop_foreign_keys(data["cells"], path, reporter or Reporter())
+        _drop_early_ids(data)
     try:
         notebook = nbformat.from_dict(data)  # type: ignore[no-untyped-call]
         major = int(notebook.get("nbformat", 0))
@@ -57,6 +58,16 @@ def open_notebook(text: str, path: str, reporter: Reporter | None = None) -> Any
     except Exception as exc:  # noqa: BLE001 - nbformat fails in many ways on odd input
         raise PressworkError(f"not a valid Jupyter notebook: {type(exc).__name__}: {exc}", Pos(path)) from None
     return notebook
+
+
+def _drop_early_ids(data: dict[str, Any]) -> None:
+    """Cell ids in a notebook that says it is older than nbformat 4.5, whose schema has none (a newer Jupyter
+    wrote them and kept the old version number; Jupyter opens it): dropped, as presswork uses no cell id."""
+    minor = data.get("nbformat_minor")
+    if isinstance(minor, int) and minor < 5:
+        for cell in data["cells"]:
+            if isinstance(cell, dict):
+                cell.pop("id", None)
 
 
 def _drop_foreign_keys(cells: list[Any], path: str, reporter: Reporter) -> None:
