@@ -108,7 +108,7 @@ def _image_ref(gate: AssetGate, src: str, source: str, site_root: str, pos: Pos 
 
 
 def _exists(src: str) -> bool:
-    """Whether the file system has ``src`` read as an absolute path (without following it into the file)."""
+    """Whether the file system has ``src`` read as an absolute path (only asked: the file is never opened)."""
     try:
         return Path(urllib.parse.unquote(src.split("#", 1)[0].split("?", 1)[0])).exists()
     except (OSError, ValueError):
