@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from presswork.build.pipeline import read_project
+from presswork.core.tree import Paragraph, plain_text
+from presswork.core.walk import query
 from presswork.project.kinds import detect
 from presswork.project.load import load_project
 
@@ -146,3 +149,23 @@ def test_myst_image_targets_that_name_no_file_warn_and_the_book_builds(presswork
     # The myst reader (which myst.yml projects use) shows an embed as a link to its target.
     assert "index.md:5: warning: MyST embed ![](xref:guide#subfigure) is shown as a link to its target" in result.err
     assert "index.md:7: warning: MyST embed ![](#lookout) is shown as a link to its target" in result.err
+
+
+def test_a_pages_own_substitutions_meet_the_books_without_an_error(tmp_path: Path) -> None:
+    """Jupyter Book's docs: the book defines ``myst_substitutions`` and a page its own in its front matter,
+    one of them using another (``{{ key1 }}`` inside key2's value, in the front matter). The page's names
+    are not the book's undefined variables: every value is put in its place."""
+    root = _write(
+        tmp_path,
+        {
+            "_config.yml": "title: Docs\nparse:\n  myst_substitutions:\n    sub3: the global value\n",
+            "_toc.yml": "format: jb-book\nroot: intro\n",
+            "intro.md": (
+                "---\nmyst:\n  substitutions:\n    key1: inner words\n    key2: |\n      outer {{ key1 }}\n---\n"
+                "# Intro\n\nInline {{ key1 }}, then {{ key2 }} and {{ sub3 }}.\n"
+            ),
+        },
+    )
+    doc = read_project(root)
+    texts = [plain_text(p.children) for p in query(doc, Paragraph)]
+    assert texts == ["Inline inner words, then outer inner words and the global value."], texts

@@ -9,6 +9,7 @@ from typing import Any
 
 from presswork.cache.store import StageCache
 from presswork.core import files as files_gate
+from presswork.core.config import Config
 from presswork.core.diagnostics import PressworkError, Reporter
 from presswork.core.tree import Pos
 from presswork.core.walk import walk
@@ -125,7 +126,7 @@ def _read(
             return (expanded.origin(line) if expanded else None) or Pos(rel, line)
 
         syntax = project.book.syntax if project.book else set()
-        text = substitute(text, config.variables, where)
+        text = substitute(text, config.variables, where, _own_substitutions(text, rel, config))
         if "quarto-cells" in syntax or path.suffix.lower() in (".qmd", ".rmd"):
             text = quarto_cells(text, where, reporter, project.book.cell_defaults if project.book else None)
         if "mkautodoc" in syntax:
@@ -187,3 +188,18 @@ def _relocate(source: SourceFile, expanded: Expanded, reporter: Reporter, since:
             if origin is not None:
                 reporter.warnings[i] = dataclasses.replace(warning, pos=origin)
     return dataclasses.replace(source, blocks=walk(source.blocks, fix))
+
+
+def _own_substitutions(text: str, rel: str, config: Config) -> frozenset[str]:
+    """The names a MyST file's front matter defines under ``substitutions`` (the book's variables may not name
+    them all: Jupyter Book's ``{{ key1 }}`` is the file's own), when the book has variables for them to meet."""
+    if config.markdown != "myst" or not config.variables or not text.startswith("---") or "{{" not in text:
+        return frozenset()
+    from presswork.reading.frontmatter import split_front_matter
+    from presswork.reading.myst.substitutions import front_matter_substitutions
+
+    try:
+        front_matter, _ = split_front_matter(text, rel)
+    except PressworkError:
+        return frozenset()  # the reader reports it, at its line
+    return frozenset(front_matter_substitutions(front_matter))

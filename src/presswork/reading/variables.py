@@ -48,10 +48,14 @@ def _lines(text: str) -> Iterator[tuple[int, str, bool]]:
             yield number, line, False
 
 
-def substitute(text: str, variables: dict[str, str], where: Origin) -> str:
-    """Replace ``{{ name }}`` outside code by its value; an undefined name is an error when ``variables`` is not empty."""
+def substitute(text: str, variables: dict[str, str], where: Origin, local: frozenset[str] = frozenset()) -> str:
+    """Replace ``{{ name }}`` outside code by its value; an undefined name is an error when ``variables`` is not
+    empty, unless the file defines it itself (``local``: a MyST front matter's ``substitutions``, replaced when
+    the file is read), which is kept as written for that."""
     if "{{" not in text or not variables:
         return text
+    if local:
+        variables = {**{name: f"{{{{ {name} }}}}" for name in local}, **variables}
     out: list[str] = []
     raw = False
     for number, line, code in _lines(text):
