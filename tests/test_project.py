@@ -164,3 +164,16 @@ def test_jobs_must_be_one_or_more(presswork, make_book, jobs: str) -> None:
         presswork("build", book, "--jobs", jobs)
     assert exit_.value.code == 2
     assert not (book / "output").exists()
+
+
+def test_mdx_files_of_a_plain_folder_are_named_in_a_warning_not_dropped_silently(presswork, make_book) -> None:
+    """A docs folder mixing Markdown and MDX (Docusaurus, Astro): the MDX pages are not read, and each gets a
+    warning naming it; a folder of MDX only says why it has no chapters."""
+    book = make_book({"intro.md": "# Intro\n\nWords.\n", "guide/setup.mdx": "# Setup\n\n<Tabs>x</Tabs>\n"})
+    result = presswork("build", book, "--format", "epub")
+    assert result.status == 0, result.err
+    assert "guide/setup.mdx: warning: MDX (Markdown with JSX) is not read" in result.err
+    only = make_book({"a.mdx": "# A\n", "b/c.mdx": "# C\n"}, name="mdx-only")
+    result = presswork("build", only, "--format", "epub")
+    assert result.status == 1
+    assert "no Markdown files (*.md) in '.' (2 MDX file(s), such as a.mdx: MDX is not read)" in result.err

@@ -44,6 +44,13 @@ def read_document(
     if book is not None:
         for file, line, message in book.notes:
             reporter.warn(message, Pos(file, line), "project")
+    for path in project.unread:
+        reporter.warn(
+            "MDX (Markdown with JSX) is not read: its words are not in the book (a file without JSX or "
+            "import lines reads as Markdown once renamed .md)",
+            Pos(path.relative_to(project.root).as_posix()),
+            "project",
+        )
     cache = StageCache(project.root, "read")
     sources = read_sources(project, reporter, drafts, gate, cache)
     cache.prune()

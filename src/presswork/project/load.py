@@ -43,6 +43,8 @@ class Project:
     #: The stem of SOURCE when it is one chapter file of a larger project (``02`` for ``content/02.md``):
     #: its outputs are named after it, so that they never replace the whole book's ("" = the whole book).
     chapter_only: str = ""
+    #: Files of the listed folder that hold the author's text but are not read (MDX): each gets a warning.
+    unread: list[Path] = field(default_factory=list)
 
 
 def _natural_key(path: Path) -> list[Any]:
@@ -66,7 +68,11 @@ def _may_hold_chapters(folder: Path) -> bool:
 _DEPTH = 8
 
 
-def _markdown_files(folder: Path, depth: int = 0) -> list[Path]:
+#: Files a docs folder may hold that presswork does not read: MDX (Markdown with JSX and ``import`` lines).
+UNREAD_SUFFIXES = (".mdx",)
+
+
+def _markdown_files(folder: Path, depth: int = 0, suffixes: tuple[str, ...] = CHAPTER_SUFFIXES) -> list[Path]:
     """The chapter files of a folder: its Markdown files and notebooks in natural order, and those of its
     subfolders where the subfolder's name falls (a docs set's ``tutorial/``); each folder's ``index.md`` first
     (a subfolder's ``README.md`` too). The top folder's README.md (the repository's), hidden and ``_`` files and
@@ -82,12 +88,10 @@ def _markdown_files(folder: Path, depth: int = 0) -> list[Path]:
         if p.name.startswith((".", "_")):
             continue
         if p.is_dir() and not p.is_symlink() and _may_hold_chapters(p) and depth < _DEPTH:
-            inner = _markdown_files(p, depth + 1)
+            inner = _markdown_files(p, depth + 1, suffixes)
             if inner:
                 found.append((_natural_key(p), inner))
-        elif (
-            p.suffix.lower() in CHAPTER_SUFFIXES and p.is_file() and not (depth == 0 and p.name.lower() == "readme.md")
-        ):
+        elif p.suffix.lower() in suffixes and p.is_file() and not (depth == 0 and p.name.lower() == "readme.md"):
             opener = p.stem.lower() in _FOLDER_OPENERS
             found.append(([] if opener else _natural_key(p), [p]))
     return [path for _, paths in sorted(found, key=lambda item: item[0]) for path in paths]
@@ -149,6 +153,7 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
         note = "; ".join(filter(None, [note, f"{book.name} book ({_display(book.file)})"]))
     content = (root / config.content).resolve()
     chapter_only = ""
+    listed: Path | None = None  # the folder whose files are the chapters, when none are chosen
     if single:
         files = [source.resolve()]
         if file is not None or any(_may_be_book(folder) for folder in (start, *list(start.parents)[:2])):
@@ -156,10 +161,13 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
             files = _with_glossary(files, config, content)
     elif start == root or start == content:
         files = _project_files(root, config, source, book)
+        if book is None and not _chosen_chapters(config):
+            listed = content
     else:  # another folder inside the project: its own Markdown files, with the project's settings
         files = _markdown_files(start)
+        listed = start
         if not files:
-            raise PressworkError(f"no Markdown files (*.md) in {_display(start)}", Pos(str(source)))
+            raise PressworkError(f"no Markdown files (*.md) in {_display(start)}{_mdx_hint(start)}", Pos(str(source)))
     real_root = files_gate.real_root(root)
     for path in files:
         if not files_gate.within(files_gate.realpath(path), [real_root]):
@@ -170,8 +178,17 @@ def load_project(source: Path, overrides: dict[str, Any] | None = None, format_n
             )
     if chapter_only:
         note = "; ".join(filter(None, [note, f"one chapter of the book: its outputs are named {chapter_only}.*"]))
+    unread = _markdown_files(listed, suffixes=UNREAD_SUFFIXES) if listed is not None else []
     return Project(
-        root, config, files, out_dir, note, book if not single else None, out_base=out_base, chapter_only=chapter_only
+        root,
+        config,
+        files,
+        out_dir,
+        note,
+        book if not single else None,
+        out_base=out_base,
+        chapter_only=chapter_only,
+        unread=unread,
     )
 
 
@@ -215,6 +232,11 @@ def _with_glossary(files: list[Path], config: Config, content: Path) -> list[Pat
     return files
 
 
+def _chosen_chapters(config: Config) -> bool:
+    """Whether the configuration (or the edition's profile) names the chapters."""
+    return bool(config.chapters or (config.profile and config.profiles.get(config.profile, {}).get("chapters")))
+
+
 def _listed_files(
     root: Path, config: Config, source: Path, book: BookProject | None, content: Path, where: Pos
 ) -> list[Path]:
@@ -238,5 +260,11 @@ def _listed_files(
         return files
     files = _markdown_files(content)
     if not files:
-        raise PressworkError(f"no Markdown files (*.md) in {config.content!r}", where)
+        raise PressworkError(f"no Markdown files (*.md) in {config.content!r}{_mdx_hint(content)}", where)
     return files
+
+
+def _mdx_hint(folder: Path) -> str:
+    """What to add to "no Markdown files" when the folder holds MDX files, which are not read."""
+    mdx = _markdown_files(folder, suffixes=UNREAD_SUFFIXES)
+    return f" ({len(mdx)} MDX file(s), such as {mdx[0].name}: MDX is not read)" if mdx else ""
