@@ -154,11 +154,13 @@ def test_myst_image_targets_that_name_no_file_warn_and_the_book_builds(presswork
 def test_a_pages_own_substitutions_meet_the_books_without_an_error(tmp_path: Path) -> None:
     """Jupyter Book's docs: the book defines ``myst_substitutions`` and a page its own in its front matter,
     one of them using another (``{{ key1 }}`` inside key2's value, in the front matter). The page's names
-    are not the book's undefined variables: every value is put in its place."""
+    are not the book's undefined variables, and a page's own value wins over the book's (as in MyST)."""
     root = _write(
         tmp_path,
         {
-            "_config.yml": "title: Docs\nparse:\n  myst_substitutions:\n    sub3: the global value\n",
+            "_config.yml": (
+                "title: Docs\nparse:\n  myst_substitutions:\n    sub3: the global value\n    key1: the book's key1\n"
+            ),
             "_toc.yml": "format: jb-book\nroot: intro\n",
             "intro.md": (
                 "---\nmyst:\n  substitutions:\n    key1: inner words\n    key2: |\n      outer {{ key1 }}\n---\n"

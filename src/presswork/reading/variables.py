@@ -51,11 +51,11 @@ def _lines(text: str) -> Iterator[tuple[int, str, bool]]:
 def substitute(text: str, variables: dict[str, str], where: Origin, local: frozenset[str] = frozenset()) -> str:
     """Replace ``{{ name }}`` outside code by its value; an undefined name is an error when ``variables`` is not
     empty, unless the file defines it itself (``local``: a MyST front matter's ``substitutions``, replaced when
-    the file is read), which is kept as written for that."""
+    the file is read, and ahead of the book's of the same name), which is kept as written for that."""
     if "{{" not in text or not variables:
         return text
     if local:
-        variables = {**{name: f"{{{{ {name} }}}}" for name in local}, **variables}
+        variables = {**variables, **{name: f"{{{{ {name} }}}}" for name in local}}  # the page's own win, as in MyST
     out: list[str] = []
     raw = False
     for number, line, code in _lines(text):
