@@ -87,7 +87,7 @@ def _markdown_files(folder: Path, depth: int = 0, suffixes: tuple[str, ...] = CH
     for p in entries:
         if p.name.startswith((".", "_")):
             continue
-        if p.is_dir() and not p.is_symlink() and _may_hold_chapters(p) and depth < _DEPTH:
+        if depth < _DEPTH and p.is_dir() and not p.is_symlink() and _may_hold_chapters(p):
             inner = _markdown_files(p, depth + 1, suffixes)
             if inner:
                 found.append((_natural_key(p), inner))

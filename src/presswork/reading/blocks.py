@@ -493,12 +493,18 @@ def _caption_of(block: Block) -> Inlines | None:
     return trim(((Text(rest),) if rest else ()) + block.children[1:])
 
 
-def _span_caption(block: Block) -> Inlines | None:
-    """The inlines of a paragraph that is one ``<span class="caption">`` (how mdBook books caption an image)."""
+def _sole_span(block: Block, cls: str) -> Span | None:
+    """The span of a paragraph that is one ``<span class="{cls}">``, else None."""
     if not isinstance(block, Paragraph) or len(block.children) != 1:
         return None
     span = block.children[0]
-    return trim(span.children) if isinstance(span, Span) and "caption" in span.attr.classes else None
+    return span if isinstance(span, Span) and cls in span.attr.classes else None
+
+
+def _span_caption(block: Block) -> Inlines | None:
+    """The inlines of a paragraph that is one ``<span class="caption">`` (how mdBook books caption an image)."""
+    span = _sole_span(block, "caption")
+    return trim(span.children) if span is not None else None
 
 
 #: The text of an mdBook ``<span class="filename">`` above a listing: a short label ending in a colon
@@ -511,12 +517,8 @@ def _span_file_name(block: Block, code: Block) -> tuple[str, str] | None:
     names, when the code block after it names none itself (how older Rust book chapters head a listing)."""
     if not isinstance(code, CodeBlock) or code.attr.get("file-name") or code.attr.get("filename"):
         return None
-    if not isinstance(block, Paragraph) or len(block.children) != 1:
-        return None
-    span = block.children[0]
-    if not isinstance(span, Span) or "filename" not in span.attr.classes:
-        return None
-    if not all(isinstance(c, Text) for c in span.children):
+    span = _sole_span(block, "filename")
+    if span is None or not all(isinstance(c, Text) for c in span.children):
         return None
     found = _FILE_NAME.match("".join(c.text for c in span.children if isinstance(c, Text)))
     return (found["label"], found["name"]) if found else None

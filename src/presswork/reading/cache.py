@@ -52,22 +52,25 @@ def read_cached(
     if isinstance(hit, _Reading):
         replay(hit.told, reporter)
         return hit.source
-    mark = Mark(reporter)
-    source = read_markdown(text, path, reporter, max_nesting, markdown)
-    cache.put(key, _Reading(source, mark.told()))
-    return source
+    return _read_into(cache, key, text, path, reporter, max_nesting, markdown)
 
 
 def fill_cache(cache: StageCache, text: str, path: str, max_nesting: int = 40, markdown: str = DEFAULT_READER) -> None:
     """Read ``text`` into ``cache`` unless it is there already, recording its warnings for the build that
     asks :func:`read_cached` for it next (the read-ahead's step: :mod:`presswork.project.readahead`)."""
     key = _key(text, path, max_nesting, markdown)
-    if cache.has(key):
-        return
-    reporter = Reporter()
+    if not cache.has(key):
+        _read_into(cache, key, text, path, Reporter(), max_nesting, markdown)
+
+
+def _read_into(
+    cache: StageCache, key: str, text: str, path: str, reporter: Reporter, max_nesting: int, markdown: str
+) -> SourceFile:
+    """Read ``text`` and keep the reading under ``key``, with the warnings it gave ``reporter``."""
     mark = Mark(reporter)
     source = read_markdown(text, path, reporter, max_nesting, markdown)
     cache.put(key, _Reading(source, mark.told()))
+    return source
 
 
 def _key(text: str, path: str, max_nesting: int, markdown: str) -> str:

@@ -54,8 +54,6 @@ def substitute(text: str, variables: dict[str, str], where: Origin, local: froze
     the file is read, and ahead of the book's of the same name), which is kept as written for that."""
     if "{{" not in text or not variables:
         return text
-    if local:
-        variables = {**variables, **{name: f"{{{{ {name} }}}}" for name in local}}  # the page's own win, as in MyST
     out: list[str] = []
     raw = False
     for number, line, code in _lines(text):
@@ -69,10 +67,10 @@ def substitute(text: str, variables: dict[str, str], where: Origin, local: froze
         pieces: list[str] = []
         cursor = 0
         for span in _CODE_SPAN.finditer(line):
-            pieces.append(_replace(line[cursor : span.start()], variables, where(number)))
+            pieces.append(_replace(line[cursor : span.start()], variables, where(number), local))
             pieces.append(span.group(0))
             cursor = span.end()
-        pieces.append(_replace(line[cursor:], variables, where(number)))
+        pieces.append(_replace(line[cursor:], variables, where(number), local))
         out.append("".join(pieces))
     return "".join(out)
 
@@ -112,9 +110,11 @@ def gitbook_tags(text: str, where: Origin, reporter: Reporter) -> str:
     return "".join(out)
 
 
-def _replace(text: str, variables: dict[str, str], pos: Pos) -> str:
+def _replace(text: str, variables: dict[str, str], pos: Pos, local: frozenset[str] = frozenset()) -> str:
     def value(match: re.Match[str]) -> str:
         name = match.group("name")
+        if name in local:  # the page's own, ahead of the book's of the same name (as in MyST): for its own pass
+            return match.group(0)
         if name not in variables:
             from presswork.core.config import suggest
 
