@@ -313,10 +313,40 @@ def test_the_front_matter_is_laid_out_while_the_furniture_is_made(
         events.append("furnish")
         return furnish(furnisher, *args, **kwargs)
 
+    def spied_body(pool: Pool, index: int) -> Any:
+        events.append(f"body {index}")
+        return body(pool, index)
+
+    body = Pool.body
     monkeypatch.setattr(Pool, "start", spied_start)
     monkeypatch.setattr(Furnisher, "furnish", spied_furnish)
+    monkeypatch.setattr(Pool, "body", spied_body)
     build_pdf(make_book(tmp_path / "book", chapters=4, pdf='batch = "on"\nbatch_size = 2'))
     assert events.index("start -2") < events.index("furnish"), events
+    # It starts once the last batch's pages are counted, before that batch's PDF is written.
+    assert events.index("start -2") < events.index("body 1"), events
+
+
+@pytest.mark.slow  # lays a short book out in batches, then merges it again from the cache
+def test_a_rebuild_merges_cached_batches_without_walking_their_structure_trees(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each batch's structure elements that the merge renames are found where the batch is written and kept
+    with it: a rebuild from the cache does not walk any tree, and writes the same bytes."""
+    from presswork.exporters.pdf.batches import structure
+
+    folder = make_book(tmp_path / "book", chapters=4, pdf='batch = "on"\nbatch_size = 2')
+    clean = build_pdf(folder).read_bytes()
+    walked: list[Any] = []
+    marked_elements = structure.marked_elements
+
+    def spied(src: Any) -> Any:
+        walked.append(src)
+        return marked_elements(src)
+
+    monkeypatch.setattr(structure, "marked_elements", spied)
+    assert build_pdf(folder).read_bytes() == clean
+    assert walked == []
 
 
 @pytest.mark.slow  # lays a short book out in batches, then its furniture again

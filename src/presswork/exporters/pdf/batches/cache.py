@@ -93,6 +93,7 @@ def _shared_from_json(data: dict[str, Any], pdf: bytes) -> dict[str, Any]:
         "anchors": data["anchors"],
         "starts": [PageStart(**s) if s else None for s in data["starts"]],
         "warnings": list(Told.from_json(data["warnings"]).warnings),
+        "marked": [(int(n), int(g)) for n, g in data["marked"]] if data.get("marked") is not None else None,
     }
 
 

@@ -6,6 +6,7 @@ import json
 import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,11 +66,19 @@ class Book:
     bodies: dict[str, str] = field(default_factory=dict)  # chapter id -> body HTML (for floats)
 
 
-def lay_out(book: Book, jobs: int, cache: BatchCache, in_process: bool = False) -> BatchedLayout:
-    """Lay the book out in batches (raises Fallback when it must be laid out serially)."""
+#: Given the chapter batches' parts (in book order) and their furniture while the front matter is laid out.
+Meanwhile = Callable[[list[Part], Furniture], None]
+
+
+def lay_out(
+    book: Book, jobs: int, cache: BatchCache, in_process: bool = False, meanwhile: Meanwhile | None = None
+) -> BatchedLayout:
+    """Lay the book out in batches (raises Fallback when it must be laid out serially). ``meanwhile`` is
+    called with the chapter batches' parts once they are placed and stamped, while the front matter (whose
+    contents print their page numbers) is laid out: the merge starts there."""
     pool = Pool(jobs, in_process)
     try:
-        return _lay_out(book, pool, cache)
+        return _lay_out(book, pool, cache, meanwhile)
     finally:
         pool.close()
 
@@ -88,7 +97,7 @@ def _job(book: Book, index: int, html: str, **kwargs: Any) -> Job:
     )
 
 
-def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
+def _lay_out(book: Book, pool: Pool, cache: BatchCache, meanwhile: Meanwhile | None) -> BatchedLayout:
     # The files the stylesheet and each document include (images, fonts): changed bytes, a new layout.
     hashes: dict[str, str] = {}
     css_key = digest(
@@ -148,14 +157,37 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         front_pages = report.pages
         cache.put(count_key, front_pages)
         start_more()
+    # The front matter's contents print the page counters of the chapter anchors they link to: its layout
+    # starts (when not cached) as soon as every batch's pages are known, while the last batch laid out
+    # still writes its PDF and the furniture is made here.
+    cached = {i: b for i in range(len(docs)) if i not in pool.running and (b := _cached_body(cache, body_keys[i]))}
+    placing: dict[int, Placing] = {i: Placing(b.pages, _own_counters(b), b.anchors) for i, b in cached.items()}
+    front: BatchResult | None = None
+    front_key = ""
+
+    def place_front() -> None:
+        nonlocal front, front_key, laid_out
+        externals = _front_externals(front_links, [placing[i] for i in range(len(docs))])
+        front_key = digest(css_key, "front", front_html, front_files, json.dumps(externals, sort_keys=True))
+        keep.add(front_key)
+        front = _cached_result(cache, front_key)
+        if front is None:
+            pool.start(_job(book, -2, front_html, externals=externals))
+            laid_out += 1
+
+    if len(placing) == len(docs):
+        place_front()
     for i in range(len(docs)):
-        body = _cached_body(cache, body_keys[i]) if i not in pool.running else None
+        body = cached.get(i)
         if body is None:
             if i not in pool.running:
                 start(i)
             report = pool.report(i)
             _check_report(report, book.two_sided, first=i == 0)
             missing.update(report.missing)
+            placing[i] = Placing(report.pages, report.counters, report.anchors)
+            if len(placing) == len(docs):
+                place_front()
             body = pool.body(i)
             cache.put(body_keys[i], facts_to_json(body), body.pdf)
         bodies[i] = body
@@ -165,26 +197,15 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     # is added here, as the front matter's theme furniture stops there; the other batches end with theirs).
     front_pad = book.two_sided and int(front_pages) % 2 == 1
     pages_before = int(front_pages) + front_pad
-    counter_before = 0
+    numbers = book_counters([placing[i].counters for i in range(len(docs))])
     stamps: list[Stamp] = []
-    numbers: list[list[int]] = []
+    counter_before = 0
     for i in range(len(docs)):
         if book.two_sided and pages_before % 2:
             raise Fallback("a batch does not end before a right-hand page")
-        stamp = Stamp(bodies[i].furniture, None if i == 0 else counter_before + 1, pages_before % 2 == 0)
-        stamps.append(stamp)
-        numbers.append(counters(stamp))
+        stamps.append(Stamp(bodies[i].furniture, None if i == 0 else counter_before + 1, pages_before % 2 == 0))
         pages_before += bodies[i].pages
         counter_before = numbers[i][-1] if numbers[i] else counter_before
-    # The front matter's contents print the page counters of the chapter anchors it links to, known
-    # before the furniture: laid out (when not cached) in a worker while the furniture is made here.
-    front_externals = _front_externals(front_links, bodies, numbers)
-    front_key = digest(css_key, "front", front_html, front_files, json.dumps(front_externals, sort_keys=True))
-    keep.add(front_key)
-    front = _cached_result(cache, front_key)
-    if front is None:
-        pool.start(_job(book, -2, front_html, externals=front_externals))
-        laid_out += 1
     began = time.perf_counter()
     furniture = furnisher.furnish(stamps, lambda *parts: digest(css_key, head, *parts), cache, keep)
     laid_out += 1 if furniture.made else 0
@@ -195,11 +216,14 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         len(furniture.chunks),
         time.perf_counter() - began,
     )
-    results: dict[int, BatchResult] = {}
+    body_parts: list[Part] = []
     at = 0
     for i in range(len(docs)):
-        results[i] = _stamped(bodies[i], furniture.folios[at : at + bodies[i].pages], numbers[i])
+        result = _stamped(bodies[i], furniture.folios[at : at + bodies[i].pages], numbers[i])
+        body_parts.append(Part(result, stamped=at))
         at += bodies[i].pages
+    if meanwhile is not None:
+        meanwhile(body_parts, furniture)
     if front is None:
         pool.report(-2)
         front = pool.finish(-2, Place(None, True))
@@ -208,19 +232,44 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     if front.pages != front_pages:
         raise Fallback("the front matter's page count depends on its page numbers")
     cache.prune(keep)
-    parts = [Part(front, front_pad)]
-    at = 0
-    for i in range(len(docs)):
-        parts.append(Part(results[i], stamped=at))
-        at += results[i].pages
-    return _assemble(parts, laid_out, furniture)
+    return _assemble([Part(front, front_pad), *body_parts], laid_out, furniture)
 
 
-def _front_externals(links: list[str], bodies: dict[int, BatchBody], numbers: list[list[int]]) -> dict[str, int]:
+@dataclass
+class Placing:
+    """What places a batch's pages in the book, known from its layout's report (before its PDF is written) or
+    its cached body: how many pages, their own page counters and the anchors on each."""
+
+    pages: int
+    counters: list[int]
+    anchors: list[list[str]]
+
+
+def _own_counters(body: BatchBody) -> list[int]:
+    """The page counters a batch's pages had in its own layout."""
+    return counters(Stamp(body.furniture, None, True))
+
+
+def book_counters(own: list[list[int]]) -> list[list[int]]:
+    """Each batch's page counters in the book, from the counters its pages had in its own layout: the first
+    batch keeps its own (the main matter's numbering starts there); each later one runs on from the last
+    counter before it (checked to run on without a reset)."""
+    numbers: list[list[int]] = []
+    before = 0
+    for i, counted in enumerate(own):
+        if i and any(b - a != 1 for a, b in zip(counted[1:], counted[2:], strict=False)):
+            raise Fallback("a batch's page counter does not run on")
+        numbers.append(list(counted) if i == 0 else [before + 1 + k for k in range(len(counted))])
+        before = numbers[-1][-1] if numbers[-1] else before
+    return numbers
+
+
+def _front_externals(links: list[str], placing: list[Placing]) -> dict[str, int]:
     """The page counter of every chapter anchor the front matter links to (its first page's, for an anchor on several)."""
     externals: dict[str, int] = {}
-    for i in range(len(bodies)):
-        for names, counter in zip(bodies[i].anchors, numbers[i], strict=True):
+    numbers = book_counters([p.counters for p in placing])
+    for place, counted in zip(placing, numbers, strict=True):
+        for names, counter in zip(place.anchors, counted, strict=True):
             for name in names:
                 externals.setdefault(name, counter)
     return {name: externals[name] for name in links if name in externals}
@@ -251,6 +300,7 @@ def _stamped(body: BatchBody, folios: list[Folio | None], numbers: list[int]) ->
         starts=body.starts,
         counters=numbers,
         warnings=body.warnings,
+        marked=body.marked,
     )
 
 

@@ -10,6 +10,7 @@ and the catalog entries of a tagged PDF (``/MarkInfo``, ``/ViewerPreferences /Di
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -29,21 +30,6 @@ def _bind() -> None:
         from pikepdf import Array, Dictionary, Name, String
 
         _Array, _Dictionary, _String, _OBJR = Array, Dictionary, String, Name.OBJR
-
-
-def merge_structure(
-    pdf: Any, parts: Sequence[tuple[Any, int]], counts: Sequence[int] | None = None, links_kept: bool = False
-) -> None:
-    """Give ``pdf`` (the merged book) one structure tree from the tagged ``parts``: each a batch's
-    source PDF and the index of its first page in ``pdf``; ``counts``: how many of each source's pages
-    are in ``pdf`` (default: all of them, from its first); ``links_kept``: no link annotation of the parts
-    was left out (none of their references is checked). Untagged parts add nothing; a book whose
-    parts are all untagged stays untagged."""
-    sizes = counts if counts is not None else [len(src.pages) for src, _ in parts]
-    merge = StructureMerge(pdf, links_kept)
-    for (src, base), size in zip(parts, sizes, strict=True):
-        merge.add(src, [page.obj for page in pdf.pages[base : base + size]])
-    merge.finish()
 
 
 class StructureMerge:
@@ -120,6 +106,15 @@ class StructureMerge:
             self.role_map[role] = standard
         return marked if known is not None else None
 
+    def forget_annotations(self, removed: set[tuple[int, int]]) -> None:
+        """Take the references to the annotations numbered ``removed`` (links the merged pages left out) out of
+        the elements added so far (for sources added as if every link were kept)."""
+        for top in self.top_level:
+            for element, keys in _elements(top):
+                kids = element.K if "/K" in keys else None
+                if isinstance(kids, _Array) and any(_is_objr(k) and k.Obj.objgen in removed for k in kids):
+                    element.K = _Array([k for k in kids if not (_is_objr(k) and k.Obj.objgen in removed)])
+
     def _rename(self, element: Any, keys: set[str], prefix: str) -> None:
         """Give ``element`` (with ``keys``) its id and its headers' ids with the prefix of its source."""
         if "/ID" in keys:
@@ -174,6 +169,15 @@ def marked_elements(src: Any) -> Marked | None:
                 return None
             found.append(element.objgen)
     return found
+
+
+def marked_in(pdf: bytes) -> Marked | None:
+    """:func:`marked_elements` of the PDF file ``pdf`` (worked out where a batch is written and kept with it, so
+    that no build merging it walks its tree again)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as src:
+        return marked_elements(src)
 
 
 def _copies(pdf: Any, src: Any, marked: Marked) -> list[Any] | None:

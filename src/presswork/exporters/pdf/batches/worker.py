@@ -22,6 +22,7 @@ from presswork.core.lifeline import Token, bind_to_parent
 from presswork.exporters.common.pagination import PageStart, page_starts
 from presswork.exporters.pdf.batches.cutting import SEED, Fallback
 from presswork.exporters.pdf.batches.furniture import PageFurniture, record
+from presswork.exporters.pdf.batches.structure import marked_in
 from presswork.exporters.pdf.floats import settle_floats
 from presswork.exporters.pdf.labels import Folio
 from presswork.exporters.pdf.tagging import tagging_finisher
@@ -90,6 +91,7 @@ class BatchResult:
     starts: list[PageStart | None]
     counters: list[int]
     warnings: list[Warning_] = field(default_factory=list)
+    marked: list[tuple[int, int]] | None = None  # structure.marked_elements of its PDF (the merge renames them)
 
 
 @dataclass
@@ -106,6 +108,7 @@ class BatchBody:
     starts: list[PageStart | None]
     furniture: list[PageFurniture]
     warnings: list[Warning_] = field(default_factory=list)
+    marked: list[tuple[int, int]] | None = None  # structure.marked_elements of its PDF (the merge renames them)
 
 
 @contextlib.contextmanager
@@ -207,8 +210,9 @@ class Laid:
         furniture = [record(context, page, state, number) for context, page, state, number in self.held]
         doc_pages = self.document.pages
         anchors = self._stand_ins()
+        pdf = self._write()
         return BatchBody(
-            pdf=self._write(),
+            pdf=pdf,
             pages=len(doc_pages),
             names=[page_name(p) for p in doc_pages],
             bookmarks=[[(lvl, label, (x, y), state) for lvl, label, (x, y), state in p.bookmarks] for p in doc_pages],
@@ -217,6 +221,7 @@ class Laid:
             starts=page_starts(doc_pages, [""] * len(doc_pages)),
             furniture=furniture,
             warnings=list(self.reporter.warnings),
+            marked=marked_in(pdf),
         )
 
     def _stand_ins(self) -> list[list[str]]:
@@ -285,8 +290,9 @@ class Laid:
         folios = printed_folios(doc_pages)
         names = [page_name(p) for p in doc_pages]
         bookmarks = [[(lvl, label, (x, y), state) for lvl, label, (x, y), state in p.bookmarks] for p in doc_pages]
+        pdf = self._write()
         return BatchResult(
-            pdf=self._write(),
+            pdf=pdf,
             pages=len(doc_pages),
             folios=folios,
             names=names,
@@ -296,6 +302,7 @@ class Laid:
             starts=starts,
             counters=final,
             warnings=list(self.reporter.warnings),
+            marked=marked_in(pdf),
         )
 
 
