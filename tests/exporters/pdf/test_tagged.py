@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import shutil
 import subprocess
-import warnings
 from pathlib import Path
-from typing import Any
 
 import pikepdf
 import pytest
-from pikepdf import Array, Dictionary, Name
 from PIL import Image
 
 from presswork.build.pipeline import build
@@ -199,47 +195,3 @@ def test_real_books_are_tagged_with_a_valid_tree(name: str, tmp_path: Path) -> N
     errors = [f.rule_id for f in pdfua.validate(str(pdf)).findings if f.severity == pdfua.Severity.ERROR]
     # rust-lang/book: "$HOME/.cargo/bin ... $PATH" is read as inline math, whose SVG has no <title>: a Figure without /Alt.
     assert errors == ([] if name == "nomicon" else ["UA-13-004"])
-
-
-def test_a_merge_forgets_the_structure_references_to_links_it_left_out(tmp_path: Path) -> None:
-    """A link the merged book leaves out (its target is in no batch) takes its ``/OBJR`` out of the tree too."""
-    from presswork.compat.weasyprint import import_weasyprint
-    from presswork.exporters.pdf.batches.structure import StructureMerge
-
-    import_weasyprint()
-    from weasyprint import HTML
-
-    html = '<html lang="en"><title>T</title><p><a href="#there">A link</a> and <a href="#here">one</a>.</p><p id="there">x</p>'
-    data = HTML(string=html + '<p id="here">y</p>').write_pdf(pdf_tags=True)
-    src = pikepdf.open(io.BytesIO(data))
-    merged = pikepdf.Pdf.new()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # the test keeps no named destination
-        merged.pages.extend(src.pages)
-    structure = StructureMerge(merged, links_kept=True)
-    structure.add(src, [page.obj for page in merged.pages])
-    page = merged.pages[0].obj
-    links = [a for a in page.Annots if a.get("/Subtype") == Name.Link]
-    assert len(links) == 2
-    gone = links[0]
-    page.Annots = Array([a for a in page.Annots if a.objgen != gone.objgen])
-    structure.forget_annotations({gone.objgen})
-    structure.finish()
-    merged.save(tmp_path / "merged.pdf")
-    with pikepdf.open(tmp_path / "merged.pdf") as pdf:
-        targets = [kid.Obj for kid in _all_kids(pdf.Root.StructTreeRoot) if kid.get("/Type") == Name.OBJR]
-        annots = pdf.pages[0].obj.Annots
-        assert len(targets) == 1 and len(annots) == 1 and targets[0].objgen == annots[0].objgen
-    tree = [p for p in check_tagged(tmp_path / "merged.pdf").problems if not p.startswith(("catalog", "info"))]
-    assert tree == []
-
-
-def _all_kids(node: Any) -> list[Any]:
-    """Every dictionary under ``node``'s ``/K`` entries, depth first."""
-    out: list[Any] = []
-    kids = node.get("/K")
-    for kid in list(kids) if isinstance(kids, Array) else [kids] if kids is not None else []:
-        if isinstance(kid, Dictionary):
-            out.append(kid)
-            out += _all_kids(kid)
-    return out

@@ -11,7 +11,7 @@ from pathlib import Path
 from presswork.core.tree import Document
 from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.common.pagination import locked
-from presswork.exporters.pdf.batches import BookMerge
+from presswork.exporters.pdf.batches import merge as merge_batches
 from presswork.exporters.pdf.document import check_glyphs, lay_out_print, pdf_identifier, print_source, write_pdf
 from presswork.exporters.pdf.options import PdfOptions
 
@@ -38,11 +38,9 @@ class PdfExporter(Exporter[PdfOptions]):
         check_glyphs(src.doc, ctx, src.css)
         # Under the layout's lock, so an EPUB built in parallel waits for this layout's page
         # starts (its page list) instead of laying the same book out a second time.
-        # A batched book's chapter pages are merged while its front matter is laid out.
-        merged = BookMerge()
         with locked(ctx.gate.root, src.key):
-            layout = lay_out_print(src, ctx, merged.add_bodies)
+            layout = lay_out_print(src, ctx)
         if layout.batched is not None:
-            merged.finish(layout.batched, target, pdf_identifier(src.doc, ctx))
+            merge_batches(layout.batched, target, pdf_identifier(src.doc, ctx))
         else:
             write_pdf(src.doc, ctx, layout.laid_out, target)

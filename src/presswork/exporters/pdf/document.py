@@ -45,7 +45,6 @@ if TYPE_CHECKING:  # WeasyPrint is imported when a layout is made (0.9 s), not b
     from weasyprint.text.fonts import FontConfiguration
 
     from presswork.exporters.pdf.batches import BatchedLayout
-    from presswork.exporters.pdf.batches.layout import Meanwhile
 
 #: Fonts Pango falls back to although the stylesheet does not name them (naming a colour
 #: emoji font in font-family makes it draw digits and spaces too).
@@ -347,13 +346,12 @@ class PrintLayout:
     starts: list[PageStart | None]
 
 
-def lay_out_print(src: PrintSource, ctx: BuildContext[PdfOptions], meanwhile: Meanwhile | None = None) -> PrintLayout:
-    """The book laid out in batches when :func:`~.batches.lay_out_batched` allows it (``meanwhile``: see
-    :func:`~.batches.layout.lay_out`), else as one document; its page starts are stored for the EPUB. Call it
-    under :func:`locked` with ``src.key``."""
+def lay_out_print(src: PrintSource, ctx: BuildContext[PdfOptions]) -> PrintLayout:
+    """The book laid out in batches when :func:`~.batches.lay_out_batched` allows it, else as one
+    document; its page starts are stored for the EPUB. Call it under :func:`locked` with ``src.key``."""
     from presswork.exporters.pdf.batches import lay_out_batched
 
-    batched = lay_out_batched(src.doc, ctx, src.html, src.css, src.chapters, src.bodies, meanwhile)
+    batched = lay_out_batched(src.doc, ctx, src.html, src.css, src.chapters, src.bodies)
     if batched is not None:
         store(ctx.gate.root, src.key, batched.starts)
         return PrintLayout(batched, None, batched.starts)

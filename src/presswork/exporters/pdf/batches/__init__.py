@@ -109,8 +109,8 @@ from presswork.exporters.pdf.batches.cutting import (
     plan_batches,
     serial_reasons,
 )
-from presswork.exporters.pdf.batches.layout import BatchedLayout, Book, Meanwhile, lay_out
-from presswork.exporters.pdf.batches.merge import BookMerge
+from presswork.exporters.pdf.batches.layout import BatchedLayout, Book, lay_out
+from presswork.exporters.pdf.batches.merge import merge
 from presswork.exporters.pdf.options import PdfOptions
 
 LOG = logging.getLogger("presswork.batches")
@@ -123,12 +123,10 @@ def lay_out_batched(
     css_text: str,
     chapter_htmls: Sequence[str],
     bodies: Mapping[str, str],
-    meanwhile: Meanwhile | None = None,
 ) -> BatchedLayout | None:
     """The book laid out in batches, or None when it must be laid out serially (``batch = "off"``,
     or a reason above; ``--verbose`` logs it). ``bodies``: chapter id -> body HTML, as the serial
-    layout gets them, so that each batch places its figures as the serial layout would;
-    ``meanwhile``: see :func:`~.layout.lay_out`."""
+    layout gets them, so that each batch places its figures as the serial layout would."""
     opts = ctx.options
     if opts.batch == "off":
         return None
@@ -160,7 +158,7 @@ def lay_out_batched(
             tagged=opts.tagged,
             bodies=dict(bodies),
         )
-        layout = lay_out(book, jobs, BatchCache(ctx.gate.root), meanwhile=meanwhile)
+        layout = lay_out(book, jobs, BatchCache(ctx.gate.root))
     except Fallback as exc:
         LOG.info("PDF laid out as one document: %s", exc)
         return None
@@ -174,7 +172,6 @@ __all__ = [
     "BatchCache",
     "BatchedLayout",
     "Book",
-    "BookMerge",
     "BookPieces",
     "Fallback",
     "auto_batch_size",
@@ -182,6 +179,7 @@ __all__ = [
     "cut_book",
     "lay_out",
     "lay_out_batched",
+    "merge",
     "plan_batches",
     "serial_reasons",
 ]

@@ -6,7 +6,6 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,19 +65,11 @@ class Book:
     bodies: dict[str, str] = field(default_factory=dict)  # chapter id -> body HTML (for floats)
 
 
-#: Given the chapter batches' parts (in book order) and their furniture while the front matter is laid out.
-Meanwhile = Callable[[list[Part], Furniture], None]
-
-
-def lay_out(
-    book: Book, jobs: int, cache: BatchCache, in_process: bool = False, meanwhile: Meanwhile | None = None
-) -> BatchedLayout:
-    """Lay the book out in batches (raises Fallback when it must be laid out serially). ``meanwhile`` is
-    called with the chapter batches' parts once they are placed and stamped, while the front matter (whose
-    contents print their page numbers) is laid out: the merge starts there."""
+def lay_out(book: Book, jobs: int, cache: BatchCache, in_process: bool = False) -> BatchedLayout:
+    """Lay the book out in batches (raises Fallback when it must be laid out serially)."""
     pool = Pool(jobs, in_process)
     try:
-        return _lay_out(book, pool, cache, meanwhile)
+        return _lay_out(book, pool, cache)
     finally:
         pool.close()
 
@@ -97,7 +88,7 @@ def _job(book: Book, index: int, html: str, **kwargs: Any) -> Job:
     )
 
 
-def _lay_out(book: Book, pool: Pool, cache: BatchCache, meanwhile: Meanwhile | None) -> BatchedLayout:
+def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     # The files the stylesheet and each document include (images, fonts): changed bytes, a new layout.
     hashes: dict[str, str] = {}
     css_key = digest(
@@ -222,8 +213,6 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache, meanwhile: Meanwhile | N
         result = _stamped(bodies[i], furniture.folios[at : at + bodies[i].pages], numbers[i])
         body_parts.append(Part(result, stamped=at))
         at += bodies[i].pages
-    if meanwhile is not None:
-        meanwhile(body_parts, furniture)
     if front is None:
         pool.report(-2)
         front = pool.finish(-2, Place(None, True))

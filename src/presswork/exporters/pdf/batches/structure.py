@@ -32,6 +32,23 @@ def _bind() -> None:
         _Array, _Dictionary, _String, _OBJR = Array, Dictionary, String, Name.OBJR
 
 
+def merge_structure(
+    pdf: Any,
+    parts: Sequence[tuple[Any, int]],
+    links_kept: bool = False,
+    marked: Sequence[Marked | None] | None = None,
+) -> None:
+    """Give ``pdf`` (the merged book) one structure tree from the tagged ``parts``: each a batch's
+    source PDF and the index of its first page in ``pdf`` (all of its pages are there); ``links_kept``: no
+    link annotation of the parts was left out (none of their references is checked); ``marked``: each
+    part's :func:`marked_elements` when known (its tree is then not walked). Untagged parts add nothing; a
+    book whose parts are all untagged stays untagged."""
+    merge = StructureMerge(pdf, links_kept)
+    for (src, base), known in zip(parts, marked or [None] * len(parts), strict=True):
+        merge.add(src, [page.obj for page in pdf.pages[base : base + len(src.pages)]], marked=known)
+    merge.finish()
+
+
 class StructureMerge:
     """One structure tree built for ``pdf`` from the trees of the sources its pages were copied from, added
     one source at a time (:meth:`add`), then written into the catalog (:meth:`finish`)."""
@@ -105,15 +122,6 @@ class StructureMerge:
         for role, standard in copied.get("/RoleMap", Dictionary()).items():
             self.role_map[role] = standard
         return marked if known is not None else None
-
-    def forget_annotations(self, removed: set[tuple[int, int]]) -> None:
-        """Take the references to the annotations numbered ``removed`` (links the merged pages left out) out of
-        the elements added so far (for sources added as if every link were kept)."""
-        for top in self.top_level:
-            for element, keys in _elements(top):
-                kids = element.K if "/K" in keys else None
-                if isinstance(kids, _Array) and any(_is_objr(k) and k.Obj.objgen in removed for k in kids):
-                    element.K = _Array([k for k in kids if not (_is_objr(k) and k.Obj.objgen in removed)])
 
     def _rename(self, element: Any, keys: set[str], prefix: str) -> None:
         """Give ``element`` (with ``keys``) its id and its headers' ids with the prefix of its source."""
