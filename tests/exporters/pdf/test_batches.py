@@ -349,6 +349,49 @@ def test_a_rebuild_merges_cached_batches_without_walking_their_structure_trees(
     assert walked == []
 
 
+@pytest.mark.slow  # lays a short book out in batches, twice
+def test_the_first_layouts_go_to_workers_started_before_the_html(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers started as the PDF exporter begins import WeasyPrint while the book's HTML is written; the first
+    layouts go to them, and none is left running afterwards. One that has ended hands its job to a new worker."""
+    from presswork.exporters.pdf.batches import pool
+
+    spares: list[pool.Spare] = []
+    taken: list[int] = []
+    start, take = pool.Spare.__init__, pool.Spare.take
+
+    def spied_start(spare: pool.Spare) -> None:
+        start(spare)
+        spares.append(spare)
+
+    def spied_take(spare: pool.Spare, job: Job) -> bool:
+        given = take(spare, job)
+        taken.extend([job.index] if given else [])
+        return given
+
+    monkeypatch.setattr(pool.Spare, "__init__", spied_start)
+    monkeypatch.setattr(pool.Spare, "take", spied_take)
+    folder = make_book(tmp_path / "book", chapters=4, pdf='batch = "on"\nbatch_size = 2')
+    clean = build_pdf(folder).read_bytes()
+    assert spares and len(taken) == len(spares), (spares, taken)
+    assert not pool._SPARES and not any(spare.process.is_alive() for spare in spares)
+    # A spare that ended before its job came: the job is laid out by a new worker, and the book is the same.
+    shutil.rmtree(folder / ".presswork-cache")
+    prestart = batches.prestart
+
+    def prestart_and_end(jobs: int) -> None:
+        prestart(jobs)
+        for spare in pool._SPARES:
+            spare.process.kill()
+            spare.process.join()
+
+    monkeypatch.setattr(batches, "prestart", prestart_and_end)
+    taken.clear()
+    assert build_pdf(folder).read_bytes() == clean
+    assert taken == []
+
+
 @pytest.mark.slow  # lays a short book out in batches, then its furniture again
 def test_a_running_head_chunk_made_alone_equals_the_clean_builds(tmp_path: Path) -> None:
     """A rebuild makes only the furniture chunks it misses, on a few empty pages: a running head set

@@ -11,6 +11,7 @@ from pathlib import Path
 from presswork.core.tree import Document
 from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.common.pagination import locked
+from presswork.exporters.pdf.batches import close_spares, prestart_workers
 from presswork.exporters.pdf.batches import merge as merge_batches
 from presswork.exporters.pdf.document import check_glyphs, lay_out_print, pdf_identifier, print_source, write_pdf
 from presswork.exporters.pdf.options import PdfOptions
@@ -34,12 +35,16 @@ class PdfExporter(Exporter[PdfOptions]):
 
             write_typst_pdf(doc, ctx, target)
             return
-        src = print_source(doc, ctx)  # with its index, if it has index marks (pdf/index.py)
-        check_glyphs(src.doc, ctx, src.css)
-        # Under the layout's lock, so an EPUB built in parallel waits for this layout's page
-        # starts (its page list) instead of laying the same book out a second time.
-        with locked(ctx.gate.root, src.key):
-            layout = lay_out_print(src, ctx)
+        prestart_workers(doc, ctx)  # they import WeasyPrint while the book's HTML is written
+        try:
+            src = print_source(doc, ctx)  # with its index, if it has index marks (pdf/index.py)
+            check_glyphs(src.doc, ctx, src.css)
+            # Under the layout's lock, so an EPUB built in parallel waits for this layout's page
+            # starts (its page list) instead of laying the same book out a second time.
+            with locked(ctx.gate.root, src.key):
+                layout = lay_out_print(src, ctx)
+        finally:
+            close_spares()
         if layout.batched is not None:
             merge_batches(layout.batched, target, pdf_identifier(src.doc, ctx))
         else:

@@ -111,9 +111,26 @@ from presswork.exporters.pdf.batches.cutting import (
 )
 from presswork.exporters.pdf.batches.layout import BatchedLayout, Book, lay_out
 from presswork.exporters.pdf.batches.merge import merge
+from presswork.exporters.pdf.batches.pool import close_spares, prestart
 from presswork.exporters.pdf.options import PdfOptions
 
 LOG = logging.getLogger("presswork.batches")
+
+
+def prestart_workers(doc: Document, ctx: BuildContext[PdfOptions]) -> None:
+    """Start the first layout workers before the book's HTML is written, when its options and content let it be
+    laid out in batches: one per CPU when no batch is cached (a clean build lays out every batch), else one (a
+    rebuild lays out the edited batch). Each imports WeasyPrint meanwhile; :func:`close_spares` ends those
+    left untaken once the PDF is written."""
+    from presswork.transforms.indexing import has_index
+
+    jobs = os.cpu_count() or 1
+    opts = ctx.options
+    if opts.batch == "off" or has_index(doc) or (opts.batch == "auto" and auto_reason(doc, jobs)):
+        return
+    folder = BatchCache(ctx.gate.root).folder
+    cached = folder.is_dir() and any(folder.iterdir())
+    prestart(1 if cached else jobs)
 
 
 def lay_out_batched(
@@ -176,10 +193,12 @@ __all__ = [
     "Fallback",
     "auto_batch_size",
     "auto_reason",
+    "close_spares",
     "cut_book",
     "lay_out",
     "lay_out_batched",
     "merge",
     "plan_batches",
+    "prestart_workers",
     "serial_reasons",
 ]

@@ -19,6 +19,7 @@ from presswork.exporters.pdf.batches.worker import (
     Laid,
     LayoutReport,
     Place,
+    spare_main,
     worker_main,
 )
 
@@ -48,11 +49,16 @@ class Pool:
         self.local: dict[int, Laid] = {}
 
     def start(self, job: Job) -> None:
-        """Start ``job`` (the caller keeps at most ``jobs`` running)."""
+        """Start ``job`` (the caller keeps at most ``jobs`` running): in a spare started ahead, else in a new worker."""
         if self.in_process:
             self.local[job.index] = Laid(job)
             self.running[job.index] = Running(None, None, self.local[job.index].report())
             return
+        while _SPARES:
+            spare = _SPARES.pop(0)
+            if spare.take(job):
+                self.running[job.index] = Running(spare.process, spare.conn)
+                return
         assert self.context is not None
         parent, child = self.context.Pipe()
         process = self.context.Process(target=worker_main, args=(job, child, parent_token()), daemon=True)
@@ -121,3 +127,56 @@ class Pool:
                 run.process.join()
         self.running.clear()
         self.local.clear()
+
+
+class Spare:
+    """A worker process started before its job is known, importing WeasyPrint (0.5 s) meanwhile: started as
+    the PDF exporter begins, it is ready by the time the book's HTML is written (:func:`prestart`)."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("fork")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=spare_main, args=(child, parent_token()), daemon=True)
+        with forking():
+            self.process.start()
+        child.close()
+
+    def take(self, job: Job) -> bool:
+        """Give it ``job``; False when it has ended (the job then goes to a new worker)."""
+        try:
+            self.conn.send(job)
+        except (BrokenPipeError, OSError):
+            self.close()
+            return False
+        return True
+
+    def close(self) -> None:
+        """End it unused."""
+        with contextlib.suppress(Exception):
+            self.conn.send(None)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+#: The spares started by :func:`prestart` and not yet given a job.
+_SPARES: list[Spare] = []
+
+
+def prestart(jobs: int) -> None:
+    """Start up to ``jobs`` spare workers now (none where there is no ``fork``): the first batches laid out
+    take them instead of starting a worker that imports WeasyPrint first. :func:`close_spares` ends those
+    left untaken."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return
+    while len(_SPARES) < jobs:
+        _SPARES.append(Spare())
+
+
+def close_spares() -> None:
+    """End every spare started by :func:`prestart` and not taken."""
+    while _SPARES:
+        _SPARES.pop().close()

@@ -310,6 +310,24 @@ def worker_main(job: Job, conn: Any, parent: Token) -> None:
     """A worker process: lay ``job`` out, report, wait for its place, write it, send it back (and end
     with the process that started it, even on kill -9)."""
     bind_to_parent(parent)
+    work(job, conn)
+
+
+def spare_main(conn: Any, parent: Token) -> None:
+    """A worker process started before its job is known (:class:`~.pool.Spare`): it imports WeasyPrint while
+    the parent writes the book's HTML, then takes the job sent to it (None: it ends unused)."""
+    bind_to_parent(parent)
+    import_weasyprint()
+    try:
+        job = conn.recv()
+    except EOFError:
+        return
+    if job is not None:
+        work(job, conn)
+
+
+def work(job: Job, conn: Any) -> None:
+    """Lay ``job`` out, report, wait for its place, write it and send it back over ``conn``."""
     try:
         laid = Laid(job)
         conn.send(("report", laid.report()))
