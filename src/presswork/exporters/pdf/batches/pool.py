@@ -1,4 +1,4 @@
-"""Worker processes for the batched layout, at most one per job slot, each watched by the parent."""
+"""Worker processes for the batched layout, at most one per job slot, each watched by the parent; spares started ahead."""
 
 from __future__ import annotations
 
