@@ -390,6 +390,10 @@ def test_the_first_layouts_go_to_workers_started_before_the_html(
     taken.clear()
     assert build_pdf(folder).read_bytes() == clean
     assert taken == []
+    # A book whose options lay it out as one document starts none.
+    spares.clear()
+    build_pdf(make_book(tmp_path / "serial", chapters=4, pdf='batch = "on"\nfootnotes = "book"'))
+    assert spares == []
 
 
 @pytest.mark.slow  # lays a short book out in batches, then its furniture again

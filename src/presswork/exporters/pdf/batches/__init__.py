@@ -126,7 +126,9 @@ def prestart_workers(doc: Document, ctx: BuildContext[PdfOptions]) -> None:
 
     jobs = os.cpu_count() or 1
     opts = ctx.options
-    if opts.batch == "off" or has_index(doc) or (opts.batch == "auto" and auto_reason(doc, jobs)):
+    if opts.batch == "off" or serial_reasons("", opts.pdf_variant, opts.footnotes) or has_index(doc):
+        return
+    if opts.batch == "auto" and auto_reason(doc, jobs):
         return
     folder = BatchCache(ctx.gate.root).folder
     cached = folder.is_dir() and any(folder.iterdir())
@@ -178,6 +180,7 @@ def lay_out_batched(
         layout = lay_out(book, jobs, BatchCache(ctx.gate.root))
     except Fallback as exc:
         LOG.info("PDF laid out as one document: %s", exc)
+        close_spares()  # not needed: they end before the whole book is laid out
         return None
     # The layouts of a build: the front matter's counting layout, every batch, the furniture, the front matter.
     LOG.info("PDF in batches: %d of %d layouts made, the rest cached", layout.laid_out, len(batches) + 3)
