@@ -476,3 +476,20 @@ def test_verbose_says_how_the_pdf_was_laid_out(presswork, make_book) -> None:
     assert "note: Typst: the book is compiled whole: a short book (" in result.err, result.err
     quiet = presswork("build", book, "--format", "pdf")
     assert "note:" not in quiet.err, "notes printed without --verbose after a verbose build"
+
+
+def test_verbose_notes_are_printed_once_when_a_library_gave_the_root_logger_a_handler(presswork, make_book) -> None:
+    """ziafont logs through the root logger (``logging.warning``), which gives it a handler printing to stderr."""
+    import logging
+    import sys
+
+    root = logging.getLogger()
+    handler = logging.StreamHandler(sys.stderr)
+    book = make_book({"a.md": "# A\n\nText.\n", "presswork.toml": 'title = "T"\n[pdf]\nengine = "typst"\n'})
+    root.addHandler(handler)
+    try:
+        result = presswork("build", book, "--format", "pdf", "--verbose")
+    finally:
+        root.removeHandler(handler)
+    assert result.status == 0, result.err
+    assert result.err.count("the book is compiled whole") == 1, result.err

@@ -519,6 +519,9 @@ def _show_notes(err: Console, verbose: bool) -> None:
     if verbose:
         logger.addHandler(_Notes(err))
     logger.setLevel(logging.INFO if verbose else logging.NOTSET)
+    # Printed here only: a library that logs through the root logger (ziafont does) gives it a handler of
+    # its own, which would print each note a second time as "INFO:presswork...".
+    logger.propagate = not verbose
 
 
 def main(argv: Sequence[str] | None = None) -> int:
