@@ -117,18 +117,25 @@ from presswork.exporters.pdf.options import PdfOptions
 LOG = logging.getLogger("presswork.batches")
 
 
+def _serial_reason(doc: Document, opts: PdfOptions, css_text: str, jobs: int) -> str:
+    """Why the book must be laid out as one document on ``jobs`` processors ("": it may be batched); with
+    ``css_text`` "", only what its options and content tell (before its stylesheet is written)."""
+    from presswork.transforms.indexing import has_index
+
+    if reason := serial_reasons(css_text, opts.pdf_variant, opts.footnotes):
+        return reason
+    if has_index(doc):
+        return "the book has an index (its page numbers come from a second layout of the whole book)"
+    return auto_reason(doc, jobs) if opts.batch == "auto" else ""
+
+
 def prestart_workers(doc: Document, ctx: BuildContext[PdfOptions]) -> None:
     """Start the first layout workers before the book's HTML is written, when its options and content let it be
     laid out in batches: one per CPU when no batch is cached (a clean build lays out every batch), else one (a
     rebuild lays out the edited batch). Each imports WeasyPrint meanwhile; :func:`close_spares` ends those
     left untaken once the PDF is written."""
-    from presswork.transforms.indexing import has_index
-
     jobs = os.cpu_count() or 1
-    opts = ctx.options
-    if opts.batch == "off" or serial_reasons("", opts.pdf_variant, opts.footnotes) or has_index(doc):
-        return
-    if opts.batch == "auto" and auto_reason(doc, jobs):
+    if ctx.options.batch == "off" or _serial_reason(doc, ctx.options, "", jobs):
         return
     folder = BatchCache(ctx.gate.root).folder
     cached = folder.is_dir() and any(folder.iterdir())
@@ -150,15 +157,8 @@ def lay_out_batched(
     if opts.batch == "off":
         return None
     try:
-        from presswork.transforms.indexing import has_index
-
-        reason = serial_reasons(css_text, opts.pdf_variant, opts.footnotes)
-        if not reason and has_index(doc):
-            reason = "the book has an index (its page numbers come from a second layout of the whole book)"
-        if reason:
-            raise Fallback(reason)
         jobs = os.cpu_count() or 1
-        if opts.batch == "auto" and (reason := auto_reason(doc, jobs)):
+        if reason := _serial_reason(doc, opts, css_text, jobs):
             raise Fallback(reason)
         size = opts.batch_size or auto_batch_size(len(doc.chapters), jobs)
         batches = plan_batches(chapter_breaks(doc.chapters, opts.chapter_break), size)

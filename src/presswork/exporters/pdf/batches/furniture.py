@@ -101,12 +101,17 @@ def counters(stamp: Stamp) -> list[int]:
     """The page counter of each page of ``stamp`` in the book (checked to run on without a reset)."""
     from presswork.compat.weasyprint import page_counter
 
-    own = [page_counter(decode(p.state)) for p in stamp.pages]
-    if stamp.first_counter is None:
+    return run_on([page_counter(decode(p.state)) for p in stamp.pages], stamp.first_counter)
+
+
+def run_on(own: list[int], first: int | None) -> list[int]:
+    """A batch's page counters in the book, from those its pages had in its own layout (``own``): kept when
+    ``first`` is None, else counted on from ``first`` (checked to run on without a reset)."""
+    if first is None:
         return own
     if any(b - a != 1 for a, b in zip(own[1:], own[2:], strict=False)):
         raise Fallback("a batch's page counter does not run on")
-    return [stamp.first_counter + i for i in range(len(own))]
+    return [first + i for i in range(len(own))]
 
 
 def placed_pages(stamps: Sequence[Stamp], geometry: Any = None) -> list[PageLayers]:

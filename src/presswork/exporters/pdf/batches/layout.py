@@ -19,7 +19,7 @@ from presswork.exporters.pdf.batches.cache import (
     result_from_json,
 )
 from presswork.exporters.pdf.batches.cutting import PLACEHOLDER_PAGE, SEED, BookPieces, Fallback
-from presswork.exporters.pdf.batches.furniture import Furnisher, Furniture, Stamp, counters
+from presswork.exporters.pdf.batches.furniture import Furnisher, Furniture, Stamp, counters, run_on
 from presswork.exporters.pdf.batches.pool import Pool
 from presswork.exporters.pdf.batches.worker import BatchBody, BatchResult, Job, LayoutReport, Place
 from presswork.exporters.pdf.labels import Folio, fill_folios, folio_text
@@ -246,9 +246,7 @@ def book_counters(own: list[list[int]]) -> list[list[int]]:
     numbers: list[list[int]] = []
     before = 0
     for i, counted in enumerate(own):
-        if i and any(b - a != 1 for a, b in zip(counted[1:], counted[2:], strict=False)):
-            raise Fallback("a batch's page counter does not run on")
-        numbers.append(list(counted) if i == 0 else [before + 1 + k for k in range(len(counted))])
+        numbers.append(run_on(counted, None if i == 0 else before + 1))
         before = numbers[-1][-1] if numbers[-1] else before
     return numbers
 

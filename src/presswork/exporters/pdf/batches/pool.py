@@ -145,7 +145,7 @@ class Spare:
         """Give it ``job``; False when it has ended (the job then goes to a new worker)."""
         try:
             self.conn.send(job)
-        except (BrokenPipeError, OSError):
+        except OSError:  # it has ended (a broken pipe)
             self.close()
             return False
         return True
