@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.client
 import re
 import socket
+import struct
 import time
 from collections.abc import Iterator
 
@@ -141,4 +142,35 @@ def test_garbage_requests_get_a_status_and_no_traceback(served: Running, capfd: 
     time.sleep(0.2)
     out, err = capfd.readouterr()
     assert "Traceback" not in out + err, (out + err)[-400:]
+    assert status_of(get(served.port, "/")) == 200
+
+
+def test_a_client_that_hangs_up_prints_no_traceback(served: Running, capfd: pytest.CaptureFixture[str]) -> None:
+    """A client that resets its connection while the server reads its next request (a browser closing a tab)
+    is not an error: the server prints nothing. Any other error is still printed."""
+    from presswork.commands.preview import PreviewServer, PreviewState
+
+    server = PreviewServer(0, PreviewState())
+    try:
+        capfd.readouterr()
+        for error in (ConnectionResetError(104, "Connection reset by peer"), BrokenPipeError(32, "Broken pipe")):
+            try:
+                raise error
+            except ConnectionError:
+                server.handle_error(None, ("127.0.0.1", 1))
+        assert "Traceback" not in "".join(capfd.readouterr())
+        try:
+            raise ValueError("a real fault")
+        except ValueError:
+            server.handle_error(None, ("127.0.0.1", 1))
+        assert "ValueError: a real fault" in "".join(capfd.readouterr())
+    finally:
+        server.server_close()
+    # A real reset: a request answered, then the connection closed with unread data pending on the server.
+    with socket.create_connection(("127.0.0.1", served.port), timeout=5) as sock:
+        sock.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\n\r\n".encode())
+        sock.recv(65536)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    time.sleep(0.2)
+    assert "Traceback" not in "".join(capfd.readouterr())
     assert status_of(get(served.port, "/")) == 200

@@ -16,6 +16,7 @@ import html
 import json
 import mimetypes
 import shutil
+import sys
 import tempfile
 import threading
 import urllib.parse
@@ -299,6 +300,13 @@ class PreviewServer(ThreadingHTTPServer):
     def url(self) -> str:
         """The address of the site."""
         return f"http://127.0.0.1:{self.server_address[1]}/"
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (a reset or a broken pipe) is not an error of the preview: nothing is printed.
+        Anything else is printed as the server library does."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 def open_server(port: int, state: PreviewState, explicit: bool) -> PreviewServer:
