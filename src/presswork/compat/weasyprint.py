@@ -19,6 +19,7 @@ images, a seventh of the drawing time and of the bytes of a contents page.
 
 Laid-out pages. A ``Page`` keeps its page box in ``_page_box`` (:func:`page_box`); a page's
 counters live in the page maker's state tuple (:func:`page_counter`, :func:`shift_page_counter`).
+A text box is drawn in another colour after layout by giving it its own style copy (:func:`recolor_text`).
 
 Batched layout (exporters/pdf/batches.py). :func:`layout_hooks` wraps ``TargetCollector.lookup_target``,
 ``layout.make_margin_boxes`` and ``layout.initialize_page_maker`` while one document is laid out;
@@ -49,6 +50,7 @@ from presswork.compat.versions import Range
 __all__ = [
     "RANGE",
     "anchor_name",
+    "recolor_text",
     "import_weasyprint",
     "layout_hooks",
     "name_images_within",
@@ -198,6 +200,15 @@ def anchor_name(anchor_token: Any, source_box: Any) -> str | None:
             anchor_token = ("url", get_url_tuple(value, source_box.style.base_url))
     name = targets.anchor_name_from_token(anchor_token)
     return name if isinstance(name, str) else None
+
+
+def recolor_text(box: Any, srgb: tuple[float, float, float]) -> None:
+    """Draw a laid-out text box in another (opaque sRGB) colour: its own style copy, the colour set."""
+    from tinycss2.color4 import Color
+
+    style = box.style.copy()
+    style["color"] = Color("srgb", srgb, 1.0)
+    box.style = style
 
 
 def _answered(page: int) -> Any:

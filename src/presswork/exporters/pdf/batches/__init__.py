@@ -42,9 +42,10 @@ Page numbers across batches (contents, cross-references, index)
   counter map: WeasyPrint's ``TargetCollector.lookup_target`` is wrapped so that an anchor
   the batch does not hold is answered from the map (the number is set as text at box-building
   time). The front matter is laid out last (in a worker, while the parent makes the furniture),
-  with the map of every chapter anchor, so its contents carry the real page numbers (it is laid
-  out again whenever one changed: it is short);
-  it is laid out once before (with wide placeholder numbers, cached) only to count its pages,
+  with a placeholder of the same digit count for each chapter anchor's page number, and the real
+  numbers are written into its pages afterwards (``numbers``: the placeholders' glyphs replaced by
+  the real digits' of the same font, checked to draw exactly what a layout with them draws; where
+  they cannot be, it is laid out with the real numbers). It is laid out once before (with wide placeholder numbers, cached) only to count its pages,
   which the chapter batches need for their sides; the two counts must agree (checked). A chapter
   batch whose ``target-counter()`` or ``target-text()`` points into another chapter batch
   (``on page N`` cross-references, an index laid out with ``target-counter``) cannot be resolved
@@ -59,7 +60,8 @@ Page numbers across batches (contents, cross-references, index)
 
 The package follows those jobs: ``cutting`` (the book into documents), ``worker`` (the layout
 in a worker process), ``pool`` (the processes), ``layout`` (the parent: placing batches),
-``furniture`` (the margin boxes stamped afterwards), ``cache`` (batches kept between builds)
+``furniture`` (the margin boxes stamped afterwards), ``numbers`` (the contents' page numbers
+written in afterwards), ``cache`` (batches kept between builds)
 and ``merge`` (one PDF).
 
 Merging (pikepdf, that is qpdf)
@@ -80,10 +82,10 @@ Incremental rebuilds (``.presswork-cache/pdf-batches/``)
   in the book. Furniture layers are stored in chunk PDFs (folio and page layers by sixteen page
   numbers, head layers in sixteen chunks by their strings), each keyed by the layers it holds and
   written from those layers alone, so a chunk's bytes never depend on which build made it; the
-  front matter by the page numbers it prints. After an edit only the edited chapter's batch is
-  laid out again, whatever its page count does; when its page count changed, the chunks holding
-  new layers (the last folios, a chapter opening on its other side) and the front matter are made
-  again too. Themes, configuration and included files reach the key through the HTML and
+  front matter by the digit count of each page number it prints. After an edit only the edited
+  chapter's batch is laid out again, whatever its page count does; when its page count changed, the
+  chunks holding new layers (the last folios, a chapter opening on its other side) are made again
+  too, and the front matter only when one of its numbers gained or lost a digit. Themes, configuration and included files reach the key through the HTML and
   stylesheet they produce, and the bytes of every local file these refer to (images, fonts) are
   hashed into it too.
   Outputs are byte-identical to a clean batched build; deleting the folder only costs time.

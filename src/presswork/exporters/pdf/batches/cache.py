@@ -15,6 +15,7 @@ from presswork.cache.store import code_fingerprint, prune_folder, read_cached, s
 from presswork.core.files import cache_root
 from presswork.exporters.common.pagination import CACHE_DIR, PageStart
 from presswork.exporters.pdf.batches.furniture import furniture_from_json
+from presswork.exporters.pdf.batches.numbers import numbers_from_json
 from presswork.exporters.pdf.batches.worker import BatchBody, BatchResult
 from presswork.exporters.pdf.labels import Folio
 
@@ -100,7 +101,8 @@ def _shared_from_json(data: dict[str, Any], pdf: bytes) -> dict[str, Any]:
 def result_from_json(data: dict[str, Any], pdf: bytes) -> BatchResult:
     """A serial-folio batch's result read back from its JSON and PDF."""
     folios = [Folio(**f) if f else None for f in data["folios"]]
-    return BatchResult(**_shared_from_json(data, pdf), folios=folios, counters=data["counters"])
+    numbers = numbers_from_json(data.get("numbers"))
+    return BatchResult(**_shared_from_json(data, pdf), folios=folios, counters=data["counters"], numbers=numbers)
 
 
 def body_from_json(data: dict[str, Any], pdf: bytes) -> BatchBody:

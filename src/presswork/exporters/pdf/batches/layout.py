@@ -20,6 +20,7 @@ from presswork.exporters.pdf.batches.cache import (
 )
 from presswork.exporters.pdf.batches.cutting import PLACEHOLDER_PAGE, SEED, BookPieces, Fallback
 from presswork.exporters.pdf.batches.furniture import Furnisher, Furniture, Stamp, counters, run_on
+from presswork.exporters.pdf.batches.numbers import FrontNumbers, placeholders, write_numbers
 from presswork.exporters.pdf.batches.pool import Pool
 from presswork.exporters.pdf.batches.worker import BatchBody, BatchResult, Job, LayoutReport, Place
 from presswork.exporters.pdf.labels import Folio, fill_folios, folio_text
@@ -34,6 +35,7 @@ class Part:
     result: BatchResult
     pad: bool = False
     stamped: int | None = None  # its furniture: the furniture PDF's pages from this index on (None: drawn in)
+    contents: dict[int, bytes] = field(default_factory=dict)  # pages' content streams with their numbers written in
 
 
 @dataclass
@@ -155,15 +157,25 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     placing: dict[int, Placing] = {i: Placing(b.pages, _own_counters(b), b.anchors) for i, b in cached.items()}
     front: BatchResult | None = None
     front_key = ""
+    externals: dict[str, int] = {}  # the page number of each chapter anchor the front matter links to
+    shown: dict[str, int] = {}  # the numbers it is laid out with: placeholders, when they are written in later
+    # The contents' page numbers are written into a front matter laid out once with placeholders (numbers.py);
+    # when there are too few to hold every digit, or they cannot be written in exactly, it is laid out with
+    # them. (Decided by this build's inputs alone: a rebuild gives a clean build's bytes.)
+    writing = False
 
     def place_front() -> None:
-        nonlocal front, front_key, laid_out
+        nonlocal front, front_key, laid_out, externals, shown, writing
         externals = _front_externals(front_links, [placing[i] for i in range(len(docs))])
-        front_key = digest(css_key, "front", front_html, front_files, json.dumps(externals, sort_keys=True))
+        marked = placeholders(externals)
+        writing = marked is not None
+        shown = marked if marked is not None else externals
+        kind = "front-placeholders" if writing else "front"
+        front_key = digest(css_key, kind, front_html, front_files, json.dumps(shown, sort_keys=True))
         keep.add(front_key)
         front = _cached_result(cache, front_key)
         if front is None:
-            pool.start(_job(book, -2, front_html, externals=externals))
+            pool.start(_job(book, -2, front_html, externals=shown, stamp_numbers=writing))
             laid_out += 1
 
     if len(placing) == len(docs):
@@ -218,10 +230,38 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         front = pool.finish(-2, Place(None, True))
         assert front is not None
         cache.put(front_key, facts_to_json(front), front.pdf)
+    written: dict[int, bytes] | None = {}
+    if writing:
+        marks = front.numbers
+        written = None if marks is None else _written(front.pdf, marks, shown, externals)
+        if marks is not None and written is not None:
+            LOG.info("PDF contents: %d page numbers written into the front matter", len(marks.boxes))
+        if written is None:
+            LOG.info("PDF contents: page numbers laid out with the front matter (they cannot be written in exactly)")
+            real_key = digest(css_key, "front", front_html, front_files, json.dumps(externals, sort_keys=True))
+            keep.add(real_key)
+            front = _cached_result(cache, real_key)
+            if front is None:
+                pool.start(_job(book, -3, front_html, externals=externals))
+                laid_out += 1
+                pool.report(-3)
+                front = pool.finish(-3, Place(None, True))
+                assert front is not None
+                cache.put(real_key, facts_to_json(front), front.pdf)
     if front.pages != front_pages:
         raise Fallback("the front matter's page count depends on its page numbers")
     cache.prune(keep)
-    return _assemble([Part(front, front_pad), *body_parts], laid_out, furniture)
+    return _assemble([Part(front, front_pad, contents=written or {}), *body_parts], laid_out, furniture)
+
+
+def _written(pdf: bytes, marks: FrontNumbers, shown: dict[str, int], values: dict[str, int]) -> dict[int, bytes] | None:
+    """:func:`write_numbers`, or None when it fails on an unforeseen PDF: the front matter is then laid out with its
+    numbers (exact either way), and ``--verbose`` tells why."""
+    try:
+        return write_numbers(pdf, marks, shown, values)
+    except Exception as exc:  # noqa: BLE001 - a safe fallback exists: laying the front matter out with its numbers
+        LOG.info("PDF contents: the page numbers could not be written in (%s: %s)", type(exc).__name__, exc)
+        return None
 
 
 @dataclass

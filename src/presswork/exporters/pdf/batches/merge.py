@@ -52,6 +52,8 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
             for n, index in enumerate(range(base, len(pdf.pages))):
                 layers = layout.furniture.pages[part.stamped + n]
                 stamp_furniture(pdf, index, [forms.form(chunk, at) for chunk, at in layers])
+        for n, contents in sorted(part.contents.items()):  # the contents' page numbers written in (numbers.py)
+            pdf.pages[base + n].obj.Contents = pdf.make_stream(contents)
         own = {a for names in part.result.anchors for a in names}
         names_tree = src.Root.get("/Names")
         if names_tree is not None and "/Dests" in names_tree:

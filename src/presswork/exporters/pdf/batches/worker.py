@@ -22,6 +22,7 @@ from presswork.core.lifeline import Token, bind_to_parent
 from presswork.exporters.common.pagination import PageStart, page_starts
 from presswork.exporters.pdf.batches.cutting import SEED, Fallback
 from presswork.exporters.pdf.batches.furniture import PageFurniture, record
+from presswork.exporters.pdf.batches.numbers import FrontNumbers, mark_numbers
 from presswork.exporters.pdf.batches.structure import marked_in
 from presswork.exporters.pdf.floats import settle_floats
 from presswork.exporters.pdf.labels import Folio
@@ -52,6 +53,9 @@ class Job:
     reproducible_epoch: int | None = None
     tagged: bool = False  # a tagged PDF (its structure trees are merged: structure.py)
     bodies: dict[str, str] = field(default_factory=dict)  # chapter id -> body HTML: floats are placed
+    stamp_numbers: bool = (
+        False  # externals are placeholders: mark them, the real numbers are written later (numbers.py)
+    )
 
 
 @dataclass
@@ -92,6 +96,7 @@ class BatchResult:
     counters: list[int]
     warnings: list[Warning_] = field(default_factory=list)
     marked: list[tuple[int, int]] | None = None  # structure.marked_elements of its PDF (the merge renames them)
+    numbers: FrontNumbers | None = None  # its marked placeholder numbers (a job with stamp_numbers)
 
 
 @dataclass
@@ -118,13 +123,16 @@ def _hooks(
     held: list[tuple[Any, Any, Any, int]],
     seed: bool,
     own: list[str],
+    answered: list[str],
 ) -> Iterator[None]:
     """While laying out one document: answer ``target-*`` lookups of foreign anchors from
-    ``externals`` (recording those not there in ``missing``, and those of its own anchors in
-    ``own``) and hold margin boxes back (recording each page's layout context, box and state in ``held``)."""
+    ``externals`` (recording those answered in ``answered``, those not there in ``missing``, and those of
+    its own anchors in ``own``) and hold margin boxes back (recording each page's layout context, box and
+    state in ``held``)."""
 
     def foreign_page(name: str | None) -> int | None:
         if name is not None and name in externals:
+            answered.append(name)
             return externals[name]
         if name is not None:
             missing.append(name)
@@ -170,14 +178,16 @@ class Laid:
         self.held: list[tuple[Any, Any, Any, int]] = []
         self.missing: list[str] = []
         self.own: list[str] = []
+        self.answered: list[str] = []
         sheet = CSS(string=job.css, base_url=job.css_base_url, url_fetcher=fetcher, font_config=self.fonts)
 
         def render(html: str) -> Any:
             self.held.clear()
             self.missing.clear()
             self.own.clear()
+            self.answered.clear()
             self.source = HTML(string=html, base_url=job.base_url, url_fetcher=fetcher)
-            with _hooks(job.externals, self.missing, self.held, job.seed, self.own):
+            with _hooks(job.externals, self.missing, self.held, job.seed, self.own, self.answered):
                 return self.source.render(stylesheets=[sheet], font_config=self.fonts)
 
         # Figures and long listings are placed as in the serial layout (the same pages, so the same plan).
@@ -283,6 +293,7 @@ class Laid:
             layout_backgrounds(page, context.get_image_from_uri)
             pages.append(page)
         final = [c + d for c, d in zip(counters, shift, strict=True)]
+        numbers = mark_numbers(pages, self.job.externals, len(self.answered)) if self.job.stamp_numbers else None
         self.document.pages = [Page(page) for page in pages]
         doc_pages = self.document.pages
         anchors = self._stand_ins()
@@ -303,6 +314,7 @@ class Laid:
             counters=final,
             warnings=list(self.reporter.warnings),
             marked=marked_in(pdf),
+            numbers=numbers,
         )
 
 
