@@ -50,13 +50,13 @@ from presswork.compat.versions import Range
 __all__ = [
     "RANGE",
     "anchor_name",
-    "recolor_text",
     "import_weasyprint",
     "layout_hooks",
     "name_images_within",
     "page_box",
     "page_counter",
     "page_type_on_other_side",
+    "recolor_text",
     "shift_page_counter",
 ]
 

@@ -20,7 +20,7 @@ from presswork.exporters.pdf.batches.cache import (
 )
 from presswork.exporters.pdf.batches.cutting import PLACEHOLDER_PAGE, SEED, BookPieces, Fallback
 from presswork.exporters.pdf.batches.furniture import Furnisher, Furniture, Stamp, counters, run_on
-from presswork.exporters.pdf.batches.numbers import FrontNumbers, placeholders, write_numbers
+from presswork.exporters.pdf.batches.numbers import placeholders, write_numbers
 from presswork.exporters.pdf.batches.pool import Pool
 from presswork.exporters.pdf.batches.worker import BatchBody, BatchResult, Job, LayoutReport, Place
 from presswork.exporters.pdf.labels import Folio, fill_folios, folio_text
@@ -175,7 +175,7 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         keep.add(front_key)
         front = _cached_result(cache, front_key)
         if front is None:
-            pool.start(_job(book, -2, front_html, externals=shown, stamp_numbers=writing))
+            pool.start(_job(book, -2, front_html, externals=shown, mark_numbers=writing))
             laid_out += 1
 
     if len(placing) == len(docs):
@@ -232,10 +232,7 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         cache.put(front_key, facts_to_json(front), front.pdf)
     written: dict[int, bytes] | None = {}
     if writing:
-        marks = front.numbers
-        written = None if marks is None else _written(front.pdf, marks, shown, externals)
-        if marks is not None and written is not None:
-            LOG.info("PDF contents: %d page numbers written into the front matter", len(marks.boxes))
+        written = _written(front, shown, externals)
         if written is None:
             LOG.info("PDF contents: page numbers laid out with the front matter (they cannot be written in exactly)")
             real_key = digest(css_key, "front", front_html, front_files, json.dumps(externals, sort_keys=True))
@@ -254,14 +251,20 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     return _assemble([Part(front, front_pad, contents=written or {}), *body_parts], laid_out, furniture)
 
 
-def _written(pdf: bytes, marks: FrontNumbers, shown: dict[str, int], values: dict[str, int]) -> dict[int, bytes] | None:
-    """:func:`write_numbers`, or None when it fails on an unforeseen PDF: the front matter is then laid out with its
-    numbers (exact either way), and ``--verbose`` tells why."""
+def _written(front: BatchResult, shown: dict[str, int], values: dict[str, int]) -> dict[int, bytes] | None:
+    """The front matter's pages with the real numbers ``values`` written over its placeholders ``shown``
+    (:func:`write_numbers`), or None when they cannot be, also on an unforeseen PDF: it is then laid out with
+    its numbers (exact either way; ``--verbose`` tells which)."""
+    if front.numbers is None:
+        return None
     try:
-        return write_numbers(pdf, marks, shown, values)
+        written = write_numbers(front.pdf, front.numbers, shown, values)
     except Exception as exc:  # noqa: BLE001 - a safe fallback exists: laying the front matter out with its numbers
         LOG.info("PDF contents: the page numbers could not be written in (%s: %s)", type(exc).__name__, exc)
         return None
+    if written is not None:
+        LOG.info("PDF contents: %d page numbers written into the front matter", len(front.numbers.boxes))
+    return written
 
 
 @dataclass

@@ -53,9 +53,7 @@ class Job:
     reproducible_epoch: int | None = None
     tagged: bool = False  # a tagged PDF (its structure trees are merged: structure.py)
     bodies: dict[str, str] = field(default_factory=dict)  # chapter id -> body HTML: floats are placed
-    stamp_numbers: bool = (
-        False  # externals are placeholders: mark them, the real numbers are written later (numbers.py)
-    )
+    mark_numbers: bool = False  # externals are placeholders, marked for the real numbers (numbers.py)
 
 
 @dataclass
@@ -96,7 +94,7 @@ class BatchResult:
     counters: list[int]
     warnings: list[Warning_] = field(default_factory=list)
     marked: list[tuple[int, int]] | None = None  # structure.marked_elements of its PDF (the merge renames them)
-    numbers: FrontNumbers | None = None  # its marked placeholder numbers (a job with stamp_numbers)
+    numbers: FrontNumbers | None = None  # its marked placeholder numbers (a job with mark_numbers)
 
 
 @dataclass
@@ -293,7 +291,7 @@ class Laid:
             layout_backgrounds(page, context.get_image_from_uri)
             pages.append(page)
         final = [c + d for c, d in zip(counters, shift, strict=True)]
-        numbers = mark_numbers(pages, self.job.externals, len(self.answered)) if self.job.stamp_numbers else None
+        numbers = mark_numbers(pages, self.job.externals, len(self.answered)) if self.job.mark_numbers else None
         self.document.pages = [Page(page) for page in pages]
         doc_pages = self.document.pages
         anchors = self._stand_ins()
