@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from presswork.exporters.pdf.batches.numbers import placeholders
+from presswork.exporters.pdf.batches.numbers import _index, _width, placeholders, sentinel
 from tests.exporters.pdf.tagged import check_tagged
 from tests.exporters.pdf.test_batches import PARAGRAPH, build_pdf, contents_entries, facts, make_book
 
@@ -39,6 +39,27 @@ def test_placeholders_keep_each_digit_count_and_hold_every_digit() -> None:
     assert {k: len(str(v)) for k, v in shown.items()} == {k: len(str(v)) for k, v in numbers.items()}
     assert set("".join(map(str, shown.values()))) == set("0123456789")
     assert placeholders({"a": 3, "b": 7}) is None  # two digits cannot hold ten: laid out with the numbers
+
+
+def test_a_sentinel_colour_names_its_placeholder_and_no_theme_colour_is_one() -> None:
+    for index in (0, 1, 2999, 3000, 123_456):
+        written = [float(f"{channel:f}") for channel in sentinel(index)]  # as a PDF holds it: six decimals
+        assert _index(written) == index
+    assert _index([0.372549, 0.4, 0.439216]) is None
+    assert _index([0.0, 0.0, 0.0]) is None
+    assert all(channel < 1 / 255 for channel in sentinel(9_000_000 - 1))
+
+
+def test_digit_widths_are_read_from_both_forms_of_a_cid_fonts_widths() -> None:
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name
+
+    widths = Array([20, Array([500, 510]), 30, 39, 600])
+    font = Dictionary(
+        Subtype=Name.Type0, Encoding=Name("/Identity-H"), DescendantFonts=Array([Dictionary(W=widths, DW=1000)])
+    )
+    assert [_width(font, n.to_bytes(2, "big")) for n in (20, 21, 30, 35, 39, 50)] == [500, 510, 600, 600, 600, 1000]
+    assert _width(pikepdf.Dictionary(Subtype=Name.Type1), b"\x00\x14") is None
 
 
 @pytest.mark.slow  # lays a twelve-chapter book out batched three times and serially once

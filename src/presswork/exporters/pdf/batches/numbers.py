@@ -289,6 +289,8 @@ def _recoded(instruction: Any, codes: list[bytes]) -> Any:
 def _width(font: Any, code: bytes) -> float | None:
     """The width of a two-byte glyph code in a Type 0 font with the Identity-H encoding (from its CIDFont's
     ``/W`` widths, else ``/DW``), None for another kind of font."""
+    import pikepdf
+
     if str(font.get("/Subtype")) != "/Type0" or str(font.get("/Encoding")) != "/Identity-H":
         return None
     cid = int.from_bytes(code, "big")
@@ -297,12 +299,12 @@ def _width(font: Any, code: bytes) -> float | None:
     at = 0
     while at < len(widths):
         first = int(widths[at])
-        if at + 1 < len(widths) and hasattr(widths[at + 1], "as_list"):
+        if at + 1 < len(widths) and isinstance(widths[at + 1], pikepdf.Array):  # first [w1 w2 ...]
             listed = list(widths[at + 1])
             if first <= cid < first + len(listed):
                 return float(listed[cid - first])
             at += 2
-        else:
+        else:  # first last w
             last, width = int(widths[at + 1]), float(widths[at + 2])
             if first <= cid <= last:
                 return width
