@@ -63,13 +63,15 @@ def test_digit_widths_are_read_from_both_forms_of_a_cid_fonts_widths() -> None:
 
 
 @pytest.mark.slow  # lays a twelve-chapter book out batched three times and serially once
+@pytest.mark.parametrize("two_sided", [False, True])
 def test_a_page_count_edit_writes_the_new_numbers_without_laying_the_front_matter_out(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    two_sided: bool, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Chapter 9 grows by pages: the front matter (with placeholders) comes from the cache, the later chapters'
     numbers are written in, and the contents page is drawn exactly as a layout with the real numbers draws it
     (the serial layout's), in reading order and tagged; the bytes are a clean build's."""
-    folder = make_book(tmp_path / "book", chapters=12, pdf=BATCHED)
+    print_mode = "\nprint = true" if two_sided else ""
+    folder = make_book(tmp_path / "book", chapters=12, pdf=BATCHED + print_mode)
     with caplog.at_level(logging.INFO, logger="presswork.batches"):
         build_pdf(folder)
     assert re.search(r"PDF contents: \d+ page numbers written into the front matter", caplog.text), caplog.text
@@ -89,7 +91,7 @@ def test_a_page_count_edit_writes_the_new_numbers_without_laying_the_front_matte
     assert not check_tagged(edited).problems
     edited_bytes = edited.read_bytes()
 
-    serial_folder = make_book(tmp_path / "serial", chapters=12)
+    serial_folder = make_book(tmp_path / "serial", chapters=12, pdf=print_mode.strip())
     shutil.copy(path, serial_folder / path.name)
     serial = build_pdf(serial_folder)
     page = contents_page(edited)
