@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
+from presswork.exporters.pdf.batches import layout as layout_module
 from presswork.exporters.pdf.batches.numbers import _index, _width, placeholders, sentinel
 from tests.exporters.pdf.tagged import check_tagged
 from tests.exporters.pdf.test_batches import PARAGRAPH, build_pdf, contents_entries, facts, make_book
@@ -65,11 +66,12 @@ def test_digit_widths_are_read_from_both_forms_of_a_cid_fonts_widths() -> None:
 @pytest.mark.slow  # lays a twelve-chapter book out batched three times and serially once
 @pytest.mark.parametrize("two_sided", [False, True])
 def test_a_page_count_edit_writes_the_new_numbers_without_laying_the_front_matter_out(
-    two_sided: bool, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    two_sided: bool, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Chapter 9 grows by pages: the front matter (with placeholders) comes from the cache, the later chapters'
     numbers are written in, and the contents page is drawn exactly as a layout with the real numbers draws it
-    (the serial layout's), in reading order and tagged; the bytes are a clean build's."""
+    (the serial layout's), in reading order and tagged; the bytes are a clean build's. A rebuild that moves no
+    number takes the written pages from the cache."""
     print_mode = "\nprint = true" if two_sided else ""
     folder = make_book(tmp_path / "book", chapters=12, pdf=BATCHED + print_mode)
     with caplog.at_level(logging.INFO, logger="presswork.batches"):
@@ -105,6 +107,15 @@ def test_a_page_count_edit_writes_the_new_numbers_without_laying_the_front_matte
 
     shutil.rmtree(folder / ".presswork-cache")
     assert build_pdf(folder).read_bytes() == edited_bytes
+
+    def not_again(*args: object) -> None:
+        raise AssertionError("the numbers were written in again")
+
+    monkeypatch.setattr(layout_module, "write_numbers", not_again)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="presswork.batches"):
+        assert build_pdf(folder).read_bytes() == edited_bytes
+    assert "page numbers written into the front matter" in caplog.text
 
 
 PROPORTIONAL = """

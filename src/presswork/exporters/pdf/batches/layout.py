@@ -164,15 +164,27 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     # them. (Decided by this build's inputs alone: a rebuild gives a clean build's bytes.)
     writing = False
 
+    def front_key_for(kind: str, printed: dict[str, int]) -> str:
+        """The cache key of the front matter laid out with the page numbers ``printed`` (kept by this build)."""
+        key = digest(css_key, kind, front_html, front_files, json.dumps(printed, sort_keys=True))
+        keep.add(key)
+        return key
+
+    def finish_front(index: int, key: str) -> BatchResult:
+        """The front matter job ``index``'s result, written and cached under ``key``."""
+        pool.report(index)
+        result = pool.finish(index, Place(None, True))
+        assert result is not None
+        cache.put(key, facts_to_json(result), result.pdf)
+        return result
+
     def place_front() -> None:
         nonlocal front, front_key, laid_out, externals, shown, writing
         externals = _front_externals(front_links, [placing[i] for i in range(len(docs))])
         marked = placeholders(externals)
         writing = marked is not None
         shown = marked if marked is not None else externals
-        kind = "front-placeholders" if writing else "front"
-        front_key = digest(css_key, kind, front_html, front_files, json.dumps(shown, sort_keys=True))
-        keep.add(front_key)
+        front_key = front_key_for("front-placeholders" if writing else "front", shown)
         front = _cached_result(cache, front_key)
         if front is None:
             pool.start(_job(book, -2, front_html, externals=shown, mark_numbers=writing))
@@ -226,45 +238,67 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         body_parts.append(Part(result, stamped=at))
         at += bodies[i].pages
     if front is None:
-        pool.report(-2)
-        front = pool.finish(-2, Place(None, True))
-        assert front is not None
-        cache.put(front_key, facts_to_json(front), front.pdf)
-    written: dict[int, bytes] | None = {}
+        front = finish_front(-2, front_key)
+    contents: dict[int, bytes] = {}
     if writing:
-        written = _written(front, shown, externals)
-        if written is None:
+        written_key = digest(front_key, "numbers-written", json.dumps(externals, sort_keys=True))
+        keep.add(written_key)
+        written = _written(front, shown, externals, cache, written_key)
+        if written is not None:
+            contents = written
+        else:
             LOG.info("PDF contents: page numbers laid out with the front matter (they cannot be written in exactly)")
-            real_key = digest(css_key, "front", front_html, front_files, json.dumps(externals, sort_keys=True))
-            keep.add(real_key)
+            real_key = front_key_for("front", externals)
             front = _cached_result(cache, real_key)
             if front is None:
                 pool.start(_job(book, -3, front_html, externals=externals))
                 laid_out += 1
-                pool.report(-3)
-                front = pool.finish(-3, Place(None, True))
-                assert front is not None
-                cache.put(real_key, facts_to_json(front), front.pdf)
+                front = finish_front(-3, real_key)
     if front.pages != front_pages:
         raise Fallback("the front matter's page count depends on its page numbers")
     cache.prune(keep)
-    return _assemble([Part(front, front_pad, contents=written or {}), *body_parts], laid_out, furniture)
+    return _assemble([Part(front, front_pad, contents=contents), *body_parts], laid_out, furniture)
 
 
-def _written(front: BatchResult, shown: dict[str, int], values: dict[str, int]) -> dict[int, bytes] | None:
+def _written(
+    front: BatchResult, shown: dict[str, int], values: dict[str, int], cache: BatchCache, key: str
+) -> dict[int, bytes] | None:
     """The front matter's pages with the real numbers ``values`` written over its placeholders ``shown``
-    (:func:`write_numbers`), or None when they cannot be, also on an unforeseen PDF: it is then laid out with
-    its numbers (exact either way; ``--verbose`` tells which)."""
+    (:func:`write_numbers`; cached under ``key``, so a rebuild that moves no number parses no page), or None
+    when they cannot be, also on an unforeseen PDF: it is then laid out with its numbers (exact either way;
+    ``--verbose`` tells which)."""
     if front.numbers is None:
         return None
-    try:
-        written = write_numbers(front.pdf, front.numbers, shown, values)
-    except Exception as exc:  # noqa: BLE001 - a safe fallback exists: laying the front matter out with its numbers
-        LOG.info("PDF contents: the page numbers could not be written in (%s: %s)", type(exc).__name__, exc)
-        return None
+    known = cache.get_json(key)
+    blob = cache.get_pdf(key) if known is not None else None
+    if known is not None and (known["pages"] is None or blob is not None):
+        written = None if blob is None else _unpacked(known["pages"], known["sizes"], blob)
+    else:
+        try:
+            written = write_numbers(front.pdf, front.numbers, shown, values)
+        except Exception as exc:  # noqa: BLE001 - a safe fallback exists: laying the front matter out with its numbers
+            LOG.info("PDF contents: the page numbers could not be written in (%s: %s)", type(exc).__name__, exc)
+            written = None
+        if written is None:
+            cache.put(key, {"pages": None})
+        else:
+            pages = sorted(written)
+            cache.put(
+                key, {"pages": pages, "sizes": [len(written[n]) for n in pages]}, b"".join(written[n] for n in pages)
+            )
     if written is not None:
         LOG.info("PDF contents: %d page numbers written into the front matter", len(front.numbers.boxes))
     return written
+
+
+def _unpacked(pages: list[int], sizes: list[int], blob: bytes) -> dict[int, bytes]:
+    """Content streams cached one after another (``sizes`` bytes each), by page."""
+    out: dict[int, bytes] = {}
+    at = 0
+    for page, size in zip(pages, sizes, strict=True):
+        out[page] = blob[at : at + size]
+        at += size
+    return out
 
 
 @dataclass

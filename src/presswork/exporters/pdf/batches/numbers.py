@@ -255,8 +255,11 @@ def _codes(instruction: Any) -> list[bytes] | None:
     import pikepdf
 
     name = str(instruction.operator)
-    items = list(instruction.operands[0]) if name == "TJ" else [instruction.operands[0]] if name == "Tj" else None
-    if items is None:
+    if name == "TJ":
+        items = list(instruction.operands[0])
+    elif name == "Tj":
+        items = [instruction.operands[0]]
+    else:
         return None
     codes: list[bytes] = []
     for item in items:
