@@ -317,14 +317,22 @@ def test_the_front_matter_is_laid_out_while_the_furniture_is_made(
         events.append(f"body {index}")
         return body(pool, index)
 
-    body = Pool.body
+    def spied_ask(pool: Pool, index: int) -> None:
+        events.append(f"ask {index}")
+        ask(pool, index)
+
+    body, ask = Pool.body, Pool.ask_body
     monkeypatch.setattr(Pool, "start", spied_start)
     monkeypatch.setattr(Furnisher, "furnish", spied_furnish)
     monkeypatch.setattr(Pool, "body", spied_body)
+    monkeypatch.setattr(Pool, "ask_body", spied_ask)
     build_pdf(make_book(tmp_path / "book", chapters=4, pdf='batch = "on"\nbatch_size = 2'))
     assert events.index("start -2") < events.index("furnish"), events
     # It starts once the last batch's pages are counted, before that batch's PDF is written.
     assert events.index("start -2") < events.index("body 1"), events
+    # The furniture needs only the pages' inputs, reported with the layout: it is made while the last batch's
+    # worker writes its PDF (asked for before, collected after).
+    assert events.index("ask 1") < events.index("furnish") < events.index("body 1"), events
 
 
 @pytest.mark.slow  # lays a short book out in batches, then merges it again from the cache

@@ -19,7 +19,7 @@ from presswork.exporters.pdf.batches.cache import (
     result_from_json,
 )
 from presswork.exporters.pdf.batches.cutting import PLACEHOLDER_PAGE, SEED, BookPieces, Fallback
-from presswork.exporters.pdf.batches.furniture import Furnisher, Furniture, Stamp, counters, run_on
+from presswork.exporters.pdf.batches.furniture import Furnisher, Furniture, PageFurniture, Stamp, counters, run_on
 from presswork.exporters.pdf.batches.numbers import placeholders, write_numbers
 from presswork.exporters.pdf.batches.pool import Pool
 from presswork.exporters.pdf.batches.worker import BatchBody, BatchResult, Job, LayoutReport, Place
@@ -190,6 +190,64 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
             pool.start(_job(book, -2, front_html, externals=shown, mark_numbers=writing))
             laid_out += 1
 
+    # Each page's furniture inputs, by batch: from the cache, or from a worker's report.
+    inputs: dict[int, list[PageFurniture]] = {i: b.furniture for i, b in cached.items()}
+    furniture: Furniture | None = None
+    numbers: list[list[int]] = []
+
+    def furnish() -> None:
+        """The furniture of every batch's pages, made once each batch's pages are known: while the last batch
+        laid out writes its PDF (each batch's place: its first page counter and side; the blank verso before
+        the first chapter is added here, as the front matter's theme furniture stops there; the other batches
+        end with theirs)."""
+        nonlocal furniture, numbers, laid_out
+        pages_before = int(front_pages) + front_pad
+        numbers = book_counters([placing[i].counters for i in range(len(docs))])
+        stamps: list[Stamp] = []
+        counter_before = 0
+        for i in range(len(docs)):
+            if book.two_sided and pages_before % 2:
+                raise Fallback("a batch does not end before a right-hand page")
+            stamps.append(Stamp(inputs[i], None if i == 0 else counter_before + 1, pages_before % 2 == 0))
+            pages_before += placing[i].pages
+            counter_before = numbers[i][-1] if numbers[i] else counter_before
+        began = time.perf_counter()
+        furniture = furnisher.furnish(stamps, lambda *parts: digest(css_key, head, *parts), cache, keep)
+        laid_out += 1 if furniture.made else 0
+        LOG.info(
+            "PDF furniture: %d pages, %d of %d chunks laid out, in %.2f s",
+            len(furniture.pages),
+            furniture.made,
+            len(furniture.chunks),
+            time.perf_counter() - began,
+        )
+
+    contents: dict[int, bytes] = {}  # the front matter's pages with the contents' numbers written in
+    numbered = False
+
+    def number_front() -> None:
+        """The contents' real page numbers (once the front matter is laid out): written into its pages over
+        the placeholders, or, when they cannot be written in exactly, laid out with it."""
+        nonlocal front, contents, laid_out, numbered
+        assert front is not None
+        numbered = True
+        if not writing:
+            return
+        written_key = digest(front_key, "numbers-written", json.dumps(externals, sort_keys=True))
+        keep.add(written_key)
+        written = _written(front, shown, externals, cache, written_key)
+        if written is not None:
+            contents = written
+            return
+        LOG.info("PDF contents: page numbers laid out with the front matter (they cannot be written in exactly)")
+        real_key = front_key_for("front", externals)
+        front = _cached_result(cache, real_key)
+        if front is None:
+            pool.start(_job(book, -3, front_html, externals=externals))
+            laid_out += 1
+            front = finish_front(-3, real_key)
+
+    front_pad = book.two_sided and int(front_pages) % 2 == 1
     if len(placing) == len(docs):
         place_front()
     for i in range(len(docs)):
@@ -201,36 +259,21 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
             _check_report(report, book.two_sided, first=i == 0)
             missing.update(report.missing)
             placing[i] = Placing(report.pages, report.counters, report.anchors)
+            inputs[i] = report.furniture
             if len(placing) == len(docs):
                 place_front()
+            pool.ask_body(i)
+            if furniture is None and len(inputs) == len(docs):
+                furnish()
+                if front is not None and not numbered:  # the front matter from the cache: numbered meanwhile too
+                    number_front()
             body = pool.body(i)
             cache.put(body_keys[i], facts_to_json(body), body.pdf)
         bodies[i] = body
         start_more()
-
-    # Each batch's place: its first page counter and side (the blank verso before the first chapter
-    # is added here, as the front matter's theme furniture stops there; the other batches end with theirs).
-    front_pad = book.two_sided and int(front_pages) % 2 == 1
-    pages_before = int(front_pages) + front_pad
-    numbers = book_counters([placing[i].counters for i in range(len(docs))])
-    stamps: list[Stamp] = []
-    counter_before = 0
-    for i in range(len(docs)):
-        if book.two_sided and pages_before % 2:
-            raise Fallback("a batch does not end before a right-hand page")
-        stamps.append(Stamp(bodies[i].furniture, None if i == 0 else counter_before + 1, pages_before % 2 == 0))
-        pages_before += bodies[i].pages
-        counter_before = numbers[i][-1] if numbers[i] else counter_before
-    began = time.perf_counter()
-    furniture = furnisher.furnish(stamps, lambda *parts: digest(css_key, head, *parts), cache, keep)
-    laid_out += 1 if furniture.made else 0
-    LOG.info(
-        "PDF furniture: %d pages, %d of %d chunks laid out, in %.2f s",
-        len(furniture.pages),
-        furniture.made,
-        len(furniture.chunks),
-        time.perf_counter() - began,
-    )
+    if furniture is None:
+        furnish()
+    assert furniture is not None
     body_parts: list[Part] = []
     at = 0
     for i in range(len(docs)):
@@ -239,21 +282,9 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         at += bodies[i].pages
     if front is None:
         front = finish_front(-2, front_key)
-    contents: dict[int, bytes] = {}
-    if writing:
-        written_key = digest(front_key, "numbers-written", json.dumps(externals, sort_keys=True))
-        keep.add(written_key)
-        written = _written(front, shown, externals, cache, written_key)
-        if written is not None:
-            contents = written
-        else:
-            LOG.info("PDF contents: page numbers laid out with the front matter (they cannot be written in exactly)")
-            real_key = front_key_for("front", externals)
-            front = _cached_result(cache, real_key)
-            if front is None:
-                pool.start(_job(book, -3, front_html, externals=externals))
-                laid_out += 1
-                front = finish_front(-3, real_key)
+    if not numbered:
+        number_front()
+    assert front is not None
     if front.pages != front_pages:
         raise Fallback("the front matter's page count depends on its page numbers")
     cache.prune(keep)

@@ -91,13 +91,21 @@ class Pool:
             run.conn.close()
             run.process.join()
 
+    def ask_body(self, index: int) -> None:
+        """Start step 2 of chapter batch ``index`` without a place: its worker writes its pages while the
+        caller goes on (:meth:`body` collects them)."""
+        run = self.running[index]
+        if not self.in_process and not run.sent:
+            run.conn.send(BODY)
+            run.sent = True
+
     def body(self, index: int) -> BatchBody:
         """Step 2 of chapter batch ``index`` without a place: its pages without furniture; the job is over afterwards."""
+        self.ask_body(index)
         run = self.running.pop(index)
         if self.in_process:
             return self.local.pop(index).body()
         try:
-            run.conn.send(BODY)
             result = self._receive(run, "result")
             assert isinstance(result, BatchBody)
             return result

@@ -68,6 +68,7 @@ class LayoutReport:
     opening_break: str  # computed break-before of the opening chapter ("" when not checked)
     warnings: list[Warning_] = field(default_factory=list)
     own: list[str] = field(default_factory=list)  # target-* references to anchors of this document
+    furniture: list[PageFurniture] = field(default_factory=list)  # each page's furniture inputs (as in BatchBody)
 
 
 @dataclass
@@ -177,6 +178,7 @@ class Laid:
         self.missing: list[str] = []
         self.own: list[str] = []
         self.answered: list[str] = []
+        self.recorded: list[PageFurniture] | None = None
         sheet = CSS(string=job.css, base_url=job.css_base_url, url_fetcher=fetcher, font_config=self.fonts)
 
         def render(html: str) -> Any:
@@ -209,13 +211,14 @@ class Laid:
             opening_break=opening,
             warnings=list(self.reporter.warnings),
             own=sorted(set(self.own)),
+            furniture=self._furniture(),
         )
 
     def body(self) -> BatchBody:
         """Step 2 of a chapter batch: write its pages without margin boxes, record their furniture inputs."""
         from presswork.exporters.pdf.labels import page_name
 
-        furniture = [record(context, page, state, number) for context, page, state, number in self.held]
+        furniture = self._furniture()
         doc_pages = self.document.pages
         anchors = self._stand_ins()
         pdf = self._write()
@@ -231,6 +234,12 @@ class Laid:
             warnings=list(self.reporter.warnings),
             marked=marked_in(pdf),
         )
+
+    def _furniture(self) -> list[PageFurniture]:
+        """Each page's furniture inputs, as laid out (recorded once: the report and the body share them)."""
+        if self.recorded is None:
+            self.recorded = [record(context, page, state, number) for context, page, state, number in self.held]
+        return self.recorded
 
     def _stand_ins(self) -> list[list[str]]:
         """Each page's anchors; links to anchors elsewhere get a stand-in on the first page (WeasyPrint keeps them)."""
