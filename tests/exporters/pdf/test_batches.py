@@ -552,3 +552,39 @@ def test_cached_batches_and_page_starts_from_another_user_are_never_used(
         '[{"folio": "9", "chapter": "ch", "block": 0, "offset": 0}]'
     )
     assert pages.load(tmp_path, "abc") is None
+
+
+@pytest.mark.slow  # lays a short book out in batches, then one batch again
+def test_a_rebuild_opens_the_cached_batches_while_the_edited_one_is_laid_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The merge reads every batch's PDF: the cached ones are opened while the parent waits for the edited
+    batch's layout, not after it, and the merge opens no PDF a second time."""
+    from presswork.exporters.pdf.batches.opening import OpenedPdfs
+    from presswork.exporters.pdf.batches.pool import Pool
+
+    folder = make_book(tmp_path / "book", chapters=4, pdf='batch = "on"\nbatch_size = 1')
+    build_pdf(folder)
+    with (folder / "03-chapter.md").open("a", encoding="utf-8") as f:
+        f.write("\nA sentence added after the first build.\n")
+    events: list[str] = []
+    opened: list[bytes] = []
+    report, open_pdf = Pool.report, OpenedPdfs.open
+
+    def spied_report(pool: Pool, index: int) -> Any:
+        events.append(f"report {index}")
+        return report(pool, index)
+
+    def spied_open(self: OpenedPdfs, data: bytes) -> Any:
+        if data not in self._pdfs:
+            events.append("open")
+            opened.append(data)
+        return open_pdf(self, data)
+
+    monkeypatch.setattr(Pool, "report", spied_report)
+    monkeypatch.setattr(OpenedPdfs, "open", spied_open)
+    build_pdf(folder)
+    assert "report 2" in events, events
+    # The three cached batches (0, 1 and 3) are open before the edited one's report is awaited.
+    assert events[: events.index("report 2")].count("open") == 3, events
+    assert len(opened) == len(set(opened)), "a PDF was opened twice"

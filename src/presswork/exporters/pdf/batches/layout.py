@@ -21,6 +21,7 @@ from presswork.exporters.pdf.batches.cache import (
 from presswork.exporters.pdf.batches.cutting import PLACEHOLDER_PAGE, SEED, BookPieces, Fallback
 from presswork.exporters.pdf.batches.furniture import Furnisher, Furniture, PageFurniture, Stamp, counters, run_on
 from presswork.exporters.pdf.batches.numbers import placeholders, write_numbers
+from presswork.exporters.pdf.batches.opening import OpenedPdfs
 from presswork.exporters.pdf.batches.pool import Pool
 from presswork.exporters.pdf.batches.worker import BatchBody, BatchResult, Job, LayoutReport, Place
 from presswork.exporters.pdf.labels import Folio, fill_folios, folio_text
@@ -48,6 +49,7 @@ class BatchedLayout:
     warnings: list[Warning_]
     laid_out: int  # how many documents were laid out (not taken from the cache)
     furniture: Furniture | None = None  # the margin boxes of the stamped parts' pages, in layers
+    opened: OpenedPdfs = field(default_factory=OpenedPdfs)  # the parts' PDFs, some opened ahead of the merge
 
 
 @dataclass
@@ -190,6 +192,7 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
             pool.start(_job(book, -2, front_html, externals=shown, mark_numbers=writing))
             laid_out += 1
 
+    opened = OpenedPdfs()
     # Each page's furniture inputs, by batch: from the cache, or from a worker's report.
     inputs: dict[int, list[PageFurniture]] = {i: b.furniture for i, b in cached.items()}
     furniture: Furniture | None = None
@@ -255,6 +258,7 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         if body is None:
             if i not in pool.running:
                 start(i)
+            opened.ahead(b.pdf for b in (*cached.values(), *bodies.values()))  # while the worker lays out
             report = pool.report(i)
             _check_report(report, book.two_sided, first=i == 0)
             missing.update(report.missing)
@@ -265,6 +269,8 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
             pool.ask_body(i)
             if furniture is None and len(inputs) == len(docs):
                 furnish()
+                assert furniture is not None
+                opened.ahead(furniture.chunks.values())  # while the worker writes its PDF
                 if front is not None and not numbered:  # the front matter from the cache: numbered meanwhile too
                     number_front()
             body = pool.body(i)
@@ -288,7 +294,7 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     if front.pages != front_pages:
         raise Fallback("the front matter's page count depends on its page numbers")
     cache.prune(keep)
-    return _assemble([Part(front, front_pad, contents=contents), *body_parts], laid_out, furniture)
+    return _assemble([Part(front, front_pad, contents=contents), *body_parts], laid_out, furniture, opened)
 
 
 def _written(
@@ -413,7 +419,7 @@ def _check_report(report: LayoutReport, two_sided: bool, first: bool) -> None:
         raise Fallback(f"a batch opens with break-before: {report.opening_break or 'auto'}")
 
 
-def _assemble(parts: list[Part], laid_out: int, furniture: Furniture) -> BatchedLayout:
+def _assemble(parts: list[Part], laid_out: int, furniture: Furniture, opened: OpenedPdfs) -> BatchedLayout:
     folios: list[Folio | None] = []
     names: list[str] = []
     starts: list[PageStart | None] = []
@@ -432,4 +438,4 @@ def _assemble(parts: list[Part], laid_out: int, furniture: Furniture) -> Batched
         PageStart(folio_text(label), s.chapter, s.block, s.offset) if s is not None else None
         for s, label in zip(starts, labels, strict=True)
     ]
-    return BatchedLayout(parts, labels, starts, warnings, laid_out, furniture)
+    return BatchedLayout(parts, labels, starts, warnings, laid_out, furniture, opened)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,6 +12,7 @@ from presswork.compat.weasyprint import (
     import_weasyprint,
 )
 from presswork.exporters.pdf.batches.layout import BatchedLayout
+from presswork.exporters.pdf.batches.opening import OpenedPdfs
 from presswork.exporters.pdf.batches.saving import save_merged
 from presswork.exporters.pdf.batches.stamp import stamp_furniture
 from presswork.exporters.pdf.batches.structure import merge_structure
@@ -34,13 +34,13 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
     from weasyprint.matrix import Matrix
 
     pdf = pikepdf.Pdf.new()
-    forms = FurnitureForms(pdf, layout.furniture.chunks if layout.furniture else {})
+    forms = FurnitureForms(pdf, layout.furniture.chunks if layout.furniture else {}, layout.opened)
     dests: dict[str, tuple[int, Any, Any]] = {}
     bookmark_pages: list[Any] = []
     sources: list[Any] = []  # open until the merged file is written (qpdf copies objects lazily)
     starts: list[tuple[Any, int]] = []  # each source and the index of its first page (structure trees)
     for part in layout.parts:
-        src = pikepdf.Pdf.open(io.BytesIO(part.result.pdf))
+        src = layout.opened.open(part.result.pdf)
         sources.append(src)
         base = len(pdf.pages)
         starts.append((src, base))
@@ -126,18 +126,15 @@ class FurnitureForms:
     """The furniture's layers as form XObjects of ``pdf``, each copied from its chunk PDF once (pages that
     share a layer, such as every left-hand page's running head, draw the same form)."""
 
-    def __init__(self, pdf: Any, chunks: dict[str, bytes]) -> None:
+    def __init__(self, pdf: Any, chunks: dict[str, bytes], opened: OpenedPdfs) -> None:
         self.pdf = pdf
         self.chunks = chunks
-        self.open: dict[str, Any] = {}  # open until the merged file is written (qpdf copies lazily)
+        self.opened = opened  # the chunks' PDFs: open until the merged file is written (qpdf copies lazily)
         self.forms: dict[tuple[str, int], Any] = {}
 
     def form(self, chunk: str, page: int) -> Any:
         """The form XObject of page ``page`` of chunk ``chunk``."""
-        import pikepdf
-
         if (chunk, page) not in self.forms:
-            if chunk not in self.open:
-                self.open[chunk] = pikepdf.Pdf.open(io.BytesIO(self.chunks[chunk]))
-            self.forms[chunk, page] = self.pdf.copy_foreign(self.open[chunk].pages[page].as_form_xobject())
+            source = self.opened.open(self.chunks[chunk])
+            self.forms[chunk, page] = self.pdf.copy_foreign(source.pages[page].as_form_xobject())
         return self.forms[chunk, page]
