@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import io
 import logging
 import re
@@ -588,3 +589,34 @@ def test_a_rebuild_opens_the_cached_batches_while_the_edited_one_is_laid_out(
     # The three cached batches (0, 1 and 3) are open before the edited one's report is awaited.
     assert events[: events.index("report 2")].count("open") == 3, events
     assert len(opened) == len(set(opened)), "a PDF was opened twice"
+
+
+@pytest.mark.slow  # lays a short book out in batches, then builds it twice more
+def test_a_rebuild_that_changes_no_part_takes_the_merged_book_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Nothing changed: the merged book is the cached one, written without merging (same bytes). An edit to a
+    chapter merges again, and its book is the clean build's."""
+    merging = importlib.import_module("presswork.exporters.pdf.batches.merge")  # the module, not the function
+    folder = make_book(tmp_path / "book", chapters=4, pdf='batch = "on"\nbatch_size = 2')
+    first = build_pdf(folder).read_bytes()
+    saved: list[Any] = []
+    save_merged = merging.save_merged
+
+    def spied(*args: Any) -> None:
+        saved.append(args)
+        save_merged(*args)
+
+    monkeypatch.setattr(merging, "save_merged", spied)
+    (folder / "output" / "book.pdf").write_bytes(b"damaged by hand")
+    with caplog.at_level(logging.INFO, logger="presswork.batches"):
+        again = build_pdf(folder).read_bytes()
+    assert not saved, "the book was merged again with nothing changed"
+    assert "merged book taken from the cache" in caplog.text
+    assert again == first
+    with (folder / "02-chapter.md").open("a", encoding="utf-8") as f:
+        f.write("\nA sentence added after the first build.\n")
+    edited = build_pdf(folder).read_bytes()
+    assert len(saved) == 1, "an edit must merge again"
+    shutil.rmtree(folder / ".presswork-cache")
+    assert edited == build_pdf(folder).read_bytes()

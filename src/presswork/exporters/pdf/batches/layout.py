@@ -20,6 +20,7 @@ from presswork.exporters.pdf.batches.cache import (
 )
 from presswork.exporters.pdf.batches.cutting import PLACEHOLDER_PAGE, SEED, BookPieces, Fallback
 from presswork.exporters.pdf.batches.furniture import Furnisher, Furniture, PageFurniture, Stamp, counters, run_on
+from presswork.exporters.pdf.batches.merged import merge_key
 from presswork.exporters.pdf.batches.numbers import placeholders, write_numbers
 from presswork.exporters.pdf.batches.opening import OpenedPdfs
 from presswork.exporters.pdf.batches.pool import Pool
@@ -50,6 +51,8 @@ class BatchedLayout:
     laid_out: int  # how many documents were laid out (not taken from the cache)
     furniture: Furniture | None = None  # the margin boxes of the stamped parts' pages, in layers
     opened: OpenedPdfs = field(default_factory=OpenedPdfs)  # the parts' PDFs, some opened ahead of the merge
+    cache: BatchCache | None = None  # where the merged book is kept (merged.py)
+    merged_key: str = ""  # its key there: every input of the merge
 
 
 @dataclass
@@ -293,8 +296,11 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     assert front is not None
     if front.pages != front_pages:
         raise Fallback("the front matter's page count depends on its page numbers")
+    layout = _assemble([Part(front, front_pad, contents=contents), *body_parts], laid_out, furniture, opened)
+    layout.cache, layout.merged_key = cache, merge_key(layout.parts, furniture, layout.labels)
+    keep.add(layout.merged_key)
     cache.prune(keep)
-    return _assemble([Part(front, front_pad, contents=contents), *body_parts], laid_out, furniture, opened)
+    return layout
 
 
 def _written(

@@ -12,6 +12,7 @@ from presswork.compat.weasyprint import (
     import_weasyprint,
 )
 from presswork.exporters.pdf.batches.layout import BatchedLayout
+from presswork.exporters.pdf.batches.merged import cached_merge, keep_merge
 from presswork.exporters.pdf.batches.opening import OpenedPdfs
 from presswork.exporters.pdf.batches.saving import save_merged
 from presswork.exporters.pdf.batches.stamp import stamp_furniture
@@ -29,6 +30,13 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
     import pikepdf
     from pikepdf import Array, Dictionary, Name, OutlineItem, String
 
+    ident = identifier or hashlib.md5(b"".join(p.result.pdf for p in layout.parts)).hexdigest().encode("ascii")
+    if layout.cache is not None and layout.merged_key:
+        merged = cached_merge(layout.cache, layout.merged_key, ident)
+        if merged is not None:
+            LOG.info("PDF merge: no part changed, the merged book taken from the cache")
+            target.write_bytes(merged)
+            return
     import_weasyprint()
     from weasyprint.anchors import make_page_bookmark_tree
     from weasyprint.matrix import Matrix
@@ -118,8 +126,9 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
         nums.extend([index, entry])
     pdf.Root.PageLabels = Dictionary(Nums=Array(nums))
     # The document's information and language are the front matter's.
-    ident = identifier or hashlib.md5(b"".join(p.result.pdf for p in layout.parts)).hexdigest().encode("ascii")
     save_merged(pdf, sources[0], ident, target)
+    if layout.cache is not None and layout.merged_key:
+        keep_merge(layout.cache, layout.merged_key, ident, target.read_bytes())
 
 
 class FurnitureForms:
