@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from presswork.commands.cli import main
+from presswork.commands.cli import console
 
 if __name__ == "__main__":
-    sys.exit(main(["build", str(Path(__file__).resolve().parent), *sys.argv[1:]]))
+    console(["build", str(Path(__file__).resolve().parent), *sys.argv[1:]])

@@ -493,3 +493,32 @@ def test_verbose_notes_are_printed_once_when_a_library_gave_the_root_logger_a_ha
         root.removeHandler(handler)
     assert result.status == 0, result.err
     assert result.err.count("the book is compiled whole") == 1, result.err
+
+
+def test_the_command_leaves_at_once_with_its_status_and_every_line_said(tmp_path: Path) -> None:
+    """``presswork`` leaves without freeing the book's objects one by one (``console``), yet keeps what a
+    normal exit keeps: the status (0, 1, and 2 for a usage error) and every line written to a pipe."""
+    (tmp_path / "01-a.md").write_text("# A\n\nSome text.\n")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "presswork", *args], capture_output=True, text=True, timeout=120, check=False
+        )
+
+    built = run("build", str(tmp_path), "--format", "epub", "--verbose")
+    assert built.returncode == 0, built.stderr
+    assert "wrote" in built.stdout + built.stderr and built.stderr.rstrip().endswith("0 warnings")
+    assert (tmp_path / "output" / "a.epub").is_file()
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "a.md").write_text("---\n: : :\n---\n")
+    failed = run("build", str(broken))
+    assert failed.returncode == 1 and "a.md" in failed.stderr
+    assert run("build", str(tmp_path / "missing")).returncode == 2
+    assert run("build", str(tmp_path), "--no-such-option").returncode == 2
+    listed = run("formats")
+    assert listed.returncode == 0 and "pptx" in listed.stdout
+    # It leaves without the interpreter's own way out (no exit handlers, no freeing of every object).
+    code = "import atexit; from presswork.commands.cli import console; atexit.register(print, 'unwound'); console(['formats'])"
+    left = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert left.returncode == 0 and "pptx" in left.stdout and "unwound" not in left.stdout

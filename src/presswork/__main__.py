@@ -1,7 +1,5 @@
 """``python -m presswork``: the command line."""
 
-import sys
+from presswork.commands.cli import console
 
-from presswork.commands.cli import main
-
-sys.exit(main())
+console()

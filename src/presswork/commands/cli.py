@@ -12,7 +12,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NoReturn
 
 from rich import box
 from rich.console import Console
@@ -561,5 +561,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BUILD_ERROR
 
 
+def console(argv: Sequence[str] | None = None) -> NoReturn:
+    """The ``presswork`` command: :func:`main`, then out of the process at once. Every output is committed and
+    every temporary file removed by then; letting the interpreter free the book's objects one by one on the way
+    out (about 0.25 s after a 100-chapter build) would only delay the prompt. (mypy exits the same way.)"""
+    status = main(argv)
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more can be said there
+            stream.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()
