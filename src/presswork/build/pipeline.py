@@ -19,6 +19,7 @@ from presswork.build.writing import write_outputs
 from presswork.cache.store import StageCache
 from presswork.core.config import format_options
 from presswork.core.diagnostics import PressworkError, Reporter, UsageError
+from presswork.core.leftovers import let_go
 from presswork.core.tree import Document, Pos, plain_text
 from presswork.exporters.base import BuildContext, Exporter
 from presswork.exporters.registry import exporter_entry_points, load_exporter
@@ -196,6 +197,7 @@ def build(
     they are written, its previous output is left as it was, and :class:`FormatsFailed` is raised
     at the end (with the :class:`BuildResult` of what was written).
     """
+    let_go()  # what an earlier build in this process was done with
     if jobs < 1:
         raise UsageError(f"--jobs must be a whole number of 1 or more, not {jobs}")
     plan = plan_build(source, formats, out, theme, strict, profile)

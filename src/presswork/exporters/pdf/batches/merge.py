@@ -11,6 +11,7 @@ from typing import Any
 from presswork.compat.weasyprint import (
     import_weasyprint,
 )
+from presswork.core.leftovers import keep_until_next_build
 from presswork.exporters.pdf.batches.layout import BatchedLayout
 from presswork.exporters.pdf.batches.merged import cached_merge, keep_merge
 from presswork.exporters.pdf.batches.opening import OpenedPdfs
@@ -129,6 +130,7 @@ def merge(layout: BatchedLayout, target: Path, identifier: bytes | None) -> None
     save_merged(pdf, sources[0], ident, target)
     if layout.cache is not None and layout.merged_key:
         keep_merge(layout.cache, layout.merged_key, ident, target.read_bytes())
+    keep_until_next_build(pdf, forms, layout.opened)  # freeing qpdf's objects: 0.25 s for a 100-chapter book
 
 
 class FurnitureForms:
