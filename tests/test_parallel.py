@@ -152,3 +152,72 @@ def test_a_process_that_ran_typst_writes_its_formats_without_forking(tmp_path: P
     assert run.returncode == 0 and run.stdout.strip() == "['epub', 'pdf']", run.stderr[-400:]
     [pdf] = (book / "b").glob("*.pdf")
     assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_the_epub_beside_the_pdf_does_not_write_the_print_html_again(make_book, monkeypatch, tmp_path: Path) -> None:
+    """The PDF worker tells the EPUB worker its layout's key: the book's print HTML is written once per build,
+    and the EPUB's page list is the one it gets when it writes the HTML itself."""
+    from presswork.exporters import pdf as pdf_exporter
+    from presswork.exporters.pdf import document
+
+    calls = tmp_path / "sources.txt"
+    print_source = document.print_source
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        with calls.open("a") as f:  # the workers are forked processes: count in a file
+            f.write("source\n")
+        return print_source(*args, **kwargs)
+
+    monkeypatch.setattr(document, "print_source", counted)
+    monkeypatch.setattr(pdf_exporter, "print_source", counted)
+    book = make_book({"01-a.md": "# A\n\n" + "Some words here. " * 400 + "\n", "02-b.md": "# B\n\nMore.\n"})
+    result = build(book, formats=["pdf", "epub"], jobs=2)
+    assert calls.read_text().count("source") == 1
+    shared = _page_list(result.outputs["epub"])
+    calls.unlink()
+    alone = build(book, formats=["epub"], out=tmp_path / "alone")  # no PDF beside it: it writes the HTML itself
+    assert calls.read_text().count("source") == 1
+    assert len(shared) > 2 and shared == _page_list(alone.outputs["epub"])
+
+
+def test_a_worker_is_told_the_layout_key_only_for_the_same_print_source(tmp_path: Path) -> None:
+    """What the producing worker tells reaches a sibling forked after the announcement, and only for the
+    identity it was told with."""
+    import multiprocessing
+
+    from presswork.exporters.common import pagination
+
+    context = multiprocessing.get_context("fork")
+    pagination.expect_layout(tmp_path)
+    try:
+        got = context.Queue()
+
+        def producer() -> None:
+            pagination.producing()
+            pagination.tell_source("same", "KEY")
+            pagination.layout_done()
+
+        def reader() -> None:
+            got.put((pagination.told_source(tmp_path, "same"), pagination.told_source(tmp_path, "other")))
+
+        first = context.Process(target=producer)
+        first.start()
+        first.join(30)
+        second = context.Process(target=reader)
+        second.start()
+        assert got.get(timeout=30) == ("KEY", None)
+        second.join(30)
+    finally:
+        pagination.forget_layout()
+    assert pagination.told_source(tmp_path, "same") is None  # nothing announced any more
+
+
+def _page_list(epub: Path) -> list[str]:
+    """The page-list entries of an EPUB's navigation document."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(epub) as z:
+        nav = next(z.read(n).decode() for n in z.namelist() if n.endswith("nav.xhtml"))
+    page_list = nav[nav.index('epub:type="page-list"') :]
+    return re.findall(r'href="([^"]+)"', page_list)

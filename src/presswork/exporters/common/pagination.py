@@ -31,6 +31,7 @@ import fcntl
 import hashlib
 import html as html_lib
 import json
+import multiprocessing.sharedctypes
 import re
 import urllib.parse
 import urllib.request
@@ -51,6 +52,9 @@ CACHE_DIR = files.CACHE_DIR
 _announced: Path | None = None
 #: The open lock file of the PDF worker that is producing the announced layout.
 _producer: Any = None
+#: What the producing worker tells the build's other workers: "<source identity> <layout key>", in memory shared
+#: by every worker forked after :func:`expect_layout` (empty until it knows its print source).
+_told: Any = None
 
 
 @dataclass(frozen=True)
@@ -207,8 +211,26 @@ def _open_lock(root: Path, name: str) -> Any:
 
 def expect_layout(root: Path) -> None:
     """Announce (in the build process, before forking) that a PDF worker will lay out the print edition of ``root``."""
-    global _announced
+    global _announced, _told
     _announced = root
+    _told = multiprocessing.sharedctypes.RawArray("c", 160)
+
+
+def tell_source(identity: str, key: str) -> None:
+    """In the producing worker: tell the build's other workers the layout key of its print source, whose
+    ``identity`` says what it was made from (:func:`told_source`)."""
+    if _told is not None and _producer is not None:
+        _told.value = f"{identity} {key}".encode("ascii")[: len(_told) - 1]
+
+
+def told_source(root: Path, identity: str) -> str | None:
+    """In another worker of the build: once the producer's layout is done, its layout key when its print source
+    has this ``identity`` (so this worker need not write the book's print HTML to find the key), else None."""
+    if _told is None or _producer is not None or _announced != root:
+        return None
+    _wait_for_producer(root)
+    told, _, key = _told.value.decode("ascii", "replace").partition(" ")
+    return key if key and told == identity else None
 
 
 def producing() -> None:
@@ -238,8 +260,8 @@ def layout_done() -> None:
 
 def forget_layout() -> None:
     """End of the build: nothing is announced any more."""
-    global _announced
-    _announced = None
+    global _announced, _told
+    _announced = _told = None
     layout_done()
 
 

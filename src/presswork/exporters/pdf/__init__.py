@@ -10,10 +10,17 @@ from pathlib import Path
 
 from presswork.core.tree import Document
 from presswork.exporters.base import BuildContext, Exporter
-from presswork.exporters.common.pagination import locked
+from presswork.exporters.common.pagination import locked, tell_source
 from presswork.exporters.pdf.batches import close_spares, prestart_workers
 from presswork.exporters.pdf.batches import merge as merge_batches
-from presswork.exporters.pdf.document import check_glyphs, lay_out_print, pdf_identifier, print_source, write_pdf
+from presswork.exporters.pdf.document import (
+    check_glyphs,
+    lay_out_print,
+    pdf_identifier,
+    print_source,
+    source_identity,
+    write_pdf,
+)
 from presswork.exporters.pdf.options import PdfOptions
 
 __all__ = ["PdfExporter", "PdfOptions"]
@@ -38,6 +45,7 @@ class PdfExporter(Exporter[PdfOptions]):
         prestart_workers(doc, ctx)  # they import WeasyPrint while the book's HTML is written
         try:
             src = print_source(doc, ctx)  # with its index, if it has index marks (pdf/index.py)
+            tell_source(source_identity(doc, ctx), src.key)  # an EPUB written beside it need not write it again
             check_glyphs(src.doc, ctx, src.css)
             # Under the layout's lock, so an EPUB built in parallel waits for this layout's page
             # starts (its page list) instead of laying the same book out a second time.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from presswork.exporters.common.pagination import (
     locked,
     page_starts,
     store,
+    told_source,
 )
 from presswork.exporters.pdf.floats import settle_floats
 from presswork.exporters.pdf.labels import folio_text, labels_finisher, page_labels
@@ -52,6 +54,8 @@ FALLBACK_FAMILIES = ("Noto Color Emoji",)
 
 #: With the ``page_refs`` option: each cross-reference followed by the page of its target, from the layout.
 PAGE_REFS_CSS = 'a.xref::after { content: " on page " target-counter(attr(href url), page); }'
+
+LOG = logging.getLogger("presswork.pdf")
 
 
 def geometry(opts: PdfOptions) -> PageGeometry:
@@ -359,9 +363,23 @@ def lay_out_print(src: PrintSource, ctx: BuildContext[PdfOptions]) -> PrintLayou
     return PrintLayout(None, laid_out, record_pagination(ctx, src.key, laid_out))
 
 
+def source_identity(doc: Document, ctx: BuildContext[PdfOptions]) -> str:
+    """What makes two workers' print sources of one build the same: the very tree, configuration, theme and
+    gate (forked from the build process, an object has the same address in both, and no other object can take
+    it while it lives; the tree is frozen) and every option and input :func:`print_source` reads besides."""
+    parts = (id(doc), id(ctx.config), id(ctx.theme), id(ctx.gate), repr(ctx.options), ctx.build_time, ctx.reproducible)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
 def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStart | None]:
     """The page starts of the book's print edition: from the cache when the PDF (or an earlier
-    build) laid this exact HTML out, else laid out now (once, under a lock) and cached."""
+    build) laid this exact HTML out, else laid out now (once, under a lock) and cached. Beside the
+    PDF's worker, the key of its layout comes from that worker when both print the same source
+    (the book's print HTML is not written twice: 0.45 s of CPU for a 100-chapter book)."""
+    told = told_source(ctx.gate.root, source_identity(doc, ctx))
+    if told is not None and (starts := load(ctx.gate.root, told)) is not None:
+        LOG.info("EPUB page list: the PDF worker's layout of the same print source")
+        return starts
     src = print_source(doc, ctx)
     cached = load(ctx.gate.root, src.key)
     if cached is not None:
