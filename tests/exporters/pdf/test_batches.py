@@ -620,3 +620,25 @@ def test_a_rebuild_that_changes_no_part_takes_the_merged_book_from_the_cache(
     assert len(saved) == 1, "an edit must merge again"
     shutil.rmtree(folder / ".presswork-cache")
     assert edited == build_pdf(folder).read_bytes()
+
+
+@pytest.mark.slow  # lays a short book out in batches for an EPUB's page list
+def test_a_layout_for_the_page_list_alone_opens_no_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An EPUB built alone lays the print edition out for its page list: nothing is merged, so no batch's
+    PDF is opened ahead of a merge."""
+    from presswork.exporters.pdf.batches.opening import OpenedPdfs
+
+    folder = make_book(tmp_path / "book", chapters=4, pdf='batch = "on"\nbatch_size = 1')
+    opened: list[bytes] = []
+    open_pdf = OpenedPdfs.open
+
+    def spied(self: OpenedPdfs, data: bytes) -> Any:
+        opened.append(data)
+        return open_pdf(self, data)
+
+    monkeypatch.setattr(OpenedPdfs, "open", spied)
+    result = build(folder, formats=["epub"], out=folder / "output")
+    assert result.outputs["epub"].is_file()
+    assert not opened
+    build_pdf(folder)  # the PDF merges the same batches, from the cache
+    assert len(opened) >= 4

@@ -350,12 +350,13 @@ class PrintLayout:
     starts: list[PageStart | None]
 
 
-def lay_out_print(src: PrintSource, ctx: BuildContext[PdfOptions]) -> PrintLayout:
+def lay_out_print(src: PrintSource, ctx: BuildContext[PdfOptions], merging: bool = True) -> PrintLayout:
     """The book laid out in batches when :func:`~.batches.lay_out_batched` allows it, else as one
-    document; its page starts are stored for the EPUB. Call it under :func:`locked` with ``src.key``."""
+    document; its page starts are stored for the EPUB. Call it under :func:`locked` with ``src.key``.
+    ``merging``: its batches will be merged into the PDF (else only its page starts are wanted)."""
     from presswork.exporters.pdf.batches import lay_out_batched
 
-    batched = lay_out_batched(src.doc, ctx, src.html, src.css, src.chapters, src.bodies)
+    batched = lay_out_batched(src.doc, ctx, src.html, src.css, src.chapters, src.bodies, merging)
     if batched is not None:
         store(ctx.gate.root, src.key, batched.starts)
         return PrintLayout(batched, None, batched.starts)
@@ -388,4 +389,4 @@ def print_edition(doc: Document, ctx: BuildContext[PdfOptions]) -> list[PageStar
         cached = load(ctx.gate.root, src.key)
         if cached is not None:
             return cached
-        return lay_out_print(src, ctx).starts
+        return lay_out_print(src, ctx, merging=False).starts

@@ -151,10 +151,12 @@ def lay_out_batched(
     css_text: str,
     chapter_htmls: Sequence[str],
     bodies: Mapping[str, str],
+    merging: bool = True,
 ) -> BatchedLayout | None:
     """The book laid out in batches, or None when it must be laid out serially (``batch = "off"``,
     or a reason above; ``--verbose`` logs it). ``bodies``: chapter id -> body HTML, as the serial
-    layout gets them, so that each batch places its figures as the serial layout would."""
+    layout gets them, so that each batch places its figures as the serial layout would. ``merging``:
+    the batches will be merged (their PDFs are opened ahead of the merge; not for page starts alone)."""
     opts = ctx.options
     if opts.batch == "off":
         return None
@@ -178,6 +180,7 @@ def lay_out_batched(
             reproducible_epoch=int(ctx.build_time.timestamp()) if ctx.reproducible else None,
             tagged=opts.tagged,
             bodies=dict(bodies),
+            merging=merging,
         )
         layout = lay_out(book, jobs, BatchCache(ctx.gate.root))
     except Fallback as exc:

@@ -70,6 +70,7 @@ class Book:
     reproducible_epoch: int | None
     tagged: bool = False  # write tagged PDFs
     bodies: dict[str, str] = field(default_factory=dict)  # chapter id -> body HTML (for floats)
+    merging: bool = True  # the batches will be merged (else only the page starts are wanted: nothing opened ahead)
 
 
 def lay_out(book: Book, jobs: int, cache: BatchCache, in_process: bool = False) -> BatchedLayout:
@@ -261,7 +262,8 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
         if body is None:
             if i not in pool.running:
                 start(i)
-            opened.ahead(b.pdf for b in (*cached.values(), *bodies.values()))  # while the worker lays out
+            if book.merging:  # while the worker lays out
+                opened.ahead(b.pdf for b in (*cached.values(), *bodies.values()))
             report = pool.report(i)
             _check_report(report, book.two_sided, first=i == 0)
             missing.update(report.missing)
@@ -273,7 +275,8 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
             if furniture is None and len(inputs) == len(docs):
                 furnish()
                 assert furniture is not None
-                opened.ahead(furniture.chunks.values())  # while the worker writes its PDF
+                if book.merging:  # while the worker writes its PDF
+                    opened.ahead(furniture.chunks.values())
                 if front is not None and not numbered:  # the front matter from the cache: numbered meanwhile too
                     number_front()
             body = pool.body(i)
