@@ -114,12 +114,12 @@ class PptxExporter(Exporter[PptxOptions]):
                 titles.add([ch])
                 items.append(ch)
                 continue
-            key = cache.key(ch, counter[0], titles.digest(), repr(shares[ch.id]))
+            key = cache.key(ch, counter[0], repr(shares[ch.id]))
             kept = cache.get(key)
-            if kept is not None:
+            if kept is not None and kept.lookups is not None and titles.replays(kept.lookups):
                 replay(kept.told, ctx.reporter)
                 counter[0] = kept.counter
-                titles.seen.update(kept.titles)
+                titles.replay(kept.titles, kept.lookups)
                 items.append(kept)
                 continue
             pending = Pending(key)
@@ -132,7 +132,7 @@ class PptxExporter(Exporter[PptxOptions]):
             slides = chapter_slides(
                 ch, level, frame, deck_opts, pictures.size, record, counter, style_code, shares[ch.id]
             )
-            pending.titles = titles.add(slides, plain_text(ch.title, math=tex_to_text))
+            pending.titles, pending.lookups = titles.add_recorded(slides, plain_text(ch.title, math=tex_to_text))
             pending.counter = counter[0]
             items.append((pending, slides))
         pictures.log = None

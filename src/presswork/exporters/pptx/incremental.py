@@ -25,6 +25,7 @@ from presswork.cache.store import StageCache, cache_key, code_fingerprint, libra
 from presswork.core.diagnostics import PressworkError, Warning_
 from presswork.core.tree import Chapter
 from presswork.exporters.common.fonts import installed_faces
+from presswork.exporters.pptx.model.titles import TitleLookups
 from presswork.exporters.pptx.output.kept import KeptRel, WrittenSlide
 
 #: Where writing a chapter's slides starts; the fingerprint covers these and everything they import
@@ -50,6 +51,8 @@ class ChapterDeck:
     glyphs: tuple[tuple[str, str], ...]
     #: The titles of its slides (later chapters keep their titles unique against them).
     titles: tuple[str, ...] = ()
+    #: What making its titles unique read of the titles before it: kept only while the answers are the same.
+    lookups: TitleLookups | None = None
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Pending:
     warnings: list[Warning_] = field(default_factory=list)
     asked: dict[tuple[str, str], None] = field(default_factory=dict)
     titles: tuple[str, ...] = ()  #: the titles of the chapter's slides
+    lookups: TitleLookups | None = None  #: what making them unique read of the titles before them
 
 
 def _fonts(frame: Any) -> str:
@@ -97,13 +101,12 @@ class DeckCache:
             code_fingerprint(*MODULES), library_versions(*DISTRIBUTIONS), _fonts(frame), repr(frame), *base
         )
 
-    def key(self, chapter: Chapter, counter: int, titles: str = "", share: str = "") -> str:
-        """The key of ``chapter``'s slides when its footnotes start after number ``counter``, the slides
-        before it have ``titles`` (a digest: its repeated titles are made unique against them) and its place
-        in the book is ``share`` (its part of a talk's slide budget, whether it opens sub-chapters)."""
-        return cache_key(
-            self.base, str(counter), titles, share, pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL)
-        )
+    def key(self, chapter: Chapter, counter: int, share: str = "") -> str:
+        """The key of ``chapter``'s slides when its footnotes start after number ``counter`` and its place
+        in the book is ``share`` (its part of a talk's slide budget, whether it opens sub-chapters). The titles
+        before it are not in the key: a kept chapter is used when they answer its lookups alike
+        (:class:`~presswork.exporters.pptx.model.titles.TitleLookups`)."""
+        return cache_key(self.base, str(counter), share, pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
 
     def get(self, key: str) -> ChapterDeck | None:
         """The kept chapter under ``key`` when every picture it placed still has the same bytes."""
@@ -134,7 +137,13 @@ class DeckCache:
         files = tuple((src, self.digest(src)) for kind, src in pending.asked if kind in ("image", "svg"))
         slides = [dataclasses.replace(w, rels=tuple(self._by_hash(rel) for rel in w.rels)) for w in slides]
         entry = ChapterDeck(
-            slides, pending.counter, files, Told(tuple(pending.warnings)), tuple(glyphs), pending.titles
+            slides,
+            pending.counter,
+            files,
+            Told(tuple(pending.warnings)),
+            tuple(glyphs),
+            pending.titles,
+            pending.lookups,
         )
         self.store.put(pending.key, entry)
 

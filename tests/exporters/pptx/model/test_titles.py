@@ -37,11 +37,19 @@ def test_chapters_added_one_by_one_stay_unique_against_the_earlier_ones() -> Non
     book = TitleBook()
     first = [Slide("section", "Basics"), Slide("content", "Summary")]
     second = [Slide("section", "Advanced"), Slide("content", "Summary")]
-    before = book.digest()
     assert book.add(first) == ("basics", "summary")
-    assert book.digest() != before  # a later chapter's kept slides depend on the titles before it
-    book.add(second)
-    assert second[1].title == "Advanced › Summary"
+    titles, lookups = book.add_recorded(second)
+    assert second[1].title == "Advanced › Summary" and titles == ("advanced", "advanced › summary")
+    # A kept chapter depends only on the earlier titles it asked about: "summary" (taken) and its crumb (free).
+    assert dict(lookups.asked) == {"advanced": False, "summary": True, "advanced › summary": False}
+    other = TitleBook()  # other titles before it, and the same last divider
+    other.add([Slide("content", "Unrelated"), Slide("content", "Summary"), Slide("section", "Basics")])
+    assert other.replays(lookups)  # the same answers: the kept slides are used again
+    fresh = TitleBook()
+    fresh.add([Slide("section", "Basics")])  # no "Summary" before it: the chapter's slide would keep its title
+    assert not fresh.replays(lookups)
+    fresh.replay(titles, lookups)
+    assert {"advanced", "advanced › summary"} <= fresh.seen
 
 
 def content(title: str, *paras: Para) -> Slide:

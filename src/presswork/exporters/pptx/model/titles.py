@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
+from dataclasses import dataclass
 
 from presswork.exporters.pptx.model.deck import CalloutBox, Slide, TextBox
 
@@ -20,6 +20,19 @@ def title_key(title: str) -> str:
     return " ".join(title.split()).casefold()
 
 
+@dataclass(frozen=True)
+class TitleLookups:
+    """What making one run of slides' titles unique read of the titles before it (:meth:`TitleBook.add_recorded`):
+    the state it started from, every title it asked about with the answer then, and the state it left. Another
+    build whose titles before the run give the same answers makes the same titles (:meth:`TitleBook.replays`)."""
+
+    cover: str
+    divider: str
+    asked: tuple[tuple[str, bool], ...]
+    cover_after: str
+    divider_after: str
+
+
 class TitleBook:
     """The titles of the slides so far, to give each further slide a title no other slide has (screen readers
     list slides by title)."""
@@ -30,12 +43,42 @@ class TitleBook:
         self.cover = ""
         #: The title of the last divider so far (a sub-chapter's repeated title takes it before its own).
         self.divider = ""
+        #: While :meth:`add_recorded` runs: the titles seen before the run, and each one asked about.
+        self._before: frozenset[str] | None = None
+        self._asked: dict[str, bool] = {}
 
-    def digest(self) -> str:
-        """A digest of the titles so far, continuation counters aside (a chapter's kept slides depend on them;
-        an earlier chapter that only grows or loses a continuation slide leaves it unchanged)."""
-        bases = sorted({COUNTER.sub("", t) for t in self.seen})
-        return hashlib.sha256("\n".join(bases).encode()).hexdigest()
+    def add_recorded(self, slides: list[Slide], chapter: str = "") -> tuple[tuple[str, ...], TitleLookups]:
+        """:meth:`add`, and what it read of the titles before ``slides``: a chapter kept between builds is
+        used again when those answers are the same (a later chapter does not depend on every earlier title,
+        only on the ones it could repeat)."""
+        cover, divider = self.cover, self.divider
+        self._before, self._asked = frozenset(self.seen), {}
+        try:
+            titles = self.add(slides, chapter)
+            asked = tuple(sorted(self._asked.items()))
+        finally:
+            self._before, self._asked = None, {}
+        return titles, TitleLookups(cover, divider, asked, self.cover, self.divider)
+
+    def replays(self, lookups: TitleLookups) -> bool:
+        """Whether a run recorded as ``lookups`` would make the same titles after the titles so far."""
+        return (
+            self.cover == lookups.cover
+            and self.divider == lookups.divider
+            and all((key in self.seen) == found for key, found in lookups.asked)
+        )
+
+    def replay(self, titles: tuple[str, ...], lookups: TitleLookups) -> None:
+        """Note a kept run's ``titles`` (recorded as ``lookups``) as :meth:`add` would have."""
+        self.seen.update(titles)
+        self.cover, self.divider = lookups.cover_after, lookups.divider_after
+
+    def _seen(self, title: str) -> bool:
+        """Whether a slide so far has ``title`` (by :func:`title_key`); recorded during :meth:`add_recorded`."""
+        key = title_key(title)
+        if self._before is not None:
+            self._asked.setdefault(key, key in self._before)
+        return key in self.seen
 
     def add(self, slides: list[Slide], chapter: str = "") -> tuple[str, ...]:
         """Make the titles of ``slides`` (consecutive slides, such as a chapter's) unique and note them: a
@@ -54,9 +97,9 @@ class TitleBook:
                 # Inside a part it is no title page: the part's title goes in front, as for any repeat.
                 part = next((p for p in (context, self.divider) if p and title_key(p) != title_key(base)), "")
                 name = f"{part}{CRUMB}{base}" if part else heading_title(slide) or ABOUT_TITLE
-                about = about or (self._unique(name, "") if title_key(name) in self.seen else name)
+                about = about or (self._unique(name, "") if self._seen(name) else name)
                 slide.title = about + title[len(base) :]
-            elif title.strip() and title_key(title) in self.seen:
+            elif title.strip() and self._seen(title):
                 own_divider = i > 0 and slides[i - 1].kind == "section" and title_key(given[i - 1]) == title_key(title)
                 named = content_title(slide) if own_divider else ""
                 slide.title = self._unique(title, "" if own_divider else context, named)
@@ -75,12 +118,12 @@ class TitleBook:
         for part in dict.fromkeys((context, self.divider if context else "")):
             if part and title_key(part) != title_key(base):
                 crumb = f"{part}{CRUMB}{title}"
-                if title_key(crumb) not in self.seen:
+                if not self._seen(crumb):
                     return crumb
-        if named and title_key(named) not in self.seen:
+        if named and not self._seen(named):
             return named
         n = 2
-        while title_key(f"{base} ({n}){count}") in self.seen:
+        while self._seen(f"{base} ({n}){count}"):
             n += 1
         return f"{base} ({n}){count}"
 
