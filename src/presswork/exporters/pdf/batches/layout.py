@@ -242,7 +242,7 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
             return
         written_key = digest(front_key, "numbers-written", json.dumps(externals, sort_keys=True))
         keep.add(written_key)
-        written = _written(front, shown, externals, cache, written_key)
+        written = _written(front, shown, externals, cache, written_key, opened)
         if written is not None:
             contents = written
             return
@@ -307,7 +307,12 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
 
 
 def _written(
-    front: BatchResult, shown: dict[str, int], values: dict[str, int], cache: BatchCache, key: str
+    front: BatchResult,
+    shown: dict[str, int],
+    values: dict[str, int],
+    cache: BatchCache,
+    key: str,
+    opened: OpenedPdfs,
 ) -> dict[int, bytes] | None:
     """The front matter's pages with the real numbers ``values`` written over its placeholders ``shown``
     (:func:`write_numbers`; cached under ``key``, so a rebuild that moves no number parses no page), or None
@@ -321,7 +326,7 @@ def _written(
         written = None if blob is None else _unpacked(known["pages"], known["sizes"], blob)
     else:
         try:
-            written = write_numbers(front.pdf, front.numbers, shown, values)
+            written = write_numbers(opened.open(front.pdf), front.numbers, shown, values)  # the merge's too
         except Exception as exc:  # noqa: BLE001 - a safe fallback exists: laying the front matter out with its numbers
             LOG.info("PDF contents: the page numbers could not be written in (%s: %s)", type(exc).__name__, exc)
             written = None

@@ -19,7 +19,6 @@ numbers' digit counts: it is reused until a number gains a digit.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -147,9 +146,10 @@ _COLOR = {"rg", "g", "k", "sc", "scn", "cs"}
 
 
 def write_numbers(
-    pdf: bytes, numbers: FrontNumbers, shown: Mapping[str, int], values: Mapping[str, int]
+    src: Any, numbers: FrontNumbers, shown: Mapping[str, int], values: Mapping[str, int]
 ) -> dict[int, bytes] | None:
-    """The content streams of the front matter ``pdf`` (laid out with the marked placeholders ``shown``)
+    """The content streams of the front matter ``src`` (its PDF, open in pikepdf and only read here: the merge
+    reads the same object; laid out with the marked placeholders ``shown``)
     with the real page numbers ``values`` (anchor -> number) written over them, by page index: each
     placeholder's glyphs replaced by the real digits' glyphs of the same font, its colour put back. None
     when that would not draw the pages exactly as a layout with the real numbers would (see the module's
@@ -157,7 +157,6 @@ def write_numbers(
     by them)."""
     import pikepdf
 
-    src = pikepdf.Pdf.open(io.BytesIO(pdf))
     by_page: dict[int, list[int]] = {}
     for index, box in enumerate(numbers.boxes):
         by_page.setdefault(box.page, []).append(index)
