@@ -42,3 +42,22 @@ def test_a_book_edited_and_built_again_keeps_one_layout(make_book, presswork) ->
             chapter.write(edit)
         assert presswork("build", book, "--format", "pdf,epub").status == 0
     assert len(list((book / CACHE_DIR).glob("pagination-*.json"))) == 1
+
+
+def test_the_files_digest_names_every_local_file_the_html_includes_with_its_bytes(tmp_path: Path) -> None:
+    from presswork.exporters.common.pagination import files_digest
+
+    for name in ("a.png", "b.svg", "c.woff2", "outside.png"):
+        (tmp_path / name).write_bytes(name.encode())
+    html = (
+        '<img src="a.png"/><svg><image xlink:href="b.svg"/></svg><object data="c.woff2"></object>'
+        '<a href="#note-1">1</a><a href="https://example.org/a.png">web</a><img src="outside.png"/>'
+    )
+    base = tmp_path.as_uri() + "/"
+    allowed = lambda path: path.name != "outside.png"  # noqa: E731 - the gate's answer
+    lines = files_digest(html, base, allowed).splitlines()
+    assert [line.split()[0].rsplit("/", 1)[1] for line in lines] == ["a.png", "b.svg", "c.woff2", "outside.png"]
+    assert lines[-1].endswith(" -")  # refused by the gate: named, never read
+    before = files_digest(html, base, allowed)
+    (tmp_path / "b.svg").write_bytes(b"changed")
+    assert files_digest(html, base, allowed) != before
