@@ -298,3 +298,41 @@ def test_a_batched_build_compiles_nothing_in_its_own_process(tmp_path: Path) -> 
     assert run.returncode == 0, f"the builds failed: {run.stderr[-800:]}"
     assert len(batches_cached(folder)) == 3, "the book was not laid out in batches"
     assert "typst in this process: False" in run.stdout, f"the building process compiled Typst: {run.stdout!r}"
+
+
+def test_a_rebuild_that_changes_no_part_takes_the_merged_book_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Nothing changed: the book is the one the last build merged, written without merging (same bytes, even with
+    the output damaged by hand). An edit merges again, and its book is the clean build's."""
+    import logging
+
+    from presswork.exporters.pdf.typst.batchmerge import BodyMerge
+
+    folder = make_book(tmp_path / "book")
+    first = build(folder).read_bytes()
+    merged: list[int] = []
+    finish, add = BodyMerge.finish, BodyMerge.add
+
+    def finished(self: BodyMerge, *args: Any) -> int:
+        merged.append(1)
+        return finish(self, *args)
+
+    def added(self: BodyMerge, *args: Any) -> None:
+        merged.append(0)
+        add(self, *args)
+
+    monkeypatch.setattr(BodyMerge, "finish", finished)
+    monkeypatch.setattr(BodyMerge, "add", added)
+    (folder / "output" / "batches.pdf").write_bytes(b"damaged by hand")
+    with caplog.at_level(logging.INFO, logger="presswork.typst"):
+        again = build(folder).read_bytes()
+    assert not merged, "a batch was merged again with nothing changed"
+    assert "merged book taken from the cache" in caplog.text
+    assert again == first
+    with (folder / "03.md").open("a", encoding="utf-8") as f:
+        f.write("\nA sentence added after the first build.\n")
+    edited = build(folder).read_bytes()
+    assert merged.count(1) == 1 and merged.count(0) == 3, "an edit merges every batch again"
+    shutil.rmtree(folder / ".presswork-cache")
+    assert edited == build(folder).read_bytes()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -10,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from presswork.cache.store import code_fingerprint
 from presswork.core import files
 from presswork.core.tree import Chapter, Document, blocks_text
 from presswork.exporters.base import BuildContext
@@ -63,6 +65,11 @@ class BatchedBook:
     starts: list[int]
     body_pages: int
     body: BodyMerge | None = None  #: the batches merged so far (None: none yet)
+    #: The batches merged (those not merged yet added to ``body``): left to :meth:`write` when nothing was compiled,
+    #: as the book an earlier build merged from the same parts may be kept.
+    merge_rest: Callable[[BodyMerge | None], BodyMerge] | None = None
+    #: Where the merged book is kept for a rebuild that changes no part (None: not kept, as in a build dated now).
+    kept: BatchStore | None = None
     _skeleton: bytes | None = None
     _pages: int | None = None  #: the book's pages, once the merge has counted them
 
@@ -74,13 +81,21 @@ class BatchedBook:
 
     def write(self, target: Path, identifier: bytes | None) -> None:
         """Merge the book into ``target``: the batches first, while the skeleton is set, then the skeleton."""
-        body = self.body
-        if body is None:
-            body = BodyMerge()
-            for laid, first in zip(self.laid, self.starts, strict=True):
-                body.add(laid, first)
+        skeleton = self.skeleton()
+        key = _merged_key(skeleton, self.laid, self.starts, self.body_pages, identifier)
+        if self.body is None and self.kept is not None and (merged := self.kept.get(key)) is not None:
+            LOG.info("Typst: no part changed, the merged book taken from the cache")
+            files.write_into(target, merged.pdf, files.real_root(target.parent), durable=False)
+            self._pages = merged.pages
+            return
+        if self.merge_rest is None:
+            raise Fallback("the book was laid out for its page starts alone")
+        body = self.merge_rest(self.body)
         self.body = None  # the merge's pages are written once
-        self._pages = body.finish(self.skeleton(), self.body_pages, target, identifier)
+        self._pages = body.finish(skeleton, self.body_pages, target, identifier)
+        if self.kept is not None:
+            self.kept.put(key, LaidBatch(target.read_bytes(), self._pages, [], {}, []))
+            self.kept.prune({key})
 
     def page_starts(self, doc: Document, top: float, bottom: float) -> list[PageStart | None]:
         """Where each page of the merged book begins (the EPUB's page list), as the whole book's layout tells it."""
@@ -181,6 +196,21 @@ def _skeleton_key(source: str, folder: Path, timestamp: str) -> str:
     return digest.hexdigest()[:32]
 
 
+def _merged_key(
+    skeleton: bytes, laid: Sequence[LaidBatch], starts: Sequence[int], body_pages: int, identifier: bytes | None
+) -> str:
+    """The cache key of the book merged from ``skeleton`` and the batches ``laid`` at body pages ``starts``: a hash
+    of every PDF and fact the merge reads, the file identifier and the merge's code. (Not a batch's ``marked``
+    elements: they only spare the merge a walk of its structure tree, and are found by the first merge.)"""
+    digest = hashlib.sha256(f"{code_fingerprint(BodyMerge.__module__)}|{body_pages}|".encode())
+    digest.update(hashlib.sha256(skeleton).digest())
+    for facts, first in zip(laid, starts, strict=True):
+        digest.update(hashlib.sha256(facts.pdf).digest())
+        digest.update(json.dumps([first, facts.pages, facts.labels], sort_keys=True).encode())
+    digest.update(b"identifier " + (identifier or b"-"))
+    return digest.hexdigest()[:32]
+
+
 def _keep_marked(
     batches: Sequence[Batch], laid: Sequence[LaidBatch], marked: Sequence[Marked | None], folder: Path, project: Path
 ) -> None:
@@ -233,13 +263,21 @@ def lay_out_batched(
         compiling: Callable[[], bytes] = lambda: cached.pdf  # noqa: E731 - a constant "future"
     else:
         compiling = compile_later(folder, source, timestamp)
-    body = (early or BodyMerge(folder)) if merge else None
-    if body is not None:  # the batches not merged yet, while the skeleton is set
+
+    def merge_rest(body: BodyMerge | None) -> BodyMerge:
+        body = body or BodyMerge(folder)
         for n in range(len(body.laid), len(laid)):
             body.add(laid[n], starts[n])
         _keep_marked(batches, laid, body.marked, folder, ctx.gate.root)
+        return body
+
+    # The batches not merged yet, while the skeleton is set; with nothing compiled (the skeleton cached too), left
+    # to the writing, which may find the book merged from the same parts by an earlier build.
+    body = merge_rest(early) if merge and (cached is None or early is not None) else None
+    kept = BatchStore(ctx.gate.root, "typst-merged") if timestamp is not None else None
+    rest = merge_rest if merge else None
     if cached is not None:
-        return BatchedBook(compiling, laid, starts, body_pages, body)
+        return BatchedBook(compiling, laid, starts, body_pages, body, rest, kept)
 
     def pending() -> bytes:
         skeleton = compiling()
@@ -248,4 +286,4 @@ def lay_out_batched(
             store.prune({key})
         return skeleton
 
-    return BatchedBook(pending, laid, starts, body_pages, body)
+    return BatchedBook(pending, laid, starts, body_pages, body, rest, kept)
