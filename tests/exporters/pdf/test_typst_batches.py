@@ -336,3 +336,28 @@ def test_a_rebuild_that_changes_no_part_takes_the_merged_book_from_the_cache(
     assert merged.count(1) == 1 and merged.count(0) == 3, "an edit merges every batch again"
     shutil.rmtree(folder / ".presswork-cache")
     assert edited == build(folder).read_bytes()
+
+
+def test_the_page_starts_are_stored_before_the_batches_are_merged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An EPUB worker waiting for the layout's page list goes on while the PDF's batches are merged: the page
+    starts (the same as after the merge) are stored, and the waiting workers released, first."""
+    from presswork.exporters.pdf.typst.batchmerge import BodyMerge
+
+    folder = make_book(tmp_path / "book")
+    events: list[str] = []
+    store, finish = typst_engine.store, BodyMerge.finish
+
+    def stored(*args: Any) -> None:
+        events.append("stored")
+        store(*args)
+
+    def finished(self: BodyMerge, *args: Any) -> int:
+        events.append("merged")
+        return finish(self, *args)
+
+    monkeypatch.setattr(typst_engine, "store", stored)
+    monkeypatch.setattr(BodyMerge, "finish", finished)
+    build(folder)
+    assert events == ["stored", "merged"]  # (that they are a merged book's starts: test_batched_book_reads_back...)

@@ -226,16 +226,17 @@ def _write_batched(src: TypstSource, ctx: BuildContext[PdfOptions], target: Path
     assert src.pieces is not None
     try:
         book = lay_out_batched(src.doc, ctx, src.pieces, src.folder, src.indexed)
-        book.write(target, _identifier(src.doc, ctx))
         pt = 72 / 25.4
         starts = book.page_starts(src.doc, src.geo.top * pt, (src.geo.height - src.geo.bottom) * pt)
+        # Stored before the merge: an EPUB worker waiting for this layout's page list goes on meanwhile.
+        store(ctx.gate.root, key, starts)
+        book.write(target, _identifier(src.doc, ctx))
     except Fallback as exc:
         LOG.info("Typst: the book is compiled whole: %s", exc)
         return False
     except PressworkError as exc:  # a batch that does not compile: the whole compile reports it, or succeeds
         LOG.info("Typst: the book is compiled whole: a batch failed: %s", exc.message)
         return False
-    store(ctx.gate.root, key, starts)
     return True
 
 

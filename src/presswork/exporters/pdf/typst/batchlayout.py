@@ -104,7 +104,7 @@ class BatchedBook:
         import pikepdf
 
         pages = self._pages
-        if pages is None:  # no PDF merged (the EPUB's page list alone): the skeleton's pages are the book's
+        if pages is None:  # not merged (yet, or for the EPUB's page list alone): the skeleton's pages are the book's
             with pikepdf.Pdf.open(io.BytesIO(self.skeleton())) as skeleton:
                 pages = len(skeleton.pages)
         front = pages - self.body_pages
