@@ -33,6 +33,7 @@ import html as html_lib
 import json
 import multiprocessing.sharedctypes
 import re
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
@@ -218,6 +219,12 @@ def expect_layout(root: Path) -> None:
     _told = multiprocessing.sharedctypes.RawArray("c", 160)
 
 
+#: What the producing worker tells before its layout's key: it has begun (:func:`told_source`).
+_BEGUN = b"-"
+#: How long a worker waits at most for the producing worker to begin (seconds; it is started first).
+_PRODUCER_START = 2.0
+
+
 def tell_source(identity: str, key: str) -> None:
     """In the producing worker: tell the build's other workers the layout key of its print source, whose
     ``identity`` says what it was made from (:func:`told_source`)."""
@@ -230,6 +237,11 @@ def told_source(root: Path, identity: str) -> str | None:
     has this ``identity`` (so this worker need not write the book's print HTML to find the key), else None."""
     if _told is None or _producer is not None or _announced != root:
         return None
+    # The PDF's worker is started first, but a worker started beside it may get here before it holds the layout
+    # lock: wait (a little, at most) until it has begun.
+    deadline = time.monotonic() + _PRODUCER_START
+    while not _told.value and time.monotonic() < deadline:
+        time.sleep(0.005)
     _wait_for_producer(root)
     told, _, key = _told.value.decode("ascii", "replace").partition(" ")
     return key if key and told == identity else None
@@ -241,6 +253,8 @@ def producing() -> None:
     global _producer
     if _announced is None:
         return
+    if _told is not None:
+        _told.value = _BEGUN  # (before the lock: a worker waiting for it to begin then waits for the lock)
     try:
         handle = _open_lock(_announced, _build_lock(_announced).name)
         fcntl.flock(handle, fcntl.LOCK_EX)
