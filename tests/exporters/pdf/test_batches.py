@@ -622,6 +622,40 @@ def test_a_rebuild_that_changes_no_part_takes_the_merged_book_from_the_cache(
     assert edited == build_pdf(folder).read_bytes()
 
 
+@pytest.mark.slow  # lays a short book out in batches, then again after an edit
+def test_a_rebuild_whose_pages_stay_where_they_were_makes_no_furniture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The furniture is kept under its pages' stamps: with nothing changed it is taken from the cache, and its
+    maker (WeasyPrint, the stylesheet) is not even started; the book is the same. An edit that moves pages makes
+    it again, and its book is a clean build's."""
+    from presswork.exporters.pdf.batches.furniture import Furnisher
+
+    folder = make_book(tmp_path / "book", chapters=4, pdf='batch = "on"\nbatch_size = 2')
+    first = build_pdf(folder).read_bytes()
+    makers: list[int] = []
+    init = Furnisher.__init__
+
+    def counted(self: Furnisher, *args: Any) -> None:
+        makers.append(1)
+        init(self, *args)
+
+    monkeypatch.setattr(Furnisher, "__init__", counted)
+    with caplog.at_level(logging.INFO, logger="presswork.batches"):
+        again = build_pdf(folder).read_bytes()
+    assert not makers, "the furniture's maker was started with nothing changed"
+    assert "PDF furniture: " in caplog.text and "from the cache" in caplog.text
+    assert again == first
+    with (folder / "02-chapter.md").open("a", encoding="utf-8") as f:
+        f.write("\n" + "\n\n".join(f"Paragraph {n} added after the first build. " * 12 for n in range(12)) + "\n")
+    edited = build_pdf(folder)
+    assert makers == [1], "pages moved: the furniture is made again"
+    assert len(PdfReader(edited).pages) > len(PdfReader(io.BytesIO(first)).pages), "the edit did not add pages"
+    edited_bytes = edited.read_bytes()
+    shutil.rmtree(folder / ".presswork-cache")
+    assert edited_bytes == build_pdf(folder).read_bytes()
+
+
 @pytest.mark.slow  # lays a short book out in batches for an EPUB's page list
 def test_a_layout_for_the_page_list_alone_opens_no_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An EPUB built alone lays the print edition out for its page list: nothing is merged, so no batch's

@@ -19,6 +19,7 @@ from presswork.exporters.pdf.batches.cache import (
     result_from_json,
 )
 from presswork.exporters.pdf.batches.cutting import PLACEHOLDER_PAGE, SEED, BookPieces, Fallback
+from presswork.exporters.pdf.batches.furnished import cached_furniture, furniture_key, keep_furniture
 from presswork.exporters.pdf.batches.furniture import Furnisher, Furniture, PageFurniture, Stamp, counters, run_on
 from presswork.exporters.pdf.batches.merged import merge_key
 from presswork.exporters.pdf.batches.numbers import placeholders, write_numbers
@@ -147,9 +148,17 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
             queued += 1
 
     start_more()
-    # The furniture's stylesheet is read while the workers lay out (it needs nothing of their pages).
     head = book.pieces.furniture_head()
-    furnisher = Furnisher(head, book.css, book.base_url, book.css_base_url, book.gate, book.reproducible_epoch)
+    made: list[Furnisher] = []
+
+    def furnisher() -> Furnisher:
+        """The maker of the furniture, made once (it imports WeasyPrint and reads the stylesheet: 0.4 s)."""
+        if not made:
+            made.append(Furnisher(head, book.css, book.base_url, book.css_base_url, book.gate, book.reproducible_epoch))
+        return made[0]
+
+    if pool.running:  # its stylesheet is read while the workers lay out (it needs nothing of their pages)
+        furnisher()
     if front_pages is None:
         report = pool.report(-1)
         pool.finish(-1, None)
@@ -219,7 +228,16 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
             pages_before += placing[i].pages
             counter_before = numbers[i][-1] if numbers[i] else counter_before
         began = time.perf_counter()
-        furniture = furnisher.furnish(stamps, lambda *parts: digest(css_key, head, *parts), cache, keep)
+        digest_parts = lambda *parts: digest(css_key, head, *parts)  # noqa: E731 - the chunks' keys are made alike
+        stamps_key = furniture_key(stamps, digest_parts)
+        keep.add(stamps_key)
+        furniture = cached_furniture(cache, stamps_key)
+        if furniture is not None:  # the same pages where they were: no furniture made, nor its stylesheet read
+            keep.update(furniture.chunks)
+            LOG.info("PDF furniture: %d pages, from the cache", len(furniture.pages))
+            return
+        furniture = furnisher().furnish(stamps, digest_parts, cache, keep)
+        keep_furniture(cache, stamps_key, furniture)
         laid_out += 1 if furniture.made else 0
         LOG.info(
             "PDF furniture: %d pages, %d of %d chunks laid out, in %.2f s",
