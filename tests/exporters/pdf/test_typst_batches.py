@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import collections
+import gc
 import shutil
 import subprocess
+import weakref
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -359,5 +361,14 @@ def test_the_page_starts_are_stored_before_the_batches_are_merged(
 
     monkeypatch.setattr(typst_engine, "store", stored)
     monkeypatch.setattr(BodyMerge, "finish", finished)
+    merges: list[weakref.ref[BodyMerge]] = []
+    monkeypatch.setattr(
+        BodyMerge, "finish", lambda self, *args: (merges.append(weakref.ref(self)), finished(self, *args))[1]
+    )
     build(folder)
     assert events == ["stored", "merged"]  # (that they are a merged book's starts: test_batched_book_reads_back...)
+    gc.collect()
+    assert merges[0]() is not None, "the merge's qpdf objects were freed on the way out of the build"
+    build(folder, "epub")  # the next build lets them go
+    gc.collect()
+    assert merges[0]() is None

@@ -13,6 +13,7 @@ from typing import Any
 
 from presswork.cache.store import code_fingerprint
 from presswork.core import files
+from presswork.core.leftovers import keep_until_next_build
 from presswork.core.tree import Chapter, Document, blocks_text
 from presswork.exporters.base import BuildContext
 from presswork.exporters.common.pagination import PageStart
@@ -93,6 +94,7 @@ class BatchedBook:
         body = self.merge_rest(self.body)
         self.body = None  # the merge's pages are written once
         self._pages = body.finish(skeleton, self.body_pages, target, identifier)
+        keep_until_next_build(body)  # freeing its qpdf objects: 0.1 s for a 100-chapter book, after the PDF is written
         if self.kept is not None:
             self.kept.put(key, LaidBatch(target.read_bytes(), self._pages, [], {}, []))
             self.kept.prune({key})
