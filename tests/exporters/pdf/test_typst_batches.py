@@ -372,3 +372,26 @@ def test_the_page_starts_are_stored_before_the_batches_are_merged(
     build(folder, "epub")  # the next build lets them go
     gc.collect()
     assert merges[0]() is None
+
+
+@pytest.mark.parametrize(("skeleton_pages", "batch_pages"), [(3, 2), (6, 4)], ids=["no-front", "overflow"])
+def test_page_starts_told_before_the_merge_are_refused_when_the_merge_would_refuse_the_pages(
+    skeleton_pages: int, batch_pages: int
+) -> None:
+    """The page starts are stored before the merge (for a waiting EPUB): when the skeleton and the batches do not
+    fit as the merge needs, they are refused as the merge would refuse them, and the book is compiled whole."""
+    import io
+
+    from presswork.core.tree import Document, Meta
+    from presswork.exporters.pdf.typst.batches import Fallback, LaidBatch
+    from presswork.exporters.pdf.typst.batchlayout import BatchedBook
+
+    skeleton = pikepdf.Pdf.new()
+    for _ in range(skeleton_pages):
+        skeleton.add_blank_page()
+    out = io.BytesIO()
+    skeleton.save(out)
+    laid = [LaidBatch(b"", 2, [], {}, []), LaidBatch(b"", batch_pages, [], {}, [])]
+    book = BatchedBook(lambda: out.getvalue(), laid, [0, 2], 5)
+    with pytest.raises(Fallback):
+        book.page_starts(Document(Meta(title="T"), []), 0.0, 800.0)

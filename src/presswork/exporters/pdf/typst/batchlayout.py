@@ -83,7 +83,7 @@ class BatchedBook:
     def write(self, target: Path, identifier: bytes | None) -> None:
         """Merge the book into ``target``: the batches first, while the skeleton is set, then the skeleton."""
         skeleton = self.skeleton()
-        key = _merged_key(skeleton, self.laid, self.starts, self.body_pages, identifier)
+        key = _merged_key(skeleton, self.laid, self.starts, self.body_pages, identifier) if self.kept else ""
         if self.body is None and self.kept is not None and (merged := self.kept.get(key)) is not None:
             LOG.info("Typst: no part changed, the merged book taken from the cache")
             files.write_into(target, merged.pdf, files.real_root(target.parent), durable=False)
@@ -110,6 +110,12 @@ class BatchedBook:
             with pikepdf.Pdf.open(io.BytesIO(self.skeleton())) as skeleton:
                 pages = len(skeleton.pages)
         front = pages - self.body_pages
+        # The merge's own checks of the pages (its other refusals, of a link or a bookmark, leave the pages as they
+        # are): the page starts are told before the merge, and must be the PDF's pages.
+        if front < 1:
+            raise Fallback("the skeleton has fewer pages than the body")
+        if any(first + facts.pages > self.body_pages for facts, first in zip(self.laid, self.starts, strict=True)):
+            raise Fallback("the batches do not fill the body pages")
         places: list[Any] = []
         for facts, first in zip(self.laid, self.starts, strict=True):
             for mark, page, y, folio, style in facts.places:
