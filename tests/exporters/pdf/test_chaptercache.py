@@ -118,3 +118,54 @@ def test_only_changed_chapters_are_rendered_and_warnings_are_replayed(
     monkeypatch.setattr(chaptercache, "render_code", lambda: "other code")
     render(edited(doc), make_context(project, PdfExporter))
     assert calls == [ch.id for ch in doc.chapters]
+
+
+def test_equal_chapters_give_equal_bytes_whatever_objects_they_share() -> None:
+    """Read fresh, a listing's attribute name ``number`` is the interned string that also names the nodes' field;
+    read back from the cache, it is a string of its own. The trees are equal, and so are their bytes (a pickle's
+    memo told them apart, and every chapter cache missed in the first build after a clean one)."""
+    from presswork.core.tree import Attr
+
+    name = "number"
+    other = "".join(["num", "ber"])  # equal, and another object
+    assert other == name and other is not name
+
+    def chapter(first: str, second: str) -> Chapter:
+        codes = [
+            CodeBlock(f"x = {n}", "python", Attr(f"listing-1-{n}", (), ((key, f"1-{n}"),)))
+            for n, key in enumerate((first, second))
+        ]
+        return Chapter("c", [Text("C")], [Paragraph([Text("Listings.")]), *codes], "c.md")
+
+    shared, apart = chapter(name, name), chapter(name, other)
+    assert shared == apart
+    same = chaptercache.chapter_bytes(shared) == chaptercache.chapter_bytes(apart)  # (no bytes shown on failure)
+    assert same, "equal chapters that share another string object give other bytes"
+
+
+@pytest.mark.slow  # builds a short book twice in three formats
+def test_a_book_read_fresh_then_from_the_cache_renders_no_chapter_again(
+    make_book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first build reads its chapters fresh; the next, as a new process, reads them back from the read cache's
+    files. Nothing changed: no chapter's print or EPUB XHTML is rendered again, and no slide is laid out."""
+    from presswork.build.pipeline import build
+    from presswork.exporters import pptx
+    from presswork.exporters.epub.book import EpubRenderer
+
+    listing = '<Listing number="{n}" file-name="src/main.rs" caption="Listing {n}">\n\n```rust\nfn main() {{}}\n```\n\n</Listing>\n'
+    book = make_book(
+        {
+            "01-a.md": "# A\n\nSee Listing 1-1.\n\n" + listing.format(n="1-1") + "\nMore text.\n",
+            "02-b.md": "# B\n\n" + listing.format(n="2-1") + "\n" + listing.format(n="2-2"),
+        }
+    )
+    build(book, formats=["pdf", "epub", "pptx"], jobs=1)
+    buildcache._MEMORY.clear()  # as in a new process: the chapters are read back from the cache's files
+    printed = count_chapter_renders(monkeypatch, PrintRenderer)
+    epub = count_chapter_renders(monkeypatch, EpubRenderer)
+    slides: list[str] = []
+    chapter_slides = pptx.chapter_slides
+    monkeypatch.setattr(pptx, "chapter_slides", lambda ch, *a: (slides.append(ch.id), chapter_slides(ch, *a))[1])
+    build(book, formats=["pdf", "epub", "pptx"], jobs=1)
+    assert (printed, epub, slides) == ([], [], [])

@@ -14,6 +14,7 @@ on a hit, with the same message, position and category.
 from __future__ import annotations
 
 import functools
+import io
 import pickle
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -62,8 +63,16 @@ class ChapterKey:
 
 
 def chapter_bytes(chapter: Chapter) -> bytes:
-    """The chapter's subtree as bytes (equal trees give equal bytes: every node is a frozen dataclass of tuples)."""
-    return pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL)
+    """The chapter's subtree as bytes: equal trees give equal bytes (every node is a frozen dataclass of tuples),
+    whatever objects they share. The pickler keeps no memo: with one, equal strings pickle as one when they are one
+    object. A freshly read listing's attribute ``number`` is the interned name that is also the nodes' field
+    ``number``; read back from the cache it is a string of its own. Such chapters pickled otherwise, and missed
+    every chapter cache (print, EPUB, slides) in the first build after a clean one."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo (the tree holds no cycle)
+    pickler.dump(chapter)
+    return out.getvalue()
 
 
 class Lookups:

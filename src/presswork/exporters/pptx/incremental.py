@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +23,7 @@ from presswork.cache.replay import Told
 from presswork.cache.store import StageCache, cache_key, code_fingerprint, library_versions
 from presswork.core.diagnostics import PressworkError, Warning_
 from presswork.core.tree import Chapter
+from presswork.exporters.common.chaptercache import chapter_bytes
 from presswork.exporters.common.fonts import installed_faces
 from presswork.exporters.pptx.model.titles import TitleLookups
 from presswork.exporters.pptx.output.kept import KeptRel, WrittenSlide
@@ -106,7 +106,7 @@ class DeckCache:
         in the book is ``share`` (its part of a talk's slide budget, whether it opens sub-chapters). The titles
         before it are not in the key: a kept chapter is used when they answer its lookups alike
         (:class:`~presswork.exporters.pptx.model.titles.TitleLookups`)."""
-        return cache_key(self.base, str(counter), share, pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
+        return cache_key(self.base, str(counter), share, chapter_bytes(chapter))
 
     def get(self, key: str) -> ChapterDeck | None:
         """The kept chapter under ``key`` when every picture it placed still has the same bytes."""
