@@ -28,6 +28,7 @@ from presswork.exporters.pdf.batches import (
     serial_reasons,
 )
 from presswork.exporters.pdf.batches.worker import Job, Laid, Place
+from tests.support.merged import check_the_merged_book_is_kept
 
 CONFIG = 'title = "Batches"\nauthors = ["A. Writer"]\nlanguage = "en"\ndate = "2025-03-04"\noutput_name = "book"\n'
 PARAGRAPH = (
@@ -599,7 +600,7 @@ def test_a_rebuild_that_changes_no_part_takes_the_merged_book_from_the_cache(
     chapter merges again, and its book is the clean build's."""
     merging = importlib.import_module("presswork.exporters.pdf.batches.merge")  # the module, not the function
     folder = make_book(tmp_path / "book", chapters=4, pdf='batch = "on"\nbatch_size = 2')
-    first = build_pdf(folder).read_bytes()
+    target = build_pdf(folder)
     saved: list[Any] = []
     save_merged = merging.save_merged
 
@@ -608,18 +609,10 @@ def test_a_rebuild_that_changes_no_part_takes_the_merged_book_from_the_cache(
         save_merged(*args)
 
     monkeypatch.setattr(merging, "save_merged", spied)
-    (folder / "output" / "book.pdf").write_bytes(b"damaged by hand")
-    with caplog.at_level(logging.INFO, logger="presswork.batches"):
-        again = build_pdf(folder).read_bytes()
-    assert not saved, "the book was merged again with nothing changed"
-    assert "merged book taken from the cache" in caplog.text
-    assert again == first
-    with (folder / "02-chapter.md").open("a", encoding="utf-8") as f:
-        f.write("\nA sentence added after the first build.\n")
-    edited = build_pdf(folder).read_bytes()
-    assert len(saved) == 1, "an edit must merge again"
-    shutil.rmtree(folder / ".presswork-cache")
-    assert edited == build_pdf(folder).read_bytes()
+    steps = check_the_merged_book_is_kept(
+        folder, target, lambda: build_pdf(folder), saved, caplog, "presswork.batches", "02-chapter.md"
+    )
+    assert steps == 1, "an edit must merge again"
 
 
 @pytest.mark.slow  # lays a short book out in batches, then again after an edit

@@ -16,6 +16,7 @@ import pytest
 
 import presswork.exporters.pdf.typst as typst_engine
 from presswork.commands.cli import main
+from tests.support.merged import check_the_merged_book_is_kept
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -307,12 +308,10 @@ def test_a_rebuild_that_changes_no_part_takes_the_merged_book_from_the_cache(
 ) -> None:
     """Nothing changed: the book is the one the last build merged, written without merging (same bytes, even with
     the output damaged by hand). An edit merges again, and its book is the clean build's."""
-    import logging
-
     from presswork.exporters.pdf.typst.batchmerge import BodyMerge
 
     folder = make_book(tmp_path / "book")
-    first = build(folder).read_bytes()
+    target = build(folder)
     merged: list[int] = []
     finish, add = BodyMerge.finish, BodyMerge.add
 
@@ -326,18 +325,10 @@ def test_a_rebuild_that_changes_no_part_takes_the_merged_book_from_the_cache(
 
     monkeypatch.setattr(BodyMerge, "finish", finished)
     monkeypatch.setattr(BodyMerge, "add", added)
-    (folder / "output" / "batches.pdf").write_bytes(b"damaged by hand")
-    with caplog.at_level(logging.INFO, logger="presswork.typst"):
-        again = build(folder).read_bytes()
-    assert not merged, "a batch was merged again with nothing changed"
-    assert "merged book taken from the cache" in caplog.text
-    assert again == first
-    with (folder / "03.md").open("a", encoding="utf-8") as f:
-        f.write("\nA sentence added after the first build.\n")
-    edited = build(folder).read_bytes()
-    assert merged.count(1) == 1 and merged.count(0) == 3, "an edit merges every batch again"
-    shutil.rmtree(folder / ".presswork-cache")
-    assert edited == build(folder).read_bytes()
+    steps = check_the_merged_book_is_kept(
+        folder, target, lambda: build(folder), merged, caplog, "presswork.typst", "03.md"
+    )
+    assert steps == 4, "an edit merges every batch again (three added, then finished)"
 
 
 def test_the_page_starts_are_stored_before_the_batches_are_merged(
