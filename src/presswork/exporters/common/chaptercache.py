@@ -70,7 +70,9 @@ def chapter_bytes(chapter: Chapter) -> bytes:
     every chapter cache (print, EPUB, slides) in the first build after a clean one."""
     out = io.BytesIO()
     pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True  # no memo (the tree holds no cycle)
+    # No memo (the tree holds no cycle). ``fast`` is documented as deprecated, yet it is the standard library's only
+    # memo-free pickling; tests/exporters/pdf/test_chaptercache.py fails if it stops working.
+    pickler.fast = True
     pickler.dump(chapter)
     return out.getvalue()
 
