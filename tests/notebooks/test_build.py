@@ -68,3 +68,37 @@ def test_a_message_in_a_notebook_shows_the_line_of_its_cell(presswork, make_book
     result = presswork("build", book, "--format", "epub")
     assert "nb.ipynb:cell 1:5: " in result.err
     assert "   5 | ![Plot](../../outside.png)" in result.err  # the cell's line, not the JSON file's fifth line
+
+
+def test_a_rebuild_takes_each_notebook_from_the_read_cache_with_its_warnings(
+    make_book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A notebook is read once (its Markdown cells parsed, its outputs turned into blocks): a later build, in a new
+    process, takes its tree from the read cache, says the same warnings at the same cells, and writes the same
+    EPUB. An edited notebook is read again."""
+    from presswork.build.pipeline import build
+    from presswork.cache import store
+    from presswork.reading import notebook
+
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": "# Title\n\nWords.\n\n### Too deep\n\nMore words.\n"},
+        {"cell_type": "code", "metadata": {}, "source": "print('hi')", "execution_count": 1, "outputs": []},
+    ]
+    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    book = make_book({"nb.ipynb": json.dumps(nb), "presswork.toml": 'title = "T"\ndate = "2025-01-02"\n'})
+    first = build(book, formats=["epub"])
+    said = [(w.message, str(w.pos)) for w in first.reporter.warnings]
+    assert any("heading level jumps" in message and "cell 1:5" in pos for message, pos in said), said
+    epub = first.outputs["epub"].read_bytes()
+    store._MEMORY.clear()  # as in a new process
+    read: list[str] = []
+    real = notebook.read_notebook
+    monkeypatch.setattr(notebook, "read_notebook", lambda text, path, *a: (read.append(path), real(text, path, *a))[1])
+    again = build(book, formats=["epub"])
+    assert read == [], "the unchanged notebook was read again"
+    assert [(w.message, str(w.pos)) for w in again.reporter.warnings] == said
+    assert again.outputs["epub"].read_bytes() == epub
+    cells[0]["source"] += "\nOne more sentence.\n"
+    (book / "nb.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    build(book, formats=["epub"])
+    assert read == ["nb.ipynb"]

@@ -22,7 +22,7 @@ from presswork.reading.cache import fill_cache, read_cached
 from presswork.reading.cells import quarto_cells
 from presswork.reading.hidelines import hide_code_lines
 from presswork.reading.includes import Expanded, expand, has_includes
-from presswork.reading.notebook import NOTEBOOK_SUFFIX, read_notebook
+from presswork.reading.notebook import NOTEBOOK_SUFFIX
 from presswork.reading.snippets import expand_snippets, has_snippets
 from presswork.reading.variables import autodoc_directives, gitbook_tags, substitute
 
@@ -79,10 +79,12 @@ def _read(
             ahead.wait()  # the rest is in the cache now, as far as the read-ahead got
         rel = path.relative_to(project.root).as_posix()
         if path.suffix.lower() == NOTEBOOK_SUFFIX and not (path in missing and not path.exists()):
-            if fill:
-                continue  # (notebooks are not cached)
             text = _read_text(path, rel, project, config.max_file_bytes * NOTEBOOK_BYTES_FACTOR)
-            source = read_notebook(text, rel, reporter, config.max_nesting, config.markdown)
+            if fill:
+                assert cache is not None
+                fill_cache(cache, text, rel, config.max_nesting, config.markdown, notebook=True)
+                continue
+            source = read_cached(cache, text, rel, reporter, config.max_nesting, config.markdown, notebook=True)
             if _kept(source, rel, reporter, drafts or config.drafts):
                 sources.append(source)
             continue

@@ -41,37 +41,64 @@ def read_cached(
     reporter: Reporter,
     max_nesting: int = 40,
     markdown: str = DEFAULT_READER,
+    notebook: bool = False,
 ) -> SourceFile:
-    """:func:`~presswork.reading.read_markdown`, answered from ``cache`` when the same text was read
-    before with the same reader; the warnings, removed lines and word audit of that reading are given
-    to ``reporter`` again, so a rebuild reports exactly what a clean build does."""
+    """:func:`~presswork.reading.read_markdown` (with ``notebook``: the Jupyter notebook reader, whose Markdown cells
+    ``markdown`` reads), answered from ``cache`` when the same text was read before with the same reader; the
+    warnings, removed lines and word audit of that reading are given to ``reporter`` again, so a rebuild reports
+    exactly what a clean build does."""
     if cache is None:
-        return read_markdown(text, path, reporter, max_nesting, markdown)
-    key = _key(text, path, max_nesting, markdown)
+        return _read(text, path, reporter, max_nesting, markdown, notebook)
+    key = _key(text, path, max_nesting, markdown, notebook)
     hit = cache.get(key)
     if isinstance(hit, _Reading):
         replay(hit.told, reporter)
         return hit.source
-    return _read_into(cache, key, text, path, reporter, max_nesting, markdown)
+    return _read_into(cache, key, text, path, reporter, max_nesting, markdown, notebook)
 
 
-def fill_cache(cache: StageCache, text: str, path: str, max_nesting: int = 40, markdown: str = DEFAULT_READER) -> None:
+def fill_cache(
+    cache: StageCache,
+    text: str,
+    path: str,
+    max_nesting: int = 40,
+    markdown: str = DEFAULT_READER,
+    notebook: bool = False,
+) -> None:
     """Read ``text`` into ``cache`` unless it is there already, recording its warnings for the build that
     asks :func:`read_cached` for it next (the read-ahead's step: :mod:`presswork.project.readahead`)."""
-    key = _key(text, path, max_nesting, markdown)
+    key = _key(text, path, max_nesting, markdown, notebook)
     if not cache.has(key):
-        _read_into(cache, key, text, path, Reporter(), max_nesting, markdown)
+        _read_into(cache, key, text, path, Reporter(), max_nesting, markdown, notebook)
+
+
+def _read(text: str, path: str, reporter: Reporter, max_nesting: int, markdown: str, notebook: bool) -> SourceFile:
+    """``text`` read by the Markdown reader ``markdown``, or as a notebook whose Markdown cells it reads."""
+    if notebook:
+        from presswork.reading.notebook import read_notebook
+
+        return read_notebook(text, path, reporter, max_nesting, markdown)
+    return read_markdown(text, path, reporter, max_nesting, markdown)
 
 
 def _read_into(
-    cache: StageCache, key: str, text: str, path: str, reporter: Reporter, max_nesting: int, markdown: str
+    cache: StageCache,
+    key: str,
+    text: str,
+    path: str,
+    reporter: Reporter,
+    max_nesting: int,
+    markdown: str,
+    notebook: bool,
 ) -> SourceFile:
     """Read ``text`` and keep the reading under ``key``, with the warnings it gave ``reporter``."""
     mark = Mark(reporter)
-    source = read_markdown(text, path, reporter, max_nesting, markdown)
+    source = _read(text, path, reporter, max_nesting, markdown, notebook)
     cache.put(key, _Reading(source, mark.told()))
     return source
 
 
-def _key(text: str, path: str, max_nesting: int, markdown: str) -> str:
-    return cache_key(reader_fingerprint(markdown), markdown, path, str(max_nesting), text)
+def _key(text: str, path: str, max_nesting: int, markdown: str, notebook: bool) -> str:
+    # A notebook: also the version of nbformat, which validates it (the notebook reader's code is in the fingerprint).
+    kind = f"notebook {library_versions('nbformat')}" if notebook else "markdown"
+    return cache_key(reader_fingerprint(markdown), markdown, kind, path, str(max_nesting), text)
