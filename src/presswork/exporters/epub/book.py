@@ -280,6 +280,7 @@ class EpubBook:
                 "epub3_landmark": False,
                 "epub3_pages": False,
                 "mtime": self.ctx.build_time.astimezone(UTC),
+                "compresslevel": 0,  # an intermediate zip: the package is compressed once, when it is normalised
             },
         )
         return buffer.getvalue()

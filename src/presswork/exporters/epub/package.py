@@ -41,5 +41,6 @@ def patch_package(data: bytes, lang: str, direction: str = "") -> bytes:
                 content = source.read(info.filename)
                 if info.filename == opf_name:
                     content = package_language(content.decode("utf-8"), lang, direction).encode("utf-8")
+                info.compress_type = zipfile.ZIP_STORED  # an intermediate zip: compressed once, when normalised
                 target.writestr(info, content)
     return out.getvalue()
