@@ -25,8 +25,7 @@ class ZipRules:
 
     ``first`` names the entries that open the package, in that order (those present);
     the rest follow in the order written, or sorted by name when ``sort_rest``.
-    ``stored`` entries are not compressed (EPUB's ``mimetype``), nor those whose names end
-    with one of ``stored_suffixes`` (files compressed already); the others are deflated
+    ``stored`` entries are not compressed (EPUB's ``mimetype``); the others are deflated
     at ``level`` (None = zlib's default). Every entry gets the Unix permission bits
     ``mode`` and the fixed time of the build.
     """
@@ -36,23 +35,15 @@ class ZipRules:
     sort_rest: bool = False
     mode: int = 0o644
     level: int | None = None
-    stored_suffixes: tuple[str, ...] = ()
 
 
-#: Pictures and web fonts compressed already: deflating them again gains 1 to 3% and, at level 9, costs the
-#: most time of writing a book of plots (the Python Data Science Handbook's notebooks: 0.5 s of 9 MB).
-COMPRESSED = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2")
-
-#: OCF: ``mimetype`` first and stored, then the container; regular files (``0o100644``).
+#: OCF: ``mimetype`` first and stored, then the container; regular files (``0o100644``). Everything else at level 9,
+#: pictures too: PNG plots and a gradient cover come out 3 to 9% smaller than stored, for 0.2 s of a 9 MB EPUB.
 EPUB_RULES = ZipRules(
-    first=("mimetype", "META-INF/container.xml"),
-    stored=frozenset({"mimetype"}),
-    mode=0o100644,
-    level=9,
-    stored_suffixes=COMPRESSED,
+    first=("mimetype", "META-INF/container.xml"), stored=frozenset({"mimetype"}), mode=0o100644, level=9
 )
 #: OPC: ``[Content_Types].xml`` first, then every part sorted by name.
-PPTX_RULES = ZipRules(first=("[Content_Types].xml",), sort_rest=True, stored_suffixes=COMPRESSED)
+PPTX_RULES = ZipRules(first=("[Content_Types].xml",), sort_rest=True)
 
 
 def normalise_zip(data: bytes, moment: datetime, rules: ZipRules) -> bytes:
@@ -77,7 +68,7 @@ def write_zip(entries: list[tuple[str, bytes]], moment: datetime, rules: ZipRule
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.create_system = 3
             info.external_attr = rules.mode << 16
-            stored = name in rules.stored or name.lower().endswith(rules.stored_suffixes)
+            stored = name in rules.stored
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             target.writestr(info, data[name], compresslevel=None if stored else rules.level)
     return out.getvalue()
