@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -149,13 +150,11 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
 
     start_more()
     head = book.pieces.furniture_head()
-    made: list[Furnisher] = []
 
+    @functools.cache
     def furnisher() -> Furnisher:
         """The maker of the furniture, made once (it imports WeasyPrint and reads the stylesheet: 0.4 s)."""
-        if not made:
-            made.append(Furnisher(head, book.css, book.base_url, book.css_base_url, book.gate, book.reproducible_epoch))
-        return made[0]
+        return Furnisher(head, book.css, book.base_url, book.css_base_url, book.gate, book.reproducible_epoch)
 
     if pool.running:  # its stylesheet is read while the workers lay out (it needs nothing of their pages)
         furnisher()
