@@ -31,7 +31,12 @@ def chapter(number: int, *blocks: object) -> Chapter:
 
 
 def book(
-    title: str = "The Feature Book", level_one: int = 2, notes: int = 1, long_opening: bool = False, repeat: str = ""
+    title: str = "The Feature Book",
+    level_one: int = 2,
+    notes: int = 1,
+    long_opening: bool = False,
+    repeat: str = "",
+    divided: bool = False,
 ) -> Document:
     """The feature book and two more chapters: footnotes, a raw block (a model warning), an emoji (a font
     warning), a level-3 section (which becomes a slide group when ``level_one`` makes the slide level 3)."""
@@ -53,6 +58,11 @@ def book(
         Heading(3, (Text("Details"),)),
         P("Back to ", Link((Text("the start"),), "#getting-started"), "."),
         CodeBlock("print('extra')", "python"),
+        *(  # two sections of its own: chapter 3 then opens with a divider, the last one before chapter 4
+            (Heading(2, (Text("Background"),)), P("Where it came from."), Heading(2, (Text("Use"),)), P("How."))
+            if divided
+            else ()
+        ),
     )
     fourth = chapter(4, Paragraph((Text("The last one"), Note((P("Its own footnote."),))), pos=Pos("04-extra.md", 1)))
     meta = dataclasses.replace(doc.meta, title=title)
@@ -175,6 +185,16 @@ def test_footer_and_options_lay_every_chapter_out(builds: Builds) -> None:
     assert builds.check(doc) == ALL  # the footer on every slide is the book's title
     assert builds.check(doc, code_style="monokai") == ALL
     assert builds.check(doc, code_style="monokai") == []
+
+
+def test_a_chapter_that_opens_a_divider_keeps_the_chapters_after_it(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Found on the benchmark book: a chapter grown to more content slides opens with a divider, which is then the
+    # last divider before every later chapter. A later chapter whose titles never read the last divider (none
+    # repeats an earlier title) makes the same slides after it: kept. Before, every later chapter was laid out.
+    builds = Builds(tmp_path_factory)
+    builds.check(book())
+    assert builds.check(book(divided=True)) == ["extra-3"]
+    assert builds.check(book()) == ["extra-3"]
 
 
 def footer_template(path: Path, idx: str) -> None:

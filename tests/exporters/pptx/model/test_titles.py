@@ -52,6 +52,26 @@ def test_chapters_added_one_by_one_stay_unique_against_the_earlier_ones() -> Non
     assert {"advanced", "advanced › summary"} <= fresh.seen
 
 
+def test_a_run_depends_on_the_last_divider_only_when_it_reads_it() -> None:
+    book = TitleBook()
+    book.add([Slide("section", "Basics"), Slide("content", "Summary")])
+    # No repeated title: the last divider ("Basics") is not read, any other will do, and it stays the last.
+    _, lookups = book.add_recorded([Slide("content", "Closures")], "Closures")
+    assert lookups.divider is None and lookups.divider_after is None
+    other = TitleBook()
+    other.add([Slide("section", "Traits")])
+    assert other.replays(lookups)
+    other.replay(("closures",), lookups)
+    assert other.divider == "Traits"
+    # A repeated title whose chapter crumb is taken reads it: "Basics › Summary" is the answer.
+    book.add([Slide("content", "Summary")], "Tools")
+    _, lookups = book.add_recorded([Slide("content", "Summary")], "Tools")
+    assert lookups.divider == "Basics" and not other.replays(lookups)
+    # A run that opens its own divider before reading one leaves it as the last.
+    _, lookups = book.add_recorded([Slide("section", "Tools"), Slide("content", "Summary")], "Tools")
+    assert lookups.divider is None and lookups.divider_after == "Tools"
+
+
 def content(title: str, *paras: Para) -> Slide:
     return Slide("content", title, [TextBox(list(paras))])
 

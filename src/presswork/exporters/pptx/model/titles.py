@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from presswork.exporters.pptx.model.deck import CalloutBox, Slide, TextBox
@@ -27,10 +28,12 @@ class TitleLookups:
     build whose titles before the run give the same answers makes the same titles (:meth:`TitleBook.replays`)."""
 
     cover: str
-    divider: str
+    #: The last divider before the run, when the run read it (None: it did not, so any divider before it will do).
+    divider: str | None
     asked: tuple[tuple[str, bool], ...]
     cover_after: str
-    divider_after: str
+    #: The divider the run left, when it opened one of its own (None: the one before it stays the last).
+    divider_after: str | None
 
 
 class TitleBook:
@@ -43,9 +46,12 @@ class TitleBook:
         self.cover = ""
         #: The title of the last divider so far (a sub-chapter's repeated title takes it before its own).
         self.divider = ""
-        #: While :meth:`add_recorded` runs: the titles seen before the run, and each one asked about.
+        #: While :meth:`add_recorded` runs: the titles seen before the run, and each one asked about; whether it
+        #: read the divider before it, and whether it opened one of its own.
         self._before: frozenset[str] | None = None
         self._asked: dict[str, bool] = {}
+        self._divider_read = False
+        self._divider_own = False
 
     def add_recorded(self, slides: list[Slide], chapter: str = "") -> tuple[tuple[str, ...], TitleLookups]:
         """:meth:`add`, and what it read of the titles before ``slides``: a chapter kept between builds is
@@ -53,25 +59,34 @@ class TitleBook:
         only on the ones it could repeat)."""
         cover, divider = self.cover, self.divider
         self._before, self._asked = frozenset(self.seen), {}
+        self._divider_read = self._divider_own = False
         try:
             titles = self.add(slides, chapter)
             asked = tuple(sorted(self._asked.items()))
+            read, own = self._divider_read, self._divider_own
         finally:
             self._before, self._asked = None, {}
-        return titles, TitleLookups(cover, divider, asked, self.cover, self.divider)
+        return titles, TitleLookups(cover, divider if read else None, asked, self.cover, self.divider if own else None)
 
     def replays(self, lookups: TitleLookups) -> bool:
         """Whether a run recorded as ``lookups`` would make the same titles after the titles so far."""
         return (
             self.cover == lookups.cover
-            and self.divider == lookups.divider
+            and lookups.divider in (None, self.divider)
             and all((key in self.seen) == found for key, found in lookups.asked)
         )
 
     def replay(self, titles: tuple[str, ...], lookups: TitleLookups) -> None:
         """Note a kept run's ``titles`` (recorded as ``lookups``) as :meth:`add` would have."""
         self.seen.update(titles)
-        self.cover, self.divider = lookups.cover_after, lookups.divider_after
+        self.cover = lookups.cover_after
+        if lookups.divider_after is not None:
+            self.divider = lookups.divider_after
+
+    def _last_divider(self) -> str:
+        """The title of the last divider so far; recorded as read when it came before the run."""
+        self._divider_read = self._divider_read or not self._divider_own
+        return self.divider
 
     def _seen(self, title: str) -> bool:
         """Whether a slide so far has ``title`` (by :func:`title_key`); recorded during :meth:`add_recorded`."""
@@ -95,7 +110,9 @@ class TitleBook:
             base = COUNTER.sub("", title)
             if slide.kind in ("content", "section") and self.cover and title_key(base) == self.cover:
                 # Inside a part it is no title page: the part's title goes in front, as for any repeat.
-                part = next((p for p in (context, self.divider) if p and title_key(p) != title_key(base)), "")
+                part = context if context and title_key(context) != title_key(base) else ""
+                if not part and (divider := self._last_divider()) and title_key(divider) != title_key(base):
+                    part = divider
                 name = f"{part}{CRUMB}{base}" if part else heading_title(slide) or ABOUT_TITLE
                 about = about or (self._unique(name, "") if self._seen(name) else name)
                 slide.title = about + title[len(base) :]
@@ -108,6 +125,7 @@ class TitleBook:
             self.seen.add(title_key(slide.title))
             if slide.kind == "section":
                 context = self.divider = COUNTER.sub("", title)
+                self._divider_own = True
         return tuple(title_key(s.title) for s in slides)
 
     def _unique(self, title: str, context: str, named: str = "") -> str:
@@ -115,7 +133,7 @@ class TitleBook:
         numbered."""
         base = COUNTER.sub("", title)
         count = title[len(base) :]
-        for part in dict.fromkeys((context, self.divider if context else "")):
+        for part in self._parts(context):
             if part and title_key(part) != title_key(base):
                 crumb = f"{part}{CRUMB}{title}"
                 if not self._seen(crumb):
@@ -126,6 +144,13 @@ class TitleBook:
         while self._seen(f"{base} ({n}){count}"):
             n += 1
         return f"{base} ({n}){count}"
+
+    def _parts(self, context: str) -> Iterator[str]:
+        """The parts a repeated title may be put after: its ``context``, then (when it has one) the last
+        divider, read only when the context's crumb is taken."""
+        yield context
+        if context and (divider := self._last_divider()) != context:
+            yield divider
 
 
 #: Most words of a title taken from a slide's opening sentence.
