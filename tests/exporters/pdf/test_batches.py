@@ -29,6 +29,7 @@ from presswork.exporters.pdf.batches import (
 )
 from presswork.exporters.pdf.batches.worker import Job, Laid, Place
 from tests.support.merged import check_the_merged_book_is_kept
+from tests.support.outputs import assert_same_files
 
 CONFIG = 'title = "Batches"\nauthors = ["A. Writer"]\nlanguage = "en"\ndate = "2025-03-04"\noutput_name = "book"\n'
 PARAGRAPH = (
@@ -422,6 +423,24 @@ def test_a_running_head_chunk_made_alone_equals_the_clean_builds(tmp_path: Path)
     largest.unlink()
     largest.with_suffix(".pdf").unlink()
     assert build_pdf(folder).read_bytes() == clean
+
+
+@pytest.mark.slow  # lays a short book out in batches twice
+def test_the_furniture_does_not_depend_on_where_presswork_is_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found on rust-lang/rust-by-example: the same presswork in another folder wrote other bytes. The cache keys
+    are salted with the code's install path (a key per install), and a furniture chunk's pages were in key
+    order, which decides the order its font's ToUnicode map lists the characters in."""
+    import hashlib
+
+    from presswork.exporters.pdf.batches import cache as batch_cache
+
+    folder = make_book(tmp_path / "book", pdf='batch = "on"\nbatch_size = 2')
+    here = shutil.copy(build_pdf(folder), tmp_path / "here.pdf")
+    shutil.rmtree(folder / ".presswork-cache")
+    monkeypatch.setattr(batch_cache, "_salted", lambda: hashlib.sha256(b"presswork installed in another folder"))
+    assert_same_files(build_pdf(folder), Path(here))
 
 
 def _is_head_chunk(facts: Any) -> bool:

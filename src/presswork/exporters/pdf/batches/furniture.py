@@ -178,13 +178,13 @@ class Furnisher:
         go into ``keep``)."""
         pages = placed_pages(stamps, self.styles.geometry)
         plan_layers(self.styles, pages, digest, _counter_value, _page_type)
-        members: dict[str, set[str]] = defaultdict(set)
+        members: dict[str, dict[str, str]] = defaultdict(dict)  # chunk name -> its layers' keys and orders
         for page in pages:
             for layer in page.layers:
-                members[layer.chunk].add(layer.key)
+                members[layer.chunk][layer.key] = layer.order
         chunks: dict[str, tuple[str, list[str]]] = {}  # chunk name -> its key and its layer keys in order
         for name, keys in sorted(members.items()):
-            ordered = sorted(keys)
+            ordered = [key for _order, key in sorted((order, key) for key, order in keys.items())]  # see Layer.order
             chunks[name] = (digest("chunk", name, *ordered), ordered)
         keep.update(key for key, _keys in chunks.values())
         found: dict[str, tuple[bytes, list[Folio | None]]] = {}

@@ -74,12 +74,18 @@ class EdgeUse:
 
 @dataclass
 class Layer:
-    """One layer of one page: its kind, its edges' margin boxes, its key and the chunk it is stored in."""
+    """One layer of one page: its kind, its edges' margin boxes, its key, the chunk it is stored in, and its place
+    among the chunk's pages."""
 
     kind: str
     at_keywords: tuple[str, ...]
     key: str
     chunk: str
+    #: An unsalted hash of what the layer shows: its chunk's pages are in this order. The key is salted with the
+    #: code's version and install path, and the order of a chunk's pages reaches its bytes (the order in which
+    #: its font's characters are first drawn, so their ToUnicode map): in key order, one book's PDF had other
+    #: bytes when presswork was installed in another folder.
+    order: str = ""
 
 
 @dataclass
@@ -171,14 +177,16 @@ def plan_layers(
             if any(u.other for u in uses[kind]):
                 inputs["state"] = json.dumps(page.state, sort_keys=True)
                 inputs["all strings"] = _prefix(page.strings, page.number)
-            key = digest("layer", json.dumps(signature), kind, json.dumps(inputs, sort_keys=True))
+            shows = json.dumps(inputs, sort_keys=True)
+            key = digest("layer", json.dumps(signature), kind, shows)
+            order = hashlib.sha256(f"{json.dumps(signature)}|{kind}|{shows}".encode()).hexdigest()
             if kind == "head":
                 # Unsalted, so a head keeps its chunk whatever the code version or install path.
                 shown = hashlib.sha256(json.dumps(inputs["strings"], sort_keys=True).encode()).hexdigest()
                 chunk = f"head-{int(shown, 16) % HEAD_CHUNKS}"
             else:
                 chunk = f"{kind}-{number // CHUNK_NUMBERS}"
-            page.layers.append(Layer(kind, tuple(by_kind[kind]), key, chunk))
+            page.layers.append(Layer(kind, tuple(by_kind[kind]), key, chunk, order))
 
 
 def _store(strings: dict[str, dict[int, list[str]]]) -> Any:
