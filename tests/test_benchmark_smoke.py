@@ -208,3 +208,21 @@ def test_a_pdf_engines_rows_are_judged_against_pandoc_and_pandoc_typst(tmp_path:
     assert judged["100 chapters, all three formats with typst, peak tree memory vs Pandoc's"] is False
     sample = bench.sample_book(tmp_path / "sample", "typst")
     assert sample.project != REPO and 'engine = "typst"' in (sample.project / "pyproject.toml").read_text()
+
+
+@pytest.mark.slow  # ten builds of a one-chapter book
+def test_the_incremental_rebuilds_are_repeated_with_a_new_edit_each_round(tmp_path: Path) -> None:
+    book = bench.generated_book(tmp_path / "book", 1)
+    chapter = book.project / "chapters" / "001-chapter.md"
+    original = chapter.read_text(encoding="utf-8")
+    result = bench.bench_incremental(book, tmp_path, repeat=2)
+    logs = sorted(p.name for p in tmp_path.glob("incremental-*.log"))
+    assert [n for n in logs if n.startswith("incremental-pages-")] == [
+        "incremental-pages-0.log",
+        "incremental-pages-1.log",
+        "incremental-pages-back-1.log",
+    ]
+    assert result["rebuild"]["ok"] and result["pages_changed"]["rebuild"]["ok"]
+    pages = result["pages_changed"]
+    assert pages["pages_after"] > pages["pages_before"]  # the second round's edit grew the book as the first did
+    assert chapter.read_text(encoding="utf-8") == original  # the chapter is put back
