@@ -545,11 +545,11 @@ def bench_book(
     return rows
 
 
-def bench_incremental(book: Book, work: Path, repeat: int = 1) -> dict[str, Any]:
+def bench_incremental(book: Book, work: Path, repeat: int = 1, grow: int = 9) -> dict[str, Any]:
     """Clean build of all three formats, then the book rebuilt into the same folder with nothing changed (the
     floor of any rebuild: a fresh process, reading from the cache, the transforms, writing the outputs), then
     one chapter edited and rebuilt: first one sentence appended, then whole paragraphs, so that the chapter's
-    page count changes. With ``repeat`` > 1 each rebuild is measured that many times, the median kept: before
+    page count changes (``grow`` paragraphs of about a third of a page each). With ``repeat`` > 1 each rebuild is measured that many times, the median kept: before
     each edited round the chapter is put back and the book rebuilt unmeasured, and each round's text differs
     from every earlier one (a text seen before would be a cache hit, not an edit)."""
     out = work / "incremental"
@@ -577,7 +577,7 @@ def bench_incremental(book: Book, work: Path, repeat: int = 1) -> dict[str, Any]
     middle.write_text(original, encoding="utf-8")
     presswork_build(book, formats, out, work / "incremental-before-pages.log")  # the book before the page-count edit
     pages_before = pdf_pages(out / "book.pdf")
-    grown = edited("pages", lambda i: "".join(f"\n{PAGE_OF_TEXT} ({i}.{k})\n" for k in range(9)))
+    grown = edited("pages", lambda i: "".join(f"\n{PAGE_OF_TEXT} ({i}.{k})\n" for k in range(grow)))
     pages_after = pdf_pages(out / "book.pdf")
     middle.write_text(original, encoding="utf-8")
     print(
@@ -1014,6 +1014,14 @@ def main(argv: list[str] | None = None) -> int:
         "--quality", action="store_true", help="also measure PDF pages, EPUBCheck problems and deck words lost (slow)"
     )
     parser.add_argument("--repeat", type=int, default=1, metavar="R", help="runs per measurement, median kept")
+    parser.add_argument(
+        "--grow",
+        type=int,
+        default=9,
+        metavar="P",
+        help="paragraphs the page-count edit appends to the middle chapter (default 9; 11 also gives it a second "
+        "content slide, so that it opens a divider in the deck)",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="write every measurement as JSON")
     parser.add_argument("--plot", type=Path, metavar="FILE", help="plot time and memory against N (PNG)")
     parser.add_argument("--pandoc", metavar="PATH", help="Pandoc binary (default: pypandoc-binary's)")
@@ -1074,8 +1082,8 @@ def main(argv: list[str] | None = None) -> int:
             plot(saved, args.plot)
         return 0
     chapters = [1] if args.quick else sorted(set(args.chapters))
-    if any(n < 1 for n in chapters) or args.repeat < 1:
-        parser.error("chapter counts and --repeat must be at least 1")
+    if any(n < 1 for n in chapters) or args.repeat < 1 or args.grow < 1:
+        parser.error("chapter counts, --repeat and --grow must be at least 1")
     if set(args.formats.replace(" ", "").split(",")) - {"", *FORMATS, "all"}:
         parser.error(f"--formats takes a comma-separated list of {', '.join(FORMATS)} and all")
     pandoc = find_pandoc(args.pandoc)
@@ -1123,12 +1131,14 @@ def main(argv: list[str] | None = None) -> int:
             size = 100 if 100 in chapters else max(chapters)
             if not args.engine_only:
                 book = generated_book(work / f"incremental-book-{size}", size, args.pdf_batch)
-                result["incremental"] = bench_incremental(book, work, args.repeat)
+                result["incremental"] = bench_incremental(book, work, args.repeat, args.grow)
             for engine in args.pdf_engine:  # the same edits with each other PDF engine
                 book = generated_book(work / f"incremental-book-{size}-{engine}", size, args.pdf_batch, engine)
                 engine_work = work / f"incremental-{engine}"
                 engine_work.mkdir(parents=True, exist_ok=True)
-                result.setdefault("incremental_engines", {})[engine] = bench_incremental(book, engine_work, args.repeat)
+                result.setdefault("incremental_engines", {})[engine] = bench_incremental(
+                    book, engine_work, args.repeat, args.grow
+                )
         if not args.no_watch and not args.quick:
             result["watch"] = bench_watch(work)
     save(result, args.json)
