@@ -549,9 +549,10 @@ def bench_incremental(book: Book, work: Path, repeat: int = 1, grow: int = 9) ->
     """Clean build of all three formats, then the book rebuilt into the same folder with nothing changed (the
     floor of any rebuild: a fresh process, reading from the cache, the transforms, writing the outputs), then
     one chapter edited and rebuilt: first one sentence appended, then whole paragraphs, so that the chapter's
-    page count changes (``grow`` paragraphs of about a third of a page each). With ``repeat`` > 1 each rebuild is measured that many times, the median kept: before
-    each edited round the chapter is put back and the book rebuilt unmeasured, and each round's text differs
-    from every earlier one (a text seen before would be a cache hit, not an edit)."""
+    page count changes (``grow`` paragraphs of about a third of a page each). With ``repeat`` > 1 each rebuild
+    is measured that many times, the median kept: before each edited round the chapter is put back and the
+    book rebuilt unmeasured, and each round's text differs from every earlier one (a text seen before would
+    be a cache hit, not an edit)."""
     out = work / "incremental"
     shutil.rmtree(book.project / ".presswork-cache", ignore_errors=True)
     formats = ",".join(FORMATS)
