@@ -210,19 +210,46 @@ def test_a_pdf_engines_rows_are_judged_against_pandoc_and_pandoc_typst(tmp_path:
     assert sample.project != REPO and 'engine = "typst"' in (sample.project / "pyproject.toml").read_text()
 
 
-@pytest.mark.slow  # ten builds of a one-chapter book
-def test_the_incremental_rebuilds_are_repeated_with_a_new_edit_each_round(tmp_path: Path) -> None:
+def test_the_incremental_rebuilds_are_repeated_with_a_new_edit_each_round(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rounds' bookkeeping, with each build recorded instead of run (the quick benchmark builds for real):
+    every measured round starts from the book as it was, with an edit no round made before, and the median of
+    the measured rounds is kept."""
     book = bench.generated_book(tmp_path / "book", 1)
     chapter = book.project / "chapters" / "001-chapter.md"
     original = chapter.read_text(encoding="utf-8")
-    result = bench.bench_incremental(book, tmp_path, repeat=2)
-    logs = sorted(p.name for p in tmp_path.glob("incremental-*.log"))
-    assert [n for n in logs if n.startswith("incremental-pages-")] == [
+    built: list[tuple[str, str]] = []  # (log name, the chapter's text then)
+    walls = iter(float(n) for n in range(1, 100))
+
+    def build(book: object, formats: str, out: Path, log: Path) -> object:
+        built.append((log.name, chapter.read_text(encoding="utf-8")))
+        return bench.Run(wall=next(walls), cpu=1.0, peak_mib=50.0, ok=True)
+
+    monkeypatch.setattr(bench, "presswork_build", build)
+    monkeypatch.setattr(bench, "pdf_pages", lambda pdf: len(chapter.read_text(encoding="utf-8")))
+    result = bench.bench_incremental(book, tmp_path, repeat=3, grow=2)
+    names = [name for name, _ in built]
+    assert names == [
+        "incremental-clean.log",
+        *(f"incremental-unchanged-{i}.log" for i in range(3)),
+        "incremental-rebuild-0.log",
+        "incremental-rebuild-back-1.log",
+        "incremental-rebuild-1.log",
+        "incremental-rebuild-back-2.log",
+        "incremental-rebuild-2.log",
+        "incremental-before-pages.log",
         "incremental-pages-0.log",
-        "incremental-pages-1.log",
         "incremental-pages-back-1.log",
+        "incremental-pages-1.log",
+        "incremental-pages-back-2.log",
+        "incremental-pages-2.log",
     ]
-    assert result["rebuild"]["ok"] and result["pages_changed"]["rebuild"]["ok"]
-    pages = result["pages_changed"]
-    assert pages["pages_after"] > pages["pages_before"]  # the second round's edit grew the book as the first did
+    texts = dict(built)
+    for name in ("rebuild", "pages"):
+        edits = [texts[f"incremental-{name}-{i}.log"] for i in range(3)]
+        assert len(set(edits)) == 3 and all(t.startswith(original) and t != original for t in edits)
+        assert all(texts[f"incremental-{name}-back-{i}.log"] == original for i in (1, 2))
+    assert texts["incremental-pages-0.log"].count(bench.PAGE_OF_TEXT) == 2  # --grow paragraphs
+    assert result["rebuild"]["wall"] == 7.0  # the median of the measured rounds' 5, 7 and 9 s
     assert chapter.read_text(encoding="utf-8") == original  # the chapter is put back
