@@ -28,6 +28,7 @@ from presswork.exporters.pdf.batches import (
     serial_reasons,
 )
 from presswork.exporters.pdf.batches.worker import Job, Laid, Place
+from tests.exporters.pdf.tagged import check_tagged
 from tests.support.merged import check_the_merged_book_is_kept
 from tests.support.outputs import assert_same_files
 
@@ -441,6 +442,70 @@ def test_the_furniture_does_not_depend_on_where_presswork_is_installed(
     shutil.rmtree(folder / ".presswork-cache")
     monkeypatch.setattr(batch_cache, "_salted", lambda: hashlib.sha256(b"presswork installed in another folder"))
     assert_same_files(build_pdf(folder), Path(here))
+
+
+@pytest.mark.slow  # lays a short book out in batches, twice
+def test_a_page_count_rebuild_merges_the_batches_before_the_edited_one_while_it_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The merge begins with the front matter and the batches before the edited one while the edited one's worker
+    writes its PDF, and goes on from there: the bytes are a clean build's."""
+    import sys
+
+    merge_module = sys.modules["presswork.exporters.pdf.batches.merge"]
+    folder = make_book(tmp_path / "book", chapters=8, pdf='batch = "on"\nbatch_size = 2')
+    build_pdf(folder)
+    path = folder / "05-chapter.md"  # in the third batch
+    path.write_text(path.read_text(encoding="utf-8") + ("\n\n" + PARAGRAPH * 6) * 6, encoding="utf-8")
+    begun: list[int] = []
+    original = merge_module.merge
+
+    def merge(layout: Any, target: Path, identifier: bytes | None) -> None:
+        begun.append(len(layout.merging.parts) if layout.merging is not None else -1)
+        original(layout, target, identifier)
+
+    monkeypatch.setattr(merge_module, "merge", merge)
+    monkeypatch.setattr(importlib.import_module("presswork.exporters.pdf"), "merge_batches", merge)
+    rebuilt = shutil.copy(build_pdf(folder), tmp_path / "rebuilt.pdf")
+    assert begun == [3]  # the front matter and the two batches before chapter 5's
+    shutil.rmtree(folder / ".presswork-cache")
+    assert_same_files(build_pdf(folder), Path(rebuilt))
+    assert begun[1:] == [-1]  # a clean build lays every batch out: nothing merged ahead
+
+
+@pytest.mark.slow  # lays a short book out in batches
+def test_a_link_the_merge_removes_leaves_no_reference_in_the_structure_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The merge removes a link to a name no part holds (as WeasyPrint does). The structure trees, merged part by
+    part, still refer to it: the book is merged again with the trees after the links are removed."""
+    import sys
+
+    merge_module = sys.modules["presswork.exporters.pdf.batches.merge"]
+    original_add = merge_module.BookMerge.add
+
+    def add(self: Any, part: Any) -> None:
+        original_add(self, part)
+        self.dests.pop("costs-1", None)  # no part holds it now: chapter 2's link back to it is removed
+
+    monkeypatch.setattr(merge_module.BookMerge, "add", add)
+    pdf_path = build_pdf(make_book(tmp_path / "book", chapters=6, pdf='batch = "on"\nbatch_size = 2'))
+    assert not check_tagged(pdf_path).problems
+    with pikepdf.open(pdf_path) as pdf:
+        annots = {a.objgen for page in pdf.pages for a in page.obj.get("/Annots", [])}
+        links = [str(a.get("/Dest", "")) for page in pdf.pages for a in page.obj.get("/Annots", [])]
+        assert "costs-1" not in links and "costs-2" in links
+        dangling = 0
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            element = stack.pop()
+            kids = element.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.OBJR:
+                    dangling += kid.Obj.objgen not in annots
+                elif isinstance(kid, pikepdf.Dictionary):
+                    stack.append(kid)
+        assert not dangling, f"the structure tree refers to {dangling} removed link(s)"
 
 
 def _is_head_chunk(facts: Any) -> bool:

@@ -55,6 +55,7 @@ class BatchedLayout:
     opened: OpenedPdfs = field(default_factory=OpenedPdfs)  # the parts' PDFs, some opened ahead of the merge
     cache: BatchCache | None = None  # where the merged book is kept (merged.py)
     merged_key: str = ""  # its key there: every input of the merge
+    merging: Any = None  # the merge (merge.py's BookMerge) begun with the parts before the last batch laid out
 
 
 @dataclass
@@ -271,6 +272,32 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
             laid_out += 1
             front = finish_front(-3, real_key)
 
+    made: dict[int, Part] = {}  # the parts made for the merge begun ahead (-1: the front matter), used again below
+
+    def body_part(j: int, at: int) -> Part:
+        """Batch ``j``'s part, its pages stamped from the furniture's page ``at`` on."""
+        assert furniture is not None
+        if j not in made:
+            result = _stamped(bodies[j], furniture.folios[at : at + bodies[j].pages], numbers[j])
+            made[j] = Part(result, stamped=at)
+        return made[j]
+
+    ahead: Any = None
+
+    def merge_ahead(last: int) -> None:
+        """Begin the merge with the front matter and the batches before ``last``, the one batch still laid out
+        (merged while its worker writes its PDF; the merge goes on from there)."""
+        nonlocal ahead
+        from presswork.exporters.pdf.batches.merge import BookMerge  # (merge.py imports this module)
+
+        ahead = BookMerge(furniture, opened)
+        made[-1] = Part(front, front_pad, contents=contents)  # type: ignore[arg-type]  # (checked by the caller)
+        ahead.add(made[-1])
+        at = 0
+        for j in range(last):
+            ahead.add(body_part(j, at))
+            at += bodies[j].pages
+
     front_pad = book.two_sided and int(front_pages) % 2 == 1
     if len(placing) == len(docs):
         place_front()
@@ -296,6 +323,9 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
                     opened.ahead(furniture.chunks.values())
                 if front is not None and not numbered:  # the front matter from the cache: numbered meanwhile too
                     number_front()
+            if ahead is None and book.merging and furniture is not None and front is not None and numbered:
+                if all(j in bodies or j in cached for j in range(len(docs)) if j != i):  # the last batch laid out
+                    merge_ahead(i)
             body = pool.body(i)
             cache.put(body_keys[i], facts_to_json(body), body.pdf)
         bodies[i] = body
@@ -306,8 +336,7 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     body_parts: list[Part] = []
     at = 0
     for i in range(len(docs)):
-        result = _stamped(bodies[i], furniture.folios[at : at + bodies[i].pages], numbers[i])
-        body_parts.append(Part(result, stamped=at))
+        body_parts.append(body_part(i, at))
         at += bodies[i].pages
     if front is None:
         front = finish_front(-2, front_key)
@@ -316,8 +345,10 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
     assert front is not None
     if front.pages != front_pages:
         raise Fallback("the front matter's page count depends on its page numbers")
-    layout = _assemble([Part(front, front_pad, contents=contents), *body_parts], laid_out, furniture, opened)
+    front_part = made[-1] if -1 in made and made[-1].result is front else Part(front, front_pad, contents=contents)
+    layout = _assemble([front_part, *body_parts], laid_out, furniture, opened)
     layout.cache, layout.merged_key = cache, merge_key(layout.parts, furniture, layout.labels)
+    layout.merging = ahead
     keep.add(layout.merged_key)
     cache.prune(keep)
     return layout
