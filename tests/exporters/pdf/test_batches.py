@@ -682,7 +682,7 @@ def test_a_rebuild_that_changes_no_part_takes_the_merged_book_from_the_cache(
 ) -> None:
     """Nothing changed: the merged book is the cached one, written without merging (same bytes). An edit to a
     chapter merges again, and its book is the clean build's."""
-    merging = importlib.import_module("presswork.exporters.pdf.batches.merge")  # the module, not the function
+    merging = importlib.import_module("presswork.exporters.pdf.batches.bookmerge")  # where the merged book is saved
     folder = make_book(tmp_path / "book", chapters=4, pdf='batch = "on"\nbatch_size = 2')
     target = build_pdf(folder)
     saved: list[Any] = []

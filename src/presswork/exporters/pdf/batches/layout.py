@@ -12,6 +12,7 @@ from typing import Any
 
 from presswork.core.diagnostics import Warning_
 from presswork.exporters.common.pagination import PageStart, files_digest
+from presswork.exporters.pdf.batches.bookmerge import BookMerge
 from presswork.exporters.pdf.batches.cache import (
     BatchCache,
     body_from_json,
@@ -55,7 +56,7 @@ class BatchedLayout:
     opened: OpenedPdfs = field(default_factory=OpenedPdfs)  # the parts' PDFs, some opened ahead of the merge
     cache: BatchCache | None = None  # where the merged book is kept (merged.py)
     merged_key: str = ""  # its key there: every input of the merge
-    merging: Any = None  # the merge (merge.py's BookMerge) begun with the parts before the last batch laid out
+    merging: BookMerge | None = None  # the merge begun with the parts before the last batch laid out
 
 
 @dataclass
@@ -282,14 +283,12 @@ def _lay_out(book: Book, pool: Pool, cache: BatchCache) -> BatchedLayout:
             made[j] = Part(result, stamped=at)
         return made[j]
 
-    ahead: Any = None
+    ahead: BookMerge | None = None
 
     def merge_ahead(last: int) -> None:
         """Begin the merge with the front matter and the batches before ``last``, the one batch still laid out
         (merged while its worker writes its PDF; the merge goes on from there)."""
         nonlocal ahead
-        from presswork.exporters.pdf.batches.merge import BookMerge  # (merge.py imports this module)
-
         ahead = BookMerge(furniture, opened)
         made[-1] = Part(front, front_pad, contents=contents)  # type: ignore[arg-type]  # (checked by the caller)
         ahead.add(made[-1])
