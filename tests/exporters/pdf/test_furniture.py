@@ -13,7 +13,7 @@ import pikepdf
 import pytest
 
 from presswork.exporters.pdf.batches.furniture import decode, encode
-from presswork.exporters.pdf.batches.merge import stamp_furniture
+from presswork.exporters.pdf.batches.stamp import stamp_furniture
 
 
 def text_pdf(lines: list[tuple[float, float, str]], shift: bool = False) -> pikepdf.Pdf:
