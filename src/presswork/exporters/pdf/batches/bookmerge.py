@@ -40,7 +40,6 @@ class BookMerge:
         self.sources: list[Any] = []  # open until the merged file is written (qpdf copies objects lazily)
         self.starts: list[tuple[Any, int]] = []  # each source and the index of its first page (structure trees)
         self.parts: list[Any] = []  # layout.py's Parts (this module is imported by it)
-        self.trees_last = trees_last
         self.structure = None if trees_last else StructureMerge(self.pdf, links_kept=True)
 
     def add(self, part: Any) -> None:
